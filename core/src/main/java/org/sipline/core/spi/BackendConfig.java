@@ -1,0 +1,121 @@
+package org.sipline.core.spi;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What every backend is configured with. Built once (by the server from flags, by tests
+ * directly); values are checked here so a backend can trust them.
+ *
+ * @param bindAddress the local address the SIP and RTP sockets bind to
+ * @param sipPort the SIP port; 0 means any free port
+ * @param transport the SIP transport
+ * @param advertisedAddress the address put in Via, Contact and SDP; null means the bind address
+ *     when it is specific, otherwise the address of the interface that routes to the peer
+ * @param rtpPortMin lowest RTP port (even), 0 with {@code rtpPortMax} 0 for any free port
+ * @param rtpPortMax highest RTP port
+ * @param registerTimeout how long a REGISTER may go unanswered before it fails
+ * @param transactionTimeout the bound on any other client transaction (INVITE until final
+ *     response, BYE, CANCEL, REFER)
+ * @param transferTimeout how long to wait for the NOTIFY that ends a transfer
+ * @param mediaTimeout how long a connected call may receive no RTP before it is ended; zero
+ *     disables the check
+ * @param recordingsDir where received audio of each call is written as WAV, or null for none
+ * @param userAgent the User-Agent / Server header value
+ * @param options backend-specific settings (e.g. TLS key store), name → value
+ */
+public record BackendConfig(
+    String bindAddress,
+    int sipPort,
+    Transport transport,
+    String advertisedAddress,
+    int rtpPortMin,
+    int rtpPortMax,
+    Duration registerTimeout,
+    Duration transactionTimeout,
+    Duration transferTimeout,
+    Duration mediaTimeout,
+    Path recordingsDir,
+    String userAgent,
+    Map<String, String> options) {
+
+  public BackendConfig {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(transport, "transport");
+    if (sipPort < 0 || sipPort > 65535) {
+      throw new IllegalArgumentException("sipPort out of range 0..65535: " + sipPort);
+    }
+    if (rtpPortMin < 0 || rtpPortMax > 65535 || rtpPortMin > rtpPortMax) {
+      throw new IllegalArgumentException(
+          "RTP port range invalid: " + rtpPortMin + "-" + rtpPortMax);
+    }
+    requirePositive(registerTimeout, "registerTimeout");
+    requirePositive(transactionTimeout, "transactionTimeout");
+    requirePositive(transferTimeout, "transferTimeout");
+    Objects.requireNonNull(mediaTimeout, "mediaTimeout");
+    if (mediaTimeout.isNegative()) {
+      throw new IllegalArgumentException("mediaTimeout < 0: " + mediaTimeout);
+    }
+    userAgent = userAgent == null ? "sipline" : userAgent;
+    options = options == null ? Map.of() : Map.copyOf(options);
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " <= 0: " + d);
+    }
+  }
+
+  /** Loopback, any free SIP and RTP port, bounds suited to tests and to a single host. */
+  public static Builder loopback() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .bindAddress(bindAddress).sipPort(sipPort).transport(transport)
+        .advertisedAddress(advertisedAddress).rtpPorts(rtpPortMin, rtpPortMax)
+        .registerTimeout(registerTimeout).transactionTimeout(transactionTimeout)
+        .transferTimeout(transferTimeout).mediaTimeout(mediaTimeout)
+        .recordingsDir(recordingsDir).userAgent(userAgent).options(options);
+  }
+
+  /** Defaults: 127.0.0.1, any port, UDP, REGISTER bound 10 s, transactions 32 s, transfer 30 s. */
+  public static final class Builder {
+    private String bindAddress = "127.0.0.1";
+    private int sipPort = 0;
+    private Transport transport = Transport.UDP;
+    private String advertisedAddress;
+    private int rtpPortMin = 0;
+    private int rtpPortMax = 0;
+    private Duration registerTimeout = Duration.ofSeconds(10);
+    private Duration transactionTimeout = Duration.ofSeconds(32);
+    private Duration transferTimeout = Duration.ofSeconds(30);
+    private Duration mediaTimeout = Duration.ZERO;
+    private Path recordingsDir;
+    private String userAgent = "sipline";
+    private Map<String, String> options = Map.of();
+
+    public Builder bindAddress(String v) { bindAddress = v; return this; }
+    public Builder sipPort(int v) { sipPort = v; return this; }
+    public Builder transport(Transport v) { transport = v; return this; }
+    public Builder advertisedAddress(String v) { advertisedAddress = v; return this; }
+    public Builder rtpPorts(int min, int max) { rtpPortMin = min; rtpPortMax = max; return this; }
+    public Builder registerTimeout(Duration v) { registerTimeout = v; return this; }
+    public Builder transactionTimeout(Duration v) { transactionTimeout = v; return this; }
+    public Builder transferTimeout(Duration v) { transferTimeout = v; return this; }
+    public Builder mediaTimeout(Duration v) { mediaTimeout = v; return this; }
+    public Builder recordingsDir(Path v) { recordingsDir = v; return this; }
+    public Builder userAgent(String v) { userAgent = v; return this; }
+    public Builder options(Map<String, String> v) { options = v; return this; }
+
+    public BackendConfig build() {
+      return new BackendConfig(bindAddress, sipPort, transport, advertisedAddress, rtpPortMin,
+          rtpPortMax, registerTimeout, transactionTimeout, transferTimeout, mediaTimeout,
+          recordingsDir, userAgent, options);
+    }
+  }
+}

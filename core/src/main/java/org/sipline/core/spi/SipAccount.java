@@ -1,0 +1,20 @@
+package org.sipline.core.spi;
+
+import java.util.Map;
+
+/** One registered (or registering) account in a backend. Methods never block on the network. */
+public interface SipAccount {
+  AccountSpec spec();
+
+  /**
+   * Sends an INVITE to {@code target} with the extra {@code headers}, answering digest
+   * challenges with the account's credentials. Progress arrives at the account's listener.
+   */
+  SipCall call(SipUri target, Map<String, String> headers, CallMedia media);
+
+  /**
+   * Removes the binding (REGISTER with Expires: 0) and stops refreshing it; {@code unregistered}
+   * follows once the registrar answered or the bound passed. Calls of the account are not touched.
+   */
+  void unregister();
+}

@@ -1,0 +1,46 @@
+package org.sipline.core.spi;
+
+import java.util.Map;
+
+/**
+ * One call (one INVITE dialog) in a backend. Methods never block on the network: they start the
+ * SIP work and its outcome arrives at the account's {@link SipEventListener}. Calling a method in
+ * a state where it makes no sense (answer on an outgoing call, transfer before connect) throws
+ * {@link IllegalStateException} naming the state.
+ */
+public interface SipCall {
+  /** The dialog's Call-ID, the key that ties logs and statuses to the wire. */
+  String callId();
+
+  boolean isIncoming();
+
+  /** The far end: the callee for outgoing calls, the caller for incoming ones. */
+  SipUri remote();
+
+  /** Incoming only: sends 200 OK with an SDP answer and starts media. */
+  void answer(CallMedia media);
+
+  /** Incoming only, before answer: sends the given final response (e.g. 486, 480, 603). */
+  void reject(int statusCode, String reason);
+
+  /**
+   * Soft hangup: CANCEL before the answer, BYE after it (a declined 603 for an unanswered
+   * incoming call). Completion arrives as {@code callEnded} or {@code callFailed}, bounded by
+   * the backend's transaction timeout.
+   */
+  void hangup();
+
+  /**
+   * Hard hangup: media and dialog are torn down locally at once; a BYE may be sent but nothing
+   * waits for it. {@code callEnded(LOCAL_TERMINATE)} follows before this method's effects are
+   * visible to any other event.
+   */
+  void terminate();
+
+  /**
+   * Blind transfer: REFER with Refer-To {@code target} and the extra headers; the outcome arrives
+   * as {@code transferSucceeded} (then the call ends with {@code TRANSFERRED}) or
+   * {@code transferFailed} (the call goes on).
+   */
+  void transfer(SipUri target, Map<String, String> headers);
+}

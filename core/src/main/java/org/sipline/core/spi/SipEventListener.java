@@ -1,0 +1,59 @@
+package org.sipline.core.spi;
+
+/**
+ * What the network did to an account and its calls. Every method has a no-op default so a
+ * listener overrides only what it needs. Methods may be called on any backend thread, never
+ * concurrently for the same account, and must return quickly (the core queues them onto the
+ * line's actor).
+ *
+ * <p>Order, per account:
+ * <pre>
+ *   registered(first) (registered(refresh) | registrationFailed)* [unregistered]
+ *   | registrationFailed ...
+ * </pre>
+ * and per call, exactly one terminal event ({@code callFailed} or {@code callEnded}):
+ * <pre>
+ *   outgoing: callRinging* ( callConnected transfer* callEnded | callFailed )
+ *   incoming: incomingCall ( callConnected transfer* callEnded | callFailed )
+ *   transfer: transferAccepted? ( transferSucceeded | transferFailed )
+ * </pre>
+ * No event for a call follows its terminal event.
+ */
+public interface SipEventListener {
+  /** A REGISTER was answered 2xx; {@code expiresSeconds} is what the registrar granted. */
+  default void registered(SipAccount account, int expiresSeconds) {}
+
+  /** A REGISTER (first or refresh) failed: final error response, challenge we can't answer, or
+   * no answer within the registration bound. */
+  default void registrationFailed(SipAccount account, SipFailure failure) {}
+
+  /** The un-REGISTER completed (or its bound passed). */
+  default void unregistered(SipAccount account) {}
+
+  /** An INVITE arrived for this account; the backend has sent 100/180 and waits for
+   * {@link SipCall#answer} or {@link SipCall#reject}. */
+  default void incomingCall(SipCall call, IncomingCall info) {}
+
+  /** A provisional response (180/183) to our INVITE. */
+  default void callRinging(SipCall call, int statusCode, String reason) {}
+
+  /** The call is up: 2xx + ACK, media running. */
+  default void callConnected(SipCall call) {}
+
+  /** The call never came up: error response, CANCEL (ours or the caller's), timeout, no common
+   * codec. Terminal. */
+  default void callFailed(SipCall call, SipFailure failure) {}
+
+  /** An established call ended. Terminal. */
+  default void callEnded(SipCall call, CallEnd cause, String description) {}
+
+  /** The far end accepted our REFER (202). */
+  default void transferAccepted(SipCall call) {}
+
+  /** The transfer target answered (2xx sipfrag); the backend ends the call next. */
+  default void transferSucceeded(SipCall call) {}
+
+  /** The REFER was refused, the sipfrag reported a failure, or no NOTIFY came in time. The call
+   * goes on. */
+  default void transferFailed(SipCall call, SipFailure failure) {}
+}
