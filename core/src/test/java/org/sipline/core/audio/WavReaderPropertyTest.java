@@ -20,7 +20,7 @@ import net.jqwik.api.statistics.StatisticsReport;
  * bytes, and valid files of every supported kind after bit flips, truncation, rewritten size
  * fields and inserted chunks.
  */
-class WavReaderProperties {
+class WavReaderPropertyTest {
 
   /** A valid file to start from. */
   record Wav(WavEncoding encoding, int rate, int channels, int frames, boolean extensible,
