@@ -36,7 +36,8 @@ record HostPort(String host, int port) {
       } else if (rest.charAt(0) == ':') {
         portText = rest.substring(1);
       } else {
-        throw in.failIn("unexpected " + Quote.single(rest) + " after IPv6 reference " + host);
+        throw in.failIn("unexpected " + Quote.single(rest) + " after IPv6 reference "
+            + Quote.single(host));
       }
     } else {
       int colon = s.indexOf(':');

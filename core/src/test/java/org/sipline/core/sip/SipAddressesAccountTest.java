@@ -60,7 +60,7 @@ class SipAddressesAccountTest {
       bot@example.org:5x        | account_name: port '5x' is not a number
       bot@::1                   | account_name: IPv6 address '::1' must be in brackets, e.g. [::1]:5060
       bot@[::1                  | account_name: IPv6 reference '[::1' lacks ']' in 'bot@[::1'
-      bot@[::1]x                | account_name: unexpected 'x' after IPv6 reference [::1] in 'bot@[::1]x'
+      bot@[::1]x                | account_name: unexpected 'x' after IPv6 reference '[::1]' in 'bot@[::1]x'
       bot@[1::2::3]             | account_name: IPv6 address '[1::2::3]': '::' may appear only once
       bot@[1:2:3:4:5:6:7]       | account_name: IPv6 address '[1:2:3:4:5:6:7]' has 7 groups, not 8
       bot@[fe80::1%eth0]        | account_name: IPv6 address '[fe80::1%eth0]': a zone index ('%') is not allowed
