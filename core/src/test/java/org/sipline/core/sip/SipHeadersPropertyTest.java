@@ -20,7 +20,7 @@ import org.sipline.core.InvalidArgumentException;
  * Whatever headers a client sends, checkExtraHeaders returns only headers that are safe to write
  * into a SIP message, or refuses them with InvalidArgumentException and a safe message.
  */
-class SipHeadersProperties {
+class SipHeadersPropertyTest {
   private static final String NAME_CHARS = "aZ09-.!%*_+`'~ :;@\"\r\n\0\u00e9";
   private static final String VALUE_CHARS =
       "aZ09 \t;:=<>@\"'\\,\r\n\0\u0001\u007f\u0085\u00e9\u2028\u260e\ud800\udc00";
@@ -56,7 +56,7 @@ class SipHeadersProperties {
     try {
       out = SipHeaders.checkExtraHeaders("headers", headers);
     } catch (InvalidArgumentException e) {
-      SipAddressesProperties.assertSafeMessage(e.getMessage());
+      SipAddressesPropertyTest.assertSafeMessage(e.getMessage());
       Statistics.label("outcome").collect("refused");
       return;
     }

@@ -21,7 +21,7 @@ import org.sipline.core.spi.SipUri;
  * and stable under re-parsing, or throw InvalidArgumentException with a safe message — nothing
  * else.
  */
-class SipAddressesProperties {
+class SipAddressesPropertyTest {
   private static final SipUri ACCOUNT = new SipUri("sip", "bot", "pbx.example.org", 5080, "");
 
   /** Inputs that are valid, so that mutations of them land near the edge of validity. */
@@ -59,7 +59,7 @@ class SipAddressesProperties {
     Arbitrary<Character> c = Arbitraries.chars().with(SIP_CHARS.toCharArray());
     Arbitrary<Integer> where = Arbitraries.integers().between(0, 1 << 16);
     Arbitrary<Integer> kind = Arbitraries.integers().between(0, 2);
-    return Combinators.combine(base, where, c, kind).as(SipAddressesProperties::mutate);
+    return Combinators.combine(base, where, c, kind).as(SipAddressesPropertyTest::mutate);
   }
 
   /** Inserts, replaces or deletes one character. */
