@@ -1,0 +1,106 @@
+/*
+ * sipline's flat C API over pjsua (the "shim").
+ *
+ * Why it exists: pjsua's config structs change size and layout between releases while the
+ * library keeps its .so.2 name, so Java must never map them. Only ints, C strings and
+ * short/char arrays cross this API; everything layout-dependent is compiled here against the
+ * installed headers.
+ *
+ * Threads: every entry point registers the calling thread with pjlib first. No function here
+ * calls into Java: pjsua's callbacks put events on a queue that one Java thread drains with
+ * slpj_event_next(), and audio crosses through per-call ring buffers that one Java thread fills
+ * and drains, woken by slpj_media_wait().
+ *
+ * Handles: accounts and calls are named by int handles ((generation << 8) | slot), never by
+ * pjsua ids, so an event that outlives its call can never be mistaken for a newer call's.
+ * Functions returning int return >= 0 on success and -1 on failure with a message in err.
+ */
+#ifndef SLPJ_H
+#define SLPJ_H
+
+/* Only this API is exported; everything else in the shim is built hidden. */
+#define SLPJ_API __attribute__((visibility("default")))
+
+/* Event types delivered by slpj_event_next(); the Java side mirrors these numbers. */
+enum slpj_event_type {
+    SLPJ_EV_REGISTERED = 1,        /* acc, code = granted expiry seconds */
+    SLPJ_EV_REG_FAILED = 2,        /* acc, code, text = reason */
+    SLPJ_EV_UNREGISTERED = 3,      /* acc */
+    SLPJ_EV_INCOMING_CALL = 4,     /* acc, call, text = Call-ID \0 From URI \0 display \0 headers */
+    SLPJ_EV_CALL_RINGING = 5,      /* call, code, text = reason */
+    SLPJ_EV_CALL_CONNECTED = 6,    /* call */
+    SLPJ_EV_CALL_FAILED = 7,       /* call, code (0 = no response), text = reason */
+    SLPJ_EV_CALL_ENDED = 8,        /* call, code = enum slpj_call_end, text = description */
+    SLPJ_EV_XFER_ACCEPTED = 9,     /* call */
+    SLPJ_EV_XFER_SUCCEEDED = 10,   /* call */
+    SLPJ_EV_XFER_FAILED = 11,      /* call, code (0 = no response), text = reason */
+    SLPJ_EV_CLOSED = 12            /* posted last by slpj_post_closed() */
+};
+
+/* Why an established call ended; mirrors org.sipline.core.spi.CallEnd's order. */
+enum slpj_call_end {
+    SLPJ_END_LOCAL_BYE = 0,
+    SLPJ_END_LOCAL_TERMINATE = 1,
+    SLPJ_END_REMOTE_BYE = 2,
+    SLPJ_END_TRANSFERRED = 3,
+    SLPJ_END_MEDIA_TIMEOUT = 4,
+    SLPJ_END_ERROR = 5
+};
+
+/* Version strings: the pjproject the shim was compiled against, and the one loaded now. */
+SLPJ_API const char *slpj_compiled_version(void);
+SLPJ_API const char *slpj_runtime_version(void);
+
+/*
+ * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP. rtp_port_min/max 0/0 = any
+ * free port. Timeouts in ms. log_file may be NULL (no pjsip log). Returns the bound SIP port.
+ */
+SLPJ_API int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,
+               int rtp_port_min, int rtp_port_max, int register_timeout_ms,
+               int transaction_timeout_ms, int transfer_timeout_ms, const char *user_agent,
+               const char *log_file, int log_level, char *err, int err_len);
+
+/* Hangs up every call (their terminal events are queued), then posts SLPJ_EV_CLOSED. */
+SLPJ_API void slpj_post_closed(void);
+/* Destroys pjsua; un-REGISTERs bounded by unreg_timeout_ms. Call after the drainer stopped. */
+SLPJ_API void slpj_destroy(int unreg_timeout_ms);
+
+/*
+ * Waits up to timeout_ms for an event. Returns 1 and fills ints[0..2] = type, acc handle,
+ * call handle, ints[3] = code and text (text_len bytes, NUL-separated fields, total length in
+ * ints[4]); 0 on timeout.
+ */
+SLPJ_API int slpj_event_next(int timeout_ms, int *ints, char *text, int text_len);
+
+/* Accounts. proxy may be NULL. Returns the account handle; registration starts at once. */
+SLPJ_API int slpj_account_add(const char *aor, const char *registrar, const char *auth_user,
+                     const char *password, const char *proxy, int expires_seconds,
+                     char *err, int err_len);
+SLPJ_API int slpj_account_unregister(int acc, char *err, int err_len);
+SLPJ_API int slpj_account_delete(int acc);
+
+/* Calls. Extra headers as parallel name/value arrays. Writes the Call-ID to call_id_out. */
+SLPJ_API int slpj_call_make(int acc, const char *target, const char **names, const char **values,
+                   int header_count, char *call_id_out, int call_id_len, char *err, int err_len);
+SLPJ_API int slpj_call_answer(int call, char *err, int err_len);
+SLPJ_API int slpj_call_reject(int call, int code, const char *reason, char *err, int err_len);
+SLPJ_API int slpj_call_hangup(int call, char *err, int err_len);
+SLPJ_API int slpj_call_terminate(int call, char *err, int err_len);
+SLPJ_API int slpj_call_end_media_timeout(int call, char *err, int err_len);
+SLPJ_API int slpj_call_transfer(int call, const char *target, const char **names, const char **values,
+                       int header_count, char *err, int err_len);
+/* RTP packets received so far by the call's audio stream, -1 when it has none. */
+SLPJ_API long long slpj_call_rx_packets(int call);
+
+/*
+ * Audio. Frames are 160 samples (20 ms at 8 kHz). push returns the transmit queue depth
+ * after the push, pull returns 1 when a received frame was copied, 0 when none is waiting;
+ * both -1 when the call has no audio port (not yet or no longer). media_wait blocks until the
+ * conference bridge took a frame from any call (or timeout) and returns the tick counter.
+ */
+SLPJ_API int slpj_media_push(int call, const short *pcm);
+SLPJ_API int slpj_media_pull(int call, short *pcm);
+SLPJ_API int slpj_media_tx_depth(int call);
+SLPJ_API long long slpj_media_wait(long long last_tick, int timeout_ms);
+
+#endif

@@ -1,0 +1,101 @@
+/* State shared by the shim's files. Everything here is guarded by slpj_lock unless noted. */
+#ifndef SLPJ_INTERNAL_H
+#define SLPJ_INTERNAL_H
+
+#include <pjsua-lib/pjsua.h>
+#include <pthread.h>
+#include "slpj.h"
+
+#define SLPJ_MAX_ACCS PJSUA_MAX_ACC
+#define SLPJ_MAX_CALLS PJSUA_MAX_CALLS
+#define SLPJ_FRAME_SAMPLES 160
+#define SLPJ_CLOCK_RATE 8000
+
+typedef struct slpj_port slpj_port;
+
+typedef struct slpj_acc {
+    int handle;                 /* 0 when the slot is free */
+    pjsua_acc_id acc_id;
+    char aor[256];              /* the From URI pjsua prints, to recognise our REGISTERs */
+    char tsx_key[256];          /* key of the REGISTER transaction in flight, "" if none */
+    pj_timer_entry reg_timer;   /* bounds a whole registration attempt (challenges included) */
+    int reg_timer_armed;
+    int reg_timed_out;
+    int unregister_pending;     /* asked while a REGISTER was in flight: sent when it ends */
+    pj_timer_entry unreg_timer;
+    int unreg_timer_armed;
+} slpj_acc;
+
+typedef struct slpj_call {
+    int handle;                 /* 0 when the slot is free */
+    int acc_handle;
+    pjsua_call_id call_id;      /* PJSUA_INVALID_ID until pjsua assigned it */
+    int incoming;
+    int answered;               /* incoming: 200 sent */
+    int confirmed;              /* the dialog reached CONFIRMED */
+    int ended;                  /* the terminal event is queued: drop everything after it */
+    int local_hangup;           /* soft hangup asked for */
+    int media_timeout;          /* hangup because no RTP arrived */
+    int transferred;            /* hangup after a successful transfer */
+    int invite_timed_out;
+    int xfer_pending;
+    int xfer_accepted;
+    pj_timer_entry xfer_timer;  /* bounds the wait for the transfer's final NOTIFY */
+    int xfer_timer_armed;
+    pj_timer_entry invite_timer;/* bounds an outgoing INVITE until its final response */
+    int invite_timer_armed;
+    slpj_port *port;            /* the call's audio port once media is active */
+    pjsua_conf_port_id port_slot;
+    pjsua_conf_port_id linked_slot;
+} slpj_call;
+
+extern pthread_mutex_t slpj_lock;
+extern slpj_acc slpj_accs[SLPJ_MAX_ACCS];
+extern slpj_call slpj_calls[SLPJ_MAX_CALLS];
+extern int slpj_register_timeout_ms;
+extern int slpj_transaction_timeout_ms;
+extern int slpj_transfer_timeout_ms;
+extern char slpj_bind_addr[64];
+extern char slpj_public_addr[64];
+extern int slpj_rtp_port_min;
+extern int slpj_rtp_port_max;
+
+/* slpj_lib.c */
+void slpj_ensure_thread(void);
+void slpj_set_err(char *err, int err_len, const char *what, pj_status_t status);
+int slpj_next_generation(void);
+void slpj_call_setting(pjsua_call_setting *opt);
+
+/* slpj_events.c: queue an event; text may hold NULs (text_len bytes). Never blocks long. */
+void slpj_event_post(int type, int acc, int call, int code, const char *text, int text_len);
+void slpj_event_post_str(int type, int acc, int call, int code, const char *text);
+void slpj_events_reset(void);
+void slpj_events_wake_all(void);
+
+/* slpj_account.c */
+slpj_acc *slpj_acc_by_handle(int handle);
+slpj_acc *slpj_acc_by_pjsua_id(pjsua_acc_id id);
+void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info);
+pj_status_t slpj_register_module_init(void);
+void slpj_accounts_reset(void);
+
+/* slpj_call.c */
+slpj_call *slpj_call_by_handle(int handle);
+void slpj_on_incoming_call(pjsua_acc_id acc_id, pjsua_call_id call_id, pjsip_rx_data *rdata);
+void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e);
+void slpj_on_call_media_state(pjsua_call_id call_id);
+void slpj_on_call_transfer_status(pjsua_call_id call_id, int st_code, const pj_str_t *st_text,
+                                  pj_bool_t final, pj_bool_t *p_cont);
+void slpj_calls_end_all(void);
+void slpj_calls_reset(void);
+
+/* slpj_media.c */
+pj_status_t slpj_port_create(slpj_port **out);
+pjmedia_port *slpj_port_base(slpj_port *port);
+void slpj_port_release(slpj_port *port);
+int slpj_port_push(slpj_port *port, const short *pcm);
+int slpj_port_pull(slpj_port *port, short *pcm);
+int slpj_port_depth(slpj_port *port);
+void slpj_media_wake_all(void);
+
+#endif

@@ -1,0 +1,239 @@
+/* Library life: version check, thread registration, pjsua configured as SPEC requires. */
+#include "slpj_internal.h"
+#include <stdio.h>
+#include <string.h>
+
+pthread_mutex_t slpj_lock = PTHREAD_MUTEX_INITIALIZER;
+int slpj_register_timeout_ms;
+int slpj_transaction_timeout_ms;
+int slpj_transfer_timeout_ms;
+char slpj_bind_addr[64];
+char slpj_public_addr[64];
+int slpj_rtp_port_min;
+int slpj_rtp_port_max;
+
+static int generation;
+static int started;
+
+/* A Java thread's registration record; pjlib keeps a pointer to it, so it must live as long as
+ * the thread does. */
+static __thread pj_thread_desc thread_desc;
+static __thread pj_thread_t *thread_self;
+
+/* Spelled the way pjlib spells pj_get_version(), so equal versions compare equal as strings. */
+#define SLPJ_STR1(x) #x
+#define SLPJ_STR(x) SLPJ_STR1(x)
+#if PJ_VERSION_NUM_REV
+#define SLPJ_COMPILED_VERSION SLPJ_STR(PJ_VERSION_NUM_MAJOR) "." SLPJ_STR(PJ_VERSION_NUM_MINOR) \
+    "." SLPJ_STR(PJ_VERSION_NUM_REV) PJ_VERSION_NUM_EXTRA
+#else
+#define SLPJ_COMPILED_VERSION SLPJ_STR(PJ_VERSION_NUM_MAJOR) "." SLPJ_STR(PJ_VERSION_NUM_MINOR) \
+    PJ_VERSION_NUM_EXTRA
+#endif
+
+const char *slpj_compiled_version(void) { return SLPJ_COMPILED_VERSION; }
+
+const char *slpj_runtime_version(void) { return pj_get_version(); }
+
+void slpj_ensure_thread(void)
+{
+    /* pjlib aborts the process when an unregistered thread calls it. */
+    if (!pj_thread_is_registered()) {
+        memset(thread_desc, 0, sizeof(thread_desc));
+        pj_thread_register("sipline-java", thread_desc, &thread_self);
+    }
+}
+
+void slpj_set_err(char *err, int err_len, const char *what, pj_status_t status)
+{
+    char msg[PJ_ERR_MSG_SIZE];
+    if (!err || err_len <= 0) return;
+    if (status == PJ_SUCCESS) {
+        snprintf(err, (size_t)err_len, "%s", what);
+    } else {
+        pj_strerror(status, msg, sizeof(msg));
+        snprintf(err, (size_t)err_len, "%s: %s (pj_status %d)", what, msg, status);
+    }
+}
+
+int slpj_next_generation(void)
+{
+    /* Caller holds slpj_lock. Generations stay positive and below 2^23 so handles stay > 0. */
+    generation = generation % 0x7fffff + 1;
+    return generation;
+}
+
+void slpj_call_setting(pjsua_call_setting *opt)
+{
+    pjsua_call_setting_default(opt);
+    opt->aud_cnt = 1;
+    opt->vid_cnt = 0;
+#if PJ_VERSION_NUM >= ((2 << 24) | (16 << 16))
+    /* pjsua offers an m=text stream since 2.16; a telephone line carries audio only. */
+    opt->txt_cnt = 0;
+#endif
+}
+
+static void configure_codecs(void)
+{
+    pjsua_codec_info codecs[64];
+    unsigned count = PJ_ARRAY_SIZE(codecs);
+    unsigned i;
+    pj_str_t pcmu = pj_str("PCMU/8000/1");
+    pj_str_t pcma = pj_str("PCMA/8000/1");
+
+    /* SPEC §3: G.711 only (telephone-event is added by pjmedia on its own). */
+    if (pjsua_enum_codecs(codecs, &count) == PJ_SUCCESS) {
+        for (i = 0; i < count; ++i) {
+            pjsua_codec_set_priority(&codecs[i].codec_id, PJMEDIA_CODEC_PRIO_DISABLED);
+        }
+    }
+    pjsua_codec_set_priority(&pcmu, PJMEDIA_CODEC_PRIO_HIGHEST);
+    pjsua_codec_set_priority(&pcma, PJMEDIA_CODEC_PRIO_NEXT_HIGHER);
+}
+
+int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,
+               int rtp_port_min, int rtp_port_max, int register_timeout_ms,
+               int transaction_timeout_ms, int transfer_timeout_ms, const char *user_agent,
+               const char *log_file, int log_level, char *err, int err_len)
+{
+    pjsua_config cfg;
+    pjsua_logging_config log_cfg;
+    pjsua_media_config med_cfg;
+    pjsua_transport_config tp_cfg;
+    pjsua_transport_id tp_id;
+    pjsua_transport_info tp_info;
+    pj_status_t status;
+
+    if (started) {
+        slpj_set_err(err, err_len, "pjsua is already running in this process", PJ_SUCCESS);
+        return -1;
+    }
+    if (transport != 0 && transport != 1) {
+        char what[64];
+        snprintf(what, sizeof(what), "transport %d is neither UDP (0) nor TCP (1)", transport);
+        slpj_set_err(err, err_len, what, PJ_SUCCESS);
+        return -1;
+    }
+
+    status = pjsua_create();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "pjsua_create", status);
+        return -1;
+    }
+    slpj_ensure_thread();
+
+    pthread_mutex_lock(&slpj_lock);
+    slpj_register_timeout_ms = register_timeout_ms;
+    slpj_transaction_timeout_ms = transaction_timeout_ms;
+    slpj_transfer_timeout_ms = transfer_timeout_ms;
+    /* RTP settings are per account in pjsua (pjsua_acc_config.rtp_cfg): kept for account_add. */
+    snprintf(slpj_bind_addr, sizeof(slpj_bind_addr), "%s", bind_addr);
+    snprintf(slpj_public_addr, sizeof(slpj_public_addr), "%s", public_addr ? public_addr : "");
+    slpj_rtp_port_min = rtp_port_min;
+    slpj_rtp_port_max = rtp_port_max;
+    pthread_mutex_unlock(&slpj_lock);
+    slpj_events_reset();
+    slpj_accounts_reset();
+    slpj_calls_reset();
+
+    /* Timer B/F (and D): the bound on any client transaction. */
+    pjsip_cfg()->tsx.td = (unsigned)transaction_timeout_ms;
+
+    pjsua_config_default(&cfg);
+    cfg.max_calls = PJSUA_MAX_CALLS;
+    cfg.thread_cnt = 1;
+    cfg.user_agent = pj_str((char *)user_agent);
+    cfg.stun_srv_cnt = 0;
+    cfg.enable_unsolicited_mwi = PJ_FALSE;
+    cfg.use_timer = PJSUA_SIP_TIMER_INACTIVE;
+    cfg.cb.on_incoming_call = &slpj_on_incoming_call;
+    cfg.cb.on_call_state = &slpj_on_call_state;
+    cfg.cb.on_call_media_state = &slpj_on_call_media_state;
+    cfg.cb.on_call_transfer_status = &slpj_on_call_transfer_status;
+    cfg.cb.on_reg_state2 = &slpj_on_reg_state2;
+
+    pjsua_logging_config_default(&log_cfg);
+    log_cfg.console_level = 0;
+    log_cfg.msg_logging = log_file && log_file[0] ? PJ_TRUE : PJ_FALSE;
+    log_cfg.level = log_file && log_file[0] ? (unsigned)log_level : 0;
+    if (log_file && log_file[0]) log_cfg.log_filename = pj_str((char *)log_file);
+
+    pjsua_media_config_default(&med_cfg);
+    med_cfg.clock_rate = SLPJ_CLOCK_RATE;       /* the bridge runs at G.711's rate: no resampling */
+    med_cfg.snd_clock_rate = SLPJ_CLOCK_RATE;
+    med_cfg.channel_count = 1;
+    med_cfg.audio_frame_ptime = 20;
+    med_cfg.ptime = 20;
+    med_cfg.no_vad = PJ_TRUE;                   /* VAD would stop RTP during silence */
+    med_cfg.ec_tail_len = 0;
+    med_cfg.enable_ice = PJ_FALSE;
+    med_cfg.enable_turn = PJ_FALSE;
+    med_cfg.thread_cnt = 1;
+
+    status = pjsua_init(&cfg, &log_cfg, &med_cfg);
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "pjsua_init", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_register_module_init();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "registering sipline's REGISTER-timeout module", status);
+        pjsua_destroy();
+        return -1;
+    }
+
+    pjsua_transport_config_default(&tp_cfg);
+    tp_cfg.port = (unsigned)sip_port;
+    tp_cfg.bound_addr = pj_str((char *)bind_addr);
+    if (public_addr && public_addr[0]) tp_cfg.public_addr = pj_str((char *)public_addr);
+    status = pjsua_transport_create(transport == 1 ? PJSIP_TRANSPORT_TCP : PJSIP_TRANSPORT_UDP,
+                                    &tp_cfg, &tp_id);
+    if (status != PJ_SUCCESS) {
+        char what[160];
+        snprintf(what, sizeof(what), "binding SIP %s to %s:%d", transport == 1 ? "TCP" : "UDP",
+                 bind_addr, sip_port);
+        slpj_set_err(err, err_len, what, status);
+        pjsua_destroy();
+        return -1;
+    }
+
+    status = pjsua_start();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "pjsua_start", status);
+        pjsua_destroy();
+        return -1;
+    }
+    /* No sound device: the null port's clock drives the bridge every 20 ms. */
+    pjsua_set_no_snd_dev();
+    configure_codecs();
+
+    if (pjsua_transport_get_info(tp_id, &tp_info) != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "pjsua_transport_get_info", status);
+        pjsua_destroy();
+        return -1;
+    }
+    started = 1;
+    return tp_info.local_name.port;
+}
+
+void slpj_post_closed(void)
+{
+    if (!started) return;
+    slpj_ensure_thread();
+    slpj_calls_end_all();
+    slpj_event_post(SLPJ_EV_CLOSED, 0, 0, 0, NULL, 0);
+}
+
+void slpj_destroy(int unreg_timeout_ms)
+{
+    (void)unreg_timeout_ms; /* applied per account as pjsua_acc_config.unreg_timeout */
+    if (!started) return;
+    slpj_ensure_thread();
+    pjsua_destroy2(0);
+    started = 0;
+    slpj_media_wake_all();
+    slpj_events_wake_all();
+    slpj_events_reset();
+}
