@@ -1,0 +1,189 @@
+package org.sipline.backend.pjsip;
+
+import java.util.Map;
+import org.sipline.core.InvalidArgumentException;
+import org.sipline.core.sip.SipAddresses;
+import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.IncomingCall;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that takes pjsua's events off the shim's queue and hands them to the
+ * listeners, in queue order. Because every listener call happens here, events of one account
+ * never overlap, and no Java code ever runs on a pjsua thread.
+ */
+final class EventDrainer implements Runnable {
+  /** An INVITE's headers are below pjsip's 4000-byte packet limit; this leaves ample room. */
+  static final int TEXT_CAPACITY = 64 * 1024;
+  private static final int WAIT_MS = 250;
+
+  private static final Logger log = LoggerFactory.getLogger(EventDrainer.class);
+
+  private final Shim shim;
+  private final PjsipBackend backend;
+  private final Handles handles;
+  private final int[] ints = new int[NativeEvent.INTS];
+  private final byte[] text = new byte[TEXT_CAPACITY];
+
+  EventDrainer(Shim shim, PjsipBackend backend, Handles handles) {
+    this.shim = shim;
+    this.backend = backend;
+    this.handles = handles;
+  }
+
+  @Override
+  public void run() {
+    while (true) {
+      if (shim.slpj_event_next(WAIT_MS, ints, text, text.length) != 1) {
+        continue;
+      }
+      NativeEvent event;
+      try {
+        event = NativeEvent.decode(ints, text);
+      } catch (IllegalArgumentException e) {
+        log.error("dropping an event the shim sent: {}", e.getMessage());
+        continue;
+      }
+      if (event.type() == EventType.CLOSED) {
+        return;
+      }
+      try {
+        dispatch(event);
+      } catch (RuntimeException e) {
+        // A listener's failure must not stop the events of every other account and call.
+        log.error("listener failed on {} event", event.type(), e);
+      }
+    }
+  }
+
+  private void dispatch(NativeEvent e) {
+    PjsipAccount account = handles.account(e.account());
+    switch (e.type()) {
+      case REGISTERED, REGISTRATION_FAILED, UNREGISTERED -> {
+        if (account != null) {
+          accountEvent(account, e);
+        }
+      }
+      case INCOMING_CALL -> {
+        if (account != null) {
+          incomingCall(account, e);
+        }
+      }
+      default -> {
+        PjsipCall call = handles.call(e.call());
+        if (call != null) {
+          callEvent(call, e);
+        }
+      }
+    }
+  }
+
+  private void accountEvent(PjsipAccount account, NativeEvent e) {
+    SipEventListener listener = account.listener();
+    String aor = account.spec().aor().toString();
+    switch (e.type()) {
+      case REGISTERED -> {
+        int expires = e.code() >= 0 ? e.code() : account.requestedExpires();
+        log.info("REGISTER {}: 200 OK, binding expires in {} s", aor, expires);
+        listener.registered(account, expires);
+      }
+      case REGISTRATION_FAILED -> {
+        SipFailure failure = failure(e);
+        log.warn("REGISTER {} failed: {}", aor, failure.describe());
+        listener.registrationFailed(account, failure);
+      }
+      case UNREGISTERED -> {
+        log.info("REGISTER {} with Expires: 0 completed", aor);
+        listener.unregistered(account);
+      }
+      default -> throw new IllegalArgumentException("not an account event: " + e.type());
+    }
+  }
+
+  private void incomingCall(PjsipAccount account, NativeEvent e) {
+    String callId = e.field(0);
+    SipUri caller;
+    try {
+      caller = SipAddresses.parseTarget("From", e.field(1), null);
+    } catch (InvalidArgumentException ex) {
+      log.warn("INVITE Call-ID {}: From {} unusable ({}), answering 400", callId, e.field(1),
+          ex.getMessage());
+      shim.slpj_call_reject(e.call(), 400, "Bad From", CText.errorBuffer(),
+          CText.ERROR_CAPACITY);
+      return;
+    }
+    Map<String, String> headers = HeaderBlock.parse(e.field(3));
+    PjsipCall call = handles.addCall(
+        () -> new PjsipCall(backend, account, e.call(), callId, true, caller, null));
+    log.info("INVITE from {} to {}, Call-ID {}: 180 Ringing sent", caller,
+        account.spec().aor(), callId);
+    account.listener().incomingCall(call, new IncomingCall(caller, e.field(2), headers));
+  }
+
+  private void callEvent(PjsipCall call, NativeEvent e) {
+    SipEventListener listener = call.account().listener();
+    switch (e.type()) {
+      case CALL_RINGING -> {
+        log.info("INVITE Call-ID {}: {} {}", call.callId(), e.code(), e.field(0));
+        listener.callRinging(call, e.code(), e.field(0));
+      }
+      case CALL_CONNECTED -> {
+        call.moveTo(CallState.CONNECTED);
+        log.info("call {} connected (ACK {})", call.callId(),
+            call.isIncoming() ? "received" : "sent");
+        listener.callConnected(call);
+      }
+      case CALL_FAILED -> {
+        call.moveTo(CallState.ENDED);
+        handles.removeCall(call);
+        SipFailure failure = failure(e);
+        log.info("call {} failed: {}", call.callId(), failure.describe());
+        listener.callFailed(call, failure);
+      }
+      case CALL_ENDED -> {
+        call.moveTo(CallState.ENDED);
+        handles.removeCall(call);
+        CallEnd cause = endCause(e.code());
+        log.info("call {} ended: {} ({})", call.callId(), cause, e.field(0));
+        listener.callEnded(call, cause, e.field(0));
+      }
+      case TRANSFER_ACCEPTED -> {
+        log.info("REFER Call-ID {}: 202 Accepted", call.callId());
+        listener.transferAccepted(call);
+      }
+      case TRANSFER_SUCCEEDED -> {
+        log.info("REFER Call-ID {}: NOTIFY reports {} from the transfer target, sending BYE",
+            call.callId(), e.code());
+        listener.transferSucceeded(call);
+      }
+      case TRANSFER_FAILED -> {
+        SipFailure failure = failure(e);
+        log.info("REFER Call-ID {} failed: {}", call.callId(), failure.describe());
+        listener.transferFailed(call, failure);
+      }
+      default -> throw new IllegalArgumentException("not a call event: " + e.type());
+    }
+  }
+
+  private static SipFailure failure(NativeEvent e) {
+    return e.code() > 0 ? SipFailure.response(e.code(), e.field(0))
+        : SipFailure.noResponse(e.field(0));
+  }
+
+  /** The shim's enum slpj_call_end, by number. */
+  private static CallEnd endCause(int code) {
+    return switch (code) {
+      case 0 -> CallEnd.LOCAL_BYE;
+      case 1 -> CallEnd.LOCAL_TERMINATE;
+      case 2 -> CallEnd.REMOTE_BYE;
+      case 3 -> CallEnd.TRANSFERRED;
+      case 4 -> CallEnd.MEDIA_TIMEOUT;
+      case 5 -> CallEnd.ERROR;
+      default -> throw new IllegalArgumentException("unknown call end cause " + code);
+    };
+  }
+}

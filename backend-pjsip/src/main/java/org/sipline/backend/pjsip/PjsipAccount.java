@@ -1,0 +1,69 @@
+package org.sipline.backend.pjsip;
+
+import java.util.Map;
+import java.util.Objects;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipUri;
+
+/** One pjsua account, named by its shim handle; its events go to {@link #listener()}. */
+final class PjsipAccount implements SipAccount {
+  private final PjsipBackend backend;
+  private final AccountSpec spec;
+  private final SipEventListener listener;
+  private final int handle;
+  private final int requestedExpires;
+  private volatile boolean unregisterRequested;
+
+  PjsipAccount(PjsipBackend backend, AccountSpec spec, SipEventListener listener, int handle,
+      int requestedExpires) {
+    this.backend = backend;
+    this.spec = spec;
+    this.listener = listener;
+    this.handle = handle;
+    this.requestedExpires = requestedExpires;
+  }
+
+  int handle() {
+    return handle;
+  }
+
+  SipEventListener listener() {
+    return listener;
+  }
+
+  int requestedExpires() {
+    return requestedExpires;
+  }
+
+  boolean unregisterRequested() {
+    return unregisterRequested;
+  }
+
+  @Override
+  public AccountSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public SipCall call(SipUri target, Map<String, String> headers, CallMedia media) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(headers, "headers");
+    Objects.requireNonNull(media, "media");
+    return backend.placeCall(this, target, headers, media);
+  }
+
+  @Override
+  public void unregister() {
+    unregisterRequested = true;
+    backend.unregister(this);
+  }
+
+  @Override
+  public String toString() {
+    return "PjsipAccount[" + spec.accountName() + "]";
+  }
+}

@@ -1,0 +1,283 @@
+package org.sipline.backend.pjsip;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipUri;
+import org.sipline.core.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pjsua as a {@link SipBackend}. pjsua is a process-wide singleton, so one instance runs per JVM
+ * at a time. It owns two threads: the event drainer (every listener call) and the media pump
+ * (every audio frame); pjsua's own threads never run Java code.
+ */
+final class PjsipBackend implements SipBackend {
+  /** Backend option: seconds asked for in REGISTER's Expires (default 300). */
+  static final String OPTION_REGISTER_EXPIRES = "pjsip.registerExpires";
+  /** Backend option: a file pjsip writes its own log (SIP messages included) to. */
+  static final String OPTION_LOG_FILE = "pjsip.logFile";
+  /** Backend option: pjsip's log level 0..6 for that file (default 4). */
+  static final String OPTION_LOG_LEVEL = "pjsip.logLevel";
+
+  private static final int DEFAULT_EXPIRES = 300;
+  private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
+  /** pjsua's un-REGISTER on shutdown is capped so close() stays prompt. */
+  private static final int MAX_UNREGISTER_MS = 4000;
+  private static final AtomicBoolean RUNNING = new AtomicBoolean();
+  private static final Logger log = LoggerFactory.getLogger(PjsipBackend.class);
+
+  private final Shim shim;
+  private final BackendConfig config;
+  private final int sipPort;
+  private final int registerExpires;
+  private final Handles handles = new Handles();
+  private final MediaPump pump;
+  private final Thread drainerThread;
+  private final Thread pumpThread;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private PjsipBackend(Shim shim, BackendConfig config, int sipPort, int registerExpires) {
+    this.shim = shim;
+    this.config = config;
+    this.sipPort = sipPort;
+    this.registerExpires = registerExpires;
+    this.pump = new MediaPump(shim, handles, config.mediaTimeout().toNanos());
+    this.drainerThread = new Thread(new EventDrainer(shim, this, handles), "sipline-pjsip-events");
+    this.pumpThread = new Thread(pump, "sipline-pjsip-media");
+    drainerThread.setDaemon(true);
+    pumpThread.setDaemon(true);
+  }
+
+  static PjsipBackend start(Shim shim, BackendConfig config) {
+    Objects.requireNonNull(config, "config");
+    if (config.transport() == Transport.TLS) {
+      throw new IllegalArgumentException("transport TLS is not supported by the pjsip backend;"
+          + " use UDP or TCP");
+    }
+    int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES, 1, 86_400);
+    int logLevel = intOption(config, OPTION_LOG_LEVEL, 4, 0, 6);
+    String logFile = config.options().get(OPTION_LOG_FILE);
+    if (!RUNNING.compareAndSet(false, true)) {
+      throw new IllegalStateException("a pjsip backend is already running in this JVM (pjsua is a"
+          + " process-wide singleton): close it first");
+    }
+    byte[] err = CText.errorBuffer();
+    int port = shim.slpj_start(config.bindAddress(), config.sipPort(),
+        config.transport() == Transport.TCP ? 1 : 0, advertisedAddress(config),
+        config.rtpPortMin(), config.rtpPortMax(), millis(config.registerTimeout()),
+        millis(config.transactionTimeout()), millis(config.transferTimeout()),
+        config.userAgent(), logFile, logLevel, err, err.length);
+    if (port < 0) {
+      RUNNING.set(false);
+      throw new IllegalStateException("pjsua did not start: " + CText.of(err));
+    }
+    PjsipBackend backend = new PjsipBackend(shim, config, port, expires);
+    backend.drainerThread.start();
+    backend.pumpThread.start();
+    log.info("pjsip backend listening for SIP on {} {}:{} (pjproject {})", config.transport(),
+        config.bindAddress(), port, shim.slpj_runtime_version());
+    return backend;
+  }
+
+  /** The SIP port actually bound (useful when the configuration asked for 0). */
+  int sipPort() {
+    return sipPort;
+  }
+
+  @Override
+  public String name() {
+    return PjsipBackendProvider.NAME;
+  }
+
+  @Override
+  public SipAccount register(AccountSpec spec, SipEventListener listener) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(listener, "listener");
+    requireOpen();
+    PjsipAccount existing = handles.accountNamed(spec.accountName());
+    if (existing != null) {
+      if (!existing.unregisterRequested()) {
+        throw new IllegalStateException("account " + spec.accountName()
+            + " is already registered with this backend");
+      }
+      // Its binding is gone (or going): a fresh pjsua account takes its place.
+      handles.removeAccount(existing);
+      shim.slpj_account_delete(existing.handle());
+    }
+    SipUri aor = spec.aor();
+    String registrar = aor.scheme() + ":" + aor.hostPort();
+    String proxy = spec.outboundProxy() == null ? null : looseRoute(spec.outboundProxy());
+    byte[] err = CText.errorBuffer();
+    PjsipAccount account = handles.addAccount(spec.accountName(),
+        handle -> new PjsipAccount(this, spec, listener, handle, registerExpires),
+        () -> {
+          int handle = shim.slpj_account_add(aor.toString(), registrar, spec.authUsername(),
+              spec.password(), proxy, registerExpires, err, err.length);
+          if (handle < 0) {
+            throw new IllegalStateException("pjsua refused account " + spec.accountName() + ": "
+                + CText.of(err));
+          }
+          return handle;
+        });
+    log.info("REGISTER {} to {}{} sent (auth user {})", aor, registrar,
+        proxy == null ? "" : " via " + proxy, spec.authUsername());
+    return account;
+  }
+
+  void unregister(PjsipAccount account) {
+    requireOpen();
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_account_unregister(account.handle(), err, err.length) < 0) {
+      throw new IllegalStateException("un-REGISTER of " + account.spec().accountName()
+          + " failed: " + CText.of(err));
+    }
+  }
+
+  PjsipCall placeCall(PjsipAccount account, SipUri target, Map<String, String> headers,
+      CallMedia media) {
+    requireOpen();
+    String[] names = headers.keySet().toArray(new String[0]);
+    String[] values = new String[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = headers.get(names[i]);
+    }
+    byte[] err = CText.errorBuffer();
+    byte[] callId = new byte[256];
+    PjsipCall call = handles.addCall(() -> {
+      int handle = shim.slpj_call_make(account.handle(), target.toString(), names, values,
+          names.length, callId, callId.length, err, err.length);
+      if (handle < 0) {
+        throw new IllegalStateException("INVITE to " + target + " not sent: " + CText.of(err));
+      }
+      return new PjsipCall(this, account, handle, CText.of(callId), false, target, media);
+    });
+    log.info("INVITE {} from {} sent, Call-ID {}, {} extra header(s)", target,
+        account.spec().aor(), call.callId(), names.length);
+    return call;
+  }
+
+  void answer(PjsipCall call) {
+    handles.mediaStarted(call);
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_call_answer(call.handle(), err, err.length) < 0) {
+      log.info("call {}: 200 OK not sent: {}", call.callId(), CText.of(err));
+    }
+  }
+
+  void reject(PjsipCall call, int statusCode, String reason) {
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_call_reject(call.handle(), statusCode, reason, err, err.length) < 0) {
+      log.info("call {}: {} not sent: {}", call.callId(), statusCode, CText.of(err));
+    }
+  }
+
+  void hangup(PjsipCall call) {
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_call_hangup(call.handle(), err, err.length) < 0) {
+      log.info("call {}: hangup skipped: {}", call.callId(), CText.of(err));
+    }
+  }
+
+  void terminate(PjsipCall call) {
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_call_terminate(call.handle(), err, err.length) < 0) {
+      log.info("call {}: terminate skipped: {}", call.callId(), CText.of(err));
+    }
+  }
+
+  void transfer(PjsipCall call, SipUri target, Map<String, String> headers) {
+    String[] names = headers.keySet().toArray(new String[0]);
+    String[] values = new String[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = headers.get(names[i]);
+    }
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_call_transfer(call.handle(), target.toString(), names, values, names.length,
+        err, err.length) < 0) {
+      throw new IllegalStateException("transfer of call " + call.callId() + ": " + CText.of(err));
+    }
+    log.info("REFER Call-ID {} to {} sent, {} extra header(s)", call.callId(), target,
+        names.length);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    // Every live call gets its terminal event, then the drainer meets CLOSED and stops.
+    shim.slpj_post_closed();
+    join(drainerThread);
+    pump.stop();
+    join(pumpThread);
+    shim.slpj_destroy(Math.min(millis(config.registerTimeout()), MAX_UNREGISTER_MS));
+    RUNNING.set(false);
+    log.info("pjsip backend closed");
+  }
+
+  private void join(Thread thread) {
+    if (thread == Thread.currentThread()) {
+      return; // close() called from a listener: the thread ends by itself after returning
+    }
+    try {
+      thread.join(THREAD_STOP_BOUND.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("{} did not stop within {}", thread.getName(), THREAD_STOP_BOUND);
+    }
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("pjsip backend is closed");
+    }
+  }
+
+  private static String advertisedAddress(BackendConfig config) {
+    if (config.advertisedAddress() != null) {
+      return config.advertisedAddress();
+    }
+    String bind = config.bindAddress();
+    // A wildcard bind has no address to put in Contact and SDP: pjsua picks the interface.
+    return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? null : bind;
+  }
+
+  /** pjsua wants the proxy as a loose-routing Route entry. */
+  private static String looseRoute(SipUri proxy) {
+    String uri = proxy.toString();
+    return proxy.params().contains(";lr") ? "<" + uri + ">" : "<" + uri + ";lr>";
+  }
+
+  private static int intOption(BackendConfig config, String name, int fallback, int min, int max) {
+    String raw = config.options().get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    int value;
+    try {
+      value = Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option " + name + " is not an integer: " + raw);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("option " + name + " outside " + min + ".." + max + ": "
+          + value);
+    }
+    return value;
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+}

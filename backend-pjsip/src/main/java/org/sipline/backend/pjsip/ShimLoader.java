@@ -1,0 +1,89 @@
+package org.sipline.backend.pjsip;
+
+import com.sun.jna.Native;
+import java.util.Optional;
+import org.sipline.core.spi.Availability;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads libsiplinepj lazily, once, and remembers why it can't be used. Loading is deferred to
+ * the first question so that finding providers stays cheap and never touches native code.
+ */
+final class ShimLoader {
+  /** System property naming the shim library (JNA's short name); tests point it elsewhere. */
+  static final String LIBRARY_PROPERTY = "sipline.pjsip.library";
+  static final String DEFAULT_LIBRARY = "siplinepj";
+
+  private static final Logger log = LoggerFactory.getLogger(ShimLoader.class);
+
+  private final String libraryName;
+  private Availability availability;
+  private Shim shim;
+
+  ShimLoader(String libraryName) {
+    this.libraryName = libraryName;
+  }
+
+  /** The loader for the library named by {@value #LIBRARY_PROPERTY} (default siplinepj). */
+  static ShimLoader forConfiguredLibrary() {
+    return new ShimLoader(System.getProperty(LIBRARY_PROPERTY, DEFAULT_LIBRARY));
+  }
+
+  synchronized Availability availability() {
+    if (availability == null) {
+      availability = load();
+      if (availability.available()) {
+        log.info("pjsip backend available: {} with pjproject {}",
+            System.mapLibraryName(libraryName), shim.slpj_runtime_version());
+      } else {
+        log.info("pjsip backend unavailable: {}", availability.reason());
+      }
+    }
+    return availability;
+  }
+
+  /** The loaded shim; fails with the reason when it could not be loaded. */
+  synchronized Shim shim() {
+    Availability a = availability();
+    if (!a.available()) {
+      throw new IllegalStateException("pjsip backend unavailable: " + a.reason());
+    }
+    return shim;
+  }
+
+  private Availability load() {
+    String file = System.mapLibraryName(libraryName);
+    Shim loaded;
+    try {
+      loaded = Native.load(libraryName, Shim.class);
+    } catch (UnsatisfiedLinkError e) {
+      return Availability.no(file + " not found on jna.library.path="
+          + System.getProperty("jna.library.path", "(unset)")
+          + " nor on the system library path (build it where pjproject is installed, see"
+          + " backend-pjsip/README.md): " + firstLine(e.getMessage()));
+    }
+    String compiled;
+    String runtime;
+    try {
+      compiled = loaded.slpj_compiled_version();
+      runtime = loaded.slpj_runtime_version();
+    } catch (UnsatisfiedLinkError e) {
+      return Availability.no(file + " is not sipline's pjsua shim: " + firstLine(e.getMessage()));
+    }
+    Optional<String> problem = VersionCheck.problem(compiled, runtime);
+    if (problem.isPresent()) {
+      return Availability.no(problem.get());
+    }
+    shim = loaded;
+    return Availability.yes();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

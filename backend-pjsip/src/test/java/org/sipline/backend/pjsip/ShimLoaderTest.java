@@ -1,0 +1,49 @@
+package org.sipline.backend.pjsip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.sipline.core.spi.Availability;
+
+class ShimLoaderTest {
+  @Test
+  void missingLibraryIsUnavailableNamingTheFileAndTheSearchPath() {
+    ShimLoader loader = new ShimLoader("sipline-no-such-shim");
+
+    Availability a = loader.availability();
+
+    assertThat(a.available()).isFalse();
+    assertThat(a.reason())
+        .startsWith("libsipline-no-such-shim.so not found on jna.library.path=")
+        .contains(String.valueOf(System.getProperty("jna.library.path", "(unset)")))
+        .contains("backend-pjsip/README.md");
+  }
+
+  @Test
+  void aLibraryWithoutTheShimsFunctionsIsRefusedAsNotTheShim() {
+    // libc loads everywhere JNA runs, and has no slpj_* symbols.
+    ShimLoader loader = new ShimLoader("c");
+
+    Availability a = loader.availability();
+
+    assertThat(a.available()).isFalse();
+    assertThat(a.reason()).contains("is not sipline's pjsua shim").contains("slpj_compiled_version");
+  }
+
+  @Test
+  void theReasonIsWorkedOutOnceAndKept() {
+    ShimLoader loader = new ShimLoader("sipline-no-such-shim");
+
+    assertThat(loader.availability()).isSameAs(loader.availability());
+  }
+
+  @Test
+  void askingForTheShimOfAnUnavailableLibraryFailsWithTheReason() {
+    ShimLoader loader = new ShimLoader("sipline-no-such-shim");
+
+    assertThatThrownBy(loader::shim)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("pjsip backend unavailable: libsipline-no-such-shim.so not found");
+  }
+}
