@@ -1,0 +1,139 @@
+package org.sipline.backend.jainsip;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.Transport;
+
+/**
+ * The jainsip-specific settings of {@link BackendConfig#options()}, checked once at start-up.
+ *
+ * <table>
+ *   <caption>Option names</caption>
+ *   <tr><th>name</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@value #REGISTER_EXPIRES}</td><td>seconds asked for in REGISTER's Expires</td>
+ *       <td>600</td></tr>
+ *   <tr><td>{@value #TLS_PORT}</td><td>the TLS listening port (0: any free port)</td>
+ *       <td>the SIP port + 1, or any free port when the SIP port is 0</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE}</td><td>key store file with our certificate; setting it
+ *       turns the TLS listening point on (required when the transport is TLS)</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE_PASSWORD}</td><td>its password</td><td>""</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE_TYPE}</td><td>its type</td><td>PKCS12</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE}</td><td>trust store for peer certificates</td>
+ *       <td>the key store</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE_PASSWORD}</td><td>its password</td>
+ *       <td>the key store's</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE_TYPE}</td><td>its type</td><td>PKCS12</td></tr>
+ * </table>
+ *
+ * @param registerExpires seconds asked for in REGISTER
+ * @param tls the TLS settings, or null when TLS is off
+ */
+record BackendOptions(int registerExpires, Tls tls) {
+  static final String REGISTER_EXPIRES = "register.expires";
+  static final String TLS_PORT = "tls.port";
+  static final String TLS_KEY_STORE = "tls.keyStore";
+  static final String TLS_KEY_STORE_PASSWORD = "tls.keyStorePassword";
+  static final String TLS_KEY_STORE_TYPE = "tls.keyStoreType";
+  static final String TLS_TRUST_STORE = "tls.trustStore";
+  static final String TLS_TRUST_STORE_PASSWORD = "tls.trustStorePassword";
+  static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
+
+  private static final Set<String> KNOWN = Set.of(REGISTER_EXPIRES, TLS_PORT, TLS_KEY_STORE,
+      TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
+      TLS_TRUST_STORE_TYPE);
+  private static final int DEFAULT_REGISTER_EXPIRES = 600;
+  private static final int MAX_REGISTER_EXPIRES = 86_400;
+
+  /**
+   * The TLS listening point's settings. Passwords stay out of {@link #toString()}.
+   *
+   * @param port the listening port, 0 for any free port
+   */
+  record Tls(int port, Path keyStore, String keyStorePassword, String keyStoreType,
+      Path trustStore, String trustStorePassword, String trustStoreType) {
+    @Override
+    public String toString() {
+      return "Tls[port=" + port + ", keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
+    }
+  }
+
+  /** Reads the options of {@code config}; an unknown name or a bad value is refused by name. */
+  static BackendOptions from(BackendConfig config) {
+    Map<String, String> options = config.options();
+    for (String name : options.keySet()) {
+      if (!KNOWN.contains(name)) {
+        throw new IllegalArgumentException("unknown jainsip option '" + name + "'; known: "
+            + new TreeSet<>(KNOWN));
+      }
+    }
+    int expires = intOption(options, REGISTER_EXPIRES, DEFAULT_REGISTER_EXPIRES, 1,
+        MAX_REGISTER_EXPIRES);
+    return new BackendOptions(expires, tls(config, options));
+  }
+
+  private static Tls tls(BackendConfig config, Map<String, String> options) {
+    String keyStore = options.get(TLS_KEY_STORE);
+    if (keyStore == null) {
+      if (config.transport() == Transport.TLS) {
+        throw new IllegalArgumentException(
+            "transport TLS needs option '" + TLS_KEY_STORE + "' (our certificate's key store)");
+      }
+      for (String name : options.keySet()) {
+        if (name.startsWith("tls.")) {
+          throw new IllegalArgumentException(
+              "option '" + name + "' needs '" + TLS_KEY_STORE + "' as well");
+        }
+      }
+      return null;
+    }
+    Path keyStorePath = readableFile(TLS_KEY_STORE, keyStore);
+    String keyStorePassword = options.getOrDefault(TLS_KEY_STORE_PASSWORD, "");
+    String keyStoreType = options.getOrDefault(TLS_KEY_STORE_TYPE, "PKCS12");
+    String trustStore = options.get(TLS_TRUST_STORE);
+    Path trustStorePath =
+        trustStore == null ? keyStorePath : readableFile(TLS_TRUST_STORE, trustStore);
+    int defaultPort = config.sipPort() == 0 ? 0 : config.sipPort() + 1;
+    int port = intOption(options, TLS_PORT, defaultPort, 0, 65535);
+    if (port != 0 && port == config.sipPort()) {
+      throw new IllegalArgumentException(
+          "option '" + TLS_PORT + "' " + port + " is the SIP port used by UDP and TCP");
+    }
+    return new Tls(port, keyStorePath, keyStorePassword, keyStoreType, trustStorePath,
+        options.getOrDefault(TLS_TRUST_STORE_PASSWORD, keyStorePassword),
+        options.getOrDefault(TLS_TRUST_STORE_TYPE, keyStoreType));
+  }
+
+  private static Path readableFile(String name, String value) {
+    Path path = Path.of(value);
+    if (!Files.isReadable(path)) {
+      throw new IllegalArgumentException(
+          "option '" + name + "': " + value + " is not a readable file");
+    }
+    return path;
+  }
+
+  private static int intOption(Map<String, String> options, String name, int dflt, int min,
+      int max) {
+    String value = options.get(name);
+    if (value == null) {
+      return dflt;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "option '" + name + "': not an integer: '" + value + "'", e);
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(
+          "option '" + name + "': " + n + " outside " + min + ".." + max);
+    }
+    return n;
+  }
+}

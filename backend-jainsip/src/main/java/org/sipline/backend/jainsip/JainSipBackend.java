@@ -1,0 +1,147 @@
+package org.sipline.backend.jainsip;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SipEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jainsip backend: one JAIN-SIP stack and one SIP executor serving every account (line) and
+ * call of the JVM. See the package documentation for the threads and the options.
+ */
+final class JainSipBackend implements SipBackend {
+  private static final Logger log = LoggerFactory.getLogger(JainSipBackend.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** How long close() lets un-REGISTERs run at most, whatever the register timeout. */
+  private static final Duration MAX_CLOSE_WAIT = Duration.ofSeconds(3);
+  private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
+
+  private final SipContext ctx;
+  private final Map<String, JainSipAccount> accounts = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JainSipBackend(SipContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Starts the stack for {@code config}; fails naming the setting that can't be honoured. */
+  static JainSipBackend start(BackendConfig config) {
+    Objects.requireNonNull(config, "config");
+    BackendOptions options = BackendOptions.from(config);
+    LocalAddresses addresses = LocalAddresses.of(config);
+    ThreadGroup group = new ThreadGroup("sipline-jainsip-" + INSTANCES.incrementAndGet());
+    SipExecutor executor = new SipExecutor(group, group.getName() + "-sip");
+    JainSipStack stack;
+    try {
+      stack = JainSipStack.start(group, config, options);
+    } catch (RuntimeException e) {
+      executor.shutdown(THREAD_STOP_WAIT);
+      throw e;
+    }
+    SipContext ctx = new SipContext(config, options, stack, executor, addresses);
+    JainSipBackend backend = new JainSipBackend(ctx);
+    stack.listen(new SipDispatcher(ctx));
+    return backend;
+  }
+
+  @Override
+  public String name() {
+    return JainSipBackendProvider.NAME;
+  }
+
+  /** The port SIP listens on for the configured transport (useful when it was 0). */
+  int sipPort() {
+    return ctx.stack.port(ctx.config.transport());
+  }
+
+  /** The thread group holding every thread of this backend, for leak checks. */
+  ThreadGroup threads() {
+    return ctx.stack.threads;
+  }
+
+  @Override
+  public SipAccount register(AccountSpec spec, SipEventListener listener) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(listener, "listener");
+    if (closed.get()) {
+      throw new IllegalStateException("backend closed");
+    }
+    requireQuotable("authUsername", spec.authUsername());
+    JainSipAccount account = new JainSipAccount(ctx, spec, listener);
+    JainSipAccount previous = accounts.putIfAbsent(spec.accountName(), account);
+    if (previous != null) {
+      throw new IllegalStateException(
+          "account " + spec.accountName() + " is already registered with this backend");
+    }
+    account.registration().onTerminal(() -> accounts.remove(spec.accountName(), account));
+    ctx.executor.execute(account.registration()::start);
+    return account;
+  }
+
+  /** A value we put between quotes in a header: no quote, backslash or control character. */
+  private static void requireQuotable(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+        throw new IllegalArgumentException(
+            field + " contains character 0x" + Integer.toHexString(c) + " at " + i);
+      }
+    }
+  }
+
+  /**
+   * Un-REGISTERs every account, waiting for the registrars at most the register timeout (and
+   * never more than 3 s), then stops the stack and every thread of the backend.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Duration wait = min(ctx.config.registerTimeout(), MAX_CLOSE_WAIT);
+    List<JainSipAccount> open = List.copyOf(accounts.values());
+    CountDownLatch done = new CountDownLatch(open.size());
+    ctx.executor.execute(() -> {
+      for (JainSipAccount account : open) {
+        Registration r = account.registration();
+        r.onTerminal(() -> {
+          accounts.remove(account.spec().accountName(), account);
+          done.countDown();
+        });
+        if (r.state().isTerminal()) {
+          done.countDown();
+        } else {
+          r.unregister();
+        }
+      }
+    });
+    if (!ctx.executor.inExecutor()) {
+      try {
+        if (!done.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn("closing with {} un-REGISTER(s) unanswered after {}", done.getCount(), wait);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    ctx.executor.shutdown(THREAD_STOP_WAIT);
+    ctx.stack.close(THREAD_STOP_WAIT);
+    log.info("jainsip backend closed");
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

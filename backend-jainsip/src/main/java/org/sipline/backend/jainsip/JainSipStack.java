@@ -1,0 +1,267 @@
+package org.sipline.backend.jainsip;
+
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sip.ListeningPoint;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.MessageFactory;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JAIN-SIP RI stack with its listening points (UDP and TCP on one port, TLS when configured)
+ * and its single provider. Everything the RI starts runs in a thread group of ours, so that
+ * {@link #close} can find and end the RI's non-daemon EventScannerThread, which the RI's own
+ * {@code stop()} leaves blocked forever.
+ */
+final class JainSipStack {
+  private static final Logger log = LoggerFactory.getLogger(JainSipStack.class);
+  /** Attempts at an ephemeral port before giving up: another program may grab each one. */
+  private static final int PORT_ATTEMPTS = 20;
+
+  final AddressFactory addresses = new AddressFactoryImpl();
+  final HeaderFactory headers = new HeaderFactoryImpl();
+  final MessageFactory messages = new MessageFactoryImpl();
+  final ThreadGroup threads;
+  private final SipStackImpl stack;
+  private final SipProvider provider;
+  private final int port;
+  private final int tlsPort;
+
+  private JainSipStack(ThreadGroup threads, SipStackImpl stack, SipProvider provider, int port,
+      int tlsPort) {
+    this.threads = threads;
+    this.stack = stack;
+    this.provider = provider;
+    this.port = port;
+    this.tlsPort = tlsPort;
+  }
+
+  /**
+   * Starts a stack named after {@code group}, listening on {@code config}'s bind address and
+   * port. The RI's threads are created in {@code group} (see the class comment). Nothing is
+   * delivered until {@link #listen}.
+   */
+  static JainSipStack start(ThreadGroup group, BackendConfig config, BackendOptions options) {
+    String name = group.getName();
+    AtomicReference<Object> result = new AtomicReference<>();
+    // The RI starts its threads from the constructing thread: construct it inside the group.
+    Thread boot = new Thread(group, () -> {
+      try {
+        result.set(build(name, group, config, options));
+      } catch (RuntimeException e) {
+        result.set(e);
+      }
+    }, name + "-start");
+    boot.start();
+    try {
+      boot.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the SIP stack", e);
+    }
+    if (result.get() instanceof RuntimeException e) {
+      throw e;
+    }
+    return (JainSipStack) result.get();
+  }
+
+  private static JainSipStack build(String name, ThreadGroup group, BackendConfig config,
+      BackendOptions options) {
+    SipStackImpl stack;
+    try {
+      stack = new SipStackImpl(properties(name, options));
+    } catch (javax.sip.PeerUnavailableException e) {
+      throw new IllegalStateException("JAIN-SIP refused its configuration: " + e.getMessage(), e);
+    }
+    List<ListeningPoint> points = new ArrayList<>();
+    try {
+      int port = listen(stack, config.bindAddress(), config.sipPort(), points, "udp", "tcp");
+      int tlsPort = -1;
+      if (options.tls() != null) {
+        tlsPort = listen(stack, config.bindAddress(), options.tls().port(), points, "tls");
+      }
+      SipProvider provider = stack.createSipProvider(points.get(0));
+      for (ListeningPoint p : points.subList(1, points.size())) {
+        provider.addListeningPoint(p);
+      }
+      log.info("SIP stack {} listening on {} port {} (UDP, TCP){}", name, config.bindAddress(),
+          port, tlsPort > 0 ? ", TLS port " + tlsPort : "");
+      return new JainSipStack(group, stack, provider, port, tlsPort);
+    } catch (RuntimeException | javax.sip.ObjectInUseException
+        | javax.sip.TransportAlreadySupportedException e) {
+      stopQuietly(stack, group);
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("cannot start the SIP provider: " + e.getMessage(), e);
+    }
+  }
+
+  private static Properties properties(String name, BackendOptions options) {
+    Properties p = new Properties();
+    p.setProperty("javax.sip.STACK_NAME", name);
+    p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+    p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+    // Our SipListener hands every event to the SIP executor, so one delivery thread suffices.
+    p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
+    // The NOTIFYs of a REFER's implicit subscription arrive in the INVITE dialog.
+    p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+    // Bounds on what a peer can make us buffer or wait for on a stream transport.
+    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+    p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "2000");
+    BackendOptions.Tls tls = options.tls();
+    if (tls != null) {
+      p.setProperty("javax.net.ssl.keyStore", tls.keyStore().toString());
+      p.setProperty("javax.net.ssl.keyStorePassword", tls.keyStorePassword());
+      p.setProperty("javax.net.ssl.keyStoreType", tls.keyStoreType());
+      p.setProperty("javax.net.ssl.trustStore", tls.trustStore().toString());
+      p.setProperty("javax.net.ssl.trustStorePassword", tls.trustStorePassword());
+      p.setProperty("javax.net.ssl.trustStoreType", tls.trustStoreType());
+    }
+    return p;
+  }
+
+  /**
+   * Creates listening points for {@code transports} on one port and returns it. Port 0 means any
+   * free port; the RI refuses 0 itself, so we find one and retry when another program takes it
+   * between our probe and the bind.
+   */
+  private static int listen(SipStackImpl stack, String bind, int wanted,
+      List<ListeningPoint> points, String... transports) {
+    int attempts = wanted == 0 ? PORT_ATTEMPTS : 1;
+    Exception last = null;
+    for (int i = 0; i < attempts; i++) {
+      int port = wanted == 0 ? probeFreePort(bind) : wanted;
+      List<ListeningPoint> created = new ArrayList<>();
+      try {
+        for (String transport : transports) {
+          created.add(stack.createListeningPoint(bind, port, transport));
+        }
+        points.addAll(created);
+        return port;
+      } catch (javax.sip.InvalidArgumentException | javax.sip.TransportNotSupportedException e) {
+        last = e;
+        for (ListeningPoint p : created) {
+          try {
+            stack.deleteListeningPoint(p);
+          } catch (javax.sip.ObjectInUseException ignored) {
+            // Not yet attached to a provider: cannot be in use.
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("cannot listen for SIP (" + String.join(", ", transports)
+        .toUpperCase(Locale.ROOT) + ") on " + bind + " port "
+        + (wanted == 0 ? "any (" + attempts + " attempts)" : wanted) + ": "
+        + (last == null ? "unknown" : last.getMessage()), last);
+  }
+
+  private static int probeFreePort(String bind) {
+    try (DatagramSocket probe = new DatagramSocket(
+        new InetSocketAddress(InetAddress.getByName(bind), 0))) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot bind UDP on " + bind + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts delivering SIP events to {@code listener}. */
+  void listen(SipListener listener) {
+    try {
+      provider.addSipListener(listener);
+    } catch (java.util.TooManyListenersException e) {
+      throw new IllegalStateException("the SIP provider already has a listener", e);
+    }
+  }
+
+  SipProvider provider() {
+    return provider;
+  }
+
+  /** The port we listen on with {@code transport}. */
+  int port(Transport transport) {
+    return transport == Transport.TLS ? tlsPort : port;
+  }
+
+  /**
+   * Stops the RI and ends its threads, waiting at most {@code bound} for them. Threads that
+   * outlive the bound are logged by name.
+   */
+  void close(Duration bound) {
+    stopQuietly(stack, threads);
+    long deadline = System.nanoTime() + bound.toNanos();
+    for (Thread t : threadsOf(threads)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        t.join(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    List<Thread> alive = threadsOf(threads);
+    if (!alive.isEmpty()) {
+      log.warn("SIP stack threads still alive {} after stop: {}", bound,
+          alive.stream().map(Thread::getName).toList());
+    }
+  }
+
+  private static void stopQuietly(SipStackImpl stack, ThreadGroup group) {
+    // The RI's stop() ends with a blind Thread.sleep(1000) "to let processing complete", after
+    // it closed every socket and timer. Entering it interrupted cuts that sleep short (the RI
+    // swallows the interrupt and nothing before the sleep blocks); close() then waits for the
+    // RI's threads themselves, which is what the sleep stood in for.
+    boolean wasInterrupted = Thread.interrupted();
+    Thread.currentThread().interrupt();
+    try {
+      stack.stop();
+    } catch (RuntimeException e) {
+      log.warn("JAIN-SIP stop failed", e);
+    } finally {
+      Thread.interrupted();
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    // stop() only flags the EventScannerThread, which then waits on its queue forever.
+    for (Thread t : threadsOf(group)) {
+      if (t.getName().equals("EventScannerThread")) {
+        t.interrupt();
+      }
+    }
+  }
+
+  /** The live threads of {@code group}, excluding the calling thread. */
+  static List<Thread> threadsOf(ThreadGroup group) {
+    Thread[] all = new Thread[group.activeCount() + 16];
+    int n = group.enumerate(all, true);
+    List<Thread> result = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      if (all[i] != Thread.currentThread() && all[i].isAlive()) {
+        result.add(all[i]);
+      }
+    }
+    return result;
+  }
+}

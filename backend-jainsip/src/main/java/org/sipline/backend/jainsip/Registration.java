@@ -1,0 +1,339 @@
+package org.sipline.backend.jainsip;
+
+import java.time.Duration;
+import java.util.ListIterator;
+import javax.sip.ClientTransaction;
+import javax.sip.ObjectInUseException;
+import javax.sip.ResponseEvent;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.MinExpiresHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.SipFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One account's binding at its registrar (RFC 3261 §10): REGISTER with digest auth, refreshed
+ * before it expires with the same Call-ID and a growing CSeq, retried while the registrar is
+ * away, removed with Expires: 0. Every attempt is bounded by the configured register timeout,
+ * well before the stack's own 32 s Timer F. Lives on the SIP executor.
+ */
+final class Registration {
+  private static final Logger log = LoggerFactory.getLogger(Registration.class);
+  /** The longest wait between retries while the registrar is away. */
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  /** Slack kept before expiry on top of one register timeout, for the refresh to land. */
+  private static final Duration REFRESH_SLACK = Duration.ofSeconds(5);
+  private static final Duration MIN_DELAY = Duration.ofMillis(500);
+
+  private final SipContext ctx;
+  private final JainSipAccount account;
+  private final AccountSpec spec;
+  private final DigestAuthenticator auth;
+  private final String callId;
+  private final String fromTag;
+  private long cseq;
+  private int requestedExpires;
+  private int grantedExpires;
+  private RegistrationState state = RegistrationState.REGISTERING;
+  private ClientTransaction current;
+  private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
+  private SipExecutor.Timer next = SipExecutor.Timer.NONE;
+  private Runnable onTerminal = () -> {};
+
+  Registration(SipContext ctx, JainSipAccount account) {
+    this.ctx = ctx;
+    this.account = account;
+    this.spec = account.spec();
+    this.auth = new DigestAuthenticator(spec.authUsername(), spec.password(), ctx.random);
+    this.callId = ctx.token(16) + "@sipline";
+    this.fromTag = ctx.token(6);
+    this.requestedExpires = ctx.options.registerExpires();
+  }
+
+  RegistrationState state() {
+    return state;
+  }
+
+  /** Runs once the registration reaches a terminal state (failed or unregistered). */
+  void onTerminal(Runnable action) {
+    this.onTerminal = action;
+  }
+
+  /** Sends the first REGISTER. */
+  void start() {
+    attempt(requestedExpires);
+  }
+
+  /** Removes the binding; {@code unregistered} follows. A second call does nothing. */
+  void unregister() {
+    switch (state) {
+      case UNREGISTERING, UNREGISTERED -> {
+        return;
+      }
+      case FAILED -> {
+        // Nothing is bound; still tell the listener its request is done.
+        account.listener().unregistered(account);
+        return;
+      }
+      default -> { }
+    }
+    next.cancel();
+    abandonCurrent();
+    move(RegistrationState.UNREGISTERING);
+    attempt(0);
+  }
+
+  private void attempt(int expires) {
+    auth.newChain();
+    deadline.cancel();
+    deadline = ctx.executor.schedule(ctx.config.registerTimeout(), this::onDeadline);
+    send(expires);
+  }
+
+  private void send(int expires) {
+    Request request;
+    try {
+      request = build(expires);
+    } catch (Exception e) {
+      failAttempt(SipFailure.exception(
+          "cannot build REGISTER for " + spec.accountName() + ": " + e.getMessage(), e));
+      return;
+    }
+    try {
+      ClientTransaction tx = ctx.provider().getNewClientTransaction(request);
+      tx.setApplicationData(new Handler(tx, expires));
+      current = tx;
+      tx.sendRequest();
+      log.debug("{} sent (Expires {})", SipLog.request(request), expires);
+    } catch (Exception e) {
+      current = null;
+      failAttempt(SipFailure.exception(
+          "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
+    }
+  }
+
+  private Request build(int expires) throws Exception {
+    URI registrar = ctx.uri(spec.aor().withoutUser());
+    Address aor = ctx.address(spec.aor());
+    FromHeader from = ctx.headers().createFromHeader(aor, fromTag);
+    ToHeader to = ctx.headers().createToHeader(aor, null);
+    String localHost = ctx.localHostToward(
+        SipContext.nextHopHost(spec.aor(), spec.outboundProxy()));
+    Request request = ctx.request(Request.REGISTER, registrar, from, to, callId, ++cseq,
+        localHost, spec.outboundProxy());
+    request.addHeader(ctx.contact(contactUser(), localHost));
+    request.addHeader(ctx.headers().createExpiresHeader(expires));
+    auth.authorize(request, ctx.headers());
+    return request;
+  }
+
+  private String contactUser() {
+    return spec.aor().user() != null ? spec.aor().user() : spec.authUsername();
+  }
+
+  private final class Handler implements ResponseHandler {
+    private final ClientTransaction tx;
+    private final int expires;
+
+    Handler(ClientTransaction tx, int expires) {
+      this.tx = tx;
+      this.expires = expires;
+    }
+
+    @Override
+    public void onResponse(ResponseEvent event) {
+      if (tx != current) {
+        return; // an attempt we gave up on
+      }
+      Response response = event.getResponse();
+      int code = response.getStatusCode();
+      if (code < 200) {
+        return;
+      }
+      log.debug("{}: {}", SipLog.request(tx.getRequest()), SipLog.status(response));
+      current = null;
+      if (code < 300) {
+        succeeded(response, expires);
+      } else if (code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
+        String refusal = auth.challenged(response);
+        if (refusal == null) {
+          send(expires);
+        } else {
+          failAttempt(SipFailure.response(code, response.getReasonPhrase() + " (" + refusal
+              + ")"));
+        }
+      } else if (code == Response.INTERVAL_TOO_BRIEF && expires > 0 && minExpires(response)
+          > expires) {
+        requestedExpires = minExpires(response);
+        log.info("{}: {}, asking for {} s", SipLog.request(tx.getRequest()),
+            SipLog.status(response), requestedExpires);
+        send(requestedExpires);
+      } else {
+        failAttempt(SipFailure.response(code, response.getReasonPhrase()));
+      }
+    }
+
+    @Override
+    public void onStackTimeout() {
+      if (tx == current) {
+        current = null;
+        failAttempt(SipFailure.noResponse("no answer to REGISTER from "
+            + spec.aor().hostPort() + " (transaction timed out)"));
+      }
+    }
+  }
+
+  private static int minExpires(Response response) {
+    MinExpiresHeader h = (MinExpiresHeader) response.getHeader(MinExpiresHeader.NAME);
+    return h == null ? -1 : h.getExpires();
+  }
+
+  private void onDeadline() {
+    if (current == null) {
+      return; // answered, or the send itself failed and was reported
+    }
+    abandonCurrent();
+    failAttempt(SipFailure.noResponse("no answer to REGISTER from " + spec.aor().hostPort()
+        + " within " + seconds(ctx.config.registerTimeout())));
+  }
+
+  private void succeeded(Response response, int expires) {
+    deadline.cancel();
+    if (state == RegistrationState.UNREGISTERING) {
+      log.info("REGISTER {} Expires 0 Call-ID {}: {}", spec.accountName(), callId,
+          SipLog.status(response));
+      finishUnregister();
+      return;
+    }
+    grantedExpires = granted(response, expires);
+    move(RegistrationState.REGISTERED);
+    log.info("REGISTER {} Call-ID {}: {} (expires {} s)", spec.accountName(), callId,
+        SipLog.status(response), grantedExpires);
+    next = ctx.executor.schedule(refreshDelay(), this::refresh);
+    account.listener().registered(account, grantedExpires);
+  }
+
+  private void refresh() {
+    if (state == RegistrationState.REGISTERED) {
+      move(RegistrationState.REFRESHING);
+    } else if (state == RegistrationState.RETRY_WAIT) {
+      move(RegistrationState.RECOVERING);
+    } else {
+      return;
+    }
+    attempt(requestedExpires);
+  }
+
+  private void failAttempt(SipFailure failure) {
+    deadline.cancel();
+    switch (state) {
+      case UNREGISTERING -> {
+        log.warn("REGISTER {} Expires 0 Call-ID {}: {}; the binding expires by itself",
+            spec.accountName(), callId, failure.describe());
+        finishUnregister();
+      }
+      case REGISTERING -> {
+        log.warn("REGISTER {} Call-ID {}: {}", spec.accountName(), callId, failure.describe());
+        move(RegistrationState.FAILED);
+        account.listener().registrationFailed(account, failure);
+        onTerminal.run();
+      }
+      case REFRESHING, RECOVERING -> {
+        Duration retry = retryDelay();
+        log.warn("REGISTER {} Call-ID {}: {}; retrying in {}", spec.accountName(), callId,
+            failure.describe(), seconds(retry));
+        boolean report = state == RegistrationState.REFRESHING;
+        move(RegistrationState.RETRY_WAIT);
+        next = ctx.executor.schedule(retry, this::refresh);
+        if (report) {
+          account.listener().registrationFailed(account, failure);
+        }
+      }
+      default -> log.debug("REGISTER {}: {} ignored in state {}", spec.accountName(),
+          failure.describe(), state);
+    }
+  }
+
+  private void finishUnregister() {
+    deadline.cancel();
+    next.cancel();
+    move(RegistrationState.UNREGISTERED);
+    account.listener().unregistered(account);
+    onTerminal.run();
+  }
+
+  private void abandonCurrent() {
+    ClientTransaction tx = current;
+    current = null;
+    if (tx != null) {
+      try {
+        tx.terminate();
+      } catch (ObjectInUseException e) {
+        log.debug("could not terminate {}", SipLog.request(tx.getRequest()), e);
+      }
+    }
+  }
+
+  private void move(RegistrationState target) {
+    state = state.moveTo(target);
+  }
+
+  /**
+   * What the registrar granted: our Contact's expires parameter, else the Expires header, else
+   * what we asked for (RFC 3261 §10.2.4).
+   */
+  private int granted(Response response, int asked) {
+    ListIterator<?> contacts = response.getHeaders(ContactHeader.NAME);
+    while (contacts.hasNext()) {
+      ContactHeader c = (ContactHeader) contacts.next();
+      if (isOurs(c) && c.getExpires() >= 0) {
+        return c.getExpires();
+      }
+    }
+    ExpiresHeader expires = response.getExpires();
+    if (expires != null && expires.getExpires() > 0) {
+      return expires.getExpires();
+    }
+    return asked;
+  }
+
+  private boolean isOurs(ContactHeader c) {
+    if (!(c.getAddress().getURI() instanceof SipURI uri)) {
+      return false;
+    }
+    return contactUser().equals(uri.getUser())
+        && uri.getPort() == ctx.stack.port(ctx.config.transport());
+  }
+
+  /**
+   * Refresh at half the granted time, or later when that still leaves one register timeout plus
+   * a few seconds before expiry: long bindings aren't refreshed needlessly early, short ones
+   * never lapse.
+   */
+  private Duration refreshDelay() {
+    Duration granted = Duration.ofSeconds(grantedExpires);
+    Duration half = granted.dividedBy(2);
+    Duration late = granted.minus(ctx.config.registerTimeout()).minus(REFRESH_SLACK);
+    Duration delay = late.compareTo(half) > 0 ? late : half;
+    return delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
+  }
+
+  private Duration retryDelay() {
+    Duration half = Duration.ofSeconds(Math.max(1, grantedExpires)).dividedBy(2);
+    Duration d = half.compareTo(MAX_RETRY) < 0 ? half : MAX_RETRY;
+    return d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+}

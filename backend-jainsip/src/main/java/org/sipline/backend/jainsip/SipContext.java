@@ -1,0 +1,140 @@
+package org.sipline.backend.jainsip;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.HexFormat;
+import java.util.List;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SipUri;
+import org.sipline.core.spi.Transport;
+
+/**
+ * What every piece of the backend shares: the stack and its factories, the configuration, the
+ * SIP executor, and the few ways we build the headers that name us (Via, Contact), so that
+ * registrations and calls say the same thing about where we are.
+ */
+final class SipContext {
+  /** The methods we answer; sent in Allow. */
+  static final List<String> ALLOWED =
+      List.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.OPTIONS,
+          Request.REFER, Request.NOTIFY);
+
+  final BackendConfig config;
+  final BackendOptions options;
+  final JainSipStack stack;
+  final SipExecutor executor;
+  final LocalAddresses localAddresses;
+  final SecureRandom random = new SecureRandom();
+
+  SipContext(BackendConfig config, BackendOptions options, JainSipStack stack,
+      SipExecutor executor, LocalAddresses localAddresses) {
+    this.config = config;
+    this.options = options;
+    this.stack = stack;
+    this.executor = executor;
+    this.localAddresses = localAddresses;
+  }
+
+  SipProvider provider() {
+    return stack.provider();
+  }
+
+  AddressFactory addresses() {
+    return stack.addresses;
+  }
+
+  HeaderFactory headers() {
+    return stack.headers;
+  }
+
+  MessageFactory messages() {
+    return stack.messages;
+  }
+
+  /** A new random token of {@code bytes} random bytes in hex (tags, Call-IDs). */
+  String token(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** The host a request to {@code uri} (through {@code proxy} when not null) travels to first. */
+  static String nextHopHost(SipUri uri, SipUri proxy) {
+    return proxy != null ? proxy.host() : uri.host();
+  }
+
+  /** Our address as seen from {@code peerHost} (see {@link LocalAddresses}). */
+  String localHostToward(String peerHost) throws IOException {
+    return localAddresses.toward(peerHost);
+  }
+
+  URI uri(SipUri uri) throws ParseException {
+    return addresses().createURI(uri.toString());
+  }
+
+  Address address(SipUri uri) throws ParseException {
+    return addresses().createAddress(uri(uri));
+  }
+
+  /** A Via naming us at {@code host} with our port and transport, asking for rport. */
+  ViaHeader via(String host) throws ParseException, InvalidArgumentException {
+    ViaHeader via = headers().createViaHeader(host, stack.port(config.transport()),
+        config.transport().name(), null);
+    via.setRPort();
+    return via;
+  }
+
+  /** {@code <sip:user@host:port;transport=…>}: where requests for {@code user} reach us. */
+  ContactHeader contact(String user, String host) throws ParseException {
+    SipURI uri = addresses().createSipURI(user, host);
+    uri.setPort(stack.port(config.transport()));
+    if (config.transport() != Transport.UDP) {
+      uri.setTransportParam(config.transport().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return headers().createContactHeader(addresses().createAddress(uri));
+  }
+
+  /** The pre-loaded Route to an outbound proxy: its URI with {@code ;lr}. */
+  RouteHeader route(SipUri proxy) throws ParseException {
+    SipURI uri = (SipURI) uri(proxy);
+    uri.setLrParam();
+    return headers().createRouteHeader(addresses().createAddress(uri));
+  }
+
+  /**
+   * An out-of-dialog request with the headers RFC 3261 §8.1.1 requires, our Via toward
+   * {@code localHost}, User-Agent and, with an outbound proxy, its Route.
+   */
+  Request request(String method, URI requestUri, FromHeader from, ToHeader to, String callId,
+      long cseq, String localHost, SipUri outboundProxy)
+      throws ParseException, InvalidArgumentException {
+    CallIdHeader callIdHeader = headers().createCallIdHeader(callId);
+    CSeqHeader cseqHeader = headers().createCSeqHeader(cseq, method);
+    MaxForwardsHeader maxForwards = headers().createMaxForwardsHeader(70);
+    Request request = messages().createRequest(requestUri, method, callIdHeader, cseqHeader,
+        from, to, List.of(via(localHost)), maxForwards);
+    if (outboundProxy != null) {
+      request.addHeader(route(outboundProxy));
+    }
+    request.addHeader(headers().createHeader("User-Agent", config.userAgent()));
+    return request;
+  }
+}

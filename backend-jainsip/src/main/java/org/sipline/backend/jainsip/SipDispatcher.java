@@ -1,0 +1,113 @@
+package org.sipline.backend.jainsip;
+
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipListener;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.header.AllowHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JAIN-SIP's listener. It only moves each event onto the SIP executor, so the RI's single
+ * EventScannerThread never waits for us, then routes it: responses to whoever sent the request,
+ * requests to the call they belong to, the rest answered here.
+ */
+final class SipDispatcher implements SipListener {
+  private static final Logger log = LoggerFactory.getLogger(SipDispatcher.class);
+
+  private final SipContext ctx;
+  private final Responder responder;
+
+  SipDispatcher(SipContext ctx) {
+    this.ctx = ctx;
+    this.responder = new Responder(ctx);
+  }
+
+  @Override
+  public void processRequest(RequestEvent event) {
+    ctx.executor.execute(() -> onRequest(event));
+  }
+
+  @Override
+  public void processResponse(ResponseEvent event) {
+    ctx.executor.execute(() -> onResponse(event));
+  }
+
+  @Override
+  public void processTimeout(TimeoutEvent event) {
+    ctx.executor.execute(() -> onTimeout(event));
+  }
+
+  @Override
+  public void processIOException(IOExceptionEvent event) {
+    log.warn("SIP transport error toward {}:{} ({})", event.getHost(), event.getPort(),
+        event.getTransport());
+  }
+
+  @Override
+  public void processTransactionTerminated(TransactionTerminatedEvent event) {
+    // Nothing kept per transaction beyond its application data.
+  }
+
+  @Override
+  public void processDialogTerminated(DialogTerminatedEvent event) {
+    // Calls track their own end.
+  }
+
+  private void onResponse(ResponseEvent event) {
+    ClientTransaction tx = event.getClientTransaction();
+    if (tx != null && tx.getApplicationData() instanceof ResponseHandler handler) {
+      handler.onResponse(event);
+      return;
+    }
+    log.debug("response without a waiting transaction: {} to CSeq {}",
+        SipLog.status(event.getResponse()), event.getResponse().getHeader("CSeq"));
+  }
+
+  private void onTimeout(TimeoutEvent event) {
+    if (event.isServerTransaction()) {
+      return;
+    }
+    ClientTransaction tx = event.getClientTransaction();
+    if (tx != null && tx.getApplicationData() instanceof ResponseHandler handler) {
+      handler.onStackTimeout();
+    }
+  }
+
+  private void onRequest(RequestEvent event) {
+    Request request = event.getRequest();
+    String method = request.getMethod();
+    switch (method) {
+      case Request.ACK -> log.debug("{}: no dialog waits for it", SipLog.request(request));
+      case Request.OPTIONS -> answerOptions(event);
+      case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.INFO, Request.UPDATE,
+          Request.PRACK, Request.PUBLISH ->
+          responder.respond(event, Response.METHOD_NOT_ALLOWED, allow());
+      default -> responder.respond(event, Response.NOT_IMPLEMENTED);
+    }
+  }
+
+  private void answerOptions(RequestEvent event) {
+    try {
+      responder.respond(event, Response.OK, allow(),
+          ctx.headers().createAcceptHeader("application", "sdp"));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("Accept header", e);
+    }
+  }
+
+  private AllowHeader allow() {
+    try {
+      return ctx.headers().createAllowHeader(String.join(", ", SipContext.ALLOWED));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("Allow header", e);
+    }
+  }
+}

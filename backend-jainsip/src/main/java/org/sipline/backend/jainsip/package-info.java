@@ -1,0 +1,43 @@
+/**
+ * The default backend, "jainsip": SIP signalling over the JAIN-SIP RI.
+ *
+ * <pre>
+ *   API thread ──► JainSipAccount / JainSipCall ──┐
+ *   JAIN-SIP EventScannerThread ──► SipDispatcher ─┼──► SipExecutor (one thread: all SIP state,
+ *   timers ────────────────────────────────────────┘     timers, listener events)
+ *                                                            │
+ *                      Registration (REGISTER + DigestAuthenticator)
+ *                      calls (INVITE, CANCEL, BYE, REFER/NOTIFY) ──► media sessions
+ * </pre>
+ *
+ * <p>One {@link org.sipline.backend.jainsip.JainSipBackendProvider#create backend} is one
+ * JAIN-SIP stack with one provider (UDP and TCP on the SIP port, TLS when configured) serving
+ * any number of accounts and calls. Every piece of SIP state lives on a single executor thread:
+ * the RI's listener only queues events there, the API's methods only queue commands there, and
+ * the timers run there. Events reach the account's {@link org.sipline.core.spi.SipEventListener}
+ * from that thread, in order, never concurrently and with no lock held.
+ *
+ * <p>Threads: every thread of a backend (the RI's and ours) belongs to one thread group;
+ * {@code close()} ends all of them, including the RI's non-daemon EventScannerThread that the
+ * RI's own {@code stop()} leaves waiting forever.
+ *
+ * <p>Where we differ from the RI's helpers: digest authentication is our own (the RI's helper
+ * always sends {@code cnonce="xyz"} and {@code nc=00000001}); every REGISTER and client
+ * transaction is bounded by our own timers from {@link org.sipline.core.spi.BackendConfig}
+ * rather than the RI's 32 s Timer F; a SIP port of 0 is resolved to a free port by us (the RI
+ * refuses port 0).
+ *
+ * <p>Options ({@link org.sipline.core.spi.BackendConfig#options()}): {@code register.expires}
+ * (seconds asked for in REGISTER, default 600); {@code tls.keyStore}, {@code
+ * tls.keyStorePassword}, {@code tls.keyStoreType} (default PKCS12), {@code tls.trustStore},
+ * {@code tls.trustStorePassword}, {@code tls.trustStoreType} (default: the key store's) and
+ * {@code tls.port} (default the SIP port + 1, or any free port when the SIP port is 0) for the
+ * TLS listening point, which exists only when {@code tls.keyStore} is set and is required for
+ * transport TLS. Unknown names are refused.
+ *
+ * <p>Logs: our own at {@code org.sipline.backend.jainsip.*} in SIP's words ("REGISTER
+ * bot@example.org Call-ID abc: 403 Forbidden"); every message on the wire at DEBUG on {@code
+ * org.sipline.backend.jainsip.wire}; the RI's internals on {@code gov.nist.javax.sip}. No
+ * password is ever logged.
+ */
+package org.sipline.backend.jainsip;

@@ -1,0 +1,161 @@
+package org.sipline.backend.jainsip;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A SIP peer on a loopback UDP port that a test scripts message by message: it hands over what
+ * the backend sent and sends back exactly the responses the test writes. It exists for what real
+ * peers can't be made to do on cue: stay silent, vanish and return, challenge twice.
+ */
+final class ScriptedSipPeer implements AutoCloseable {
+  private final DatagramSocket socket;
+  private final BlockingQueue<SipText> received = new LinkedBlockingQueue<>();
+  private final Thread reader;
+  private volatile boolean silent;
+  private volatile int autoAnswer;
+
+  ScriptedSipPeer() throws SocketException {
+    socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    reader = new Thread(this::read, "scripted-sip-peer-" + socket.getLocalPort());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  int port() {
+    return socket.getLocalPort();
+  }
+
+  String hostPort() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** From now on every request but ACK is answered {@code code} at once and not kept. */
+  void answerEverything(int code) {
+    autoAnswer = code;
+  }
+
+  /** While silent, everything received is dropped, as by a registrar that went away. */
+  void silent(boolean silent) {
+    this.silent = silent;
+  }
+
+  private void read() {
+    byte[] buf = new byte[65536];
+    while (!socket.isClosed()) {
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(p);
+      } catch (IOException e) {
+        return;
+      }
+      if (p.getLength() <= 4 || silent) {
+        continue; // keep-alive CRLFs carry nothing
+      }
+      SipText m = SipText.parse(p.getData(), p.getLength(),
+          (InetSocketAddress) p.getSocketAddress());
+      int code = autoAnswer;
+      if (code > 0 && m.isRequest() && !m.method().equals("ACK")) {
+        try {
+          respond(m, code, "Auto");
+        } catch (IOException e) {
+          return;
+        }
+        continue;
+      }
+      received.add(m);
+    }
+  }
+
+  /** The next request with {@code method}, skipping retransmissions and other messages. */
+  SipText expect(String method, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    List<SipText> skipped = new ArrayList<>();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      SipText m = left > 0 ? received.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (m == null) {
+        throw new AssertionError("no " + method + " within " + within + "; skipped " + skipped);
+      }
+      if (m.isRequest() && m.method().equals(method) && !isRetransmission(m, skipped)) {
+        return m;
+      }
+      skipped.add(m);
+    }
+  }
+
+  private final List<String> seenBranches = new ArrayList<>();
+
+  private boolean isRetransmission(SipText m, List<SipText> skipped) {
+    String branch = SipText.param(m.header("Via"), "branch");
+    if (seenBranches.contains(branch)) {
+      return true;
+    }
+    seenBranches.add(branch);
+    return false;
+  }
+
+  /** Nothing with {@code method} arrives for {@code period}. */
+  void expectNo(String method, Duration period) throws InterruptedException {
+    long deadline = System.nanoTime() + period.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      SipText m = left > 0 ? received.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (m == null) {
+        return;
+      }
+      if (m.isRequest() && m.method().equals(method)) {
+        throw new AssertionError("unexpected " + m);
+      }
+    }
+  }
+
+  /** Answers {@code request} with {@code code reason}, our To tag and {@code extraHeaders}. */
+  void respond(SipText request, int code, String reason, String... extraHeaders)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason)
+        .append("\r\n");
+    for (String via : request.headers("Via")) {
+      sb.append("Via: ").append(via).append("\r\n");
+    }
+    sb.append("From: ").append(request.header("From")).append("\r\n");
+    String to = request.header("To");
+    if (SipText.param(to, "tag") == null && code > 100) {
+      to += ";tag=peer" + Integer.toHexString(request.callId().hashCode());
+    }
+    sb.append("To: ").append(to).append("\r\n");
+    sb.append("Call-ID: ").append(request.callId()).append("\r\n");
+    sb.append("CSeq: ").append(request.header("CSeq")).append("\r\n");
+    for (String h : extraHeaders) {
+      sb.append(h).append("\r\n");
+    }
+    sb.append("Content-Length: 0\r\n\r\n");
+    send(sb.toString(), request.source());
+  }
+
+  void send(String message, InetSocketAddress to) throws IOException {
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    socket.send(new DatagramPacket(bytes, bytes.length, to));
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+    try {
+      reader.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
