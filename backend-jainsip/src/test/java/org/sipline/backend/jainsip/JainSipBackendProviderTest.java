@@ -1,0 +1,58 @@
+package org.sipline.backend.jainsip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SipBackendProvider;
+import org.sipline.core.spi.Transport;
+
+class JainSipBackendProviderTest {
+  @Test
+  void serviceLoaderFindsItAsAlwaysAvailableJainsipWithPriority100() {
+    SipBackendProvider provider = ServiceLoader.load(SipBackendProvider.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .filter(p -> p.name().equals("jainsip"))
+        .findFirst().orElseThrow();
+    assertThat(provider).isInstanceOf(JainSipBackendProvider.class);
+    assertThat(provider.priority()).isEqualTo(100);
+    assertThat(provider.availability().available()).isTrue();
+  }
+
+  @Test
+  void createdBackendIsNamedJainsipAndCloses() {
+    try (SipBackend backend = new JainSipBackendProvider().create(
+        BackendConfig.loopback().build())) {
+      assertThat(backend.name()).isEqualTo("jainsip");
+    }
+  }
+
+  @Test
+  void unknownOptionIsRefusedByName() {
+    BackendConfig config = BackendConfig.loopback().options(Map.of("tls.keystore", "x")).build();
+    assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown jainsip option 'tls.keystore'");
+  }
+
+  @Test
+  void tlsTransportWithoutKeyStoreIsRefused() {
+    BackendConfig config = BackendConfig.loopback().transport(Transport.TLS).build();
+    assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tls.keyStore");
+  }
+
+  @Test
+  void badRegisterExpiresIsRefusedWithItsValue() {
+    BackendConfig config =
+        BackendConfig.loopback().options(Map.of("register.expires", "ten")).build();
+    assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("register.expires").hasMessageContaining("'ten'");
+  }
+}
