@@ -1,0 +1,215 @@
+package org.sipline.backend.jainsip.media;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.CallMedia;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call's RTP: a UDP socket reserved by {@link MediaEngine#allocate()} (so the SDP can name
+ * its port), then sending and receiving from {@link #start} until {@link #close}.
+ *
+ * <p>Life: {@code ALLOCATED → STARTED → CLOSED}, or {@code ALLOCATED → CLOSED}; a method called
+ * in a state where it makes no sense throws {@link IllegalStateException} naming the state.
+ * Thread-safe.
+ */
+public final class MediaSession implements AutoCloseable {
+  /** No RFC 4733 telephone-event payload type was negotiated. */
+  public static final int NO_TELEPHONE_EVENT = -1;
+
+  private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
+
+  private enum State {
+    ALLOCATED, STARTED, CLOSED;
+
+    /** The one transition rule: forward only, CLOSED is terminal. */
+    State moveTo(State next, String action) {
+      boolean allowed = switch (this) {
+        case ALLOCATED -> next == STARTED || next == CLOSED;
+        case STARTED -> next == CLOSED;
+        case CLOSED -> false;
+      };
+      if (!allowed) {
+        throw new IllegalStateException(action + " in state " + this);
+      }
+      return next;
+    }
+  }
+
+  private final MediaEngine engine;
+  private final DatagramChannel channel;
+  private final int localPort;
+  private final long allocatedNanos;
+  private State state = State.ALLOCATED;
+  private String callId;
+  private RtpPeer peer;
+  private RtpSender sender;
+  private RtpReceiver receiver;
+  private Pacer.Registration pacing;
+  private WavRecorder recorder;
+
+  MediaSession(MediaEngine engine, DatagramChannel channel, int localPort, long allocatedNanos) {
+    this.engine = engine;
+    this.channel = channel;
+    this.localPort = localPort;
+    this.allocatedNanos = allocatedNanos;
+  }
+
+  /** The local RTP port, for the SDP. */
+  public int localPort() {
+    return localPort;
+  }
+
+  /** Same as {@link #start(InetSocketAddress, Codec, int, CallMedia, String)} without DTMF. */
+  public void start(InetSocketAddress remote, Codec codec, CallMedia media, String callId) {
+    start(remote, codec, NO_TELEPHONE_EVENT, media, callId);
+  }
+
+  /**
+   * Starts the call's media: a frame from {@code media.source()} every 20 ms to {@code remote},
+   * and what {@code remote} sends, decoded, to {@code media.sink()} (and to a recording when the
+   * engine has a recordings directory).
+   *
+   * @param remote the address and port of the SDP's audio; null or unusable (0.0.0.0, port 0)
+   *     means: take the source of the first valid packet as the peer (latching)
+   * @param codec the negotiated codec, sent and expected
+   * @param telephoneEventPayloadType the negotiated RFC 4733 payload type (counted, not yet
+   *     interpreted), or {@link #NO_TELEPHONE_EVENT}
+   * @param callId the dialog's Call-ID, for logs and the recording's file name
+   * @throws IllegalStateException when started or closed already
+   */
+  public void start(InetSocketAddress remote, Codec codec, int telephoneEventPayloadType,
+      CallMedia media, String callId) {
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(media, "media");
+    Objects.requireNonNull(callId, "callId");
+    if (telephoneEventPayloadType != NO_TELEPHONE_EVENT
+        && (telephoneEventPayloadType < 0 || telephoneEventPayloadType > 127)) {
+      throw new IllegalArgumentException(
+          "telephone-event payload type out of range 0..127: " + telephoneEventPayloadType);
+    }
+    synchronized (this) {
+      state = state.moveTo(State.STARTED, "start");
+      this.callId = callId;
+      discardEarlyDatagrams();
+      MediaClock clock = engine.clock();
+      peer = new RtpPeer(remote);
+      recorder = engine.openRecorder(callId);
+      AudioSink sink = recorder == null ? media.sink() : new TeeSink(recorder, media.sink());
+      receiver = new RtpReceiver(peer, codec, telephoneEventPayloadType, sink, clock, callId,
+          ReceiveLoop.MAX_DATAGRAM);
+      sender = new RtpSender(channel, media.source(), codec,
+          new RtpPacketizer(codec, engine.random()), peer, clock, callId);
+      pacing = engine.pacer().add(sender);
+      engine.receiveLoop().register(channel, receiver);
+    }
+    log.info("RTP started for Call-ID {}: local port {}, remote {}, {}/{}", callId, localPort,
+        RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")",
+        codec.encodingName(), codec.payloadType());
+  }
+
+  /**
+   * Points the media at the address of a new SDP (re-INVITE); an unusable one starts latching
+   * afresh.
+   *
+   * @throws IllegalStateException unless started
+   */
+  public synchronized void updateRemote(InetSocketAddress remote) {
+    if (state != State.STARTED) {
+      throw new IllegalStateException("updateRemote in state " + state);
+    }
+    peer.update(remote);
+    log.info("RTP remote of Call-ID {} now {}", callId,
+        RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")");
+  }
+
+  /** The counters so far; after {@link #close} the last ones. */
+  public synchronized MediaStats stats() {
+    if (sender == null) {
+      return new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, allocatedNanos);
+    }
+    ReorderBuffer reorder = receiver.reorder();
+    return new MediaStats(sender.sent(), sender.unsent(), pacing.late(), pacing.skipped(),
+        receiver.received(), reorder.lost(), reorder.late(), reorder.duplicates(),
+        receiver.droppedWrongSource(), receiver.droppedMalformed(),
+        receiver.droppedPayloadType(), receiver.telephoneEvents(), receiver.lastPacketNanos());
+  }
+
+  /**
+   * Stops sending and receiving at once and frees the port; never waits on the network.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    WavRecorder toClose;
+    String id;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = state.moveTo(State.CLOSED, "close");
+      if (sender != null) {
+        sender.close();
+        pacing.cancel();
+        receiver.close();
+      }
+      toClose = recorder;
+      id = callId;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.warn("Closing RTP port {} failed (Call-ID {})", localPort, id, e);
+    }
+    engine.released(this);
+    if (toClose != null) {
+      try {
+        toClose.close();
+      } catch (IOException e) {
+        log.warn("Finishing recording {} failed (Call-ID {})", toClose.path(), id, e);
+      }
+    }
+    if (id != null) {
+      log.info("RTP stopped for Call-ID {}: {}", id, stats());
+    }
+  }
+
+  synchronized boolean isClosed() {
+    return state == State.CLOSED;
+  }
+
+  /** The recording's file, or null when none is made. */
+  synchronized Path recordingPath() {
+    return recorder == null ? null : recorder.path();
+  }
+
+  /**
+   * Drops what reached the port before the call's media started (early media, a previous
+   * call's stragglers): the sink should hear the call from its start.
+   */
+  private void discardEarlyDatagrams() {
+    ByteBuffer scratch = ByteBuffer.allocate(ReceiveLoop.MAX_DATAGRAM);
+    try {
+      while (channel.receive(scratch) != null) {
+        scratch.clear();
+      }
+    } catch (IOException e) {
+      log.warn("Discarding early RTP on port {} failed (Call-ID {})", localPort, callId, e);
+    }
+  }
+
+  /** Received audio to the recording and the call's sink, recording first. */
+  private record TeeSink(AudioSink recording, AudioSink sink) implements AudioSink {
+    @Override
+    public void write(short[] pcm, int offset, int length) {
+      recording.write(pcm, offset, length);
+      sink.write(pcm, offset, length);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package org.sipline.backend.jainsip.media;
+
+/**
+ * Puts one RTP stream's payloads back into sequence-number order.
+ *
+ * <p>A packet that is next in sequence is delivered at once, so an orderly stream gains no delay.
+ * Packets ahead of a gap are held, up to {@code capacity} of them, waiting for the missing one;
+ * when one more would have to be held, the gap is given up (counted {@code lost}) and delivery
+ * goes on from the oldest held packet. Packets older than the last delivered one are dropped:
+ * {@code duplicates} when that sequence number was delivered already, {@code late} otherwise.
+ * A new SSRC, or a jump of more than {@value #MAX_MISORDER} (RFC 3550's MAX_MISORDER), is a new
+ * stream: what is held is delivered in order and counting starts again from the new packet.
+ *
+ * <p>Payloads are copied into preallocated slots; nothing is allocated per packet. Used by the
+ * receive thread only; the counters may be read from any thread.
+ */
+final class ReorderBuffer {
+  /** Receives payloads in order; the array is only valid during the call. */
+  interface Output {
+    void deliver(byte[] payload, int offset, int length);
+  }
+
+  static final int MAX_MISORDER = 100;
+  /** How far back delivered sequence numbers are remembered to tell duplicates from late ones. */
+  private static final int HISTORY = 64;
+
+  private final int capacity;
+  private final Output output;
+  private final byte[][] slots;
+  private final int[] slotLengths;
+  private final int[] slotSequence;
+  private final boolean[] slotUsed;
+  private int held;
+  private boolean started;
+  private long ssrc;
+  private int nextSequence;
+  /** Bit k set: sequence number nextSequence − 1 − k was delivered. */
+  private long history;
+
+  private volatile long delivered;
+  private volatile long lost;
+  private volatile long late;
+  private volatile long duplicates;
+
+  /**
+   * @param capacity how many packets may wait for a missing one (0 disables reordering)
+   * @param maxPayload the largest payload that will be offered
+   */
+  ReorderBuffer(int capacity, int maxPayload, Output output) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity < 0: " + capacity);
+    }
+    this.capacity = capacity;
+    this.output = output;
+    // One slot more than the capacity: the packet that overflows is held before the gap goes.
+    this.slots = new byte[capacity + 1][maxPayload];
+    this.slotLengths = new int[capacity + 1];
+    this.slotSequence = new int[capacity + 1];
+    this.slotUsed = new boolean[capacity + 1];
+  }
+
+  /** Takes the payload {@code buf[offset, offset + length)} of packet {@code sequence}. */
+  void offer(long packetSsrc, int sequence, byte[] buf, int offset, int length) {
+    if (!started || packetSsrc != ssrc) {
+      restart(packetSsrc, sequence);
+    }
+    int distance = (short) (sequence - nextSequence);
+    if (distance < -MAX_MISORDER || distance > MAX_MISORDER) {
+      restart(packetSsrc, sequence);
+      distance = 0;
+    }
+    if (distance < 0) {
+      int back = -distance;
+      if (back <= HISTORY && (history & (1L << (back - 1))) != 0) {
+        duplicates++;
+      } else {
+        late++;
+      }
+      return;
+    }
+    if (distance == 0) {
+      emit(buf, offset, length);
+      drainInOrder();
+      return;
+    }
+    if (indexOf(sequence) >= 0) {
+      duplicates++;
+      return;
+    }
+    hold(sequence, buf, offset, length);
+    if (held > capacity) {
+      giveUpGap();
+    }
+  }
+
+  long delivered() {
+    return delivered;
+  }
+
+  /** Sequence numbers skipped because their packet did not come in time. */
+  long lost() {
+    return lost;
+  }
+
+  /** Packets dropped because they came after a later one had been delivered. */
+  long late() {
+    return late;
+  }
+
+  long duplicates() {
+    return duplicates;
+  }
+
+  private void restart(long newSsrc, int sequence) {
+    while (held > 0) {
+      giveUpGap();
+    }
+    started = true;
+    ssrc = newSsrc;
+    nextSequence = sequence;
+    history = 0;
+  }
+
+  /** Skips to the oldest held packet, counting what is skipped as lost, and delivers from it. */
+  private void giveUpGap() {
+    int oldest = -1;
+    int oldestDistance = Integer.MAX_VALUE;
+    for (int i = 0; i < slotUsed.length; i++) {
+      if (slotUsed[i]) {
+        int d = (short) (slotSequence[i] - nextSequence);
+        if (d < oldestDistance) {
+          oldestDistance = d;
+          oldest = i;
+        }
+      }
+    }
+    lost += oldestDistance;
+    history = oldestDistance >= HISTORY ? 0 : history << oldestDistance;
+    nextSequence = slotSequence[oldest];
+    drainInOrder();
+  }
+
+  private void drainInOrder() {
+    int i;
+    while (held > 0 && (i = indexOf(nextSequence)) >= 0) {
+      slotUsed[i] = false;
+      held--;
+      emit(slots[i], 0, slotLengths[i]);
+    }
+  }
+
+  private void emit(byte[] buf, int offset, int length) {
+    history = (history << 1) | 1;
+    nextSequence = (nextSequence + 1) & 0xFFFF;
+    delivered++;
+    output.deliver(buf, offset, length);
+  }
+
+  private void hold(int sequence, byte[] buf, int offset, int length) {
+    for (int i = 0; i < slotUsed.length; i++) {
+      if (!slotUsed[i]) {
+        System.arraycopy(buf, offset, slots[i], 0, length);
+        slotLengths[i] = length;
+        slotSequence[i] = sequence;
+        slotUsed[i] = true;
+        held++;
+        return;
+      }
+    }
+    throw new IllegalStateException("no free slot with " + held + " held of " + capacity);
+  }
+
+  private int indexOf(int sequence) {
+    for (int i = 0; i < slotUsed.length; i++) {
+      if (slotUsed[i] && slotSequence[i] == sequence) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
