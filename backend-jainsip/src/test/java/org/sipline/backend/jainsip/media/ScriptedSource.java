@@ -1,0 +1,43 @@
+package org.sipline.backend.jainsip.media;
+
+import java.util.Arrays;
+import org.sipline.core.spi.AudioFrames;
+import org.sipline.core.spi.AudioSource;
+
+/** Plays a fixed sample array once in 20 ms frames, then silence. */
+final class ScriptedSource implements AudioSource {
+  private final short[] audio;
+  private volatile int position;
+
+  ScriptedSource(short[] audio) {
+    this.audio = audio.clone();
+  }
+
+  /** A recognisable test signal: a rising tone with every sample value distinct per frame. */
+  static short[] sweep(int frames) {
+    short[] s = new short[frames * AudioFrames.FRAME_SAMPLES];
+    for (int i = 0; i < s.length; i++) {
+      double t = i / (double) AudioFrames.SAMPLE_RATE;
+      s[i] = (short) (12000 * Math.sin(2 * Math.PI * (200 + 40 * t * 100) * t) + (i % 7) * 3);
+    }
+    return s;
+  }
+
+  @Override
+  public boolean read(short[] frame) {
+    int p = position;
+    if (p >= audio.length) {
+      Arrays.fill(frame, (short) 0);
+      return false;
+    }
+    int n = Math.min(frame.length, audio.length - p);
+    System.arraycopy(audio, p, frame, 0, n);
+    Arrays.fill(frame, n, frame.length, (short) 0);
+    position = p + n;
+    return true;
+  }
+
+  boolean finished() {
+    return position >= audio.length;
+  }
+}
