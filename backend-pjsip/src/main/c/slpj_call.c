@@ -47,8 +47,6 @@ static slpj_call *alloc_call(int acc_handle, int incoming)
         c->call_id = PJSUA_INVALID_ID;
         c->port_slot = PJSUA_INVALID_ID;
         c->linked_slot = PJSUA_INVALID_ID;
-        pj_timer_entry_init(&c->xfer_timer, 0, c, NULL);
-        pj_timer_entry_init(&c->invite_timer, 0, c, NULL);
         return c;
     }
     return NULL;
@@ -150,7 +148,8 @@ void slpj_on_incoming_call(pjsua_acc_id acc_id, pjsua_call_id call_id, pjsip_rx_
 
     pos = append(text, pos, (int)sizeof(text), rdata->msg_info.cid->id.ptr,
                  (int)rdata->msg_info.cid->id.slen);
-    len = pjsip_uri_print(PJSIP_URI_IN_FROMTO_HDR, pjsip_uri_get_uri(rdata->msg_info.from->uri),
+    /* PJSIP_URI_IN_OTHER: printed in the From context, pjsip would drop the port. */
+    len = pjsip_uri_print(PJSIP_URI_IN_OTHER, pjsip_uri_get_uri(rdata->msg_info.from->uri),
                           uri, sizeof(uri) - 1);
     pos = append(text, pos, (int)sizeof(text), uri, len > 0 ? len : 0);
     if (pjsip_uri_get_uri(rdata->msg_info.from->uri) != (void *)rdata->msg_info.from->uri) {
@@ -296,7 +295,7 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
         return;
     }
     if (slpj_port_create(&port) != PJ_SUCCESS) return;
-    if (pjsua_conf_add_port(NULL, slpj_port_base(port), &port_slot) != PJ_SUCCESS) {
+    if (pjsua_conf_add_port(slpj_port_pool(port), slpj_port_base(port), &port_slot) != PJ_SUCCESS) {
         slpj_port_release(port);
         return;
     }

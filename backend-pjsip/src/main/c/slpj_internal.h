@@ -92,6 +92,7 @@ void slpj_calls_reset(void);
 /* slpj_media.c */
 pj_status_t slpj_port_create(slpj_port **out);
 pjmedia_port *slpj_port_base(slpj_port *port);
+pj_pool_t *slpj_port_pool(slpj_port *port);
 void slpj_port_release(slpj_port *port);
 int slpj_port_push(slpj_port *port, const short *pcm);
 int slpj_port_pull(slpj_port *port, short *pcm);

@@ -170,6 +170,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     med_cfg.enable_ice = PJ_FALSE;
     med_cfg.enable_turn = PJ_FALSE;
     med_cfg.thread_cnt = 1;
+    med_cfg.snd_auto_close_time = -1;          /* the bridge clock must never pause when idle */
 
     status = pjsua_init(&cfg, &log_cfg, &med_cfg);
     if (status != PJ_SUCCESS) {
@@ -205,8 +206,13 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
         pjsua_destroy();
         return -1;
     }
-    /* No sound device: the null port's clock drives the bridge every 20 ms. */
-    pjsua_set_no_snd_dev();
+    /* No sound device: the null sound device's clock drives the bridge every 20 ms. */
+    status = pjsua_set_null_snd_dev();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "pjsua_set_null_snd_dev", status);
+        pjsua_destroy();
+        return -1;
+    }
     configure_codecs();
 
     if (pjsua_transport_get_info(tp_id, &tp_info) != PJ_SUCCESS) {

@@ -123,6 +123,8 @@ pj_status_t slpj_port_create(slpj_port **out)
 
 pjmedia_port *slpj_port_base(slpj_port *port) { return &port->base; }
 
+pj_pool_t *slpj_port_pool(slpj_port *port) { return port->pool; }
+
 void slpj_port_release(slpj_port *port)
 {
     /* With a group lock (pjmedia >= 2.15) this drops our reference and the bridge frees the port

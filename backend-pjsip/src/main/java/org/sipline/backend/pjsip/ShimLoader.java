@@ -1,7 +1,12 @@
 package org.sipline.backend.pjsip;
 
 import com.sun.jna.Native;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.sipline.core.spi.Availability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +63,16 @@ final class ShimLoader {
     try {
       loaded = Native.load(libraryName, Shim.class);
     } catch (UnsatisfiedLinkError e) {
-      return Availability.no(file + " not found on jna.library.path="
-          + System.getProperty("jna.library.path", "(unset)")
+      String searched = System.getProperty("jna.library.path", "(unset)");
+      Optional<Path> present = findOn(searched, file);
+      if (present.isPresent()) {
+        // Usually pjproject's own libraries are missing (moved or removed after the build).
+        return Availability.no(present.get() + " is there but does not load: "
+            + oneLine(e.getMessage()));
+      }
+      return Availability.no(file + " not found on jna.library.path=" + searched
           + " nor on the system library path (build it where pjproject is installed, see"
-          + " backend-pjsip/README.md): " + firstLine(e.getMessage()));
+          + " backend-pjsip/README.md)");
     }
     String compiled;
     String runtime;
@@ -69,7 +80,7 @@ final class ShimLoader {
       compiled = loaded.slpj_compiled_version();
       runtime = loaded.slpj_runtime_version();
     } catch (UnsatisfiedLinkError e) {
-      return Availability.no(file + " is not sipline's pjsua shim: " + firstLine(e.getMessage()));
+      return Availability.no(file + " is not sipline's pjsua shim: " + oneLine(e.getMessage()));
     }
     Optional<String> problem = VersionCheck.problem(compiled, runtime);
     if (problem.isPresent()) {
@@ -79,11 +90,27 @@ final class ShimLoader {
     return Availability.yes();
   }
 
-  private static String firstLine(String message) {
+  private static Optional<Path> findOn(String searchPath, String file) {
+    for (String dir : searchPath.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, file))) {
+        return Optional.of(Path.of(dir, file));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * JNA's message lists every place it tried, one per line, ending with the whole class path;
+   * the reason must stay one readable log line, so only the loader's own complaints are kept.
+   */
+  private static String oneLine(String message) {
     if (message == null) {
       return "(no message)";
     }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    return Arrays.stream(message.split("\\R"))
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("Native library ("))
+        .distinct()
+        .collect(Collectors.joining(" | "));
   }
 }

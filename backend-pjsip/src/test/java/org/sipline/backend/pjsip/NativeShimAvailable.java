@@ -1,0 +1,25 @@
+package org.sipline.backend.pjsip;
+
+import org.junit.jupiter.api.Assumptions;
+import org.sipline.core.spi.Availability;
+
+/**
+ * Gate for tests that need libsiplinepj and pjproject. Where they can't load, the tests are
+ * skipped (never passed) and the reason is printed once, visibly, for the whole run.
+ */
+final class NativeShimAvailable {
+  private static Availability availability;
+
+  private NativeShimAvailable() {}
+
+  static synchronized void assume() {
+    if (availability == null) {
+      availability = ShimLoader.forConfiguredLibrary().availability();
+      if (!availability.available()) {
+        System.err.println("[sipline] pjsip backend tests skipped: " + availability.reason());
+      }
+    }
+    Assumptions.assumeTrue(availability.available(),
+        "pjsip backend unavailable: " + availability.reason());
+  }
+}
