@@ -2,8 +2,10 @@ package org.sipline.backend.jainsip.media;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,13 +196,22 @@ public final class MediaEngine implements AutoCloseable {
     return (portMax - firstEven) / 2 + 1;
   }
 
+  /**
+   * A socket of the bind address's family: an IPv4 bind address gets an IPv4 socket, so that
+   * sources compare equal to the SDP's IPv4 address instead of arriving as IPv6.
+   */
+  private DatagramChannel openChannel() throws IOException {
+    return DatagramChannel.open(bindAddress instanceof Inet6Address
+        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+  }
+
   private DatagramChannel bindInRange() throws IOException {
     int firstEven = portMin + (portMin & 1);
     int count = evenPorts();
     int start = Math.floorMod(nextPort.getAndIncrement(), count);
     for (int i = 0; i < count; i++) {
       int port = firstEven + 2 * ((start + i) % count);
-      DatagramChannel channel = DatagramChannel.open();
+      DatagramChannel channel = openChannel();
       try {
         channel.bind(new InetSocketAddress(bindAddress, port));
         channel.configureBlocking(false);
@@ -223,7 +234,7 @@ public final class MediaEngine implements AutoCloseable {
     List<DatagramChannel> odd = new ArrayList<>();
     try {
       for (int i = 0; i < EPHEMERAL_TRIES; i++) {
-        DatagramChannel channel = DatagramChannel.open();
+        DatagramChannel channel = openChannel();
         try {
           channel.bind(new InetSocketAddress(bindAddress, 0));
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Arrays;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
@@ -74,7 +75,8 @@ final class RtpSender implements PacedStream {
         // A full socket buffer: the kernel could not take the packet; it is lost like on a wire.
         unsent++;
       }
-    } catch (IOException e) {
+    } catch (IOException | UnsupportedAddressTypeException e) {
+      // The latter: the SDP named an IPv6 address for an IPv4 socket, or the other way round.
       unsent++;
       if (!closed && channel.isOpen() && errorLog.allow(clock.nanoTime())) {
         log.warn("RTP send to {} failed (Call-ID {}): {}", to, callId, e.toString());
