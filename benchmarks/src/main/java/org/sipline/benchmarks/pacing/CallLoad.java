@@ -1,0 +1,90 @@
+package org.sipline.benchmarks.pacing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.sipline.core.audio.WavAudio;
+import org.sipline.core.audio.WavReader;
+import org.sipline.core.spi.AudioFrames;
+
+/**
+ * The process under test: N calls streaming the harness's WAV from one JVM, at the stack level
+ * the harness chose (see {@link Load}). Run by {@link LoadProcess}; talks to it through stdout
+ * ({@value #READY}), stdin ({@value #STOP}) and a {@link LoadResult} file.
+ *
+ * <p>Live heap ({@link LiveHeap}) is measured at three points: the stack up with no call, every
+ * call connected and silent, every call playing. All three come before the harness's warm-up,
+ * so the collections the measurement needs never fall into the pacing window.
+ */
+public final class CallLoad {
+  static final String READY = "LOAD-READY";
+  static final String STOP = "STOP";
+
+  private CallLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    LoadArgs a;
+    try {
+      a = LoadArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    byte[] wav = Files.readAllBytes(a.wav());
+    WavAudio audio = WavReader.read(wav);
+    if (audio.sampleRate() != AudioFrames.SAMPLE_RATE) {
+      throw new IllegalArgumentException(a.wav() + " is " + audio.sampleRate()
+          + " Hz; the load plays 8 kHz files");
+    }
+    LoadResult result;
+    try (Load load = open(a, audio.samples())) {
+      long baseline = heapAfterGc();
+      long t0 = System.nanoTime();
+      int connected = load.connect(a.calls());
+      long setupMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      long heapConnected = heapAfterGc();
+      load.play();
+      long heapPlaying = heapAfterGc();
+      System.out.println(READY + " calls=" + connected + " setup_ms=" + setupMillis);
+      System.out.flush();
+      awaitStop();
+      result = new LoadResult(a.calls(), connected, setupMillis, baseline, heapConnected,
+          heapPlaying, audio.samples().length);
+    }
+    result.write(a.result());
+    // A SIP stack may leave non-daemon threads behind; the measurement is complete.
+    System.exit(0);
+  }
+
+  private static Load open(LoadArgs a, short[] clip) throws IOException {
+    return switch (a.stack()) {
+      case "media" -> MediaLoad.start(a.sinkPort(), clip);
+      default -> throw new IllegalArgumentException("unknown stack " + a.stack());
+    };
+  }
+
+  private static long heapAfterGc() {
+    // One collection can leave garbage (e.g. behind finalizable or reference objects) that only
+    // the next finds unreachable; the histogram then collects once more and counts.
+    System.gc();
+    System.gc();
+    return LiveHeap.bytes();
+  }
+
+  private static void awaitStop() throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+        StandardCharsets.US_ASCII));
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.trim().equals(STOP)) {
+        return;
+      }
+    }
+    // The harness went away without saying STOP: end as if it had.
+  }
+}

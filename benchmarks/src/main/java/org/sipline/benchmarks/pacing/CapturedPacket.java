@@ -1,0 +1,15 @@
+package org.sipline.benchmarks.pacing;
+
+/**
+ * One RTP packet as the capture saw it on the loopback interface.
+ *
+ * @param epochNanos when it passed the interface, nanoseconds since 1970 (the kernel's stamp when
+ *     captured by tshark)
+ * @param srcPort the sender's UDP port: one stream per source port and SSRC
+ * @param dstPort the receiver's UDP port, which tells sipline's streams from baresip's
+ * @param ssrc the RTP synchronisation source
+ * @param sequence the RTP sequence number, 0..65535
+ * @param timestamp the RTP timestamp, 0..2^32-1
+ */
+record CapturedPacket(long epochNanos, int srcPort, int dstPort, long ssrc, int sequence,
+    long timestamp) {}

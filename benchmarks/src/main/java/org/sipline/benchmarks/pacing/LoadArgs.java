@@ -1,0 +1,63 @@
+package org.sipline.benchmarks.pacing;
+
+import java.nio.file.Path;
+
+/**
+ * The load process's command line, as {@link LoadProcess} writes it.
+ *
+ * @param stack "media" or "line"
+ * @param calls concurrent calls, at least 1
+ * @param sinkPort where RTP goes (media stack)
+ * @param registrar host:port of the registrar (line stack)
+ * @param callee the callee's URI (line stack)
+ * @param wav the WAV every call plays
+ * @param result where the {@link LoadResult} goes
+ */
+record LoadArgs(String stack, int calls, int sinkPort, String registrar, String callee, Path wav,
+    Path result) {
+
+  static LoadArgs parse(String[] args) {
+    String stack = null;
+    int calls = 0;
+    int sinkPort = 0;
+    String registrar = null;
+    String callee = null;
+    Path wav = null;
+    Path result = null;
+    if (args.length % 2 != 0) {
+      throw new IllegalArgumentException("options come in pairs: " + String.join(" ", args));
+    }
+    for (int i = 0; i < args.length; i += 2) {
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--stack" -> stack = v;
+        case "--calls" -> calls = Integer.parseInt(v);
+        case "--sink-port" -> sinkPort = Integer.parseInt(v);
+        case "--registrar" -> registrar = v;
+        case "--callee" -> callee = v;
+        case "--wav" -> wav = Path.of(v);
+        case "--result" -> result = Path.of(v);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (calls < 1) {
+      throw new IllegalArgumentException("--calls < 1: " + calls);
+    }
+    if (wav == null || result == null) {
+      throw new IllegalArgumentException("--wav and --result are required");
+    }
+    if ("media".equals(stack)) {
+      if (sinkPort < 1 || sinkPort > 65535) {
+        throw new IllegalArgumentException("--stack media needs --sink-port 1..65535, got "
+            + sinkPort);
+      }
+    } else if ("line".equals(stack)) {
+      if (registrar == null || callee == null) {
+        throw new IllegalArgumentException("--stack line needs --registrar and --callee");
+      }
+    } else {
+      throw new IllegalArgumentException("--stack must be media or line, got " + stack);
+    }
+    return new LoadArgs(stack, calls, sinkPort, registrar, callee, wav, result);
+  }
+}

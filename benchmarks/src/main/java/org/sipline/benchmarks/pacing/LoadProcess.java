@@ -1,0 +1,98 @@
+package org.sipline.benchmarks.pacing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The JVM under test: {@link CallLoad} in a process of its own, so that its CPU, heap and GC are
+ * its alone. It sets its calls up, prints {@value CallLoad#READY}, streams until it reads
+ * {@value CallLoad#STOP} on stdin, then writes its {@link LoadResult} and exits (which also writes
+ * its JFR recording).
+ */
+final class LoadProcess implements AutoCloseable {
+  private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(2);
+
+  private final ChildProcess process;
+  private final Path resultFile;
+  private final Path jfrFile;
+
+  private LoadProcess(ChildProcess process, Path resultFile, Path jfrFile) {
+    this.process = process;
+    this.resultFile = resultFile;
+    this.jfrFile = jfrFile;
+  }
+
+  /** Starts the load; returns at once (see {@link #awaitReady}). */
+  /**
+   * @param sinkPort where the media stack sends RTP
+   * @param registrarPort the registrar's port for the line stack (0 for the media stack)
+   * @param calleePort the callee's port for the line stack (0 for the media stack)
+   */
+  static LoadProcess start(Path dir, PacingOptions options, int calls, int sinkPort,
+      int registrarPort, int calleePort, Path wav) throws IOException {
+    Path result = dir.resolve("load-result.properties");
+    Path jfr = dir.resolve("load.jfr");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options.jvmFlags());
+    command.add("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true,settings="
+        + options.jfrSettings());
+    command.add("-Xlog:gc*:file=" + dir.resolve("gc.log") + ":uptime,level,tags");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CallLoad.class.getName());
+    command.addAll(List.of("--stack", options.stack(), "--calls", Integer.toString(calls),
+        "--wav", wav.toString(), "--result", result.toString()));
+    if (options.stack().equals("media")) {
+      command.addAll(List.of("--sink-port", Integer.toString(sinkPort)));
+    } else {
+      command.addAll(List.of("--registrar", "127.0.0.1:" + registrarPort,
+          "--callee", "sip:callee@127.0.0.1:" + calleePort));
+    }
+    return new LoadProcess(ChildProcess.start("load", command, dir), result, jfr);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Waits until every call is connected and playing. */
+  void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+    Await.until(timeout, "the load's " + CallLoad.READY,
+        () -> !process.isAlive() || process.stdout().contains(CallLoad.READY));
+    if (!process.isAlive()) {
+      throw process.failure("exited before it was ready");
+    }
+  }
+
+  /** Tells the load to hang up and report; returns its result. */
+  LoadResult stop() throws IOException, InterruptedException {
+    if (!process.isAlive()) {
+      throw process.failure("died during the measurement");
+    }
+    OutputStream stdin = process.process().getOutputStream();
+    stdin.write((CallLoad.STOP + "\n").getBytes(StandardCharsets.US_ASCII));
+    stdin.flush();
+    int exit = process.awaitExit(EXIT_TIMEOUT);
+    if (exit != 0) {
+      throw process.failure(exit == -1 ? "did not exit within " + EXIT_TIMEOUT
+          : "exited with " + exit);
+    }
+    return LoadResult.read(resultFile);
+  }
+
+  Path jfrFile() {
+    return jfrFile;
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

@@ -1,0 +1,136 @@
+package org.sipline.benchmarks.pacing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a pacing run measures, from the command line; every value checked, a bad one named.
+ *
+ * @param calls the concurrent call counts to measure, one phase each (0: baresip alone)
+ * @param runs how many times the whole set of phases is repeated
+ * @param warmup how long the streams run before the window opens
+ * @param window how long the measurement window lasts
+ * @param out where run directories and results go
+ * @param jvmFlags the load JVM's GC and heap flags
+ * @param baresip whether baresip streams beside sipline in every phase
+ * @param capture "tshark", "socket", or "auto" (tshark when it can capture, else socket)
+ * @param jfrSettings the JFR settings the load JVM records with ("default" or "profile")
+ * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the
+ *     backend's media engine alone)
+ */
+record PacingOptions(
+    List<Integer> calls,
+    int runs,
+    Duration warmup,
+    Duration window,
+    Path out,
+    List<String> jvmFlags,
+    boolean baresip,
+    String capture,
+    String jfrSettings,
+    String stack) {
+
+  static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g",
+      "-XX:+AlwaysPreTouch");
+  private static final int MAX_CALLS = 5000;
+
+  static String usage() {
+    return String.join("\n",
+        "usage: java -cp benchmarks.jar org.sipline.benchmarks.pacing.PacingMain [options]",
+        "  --calls 1,100,500,1000   concurrent calls per phase (0 = baresip alone)",
+        "  --runs 3                 repetitions of the whole set",
+        "  --warmup 5               seconds of streaming before the window",
+        "  --seconds 20             seconds in the measurement window",
+        "  --out DIR                results directory (default target/pacing-<time>)",
+        "  --jvm \"FLAGS\"            load JVM flags (default " + String.join(" ",
+            DEFAULT_JVM_FLAGS) + ")",
+        "  --baresip true|false     stream baresip beside sipline (default true)",
+        "  --capture auto|tshark|socket   how packets are timed (default tshark)",
+        "  --jfr default|profile    JFR settings of the load JVM (default default)",
+        "  --stack line|media       real SIP calls of core lines, or the media engine alone"
+            + " (default line)");
+  }
+
+  static PacingOptions parse(String[] args) {
+    List<Integer> calls = List.of(1, 100, 500, 1000);
+    int runs = 3;
+    Duration warmup = Duration.ofSeconds(5);
+    Duration window = Duration.ofSeconds(20);
+    Path out = Path.of("target", "pacing-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    List<String> jvm = DEFAULT_JVM_FLAGS;
+    boolean baresip = true;
+    String capture = "tshark";
+    String jfr = "default";
+    String stack = "line";
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + ": missing value\n" + usage());
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--calls" -> calls = parseCalls(value);
+        case "--runs" -> runs = parseInt(name, value, 1, 100);
+        case "--warmup" -> warmup = Duration.ofSeconds(parseInt(name, value, 0, 600));
+        case "--seconds" -> window = Duration.ofSeconds(parseInt(name, value, 1, 3600));
+        case "--out" -> out = Path.of(value);
+        case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
+        case "--baresip" -> baresip = parseBoolean(name, value);
+        case "--capture" -> capture = oneOf(name, value, "auto", "tshark", "socket");
+        case "--jfr" -> jfr = oneOf(name, value, "default", "profile");
+        case "--stack" -> stack = oneOf(name, value, "line", "media");
+        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+      }
+    }
+    if (calls.contains(0) && !baresip) {
+      throw new IllegalArgumentException("--calls 0 measures baresip alone: needs --baresip true");
+    }
+    return new PacingOptions(calls, runs, warmup, window, out, jvm, baresip, capture, jfr,
+        stack);
+  }
+
+  private static List<Integer> parseCalls(String value) {
+    List<Integer> calls = new ArrayList<>();
+    for (String part : value.split(",")) {
+      calls.add(parseInt("--calls", part.trim(), 0, MAX_CALLS));
+    }
+    return List.copyOf(calls);
+  }
+
+  private static int parseInt(String name, String value, int min, int max) {
+    int v;
+    try {
+      v = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
+    }
+    return v;
+  }
+
+  private static boolean parseBoolean(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + ": want true or false: '" + value + "'");
+    };
+  }
+
+  private static String oneOf(String name, String value, String... allowed) {
+    for (String a : allowed) {
+      if (a.equals(value)) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(name + ": want one of " + String.join(", ", allowed)
+        + ": '" + value + "'");
+  }
+}

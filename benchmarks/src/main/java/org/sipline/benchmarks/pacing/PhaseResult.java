@@ -1,0 +1,35 @@
+package org.sipline.benchmarks.pacing;
+
+/**
+ * Everything one phase (one call count in one run) measured.
+ *
+ * @param run 1-based run number
+ * @param calls concurrent sipline calls (0: baresip alone)
+ * @param captureMethod how packets were timed
+ * @param captureDropped packets the capture itself reported dropping
+ * @param loadBefore the machine's 1-minute load average when the window opened
+ * @param loadAfter the same when it closed
+ * @param windowNanos the window's length
+ * @param sipline sipline's streams, or null without calls
+ * @param baresip baresip's stream, or null without baresip
+ * @param siplineCpu CPU of the load process in the window, as a share of all cores (0..1)
+ * @param baresipCpu the same for baresip
+ * @param load the load process's own report, or null without calls
+ * @param gcInWindow GC pauses of the load process inside the window, or null without calls
+ * @param gcWholeRun GC pauses of the load process from start to exit, or null without calls
+ */
+record PhaseResult(
+    int run,
+    int calls,
+    String captureMethod,
+    long captureDropped,
+    double loadBefore,
+    double loadAfter,
+    long windowNanos,
+    PacingStats sipline,
+    PacingStats baresip,
+    double siplineCpu,
+    double baresipCpu,
+    LoadResult load,
+    GcPauses gcInWindow,
+    GcPauses gcWholeRun) {}

@@ -1,0 +1,147 @@
+package org.sipline.benchmarks.pacing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes phase results as one TSV row each (the raw record) and as a Markdown summary: per call
+ * count, the median over runs with its min–max.
+ */
+final class ResultTable {
+  private static final String[] COLUMNS = {"run", "calls", "impl", "streams", "packets",
+      "intervals", "p50_ms", "p99_ms", "p999_ms", "max_ms", "lost_frames", "missed_by_capture",
+      "late", "max_lateness_ms", "disordered", "cpu_share", "heap_connected_per_call_bytes",
+      "heap_playing_per_call_bytes", "gc_window_count", "gc_window_max_pause_ms",
+      "gc_run_count", "gc_run_max_pause_ms", "gc_run_over_5ms", "setup_ms", "load_before",
+      "load_after", "capture_dropped", "capture"};
+
+  private ResultTable() {}
+
+  static String tsvHeader() {
+    return String.join("\t", COLUMNS) + "\n";
+  }
+
+  static String tsvRows(PhaseResult r) {
+    StringBuilder sb = new StringBuilder();
+    if (r.sipline() != null) {
+      sb.append(row(r, "sipline", r.sipline(), r.siplineCpu(), true));
+    }
+    if (r.baresip() != null) {
+      sb.append(row(r, "baresip", r.baresip(), r.baresipCpu(), false));
+    }
+    return sb.toString();
+  }
+
+  private static String row(PhaseResult r, String impl, PacingStats s, double cpu,
+      boolean withLoad) {
+    LoadResult l = withLoad ? r.load() : null;
+    GcPauses w = withLoad ? r.gcInWindow() : null;
+    GcPauses g = withLoad ? r.gcWholeRun() : null;
+    List<String> v = List.of(
+        Integer.toString(r.run()), Integer.toString(r.calls()), impl,
+        Integer.toString(s.streams()), Long.toString(s.packets()), Long.toString(s.intervals()),
+        ms(s.p50()), ms(s.p99()), ms(s.p999()), ms(s.max()), Long.toString(s.lostFrames()),
+        Long.toString(s.missedByCapture()), Long.toString(s.late()), ms(s.maxLateness()),
+        Long.toString(s.disordered()), String.format(Locale.ROOT, "%.4f", cpu),
+        l == null ? "" : Long.toString(l.perCall(l.heapConnected())),
+        l == null ? "" : Long.toString(l.perCall(l.heapPlaying())),
+        w == null ? "" : Long.toString(w.collections()), w == null ? "" : ms(w.maxPauseNanos()),
+        g == null ? "" : Long.toString(g.collections()), g == null ? "" : ms(g.maxPauseNanos()),
+        g == null ? "" : Long.toString(g.over5ms()),
+        l == null ? "" : Long.toString(l.setupMillis()),
+        String.format(Locale.ROOT, "%.2f", r.loadBefore()),
+        String.format(Locale.ROOT, "%.2f", r.loadAfter()),
+        Long.toString(r.captureDropped()), r.captureMethod());
+    return String.join("\t", v) + "\n";
+  }
+
+  /** Per call count: medians (min–max) over runs, sipline beside baresip, and their ratios. */
+  static String markdown(List<PhaseResult> results) {
+    StringBuilder sb = new StringBuilder();
+    // Deviation = |interval − nominal|; a literal '|' would split the Markdown cell.
+    sb.append("| calls | impl | runs | dev p50 ms | dev p99 ms | dev p99.9 ms | dev max ms | lost"
+        + " | late | CPU of 2 cores | heap/call connected | heap/call playing | GC max pause in window"
+        + " ms |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int calls : new TreeSet<>(results.stream().map(PhaseResult::calls).toList())) {
+      List<PhaseResult> rs = results.stream().filter(r -> r.calls() == calls).toList();
+      List<PhaseResult> withSipline = rs.stream().filter(r -> r.sipline() != null).toList();
+      List<PhaseResult> withBaresip = rs.stream().filter(r -> r.baresip() != null).toList();
+      if (!withSipline.isEmpty()) {
+        sb.append("| ").append(calls).append(" | sipline | ").append(withSipline.size())
+            .append(" | ").append(msSpread(withSipline, r -> r.sipline().p50()))
+            .append(" | ").append(msSpread(withSipline, r -> r.sipline().p99()))
+            .append(" | ").append(msSpread(withSipline, r -> r.sipline().p999()))
+            .append(" | ").append(msSpread(withSipline, r -> r.sipline().max()))
+            .append(" | ").append(spread(withSipline, r -> r.sipline().lostFrames(), "%.0f"))
+            .append(" | ").append(spread(withSipline, r -> r.sipline().late(), "%.0f"))
+            .append(" | ").append(spread(withSipline, r -> 100 * r.siplineCpu(), "%.1f %%"))
+            .append(" | ").append(spread(withSipline,
+                r -> r.load().perCall(r.load().heapConnected()) / 1024.0, "%.1f KiB"))
+            .append(" | ").append(spread(withSipline,
+                r -> r.load().perCall(r.load().heapPlaying()) / 1024.0, "%.1f KiB"))
+            .append(" | ").append(msSpread(withSipline, r -> r.gcInWindow().maxPauseNanos()))
+            .append(" |\n");
+      }
+      if (!withBaresip.isEmpty()) {
+        sb.append("| ").append(calls).append(" | baresip | ").append(withBaresip.size())
+            .append(" | ").append(msSpread(withBaresip, r -> r.baresip().p50()))
+            .append(" | ").append(msSpread(withBaresip, r -> r.baresip().p99()))
+            .append(" | ").append(msSpread(withBaresip, r -> r.baresip().p999()))
+            .append(" | ").append(msSpread(withBaresip, r -> r.baresip().max()))
+            .append(" | ").append(spread(withBaresip, r -> r.baresip().lostFrames(), "%.0f"))
+            .append(" | ").append(spread(withBaresip, r -> r.baresip().late(), "%.0f"))
+            .append(" | ").append(spread(withBaresip, r -> 100 * r.baresipCpu(), "%.1f %%"))
+            .append(" | – | – | – |\n");
+      }
+    }
+    List<PhaseResult> both = results.stream()
+        .filter(r -> r.sipline() != null && r.baresip() != null).toList();
+    if (!both.isEmpty()) {
+      sb.append("\n| calls | sipline/baresip p99 | sipline/baresip max |\n|---|---|---|\n");
+      for (int calls : new TreeSet<>(both.stream().map(PhaseResult::calls).toList())) {
+        List<PhaseResult> rs = both.stream().filter(r -> r.calls() == calls).toList();
+        sb.append("| ").append(calls).append(" | ")
+            .append(spread(rs, r -> (double) r.sipline().p99() / r.baresip().p99(), "%.2f"))
+            .append(" | ")
+            .append(spread(rs, r -> (double) r.sipline().max() / r.baresip().max(), "%.2f"))
+            .append(" |\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String msSpread(List<PhaseResult> rs, ToDoubleFunction<PhaseResult> nanos) {
+    return spread(rs, r -> nanos.applyAsDouble(r) / 1e6, "%.3f");
+  }
+
+  /** "median (min–max)", or just the value for one run. */
+  static String spread(List<PhaseResult> rs, ToDoubleFunction<PhaseResult> f, String format) {
+    List<Double> values = new ArrayList<>();
+    for (PhaseResult r : rs) {
+      values.add(f.applyAsDouble(r));
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(v);
+    String median = String.format(Locale.ROOT, format, median(v));
+    if (v.length == 1) {
+      return median;
+    }
+    return median + " (" + String.format(Locale.ROOT, format, v[0]) + "–"
+        + String.format(Locale.ROOT, format, v[v.length - 1]) + ")";
+  }
+
+  /** The middle value; for an even count the mean of the two middle ones. */
+  static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String ms(long nanos) {
+    return nanos < 0 ? "" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+  }
+}

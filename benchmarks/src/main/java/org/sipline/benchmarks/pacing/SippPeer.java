@@ -1,0 +1,105 @@
+package org.sipline.benchmarks.pacing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A SIPp UAS on 127.0.0.1 playing one of the harness's scenarios: the registrar (accepts every
+ * REGISTER) or the callee (answers every INVITE with RTP to a sink port).
+ */
+final class SippPeer implements AutoCloseable {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+
+  private final ChildProcess process;
+  private final int port;
+
+  private SippPeer(ChildProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static SippPeer registrar(Path dir) throws IOException, InterruptedException, TimeoutException {
+    return start(dir, "registrar", scenario("registrar.xml"));
+  }
+
+  /** A callee whose SDP sends every caller's RTP to {@code sinkPort} on 127.0.0.1. */
+  static SippPeer callee(Path dir, String name, int sinkPort)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(dir, name, scenario("callee.xml").replace("@SINK_PORT@",
+        Integer.toString(sinkPort)));
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private static SippPeer start(Path dir, String name, String scenario)
+      throws IOException, InterruptedException, TimeoutException {
+    Path file = dir.resolve(name + ".xml");
+    Files.writeString(file, scenario, StandardCharsets.ISO_8859_1);
+    int port = freeUdpPort();
+    ChildProcess sipp = ChildProcess.start("sipp-" + name, List.of("sipp",
+        "-sf", file.toString(), "-i", "127.0.0.1", "-p", Integer.toString(port), "-t", "u1",
+        "-nostdin", "-trace_err", "-error_file", dir.resolve("sipp-" + name + "-errors.log")
+            .toString()), dir);
+    try {
+      Await.until(READY_TIMEOUT, "SIPp " + name + " bound to UDP " + port,
+          () -> !sipp.isAlive() || isBound(port));
+      if (!sipp.isAlive()) {
+        throw sipp.failure("exited before binding UDP port " + port);
+      }
+    } catch (TimeoutException | InterruptedException | RuntimeException e) {
+      sipp.close();
+      throw e;
+    }
+    return new SippPeer(sipp, port);
+  }
+
+  private static String scenario(String resource) {
+    try (InputStream in = SippPeer.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("scenario resource missing from the jar: " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading scenario " + resource, e);
+    }
+  }
+
+  static int freeUdpPort() throws SocketException {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** True when something holds {@code port}: binding it ourselves fails. */
+  private static boolean isBound(int port) {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+      return false;
+    } catch (BindException e) {
+      return true;
+    } catch (SocketException e) {
+      throw new UncheckedIOException("probing UDP port " + port, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

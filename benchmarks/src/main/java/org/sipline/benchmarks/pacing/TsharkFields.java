@@ -1,0 +1,41 @@
+package org.sipline.benchmarks.pacing;
+
+/**
+ * Reads one line of {@code tshark -T fields}: time_epoch, udp.srcport, udp.dstport, rtp.ssrc,
+ * rtp.seq, rtp.timestamp, tab separated. A datagram tshark could not dissect as RTP has empty RTP
+ * fields and is skipped (returns null); a line that is not in this shape at all is an error.
+ */
+final class TsharkFields {
+  private TsharkFields() {}
+
+  static CapturedPacket parse(String line) {
+    String[] f = line.split("\t", -1);
+    if (f.length != 6) {
+      throw new IllegalArgumentException("expected 6 tab-separated fields, got " + f.length
+          + ": '" + line + "'");
+    }
+    if (f[3].isEmpty() || f[4].isEmpty() || f[5].isEmpty()) {
+      return null;
+    }
+    return new CapturedPacket(epochNanos(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+        Long.decode(f[3]), Integer.parseInt(f[4]), Long.parseLong(f[5]));
+  }
+
+  /** "1795741083.621131327" → nanoseconds; fewer than 9 decimals are scaled up. */
+  static long epochNanos(String s) {
+    int dot = s.indexOf('.');
+    if (dot < 0) {
+      return Math.multiplyExact(Long.parseLong(s), 1_000_000_000L);
+    }
+    String fraction = s.substring(dot + 1);
+    if (fraction.isEmpty() || fraction.length() > 9) {
+      throw new IllegalArgumentException("time_epoch fraction not 1..9 digits: '" + s + "'");
+    }
+    long nanos = Long.parseLong(fraction);
+    for (int i = fraction.length(); i < 9; i++) {
+      nanos *= 10;
+    }
+    return Math.addExact(Math.multiplyExact(Long.parseLong(s.substring(0, dot)), 1_000_000_000L),
+        nanos);
+  }
+}

@@ -1,0 +1,42 @@
+package org.sipline.benchmarks.pacing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TsharkFieldsTest {
+  @Test
+  void readsAnRtpLine() {
+    CapturedPacket p = TsharkFields.parse(
+        "1795741083.621131327\t39432\t41000\t0x000004d2\t65535\t4294967295");
+
+    assertThat(p).isEqualTo(new CapturedPacket(1_795_741_083_621_131_327L, 39432, 41000,
+        0x4d2, 65535, 4_294_967_295L));
+  }
+
+  @Test
+  void aDatagramTsharkCouldNotDissectAsRtpIsSkipped() {
+    assertThat(TsharkFields.parse("1795741083.621131327\t39432\t41000\t\t\t")).isNull();
+  }
+
+  @Test
+  void aLineOfAnotherShapeIsRefusedNamingIt() {
+    assertThatThrownBy(() -> TsharkFields.parse("1795741083.6\t39432"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 2")
+        .hasMessageContaining("1795741083.6\t39432");
+  }
+
+  @Test
+  void fewerThanNineDecimalsAreScaled() {
+    assertThat(TsharkFields.epochNanos("12.5")).isEqualTo(12_500_000_000L);
+    assertThat(TsharkFields.epochNanos("12")).isEqualTo(12_000_000_000L);
+  }
+
+  @Test
+  void moreThanNineDecimalsAreRefused() {
+    assertThatThrownBy(() -> TsharkFields.epochNanos("1.0123456789"))
+        .hasMessageContaining("1.0123456789");
+  }
+}
