@@ -268,6 +268,9 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
     cfg.sip_stun_use = PJSUA_STUN_USE_DISABLED;
     cfg.media_stun_use = PJSUA_STUN_USE_DISABLED;
     cfg.use_timer = PJSUA_SIP_TIMER_INACTIVE;
+    /* pjsua would re-INVITE after an answer that lists several codecs, to keep only one; the
+     * far end did nothing wrong, and an unexpected re-INVITE breaks simple peers. */
+    cfg.lock_codec = 0;
     cfg.ka_interval = 0;
     cfg.mwi_enabled = PJ_FALSE;
     cfg.publish_enabled = PJ_FALSE;

@@ -1,0 +1,191 @@
+package org.sipline.backend.pjsip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.AudioSource;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipUri;
+import org.sipline.core.testing.peers.Sipp;
+import org.sipline.core.testing.peers.SippOptions;
+import org.sipline.core.testing.peers.SippScenario;
+
+/**
+ * Calls against SIPp far ends, one scripted behaviour each: the exact event sequence the SPI
+ * documents, and SIPp's own verdict that the wire traffic was what its scenario expects.
+ */
+class PjsipSippTest {
+  private static final Duration BOUND = Duration.ofSeconds(10);
+  private static final CallMedia QUIET = new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD);
+
+  private DatagramSocket silentRegistrar;
+  private PjsipBackend backend;
+  private final RecordingListener listener = new RecordingListener();
+  private SipAccount account;
+
+  @BeforeEach
+  void start() throws Exception {
+    NativeShimAvailable.assume();
+    // These calls need no registrar: the account's REGISTER goes to a socket that never answers
+    // and fails after the (short) bound, which each test takes off the event queue first.
+    silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    backend = (PjsipBackend) new PjsipBackendProvider().create(BackendConfig.loopback()
+        .registerTimeout(Duration.ofMillis(300)).transferTimeout(Duration.ofSeconds(5)).build());
+    account = backend.register(new AccountSpec(
+        SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()), "pw", "alice", null),
+        listener);
+    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+  }
+
+  @AfterEach
+  void stop() {
+    if (backend != null) {
+      backend.close();
+    }
+    if (silentRegistrar != null) {
+      silentRegistrar.close();
+    }
+  }
+
+  private SipCall callInto(Sipp sipp) {
+    return account.call(SipUri.of("bob", "127.0.0.1", sipp.port()), Map.of(), QUIET);
+  }
+
+  private static Sipp uas(String scenario, SippOptions options) {
+    return Sipp.uas(SippScenario.resource(scenario), options);
+  }
+
+  @Test
+  void aBusyCalleeFailsTheCallWith486() throws Exception {
+    try (Sipp sipp = uas("uas-busy.xml", SippOptions.defaults())) {
+      callInto(sipp);
+
+      assertThat(listener.next(BOUND)).isEqualTo("callFailed 486 Busy Here");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void ringingThenDeclinedFailsTheCallWith603() throws Exception {
+    try (Sipp sipp = uas("uas-ring-decline.xml", SippOptions.defaults().withHoldMillis(200))) {
+      callInto(sipp);
+
+      assertThat(listener.next(BOUND)).isEqualTo("callRinging 180");
+      assertThat(listener.next(BOUND)).isEqualTo("callFailed 603 Decline");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void theCalleesByeEndsTheCallAsRemoteBye() throws Exception {
+    try (Sipp sipp = uas("uas-answer-then-bye.xml", SippOptions.defaults().withHoldMillis(300))) {
+      callInto(sipp);
+
+      assertThat(listener.next(BOUND)).isEqualTo("callRinging 180");
+      assertThat(listener.next(BOUND)).isEqualTo("callConnected");
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded REMOTE_BYE");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void aSoftHangupWhileRingingCancelsTheInvite() throws Exception {
+    try (Sipp sipp = uas("uas-ring-expect-cancel.xml", SippOptions.defaults())) {
+      SipCall call = callInto(sipp);
+      assertThat(listener.next(BOUND)).isEqualTo("callRinging 180");
+
+      call.hangup();
+
+      assertThat(listener.next(BOUND)).isEqualTo("callFailed 487 Request Terminated");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void anAcceptedTransferSucceedsAndEndsTheCallAsTransferred() throws Exception {
+    try (Sipp sipp = uas("uas-refer-accept.xml", SippOptions.defaults())) {
+      SipCall call = connect(sipp);
+
+      call.transfer(SipUri.of("carol", "127.0.0.1", 5999), Map.of("X-Reason", "bot"));
+
+      assertThat(listener.next(BOUND)).isEqualTo("transferAccepted");
+      assertThat(listener.next(BOUND)).isEqualTo("transferSucceeded");
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded TRANSFERRED");
+      sipp.awaitSuccess(BOUND);
+      assertThat(sipp.messages()).contains("REFER sip:", "Refer-To: sip:carol@127.0.0.1:5999",
+          "X-Reason: bot");
+    }
+  }
+
+  @Test
+  void aRefusedTransferFailsWithTheCodeAndTheCallGoesOn() throws Exception {
+    try (Sipp sipp = uas("uas-refer-refuse.xml", SippOptions.defaults())) {
+      SipCall call = connect(sipp);
+
+      call.transfer(SipUri.of("carol", "127.0.0.1", 5999), Map.of());
+
+      assertThat(listener.next(BOUND)).startsWith("transferFailed 603");
+      call.hangup();
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void aFailureReportedInTheNotifyFailsTheTransferAndTheCallGoesOn() throws Exception {
+    try (Sipp sipp = uas("uas-refer-notify-503.xml", SippOptions.defaults())) {
+      SipCall call = connect(sipp);
+
+      call.transfer(SipUri.of("carol", "127.0.0.1", 5999), Map.of());
+
+      assertThat(listener.next(BOUND)).isEqualTo("transferAccepted");
+      assertThat(listener.next(BOUND)).startsWith("transferFailed 503");
+      call.hangup();
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void anIncomingCallCancelledByTheCallerFails() throws Exception {
+    try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-cancel.xml"),
+        "127.0.0.1:" + backend.sipPort(),
+        SippOptions.defaults().withService("alice").withHoldMillis(300))) {
+      assertThat(listener.next(BOUND)).startsWith("incomingCall sipp@127.0.0.1");
+
+      assertThat(listener.next(BOUND)).startsWith("callFailed 487");
+      caller.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
+  void aRejectedIncomingCallGetsThatFinalResponse() throws Exception {
+    try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-expect-busy.xml"),
+        "127.0.0.1:" + backend.sipPort(), SippOptions.defaults().withService("alice"))) {
+      assertThat(listener.next(BOUND)).startsWith("incomingCall");
+
+      listener.lastIncoming.reject(486, "Busy Here");
+
+      assertThat(listener.next(BOUND)).startsWith("callFailed 486");
+      caller.awaitSuccess(BOUND);
+    }
+  }
+
+  private SipCall connect(Sipp sipp) throws InterruptedException {
+    SipCall call = callInto(sipp);
+    assertThat(listener.next(BOUND)).isEqualTo("callRinging 180");
+    assertThat(listener.next(BOUND)).isEqualTo("callConnected");
+    return call;
+  }
+}
