@@ -49,6 +49,17 @@ public final class FreePorts {
     return take(1, 1, true, true);
   }
 
+  /**
+   * The first of {@code count} consecutive ports all free for UDP and TCP; baresip, for one,
+   * listens for TLS on its SIP port + 1.
+   */
+  public static synchronized int sipPorts(int count) {
+    if (count < 1 || count > 64) {
+      throw new IllegalArgumentException("count must be 1-64: " + count);
+    }
+    return take(count, 1, true, true);
+  }
+
   /** A port free for UDP. */
   public static synchronized int udpPort() {
     return take(1, 1, true, false);

@@ -1,0 +1,41 @@
+package org.sipline.core.testing.peers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Whether a WAV file that another process is writing is finished. libsndfile writes the RIFF
+ * and data sizes when it closes the file; before that they do not match the file's length.
+ */
+final class RecordingState {
+  private static final int HEADER_BYTES = 12;
+
+  private RecordingState() {}
+
+  /** True when the RIFF size equals the file length minus 8 and there is data beyond a header. */
+  static boolean isComplete(Path wav) {
+    try (InputStream in = Files.newInputStream(wav)) {
+      long length = Files.size(wav);
+      byte[] header = in.readNBytes(HEADER_BYTES);
+      if (header.length < HEADER_BYTES || length <= 44) {
+        return false;
+      }
+      ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+      boolean riff = b.getInt(0) == 0x46464952; // "RIFF"
+      long riffSize = b.getInt(4) & 0xFFFFFFFFL;
+      return riff && riffSize == length - 8;
+    } catch (IOException e) {
+      return false; // not there yet, or being replaced: not complete
+    }
+  }
+
+  static String describe(List<Path> recordings) {
+    return recordings.stream().map(p -> p.getFileName() + (isComplete(p) ? " complete" : " open"))
+        .toList().toString();
+  }
+}
