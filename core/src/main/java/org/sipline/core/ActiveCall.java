@@ -1,0 +1,60 @@
+package org.sipline.core;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import org.sipline.core.audio.PlaybackQueue;
+import org.sipline.core.spi.SipCall;
+
+/** The line's one call and what the line knows about it. Touched only by the line's actor. */
+final class ActiveCall {
+  final SipCall sip;
+  final boolean incoming;
+  final String remote;
+  final Map<String, String> headers;
+  final String nluSessionName;
+  final PlaybackQueue playback;
+
+  private CallPhase phase;
+  /** The pending auto-answer, setup bound or hangup bound; cancelled when the phase moves on. */
+  ScheduledFuture<?> timer;
+  /** Set when the user asked for a soft hangup: completes once the call has ended. */
+  CompletableFuture<Void> hangupDone;
+  String transferTarget = "";
+  Map<String, String> transferHeaders = Map.of();
+  ScheduledFuture<?> transferTimer;
+
+  ActiveCall(SipCall sip, boolean incoming, String remote, Map<String, String> headers,
+      String nluSessionName, PlaybackQueue playback, CallPhase initial) {
+    this.sip = sip;
+    this.incoming = incoming;
+    this.remote = remote;
+    this.headers = Map.copyOf(headers);
+    this.nluSessionName = nluSessionName;
+    this.playback = playback;
+    this.phase = initial;
+  }
+
+  CallPhase phase() {
+    return phase;
+  }
+
+  void moveTo(CallPhase next) {
+    phase = phase.to(next);
+  }
+
+  void cancelTimers() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    if (transferTimer != null) {
+      transferTimer.cancel(false);
+      transferTimer = null;
+    }
+  }
+
+  String callId() {
+    return sip.callId();
+  }
+}

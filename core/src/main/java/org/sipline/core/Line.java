@@ -1,0 +1,264 @@
+package org.sipline.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.sipline.core.audio.WavDecoder;
+import org.sipline.core.audio.WavFormatException;
+import org.sipline.core.sip.SipAddresses;
+import org.sipline.core.sip.SipHeaders;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SipUri;
+
+/**
+ * One phone line: the ONDEWO-SIP API's semantics (SPEC §2) over a {@link SipBackend}.
+ *
+ * <p>Every command returns at once with a future. Requests are checked on the caller's thread
+ * (a malformed one fails its future with {@link InvalidArgumentException} and changes nothing);
+ * then the command joins the line's actor, where it and the backend's events are applied one at
+ * a time in arrival order. A command the line's state forbids fails with {@link
+ * FailedPreconditionException}; a call-scoped command without a session or a call answers a
+ * NO_SESSION / NO_ONGOING_CALL status that is not recorded. Failures of the network or the far end
+ * are recorded statuses, never exceptions. Futures may complete on the line's thread: don't block
+ * in their continuations.
+ */
+public final class Line implements AutoCloseable {
+  private static final int MAX_SECRET_LENGTH = 256;
+  private static final int MAX_AUTO_ANSWER_SECONDS = 3600;
+
+  private final LineCore core;
+  private final StatusRecorder recorder;
+  private final LineRuntime ownedRuntime;
+
+  private Line(SipBackend backend, LineConfig config, LineRuntime runtime, boolean ownsRuntime) {
+    StatusHistory history = new StatusHistory(config.historyLimit(), config.journal());
+    this.recorder = new StatusRecorder(history, config.clock());
+    this.core = new LineCore(backend, config, runtime, recorder);
+    this.ownedRuntime = ownsRuntime ? runtime : null;
+    LineStatus last = history.latest();
+    if (last != null && last.type() != StatusType.NO_SESSION) {
+      // The journal ends mid-life: the process died. Say so instead of claiming the old state.
+      recorder.record(StatusType.NO_SESSION, StatusRecorder.Facts.NONE,
+          "sipline restarted; the line was " + last.type() + " before, nothing was restored",
+          null);
+    }
+  }
+
+  /** A line with threads of its own, released by {@link #close()}. */
+  public static Line open(SipBackend backend, LineConfig config) {
+    return new Line(Objects.requireNonNull(backend, "backend"), config, LineRuntime.create(1),
+        true);
+  }
+
+  /** A line on a shared runtime (many lines, few threads); the caller closes the runtime. */
+  public static Line open(SipBackend backend, LineConfig config, LineRuntime runtime) {
+    return new Line(Objects.requireNonNull(backend, "backend"), config, runtime, false);
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  /** SipRegisterAccount: REGISTERED or SESSION_REGISTRATION_FAILED once the registrar decided. */
+  public CompletableFuture<LineStatus> registerAccount(String accountName, String password,
+      String authUsername, String outboundProxy) {
+    AccountSpec spec;
+    try {
+      SipUri aor = SipAddresses.parseAccount("account_name", nz(accountName));
+      SipUri proxy = SipAddresses.parseProxy("outbound_proxy", nz(outboundProxy));
+      String secret = checkSecret("password", nz(password));
+      String authUser = checkSecret("auth_username", nz(authUsername).strip());
+      spec = new AccountSpec(aor, secret, authUser.isEmpty() ? aor.user() : authUser, proxy);
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return core.submit(() -> core.register(spec));
+  }
+
+  /** SipStartSession: SESSION_STARTED (then READY is recorded). */
+  public CompletableFuture<LineStatus> startSession(String accountName, int autoAnswerSeconds) {
+    String name;
+    try {
+      name = SipAddresses.parseAccount("account_name", nz(accountName)).addressOfRecord();
+      if (autoAnswerSeconds < 0) {
+        throw new InvalidArgumentException("auto_answer_interval",
+            autoAnswerSeconds + " < 0: must be 0 (answer at once) or more seconds");
+      }
+      if (autoAnswerSeconds > MAX_AUTO_ANSWER_SECONDS) {
+        throw new InvalidArgumentException("auto_answer_interval",
+            autoAnswerSeconds + " > " + MAX_AUTO_ANSWER_SECONDS + " seconds");
+      }
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return core.submit(() -> core.startSession(name, autoAnswerSeconds));
+  }
+
+  /** SipEndSession: hangs up, un-REGISTERs; SESSION_ENDED (then NO_SESSION is recorded). */
+  public CompletableFuture<LineStatus> endSession() {
+    return core.submit(core::endSession);
+  }
+
+  /** SipStartCall: OUTGOING_CALL_INITIATED once the INVITE is on its way. */
+  public CompletableFuture<LineStatus> startCall(String calleeId, Map<String, String> headers) {
+    Map<String, String> checked;
+    try {
+      checked = SipHeaders.checkExtraHeaders("headers", headers == null ? Map.of() : headers);
+      if (nz(calleeId).isBlank()) {
+        throw new InvalidArgumentException("callee_id", "empty");
+      }
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return core.submit(() -> core.startCall(calleeId, checked));
+  }
+
+  /**
+   * SipEndCall: the HARD_/SOFT_HANGUP_INITIATED status. A soft hangup's future completes once the
+   * call has finished (bounded by {@link LineConfig#hangupWait()}); a hard one's at once.
+   */
+  public CompletableFuture<LineStatus> endCall(boolean hard) {
+    return core.submit(() -> core.endCall(hard));
+  }
+
+  /** SipTransferCall: TRANSFER_CALL_INITIATED once the REFER is on its way. */
+  public CompletableFuture<LineStatus> transferCall(String transferId, Map<String, String> headers) {
+    Map<String, String> checked;
+    try {
+      checked = SipHeaders.checkExtraHeaders("headers", headers == null ? Map.of() : headers);
+      if (nz(transferId).isBlank()) {
+        throw new InvalidArgumentException("transfer_id", "empty");
+      }
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return core.submit(() -> core.transfer(transferId, checked));
+  }
+
+  /**
+   * SipPlayWavFiles: every file is checked first (all or nothing), then they are queued behind
+   * what is already playing. Completes with MICROPHONE_WAV_FILES_PLAYED when played, or a
+   * NO_ONGOING_CALL answer saying how much was played if the call ended first. Cancelling the
+   * returned future drops its files still unplayed (barge-in).
+   */
+  public CompletableFuture<LineStatus> playWavFiles(List<byte[]> wavFiles) {
+    List<short[]> clips = new ArrayList<>();
+    try {
+      if (wavFiles == null || wavFiles.isEmpty()) {
+        throw new InvalidArgumentException("wav_files", "empty: give at least one WAV file");
+      }
+      for (int i = 0; i < wavFiles.size(); i++) {
+        try {
+          clips.add(WavDecoder.toCodecRate(wavFiles.get(i)));
+        } catch (WavFormatException e) {
+          throw new InvalidArgumentException("wav_files[" + i + "]", e.getMessage(), e);
+        }
+      }
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<LineStatus> result = new CompletableFuture<>();
+    CompletableFuture<Void> cancelled = new CompletableFuture<>();
+    result.whenComplete((v, e) -> {
+      if (result.isCancelled()) {
+        cancelled.complete(null);
+      }
+    });
+    core.submit(() -> core.play(clips, cancelled)).whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      } else {
+        result.complete(v);
+      }
+    });
+    return result;
+  }
+
+  /** SipMute: MICROPHONE_MUTED; outgoing audio becomes silence, RTP keeps flowing. */
+  public CompletableFuture<LineStatus> mute() {
+    return core.submit(() -> core.mute(true));
+  }
+
+  /** SipUnMute: MICROPHONE_UNMUTED. */
+  public CompletableFuture<LineStatus> unmute() {
+    return core.submit(() -> core.mute(false));
+  }
+
+  // ---- observation -------------------------------------------------------------------------
+
+  /** SipGetSipStatus: the latest status (NO_SESSION on a fresh line). */
+  public LineStatus status() {
+    return recorder.latest();
+  }
+
+  /** SipGetSipStatusHistory: every kept status, oldest first. */
+  public List<LineStatus> history() {
+    return recorder.history();
+  }
+
+  /**
+   * Calls {@code watcher} with every status recorded from now on, in order, on the line's thread.
+   * Closing the returned handle stops it.
+   */
+  public AutoCloseable watch(Consumer<LineStatus> watcher) {
+    return recorder.watch(Objects.requireNonNull(watcher, "watcher"));
+  }
+
+  /** True while the active session's account holds a registration. */
+  public boolean isRegistered() {
+    return core.isRegistered();
+  }
+
+  // ---- life --------------------------------------------------------------------------------
+
+  /** Hangs up (BYE), un-REGISTERs every account; completes when done or the bounds passed. */
+  public CompletableFuture<Void> shutdown() {
+    return core.submit(core::shutdown);
+  }
+
+  /** Tears the call down locally and releases the line's resources; waits at most 2 s. */
+  @Override
+  public void close() {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    try {
+      core.actor().execute(() -> {
+        core.closeNow();
+        closed.complete(null);
+      });
+      closed.get(2, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // Closing must not fail; what could not be torn down in time dies with the runtime.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      recorder.close();
+      if (ownedRuntime != null) {
+        ownedRuntime.close(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static String checkSecret(String field, String value) {
+    if (value.length() > MAX_SECRET_LENGTH) {
+      throw new InvalidArgumentException(field, "longer than " + MAX_SECRET_LENGTH + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        // Named by position only: the value may be a secret.
+        throw new InvalidArgumentException(field, "control character at index " + i);
+      }
+    }
+    return value;
+  }
+}

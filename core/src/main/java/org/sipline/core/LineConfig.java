@@ -1,0 +1,86 @@
+package org.sipline.core;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a line behaves. Built once; every value is checked here, so a bad one fails at start-up
+ * naming the setting.
+ *
+ * @param historyLimit how many statuses the history keeps (oldest dropped first)
+ * @param journal a JSONL file the history is appended to and re-read from on open, or null
+ * @param clock where status timestamps come from
+ * @param registerWait how long SipRegisterAccount waits for the registrar's verdict
+ * @param hangupWait how long a soft hangup (and the hangup inside SipEndSession) may take before
+ *     the call is torn down locally
+ * @param callSetupWait the longest an outgoing call may stay unanswered, or an incoming call
+ *     unconnected, before the line gives up on it — a safety net above the backend's own bounds
+ * @param transferWait how long a transfer may go without an outcome before it is reported failed
+ * @param nluSessionTemplate the per-call {@code nlu_session_name}: {@code {callId}},
+ *     {@code {account}} and {@code {remote}} are replaced
+ */
+public record LineConfig(
+    int historyLimit,
+    Path journal,
+    Clock clock,
+    Duration registerWait,
+    Duration hangupWait,
+    Duration callSetupWait,
+    Duration transferWait,
+    String nluSessionTemplate) {
+
+  public LineConfig {
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit < 1: " + historyLimit);
+    }
+    Objects.requireNonNull(clock, "clock");
+    positive(registerWait, "registerWait");
+    positive(hangupWait, "hangupWait");
+    positive(callSetupWait, "callSetupWait");
+    positive(transferWait, "transferWait");
+    Objects.requireNonNull(nluSessionTemplate, "nluSessionTemplate");
+  }
+
+  private static void positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " <= 0: " + d);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static LineConfig defaults() {
+    return builder().build();
+  }
+
+  /** Defaults: 10 000 statuses, no journal, system UTC clock, waits 15 s / 35 s / 180 s / 45 s. */
+  public static final class Builder {
+    private int historyLimit = 10_000;
+    private Path journal;
+    private Clock clock = Clock.systemUTC();
+    private Duration registerWait = Duration.ofSeconds(15);
+    private Duration hangupWait = Duration.ofSeconds(35);
+    private Duration callSetupWait = Duration.ofSeconds(180);
+    private Duration transferWait = Duration.ofSeconds(45);
+    private String nluSessionTemplate = "{callId}";
+
+    public Builder historyLimit(int v) { historyLimit = v; return this; }
+    public Builder journal(Path v) { journal = v; return this; }
+    public Builder clock(Clock v) { clock = v; return this; }
+    public Builder registerWait(Duration v) { registerWait = v; return this; }
+    public Builder hangupWait(Duration v) { hangupWait = v; return this; }
+    public Builder callSetupWait(Duration v) { callSetupWait = v; return this; }
+    public Builder transferWait(Duration v) { transferWait = v; return this; }
+    public Builder nluSessionTemplate(String v) { nluSessionTemplate = v; return this; }
+
+    public LineConfig build() {
+      return new LineConfig(historyLimit, journal, clock, registerWait, hangupWait, callSetupWait,
+          transferWait, nluSessionTemplate);
+    }
+  }
+}

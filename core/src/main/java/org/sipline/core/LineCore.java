@@ -1,0 +1,711 @@
+package org.sipline.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.sipline.core.StatusRecorder.Facts;
+import org.sipline.core.audio.PlaybackQueue;
+import org.sipline.core.audio.PlaybackResult;
+import org.sipline.core.sip.SipAddresses;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.IncomingCall;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The line's state and every change to it. Each method here runs on the line's actor (the
+ * {@link SerialExecutor}), commands and backend events alike, so state is plain fields and a
+ * remote BYE can never race a local hangup: whichever is queued first wins, the other finds the
+ * call gone.
+ */
+final class LineCore {
+  private static final Logger log = LoggerFactory.getLogger(LineCore.class);
+
+  private final SipBackend backend;
+  private final LineConfig config;
+  private final SerialExecutor actor;
+  private final LineRuntime runtime;
+  private final StatusRecorder recorder;
+
+  private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
+  /** The active session's account, or null. */
+  private AccountEntry session;
+  private int autoAnswerSeconds;
+  private ActiveCall call;
+  private boolean closed;
+
+  LineCore(SipBackend backend, LineConfig config, LineRuntime runtime, StatusRecorder recorder) {
+    this.backend = backend;
+    this.config = config;
+    this.runtime = runtime;
+    this.actor = new SerialExecutor(runtime.workers());
+    this.recorder = recorder;
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------
+
+  /** Runs {@code task} on the actor; its future's outcome becomes the returned future's. */
+  <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    actor.execute(() -> {
+      if (closed) {
+        result.completeExceptionally(new FailedPreconditionException(
+            recorder.latest().type(), "the line is closed"));
+        return;
+      }
+      try {
+        task.get().whenComplete((v, e) -> {
+          if (e != null) {
+            result.completeExceptionally(e);
+          } else {
+            result.complete(v);
+          }
+        });
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  private ScheduledFuture<?> after(Duration delay, Runnable onActor) {
+    return runtime.timer().schedule(() -> actor.execute(onActor), delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private Facts sessionFacts() {
+    return new Facts(session == null ? "" : session.name(), "", "", Map.of(), "");
+  }
+
+  private Facts callFacts(ActiveCall c) {
+    return new Facts(session == null ? "" : session.name(), c.remote, c.transferTarget,
+        c.headers, c.nluSessionName);
+  }
+
+  private LineStatus record(StatusType type, Facts facts, String description) {
+    return recorder.record(type, facts, description, null);
+  }
+
+  private LineStatus noSession(String what) {
+    return recorder.answer(StatusType.NO_SESSION, Facts.NONE,
+        "no active session: call SipRegisterAccount and SipStartSession before " + what);
+  }
+
+  private LineStatus noCall(String what) {
+    return recorder.answer(StatusType.NO_ONGOING_CALL, sessionFacts(),
+        "no ongoing call: call SipStartCall (or wait for an incoming call) before " + what);
+  }
+
+  StatusType current() {
+    return recorder.latest().type();
+  }
+
+  // ---- registration ----------------------------------------------------------------------
+
+  CompletableFuture<LineStatus> register(AccountSpec spec) {
+    AccountEntry existing = accounts.get(spec.accountName());
+    if (existing != null) {
+      if (existing.firstRegistration != null && existing.spec.equals(spec)) {
+        return existing.firstRegistration; // the same REGISTER is under way: share its verdict
+      }
+      if (existing.registered && existing.spec.equals(spec)) {
+        return done(recorder.answer(StatusType.REGISTERED,
+            new Facts(spec.accountName(), "", "", Map.of(), ""), "already registered"));
+      }
+      if (existing == session) {
+        throw new FailedPreconditionException(current(), "account " + spec.accountName()
+            + " is the active session: call SipEndSession before registering it anew");
+      }
+      forget(existing);
+      existing.handle.unregister();
+    }
+    AccountEntry entry = new AccountEntry(spec);
+    entry.firstRegistration = new CompletableFuture<>();
+    accounts.put(spec.accountName(), entry);
+    try {
+      entry.handle = backend.register(spec, new AccountEvents(entry));
+    } catch (RuntimeException e) {
+      accounts.remove(spec.accountName());
+      return done(recorder.record(StatusType.SESSION_REGISTRATION_FAILED,
+          new Facts(spec.accountName(), "", "", Map.of(), ""),
+          "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(), e));
+    }
+    entry.registrationTimer = after(config.registerWait(), () -> {
+      if (entry.firstRegistration != null) {
+        registrationFailed(entry, SipFailure.noResponse(
+            "no answer from the registrar within " + config.registerWait().toSeconds() + " s"));
+        entry.handle.unregister();
+      }
+    });
+    return entry.firstRegistration;
+  }
+
+  private void forget(AccountEntry entry) {
+    accounts.remove(entry.name(), entry);
+    if (entry.registrationTimer != null) {
+      entry.registrationTimer.cancel(false);
+    }
+    if (session == entry) {
+      session = null;
+    }
+  }
+
+  private void registered(AccountEntry entry, int expires) {
+    if (accounts.get(entry.name()) != entry) {
+      return; // an account replaced or forgotten meanwhile
+    }
+    boolean wasRegistered = entry.registered;
+    entry.registered = true;
+    Facts facts = new Facts(entry.name(), "", "", Map.of(), "");
+    if (entry.firstRegistration != null) {
+      entry.registrationTimer.cancel(false);
+      CompletableFuture<LineStatus> first = entry.firstRegistration;
+      entry.firstRegistration = null;
+      first.complete(record(StatusType.REGISTERED, facts,
+          "REGISTER " + entry.spec.aor() + ": 200 OK, binding for " + expires + " s"));
+    } else if (!wasRegistered && call == null) {
+      record(StatusType.REGISTERED, facts,
+          "REGISTER " + entry.spec.aor() + ": registration recovered, binding for " + expires + " s");
+      if (session == entry) {
+        record(StatusType.READY, facts, "session " + entry.name() + " is ready again");
+      }
+    }
+  }
+
+  private void registrationFailed(AccountEntry entry, SipFailure failure) {
+    if (accounts.get(entry.name()) != entry) {
+      return;
+    }
+    Facts facts = new Facts(entry.name(), "", "", Map.of(), "");
+    String what = "REGISTER " + entry.spec.aor() + ": " + failure.describe();
+    if (entry.firstRegistration != null) {
+      CompletableFuture<LineStatus> first = entry.firstRegistration;
+      entry.firstRegistration = null;
+      forget(entry);
+      first.complete(recorder.record(StatusType.SESSION_REGISTRATION_FAILED, facts, what,
+          failure.cause()));
+      return;
+    }
+    boolean wasRegistered = entry.registered;
+    entry.registered = false;
+    if (wasRegistered && call == null) {
+      // A refresh failed: the backend keeps retrying; say so once, not on every retry.
+      recorder.record(StatusType.SESSION_REGISTRATION_FAILED, facts,
+          what + " (refresh failed; retrying)", failure.cause());
+    } else {
+      log.warn("{} (refresh failed during a call; retrying)", what);
+    }
+  }
+
+  boolean isRegistered() {
+    AccountEntry s = session;
+    return s != null && s.registered;
+  }
+
+  // ---- session ---------------------------------------------------------------------------
+
+  CompletableFuture<LineStatus> startSession(String accountName, int interval) {
+    AccountEntry entry = accounts.get(accountName);
+    if (entry == null || entry.firstRegistration != null) {
+      throw new FailedPreconditionException(current(), "account " + accountName
+          + (entry == null ? " was never registered: call SipRegisterAccount first"
+              : " is still registering"));
+    }
+    if (!entry.registered) {
+      throw new FailedPreconditionException(current(),
+          "account " + accountName + " is not registered (its last REGISTER failed)");
+    }
+    if (session == entry) {
+      autoAnswerSeconds = interval;
+      return done(recorder.latest());
+    }
+    if (call != null) {
+      throw new FailedPreconditionException(current(),
+          "a call is ongoing in session " + session.name() + ": end it first");
+    }
+    session = entry;
+    autoAnswerSeconds = interval;
+    Facts facts = sessionFacts();
+    LineStatus started = record(StatusType.SESSION_STARTED, facts, "session " + accountName
+        + " started; incoming calls answered after " + interval + " s");
+    record(StatusType.READY, facts, "ready for calls");
+    return done(started);
+  }
+
+  CompletableFuture<LineStatus> endSession() {
+    if (session == null) {
+      return done(noSession("SipEndSession"));
+    }
+    CompletableFuture<Void> hungUp = call == null ? done(null) : softHangupFuture();
+    return hungUp.thenComposeAsync(v -> unregisterSession(), actor);
+  }
+
+  private CompletableFuture<LineStatus> unregisterSession() {
+    AccountEntry entry = session;
+    if (entry == null) {
+      return done(recorder.latest()); // ended meanwhile by a concurrent SipEndSession
+    }
+    if (entry.unregistered == null) {
+      entry.unregistered = new CompletableFuture<>();
+      entry.handle.unregister();
+      ScheduledFuture<?> bound = after(config.registerWait(), () -> entry.unregistered.complete(null));
+      entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
+    }
+    return entry.unregistered.thenApplyAsync(v -> {
+      if (session != entry) {
+        return recorder.latest();
+      }
+      Facts facts = sessionFacts();
+      forget(entry);
+      LineStatus ended = record(StatusType.SESSION_ENDED, facts,
+          "session " + entry.name() + " ended; REGISTER " + entry.spec.aor() + " Expires: 0 sent");
+      record(StatusType.NO_SESSION, facts, "no session");
+      return ended;
+    }, actor);
+  }
+
+  // ---- outgoing calls --------------------------------------------------------------------
+
+  CompletableFuture<LineStatus> startCall(String calleeId, Map<String, String> headers) {
+    if (session == null) {
+      return done(noSession("SipStartCall"));
+    }
+    if (call != null) {
+      throw new FailedPreconditionException(current(),
+          "a call with " + call.remote + " is ongoing (Call-ID " + call.callId() + ")");
+    }
+    SipUri target = SipAddresses.parseTarget("callee_id", calleeId, session.spec.aor());
+    PlaybackQueue playback = new PlaybackQueue(actor);
+    SipCall sip;
+    try {
+      sip = session.handle.call(target, headers, new CallMedia(playback, AudioSink.DISCARD));
+    } catch (RuntimeException e) {
+      Facts facts = new Facts(session.name(), target.addressOfRecord(), "", headers, "");
+      LineStatus failed = recorder.record(StatusType.OUTGOING_CALL_FAILED, facts,
+          "INVITE " + target + " could not be sent: " + e.getMessage(), e);
+      record(StatusType.READY, sessionFacts(), "ready for calls");
+      return done(failed);
+    }
+    ActiveCall c = new ActiveCall(sip, false, target.addressOfRecord(), headers,
+        nluName(sip.callId(), target.addressOfRecord()), playback, CallPhase.DIALING);
+    call = c;
+    c.timer = after(config.callSetupWait(), () -> setupExpired(c));
+    return done(record(StatusType.OUTGOING_CALL_INITIATED, callFacts(c),
+        "INVITE " + target + " sent, Call-ID " + sip.callId()));
+  }
+
+  private String nluName(String callId, String remote) {
+    return config.nluSessionTemplate()
+        .replace("{callId}", callId)
+        .replace("{account}", session == null ? "" : session.name())
+        .replace("{remote}", remote);
+  }
+
+  private void setupExpired(ActiveCall c) {
+    if (call != c || c.phase().isUp() || c.phase() == CallPhase.HANGING_UP) {
+      return;
+    }
+    log.warn("Call-ID {}: not connected within {} s, tearing down", c.callId(),
+        config.callSetupWait().toSeconds());
+    c.sip.terminate();
+    finish(c, c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
+        "not connected within " + config.callSetupWait().toSeconds() + " s");
+  }
+
+  // ---- incoming calls --------------------------------------------------------------------
+
+  private void incoming(AccountEntry entry, SipCall sip, IncomingCall info) {
+    if (session != entry) {
+      log.info("INVITE from {} Call-ID {}: no active session for {}, 480", info.caller(),
+          sip.callId(), entry.name());
+      sip.reject(480, "Temporarily Unavailable");
+      return;
+    }
+    if (call != null) {
+      log.info("INVITE from {} Call-ID {}: busy with Call-ID {}, 486", info.caller(),
+          sip.callId(), call.callId());
+      sip.reject(486, "Busy Here");
+      return;
+    }
+    String caller = info.caller().addressOfRecord();
+    ActiveCall c = new ActiveCall(sip, true, caller, info.headers(),
+        nluName(sip.callId(), caller), new PlaybackQueue(actor), CallPhase.RINGING);
+    call = c;
+    record(StatusType.INCOMING_CALL_INITIATED, callFacts(c), "INVITE from " + info.caller()
+        + ", Call-ID " + sip.callId() + "; answering in " + autoAnswerSeconds + " s");
+    Runnable answer = () -> answer(c);
+    if (autoAnswerSeconds == 0) {
+      answer.run();
+    } else {
+      c.timer = after(Duration.ofSeconds(autoAnswerSeconds), answer);
+    }
+  }
+
+  private void answer(ActiveCall c) {
+    if (call != c || c.phase() != CallPhase.RINGING) {
+      return;
+    }
+    c.moveTo(CallPhase.ANSWERING);
+    c.timer = after(config.callSetupWait(), () -> setupExpired(c));
+    try {
+      c.sip.answer(new CallMedia(c.playback, AudioSink.DISCARD));
+    } catch (RuntimeException e) {
+      c.sip.terminate();
+      finish(c, StatusType.INCOMING_CALL_FAILED, "200 OK could not be sent: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- call events -----------------------------------------------------------------------
+
+  private void connected(SipCall sip) {
+    ActiveCall c = call;
+    if (c == null || c.sip != sip || c.phase().isUp() || c.phase() == CallPhase.HANGING_UP) {
+      return;
+    }
+    c.cancelTimers();
+    c.moveTo(CallPhase.CONNECTED);
+    record(c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
+        callFacts(c), "call with " + c.remote + " connected, Call-ID " + c.callId());
+  }
+
+  private void callFailed(SipCall sip, SipFailure failure) {
+    ActiveCall c = call;
+    if (c == null || c.sip != sip) {
+      return;
+    }
+    String what = (c.incoming ? "INVITE from " : "INVITE ") + c.remote + ": " + failure.describe();
+    if (c.phase() == CallPhase.HANGING_UP) {
+      finish(c, finished(c), what + " (after our hangup)");
+    } else {
+      finish(c, c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
+          what, failure.cause());
+    }
+  }
+
+  private void ended(SipCall sip, CallEnd cause, String description) {
+    ActiveCall c = call;
+    if (c == null || c.sip != sip) {
+      return;
+    }
+    String what = switch (cause) {
+      case REMOTE_BYE -> "BYE from " + c.remote;
+      case LOCAL_BYE -> "BYE sent to " + c.remote;
+      case LOCAL_TERMINATE -> "call torn down locally";
+      case TRANSFERRED -> "call transferred to " + c.transferTarget;
+      case MEDIA_TIMEOUT -> "no RTP from " + c.remote;
+      case ERROR -> "call with " + c.remote + " broke";
+    };
+    finish(c, finished(c), what + (description.isEmpty() ? "" : ": " + description));
+  }
+
+  private static StatusType finished(ActiveCall c) {
+    return c.incoming ? StatusType.INCOMING_CALL_FINISHED : StatusType.OUTGOING_CALL_FINISHED;
+  }
+
+  private void finish(ActiveCall c, StatusType type, String description) {
+    finish(c, type, description, null);
+  }
+
+  /** The call is over: record why, stop its playback, and say the line is ready again. */
+  private void finish(ActiveCall c, StatusType type, String description, Throwable error) {
+    c.cancelTimers();
+    if (c.phase() != CallPhase.ENDED) {
+      c.moveTo(CallPhase.ENDED);
+    }
+    call = null;
+    c.playback.interruptAll();
+    recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
+    if (c.hangupDone != null) {
+      c.hangupDone.complete(null);
+    }
+    if (session != null) {
+      record(StatusType.READY, sessionFacts(), "ready for calls");
+    }
+  }
+
+  // ---- hangup ----------------------------------------------------------------------------
+
+  CompletableFuture<LineStatus> endCall(boolean hard) {
+    if (session == null) {
+      return done(noSession("SipEndCall"));
+    }
+    if (call == null) {
+      return done(noCall("SipEndCall"));
+    }
+    ActiveCall c = call;
+    if (hard) {
+      LineStatus initiated = record(StatusType.HARD_HANGUP_INITIATED, callFacts(c),
+          "hard hangup of Call-ID " + c.callId());
+      c.sip.terminate();
+      finish(c, finished(c), "call torn down locally, nothing awaited from the network");
+      return done(initiated);
+    }
+    if (c.phase() == CallPhase.HANGING_UP) {
+      return c.hangupDone.thenApply(v -> recorder.latest());
+    }
+    LineStatus initiated = record(StatusType.SOFT_HANGUP_INITIATED, callFacts(c),
+        softHangupWord(c) + " for Call-ID " + c.callId());
+    return softHangupFuture().thenApply(v -> initiated);
+  }
+
+  private static String softHangupWord(ActiveCall c) {
+    return switch (c.phase()) {
+      case DIALING -> "CANCEL";
+      case RINGING -> "603 Decline";
+      default -> "BYE";
+    };
+  }
+
+  /** Starts (or joins) a soft hangup of the current call; completes when it has ended. */
+  private CompletableFuture<Void> softHangupFuture() {
+    ActiveCall c = call;
+    if (c.phase() == CallPhase.HANGING_UP) {
+      return c.hangupDone;
+    }
+    c.cancelTimers();
+    c.moveTo(CallPhase.HANGING_UP);
+    c.hangupDone = new CompletableFuture<>();
+    c.timer = after(config.hangupWait(), () -> {
+      if (call == c) {
+        c.sip.terminate();
+        finish(c, finished(c), "no answer to our hangup within "
+            + config.hangupWait().toSeconds() + " s, torn down locally");
+      }
+    });
+    try {
+      c.sip.hangup();
+    } catch (RuntimeException e) {
+      c.sip.terminate();
+      finish(c, finished(c), "hangup failed, torn down locally: " + e.getMessage(), e);
+    }
+    return c.hangupDone;
+  }
+
+  // ---- transfer --------------------------------------------------------------------------
+
+  CompletableFuture<LineStatus> transfer(String transferId, Map<String, String> headers) {
+    if (session == null) {
+      return done(noSession("SipTransferCall"));
+    }
+    if (call == null) {
+      return done(noCall("SipTransferCall"));
+    }
+    ActiveCall c = call;
+    if (c.phase() != CallPhase.CONNECTED) {
+      throw new FailedPreconditionException(current(), "the call is "
+          + c.phase().name().toLowerCase() + "; a transfer needs a connected call");
+    }
+    SipUri target = SipAddresses.parseTarget("transfer_id", transferId, session.spec.aor());
+    c.moveTo(CallPhase.TRANSFERRING);
+    c.transferTarget = target.addressOfRecord();
+    c.transferHeaders = headers;
+    Facts facts = new Facts(session.name(), c.remote, c.transferTarget, headers, c.nluSessionName);
+    LineStatus initiated = record(StatusType.TRANSFER_CALL_INITIATED, facts,
+        "REFER to " + target + " for Call-ID " + c.callId());
+    c.transferTimer = after(config.transferWait(), () -> transferFailed(c.sip,
+        SipFailure.noResponse("no transfer outcome within " + config.transferWait().toSeconds()
+            + " s")));
+    try {
+      c.sip.transfer(target, headers);
+    } catch (RuntimeException e) {
+      transferFailed(c.sip, SipFailure.exception("REFER could not be sent: " + e.getMessage(), e));
+    }
+    return done(initiated);
+  }
+
+  private void transferFailed(SipCall sip, SipFailure failure) {
+    ActiveCall c = call;
+    if (c == null || c.sip != sip || c.phase() != CallPhase.TRANSFERRING) {
+      return;
+    }
+    if (c.transferTimer != null) {
+      c.transferTimer.cancel(false);
+      c.transferTimer = null;
+    }
+    c.moveTo(CallPhase.CONNECTED);
+    Facts facts = new Facts(session.name(), c.remote, c.transferTarget, c.transferHeaders,
+        c.nluSessionName);
+    recorder.record(StatusType.TRANSFER_CALL_FAILED, facts, "transfer of Call-ID " + c.callId()
+        + " to " + c.transferTarget + " failed: " + failure.describe() + "; the call goes on",
+        failure.cause());
+  }
+
+  // ---- audio -----------------------------------------------------------------------------
+
+  /** Queues decoded clips; the future completes when they have played (or the call ended). */
+  CompletableFuture<LineStatus> play(List<short[]> clips, CompletableFuture<?> cancelled) {
+    if (session == null) {
+      return done(noSession("SipPlayWavFiles"));
+    }
+    if (call == null || call.phase() == CallPhase.HANGING_UP) {
+      return done(noCall("SipPlayWavFiles"));
+    }
+    ActiveCall c = call;
+    var playback = c.playback.enqueue(clips);
+    cancelled.whenComplete((v, e) -> playback.cancel());
+    return playback.completion().thenApplyAsync(r -> played(c, clips.size(), r), actor);
+  }
+
+  private LineStatus played(ActiveCall c, int files, PlaybackResult r) {
+    String amount = String.format("%.2f s of %.2f s", r.playedMillis() / 1000.0,
+        r.totalMillis() / 1000.0);
+    return switch (r.outcome()) {
+      case PLAYED -> record(StatusType.MICROPHONE_WAV_FILES_PLAYED, callFacts(c),
+          "played " + files + " WAV file" + (files == 1 ? "" : "s") + " (" + amount + ")"
+              + (c.playback.isMuted() ? " while muted" : ""));
+      case INTERRUPTED -> recorder.answer(StatusType.NO_ONGOING_CALL, callFacts(c),
+          "the call ended during playback: " + amount + " played");
+      case CANCELLED -> recorder.answer(recorder.latest().type(), callFacts(c),
+          "playback cancelled after " + amount);
+    };
+  }
+
+  CompletableFuture<LineStatus> mute(boolean muted) {
+    String rpc = muted ? "SipMute" : "SipUnMute";
+    if (session == null) {
+      return done(noSession(rpc));
+    }
+    if (call == null) {
+      return done(noCall(rpc));
+    }
+    ActiveCall c = call;
+    if (c.playback.isMuted() == muted) {
+      return done(recorder.latest());
+    }
+    c.playback.setMuted(muted);
+    return done(record(muted ? StatusType.MICROPHONE_MUTED : StatusType.MICROPHONE_UNMUTED,
+        callFacts(c), (muted ? "microphone muted" : "microphone unmuted") + " on Call-ID "
+            + c.callId() + "; RTP keeps flowing"));
+  }
+
+  // ---- shutdown --------------------------------------------------------------------------
+
+  /** Hangs up, un-REGISTERs every account, bounded; then nothing more is accepted. */
+  CompletableFuture<Void> shutdown() {
+    CompletableFuture<?> ending = session != null ? endSession() : done(null);
+    return ending.handleAsync((v, e) -> {
+      List<CompletableFuture<Void>> pending = new ArrayList<>();
+      for (AccountEntry entry : new ArrayList<>(accounts.values())) {
+        if (entry.unregistered == null) {
+          entry.unregistered = new CompletableFuture<>();
+          entry.handle.unregister();
+        }
+        pending.add(entry.unregistered);
+      }
+      return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }, actor).thenCompose(all -> all.completeOnTimeout(null, config.registerWait().toMillis(),
+        TimeUnit.MILLISECONDS)).thenRunAsync(() -> closed = true, actor);
+  }
+
+  /** Tears down at once: the call locally, pending futures failed. */
+  void closeNow() {
+    if (call != null) {
+      ActiveCall c = call;
+      c.sip.terminate();
+      finish(c, finished(c), "line closed");
+    }
+    for (AccountEntry entry : accounts.values()) {
+      if (entry.firstRegistration != null) {
+        entry.firstRegistration.completeExceptionally(
+            new FailedPreconditionException(current(), "the line was closed"));
+      }
+      if (entry.registrationTimer != null) {
+        entry.registrationTimer.cancel(false);
+      }
+    }
+    closed = true;
+  }
+
+  SerialExecutor actor() {
+    return actor;
+  }
+
+  // ---- backend events onto the actor -----------------------------------------------------
+
+  /** Per account: every backend event is queued onto the actor, in arrival order. */
+  private final class AccountEvents implements SipEventListener {
+    private final AccountEntry entry;
+
+    AccountEvents(AccountEntry entry) {
+      this.entry = entry;
+    }
+
+    @Override
+    public void registered(SipAccount account, int expiresSeconds) {
+      actor.execute(() -> LineCore.this.registered(entry, expiresSeconds));
+    }
+
+    @Override
+    public void registrationFailed(SipAccount account, SipFailure failure) {
+      actor.execute(() -> LineCore.this.registrationFailed(entry, failure));
+    }
+
+    @Override
+    public void unregistered(SipAccount account) {
+      actor.execute(() -> {
+        if (entry.unregistered != null) {
+          entry.unregistered.complete(null);
+        }
+      });
+    }
+
+    @Override
+    public void incomingCall(SipCall sip, IncomingCall info) {
+      actor.execute(() -> incoming(entry, sip, info));
+    }
+
+    @Override
+    public void callRinging(SipCall sip, int statusCode, String reason) {
+      log.debug("Call-ID {}: {} {}", sip.callId(), statusCode, reason);
+    }
+
+    @Override
+    public void callConnected(SipCall sip) {
+      actor.execute(() -> connected(sip));
+    }
+
+    @Override
+    public void callFailed(SipCall sip, SipFailure failure) {
+      actor.execute(() -> LineCore.this.callFailed(sip, failure));
+    }
+
+    @Override
+    public void callEnded(SipCall sip, CallEnd cause, String description) {
+      actor.execute(() -> ended(sip, cause, description == null ? "" : description));
+    }
+
+    @Override
+    public void transferAccepted(SipCall sip) {
+      log.info("Call-ID {}: REFER accepted (202)", sip.callId());
+    }
+
+    @Override
+    public void transferSucceeded(SipCall sip) {
+      log.info("Call-ID {}: transfer target answered (NOTIFY 200)", sip.callId());
+    }
+
+    @Override
+    public void transferFailed(SipCall sip, SipFailure failure) {
+      actor.execute(() -> LineCore.this.transferFailed(sip, failure));
+    }
+  }
+}

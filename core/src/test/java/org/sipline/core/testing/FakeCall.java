@@ -1,0 +1,342 @@
+package org.sipline.core.testing;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.sipline.core.spi.AudioFrames;
+import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
+
+/**
+ * A call of the {@link FakeBackend}: the line's {@link SipCall} and, through the public methods,
+ * the far end's controls and what the far end observed (headers, audio, transfer).
+ */
+public final class FakeCall implements SipCall {
+  /** Where the call stands, as the far end sees it. */
+  public enum State { DIALING, OFFERED, CONNECTED, ENDED }
+
+  private final FakeBackend backend;
+  private final FakeAccount account;
+  private final boolean incoming;
+  private final SipUri remote;
+  private final FakeScript script;
+  private final String callId = UUID.randomUUID() + "@fake";
+
+  private State state;
+  private boolean terminalSent;
+  private boolean transferring;
+  volatile Map<String, String> sentHeaders = Map.of();
+  volatile CallMedia media;
+  private volatile ScheduledFuture<?> mediaTicker;
+  private int finalCode;
+  private SipUri transferTarget;
+  private Map<String, String> transferHeaders = Map.of();
+  private final short[] frame = new short[AudioFrames.FRAME_SAMPLES];
+  private short[] sent = new short[AudioFrames.SAMPLE_RATE];
+  private int sentLength;
+  private int speechFrames;
+  private int framesSent;
+
+  FakeCall(FakeBackend backend, FakeAccount account, boolean incoming, SipUri remote,
+      FakeScript script) {
+    this.backend = backend;
+    this.account = account;
+    this.incoming = incoming;
+    this.remote = remote;
+    this.script = script;
+    this.state = incoming ? State.OFFERED : State.DIALING;
+  }
+
+  // ---- SipCall (the line's side) -----------------------------------------------------------
+
+  @Override
+  public String callId() {
+    return callId;
+  }
+
+  @Override
+  public boolean isIncoming() {
+    return incoming;
+  }
+
+  @Override
+  public SipUri remote() {
+    return remote;
+  }
+
+  void dial() {
+    if (script.finalCode() == 0) {
+      return; // rings forever, says nothing
+    }
+    backend.later(Duration.ofMillis(2), () -> {
+      synchronized (this) {
+        if (state != State.DIALING) {
+          return;
+        }
+      }
+      account.listener.callRinging(this, 180, "Ringing");
+    });
+    backend.later(script.ringFor().plusMillis(3), () -> {
+      synchronized (this) {
+        if (state != State.DIALING) {
+          return;
+        }
+        finalCode = script.finalCode();
+        if (finalCode != 200) {
+          state = State.ENDED;
+        }
+      }
+      if (finalCode == 200) {
+        connect();
+        if (script.hangupAfter() != null) {
+          backend.later(script.hangupAfter(), this::remoteBye);
+        }
+      } else {
+        terminal(() -> account.listener.callFailed(this,
+            SipFailure.response(script.finalCode(), script.reason())));
+      }
+    });
+  }
+
+  @Override
+  public synchronized void answer(CallMedia media) {
+    if (!incoming || state != State.OFFERED) {
+      throw new IllegalStateException("answer() on a " + (incoming ? "" : "outgoing ")
+          + "call in state " + state);
+    }
+    this.media = media;
+    finalCode = 200;
+    backend.later(Duration.ofMillis(2), this::connect);
+  }
+
+  private void connect() {
+    synchronized (this) {
+      if (state == State.ENDED) {
+        return;
+      }
+      state = State.CONNECTED;
+      mediaTicker = backend.media.scheduleAtFixedRate(this::pullFrame, 0,
+          AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    account.listener.callConnected(this);
+  }
+
+  @Override
+  public synchronized void reject(int statusCode, String reason) {
+    if (!incoming || state != State.OFFERED) {
+      throw new IllegalStateException("reject() in state " + state);
+    }
+    finalCode = statusCode;
+    state = State.ENDED;
+    terminal(() -> account.listener.callFailed(this, SipFailure.response(statusCode, reason)));
+  }
+
+  @Override
+  public void hangup() {
+    State was;
+    synchronized (this) {
+      was = state;
+      if (was == State.ENDED) {
+        return;
+      }
+      state = State.ENDED;
+    }
+    stopMedia();
+    switch (was) {
+      case DIALING -> terminal(() -> account.listener.callFailed(this,
+          SipFailure.response(487, "Request Terminated")));
+      case OFFERED -> {
+        synchronized (this) {
+          finalCode = 603;
+        }
+        terminal(() -> account.listener.callFailed(this, SipFailure.response(603, "Decline")));
+      }
+      default -> terminal(() -> account.listener.callEnded(this, CallEnd.LOCAL_BYE, "200 OK"));
+    }
+  }
+
+  @Override
+  public void terminate() {
+    synchronized (this) {
+      if (state == State.ENDED && terminalSent) {
+        return;
+      }
+      state = State.ENDED;
+    }
+    stopMedia();
+    terminal(() -> account.listener.callEnded(this, CallEnd.LOCAL_TERMINATE, ""));
+  }
+
+  @Override
+  public void transfer(SipUri target, Map<String, String> headers) {
+    synchronized (this) {
+      if (state != State.CONNECTED || transferring) {
+        throw new IllegalStateException("transfer() in state " + state);
+      }
+      transferring = true;
+      transferTarget = target;
+      transferHeaders = Map.copyOf(headers);
+    }
+    if (script.referCode() == 0) {
+      return;
+    }
+    backend.later(Duration.ofMillis(5), () -> {
+      if (script.referCode() != 202) {
+        endTransfer();
+        account.listener.transferFailed(this, SipFailure.response(script.referCode(), "Decline"));
+        return;
+      }
+      account.listener.transferAccepted(this);
+      if (script.notifyCode() == 0) {
+        return;
+      }
+      backend.later(Duration.ofMillis(20), () -> {
+        if (script.notifyCode() >= 200 && script.notifyCode() < 300) {
+          account.listener.transferSucceeded(this);
+          synchronized (this) {
+            if (state == State.ENDED) {
+              return;
+            }
+            state = State.ENDED;
+          }
+          stopMedia();
+          terminal(() -> account.listener.callEnded(this, CallEnd.TRANSFERRED, "NOTIFY 200 OK"));
+        } else {
+          endTransfer();
+          account.listener.transferFailed(this,
+              SipFailure.response(script.notifyCode(), "Service Unavailable"));
+        }
+      });
+    });
+  }
+
+  private synchronized void endTransfer() {
+    transferring = false;
+  }
+
+  // ---- the far end's controls --------------------------------------------------------------
+
+  /** The far end sends BYE. */
+  public void remoteBye() {
+    synchronized (this) {
+      if (state != State.CONNECTED) {
+        return;
+      }
+      state = State.ENDED;
+    }
+    stopMedia();
+    terminal(() -> account.listener.callEnded(this, CallEnd.REMOTE_BYE, "BYE received"));
+  }
+
+  /** The caller will cancel after {@code delay}, unless answered before. */
+  public void remoteCancelAfter(Duration delay) {
+    backend.later(delay, this::remoteCancel);
+  }
+
+  /** The caller cancels an incoming call before it was answered. */
+  public void remoteCancel() {
+    synchronized (this) {
+      if (state != State.OFFERED) {
+        return;
+      }
+      state = State.ENDED;
+      finalCode = 487;
+    }
+    terminal(() -> account.listener.callFailed(this,
+        SipFailure.response(487, "Request Terminated (caller cancelled)")));
+  }
+
+  // ---- observation -------------------------------------------------------------------------
+
+  public synchronized State state() {
+    return state;
+  }
+
+  /** The final response the line gave an incoming call (200, 480, 486, 603), or 0 so far. */
+  public synchronized int finalCode() {
+    return finalCode;
+  }
+
+  public Map<String, String> sentHeaders() {
+    return sentHeaders;
+  }
+
+  public synchronized SipUri transferTarget() {
+    return transferTarget;
+  }
+
+  public synchronized Map<String, String> transferHeaders() {
+    return transferHeaders;
+  }
+
+  /** Everything the line sent, sample by sample, since the call connected. */
+  public synchronized short[] sentAudio() {
+    return Arrays.copyOf(sent, sentLength);
+  }
+
+  public synchronized int framesSent() {
+    return framesSent;
+  }
+
+  /** Frames the source marked as played audio (not silence, not muted). */
+  public synchronized int speechFrames() {
+    return speechFrames;
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private void pullFrame() {
+    CallMedia m = media;
+    if (m == null) {
+      return;
+    }
+    boolean speech = m.source().read(frame);
+    synchronized (this) {
+      if (state != State.CONNECTED) {
+        return;
+      }
+      if (sentLength + frame.length > sent.length) {
+        sent = Arrays.copyOf(sent, sent.length * 2);
+      }
+      System.arraycopy(frame, 0, sent, sentLength, frame.length);
+      sentLength += frame.length;
+      framesSent++;
+      if (speech) {
+        speechFrames++;
+      }
+    }
+  }
+
+  void stopMedia() {
+    ScheduledFuture<?> t = mediaTicker;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /** Sends the call's one terminal event, on the event thread, once. */
+  private void terminal(Runnable event) {
+    synchronized (this) {
+      if (terminalSent) {
+        return;
+      }
+      terminalSent = true;
+    }
+    try {
+      backend.events.execute(event);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The backend is closed: nobody listens any more.
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FakeCall[" + callId + ", " + (incoming ? "from " : "to ") + remote + ", " + state + "]";
+  }
+}
