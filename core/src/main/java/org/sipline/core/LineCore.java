@@ -560,6 +560,10 @@ final class LineCore {
       return done(noCall("SipPlayWavFiles"));
     }
     ActiveCall c = call;
+    if (!c.phase().isUp()) {
+      throw new FailedPreconditionException(current(), "the call is "
+          + c.phase().name().toLowerCase() + "; wait for it to connect before SipPlayWavFiles");
+    }
     var playback = c.playback.enqueue(clips);
     cancelled.whenComplete((v, e) -> playback.cancel());
     return playback.completion().thenApplyAsync(r -> played(c, clips.size(), r), actor);
@@ -568,6 +572,12 @@ final class LineCore {
   private LineStatus played(ActiveCall c, int files, PlaybackResult r) {
     String amount = String.format("%.2f s of %.2f s", r.playedMillis() / 1000.0,
         r.totalMillis() / 1000.0);
+    if (call != c && r.outcome() == PlaybackResult.Outcome.PLAYED) {
+      // The last frame went out just before the call ended: say so without recording a played
+      // status after the call's end.
+      return recorder.answer(StatusType.NO_ONGOING_CALL, callFacts(c),
+          "the call ended right after playback: " + amount + " played");
+    }
     return switch (r.outcome()) {
       case PLAYED -> record(StatusType.MICROPHONE_WAV_FILES_PLAYED, callFacts(c),
           "played " + files + " WAV file" + (files == 1 ? "" : "s") + " (" + amount + ")"

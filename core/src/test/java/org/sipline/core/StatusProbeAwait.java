@@ -1,0 +1,14 @@
+package org.sipline.core;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.sipline.core.testing.StatusProbe;
+
+/** Short form of a bounded condition wait for this package's tests. */
+final class StatusProbeAwait {
+  private StatusProbeAwait() {}
+
+  static void until(BooleanSupplier condition) {
+    StatusProbe.awaitTrue(condition, "reached", LineHarness.PATIENCE);
+  }
+}
