@@ -45,6 +45,8 @@ final class LineCore {
   private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
   /** The active session's account, or null. */
   private AccountEntry session;
+  /** Set while SipEndSession hangs up and un-REGISTERs: no new calls in or out meanwhile. */
+  private boolean sessionEnding;
   private int autoAnswerSeconds;
   private ActiveCall call;
   private boolean closed;
@@ -224,6 +226,10 @@ final class LineCore {
   // ---- session ---------------------------------------------------------------------------
 
   CompletableFuture<LineStatus> startSession(String accountName, int interval) {
+    if (sessionEnding) {
+      throw new FailedPreconditionException(current(), "session " + session.name()
+          + " is ending; wait for SESSION_ENDED");
+    }
     AccountEntry entry = accounts.get(accountName);
     if (entry == null || entry.firstRegistration != null) {
       throw new FailedPreconditionException(current(), "account " + accountName
@@ -255,6 +261,7 @@ final class LineCore {
     if (session == null) {
       return done(noSession("SipEndSession"));
     }
+    sessionEnding = true;
     CompletableFuture<Void> hungUp = call == null ? done(null) : softHangupFuture();
     return hungUp.thenComposeAsync(v -> unregisterSession(), actor);
   }
@@ -271,6 +278,7 @@ final class LineCore {
       entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
     }
     return entry.unregistered.thenApplyAsync(v -> {
+      sessionEnding = false;
       if (session != entry) {
         return recorder.latest();
       }
@@ -292,6 +300,10 @@ final class LineCore {
     if (call != null) {
       throw new FailedPreconditionException(current(),
           "a call with " + call.remote + " is ongoing (Call-ID " + call.callId() + ")");
+    }
+    if (sessionEnding) {
+      throw new FailedPreconditionException(current(), "session " + session.name()
+          + " is ending; no new calls");
     }
     SipUri target = SipAddresses.parseTarget("callee_id", calleeId, session.spec.aor());
     PlaybackQueue playback = new PlaybackQueue(actor);
@@ -334,7 +346,7 @@ final class LineCore {
   // ---- incoming calls --------------------------------------------------------------------
 
   private void incoming(AccountEntry entry, SipCall sip, IncomingCall info) {
-    if (session != entry) {
+    if (session != entry || sessionEnding) {
       log.info("INVITE from {} Call-ID {}: no active session for {}, 480", info.caller(),
           sip.callId(), entry.name());
       sip.reject(480, "Temporarily Unavailable");
@@ -434,11 +446,11 @@ final class LineCore {
     call = null;
     c.playback.interruptAll();
     recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
+    if (session != null && !sessionEnding) {
+      record(StatusType.READY, sessionFacts(), "ready for calls");
+    }
     if (c.hangupDone != null) {
       c.hangupDone.complete(null);
-    }
-    if (session != null) {
-      record(StatusType.READY, sessionFacts(), "ready for calls");
     }
   }
 

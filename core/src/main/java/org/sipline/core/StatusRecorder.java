@@ -20,10 +20,14 @@ final class StatusRecorder implements AutoCloseable {
   private final StatusHistory history;
   private final Clock clock;
   private final List<Consumer<LineStatus>> watchers = new CopyOnWriteArrayList<>();
+  /** What a line that has recorded nothing yet answers: the same status every time. */
+  private final LineStatus initial;
 
   StatusRecorder(StatusHistory history, Clock clock) {
     this.history = history;
     this.clock = clock;
+    this.initial = new LineStatus(0, "", clock.instant(), StatusType.NO_SESSION, "", "", Map.of(),
+        "no session: call SipRegisterAccount first", "", "", "");
   }
 
   /** The facts a status carries besides its type. */
@@ -64,8 +68,7 @@ final class StatusRecorder implements AutoCloseable {
   /** The latest entry, or a NO_SESSION answer on a line that has none. */
   LineStatus latest() {
     LineStatus latest = history.latest();
-    return latest != null ? latest
-        : answer(StatusType.NO_SESSION, Facts.NONE, "no session: call SipRegisterAccount first");
+    return latest != null ? latest : initial;
   }
 
   List<LineStatus> history() {

@@ -23,8 +23,12 @@ public interface SipEventListener {
   /** A REGISTER was answered 2xx; {@code expiresSeconds} is what the registrar granted. */
   default void registered(SipAccount account, int expiresSeconds) {}
 
-  /** A REGISTER (first or refresh) failed: final error response, challenge we can't answer, or
-   * no answer within the registration bound. */
+  /**
+   * A REGISTER (first or refresh) failed: final error response, challenge we can't answer, or
+   * no answer within the registration bound. A failed first REGISTER ends the account: the
+   * backend stops trying and forgets it, so it may be registered again. A failed refresh is
+   * retried until {@link SipAccount#unregister()}; {@code registered} follows if it recovers.
+   */
   default void registrationFailed(SipAccount account, SipFailure failure) {}
 
   /** The un-REGISTER completed (or its bound passed). */

@@ -137,6 +137,8 @@ public final class FakeBackend implements SipBackend {
     String required = passwords.get(spec.accountName());
     events.schedule(() -> {
       if (required != null && !required.equals(spec.password())) {
+        // A refused first REGISTER ends the account (SPI): it may be registered anew.
+        account.unregistered = true;
         account.listener.registrationFailed(account,
             org.sipline.core.spi.SipFailure.response(403, "Forbidden"));
       } else {

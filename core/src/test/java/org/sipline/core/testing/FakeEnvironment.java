@@ -135,7 +135,7 @@ public final class FakeEnvironment implements ConformanceEnvironment {
           }
         }
         outcome = "final " + call.finalCode() + ", state " + call.state();
-      } catch (AssertionError | InterruptedException e) {
+      } catch (AssertionError e) {
         outcome = e.getMessage();
       } finally {
         done.countDown();
