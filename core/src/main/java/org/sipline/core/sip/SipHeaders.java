@@ -32,7 +32,10 @@ public final class SipHeaders {
   public static final int MAX_TOTAL_LENGTH = 4096;
 
   static final String PROTECTED_LIST = "Via, From, To, Call-ID, CSeq, Contact, Max-Forwards,"
-      + " Content-Length, Content-Type, Route, Record-Route, Authorization, Proxy-Authorization";
+      + " Content-Length, Content-Type, Route, Record-Route, Authorization, Proxy-Authorization,"
+      // Not in SPEC's list, but transfer_id is what a REFER's Refer-To says: a header must not
+      // contradict it.
+      + " Refer-To";
 
   /** Lower-case name or compact form → the header it is. */
   private static final Map<String, String> PROTECTED = protectedNames();
@@ -45,7 +48,7 @@ public final class SipHeaders {
       m.put(name.toLowerCase(Locale.ROOT), name);
     }
     Map<String, String> compact = Map.of("v", "Via", "f", "From", "t", "To", "i", "Call-ID",
-        "m", "Contact", "l", "Content-Length", "c", "Content-Type");
+        "m", "Contact", "l", "Content-Length", "c", "Content-Type", "r", "Refer-To");
     m.putAll(compact);
     return Map.copyOf(m);
   }

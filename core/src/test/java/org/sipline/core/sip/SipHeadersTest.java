@@ -61,7 +61,7 @@ class SipHeadersTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"Subject", "s", "Supported", "k", "e", "Content-Encoding", "X-Foo",
-      "Refer-To", "Referred-By", "User-Agent", "P-Asserted-Identity", "Reason"})
+      "Referred-By", "User-Agent", "P-Asserted-Identity", "Reason"})
   void allowsHeadersTheStackDoesNotOwn(String name) {
     assertThat(SipHeaders.checkExtraHeaders("headers", Map.of(name, "x"))).containsKey(name);
   }
@@ -159,6 +159,13 @@ class SipHeadersTest {
   void listsTheProtectedHeadersInFullForm() {
     assertThat(SipHeaders.protectedHeaders()).containsExactlyInAnyOrder("Via", "From", "To",
         "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length", "Content-Type", "Route",
-        "Record-Route", "Authorization", "Proxy-Authorization");
+        "Record-Route", "Authorization", "Proxy-Authorization", "Refer-To");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Refer-To", "refer-to", "r"})
+  void refusesReferToWhichTransferIdSets(String name) {
+    assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of(name, "sip:x@y")))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("Refer-To");
   }
 }
