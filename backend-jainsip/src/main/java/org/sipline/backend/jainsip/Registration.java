@@ -203,7 +203,7 @@ final class Registration {
     }
     abandonCurrent();
     failAttempt(SipFailure.noResponse("no answer to REGISTER from " + spec.aor().hostPort()
-        + " within " + seconds(ctx.config.registerTimeout())));
+        + " within " + Durations.text(ctx.config.registerTimeout())));
   }
 
   private void succeeded(Response response, int expires) {
@@ -250,7 +250,7 @@ final class Registration {
       case REFRESHING, RECOVERING -> {
         Duration retry = retryDelay();
         log.warn("REGISTER {} Call-ID {}: {}; retrying in {}", spec.accountName(), callId,
-            failure.describe(), seconds(retry));
+            failure.describe(), Durations.text(retry));
         boolean report = state == RegistrationState.REFRESHING;
         move(RegistrationState.RETRY_WAIT);
         next = ctx.executor.schedule(retry, this::refresh);
@@ -331,9 +331,5 @@ final class Registration {
     Duration half = Duration.ofSeconds(Math.max(1, grantedExpires)).dividedBy(2);
     Duration d = half.compareTo(MAX_RETRY) < 0 ? half : MAX_RETRY;
     return d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d;
-  }
-
-  private static String seconds(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 }

@@ -5,12 +5,15 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipProvider;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.AllowHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
@@ -42,15 +45,20 @@ final class SipContext {
   final JainSipStack stack;
   final SipExecutor executor;
   final LocalAddresses localAddresses;
+  final RtpSessions rtp;
   final SecureRandom random = new SecureRandom();
+  final Responder responder = new Responder(this);
+  /** Every call by Call-ID, until it ended and its dialog's late messages were absorbed. */
+  final Map<String, JainSipCall> calls = new ConcurrentHashMap<>();
 
   SipContext(BackendConfig config, BackendOptions options, JainSipStack stack,
-      SipExecutor executor, LocalAddresses localAddresses) {
+      SipExecutor executor, LocalAddresses localAddresses, RtpSessions rtp) {
     this.config = config;
     this.options = options;
     this.stack = stack;
     this.executor = executor;
     this.localAddresses = localAddresses;
+    this.rtp = rtp;
   }
 
   SipProvider provider() {
@@ -67,6 +75,15 @@ final class SipContext {
 
   MessageFactory messages() {
     return stack.messages;
+  }
+
+  /** Allow: the methods we answer. */
+  AllowHeader allow() {
+    try {
+      return headers().createAllowHeader(String.join(", ", ALLOWED));
+    } catch (ParseException e) {
+      throw new IllegalStateException("Allow header", e);
+    }
   }
 
   /** A new random token of {@code bytes} random bytes in hex (tags, Call-IDs). */

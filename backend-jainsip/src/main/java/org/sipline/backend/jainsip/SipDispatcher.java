@@ -104,10 +104,6 @@ final class SipDispatcher implements SipListener {
   }
 
   private AllowHeader allow() {
-    try {
-      return ctx.headers().createAllowHeader(String.join(", ", SipContext.ALLOWED));
-    } catch (java.text.ParseException e) {
-      throw new IllegalStateException("Allow header", e);
-    }
+    return ctx.allow();
   }
 }

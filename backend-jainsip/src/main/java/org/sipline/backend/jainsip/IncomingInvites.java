@@ -1,0 +1,150 @@
+package org.sipline.backend.jainsip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a new INVITE goes: to the account whose user the Request-URI (else the To) names;
+ * 404 when none, 486 when that account is in a call, 482 for a second copy of a request we
+ * are already handling, 415/400 for a body we can't read.
+ */
+final class IncomingInvites {
+  private static final Logger log = LoggerFactory.getLogger(IncomingInvites.class);
+
+  private final SipContext ctx;
+  private final Collection<JainSipAccount> accounts;
+
+  IncomingInvites(SipContext ctx, Collection<JainSipAccount> accounts) {
+    this.ctx = ctx;
+    this.accounts = accounts;
+  }
+
+  void receive(RequestEvent event) {
+    Request request = event.getRequest();
+    ServerTransaction tx = ctx.responder.serverTransaction(event);
+    if (tx == null) {
+      return;
+    }
+    JainSipAccount account = accountFor(request);
+    if (account == null) {
+      reply(tx, Response.NOT_FOUND, null);
+      return;
+    }
+    String callId = Requests.callId(request);
+    if (ctx.calls.containsKey(callId)) {
+      // RFC 3261 §8.2.2.2: the same request again by another path (a fork to us twice).
+      reply(tx, Response.LOOP_DETECTED, null);
+      return;
+    }
+    if (account.hasCallInProgress()) {
+      reply(tx, Response.BUSY_HERE, null);
+      return;
+    }
+    SessionDescription offer;
+    try {
+      offer = offer(request);
+    } catch (UnsupportedMediaType e) {
+      reply(tx, Response.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: unreadable SDP offer: {}", SipLog.request(request), e.getMessage());
+      reply(tx, Response.BAD_REQUEST, null);
+      return;
+    }
+    String localHost;
+    try {
+      localHost = ctx.localHostToward(Requests.sourceHost(request));
+    } catch (java.io.IOException e) {
+      log.warn("{}: no route back to the caller: {}", SipLog.request(request), e.getMessage());
+      reply(tx, Response.SERVER_INTERNAL_ERROR, null);
+      return;
+    }
+    IncomingSipCall call = new IncomingSipCall(ctx, account, tx, offer, localHost,
+        Requests.incomingCall(request, account.spec().aor()));
+    ctx.calls.put(callId, call);
+    account.added(call);
+    call.ring();
+  }
+
+  /** The account the request is for: its user in the Request-URI, else in the To. */
+  private JainSipAccount accountFor(Request request) {
+    String user = request.getRequestURI() instanceof SipURI uri ? uri.getUser() : null;
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    SipURI toUri = to.getAddress().getURI() instanceof SipURI u ? u : null;
+    JainSipAccount match = matching(user, toUri);
+    if (match == null && toUri != null && toUri.getUser() != null) {
+      match = matching(toUri.getUser(), toUri);
+    }
+    return match;
+  }
+
+  /** The account with {@code user}; among several, the one whose domain the To names. */
+  private JainSipAccount matching(String user, SipURI to) {
+    if (user == null) {
+      return null;
+    }
+    JainSipAccount first = null;
+    for (JainSipAccount a : accounts) {
+      if (!user.equals(a.contactUser())) {
+        continue;
+      }
+      if (to != null && to.getHost().equalsIgnoreCase(a.spec().aor().host())) {
+        return a;
+      }
+      if (first == null) {
+        first = a;
+      }
+    }
+    return first;
+  }
+
+  private static SessionDescription offer(Request request) {
+    byte[] body = request.getRawContent();
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+    if (type == null || !type.getContentType().equalsIgnoreCase("application")
+        || !type.getContentSubType().equalsIgnoreCase("sdp")) {
+      throw new UnsupportedMediaType("body is " + (type == null ? "untyped"
+          : type.getContentType() + "/" + type.getContentSubType()) + ", not application/sdp");
+    }
+    if (body.length > SessionDescription.MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "length " + body.length + " > " + SessionDescription.MAX_LENGTH);
+    }
+    return SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
+  }
+
+  private void reply(ServerTransaction tx, int code, String reason) {
+    Response response = ctx.responder.response(tx.getRequest(), code);
+    try {
+      if (reason != null) {
+        response.setReasonPhrase(reason);
+      }
+      if (code == Response.UNSUPPORTED_MEDIA_TYPE) {
+        response.addHeader(ctx.headers().createAcceptHeader("application", "sdp"));
+      }
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("cannot write a " + code + " response", e);
+    }
+    ctx.responder.send(tx, response);
+  }
+
+  private static final class UnsupportedMediaType extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnsupportedMediaType(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package org.sipline.backend.jainsip;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.header.Header;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What outgoing and incoming calls share: the dialog once it exists, the media, BYE in both
+ * directions, the blind transfer, the media timeout, and the one place where the call's
+ * terminal event is sent. The public methods check the state they are called in and queue the
+ * work onto the SIP executor; everything else runs there.
+ */
+abstract class JainSipCall implements SipCall {
+  private static final Logger log = LoggerFactory.getLogger(JainSipCall.class);
+  /** How long an ended call still absorbs late messages of its dialog (RFC 3261's 64×T1). */
+  private static final Duration LINGER = Duration.ofSeconds(32);
+
+  final SipContext ctx;
+  final JainSipAccount account;
+  private final String callId;
+  private final SipUri remote;
+  final DigestAuthenticator auth;
+  private volatile CallState state;
+  private final AtomicBoolean terminateRequested = new AtomicBoolean();
+  private boolean terminalSent;
+  Dialog dialog;
+  RtpSession rtp;
+  LocalSdp localSdp;
+  MediaPlan plan;
+  private BlindTransfer transfer;
+  private SipExecutor.Timer mediaWatch = SipExecutor.Timer.NONE;
+
+  JainSipCall(SipContext ctx, JainSipAccount account, String callId, SipUri remote,
+      CallState initial) {
+    this.ctx = ctx;
+    this.account = account;
+    this.callId = callId;
+    this.remote = remote;
+    this.state = initial;
+    this.auth = new DigestAuthenticator(account.spec().authUsername(),
+        account.spec().password(), ctx.random);
+  }
+
+  @Override
+  public final String callId() {
+    return callId;
+  }
+
+  @Override
+  public final SipUri remote() {
+    return remote;
+  }
+
+  final CallState state() {
+    return state;
+  }
+
+  final void moveTo(CallState target) {
+    if (state == target) {
+      return;
+    }
+    state = state.moveTo(target);
+    if (target == CallState.ENDED) {
+      mediaWatch.cancel();
+      closeMedia();
+      ctx.executor.schedule(LINGER, () -> ctx.calls.remove(callId, this));
+      account.callGone(this);
+    }
+  }
+
+  /** Whether the listener already had this call's terminal event. */
+  final boolean isOver() {
+    return terminalSent;
+  }
+
+  // ---- the API --------------------------------------------------------------------------
+
+  @Override
+  public void answer(CallMedia media) {
+    throw new IllegalStateException("answer() on an outgoing call (Call-ID " + callId + ")");
+  }
+
+  @Override
+  public void reject(int statusCode, String reason) {
+    throw new IllegalStateException("reject() on an outgoing call (Call-ID " + callId + ")");
+  }
+
+  @Override
+  public final void hangup() {
+    ctx.executor.execute(() -> {
+      if (!terminalSent) {
+        onHangup();
+      }
+    });
+  }
+
+  @Override
+  public final void terminate() {
+    if (!terminateRequested.compareAndSet(false, true)) {
+      return;
+    }
+    // Media stops now, on the caller's thread; the SIP side follows on the executor, where the
+    // terminal event pre-empts whatever else was about to be reported for this call.
+    closeMedia();
+    ctx.executor.execute(this::terminateNow);
+  }
+
+  @Override
+  public final void transfer(SipUri target, Map<String, String> headers) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(headers, "headers");
+    CallState s = state;
+    if (s != CallState.CONNECTED || terminalSent) {
+      throw new IllegalStateException("transfer() needs a connected call; Call-ID " + callId
+          + " is " + s);
+    }
+    List<Header> extra = ExtraHeaders.parse(ctx, headers);
+    ctx.executor.execute(() -> {
+      if (state != CallState.CONNECTED || terminalSent) {
+        return;
+      }
+      if (transfer != null && !transfer.isFinished()) {
+        log.warn("Call-ID {}: REFER to {} refused: a transfer is in progress", callId, target);
+        emit(() -> account.listener().transferFailed(this,
+            SipFailure.noResponse("another transfer of this call is in progress")));
+        return;
+      }
+      transfer = new BlindTransfer(this, target, extra);
+      transfer.start();
+    });
+  }
+
+  /** Our address as the peer reaches it (Contact, SDP). */
+  abstract String localHost();
+
+  /** Soft hangup in the current state (CANCEL, decline or BYE). */
+  abstract void onHangup();
+
+  /** Hard hangup's wire part: whatever is cheapest to tell the peer, without waiting. */
+  abstract void abandon();
+
+  private void terminateNow() {
+    if (terminalSent) {
+      return;
+    }
+    abandon();
+    ended(CallEnd.LOCAL_TERMINATE, "torn down locally");
+  }
+
+  // ---- events: every report to the listener goes through here ----------------------------
+
+  /**
+   * Reports a non-terminal event, unless the call's end was reported or a hard hangup is
+   * pending: then the hangup is reported instead, so nothing else follows terminate().
+   */
+  final void emit(Runnable event) {
+    if (terminalSent) {
+      return;
+    }
+    if (terminateRequested.get()) {
+      terminateNow();
+      return;
+    }
+    event.run();
+  }
+
+  /** The call never came up: {@code callFailed}, once. */
+  final void failed(SipFailure failure) {
+    if (terminalSent) {
+      return;
+    }
+    if (terminateRequested.get()) {
+      terminateNow();
+      return;
+    }
+    terminalSent = true;
+    mediaWatch.cancel();
+    closeMedia();
+    log.info("Call-ID {} with {} failed: {}", callId, remote, failure.describe());
+    account.listener().callFailed(this, failure);
+  }
+
+  /** The established call is over: {@code callEnded}, once; a pending transfer fails first. */
+  final void ended(CallEnd cause, String description) {
+    if (terminalSent) {
+      return;
+    }
+    if (cause != CallEnd.LOCAL_TERMINATE && terminateRequested.get()) {
+      terminateNow();
+      return;
+    }
+    terminalSent = true;
+    mediaWatch.cancel();
+    closeMedia();
+    if (transfer != null && !transfer.isFinished() && cause != CallEnd.TRANSFERRED) {
+      transfer.abandon();
+      account.listener().transferFailed(this,
+          SipFailure.noResponse("the call ended before the transfer completed"));
+    }
+    log.info("Call-ID {} with {} ended ({}): {}", callId, remote, cause, description);
+    account.listener().callEnded(this, cause, description);
+  }
+
+  /** Reports the connection, then watches the media for silence when configured to. */
+  final void connected() {
+    emit(() -> {
+      log.info("Call-ID {} with {} connected ({})", callId, remote, plan.codecName());
+      account.listener().callConnected(this);
+      startMediaWatch();
+    });
+  }
+
+  private void closeMedia() {
+    RtpSession r = rtp;
+    if (r != null) {
+      r.close();
+    }
+  }
+
+  private void startMediaWatch() {
+    Duration timeout = ctx.config.mediaTimeout();
+    if (timeout.isZero() || rtp == null) {
+      return;
+    }
+    Duration period = timeout.dividedBy(4);
+    if (period.compareTo(Duration.ofSeconds(1)) > 0) {
+      period = Duration.ofSeconds(1);
+    }
+    mediaWatch = ctx.executor.every(period, () -> {
+      if (state != CallState.CONNECTED || terminalSent) {
+        mediaWatch.cancel();
+        return;
+      }
+      Duration silence = rtp.silence();
+      if (silence.compareTo(timeout) >= 0) {
+        mediaWatch.cancel();
+        String what = "no RTP for " + Durations.text(silence);
+        log.warn("Call-ID {}: {}, sending BYE", callId, what);
+        sendBye(Outcome.IGNORE);
+        ended(CallEnd.MEDIA_TIMEOUT, what);
+      }
+    });
+  }
+
+  // ---- requests in the dialog -------------------------------------------------------------
+
+  /** The far end hung up. */
+  void onBye(RequestEvent event) {
+    ctx.responder.respond(event, Response.OK);
+    log.info("{}: 200 OK", SipLog.request(event.getRequest()));
+    CallState before = state;
+    moveTo(CallState.ENDED);
+    switch (before) {
+      case CONNECTED, HANGING_UP -> ended(CallEnd.REMOTE_BYE, "BYE from " + remote);
+      default -> failed(SipFailure.noResponse("BYE from " + remote + " before the call was up"));
+    }
+  }
+
+  /** A REFER from the far end: refused for now (hardening widens that). */
+  void onRefer(RequestEvent event) {
+    ctx.responder.respond(event, Response.DECLINE);
+  }
+
+  /** A NOTIFY: progress of our transfer, or nothing we subscribed to. */
+  void onNotify(RequestEvent event) {
+    if (transfer != null) {
+      transfer.onNotify(event);
+    } else {
+      ctx.responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+    }
+  }
+
+  /** A re-INVITE: the same codec at a new address is fine, anything else is refused. */
+  void onReInvite(RequestEvent event) {
+    ReInvite.answer(this, event);
+  }
+
+  void onAck(RequestEvent event) {
+    // Only an incoming call waits for an ACK; re-INVITE ACKs carry nothing we need.
+  }
+
+  void onCancel(RequestEvent event) {
+    // A CANCEL matches only a pending incoming INVITE; here it is too late.
+    ctx.responder.respond(event, Response.OK);
+  }
+
+  /** A 2xx to our INVITE with no transaction waiting (retransmission, or another fork). */
+  void onStray2xx(ResponseEvent event) {
+    Dialog other = event.getDialog();
+    if (other != null && other != dialog) {
+      log.info("Call-ID {}: 200 OK from another fork; ACK and BYE", callId);
+      Dialogs.ackAndBye(ctx, other, event.getResponse());
+    }
+  }
+
+  // ---- BYE --------------------------------------------------------------------------------
+
+  /**
+   * Sends BYE in the dialog; {@code done} runs when it was answered, failed, or the transaction
+   * bound passed. The call's media is closed by then.
+   */
+  final void sendBye(Outcome done) {
+    if (dialog == null) {
+      moveTo(CallState.ENDED);
+      done.done(0, "no dialog to send BYE in");
+      return;
+    }
+    moveTo(CallState.HANGING_UP);
+    new InDialogRequest(this, Request.BYE, List.of(), (code, reason) -> {
+      moveTo(CallState.ENDED);
+      done.done(code, reason);
+    }).send();
+  }
+
+  /** What a request's final response said: code and reason, or 0 and what went wrong. */
+  @FunctionalInterface
+  interface Outcome {
+    Outcome IGNORE = (code, reason) -> { };
+
+    void done(int code, String reason);
+  }
+
+  /** {@code clientTransaction} of an in-dialog request was sent; hook for subclasses' logs. */
+  final void sent(ClientTransaction clientTransaction) {
+    log.debug("{} sent", SipLog.request(clientTransaction.getRequest()));
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + callId + ", " + remote + ", " + state + "]";
+  }
+}

@@ -1,0 +1,27 @@
+package org.sipline.backend.jainsip;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One m= section of an SDP (RFC 4566 §5.14) with the attributes offer/answer needs.
+ *
+ * @param media "audio", "video", …
+ * @param port the transport port; 0 means the stream is rejected or disabled
+ * @param proto e.g. "RTP/AVP"
+ * @param formats the payload types (or format tokens), in the sender's order of preference
+ * @param connection this section's c= address, or null to use the session's
+ * @param rtpmap payload type → "encoding/clock rate[/channels]"
+ * @param direction sendrecv, sendonly, recvonly or inactive (sendrecv when none is given)
+ */
+record MediaDescription(String media, int port, String proto, List<String> formats,
+    String connection, Map<Integer, String> rtpmap, String direction) {
+  MediaDescription {
+    formats = List.copyOf(formats);
+    rtpmap = Map.copyOf(rtpmap);
+  }
+
+  boolean isRtpAudio() {
+    return media.equals("audio") && proto.toUpperCase(java.util.Locale.ROOT).startsWith("RTP/");
+  }
+}

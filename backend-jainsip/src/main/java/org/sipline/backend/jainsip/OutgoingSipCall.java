@@ -1,0 +1,350 @@
+package org.sipline.backend.jainsip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ObjectInUseException;
+import javax.sip.ResponseEvent;
+import javax.sip.address.Address;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A call we place: INVITE with our SDP offer and the extra headers, digest challenges answered
+ * with a new CSeq on the same Call-ID, provisional responses reported, the 2xx ACKed (the stack
+ * ACKs only the others) and its SDP answer applied. A hangup before the answer is a CANCEL,
+ * sent once a provisional allows it; a 200 that crosses the CANCEL is ACKed and ended with BYE.
+ * The transaction timeout bounds the wait for a final response.
+ */
+final class OutgoingSipCall extends JainSipCall {
+  private static final Logger log = LoggerFactory.getLogger(OutgoingSipCall.class);
+
+  private final List<Header> extraHeaders;
+  private final CallMedia media;
+  private final String fromTag;
+  private ClientTransaction invite;
+  private String localHost;
+  private long cseq = 1;
+  private int lastRinging;
+  private boolean cancelWhenAllowed;
+  private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
+
+  OutgoingSipCall(SipContext ctx, JainSipAccount account, SipUri target,
+      List<Header> extraHeaders, CallMedia media) {
+    super(ctx, account, ctx.token(16) + "@sipline", target, CallState.CALLING);
+    this.extraHeaders = extraHeaders;
+    this.media = media;
+    this.fromTag = ctx.token(6);
+  }
+
+  @Override
+  public boolean isIncoming() {
+    return false;
+  }
+
+  @Override
+  String localHost() {
+    return localHost;
+  }
+
+  /** Allocates the RTP port and sends the INVITE. */
+  void start() {
+    SipUri target = remote();
+    try {
+      rtp = ctx.rtp.allocate();
+      localHost = ctx.localHostToward(
+          SipContext.nextHopHost(target, account.spec().outboundProxy()));
+      localSdp = new LocalSdp(localHost, rtp.localPort(), ctx.random.nextInt(1 << 30));
+    } catch (Exception e) {
+      moveTo(CallState.ENDED);
+      failed(SipFailure.exception("cannot place the call to " + target + ": " + e.getMessage(),
+          e));
+      return;
+    }
+    armDeadline("no answer within " + Durations.text(ctx.config.transactionTimeout()));
+    send();
+  }
+
+  private void send() {
+    Request request;
+    try {
+      request = build();
+    } catch (Exception e) {
+      moveTo(CallState.ENDED);
+      failed(SipFailure.exception("cannot write the INVITE to " + remote() + ": "
+          + e.getMessage(), e));
+      return;
+    }
+    try {
+      ClientTransaction tx = ctx.provider().getNewClientTransaction(request);
+      tx.setApplicationData(new Handler(tx));
+      invite = tx;
+      tx.sendRequest();
+      dialog = tx.getDialog();
+      log.info("{} sent", SipLog.request(request));
+    } catch (Exception e) {
+      invite = null;
+      moveTo(CallState.ENDED);
+      failed(SipFailure.exception("cannot send " + SipLog.request(request) + ": "
+          + e.getMessage(), e));
+    }
+  }
+
+  private Request build() throws Exception {
+    Address from = ctx.address(account.spec().aor());
+    Address to = ctx.address(remote());
+    FromHeader fromHeader = ctx.headers().createFromHeader(from, fromTag);
+    ToHeader toHeader = ctx.headers().createToHeader(to, null);
+    Request request = ctx.request(Request.INVITE, ctx.uri(remote()), fromHeader, toHeader,
+        callId(), cseq++, localHost, account.spec().outboundProxy());
+    request.addHeader(ctx.contact(account.contactUser(), localHost));
+    request.addHeader(ctx.allow());
+    ExtraHeaders.addTo(request, extraHeaders);
+    request.setContent(localSdp.offer().getBytes(StandardCharsets.UTF_8),
+        ctx.headers().createContentTypeHeader("application", "sdp"));
+    auth.authorize(request, ctx.headers());
+    return request;
+  }
+
+  private final class Handler implements ResponseHandler {
+    private final ClientTransaction tx;
+
+    Handler(ClientTransaction tx) {
+      this.tx = tx;
+    }
+
+    @Override
+    public void onResponse(ResponseEvent event) {
+      Response response = event.getResponse();
+      int code = response.getStatusCode();
+      if (code >= 200 && code < 300) {
+        // 2xx retransmissions and other forks belong to the call even after its transaction.
+        answered(event);
+        return;
+      }
+      if (tx != invite) {
+        return;
+      }
+      if (code < 200) {
+        provisional(response);
+      } else if (code == Response.UNAUTHORIZED
+          || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
+        challenged(response);
+      } else {
+        refused(response);
+      }
+    }
+
+    @Override
+    public void onStackTimeout() {
+      if (tx != invite || state() == CallState.ENDED) {
+        return;
+      }
+      moveTo(CallState.ENDED);
+      failed(SipFailure.noResponse("no answer to INVITE " + remote()
+          + " (transaction timed out)"));
+    }
+  }
+
+  private void provisional(Response response) {
+    if (state() == CallState.CALLING) {
+      moveTo(CallState.PROCEEDING);
+    }
+    if (cancelWhenAllowed) {
+      cancelWhenAllowed = false;
+      sendCancel();
+    }
+    int code = response.getStatusCode();
+    if (code > 100 && code != lastRinging && state() == CallState.PROCEEDING) {
+      lastRinging = code;
+      log.info("{}: {}", SipLog.request(invite.getRequest()), SipLog.status(response));
+      emit(() -> account.listener().callRinging(this, code, response.getReasonPhrase()));
+    }
+  }
+
+  private void challenged(Response response) {
+    log.info("{}: {}", SipLog.request(invite.getRequest()), SipLog.status(response));
+    if (state() == CallState.CANCELLING || isOver()) {
+      // We no longer want this call: don't answer the challenge.
+      deadline.cancel();
+      moveTo(CallState.ENDED);
+      failed(SipFailure.response(response.getStatusCode(), response.getReasonPhrase()));
+      return;
+    }
+    String refusal = auth.challenged(response);
+    if (refusal != null) {
+      deadline.cancel();
+      moveTo(CallState.ENDED);
+      failed(SipFailure.response(response.getStatusCode(),
+          response.getReasonPhrase() + " (" + refusal + ")"));
+      return;
+    }
+    send();
+  }
+
+  private void refused(Response response) {
+    log.info("{}: {}", SipLog.request(invite.getRequest()), SipLog.status(response));
+    deadline.cancel();
+    moveTo(CallState.ENDED);
+    failed(SipFailure.response(response.getStatusCode(), response.getReasonPhrase()));
+  }
+
+  private void answered(ResponseEvent event) {
+    Response response = event.getResponse();
+    Dialog answeredDialog = event.getDialog();
+    if (answeredDialog == null) {
+      return;
+    }
+    boolean first = dialog == null || dialog == answeredDialog;
+    CallState s = state();
+    if (!first || s == CallState.CONNECTED || s == CallState.HANGING_UP
+        || s == CallState.ENDED) {
+      if (first) {
+        // A retransmitted 200: the stack re-sends our ACK itself once we have sent one.
+        return;
+      }
+      onStray2xx(event);
+      return;
+    }
+    dialog = answeredDialog;
+    deadline.cancel();
+    log.info("{}: {}", SipLog.request(invite.getRequest()), SipLog.status(response));
+    if (s == CallState.CANCELLING || isOver()) {
+      // The 200 crossed our CANCEL (or came after we gave up): take it and end it at once.
+      Dialogs.ack(ctx, dialog, response);
+      sendBye(JainSipCall.Outcome.IGNORE);
+      failed(SipFailure.noResponse("cancelled; the 200 OK that crossed the CANCEL was ended"
+          + " with BYE"));
+      return;
+    }
+    Dialogs.ack(ctx, dialog, response);
+    MediaPlan agreed = answerPlan(response);
+    if (agreed == null) {
+      sendBye(JainSipCall.Outcome.IGNORE);
+      failed(SipFailure.response(Response.NOT_ACCEPTABLE_HERE,
+          "Not Acceptable Here (the answer has neither PCMU nor PCMA)"));
+      return;
+    }
+    plan = agreed;
+    moveTo(CallState.CONNECTED);
+    if (isOver()) {
+      return;
+    }
+    rtp.start(plan, media, callId());
+    connected();
+  }
+
+  private MediaPlan answerPlan(Response response) {
+    byte[] body = response.getRawContent();
+    if (body == null || body.length == 0) {
+      log.warn("{}: 200 OK without SDP", SipLog.request(invite.getRequest()));
+      return null;
+    }
+    try {
+      return LocalSdp.planFromAnswer(
+          SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: unusable SDP answer: {}", SipLog.request(invite.getRequest()),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  @Override
+  void onHangup() {
+    switch (state()) {
+      case CALLING -> {
+        // RFC 3261 §9.1: no CANCEL before a provisional response.
+        cancelWhenAllowed = true;
+        moveTo(CallState.CANCELLING);
+      }
+      case PROCEEDING -> {
+        moveTo(CallState.CANCELLING);
+        sendCancel();
+      }
+      case CONNECTED -> sendBye((code, reason) -> ended(CallEnd.LOCAL_BYE,
+          code > 0 ? code + " " + reason : reason));
+      default -> { }
+    }
+  }
+
+  @Override
+  void abandon() {
+    switch (state()) {
+      case CALLING -> {
+        cancelWhenAllowed = true;
+        moveTo(CallState.CANCELLING);
+      }
+      case PROCEEDING -> {
+        moveTo(CallState.CANCELLING);
+        sendCancel();
+      }
+      case CONNECTED -> sendBye(JainSipCall.Outcome.IGNORE);
+      default -> { }
+    }
+  }
+
+  private void sendCancel() {
+    ClientTransaction tx = invite;
+    if (tx == null) {
+      return;
+    }
+    try {
+      Request cancel = tx.createCancel();
+      ClientTransaction cancelTx = ctx.provider().getNewClientTransaction(cancel);
+      cancelTx.sendRequest();
+      log.info("{} sent", SipLog.request(cancel));
+    } catch (Exception e) {
+      log.warn("Call-ID {}: cannot send CANCEL: {}", callId(), e.getMessage());
+    }
+    // The INVITE's final response (487, or a 200 that crossed) must come within the bound.
+    armDeadline("no final response after CANCEL within "
+        + Durations.text(ctx.config.transactionTimeout()));
+  }
+
+  private void armDeadline(String reason) {
+    deadline.cancel();
+    deadline = ctx.executor.schedule(ctx.config.transactionTimeout(), () -> expired(reason));
+  }
+
+  /** No final response in time: CANCEL what can be cancelled and report the failure now. */
+  private void expired(String reason) {
+    switch (state()) {
+      case CALLING, CANCELLING -> {
+        terminate(invite);
+        moveTo(CallState.ENDED);
+      }
+      case PROCEEDING -> {
+        // sendCancel() bounds the wait for the 487 (or a crossing 200) in turn.
+        moveTo(CallState.CANCELLING);
+        sendCancel();
+      }
+      default -> {
+        return;
+      }
+    }
+    log.warn("INVITE {} Call-ID {}: {}", remote(), callId(), reason);
+    failed(SipFailure.noResponse(reason));
+  }
+
+  private static void terminate(ClientTransaction tx) {
+    if (tx == null) {
+      return;
+    }
+    try {
+      tx.terminate();
+    } catch (ObjectInUseException e) {
+      log.debug("cannot terminate {}", SipLog.request(tx.getRequest()), e);
+    }
+  }
+}
