@@ -46,7 +46,7 @@ final class IncomingInvites {
       return;
     }
     if (account.hasCallInProgress()) {
-      reply(tx, Response.BUSY_HERE, null);
+      reply(tx, Response.BUSY_HERE, "Busy Here");
       return;
     }
     SessionDescription offer;

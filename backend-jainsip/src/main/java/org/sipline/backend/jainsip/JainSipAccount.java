@@ -1,6 +1,11 @@
 package org.sipline.backend.jainsip;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.sip.header.Header;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
@@ -17,6 +22,8 @@ final class JainSipAccount implements SipAccount {
   private final AccountSpec spec;
   private final GuardedListener listener;
   private final Registration registration;
+  /** Calls whose dialog is not over yet; touched on the SIP executor only. */
+  private final Set<JainSipCall> calls = new HashSet<>();
 
   JainSipAccount(SipContext ctx, AccountSpec spec, SipEventListener listener) {
     this.ctx = ctx;
@@ -38,15 +45,47 @@ final class JainSipAccount implements SipAccount {
     return registration;
   }
 
+  /** The user part of our Contact: where a registrar or proxy sends this account's calls. */
+  String contactUser() {
+    return spec.aor().user() != null ? spec.aor().user() : spec.authUsername();
+  }
+
   @Override
   public SipCall call(SipUri target, Map<String, String> headers, CallMedia media) {
-    throw new UnsupportedOperationException(
-        "outgoing calls are not in this build of the jainsip backend yet");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(headers, "headers");
+    Objects.requireNonNull(media, "media");
+    List<Header> extra = ExtraHeaders.parse(ctx, headers);
+    OutgoingSipCall call = new OutgoingSipCall(ctx, this, target, extra, media);
+    ctx.calls.put(call.callId(), call);
+    ctx.executor.execute(() -> {
+      calls.add(call);
+      call.start();
+    });
+    return call;
   }
 
   @Override
   public void unregister() {
     ctx.executor.execute(registration::unregister);
+  }
+
+  /** Whether a call of this account is not yet reported over (the core decides busy too). */
+  boolean hasCallInProgress() {
+    for (JainSipCall c : calls) {
+      if (!c.isOver()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void added(JainSipCall call) {
+    calls.add(call);
+  }
+
+  void callGone(JainSipCall call) {
+    calls.remove(call);
   }
 
   @Override

@@ -50,9 +50,17 @@ final class JainSipBackend implements SipBackend {
       executor.shutdown(THREAD_STOP_WAIT);
       throw e;
     }
-    SipContext ctx = new SipContext(config, options, stack, executor, addresses);
+    RtpSessions rtp;
+    try {
+      rtp = JainSipStack.callIn(group, () -> MediaEngineSessions.start(config));
+    } catch (RuntimeException e) {
+      executor.shutdown(THREAD_STOP_WAIT);
+      stack.close(THREAD_STOP_WAIT);
+      throw new IllegalStateException("cannot start RTP media: " + e.getMessage(), e);
+    }
+    SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp);
     JainSipBackend backend = new JainSipBackend(ctx);
-    stack.listen(new SipDispatcher(ctx));
+    stack.listen(new SipDispatcher(ctx, new IncomingInvites(ctx, backend.accounts.values())));
     return backend;
   }
 
@@ -102,8 +110,10 @@ final class JainSipBackend implements SipBackend {
   }
 
   /**
-   * Un-REGISTERs every account, waiting for the registrars at most the register timeout (and
-   * never more than 3 s), then stops the stack and every thread of the backend.
+   * Ends every call (BYE, CANCEL or decline, not awaited; {@code callEnded(ERROR)} or {@code
+   * callFailed} reported) and un-REGISTERs every account, waiting for the registrars at most the
+   * register timeout (and never more than 3 s), then stops the media, the stack and every thread
+   * of the backend.
    */
   @Override
   public void close() {
@@ -112,31 +122,45 @@ final class JainSipBackend implements SipBackend {
     }
     Duration wait = min(ctx.config.registerTimeout(), MAX_CLOSE_WAIT);
     List<JainSipAccount> open = List.copyOf(accounts.values());
-    CountDownLatch done = new CountDownLatch(open.size());
-    ctx.executor.execute(() -> {
+    CountDownLatch unregistered = new CountDownLatch(open.size());
+    CountDownLatch requested = new CountDownLatch(1);
+    Runnable endAll = () -> {
+      for (JainSipCall call : List.copyOf(ctx.calls.values())) {
+        call.shutdown();
+      }
       for (JainSipAccount account : open) {
         Registration r = account.registration();
         r.onTerminal(() -> {
           accounts.remove(account.spec().accountName(), account);
-          done.countDown();
+          unregistered.countDown();
         });
         if (r.state().isTerminal()) {
-          done.countDown();
+          unregistered.countDown();
         } else {
           r.unregister();
         }
       }
-    });
-    if (!ctx.executor.inExecutor()) {
+      requested.countDown();
+    };
+    if (ctx.executor.inExecutor()) {
+      // Called from a listener: do it now; nothing can be awaited on this thread.
+      endAll.run();
+    } else {
+      ctx.executor.execute(endAll);
       try {
-        if (!done.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-          log.warn("closing with {} un-REGISTER(s) unanswered after {}", done.getCount(), wait);
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean sent = requested.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!sent || !unregistered.await(left, TimeUnit.NANOSECONDS)) {
+          log.warn("closing with {} un-REGISTER(s) unanswered after {}",
+              unregistered.getCount(), Durations.text(wait));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
     ctx.executor.shutdown(THREAD_STOP_WAIT);
+    ctx.rtp.close();
     ctx.stack.close(THREAD_STOP_WAIT);
     log.info("jainsip backend closed");
   }

@@ -155,6 +155,20 @@ abstract class JainSipCall implements SipCall {
   /** Hard hangup's wire part: whatever is cheapest to tell the peer, without waiting. */
   abstract void abandon();
 
+  /** The backend closes: tell the peer what is cheap to tell and report the end. */
+  final void shutdown() {
+    if (terminalSent) {
+      return;
+    }
+    CallState before = state;
+    abandon();
+    if (before == CallState.CONNECTED || before == CallState.HANGING_UP) {
+      ended(CallEnd.ERROR, "backend closed");
+    } else {
+      failed(SipFailure.noResponse("backend closed"));
+    }
+  }
+
   private void terminateNow() {
     if (terminalSent) {
       return;

@@ -60,27 +60,39 @@ final class JainSipStack {
    * delivered until {@link #listen}.
    */
   static JainSipStack start(ThreadGroup group, BackendConfig config, BackendOptions options) {
-    String name = group.getName();
+    return callIn(group, () -> build(group.getName(), group, config, options));
+  }
+
+  /**
+   * Runs {@code work} on a new thread of {@code group} and returns its result: the RI (and the
+   * media engine) start their threads from the constructing thread, so constructing them there
+   * puts every thread they start into the group.
+   */
+  static <T> T callIn(ThreadGroup group, java.util.concurrent.Callable<T> work) {
     AtomicReference<Object> result = new AtomicReference<>();
-    // The RI starts its threads from the constructing thread: construct it inside the group.
     Thread boot = new Thread(group, () -> {
       try {
-        result.set(build(name, group, config, options));
-      } catch (RuntimeException e) {
+        result.set(work.call());
+      } catch (Exception e) {
         result.set(e);
       }
-    }, name + "-start");
+    }, group.getName() + "-start");
     boot.start();
     try {
       boot.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the SIP stack", e);
+      throw new IllegalStateException("interrupted while starting in " + group.getName(), e);
     }
     if (result.get() instanceof RuntimeException e) {
       throw e;
     }
-    return (JainSipStack) result.get();
+    if (result.get() instanceof Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    @SuppressWarnings("unchecked")
+    T value = (T) result.get();
+    return value;
   }
 
   private static JainSipStack build(String name, ThreadGroup group, BackendConfig config,

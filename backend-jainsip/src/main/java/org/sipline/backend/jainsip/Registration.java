@@ -130,15 +130,12 @@ final class Registration {
         SipContext.nextHopHost(spec.aor(), spec.outboundProxy()));
     Request request = ctx.request(Request.REGISTER, registrar, from, to, callId, ++cseq,
         localHost, spec.outboundProxy());
-    request.addHeader(ctx.contact(contactUser(), localHost));
+    request.addHeader(ctx.contact(account.contactUser(), localHost));
     request.addHeader(ctx.headers().createExpiresHeader(expires));
     auth.authorize(request, ctx.headers());
     return request;
   }
 
-  private String contactUser() {
-    return spec.aor().user() != null ? spec.aor().user() : spec.authUsername();
-  }
 
   private final class Handler implements ResponseHandler {
     private final ClientTransaction tx;
@@ -310,7 +307,7 @@ final class Registration {
     if (!(c.getAddress().getURI() instanceof SipURI uri)) {
       return false;
     }
-    return contactUser().equals(uri.getUser())
+    return account.contactUser().equals(uri.getUser())
         && uri.getPort() == ctx.stack.port(ctx.config.transport());
   }
 

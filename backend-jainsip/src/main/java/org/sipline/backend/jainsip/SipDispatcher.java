@@ -9,6 +9,7 @@ import javax.sip.SipListener;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.AllowHeader;
+import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -24,10 +25,12 @@ final class SipDispatcher implements SipListener {
 
   private final SipContext ctx;
   private final Responder responder;
+  private final IncomingInvites invites;
 
-  SipDispatcher(SipContext ctx) {
+  SipDispatcher(SipContext ctx, IncomingInvites invites) {
     this.ctx = ctx;
-    this.responder = new Responder(ctx);
+    this.responder = ctx.responder;
+    this.invites = invites;
   }
 
   @Override
@@ -67,8 +70,21 @@ final class SipDispatcher implements SipListener {
       handler.onResponse(event);
       return;
     }
-    log.debug("response without a waiting transaction: {} to CSeq {}",
-        SipLog.status(event.getResponse()), event.getResponse().getHeader("CSeq"));
+    Response response = event.getResponse();
+    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+    if (cseq != null && cseq.getMethod().equals(Request.INVITE)
+        && response.getStatusCode() / 100 == 2) {
+      // A 2xx outliving its transaction: a retransmission, or another fork answering.
+      JainSipCall call = ctx.calls.get(Requests.callId(response));
+      if (call != null) {
+        call.onStray2xx(event);
+      } else if (event.getDialog() != null) {
+        log.info("200 OK for unknown Call-ID {}: ACK and BYE", Requests.callId(response));
+        Dialogs.ackAndBye(ctx, event.getDialog(), response);
+      }
+      return;
+    }
+    log.debug("response without a waiting transaction: {} to {}", SipLog.status(response), cseq);
   }
 
   private void onTimeout(TimeoutEvent event) {
@@ -84,8 +100,42 @@ final class SipDispatcher implements SipListener {
   private void onRequest(RequestEvent event) {
     Request request = event.getRequest();
     String method = request.getMethod();
+    JainSipCall call = ctx.calls.get(Requests.callId(request));
     switch (method) {
-      case Request.ACK -> log.debug("{}: no dialog waits for it", SipLog.request(request));
+      case Request.INVITE -> {
+        if (Requests.toTag(request) == null) {
+          invites.receive(event);
+        } else if (call != null) {
+          call.onReInvite(event);
+        } else {
+          responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        }
+      }
+      case Request.ACK -> {
+        if (call != null) {
+          call.onAck(event);
+        } else {
+          log.debug("{}: no dialog waits for it", SipLog.request(request));
+        }
+      }
+      case Request.CANCEL, Request.BYE, Request.NOTIFY -> {
+        if (call == null) {
+          responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        } else if (method.equals(Request.CANCEL)) {
+          call.onCancel(event);
+        } else if (method.equals(Request.BYE)) {
+          call.onBye(event);
+        } else {
+          call.onNotify(event);
+        }
+      }
+      case Request.REFER -> {
+        if (call != null) {
+          call.onRefer(event);
+        } else {
+          responder.respond(event, Response.DECLINE);
+        }
+      }
       case Request.OPTIONS -> answerOptions(event);
       case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.INFO, Request.UPDATE,
           Request.PRACK, Request.PUBLISH ->

@@ -1,0 +1,67 @@
+package org.sipline.backend.jainsip;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.MediaEngine;
+import org.sipline.backend.jainsip.media.MediaSession;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.CallMedia;
+
+/** The calls' RTP over the media package's engine (one pacer and receive thread per backend). */
+final class MediaEngineSessions implements RtpSessions {
+  private final MediaEngine engine;
+
+  private MediaEngineSessions(MediaEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Starts the engine on {@code config}'s bind address, RTP ports and recordings folder. */
+  static MediaEngineSessions start(BackendConfig config) throws IOException {
+    return new MediaEngineSessions(MediaEngine.start(InetAddress.getByName(config.bindAddress()),
+        config.rtpPortMin(), config.rtpPortMax(), config.recordingsDir()));
+  }
+
+  @Override
+  public RtpSession allocate() throws IOException {
+    return new Session(engine.allocate());
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  private record Session(MediaSession media) implements RtpSession {
+    @Override
+    public int localPort() {
+      return media.localPort();
+    }
+
+    @Override
+    public void start(MediaPlan plan, CallMedia callMedia, String callId) {
+      int telephoneEvent = plan.telephoneEvent() >= 0
+          ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
+      media.start(plan.remote(), Codec.forPayloadType(plan.payloadType()), telephoneEvent,
+          callMedia, callId);
+    }
+
+    @Override
+    public void updateRemote(InetSocketAddress remote) {
+      media.updateRemote(remote);
+    }
+
+    @Override
+    public Duration silence() {
+      // The engine runs on MediaClock.system(), which is System.nanoTime().
+      return Duration.ofNanos(Math.max(0, System.nanoTime() - media.stats().lastPacketNanos()));
+    }
+
+    @Override
+    public void close() {
+      media.close();
+    }
+  }
+}
