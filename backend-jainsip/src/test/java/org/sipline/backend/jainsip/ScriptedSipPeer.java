@@ -98,7 +98,8 @@ final class ScriptedSipPeer implements AutoCloseable {
   private final List<String> seenBranches = new ArrayList<>();
 
   private boolean isRetransmission(SipText m, List<SipText> skipped) {
-    String branch = SipText.param(m.header("Via"), "branch");
+    // CANCEL and the ACK of a non-2xx share the INVITE's branch: the CSeq tells them apart.
+    String branch = SipText.param(m.header("Via"), "branch") + " " + m.header("CSeq");
     if (seenBranches.contains(branch)) {
       return true;
     }
@@ -124,6 +125,12 @@ final class ScriptedSipPeer implements AutoCloseable {
   /** Answers {@code request} with {@code code reason}, our To tag and {@code extraHeaders}. */
   void respond(SipText request, int code, String reason, String... extraHeaders)
       throws IOException {
+    respondWithSdp(request, code, reason, null, extraHeaders);
+  }
+
+  /** Like {@link #respond} with {@code sdp} as an application/sdp body (none when null). */
+  void respondWithSdp(SipText request, int code, String reason, String sdp,
+      String... extraHeaders) throws IOException {
     StringBuilder sb = new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason)
         .append("\r\n");
     for (String via : request.headers("Via")) {
@@ -140,8 +147,45 @@ final class ScriptedSipPeer implements AutoCloseable {
     for (String h : extraHeaders) {
       sb.append(h).append("\r\n");
     }
-    sb.append("Content-Length: 0\r\n\r\n");
+    appendBody(sb, "application/sdp", sdp);
     send(sb.toString(), request.source());
+  }
+
+  /** Ends the headers with Content-Type/-Length and appends {@code body} (none when null). */
+  static void appendBody(StringBuilder sb, String type, String body) {
+    if (body == null) {
+      sb.append("Content-Length: 0\r\n\r\n");
+      return;
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    sb.append("Content-Type: ").append(type).append("\r\n");
+    sb.append("Content-Length: ").append(bytes.length).append("\r\n\r\n").append(body);
+  }
+
+  /** The next message whatever it is (responses to requests the test sent, too). */
+  SipText next(Duration within) throws InterruptedException {
+    SipText m = received.poll(within.toNanos(), TimeUnit.NANOSECONDS);
+    if (m == null) {
+      throw new AssertionError("nothing received within " + within);
+    }
+    return m;
+  }
+
+  /** The next response with {@code code}, skipping other messages. */
+  SipText expectResponse(int code, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    List<SipText> skipped = new ArrayList<>();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      SipText m = left > 0 ? received.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (m == null) {
+        throw new AssertionError("no " + code + " within " + within + "; skipped " + skipped);
+      }
+      if (!m.isRequest() && m.statusCode() == code) {
+        return m;
+      }
+      skipped.add(m);
+    }
   }
 
   void send(String message, InetSocketAddress to) throws IOException {
