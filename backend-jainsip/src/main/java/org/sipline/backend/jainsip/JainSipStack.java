@@ -134,6 +134,9 @@ final class JainSipStack {
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
     // Our SipListener hands every event to the SIP executor, so one delivery thread suffices.
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
+    // Without a pool the RI parses every UDP datagram on a thread of its own, so a 200 can
+    // overtake the 180 sent before it, or a BYE the ACK. One thread keeps arrival order.
+    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
     // The NOTIFYs of a REFER's implicit subscription arrive in the INVITE dialog.
     p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
     // Bounds on what a peer can make us buffer or wait for on a stream transport.
