@@ -116,6 +116,9 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
         return -1;
     }
 
+    /* pjsua_create logs to stdout before pjsua_init applies our logging settings: silence it
+     * (the JVM owns stdout). */
+    pj_log_set_level(0);
     status = pjsua_create();
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "pjsua_create", status);

@@ -1,5 +1,11 @@
 package org.sipline.backend.pjsip;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.CallMedia;
 import org.slf4j.Logger;
@@ -15,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * It sleeps in the shim until the bridge has taken a frame, then tops every call's transmit
  * ring up to {@link #TX_AHEAD} frames, so it runs on pjsua's media clock and never drifts from
- * it. It also ends calls that received no RTP for the configured media timeout.
+ * it. It also ends calls that received no RTP for the configured media timeout, and writes each
+ * call's received audio to {@code <recordingsDir>/<Call-ID>.wav} when recordings are on.
  */
 final class MediaPump implements Runnable {
   /** Frames kept queued ahead of the bridge: absorbs this thread's scheduling jitter. */
@@ -29,14 +36,18 @@ final class MediaPump implements Runnable {
   private final Shim shim;
   private final Handles handles;
   private final long mediaTimeoutNanos;
+  private final Path recordingsDir;
+  /** Open recordings, by call; touched by this thread only. */
+  private final Map<PjsipCall, WavRecording> recordings = new HashMap<>();
   private final short[] tx = new short[AudioFrames.FRAME_SAMPLES];
   private final short[] rx = new short[AudioFrames.FRAME_SAMPLES];
   private volatile boolean running = true;
 
-  MediaPump(Shim shim, Handles handles, long mediaTimeoutNanos) {
+  MediaPump(Shim shim, Handles handles, long mediaTimeoutNanos, Path recordingsDir) {
     this.shim = shim;
     this.handles = handles;
     this.mediaTimeoutNanos = mediaTimeoutNanos;
+    this.recordingsDir = recordingsDir;
   }
 
   void stop() {
@@ -57,6 +68,7 @@ final class MediaPump implements Runnable {
               call.callId(), e);
         }
       }
+      closeFinishedRecordings();
       long now = System.nanoTime();
       if (mediaTimeoutNanos > 0 && now - nextRtpCheck >= 0) {
         nextRtpCheck = now + RTP_CHECK_NANOS;
@@ -65,6 +77,10 @@ final class MediaPump implements Runnable {
         }
       }
     }
+    recordings.keySet().removeIf(call -> {
+      closeRecording(call, recordings.get(call));
+      return true;
+    });
   }
 
   private void pump(PjsipCall call) {
@@ -80,6 +96,55 @@ final class MediaPump implements Runnable {
     }
     while (shim.slpj_media_pull(handle, rx) == 1) {
       media.sink().write(rx, 0, rx.length);
+      record(call);
+    }
+  }
+
+  private void record(PjsipCall call) {
+    if (recordingsDir == null) {
+      return;
+    }
+    WavRecording recording = recordings.get(call);
+    try {
+      if (recording == null) {
+        if (recordings.containsKey(call)) {
+          return; // opening failed before: the call goes on unrecorded
+        }
+        Files.createDirectories(recordingsDir);
+        recording = WavRecording.create(recordingsDir, call.callId());
+        recordings.put(call, recording);
+        log.info("recording received audio of call {} to {}", call.callId(), recording.path());
+      }
+      recording.write(rx, 0, rx.length);
+    } catch (IOException e) {
+      log.error("recording of call {} stopped; the call goes on unrecorded", call.callId(), e);
+      closeRecording(call, recording);
+      recordings.put(call, null);
+    }
+  }
+
+  private void closeFinishedRecordings() {
+    if (recordings.isEmpty()) {
+      return;
+    }
+    for (Iterator<Map.Entry<PjsipCall, WavRecording>> it = recordings.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<PjsipCall, WavRecording> e = it.next();
+      if (e.getKey().state() == CallState.ENDED) {
+        closeRecording(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
+  }
+
+  private static void closeRecording(PjsipCall call, WavRecording recording) {
+    if (recording == null) {
+      return;
+    }
+    try {
+      recording.close();
+    } catch (IOException e) {
+      log.error("closing the recording of call {} failed", call.callId(), e);
     }
   }
 

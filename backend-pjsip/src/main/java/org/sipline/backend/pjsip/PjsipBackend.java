@@ -50,7 +50,8 @@ final class PjsipBackend implements SipBackend {
     this.config = config;
     this.sipPort = sipPort;
     this.registerExpires = registerExpires;
-    this.pump = new MediaPump(shim, handles, config.mediaTimeout().toNanos());
+    this.pump = new MediaPump(shim, handles, config.mediaTimeout().toNanos(),
+        config.recordingsDir());
     this.drainerThread = new Thread(new EventDrainer(shim, this, handles), "sipline-pjsip-events");
     this.pumpThread = new Thread(pump, "sipline-pjsip-media");
     drainerThread.setDaemon(true);

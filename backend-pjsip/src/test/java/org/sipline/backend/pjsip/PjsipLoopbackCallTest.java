@@ -96,6 +96,24 @@ class PjsipLoopbackCallTest {
   }
 
   @Test
+  void closingTheBackendEndsLiveCallsWithTheirTerminalEvent() throws Exception {
+    drainRegistrationFailures();
+    aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),
+        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+    assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
+    bob.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+    assertThat(alice.next(EVENT_BOUND)).isEqualTo("callRinging 180");
+    assertThat(alice.next(EVENT_BOUND)).isEqualTo("callConnected");
+    assertThat(bob.next(EVENT_BOUND)).isEqualTo("callConnected");
+
+    backend.close();
+
+    assertThat(alice.next(EVENT_BOUND)).isEqualTo("callEnded ERROR");
+    assertThat(bob.next(EVENT_BOUND)).isEqualTo("callEnded ERROR");
+    assertThat(alice.poll(Duration.ofMillis(300))).isNull();
+  }
+
+  @Test
   void aRejectedCallFailsWithTheRejectCode() throws Exception {
     drainRegistrationFailures();
     aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),

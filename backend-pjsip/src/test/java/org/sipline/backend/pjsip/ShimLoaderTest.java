@@ -22,8 +22,9 @@ class ShimLoaderTest {
 
   @Test
   void aLibraryWithoutTheShimsFunctionsIsRefusedAsNotTheShim() {
-    // libc loads everywhere JNA runs, and has no slpj_* symbols.
-    ShimLoader loader = new ShimLoader("c");
+    // libm is on every Linux and has no slpj_* symbols. (Not libc: JNA looks "c" up in the
+    // whole process, where the real shim may already be loaded by another test.)
+    ShimLoader loader = new ShimLoader("m");
 
     Availability a = loader.availability();
 
