@@ -1,0 +1,158 @@
+package org.sipline.server;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.sipline.api.sip.SipEndCallRequest;
+import org.sipline.api.sip.SipGrpc;
+import org.sipline.api.sip.SipPlayWavFilesRequest;
+import org.sipline.api.sip.SipRegisterAccountRequest;
+import org.sipline.api.sip.SipStartCallRequest;
+import org.sipline.api.sip.SipStartSessionRequest;
+import org.sipline.api.sip.SipStatus;
+import org.sipline.api.sip.SipStatusHistoryResponse;
+import org.sipline.api.sip.SipTransferCallRequest;
+import org.sipline.core.Line;
+import org.sipline.core.LineStatus;
+
+/**
+ * The ondewo.sip {@code Sip} service over one {@link Line}. Each rpc hands its fields to the line
+ * unchanged (the line checks them) and answers when the line's future completes, without holding
+ * a gRPC thread meanwhile. Failures become gRPC statuses in {@link GrpcErrors} only.
+ */
+final class SipService extends SipGrpc.SipImplBase {
+  private static final int MAX_QUOTED = 120;
+
+  private final Line line;
+  private final long maxWavBytes;
+
+  SipService(Line line, long maxWavBytes) {
+    this.line = line;
+    this.maxWavBytes = maxWavBytes;
+  }
+
+  @Override
+  public void sipRegisterAccount(SipRegisterAccountRequest request,
+      StreamObserver<SipStatus> response) {
+    answer(response, "SipRegisterAccount for " + quoted(request.getAccountName()),
+        () -> line.registerAccount(request.getAccountName(), request.getPassword(),
+            request.getAuthUsername(), request.getOutboundProxy()));
+  }
+
+  @Override
+  public void sipStartSession(SipStartSessionRequest request, StreamObserver<SipStatus> response) {
+    answer(response, "SipStartSession for " + quoted(request.getAccountName()),
+        () -> line.startSession(request.getAccountName(), request.getAutoAnswerInterval()));
+  }
+
+  @Override
+  public void sipEndSession(Empty request, StreamObserver<SipStatus> response) {
+    answer(response, "SipEndSession", line::endSession);
+  }
+
+  @Override
+  public void sipStartCall(SipStartCallRequest request, StreamObserver<SipStatus> response) {
+    answer(response, "SipStartCall to " + quoted(request.getCalleeId()),
+        () -> line.startCall(request.getCalleeId(), request.getHeadersMap()));
+  }
+
+  @Override
+  public void sipEndCall(SipEndCallRequest request, StreamObserver<SipStatus> response) {
+    answer(response, request.getHardHangup() ? "SipEndCall (hard)" : "SipEndCall (soft)",
+        () -> line.endCall(request.getHardHangup()));
+  }
+
+  @Override
+  public void sipTransferCall(SipTransferCallRequest request, StreamObserver<SipStatus> response) {
+    answer(response, "SipTransferCall to " + quoted(request.getTransferId()),
+        () -> line.transferCall(request.getTransferId(), request.getHeadersMap()));
+  }
+
+  @Override
+  public void sipPlayWavFiles(SipPlayWavFilesRequest request, StreamObserver<SipStatus> response) {
+    long total = 0;
+    for (ByteString wav : request.getWavFilesList()) {
+      total += wav.size();
+    }
+    if (total > maxWavBytes) {
+      response.onError(GrpcErrors.wavTooLarge(total, maxWavBytes));
+      return;
+    }
+    List<byte[]> files = new ArrayList<>(request.getWavFilesCount());
+    for (ByteString wav : request.getWavFilesList()) {
+      files.add(wav.toByteArray());
+    }
+    String attempted = "SipPlayWavFiles of " + files.size() + " file(s), " + total + " bytes";
+    CompletableFuture<LineStatus> playing = answer(response, attempted,
+        () -> line.playWavFiles(files));
+    // Barge-in: a client that cancels, or whose deadline passes (gRPC cancels the call then too),
+    // no longer wants the rest of its audio; cancelling the future drops what is still unplayed.
+    ((ServerCallStreamObserver<SipStatus>) response).setOnCancelHandler(() -> playing.cancel(true));
+  }
+
+  @Override
+  public void sipMute(Empty request, StreamObserver<SipStatus> response) {
+    answer(response, "SipMute", line::mute);
+  }
+
+  @Override
+  public void sipUnMute(Empty request, StreamObserver<SipStatus> response) {
+    answer(response, "SipUnMute", line::unmute);
+  }
+
+  @Override
+  public void sipGetSipStatus(Empty request, StreamObserver<SipStatus> response) {
+    response.onNext(StatusMessages.toProto(line.status()));
+    response.onCompleted();
+  }
+
+  @Override
+  public void sipGetSipStatusHistory(Empty request,
+      StreamObserver<SipStatusHistoryResponse> response) {
+    response.onNext(StatusMessages.toProto(line.history()));
+    response.onCompleted();
+  }
+
+  /**
+   * Starts the line command and answers the rpc when it completes. A command that throws instead
+   * of failing its future is answered the same way.
+   *
+   * @return the command's future, for the caller to cancel
+   */
+  private static CompletableFuture<LineStatus> answer(StreamObserver<SipStatus> response,
+      String attempted, Supplier<CompletableFuture<LineStatus>> command) {
+    CompletableFuture<LineStatus> outcome;
+    try {
+      outcome = command.get();
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    ServerCallStreamObserver<SipStatus> call = (ServerCallStreamObserver<SipStatus>) response;
+    // With a handler set, answering a call the client has already abandoned is a no-op instead of
+    // an error. SipPlayWavFiles replaces it with its barge-in.
+    call.setOnCancelHandler(() -> { });
+    outcome.whenComplete((status, failure) -> {
+      if (call.isCancelled()) {
+        return;
+      }
+      if (failure != null) {
+        call.onError(GrpcErrors.toStatus(failure, attempted));
+      } else {
+        call.onNext(StatusMessages.toProto(status));
+        call.onCompleted();
+      }
+    });
+    return outcome;
+  }
+
+  /** A request value for a log line or an error: control characters masked, length bounded. */
+  private static String quoted(String s) {
+    String shown = s.length() > MAX_QUOTED ? s.substring(0, MAX_QUOTED) + "..." : s;
+    return '"' + shown.replaceAll("\\p{Cntrl}", "?") + '"';
+  }
+}

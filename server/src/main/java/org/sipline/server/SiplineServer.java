@@ -1,0 +1,279 @@
+package org.sipline.server;
+
+import io.grpc.Server;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.sipline.core.Line;
+import org.sipline.core.LineConfig;
+import org.sipline.core.backends.Backends;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SipBackendProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, health,
+ * reflection). It owns all four and releases them in {@link #stop()}: the call is hung up and
+ * the accounts un-registered first, within {@link ServerConfig#hangupTimeout()}, then gRPC and
+ * the backend are closed.
+ */
+public final class SiplineServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SiplineServer.class);
+
+  /** Field tags and lengths around the WAV bytes of one request: room for thousands of files. */
+  static final int REQUEST_FRAMING_BYTES = 64 * 1024;
+  /** Clients may ping this often; more often is answered with GOAWAY (too_many_pings). */
+  private static final Duration PERMIT_KEEPALIVE = Duration.ofSeconds(10);
+  /** The server pings an idle connection this often to find dead peers (and NATs forgetting). */
+  private static final Duration KEEPALIVE = Duration.ofMinutes(1);
+  private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+  /** How long in-flight rpcs may finish once the line is down. */
+  private static final Duration GRPC_DRAIN = Duration.ofMillis(500);
+
+  private final ServerConfig config;
+  private final SipBackend backend;
+  private final Line line;
+  private final AutoCloseable lineLog;
+  private final LineHealth health;
+  private final Server grpc;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private SiplineServer(ServerConfig config, SipBackend backend, Line line, AutoCloseable lineLog,
+      LineHealth health, Server grpc) {
+    this.config = config;
+    this.backend = backend;
+    this.line = line;
+    this.lineLog = lineLog;
+    this.health = health;
+    this.grpc = grpc;
+  }
+
+  /**
+   * Starts with the configured backend (or the best available one).
+   *
+   * @throws InvalidConfigException when a value turns out unusable: unknown or unavailable
+   *     backend, unreadable TLS material or token file, gRPC address in use
+   * @throws IOException when gRPC cannot listen for another reason
+   */
+  public static SiplineServer start(ServerConfig config) throws IOException {
+    SipBackendProvider provider;
+    try {
+      provider = Backends.select(config.backend());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new InvalidConfigException("--backend", e.getMessage());
+    }
+    SipBackend backend = provider.create(backendConfig(config));
+    return start(config, backend);
+  }
+
+  /**
+   * Starts over a backend the caller built (embedding, tests); the server owns it from now on and
+   * closes it in {@link #stop()}, or at once if the start fails.
+   */
+  public static SiplineServer start(ServerConfig config, SipBackend backend) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(backend, "backend");
+    Line line = null;
+    AutoCloseable lineLog = null;
+    LineHealth health = null;
+    try {
+      line = Line.open(backend, lineConfig(config));
+      lineLog = line.watch(LineLog::log);
+      HealthStatusManager healthManager = new HealthStatusManager();
+      health = new LineHealth(healthManager, line);
+      Server grpc = grpcServer(config, line, healthManager);
+      try {
+        grpc.start();
+      } catch (IOException e) {
+        if (e.getCause() instanceof BindException || e instanceof BindException) {
+          throw new InvalidConfigException("--grpc-port", config.grpcAddress() + ":"
+              + config.grpcPort() + " cannot be bound (" + rootMessage(e) + ")");
+        }
+        throw e;
+      }
+      SiplineServer server = new SiplineServer(config, backend, line, lineLog, health, grpc);
+      log.info("sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
+          Version.get(), config.grpcAddress(), grpc.getPort(),
+          config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
+          config.tokenFile() != null ? "bearer tokens required" : "no token check",
+          config.reflection() ? "on" : "off", backend.name());
+      return server;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(health);
+      closeQuietly(lineLog);
+      closeQuietly(line);
+      backend.close();
+      throw e;
+    }
+  }
+
+  /** The port gRPC listens on (the chosen one when configured as 0). */
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  /** Blocks until {@link #stop()} has finished. */
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  /**
+   * Hangs up any call (BYE) and un-registers (REGISTER Expires: 0), waiting at most {@link
+   * ServerConfig#hangupTimeout()} for the network; then stops gRPC and closes line and backend.
+   * Idempotent.
+   */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("Stopping: hanging up and un-registering (at most {})", config.hangupTimeout());
+    health.close();
+    try {
+      line.shutdown().get(config.hangupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Hangup/un-REGISTER not confirmed within {}; closing anyway", config.hangupTimeout());
+    } catch (ExecutionException e) {
+      log.warn("Hangup/un-REGISTER failed: {}; closing anyway", rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    grpc.shutdown();
+    try {
+      if (!grpc.awaitTermination(GRPC_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        grpc.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      grpc.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(lineLog);
+    line.close();
+    backend.close();
+    log.info("Stopped");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static Server grpcServer(ServerConfig config, Line line, HealthStatusManager health) {
+    NettyServerBuilder builder = NettyServerBuilder
+        .forAddress(new InetSocketAddress(config.grpcAddress(), config.grpcPort()),
+            credentials(config))
+        .maxInboundMessageSize((int) (config.maxWavBytes() + REQUEST_FRAMING_BYTES))
+        .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .addService(new SipService(line, config.maxWavBytes()))
+        .addService(health.getHealthService());
+    if (config.reflection()) {
+      builder.addService(ProtoReflectionServiceV1.newInstance());
+      builder.addService(legacyReflection());
+    }
+    if (config.tokenFile() != null) {
+      builder.intercept(new BearerTokenInterceptor(BearerTokens.load(config.tokenFile())));
+    }
+    return builder.build();
+  }
+
+  /** v1alpha reflection, which many tools (grpcurl, Postman, Evans) still ask for first. */
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  private static ServerCredentials credentials(ServerConfig config) {
+    if (!config.tls()) {
+      return InsecureServerCredentials.create();
+    }
+    TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
+    try {
+      tls.keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidConfigException("--tls-key",
+          "certificate " + config.tlsCert() + " with key " + config.tlsKey()
+              + " cannot be used (PEM chain and PKCS#8 key expected): " + rootMessage(e));
+    }
+    if (config.tlsClientCa() != null) {
+      try {
+        tls.trustManager(config.tlsClientCa().toFile());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new InvalidConfigException("--tls-client-ca",
+            config.tlsClientCa() + " holds no usable PEM certificate: " + rootMessage(e));
+      }
+      tls.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+    }
+    return tls.build();
+  }
+
+  static BackendConfig backendConfig(ServerConfig c) {
+    return BackendConfig.loopback()
+        .bindAddress(c.sipAddress())
+        .sipPort(c.sipPort())
+        .transport(c.sipTransport())
+        .advertisedAddress(c.advertisedAddress())
+        .rtpPorts(c.rtpPortMin(), c.rtpPortMax())
+        .registerTimeout(c.registerTimeout())
+        .transactionTimeout(c.transactionTimeout())
+        .transferTimeout(c.transferTimeout())
+        .mediaTimeout(c.mediaTimeout())
+        .recordingsDir(c.recordingsDir())
+        .userAgent("sipline/" + Version.get())
+        .options(c.backendOptions())
+        .build();
+  }
+
+  /**
+   * The line waits a little longer than the backend's own bound on each network step, so the
+   * backend's verdict (with its SIP response or timeout) is what the client sees.
+   */
+  static LineConfig lineConfig(ServerConfig c) {
+    LineConfig.Builder b = LineConfig.builder()
+        .historyLimit(c.historyLimit())
+        .journal(c.journal())
+        .clock(Clock.systemUTC())
+        .registerWait(c.registerTimeout().plusSeconds(5))
+        .hangupWait(c.transactionTimeout().plusSeconds(3))
+        .transferWait(c.transferTimeout().plusSeconds(15));
+    if (c.nluSessionTemplate() != null) {
+      b.nluSessionTemplate(c.nluSessionTemplate());
+    }
+    return b.build();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable cur = t;
+    while (cur.getCause() != null) {
+      cur = cur.getCause();
+    }
+    return cur.getMessage() == null ? cur.getClass().getSimpleName() : cur.getMessage();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("closing {} failed", c, e);
+    }
+  }
+}
