@@ -45,7 +45,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** The whole command tree, configured as the process runs it. */
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((e, args) -> {

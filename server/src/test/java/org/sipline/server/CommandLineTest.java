@@ -1,0 +1,89 @@
+package org.sipline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The {@code sipline} command line as a user meets it: help, bad values, exit codes. */
+class CommandLineTest {
+  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:(SIPLINE_[A-Z_]+)");
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void everyServerOptionHasAnEnvironmentVariableNamedInItsHelp() {
+    int checked = 0;
+    for (Field f : ServeOptions.class.getDeclaredFields()) {
+      Option o = f.getAnnotation(Option.class);
+      if (o == null) {
+        continue;
+      }
+      Matcher m = ENV_DEFAULT.matcher(o.defaultValue());
+      assertThat(m.find()).as("%s reads a SIPLINE_* variable", o.names()[0]).isTrue();
+      assertThat(String.join(" ", o.description()))
+          .as("help of %s names its variable", o.names()[0])
+          .contains("Env: " + m.group(1));
+      checked++;
+    }
+    assertThat(checked).isEqualTo(26);
+  }
+
+  @Test
+  void helpListsTheOptionsWithTheirDefaults() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("--grpc-port=PORT", "Default: 50099", "SIPLINE_GRPC_PORT")
+        .contains("--sip-port=PORT", "Default: 5060")
+        .contains("--max-wav-bytes=SIZE", "Default: 32MiB")
+        .contains("--[no-]reflection", "--token-file=FILE", "--tls-client-ca=PEM")
+        .contains("serve", "ctl");
+  }
+
+  @Test
+  void serveSubcommandHasTheSameOptions() {
+    assertThat(run("serve", "--help")).isZero();
+    assertThat(out.toString()).contains("--grpc-port=PORT", "--log-format=text|json");
+  }
+
+  @Test
+  void unparseableValueExitsTwoNamingTheFlag() {
+    assertThat(run("--grpc-port", "abc")).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("sipline: Invalid value for option '--grpc-port': 'abc' is not an int")
+        .contains("See 'sipline --help'.");
+  }
+
+  @Test
+  void valueThatCannotWorkExitsTwoNamingTheFlag() {
+    assertThat(run("serve", "--rtp-ports", "10001-20000")).isEqualTo(2);
+    assertThat(err.toString()).startsWith(
+        "sipline serve: --rtp-ports: 10001-20000 starts at an odd port; RTP takes even ports");
+  }
+
+  @Test
+  void unknownLogFormatExitsTwo() {
+    assertThat(run("--log-format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("'--log-format'", "'xml'");
+  }
+
+  @Test
+  void ctlWithoutCommandIsAUsageError() {
+    assertThat(run("ctl")).isEqualTo(2);
+    assertThat(err.toString()).contains("Usage: sipline ctl", "register", "watch");
+  }
+}
