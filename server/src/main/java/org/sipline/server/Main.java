@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         "A SIP user agent driven over gRPC: speaks the ONDEWO-SIP API (package ondewo.sip).",
         "Without a command it serves, like `sipline serve`. Every option can also be set by",
         "the environment variable named in its description; a flag wins over the variable."},
-    subcommands = {ServeCommand.class, CtlCommand.class, HelpCommand.class})
+    subcommands = {ServeCommand.class, CtlCommand.class, BackendsCommand.class, HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Mixin

@@ -88,7 +88,7 @@ final class ServeOptions {
   @Option(names = "--backend", paramLabel = "NAME",
       defaultValue = "${env:SIPLINE_BACKEND}",
       description = "SIP/RTP backend (jainsip, pjsip); by default the highest-priority one "
-          + "available here. Env: SIPLINE_BACKEND.")
+          + "available here (`sipline backends` lists them). Env: SIPLINE_BACKEND.")
   String backend;
 
   @Option(names = "--backend-option", paramLabel = "NAME=VALUE", split = ",",

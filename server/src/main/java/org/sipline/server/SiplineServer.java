@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.backends.Backends;
+import org.sipline.core.backends.NoBackendException;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
@@ -73,8 +74,8 @@ public final class SiplineServer implements AutoCloseable {
   public static SiplineServer start(ServerConfig config) throws IOException {
     SipBackendProvider provider;
     try {
-      provider = Backends.select(config.backend());
-    } catch (IllegalArgumentException | IllegalStateException e) {
+      provider = Backends.load().select(config.backend());
+    } catch (NoBackendException e) {
       throw new InvalidConfigException("--backend", e.getMessage());
     }
     SipBackend backend = provider.create(backendConfig(config));
