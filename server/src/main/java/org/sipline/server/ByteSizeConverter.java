@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a byte count: {@code 1048576}, {@code 512KiB}, {@code 32MiB}, {@code 1GiB} (K/M/G alike). */
+/** Reads a byte count: {@code 1048576}, {@code 512KiB}, {@code 32MiB}, {@code 1GiB}. */
 final class ByteSizeConverter implements ITypeConverter<Long> {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(k|m|g|kib|mib|gib)?");
 

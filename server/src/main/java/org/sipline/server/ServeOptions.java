@@ -77,7 +77,8 @@ final class ServeOptions {
   @Option(names = "--advertised-address", paramLabel = "ADDR",
       defaultValue = "${env:SIPLINE_ADVERTISED_ADDRESS}",
       description = "Address written into Via, Contact and SDP (e.g. behind NAT); by default the "
-          + "SIP address, or the interface that routes to the peer. Env: SIPLINE_ADVERTISED_ADDRESS.")
+          + "SIP address, or the interface that routes to the peer. "
+          + "Env: SIPLINE_ADVERTISED_ADDRESS.")
   String advertisedAddress;
 
   @Option(names = "--rtp-ports", paramLabel = "MIN-MAX|any", converter = RtpPorts.Converter.class,
@@ -115,7 +116,8 @@ final class ServeOptions {
           + "Env: SIPLINE_RECORDINGS_DIR.")
   Path recordingsDir;
 
-  @Option(names = "--register-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = "--register-timeout", paramLabel = "DURATION",
+      converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_REGISTER_TIMEOUT:-10s}",
       description = "How long a REGISTER may go unanswered. Env: SIPLINE_REGISTER_TIMEOUT.")
   Duration registerTimeout;
@@ -127,19 +129,22 @@ final class ServeOptions {
           + "CANCEL, REFER). Env: SIPLINE_TRANSACTION_TIMEOUT.")
   Duration transactionTimeout;
 
-  @Option(names = "--transfer-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = "--transfer-timeout", paramLabel = "DURATION",
+      converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_TRANSFER_TIMEOUT:-30s}",
       description = "How long a transfer may wait for the NOTIFY that ends it. "
           + "Env: SIPLINE_TRANSFER_TIMEOUT.")
   Duration transferTimeout;
 
-  @Option(names = "--media-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = "--media-timeout", paramLabel = "DURATION",
+      converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_MEDIA_TIMEOUT:-0}",
       description = "End a connected call that receives no RTP for this long; 0 never does. "
           + "Env: SIPLINE_MEDIA_TIMEOUT.")
   Duration mediaTimeout;
 
-  @Option(names = "--hangup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = "--hangup-timeout", paramLabel = "DURATION",
+      converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_HANGUP_TIMEOUT:-3s}",
       description = "On stop (SIGTERM): how long to wait for the BYE and un-REGISTER to be "
           + "answered. Env: SIPLINE_HANGUP_TIMEOUT.")

@@ -177,7 +177,8 @@ public record ServerConfig(
       throw new InvalidConfigException("--rtp-ports", range + " is outside 1024-65535");
     }
     if (min % 2 != 0) {
-      throw new InvalidConfigException("--rtp-ports", range + " starts at an odd port; RTP takes even ports");
+      throw new InvalidConfigException("--rtp-ports",
+          range + " starts at an odd port; RTP takes even ports");
     }
     if (max < min + 1) {
       throw new InvalidConfigException("--rtp-ports", range + " holds no RTP/RTCP port pair");

@@ -1,22 +1,33 @@
 package org.sipline.server;
 
-import io.grpc.Server;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.backends.Backends;
@@ -147,7 +158,8 @@ public final class SiplineServer implements AutoCloseable {
     try {
       line.shutdown().get(config.hangupTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("Hangup/un-REGISTER not confirmed within {}; closing anyway", config.hangupTimeout());
+      log.warn("Hangup/un-REGISTER not confirmed within {}; closing anyway",
+          config.hangupTimeout());
     } catch (ExecutionException e) {
       log.warn("Hangup/un-REGISTER failed: {}; closing anyway", rootMessage(e));
     } catch (InterruptedException e) {
@@ -174,9 +186,7 @@ public final class SiplineServer implements AutoCloseable {
   }
 
   private static Server grpcServer(ServerConfig config, Line line, HealthStatusManager health) {
-    NettyServerBuilder builder = NettyServerBuilder
-        .forAddress(new InetSocketAddress(config.grpcAddress(), config.grpcPort()),
-            credentials(config))
+    NettyServerBuilder builder = nettyBuilder(config)
         .maxInboundMessageSize((int) (config.maxWavBytes() + REQUEST_FRAMING_BYTES))
         .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
@@ -200,28 +210,64 @@ public final class SiplineServer implements AutoCloseable {
     return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
-  private static ServerCredentials credentials(ServerConfig config) {
+  /** Netty reads the TLS files here, so this is where unusable ones are found. */
+  private static NettyServerBuilder nettyBuilder(ServerConfig config) {
+    InetSocketAddress address = new InetSocketAddress(config.grpcAddress(), config.grpcPort());
     if (!config.tls()) {
-      return InsecureServerCredentials.create();
+      return NettyServerBuilder.forAddress(address, InsecureServerCredentials.create());
     }
-    TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
+    ServerCredentials credentials = credentials(config);
     try {
-      tls.keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
-    } catch (IOException | IllegalArgumentException e) {
+      return NettyServerBuilder.forAddress(address, credentials);
+    } catch (IllegalArgumentException e) {
       throw new InvalidConfigException("--tls-key",
           "certificate " + config.tlsCert() + " with key " + config.tlsKey()
               + " cannot be used (PEM chain and PKCS#8 key expected): " + rootMessage(e));
     }
+  }
+
+  private static ServerCredentials credentials(ServerConfig config) {
+    TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
+    try {
+      tls.keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
+    } catch (IOException e) {
+      throw new InvalidConfigException("--tls-cert", config.tlsCert() + " or " + config.tlsKey()
+          + " cannot be read: " + rootMessage(e));
+    }
     if (config.tlsClientCa() != null) {
       try {
-        tls.trustManager(config.tlsClientCa().toFile());
-      } catch (IOException | IllegalArgumentException e) {
+        tls.trustManager(clientCas(config.tlsClientCa()));
+      } catch (GeneralSecurityException | IOException e) {
         throw new InvalidConfigException("--tls-client-ca",
             config.tlsClientCa() + " holds no usable PEM certificate: " + rootMessage(e));
       }
       tls.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
     }
     return tls.build();
+  }
+
+  /**
+   * Trust in the CA certificates of {@code file}, read here rather than by Netty so that a bad
+   * file is reported as such.
+   */
+  private static TrustManager[] clientCas(Path file) throws GeneralSecurityException, IOException {
+    Collection<? extends Certificate> cas;
+    try (InputStream in = Files.newInputStream(file)) {
+      cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    }
+    if (cas.isEmpty()) {
+      throw new CertificateException("no certificate in it");
+    }
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    int i = 0;
+    for (Certificate ca : cas) {
+      store.setCertificateEntry("client-ca-" + i++, ca);
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    return factory.getTrustManagers();
   }
 
   static BackendConfig backendConfig(ServerConfig c) {

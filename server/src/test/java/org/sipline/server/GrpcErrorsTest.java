@@ -17,7 +17,8 @@ class GrpcErrorsTest {
   @Test
   void malformedRequestIsInvalidArgumentNamingTheField() {
     StatusRuntimeException e = GrpcErrors.toStatus(
-        new CompletionException(new InvalidArgumentException("callee_id", "empty")), "SipStartCall");
+        new CompletionException(new InvalidArgumentException("callee_id", "empty")),
+        "SipStartCall");
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).isEqualTo("callee_id: empty");
   }

@@ -12,15 +12,19 @@ import org.sipline.core.StatusType;
 
 class StatusMessagesTest {
 
+  private static LineStatus status(long sequence, StatusType type) {
+    return new LineStatus(sequence, "a", Instant.EPOCH, type, "", "", Map.of(), "", "", "", "");
+  }
+
   @Test
   void everyFieldIsCarriedOver() {
-    LineStatus s = new LineStatus(7, "alice@example.org", Instant.parse("2024-05-01T10:00:00.123456789Z"),
-        StatusType.TRANSFER_CALL_FAILED, "bob@example.org", "carol@example.org",
+    Instant at = Instant.parse("2024-05-01T10:00:00.123456789Z");
+    LineStatus s = new LineStatus(7, "alice@example.org", at, StatusType.TRANSFER_CALL_FAILED, "bob@example.org", "carol@example.org",
         Map.of("X-Bot", "1"), "REFER 603 Decline, Call-ID abc@h", "SipException", "at x",
         "abc@h");
     SipStatus p = StatusMessages.toProto(s);
     assertThat(p.getAccountName()).isEqualTo("alice@example.org");
-    assertThat(p.getTimestamp().getSeconds()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z").getEpochSecond());
+    assertThat(p.getTimestamp().getSeconds()).isEqualTo(at.getEpochSecond());
     assertThat(p.getTimestamp().getNanos()).isEqualTo(123456789);
     assertThat(p.getStatusType()).isEqualTo(SipStatus.StatusType.TRANSFER_CALL_FAILED);
     assertThat(p.getCalleeId()).isEqualTo("bob@example.org");
@@ -34,10 +38,10 @@ class StatusMessagesTest {
 
   @Test
   void everyStatusTypeMapsToTheWireValueOfTheSameNumberAndName() {
-    assertThat(StatusType.values()).hasSize(SipStatus.StatusType.values().length - 1); // UNRECOGNIZED
+    // protobuf-java adds UNRECOGNIZED to every enum
+    assertThat(StatusType.values()).hasSize(SipStatus.StatusType.values().length - 1);
     for (StatusType t : StatusType.values()) {
-      LineStatus s = new LineStatus(1, "", Instant.EPOCH, t, "", "", Map.of(), "", "", "", "");
-      SipStatus.StatusType wire = StatusMessages.toProto(s).getStatusType();
+      SipStatus.StatusType wire = StatusMessages.toProto(status(1, t)).getStatusType();
       assertThat(wire.getNumber()).isEqualTo(t.number());
       assertThat(wire.name()).isEqualTo(t.name());
     }
@@ -46,9 +50,8 @@ class StatusMessagesTest {
   @Test
   void historyKeepsTheOrder() {
     List<LineStatus> history = List.of(
-        new LineStatus(1, "a", Instant.EPOCH, StatusType.REGISTERED, "", "", Map.of(), "", "", "", ""),
-        new LineStatus(2, "a", Instant.EPOCH, StatusType.SESSION_STARTED, "", "", Map.of(), "", "", "", ""),
-        new LineStatus(3, "a", Instant.EPOCH, StatusType.READY, "", "", Map.of(), "", "", "", ""));
+        status(1, StatusType.REGISTERED), status(2, StatusType.SESSION_STARTED),
+        status(3, StatusType.READY));
     assertThat(StatusMessages.toProto(history).getStatusHistoryList())
         .extracting(SipStatus::getStatusType)
         .containsExactly(SipStatus.StatusType.REGISTERED, SipStatus.StatusType.SESSION_STARTED,

@@ -18,10 +18,10 @@ import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipTransferCallRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -63,7 +63,8 @@ public final class CtlCommand implements Callable<Integer> {
           description = "Read the password from the first line of FILE.") Path passwordFile,
       @Option(names = "--auth-user", description = "Digest user name, if not the account's user.")
           String authUser,
-      @Option(names = "--proxy", paramLabel = "URI", description = "Outbound proxy, e.g. sip:10.0.0.1:5060.")
+      @Option(names = "--proxy", paramLabel = "URI",
+          description = "Outbound proxy, e.g. sip:10.0.0.1:5060.")
           String proxy) {
     String secret = password;
     if (passwordFile != null) {
@@ -87,9 +88,11 @@ public final class CtlCommand implements Callable<Integer> {
   @Command(name = "call", description = "Place a call from the active session (SipStartCall).")
   int call(
       @Parameters(paramLabel = "CALLEE",
-          description = "user, user@host[:port], sip:/sips:/tel: URI or phone number") String callee,
+          description = "user, user@host[:port], sip:/sips:/tel: URI or phone number")
+          String callee,
       @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE",
-          description = "Extra SIP header of the INVITE; repeatable.") Map<String, String> headers) {
+          description = "Extra SIP header of the INVITE; repeatable.")
+          Map<String, String> headers) {
     SipStartCallRequest request = SipStartCallRequest.newBuilder()
         .setCalleeId(callee)
         .putAllHeaders(orEmpty(headers))
@@ -107,9 +110,11 @@ public final class CtlCommand implements Callable<Integer> {
 
   @Command(name = "transfer", description = "Blind-transfer the ongoing call (SipTransferCall).")
   int transfer(
-      @Parameters(paramLabel = "TARGET", description = "Refer-To target (as for call)") String target,
+      @Parameters(paramLabel = "TARGET", description = "Refer-To target (as for call)")
+          String target,
       @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE",
-          description = "Extra SIP header of the REFER; repeatable.") Map<String, String> headers) {
+          description = "Extra SIP header of the REFER; repeatable.")
+          Map<String, String> headers) {
     SipTransferCallRequest request = SipTransferCallRequest.newBuilder()
         .setTransferId(target)
         .putAllHeaders(orEmpty(headers))
@@ -121,7 +126,8 @@ public final class CtlCommand implements Callable<Integer> {
       "Play WAV files into the call, one after the other, and wait until played",
       "(SipPlayWavFiles). No deadline unless --timeout is given; Ctrl-C stops the",
       "playback of these files (barge-in)."})
-  int play(@Parameters(paramLabel = "FILE", arity = "1..*", description = "WAV file") List<Path> files) {
+  int play(@Parameters(paramLabel = "FILE", arity = "1..*", description = "WAV file")
+      List<Path> files) {
     SipPlayWavFilesRequest.Builder request = SipPlayWavFilesRequest.newBuilder();
     for (Path f : files) {
       try {
@@ -150,7 +156,8 @@ public final class CtlCommand implements Callable<Integer> {
   }
 
   @Command(name = "history",
-      description = "Print every status the line went through, oldest first (SipGetSipStatusHistory).")
+      description = "Print every status the line went through, oldest first "
+          + "(SipGetSipStatusHistory).")
   int history() {
     return connection.history();
   }

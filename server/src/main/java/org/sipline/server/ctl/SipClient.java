@@ -18,7 +18,9 @@ final class SipClient implements AutoCloseable {
 
   /** A stub whose next request must be answered within {@code deadline}; null for no deadline. */
   SipBlockingStub sip(Duration deadline) {
-    return deadline == null ? stub : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return deadline == null
+        ? stub
+        : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
