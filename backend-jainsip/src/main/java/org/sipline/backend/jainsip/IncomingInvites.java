@@ -40,7 +40,7 @@ final class IncomingInvites {
       return;
     }
     String callId = Requests.callId(request);
-    if (ctx.calls.containsKey(callId)) {
+    if (ctx.calls.findIncoming(callId, Requests.fromTag(request)) != null) {
       // RFC 3261 §8.2.2.2: the same request again by another path (a fork to us twice).
       reply(tx, Response.LOOP_DETECTED, null);
       return;
@@ -70,7 +70,7 @@ final class IncomingInvites {
     }
     IncomingSipCall call = new IncomingSipCall(ctx, account, tx, offer, localHost,
         Requests.incomingCall(request, account.spec().aor()));
-    ctx.calls.put(callId, call);
+    ctx.calls.add(call);
     account.added(call);
     call.ring();
   }

@@ -28,6 +28,7 @@ final class IncomingSipCall extends JainSipCall {
   private final SessionDescription offer;
   private final String localHost;
   private final String localTag;
+  private final String remoteTag;
   private final IncomingCall info;
   private CallMedia answerMedia;
   private boolean byeOnAck;
@@ -40,6 +41,7 @@ final class IncomingSipCall extends JainSipCall {
     this.offer = offer;
     this.localHost = localHost;
     this.localTag = ctx.token(6);
+    this.remoteTag = Requests.fromTag(invite.getRequest());
     this.info = info;
     this.dialog = invite.getDialog();
   }
@@ -47,6 +49,16 @@ final class IncomingSipCall extends JainSipCall {
   @Override
   public boolean isIncoming() {
     return true;
+  }
+
+  @Override
+  String localTag() {
+    return localTag;
+  }
+
+  /** The caller's From tag. */
+  String remoteTag() {
+    return remoteTag;
   }
 
   @Override

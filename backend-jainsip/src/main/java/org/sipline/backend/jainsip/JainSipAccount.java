@@ -57,7 +57,7 @@ final class JainSipAccount implements SipAccount {
     Objects.requireNonNull(media, "media");
     List<Header> extra = ExtraHeaders.parse(ctx, headers);
     OutgoingSipCall call = new OutgoingSipCall(ctx, this, target, extra, media);
-    ctx.calls.put(call.callId(), call);
+    ctx.calls.add(call);
     ctx.executor.execute(() -> {
       calls.add(call);
       call.start();

@@ -125,7 +125,7 @@ final class JainSipBackend implements SipBackend {
     CountDownLatch unregistered = new CountDownLatch(open.size());
     CountDownLatch requested = new CountDownLatch(1);
     Runnable endAll = () -> {
-      for (JainSipCall call : List.copyOf(ctx.calls.values())) {
+      for (JainSipCall call : ctx.calls.all()) {
         call.shutdown();
       }
       for (JainSipAccount account : open) {

@@ -79,7 +79,7 @@ abstract class JainSipCall implements SipCall {
     if (target == CallState.ENDED) {
       mediaWatch.cancel();
       closeMedia();
-      ctx.executor.schedule(LINGER, () -> ctx.calls.remove(callId, this));
+      ctx.executor.schedule(LINGER, () -> ctx.calls.remove(this));
       account.callGone(this);
     }
   }
@@ -145,6 +145,9 @@ abstract class JainSipCall implements SipCall {
       transfer.start();
     });
   }
+
+  /** Our tag in the dialog: From's for calls we place, To's for calls we take. */
+  abstract String localTag();
 
   /** Our address as the peer reaches it (Contact, SDP). */
   abstract String localHost();

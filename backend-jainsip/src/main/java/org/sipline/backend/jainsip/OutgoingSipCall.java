@@ -53,6 +53,11 @@ final class OutgoingSipCall extends JainSipCall {
   }
 
   @Override
+  String localTag() {
+    return fromTag;
+  }
+
+  @Override
   String localHost() {
     return localHost;
   }

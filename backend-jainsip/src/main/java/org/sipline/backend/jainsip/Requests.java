@@ -35,6 +35,11 @@ final class Requests {
     return ((CallIdHeader) m.getHeader(CallIdHeader.NAME)).getCallId();
   }
 
+  static String fromTag(javax.sip.message.Message m) {
+    FromHeader from = (FromHeader) m.getHeader(FromHeader.NAME);
+    return from == null ? null : from.getTag();
+  }
+
   static String toTag(Request r) {
     ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
     return to == null ? null : to.getTag();

@@ -5,8 +5,6 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipProvider;
 import javax.sip.address.Address;
@@ -48,8 +46,8 @@ final class SipContext {
   final RtpSessions rtp;
   final SecureRandom random = new SecureRandom();
   final Responder responder = new Responder(this);
-  /** Every call by Call-ID, until it ended and its dialog's late messages were absorbed. */
-  final Map<String, JainSipCall> calls = new ConcurrentHashMap<>();
+  /** Every call, until it ended and its dialog's late messages were absorbed. */
+  final CallRegistry calls = new CallRegistry();
 
   SipContext(BackendConfig config, BackendOptions options, JainSipStack stack,
       SipExecutor executor, LocalAddresses localAddresses, RtpSessions rtp) {

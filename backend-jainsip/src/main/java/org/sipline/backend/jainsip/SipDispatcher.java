@@ -75,7 +75,7 @@ final class SipDispatcher implements SipListener {
     if (cseq != null && cseq.getMethod().equals(Request.INVITE)
         && response.getStatusCode() / 100 == 2) {
       // A 2xx outliving its transaction: a retransmission, or another fork answering.
-      JainSipCall call = ctx.calls.get(Requests.callId(response));
+      JainSipCall call = ctx.calls.find(Requests.callId(response), Requests.fromTag(response));
       if (call != null) {
         call.onStray2xx(event);
       } else if (event.getDialog() != null) {
@@ -100,7 +100,10 @@ final class SipDispatcher implements SipListener {
   private void onRequest(RequestEvent event) {
     Request request = event.getRequest();
     String method = request.getMethod();
-    JainSipCall call = ctx.calls.get(Requests.callId(request));
+    String callId = Requests.callId(request);
+    JainSipCall call = method.equals(Request.CANCEL)
+        ? ctx.calls.findIncoming(callId, Requests.fromTag(request))
+        : ctx.calls.find(callId, Requests.toTag(request));
     switch (method) {
       case Request.INVITE -> {
         if (Requests.toTag(request) == null) {
