@@ -89,11 +89,13 @@ final class EventDrainer implements Runnable {
       case REGISTERED -> {
         int expires = e.code() >= 0 ? e.code() : account.requestedExpires();
         log.info("REGISTER {}: 200 OK, binding expires in {} s", aor, expires);
+        account.moveTo(AccountState.REGISTERED);
         listener.registered(account, expires);
       }
       case REGISTRATION_FAILED -> {
         SipFailure failure = failure(e);
         log.warn("REGISTER {} failed: {}", aor, failure.describe());
+        account.moveTo(AccountState.FAILED);
         listener.registrationFailed(account, failure);
       }
       case UNREGISTERED -> {

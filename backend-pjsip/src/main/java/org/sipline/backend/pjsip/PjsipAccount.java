@@ -16,7 +16,7 @@ final class PjsipAccount implements SipAccount {
   private final SipEventListener listener;
   private final int handle;
   private final int requestedExpires;
-  private volatile boolean unregisterRequested;
+  private volatile AccountState state = AccountState.REGISTERING;
 
   PjsipAccount(PjsipBackend backend, AccountSpec spec, SipEventListener listener, int handle,
       int requestedExpires) {
@@ -39,8 +39,15 @@ final class PjsipAccount implements SipAccount {
     return requestedExpires;
   }
 
-  boolean unregisterRequested() {
-    return unregisterRequested;
+  AccountState state() {
+    return state;
+  }
+
+  /** Follows the account's events; once unregister() was called the account stays there. */
+  void moveTo(AccountState next) {
+    if (state != AccountState.UNREGISTERED) {
+      state = next;
+    }
   }
 
   @Override
@@ -58,7 +65,7 @@ final class PjsipAccount implements SipAccount {
 
   @Override
   public void unregister() {
-    unregisterRequested = true;
+    state = AccountState.UNREGISTERED;
     backend.unregister(this);
   }
 

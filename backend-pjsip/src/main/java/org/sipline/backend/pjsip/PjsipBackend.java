@@ -106,11 +106,11 @@ final class PjsipBackend implements SipBackend {
     requireOpen();
     PjsipAccount existing = handles.accountNamed(spec.accountName());
     if (existing != null) {
-      if (!existing.unregisterRequested()) {
+      if (!existing.state().replaceable()) {
         throw new IllegalStateException("account " + spec.accountName()
-            + " is already registered with this backend");
+            + " is already registered with this backend (" + existing.state() + ")");
       }
-      // Its binding is gone (or going): a fresh pjsua account takes its place.
+      // Its binding is gone, going or never came: a fresh pjsua account takes its place.
       handles.removeAccount(existing);
       shim.slpj_account_delete(existing.handle());
     }

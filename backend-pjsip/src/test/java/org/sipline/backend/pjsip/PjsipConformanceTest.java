@@ -1,0 +1,16 @@
+package org.sipline.backend.pjsip;
+
+import org.sipline.core.testing.AbstractBackendConformanceTest;
+import org.sipline.core.testing.ConformanceEnvironment;
+
+/**
+ * The core conformance suite (SPEC §2 through a Line) on the pjsip backend with real peers.
+ * Skipped, with the reason printed once, where the native shim does not load.
+ */
+class PjsipConformanceTest extends AbstractBackendConformanceTest {
+  @Override
+  protected ConformanceEnvironment createEnvironment() {
+    NativeShimAvailable.assume();
+    return new PjsipPeersEnvironment();
+  }
+}
