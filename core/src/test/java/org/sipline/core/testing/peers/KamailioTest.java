@@ -155,6 +155,44 @@ class KamailioTest {
   }
 
   @Test
+  void ownDomainIsTheRealmAndItsUsersAreLocal() {
+    try (Kamailio proxy = Kamailio.start(KamailioOptions.defaults().withDomain("sipline.test")
+            .withUser("dave", "pw-dave"));
+        Sipp dave = Sipp.uas(SippScenario.resource("uas-busy.xml"), SippOptions.defaults())) {
+      try (Sipp registration = Sipp.uac(SippScenario.resource("uac-register.xml"),
+          proxy.hostPort(), SippOptions.defaults().withService("dave").withAuth("dave", "pw-dave")
+              .withKey("contact_port", Integer.toString(dave.port())))) {
+        registration.awaitSuccess(WAIT);
+        assertThat(registration.messages()).contains("realm=\"sipline.test\"");
+      }
+      assertThat(proxy.domain()).isEqualTo("sipline.test");
+      SippScenario toDomain = SippScenario.resource("uac-call-expect-busy.xml").replace(
+          "INVITE sip:[service]@[remote_ip]:[remote_port]", "INVITE sip:[service]@sipline.test");
+
+      try (Sipp caller = Sipp.uac(toDomain, proxy.hostPort(),
+          SippOptions.defaults().withService("dave"))) {
+        caller.awaitSuccess(WAIT);
+        dave.awaitSuccess(WAIT);
+      }
+    }
+  }
+
+  @Test
+  void inviteAuthCanBeSwitchedOff() {
+    try (Kamailio open = Kamailio.start(KamailioOptions.defaults().withInviteAuth(false)
+            .withUser("alice", "secret"));
+        Sipp stranger = Sipp.uas(SippScenario.resource("uas-busy.xml"), SippOptions.defaults())) {
+      SippScenario toStranger = SippScenario.resource("uac-call-expect-busy.xml").replace(
+          "INVITE sip:[service]@[remote_ip]:[remote_port]", "INVITE " + stranger.uri("[service]"));
+      try (Sipp alice = Sipp.uac(toStranger, open.hostPort(),
+          SippOptions.defaults().withService("bob").withKey("caller", "alice"))) {
+        alice.awaitSuccess(WAIT);
+        assertThat(alice.messages()).doesNotContain("407");
+      }
+    }
+  }
+
+  @Test
   void awaitRegisteredNamesTheUserWhenNoBindingAppears() {
     assertThatThrownBy(() -> kamailio.awaitRegistered("nobody", Duration.ofMillis(200)))
         .isInstanceOf(PeerException.class)

@@ -83,6 +83,15 @@ class PeerLogParsingTest {
   }
 
   @Test
+  void processStateIsReadAfterTheCommandName() {
+    assertThat(ProcessStates.parseState("31652 (sleep) Z 1 31650 31650 0 -1 4194564")).isEqualTo('Z');
+    assertThat(ProcessStates.parseState("7 (odd) name) S 1 7")).isEqualTo('S');
+    assertThatThrownBy(() -> ProcessStates.parseState("garbage"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a /proc/<pid>/stat line: garbage");
+  }
+
+  @Test
   void procNetTableShowsBoundLoopbackPorts(@TempDir Path dir) throws Exception {
     Path table = dir.resolve("udp");
     Files.writeString(table, """

@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +27,18 @@ final class PeerProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path logFile;
+  private final Duration stopGrace;
   /**
    * The forked workers seen so far. Read by the shutdown hook's thread too. Kept because
    * kamailio's children are no longer its descendants once it has died.
    */
   private final CopyOnWriteArrayList<ProcessHandle> workers = new CopyOnWriteArrayList<>();
 
-  private PeerProcess(String name, Process process, Path logFile) {
+  private PeerProcess(String name, Process process, Path logFile, Duration stopGrace) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
+    this.stopGrace = stopGrace;
   }
 
   /**
@@ -46,6 +46,11 @@ final class PeerProcess implements AutoCloseable {
    * {@code workDir/<name>.log}.
    */
   static PeerProcess start(String name, List<String> command, Path workDir) {
+    return start(name, command, workDir, STOP_GRACE);
+  }
+
+  /** As {@link #start(String, List, Path)}, with its own bound on each stop step. */
+  static PeerProcess start(String name, List<String> command, Path workDir, Duration stopGrace) {
     Path logFile = workDir.resolve(name + ".log");
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workDir.toFile())
@@ -58,7 +63,7 @@ final class PeerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new PeerException(name + " could not be started (" + String.join(" ", command) + ")", e);
     }
-    PeerProcess peer = new PeerProcess(name, process, logFile);
+    PeerProcess peer = new PeerProcess(name, process, logFile, stopGrace);
     ShutdownReaper.register(peer);
     log.info("{} started, pid {}: {}", name, process.pid(), String.join(" ", command));
     return peer;
@@ -140,8 +145,9 @@ final class PeerProcess implements AutoCloseable {
   }
 
   /**
-   * Stops the process: SIGTERM, up to {@link #STOP_GRACE} for it to exit, then SIGKILL for it
-   * and every worker still alive. Returns once all of them are gone or the second bound passed.
+   * Stops the process: SIGTERM, up to the stop grace ({@link #STOP_GRACE} by default) for it to
+   * exit, then SIGKILL for every worker still alive and then for the process itself. Returns
+   * once all of them have terminated; throws if one survives SIGKILL by another grace.
    */
   @Override
   public void close() {
@@ -149,43 +155,58 @@ final class PeerProcess implements AutoCloseable {
     if (process.isAlive()) {
       log.info("{} (pid {}) stopping with SIGTERM", name, pid());
       process.destroy();
-      if (awaitExit(STOP_GRACE) == null) {
-        log.warn("{} (pid {}) ignored SIGTERM for {}; sending SIGKILL", name, pid(), STOP_GRACE);
+      if (awaitExit(stopGrace) == null) {
+        log.warn("{} (pid {}) ignored SIGTERM for {}; sending SIGKILL", name, pid(), stopGrace);
       }
     }
-    killNow();
-    for (ProcessHandle handle : handles()) {
-      awaitGone(handle);
+    killWorkers();
+    for (ProcessHandle worker : workers) {
+      awaitTerminated(worker);
+    }
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+    if (awaitExit(stopGrace) == null) {
+      throw new PeerException(name + " (pid " + pid() + ") still alive " + stopGrace
+          + " after SIGKILL");
     }
     ShutdownReaper.unregister(this);
     log.info("{} (pid {}) stopped, exit code {}", name, pid(), exitCode());
   }
 
-  /** SIGKILL to whatever is still alive; used by close() and by the shutdown hook. */
+  /**
+   * SIGKILL to whatever is still alive, workers first: while their parent lives it reaps them,
+   * whereas an orphan is re-parented to PID 1, which on some machines never reaps it. Used by
+   * close() and by the shutdown hook.
+   */
   void killNow() {
-    for (ProcessHandle handle : handles()) {
-      if (handle.isAlive()) {
-        handle.destroyForcibly();
+    killWorkers();
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private void killWorkers() {
+    for (ProcessHandle worker : workers) {
+      if (!ProcessStates.terminated(worker)) {
+        worker.destroyForcibly();
       }
     }
   }
 
-  private void awaitGone(ProcessHandle handle) {
-    try {
-      handle.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new PeerException(name + " process " + handle.pid() + " still alive " + STOP_GRACE
+  /**
+   * Waits for a killed worker to be reaped by its parent, so that killing the parent next leaves
+   * no orphan; a worker still unreaped after the grace must at least have terminated.
+   */
+  private void awaitTerminated(ProcessHandle worker) {
+    if (!Await.until(stopGrace, () -> !worker.isAlive()) && !ProcessStates.terminated(worker)) {
+      throw new PeerException(name + " process " + worker.pid() + " still alive " + stopGrace
           + " after SIGKILL");
-    } catch (ExecutionException e) {
-      throw new PeerException("waiting for " + name + " process " + handle.pid() + " to exit", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PeerException("interrupted while stopping " + name, e);
     }
   }
 
   private void forgetIfExited() {
-    if (!process.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive)) {
+    if (!process.isAlive() && workers.stream().allMatch(ProcessStates::terminated)) {
       ShutdownReaper.unregister(this);
     }
   }

@@ -145,7 +145,11 @@ public final class SippOptions {
         holdMillis, timeout, recvTimeout, Collections.unmodifiableMap(copy), variables);
   }
 
-  /** A scenario variable's initial value ({@code -set name value}). */
+  /**
+   * A scenario variable's initial value ({@code -set name value}). SIPp sets only variables the
+   * scenario declares global ({@code <Global variables="name"/>}) and refuses to start when it
+   * mentions a variable fewer than two times ("Variable $name is referenced 1 times").
+   */
   public SippOptions withVariable(String name, String value) {
     checkName("variable", name);
     checkValue("variable " + name, value);

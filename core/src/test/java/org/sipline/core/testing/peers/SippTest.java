@@ -91,6 +91,24 @@ class SippTest {
   }
 
   @Test
+  void variablesAndKeysReachTheMessages() {
+    // -set needs a declared global; SIPp refuses a variable mentioned fewer than two times.
+    SippScenario withTopic = SippScenario.resource("uac-call-caller-bye.xml")
+        .replace("<scenario name=\"uac-call-caller-bye\">",
+            "<scenario name=\"uac-call-caller-bye\">\n  <Global variables=\"topic\"/>")
+        .replace("Subject: sipline test call", "Subject: [$topic]\nX-Topic: [$topic]");
+    try (Sipp uas = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults());
+        Sipp uac = Sipp.uac(withTopic, uas.hostPort(), SippOptions.defaults().withService("bob")
+            .withVariable("topic", "quarterly-review").withKey("caller", "carol"))) {
+      uac.awaitSuccess(WAIT);
+      uas.awaitSuccess(WAIT);
+
+      assertThat(uas.messages()).contains("Subject: quarterly-review", "X-Topic: quarterly-review",
+          "From: <sip:carol@127.0.0.1:" + uac.port() + ">");
+    }
+  }
+
+  @Test
   void callOverTcp() {
     SippOptions tcp = SippOptions.defaults().withTransport(Transport.TCP);
     Pair pair = runWithUasOptions("uas-answer.xml", "uac-call-caller-bye.xml", tcp, tcp);
