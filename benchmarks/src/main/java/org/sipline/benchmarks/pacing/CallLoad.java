@@ -42,14 +42,14 @@ public final class CallLoad {
           + " Hz; the load plays 8 kHz files");
     }
     LoadResult result;
-    try (Load load = open(a, audio.samples())) {
-      long baseline = heapAfterGc();
+    try (Load load = open(a, audio.samples(), wav)) {
+      long baseline = heapAfterGc(a, "baseline");
       long t0 = System.nanoTime();
       int connected = load.connect(a.calls());
       long setupMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      long heapConnected = heapAfterGc();
+      long heapConnected = heapAfterGc(a, "connected");
       load.play();
-      long heapPlaying = heapAfterGc();
+      long heapPlaying = heapAfterGc(a, "playing");
       System.out.println(READY + " calls=" + connected + " setup_ms=" + setupMillis);
       System.out.flush();
       awaitStop();
@@ -61,19 +61,26 @@ public final class CallLoad {
     System.exit(0);
   }
 
-  private static Load open(LoadArgs a, short[] clip) throws IOException {
+  private static Load open(LoadArgs a, short[] clip, byte[] wav) throws IOException {
     return switch (a.stack()) {
       case "media" -> MediaLoad.start(a.sinkPort(), clip);
+      case "line" -> LineLoad.start(a.registrar(), a.callee(), wav);
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };
   }
 
-  private static long heapAfterGc() {
+  /**
+   * Live heap bytes now; the class histogram goes next to the result file as
+   * {@code heap-<point>.txt}, so that a per-call cost can be taken apart class by class.
+   */
+  private static long heapAfterGc(LoadArgs a, String point) throws IOException {
     // One collection can leave garbage (e.g. behind finalizable or reference objects) that only
     // the next finds unreachable; the histogram then collects once more and counts.
     System.gc();
     System.gc();
-    return LiveHeap.bytes();
+    String histogram = LiveHeap.histogram();
+    Files.writeString(a.result().resolveSibling("heap-" + point + ".txt"), histogram);
+    return LiveHeap.bytes(histogram);
   }
 
   private static void awaitStop() throws IOException {

@@ -17,7 +17,18 @@ final class LiveHeap {
 
   private LiveHeap() {}
 
-  static long bytes() {
+  /** The live bytes in {@code histogram}, a {@link #histogram()} text. */
+  static long bytes(String histogram) {
+    Matcher m = TOTAL.matcher(histogram);
+    if (!m.find()) {
+      throw new IllegalStateException("class histogram without a Total line; it ends: "
+          + histogram.substring(Math.max(0, histogram.length() - 300)));
+    }
+    return Long.parseLong(m.group(2));
+  }
+
+  /** Collects, then counts instances and bytes per class of what is still live. */
+  static String histogram() {
     String histogram;
     try {
       histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
@@ -26,11 +37,6 @@ final class LiveHeap {
     } catch (JMException e) {
       throw new IllegalStateException("GC.class_histogram diagnostic command failed", e);
     }
-    Matcher m = TOTAL.matcher(histogram);
-    if (!m.find()) {
-      throw new IllegalStateException("class histogram without a Total line; it ends: "
-          + histogram.substring(Math.max(0, histogram.length() - 300)));
-    }
-    return Long.parseLong(m.group(2));
+    return histogram;
   }
 }

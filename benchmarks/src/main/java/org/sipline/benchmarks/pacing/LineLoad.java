@@ -1,0 +1,150 @@
+package org.sipline.benchmarks.pacing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.sipline.core.Line;
+import org.sipline.core.LineConfig;
+import org.sipline.core.LineRuntime;
+import org.sipline.core.LineStatus;
+import org.sipline.core.StatusType;
+import org.sipline.core.backends.Backends;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SipBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load through the whole stack: one jainsip backend (found by {@link Backends}, as the
+ * server finds it) and N core {@link Line}s on one shared {@link LineRuntime}, each its own
+ * account registered with the harness's registrar and in a real SIP call to its callee, playing
+ * the WAV through SipPlayWavFiles semantics, again each time it has been played.
+ */
+final class LineLoad implements Load {
+  private static final Logger log = LoggerFactory.getLogger(LineLoad.class);
+  /** Calls set up at once: enough to overlap round trips, few enough not to burst the peers. */
+  private static final int SETUP_CONCURRENCY = 50;
+  private static final long STEP_SECONDS = 30;
+  private static final int LINE_THREADS = 2;
+
+  private final SipBackend backend;
+  private final LineRuntime runtime;
+  private final String registrar;
+  private final String callee;
+  private final byte[] wav;
+  private final List<Line> lines = new ArrayList<>();
+
+  private LineLoad(SipBackend backend, LineRuntime runtime, String registrar, String callee,
+      byte[] wav) {
+    this.backend = backend;
+    this.runtime = runtime;
+    this.registrar = registrar;
+    this.callee = callee;
+    this.wav = wav;
+  }
+
+  /**
+   * @param registrar host:port every account registers with
+   * @param callee the URI every line calls
+   */
+  static LineLoad start(String registrar, String callee, byte[] wav) {
+    BackendConfig config = BackendConfig.loopback()
+        // No refresh REGISTER during a run: the registrar grants what is asked.
+        .options(Map.of("register.expires", "3600"))
+        .build();
+    SipBackend backend = Backends.load().select("jainsip").create(config);
+    return new LineLoad(backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav);
+  }
+
+  @Override
+  public int connect(int calls) throws InterruptedException, ExecutionException,
+      TimeoutException {
+    Semaphore inFlight = new Semaphore(SETUP_CONCURRENCY);
+    List<CompletableFuture<Line>> setups = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      inFlight.acquire();
+      Line line = Line.open(backend, LineConfig.defaults(), runtime);
+      lines.add(line);
+      String account = String.format("load%05d@%s", i, registrar);
+      setups.add(connect(line, account).whenComplete((l, e) -> inFlight.release()));
+    }
+    int connected = 0;
+    for (CompletableFuture<Line> f : setups) {
+      f.get(STEP_SECONDS * 4, TimeUnit.SECONDS);
+      connected++;
+    }
+    return connected;
+  }
+
+  /** REGISTER, SipStartSession, SipStartCall; completes when the call is connected. */
+  private CompletableFuture<Line> connect(Line line, String account) {
+    CompletableFuture<Line> connected = new CompletableFuture<>();
+    AutoCloseable watch = line.watch(s -> {
+      if (s.type() == StatusType.OUTGOING_CALL_CONNECTED) {
+        connected.complete(line);
+      } else if (s.type() == StatusType.OUTGOING_CALL_FAILED) {
+        connected.completeExceptionally(new IllegalStateException(
+            account + ": call to " + callee + " failed: " + s.description()));
+      }
+    });
+    line.registerAccount(account, "", "", "")
+        .thenCompose(s -> expect(s, StatusType.REGISTERED, account))
+        .thenCompose(s -> line.startSession(account, 0))
+        .thenCompose(s -> expect(s, StatusType.SESSION_STARTED, account))
+        .thenCompose(s -> line.startCall(callee, Map.of()))
+        .thenCompose(s -> expect(s, StatusType.OUTGOING_CALL_INITIATED, account))
+        .whenComplete((s, e) -> {
+          if (e != null) {
+            connected.completeExceptionally(e);
+          }
+        });
+    return connected.orTimeout(STEP_SECONDS, TimeUnit.SECONDS)
+        .whenComplete((l, e) -> {
+          try {
+            watch.close();
+          } catch (Exception closing) {
+            log.warn("Closing the status watch of {} failed", account, closing);
+          }
+        });
+  }
+
+  private static CompletableFuture<LineStatus> expect(LineStatus s, StatusType want,
+      String account) {
+    return s.type() == want ? CompletableFuture.completedFuture(s)
+        : CompletableFuture.failedFuture(new IllegalStateException(account + ": want " + want
+            + ", got " + s.type() + " (" + s.description() + ")"));
+  }
+
+  @Override
+  public void play() {
+    for (Line line : lines) {
+      playAgainAndAgain(line);
+    }
+  }
+
+  /** SipPlayWavFiles, and again each time it reports the file played, until the call ends. */
+  private void playAgainAndAgain(Line line) {
+    line.playWavFiles(List.of(wav)).whenComplete((s, e) -> {
+      if (e == null && s.type() == StatusType.MICROPHONE_WAV_FILES_PLAYED) {
+        playAgainAndAgain(line);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    for (Line line : lines) {
+      line.endCall(true);
+    }
+    for (Line line : lines) {
+      line.close();
+    }
+    runtime.close();
+    backend.close();
+  }
+}
