@@ -1,7 +1,11 @@
 package org.sipline.backend.jainsip;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -97,6 +101,8 @@ record BackendOptions(int registerExpires, Tls tls) {
     String trustStore = options.get(TLS_TRUST_STORE);
     Path trustStorePath =
         trustStore == null ? keyStorePath : readableFile(TLS_TRUST_STORE, trustStore);
+    // The RI only logs a key store it can't open and then fails obscurely: open it here.
+    requireOpens(TLS_KEY_STORE, keyStorePath, keyStoreType, keyStorePassword);
     int defaultPort = config.sipPort() == 0 ? 0 : config.sipPort() + 1;
     int port = intOption(options, TLS_PORT, defaultPort, 0, 65535);
     if (port != 0 && port == config.sipPort()) {
@@ -106,6 +112,15 @@ record BackendOptions(int registerExpires, Tls tls) {
     return new Tls(port, keyStorePath, keyStorePassword, keyStoreType, trustStorePath,
         options.getOrDefault(TLS_TRUST_STORE_PASSWORD, keyStorePassword),
         options.getOrDefault(TLS_TRUST_STORE_TYPE, keyStoreType));
+  }
+
+  private static void requireOpens(String name, Path path, String type, String password) {
+    try (InputStream in = Files.newInputStream(path)) {
+      KeyStore.getInstance(type).load(in, password.toCharArray());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "option '" + name + "': cannot open " + path + " as " + type + ": " + e.getMessage(), e);
+    }
   }
 
   private static Path readableFile(String name, String value) {

@@ -150,8 +150,22 @@ final class JainSipStack {
       p.setProperty("javax.net.ssl.trustStore", tls.trustStore().toString());
       p.setProperty("javax.net.ssl.trustStorePassword", tls.trustStorePassword());
       p.setProperty("javax.net.ssl.trustStoreType", tls.trustStoreType());
+      // Phones rarely hold a client certificate; the RI's default would demand one.
+      p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+      // The RI's own defaults are TLS 1.0-1.2 with RSA-only suites from 2009: use the JVM's.
+      p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3, TLSv1.2");
+      p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",",
+          defaultCipherSuites()));
     }
     return p;
+  }
+
+  private static String[] defaultCipherSuites() {
+    try {
+      return javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM offers no default TLS context", e);
+    }
   }
 
   /**
