@@ -1,0 +1,169 @@
+package org.sipline.backend.jainsip;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SipBackend;
+import org.sipline.core.testing.Caller;
+import org.sipline.core.testing.CallerScript;
+import org.sipline.core.testing.ConformanceEnvironment;
+import org.sipline.core.testing.FarEnd;
+import org.sipline.core.testing.peers.Kamailio;
+import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.core.testing.peers.PeerException;
+import org.sipline.core.testing.peers.Sipp;
+import org.sipline.core.testing.peers.SippOptions;
+import org.sipline.core.testing.peers.SippScenario;
+
+/**
+ * The conformance suite's world for the jainsip backend, as a deployment has it: the line's
+ * account registers at Kamailio and uses it as outbound proxy (so every INVITE is challenged and
+ * every dialog record-routed through it); callers (SIPp UACs) dial the line at Kamailio, which
+ * finds it in its location table; far ends are SIPp UASs. {@link #close()} stops every process.
+ */
+final class JainSipPeersEnvironment implements ConformanceEnvironment {
+  private static final String USER = "line";
+  private static final String PASSWORD = "line-secret";
+
+  private final Kamailio kamailio;
+  private final JainSipBackend backend;
+  private final List<Sipp> peers = new ArrayList<>();
+
+  JainSipPeersEnvironment() {
+    Kamailio started = Kamailio.start(KamailioOptions.defaults().withUser(USER, PASSWORD));
+    try {
+      backend = JainSipBackend.start(BackendConfig.loopback()
+          .registerTimeout(Duration.ofSeconds(5))
+          .transactionTimeout(Duration.ofSeconds(10))
+          .transferTimeout(Duration.ofSeconds(10))
+          .build());
+    } catch (RuntimeException e) {
+      started.close();
+      throw e;
+    }
+    kamailio = started;
+  }
+
+  @Override
+  public SipBackend backend() {
+    return backend;
+  }
+
+  @Override
+  public Credentials account() {
+    return new Credentials(USER + "@" + kamailio.hostPort(), PASSWORD, "", kamailio.hostPort());
+  }
+
+  @Override
+  public Credentials wrongPassword() {
+    return new Credentials(USER + "@" + kamailio.hostPort(), "not-" + PASSWORD, "",
+        kamailio.hostPort());
+  }
+
+  @Override
+  public synchronized String callee(FarEnd behaviour) {
+    Sipp uas = switch (behaviour) {
+      case ANSWER -> uas("uas-answer.xml", SippOptions.defaults());
+      case BUSY -> uas("uas-busy.xml", SippOptions.defaults());
+      case RING_THEN_DECLINE -> uas("uas-ring-decline.xml",
+          SippOptions.defaults().withHoldMillis(300));
+      case ANSWER_THEN_BYE -> uas("uas-answer-then-bye.xml",
+          SippOptions.defaults().withHoldMillis(1000));
+      case TRANSFER_ACCEPT -> uas("uas-refer-accept.xml", SippOptions.defaults());
+      case TRANSFER_REFUSE -> uas("uas-refer-refuse.xml", SippOptions.defaults());
+      case TRANSFER_NOTIFY_FAIL -> uas("uas-refer-notify-503.xml", SippOptions.defaults());
+    };
+    return "bob@" + uas.hostPort();
+  }
+
+  @Override
+  public String transferTarget() {
+    return "carol@127.0.0.1:5999";
+  }
+
+  @Override
+  public synchronized Caller call(CallerScript script) {
+    SippOptions options = SippOptions.defaults().withService(USER);
+    Sipp uac = switch (script) {
+      case ANSWERED_THEN_CALLER_BYE ->
+          uac("uac-call-wait-answer.xml", options.withHoldMillis(2000));
+      case ANSWERED_THEN_WAIT_FOR_BYE -> uac("uac-call-callee-bye.xml", options);
+      case CANCEL_WHILE_RINGING -> uac("uac-call-cancel.xml", options.withHoldMillis(500));
+      case EXPECT_BUSY -> uac("uac-call-expect-busy.xml", options);
+      case EXPECT_UNAVAILABLE -> uac("uac-call-expect-480.xml", options);
+    };
+    return new SippCaller(uac);
+  }
+
+  @Override
+  public boolean awaitUnregistered(Duration timeout) {
+    try {
+      kamailio.awaitUnregistered(USER, timeout);
+      return true;
+    } catch (PeerException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      backend.close();
+    } finally {
+      peers.forEach(Sipp::close);
+      peers.clear();
+      kamailio.close();
+    }
+  }
+
+  private Sipp uas(String scenario, SippOptions options) {
+    Sipp sipp = Sipp.uas(SippScenario.resource(scenario), options);
+    peers.add(sipp);
+    return sipp;
+  }
+
+  private Sipp uac(String scenario, SippOptions options) {
+    // Through the registrar: Kamailio looks the line up and relays the call to its Contact.
+    Sipp sipp = Sipp.uac(SippScenario.resource(scenario), kamailio.hostPort(), options);
+    peers.add(sipp);
+    return sipp;
+  }
+
+  private synchronized void release(Sipp sipp) {
+    if (peers.remove(sipp)) {
+      sipp.close();
+    }
+  }
+
+  /** A SIPp UAC as the suite's {@link Caller}. */
+  private final class SippCaller implements Caller {
+    private final Sipp sipp;
+    private volatile String verdict = "still running";
+
+    SippCaller(Sipp sipp) {
+      this.sipp = sipp;
+    }
+
+    @Override
+    public boolean awaitSuccess(Duration timeout) {
+      try {
+        verdict = sipp.awaitSuccess(timeout).toString();
+        return true;
+      } catch (PeerException e) {
+        verdict = e.getMessage();
+        return false;
+      }
+    }
+
+    @Override
+    public String describe() {
+      return sipp + ": " + verdict;
+    }
+
+    @Override
+    public void close() {
+      release(sipp);
+    }
+  }
+}
