@@ -5,80 +5,59 @@ import java.util.concurrent.ConcurrentMap;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * Converts mono 16-bit PCM from a file's sample rate to the codec rate (8 kHz) with a polyphase
- * windowed-sinc FIR, so that nothing above the new Nyquist frequency folds back into the band.
+ * Converts mono 16-bit PCM from a file's sample rate to the codec rate (8 kHz) with windowed-sinc
+ * FIR filters, so that nothing above the new Nyquist frequency folds back into the band.
  *
- * <p>The filter keeps everything up to 85 % of the lower rate's Nyquist frequency (3.4 kHz, the
+ * <p>The response keeps everything up to 85 % of the lower rate's Nyquist frequency (3.4 kHz, the
  * telephone band, when going down to 8 kHz) and attenuates by {@value #STOP_BAND_DB} dB from that
- * Nyquist frequency on (4 kHz), so its cut-off sits below 4 kHz. That attenuation is below
- * G.711's own quantisation noise (its SNR is about 38 dB), so more would cost time for nothing
- * audible. Going up (rates below 8 kHz) the same filter interpolates and removes the images.
+ * Nyquist frequency on (4 kHz): the cut-off lies below 4 kHz. That attenuation is beyond G.711's
+ * own quantisation noise (its SNR is about 38 dB), so more would cost time for nothing audible.
+ * Going up (rates below 8 kHz) the same response interpolates and removes the images.
  *
- * <p>Cost: the filter is designed once per source rate and kept (instances are immutable and
- * shared); {@link #resample} allocates its output and one padded copy of the input, nothing per
- * sample, and computes in integers (Q-format coefficients, exact DC gain) so the inner product
- * vectorises. Rates whose ratio to 8000 has a large numerator (say 44101 Hz) use {@value
- * #MAX_PHASES} filter phases with the nearest phase taken, a timing error below 1/2048 sample.
+ * <p>How: rates of {@value #MIN_INTERMEDIATE_RATE} Hz and more are first divided by an integer
+ * factor down to 11–22 kHz with a short filter ({@link IntegerDecimator}), then a polyphase
+ * filter ({@link PolyphaseFilter}) does the exact rational step to 8 kHz; the long, sharp filter
+ * thus runs at the low rate. Rates whose ratio to 8000 has a large numerator (say 44101 Hz) use
+ * {@value #MAX_PHASES} phases, the nearest taken: a timing error below 1/2048 sample.
+ *
+ * <p>Cost: the filters are designed once per source rate and kept (instances are immutable and
+ * shared); {@link #resample} allocates its output and a few working arrays per call, nothing per
+ * sample, and sums in integers (exact DC gain) so the JIT vectorises the loops.
  */
 public final class Resampler {
   public static final int TARGET_RATE = AudioFrames.SAMPLE_RATE;
   static final double STOP_BAND_DB = 55;
   static final double PASS_BAND_FRACTION = 0.85;
   static final int MAX_PHASES = 1024;
+  /** The first stage never goes below this, so its filter's transition band stays wide. */
+  static final int MIN_INTERMEDIATE_RATE = 11_000;
   private static final int MAX_CACHED = 32;
   private static final ConcurrentMap<Integer, Resampler> CACHE = new ConcurrentHashMap<>();
 
   private final int sourceRate;
-  /** Output sample n sits at input position n · down / up (the reduced ratio). */
-  private final int up;
-  private final int down;
-  private final int phases;
-  private final int taps;
-  private final int halfWidth;
-  /** phases × taps, phase-major; tap m of phase p weighs input sample i − halfWidth + 1 + m. */
-  private final int[] coefficients;
-  private final int shift;
+  /** Null when the source rate is low enough for one stage. */
+  private final IntegerDecimator decimator;
+  /** Null at 8 kHz: the resampler copies. */
+  private final PolyphaseFilter polyphase;
 
   private Resampler(int sourceRate) {
     this.sourceRate = sourceRate;
-    int gcd = gcd(sourceRate, TARGET_RATE);
-    this.up = TARGET_RATE / gcd;
-    this.down = sourceRate / gcd;
     if (sourceRate == TARGET_RATE) {
-      this.phases = 0;
-      this.taps = 0;
-      this.halfWidth = 0;
-      this.coefficients = new int[0];
-      this.shift = 0;
+      this.decimator = null;
+      this.polyphase = null;
       return;
     }
     double nyquist = Math.min(sourceRate, TARGET_RATE) / 2.0;
-    KaiserLowPass kernel = new KaiserLowPass(
-        PASS_BAND_FRACTION * nyquist / sourceRate, nyquist / sourceRate, STOP_BAND_DB);
-    this.halfWidth = kernel.halfWidth();
-    this.taps = 2 * halfWidth;
-    this.phases = Math.min(up, MAX_PHASES);
-    double[][] real = new double[phases][taps];
-    double maxAbsSum = 0;
-    for (int p = 0; p < phases; p++) {
-      double fraction = (double) p / phases;
-      double sum = 0;
-      for (int m = 0; m < taps; m++) {
-        real[p][m] = kernel.at(fraction + halfWidth - 1 - m);
-        sum += real[p][m];
-      }
-      double absSum = 0;
-      for (int m = 0; m < taps; m++) {
-        real[p][m] /= sum; // every phase passes DC with gain exactly 1
-        absSum += Math.abs(real[p][m]);
-      }
-      maxAbsSum = Math.max(maxAbsSum, absSum);
-    }
-    // |sample| ≤ 2^15, so Σ|c| · 2^shift must stay below 2^16 for the int sum not to overflow;
-    // rounding moves Σ|c| by at most one unit per tap, hence the margin.
-    this.shift = Math.min(20,
-        (int) Math.floor(Math.log((65535.0 - taps) / maxAbsSum) / Math.log(2)));
-    this.coefficients = quantise(real, shift);
+    double passEdge = PASS_BAND_FRACTION * nyquist;
+    int factor = decimationFactor(sourceRate);
+    double stageRate = (double) sourceRate / factor;
+    // Stage one only has to keep what would fold into 0..nyquist out of it: its stop band
+    // starts at stageRate − nyquist; the rest of the work is stage two's.
+    this.decimator = factor == 1 ? null : new IntegerDecimator(factor, new KaiserLowPass(
+        passEdge / sourceRate, (stageRate - nyquist) / sourceRate, STOP_BAND_DB));
+    int gcd = gcd(TARGET_RATE * factor, sourceRate);
+    this.polyphase = new PolyphaseFilter(TARGET_RATE * factor / gcd, sourceRate / gcd,
+        new KaiserLowPass(passEdge / stageRate, nyquist / stageRate, STOP_BAND_DB), MAX_PHASES);
   }
 
   /** The resampler from {@code sourceRate} to 8 kHz; common rates are designed once and kept. */
@@ -106,84 +85,39 @@ public final class Resampler {
 
   /** {@code round(inputLength · 8000 / sourceRate)}: the output spans the input's duration. */
   public int outputLength(int inputLength) {
-    return (int) ((2L * inputLength * up + down) / (2L * down));
+    return (int) ((2L * inputLength * TARGET_RATE + sourceRate) / (2L * sourceRate));
   }
 
   /** Resamples a whole clip; at 8 kHz already, the result is a copy. */
   public short[] resample(short[] input) {
-    if (sourceRate == TARGET_RATE) {
+    if (polyphase == null) {
       return input.clone();
     }
-    int outputLength = outputLength(input.length);
-    short[] output = new short[outputLength];
-    // Zeros around the clip, so every output sample has a full window of inputs.
-    int[] padded = new int[input.length + taps + 2];
-    for (int k = 0; k < input.length; k++) {
-      padded[halfWidth + k] = input[k];
-    }
-    int stepWhole = down / up;
-    int stepRemainder = down % up;
-    int whole = 0;
-    int remainder = 0;
-    long rounding = 1L << (shift - 1);
-    for (int n = 0; n < outputLength; n++) {
-      int index = whole;
-      int phase;
-      if (phases == up) {
-        phase = remainder;
-      } else {
-        phase = (int) (((long) remainder * phases + up / 2) / up);
-        if (phase == phases) {
-          phase = 0;
-          index++;
-        }
-      }
-      // Window of input samples index − halfWidth + 1 .. index + halfWidth, i.e. padded[index + 1 ..].
-      int acc = dot(padded, index + 1, coefficients, phase * taps, taps);
-      output[n] = saturate((int) ((acc + rounding) >> shift));
-      whole += stepWhole;
-      remainder += stepRemainder;
-      if (remainder >= up) {
-        remainder -= up;
-        whole++;
+    int[] stageInput;
+    if (decimator != null) {
+      stageInput = decimator.decimate(input);
+    } else {
+      stageInput = new int[input.length];
+      for (int i = 0; i < input.length; i++) {
+        stageInput[i] = input[i];
       }
     }
-    return output;
+    return polyphase.filter(stageInput, outputLength(input.length));
   }
 
-  /** Kept as a plain counted loop so that the JIT vectorises it. */
-  private static int dot(int[] x, int xOffset, int[] c, int cOffset, int length) {
-    int acc = 0;
-    for (int k = 0; k < length; k++) {
-      acc += x[xOffset + k] * c[cOffset + k];
-    }
-    return acc;
-  }
-
-  private static short saturate(int v) {
-    return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
-  }
-
-  /** Rounds to integers and puts each phase's rounding error on its largest tap, so Σ = 2^shift. */
-  private static int[] quantise(double[][] real, int shift) {
-    int phases = real.length;
-    int taps = real[0].length;
-    int[] out = new int[phases * taps];
-    int one = 1 << shift;
-    for (int p = 0; p < phases; p++) {
-      int sum = 0;
-      int largest = 0;
-      for (int m = 0; m < taps; m++) {
-        int c = (int) Math.round(real[p][m] * one);
-        out[p * taps + m] = c;
-        sum += c;
-        if (Math.abs(c) > Math.abs(out[p * taps + largest])) {
-          largest = m;
-        }
+  /**
+   * The largest factor that keeps the first stage's output at {@value #MIN_INTERMEDIATE_RATE} Hz
+   * or more, preferring one that divides the rate (an integer intermediate rate keeps the second
+   * stage's ratio small); 1 for one stage.
+   */
+  static int decimationFactor(int sourceRate) {
+    int largest = sourceRate / MIN_INTERMEDIATE_RATE;
+    for (int factor = largest; factor >= 2; factor--) {
+      if (sourceRate % factor == 0) {
+        return factor;
       }
-      out[p * taps + largest] += one - sum;
     }
-    return out;
+    return Math.max(1, largest);
   }
 
   private static int gcd(int a, int b) {
@@ -197,7 +131,12 @@ public final class Resampler {
 
   @Override
   public String toString() {
-    return "Resampler[" + sourceRate + " Hz -> " + TARGET_RATE + " Hz, " + phases + " phases x "
-        + taps + " taps]";
+    if (polyphase == null) {
+      return "Resampler[" + sourceRate + " Hz, copy]";
+    }
+    String first = decimator == null ? ""
+        : "1/" + decimator.factor() + " decimation (" + decimator.taps() + " taps), then ";
+    return "Resampler[" + sourceRate + " Hz -> " + TARGET_RATE + " Hz: " + first
+        + polyphase.phases() + " phases x " + polyphase.taps() + " taps]";
   }
 }

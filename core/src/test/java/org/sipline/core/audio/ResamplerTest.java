@@ -48,6 +48,34 @@ class ResamplerTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {4000, 11025, 16000, 22050, 44100, 44101, 48000, 96000, 192000})
+  void outputSampleNSitsAtTimeNOverEightThousandWithoutDelay(int rate) {
+    short[] out = Resampler.toCodecRate(rate)
+        .resample(TestWavs.sineSamples(rate, 1000, 1000, 0.5));
+    // Compared with the ideal 8 kHz sine itself, not a fitted one: a delay of even one input
+    // sample at 44.1 kHz would leave an error of about -17 dB.
+    double error = 0;
+    double signal = 0;
+    for (int n = EDGE; n < out.length - EDGE; n++) {
+      double ideal = AMPLITUDE * Math.sin(2 * Math.PI * 1000 * n / 8000.0);
+      error += (out[n] - ideal) * (out[n] - ideal);
+      signal += ideal * ideal;
+    }
+    assertThat(10 * Math.log10(error / signal)).isLessThan(-45);
+  }
+
+  @Test
+  void highRatesAreFirstDividedDownToElevenKilohertzOrMore() {
+    assertThat(Resampler.decimationFactor(8000)).isEqualTo(1);
+    assertThat(Resampler.decimationFactor(16000)).isEqualTo(1);
+    assertThat(Resampler.decimationFactor(22050)).isEqualTo(2);
+    assertThat(Resampler.decimationFactor(44100)).isEqualTo(4);
+    assertThat(Resampler.decimationFactor(48000)).isEqualTo(4);
+    assertThat(Resampler.decimationFactor(192000)).isEqualTo(16); // 17 does not divide it
+    assertThat(Resampler.decimationFactor(44101)).isEqualTo(4); // nothing divides: the largest
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {300, 1000, 2000, 3000, 3400})
   void thePassBandIsFlatUpTo3400Hz(int hz) {
     for (int rate : new int[] {16000, 44100, 48000}) {
