@@ -62,8 +62,9 @@ SLPJ_API int slpj_start(const char *bind_addr, int sip_port, int transport, cons
 
 /* Hangs up every call (their terminal events are queued), then posts SLPJ_EV_CLOSED. */
 SLPJ_API void slpj_post_closed(void);
-/* Destroys pjsua; un-REGISTERs bounded by unreg_timeout_ms. Call after the drainer stopped. */
-SLPJ_API void slpj_destroy(int unreg_timeout_ms);
+/* Destroys pjsua; its un-REGISTERs are bounded per account (pjsua_acc_config.unreg_timeout).
+ * Call after the event drainer and the media pump stopped. */
+SLPJ_API void slpj_destroy(void);
 
 /*
  * Waits up to timeout_ms for an event. Returns 1 and fills ints[0..2] = type, acc handle,

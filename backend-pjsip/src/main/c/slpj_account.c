@@ -222,7 +222,7 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
     char id[512], aor_copy[512], printed[256];
     int idx = -1, handle, i, len;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     if (snprintf(aor_copy, sizeof(aor_copy), "%s", aor) >= (int)sizeof(aor_copy)) {
         slpj_set_err(err, err_len, "address of record longer than 511 characters", PJ_SUCCESS);
         return -1;
@@ -274,6 +274,11 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
     cfg.ka_interval = 0;
     cfg.mwi_enabled = PJ_FALSE;
     cfg.publish_enabled = PJ_FALSE;
+    /* Every request of the account leaves through the one configured transport (UDP or TCP),
+     * whatever its target URI says. */
+    cfg.transport_id = slpj_transport_id;
+    /* ...and the Contact says so, or proxies would send requests for us over UDP. */
+    if (slpj_transport_tcp) cfg.contact_uri_params = pj_str(";transport=tcp");
     cfg.rtp_cfg.port = (unsigned)slpj_rtp_port_min;
     cfg.rtp_cfg.port_range = (unsigned)(slpj_rtp_port_max - slpj_rtp_port_min);
     cfg.rtp_cfg.bound_addr = pj_str(slpj_bind_addr);
@@ -326,7 +331,7 @@ int slpj_account_unregister(int acc, char *err, int err_len)
     pj_status_t status;
     int busy;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     a = slpj_acc_by_handle(acc);
     acc_id = a ? a->acc_id : PJSUA_INVALID_ID;
@@ -358,7 +363,7 @@ int slpj_account_delete(int acc)
     slpj_acc *a;
     pjsua_acc_id acc_id;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(NULL, 0)) return -1;
     pthread_mutex_lock(&slpj_lock);
     a = slpj_acc_by_handle(acc);
     if (!a) {

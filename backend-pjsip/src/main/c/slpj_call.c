@@ -117,7 +117,7 @@ void slpj_on_incoming_call(pjsua_acc_id acc_id, pjsua_call_id call_id, pjsip_rx_
 {
     /* Call-ID \0 From URI \0 display name \0 "Name: value\r\n"... : a SIP message is below
      * PJSIP_MAX_PKT_LEN, so its headers fit. */
-    static char text[PJSIP_MAX_PKT_LEN + 1024];
+    char text[PJSIP_MAX_PKT_LEN + 1024];
     char uri[512];
     pjsua_call_setting opt;
     slpj_acc *a;
@@ -416,7 +416,7 @@ int slpj_call_make(int acc, const char *target, const char **names, const char *
     slpj_call *c;
     int handle;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     a = slpj_acc_by_handle(acc);
     acc_id = a ? a->acc_id : PJSUA_INVALID_ID;
@@ -481,7 +481,7 @@ int slpj_call_answer(int call, char *err, int err_len)
     slpj_call *c;
     pj_status_t status;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     call_id = locked_call(call, &c, err, err_len);
     if (call_id != PJSUA_INVALID_ID) {
@@ -511,7 +511,7 @@ int slpj_call_reject(int call, int code, const char *reason, char *err, int err_
     pj_str_t r;
     pj_status_t status;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     call_id = locked_call(call, &c, err, err_len);
     if (call_id != PJSUA_INVALID_ID) {
@@ -541,7 +541,7 @@ int slpj_call_hangup(int call, char *err, int err_len)
     unsigned code = 0;
     pj_status_t status;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     call_id = locked_call(call, &c, err, err_len);
     if (call_id != PJSUA_INVALID_ID) {
@@ -567,7 +567,7 @@ int slpj_call_terminate(int call, char *err, int err_len)
     pjsua_conf_port_id slot = PJSUA_INVALID_ID;
     unsigned code = 0;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     call_id = locked_call(call, &c, err, err_len);
     if (call_id != PJSUA_INVALID_ID) {
@@ -591,7 +591,7 @@ int slpj_call_end_media_timeout(int call, char *err, int err_len)
     pjsua_call_id call_id;
     slpj_call *c;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     call_id = locked_call(call, &c, err, err_len);
     if (call_id != PJSUA_INVALID_ID) c->media_timeout = 1;
@@ -611,7 +611,7 @@ int slpj_call_transfer(int call, const char *target, const char **names, const c
     pj_status_t status;
     slpj_call *c;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(err, err_len)) return -1;
     pthread_mutex_lock(&slpj_lock);
     call_id = locked_call(call, &c, err, err_len);
     if (call_id != PJSUA_INVALID_ID) {
@@ -659,7 +659,7 @@ long long slpj_call_rx_packets(int call)
     pjsua_call_id call_id;
     slpj_call *c;
 
-    slpj_ensure_thread();
+    if (!slpj_enter(NULL, 0)) return -1;
     pthread_mutex_lock(&slpj_lock);
     c = slpj_call_by_handle(call);
     call_id = c && !c->ended && c->port ? c->call_id : PJSUA_INVALID_ID;

@@ -59,9 +59,14 @@ extern char slpj_bind_addr[64];
 extern char slpj_public_addr[64];
 extern int slpj_rtp_port_min;
 extern int slpj_rtp_port_max;
+extern pjsua_transport_id slpj_transport_id;
+extern int slpj_transport_tcp;
 
 /* slpj_lib.c */
 void slpj_ensure_thread(void);
+/* Every API entry that touches pjlib starts here: false (with err set) when pjsua is not
+ * running, else the calling thread is registered with pjlib and true is returned. */
+int slpj_enter(char *err, int err_len);
 void slpj_set_err(char *err, int err_len, const char *what, pj_status_t status);
 int slpj_next_generation(void);
 void slpj_call_setting(pjsua_call_setting *opt);

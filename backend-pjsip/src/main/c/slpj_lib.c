@@ -11,6 +11,8 @@ char slpj_bind_addr[64];
 char slpj_public_addr[64];
 int slpj_rtp_port_min;
 int slpj_rtp_port_max;
+pjsua_transport_id slpj_transport_id = PJSUA_INVALID_ID;
+int slpj_transport_tcp;
 
 static int generation;
 static int started;
@@ -42,6 +44,18 @@ void slpj_ensure_thread(void)
         memset(thread_desc, 0, sizeof(thread_desc));
         pj_thread_register("sipline-java", thread_desc, &thread_self);
     }
+}
+
+int slpj_enter(char *err, int err_len)
+{
+    /* After pjsua_destroy pjlib is shut down: even asking whether a thread is registered
+     * would touch freed state. */
+    if (!started) {
+        slpj_set_err(err, err_len, "pjsua is not running (backend closed)", PJ_SUCCESS);
+        return 0;
+    }
+    slpj_ensure_thread();
+    return 1;
 }
 
 void slpj_set_err(char *err, int err_len, const char *what, pj_status_t status)
@@ -223,6 +237,8 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
         pjsua_destroy();
         return -1;
     }
+    slpj_transport_id = tp_id;
+    slpj_transport_tcp = transport == 1;
     started = 1;
     return tp_info.local_name.port;
 }
@@ -235,9 +251,8 @@ void slpj_post_closed(void)
     slpj_event_post(SLPJ_EV_CLOSED, 0, 0, 0, NULL, 0);
 }
 
-void slpj_destroy(int unreg_timeout_ms)
+void slpj_destroy(void)
 {
-    (void)unreg_timeout_ms; /* applied per account as pjsua_acc_config.unreg_timeout */
     if (!started) return;
     slpj_ensure_thread();
     pjsua_destroy2(0);

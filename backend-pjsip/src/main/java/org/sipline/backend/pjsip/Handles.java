@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Shim handles → Java objects. A handle is registered under this object's monitor in the same
@@ -28,7 +30,7 @@ final class Handles {
 
   /** Runs {@code create} (a native call returning the new handle) and records its result. */
   synchronized PjsipAccount addAccount(String accountName, IntFunction<PjsipAccount> wrap,
-      java.util.function.IntSupplier create) {
+      IntSupplier create) {
     int handle = create.getAsInt();
     PjsipAccount account = wrap.apply(handle);
     accounts.put(handle, account);
@@ -50,7 +52,7 @@ final class Handles {
   }
 
   /** Runs {@code create} (a native call returning the new call) and records it. */
-  synchronized PjsipCall addCall(java.util.function.Supplier<PjsipCall> create) {
+  synchronized PjsipCall addCall(Supplier<PjsipCall> create) {
     PjsipCall call = create.get();
     calls.put(call.handle(), call);
     if (call.media() != null) {

@@ -30,13 +30,10 @@ final class PjsipBackend implements SipBackend {
 
   private static final int DEFAULT_EXPIRES = 300;
   private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
-  /** pjsua's un-REGISTER on shutdown is capped so close() stays prompt. */
-  private static final int MAX_UNREGISTER_MS = 4000;
   private static final AtomicBoolean RUNNING = new AtomicBoolean();
   private static final Logger log = LoggerFactory.getLogger(PjsipBackend.class);
 
   private final Shim shim;
-  private final BackendConfig config;
   private final int sipPort;
   private final int registerExpires;
   private final Handles handles = new Handles();
@@ -47,7 +44,6 @@ final class PjsipBackend implements SipBackend {
 
   private PjsipBackend(Shim shim, BackendConfig config, int sipPort, int registerExpires) {
     this.shim = shim;
-    this.config = config;
     this.sipPort = sipPort;
     this.registerExpires = registerExpires;
     this.pump = new MediaPump(shim, handles, config.mediaTimeout().toNanos(),
@@ -220,7 +216,7 @@ final class PjsipBackend implements SipBackend {
     join(drainerThread);
     pump.stop();
     join(pumpThread);
-    shim.slpj_destroy(Math.min(millis(config.registerTimeout()), MAX_UNREGISTER_MS));
+    shim.slpj_destroy(); // un-REGISTERs bounded per account by min(registerTimeout, 4 s)
     RUNNING.set(false);
     log.info("pjsip backend closed");
   }

@@ -19,7 +19,7 @@ interface Shim extends Library {
 
   void slpj_post_closed();
 
-  void slpj_destroy(int unregTimeoutMs);
+  void slpj_destroy();
 
   int slpj_event_next(int timeoutMs, int[] ints, byte[] text, int textLen);
 

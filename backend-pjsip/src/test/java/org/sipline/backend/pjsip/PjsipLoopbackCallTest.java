@@ -1,6 +1,7 @@
 package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -111,6 +112,9 @@ class PjsipLoopbackCallTest {
     assertThat(alice.next(EVENT_BOUND)).isEqualTo("callEnded ERROR");
     assertThat(bob.next(EVENT_BOUND)).isEqualTo("callEnded ERROR");
     assertThat(alice.poll(Duration.ofMillis(300))).isNull();
+    assertThatThrownBy(() -> aliceAccount.call(SipUri.of("bob", "127.0.0.1", 5999), Map.of(),
+        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD)))
+        .isInstanceOf(IllegalStateException.class).hasMessage("pjsip backend is closed");
   }
 
   @Test
