@@ -66,7 +66,7 @@ final class InDialogRequest implements ResponseHandler {
       tx.setApplicationData(this);
       current = tx;
       call.dialog.sendRequest(tx);
-      call.sent(tx);
+      log.debug("{} sent", SipLog.request(request));
     } catch (Exception e) {
       finish(0, "cannot send " + method + ": " + e.getMessage());
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
@@ -351,11 +350,6 @@ abstract class JainSipCall implements SipCall {
     Outcome IGNORE = (code, reason) -> { };
 
     void done(int code, String reason);
-  }
-
-  /** {@code clientTransaction} of an in-dialog request was sent; hook for subclasses' logs. */
-  final void sent(ClientTransaction clientTransaction) {
-    log.debug("{} sent", SipLog.request(clientTransaction.getRequest()));
   }
 
   @Override

@@ -34,14 +34,28 @@ final class MediaEngineSessions implements RtpSessions {
     engine.close();
   }
 
-  private record Session(MediaSession media) implements RtpSession {
+  /**
+   * A call's session. A hard hangup closes it from the API's thread while the SIP executor may be
+   * about to start it: a start after close does nothing, so neither side has to know the order.
+   */
+  private static final class Session implements RtpSession {
+    private final MediaSession media;
+    private boolean closed;
+
+    Session(MediaSession media) {
+      this.media = media;
+    }
+
     @Override
     public int localPort() {
       return media.localPort();
     }
 
     @Override
-    public void start(MediaPlan plan, CallMedia callMedia, String callId) {
+    public synchronized void start(MediaPlan plan, CallMedia callMedia, String callId) {
+      if (closed) {
+        return;
+      }
       int telephoneEvent = plan.telephoneEvent() >= 0
           ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
       media.start(plan.remote(), Codec.forPayloadType(plan.payloadType()), telephoneEvent,
@@ -49,8 +63,10 @@ final class MediaEngineSessions implements RtpSessions {
     }
 
     @Override
-    public void updateRemote(InetSocketAddress remote) {
-      media.updateRemote(remote);
+    public synchronized void updateRemote(InetSocketAddress remote) {
+      if (!closed) {
+        media.updateRemote(remote);
+      }
     }
 
     @Override
@@ -60,7 +76,8 @@ final class MediaEngineSessions implements RtpSessions {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+      closed = true;
       media.close();
     }
   }

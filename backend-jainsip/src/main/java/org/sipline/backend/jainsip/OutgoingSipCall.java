@@ -242,9 +242,6 @@ final class OutgoingSipCall extends JainSipCall {
     }
     plan = agreed;
     moveTo(CallState.CONNECTED);
-    if (isOver()) {
-      return;
-    }
     rtp.start(plan, media, callId());
     connected();
   }

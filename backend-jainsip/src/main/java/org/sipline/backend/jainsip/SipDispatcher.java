@@ -8,7 +8,6 @@ import javax.sip.ResponseEvent;
 import javax.sip.SipListener;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
-import javax.sip.header.AllowHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -142,21 +141,19 @@ final class SipDispatcher implements SipListener {
       case Request.OPTIONS -> answerOptions(event);
       case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.INFO, Request.UPDATE,
           Request.PRACK, Request.PUBLISH ->
-          responder.respond(event, Response.METHOD_NOT_ALLOWED, allow());
+          responder.respond(event, Response.METHOD_NOT_ALLOWED, ctx.allow());
       default -> responder.respond(event, Response.NOT_IMPLEMENTED);
     }
   }
 
   private void answerOptions(RequestEvent event) {
     try {
-      responder.respond(event, Response.OK, allow(),
+      responder.respond(event, Response.OK, ctx.allow(),
           ctx.headers().createAcceptHeader("application", "sdp"));
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("Accept header", e);
     }
   }
 
-  private AllowHeader allow() {
-    return ctx.allow();
-  }
+
 }

@@ -33,7 +33,17 @@
  * {@code tls.trustStorePassword}, {@code tls.trustStoreType} (default: the key store's) and
  * {@code tls.port} (default the SIP port + 1, or any free port when the SIP port is 0) for the
  * TLS listening point, which exists only when {@code tls.keyStore} is set and is required for
- * transport TLS. Unknown names are refused.
+ * transport TLS. The key store is opened at start-up (a wrong password fails the start, naming
+ * the option); the TLS side uses the JVM's default cipher suites with TLS 1.2/1.3 and does not
+ * ask callers for a client certificate. Unknown names are refused.
+ *
+ * <p>Calls, in short: we offer PCMU, PCMA and telephone-event with 20 ms packets and answer with
+ * the offerer's first G.711 (488 when there is none); a CANCEL waits for a provisional response
+ * (RFC 3261 §9.1) and a 200 crossing it is ACKed and ended with BYE; an incoming INVITE goes to
+ * the account whose user the Request-URI (else the To) names, 404 when none and 486 while that
+ * account has a call; a REFER from the far end is declined (603); a re-INVITE keeping the
+ * running codec is accepted (its new address applied), any other gets 488. Calls are found by
+ * dialog (Call-ID and our tag), so two lines of one backend can call each other through a proxy.
  *
  * <p>Logs: our own at {@code org.sipline.backend.jainsip.*} in SIP's words ("REGISTER
  * bot@example.org Call-ID abc: 403 Forbidden"); every message on the wire at DEBUG on {@code
