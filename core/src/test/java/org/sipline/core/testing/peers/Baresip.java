@@ -68,16 +68,47 @@ public final class Baresip implements AutoCloseable {
    * @throws IllegalArgumentException when the audio source is not 8 kHz mono 16-bit PCM
    */
   public static Baresip start(BaresipOptions options) {
+    if (options.audioSource() != null) {
+      checkSource(options.audioSource());
+    }
+    Path binary = Executables.find("baresip", "baresip-core");
     int port = options.port() == 0 ? FreePorts.sipPorts(2) : options.port();
     int ctrlPort = FreePorts.tcpPort();
     int rtpFirst = FreePorts.udpPortBlock(RTP_PORTS);
+    String name = "baresip-" + options.user();
     Path runDir = RunDirs.create("baresip");
+    PeerProcess process = null;
+    BaresipControl control = null;
+    try {
+      Path recordings = writeFiles(options, runDir, port, ctrlPort, rtpFirst);
+      process = PeerProcess.start(name, List.of(binary.toString(), "-f", runDir.toString()),
+          runDir);
+      control = connect(name, process, ctrlPort, options.startTimeout());
+      createAccount(process, control, options, port);
+      String aor = "sip:" + options.user() + "@"
+          + (options.registrar() != null ? options.registrar() : "127.0.0.1:" + port);
+      log.info("{} ready on 127.0.0.1:{} as {}, pid {}", name, port, aor, process.pid());
+      return new Baresip(options, port, aor, runDir, recordings, process, control);
+    } catch (RuntimeException e) {
+      if (control != null) {
+        control.close();
+      }
+      if (process != null) {
+        process.close();
+      }
+      RunDirs.release(runDir);
+      throw e;
+    }
+  }
+
+  /** Writes config, empty accounts and contacts, and the audio source; returns the recordings dir. */
+  private static Path writeFiles(BaresipOptions options, Path runDir, int port, int ctrlPort,
+      int rtpFirst) {
     Path recordings = runDir.resolve("recordings");
     Path source = runDir.resolve("source.wav");
     try {
       Files.createDirectories(recordings);
       if (options.audioSource() != null) {
-        checkSource(options.audioSource());
         Files.copy(options.audioSource(), source);
       } else {
         PcmWav.writeSilence(source, SAMPLE_RATE, options.silence());
@@ -87,44 +118,33 @@ public final class Baresip implements AutoCloseable {
       Files.writeString(runDir.resolve("accounts"), "");
       Files.writeString(runDir.resolve("contacts"), "");
     } catch (IOException e) {
-      RunDirs.release(runDir);
       throw new UncheckedIOException("preparing baresip files in " + runDir, e);
     }
-    String name = "baresip-" + options.user();
-    PeerProcess process = PeerProcess.start(name, List.of(
-        Executables.find("baresip", "baresip-core").toString(), "-f", runDir.toString()), runDir);
-    BaresipControl control = null;
-    try {
-      control = connect(name, process, ctrlPort, options.startTimeout());
-      String account = BaresipConfig.account(options, port);
-      BaresipResponse created = control.command("uanew", account, COMMAND_TIMEOUT);
-      if (!created.ok()) {
-        throw process.failure("refused account " + account + ": " + created.data());
-      }
-      if (options.registrar() != null) {
-        awaitRegistration(name, process, control, options);
-      }
-    } catch (RuntimeException e) {
-      if (control != null) {
-        control.close();
-      }
-      process.close();
-      RunDirs.release(runDir);
-      throw e;
-    }
-    String aor = "sip:" + options.user() + "@"
-        + (options.registrar() != null ? options.registrar() : "127.0.0.1:" + port);
-    log.info("{} ready on 127.0.0.1:{} as {}, pid {}", name, port, aor, process.pid());
-    return new Baresip(options, port, aor, runDir, recordings, process, control);
+    return recordings;
   }
 
-  private static void checkSource(Path wav) throws IOException {
+  /** Creates the account with uanew and, when it registers, waits for the outcome. */
+  private static void createAccount(PeerProcess process, BaresipControl control,
+      BaresipOptions options, int port) {
+    String account = BaresipConfig.account(options, port);
+    BaresipResponse created = control.command("uanew", account, COMMAND_TIMEOUT);
+    if (!created.ok()) {
+      throw process.failure("refused account " + account + ": " + created.data());
+    }
+    if (options.registrar() != null) {
+      awaitRegistration(process, control, options);
+    }
+  }
+
+  private static void checkSource(Path wav) {
     WavAudio audio;
     try {
       audio = WavReader.read(Files.readAllBytes(wav));
     } catch (WavFormatException e) {
       throw new IllegalArgumentException("audio source " + wav + " is not a usable WAV: "
           + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading audio source " + wav, e);
     }
     if (audio.sampleRate() != SAMPLE_RATE || audio.channels() != 1
         || audio.encoding() != WavEncoding.PCM_S16LE) {
@@ -152,7 +172,7 @@ public final class Baresip implements AutoCloseable {
     }
   }
 
-  private static void awaitRegistration(String name, PeerProcess process, BaresipControl control,
+  private static void awaitRegistration(PeerProcess process, BaresipControl control,
       BaresipOptions options) {
     BaresipEvent outcome;
     try {

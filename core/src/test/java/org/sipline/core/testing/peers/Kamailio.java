@@ -44,35 +44,45 @@ public final class Kamailio implements AutoCloseable {
    *     options' start timeout; the message ends with the tail of its log
    */
   public static Kamailio start(KamailioOptions options) {
+    Path binary = Executables.find("kamailio", "kamailio");
     int port = options.port() == 0 ? FreePorts.sipPort() : options.port();
     Path runDir = RunDirs.create("kamailio");
-    Path config = KamailioConfig.write(options, port, runDir);
-    Path binary = Executables.find("kamailio", "kamailio");
-    KamailioCtl ctl = new KamailioCtl(runDir);
-    PeerProcess process = PeerProcess.start("kamailio", List.of(
-        binary.toString(),
-        "-DD", // foreground, but still forking its workers
-        "-E", // log to stderr, i.e. our log file
-        "-f", config.toString(),
-        "-Y", runDir.toString(),
-        "-P", runDir.resolve("kamailio.pid").toString(),
-        "-w", runDir.toString(),
-        "-m", "32", // MB of shared memory; the default 64 is more than tests need
-        "-M", "8"), runDir);
-    Boolean ready = Await.poll(options.startTimeout(), Duration.ofMillis(50),
+    PeerProcess process = null;
+    try {
+      Path config = KamailioConfig.write(options, port, runDir);
+      KamailioCtl ctl = new KamailioCtl(runDir);
+      process = PeerProcess.start("kamailio", List.of(
+          binary.toString(),
+          "-DD", // foreground, but still forking its workers
+          "-E", // log to stderr, i.e. our log file
+          "-f", config.toString(),
+          "-Y", runDir.toString(),
+          "-P", runDir.resolve("kamailio.pid").toString(),
+          "-w", runDir.toString(),
+          "-m", "32", // MB of shared memory; the default 64 is more than tests need
+          "-M", "8"), runDir);
+      awaitReady(process, ctl, options.startTimeout());
+      process.rememberWorkers();
+      log.info("kamailio ready on udp+tcp 127.0.0.1:{} (domain {}, users {}), pid {}",
+          port, options.domain(), options.users().keySet(), process.pid());
+      return new Kamailio(options, port, runDir, process, ctl);
+    } catch (RuntimeException e) {
+      if (process != null) {
+        process.close();
+      }
+      RunDirs.release(runDir);
+      throw e;
+    }
+  }
+
+  private static void awaitReady(PeerProcess process, KamailioCtl ctl, Duration timeout) {
+    Boolean ready = Await.poll(timeout, Duration.ofMillis(50),
         () -> !process.isAlive() ? Boolean.FALSE : ctl.answers() ? Boolean.TRUE : null);
     if (!Boolean.TRUE.equals(ready)) {
-      PeerException failure = process.isAlive()
-          ? process.failure("did not answer on its control socket within " + options.startTimeout())
+      throw process.isAlive()
+          ? process.failure("did not answer on its control socket within " + timeout)
           : process.failure("exited before it was ready");
-      process.close();
-      RunDirs.release(runDir);
-      throw failure;
     }
-    process.rememberWorkers();
-    log.info("kamailio ready on udp+tcp 127.0.0.1:{} (domain {}, users {}), pid {}",
-        port, options.domain(), options.users().keySet(), process.pid());
-    return new Kamailio(options, port, runDir, process, ctl);
   }
 
   /** The UDP and TCP port it listens on, at 127.0.0.1. */

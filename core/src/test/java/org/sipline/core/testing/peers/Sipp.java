@@ -88,24 +88,30 @@ public final class Sipp implements AutoCloseable {
   }
 
   private static Sipp start(String mode, SippScenario scenario, String target, SippOptions options) {
+    Path binary = Executables.find("sipp", "sip-tester");
     int port = options.port() == 0 ? FreePorts.sipPort() : options.port();
     int mediaPort = options.mediaPort() == 0 ? FreePorts.udpPortBlock(4) : options.mediaPort();
     Path runDir = RunDirs.create("sipp-" + mode);
-    Path scenarioFile = runDir.resolve(scenario.fileName());
     try {
+      Path scenarioFile = runDir.resolve(scenario.fileName());
       Files.writeString(scenarioFile, scenario.xml(), StandardCharsets.ISO_8859_1);
+      List<String> command =
+          command(binary, scenarioFile, target, port, mediaPort, options, runDir);
+      PeerProcess process = PeerProcess.start("sipp-" + mode, command, runDir);
+      return new Sipp(mode, scenario, port, mediaPort, runDir, process);
     } catch (IOException e) {
+      RunDirs.release(runDir);
       throw new UncheckedIOException("writing SIPp scenario into " + runDir, e);
+    } catch (RuntimeException e) {
+      RunDirs.release(runDir);
+      throw e;
     }
-    List<String> command = command(scenarioFile, target, port, mediaPort, options, runDir);
-    PeerProcess process = PeerProcess.start("sipp-" + mode, command, runDir);
-    return new Sipp(mode, scenario, port, mediaPort, runDir, process);
   }
 
-  private static List<String> command(Path scenarioFile, String target, int port, int mediaPort,
-      SippOptions options, Path runDir) {
+  private static List<String> command(Path binary, Path scenarioFile, String target, int port,
+      int mediaPort, SippOptions options, Path runDir) {
     List<String> c = new ArrayList<>(List.of(
-        Executables.find("sipp", "sip-tester").toString(),
+        binary.toString(),
         "-sf", scenarioFile.toString(),
         "-i", "127.0.0.1",
         "-p", Integer.toString(port),
