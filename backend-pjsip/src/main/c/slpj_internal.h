@@ -84,15 +84,30 @@ void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info);
 pj_status_t slpj_register_module_init(void);
 void slpj_accounts_reset(void);
 
-/* slpj_call.c */
+/* slpj_call_slots.c; the helpers need slpj_lock held unless noted */
+void slpj_calls_reset(void);
 slpj_call *slpj_call_by_handle(int handle);
+slpj_call *slpj_call_of(pjsua_call_id call_id);
+slpj_call *slpj_alloc_call(int acc_handle, int incoming);
+void slpj_cancel_timers(slpj_call *c);
+void slpj_post_terminal(slpj_call *c, int type, int code, const char *text);
+slpj_port *slpj_take_port(slpj_call *c, pjsua_conf_port_id *slot);
+/* Without slpj_lock: removes a port taken with slpj_take_port from the bridge and releases it. */
+void slpj_detach_port(slpj_port *port, pjsua_conf_port_id slot);
+void slpj_arm_timer(pj_timer_entry *entry, int *armed, int ms, pj_timer_heap_callback *cb,
+                    slpj_call *c);
+
+/* slpj_call_events.c: pjsua's callbacks and the call timers */
 void slpj_on_incoming_call(pjsua_acc_id acc_id, pjsua_call_id call_id, pjsip_rx_data *rdata);
 void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e);
 void slpj_on_call_media_state(pjsua_call_id call_id);
 void slpj_on_call_transfer_status(pjsua_call_id call_id, int st_code, const pj_str_t *st_text,
                                   pj_bool_t final, pj_bool_t *p_cont);
+void slpj_on_xfer_timer(pj_timer_heap_t *heap, pj_timer_entry *entry);
+void slpj_on_invite_timer(pj_timer_heap_t *heap, pj_timer_entry *entry);
+
+/* slpj_call_ops.c */
 void slpj_calls_end_all(void);
-void slpj_calls_reset(void);
 
 /* slpj_media.c */
 pj_status_t slpj_port_create(slpj_port **out);
