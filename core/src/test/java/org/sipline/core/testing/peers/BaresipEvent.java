@@ -10,11 +10,12 @@ import java.util.Objects;
  * "direction":"incoming","peeruri":"sip:alice@…","id":"566b759f58ed89cb","param":"…"}}.
  * Absent members are null.
  *
- * <p>Types seen from baresip 1.0.0 include REGISTERING, REGISTER_OK, REGISTER_FAIL,
- * UNREGISTERING, CALL_INCOMING (only when not answering by itself), CALL_RINGING,
- * CALL_PROGRESS, CALL_ESTABLISHED, CALL_CLOSED, CALL_TRANSFER, CALL_TRANSFER_FAILED,
- * CALL_LOCAL_SDP, CALL_REMOTE_SDP, CALL_RTPESTAB, CALL_RTCP and AUDIO_ERROR ("end of file" when
- * the audio source file has played; baresip then hangs up).
+ * <p>baresip 1.0.0's types: REGISTERING, REGISTER_OK, REGISTER_FAIL, UNREGISTERING,
+ * CALL_INCOMING (only when it does not answer by itself), CALL_RINGING, CALL_PROGRESS,
+ * CALL_ESTABLISHED, CALL_CLOSED, TRANSFER (a REFER arrived; param is the target, which it then
+ * calls), TRANSFER_FAILED, CALL_DTMF_START, CALL_DTMF_END, CALL_LOCAL_SDP, CALL_REMOTE_SDP,
+ * CALL_RTPESTAB, CALL_RTCP, AUDIO_ERROR ("end of file" when the audio source has played; it then
+ * hangs up), SHUTDOWN, EXIT.
  *
  * @param type the event type, e.g. "CALL_CLOSED"
  * @param eventClass baresip's class: "register", "call", "other", …

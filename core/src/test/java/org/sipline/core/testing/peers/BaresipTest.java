@@ -90,6 +90,23 @@ class BaresipTest {
   }
 
   @Test
+  void transfereeFollowsAReferToTheTarget() {
+    try (Baresip carol = Baresip.start(BaresipOptions.defaults().withUser("carol"));
+        Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob"));
+        Baresip alice = Baresip.start(BaresipOptions.defaults().withUser("alice"))) {
+      alice.dial(bob.sipUri());
+      bob.awaitEvent("CALL_ESTABLISHED", WAIT);
+
+      BaresipResponse transfer = bob.command("transfer", carol.sipUri());
+
+      assertThat(transfer.ok()).as("%s", transfer).isTrue();
+      assertThat(alice.awaitEvent("TRANSFER", WAIT).param()).isEqualTo(carol.sipUri());
+      BaresipEvent atCarol = carol.awaitEvent("CALL_ESTABLISHED", WAIT);
+      assertThat(atCarol.peerUri()).isEqualTo(alice.sipUri());
+    }
+  }
+
+  @Test
   void wrongPasswordFailsTheStartWithTheRegistrarsAnswer() {
     try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults().withUser("bob", "bob-pw"))) {
       BaresipOptions wrong = BaresipOptions.defaults().withUser("bob")
