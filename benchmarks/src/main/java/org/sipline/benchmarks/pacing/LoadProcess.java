@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.sipline.benchmarks.harness.Await;
+import org.sipline.benchmarks.harness.ChildProcess;
 
 /**
  * The JVM under test: {@link CallLoad} in a process of its own, so that its CPU, heap and GC are
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  * {@value CallLoad#STOP} on stdin, then writes its {@link LoadResult} and exits (which also writes
  * its JFR recording).
  */
-final class LoadProcess implements AutoCloseable {
+public final class LoadProcess implements AutoCloseable {
   private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(2);
 
   private final ChildProcess process;
@@ -28,28 +30,40 @@ final class LoadProcess implements AutoCloseable {
     this.jfrFile = jfrFile;
   }
 
-  /** Starts the load; returns at once (see {@link #awaitReady}). */
+  /** Starts the load as {@code options} say; returns at once (see {@link #awaitReady}). */
+  static LoadProcess start(Path dir, PacingOptions options, int calls, int sinkPort,
+      int registrarPort, int calleePort, Path wav) throws IOException {
+    return start(dir, options.jvmFlags(), options.jfrSettings(), options.stack(), calls, sinkPort,
+        registrarPort, calleePort, wav);
+  }
+
   /**
+   * Starts the load; returns at once (see {@link #awaitReady}).
+   *
+   * @param jvmFlags GC and heap flags of the load JVM
+   * @param jfrSettings "default" or "profile"
+   * @param stack "line" or "media" (see {@link CallLoad})
    * @param sinkPort where the media stack sends RTP
    * @param registrarPort the registrar's port for the line stack (0 for the media stack)
    * @param calleePort the callee's port for the line stack (0 for the media stack)
    */
-  static LoadProcess start(Path dir, PacingOptions options, int calls, int sinkPort,
-      int registrarPort, int calleePort, Path wav) throws IOException {
+  public static LoadProcess start(Path dir, List<String> jvmFlags, String jfrSettings,
+      String stack, int calls, int sinkPort, int registrarPort, int calleePort, Path wav)
+      throws IOException {
     Path result = dir.resolve("load-result.properties");
     Path jfr = dir.resolve("load.jfr");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(options.jvmFlags());
+    command.addAll(jvmFlags);
     command.add("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true,settings="
-        + options.jfrSettings());
+        + jfrSettings);
     command.add("-Xlog:gc*:file=" + dir.resolve("gc.log") + ":uptime,level,tags");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CallLoad.class.getName());
-    command.addAll(List.of("--stack", options.stack(), "--calls", Integer.toString(calls),
+    command.addAll(List.of("--stack", stack, "--calls", Integer.toString(calls),
         "--wav", wav.toString(), "--result", result.toString()));
-    if (options.stack().equals("media")) {
+    if (stack.equals("media")) {
       command.addAll(List.of("--sink-port", Integer.toString(sinkPort)));
     } else {
       command.addAll(List.of("--registrar", "127.0.0.1:" + registrarPort,
@@ -58,12 +72,12 @@ final class LoadProcess implements AutoCloseable {
     return new LoadProcess(ChildProcess.start("load", command, dir), result, jfr);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Waits until every call is connected and playing. */
-  void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+  public void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
     Await.until(timeout, "the load's " + CallLoad.READY,
         () -> !process.isAlive() || process.stdout().contains(CallLoad.READY));
     if (!process.isAlive()) {
@@ -72,7 +86,7 @@ final class LoadProcess implements AutoCloseable {
   }
 
   /** Tells the load to hang up and report; returns its result. */
-  LoadResult stop() throws IOException, InterruptedException {
+  public LoadResult stop() throws IOException, InterruptedException {
     if (!process.isAlive()) {
       throw process.failure("died during the measurement");
     }

@@ -20,7 +20,7 @@ import java.util.Properties;
  * @param heapPlaying live heap bytes with every call playing the WAV
  * @param wavSamples samples of the WAV at 8 kHz (what one playing call holds decoded)
  */
-record LoadResult(int calls, int connected, long setupMillis, long heapBaseline,
+public record LoadResult(int calls, int connected, long setupMillis, long heapBaseline,
     long heapConnected, long heapPlaying, long wavSamples) {
 
   void write(Path file) throws IOException {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.sipline.benchmarks.audio.SignalWav;
+import org.sipline.benchmarks.harness.ProcStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

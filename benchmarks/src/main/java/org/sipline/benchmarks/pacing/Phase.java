@@ -6,6 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import org.sipline.benchmarks.harness.Await;
+import org.sipline.benchmarks.harness.BaresipPeer;
+import org.sipline.benchmarks.harness.Capture;
+import org.sipline.benchmarks.harness.ProcStat;
+import org.sipline.benchmarks.harness.SippPeer;
+import org.sipline.benchmarks.harness.SocketCapture;
+import org.sipline.benchmarks.harness.TsharkCapture;
+import org.sipline.benchmarks.harness.UdpSinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

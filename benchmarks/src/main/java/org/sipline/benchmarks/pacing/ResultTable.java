@@ -64,8 +64,8 @@ final class ResultTable {
     StringBuilder sb = new StringBuilder();
     // Deviation = |interval − nominal|; a literal '|' would split the Markdown cell.
     sb.append("| calls | impl | runs | dev p50 ms | dev p99 ms | dev p99.9 ms | dev max ms | lost"
-        + " | late | CPU of 2 cores | heap/call connected | heap/call playing | GC max pause in window"
-        + " ms |\n");
+        + " | late | CPU of 2 cores | heap/call connected | heap/call playing"
+        + " | GC max pause in window ms |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int calls : new TreeSet<>(results.stream().map(PhaseResult::calls).toList())) {
       List<PhaseResult> rs = results.stream().filter(r -> r.calls() == calls).toList();

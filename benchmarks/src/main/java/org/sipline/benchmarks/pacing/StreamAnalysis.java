@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
+import org.sipline.benchmarks.harness.CapturedPacket;
+import org.sipline.benchmarks.harness.Percentiles;
 
 /**
  * Turns captured packets into {@link PacingStats}: per stream, each interval between consecutive

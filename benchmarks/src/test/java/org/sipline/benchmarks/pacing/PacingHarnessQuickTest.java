@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipline.benchmarks.harness.BaresipPeer;
 
 /**
  * The CI quick mode of the pacing harness: ten real SIP calls of core lines on the jainsip

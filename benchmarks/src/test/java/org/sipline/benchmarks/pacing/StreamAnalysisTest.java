@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sipline.benchmarks.harness.CapturedPacket;
 
 class StreamAnalysisTest {
   private static final long MS = 1_000_000;

@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * nobody reads them and the kernel drops what overflows their buffer, which costs the measured
  * processes nothing.
  */
-final class UdpSinks implements AutoCloseable {
+public final class UdpSinks implements AutoCloseable {
   private static final int LOWEST = 20_000;
   private static final int HIGHEST = 60_000;
   private static final int TRIES = 50;
@@ -28,7 +28,7 @@ final class UdpSinks implements AutoCloseable {
   }
 
   /** Binds {@code count} consecutive ports on 127.0.0.1, at a random free place. */
-  static UdpSinks bind(int count) throws IOException {
+  public static UdpSinks bind(int count) throws IOException {
     if (count < 1 || count > 100) {
       throw new IllegalArgumentException("sink count out of range 1..100: " + count);
     }
@@ -52,11 +52,11 @@ final class UdpSinks implements AutoCloseable {
         + LOWEST + "-" + HIGHEST + " after " + TRIES + " tries");
   }
 
-  int port(int index) {
+  public int port(int index) {
     return firstPort + index;
   }
 
-  List<Integer> ports() {
+  public List<Integer> ports() {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < channels.size(); i++) {
       ports.add(firstPort + i);
@@ -64,7 +64,7 @@ final class UdpSinks implements AutoCloseable {
     return ports;
   }
 
-  List<DatagramChannel> channels() {
+  public List<DatagramChannel> channels() {
     return channels;
   }
 

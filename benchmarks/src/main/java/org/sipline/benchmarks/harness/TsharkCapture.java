@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,12 +17,12 @@ import java.util.regex.Pattern;
 /**
  * Captures with tshark on {@code lo}, so every packet carries the kernel's timestamp of when it
  * crossed the interface: what a far end on another host would see, free of the receiver's
- * scheduling. Writes a pcapng file (headers only: snap length {@value #SNAP_LENGTH}) and reads
- * it back with RTP dissection when stopped.
+ * scheduling. Writes a pcapng file and reads it back with the dissectors and fields the caller
+ * names once stopped.
  */
-final class TsharkCapture implements Capture {
+public final class TsharkCapture implements Capture {
   /** Ethernet 14 + IPv4 20 + UDP 8 + RTP 12 bytes, with room for IP options and CSRCs. */
-  private static final int SNAP_LENGTH = 96;
+  public static final int HEADERS_ONLY = 96;
   /** Kernel capture buffer in MiB: 1000 streams for 30 s must fit without drops. */
   private static final int BUFFER_MIB = 64;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -32,6 +33,7 @@ final class TsharkCapture implements Capture {
   private final Path file;
   private final List<Integer> ports;
   private final ChildProcess tshark;
+  private long dropped = -1;
 
   private TsharkCapture(Path dir, Path file, List<Integer> ports, ChildProcess tshark) {
     this.dir = dir;
@@ -40,8 +42,8 @@ final class TsharkCapture implements Capture {
     this.tshark = tshark;
   }
 
-  /** Whether tshark can capture here (installed, and allowed to open {@code lo}). */
-  static String unavailableReason() {
+  /** Why tshark cannot capture here (not installed, no permission to open lo), or null. */
+  public static String unavailableReason() {
     try {
       Process p = new ProcessBuilder("tshark", "-D").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -57,21 +59,30 @@ final class TsharkCapture implements Capture {
     }
   }
 
+  /** RTP headers of UDP datagrams to {@code ports}; {@link #stop()} reads them back. */
+  public static TsharkCapture start(Path dir, List<Integer> ports)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(dir, ports, HEADERS_ONLY);
+  }
+
   /**
-   * Starts capturing UDP to {@code ports} (consecutive or not) and returns once tshark says it
-   * captures.
+   * Starts capturing UDP datagrams to {@code ports}, the first {@code snapLength} bytes of each,
+   * and returns once tshark says it captures.
    */
-  static TsharkCapture start(Path dir, List<Integer> ports)
+  public static TsharkCapture start(Path dir, List<Integer> ports, int snapLength)
       throws IOException, InterruptedException, TimeoutException {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("no ports to capture");
     }
-    int low = ports.stream().mapToInt(Integer::intValue).min().orElseThrow();
-    int high = ports.stream().mapToInt(Integer::intValue).max().orElseThrow();
-    Path file = dir.resolve("rtp.pcapng");
+    StringBuilder filter = new StringBuilder("udp and (");
+    for (int i = 0; i < ports.size(); i++) {
+      filter.append(i == 0 ? "" : " or ").append("dst port ").append(ports.get(i));
+    }
+    filter.append(')');
+    Path file = dir.resolve("capture.pcapng");
     ChildProcess tshark = ChildProcess.start("tshark-capture", List.of("tshark", "-i", "lo",
-        "-n", "-q", "-s", Integer.toString(SNAP_LENGTH), "-B", Integer.toString(BUFFER_MIB),
-        "-f", "udp and dst portrange " + low + "-" + high, "-w", file.toString()), dir);
+        "-n", "-q", "-s", Integer.toString(snapLength), "-B", Integer.toString(BUFFER_MIB),
+        "-f", filter.toString(), "-w", file.toString()), dir);
     TsharkCapture capture = new TsharkCapture(dir, file, List.copyOf(ports), tshark);
     try {
       Await.until(START_TIMEOUT, "tshark capturing on lo",
@@ -86,56 +97,89 @@ final class TsharkCapture implements Capture {
     return capture;
   }
 
-  @Override
-  public Result stop() throws IOException {
-    tshark.close();
-    long dropped = 0;
-    Matcher m = DROPPED.matcher(tshark.stderr());
-    while (m.find()) {
-      dropped += Long.parseLong(m.group(1));
+  /** Stops capturing; returns how many packets tshark said it dropped. */
+  public long stopCapturing() {
+    if (dropped < 0) {
+      tshark.close();
+      long sum = 0;
+      Matcher m = DROPPED.matcher(tshark.stderr());
+      while (m.find()) {
+        sum += Long.parseLong(m.group(1));
+      }
+      dropped = sum;
     }
-    return new Result(read(), dropped, "tshark on lo (kernel timestamps)");
+    return dropped;
   }
 
-  private List<CapturedPacket> read() throws IOException {
-    List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-n"));
+  /** Every captured port decoded as RTP: the packets' RTP headers in capture order. */
+  @Override
+  public Result stop() throws IOException {
+    long drops = stopCapturing();
+    List<String> decodeAs = new ArrayList<>();
     for (int port : ports) {
-      command.add("-d");
-      command.add("udp.port==" + port + ",rtp");
+      decodeAs.add("udp.port==" + port + ",rtp");
     }
-    command.addAll(List.of("-T", "fields", "-E", "separator=/t",
-        "-e", "frame.time_epoch", "-e", "udp.srcport", "-e", "udp.dstport",
-        "-e", "rtp.ssrc", "-e", "rtp.seq", "-e", "rtp.timestamp"));
-    Process p = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectError(dir.resolve("tshark-read.err").toFile())
-        .start();
     List<CapturedPacket> packets = new ArrayList<>();
+    for (String[] row : fields(decodeAs, List.of("frame.time_epoch", "udp.srcport",
+        "udp.dstport", "rtp.ssrc", "rtp.seq", "rtp.timestamp"))) {
+      CapturedPacket p = TsharkFields.parse(row);
+      if (p != null) {
+        packets.add(p);
+      }
+    }
+    return new Result(packets, drops, "tshark on lo (kernel timestamps)");
+  }
+
+  /**
+   * Reads the stopped capture back: one row per packet, one column per field (empty when the
+   * packet has none).
+   *
+   * @param decodeAs tshark {@code -d} rules, e.g. "udp.port==5062,sip"
+   * @param fields tshark field names, e.g. "frame.time_epoch", "sip.Method"
+   */
+  public List<String[]> fields(List<String> decodeAs, List<String> fields) throws IOException {
+    stopCapturing();
+    List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-n"));
+    for (String rule : decodeAs) {
+      command.add("-d");
+      command.add(rule);
+    }
+    command.addAll(List.of("-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"));
+    for (String f : fields) {
+      command.add("-e");
+      command.add(f);
+    }
+    Path err = dir.resolve("tshark-read.err");
+    Process p = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectError(err.toFile()).start();
+    List<String[]> rows = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
       String line;
       while ((line = r.readLine()) != null) {
-        CapturedPacket packet = TsharkFields.parse(line);
-        if (packet != null) {
-          packets.add(packet);
+        String[] row = line.split("\t", -1);
+        if (row.length != fields.size()) {
+          throw new IOException("tshark wrote " + row.length + " fields, asked for "
+              + fields.size() + ": '" + line + "'");
         }
+        rows.add(row);
       }
     }
     try {
-      if (!p.waitFor(READ_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!p.waitFor(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new IOException("tshark reading " + file + " took longer than " + READ_TIMEOUT);
       }
       if (p.exitValue() != 0) {
         throw new IOException("tshark reading " + file + " exited " + p.exitValue() + ": "
-            + Files.readString(dir.resolve("tshark-read.err")).strip());
+            + Files.readString(err).strip());
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while reading " + file, e);
     }
-    return packets;
+    return rows;
   }
 
   @Override

@@ -1,10 +1,10 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.util.List;
 
 /** Records the RTP packets sent to the receivers' ports while it runs. */
-interface Capture extends AutoCloseable {
+public interface Capture extends AutoCloseable {
   /** What the capture holds once stopped. */
   record Result(List<CapturedPacket> packets, long droppedByCapture, String method) {}
 

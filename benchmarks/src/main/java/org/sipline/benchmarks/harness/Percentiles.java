@@ -1,12 +1,12 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.util.Arrays;
 
 /** Exact percentiles (nearest rank) of a set of values, kept sorted. */
-final class Percentiles {
+public final class Percentiles {
   private final long[] sorted;
 
-  Percentiles(long[] values, int count) {
+  public Percentiles(long[] values, int count) {
     if (count < 0 || count > values.length) {
       throw new IllegalArgumentException("count out of range 0.." + values.length + ": " + count);
     }
@@ -14,7 +14,7 @@ final class Percentiles {
     Arrays.sort(sorted);
   }
 
-  int count() {
+  public int count() {
     return sorted.length;
   }
 
@@ -22,7 +22,7 @@ final class Percentiles {
    * The smallest value that at least {@code percent} % of the values do not exceed; -1 when there
    * are no values.
    */
-  long at(double percent) {
+  public long at(double percent) {
     if (percent <= 0 || percent > 100) {
       throw new IllegalArgumentException("percent out of range (0, 100]: " + percent);
     }
@@ -33,7 +33,7 @@ final class Percentiles {
     return sorted[Math.max(rank, 1) - 1];
   }
 
-  long max() {
+  public long max() {
     return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
   }
 }

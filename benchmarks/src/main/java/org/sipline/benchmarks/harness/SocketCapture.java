@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,7 +16,7 @@ import java.util.List;
  * stamps include this process's scheduling, so they overstate jitter; the quick mode uses this
  * only to prove the harness still runs, never for published figures.
  */
-final class SocketCapture implements Capture {
+public final class SocketCapture implements Capture {
   private static final int RTP_HEADER = 12;
 
   private final Selector selector;
@@ -31,7 +31,7 @@ final class SocketCapture implements Capture {
     this.reader.setDaemon(true);
   }
 
-  static SocketCapture start(UdpSinks sinks) throws IOException {
+  public static SocketCapture start(UdpSinks sinks) throws IOException {
     Selector selector = Selector.open();
     for (DatagramChannel c : sinks.channels()) {
       c.configureBlocking(false);

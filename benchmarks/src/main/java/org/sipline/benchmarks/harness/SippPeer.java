@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * A SIPp UAS on 127.0.0.1 playing one of the harness's scenarios: the registrar (accepts every
  * REGISTER) or the callee (answers every INVITE with RTP to a sink port).
  */
-final class SippPeer implements AutoCloseable {
+public final class SippPeer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
 
   private final ChildProcess process;
@@ -29,22 +29,23 @@ final class SippPeer implements AutoCloseable {
     this.port = port;
   }
 
-  static SippPeer registrar(Path dir) throws IOException, InterruptedException, TimeoutException {
+  public static SippPeer registrar(Path dir)
+      throws IOException, InterruptedException, TimeoutException {
     return start(dir, "registrar", scenario("registrar.xml"));
   }
 
   /** A callee whose SDP sends every caller's RTP to {@code sinkPort} on 127.0.0.1. */
-  static SippPeer callee(Path dir, String name, int sinkPort)
+  public static SippPeer callee(Path dir, String name, int sinkPort)
       throws IOException, InterruptedException, TimeoutException {
     return start(dir, name, scenario("callee.xml").replace("@SINK_PORT@",
         Integer.toString(sinkPort)));
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -81,7 +82,7 @@ final class SippPeer implements AutoCloseable {
     }
   }
 
-  static int freeUdpPort() throws SocketException {
+  public static int freeUdpPort() throws SocketException {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       return s.getLocalPort();
     }

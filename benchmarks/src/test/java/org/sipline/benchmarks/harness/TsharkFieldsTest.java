@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class TsharkFieldsTest {
   @Test
   void readsAnRtpLine() {
-    CapturedPacket p = TsharkFields.parse(
-        "1795741083.621131327\t39432\t41000\t0x000004d2\t65535\t4294967295");
+    CapturedPacket p = TsharkFields.parse(new String[] {
+        "1795741083.621131327", "39432", "41000", "0x000004d2", "65535", "4294967295"});
 
     assertThat(p).isEqualTo(new CapturedPacket(1_795_741_083_621_131_327L, 39432, 41000,
         0x4d2, 65535, 4_294_967_295L));
@@ -17,15 +17,16 @@ class TsharkFieldsTest {
 
   @Test
   void aDatagramTsharkCouldNotDissectAsRtpIsSkipped() {
-    assertThat(TsharkFields.parse("1795741083.621131327\t39432\t41000\t\t\t")).isNull();
+    assertThat(TsharkFields.parse(new String[] {"1795741083.621131327", "39432", "41000", "", "",
+        ""})).isNull();
   }
 
   @Test
-  void aLineOfAnotherShapeIsRefusedNamingIt() {
-    assertThatThrownBy(() -> TsharkFields.parse("1795741083.6\t39432"))
+  void aRowOfAnotherShapeIsRefusedNamingIt() {
+    assertThatThrownBy(() -> TsharkFields.parse(new String[] {"1795741083.6", "39432"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("got 2")
-        .hasMessageContaining("1795741083.6\t39432");
+        .hasMessageContaining("1795741083.6 | 39432");
   }
 
   @Test

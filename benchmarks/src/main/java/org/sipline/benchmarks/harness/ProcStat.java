@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * CPU time a process has used so far (all its threads, user + system), read from
  * {@code /proc/<pid>/stat}, so that sipline and baresip are measured the same way.
  */
-final class ProcStat {
+public final class ProcStat {
   /** USER_HZ: Linux reports utime/stime in 1/100 s on every architecture sipline runs on. */
   private static final long TICK_NANOS = 10_000_000L;
   private static final int UTIME_AFTER_COMM = 11;
@@ -17,7 +17,7 @@ final class ProcStat {
   private ProcStat() {}
 
   /** User + system CPU nanoseconds of {@code pid}. */
-  static long cpuNanos(long pid) throws IOException {
+  public static long cpuNanos(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     // The command name (field 2) is in parentheses and may hold spaces: split after it.
     int close = stat.lastIndexOf(')');
@@ -34,7 +34,7 @@ final class ProcStat {
   }
 
   /** The 1-minute load average, to say how busy the machine was. */
-  static double loadAverage() throws IOException {
+  public static double loadAverage() throws IOException {
     String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
     return Double.parseDouble(f[0]);
   }

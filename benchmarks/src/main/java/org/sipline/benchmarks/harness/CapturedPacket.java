@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 /**
  * One RTP packet as the capture saw it on the loopback interface.
@@ -11,5 +11,5 @@ package org.sipline.benchmarks.pacing;
  * @param sequence the RTP sequence number, 0..65535
  * @param timestamp the RTP timestamp, 0..2^32-1
  */
-record CapturedPacket(long epochNanos, int srcPort, int dstPort, long ssrc, int sequence,
+public record CapturedPacket(long epochNanos, int srcPort, int dstPort, long ssrc, int sequence,
     long timestamp) {}

@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A program the harness started, its output in files of the run directory. {@link #close} stops
  * it by its PID: SIGTERM, then SIGKILL after a grace period.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(5);
 
   private final String name;
@@ -31,7 +31,8 @@ final class ChildProcess implements AutoCloseable {
    * Starts {@code command} in {@code dir} with stdout and stderr going to {@code name}.out and
    * {@code name}.err there.
    */
-  static ChildProcess start(String name, List<String> command, Path dir) throws IOException {
+  public static ChildProcess start(String name, List<String> command, Path dir)
+      throws IOException {
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     ProcessBuilder pb = new ProcessBuilder(command)
@@ -42,37 +43,37 @@ final class ChildProcess implements AutoCloseable {
     return new ChildProcess(name, pb.start(), out, err);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 
-  String stdout() {
+  public String stdout() {
     return read(stdout);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(stderr);
   }
 
   /** Waits up to {@code timeout} for the program to end by itself; its exit code, or -1. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** A failure message naming the program and quoting the end of its stderr. */
-  IllegalStateException failure(String what) {
+  public IllegalStateException failure(String what) {
     String err = stderr();
     String tail = err.length() > 2000 ? err.substring(err.length() - 2000) : err;
     return new IllegalStateException(name + " (pid " + pid() + ") " + what + "; stderr ends: "

@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * baresip hangs up by itself about a second after the file ends, so the file must outlast the
  * measurement.
  */
-final class BaresipPeer implements AutoCloseable {
+public final class BaresipPeer implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
   private final ChildProcess process;
@@ -25,7 +25,7 @@ final class BaresipPeer implements AutoCloseable {
   }
 
   /** Whether baresip is installed here. */
-  static boolean installed() {
+  public static boolean installed() {
     return Files.isExecutable(Path.of("/usr/bin/baresip"))
         || System.getenv("PATH") != null && List.of(System.getenv("PATH").split(":")).stream()
             .anyMatch(d -> Files.isExecutable(Path.of(d, "baresip")));
@@ -36,7 +36,7 @@ final class BaresipPeer implements AutoCloseable {
    *
    * @param wav the 8 kHz mono 16-bit WAV it plays
    */
-  static BaresipPeer call(Path dir, String calleeUri, Path wav)
+  public static BaresipPeer call(Path dir, String calleeUri, Path wav)
       throws IOException, InterruptedException, TimeoutException {
     Path conf = Files.createDirectories(dir.resolve("baresip"));
     int sipPort = SippPeer.freeUdpPort();
@@ -75,11 +75,11 @@ final class BaresipPeer implements AutoCloseable {
     return new BaresipPeer(baresip);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 

@@ -1,4 +1,4 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

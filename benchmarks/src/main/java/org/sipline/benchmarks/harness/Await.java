@@ -1,16 +1,16 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition until it holds or a bound passes. */
-final class Await {
+public final class Await {
   private static final long POLL_MILLIS = 20;
 
   private Await() {}
 
-  static void until(Duration timeout, String what, BooleanSupplier condition)
+  public static void until(Duration timeout, String what, BooleanSupplier condition)
       throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -22,7 +22,7 @@ final class Await {
   }
 
   /** Lets {@code span} of wall time pass: a measurement window, not a wait for a state. */
-  static void elapse(Duration span) throws InterruptedException {
+  public static void elapse(Duration span) throws InterruptedException {
     long end = System.nanoTime() + span.toNanos();
     for (long left = span.toNanos(); left > 0; left = end - System.nanoTime()) {
       Thread.sleep(Math.max(1, left / 1_000_000));

@@ -1,18 +1,17 @@
-package org.sipline.benchmarks.pacing;
+package org.sipline.benchmarks.harness;
 
 /**
- * Reads one line of {@code tshark -T fields}: time_epoch, udp.srcport, udp.dstport, rtp.ssrc,
- * rtp.seq, rtp.timestamp, tab separated. A datagram tshark could not dissect as RTP has empty RTP
- * fields and is skipped (returns null); a line that is not in this shape at all is an error.
+ * Reads one row of {@code tshark -T fields}: time_epoch, udp.srcport, udp.dstport, rtp.ssrc,
+ * rtp.seq, rtp.timestamp. A datagram tshark could not dissect as RTP has empty RTP fields and is
+ * skipped (returns null); a row that is not in this shape at all is an error.
  */
-final class TsharkFields {
+public final class TsharkFields {
   private TsharkFields() {}
 
-  static CapturedPacket parse(String line) {
-    String[] f = line.split("\t", -1);
+  static CapturedPacket parse(String[] f) {
     if (f.length != 6) {
-      throw new IllegalArgumentException("expected 6 tab-separated fields, got " + f.length
-          + ": '" + line + "'");
+      throw new IllegalArgumentException("expected 6 fields, got " + f.length + ": "
+          + String.join(" | ", f));
     }
     if (f[3].isEmpty() || f[4].isEmpty() || f[5].isEmpty()) {
       return null;
@@ -22,7 +21,7 @@ final class TsharkFields {
   }
 
   /** "1795741083.621131327" → nanoseconds; fewer than 9 decimals are scaled up. */
-  static long epochNanos(String s) {
+  public static long epochNanos(String s) {
     int dot = s.indexOf('.');
     if (dot < 0) {
       return Math.multiplyExact(Long.parseLong(s), 1_000_000_000L);

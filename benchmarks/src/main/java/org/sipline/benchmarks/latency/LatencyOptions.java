@@ -1,0 +1,76 @@
+package org.sipline.benchmarks.latency;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * What a latency run measures, from the command line; every value checked, a bad one named.
+ *
+ * @param samples measured requests per kind (StartCall, PlayWavFiles, Mute)
+ * @param warmup requests per kind made first and not counted (class loading, JIT)
+ * @param statusSamples SipGetSipStatus round trips measured
+ * @param serverJar the server's shaded jar
+ * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
+ * @param besideCalls calls a separate load process streams on the same machine meanwhile
+ * @param out where the run directory and results go
+ */
+record LatencyOptions(int samples, int warmup, int statusSamples, Path serverJar,
+    List<String> serverJvm, int besideCalls, Path out) {
+
+  static String usage() {
+    return String.join("\n",
+        "usage: java -cp benchmarks.jar org.sipline.benchmarks.latency.LatencyMain [options]",
+        "  --samples 200            measured requests per kind (StartCall, PlayWavFiles, Mute)",
+        "  --warmup 10              requests per kind first, not counted",
+        "  --status-samples 1000    SipGetSipStatus round trips",
+        "  --server-jar PATH        default server/target/sipline.jar",
+        "  --server-jvm \"FLAGS\"     JVM flags of the server (default none)",
+        "  --beside-calls N         a load process streams N calls meanwhile (default 0)",
+        "  --out DIR                results directory (default target/latency-<time>)");
+  }
+
+  static LatencyOptions parse(String[] args) {
+    int samples = 200;
+    int warmup = 10;
+    int statusSamples = 1000;
+    Path jar = Path.of("server", "target", "sipline.jar");
+    List<String> jvm = List.of();
+    int beside = 0;
+    Path out = Path.of("target", "latency-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + ": missing value\n" + usage());
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--samples" -> samples = parseInt(name, value, 1, 100_000);
+        case "--warmup" -> warmup = parseInt(name, value, 0, 10_000);
+        case "--status-samples" -> statusSamples = parseInt(name, value, 1, 10_000_000);
+        case "--server-jar" -> jar = Path.of(value);
+        case "--server-jvm" -> jvm = value.isBlank() ? List.of()
+            : List.of(value.trim().split("\\s+"));
+        case "--beside-calls" -> beside = parseInt(name, value, 0, 5000);
+        case "--out" -> out = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+      }
+    }
+    return new LatencyOptions(samples, warmup, statusSamples, jar, jvm, beside, out);
+  }
+
+  private static int parseInt(String name, String value, int min, int max) {
+    int v;
+    try {
+      v = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
+    }
+    return v;
+  }
+}

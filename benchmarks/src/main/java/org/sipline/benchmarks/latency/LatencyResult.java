@@ -1,0 +1,60 @@
+package org.sipline.benchmarks.latency;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.sipline.benchmarks.harness.Percentiles;
+
+/**
+ * Delays of one latency run, nanoseconds per sample (-1: the wire event never showed up).
+ *
+ * @param startCallToInvite SipStartCall sent → the INVITE on the wire
+ * @param playToAudio SipPlayWavFiles sent → the first RTP packet carrying the new audio
+ * @param muteToSilence SipMute sent → the first silent RTP packet
+ * @param statusRoundTrip SipGetSipStatus round trip at the client
+ * @param loadBefore the machine's 1-minute load average at the start
+ * @param loadAfter the same at the end
+ * @param besideCalls calls streaming beside the server meanwhile
+ */
+record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteToSilence,
+    long[] statusRoundTrip, double loadBefore, double loadAfter, int besideCalls) {
+
+  /** One Markdown row per measurement. */
+  String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| measurement | samples | p50 ms | p99 ms | max ms | unmatched |\n")
+        .append("|---|---|---|---|---|---|\n");
+    row(sb, "SipStartCall → INVITE on the wire", startCallToInvite);
+    row(sb, "SipPlayWavFiles → first packet of the new audio", playToAudio);
+    row(sb, "SipMute → first silent packet", muteToSilence);
+    row(sb, "SipGetSipStatus round trip", statusRoundTrip);
+    return sb.toString();
+  }
+
+  /** One TSV line per sample: measurement, index, nanoseconds. */
+  String tsv() {
+    StringBuilder sb = new StringBuilder("measurement\tsample\tnanos\n");
+    tsv(sb, "start_call_to_invite", startCallToInvite);
+    tsv(sb, "play_to_audio", playToAudio);
+    tsv(sb, "mute_to_silence", muteToSilence);
+    tsv(sb, "status_round_trip", statusRoundTrip);
+    return sb.toString();
+  }
+
+  private static void tsv(StringBuilder sb, String name, long[] values) {
+    for (int i = 0; i < values.length; i++) {
+      sb.append(name).append('\t').append(i).append('\t').append(values[i]).append('\n');
+    }
+  }
+
+  private static void row(StringBuilder sb, String name, long[] delays) {
+    long[] matched = Arrays.stream(delays).filter(d -> d >= 0).toArray();
+    Percentiles p = new Percentiles(matched, matched.length);
+    sb.append("| ").append(name).append(" | ").append(matched.length).append(" | ")
+        .append(ms(p.at(50))).append(" | ").append(ms(p.at(99))).append(" | ")
+        .append(ms(p.max())).append(" | ").append(delays.length - matched.length).append(" |\n");
+  }
+
+  private static String ms(long nanos) {
+    return nanos < 0 ? "–" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+  }
+}

@@ -1,0 +1,165 @@
+package org.sipline.benchmarks.latency;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.sipline.api.sip.SipStatus;
+import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.benchmarks.audio.SignalWav;
+import org.sipline.benchmarks.harness.Await;
+import org.sipline.benchmarks.harness.ProcStat;
+import org.sipline.benchmarks.harness.SippPeer;
+import org.sipline.benchmarks.harness.TsharkCapture;
+import org.sipline.benchmarks.harness.UdpSinks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One latency run through the real stack: the server jar with the jainsip backend, registered
+ * with a SIPp registrar, calling a SIPp callee whose SDP sends the RTP to a sink, all on loopback
+ * and captured by tshark. Each request's time is taken just before its RPC is sent; the wire
+ * event it causes is found in the capture afterwards.
+ *
+ * <pre>
+ *   harness ── gRPC ──→ server jar ── INVITE ──→ SIPp callee      (capture: INVITE)
+ *                                  ── RTP ─────→ sink             (capture: RTP payloads)
+ *            [load process: N more calls on the same machine, --beside-calls]
+ * </pre>
+ */
+final class LatencyRun {
+  private static final Logger log = LoggerFactory.getLogger(LatencyRun.class);
+  /** Enough for a whole SIP INVITE, so its Call-ID is in the capture. */
+  private static final int SNAP_LENGTH = 4096;
+  private static final int PROMPT_MILLIS = 100;
+  /** Silence let pass after a prompt, so the next one starts from silence (a talkspurt). */
+  private static final Duration QUIET = Duration.ofMillis(60);
+  /** Audio let flow after SipUnMute before SipMute is timed. */
+  private static final Duration AUDIBLE = Duration.ofMillis(100);
+
+  private LatencyRun() {}
+
+  static LatencyResult run(LatencyOptions o, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    byte[] prompt = SignalWav.speechLike(8000, 1, PROMPT_MILLIS);
+    int muteRounds = o.warmup() + o.samples();
+    byte[] longPrompt = SignalWav.speechLike(8000, 1,
+        (int) (muteRounds * (AUDIBLE.toMillis() + QUIET.toMillis() + 100) + 30_000));
+    try (UdpSinks sinks = UdpSinks.bind(2);
+        SippPeer registrar = SippPeer.registrar(dir);
+        SippPeer callee = SippPeer.callee(dir, "callee", sinks.port(0));
+        BesideLoad beside = o.besideCalls() == 0 ? null
+            : BesideLoad.start(dir.resolve("beside"), o.besideCalls(), sinks.port(1),
+                registrar.port());
+        ServerProcess server = ServerProcess.start(dir, o.serverJar(), o.serverJvm());
+        TsharkCapture capture = TsharkCapture.start(dir,
+            List.of(sinks.port(0), callee.port()), SNAP_LENGTH)) {
+      double loadBefore = ProcStat.loadAverage();
+      SipClient sip = new SipClient(server.channel());
+      String calleeUri = "sip:callee@127.0.0.1:" + callee.port();
+      sip.registerAndStartSession("bench@127.0.0.1:" + registrar.port());
+
+      log.info("SipStartCall → INVITE: {} + {} warm-up calls", o.samples(), o.warmup());
+      long[] calls = startCalls(sip, calleeUri, o);
+
+      sip.startCall(calleeUri);
+      sip.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
+      log.info("SipPlayWavFiles → new audio: {} + {} warm-up prompts", o.samples(), o.warmup());
+      long[] plays = plays(sip, prompt, o);
+      log.info("SipMute → silence: {} + {} warm-up mutes", o.samples(), o.warmup());
+      long[] mutes = mutes(sip, longPrompt, o);
+      log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(), o.warmup());
+      long[] status = statusRoundTrips(sip, o);
+      sip.hardHangupAndAwaitReady();
+      double loadAfter = ProcStat.loadAverage();
+      if (beside != null) {
+        beside.stop();
+      }
+
+      capture.stopCapturing();
+      WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port());
+      return new LatencyResult(
+          Matching.invites(calls, wire.invites()),
+          Matching.rtp(plays, wire.rtp(), p -> !p.silent()),
+          Matching.rtp(mutes, wire.rtp(), WireEvents.Rtp::silent),
+          status, loadBefore, loadAfter, o.besideCalls());
+    }
+  }
+
+  private static long[] startCalls(SipClient sip, String calleeUri, LatencyOptions o)
+      throws InterruptedException, TimeoutException {
+    long[] at = new long[o.samples()];
+    for (int i = -o.warmup(); i < o.samples(); i++) {
+      long t = now();
+      sip.startCall(calleeUri);
+      if (i >= 0) {
+        at[i] = t;
+      }
+      sip.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
+      sip.hardHangupAndAwaitReady();
+    }
+    return at;
+  }
+
+  private static long[] plays(SipClient sip, byte[] prompt, LatencyOptions o)
+      throws InterruptedException {
+    long[] at = new long[o.samples()];
+    for (int i = -o.warmup(); i < o.samples(); i++) {
+      Await.elapse(QUIET);
+      long t = now();
+      sip.play(prompt);
+      if (i >= 0) {
+        at[i] = t;
+      }
+    }
+    return at;
+  }
+
+  private static long[] mutes(SipClient sip, byte[] longPrompt, LatencyOptions o)
+      throws InterruptedException {
+    long[] at = new long[o.samples()];
+    ListenableFuture<SipStatus> playing = sip.playInBackground(longPrompt);
+    try {
+      for (int i = -o.warmup(); i < o.samples(); i++) {
+        Await.elapse(AUDIBLE);
+        long t = now();
+        sip.mute();
+        if (i >= 0) {
+          at[i] = t;
+        }
+        Await.elapse(QUIET);
+        sip.unmute();
+      }
+      if (playing.isDone()) {
+        throw new IllegalStateException("the long prompt ended before the mutes did: the run"
+            + " would have measured mutes of silence");
+      }
+    } finally {
+      // Cancelling the RPC is the API's barge-in: the rest of the prompt is dropped.
+      playing.cancel(true);
+    }
+    return at;
+  }
+
+  private static long[] statusRoundTrips(SipClient sip, LatencyOptions o) {
+    long[] rtt = new long[o.statusSamples()];
+    for (int i = -o.warmup(); i < o.statusSamples(); i++) {
+      long t0 = System.nanoTime();
+      sip.status();
+      long t1 = System.nanoTime();
+      if (i >= 0) {
+        rtt[i] = t1 - t0;
+      }
+    }
+    return rtt;
+  }
+
+  private static long now() {
+    Instant t = Instant.now();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+}

@@ -1,0 +1,100 @@
+package org.sipline.benchmarks.latency;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.sipline.api.sip.SipGrpc;
+import org.sipline.benchmarks.harness.Await;
+import org.sipline.benchmarks.harness.ChildProcess;
+import org.sipline.benchmarks.harness.SippPeer;
+
+/**
+ * The sipline server jar as users run it ({@code java -jar sipline.jar serve}), on loopback
+ * ports of its own with the jainsip backend, and a plaintext gRPC channel to it.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ChildProcess process;
+  private final ManagedChannel channel;
+
+  private ServerProcess(ChildProcess process, ManagedChannel channel) {
+    this.process = process;
+    this.channel = channel;
+  }
+
+  /** Starts the server and returns once it answers SipGetSipStatus. */
+  static ServerProcess start(Path dir, Path jar, List<String> jvmFlags)
+      throws IOException, InterruptedException, TimeoutException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("server jar not found: " + jar.toAbsolutePath()
+          + " (build it: mvn -pl server -am package -DskipTests)");
+    }
+    int grpcPort = freeTcpPort();
+    int sipPort = SippPeer.freeUdpPort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve",
+        "--grpc-address", "127.0.0.1", "--grpc-port", Integer.toString(grpcPort),
+        "--sip-address", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
+        "--backend", "jainsip", "--backend-option", "register.expires=3600",
+        "--log-level", "warn"));
+    ChildProcess server = ChildProcess.start("server", command, dir);
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
+        .usePlaintext().build();
+    ServerProcess started = new ServerProcess(server, channel);
+    try {
+      Await.until(START_TIMEOUT, "the server answering SipGetSipStatus on gRPC port " + grpcPort,
+          () -> !server.isAlive() || answers(channel));
+      if (!server.isAlive()) {
+        throw server.failure("exited before it served");
+      }
+    } catch (TimeoutException | InterruptedException | RuntimeException e) {
+      started.close();
+      throw e;
+    }
+    return started;
+  }
+
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private static boolean answers(ManagedChannel channel) {
+    try {
+      SipGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+          .sipGetSipStatus(com.google.protobuf.Empty.getDefaultInstance());
+      return true;
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  private static int freeTcpPort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    process.close();
+  }
+}
