@@ -55,6 +55,7 @@ final class JainSipAccount implements SipAccount {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(headers, "headers");
     Objects.requireNonNull(media, "media");
+    ctx.requireOpen("call " + target);
     List<Header> extra = ExtraHeaders.parse(ctx, headers);
     OutgoingSipCall call = new OutgoingSipCall(ctx, this, target, extra, media);
     ctx.calls.add(call);

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
@@ -30,7 +29,6 @@ final class JainSipBackend implements SipBackend {
 
   private final SipContext ctx;
   private final Map<String, JainSipAccount> accounts = new ConcurrentHashMap<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private JainSipBackend(SipContext ctx) {
     this.ctx = ctx;
@@ -83,9 +81,7 @@ final class JainSipBackend implements SipBackend {
   public SipAccount register(AccountSpec spec, SipEventListener listener) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(listener, "listener");
-    if (closed.get()) {
-      throw new IllegalStateException("backend closed");
-    }
+    ctx.requireOpen("register " + spec.accountName());
     requireQuotable("authUsername", spec.authUsername());
     JainSipAccount account = new JainSipAccount(ctx, spec, listener);
     JainSipAccount previous = accounts.putIfAbsent(spec.accountName(), account);
@@ -117,7 +113,7 @@ final class JainSipBackend implements SipBackend {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!ctx.closed.compareAndSet(false, true)) {
       return;
     }
     Duration wait = min(ctx.config.registerTimeout(), MAX_CLOSE_WAIT);

@@ -48,6 +48,16 @@ final class SipContext {
   final Responder responder = new Responder(this);
   /** Every call, until it ended and its dialog's late messages were absorbed. */
   final CallRegistry calls = new CallRegistry();
+  /** Set once by {@code close()}: from then on nothing new is started. */
+  final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Refuses new work once the backend is closed, naming what was asked. */
+  void requireOpen(String what) {
+    if (closed.get()) {
+      throw new IllegalStateException(what + ": the jainsip backend is closed");
+    }
+  }
 
   SipContext(BackendConfig config, BackendOptions options, JainSipStack stack,
       SipExecutor executor, LocalAddresses localAddresses, RtpSessions rtp) {

@@ -6,7 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 import org.sipline.core.spi.Transport;
@@ -29,6 +36,23 @@ class JainSipBackendProviderTest {
         BackendConfig.loopback().build())) {
       assertThat(backend.name()).isEqualTo("jainsip");
     }
+  }
+
+  @Test
+  void closedBackendRefusesNewWorkNamingIt() {
+    SipBackend backend = new JainSipBackendProvider().create(BackendConfig.loopback()
+        .registerTimeout(java.time.Duration.ofMillis(200)).build());
+    AccountSpec spec = new AccountSpec(SipUri.of("ann", "127.0.0.1", 9), "pw", "ann", null);
+    SipAccount account = backend.register(spec, new SipEventListener() {});
+    backend.close();
+
+    assertThatThrownBy(() -> account.call(SipUri.of("bob", "127.0.0.1", 9), Map.of(),
+        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("call sip:bob@127.0.0.1:9: the jainsip backend is closed");
+    assertThatThrownBy(() -> backend.register(spec, new SipEventListener() {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("register ann@127.0.0.1:9");
   }
 
   @Test
