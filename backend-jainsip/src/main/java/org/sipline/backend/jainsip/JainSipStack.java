@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,8 +178,11 @@ final class JainSipStack {
       List<ListeningPoint> points, String... transports) {
     int attempts = wanted == 0 ? PORT_ATTEMPTS : 1;
     Exception last = null;
+    List<String> names = List.of(transports);
+    boolean udp = names.contains("udp");
+    boolean stream = names.contains("tcp") || names.contains("tls");
     for (int i = 0; i < attempts; i++) {
-      int port = wanted == 0 ? probeFreePort(bind) : wanted;
+      int port = wanted == 0 ? probeFreePort(bind, udp, stream) : wanted;
       List<ListeningPoint> created = new ArrayList<>();
       try {
         for (String transport : transports) {
@@ -191,8 +195,10 @@ final class JainSipStack {
         for (ListeningPoint p : created) {
           try {
             stack.deleteListeningPoint(p);
-          } catch (javax.sip.ObjectInUseException ignored) {
-            // Not yet attached to a provider: cannot be in use.
+          } catch (javax.sip.ObjectInUseException | RuntimeException stopFailure) {
+            // The RI's UDP processor fills its channel list on its own thread and may not have
+            // yet: stop() then fails after it closed the socket, which is all we need.
+            log.debug("deleting listening point {}: {}", p, stopFailure.toString());
           }
         }
       }
@@ -203,13 +209,34 @@ final class JainSipStack {
         + (last == null ? "unknown" : last.getMessage()), last);
   }
 
-  private static int probeFreePort(String bind) {
-    try (DatagramSocket probe = new DatagramSocket(
-        new InetSocketAddress(InetAddress.getByName(bind), 0))) {
-      return probe.getLocalPort();
+  /**
+   * A port free for UDP and/or TCP on {@code bind} right now: both are bound together before
+   * either is let go, so the listening points that follow rarely meet a taker in between.
+   */
+  private static int probeFreePort(String bind, boolean udp, boolean tcp) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(bind);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot bind UDP on " + bind + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot resolve bind address " + bind, e);
     }
+    IOException last = null;
+    for (int i = 0; i < PORT_ATTEMPTS; i++) {
+      try (DatagramSocket datagram = udp ? new DatagramSocket(
+              new InetSocketAddress(address, 0)) : null;
+          ServerSocket stream = tcp ? new ServerSocket() : null) {
+        int port = datagram != null ? datagram.getLocalPort() : 0;
+        if (stream != null) {
+          stream.bind(new InetSocketAddress(address, port));
+          port = stream.getLocalPort();
+        }
+        return port;
+      } catch (IOException e) {
+        last = e; // that UDP port's TCP twin is taken: try another
+      }
+    }
+    throw new IllegalStateException("no free SIP port on " + bind + " after " + PORT_ATTEMPTS
+        + " attempts: " + (last == null ? "unknown" : last.getMessage()), last);
   }
 
   /** Starts delivering SIP events to {@code listener}. */

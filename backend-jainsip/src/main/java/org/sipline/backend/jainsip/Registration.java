@@ -241,8 +241,9 @@ final class Registration {
       case REGISTERING -> {
         log.warn("REGISTER {} Call-ID {}: {}", spec.accountName(), callId, failure.describe());
         move(RegistrationState.FAILED);
-        account.listener().registrationFailed(account, failure);
+        // Forget the account before telling: the listener may register it again at once.
         onTerminal.run();
+        account.listener().registrationFailed(account, failure);
       }
       case REFRESHING, RECOVERING -> {
         Duration retry = retryDelay();
@@ -264,8 +265,8 @@ final class Registration {
     deadline.cancel();
     next.cancel();
     move(RegistrationState.UNREGISTERED);
-    account.listener().unregistered(account);
     onTerminal.run();
+    account.listener().unregistered(account);
   }
 
   private void abandonCurrent() {
