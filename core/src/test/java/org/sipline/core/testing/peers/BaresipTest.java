@@ -80,6 +80,8 @@ class BaresipTest {
 
       bob.awaitEvent("CALL_ESTABLISHED", WAIT);
       alice.awaitEvent("CALL_ESTABLISHED", WAIT);
+      // RTP from alice has reached bob: his recording will not be empty.
+      bob.awaitEvent("CALL_RTPESTAB", WAIT);
       // INVITE from a local user: challenged with 407, then sent again with credentials.
       assertThat(kamailio.receivedRequests().stream()
           .filter(r -> r.is("INVITE") && "alice".equals(r.fromUser()))).hasSize(2);

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * Whether a WAV file that another process is writing is finished. libsndfile writes the RIFF
- * and data sizes when it closes the file; before that they do not match the file's length.
+ * and data sizes when it closes the file; before that they do not match the file's length. A
+ * file that is a bare header (no audio arrived) looks the same open or closed, so it never counts
+ * as complete.
  */
 final class RecordingState {
   private static final int HEADER_BYTES = 12;
@@ -34,8 +36,19 @@ final class RecordingState {
     }
   }
 
+  /** Each recording's name and state: complete, empty (a bare header: no audio) or open. */
   static String describe(List<Path> recordings) {
-    return recordings.stream().map(p -> p.getFileName() + (isComplete(p) ? " complete" : " open"))
-        .toList().toString();
+    return recordings.stream().map(p -> p.getFileName() + " " + state(p)).toList().toString();
+  }
+
+  private static String state(Path wav) {
+    if (isComplete(wav)) {
+      return "complete";
+    }
+    try {
+      return Files.size(wav) <= 44 ? "empty (no audio received yet)" : "open";
+    } catch (IOException e) {
+      return "unreadable (" + e + ")";
+    }
   }
 }
