@@ -206,6 +206,11 @@ final class PjsipBackend implements SipBackend {
         names.length);
   }
 
+  /** RTP packets the call's audio stream received so far; -1 before media starts or after it. */
+  long rtpPacketsReceived(PjsipCall call) {
+    return shim.slpj_call_rx_packets(call.handle());
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -97,6 +97,29 @@ class PjsipLoopbackCallTest {
   }
 
   @Test
+  void silenceStillTravelsAsRtpEvery20MsBecauseVadIsOff() throws Exception {
+    drainRegistrationFailures();
+    aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),
+        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+    assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
+    bob.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+    assertThat(bob.next(EVENT_BOUND)).isEqualTo("callConnected");
+    PjsipCall answered = (PjsipCall) bob.lastIncoming;
+    long start = System.nanoTime();
+    Awaitility.await().atMost(EVENT_BOUND)
+        .until(() -> backend.rtpPacketsReceived(answered) >= 0);
+    long first = backend.rtpPacketsReceived(answered);
+
+    Awaitility.await().atMost(EVENT_BOUND)
+        .until(() -> backend.rtpPacketsReceived(answered) >= first + 50);
+
+    // 50 packets of silence take one second at 20 ms each: not much less (no bursts), and
+    // not far more (no suppression).
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+  }
+
+  @Test
   void closingTheBackendEndsLiveCallsWithTheirTerminalEvent() throws Exception {
     drainRegistrationFailures();
     aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),

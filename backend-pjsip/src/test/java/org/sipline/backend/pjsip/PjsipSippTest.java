@@ -158,6 +158,33 @@ class PjsipSippTest {
   }
 
   @Test
+  void aTransferWhoseFinalNotifyNeverComesFailsAfterTheTransferTimeoutAndTheCallGoesOn()
+      throws Exception {
+    // The accepting far end, minus its final NOTIFY: only "100 Trying" is ever reported.
+    String xml = SippScenario.resource("uas-refer-accept.xml").xml();
+    int finalNotify = xml.indexOf("<send retrans=\"500\">", xml.indexOf("CSeq: 1 NOTIFY"));
+    String ack = "<recv response=\"200\"/>";
+    int afterItsAck = xml.indexOf(ack, finalNotify) + ack.length();
+    SippScenario silent = SippScenario.of("uas-refer-no-final-notify.xml",
+        xml.substring(0, finalNotify) + xml.substring(afterItsAck));
+    try (Sipp sipp = Sipp.uas(silent, SippOptions.defaults())) {
+      SipCall call = connect(sipp);
+      long start = System.nanoTime();
+
+      call.transfer(SipUri.of("carol", "127.0.0.1", 5999), Map.of());
+
+      assertThat(listener.next(BOUND)).isEqualTo("transferAccepted");
+      assertThat(listener.next(BOUND))
+          .isEqualTo("transferFailed no final NOTIFY for the transfer within 5000 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(4900));
+      call.hangup();
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  @Test
   void anIncomingCallCancelledByTheCallerFails() throws Exception {
     try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-cancel.xml"),
         "127.0.0.1:" + backend.sipPort(),
