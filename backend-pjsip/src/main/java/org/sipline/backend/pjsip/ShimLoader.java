@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.sipline.core.spi.Availability;
 import org.slf4j.Logger;
@@ -23,11 +24,18 @@ final class ShimLoader {
   private static final Logger log = LoggerFactory.getLogger(ShimLoader.class);
 
   private final String libraryName;
+  private final Function<String, Shim> linker;
   private Availability availability;
   private Shim shim;
 
   ShimLoader(String libraryName) {
+    this(libraryName, name -> Native.load(name, Shim.class));
+  }
+
+  /** With {@code linker} standing in for JNA's loading, so tests can hand over any shim. */
+  ShimLoader(String libraryName, Function<String, Shim> linker) {
     this.libraryName = libraryName;
+    this.linker = linker;
   }
 
   /** The loader for the library named by {@value #LIBRARY_PROPERTY} (default siplinepj). */
@@ -61,7 +69,7 @@ final class ShimLoader {
     String file = System.mapLibraryName(libraryName);
     Shim loaded;
     try {
-      loaded = Native.load(libraryName, Shim.class);
+      loaded = linker.apply(libraryName);
     } catch (UnsatisfiedLinkError e) {
       String searched = System.getProperty("jna.library.path", "(unset)");
       Optional<Path> present = findOn(searched, file);

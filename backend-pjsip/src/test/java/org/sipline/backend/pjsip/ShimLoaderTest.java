@@ -3,6 +3,7 @@ package org.sipline.backend.pjsip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.spi.Availability;
 
@@ -30,6 +31,36 @@ class ShimLoaderTest {
 
     assertThat(a.available()).isFalse();
     assertThat(a.reason()).contains("is not sipline's pjsua shim").contains("slpj_compiled_version");
+  }
+
+  @Test
+  void aShimCompiledAgainstAnotherPjprojectIsUnavailableNamingBothVersions() {
+    ShimLoader loader = new ShimLoader("siplinepj", name -> shimReporting("2.17", "2.12"));
+
+    Availability a = loader.availability();
+
+    assertThat(a.available()).isFalse();
+    assertThat(a.reason()).isEqualTo("pjsua version 2.12 loaded, but libsiplinepj was compiled"
+        + " against 2.17; rebuild the shim against the installed pjproject");
+  }
+
+  @Test
+  void aShimMatchingItsPjprojectIsAvailableAndHandedOut() {
+    Shim shim = shimReporting("2.17", "2.17");
+    ShimLoader loader = new ShimLoader("siplinepj", name -> shim);
+
+    assertThat(loader.availability().available()).isTrue();
+    assertThat(loader.shim()).isSameAs(shim);
+  }
+
+  /** A stand-in for the native library that answers only the two version questions. */
+  private static Shim shimReporting(String compiled, String runtime) {
+    return (Shim) Proxy.newProxyInstance(Shim.class.getClassLoader(), new Class<?>[] {Shim.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "slpj_compiled_version" -> compiled;
+          case "slpj_runtime_version" -> runtime;
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
   }
 
   @Test
