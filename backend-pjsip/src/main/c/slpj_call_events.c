@@ -111,12 +111,15 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
         }
         break;
     case PJSIP_INV_STATE_CONFIRMED:
+        if (c->confirmed) break; /* once per call, whatever pjsua reports again later */
         c->confirmed = 1;
         if (c->invite_timer_armed) {
             pjsip_endpt_cancel_timer(pjsua_get_pjsip_endpt(), &c->invite_timer);
             c->invite_timer_armed = 0;
         }
-        if (!c->ended) slpj_event_post(SLPJ_EV_CALL_CONNECTED, c->acc_handle, c->handle, 0, NULL, 0);
+        if (!c->ended) {
+            slpj_event_post(SLPJ_EV_CALL_CONNECTED, c->acc_handle, c->handle, 0, NULL, 0);
+        }
         break;
     case PJSIP_INV_STATE_DISCONNECTED:
         slpj_cancel_timers(c);
