@@ -35,9 +35,11 @@ abstract class JainSipCall implements SipCall {
   private final String callId;
   private final SipUri remote;
   final DigestAuthenticator auth;
+  /** Written on the SIP executor; volatile so the API's state checks see it. */
   private volatile CallState state;
   private final AtomicBoolean terminateRequested = new AtomicBoolean();
-  private boolean terminalSent;
+  private volatile boolean terminalSent;
+  // The dialog's parts as they form; written and read on the SIP executor only.
   Dialog dialog;
   RtpSession rtp;
   LocalSdp localSdp;

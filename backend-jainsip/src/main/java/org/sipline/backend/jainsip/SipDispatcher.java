@@ -1,5 +1,6 @@
 package org.sipline.backend.jainsip;
 
+import java.util.function.BiConsumer;
 import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
@@ -120,17 +121,9 @@ final class SipDispatcher implements SipListener {
           log.debug("{}: no dialog waits for it", SipLog.request(request));
         }
       }
-      case Request.CANCEL, Request.BYE, Request.NOTIFY -> {
-        if (call == null) {
-          responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
-        } else if (method.equals(Request.CANCEL)) {
-          call.onCancel(event);
-        } else if (method.equals(Request.BYE)) {
-          call.onBye(event);
-        } else {
-          call.onNotify(event);
-        }
-      }
+      case Request.CANCEL -> toCall(call, event, JainSipCall::onCancel);
+      case Request.BYE -> toCall(call, event, JainSipCall::onBye);
+      case Request.NOTIFY -> toCall(call, event, JainSipCall::onNotify);
       case Request.REFER -> {
         if (call != null) {
           call.onRefer(event);
@@ -146,6 +139,16 @@ final class SipDispatcher implements SipListener {
     }
   }
 
+  /** Hands {@code event} to its call, or answers 481 when no dialog of ours matches. */
+  private void toCall(JainSipCall call, RequestEvent event,
+      BiConsumer<JainSipCall, RequestEvent> handler) {
+    if (call == null) {
+      responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+    } else {
+      handler.accept(call, event);
+    }
+  }
+
   private void answerOptions(RequestEvent event) {
     try {
       responder.respond(event, Response.OK, ctx.allow(),
@@ -154,6 +157,4 @@ final class SipDispatcher implements SipListener {
       throw new IllegalStateException("Accept header", e);
     }
   }
-
-
 }
