@@ -15,6 +15,7 @@ import org.sipline.backend.jainsip.RecordingSipEventListener.Unregistered;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
 
 /**
@@ -359,6 +360,24 @@ class RegistrationTest {
     events.next(Unregistered.class);
     assertThat(JainSipStack.threadsOf(threads)).isEmpty();
     backend = null;
+  }
+
+  @Test
+  void listenerThatThrowsDoesNotStopTheRegistration() throws Exception {
+    SipEventListener throwing = new SipEventListener() {
+      @Override
+      public void registered(SipAccount account, int expiresSeconds) {
+        events.registered(account, expiresSeconds);
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    start().register(alice(), throwing);
+    registrar.respond(registrar.expect("REGISTER", WAIT), 200, "OK", "Expires: 2");
+    events.next(Registered.class);
+
+    SipText refresh = registrar.expect("REGISTER", WAIT);
+    registrar.respond(refresh, 200, "OK", "Expires: 60");
+    assertThat(events.next(Registered.class).expires()).isEqualTo(60);
   }
 
   @Test
