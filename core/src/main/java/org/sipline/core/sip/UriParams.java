@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * Checks the {@code uri-parameters} of a SIP URI ({@code ;name[=value]...}).
  *
- * <p>Narrower than RFC 3261's {@code paramchar}: names and values are tokens (a {@code '%'} only as
- * a {@code %HH} escape), because everything a caller needs ({@code transport=tcp},
+ * <p>Narrower than RFC 3261's {@code paramchar}: names and values are tokens without {@code '`'}
+ * (which a token allows and paramchar does not) and with {@code '%'} only as a {@code %HH}
+ * escape, because everything a caller needs ({@code transport=tcp},
  * {@code user=phone}, {@code lr}, {@code ttl=5}) is a token and the rest of paramchar
  * ({@code [ ] / : & + $}) only makes room for ambiguity. {@code maddr} takes a host (an IPv6
  * reference too), {@code ttl} a number 0..255, and a name may appear once (case-insensitive).
@@ -64,7 +65,10 @@ final class UriParams {
     }
   }
 
-  /** Token characters, with '%' only as the start of a %HH escape of a printable byte. */
+  /**
+   * Token characters that are also paramchar (all but {@code '`'}), with '%' only as the start
+   * of a %HH escape of a printable byte.
+   */
   static void tokenish(Input in, String what, String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -78,7 +82,7 @@ final class UriParams {
               + s.substring(i, i + 3) + " not allowed");
         }
         i += 2;
-      } else if (!Chars.token(c)) {
+      } else if (!Chars.token(c) || c == '`') {
         throw in.fail(what + " " + Quote.single(s) + ": character "
             + Quote.single(String.valueOf(c)) + " not allowed");
       }
