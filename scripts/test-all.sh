@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of sipline on a fresh Debian 12 machine: installs the SIP peers the tests
-# start (Kamailio, SIPp, baresip, sox) when they are missing, then the whole Maven reactor.
+# start (Kamailio, SIPp, baresip, sox, Python gRPC, tshark) when they are missing, then the whole
+# Maven reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,15 +10,19 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v sox >/dev/null 2>&1 || need+=(sox)
-python3_debian=/usr/bin/python3
-if [ -x "$python3_debian" ] && ! "$python3_debian" -c 'import grpc_tools' >/dev/null 2>&1; then
-  need+=(python3-grpcio python3-grpc-tools)
+# The Python client test uses Debian's own python3 (another python3 earlier on PATH may lack grpc).
+if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import grpc, grpc_tools' >/dev/null 2>&1; }; then
+  need+=(python3 python3-grpcio python3-grpc-tools)
 fi
+# The benchmarks' quick mode times packets from kernel captures on lo.
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing ${need[*]}"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # tshark's package asks whether non-root users may capture; answer it before installing.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo_cmd debconf-set-selections
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
