@@ -60,17 +60,15 @@ public final class SiplineServer implements AutoCloseable {
   private final ServerConfig config;
   private final SipBackend backend;
   private final Line line;
-  private final AutoCloseable lineLog;
   private final LineHealth health;
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private SiplineServer(ServerConfig config, SipBackend backend, Line line, AutoCloseable lineLog,
-      LineHealth health, Server grpc) {
+  private SiplineServer(ServerConfig config, SipBackend backend, Line line, LineHealth health,
+      Server grpc) {
     this.config = config;
     this.backend = backend;
     this.line = line;
-    this.lineLog = lineLog;
     this.health = health;
     this.grpc = grpc;
   }
@@ -101,11 +99,9 @@ public final class SiplineServer implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(backend, "backend");
     Line line = null;
-    AutoCloseable lineLog = null;
     LineHealth health = null;
     try {
       line = Line.open(backend, lineConfig(config));
-      lineLog = line.watch(LineLog::log);
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, line);
       Server grpc = grpcServer(config, line, healthManager);
@@ -118,7 +114,7 @@ public final class SiplineServer implements AutoCloseable {
         }
         throw e;
       }
-      SiplineServer server = new SiplineServer(config, backend, line, lineLog, health, grpc);
+      SiplineServer server = new SiplineServer(config, backend, line, health, grpc);
       log.info("sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(), config.grpcAddress(), grpc.getPort(),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
@@ -127,7 +123,6 @@ public final class SiplineServer implements AutoCloseable {
       return server;
     } catch (IOException | RuntimeException e) {
       closeQuietly(health);
-      closeQuietly(lineLog);
       closeQuietly(line);
       backend.close();
       throw e;
@@ -174,7 +169,6 @@ public final class SiplineServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    closeQuietly(lineLog);
     line.close();
     backend.close();
     log.info("Stopped");

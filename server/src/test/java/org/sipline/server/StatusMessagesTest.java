@@ -19,9 +19,9 @@ class StatusMessagesTest {
   @Test
   void everyFieldIsCarriedOver() {
     Instant at = Instant.parse("2024-05-01T10:00:00.123456789Z");
-    LineStatus s = new LineStatus(7, "alice@example.org", at, StatusType.TRANSFER_CALL_FAILED, "bob@example.org", "carol@example.org",
-        Map.of("X-Bot", "1"), "REFER 603 Decline, Call-ID abc@h", "SipException", "at x",
-        "abc@h");
+    LineStatus s = new LineStatus(7, "alice@example.org", at, StatusType.TRANSFER_CALL_FAILED,
+        "bob@example.org", "carol@example.org", Map.of("X-Bot", "1"),
+        "REFER 603 Decline, Call-ID abc@h", "SipException", "at x", "abc@h");
     SipStatus p = StatusMessages.toProto(s);
     assertThat(p.getAccountName()).isEqualTo("alice@example.org");
     assertThat(p.getTimestamp().getSeconds()).isEqualTo(at.getEpochSecond());

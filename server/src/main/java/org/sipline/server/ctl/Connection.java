@@ -60,6 +60,9 @@ final class Connection {
       description = "Deadline of each request (default 30s; play: none).")
   Duration timeout;
 
+  /** How often {@code --wait} asks for the history. */
+  private static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(100);
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -74,12 +77,20 @@ final class Connection {
    * @param callScoped whether NO_SESSION / NO_ONGOING_CALL means the command was refused
    */
   int unary(boolean callScoped, Rpc<SipStatus> rpc) {
-    return send(callScoped, timeoutOr(CtlCommand.DEFAULT_TIMEOUT), rpc);
+    return send(callScoped, timeoutOr(CtlCommand.DEFAULT_TIMEOUT), rpc, null);
+  }
+
+  /**
+   * Like {@link #unary} for a call-scoped request that starts something; with {@code wait}
+   * non-null, then prints the line's statuses until {@code wait} is settled.
+   */
+  int unaryThenWait(Rpc<SipStatus> rpc, Outcome wait) {
+    return send(true, timeoutOr(CtlCommand.DEFAULT_TIMEOUT), rpc, wait);
   }
 
   /** Like {@link #unary} for a call-scoped request that may take as long as it takes. */
   int unaryWithoutDefaultDeadline(Rpc<SipStatus> rpc) {
-    return send(true, timeout, rpc);
+    return send(true, timeout, rpc, null);
   }
 
   int history() {
@@ -124,11 +135,22 @@ final class Connection {
     return CtlExit.REFUSED;
   }
 
-  private int send(boolean callScoped, Duration deadline, Rpc<SipStatus> rpc) {
+  private int send(boolean callScoped, Duration deadline, Rpc<SipStatus> rpc, Outcome wait) {
     return run(client -> {
       SipStatus status = rpc.call(client.sip(deadline));
-      printer().print(status);
-      return callScoped && CtlCommand.isRefusal(status) ? CtlExit.REFUSED : CtlExit.OK;
+      Printer printer = printer();
+      printer.print(status);
+      if (callScoped && CtlCommand.isRefusal(status)) {
+        return CtlExit.REFUSED;
+      }
+      if (wait == null) {
+        return CtlExit.OK;
+      }
+      SipStatus settled = new HistoryFollower(client, timeoutOr(CtlCommand.DEFAULT_TIMEOUT),
+          WAIT_POLL_INTERVAL, printer).follow(status, wait.all());
+      return settled != null && wait.success().contains(settled.getStatusType())
+          ? CtlExit.OK
+          : CtlExit.REFUSED;
     });
   }
 

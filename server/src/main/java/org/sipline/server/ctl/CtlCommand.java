@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Drive a sipline server (or any ondewo.sip server) from the shell.",
         "Exit codes: 0 done; 1 refused: the server answered a gRPC error, or NO_SESSION /",
-        "NO_ONGOING_CALL to a command that needs a session or a call; 2 usage error;",
-        "3 server unreachable."},
+        "NO_ONGOING_CALL to a command that needs a session or a call, or (--wait) the",
+        "call or transfer failed; 2 usage error; 3 server unreachable."},
     subcommands = {SessionCommand.class, WatchCommand.class})
 public final class CtlCommand implements Callable<Integer> {
 
@@ -92,12 +92,14 @@ public final class CtlCommand implements Callable<Integer> {
           String callee,
       @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE",
           description = "Extra SIP header of the INVITE; repeatable.")
-          Map<String, String> headers) {
+          Map<String, String> headers,
+      @Option(names = "--wait", description = "Then print the call's progress until it is "
+          + "answered (exit 0) or has failed (exit 1).") boolean wait) {
     SipStartCallRequest request = SipStartCallRequest.newBuilder()
         .setCalleeId(callee)
         .putAllHeaders(orEmpty(headers))
         .build();
-    return connection.unary(true, sip -> sip.sipStartCall(request));
+    return connection.unaryThenWait(sip -> sip.sipStartCall(request), wait ? Outcome.CALL : null);
   }
 
   @Command(name = "hangup", description = "End the ongoing call (SipEndCall).")
@@ -114,12 +116,15 @@ public final class CtlCommand implements Callable<Integer> {
           String target,
       @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE",
           description = "Extra SIP header of the REFER; repeatable.")
-          Map<String, String> headers) {
+          Map<String, String> headers,
+      @Option(names = "--wait", description = "Then print the transfer's progress until the call "
+          + "has been handed over (exit 0) or the transfer failed (exit 1).") boolean wait) {
     SipTransferCallRequest request = SipTransferCallRequest.newBuilder()
         .setTransferId(target)
         .putAllHeaders(orEmpty(headers))
         .build();
-    return connection.unary(true, sip -> sip.sipTransferCall(request));
+    return connection.unaryThenWait(sip -> sip.sipTransferCall(request),
+        wait ? Outcome.TRANSFER : null);
   }
 
   @Command(name = "play", description = {

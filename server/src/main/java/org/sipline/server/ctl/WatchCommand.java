@@ -1,13 +1,10 @@
 package org.sipline.server.ctl;
 
-import com.google.protobuf.Empty;
-import com.google.protobuf.util.Timestamps;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.server.DurationConverter;
@@ -15,10 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/**
- * {@code sipline ctl watch}: prints each status the line records, as it happens. ondewo.sip has
- * no stream, so this polls the history and prints what is new since the last status it printed.
- */
+/** {@code sipline ctl watch}: prints each status the line records, as it happens. */
 @Command(name = "watch", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = {
         "Print the line's latest status, then every new one as it happens, until",
@@ -43,52 +37,23 @@ final class WatchCommand implements Callable<Integer> {
   public Integer call() {
     Connection connection = ctl.connection;
     Printer printer = connection.printer();
-    Duration deadline = connection.timeoutOr(CtlCommand.DEFAULT_TIMEOUT);
     return connection.run(client -> {
+      HistoryFollower follower = new HistoryFollower(client,
+          connection.timeoutOr(CtlCommand.DEFAULT_TIMEOUT), interval, printer);
+      List<SipStatus> history = follower.history();
+      List<SipStatus> first = all || history.isEmpty()
+          ? history
+          : history.subList(history.size() - 1, history.size());
       SipStatus last = null;
-      boolean first = true;
-      while (!Thread.currentThread().isInterrupted()) {
-        List<SipStatus> history = client.sip(deadline)
-            .sipGetSipStatusHistory(Empty.getDefaultInstance()).getStatusHistoryList();
-        List<SipStatus> fresh = first && !all
-            ? history.subList(Math.max(0, history.size() - 1), history.size())
-            : after(history, last);
-        first = false;
-        for (SipStatus s : fresh) {
-          printer.print(s);
-          last = s;
-          if (until.contains(s.getStatusType())) {
-            return CtlExit.OK;
-          }
-        }
-        try {
-          TimeUnit.MILLISECONDS.sleep(interval.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      for (SipStatus s : first) {
+        printer.print(s);
+        last = s;
+        if (until.contains(s.getStatusType())) {
+          return CtlExit.OK;
         }
       }
+      follower.follow(last, until);
       return CtlExit.OK;
     });
-  }
-
-  /**
-   * The statuses after {@code last}. If {@code last} is no longer in the history (trimmed by the
-   * history limit, or the server restarted), everything newer than its timestamp.
-   */
-  static List<SipStatus> after(List<SipStatus> history, SipStatus last) {
-    if (last == null) {
-      return history;
-    }
-    for (int i = history.size() - 1; i >= 0; i--) {
-      if (history.get(i).equals(last)) {
-        return history.subList(i + 1, history.size());
-      }
-    }
-    int from = history.size();
-    while (from > 0
-        && Timestamps.compare(history.get(from - 1).getTimestamp(), last.getTimestamp()) > 0) {
-      from--;
-    }
-    return history.subList(from, history.size());
   }
 }

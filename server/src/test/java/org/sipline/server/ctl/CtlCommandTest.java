@@ -221,4 +221,40 @@ class CtlCommandTest {
         .containsExactly("SESSION_STARTED", "READY", "OUTGOING_CALL_INITIATED",
             "OUTGOING_CALL_CONNECTED");
   }
+
+  @Test
+  void callWaitPrintsTheProgressAndExitsZeroOnceAnswered() {
+    SipStatus ready = status(StatusType.READY, 1, "");
+    SipStatus initiated = status(StatusType.OUTGOING_CALL_INITIATED, 2, "INVITE sent");
+    sip.answer = initiated;
+    sip.histories.add(List.of(ready, initiated));
+    sip.histories.add(List.of(ready, initiated, status(StatusType.OUTGOING_CALL_CONNECTED, 3, ""),
+        status(StatusType.MICROPHONE_MUTED, 4, "")));
+    assertThat(ctl("call", "bob", "--wait")).isZero();
+    assertThat(out.toString().split("\\R")).extracting(l -> l.split(" ")[1])
+        .containsExactly("OUTGOING_CALL_INITIATED", "OUTGOING_CALL_CONNECTED");
+  }
+
+  @Test
+  void callWaitExitsOneWhenTheCallFails() {
+    SipStatus initiated = status(StatusType.OUTGOING_CALL_INITIATED, 2, "INVITE sent");
+    sip.answer = initiated;
+    sip.histories.add(List.of(initiated,
+        status(StatusType.OUTGOING_CALL_FAILED, 3, "486 Busy Here"), status(StatusType.READY, 3, "")));
+    assertThat(ctl("call", "bob", "--wait")).isEqualTo(1);
+    assertThat(out.toString()).contains("OUTGOING_CALL_FAILED", "486 Busy Here")
+        .doesNotContain("READY");
+  }
+
+  @Test
+  void transferWaitExitsZeroOnceTheCallIsHandedOverAndOneWhenItFails() {
+    SipStatus initiated = status(StatusType.TRANSFER_CALL_INITIATED, 2, "REFER sent");
+    sip.answer = initiated;
+    sip.histories.add(List.of(initiated, status(StatusType.OUTGOING_CALL_FINISHED, 3, "")));
+    assertThat(ctl("transfer", "carol", "--wait")).isZero();
+
+    sip.histories.clear();
+    sip.histories.add(List.of(initiated, status(StatusType.TRANSFER_CALL_FAILED, 3, "603")));
+    assertThat(ctl("transfer", "carol", "--wait")).isEqualTo(1);
+  }
 }

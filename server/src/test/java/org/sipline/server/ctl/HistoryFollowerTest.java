@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 
-class WatchCommandTest {
+class HistoryFollowerTest {
   private static SipStatus at(long seconds, StatusType type) {
     return SipStatus.newBuilder().setStatusType(type)
         .setTimestamp(Timestamp.newBuilder().setSeconds(seconds)).build();
@@ -18,9 +18,9 @@ class WatchCommandTest {
   void newStatusesAreThoseAfterTheLastPrinted() {
     List<SipStatus> h = List.of(at(1, StatusType.REGISTERED), at(2, StatusType.SESSION_STARTED),
         at(3, StatusType.READY));
-    assertThat(WatchCommand.after(h, h.get(1))).containsExactly(h.get(2));
-    assertThat(WatchCommand.after(h, h.get(2))).isEmpty();
-    assertThat(WatchCommand.after(h, null)).isEqualTo(h);
+    assertThat(HistoryFollower.after(h, h.get(1))).containsExactly(h.get(2));
+    assertThat(HistoryFollower.after(h, h.get(2))).isEmpty();
+    assertThat(HistoryFollower.after(h, null)).isEqualTo(h);
   }
 
   @Test
@@ -28,6 +28,7 @@ class WatchCommandTest {
     SipStatus gone = at(2, StatusType.SESSION_STARTED);
     List<SipStatus> trimmed = List.of(at(1, StatusType.REGISTERED), at(3, StatusType.READY),
         at(4, StatusType.OUTGOING_CALL_INITIATED));
-    assertThat(WatchCommand.after(trimmed, gone)).containsExactly(trimmed.get(1), trimmed.get(2));
+    assertThat(HistoryFollower.after(trimmed, gone))
+        .containsExactly(trimmed.get(1), trimmed.get(2));
   }
 }
