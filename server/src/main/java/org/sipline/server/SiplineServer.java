@@ -108,7 +108,10 @@ public final class SiplineServer implements AutoCloseable {
       try {
         grpc.start();
       } catch (IOException e) {
-        if (e.getCause() instanceof BindException || e instanceof BindException) {
+        // Netty's epoll transport reports a taken port as its own exception type, so the
+        // message is what tells a bind failure from other I/O trouble.
+        if (e instanceof BindException
+            || String.valueOf(e.getMessage()).startsWith("Failed to bind")) {
           throw new InvalidConfigException("--grpc-port", config.grpcAddress() + ":"
               + config.grpcPort() + " cannot be bound (" + rootMessage(e) + ")");
         }

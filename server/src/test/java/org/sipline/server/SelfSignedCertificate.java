@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * A self-signed certificate for 127.0.0.1/localhost, made with the JDK's keytool and written as
  * the PEM files sipline takes: certificate chain and PKCS#8 private key.
  */
-record SelfSignedCertificate(Path cert, Path key) {
+public record SelfSignedCertificate(Path cert, Path key) {
   private static final char[] PASSWORD = "test-only".toCharArray();
 
-  static SelfSignedCertificate create(Path dir, String name) throws Exception {
+  public static SelfSignedCertificate create(Path dir, String name) throws Exception {
     Path store = dir.resolve(name + ".p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", name,
