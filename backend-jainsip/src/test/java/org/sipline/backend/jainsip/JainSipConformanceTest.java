@@ -2,11 +2,12 @@ package org.sipline.backend.jainsip;
 
 import org.sipline.core.testing.AbstractBackendConformanceTest;
 import org.sipline.core.testing.ConformanceEnvironment;
+import org.sipline.core.testing.peers.PeersConformanceEnvironment;
 
 /** The core conformance suite (SPEC §2 through a Line) on the jainsip backend with real peers. */
 class JainSipConformanceTest extends AbstractBackendConformanceTest {
   @Override
   protected ConformanceEnvironment createEnvironment() {
-    return new JainSipPeersEnvironment();
+    return new PeersConformanceEnvironment(JainSipBackend::start);
   }
 }

@@ -2,6 +2,7 @@ package org.sipline.backend.pjsip;
 
 import org.sipline.core.testing.AbstractBackendConformanceTest;
 import org.sipline.core.testing.ConformanceEnvironment;
+import org.sipline.core.testing.peers.PeersConformanceEnvironment;
 
 /**
  * The core conformance suite (SPEC §2 through a Line) on the pjsip backend with real peers.
@@ -11,6 +12,6 @@ class PjsipConformanceTest extends AbstractBackendConformanceTest {
   @Override
   protected ConformanceEnvironment createEnvironment() {
     NativeShimAvailable.assume();
-    return new PjsipPeersEnvironment();
+    return new PeersConformanceEnvironment(new PjsipBackendProvider()::create);
   }
 }

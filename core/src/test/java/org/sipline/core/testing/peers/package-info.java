@@ -16,6 +16,9 @@
  *       {@link org.sipline.core.testing.peers.TestSignals},
  *       {@link org.sipline.core.testing.peers.PcmWav} — reference audio and how to compare a
  *       recording with it.
+ *   <li>{@link org.sipline.core.testing.peers.PeersConformanceEnvironment} — the conformance
+ *       suite's world of these programs for any backend: Kamailio as registrar and outbound
+ *       proxy, SIPp far ends and callers.
  * </ul>
  *
  * <p>A failure to start says what happened and ends with the tail of the program's log. Every

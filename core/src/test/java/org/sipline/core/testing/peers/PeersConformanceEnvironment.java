@@ -1,43 +1,52 @@
-package org.sipline.backend.jainsip;
+package org.sipline.core.testing.peers;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.testing.Caller;
 import org.sipline.core.testing.CallerScript;
 import org.sipline.core.testing.ConformanceEnvironment;
 import org.sipline.core.testing.FarEnd;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
-import org.sipline.core.testing.peers.PeerException;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippScenario;
 
 /**
- * The conformance suite's world for the jainsip backend, as a deployment has it: the line's
- * account registers at Kamailio and uses it as outbound proxy (so every INVITE is challenged and
- * every dialog record-routed through it); callers (SIPp UACs) dial the line at Kamailio, which
- * finds it in its location table; far ends are SIPp UASs. {@link #close()} stops every process.
+ * The conformance suite's world made of real programs, the same for every backend and shaped as
+ * a deployment has it: the line's account registers at a Kamailio registrar with digest auth and
+ * uses it as outbound proxy (so every INVITE is challenged and every dialog record-routed through
+ * it); callers (SIPp UACs, one per {@link CallerScript}) dial the line at Kamailio, which finds it
+ * in its location table; far ends are SIPp UASs, one per {@link FarEnd}. {@link #close()} stops
+ * the backend and every process.
+ *
+ * <pre>{@code
+ * protected ConformanceEnvironment createEnvironment() {
+ *   return new PeersConformanceEnvironment(MyBackend::start);
+ * }
+ * }</pre>
  */
-final class JainSipPeersEnvironment implements ConformanceEnvironment {
+public final class PeersConformanceEnvironment implements ConformanceEnvironment {
   private static final String USER = "line";
   private static final String PASSWORD = "line-secret";
 
   private final Kamailio kamailio;
-  private final JainSipBackend backend;
+  private final SipBackend backend;
   private final List<Sipp> peers = new ArrayList<>();
 
-  JainSipPeersEnvironment() {
+  /**
+   * Starts Kamailio, then the backend that {@code backendFactory} makes from a loopback config
+   * whose bounds suit SIPp peers; when the backend fails to start, Kamailio is stopped again.
+   */
+  public PeersConformanceEnvironment(Function<BackendConfig, ? extends SipBackend> backendFactory) {
+    Objects.requireNonNull(backendFactory, "backendFactory");
     Kamailio started = Kamailio.start(KamailioOptions.defaults().withUser(USER, PASSWORD));
     try {
-      backend = JainSipBackend.start(BackendConfig.loopback()
+      backend = Objects.requireNonNull(backendFactory.apply(BackendConfig.loopback()
           .registerTimeout(Duration.ofSeconds(5))
           .transactionTimeout(Duration.ofSeconds(10))
           .transferTimeout(Duration.ofSeconds(10))
-          .build());
+          .build()), "backendFactory returned null");
     } catch (RuntimeException e) {
       started.close();
       throw e;
@@ -52,13 +61,16 @@ final class JainSipPeersEnvironment implements ConformanceEnvironment {
 
   @Override
   public Credentials account() {
-    return new Credentials(USER + "@" + kamailio.hostPort(), PASSWORD, "", kamailio.hostPort());
+    return credentials(PASSWORD);
   }
 
   @Override
   public Credentials wrongPassword() {
-    return new Credentials(USER + "@" + kamailio.hostPort(), "not-" + PASSWORD, "",
-        kamailio.hostPort());
+    return credentials("not-" + PASSWORD);
+  }
+
+  private Credentials credentials(String password) {
+    return new Credentials(USER + "@" + kamailio.hostPort(), password, "", kamailio.hostPort());
   }
 
   @Override
@@ -131,6 +143,7 @@ final class JainSipPeersEnvironment implements ConformanceEnvironment {
   }
 
   private synchronized void release(Sipp sipp) {
+    // Closed once: by its Caller when the test closes it, else with the environment.
     if (peers.remove(sipp)) {
       sipp.close();
     }
