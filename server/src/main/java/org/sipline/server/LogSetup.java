@@ -55,6 +55,12 @@ final class LogSetup {
     if (format == LogFormat.JSON) {
       JsonEncoder json = new JsonEncoder();
       json.setContext(ctx);
+      // The finished message for log collectors; the pattern and its arguments are noise there.
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithContext(false);
+      json.setWithSequenceNumber(false);
       json.start();
       return json;
     }
