@@ -77,7 +77,8 @@ public final class SiplineServer implements AutoCloseable {
    * Starts with the configured backend (or the best available one).
    *
    * @throws InvalidConfigException when a value turns out unusable: unknown or unavailable
-   *     backend, unreadable TLS material or token file, gRPC address in use
+   *     backend, backend options it refuses, unreadable TLS material or token file, gRPC address
+   *     in use
    * @throws IOException when gRPC cannot listen for another reason
    */
   public static SiplineServer start(ServerConfig config) throws IOException {
@@ -87,7 +88,17 @@ public final class SiplineServer implements AutoCloseable {
     } catch (NoBackendException e) {
       throw new InvalidConfigException("--backend", e.getMessage());
     }
-    SipBackend backend = provider.create(backendConfig(config));
+    SipBackend backend;
+    try {
+      backend = provider.create(backendConfig(config));
+    } catch (IllegalArgumentException e) {
+      // Everything else in BackendConfig was checked by ServerConfig; the options were not.
+      if (config.backendOptions().isEmpty()) {
+        throw e;
+      }
+      throw new InvalidConfigException("--backend-option",
+          provider.name() + " refused: " + e.getMessage());
+    }
     return start(config, backend);
   }
 

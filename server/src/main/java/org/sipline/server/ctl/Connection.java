@@ -57,7 +57,7 @@ final class Connection {
   boolean json;
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Deadline of each request (default 30s; play: none).")
+      description = "Deadline of each request (default 60s; play: none).")
   Duration timeout;
 
   /** How often {@code --wait} asks for the history. */

@@ -177,6 +177,9 @@ public final class CtlCommand implements Callable<Integer> {
         || status.getStatusType() == SipStatus.StatusType.NO_ONGOING_CALL;
   }
 
-  /** The deadline of each request unless {@code --timeout} says otherwise. */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The deadline of each request unless {@code --timeout} says otherwise: longer than the server's
+   * own bounds on a soft hangup and an un-REGISTER, so its answer arrives before the deadline.
+   */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 }

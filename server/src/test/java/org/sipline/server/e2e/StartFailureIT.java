@@ -38,4 +38,12 @@ class StartFailureIT {
       assertThat(result.err()).contains("--grpc-port: 127.0.0.1:" + taken.getLocalPort());
     }
   }
+
+  @Test
+  void aBackendOptionTheBackendRefusesExitsTwoNamingTheFlag() throws Exception {
+    Cli.Result result = Cli.run(dir, "--backend", "jainsip", "--backend-option", "nosuch=1",
+        "--grpc-port", "0", "--sip-address", "127.0.0.1", "--sip-port", "0");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--backend-option: jainsip refused: ", "nosuch");
+  }
 }
