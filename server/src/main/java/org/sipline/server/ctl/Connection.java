@@ -1,5 +1,6 @@
 package org.sipline.server.ctl;
 
+import com.google.protobuf.Empty;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
 final class Connection {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  /** How often {@code --wait} asks for the history. */
+  private static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(100);
 
   @Option(names = "--target", paramLabel = "HOST:PORT",
       defaultValue = "${env:SIPLINE_TARGET:-localhost:50099}",
@@ -59,9 +62,6 @@ final class Connection {
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Deadline of each request (default 60s; play: none).")
   Duration timeout;
-
-  /** How often {@code --wait} asks for the history. */
-  private static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(100);
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -97,7 +97,7 @@ final class Connection {
     return run(client -> {
       SipStatusHistoryResponse history =
           client.sip(timeoutOr(CtlCommand.DEFAULT_TIMEOUT)).sipGetSipStatusHistory(
-              com.google.protobuf.Empty.getDefaultInstance());
+              Empty.getDefaultInstance());
       printer().printAll(history.getStatusHistoryList());
       return CtlExit.OK;
     });
