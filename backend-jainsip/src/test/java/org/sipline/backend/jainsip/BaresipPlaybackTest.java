@@ -74,7 +74,14 @@ class BaresipPlaybackTest {
   private static final Duration LENGTH_TOLERANCE = Duration.ofMillis(40);
   private static final double ACTIVE_RMS = 100;
   private static final double MUTED_RMS = 16;
-  private static final String LINE_USER = "line";
+  private static final String NARROWBAND = "narrowband";
+  private static final String WIDEBAND = "wideband";
+  private static final String MUTED = "muted";
+  /**
+   * One phone per test, and one line account per phone: a test that fails mid-call leaves an
+   * account behind in the shared backend, and the next test must not collide with it.
+   */
+  private static final List<String> PHONES = List.of(NARROWBAND, WIDEBAND, MUTED);
   private static final String LINE_PASSWORD = "line-pw";
   private static final String PHONE_PASSWORD = "phone-pw";
 
@@ -86,9 +93,9 @@ class BaresipPlaybackTest {
 
   @BeforeAll
   void startRegistrarAndBackend() {
-    KamailioOptions options = KamailioOptions.defaults().withUser(LINE_USER, LINE_PASSWORD);
-    for (String phone : List.of("narrowband", "wideband", "muted")) {
-      options = options.withUser(phone, PHONE_PASSWORD);
+    KamailioOptions options = KamailioOptions.defaults();
+    for (String phone : PHONES) {
+      options = options.withUser(phone, PHONE_PASSWORD).withUser(lineUser(phone), LINE_PASSWORD);
     }
     kamailio = Kamailio.start(options);
     try {
@@ -120,7 +127,7 @@ class BaresipPlaybackTest {
     short[] reference = syllables(2500);
     byte[] wav = mono8k("syllables.wav", reference);
 
-    short[] recorded = callPlayAndRecord(BaresipOptions.defaults().withUser("narrowband"),
+    short[] recorded = callPlayAndRecord(BaresipOptions.defaults().withUser(NARROWBAND),
         line -> line.playWavFiles(List.of(wav)));
 
     assertIntact("8 kHz mono noise", reference, recorded);
@@ -137,7 +144,7 @@ class BaresipPlaybackTest {
     byte[] wav = stereoWav(fileRate, sum(mid, side, 1), sum(mid, side, -1));
     short[] reference = chirp(300, 3000, RATE, length, 8000);
 
-    short[] recorded = callPlayAndRecord(BaresipOptions.defaults().withUser("wideband"),
+    short[] recorded = callPlayAndRecord(BaresipOptions.defaults().withUser(WIDEBAND),
         line -> line.playWavFiles(List.of(wav)));
 
     assertIntact("44.1 kHz stereo chirp", reference, recorded);
@@ -160,7 +167,7 @@ class BaresipPlaybackTest {
     List<CompletableFuture<LineStatus>> toggles = new ArrayList<>();
 
     short[] recorded = callPlayAndRecord(
-        BaresipOptions.defaults().withUser("muted").withCodecs("PCMA"), line -> {
+        BaresipOptions.defaults().withUser(MUTED).withCodecs("PCMA"), line -> {
           CompletableFuture<LineStatus> playedA = line.playWavFiles(List.of(wavA));
           CompletableFuture<LineStatus> playedB = line.playWavFiles(List.of(wavB));
           CompletableFuture<LineStatus> playedC = line.playWavFiles(List.of(wavC));
@@ -213,35 +220,36 @@ class BaresipPlaybackTest {
         Line line = Line.open(backend, LineConfig.builder().registerWait(WAIT)
             .hangupWait(WAIT).build());
         StatusProbe probe = new StatusProbe(line)) {
-      try {
-        String account = LINE_USER + "@" + kamailio.hostPort();
-        assertThat(get(line.registerAccount(account, LINE_PASSWORD, "", kamailio.hostPort()))
-            .type()).isEqualTo(StatusType.REGISTERED);
-        assertThat(get(line.startSession(account, 0)).type())
-            .isEqualTo(StatusType.SESSION_STARTED);
-        assertThat(get(line.startCall(phone.user() + "@" + kamailio.hostPort(), Map.of()))
-            .type()).isEqualTo(StatusType.OUTGOING_CALL_INITIATED);
-        probe.await(StatusType.OUTGOING_CALL_CONNECTED, WAIT);
-        // The phone receives our RTP (silence so far): its recording has started, and the
-        // played audio will have silence before it.
-        phone.awaitEvent("CALL_RTPESTAB", WAIT);
+      String account = lineUser(phone.user()) + "@" + kamailio.hostPort();
+      assertThat(get(line.registerAccount(account, LINE_PASSWORD, "", kamailio.hostPort()))
+          .type()).isEqualTo(StatusType.REGISTERED);
+      assertThat(get(line.startSession(account, 0)).type())
+          .isEqualTo(StatusType.SESSION_STARTED);
+      assertThat(get(line.startCall(phone.user() + "@" + kamailio.hostPort(), Map.of()))
+          .type()).isEqualTo(StatusType.OUTGOING_CALL_INITIATED);
+      probe.await(StatusType.OUTGOING_CALL_CONNECTED, WAIT);
+      // The phone receives our RTP (silence so far): its recording has started, and the
+      // played audio will have silence before it.
+      phone.awaitEvent("CALL_RTPESTAB", WAIT);
 
-        LineStatus played = get(playing.start(line));
+      LineStatus played = get(playing.start(line));
 
-        assertThat(played.type()).as(played.description())
-            .isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
-        assertThat(get(line.endCall(false)).type()).isEqualTo(StatusType.SOFT_HANGUP_INITIATED);
-        probe.await(StatusType.OUTGOING_CALL_FINISHED, WAIT);
-        phone.awaitEvent("CALL_CLOSED", WAIT);
-        List<Path> recordings = phone.awaitRecordingComplete(WAIT);
-        assertThat(recordings).hasSize(1);
-        WavAudio audio = WavReader.read(Files.readAllBytes(recordings.get(0)));
-        assertThat(audio.sampleRate()).isEqualTo(RATE);
-        return audio.samples();
-      } finally {
-        line.shutdown().get(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
-      }
+      assertThat(played.type()).as(played.description())
+          .isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
+      assertThat(get(line.endCall(false)).type()).isEqualTo(StatusType.SOFT_HANGUP_INITIATED);
+      probe.await(StatusType.OUTGOING_CALL_FINISHED, WAIT);
+      phone.awaitEvent("CALL_CLOSED", WAIT);
+      List<Path> recordings = phone.awaitRecordingComplete(WAIT);
+      assertThat(recordings).hasSize(1);
+      WavAudio audio = WavReader.read(Files.readAllBytes(recordings.get(0)));
+      assertThat(audio.sampleRate()).isEqualTo(RATE);
+      get(line.shutdown());
+      return audio.samples();
     }
+  }
+
+  private static String lineUser(String phone) {
+    return "line-" + phone;
   }
 
   private static <T> T get(CompletableFuture<T> future) throws Exception {
