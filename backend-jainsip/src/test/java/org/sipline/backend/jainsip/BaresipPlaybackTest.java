@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -158,6 +159,8 @@ class BaresipPlaybackTest {
    */
   @Test
   void mutedSpanIsSilentInTheRecordingAndPlaybackTimeRunsOn() throws Exception {
+    // One second each, 50 whole frames: every file starts at a frame's first sample, so the
+    // mute issued at A's end can take effect exactly at B's first frame.
     short[] a = TestSignals.noise(1, RATE, 8000);
     short[] b = TestSignals.noise(2, RATE, 8000);
     short[] c = TestSignals.noise(3, RATE, 8000);
@@ -180,8 +183,10 @@ class BaresipPlaybackTest {
 
     assertThat(get(toggles.get(0)).type()).isEqualTo(StatusType.MICROPHONE_MUTED);
     assertThat(get(toggles.get(1)).type()).isEqualTo(StatusType.MICROPHONE_UNMUTED);
-    Match matchA = AudioCompare.bestMatch(a, recorded, RATE, MAX_LAG.plusSeconds(2));
-    Match matchC = AudioCompare.bestMatch(c, recorded, RATE, MAX_LAG.plusSeconds(2));
+    // C lies 2 s (A and B) further into the recording than A.
+    Duration window = MAX_LAG.plusSeconds(2);
+    Match matchA = AudioCompare.bestMatch(a, recorded, RATE, window);
+    Match matchC = AudioCompare.bestMatch(c, recorded, RATE, window);
     int endA = matchA.lagSamples() + a.length;
     Span gap = longestSilence(recorded, endA, matchC.lagSamples());
     double gapRms = AudioCompare.rms(recorded, gap.from(), gap.to());
@@ -270,8 +275,7 @@ class BaresipPlaybackTest {
     assertThat(match.correlation()).as("%s: %s", what, match)
         .isGreaterThanOrEqualTo(MIN_CORRELATION);
     assertThat(ms(heard.length())).as("%s: active length, recording %s vs reference %s", what,
-        heard, sent).isCloseTo(ms(sent.length()),
-        offset(tolerance()));
+        heard, sent).isCloseTo(ms(sent.length()), offset(tolerance()));
   }
 
   /** From the first to the last 10 ms window whose RMS is above {@value #ACTIVE_RMS}. */
@@ -299,7 +303,7 @@ class BaresipPlaybackTest {
   private static Span longestSilence(short[] samples, int from, int to) {
     return AudioCompare.silentSpans(samples, RATE, MUTED_RMS, Duration.ofMillis(10)).stream()
         .filter(s -> s.to() > from && s.from() < to)
-        .max((x, y) -> Integer.compare(x.length(), y.length()))
+        .max(Comparator.comparingInt(Span::length))
         .orElseThrow(() -> new AssertionError("no window with RMS <= " + MUTED_RMS + " between "
             + ms(from) + " and " + ms(to) + " ms"));
   }
