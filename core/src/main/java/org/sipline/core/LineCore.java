@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -671,19 +672,32 @@ final class LineCore {
       this.entry = entry;
     }
 
+    /**
+     * Queues an event onto the actor. After the line closed its actor refuses tasks; the event
+     * is dropped then, since nobody is left to tell, and the backend's thread must not get the
+     * refusal (a listener that throws is a broken listener to the backend).
+     */
+    private void post(Runnable event) {
+      try {
+        actor.execute(event);
+      } catch (RejectedExecutionException e) {
+        log.debug("line closed; backend event for {} dropped", entry.spec.accountName());
+      }
+    }
+
     @Override
     public void registered(SipAccount account, int expiresSeconds) {
-      actor.execute(() -> LineCore.this.registered(entry, expiresSeconds));
+      post(() -> LineCore.this.registered(entry, expiresSeconds));
     }
 
     @Override
     public void registrationFailed(SipAccount account, SipFailure failure) {
-      actor.execute(() -> LineCore.this.registrationFailed(entry, failure));
+      post(() -> LineCore.this.registrationFailed(entry, failure));
     }
 
     @Override
     public void unregistered(SipAccount account) {
-      actor.execute(() -> {
+      post(() -> {
         if (entry.unregistered != null) {
           entry.unregistered.complete(null);
         }
@@ -692,7 +706,7 @@ final class LineCore {
 
     @Override
     public void incomingCall(SipCall sip, IncomingCall info) {
-      actor.execute(() -> incoming(entry, sip, info));
+      post(() -> incoming(entry, sip, info));
     }
 
     @Override
@@ -702,17 +716,17 @@ final class LineCore {
 
     @Override
     public void callConnected(SipCall sip) {
-      actor.execute(() -> connected(sip));
+      post(() -> connected(sip));
     }
 
     @Override
     public void callFailed(SipCall sip, SipFailure failure) {
-      actor.execute(() -> LineCore.this.callFailed(sip, failure));
+      post(() -> LineCore.this.callFailed(sip, failure));
     }
 
     @Override
     public void callEnded(SipCall sip, CallEnd cause, String description) {
-      actor.execute(() -> ended(sip, cause, description == null ? "" : description));
+      post(() -> ended(sip, cause, description == null ? "" : description));
     }
 
     @Override
@@ -727,7 +741,7 @@ final class LineCore {
 
     @Override
     public void transferFailed(SipCall sip, SipFailure failure) {
-      actor.execute(() -> LineCore.this.transferFailed(sip, failure));
+      post(() -> LineCore.this.transferFailed(sip, failure));
     }
   }
 }
