@@ -18,6 +18,9 @@ import org.sipline.core.spi.Transport;
  * <table>
  *   <caption>Option names</caption>
  *   <tr><th>name</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@value #TRUSTED_SOURCES}</td><td>IP addresses, comma-separated, besides the
+ *       accounts' registrars and outbound proxies, whose out-of-dialog INVITEs reach a line;
+ *       {@code *} for anyone (see {@link TrustedSources})</td><td>none</td></tr>
  *   <tr><td>{@value #REGISTER_EXPIRES}</td><td>seconds asked for in REGISTER's Expires</td>
  *       <td>600</td></tr>
  *   <tr><td>{@value #TLS_PORT}</td><td>the TLS listening port (0: any free port)</td>
@@ -36,8 +39,10 @@ import org.sipline.core.spi.Transport;
  *
  * @param registerExpires seconds asked for in REGISTER
  * @param tls the TLS settings, or null when TLS is off
+ * @param trusted who may send a line out-of-dialog INVITEs
  */
-record BackendOptions(int registerExpires, Tls tls) {
+record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted) {
+  static final String TRUSTED_SOURCES = "trusted.sources";
   static final String REGISTER_EXPIRES = "register.expires";
   static final String TLS_PORT = "tls.port";
   static final String TLS_KEY_STORE = "tls.keyStore";
@@ -47,7 +52,8 @@ record BackendOptions(int registerExpires, Tls tls) {
   static final String TLS_TRUST_STORE_PASSWORD = "tls.trustStorePassword";
   static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
 
-  private static final Set<String> KNOWN = Set.of(REGISTER_EXPIRES, TLS_PORT, TLS_KEY_STORE,
+  private static final Set<String> KNOWN = Set.of(REGISTER_EXPIRES, TRUSTED_SOURCES, TLS_PORT,
+      TLS_KEY_STORE,
       TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
       TLS_TRUST_STORE_TYPE);
   private static final int DEFAULT_REGISTER_EXPIRES = 600;
@@ -77,7 +83,9 @@ record BackendOptions(int registerExpires, Tls tls) {
     }
     int expires = intOption(options, REGISTER_EXPIRES, DEFAULT_REGISTER_EXPIRES, 1,
         MAX_REGISTER_EXPIRES);
-    return new BackendOptions(expires, tls(config, options));
+    String trusted = options.get(TRUSTED_SOURCES);
+    return new BackendOptions(expires, tls(config, options), trusted == null
+        ? TrustedSources.registrarsOnly() : TrustedSources.parse(TRUSTED_SOURCES, trusted));
   }
 
   private static Tls tls(BackendConfig config, Map<String, String> options) {

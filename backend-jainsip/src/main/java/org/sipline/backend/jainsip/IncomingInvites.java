@@ -1,5 +1,7 @@
 package org.sipline.backend.jainsip;
 
+import gov.nist.javax.sip.message.SIPMessage;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import javax.sip.RequestEvent;
@@ -13,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a new INVITE goes: to the account whose user the Request-URI (else the To) names;
- * 404 when none, 486 when that account is in a call, 482 for a second copy of a request we
- * are already handling, 415/400 for a body we can't read.
+ * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}); else to the account
+ * whose user the Request-URI (else the To) names; 404 when none, 486 when that account is in a
+ * call, 482 for a second copy of a request we are already handling, 415/400 for a body we can't
+ * read.
  */
 final class IncomingInvites {
   private static final Logger log = LoggerFactory.getLogger(IncomingInvites.class);
@@ -32,6 +35,15 @@ final class IncomingInvites {
     Request request = event.getRequest();
     ServerTransaction tx = ctx.responder.serverTransaction(event);
     if (tx == null) {
+      return;
+    }
+    // Before looking for the account, so that a stranger learns nothing about which exist.
+    InetAddress source = request instanceof SIPMessage m ? m.getRemoteAddress() : null;
+    if (!ctx.options.trusted().admits(source, accounts)) {
+      log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: 403",
+          SipLog.request(request), source == null ? "an unknown address"
+              : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES);
+      reply(tx, Response.FORBIDDEN, null);
       return;
     }
     JainSipAccount account = accountFor(request);
