@@ -17,12 +17,20 @@ final class ExtraHeaders {
   static List<Header> parse(SipContext ctx, Map<String, String> headers) {
     List<Header> result = new ArrayList<>(headers.size());
     for (Map.Entry<String, String> e : headers.entrySet()) {
+      String refusal = "headers[\"" + e.getKey() + "\"]: not a valid " + e.getKey() + " value"
+          + " for JAIN-SIP's grammar of that header";
+      Header h;
       try {
-        result.add(ctx.headers().createHeader(e.getKey(), e.getValue()));
-      } catch (ParseException ex) {
-        throw new IllegalArgumentException("headers[" + e.getKey() + "]: not a valid SIP header"
-            + " value: " + ex.getMessage(), ex);
+        h = ctx.headers().createHeader(e.getKey(), e.getValue());
+        // Some headers build without their required parts (an empty Call-Info has no URI) and
+        // break only when the message is encoded, deep in the transaction: encode now.
+        h.toString();
+      } catch (ParseException | RuntimeException ex) {
+        // The RI's message is its internals (a char[]'s toString, a NullPointerException): the
+        // header and the value's grammar are what the caller can act on.
+        throw new IllegalArgumentException(refusal, ex);
       }
+      result.add(h);
     }
     return List.copyOf(result);
   }

@@ -133,6 +133,9 @@ final class JainSipStack {
     p.setProperty("javax.sip.STACK_NAME", name);
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+    // Closes three faults of the RI's receive path; see GuardedParser.
+    p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
+        GuardedParserFactory.class.getName());
     // Our SipListener hands every event to the SIP executor, so one delivery thread suffices.
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
     // Without a pool the RI parses every UDP datagram on a thread of its own, so a 200 can

@@ -99,6 +99,11 @@ final class SipDispatcher implements SipListener {
 
   private void onRequest(RequestEvent event) {
     Request request = event.getRequest();
+    RequestChecks.Refusal refusal = RequestChecks.check(request);
+    if (refusal != null) {
+      refuse(event, refusal);
+      return;
+    }
     String method = request.getMethod();
     String callId = Requests.callId(request);
     JainSipCall call = method.equals(Request.CANCEL)
@@ -146,6 +151,20 @@ final class SipDispatcher implements SipListener {
       responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
     } else {
       handler.accept(call, event);
+    }
+  }
+
+  private void refuse(RequestEvent event, RequestChecks.Refusal refusal) {
+    try {
+      javax.sip.header.Header[] unsupported =
+          new javax.sip.header.Header[refusal.unsupported().size()];
+      for (int i = 0; i < unsupported.length; i++) {
+        unsupported[i] = ctx.headers().createUnsupportedHeader(refusal.unsupported().get(i));
+      }
+      responder.respond(event, refusal.code(), unsupported);
+    } catch (java.text.ParseException e) {
+      // An option tag the RI itself parsed from the Require header: it writes back.
+      throw new IllegalStateException("Unsupported header for " + refusal.unsupported(), e);
     }
   }
 

@@ -197,6 +197,10 @@ final class SipClientSocket implements AutoCloseable {
       // The stack answered something we can't read back as an INVITE: nothing to acknowledge.
       return;
     }
+    if (invite.getTopmostVia() == null || response.getTo() == null) {
+      // A malformed INVITE (the stack answered 400): no transaction to acknowledge.
+      return;
+    }
     SIPRequest ack = invite.createAckRequest((To) response.getTo());
     sendRaw(ack.encodeAsBytes(transport.name()));
   }
