@@ -1,0 +1,174 @@
+package org.sipline.backend.jainsip.hardening;
+
+import gov.nist.javax.sip.header.ContentType;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A far end that answers an INVITE and then talks (PCMU, 50 packets/s) until closed, keeping the
+ * arrival time of every RTP packet the line sends it, so a test can measure the line's pacing.
+ * It answers a BYE with 200.
+ */
+final class TalkingFarEnd implements AutoCloseable {
+  private static final Pattern SDP_PORT = Pattern.compile("(?m)^m=audio (\\d+) ");
+
+  private final DatagramSocket sip;
+  private final DatagramSocket rtp;
+  private final Thread signalling;
+  private final Thread receiver;
+  private final long[] arrivals = new long[1 << 20];
+  private volatile int arrived;
+  private volatile InetSocketAddress lineRtp;
+  private volatile Thread talker;
+
+  TalkingFarEnd() throws IOException {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    sip = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    rtp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    signalling = new Thread(this::signal, "talking-far-end-sip");
+    signalling.setDaemon(true);
+    signalling.start();
+    receiver = new Thread(this::receive, "talking-far-end-rtp");
+    receiver.setDaemon(true);
+    receiver.setPriority(Thread.MAX_PRIORITY);
+    receiver.start();
+  }
+
+  int sipPort() {
+    return sip.getLocalPort();
+  }
+
+  /** How many RTP packets from the line have arrived so far. */
+  int arrived() {
+    return arrived;
+  }
+
+  /** Arrival times ({@link System#nanoTime()}) of packets {@code from} (inclusive) to {@code to}. */
+  long[] arrivals(int from, int to) {
+    return Arrays.copyOfRange(arrivals, from, to);
+  }
+
+  private void signal() {
+    byte[] buf = new byte[65536];
+    try {
+      while (!sip.isClosed()) {
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        sip.receive(p);
+        SIPMessage m = new StringMsgParser().parseSIPMessage(
+            Arrays.copyOf(buf, p.getLength()), true, false, null);
+        if (!(m instanceof SIPRequest request)) {
+          continue;
+        }
+        switch (request.getMethod()) {
+          case "INVITE" -> answer(request, p);
+          case "ACK" -> startTalking();
+          case "BYE" -> reply(request, p, null);
+          default -> { }
+        }
+      }
+    } catch (SocketException e) {
+      // closed
+    } catch (Exception e) {
+      throw new IllegalStateException("far end failed", e);
+    }
+  }
+
+  private void answer(SIPRequest invite, DatagramPacket from) throws Exception {
+    String offer = new String(invite.getRawContent(), StandardCharsets.US_ASCII);
+    Matcher port = SDP_PORT.matcher(offer);
+    if (!port.find()) {
+      throw new IllegalStateException("no m=audio in the offer:\n" + offer);
+    }
+    lineRtp = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
+    reply(invite, from, "v=0\r\no=far 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+        + "t=0 0\r\nm=audio " + rtp.getLocalPort() + " RTP/AVP 0\r\n"
+        + "a=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n");
+  }
+
+  private void reply(SIPRequest request, DatagramPacket from, String sdp) throws Exception {
+    SIPResponse ok = (SIPResponse) new MessageFactoryImpl().createResponse(200, request);
+    if (ok.getTo().getTag() == null) {
+      ok.getTo().setTag("talker-" + sip.getLocalPort());
+    }
+    ok.addHeader(new StringMsgParser().parseSIPHeader(
+        "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
+    if (sdp != null) {
+      ok.setContent(sdp, new ContentType("application", "sdp"));
+    }
+    byte[] out = ok.encodeAsBytes("UDP");
+    sip.send(new DatagramPacket(out, out.length, from.getSocketAddress()));
+  }
+
+  private synchronized void startTalking() {
+    if (talker != null) {
+      return;
+    }
+    talker = new Thread(this::talk, "talking-far-end-talk");
+    talker.setDaemon(true);
+    talker.start();
+  }
+
+  private void talk() {
+    ByteBuffer packet = ByteBuffer.allocate(12 + 160);
+    long next = System.nanoTime();
+    try {
+      for (int seq = 0; !rtp.isClosed(); seq++) {
+        packet.clear();
+        packet.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * 160)
+            .putInt(0x7a1c0001);
+        for (int i = 0; i < 160; i++) {
+          packet.put((byte) 0xfe);
+        }
+        rtp.send(new DatagramPacket(packet.array(), packet.position(), lineRtp));
+        next += TimeUnit.MILLISECONDS.toNanos(20);
+        LockSupport.parkNanos(next - System.nanoTime());
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  private void receive() {
+    byte[] buf = new byte[2048];
+    try {
+      while (!rtp.isClosed()) {
+        rtp.receive(new DatagramPacket(buf, buf.length));
+        long now = System.nanoTime();
+        int n = arrived;
+        if (n < arrivals.length) {
+          arrivals[n] = now;
+          arrived = n + 1;
+        }
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    rtp.close();
+    sip.close();
+    signalling.join(2000);
+    receiver.join(2000);
+    if (talker != null) {
+      talker.join(2000);
+    }
+  }
+}
