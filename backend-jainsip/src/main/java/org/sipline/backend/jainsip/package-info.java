@@ -28,7 +28,9 @@
  * refuses port 0).
  *
  * <p>Options ({@link org.sipline.core.spi.BackendConfig#options()}): {@code register.expires}
- * (seconds asked for in REGISTER, default 600); {@code tls.keyStore}, {@code
+ * (seconds asked for in REGISTER, default 600); {@code trusted.sources} (IP addresses, comma
+ * separated, or {@code *}, whose out-of-dialog INVITEs reach a line besides the accounts'
+ * registrars and outbound proxies; default none: strangers get 403); {@code tls.keyStore}, {@code
  * tls.keyStorePassword}, {@code tls.keyStoreType} (default PKCS12), {@code tls.trustStore},
  * {@code tls.trustStorePassword}, {@code tls.trustStoreType} (default: the key store's) and
  * {@code tls.port} (default the SIP port + 1, or any free port when the SIP port is 0) for the
