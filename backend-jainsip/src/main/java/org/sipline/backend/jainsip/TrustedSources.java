@@ -35,13 +35,15 @@ final class TrustedSources {
   }
 
   /**
-   * Reads the option: {@value #ANYONE}, or IP addresses separated by commas (IPv6 with or
-   * without brackets); host names are refused, so that reading it needs no DNS.
+   * Reads the option: {@value #ANYONE}, or IP addresses (IPv6 with or without brackets)
+   * separated by commas, semicolons or spaces — the server's {@code --backend-option} splits its
+   * value at commas, so there a list takes semicolons or spaces. Host names are refused, so that
+   * reading it needs no DNS.
    */
   static TrustedSources parse(String option, String value) {
     Set<InetAddress> listed = new HashSet<>();
     boolean anyone = false;
-    for (String item : value.split(",")) {
+    for (String item : value.split("[,; ]")) {
       String s = item.strip();
       if (s.isEmpty()) {
         continue;

@@ -43,6 +43,7 @@ class StrangerRequestsTest {
       "INVITE, 127.0.0.2, '127.0.0.2', rings",
       "INVITE, 127.0.0.2, '*', rings",
       "INVITE, 127.0.0.3, '127.0.0.2', 403",
+      "INVITE, 127.0.0.3, '127.0.0.2;127.0.0.3', rings",
       "REFER, 127.0.0.2, '', refused",
       "MESSAGE, 127.0.0.2, '', refused",
       "REFER, 127.0.0.1, '', refused",
