@@ -36,6 +36,10 @@ final class TalkingFarEnd implements AutoCloseable {
   private volatile int arrived;
   private volatile InetSocketAddress lineRtp;
   private volatile Thread talker;
+  private volatile SIPRequest answered;
+  private volatile String ourTag;
+  private final java.util.List<Integer> responses =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   TalkingFarEnd() throws IOException {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -72,6 +76,10 @@ final class TalkingFarEnd implements AutoCloseable {
         sip.receive(p);
         SIPMessage m = new StringMsgParser().parseSIPMessage(
             Arrays.copyOf(buf, p.getLength()), true, false, null);
+        if (m instanceof SIPResponse response) {
+          responses.add(response.getStatusCode());
+          continue;
+        }
         if (!(m instanceof SIPRequest request)) {
           continue;
         }
@@ -96,6 +104,7 @@ final class TalkingFarEnd implements AutoCloseable {
       throw new IllegalStateException("no m=audio in the offer:\n" + offer);
     }
     lineRtp = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
+    answered = invite;
     reply(invite, from, "v=0\r\no=far 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
         + "t=0 0\r\nm=audio " + rtp.getLocalPort() + " RTP/AVP 0\r\n"
         + "a=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n");
@@ -106,6 +115,7 @@ final class TalkingFarEnd implements AutoCloseable {
     if (ok.getTo().getTag() == null) {
       ok.getTo().setTag("talker-" + sip.getLocalPort());
     }
+    ourTag = ok.getTo().getTag();
     ok.addHeader(new StringMsgParser().parseSIPHeader(
         "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
     if (sdp != null) {
@@ -113,6 +123,37 @@ final class TalkingFarEnd implements AutoCloseable {
     }
     byte[] out = ok.encodeAsBytes("UDP");
     sip.send(new DatagramPacket(out, out.length, from.getSocketAddress()));
+  }
+
+  /** Status codes of the responses the far end got (to its REFER), in arrival order. */
+  java.util.List<Integer> responses() {
+    return java.util.List.copyOf(responses);
+  }
+
+  /**
+   * Sends a REFER in the call's dialog, as a far end that wants the line to call
+   * {@code referTo} (toll fraud through a transfer) would.
+   */
+  void sendRefer(String referTo) throws IOException {
+    SIPRequest invite = answered;
+    javax.sip.address.SipURI contact = (javax.sip.address.SipURI)
+        ((javax.sip.header.ContactHeader) invite.getHeader("Contact")).getAddress().getURI();
+    String refer = "REFER " + contact + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:" + sip.getLocalPort() + ";branch=z9hG4bK-refer-"
+        + System.nanoTime() + "\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <" + invite.getTo().getAddress().getURI() + ">;tag=" + ourTag + "\r\n"
+        + "To: <" + invite.getFrom().getAddress().getURI() + ">;tag="
+        + invite.getFrom().getTag() + "\r\n"
+        + "Call-ID: " + invite.getCallId().getCallId() + "\r\n"
+        + "CSeq: 1 REFER\r\n"
+        + "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"
+        + "Refer-To: <" + referTo + ">\r\n"
+        + "Referred-By: <sip:far@127.0.0.1>\r\n"
+        + "Content-Length: 0\r\n\r\n";
+    byte[] out = refer.getBytes(StandardCharsets.US_ASCII);
+    sip.send(new DatagramPacket(out, out.length,
+        new InetSocketAddress(contact.getHost(), contact.getPort())));
   }
 
   private synchronized void startTalking() {
