@@ -95,6 +95,20 @@ final class JarProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM; returns how long the process took to exit, or null when it outlived the bound. */
+  Duration terminate(Duration bound) throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+      return null;
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  int grpcPort() {
+    return grpcPort;
+  }
+
   /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed. */
   void kill9() throws InterruptedException {
     if (channel != null) {

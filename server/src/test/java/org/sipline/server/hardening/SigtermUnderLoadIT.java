@@ -1,0 +1,135 @@
+package org.sipline.server.hardening;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sipline.api.sip.SipGrpc;
+import org.sipline.api.sip.SipPlayWavFilesRequest;
+import org.sipline.api.sip.SipRegisterAccountRequest;
+import org.sipline.api.sip.SipStartCallRequest;
+import org.sipline.api.sip.SipStartSessionRequest;
+import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.core.testing.peers.Kamailio;
+import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.core.testing.peers.Sipp;
+import org.sipline.core.testing.peers.SippOptions;
+import org.sipline.core.testing.peers.SippScenario;
+
+/**
+ * SIGTERM while the server is busy — a call up with a long prompt playing and 50 gRPC clients
+ * polling status as fast as they can: the far end still gets its BYE, Kamailio its un-REGISTER,
+ * and the process exits within 5 s; no poller sees anything but answers and, once the server is
+ * gone, UNAVAILABLE.
+ */
+class SigtermUnderLoadIT {
+  private static final int POLLERS = 50;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void sigtermUnderLoadStillSendsByeAndUnregistersAndExitsInFiveSeconds() throws Exception {
+    try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults()
+            .withUser("alice", "alice-pw"));
+        Sipp far = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults()
+            .withTimeout(Duration.ofMinutes(2)));
+        JarProcess sipline = JarProcess.start(dir, "--backend", "jainsip")) {
+      String alice = "alice@" + kamailio.hostPort();
+      assertThat(sipline.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
+          .setAccountName(alice).setPassword("alice-pw").build()).getStatusType())
+          .isEqualTo(StatusType.REGISTERED);
+      kamailio.awaitRegistered("alice", Duration.ofSeconds(10));
+      sipline.sip().sipStartSession(SipStartSessionRequest.newBuilder().setAccountName(alice)
+          .build());
+      sipline.sip().sipStartCall(SipStartCallRequest.newBuilder()
+          .setCalleeId("sipp@" + far.hostPort()).build());
+      await().atMost(Duration.ofSeconds(15)).until(() -> sipline.sip().sipGetSipStatus(
+          Empty.getDefaultInstance()).getStatusType() == StatusType.OUTGOING_CALL_CONNECTED);
+
+      ManagedChannel player = channel(sipline);
+      SipGrpc.newFutureStub(player).sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
+          .addWavFiles(ByteString.copyFrom(wav(20))).build());
+      AtomicLong answered = new AtomicLong();
+      ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+      List<ManagedChannel> channels = new ArrayList<>();
+      List<Thread> pollers = new ArrayList<>();
+      for (int i = 0; i < POLLERS; i++) {
+        ManagedChannel ch = channel(sipline);
+        channels.add(ch);
+        Thread t = new Thread(() -> {
+          SipGrpc.SipBlockingStub stub = SipGrpc.newBlockingStub(ch);
+          while (true) {
+            try {
+              stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .sipGetSipStatus(Empty.getDefaultInstance());
+              answered.incrementAndGet();
+            } catch (StatusRuntimeException e) {
+              if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                unexpected.add(e);
+              }
+              return;
+            }
+          }
+        }, "poller");
+        pollers.add(t);
+        t.start();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > 1000);
+
+      Duration exit = sipline.terminate(Duration.ofSeconds(10));
+
+      assertThat(exit).as("exit after SIGTERM").isNotNull()
+          .isLessThanOrEqualTo(Duration.ofSeconds(5));
+      assertThat(far.awaitExit(Duration.ofSeconds(10)).succeeded())
+          .as("the far end's call ended by our BYE").isTrue();
+      kamailio.awaitUnregistered("alice", Duration.ofSeconds(10));
+      for (Thread t : pollers) {
+        t.join(10_000);
+      }
+      assertThat(unexpected).as("what pollers got besides answers and UNAVAILABLE").isEmpty();
+      System.out.println("FIGURE SigtermUnderLoadIT pollsAnsweredBeforeExit = " + answered.get());
+      System.out.println("FIGURE SigtermUnderLoadIT exitMillis = " + exit.toMillis());
+      for (ManagedChannel ch : channels) {
+        ch.shutdownNow();
+      }
+      player.shutdownNow();
+    }
+  }
+
+  private static ManagedChannel channel(JarProcess sipline) {
+    return Grpc.newChannelBuilder("127.0.0.1:" + sipline.grpcPort(),
+        InsecureChannelCredentials.create()).build();
+  }
+
+  /** {@code seconds} of a 440 Hz tone, 8 kHz 16-bit mono PCM WAV. */
+  private static byte[] wav(int seconds) {
+    int samples = 8000 * seconds;
+    ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes())
+        .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
+        .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
+        .put("data".getBytes()).putInt(2 * samples);
+    for (int i = 0; i < samples; i++) {
+      b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
+    }
+    return b.array();
+  }
+}
