@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param jfrSettings the JFR settings the load JVM records with ("default" or "profile")
  * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the
  *     backend's media engine alone)
+ * @param pacerRealTime 0, or the SCHED_FIFO priority the load's pacer thread gets (chrt)
  */
 record PacingOptions(
     List<Integer> calls,
@@ -33,7 +34,8 @@ record PacingOptions(
     boolean baresip,
     String capture,
     String jfrSettings,
-    String stack) {
+    String stack,
+    int pacerRealTime) {
 
   static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g",
       "-XX:+AlwaysPreTouch");
@@ -53,7 +55,8 @@ record PacingOptions(
         "  --capture auto|tshark|socket   how packets are timed (default tshark)",
         "  --jfr default|profile    JFR settings of the load JVM (default default)",
         "  --stack line|media       real SIP calls of core lines, or the media engine alone"
-            + " (default line)");
+            + " (default line)",
+        "  --pacer-rt 0             SCHED_FIFO priority for the load's pacer thread (0: normal)");
   }
 
   static PacingOptions parse(String[] args) {
@@ -68,6 +71,7 @@ record PacingOptions(
     String capture = "tshark";
     String jfr = "default";
     String stack = "line";
+    int pacerRealTime = 0;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -85,6 +89,7 @@ record PacingOptions(
         case "--capture" -> capture = oneOf(name, value, "auto", "tshark", "socket");
         case "--jfr" -> jfr = oneOf(name, value, "default", "profile");
         case "--stack" -> stack = oneOf(name, value, "line", "media");
+        case "--pacer-rt" -> pacerRealTime = parseInt(name, value, 0, 99);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -92,7 +97,7 @@ record PacingOptions(
       throw new IllegalArgumentException("--calls 0 measures baresip alone: needs --baresip true");
     }
     return new PacingOptions(calls, runs, warmup, window, out, jvm, baresip, capture, jfr,
-        stack);
+        stack, pacerRealTime);
   }
 
   private static List<Integer> parseCalls(String value) {

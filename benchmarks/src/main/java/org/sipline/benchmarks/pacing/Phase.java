@@ -12,6 +12,7 @@ import org.sipline.benchmarks.harness.Capture;
 import org.sipline.benchmarks.harness.ProcStat;
 import org.sipline.benchmarks.harness.SippPeer;
 import org.sipline.benchmarks.harness.SocketCapture;
+import org.sipline.benchmarks.harness.ThreadSched;
 import org.sipline.benchmarks.harness.TsharkCapture;
 import org.sipline.benchmarks.harness.UdpSinks;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ final class Phase {
   private static final Logger log = LoggerFactory.getLogger(Phase.class);
   private static final Duration SETUP_BASE = Duration.ofSeconds(60);
   private static final Duration SETUP_PER_CALL = Duration.ofMillis(200);
+  /** The jainsip media engine's pacer thread, whose scheduling the window records. */
+  private static final String PACER_THREAD = "sipline-rtp-pacer";
 
   private Phase() {}
 
@@ -52,9 +55,20 @@ final class Phase {
             ? SippPeer.callee(dir, "callee-baresip", sinks.port(1)) : null;
         LoadProcess load = calls > 0 ? LoadProcess.start(dir, options, calls, sinks.port(0),
             viaSip ? registrar.port() : 0, viaSip ? siplineCallee.port() : 0, wav) : null) {
+      long pacerTid = -1;
       if (load != null) {
         log.info("run {}: setting up {} calls", run, calls);
         load.awaitReady(SETUP_BASE.plus(SETUP_PER_CALL.multipliedBy(calls)));
+        pacerTid = ThreadSched.find(load.pid(), PACER_THREAD);
+        if (pacerTid < 0) {
+          throw new IllegalStateException("no thread named " + PACER_THREAD + " in the load"
+              + " process " + load.pid());
+        }
+        if (options.pacerRealTime() > 0) {
+          ThreadSched.makeRealTime(pacerTid, options.pacerRealTime());
+          log.info("pacer thread {} runs SCHED_FIFO at priority {}", pacerTid,
+              options.pacerRealTime());
+        }
       }
       try (BaresipPeer baresip = options.baresip()
               ? BaresipPeer.call(dir, "sip:sink@127.0.0.1:" + baresipCallee.port(), wav) : null;
@@ -67,7 +81,11 @@ final class Phase {
         long wall0 = System.nanoTime();
         long loadCpu0 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
         long bareCpu0 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
+        ThreadSched.Counters pacer0 = load == null ? null
+            : ThreadSched.counters(load.pid(), pacerTid);
         Await.elapse(options.window());
+        ThreadSched.Counters pacer = load == null ? null
+            : ThreadSched.counters(load.pid(), pacerTid).minus(pacer0);
         long loadCpu1 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
         long bareCpu1 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
         long wall = System.nanoTime() - wall0;
@@ -92,7 +110,7 @@ final class Phase {
             loadBefore, loadAfter, wall, siplineStats, baresipStats,
             (double) (loadCpu1 - loadCpu0) / wall / cores,
             (double) (bareCpu1 - bareCpu0) / wall / cores,
-            loadResult, gcWindow, gcRun);
+            loadResult, gcWindow, gcRun, pacer);
       }
     }
   }

@@ -1,5 +1,7 @@
 package org.sipline.benchmarks.pacing;
 
+import org.sipline.benchmarks.harness.ThreadSched;
+
 /**
  * Everything one phase (one call count in one run) measured.
  *
@@ -17,6 +19,8 @@ package org.sipline.benchmarks.pacing;
  * @param load the load process's own report, or null without calls
  * @param gcInWindow GC pauses of the load process inside the window, or null without calls
  * @param gcWholeRun GC pauses of the load process from start to exit, or null without calls
+ * @param pacer the load's pacer thread in the window (CPU, time runnable but not running), or
+ *     null without calls
  */
 record PhaseResult(
     int run,
@@ -32,4 +36,11 @@ record PhaseResult(
     double baresipCpu,
     LoadResult load,
     GcPauses gcInWindow,
-    GcPauses gcWholeRun) {}
+    GcPauses gcWholeRun,
+    ThreadSched.Counters pacer) {
+
+  /** The pacer's average wait for a CPU each time it became runnable, ns; -1 when unknown. */
+  long pacerWaitPerWakeup() {
+    return pacer == null || pacer.slices() == 0 ? -1 : pacer.waitNanos() / pacer.slices();
+  }
+}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import org.sipline.benchmarks.harness.ThreadSched;
 
 /**
  * Writes phase results as one TSV row each (the raw record) and as a Markdown summary: per call
@@ -17,7 +18,8 @@ final class ResultTable {
       "late", "max_lateness_ms", "disordered", "cpu_share", "heap_connected_per_call_bytes",
       "heap_playing_per_call_bytes", "gc_window_count", "gc_window_max_pause_ms",
       "gc_run_count", "gc_run_max_pause_ms", "gc_run_over_5ms", "setup_ms", "load_before",
-      "load_after", "capture_dropped", "capture"};
+      "load_after", "capture_dropped", "capture", "pacer_cpu_share", "pacer_wait_share",
+      "pacer_wait_per_wakeup_us"};
 
   private ResultTable() {}
 
@@ -41,6 +43,7 @@ final class ResultTable {
     LoadResult l = withLoad ? r.load() : null;
     GcPauses w = withLoad ? r.gcInWindow() : null;
     GcPauses g = withLoad ? r.gcWholeRun() : null;
+    ThreadSched.Counters p = withLoad ? r.pacer() : null;
     List<String> v = List.of(
         Integer.toString(r.run()), Integer.toString(r.calls()), impl,
         Integer.toString(s.streams()), Long.toString(s.packets()), Long.toString(s.intervals()),
@@ -55,7 +58,10 @@ final class ResultTable {
         l == null ? "" : Long.toString(l.setupMillis()),
         String.format(Locale.ROOT, "%.2f", r.loadBefore()),
         String.format(Locale.ROOT, "%.2f", r.loadAfter()),
-        Long.toString(r.captureDropped()), r.captureMethod());
+        Long.toString(r.captureDropped()), r.captureMethod(),
+        p == null ? "" : share(p.runNanos(), r.windowNanos()),
+        p == null ? "" : share(p.waitNanos(), r.windowNanos()),
+        p == null ? "" : String.format(Locale.ROOT, "%.1f", r.pacerWaitPerWakeup() / 1e3));
     return String.join("\t", v) + "\n";
   }
 
@@ -65,8 +71,8 @@ final class ResultTable {
     // Deviation = |interval − nominal|; a literal '|' would split the Markdown cell.
     sb.append("| calls | impl | runs | dev p50 ms | dev p99 ms | dev p99.9 ms | dev max ms | lost"
         + " | late | CPU of 2 cores | heap/call connected | heap/call playing"
-        + " | GC max pause in window ms |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | GC max pause in window ms | pacer wait for CPU per wake-up µs |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int calls : new TreeSet<>(results.stream().map(PhaseResult::calls).toList())) {
       List<PhaseResult> rs = results.stream().filter(r -> r.calls() == calls).toList();
       List<PhaseResult> withSipline = rs.stream().filter(r -> r.sipline() != null).toList();
@@ -85,6 +91,7 @@ final class ResultTable {
             .append(" | ").append(spread(withSipline,
                 r -> r.load().perCall(r.load().heapPlaying()) / 1024.0, "%.1f KiB"))
             .append(" | ").append(msSpread(withSipline, r -> r.gcInWindow().maxPauseNanos()))
+            .append(" | ").append(spread(withSipline, r -> r.pacerWaitPerWakeup() / 1e3, "%.1f"))
             .append(" |\n");
       }
       if (!withBaresip.isEmpty()) {
@@ -96,7 +103,7 @@ final class ResultTable {
             .append(" | ").append(spread(withBaresip, r -> r.baresip().lostFrames(), "%.0f"))
             .append(" | ").append(spread(withBaresip, r -> r.baresip().late(), "%.0f"))
             .append(" | ").append(spread(withBaresip, r -> 100 * r.baresipCpu(), "%.1f %%"))
-            .append(" | – | – | – |\n");
+            .append(" | – | – | – | – |\n");
       }
     }
     List<PhaseResult> both = results.stream()
@@ -139,6 +146,10 @@ final class ResultTable {
   static double median(double[] sorted) {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String share(long part, long whole) {
+    return String.format(Locale.ROOT, "%.4f", (double) part / whole);
   }
 
   private static String ms(long nanos) {
