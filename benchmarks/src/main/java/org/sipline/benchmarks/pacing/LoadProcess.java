@@ -1,5 +1,6 @@
 package org.sipline.benchmarks.pacing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class LoadProcess implements AutoCloseable {
         + jfrSettings);
     command.add("-Xlog:gc*:file=" + dir.resolve("gc.log") + ":uptime,level,tags");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(absoluteClassPath());
     command.add(CallLoad.class.getName());
     command.addAll(List.of("--stack", stack, "--calls", Integer.toString(calls),
         "--wav", wav.toString(), "--result", result.toString()));
@@ -70,6 +71,18 @@ public final class LoadProcess implements AutoCloseable {
           "--callee", "sip:callee@127.0.0.1:" + calleePort));
     }
     return new LoadProcess(ChildProcess.start("load", command, dir), result, jfr);
+  }
+
+  /** This JVM's class path with every entry absolute: the load runs in another directory. */
+  static String absoluteClassPath() {
+    StringBuilder sb = new StringBuilder();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        sb.append(sb.length() == 0 ? "" : File.pathSeparator)
+            .append(Path.of(entry).toAbsolutePath());
+      }
+    }
+    return sb.toString();
   }
 
   public long pid() {
