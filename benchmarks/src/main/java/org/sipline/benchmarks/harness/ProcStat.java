@@ -33,6 +33,24 @@ public final class ProcStat {
     return ticks * TICK_NANOS;
   }
 
+  /**
+   * CPU time the hypervisor took from this machine's virtual CPUs so far (the "steal" column of
+   * {@code /proc/stat}, all CPUs): while it runs, no thread of the guest runs, whatever its
+   * priority.
+   */
+  public static long stealNanos() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+      if (line.startsWith("cpu ")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 9) {
+          throw new IOException("/proc/stat cpu line has " + f.length + " fields, want >= 9");
+        }
+        return Long.parseLong(f[8]) * TICK_NANOS;
+      }
+    }
+    throw new IOException("/proc/stat has no 'cpu ' line");
+  }
+
   /** The 1-minute load average, to say how busy the machine was. */
   public static double loadAverage() throws IOException {
     String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");

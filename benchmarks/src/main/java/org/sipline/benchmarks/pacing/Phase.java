@@ -83,7 +83,9 @@ final class Phase {
         long bareCpu0 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
         ThreadSched.Counters pacer0 = load == null ? null
             : ThreadSched.counters(load.pid(), pacerTid);
+        long steal0 = ProcStat.stealNanos();
         Await.elapse(options.window());
+        long steal = ProcStat.stealNanos() - steal0;
         ThreadSched.Counters pacer = load == null ? null
             : ThreadSched.counters(load.pid(), pacerTid).minus(pacer0);
         long loadCpu1 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
@@ -110,7 +112,7 @@ final class Phase {
             loadBefore, loadAfter, wall, siplineStats, baresipStats,
             (double) (loadCpu1 - loadCpu0) / wall / cores,
             (double) (bareCpu1 - bareCpu0) / wall / cores,
-            loadResult, gcWindow, gcRun, pacer);
+            loadResult, gcWindow, gcRun, pacer, steal);
       }
     }
   }

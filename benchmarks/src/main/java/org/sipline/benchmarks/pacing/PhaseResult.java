@@ -21,6 +21,7 @@ import org.sipline.benchmarks.harness.ThreadSched;
  * @param gcWholeRun GC pauses of the load process from start to exit, or null without calls
  * @param pacer the load's pacer thread in the window (CPU, time runnable but not running), or
  *     null without calls
+ * @param stealNanos CPU time the hypervisor took from the machine in the window, all CPUs
  */
 record PhaseResult(
     int run,
@@ -37,7 +38,8 @@ record PhaseResult(
     LoadResult load,
     GcPauses gcInWindow,
     GcPauses gcWholeRun,
-    ThreadSched.Counters pacer) {
+    ThreadSched.Counters pacer,
+    long stealNanos) {
 
   /** The pacer's average wait for a CPU each time it became runnable, ns; -1 when unknown. */
   long pacerWaitPerWakeup() {

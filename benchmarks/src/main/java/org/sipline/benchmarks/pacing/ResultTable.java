@@ -19,7 +19,7 @@ final class ResultTable {
       "heap_playing_per_call_bytes", "gc_window_count", "gc_window_max_pause_ms",
       "gc_run_count", "gc_run_max_pause_ms", "gc_run_over_5ms", "setup_ms", "load_before",
       "load_after", "capture_dropped", "capture", "pacer_cpu_share", "pacer_wait_share",
-      "pacer_wait_per_wakeup_us"};
+      "pacer_wait_per_wakeup_us", "steal_ms"};
 
   private ResultTable() {}
 
@@ -61,7 +61,8 @@ final class ResultTable {
         Long.toString(r.captureDropped()), r.captureMethod(),
         p == null ? "" : share(p.runNanos(), r.windowNanos()),
         p == null ? "" : share(p.waitNanos(), r.windowNanos()),
-        p == null ? "" : String.format(Locale.ROOT, "%.1f", r.pacerWaitPerWakeup() / 1e3));
+        p == null ? "" : String.format(Locale.ROOT, "%.1f", r.pacerWaitPerWakeup() / 1e3),
+        String.format(Locale.ROOT, "%.0f", r.stealNanos() / 1e6));
     return String.join("\t", v) + "\n";
   }
 
@@ -71,8 +72,9 @@ final class ResultTable {
     // Deviation = |interval − nominal|; a literal '|' would split the Markdown cell.
     sb.append("| calls | impl | runs | dev p50 ms | dev p99 ms | dev p99.9 ms | dev max ms | lost"
         + " | late | CPU of 2 cores | heap/call connected | heap/call playing"
-        + " | GC max pause in window ms | pacer wait for CPU per wake-up µs |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | GC max pause in window ms | pacer wait for CPU per wake-up µs"
+        + " | hypervisor steal in window ms |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int calls : new TreeSet<>(results.stream().map(PhaseResult::calls).toList())) {
       List<PhaseResult> rs = results.stream().filter(r -> r.calls() == calls).toList();
       List<PhaseResult> withSipline = rs.stream().filter(r -> r.sipline() != null).toList();
@@ -92,6 +94,7 @@ final class ResultTable {
                 r -> r.load().perCall(r.load().heapPlaying()) / 1024.0, "%.1f KiB"))
             .append(" | ").append(msSpread(withSipline, r -> r.gcInWindow().maxPauseNanos()))
             .append(" | ").append(spread(withSipline, r -> r.pacerWaitPerWakeup() / 1e3, "%.1f"))
+            .append(" | ").append(spread(withSipline, r -> r.stealNanos() / 1e6, "%.0f"))
             .append(" |\n");
       }
       if (!withBaresip.isEmpty()) {
@@ -103,7 +106,8 @@ final class ResultTable {
             .append(" | ").append(spread(withBaresip, r -> r.baresip().lostFrames(), "%.0f"))
             .append(" | ").append(spread(withBaresip, r -> r.baresip().late(), "%.0f"))
             .append(" | ").append(spread(withBaresip, r -> 100 * r.baresipCpu(), "%.1f %%"))
-            .append(" | – | – | – | – |\n");
+            .append(" | – | – | – | – | ")
+            .append(spread(withBaresip, r -> r.stealNanos() / 1e6, "%.0f")).append(" |\n");
       }
     }
     List<PhaseResult> both = results.stream()
