@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(5);
+  /** Children not yet stopped: if the harness itself is stopped (SIGTERM, Ctrl-C), so are they. */
+  private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (ChildProcess child : LIVE) {
+        child.close();
+      }
+    }, "harness-children-stop"));
+  }
 
   private final String name;
   private final Process process;
@@ -40,7 +52,9 @@ public final class ChildProcess implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());
-    return new ChildProcess(name, pb.start(), out, err);
+    ChildProcess child = new ChildProcess(name, pb.start(), out, err);
+    LIVE.add(child);
+    return child;
   }
 
   public String name() {
@@ -82,6 +96,7 @@ public final class ChildProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    LIVE.remove(this);
     if (!process.isAlive()) {
       return;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeoutException;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
@@ -40,6 +41,11 @@ final class LatencyRun {
   private static final Duration QUIET = Duration.ofMillis(60);
   /** Audio let flow after SipUnMute before SipMute is timed. */
   private static final Duration AUDIBLE = Duration.ofMillis(100);
+  /** One packet time: the span a request's phase against the pacer's ticks is spread over. */
+  private static final long FRAME_MICROS = 20_000;
+  /** Fixed seeds: every run spreads its requests the same way. */
+  private static final long PLAY_SEED = 4733;
+  private static final long MUTE_SEED = 3551;
 
   private LatencyRun() {}
 
@@ -108,8 +114,12 @@ final class LatencyRun {
   private static long[] plays(SipClient sip, byte[] prompt, LatencyOptions o)
       throws InterruptedException {
     long[] at = new long[o.samples()];
+    SplittableRandom phase = new SplittableRandom(PLAY_SEED);
     for (int i = -o.warmup(); i < o.samples(); i++) {
-      Await.elapse(QUIET);
+      // A played prompt's RPC returns just after a pacer tick; a fixed pause would put every
+      // request at the same phase of the 20 ms frame and bias the delay. A random one spreads
+      // the requests evenly over the frame, as a client's would be.
+      Await.elapse(QUIET.plusNanos(phase.nextLong(FRAME_MICROS) * 1000));
       long t = now();
       sip.play(prompt);
       if (i >= 0) {
@@ -124,8 +134,9 @@ final class LatencyRun {
     long[] at = new long[o.samples()];
     ListenableFuture<SipStatus> playing = sip.playInBackground(longPrompt);
     try {
+      SplittableRandom phase = new SplittableRandom(MUTE_SEED);
       for (int i = -o.warmup(); i < o.samples(); i++) {
-        Await.elapse(AUDIBLE);
+        Await.elapse(AUDIBLE.plusNanos(phase.nextLong(FRAME_MICROS) * 1000));
         long t = now();
         sip.mute();
         if (i >= 0) {
