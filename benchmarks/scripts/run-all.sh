@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.."
 out="${1:-benchmarks/target/results-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
 
+# -am builds server/target/sipline.jar too, which the latency runs start.
 mvn -B -ntp -q -pl benchmarks -am package -DskipTests
 jar="$out/benchmarks.jar"
 cp benchmarks/target/benchmarks.jar "$jar"
@@ -28,8 +29,8 @@ cp benchmarks/target/benchmarks.jar "$jar"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/machine.txt"
 
-# 1. Microbenchmarks: 3 forks (the runs), 3 warm-up and 5 measured iterations of 2 s each.
-java -jar "$jar" -f 3 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$out/jmh.json" | tee "$out/jmh.log"
+# 1. Microbenchmarks: 3 forks (the runs), 3 warm-up and 5 measured iterations of 1 s each.
+java -jar "$jar" -f 3 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$out/jmh.json" | tee "$out/jmh.log"
 benchmarks/scripts/jmh-summary.py "$out/jmh.json" > "$out/jmh.md"
 
 # 2. Pacing and capacity, baresip beside sipline: default scheduling, then the pacer SCHED_FIFO.
@@ -41,10 +42,13 @@ java -cp "$jar" org.sipline.benchmarks.pacing.PacingMain --calls 1,100,500,1000 
 # 3. Latency through the real stack, alone and beside 500 streaming calls; three runs each.
 for run in 1 2 3; do
   java -cp "$jar" org.sipline.benchmarks.latency.LatencyMain --samples 200 \
-    --out "$out/latency-alone-$run"
+    --server-jar server/target/sipline.jar --out "$out/latency-alone-$run"
   java -cp "$jar" org.sipline.benchmarks.latency.LatencyMain --samples 200 --beside-calls 500 \
-    --out "$out/latency-beside-500-$run"
+    --server-jar server/target/sipline.jar --out "$out/latency-beside-500-$run"
 done
+
+benchmarks/scripts/latency-summary.py "$out"/latency-alone-? > "$out/latency-alone.md"
+benchmarks/scripts/latency-summary.py "$out"/latency-beside-500-? > "$out/latency-beside-500.md"
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 echo "results in $out"

@@ -11,12 +11,13 @@ import org.sipline.benchmarks.harness.Percentiles;
  * @param playToAudio SipPlayWavFiles sent → the first RTP packet carrying the new audio
  * @param muteToSilence SipMute sent → the first silent RTP packet
  * @param statusRoundTrip SipGetSipStatus round trip at the client
+ * @param healthRoundTrip the gRPC health check's round trip at the client: the transport alone
  * @param loadBefore the machine's 1-minute load average at the start
  * @param loadAfter the same at the end
  * @param besideCalls calls streaming beside the server meanwhile
  */
 record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteToSilence,
-    long[] statusRoundTrip, double loadBefore, double loadAfter, int besideCalls) {
+    long[] statusRoundTrip, long[] healthRoundTrip, double loadBefore, double loadAfter, int besideCalls) {
 
   /** One Markdown row per measurement. */
   String markdown() {
@@ -27,6 +28,7 @@ record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteTo
     row(sb, "SipPlayWavFiles → first packet of the new audio", playToAudio);
     row(sb, "SipMute → first silent packet", muteToSilence);
     row(sb, "SipGetSipStatus round trip", statusRoundTrip);
+    row(sb, "gRPC health check round trip (transport baseline)", healthRoundTrip);
     return sb.toString();
   }
 
@@ -37,6 +39,7 @@ record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteTo
     tsv(sb, "play_to_audio", playToAudio);
     tsv(sb, "mute_to_silence", muteToSilence);
     tsv(sb, "status_round_trip", statusRoundTrip);
+    tsv(sb, "health_round_trip", healthRoundTrip);
     return sb.toString();
   }
 

@@ -79,7 +79,9 @@ final class LatencyRun {
       log.info("SipMute → silence: {} + {} warm-up mutes", o.samples(), o.warmup());
       long[] mutes = mutes(sip, longPrompt, o);
       log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(), o.warmup());
-      long[] status = statusRoundTrips(sip, o);
+      long[] status = roundTrips(sip::status, o);
+      log.info("gRPC health check round trip: {} + {} warm-up", o.statusSamples(), o.warmup());
+      long[] health = roundTrips(sip::health, o);
       sip.hardHangupAndAwaitReady();
       double loadAfter = ProcStat.loadAverage();
       if (beside != null) {
@@ -92,7 +94,7 @@ final class LatencyRun {
           Matching.invites(calls, wire.invites()),
           Matching.rtp(plays, wire.rtp(), p -> !p.silent()),
           Matching.rtp(mutes, wire.rtp(), WireEvents.Rtp::silent),
-          status, loadBefore, loadAfter, o.besideCalls());
+          status, health, loadBefore, loadAfter, o.besideCalls());
     }
   }
 
@@ -156,11 +158,12 @@ final class LatencyRun {
     return at;
   }
 
-  private static long[] statusRoundTrips(SipClient sip, LatencyOptions o) {
+  /** Round trips of one unary call, timed at the client; the first {@code warmup} not kept. */
+  private static long[] roundTrips(Runnable call, LatencyOptions o) {
     long[] rtt = new long[o.statusSamples()];
     for (int i = -o.warmup(); i < o.statusSamples(); i++) {
       long t0 = System.nanoTime();
-      sip.status();
+      call.run();
       long t1 = System.nanoTime();
       if (i >= 0) {
         rtt[i] = t1 - t0;

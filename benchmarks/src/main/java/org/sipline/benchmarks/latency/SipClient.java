@@ -4,6 +4,9 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,6 +79,15 @@ final class SipClient {
 
   SipStatus status() {
     return stub().sipGetSipStatus(Empty.getDefaultInstance());
+  }
+
+  /**
+   * The standard gRPC health check of the same server: a unary call that touches no sipline
+   * code, so its round trip is what the transport alone costs.
+   */
+  HealthCheckResponse health() {
+    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS,
+        TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
   }
 
   /** Polls SipGetSipStatus until the line is at {@code want}. */

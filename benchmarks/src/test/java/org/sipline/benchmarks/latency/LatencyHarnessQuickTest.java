@@ -36,6 +36,7 @@ class LatencyHarnessQuickTest {
     assertThat(r.muteToSilence()).hasSize(SAMPLES).doesNotContain(-1L);
     assertThat(r.statusRoundTrip()).hasSize(20);
     assertThat(Arrays.stream(r.statusRoundTrip()).min().orElseThrow()).isPositive();
+    assertThat(r.healthRoundTrip()).hasSize(20);
     assertThat(Files.readString(out.resolve("summary.md"))).contains("SipMute → first silent");
   }
 }
