@@ -1,5 +1,6 @@
 package org.sipline.benchmarks.pacing;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -19,7 +20,8 @@ import java.util.Locale;
  * @param jvmFlags the load JVM's GC and heap flags
  * @param baresip whether baresip streams beside sipline in every phase
  * @param capture "tshark", "socket", or "auto" (tshark when it can capture, else socket)
- * @param jfrSettings the JFR settings the load JVM records with ("default" or "profile")
+ * @param jfrSettings the JFR settings the load JVM records with: "default", "profile" or the path
+ *     of a .jfc file
  * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the
  *     backend's media engine alone)
  * @param pacerRealTime 0, or the SCHED_FIFO priority the load's pacer thread gets (chrt)
@@ -53,7 +55,7 @@ record PacingOptions(
             DEFAULT_JVM_FLAGS) + ")",
         "  --baresip true|false     stream baresip beside sipline (default true)",
         "  --capture auto|tshark|socket   how packets are timed (default tshark)",
-        "  --jfr default|profile    JFR settings of the load JVM (default default)",
+        "  --jfr default|profile|FILE.jfc   JFR settings of the load JVM (default default)",
         "  --stack line|media       real SIP calls of core lines, or the media engine alone"
             + " (default line)",
         "  --pacer-rt 0             SCHED_FIFO priority for the load's pacer thread (0: normal)");
@@ -87,7 +89,7 @@ record PacingOptions(
         case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
         case "--baresip" -> baresip = parseBoolean(name, value);
         case "--capture" -> capture = oneOf(name, value, "auto", "tshark", "socket");
-        case "--jfr" -> jfr = oneOf(name, value, "default", "profile");
+        case "--jfr" -> jfr = jfrSettings(value);
         case "--stack" -> stack = oneOf(name, value, "line", "media");
         case "--pacer-rt" -> pacerRealTime = parseInt(name, value, 0, 99);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
@@ -127,6 +129,18 @@ record PacingOptions(
       case "false" -> false;
       default -> throw new IllegalArgumentException(name + ": want true or false: '" + value + "'");
     };
+  }
+
+  private static String jfrSettings(String value) {
+    if (value.equals("default") || value.equals("profile")) {
+      return value;
+    }
+    Path file = Path.of(value);
+    if (!value.endsWith(".jfc") || !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--jfr: want default, profile or an existing .jfc file:"
+          + " '" + value + "'");
+    }
+    return file.toAbsolutePath().toString();
   }
 
   private static String oneOf(String name, String value, String... allowed) {
