@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
+import org.sipline.backend.jainsip.media.MediaClock;
 import org.sipline.core.audio.WavAudio;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.AudioFrames;
@@ -62,7 +63,8 @@ public final class CallLoad {
 
   private static Load open(LoadArgs a, short[] clip, byte[] wav) throws IOException {
     return switch (a.stack()) {
-      case "media" -> MediaLoad.start(a.sinkPort(), clip);
+      case "media" -> MediaLoad.start(a.sinkPort(), clip,
+          a.spinClock() ? new SpinClock() : MediaClock.system());
       case "line" -> LineLoad.start(a.registrar(), a.callee(), wav);
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };

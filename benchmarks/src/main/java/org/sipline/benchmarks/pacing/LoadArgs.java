@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param callee the callee's URI (line stack)
  * @param wav the WAV every call plays
  * @param result where the {@link LoadResult} goes
+ * @param spinClock whether the media stack's pacer spins instead of parking ({@link SpinClock})
  */
 record LoadArgs(String stack, int calls, int sinkPort, String registrar, String callee, Path wav,
-    Path result) {
+    Path result, boolean spinClock) {
 
   static LoadArgs parse(String[] args) {
     String stack = null;
@@ -24,6 +25,7 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
     String callee = null;
     Path wav = null;
     Path result = null;
+    boolean spin = false;
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in pairs: " + String.join(" ", args));
     }
@@ -37,6 +39,11 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
         case "--callee" -> callee = v;
         case "--wav" -> wav = Path.of(v);
         case "--result" -> result = Path.of(v);
+        case "--clock" -> spin = switch (v) {
+          case "spin" -> true;
+          case "system" -> false;
+          default -> throw new IllegalArgumentException("--clock must be system or spin: " + v);
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -58,6 +65,10 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
     } else {
       throw new IllegalArgumentException("--stack must be media or line, got " + stack);
     }
-    return new LoadArgs(stack, calls, sinkPort, registrar, callee, wav, result);
+    if (spin && !"media".equals(stack)) {
+      throw new IllegalArgumentException("--clock spin needs --stack media (the line stack's"
+          + " backend makes its own clock)");
+    }
+    return new LoadArgs(stack, calls, sinkPort, registrar, callee, wav, result, spin);
   }
 }

@@ -34,7 +34,8 @@ public final class LoadProcess implements AutoCloseable {
   /** Starts the load as {@code options} say; returns at once (see {@link #awaitReady}). */
   static LoadProcess start(Path dir, PacingOptions options, int calls, int sinkPort,
       int registrarPort, int calleePort, Path wav) throws IOException {
-    return start(dir, options.jvmFlags(), options.jfrSettings(), options.stack(), calls, sinkPort,
+    return start(dir, options.jvmFlags(), options.jfrSettings(), options.stack(),
+        options.spinClock() ? List.of("--clock", "spin") : List.of(), calls, sinkPort,
         registrarPort, calleePort, wav);
   }
 
@@ -51,6 +52,13 @@ public final class LoadProcess implements AutoCloseable {
   public static LoadProcess start(Path dir, List<String> jvmFlags, String jfrSettings,
       String stack, int calls, int sinkPort, int registrarPort, int calleePort, Path wav)
       throws IOException {
+    return start(dir, jvmFlags, jfrSettings, stack, List.of(), calls, sinkPort, registrarPort,
+        calleePort, wav);
+  }
+
+  private static LoadProcess start(Path dir, List<String> jvmFlags, String jfrSettings,
+      String stack, List<String> extraArgs, int calls, int sinkPort, int registrarPort,
+      int calleePort, Path wav) throws IOException {
     Path result = dir.resolve("load-result.properties");
     Path jfr = dir.resolve("load.jfr");
     List<String> command = new ArrayList<>();
@@ -64,6 +72,7 @@ public final class LoadProcess implements AutoCloseable {
     command.add(CallLoad.class.getName());
     command.addAll(List.of("--stack", stack, "--calls", Integer.toString(calls),
         "--wav", wav.toString(), "--result", result.toString()));
+    command.addAll(extraArgs);
     if (stack.equals("media")) {
       command.addAll(List.of("--sink-port", Integer.toString(sinkPort)));
     } else {

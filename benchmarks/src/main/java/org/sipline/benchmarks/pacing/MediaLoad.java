@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.MediaClock;
 import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.core.spi.AudioSink;
@@ -30,8 +31,9 @@ final class MediaLoad implements Load {
     this.clip = clip;
   }
 
-  static MediaLoad start(int sinkPort, short[] clip) throws IOException {
-    MediaEngine engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null);
+  /** @param clock the pacer's clock: the system's (park, then spin) or {@link SpinClock} */
+  static MediaLoad start(int sinkPort, short[] clip, MediaClock clock) throws IOException {
+    MediaEngine engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, clock);
     return new MediaLoad(engine, new InetSocketAddress("127.0.0.1", sinkPort), clip);
   }
 

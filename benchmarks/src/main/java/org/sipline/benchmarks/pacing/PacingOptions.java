@@ -25,6 +25,7 @@ import java.util.Locale;
  * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the
  *     backend's media engine alone)
  * @param pacerRealTime 0, or the SCHED_FIFO priority the load's pacer thread gets (chrt)
+ * @param spinClock whether the media stack's pacer spins instead of parking (an experiment)
  */
 record PacingOptions(
     List<Integer> calls,
@@ -37,7 +38,8 @@ record PacingOptions(
     String capture,
     String jfrSettings,
     String stack,
-    int pacerRealTime) {
+    int pacerRealTime,
+    boolean spinClock) {
 
   static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g",
       "-XX:+AlwaysPreTouch");
@@ -58,7 +60,8 @@ record PacingOptions(
         "  --jfr default|profile|FILE.jfc   JFR settings of the load JVM (default default)",
         "  --stack line|media       real SIP calls of core lines, or the media engine alone"
             + " (default line)",
-        "  --pacer-rt 0             SCHED_FIFO priority for the load's pacer thread (0: normal)");
+        "  --pacer-rt 0             SCHED_FIFO priority for the load's pacer thread (0: normal)",
+        "  --clock system|spin      the media stack's pacer parks (system) or spins (experiment)");
   }
 
   static PacingOptions parse(String[] args) {
@@ -74,6 +77,7 @@ record PacingOptions(
     String jfr = "default";
     String stack = "line";
     int pacerRealTime = 0;
+    boolean spin = false;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -92,14 +96,18 @@ record PacingOptions(
         case "--jfr" -> jfr = jfrSettings(value);
         case "--stack" -> stack = oneOf(name, value, "line", "media");
         case "--pacer-rt" -> pacerRealTime = parseInt(name, value, 0, 99);
+        case "--clock" -> spin = oneOf(name, value, "system", "spin").equals("spin");
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
     if (calls.contains(0) && !baresip) {
       throw new IllegalArgumentException("--calls 0 measures baresip alone: needs --baresip true");
     }
+    if (spin && !stack.equals("media")) {
+      throw new IllegalArgumentException("--clock spin needs --stack media");
+    }
     return new PacingOptions(calls, runs, warmup, window, out, jvm, baresip, capture, jfr,
-        stack, pacerRealTime);
+        stack, pacerRealTime, spin);
   }
 
   private static List<Integer> parseCalls(String value) {
