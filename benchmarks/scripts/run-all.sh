@@ -38,6 +38,9 @@ java -cp "$jar" org.sipline.benchmarks.pacing.PacingMain --calls 1,100,500,1000 
   --out "$out/pacing-default"
 java -cp "$jar" org.sipline.benchmarks.pacing.PacingMain --calls 1,100,500,1000 --runs 3 \
   --pacer-rt 50 --out "$out/pacing-fifo"
+# The FIFO runs again with JFR keeping every park, wait and VM pause from 1 ms, to line stalls up.
+java -cp "$jar" org.sipline.benchmarks.pacing.PacingMain --calls 500,1000 --runs 3 \
+  --pacer-rt 50 --jfr benchmarks/jfr/pacer-stalls.jfc --out "$out/pacing-fifo-stalls"
 
 # 3. Latency through the real stack, alone and beside 500 streaming calls; three runs each.
 for run in 1 2 3; do
