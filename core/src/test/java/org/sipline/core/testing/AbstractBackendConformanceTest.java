@@ -9,10 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
 import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineStatus;
@@ -31,13 +33,24 @@ public abstract class AbstractBackendConformanceTest {
   private Line line;
   private StatusProbe probe;
   private Duration patience;
+  /** Why the environment could not be made (an assumption failed), or null. */
+  private String unavailable;
 
-  /** The environment for this class; called once, closed after the last test. */
+  /**
+   * The environment for this class; called once, closed after the last test. It may abort with
+   * an assumption (e.g. a native library missing): every test of the class is then reported
+   * skipped with that reason, rather than the class vanishing from the report as "Tests run: 0".
+   */
   protected abstract ConformanceEnvironment createEnvironment() throws Exception;
 
   @BeforeAll
   void startEnvironment() throws Exception {
-    env = createEnvironment();
+    try {
+      env = createEnvironment();
+    } catch (TestAbortedException e) {
+      unavailable = e.getMessage();
+      return;
+    }
     patience = env.patience();
   }
 
@@ -50,6 +63,7 @@ public abstract class AbstractBackendConformanceTest {
 
   @BeforeEach
   void openLine() {
+    Assumptions.assumeTrue(unavailable == null, () -> unavailable);
     line = Line.open(env.backend(), LineConfig.builder()
         .registerWait(patience)
         .hangupWait(patience)
@@ -60,11 +74,15 @@ public abstract class AbstractBackendConformanceTest {
 
   @AfterEach
   void closeLine() throws Exception {
+    if (line == null) {
+      return;
+    }
     probe.close();
     try {
       line.shutdown().get(patience.toMillis() * 2, TimeUnit.MILLISECONDS);
     } finally {
       line.close();
+      line = null;
     }
   }
 
