@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sip.Dialog;
 import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
 import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -316,15 +315,6 @@ abstract class JainSipCall implements SipCall {
   void onCancel(RequestEvent event) {
     // A CANCEL matches only a pending incoming INVITE; here it is too late.
     ctx.responder.respond(event, Response.OK);
-  }
-
-  /** A 2xx to our INVITE with no transaction waiting (retransmission, or another fork). */
-  void onStray2xx(ResponseEvent event) {
-    Dialog other = event.getDialog();
-    if (other != null && other != dialog) {
-      log.info("Call-ID {}: 200 OK from another fork; ACK and BYE", callId);
-      Dialogs.ackAndBye(ctx, other, event.getResponse());
-    }
   }
 
   // ---- BYE --------------------------------------------------------------------------------

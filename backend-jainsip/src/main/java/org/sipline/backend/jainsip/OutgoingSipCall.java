@@ -7,9 +7,11 @@ import javax.sip.Dialog;
 import javax.sip.ObjectInUseException;
 import javax.sip.ResponseEvent;
 import javax.sip.address.Address;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipline.core.spi.CallEnd;
@@ -218,7 +220,8 @@ final class OutgoingSipCall extends JainSipCall {
         // A retransmitted 200: the stack re-sends our ACK itself once we have sent one.
         return;
       }
-      onStray2xx(event);
+      // The stack matched it to our transaction: another fork's answer.
+      endFork(event);
       return;
     }
     dialog = answeredDialog;
@@ -244,6 +247,42 @@ final class OutgoingSipCall extends JainSipCall {
     moveTo(CallState.CONNECTED);
     rtp.start(plan, media, callId());
     connected();
+  }
+
+  /**
+   * A 2xx to an INVITE with this call's Call-ID and From tag that no transaction of ours waits
+   * for: a retransmission, or another fork answering (RFC 3261 §13.2.2.4), which is ACKed and
+   * ended with BYE to its Contact. It must also carry the branch and CSeq of the INVITE we sent
+   * last, or it answers nothing we asked: false then, and nothing is sent.
+   */
+  boolean onStray2xx(ResponseEvent event) {
+    Response response = event.getResponse();
+    ClientTransaction sent = invite;
+    if (sent == null) {
+      return false;
+    }
+    ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
+    CSeqHeader cseqHeader = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+    long ourCseq = ((CSeqHeader) sent.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
+    if (via == null || !sent.getBranchId().equalsIgnoreCase(via.getBranch())
+        || cseqHeader.getSeqNumber() != ourCseq) {
+      log.warn("Call-ID {}: {} with branch {} CSeq {} answers no INVITE of ours (branch {}"
+          + " CSeq {})", callId(), SipLog.status(response), via == null ? null : via.getBranch(),
+          cseqHeader.getSeqNumber(), sent.getBranchId(), ourCseq);
+      return false;
+    }
+    endFork(event);
+    return true;
+  }
+
+  /** ACK and BYE for a dialog another fork of our INVITE made; nothing for our own dialog. */
+  private void endFork(ResponseEvent event) {
+    Dialog other = event.getDialog();
+    if (other != null && other != dialog) {
+      log.info("Call-ID {}: {} from another fork ({}); ACK and BYE", callId(),
+          SipLog.status(event.getResponse()), SipLog.sender(event));
+      Dialogs.ackAndBye(ctx, other, event.getResponse());
+    }
   }
 
   private MediaPlan answerPlan(Response response) {

@@ -2,6 +2,7 @@ package org.sipline.backend.jainsip;
 
 import java.util.function.BiConsumer;
 import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.RequestEvent;
@@ -74,13 +75,20 @@ final class SipDispatcher implements SipListener {
     CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
     if (cseq != null && cseq.getMethod().equals(Request.INVITE)
         && response.getStatusCode() / 100 == 2) {
-      // A 2xx outliving its transaction: a retransmission, or another fork answering.
+      // A 2xx outliving its transaction: a retransmission, or another fork answering. Only a
+      // call we placed sent an INVITE; its Call-ID and From tag (ours) find it, and it checks
+      // the rest. Anything else is stray or forged: the RI made it a dialog all the same
+      // (automatic dialog support), and ACK and BYE to its Contact would send our traffic
+      // wherever a forger pointed it. So nothing goes out, and the stack forgets that dialog.
       JainSipCall call = ctx.calls.find(Requests.callId(response), Requests.fromTag(response));
-      if (call != null) {
-        call.onStray2xx(event);
-      } else if (event.getDialog() != null) {
-        log.info("200 OK for unknown Call-ID {}: ACK and BYE", Requests.callId(response));
-        Dialogs.ackAndBye(ctx, event.getDialog(), response);
+      if (call instanceof OutgoingSipCall placed && placed.onStray2xx(event)) {
+        return;
+      }
+      log.info("{} to INVITE Call-ID {} from {}: no INVITE of ours matches, ignored",
+          SipLog.status(response), Requests.callId(response), SipLog.sender(event));
+      Dialog made = event.getDialog();
+      if (made != null && (call == null || made != call.dialog)) {
+        made.delete();
       }
       return;
     }

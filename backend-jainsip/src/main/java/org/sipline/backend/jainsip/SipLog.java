@@ -1,5 +1,7 @@
 package org.sipline.backend.jainsip;
 
+import gov.nist.javax.sip.ResponseEventExt;
+import javax.sip.ResponseEvent;
 import javax.sip.header.CallIdHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -16,6 +18,12 @@ final class SipLog {
   /** "code reason". */
   static String status(Response r) {
     return r.getStatusCode() + " " + r.getReasonPhrase();
+  }
+
+  /** "ip:port" a response came from, or "?" when the stack does not say. */
+  static String sender(ResponseEvent event) {
+    return event instanceof ResponseEventExt e
+        ? e.getRemoteIpAddress() + ":" + e.getRemotePort() : "?";
   }
 
   private static String callId(javax.sip.message.Message m) {

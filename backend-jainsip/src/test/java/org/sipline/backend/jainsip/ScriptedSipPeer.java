@@ -131,6 +131,48 @@ final class ScriptedSipPeer implements AutoCloseable {
   /** Like {@link #respond} with {@code sdp} as an application/sdp body (none when null). */
   void respondWithSdp(SipText request, int code, String reason, String sdp,
       String... extraHeaders) throws IOException {
+    respondAs("peer" + Integer.toHexString(request.callId().hashCode()), request, code, reason,
+        sdp, extraHeaders);
+  }
+
+  /**
+   * Like {@link #respondWithSdp} with To tag {@code toTag} when the request has none: another
+   * dialog, as a second fork of a proxy's would make.
+   */
+  void respondAs(String toTag, SipText request, int code, String reason, String sdp,
+      String... extraHeaders) throws IOException {
+    send(response(toTag, request, code, reason, sdp, extraHeaders), request.source());
+  }
+
+  /**
+   * Sends the 2xx {@link #respondAs} would, again and again as a UAS does until it is ACKed
+   * (RFC 3261 §13.3.1.4: after T1, doubling up to T2), and returns the ACK.
+   */
+  SipText retransmitUntilAcked(String toTag, SipText invite, String sdp, Duration within,
+      String... extraHeaders) throws IOException, InterruptedException {
+    String ok = response(toTag, invite, 200, "OK", sdp, extraHeaders);
+    long deadline = System.nanoTime() + within.toNanos();
+    long interval = Duration.ofMillis(500).toNanos();
+    List<SipText> skipped = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      send(ok, invite.source());
+      long until = Math.min(deadline, System.nanoTime() + interval);
+      for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+        SipText m = received.poll(left, TimeUnit.NANOSECONDS);
+        if (m != null && m.isRequest() && m.method().equals("ACK")) {
+          return m;
+        }
+        if (m != null) {
+          skipped.add(m);
+        }
+      }
+      interval = Math.min(interval * 2, Duration.ofSeconds(4).toNanos());
+    }
+    throw new AssertionError("200 OK not ACKed within " + within + "; skipped " + skipped);
+  }
+
+  private static String response(String toTag, SipText request, int code, String reason,
+      String sdp, String... extraHeaders) {
     StringBuilder sb = new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason)
         .append("\r\n");
     for (String via : request.headers("Via")) {
@@ -139,7 +181,7 @@ final class ScriptedSipPeer implements AutoCloseable {
     sb.append("From: ").append(request.header("From")).append("\r\n");
     String to = request.header("To");
     if (SipText.param(to, "tag") == null && code > 100) {
-      to += ";tag=peer" + Integer.toHexString(request.callId().hashCode());
+      to += ";tag=" + toTag;
     }
     sb.append("To: ").append(to).append("\r\n");
     sb.append("Call-ID: ").append(request.callId()).append("\r\n");
@@ -148,7 +190,7 @@ final class ScriptedSipPeer implements AutoCloseable {
       sb.append(h).append("\r\n");
     }
     appendBody(sb, "application/sdp", sdp);
-    send(sb.toString(), request.source());
+    return sb.toString();
   }
 
   /** Ends the headers with Content-Type/-Length and appends {@code body} (none when null). */
@@ -160,6 +202,14 @@ final class ScriptedSipPeer implements AutoCloseable {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     sb.append("Content-Type: ").append(type).append("\r\n");
     sb.append("Content-Length: ").append(bytes.length).append("\r\n\r\n").append(body);
+  }
+
+  /** Nothing at all arrives for {@code period}. */
+  void expectNothing(Duration period) throws InterruptedException {
+    SipText m = received.poll(period.toNanos(), TimeUnit.NANOSECONDS);
+    if (m != null) {
+      throw new AssertionError("unexpected " + m + " from " + m.source());
+    }
   }
 
   /** The next message whatever it is (responses to requests the test sent, too). */
