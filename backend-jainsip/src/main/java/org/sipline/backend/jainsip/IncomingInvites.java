@@ -8,6 +8,7 @@ import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}); else to the account
  * whose user the Request-URI (else the To) names; 404 when none, 486 when that account is in a
  * call, 482 for a second copy of a request we are already handling, 415/400 for a body we can't
- * read.
+ * read, 488 with a Warning for an SDP we read but won't take (see {@link UnacceptableSdp}).
  */
 final class IncomingInvites {
   private static final Logger log = LoggerFactory.getLogger(IncomingInvites.class);
@@ -66,6 +67,10 @@ final class IncomingInvites {
       offer = offer(request);
     } catch (UnsupportedMediaType e) {
       reply(tx, Response.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+      return;
+    } catch (UnacceptableSdp e) {
+      log.warn("{}: SDP offer not acceptable: {}", SipLog.request(request), e.getMessage());
+      reply(tx, Response.NOT_ACCEPTABLE_HERE, null, e.warning(ctx.headers()));
       return;
     } catch (IllegalArgumentException e) {
       log.warn("{}: unreadable SDP offer: {}", SipLog.request(request), e.getMessage());
@@ -137,8 +142,11 @@ final class IncomingInvites {
     return SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
   }
 
-  private void reply(ServerTransaction tx, int code, String reason) {
+  private void reply(ServerTransaction tx, int code, String reason, Header... headers) {
     Response response = ctx.responder.response(tx.getRequest(), code);
+    for (Header h : headers) {
+      response.addHeader(h);
+    }
     try {
       if (reason != null) {
         response.setReasonPhrase(reason);

@@ -164,11 +164,14 @@ final class IncomingSipCall extends JainSipCall {
     }
     ackDeadline.cancel();
     if (plan == null) {
-      plan = planInAck(event.getRequest());
-      if (plan == null) {
+      try {
+        plan = planInAck(event.getRequest());
+      } catch (IllegalArgumentException e) {
+        log.warn("{}: unusable SDP answer, sending BYE: {}", SipLog.request(event.getRequest()),
+            e.getMessage());
         sendBye(Outcome.IGNORE);
         failed(SipFailure.response(Response.NOT_ACCEPTABLE_HERE,
-            "Not Acceptable Here (the ACK's answer has neither PCMU nor PCMA)"));
+            "Not Acceptable Here (" + e.getMessage() + ")"));
         return;
       }
       rtp.start(plan, answerMedia, callId());
@@ -182,19 +185,20 @@ final class IncomingSipCall extends JainSipCall {
     connected();
   }
 
-  private MediaPlan planInAck(Request ack) {
+  /** The plan the ACK's SDP answer agrees to; refused naming what makes it unusable. */
+  private static MediaPlan planInAck(Request ack) {
     byte[] body = ack.getRawContent();
     if (body == null || body.length == 0) {
-      return null;
+      throw new IllegalArgumentException("the ACK has no SDP answer");
     }
-    try {
-      return LocalSdp.planFromAnswer(
-          SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
-    } catch (IllegalArgumentException e) {
-      log.warn("{}: unusable SDP answer: {}", SipLog.request(ack), e.getMessage());
-      return null;
+    MediaPlan plan = LocalSdp.planFromAnswer(
+        SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+    if (plan == null) {
+      throw new IllegalArgumentException("the ACK's answer has neither PCMU nor PCMA");
     }
+    return plan;
   }
+
 
   private void noAck() {
     if (state() != CallState.ANSWERING) {

@@ -2,7 +2,6 @@ package org.sipline.backend.jainsip;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -141,16 +140,13 @@ final class LocalSdp {
     if (connection == null) {
       return null;
     }
-    try {
-      InetAddress address = InetAddress.getByName(connection);
-      // 0.0.0.0 is RFC 2543's hold; neither it nor a multicast group is where a phone sends.
-      if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
-        return null;
-      }
-      return new InetSocketAddress(address, port);
-    } catch (UnknownHostException e) {
+    // A literal: SessionDescription refused anything else, so no DNS is asked here.
+    InetAddress address = LiteralAddress.parse(connection);
+    // 0.0.0.0 is RFC 2543's hold; neither it nor a multicast group is where a phone sends.
+    if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
       return null;
     }
+    return new InetSocketAddress(address, port);
   }
 
   private static String answerDirection(String offered) {

@@ -236,11 +236,15 @@ final class OutgoingSipCall extends JainSipCall {
       return;
     }
     Dialogs.ack(ctx, dialog, response);
-    MediaPlan agreed = answerPlan(response);
-    if (agreed == null) {
+    MediaPlan agreed;
+    try {
+      agreed = answerPlan(response);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: unusable SDP answer, sending BYE: {}", SipLog.request(invite.getRequest()),
+          e.getMessage());
       sendBye(JainSipCall.Outcome.IGNORE);
       failed(SipFailure.response(Response.NOT_ACCEPTABLE_HERE,
-          "Not Acceptable Here (the answer has neither PCMU nor PCMA)"));
+          "Not Acceptable Here (" + e.getMessage() + ")"));
       return;
     }
     plan = agreed;
@@ -285,20 +289,18 @@ final class OutgoingSipCall extends JainSipCall {
     }
   }
 
-  private MediaPlan answerPlan(Response response) {
+  /** The plan the 2xx's SDP answer agrees to; refused naming what makes it unusable. */
+  private static MediaPlan answerPlan(Response response) {
     byte[] body = response.getRawContent();
     if (body == null || body.length == 0) {
-      log.warn("{}: 200 OK without SDP", SipLog.request(invite.getRequest()));
-      return null;
+      throw new IllegalArgumentException("the 200 OK has no SDP answer");
     }
-    try {
-      return LocalSdp.planFromAnswer(
-          SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
-    } catch (IllegalArgumentException e) {
-      log.warn("{}: unusable SDP answer: {}", SipLog.request(invite.getRequest()),
-          e.getMessage());
-      return null;
+    MediaPlan plan = LocalSdp.planFromAnswer(
+        SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+    if (plan == null) {
+      throw new IllegalArgumentException("the answer has neither PCMU nor PCMA");
     }
+    return plan;
   }
 
   @Override

@@ -41,7 +41,11 @@ final class ReInvite {
         offer = SessionDescription.parse(new String(raw, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         log.warn("{}: unusable SDP: {}", SipLog.request(request), e.getMessage());
-        ctx.responder.send(tx, ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE));
+        Response refusal = ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE);
+        if (e instanceof UnacceptableSdp unacceptable) {
+          refusal.addHeader(unacceptable.warning(ctx.headers()));
+        }
+        ctx.responder.send(tx, refusal);
         return;
       }
       MediaPlan plan = LocalSdp.planFor(offer);

@@ -11,7 +11,8 @@ import java.util.Set;
  * A peer's SDP, parsed as far as offer/answer for G.711 needs: the connection addresses and
  * each m= section with its formats, rtpmaps and direction. Everything else is skipped. The text
  * is untrusted: sizes are bounded and every number checked; a bad line is refused naming its
- * number and what was wrong.
+ * number and what was wrong. A c= address must be a literal IP address: a host name is
+ * refused as {@link UnacceptableSdp}.
  *
  * @param connection the session-level c= address, or null
  * @param media the m= sections in order
@@ -95,7 +96,16 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     // A multicast TTL suffix ("/127") names the same address.
     String address = parts[2];
     int slash = address.indexOf('/');
-    return slash >= 0 ? address.substring(0, slash) : address;
+    address = slash >= 0 ? address.substring(0, slash) : address;
+    // RFC 4566 allows a host name here; we don't resolve one on the SIP thread (see
+    // LiteralAddress), so it is refused as an address format we can't use.
+    try {
+      LiteralAddress.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new UnacceptableSdp(UnacceptableSdp.INCOMPATIBLE_ADDRESS,
+          "SDP line " + n + ": c= address " + e.getMessage());
+    }
+    return address;
   }
 
   private static Builder mediaLine(int n, String value) {

@@ -201,6 +201,32 @@ class IncomingCallEdgesTest {
   }
 
   @Test
+  void offerNamingAHostInsteadOfAnAddressGets488WithAWarningAndNoCall() throws Exception {
+    new Dialog("alice").send("INVITE", OFFER.replace("c=IN IP4 127.0.0.1",
+        "c=IN IP4 media.example.com"));
+    SipText refused = caller.expectResponse(488, WAIT);
+    assertThat(refused.header("Warning")).isEqualTo("301 sipline \"SDP line 4: c= address"
+        + " 'media.example.com' is not a literal IPv4 or IPv6 address (host names are not"
+        + " resolved)\"");
+    events.assertNoMoreEvents(Duration.ofMillis(200));
+  }
+
+  @Test
+  void answerInTheAckNamingAHostEndsTheCallWithByeAnd488() throws Exception {
+    Dialog d = new Dialog("alice");
+    SipCall call = ring(d, null);
+    call.answer(SILENCE);
+    d.confirmedBy(caller.expectResponse(200, WAIT));
+    d.send("ACK", OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 0")
+        .replace("c=IN IP4 127.0.0.1", "c=IN IP6 media.example.com"));
+
+    caller.expect("BYE", WAIT);
+    Failed failed = events.next(Failed.class);
+    assertThat(failed.failure().statusCode()).isEqualTo(488);
+    assertThat(failed.failure().reason()).contains("'media.example.com' is not a literal");
+  }
+
+  @Test
   void inviteWithoutOfferGetsOurOfferAndTheAnswerComesInTheAck() throws Exception {
     Dialog d = new Dialog("alice");
     SipCall call = ring(d, null);
@@ -263,6 +289,16 @@ class IncomingCallEdgesTest {
 
     d.send("INVITE", OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 0"));
     caller.expectResponse(488, WAIT);
+    events.assertNoMoreEvents(Duration.ofMillis(200));
+  }
+
+  @Test
+  void reInviteMovingTheMediaToAHostNameGets488WithAWarningAndTheCallGoesOn()
+      throws Exception {
+    Dialog d = connected();
+    d.send("INVITE", OFFER.replace("c=IN IP4 127.0.0.1", "c=IN IP4 rtp.example.net"));
+    assertThat(caller.expectResponse(488, WAIT).header("Warning"))
+        .startsWith("301 sipline ").contains("'rtp.example.net' is not a literal");
     events.assertNoMoreEvents(Duration.ofMillis(200));
   }
 

@@ -209,6 +209,26 @@ class OutgoingCallEdgesTest {
   }
 
   @Test
+  void answerNamingAHostInsteadOfAnAddressIsAckedThenEndedAndFailsWith488() throws Exception {
+    start(BackendConfig.loopback());
+    callBob();
+    SipText invite = peer.expect("INVITE", WAIT);
+    peer.respondWithSdp(invite, 200, "OK",
+        sdp(40000, "0").replace("c=IN IP4 127.0.0.1", "c=IN IP4 media.example.com"),
+        contact());
+
+    peer.expect("ACK", WAIT);
+    SipText bye = peer.expect("BYE", WAIT);
+    peer.respond(bye, 200, "OK");
+    Failed failed = events.next(Failed.class);
+    assertThat(failed.failure().statusCode()).isEqualTo(488);
+    assertThat(failed.failure().reason()).isEqualTo("Not Acceptable Here (SDP line 4: c= address"
+        + " 'media.example.com' is not a literal IPv4 or IPv6 address (host names are not"
+        + " resolved))");
+    events.assertNoMoreEvents(Duration.ofMillis(200));
+  }
+
+  @Test
   void connectedCallWithoutRtpEndsAfterTheMediaTimeout() throws Exception {
     start(BackendConfig.loopback().mediaTimeout(Duration.ofSeconds(1)));
     callBob();

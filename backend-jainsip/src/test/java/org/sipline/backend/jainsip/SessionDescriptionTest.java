@@ -55,6 +55,23 @@ class SessionDescriptionTest {
   }
 
   @Test
+  void refusesAHostNameAsConnectionAddressAsUnacceptable() {
+    assertThatThrownBy(() -> SessionDescription.parse(
+        TWO_STREAMS.replace("c=IN IP4 10.0.0.2", "c=IN IP4 rtp.example.net")))
+        .isInstanceOf(UnacceptableSdp.class)
+        .hasMessage("SDP line 11: c= address 'rtp.example.net' is not a literal IPv4 or IPv6"
+            + " address (host names are not resolved)");
+  }
+
+  @Test
+  void readsIpv6AndMulticastConnectionAddresses() {
+    assertThat(SessionDescription.parse("v=0\r\nc=IN IP6 2001:db8::1\r\n").connection())
+        .isEqualTo("2001:db8::1");
+    assertThat(SessionDescription.parse("v=0\r\nc=IN IP4 224.2.1.1/127\r\n").connection())
+        .isEqualTo("224.2.1.1");
+  }
+
+  @Test
   void refusesARtpmapPayloadTypeOutOfRange() {
     assertThatThrownBy(() -> SessionDescription.parse(
         "v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:300 X/8000\r\n"))
