@@ -1,13 +1,14 @@
 package org.sipline.backend.jainsip;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import java.text.ParseException;
 
 /**
- * JAIN-SIP's parser with three faults of the RI's receive path closed, each found by the
+ * JAIN-SIP's parser with faults of the RI's receive path closed, each found by the
  * hardening tests (torture messages, mutation fuzz):
  *
  * <ul>
@@ -24,6 +25,11 @@ import java.text.ParseException;
  *       Content-Type headers and ignores the rest, so conflicting framing or identity passes as
  *       valid (RFC 4475 §3.3.8, §3.3.9 ask for an error). Such a message is refused here, which
  *       the RI answers 400 over UDP and by closing the connection over TCP.
+ *   <li>The RI sends a request's responses to its top Via's maddr when there is one (RFC 3261
+ *       §18.2.2), resolving a host name there on the SIP thread: any stranger could make us
+ *       look up a name of its choice and send our answer to whoever it names. A request whose
+ *       top Via has an maddr that is not a literal IP address is refused here; the RI's 400
+ *       for it goes to the packet's source.
  *   <li>The TCP channel's parse-error handler can race with the connection's close and throw a
  *       NullPointerException that kills the connection's thread. A RuntimeException of the
  *       channel's handler becomes the ParseException here, so the connection is dropped as for
@@ -75,6 +81,15 @@ final class GuardedParser implements MessageParser {
       String missing = missingMandatoryHeader(message);
       if (missing != null) {
         throw new ParseException("missing " + missing, 0);
+      }
+      String maddr = message instanceof SIPRequest ? message.getTopmostVia().getMAddr() : null;
+      if (maddr != null) {
+        try {
+          LiteralAddress.parse(maddr.startsWith("[") && maddr.endsWith("]")
+              ? maddr.substring(1, maddr.length() - 1) : maddr);
+        } catch (IllegalArgumentException e) {
+          throw oneLine(new ParseException("Via maddr " + e.getMessage(), 0));
+        }
       }
     }
     return message;

@@ -78,8 +78,12 @@ final class IncomingInvites {
       return;
     }
     String localHost;
+    String sender = Requests.sourceHost(request);
     try {
-      localHost = ctx.localHostToward(Requests.sourceHost(request));
+      if (sender == null) {
+        throw new java.io.IOException("the sender's address is unknown");
+      }
+      localHost = ctx.localHostToward(sender);
     } catch (java.io.IOException e) {
       log.warn("{}: no route back to the caller: {}", SipLog.request(request), e.getMessage());
       reply(tx, Response.SERVER_INTERNAL_ERROR, null);

@@ -45,14 +45,24 @@ final class Requests {
     return to == null ? null : to.getTag();
   }
 
-  /** The host that sent {@code r}: the packet's source, else the top Via's. */
+  /**
+   * The address that sent {@code r}: the packet's source, else the top Via's received or host
+   * when that is a literal address, else null. A host name in the Via is the peer's word and
+   * would cost a DNS lookup on the SIP thread.
+   */
   static String sourceHost(Request r) {
     InetAddress source = r instanceof SIPMessage m ? m.getRemoteAddress() : null;
     if (source != null) {
       return source.getHostAddress();
     }
     ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
-    return via.getReceived() != null ? via.getReceived() : via.getHost();
+    String host = via.getReceived() != null ? via.getReceived() : via.getHost();
+    try {
+      return LiteralAddress.parse(host.startsWith("[") && host.endsWith("]")
+          ? host.substring(1, host.length() - 1) : host).getHostAddress();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Who calls and what the INVITE said about itself, for {@code incomingCall}. */

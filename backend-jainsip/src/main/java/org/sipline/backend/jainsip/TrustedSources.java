@@ -16,7 +16,11 @@ import org.sipline.core.spi.SipUri;
  *
  * <p>Sources are compared by IP address (a registrar's port says nothing about where its calls
  * leave from). Registrar and proxy names are resolved when a request arrives, through the JVM's
- * cache.
+ * cache. That is a DNS lookup on the SIP thread that a stranger's INVITE sets off, kept on
+ * purpose: the names come from our own accounts, never from the request, so a peer chooses only
+ * when one is looked up, not what (no probing through us); the REGISTER that made the account
+ * resolved the same name moments before, so the cache is warm; and a registrar that moves to
+ * another address is followed without a restart.
  */
 final class TrustedSources {
   static final String ANYONE = "*";

@@ -135,6 +135,19 @@ class IncomingCallEdgesTest {
   }
 
   @Test
+  void requestWhoseViaMaddrNamesAHostGets400AtItsSourceAndIsNotRoutedThere() throws Exception {
+    Dialog d = new Dialog("alice");
+    String options = d.request("OPTIONS", null, "application/sdp")
+        .replace(";rport\r\n", ";rport;maddr=probe.example.com\r\n");
+    caller.send(options, backendAddress);
+    SipText refused = caller.expectResponse(400, WAIT);
+    assertThat(refused.startLine()).contains("maddr 'probe.example.com' is not a literal");
+
+    new Dialog("alice").send("OPTIONS", null);
+    caller.expectResponse(200, WAIT);
+  }
+
+  @Test
   void optionsIsAnswered200WithTheMethodsWeAllow() throws Exception {
     new Dialog("alice").send("OPTIONS", null);
     SipText ok = caller.expectResponse(200, WAIT);
