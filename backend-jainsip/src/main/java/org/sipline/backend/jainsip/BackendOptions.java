@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.Transport;
 
@@ -35,13 +36,18 @@ import org.sipline.core.spi.Transport;
  *   <tr><td>{@value #TLS_TRUST_STORE_PASSWORD}</td><td>its password</td>
  *       <td>the key store's</td></tr>
  *   <tr><td>{@value #TLS_TRUST_STORE_TYPE}</td><td>its type</td><td>PKCS12</td></tr>
+ *   <tr><td>{@value #MEDIA_REALTIME}</td><td>the SCHED_FIFO priority (1..99) the RTP pacer
+ *       thread asks for, or {@code off}; refused by the system, it runs at normal priority
+ *       after one warning</td><td>{@value MediaEngine#PACER_REALTIME_DEFAULT}</td></tr>
  * </table>
  *
  * @param registerExpires seconds asked for in REGISTER
  * @param tls the TLS settings, or null when TLS is off
  * @param trusted who may send a line out-of-dialog INVITEs
+ * @param pacerRealtime the RTP pacer's SCHED_FIFO priority, or {@link
+ *     MediaEngine#PACER_REALTIME_OFF}
  */
-record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted) {
+record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int pacerRealtime) {
   static final String TRUSTED_SOURCES = "trusted.sources";
   static final String REGISTER_EXPIRES = "register.expires";
   static final String TLS_PORT = "tls.port";
@@ -51,11 +57,12 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted) {
   static final String TLS_TRUST_STORE = "tls.trustStore";
   static final String TLS_TRUST_STORE_PASSWORD = "tls.trustStorePassword";
   static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
+  static final String MEDIA_REALTIME = "media.realtime";
 
   private static final Set<String> KNOWN = Set.of(REGISTER_EXPIRES, TRUSTED_SOURCES, TLS_PORT,
       TLS_KEY_STORE,
       TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
-      TLS_TRUST_STORE_TYPE);
+      TLS_TRUST_STORE_TYPE, MEDIA_REALTIME);
   private static final int DEFAULT_REGISTER_EXPIRES = 600;
   private static final int MAX_REGISTER_EXPIRES = 86_400;
 
@@ -85,7 +92,32 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted) {
         MAX_REGISTER_EXPIRES);
     String trusted = options.get(TRUSTED_SOURCES);
     return new BackendOptions(expires, tls(config, options), trusted == null
-        ? TrustedSources.registrarsOnly() : TrustedSources.parse(TRUSTED_SOURCES, trusted));
+        ? TrustedSources.registrarsOnly() : TrustedSources.parse(TRUSTED_SOURCES, trusted),
+        pacerRealtime(options.get(MEDIA_REALTIME)));
+  }
+
+  /** {@value #MEDIA_REALTIME}: "off" or a SCHED_FIFO priority; absent means the default. */
+  static int pacerRealtime(String value) {
+    if (value == null) {
+      return MediaEngine.PACER_REALTIME_DEFAULT;
+    }
+    if (value.trim().equalsIgnoreCase("off")) {
+      return MediaEngine.PACER_REALTIME_OFF;
+    }
+    int priority;
+    try {
+      priority = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option '" + MEDIA_REALTIME + "': want off or a"
+          + " SCHED_FIFO priority " + MediaEngine.PACER_REALTIME_MIN + ".."
+          + MediaEngine.PACER_REALTIME_MAX + ": '" + value + "'", e);
+    }
+    if (priority < MediaEngine.PACER_REALTIME_MIN || priority > MediaEngine.PACER_REALTIME_MAX) {
+      throw new IllegalArgumentException("option '" + MEDIA_REALTIME + "': " + priority
+          + " outside " + MediaEngine.PACER_REALTIME_MIN + ".." + MediaEngine.PACER_REALTIME_MAX
+          + " (or off)");
+    }
+    return priority;
   }
 
   private static Tls tls(BackendConfig config, Map<String, String> options) {

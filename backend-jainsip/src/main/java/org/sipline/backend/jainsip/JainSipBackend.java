@@ -50,7 +50,8 @@ final class JainSipBackend implements SipBackend {
     }
     RtpSessions rtp;
     try {
-      rtp = JainSipStack.callIn(group, () -> MediaEngineSessions.start(config));
+      rtp = JainSipStack.callIn(group, () -> MediaEngineSessions.start(config,
+          options.pacerRealtime()));
     } catch (RuntimeException e) {
       executor.shutdown(THREAD_STOP_WAIT);
       stack.close(THREAD_STOP_WAIT);

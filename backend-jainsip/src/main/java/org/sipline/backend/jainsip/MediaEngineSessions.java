@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.MediaClock;
 import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.core.spi.BackendConfig;
@@ -18,10 +19,14 @@ final class MediaEngineSessions implements RtpSessions {
     this.engine = engine;
   }
 
-  /** Starts the engine on {@code config}'s bind address, RTP ports and recordings folder. */
-  static MediaEngineSessions start(BackendConfig config) throws IOException {
+  /**
+   * Starts the engine on {@code config}'s bind address, RTP ports and recordings folder, its
+   * pacer asking for SCHED_FIFO at {@code pacerRealtime} (or not, when off).
+   */
+  static MediaEngineSessions start(BackendConfig config, int pacerRealtime) throws IOException {
     return new MediaEngineSessions(MediaEngine.start(InetAddress.getByName(config.bindAddress()),
-        config.rtpPortMin(), config.rtpPortMax(), config.recordingsDir()));
+        config.rtpPortMin(), config.rtpPortMax(), config.recordingsDir(), MediaClock.system(),
+        pacerRealtime));
   }
 
   @Override

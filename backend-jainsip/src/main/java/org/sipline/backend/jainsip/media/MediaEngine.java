@@ -26,8 +26,29 @@ import org.slf4j.LoggerFactory;
  * backend and closed by it; {@link #close} ends every session.
  */
 public final class MediaEngine implements AutoCloseable {
-  /** How often binding an ephemeral port is retried to get an even one (RFC 3550 §11). */
-  private static final int EPHEMERAL_TRIES = 16;
+  /** The pacer real-time priority meaning "off": the pacer runs at normal priority. */
+  public static final int PACER_REALTIME_OFF = RealtimeScheduling.OFF;
+  /**
+   * The SCHED_FIFO priority the pacer asks for by default. Any FIFO priority already preempts
+   * every normally scheduled thread, which is all the pacer needs; the number only orders it
+   * among real-time threads, so it is kept low: below the kernel's threaded interrupt handlers
+   * (FIFO 50, among them the network's, which carry our own packets) and its per-CPU watchdog
+   * and migration threads (99), and within reach of a modest {@code ulimit -r 10} for a process
+   * without CAP_SYS_NICE. A runaway FIFO pacer cannot freeze the machine: real-time throttling
+   * ({@code kernel.sched_rt_runtime_us=950000} of each second, or the fair server on newer
+   * kernels) keeps CPU time for normal threads, and the pacer parks between deadlines anyway.
+   */
+  public static final int PACER_REALTIME_DEFAULT = 10;
+  /** The range of SCHED_FIFO priorities Linux accepts. */
+  public static final int PACER_REALTIME_MIN = RealtimeScheduling.MIN_PRIORITY;
+  public static final int PACER_REALTIME_MAX = RealtimeScheduling.MAX_PRIORITY;
+  /**
+   * How many ports the kernel is asked for, at most, to find an even one (RFC 3550 §11). Each
+   * odd port also gives a chance at the even port below it, and the odd ones are kept bound
+   * while trying so that the kernel does not hand them out again; the chance that all fail is
+   * far below anything a process will meet (16 tries still failed once in a 1000-call run).
+   */
+  static final int EPHEMERAL_TRIES = 64;
 
   private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
 
@@ -58,10 +79,24 @@ public final class MediaEngine implements AutoCloseable {
     this.nextPort = new AtomicInteger(portMin == 0 ? 0 : random.nextInt(evenPorts()));
   }
 
-  /** {@link #start(InetAddress, int, int, Path, MediaClock)} on the system clock. */
+  /**
+   * {@link #start(InetAddress, int, int, Path, MediaClock, int)} on the system clock, the pacer
+   * asking for SCHED_FIFO at {@link #PACER_REALTIME_DEFAULT}.
+   */
   public static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
       Path recordingsDir) throws IOException {
-    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, MediaClock.system());
+    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, MediaClock.system(),
+        PACER_REALTIME_DEFAULT);
+  }
+
+  /**
+   * {@link #start(InetAddress, int, int, Path, MediaClock, int)}, the pacer asking for
+   * SCHED_FIFO at {@link #PACER_REALTIME_DEFAULT}.
+   */
+  public static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
+      Path recordingsDir, MediaClock clock) throws IOException {
+    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock,
+        PACER_REALTIME_DEFAULT);
   }
 
   /**
@@ -73,19 +108,34 @@ public final class MediaEngine implements AutoCloseable {
    * @param recordingsDir where each call's received audio is written as WAV (created when
    *     missing), or null for no recordings
    * @param clock the clock the pacer runs on
-   * @throws IllegalArgumentException for a range without even ports or out of 1..65535
+   * @param pacerRealtime the SCHED_FIFO priority ({@value #PACER_REALTIME_MIN}..{@value
+   *     #PACER_REALTIME_MAX}) the pacer thread asks for, or {@link #PACER_REALTIME_OFF}; when the
+   *     system refuses, it runs at normal priority after one warning (see {@link
+   *     #pacerScheduling})
+   * @throws IllegalArgumentException for a range without even ports or out of 1..65535, or a
+   *     priority out of range
    * @throws IOException when the recordings directory cannot be created or the selector opened
    */
   public static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir, MediaClock clock) throws IOException {
-    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, new SecureRandom());
+      Path recordingsDir, MediaClock clock, int pacerRealtime) throws IOException {
+    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, new SecureRandom(),
+        RealtimeScheduling.of(pacerRealtime));
+  }
+
+  /** On {@code random}, the pacer at normal priority: what the package's tests run. */
+  static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
+      Path recordingsDir, MediaClock clock, RandomGenerator random) throws IOException {
+    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, random,
+        RealtimeScheduling.off());
   }
 
   static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir, MediaClock clock, RandomGenerator random) throws IOException {
+      Path recordingsDir, MediaClock clock, RandomGenerator random, RealtimeScheduling realtime)
+      throws IOException {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(realtime, "realtime");
     checkRange(rtpPortMin, rtpPortMax);
     if (recordingsDir != null) {
       Files.createDirectories(recordingsDir);
@@ -93,7 +143,17 @@ public final class MediaEngine implements AutoCloseable {
     ReceiveLoop loop = ReceiveLoop.open();
     MediaEngine engine = new MediaEngine(bindAddress, rtpPortMin, rtpPortMax, recordingsDir,
         clock, random, loop);
-    engine.pacer.start();
+    try {
+      engine.pacer.start(realtime);
+    } catch (RuntimeException e) {
+      engine.pacer.close();
+      loop.close();
+      throw e;
+    }
+    // The receive thread stays at normal priority: it runs whenever datagrams arrive, and
+    // anyone can send them, so at FIFO priority a flood from outside would take a CPU from
+    // every normal thread (SIP, gRPC) up to the throttling limit. Its lateness only delays
+    // audio into the reorder buffer, which absorbs it; the pacer's is heard by the peer.
     loop.start();
     log.info("RTP media on {} ports {}, recordings {}", bindAddress.getHostAddress(),
         rtpPortMin == 0 ? "any" : rtpPortMin + "-" + rtpPortMax,
@@ -149,6 +209,11 @@ public final class MediaEngine implements AutoCloseable {
     }
     pacer.close();
     receiveLoop.close();
+  }
+
+  /** How the kernel schedules the pacer thread, as set when the engine started. */
+  public PacerScheduling pacerScheduling() {
+    return pacer.scheduling();
   }
 
   /** Sessions allocated and not closed. */
@@ -229,31 +294,72 @@ public final class MediaEngine implements AutoCloseable {
   }
 
   private DatagramChannel bindEphemeral() throws IOException {
-    // Odd ports are kept bound while trying, so the kernel does not hand them out again; the
-    // list holds every channel not (yet) returned, so that all of them are closed on failure.
-    List<DatagramChannel> odd = new ArrayList<>();
+    return bindEvenEphemeral(this::bindChannel, EPHEMERAL_TRIES,
+        bindAddress.getHostAddress());
+  }
+
+  /** A channel bound to {@code port} on the bind address (0: one the kernel picks). */
+  private DatagramChannel bindChannel(int port) throws IOException {
+    DatagramChannel channel = openChannel();
     try {
-      for (int i = 0; i < EPHEMERAL_TRIES; i++) {
-        DatagramChannel channel = openChannel();
-        try {
-          channel.bind(new InetSocketAddress(bindAddress, 0));
-        } catch (IOException | RuntimeException e) {
-          channel.close();
-          throw e;
-        }
-        odd.add(channel);
-        if (((InetSocketAddress) channel.getLocalAddress()).getPort() % 2 == 0) {
-          channel.configureBlocking(false);
-          odd.remove(channel);
-          return channel;
+      channel.bind(new InetSocketAddress(bindAddress, port));
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Binds a UDP channel to a port; 0 lets the kernel pick a free one. */
+  interface PortBinder {
+    DatagramChannel bind(int port) throws IOException;
+  }
+
+  /**
+   * A non-blocking channel on an even port the kernel picked: asks for any port up to {@code
+   * tries} times; an odd answer p is kept bound (so that the kernel does not offer it again) and
+   * the even p − 1 is tried at once.
+   *
+   * @throws IOException naming the tries when no even port was found
+   */
+  static DatagramChannel bindEvenEphemeral(PortBinder binder, int tries, String address)
+      throws IOException {
+    // The list holds every channel not (yet) returned, so that all of them are closed however
+    // this ends.
+    List<DatagramChannel> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < tries; i++) {
+        DatagramChannel any = binder.bind(0);
+        held.add(any);
+        int port = ((InetSocketAddress) any.getLocalAddress()).getPort();
+        DatagramChannel even = port % 2 == 0 ? any : bindIfFree(binder, port - 1, held);
+        if (even != null) {
+          even.configureBlocking(false);
+          held.remove(even);
+          return even;
         }
       }
-      throw new IOException("no even ephemeral UDP port on " + bindAddress.getHostAddress()
-          + " after " + EPHEMERAL_TRIES + " tries");
+      throw new IOException("no even ephemeral UDP port on " + address + " after " + tries
+          + " tries (each odd port's even neighbour taken as well)");
     } finally {
-      for (DatagramChannel c : odd) {
+      for (DatagramChannel c : held) {
         c.close();
       }
+    }
+  }
+
+  /** {@code port} bound, added to {@code held}; null when it is taken. */
+  private static DatagramChannel bindIfFree(PortBinder binder, int port,
+      List<DatagramChannel> held) throws IOException {
+    if (port < 1) {
+      return null;
+    }
+    try {
+      DatagramChannel c = binder.bind(port);
+      held.add(c);
+      return c;
+    } catch (BindException e) {
+      return null;
     }
   }
 }

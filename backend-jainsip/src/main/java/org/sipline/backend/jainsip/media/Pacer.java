@@ -2,8 +2,11 @@ package org.sipline.backend.jainsip.media;
 
 import java.util.Arrays;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #add} and {@link Registration#cancel} may be called from any thread. A cancelled
  * stream gets at most one more call (one whose check raced with {@code cancel}; the stream's own
  * closed state covers that) and is dropped from its slot when the pacer next visits it.
+ *
+ * <p>The thread first asks for real-time scheduling ({@link RealtimeScheduling}) when told to.
+ * Under SCHED_FIFO nothing of normal priority can take its CPU, so it must never hold one for
+ * long: it parks between deadlines ({@link MediaClock#awaitDeadline}, spinning at most the
+ * clock's last {@value PreciseClock#SPIN_NANOS} ns before each), and after a failed step it
+ * parks {@value #FAILURE_PAUSE_MILLIS} ms instead of retrying at once in a loop.
  */
 final class Pacer implements AutoCloseable {
   static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -37,6 +46,9 @@ final class Pacer implements AutoCloseable {
   private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(LATE_MILLIS);
   /** How long an idle pacer sleeps before it looks again; an add wakes it earlier. */
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long FAILURE_PAUSE_MILLIS = 1;
+  /** How long {@link #start} waits for the thread to report its scheduling. */
+  private static final long START_TIMEOUT_SECONDS = 10;
 
   private final MediaClock clock;
   private final int slotCount;
@@ -52,6 +64,7 @@ final class Pacer implements AutoCloseable {
   private long failures;
   private volatile boolean closed;
   private volatile Thread thread;
+  private final CompletableFuture<PacerScheduling> scheduling = new CompletableFuture<>();
 
   Pacer(MediaClock clock) {
     this(clock, DEFAULT_SLOTS);
@@ -76,13 +89,41 @@ final class Pacer implements AutoCloseable {
     this.slotSizes = new int[slots];
   }
 
-  /** Starts the pacer thread; {@link #close} stops it. */
+  /** Starts the pacer thread at normal priority; {@link #close} stops it. */
   void start() {
-    Thread t = new Thread(this::run, "sipline-rtp-pacer");
+    start(RealtimeScheduling.off());
+  }
+
+  /**
+   * Starts the pacer thread, which first makes the scheduling request {@code realtime}; returns
+   * once it has, so that {@link #scheduling} is known. {@link #close} stops the thread.
+   *
+   * @throws IllegalStateException when the thread did not report within 10 s
+   */
+  void start(RealtimeScheduling realtime) {
+    Thread t = new Thread(() -> run(realtime), "sipline-rtp-pacer");
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     thread = t;
     t.start();
+    try {
+      scheduling.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the RTP pacer thread started", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("RTP pacer thread did not report its scheduling within "
+          + START_TIMEOUT_SECONDS + " s", e);
+    }
+  }
+
+  /** How the pacer thread is scheduled; only known once {@link #start} has returned. */
+  PacerScheduling scheduling() {
+    PacerScheduling s = scheduling.getNow(null);
+    if (s == null) {
+      throw new IllegalStateException("RTP pacer not started");
+    }
+    return s;
   }
 
   /** Adds a stream; its first frame is due at its slot's next deadline. */
@@ -115,13 +156,25 @@ final class Pacer implements AutoCloseable {
     }
   }
 
-  private void run() {
+  private void run(RealtimeScheduling realtime) {
+    PacerScheduling granted;
+    try {
+      granted = realtime.applyToCurrentThread();
+    } catch (RuntimeException e) {
+      // Not expected (the request catches its own failures), but the pacer must run regardless.
+      log.error("RTP pacer could not ask for its scheduling; it runs at normal priority", e);
+      granted = PacerScheduling.normal(RealtimeScheduling.kernelThreadId(), e.toString());
+    }
+    scheduling.complete(granted);
     while (!closed) {
       try {
         step();
       } catch (RuntimeException e) {
-        // The pacer serves every call of the JVM: one bad frame must not stop them all.
+        // The pacer serves every call of the JVM: one bad frame must not stop them all. A step
+        // that failed may fail again at once: pause, so that a FIFO pacer in such a loop leaves
+        // the CPU to others instead of holding it.
         log.error("RTP pacer step failed; continuing", e);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FAILURE_PAUSE_MILLIS));
       }
     }
   }
