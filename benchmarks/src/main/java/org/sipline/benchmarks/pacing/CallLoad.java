@@ -64,8 +64,8 @@ public final class CallLoad {
   private static Load open(LoadArgs a, short[] clip, byte[] wav) throws IOException {
     return switch (a.stack()) {
       case "media" -> MediaLoad.start(a.sinkPort(), clip,
-          a.spinClock() ? new SpinClock() : MediaClock.system());
-      case "line" -> LineLoad.start(a.registrar(), a.callee(), wav);
+          a.spinClock() ? new SpinClock() : MediaClock.system(), a.pacerRealtime());
+      case "line" -> LineLoad.start(a.registrar(), a.callee(), wav, a.realtime(), a.sipPort());
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };
   }

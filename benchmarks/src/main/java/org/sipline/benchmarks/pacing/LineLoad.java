@@ -1,6 +1,7 @@
 package org.sipline.benchmarks.pacing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,12 +52,17 @@ final class LineLoad implements Load {
   /**
    * @param registrar host:port every account registers with
    * @param callee the URI every line calls
+   * @param realtime the backend option media.realtime, or "default" to leave it out
+   * @param sipPort the backend's SIP port (0: any), which a flood is aimed at
    */
-  static LineLoad start(String registrar, String callee, byte[] wav) {
-    BackendConfig config = BackendConfig.loopback()
-        // No refresh REGISTER during a run: the registrar grants what is asked.
-        .options(Map.of("register.expires", "3600"))
-        .build();
+  static LineLoad start(String registrar, String callee, byte[] wav, String realtime,
+      int sipPort) {
+    // No refresh REGISTER during a run: the registrar grants what is asked.
+    Map<String, String> options = new HashMap<>(Map.of("register.expires", "3600"));
+    if (!realtime.equals("default")) {
+      options.put("media.realtime", realtime);
+    }
+    BackendConfig config = BackendConfig.loopback().sipPort(sipPort).options(options).build();
     SipBackend backend = Backends.load().select("jainsip").create(config);
     return new LineLoad(backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav);
   }

@@ -1,6 +1,7 @@
 package org.sipline.benchmarks.pacing;
 
 import java.nio.file.Path;
+import org.sipline.backend.jainsip.media.MediaEngine;
 
 /**
  * The load process's command line, as {@link LoadProcess} writes it.
@@ -13,9 +14,11 @@ import java.nio.file.Path;
  * @param wav the WAV every call plays
  * @param result where the {@link LoadResult} goes
  * @param spinClock whether the media stack's pacer spins instead of parking ({@link SpinClock})
+ * @param realtime the pacer's media.realtime: "default", "off" or a priority 1..99
+ * @param sipPort the line stack's SIP port (0: any free port)
  */
 record LoadArgs(String stack, int calls, int sinkPort, String registrar, String callee, Path wav,
-    Path result, boolean spinClock) {
+    Path result, boolean spinClock, String realtime, int sipPort) {
 
   static LoadArgs parse(String[] args) {
     String stack = null;
@@ -26,6 +29,8 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
     Path wav = null;
     Path result = null;
     boolean spin = false;
+    String realtime = "default";
+    int sipPort = 0;
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in pairs: " + String.join(" ", args));
     }
@@ -44,6 +49,8 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
           case "system" -> false;
           default -> throw new IllegalArgumentException("--clock must be system or spin: " + v);
         };
+        case "--realtime" -> realtime = v;
+        case "--sip-port" -> sipPort = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -69,6 +76,19 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
       throw new IllegalArgumentException("--clock spin needs --stack media (the line stack's"
           + " backend makes its own clock)");
     }
-    return new LoadArgs(stack, calls, sinkPort, registrar, callee, wav, result, spin);
+    if (sipPort < 0 || sipPort > 65535) {
+      throw new IllegalArgumentException("--sip-port outside 0..65535: " + sipPort);
+    }
+    return new LoadArgs(stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime,
+        sipPort);
+  }
+
+  /** The pacer's SCHED_FIFO priority for the media stack's engine, as the backend reads it. */
+  int pacerRealtime() {
+    return switch (realtime) {
+      case "default" -> MediaEngine.PACER_REALTIME_DEFAULT;
+      case "off" -> MediaEngine.PACER_REALTIME_OFF;
+      default -> Integer.parseInt(realtime);
+    };
   }
 }

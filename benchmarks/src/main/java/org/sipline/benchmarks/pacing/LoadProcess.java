@@ -31,12 +31,20 @@ public final class LoadProcess implements AutoCloseable {
     this.jfrFile = jfrFile;
   }
 
-  /** Starts the load as {@code options} say; returns at once (see {@link #awaitReady}). */
+  /**
+   * Starts the load as {@code options} say; returns at once (see {@link #awaitReady}).
+   *
+   * @param sipPort the line stack's SIP port (0: any free port)
+   */
   static LoadProcess start(Path dir, PacingOptions options, int calls, int sinkPort,
-      int registrarPort, int calleePort, Path wav) throws IOException {
-    return start(dir, options.jvmFlags(), options.jfrSettings(), options.stack(),
-        options.spinClock() ? List.of("--clock", "spin") : List.of(), calls, sinkPort,
-        registrarPort, calleePort, wav);
+      int registrarPort, int calleePort, int sipPort, Path wav) throws IOException {
+    List<String> extra = new ArrayList<>(List.of("--realtime", options.realtime(),
+        "--sip-port", Integer.toString(sipPort)));
+    if (options.spinClock()) {
+      extra.addAll(List.of("--clock", "spin"));
+    }
+    return start(dir, options.jvmFlags(), options.jfrSettings(), options.stack(), extra, calls,
+        sinkPort, registrarPort, calleePort, wav);
   }
 
   /**

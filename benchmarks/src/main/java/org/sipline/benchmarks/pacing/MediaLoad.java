@@ -31,9 +31,14 @@ final class MediaLoad implements Load {
     this.clip = clip;
   }
 
-  /** @param clock the pacer's clock: the system's (park, then spin) or {@link SpinClock} */
-  static MediaLoad start(int sinkPort, short[] clip, MediaClock clock) throws IOException {
-    MediaEngine engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, clock);
+  /**
+   * @param clock the pacer's clock: the system's (park, then spin) or {@link SpinClock}
+   * @param pacerRealtime the pacer's SCHED_FIFO priority, or {@link MediaEngine#PACER_REALTIME_OFF}
+   */
+  static MediaLoad start(int sinkPort, short[] clip, MediaClock clock, int pacerRealtime)
+      throws IOException {
+    MediaEngine engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, clock,
+        pacerRealtime);
     return new MediaLoad(engine, new InetSocketAddress("127.0.0.1", sinkPort), clip);
   }
 

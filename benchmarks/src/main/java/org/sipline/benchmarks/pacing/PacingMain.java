@@ -68,11 +68,12 @@ public final class PacingMain {
       for (int calls : options.calls()) {
         Path dir = out.resolve("run-" + run).resolve("calls-" + calls);
         try {
-          PhaseResult r = Phase.run(options, run, calls, dir, wav);
-          results.add(r);
-          String rows = ResultTable.tsvRows(r);
-          Files.writeString(tsv, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-          System.out.print(rows);
+          for (PhaseResult r : Phase.run(options, run, calls, dir, wav)) {
+            results.add(r);
+            String rows = ResultTable.tsvRows(r);
+            Files.writeString(tsv, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            System.out.print(rows);
+          }
         } catch (IOException | TimeoutException | RuntimeException e) {
           log.error("run {} with {} calls failed; its files are in {}", run, calls, dir, e);
           failures.add("run " + run + ", " + calls + " calls: " + e);
@@ -92,6 +93,8 @@ public final class PacingMain {
         "os: " + System.getProperty("os.name") + " " + System.getProperty("os.version"),
         "load JVM flags: " + String.join(" ", options.jvmFlags()),
         "JFR settings: " + options.jfrSettings(),
+        "pacer media.realtime: " + options.realtime(),
+        "INVITE flood: " + (options.floodRate() > 0 ? options.floodRate() + "/s" : "none"),
         "warm-up: " + options.warmup().toSeconds() + " s, window: "
             + options.window().toSeconds() + " s, runs: " + options.runs(),
         "load average at start: " + ProcStat.loadAverage(),

@@ -24,8 +24,12 @@ import java.util.Locale;
  *     of a .jfc file
  * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the
  *     backend's media engine alone)
- * @param pacerRealTime 0, or the SCHED_FIFO priority the load's pacer thread gets (chrt)
+ * @param realtime the backend option media.realtime for the load: "default" (the option left
+ *     out, so the product's own default), "off" (the pacer at normal priority, for comparison) or a
+ *     SCHED_FIFO priority 1..99
  * @param spinClock whether the media stack's pacer spins instead of parking (an experiment)
+ * @param floodRate 0, or out-of-dialog INVITEs per second from a stranger during a second window
+ *     of each phase, measured beside an idle window of the same length (line stack only)
  */
 record PacingOptions(
     List<Integer> calls,
@@ -38,12 +42,14 @@ record PacingOptions(
     String capture,
     String jfrSettings,
     String stack,
-    int pacerRealTime,
-    boolean spinClock) {
+    String realtime,
+    boolean spinClock,
+    int floodRate) {
 
   static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g",
       "-XX:+AlwaysPreTouch");
   private static final int MAX_CALLS = 5000;
+  private static final int MAX_FLOOD_RATE = 20_000;
 
   static String usage() {
     return String.join("\n",
@@ -60,8 +66,11 @@ record PacingOptions(
         "  --jfr default|profile|FILE.jfc   JFR settings of the load JVM (default default)",
         "  --stack line|media       real SIP calls of core lines, or the media engine alone"
             + " (default line)",
-        "  --pacer-rt 0             SCHED_FIFO priority for the load's pacer thread (0: normal)",
-        "  --clock system|spin      the media stack's pacer parks (system) or spins (experiment)");
+        "  --realtime default|off|N the pacer's media.realtime: the product's default, normal"
+            + " priority, or SCHED_FIFO priority N (1..99)",
+        "  --clock system|spin      the media stack's pacer parks (system) or spins (experiment)",
+        "  --flood 0                INVITE/s from a stranger (SIPp) in a second window per phase,"
+            + " beside the idle one (0: no flood; --stack line)");
   }
 
   static PacingOptions parse(String[] args) {
@@ -76,8 +85,9 @@ record PacingOptions(
     String capture = "tshark";
     String jfr = "default";
     String stack = "line";
-    int pacerRealTime = 0;
+    String realtime = "default";
     boolean spin = false;
+    int flood = 0;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -95,8 +105,9 @@ record PacingOptions(
         case "--capture" -> capture = oneOf(name, value, "auto", "tshark", "socket");
         case "--jfr" -> jfr = jfrSettings(value);
         case "--stack" -> stack = oneOf(name, value, "line", "media");
-        case "--pacer-rt" -> pacerRealTime = parseInt(name, value, 0, 99);
+        case "--realtime" -> realtime = realtime(value);
         case "--clock" -> spin = oneOf(name, value, "system", "spin").equals("spin");
+        case "--flood" -> flood = parseInt(name, value, 0, MAX_FLOOD_RATE);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -106,8 +117,24 @@ record PacingOptions(
     if (spin && !stack.equals("media")) {
       throw new IllegalArgumentException("--clock spin needs --stack media");
     }
+    if (flood > 0 && !stack.equals("line")) {
+      throw new IllegalArgumentException("--flood needs --stack line: the media stack has no SIP"
+          + " port to flood");
+    }
+    if (flood > 0 && calls.contains(0)) {
+      throw new IllegalArgumentException("--flood needs sipline calls: --calls 0 has no SIP port"
+          + " to flood");
+    }
     return new PacingOptions(calls, runs, warmup, window, out, jvm, baresip, capture, jfr,
-        stack, pacerRealTime, spin);
+        stack, realtime, spin, flood);
+  }
+
+  /** "default", "off" or a priority 1..99, as the backend option takes it. */
+  private static String realtime(String value) {
+    if (value.equals("default") || value.equals("off")) {
+      return value;
+    }
+    return Integer.toString(parseInt("--realtime", value, 1, 99));
   }
 
   private static List<Integer> parseCalls(String value) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.sipline.benchmarks.harness.Await;
 import org.sipline.benchmarks.harness.BaresipPeer;
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * backend; with {@code --stack media} the load process drives the backend's media engine alone
  * (no SIPp for it then).
  *
+ * <p>With {@code --flood R} the phase has a second window of the same length, right after the
+ * idle one, during which SIPp sends the load's SIP port R out-of-dialog INVITEs a second from a
+ * stranger ({@link InviteFlood}); both windows come from the same calls and the same capture.
+ *
  * <pre>
  *   SIPp registrar ← REGISTER ─┐
  *   SIPp callee A  ← INVITE ───┤ load JVM (N lines, one jainsip backend) ── RTP ─→ sink A ┐
@@ -42,11 +48,15 @@ final class Phase {
 
   private Phase() {}
 
-  static PhaseResult run(PacingOptions options, int run, int calls, Path dir, Path wav)
+  /**
+   * Measures one phase: one window, or with {@code --flood} an idle window and then one of the
+   * same length under the flood; one result per window.
+   */
+  static List<PhaseResult> run(PacingOptions options, int run, int calls, Path dir, Path wav)
       throws IOException, InterruptedException, TimeoutException {
     Files.createDirectories(dir);
-    int cores = Runtime.getRuntime().availableProcessors();
     boolean viaSip = options.stack().equals("line");
+    int sipPort = viaSip && calls > 0 ? SippPeer.freeUdpPort() : 0;
     try (UdpSinks sinks = UdpSinks.bind(2);
         SippPeer registrar = calls > 0 && viaSip ? SippPeer.registrar(dir) : null;
         SippPeer siplineCallee = calls > 0 && viaSip
@@ -54,8 +64,10 @@ final class Phase {
         SippPeer baresipCallee = options.baresip()
             ? SippPeer.callee(dir, "callee-baresip", sinks.port(1)) : null;
         LoadProcess load = calls > 0 ? LoadProcess.start(dir, options, calls, sinks.port(0),
-            viaSip ? registrar.port() : 0, viaSip ? siplineCallee.port() : 0, wav) : null) {
+            viaSip ? registrar.port() : 0, viaSip ? siplineCallee.port() : 0, sipPort, wav)
+            : null) {
       long pacerTid = -1;
+      String pacerPolicy = "";
       if (load != null) {
         log.info("run {}: setting up {} calls", run, calls);
         load.awaitReady(SETUP_BASE.plus(SETUP_PER_CALL.multipliedBy(calls)));
@@ -64,56 +76,84 @@ final class Phase {
           throw new IllegalStateException("no thread named " + PACER_THREAD + " in the load"
               + " process " + load.pid());
         }
-        if (options.pacerRealTime() > 0) {
-          ThreadSched.makeRealTime(pacerTid, options.pacerRealTime());
-          log.info("pacer thread {} runs SCHED_FIFO at priority {}", pacerTid,
-              options.pacerRealTime());
-        }
+        pacerPolicy = PacerPolicy.read(load.pid(), pacerTid);
+        log.info("pacer thread {} runs {} (media.realtime {})", pacerTid, pacerPolicy,
+            options.realtime());
       }
       try (BaresipPeer baresip = options.baresip()
               ? BaresipPeer.call(dir, "sip:sink@127.0.0.1:" + baresipCallee.port(), wav) : null;
           Capture capture = startCapture(options, dir, sinks)) {
-        log.info("run {}, {} calls: warming up {} s, then measuring {} s", run, calls,
-            options.warmup().toSeconds(), options.window().toSeconds());
+        log.info("run {}, {} calls: warming up {} s, then measuring {} s{}", run, calls,
+            options.warmup().toSeconds(), options.window().toSeconds(),
+            options.floodRate() > 0 ? " idle and " + options.window().toSeconds()
+                + " s under " + options.floodRate() + " INVITE/s" : "");
         Await.elapse(options.warmup());
-        double loadBefore = ProcStat.loadAverage();
-        Instant from = Instant.now();
-        long wall0 = System.nanoTime();
-        long loadCpu0 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
-        long bareCpu0 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
-        ThreadSched.Counters pacer0 = load == null ? null
-            : ThreadSched.counters(load.pid(), pacerTid);
-        long steal0 = ProcStat.stealNanos();
-        Await.elapse(options.window());
-        long steal = ProcStat.stealNanos() - steal0;
-        ThreadSched.Counters pacer = load == null ? null
-            : ThreadSched.counters(load.pid(), pacerTid).minus(pacer0);
-        long loadCpu1 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
-        long bareCpu1 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
-        long wall = System.nanoTime() - wall0;
-        Instant to = Instant.now();
-        double loadAfter = ProcStat.loadAverage();
+        List<Window> windows = new ArrayList<>();
+        windows.add(Window.measure(PhaseResult.IDLE, options, load, baresip, pacerTid));
+        if (options.floodRate() > 0) {
+          try (InviteFlood flood = InviteFlood.start(dir, sipPort, options.floodRate(),
+              options.window())) {
+            log.info("run {}, {} calls: SIPp (pid {}) floods SIP port {} with {} INVITE/s", run,
+                calls, flood.pid(), sipPort, options.floodRate());
+            windows.add(Window.measure("flood " + options.floodRate() + "/s", options, load,
+                baresip, pacerTid));
+          }
+        }
         if (baresip != null && !baresip.isAlive()) {
           throw new IllegalStateException("baresip ended during the window: is the WAV long"
               + " enough for warm-up plus window?");
         }
         LoadResult loadResult = load == null ? null : load.stop();
         Capture.Result captured = capture.stop();
-        long fromNanos = epochNanos(from);
-        long toNanos = epochNanos(to);
-        PacingStats siplineStats = load == null ? null : StreamAnalysis.analyse(
-            captured.packets(), fromNanos, toNanos, port -> port == sinks.port(0));
-        PacingStats baresipStats = baresip == null ? null : StreamAnalysis.analyse(
-            captured.packets(), fromNanos, toNanos, port -> port == sinks.port(1));
-        GcPauses gcWindow = load == null ? null : GcPauses.read(load.jfrFile(), from, to);
-        GcPauses gcRun = load == null ? null
-            : GcPauses.read(load.jfrFile(), Instant.EPOCH, Instant.now());
-        return new PhaseResult(run, calls, captured.method(), captured.droppedByCapture(),
-            loadBefore, loadAfter, wall, siplineStats, baresipStats,
-            (double) (loadCpu1 - loadCpu0) / wall / cores,
-            (double) (bareCpu1 - bareCpu0) / wall / cores,
-            loadResult, gcWindow, gcRun, pacer, steal);
+        List<PhaseResult> results = new ArrayList<>();
+        for (Window w : windows) {
+          long fromNanos = epochNanos(w.from);
+          long toNanos = epochNanos(w.to);
+          PacingStats siplineStats = load == null ? null : StreamAnalysis.analyse(
+              captured.packets(), fromNanos, toNanos, port -> port == sinks.port(0));
+          PacingStats baresipStats = baresip == null ? null : StreamAnalysis.analyse(
+              captured.packets(), fromNanos, toNanos, port -> port == sinks.port(1));
+          GcPauses gcWindow = load == null ? null : GcPauses.read(load.jfrFile(), w.from, w.to);
+          GcPauses gcRun = load == null ? null
+              : GcPauses.read(load.jfrFile(), Instant.EPOCH, Instant.now());
+          results.add(new PhaseResult(run, calls, w.condition, pacerPolicy, captured.method(),
+              captured.droppedByCapture(), w.loadBefore, w.loadAfter, w.wallNanos,
+              siplineStats, baresipStats, w.loadCpuShare, w.baresipCpuShare, loadResult,
+              gcWindow, gcRun, w.pacer, w.stealNanos));
+        }
+        return results;
       }
+    }
+  }
+
+  /** What the machine and the processes did in one measurement window. */
+  private record Window(String condition, Instant from, Instant to, long wallNanos,
+      double loadBefore, double loadAfter, double loadCpuShare, double baresipCpuShare,
+      ThreadSched.Counters pacer, long stealNanos) {
+
+    /** Waits out one window of {@code options}, counting around it. */
+    static Window measure(String condition, PacingOptions options, LoadProcess load,
+        BaresipPeer baresip, long pacerTid) throws IOException, InterruptedException {
+      int cores = Runtime.getRuntime().availableProcessors();
+      double loadBefore = ProcStat.loadAverage();
+      Instant from = Instant.now();
+      long wall0 = System.nanoTime();
+      long loadCpu0 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
+      long bareCpu0 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
+      ThreadSched.Counters pacer0 = load == null ? null
+          : ThreadSched.counters(load.pid(), pacerTid);
+      long steal0 = ProcStat.stealNanos();
+      Await.elapse(options.window());
+      long steal = ProcStat.stealNanos() - steal0;
+      ThreadSched.Counters pacer = load == null ? null
+          : ThreadSched.counters(load.pid(), pacerTid).minus(pacer0);
+      long loadCpu1 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
+      long bareCpu1 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
+      long wall = System.nanoTime() - wall0;
+      Instant to = Instant.now();
+      return new Window(condition, from, to, wall, loadBefore, ProcStat.loadAverage(),
+          (double) (loadCpu1 - loadCpu0) / wall / cores,
+          (double) (bareCpu1 - bareCpu0) / wall / cores, pacer, steal);
     }
   }
 

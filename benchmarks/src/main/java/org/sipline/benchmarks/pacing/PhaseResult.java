@@ -7,6 +7,9 @@ import org.sipline.benchmarks.harness.ThreadSched;
  *
  * @param run 1-based run number
  * @param calls concurrent sipline calls (0: baresip alone)
+ * @param condition what else the window had: "idle", or "flood N/s" (INVITEs from a stranger)
+ * @param pacerPolicy the load's pacer thread's scheduling as the kernel reported it ("FIFO 10",
+ *     "OTHER"), or "" without calls
  * @param captureMethod how packets were timed
  * @param captureDropped packets the capture itself reported dropping
  * @param loadBefore the machine's 1-minute load average when the window opened
@@ -26,6 +29,8 @@ import org.sipline.benchmarks.harness.ThreadSched;
 record PhaseResult(
     int run,
     int calls,
+    String condition,
+    String pacerPolicy,
     String captureMethod,
     long captureDropped,
     double loadBefore,
@@ -40,6 +45,8 @@ record PhaseResult(
     GcPauses gcWholeRun,
     ThreadSched.Counters pacer,
     long stealNanos) {
+
+  static final String IDLE = "idle";
 
   /** The pacer's average wait for a CPU each time it became runnable, ns; -1 when unknown. */
   long pacerWaitPerWakeup() {

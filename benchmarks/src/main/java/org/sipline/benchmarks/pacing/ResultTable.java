@@ -2,6 +2,7 @@ package org.sipline.benchmarks.pacing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -13,13 +14,13 @@ import org.sipline.benchmarks.harness.ThreadSched;
  * count, the median over runs with its min–max.
  */
 final class ResultTable {
-  private static final String[] COLUMNS = {"run", "calls", "impl", "streams", "packets",
+  private static final String[] COLUMNS = {"run", "calls", "condition", "impl", "streams", "packets",
       "intervals", "p50_ms", "p99_ms", "p999_ms", "max_ms", "lost_frames", "missed_by_capture",
       "late", "max_lateness_ms", "disordered", "cpu_share", "heap_connected_per_call_bytes",
       "heap_playing_per_call_bytes", "gc_window_count", "gc_window_max_pause_ms",
       "gc_run_count", "gc_run_max_pause_ms", "gc_run_over_5ms", "setup_ms", "load_before",
       "load_after", "capture_dropped", "capture", "pacer_cpu_share", "pacer_wait_share",
-      "pacer_wait_per_wakeup_us", "steal_ms"};
+      "pacer_wait_per_wakeup_us", "steal_ms", "pacer_policy"};
 
   private ResultTable() {}
 
@@ -45,7 +46,7 @@ final class ResultTable {
     GcPauses g = withLoad ? r.gcWholeRun() : null;
     ThreadSched.Counters p = withLoad ? r.pacer() : null;
     List<String> v = List.of(
-        Integer.toString(r.run()), Integer.toString(r.calls()), impl,
+        Integer.toString(r.run()), Integer.toString(r.calls()), r.condition(), impl,
         Integer.toString(s.streams()), Long.toString(s.packets()), Long.toString(s.intervals()),
         ms(s.p50()), ms(s.p99()), ms(s.p999()), ms(s.max()), Long.toString(s.lostFrames()),
         Long.toString(s.missedByCapture()), Long.toString(s.late()), ms(s.maxLateness()),
@@ -62,7 +63,8 @@ final class ResultTable {
         p == null ? "" : share(p.runNanos(), r.windowNanos()),
         p == null ? "" : share(p.waitNanos(), r.windowNanos()),
         p == null ? "" : String.format(Locale.ROOT, "%.1f", r.pacerWaitPerWakeup() / 1e3),
-        String.format(Locale.ROOT, "%.0f", r.stealNanos() / 1e6));
+        String.format(Locale.ROOT, "%.0f", r.stealNanos() / 1e6),
+        withLoad ? r.pacerPolicy() : "");
     return String.join("\t", v) + "\n";
   }
 
@@ -73,10 +75,11 @@ final class ResultTable {
     sb.append("| calls | impl | runs | dev p50 ms | dev p99 ms | dev p99.9 ms | dev max ms | lost"
         + " | late | CPU of 2 cores | heap/call connected | heap/call playing"
         + " | GC max pause in window ms | pacer wait for CPU per wake-up µs"
-        + " | hypervisor steal in window ms |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (int calls : new TreeSet<>(results.stream().map(PhaseResult::calls).toList())) {
-      List<PhaseResult> rs = results.stream().filter(r -> r.calls() == calls).toList();
+        + " | hypervisor steal in window ms | pacer policy |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Group group : groups(results)) {
+      List<PhaseResult> rs = results.stream().filter(group::holds).toList();
+      String calls = group.label();
       List<PhaseResult> withSipline = rs.stream().filter(r -> r.sipline() != null).toList();
       List<PhaseResult> withBaresip = rs.stream().filter(r -> r.baresip() != null).toList();
       if (!withSipline.isEmpty()) {
@@ -95,6 +98,8 @@ final class ResultTable {
             .append(" | ").append(msSpread(withSipline, r -> r.gcInWindow().maxPauseNanos()))
             .append(" | ").append(spread(withSipline, r -> r.pacerWaitPerWakeup() / 1e3, "%.1f"))
             .append(" | ").append(spread(withSipline, r -> r.stealNanos() / 1e6, "%.0f"))
+            .append(" | ").append(String.join(", ", new TreeSet<>(withSipline.stream()
+                .map(PhaseResult::pacerPolicy).toList())))
             .append(" |\n");
       }
       if (!withBaresip.isEmpty()) {
@@ -107,16 +112,16 @@ final class ResultTable {
             .append(" | ").append(spread(withBaresip, r -> r.baresip().late(), "%.0f"))
             .append(" | ").append(spread(withBaresip, r -> 100 * r.baresipCpu(), "%.1f %%"))
             .append(" | – | – | – | – | ")
-            .append(spread(withBaresip, r -> r.stealNanos() / 1e6, "%.0f")).append(" |\n");
+            .append(spread(withBaresip, r -> r.stealNanos() / 1e6, "%.0f")).append(" | – |\n");
       }
     }
     List<PhaseResult> both = results.stream()
         .filter(r -> r.sipline() != null && r.baresip() != null).toList();
     if (!both.isEmpty()) {
       sb.append("\n| calls | sipline/baresip p99 | sipline/baresip max |\n|---|---|---|\n");
-      for (int calls : new TreeSet<>(both.stream().map(PhaseResult::calls).toList())) {
-        List<PhaseResult> rs = both.stream().filter(r -> r.calls() == calls).toList();
-        sb.append("| ").append(calls).append(" | ")
+      for (Group group : groups(both)) {
+        List<PhaseResult> rs = both.stream().filter(group::holds).toList();
+        sb.append("| ").append(group.label()).append(" | ")
             .append(spread(rs, r -> (double) r.sipline().p99() / r.baresip().p99(), "%.2f"))
             .append(" | ")
             .append(spread(rs, r -> (double) r.sipline().max() / r.baresip().max(), "%.2f"))
@@ -124,6 +129,28 @@ final class ResultTable {
       }
     }
     return sb.toString();
+  }
+
+  /** The results of one call count in one condition (idle, or under a flood). */
+  private record Group(int calls, String condition) {
+    boolean holds(PhaseResult r) {
+      return r.calls() == calls && r.condition().equals(condition);
+    }
+
+    /** The call count, with the condition when it is not idle: "500", "500 flood 5000/s". */
+    String label() {
+      return condition.equals(PhaseResult.IDLE) ? Integer.toString(calls)
+          : calls + " " + condition;
+    }
+  }
+
+  /** Every (calls, condition) of {@code results}, by call count, idle first. */
+  private static List<Group> groups(List<PhaseResult> results) {
+    return results.stream().map(r -> new Group(r.calls(), r.condition())).distinct()
+        .sorted(Comparator.comparingInt(Group::calls)
+            .thenComparing(g -> !g.condition().equals(PhaseResult.IDLE))
+            .thenComparing(Group::condition))
+        .toList();
   }
 
   private static String msSpread(List<PhaseResult> rs, ToDoubleFunction<PhaseResult> nanos) {
