@@ -32,9 +32,17 @@ final class FixedPoint {
     out[outOffset + largest] += one - sum;
   }
 
-  /** {@code acc / 2^shift}, rounded, clamped to 16 bits. */
+  /** {@code acc / 2^shift}, rounded half up, clamped to 16 bits. */
   static int toSample(int acc, int shift) {
-    long v = (acc + (1L << (shift - 1))) >> shift;
-    return (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+    // Halving last rounds like adding 2^(shift-1) first, without that sum overflowing an int.
+    int v = ((acc >> (shift - 1)) + 1) >> 1;
+    return Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+  }
+
+  /** {@link #toSample} of {@code acc[0, length)} into {@code out[outOffset, outOffset + length)}. */
+  static void toSamples(int[] acc, int shift, int[] out, int outOffset, int length) {
+    for (int n = 0; n < length; n++) {
+      out[outOffset + n] = toSample(acc[n], shift);
+    }
   }
 }

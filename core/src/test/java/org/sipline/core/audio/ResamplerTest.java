@@ -64,21 +64,41 @@ class ResamplerTest {
     assertThat(10 * Math.log10(error / signal)).isLessThan(-45);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {22050, 44100, 44101, 48000})
+  void neitherLengthNorTimingDriftsOverAHundredSeconds(int rate) {
+    int millis = 100_000;
+    short[] in = TestWavs.sineSamples(rate, 1000, millis, 0.5);
+    short[] out = Resampler.toCodecRate(rate).resample(in);
+    assertThat(out).hasSize(8 * millis);
+    // The last second against the ideal sine: a drift of one input sample would give -17 dB.
+    double error = 0;
+    double signal = 0;
+    for (int n = out.length - 8000 - EDGE; n < out.length - EDGE; n++) {
+      double ideal = AMPLITUDE * Math.sin(2 * Math.PI * 1000 * n / 8000.0);
+      error += (out[n] - ideal) * (out[n] - ideal);
+      signal += ideal * ideal;
+    }
+    assertThat(10 * Math.log10(error / signal)).isLessThan(-45);
+  }
+
   @Test
   void highRatesAreFirstDividedDownToElevenKilohertzOrMore() {
     assertThat(Resampler.decimationFactor(8000)).isEqualTo(1);
     assertThat(Resampler.decimationFactor(16000)).isEqualTo(1);
     assertThat(Resampler.decimationFactor(22050)).isEqualTo(2);
     assertThat(Resampler.decimationFactor(44100)).isEqualTo(4);
-    assertThat(Resampler.decimationFactor(48000)).isEqualTo(4);
-    assertThat(Resampler.decimationFactor(192000)).isEqualTo(16); // 17 does not divide it
+    assertThat(Resampler.decimationFactor(48000)).isEqualTo(3); // to 16 kHz: then halved
+    assertThat(Resampler.decimationFactor(32000)).isEqualTo(2);
+    assertThat(Resampler.decimationFactor(192000)).isEqualTo(12);
+    assertThat(Resampler.decimationFactor(88200)).isEqualTo(8); // 11025 Hz
     assertThat(Resampler.decimationFactor(44101)).isEqualTo(4); // nothing divides: the largest
   }
 
   @ParameterizedTest
   @ValueSource(ints = {300, 1000, 2000, 3000, 3400})
   void thePassBandIsFlatUpTo3400Hz(int hz) {
-    for (int rate : new int[] {16000, 44100, 48000}) {
+    for (int rate : new int[] {11025, 16000, 22050, 24000, 32000, 44100, 44101, 48000, 96000}) {
       short[] out = Resampler.toCodecRate(rate)
           .resample(TestWavs.sineSamples(rate, hz, 1000, 0.5));
       ToneFit fit = ToneFit.of(out, EDGE, out.length - EDGE, 8000, hz);
@@ -98,9 +118,11 @@ class ResamplerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {4000, 4300, 5000, 6000, 7900, 8000, 10000, 15000, 20000})
+  @ValueSource(ints = {4000, 4300, 5000, 6000, 7025, 7900, 8000, 10000, 12000, 15000, 20000,
+      30000, 45000})
   void everythingFromFourKilohertzUpIsAttenuatedBy50Db(int hz) {
-    for (int rate : new int[] {44100, 48000, 16000, 11025}) {
+    // 7025 Hz at 11025 Hz would land on 4 kHz; 12 kHz is stage one's edge at 48 and 96 kHz.
+    for (int rate : new int[] {44100, 48000, 16000, 11025, 22050, 24000, 32000, 44101, 96000}) {
       if (hz >= rate / 2) {
         continue;
       }
@@ -158,6 +180,19 @@ class ResamplerTest {
         .hasMessage("source rate 999 Hz outside 1000..192000");
     assertThatThrownBy(() -> Resampler.toCodecRate(192001))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theSharpFilterRunsAtTheIntermediateRateAndLandsOnEightKilohertzWhereItCan() {
+    assertThat(Resampler.toCodecRate(44100)).hasToString("Resampler[44100 Hz -> 8000 Hz: "
+        + "1/4 decimation (39 taps), then sharp FIR (61 taps), then 320 phases x 10 taps]");
+    assertThat(Resampler.toCodecRate(48000)).hasToString("Resampler[48000 Hz -> 8000 Hz: "
+        + "1/3 decimation (19 taps), then 1/2 sharp FIR (87 taps)]");
+    assertThat(Resampler.toCodecRate(16000))
+        .hasToString("Resampler[16000 Hz -> 8000 Hz: 1/2 sharp FIR (87 taps)]");
+    // Below 11 kHz the images of 0..4 kHz lie too close for a short last stage.
+    assertThat(Resampler.toCodecRate(9000))
+        .hasToString("Resampler[9000 Hz -> 8000 Hz: 8 phases x 50 taps]");
   }
 
   @Test

@@ -18,6 +18,33 @@ class WavDecoderTest {
   }
 
   @Test
+  void aStereoToneInOneChannelOnlyComesThroughAtHalfAmplitude() {
+    short[] tone = TestWavs.sineSamples(44100, 1000, 1000, 0.5);
+    for (int channel = 0; channel < 2; channel++) {
+      short[] interleaved = new short[2 * tone.length];
+      for (int i = 0; i < tone.length; i++) {
+        interleaved[2 * i + channel] = tone[i];
+      }
+      short[] pcm = WavDecoder.toCodecRate(TestWavs.pcm16(44100, 2, interleaved));
+      ToneFit fit = ToneFit.of(pcm, 200, pcm.length - 200, 8000, 1000);
+      assertThat(ToneFit.db(fit.amplitude() / (0.25 * 32767))).as("channel %d", channel)
+          .isCloseTo(0, within(0.1));
+    }
+  }
+
+  @Test
+  void oppositeStereoChannelsCancelToSilence() {
+    short[] tone = TestWavs.sineSamples(44100, 1000, 1000, 0.5);
+    short[] interleaved = new short[2 * tone.length];
+    for (int i = 0; i < tone.length; i++) {
+      interleaved[2 * i] = tone[i];
+      interleaved[2 * i + 1] = (short) -tone[i];
+    }
+    short[] pcm = WavDecoder.toCodecRate(TestWavs.pcm16(44100, 2, interleaved));
+    assertThat(pcm).hasSize(8000).containsOnly((short) 0);
+  }
+
+  @Test
   void anEightKilohertzMuLawFileIsDecodedSampleExact() {
     byte[] codes = {0x00, 0x10, 0x7F, (byte) 0x80, (byte) 0xFF, 0x33};
     short[] pcm = WavDecoder.toCodecRate(
