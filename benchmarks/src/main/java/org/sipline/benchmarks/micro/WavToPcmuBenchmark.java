@@ -31,8 +31,11 @@ import org.sipline.core.audio.WavDecoder;
 public class WavToPcmuBenchmark {
   static final int CLIP_SECONDS = 10;
 
-  /** Sample rate and channels of the input file: telephone-native, and CD stereo. */
-  @Param({"8000-mono", "44100-stereo"})
+  /**
+   * Sample rate and channels of the input file: telephone-native, wideband, CD stereo and studio
+   * stereo (the resampler's two shapes: a polyphase last stage, and integer stages only).
+   */
+  @Param({"8000-mono", "16000-mono", "44100-stereo", "48000-stereo"})
   public String input;
 
   private byte[] wav;
