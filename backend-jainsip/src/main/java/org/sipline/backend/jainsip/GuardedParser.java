@@ -25,6 +25,9 @@ import java.text.ParseException;
  *       Content-Type headers and ignores the rest, so conflicting framing or identity passes as
  *       valid (RFC 4475 §3.3.8, §3.3.9 ask for an error). Such a message is refused here, which
  *       the RI answers 400 over UDP and by closing the connection over TCP.
+ *   <li>The RI's URI parser reads {@code sip:2001:db8::10} as host 2001 with a port, and the
+ *       request is served; RFC 5118 §4.2 wants it refused, as the IPv6 reference lacks its
+ *       brackets. A Request-URI like that is refused here (400 over UDP).
  *   <li>The RI sends a request's responses to its top Via's maddr when there is one (RFC 3261
  *       §18.2.2), resolving a host name there on the SIP thread: any stranger could make us
  *       look up a name of its choice and send our answer to whoever it names. A request whose
@@ -67,6 +70,10 @@ final class GuardedParser implements MessageParser {
     if (version != null) {
       throw new ParseException("version " + version + " not supported (SIP/2.0 only)", 0);
     }
+    String ipv6 = unbracketedIpv6Host(msgBytes);
+    if (ipv6 != null) {
+      throw new ParseException("Request-URI host " + ipv6 + " is IPv6 without brackets", 0);
+    }
     String repeated = repeatedSingleHeader(msgBytes);
     if (repeated != null) {
       throw new ParseException("several " + repeated + " headers", 0);
@@ -100,17 +107,7 @@ final class GuardedParser implements MessageParser {
    * token of a request line, the first of a status line.
    */
   static String otherVersion(byte[] bytes) {
-    int start = 0;
-    // RFC 3261 §7.5: CRLFs before the start line are ignored.
-    while (start < bytes.length && (bytes[start] == '\r' || bytes[start] == '\n')) {
-      start++;
-    }
-    int end = start;
-    while (end < bytes.length && bytes[end] != '\r' && bytes[end] != '\n') {
-      end++;
-    }
-    String line = new String(bytes, start, end - start,
-        java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+    String line = startLine(bytes);
     if (line.isEmpty()) {
       return null;
     }
@@ -125,6 +122,53 @@ final class GuardedParser implements MessageParser {
       return null;
     }
     return version.length() > 20 ? version.substring(0, 20) + "..." : version;
+  }
+
+  /** The start line, stripped; RFC 3261 §7.5: CRLFs before it are ignored. */
+  private static String startLine(byte[] bytes) {
+    int start = 0;
+    while (start < bytes.length && (bytes[start] == '\r' || bytes[start] == '\n')) {
+      start++;
+    }
+    int end = start;
+    while (end < bytes.length && bytes[end] != '\r' && bytes[end] != '\n') {
+      end++;
+    }
+    return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1)
+        .strip();
+  }
+
+  /**
+   * The host of a request's SIP or SIPS Request-URI when it is an IPv6 address without the
+   * brackets RFC 3261 §25.1 (IPv6reference) requires, else null. Read on the raw line: the
+   * RI's URI parser takes {@code sip:2001:db8::10} for a host and a port.
+   */
+  static String unbracketedIpv6Host(byte[] bytes) {
+    String line = startLine(bytes);
+    String[] parts = line.split(" ");
+    if (parts.length != 3 || line.regionMatches(true, 0, "SIP/", 0, 4)) {
+      return null;
+    }
+    String uri = parts[1];
+    int colon = uri.indexOf(':');
+    String scheme = colon < 0 ? "" : uri.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("sip") && !scheme.equals("sips")) {
+      return null;
+    }
+    String rest = uri.substring(colon + 1);
+    int end = rest.length();
+    for (char c : new char[] {';', '?'}) {
+      int at = rest.indexOf(c);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    String hostport = rest.substring(0, end);
+    hostport = hostport.substring(hostport.lastIndexOf('@') + 1);
+    if (hostport.startsWith("[") || hostport.indexOf(':') == hostport.lastIndexOf(':')) {
+      return null;
+    }
+    return hostport.length() > 60 ? hostport.substring(0, 60) + "..." : hostport;
   }
 
   /**

@@ -34,9 +34,19 @@ final class IncomingInvites {
 
   void receive(RequestEvent event) {
     Request request = event.getRequest();
-    ServerTransaction tx = ctx.responder.serverTransaction(event);
-    if (tx == null) {
-      return;
+    ServerTransaction tx;
+    String noTransaction = null;
+    try {
+      tx = ctx.responder.serverTransactionOrRefusal(event);
+      if (tx == null) {
+        return;
+      }
+    } catch (javax.sip.TransactionUnavailableException e) {
+      // An RFC 2543 INVITE (RFC 4475 §3.4.1) may lack what the RI wants for a transaction, a
+      // Contact above all. It is still answered, statelessly; without a Contact there is no
+      // dialog to hold, so where it would ring it gets 400 saying what is missing.
+      tx = null;
+      noTransaction = e.getMessage();
     }
     // Before looking for the account, so that a stranger learns nothing about which exist.
     InetAddress source = request instanceof SIPMessage m ? m.getRemoteAddress() : null;
@@ -44,37 +54,37 @@ final class IncomingInvites {
       log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: 403",
           SipLog.request(request), source == null ? "an unknown address"
               : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES);
-      reply(tx, Response.FORBIDDEN, null);
+      reply(request, tx, Response.FORBIDDEN, null);
       return;
     }
     JainSipAccount account = accountFor(request);
     if (account == null) {
-      reply(tx, Response.NOT_FOUND, null);
+      reply(request, tx, Response.NOT_FOUND, null);
       return;
     }
     String callId = Requests.callId(request);
     if (ctx.calls.findIncoming(callId, Requests.fromTag(request)) != null) {
       // RFC 3261 §8.2.2.2: the same request again by another path (a fork to us twice).
-      reply(tx, Response.LOOP_DETECTED, null);
+      reply(request, tx, Response.LOOP_DETECTED, null);
       return;
     }
     if (account.hasCallInProgress()) {
-      reply(tx, Response.BUSY_HERE, "Busy Here");
+      reply(request, tx, Response.BUSY_HERE, "Busy Here");
       return;
     }
     SessionDescription offer;
     try {
       offer = offer(request);
     } catch (UnsupportedMediaType e) {
-      reply(tx, Response.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+      reply(request, tx, Response.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
       return;
     } catch (UnacceptableSdp e) {
       log.warn("{}: SDP offer not acceptable: {}", SipLog.request(request), e.getMessage());
-      reply(tx, Response.NOT_ACCEPTABLE_HERE, null, e.warning(ctx.headers()));
+      reply(request, tx, Response.NOT_ACCEPTABLE_HERE, null, e.warning(ctx.headers()));
       return;
     } catch (IllegalArgumentException e) {
       log.warn("{}: unreadable SDP offer: {}", SipLog.request(request), e.getMessage());
-      reply(tx, Response.BAD_REQUEST, null);
+      reply(request, tx, Response.BAD_REQUEST, null);
       return;
     }
     String localHost;
@@ -86,7 +96,11 @@ final class IncomingInvites {
       localHost = ctx.localHostToward(sender);
     } catch (java.io.IOException e) {
       log.warn("{}: no route back to the caller: {}", SipLog.request(request), e.getMessage());
-      reply(tx, Response.SERVER_INTERNAL_ERROR, null);
+      reply(request, tx, Response.SERVER_INTERNAL_ERROR, null);
+      return;
+    }
+    if (tx == null) {
+      reply(request, null, Response.BAD_REQUEST, "Bad Request (" + noTransaction + ")");
       return;
     }
     IncomingSipCall call = new IncomingSipCall(ctx, account, tx, offer, localHost,
@@ -146,8 +160,10 @@ final class IncomingInvites {
     return SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
   }
 
-  private void reply(ServerTransaction tx, int code, String reason, Header... headers) {
-    Response response = ctx.responder.response(tx.getRequest(), code);
+  /** Answers on {@code tx}, or statelessly when the stack could make none (null). */
+  private void reply(Request request, ServerTransaction tx, int code, String reason,
+      Header... headers) {
+    Response response = ctx.responder.response(request, code);
     for (Header h : headers) {
       response.addHeader(h);
     }
@@ -161,7 +177,11 @@ final class IncomingInvites {
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("cannot write a " + code + " response", e);
     }
-    ctx.responder.send(tx, response);
+    if (tx == null) {
+      ctx.responder.sendStatelessly(request, response);
+    } else {
+      ctx.responder.send(tx, response);
+    }
   }
 
   private static final class UnsupportedMediaType extends IllegalArgumentException {

@@ -4,13 +4,18 @@ import java.text.ParseException;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionUnavailableException;
 import javax.sip.header.Header;
+import javax.sip.header.MaxForwardsHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends responses to requests through their server transactions. */
+/**
+ * Sends responses to requests through their server transactions, or statelessly for a request
+ * the stack can make no transaction for.
+ */
 final class Responder {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
   private final SipContext ctx;
@@ -21,23 +26,50 @@ final class Responder {
 
   /**
    * The server transaction of {@code event}, made now when the stack delivered none; null for a
-   * retransmission whose transaction already exists (the stack answers it by itself).
+   * retransmission whose transaction already exists (the stack answers it by itself), or when
+   * the stack can make none (then {@link #respond} answers statelessly).
    */
   ServerTransaction serverTransaction(RequestEvent event) {
+    try {
+      return serverTransactionOrRefusal(event);
+    } catch (TransactionUnavailableException e) {
+      log.warn("{}: no server transaction: {}", SipLog.request(event.getRequest()),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Like {@link #serverTransaction}, but says why when the stack can make none for the request
+   * (it lacks a header the RI insists on): the request is then to be answered statelessly.
+   */
+  ServerTransaction serverTransactionOrRefusal(RequestEvent event)
+      throws TransactionUnavailableException {
     ServerTransaction tx = event.getServerTransaction();
     if (tx != null) {
       return tx;
     }
     try {
-      return ctx.provider().getNewServerTransaction(event.getRequest());
+      return newTransaction(event.getRequest());
     } catch (TransactionAlreadyExistsException e) {
       log.debug("{}: retransmission", SipLog.request(event.getRequest()));
       return null;
-    } catch (javax.sip.TransactionUnavailableException e) {
-      log.warn("{}: no server transaction: {}", SipLog.request(event.getRequest()),
-          e.getMessage());
-      return null;
     }
+  }
+
+  private ServerTransaction newTransaction(Request request)
+      throws TransactionAlreadyExistsException, TransactionUnavailableException {
+    if (request.getHeader(MaxForwardsHeader.NAME) == null) {
+      // RFC 2543 clients send no Max-Forwards, and the RI makes no transaction without one
+      // (RFC 4475 §3.4.1). Only proxies act on it (RFC 3261 §16.3); a UAS ignores it (§8.2), so
+      // the default value changes nothing of what this request asks.
+      try {
+        request.addHeader(ctx.headers().createMaxForwardsHeader(70));
+      } catch (javax.sip.InvalidArgumentException e) {
+        throw new IllegalStateException("Max-Forwards 70", e);
+      }
+    }
+    return ctx.provider().getNewServerTransaction(request);
   }
 
   /** A response to {@code request} with our Server header. */
@@ -53,15 +85,40 @@ final class Responder {
 
   /** Answers {@code event}'s request with {@code code} and {@code headers}; false if not sent. */
   boolean respond(RequestEvent event, int code, Header... headers) {
-    ServerTransaction tx = serverTransaction(event);
-    if (tx == null) {
-      return false;
+    Request request = event.getRequest();
+    ServerTransaction tx;
+    try {
+      tx = serverTransactionOrRefusal(event);
+      if (tx == null) {
+        return false;
+      }
+    } catch (TransactionUnavailableException e) {
+      log.info("{}: no server transaction ({}), answering statelessly",
+          SipLog.request(request), e.getMessage());
+      tx = null;
     }
-    Response response = response(event.getRequest(), code);
+    Response response = response(request, code);
     for (Header h : headers) {
       response.addHeader(h);
     }
-    return send(tx, response);
+    return tx == null ? sendStatelessly(request, response) : send(tx, response);
+  }
+
+  /**
+   * Sends {@code response} to {@code request} without a transaction, for a request the stack
+   * can hold none for. It is still owed an answer (RFC 3261 §8.2); it goes out once, and a
+   * retransmission of the request is answered again the same way.
+   */
+  boolean sendStatelessly(Request request, Response response) {
+    try {
+      ctx.provider().sendResponse(response);
+      log.info("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
+      return true;
+    } catch (javax.sip.SipException e) {
+      log.warn("{}: cannot send {}: {}", SipLog.request(request), SipLog.status(response),
+          e.getMessage());
+      return false;
+    }
   }
 
   /** Sends {@code response} on {@code tx}; false (and logged) when the stack refuses. */

@@ -148,6 +148,41 @@ class IncomingCallEdgesTest {
   }
 
   @Test
+  void rfc2543InviteWithoutContactOrMaxForwardsIsAnsweredStatelessly() throws Exception {
+    Dialog toNobody = new Dialog("nobody");
+    caller.send(rfc2543(toNobody.request("INVITE", OFFER, "application/sdp")), backendAddress);
+    caller.expectResponse(404, WAIT);
+
+    // Alice exists, but with no Contact there is no dialog to hold: 400 says what is missing.
+    Dialog toAlice = new Dialog("alice");
+    caller.send(rfc2543(toAlice.request("INVITE", OFFER, "application/sdp")), backendAddress);
+    assertThat(caller.expectResponse(400, WAIT).startLine())
+        .isEqualTo("SIP/2.0 400 Bad Request (Missing a required header : Contact)");
+    events.assertNoMoreEvents(Duration.ofMillis(200));
+  }
+
+  @Test
+  void rfc2543OptionsWithoutMaxForwardsGetsItsAnswer() throws Exception {
+    Dialog d = new Dialog("alice");
+    caller.send(d.request("OPTIONS", null, "application/sdp").replace("Max-Forwards: 70\r\n",
+        ""), backendAddress);
+    assertThat(caller.expectResponse(200, WAIT).header("Allow")).contains("INVITE");
+  }
+
+  @Test
+  void notifyTheStackCanHoldNoTransactionForStillGetsItsAnswer() throws Exception {
+    // The RI makes no transaction for a NOTIFY without Subscription-State.
+    new Dialog("alice").send("NOTIFY", null, "Event: refer");
+    caller.expectResponse(481, WAIT);
+  }
+
+  /** {@code request} as an RFC 2543 client writes it: no Max-Forwards, no Contact. */
+  private static String rfc2543(String request) {
+    return request.replace("Max-Forwards: 70\r\n", "")
+        .replaceAll("Contact: <[^>]*>\r\n", "");
+  }
+
+  @Test
   void optionsIsAnswered200WithTheMethodsWeAllow() throws Exception {
     new Dialog("alice").send("OPTIONS", null);
     SipText ok = caller.expectResponse(200, WAIT);
