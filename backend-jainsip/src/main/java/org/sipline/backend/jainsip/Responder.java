@@ -1,5 +1,8 @@
 package org.sipline.backend.jainsip;
 
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPRequest;
+import java.net.InetAddress;
 import java.text.ParseException;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
@@ -110,6 +113,15 @@ final class Responder {
    * retransmission of the request is answered again the same way.
    */
   boolean sendStatelessly(Request request, Response response) {
+    String elsewhere = elsewhere(request);
+    if (elsewhere != null) {
+      // With no transaction the RI answers where the top Via says (RFC 3261 §18.2.2). We
+      // answer only when that is the address and port the request came from, so a request
+      // without a transaction can't aim our answer at a third party.
+      log.info("{}: {} not sent: its Via points {}", SipLog.request(request),
+          SipLog.status(response), elsewhere);
+      return false;
+    }
     try {
       ctx.provider().sendResponse(response);
       log.info("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
@@ -119,6 +131,36 @@ final class Responder {
           e.getMessage());
       return false;
     }
+  }
+
+  /**
+   * Where the RI would send a stateless response to {@code request} (the top Via's received or
+   * sent-by host, rport or port, transport) when that is not the packet's source; else null.
+   */
+  private static String elsewhere(Request request) {
+    if (!(request instanceof SIPRequest m) || m.getTopmostVia() == null) {
+      return "nowhere";
+    }
+    Via via = m.getTopmostVia();
+    String host = via.getReceived() != null ? via.getReceived() : via.getHost();
+    int port = via.getRPort() > 0 ? via.getRPort() : via.getPort();
+    if (port <= 0) {
+      port = via.getTransport().equalsIgnoreCase("TLS") ? 5061 : 5060;
+    }
+    InetAddress source = m.getPeerPacketSourceAddress();
+    int sourcePort = m.getPeerPacketSourcePort();
+    String unbracketed = host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host;
+    try {
+      if (source != null && LiteralAddress.parse(unbracketed).equals(source)
+          && port == sourcePort) {
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      // a host name: not the source as far as we are concerned
+    }
+    return "to " + host + ":" + port + "/" + via.getTransport() + ", not to its source "
+        + (source == null ? "?" : source.getHostAddress()) + ":" + sourcePort;
   }
 
   /** Sends {@code response} on {@code tx}; false (and logged) when the stack refuses. */
