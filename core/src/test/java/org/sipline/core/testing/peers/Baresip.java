@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.sipline.core.audio.WavAudio;
@@ -44,6 +45,8 @@ public final class Baresip implements AutoCloseable {
   private final int port;
   private final String aor;
   private final Path runDir;
+  /** Set by the first close(); a later one does nothing (try-with-resources after a close). */
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final Path recordingsDir;
   private final PeerProcess process;
   private final BaresipControl control;
@@ -314,6 +317,9 @@ public final class Baresip implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       control.close();
     } finally {

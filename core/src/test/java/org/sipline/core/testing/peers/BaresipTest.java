@@ -1,6 +1,7 @@
 package org.sipline.core.testing.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
@@ -143,5 +144,15 @@ class BaresipTest {
 
     assertThat(processes).noneMatch(ProcessHandle::isAlive);
     assertThat(Files.exists(phone.runDir())).isFalse();
+  }
+
+  @Test
+  void closingTwiceStopsOnceAndThenDoesNothing() {
+    Baresip phone = Baresip.start(BaresipOptions.defaults());
+    List<ProcessHandle> processes = phone.processes();
+    phone.close();
+
+    assertThatCode(phone::close).doesNotThrowAnyException();
+    assertThat(processes).noneMatch(ProcessHandle::isAlive);
   }
 }

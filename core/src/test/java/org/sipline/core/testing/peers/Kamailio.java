@@ -3,6 +3,7 @@ package org.sipline.core.testing.peers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ public final class Kamailio implements AutoCloseable {
   private final Path runDir;
   private final PeerProcess process;
   private final KamailioCtl ctl;
+  /** Set by the first close(); a later one does nothing (try-with-resources after a close). */
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Kamailio(KamailioOptions options, int port, Path runDir, PeerProcess process, KamailioCtl ctl) {
     this.options = options;
@@ -194,6 +197,9 @@ public final class Kamailio implements AutoCloseable {
   /** Stops kamailio and all its workers (SIGTERM, then SIGKILL after a bound), removes its files. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     process.close();
     RunDirs.release(runDir);
   }

@@ -1,6 +1,7 @@
 package org.sipline.core.testing.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.DatagramSocket;
@@ -207,6 +208,16 @@ class KamailioTest {
 
     own.close();
 
+    assertThat(processes).noneMatch(ProcessHandle::isAlive);
+  }
+
+  @Test
+  void closingTwiceStopsOnceAndThenDoesNothing() {
+    Kamailio own = Kamailio.start(KamailioOptions.defaults());
+    List<ProcessHandle> processes = own.processes();
+    own.close();
+
+    assertThatCode(own::close).doesNotThrowAnyException();
     assertThat(processes).noneMatch(ProcessHandle::isAlive);
   }
 

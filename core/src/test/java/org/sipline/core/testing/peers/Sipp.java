@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sipline.core.spi.Transport;
@@ -40,6 +41,8 @@ public final class Sipp implements AutoCloseable {
   private final int port;
   private final int mediaPort;
   private final Path runDir;
+  /** Set by the first close(); a later one does nothing (try-with-resources after a close). */
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final PeerProcess process;
 
   private Sipp(String mode, SippScenario scenario, int port, int mediaPort, Path runDir,
@@ -234,6 +237,9 @@ public final class Sipp implements AutoCloseable {
   /** Stops SIPp if it still runs (SIGTERM, then SIGKILL after a bound) and removes its files. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     process.close();
     RunDirs.release(runDir);
   }

@@ -1,6 +1,7 @@
 package org.sipline.core.testing.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -143,6 +144,16 @@ class SippTest {
 
     assertThat(handle.isAlive()).isFalse();
     assertThat(uas.isRunning()).isFalse();
+  }
+
+  @Test
+  void closingTwiceStopsOnceAndThenDoesNothing() {
+    Sipp uas = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults());
+    ProcessHandle handle = ProcessHandle.of(uas.pid()).orElseThrow();
+    uas.close();
+
+    assertThatCode(uas::close).doesNotThrowAnyException();
+    assertThat(handle.isAlive()).isFalse();
   }
 
   @Test
