@@ -1,24 +1,16 @@
 package org.sipline.backend.jainsip.hardening;
 
-import gov.nist.javax.sip.header.ContentType;
-import gov.nist.javax.sip.message.MessageFactoryImpl;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A far end that answers an INVITE and then talks (PCMU, 50 packets/s) until closed, keeping the
@@ -26,8 +18,6 @@ import java.util.regex.Pattern;
  * It answers a BYE with 200.
  */
 final class TalkingFarEnd implements AutoCloseable {
-  private static final Pattern SDP_PORT = Pattern.compile("(?m)^m=audio (\\d+) ");
-
   private final DatagramSocket sip;
   private final DatagramSocket rtp;
   private final Thread signalling;
@@ -74,8 +64,7 @@ final class TalkingFarEnd implements AutoCloseable {
       while (!sip.isClosed()) {
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         sip.receive(p);
-        SIPMessage m = new StringMsgParser().parseSIPMessage(
-            Arrays.copyOf(buf, p.getLength()), true, false, null);
+        SIPMessage m = FarEndCall.parse(p);
         if (m instanceof SIPResponse response) {
           responses.add(response.getStatusCode());
           continue;
@@ -98,31 +87,13 @@ final class TalkingFarEnd implements AutoCloseable {
   }
 
   private void answer(SIPRequest invite, DatagramPacket from) throws Exception {
-    String offer = new String(invite.getRawContent(), StandardCharsets.US_ASCII);
-    Matcher port = SDP_PORT.matcher(offer);
-    if (!port.find()) {
-      throw new IllegalStateException("no m=audio in the offer:\n" + offer);
-    }
-    lineRtp = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
+    lineRtp = FarEndCall.offeredRtp(invite);
     answered = invite;
-    reply(invite, from, "v=0\r\no=far 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-        + "t=0 0\r\nm=audio " + rtp.getLocalPort() + " RTP/AVP 0\r\n"
-        + "a=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n");
+    reply(invite, from, FarEndCall.pcmuAnswer(rtp.getLocalPort()));
   }
 
   private void reply(SIPRequest request, DatagramPacket from, String sdp) throws Exception {
-    SIPResponse ok = (SIPResponse) new MessageFactoryImpl().createResponse(200, request);
-    if (ok.getTo().getTag() == null) {
-      ok.getTo().setTag("talker-" + sip.getLocalPort());
-    }
-    ourTag = ok.getTo().getTag();
-    ok.addHeader(new StringMsgParser().parseSIPHeader(
-        "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
-    if (sdp != null) {
-      ok.setContent(sdp, new ContentType("application", "sdp"));
-    }
-    byte[] out = ok.encodeAsBytes("UDP");
-    sip.send(new DatagramPacket(out, out.length, from.getSocketAddress()));
+    ourTag = FarEndCall.ok(sip, request, from, "talker-" + sip.getLocalPort(), sdp);
   }
 
   /** Status codes of the responses the far end got (to its REFER), in arrival order. */
@@ -166,20 +137,8 @@ final class TalkingFarEnd implements AutoCloseable {
   }
 
   private void talk() {
-    ByteBuffer packet = ByteBuffer.allocate(12 + 160);
-    long next = System.nanoTime();
     try {
-      for (int seq = 0; !rtp.isClosed(); seq++) {
-        packet.clear();
-        packet.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * 160)
-            .putInt(0x7a1c0001);
-        for (int i = 0; i < 160; i++) {
-          packet.put((byte) 0xfe);
-        }
-        rtp.send(new DatagramPacket(packet.array(), packet.position(), lineRtp));
-        next += TimeUnit.MILLISECONDS.toNanos(20);
-        LockSupport.parkNanos(next - System.nanoTime());
-      }
+      FarEndCall.talk(rtp, lineRtp, 0x7a1c0001, (byte) 0xfe, () -> !rtp.isClosed(), () -> { });
     } catch (IOException e) {
       // closed
     }
