@@ -61,15 +61,17 @@ public final class SiplineServer implements AutoCloseable {
   private final SipBackend backend;
   private final Line line;
   private final LineHealth health;
+  private final BulkCallExecutor bulk;
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private SiplineServer(ServerConfig config, SipBackend backend, Line line, LineHealth health,
-      Server grpc) {
+      BulkCallExecutor bulk, Server grpc) {
     this.config = config;
     this.backend = backend;
     this.line = line;
     this.health = health;
+    this.bulk = bulk;
     this.grpc = grpc;
   }
 
@@ -111,11 +113,13 @@ public final class SiplineServer implements AutoCloseable {
     Objects.requireNonNull(backend, "backend");
     Line line = null;
     LineHealth health = null;
+    BulkCallExecutor bulk = null;
     try {
       line = Line.open(backend, lineConfig(config));
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, line);
-      Server grpc = grpcServer(config, line, healthManager);
+      bulk = new BulkCallExecutor();
+      Server grpc = grpcServer(config, line, healthManager, bulk);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -128,7 +132,7 @@ public final class SiplineServer implements AutoCloseable {
         }
         throw e;
       }
-      SiplineServer server = new SiplineServer(config, backend, line, health, grpc);
+      SiplineServer server = new SiplineServer(config, backend, line, health, bulk, grpc);
       log.info("sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(), config.grpcAddress(), grpc.getPort(),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
@@ -136,6 +140,7 @@ public final class SiplineServer implements AutoCloseable {
           config.reflection() ? "on" : "off", backend.name());
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(bulk);
       closeQuietly(health);
       closeQuietly(line);
       backend.close();
@@ -183,6 +188,7 @@ public final class SiplineServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    bulk.close();
     line.close();
     backend.close();
     log.info("Stopped");
@@ -193,8 +199,13 @@ public final class SiplineServer implements AutoCloseable {
     stop();
   }
 
-  private static Server grpcServer(ServerConfig config, Line line, HealthStatusManager health) {
+  private static Server grpcServer(ServerConfig config, Line line, HealthStatusManager health,
+      BulkCallExecutor bulk) {
     NettyServerBuilder builder = nettyBuilder(config)
+        // The service never blocks (it answers from the line's futures), so rpcs run on the event
+        // loop that read them; only the bulk ones are handed to a pool (BulkCallExecutor).
+        .directExecutor()
+        .callExecutor(bulk)
         .maxInboundMessageSize((int) (config.maxWavBytes() + REQUEST_FRAMING_BYTES))
         .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)

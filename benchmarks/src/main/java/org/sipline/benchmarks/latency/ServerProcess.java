@@ -51,8 +51,10 @@ final class ServerProcess implements AutoCloseable {
         "--backend", "jainsip", "--backend-option", "register.expires=3600",
         "--log-level", "warn"));
     ChildProcess server = ChildProcess.start("server", command, dir);
+    // Blocking calls (every timed one) already run their answer on the calling thread; the
+    // direct executor keeps the future stub's callbacks off a pool too (none of them blocks).
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
-        .usePlaintext().build();
+        .usePlaintext().directExecutor().build();
     ServerProcess started = new ServerProcess(server, channel);
     try {
       Await.until(START_TIMEOUT, "the server answering SipGetSipStatus on gRPC port " + grpcPort,

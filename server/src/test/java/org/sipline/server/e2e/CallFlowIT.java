@@ -20,6 +20,7 @@ import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.PcmWav;
 import org.sipline.core.testing.peers.TestSignals;
+import org.sipline.server.testing.SiplineProcess;
 
 /**
  * The whole ONDEWO flow against the jar as a process with the jainsip backend: alice (sipline)

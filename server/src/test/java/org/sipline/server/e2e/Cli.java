@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sipline.server.testing.SiplineProcess;
 
 /** Runs {@code java -jar sipline.jar ARGS} to completion, as a shell user would. */
 final class Cli {

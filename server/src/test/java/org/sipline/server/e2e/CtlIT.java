@@ -18,6 +18,7 @@ import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.PcmWav;
 import org.sipline.core.testing.peers.TestSignals;
+import org.sipline.server.testing.SiplineProcess;
 
 /** {@code sipline ctl} from the shell against the running jar: a call, and its exit codes. */
 class CtlIT {

@@ -29,6 +29,7 @@ import org.sipline.api.sip.SipPlayWavFilesRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.server.SelfSignedCertificate;
+import org.sipline.server.testing.SiplineProcess;
 
 /**
  * The jar as a process with TLS, a token file and a small WAV budget: what a client without

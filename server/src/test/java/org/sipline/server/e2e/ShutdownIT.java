@@ -14,6 +14,7 @@ import org.sipline.core.testing.peers.BaresipOptions;
 import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.ReceivedRequest;
+import org.sipline.server.testing.SiplineProcess;
 
 /** SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s. */
 class ShutdownIT {

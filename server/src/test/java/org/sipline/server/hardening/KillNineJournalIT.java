@@ -20,6 +20,7 @@ import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.Sipp;
 import org.sipline.core.testing.peers.SippOptions;
 import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.server.testing.SiplineProcess;
 
 /**
  * The server process killed with SIGKILL in the middle of a call, then started again on the same
@@ -39,7 +40,7 @@ class KillNineJournalIT {
             .withUser("alice", "alice-pw"));
         Sipp far = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults()
             .withTimeout(Duration.ofMinutes(2)))) {
-      JarProcess first = JarProcess.start(dir, "--backend", "jainsip", "--journal",
+      SiplineProcess first = SiplineProcess.start(dir, "--backend", "jainsip", "--journal",
           journal.toString());
       try {
         String alice = "alice@" + kamailio.hostPort();
@@ -63,7 +64,7 @@ class KillNineJournalIT {
     }
     long journaled = Files.readAllLines(journal).stream().filter(l -> !l.isBlank()).count();
 
-    try (JarProcess second = JarProcess.start(dir, "--backend", "jainsip", "--journal",
+    try (SiplineProcess second = SiplineProcess.start(dir, "--backend", "jainsip", "--journal",
         journal.toString())) {
       List<SipStatus> after = second.sip().sipGetSipStatusHistory(Empty.getDefaultInstance())
           .getStatusHistoryList();

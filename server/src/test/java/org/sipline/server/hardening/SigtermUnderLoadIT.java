@@ -32,6 +32,7 @@ import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.Sipp;
 import org.sipline.core.testing.peers.SippOptions;
 import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.server.testing.SiplineProcess;
 
 /**
  * SIGTERM while the server is busy — a call up with a long prompt playing and 50 gRPC clients
@@ -51,7 +52,7 @@ class SigtermUnderLoadIT {
             .withUser("alice", "alice-pw"));
         Sipp far = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults()
             .withTimeout(Duration.ofMinutes(2)));
-        JarProcess sipline = JarProcess.start(dir, "--backend", "jainsip")) {
+        SiplineProcess sipline = SiplineProcess.start(dir, "--backend", "jainsip")) {
       String alice = "alice@" + kamailio.hostPort();
       assertThat(sipline.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
           .setAccountName(alice).setPassword("alice-pw").build()).getStatusType())
@@ -114,7 +115,7 @@ class SigtermUnderLoadIT {
     }
   }
 
-  private static ManagedChannel channel(JarProcess sipline) {
+  private static ManagedChannel channel(SiplineProcess sipline) {
     return Grpc.newChannelBuilder("127.0.0.1:" + sipline.grpcPort(),
         InsecureChannelCredentials.create()).build();
   }

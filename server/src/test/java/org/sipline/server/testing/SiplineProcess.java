@@ -1,4 +1,4 @@
-package org.sipline.server.e2e;
+package org.sipline.server.testing;
 
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -19,9 +19,11 @@ import org.sipline.core.testing.peers.FreePorts;
 /**
  * {@code java -jar server/target/sipline.jar serve …} as a child process on 127.0.0.1, the way an
  * operator runs it: gRPC on a free port, SIP on any free port, its log in a file of the test's
- * directory. {@link #close()} stops it by its PID (SIGTERM, then SIGKILL after a bound).
+ * directory. For the tests that need the real process: to run it end to end, to stop it with
+ * SIGTERM or SIGKILL, to restart it. {@link #close()} stops it by its PID (SIGTERM, then SIGKILL
+ * after a bound).
  */
-final class SiplineProcess implements AutoCloseable {
+public final class SiplineProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final String READY = "serving ondewo.sip on";
@@ -38,7 +40,7 @@ final class SiplineProcess implements AutoCloseable {
   }
 
   /** The jar failsafe built in {@code package}. */
-  static Path jar() {
+  public static Path jar() {
     Path jar = Path.of(System.getProperty("sipline.jar", "target/sipline.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the tests with `mvn verify`, "
@@ -47,7 +49,7 @@ final class SiplineProcess implements AutoCloseable {
     return jar;
   }
 
-  static List<String> command(String... args) {
+  public static List<String> command(String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar().toString()));
@@ -59,7 +61,7 @@ final class SiplineProcess implements AutoCloseable {
    * Starts the server with loopback addresses and free ports plus {@code args}, and returns once
    * it logged that it serves.
    */
-  static SiplineProcess start(Path dir, String... args) throws IOException {
+  public static SiplineProcess start(Path dir, String... args) throws IOException {
     int grpcPort = FreePorts.tcpPort();
     List<String> command = command("serve",
         "--grpc-address", "127.0.0.1", "--grpc-port", String.valueOf(grpcPort),
@@ -81,27 +83,31 @@ final class SiplineProcess implements AutoCloseable {
     return sipline;
   }
 
-  String target() {
+  public String target() {
     return "127.0.0.1:" + grpcPort;
   }
 
-  long pid() {
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  public long pid() {
     return process.pid();
   }
 
   /** A plaintext channel to the server, closed with it. */
-  synchronized ManagedChannel channel() {
+  public synchronized ManagedChannel channel() {
     if (channel == null) {
       channel = Grpc.newChannelBuilder(target(), InsecureChannelCredentials.create()).build();
     }
     return channel;
   }
 
-  SipGrpc.SipBlockingStub sip() {
+  public SipGrpc.SipBlockingStub sip() {
     return SipGrpc.newBlockingStub(channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -110,7 +116,7 @@ final class SiplineProcess implements AutoCloseable {
   }
 
   /** Waits until the log holds {@code text}; fails with the log if the process exits first. */
-  void awaitLog(String text, Duration timeout) {
+  public void awaitLog(String text, Duration timeout) {
     Instant end = Instant.now().plus(timeout);
     while (!log().contains(text)) {
       if (!process.isAlive()) {
@@ -131,12 +137,23 @@ final class SiplineProcess implements AutoCloseable {
   }
 
   /** Sends SIGTERM and waits for the exit; returns how long that took, or null if it did not. */
-  Duration terminate(Duration timeout) throws InterruptedException {
+  public Duration terminate(Duration timeout) throws InterruptedException {
     Instant start = Instant.now();
     process.destroy();
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
         ? Duration.between(start, Instant.now())
         : null;
+  }
+
+  /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed. */
+  public void kill9() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    process.destroyForcibly();
+    if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("sipline (pid " + process.pid() + ") survived SIGKILL");
+    }
   }
 
   @Override

@@ -1,0 +1,115 @@
+package org.sipline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Attributes;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthGrpc;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+import org.sipline.api.sip.SipGrpc;
+import org.sipline.api.sip.SipPlayWavFilesRequest;
+import org.sipline.api.sip.SipRegisterAccountRequest;
+import org.sipline.api.sip.SipStartCallRequest;
+import org.sipline.api.sip.SipStartSessionRequest;
+import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.core.audio.TestWavs;
+
+/**
+ * SipPlayWavFiles and SipGetSipStatusHistory run on the bulk pool, every other rpc on the event
+ * loop that read it; the pool's threads end with the server.
+ */
+class BulkCallExecutorTest {
+  private static final String POOL_THREAD = "sipline-grpc-bulk-";
+
+  @Test
+  void onlyPlayAndHistoryGoToThePool() {
+    try (BulkCallExecutor bulk = new BulkCallExecutor()) {
+      assertThat(executorFor(bulk, SipGrpc.getSipPlayWavFilesMethod())).isNotNull();
+      assertThat(executorFor(bulk, SipGrpc.getSipGetSipStatusHistoryMethod())).isNotNull();
+      assertThat(executorFor(bulk, SipGrpc.getSipGetSipStatusMethod())).isNull();
+      assertThat(executorFor(bulk, SipGrpc.getSipMuteMethod())).isNull();
+      assertThat(executorFor(bulk, SipGrpc.getSipStartCallMethod())).isNull();
+      assertThat(executorFor(bulk, HealthGrpc.getCheckMethod())).isNull();
+    }
+  }
+
+  @Test
+  void aPlayRequestIsDecodedOnThePoolWhoseThreadsEndWithTheServer() throws Exception {
+    RunningServer running = RunningServer.start();
+    try {
+      running.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
+          .setAccountName("alice@example.org").build());
+      running.sip().sipStartSession(SipStartSessionRequest.newBuilder()
+          .setAccountName("alice@example.org").build());
+      running.sip().sipStartCall(SipStartCallRequest.newBuilder()
+          .setCalleeId("bob@example.org").build());
+      running.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
+      assertThat(running.sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
+          .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 60, 0.5))).build())
+          .getStatusType()).isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
+      assertThat(poolThreads()).as("bulk pool threads after a play").isPositive();
+    } finally {
+      running.close();
+    }
+    await().atMost(RunningServer.WAIT).until(() -> poolThreads() == 0);
+  }
+
+  private static long poolThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(POOL_THREAD)).count();
+  }
+
+  private static Executor executorFor(BulkCallExecutor bulk, MethodDescriptor<?, ?> method) {
+    return bulk.getExecutor(new CallOf<>(method), new Metadata());
+  }
+
+  /** A call that only knows its method: all the supplier looks at. */
+  private static final class CallOf<ReqT, RespT> extends ServerCall<ReqT, RespT> {
+    private final MethodDescriptor<ReqT, RespT> method;
+
+    CallOf(MethodDescriptor<ReqT, RespT> method) {
+      this.method = method;
+    }
+
+    @Override
+    public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {
+      return method;
+    }
+
+    @Override
+    public void request(int numMessages) {
+      throw new UnsupportedOperationException("not a live call");
+    }
+
+    @Override
+    public void sendHeaders(Metadata headers) {
+      throw new UnsupportedOperationException("not a live call");
+    }
+
+    @Override
+    public void sendMessage(RespT message) {
+      throw new UnsupportedOperationException("not a live call");
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      throw new UnsupportedOperationException("not a live call");
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public Attributes getAttributes() {
+      return Attributes.EMPTY;
+    }
+  }
+}
