@@ -23,7 +23,9 @@ import org.sipline.core.LineStatus;
 /**
  * The ondewo.sip {@code Sip} service over one {@link Line}. Each rpc hands its fields to the line
  * unchanged (the line checks them) and answers when the line's future completes, without holding
- * a gRPC thread meanwhile. Failures become gRPC statuses in {@link GrpcErrors} only.
+ * a gRPC thread meanwhile. Failures become gRPC statuses in {@link GrpcErrors} only. Most rpcs run
+ * on the Netty event loop that read them ({@link BulkCallExecutor} says which do not), so nothing
+ * here may block or do work that grows with the request.
  */
 final class SipService extends SipGrpc.SipImplBase {
   private static final int MAX_QUOTED = 120;

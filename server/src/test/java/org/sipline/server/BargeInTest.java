@@ -14,9 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipPlayWavFilesRequest;
-import org.sipline.api.sip.SipRegisterAccountRequest;
-import org.sipline.api.sip.SipStartCallRequest;
-import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.TestWavs;
@@ -35,14 +32,7 @@ class BargeInTest {
   @BeforeEach
   void callInProgress() throws Exception {
     running = RunningServer.start();
-    running.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId("bob@example.org").build());
-    running.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
-    call = running.backend.lastCall();
+    call = running.connectCall();
   }
 
   @AfterEach

@@ -14,9 +14,6 @@ import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipPlayWavFilesRequest;
-import org.sipline.api.sip.SipRegisterAccountRequest;
-import org.sipline.api.sip.SipStartCallRequest;
-import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.TestWavs;
 
@@ -43,13 +40,7 @@ class BulkCallExecutorTest {
   void aPlayRequestIsDecodedOnThePoolWhoseThreadsEndWithTheServer() throws Exception {
     RunningServer running = RunningServer.start();
     try {
-      running.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-          .setAccountName("alice@example.org").build());
-      running.sip().sipStartSession(SipStartSessionRequest.newBuilder()
-          .setAccountName("alice@example.org").build());
-      running.sip().sipStartCall(SipStartCallRequest.newBuilder()
-          .setCalleeId("bob@example.org").build());
-      running.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
+      running.connectCall();
       assertThat(running.sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
           .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 60, 0.5))).build())
           .getStatusType()).isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);

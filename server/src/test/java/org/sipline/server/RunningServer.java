@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.sipline.api.sip.SipGrpc;
+import org.sipline.api.sip.SipRegisterAccountRequest;
+import org.sipline.api.sip.SipStartCallRequest;
+import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.testing.FakeBackend;
+import org.sipline.core.testing.FakeCall;
 
 /**
  * A {@link SiplineServer} on loopback over the in-memory {@link FakeBackend}, with a plaintext
@@ -56,6 +60,20 @@ final class RunningServer implements AutoCloseable {
 
   List<SipStatus> history() {
     return sip().sipGetSipStatusHistory(Empty.getDefaultInstance()).getStatusHistoryList();
+  }
+
+  /**
+   * Registers alice@example.org, starts her session and calls bob@example.org; returns the fake
+   * backend's call once the line says it is connected.
+   */
+  FakeCall connectCall() {
+    sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
+        .setAccountName("alice@example.org").build());
+    sip().sipStartSession(SipStartSessionRequest.newBuilder()
+        .setAccountName("alice@example.org").build());
+    sip().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId("bob@example.org").build());
+    awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
+    return backend.lastCall();
   }
 
   /** Waits until the line's history holds a status of {@code type}, and returns the last one. */

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
-import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.testing.FakeCall;
 import org.sipline.core.testing.FakeScript;
 
@@ -18,14 +17,7 @@ class ServerStopTest {
   @Test
   void stopHangsUpTheCallAndUnregisters() throws Exception {
     RunningServer running = RunningServer.start();
-    running.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId("bob@example.org").build());
-    running.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
-    FakeCall call = running.backend.lastCall();
+    FakeCall call = running.connectCall();
 
     running.close();
 
