@@ -46,6 +46,7 @@ public final class LatencyMain {
         + System.getProperty("java.version") + ", server JVM flags: "
         + (o.serverJvm().isEmpty() ? "(none)" : String.join(" ", o.serverJvm()))
         + ", calls beside: " + r.besideCalls() + ", load average " + r.loadBefore() + " → "
-        + r.loadAfter() + ", warm-up per kind: " + o.warmup() + "\n\n" + r.markdown();
+        + r.loadAfter() + ", warm-up per kind: " + o.warmup()
+        + " (status and health: " + o.statusWarmup() + ")\n\n" + r.markdown();
   }
 }

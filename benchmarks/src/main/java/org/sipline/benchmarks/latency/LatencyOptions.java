@@ -11,12 +11,15 @@ import java.util.List;
  * @param samples measured requests per kind (StartCall, PlayWavFiles, Mute)
  * @param warmup requests per kind made first and not counted (class loading, JIT)
  * @param statusSamples SipGetSipStatus round trips measured
+ * @param statusWarmup round trips made first and not counted: a unary call is cheap, and both
+ *     JVMs' compilers need thousands of them before its path is compiled code
  * @param serverJar the server's shaded jar
  * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
  * @param besideCalls calls a separate load process streams on the same machine meanwhile
  * @param out where the run directory and results go
  */
-record LatencyOptions(int samples, int warmup, int statusSamples, Path serverJar,
+record LatencyOptions(int samples, int warmup, int statusSamples, int statusWarmup,
+    Path serverJar,
     List<String> serverJvm, int besideCalls, Path out) {
 
   static String usage() {
@@ -24,7 +27,8 @@ record LatencyOptions(int samples, int warmup, int statusSamples, Path serverJar
         "usage: java -cp benchmarks.jar org.sipline.benchmarks.latency.LatencyMain [options]",
         "  --samples 200            measured requests per kind (StartCall, PlayWavFiles, Mute)",
         "  --warmup 10              requests per kind first, not counted",
-        "  --status-samples 1000    SipGetSipStatus round trips",
+        "  --status-samples 1000    SipGetSipStatus round trips (and as many health checks)",
+        "  --status-warmup 5000     round trips of each first, not counted",
         "  --server-jar PATH        default server/target/sipline.jar",
         "  --server-jvm \"FLAGS\"     JVM flags of the server (default none)",
         "  --beside-calls N         a load process streams N calls meanwhile (default 0)",
@@ -35,6 +39,7 @@ record LatencyOptions(int samples, int warmup, int statusSamples, Path serverJar
     int samples = 200;
     int warmup = 10;
     int statusSamples = 1000;
+    int statusWarmup = 5000;
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
     int beside = 0;
@@ -50,6 +55,7 @@ record LatencyOptions(int samples, int warmup, int statusSamples, Path serverJar
         case "--samples" -> samples = parseInt(name, value, 1, 100_000);
         case "--warmup" -> warmup = parseInt(name, value, 0, 10_000);
         case "--status-samples" -> statusSamples = parseInt(name, value, 1, 10_000_000);
+        case "--status-warmup" -> statusWarmup = parseInt(name, value, 0, 10_000_000);
         case "--server-jar" -> jar = Path.of(value);
         case "--server-jvm" -> jvm = value.isBlank() ? List.of()
             : List.of(value.trim().split("\\s+"));
@@ -58,7 +64,7 @@ record LatencyOptions(int samples, int warmup, int statusSamples, Path serverJar
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
-    return new LatencyOptions(samples, warmup, statusSamples, jar, jvm, beside, out);
+    return new LatencyOptions(samples, warmup, statusSamples, statusWarmup, jar, jvm, beside, out);
   }
 
   private static int parseInt(String name, String value, int min, int max) {

@@ -78,9 +78,11 @@ final class LatencyRun {
       long[] plays = plays(sip, prompt, o);
       log.info("SipMute → silence: {} + {} warm-up mutes", o.samples(), o.warmup());
       long[] mutes = mutes(sip, longPrompt, o);
-      log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(), o.warmup());
+      log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(),
+          o.statusWarmup());
       long[] status = roundTrips(sip::status, o);
-      log.info("gRPC health check round trip: {} + {} warm-up", o.statusSamples(), o.warmup());
+      log.info("gRPC health check round trip: {} + {} warm-up", o.statusSamples(),
+          o.statusWarmup());
       long[] health = roundTrips(sip::health, o);
       sip.hardHangupAndAwaitReady();
       double loadAfter = ProcStat.loadAverage();
@@ -158,10 +160,10 @@ final class LatencyRun {
     return at;
   }
 
-  /** Round trips of one unary call, timed at the client; the first {@code warmup} not kept. */
+  /** Round trips of one unary call, timed at the client; the first {@code statusWarmup} not kept. */
   private static long[] roundTrips(Runnable call, LatencyOptions o) {
     long[] rtt = new long[o.statusSamples()];
-    for (int i = -o.warmup(); i < o.statusSamples(); i++) {
+    for (int i = -o.statusWarmup(); i < o.statusSamples(); i++) {
       long t0 = System.nanoTime();
       call.run();
       long t1 = System.nanoTime();

@@ -26,6 +26,7 @@ class LatencyHarnessQuickTest {
     Path jar = Path.of(System.getProperty("sipline.server.jar", "../server/target/sipline.jar"));
     LatencyOptions options = LatencyOptions.parse(new String[] {
         "--samples", Integer.toString(SAMPLES), "--warmup", "1", "--status-samples", "20",
+        "--status-warmup", "20",
         "--server-jar", jar.toString(), "--out", out.toString()});
 
     LatencyResult r = LatencyMain.run(options);
