@@ -51,20 +51,4 @@ public final class ThreadSched {
     }
     return new Counters(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
   }
-
-  /**
-   * Gives thread {@code tid} the real-time FIFO policy at {@code priority} ({@code chrt -f -p}),
-   * so that it preempts every ordinary thread of the machine. Needs root or CAP_SYS_NICE.
-   */
-  public static void makeRealTime(long tid, int priority) throws IOException, InterruptedException {
-    if (priority < 1 || priority > 99) {
-      throw new IllegalArgumentException("real-time priority out of range 1..99: " + priority);
-    }
-    Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority),
-        Long.toString(tid)).redirectErrorStream(true).start();
-    String out = new String(chrt.getInputStream().readAllBytes());
-    if (chrt.waitFor() != 0) {
-      throw new IOException("chrt -f -p " + priority + " " + tid + " failed: " + out.strip());
-    }
-  }
 }
