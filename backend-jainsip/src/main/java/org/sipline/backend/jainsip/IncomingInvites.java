@@ -1,6 +1,5 @@
 package org.sipline.backend.jainsip;
 
-import gov.nist.javax.sip.message.SIPMessage;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -16,24 +15,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}); else to the account
- * whose user the Request-URI (else the To) names; 404 when none, 486 when that account is in a
- * call, 482 for a second copy of a request we are already handling, 415/400 for a body we can't
- * read, 488 with a Warning for an SDP we read but won't take (see {@link UnacceptableSdp}).
+ * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}), sent statelessly
+ * (see {@link Strangers}); else to the account whose user the Request-URI (else the To) names;
+ * 404 when none, 486 when that account is in a call, 482 for a second copy of a request we are
+ * already handling, 415/400 for a body we can't read, 488 with a Warning for an SDP we read but
+ * won't take (see {@link UnacceptableSdp}).
  */
 final class IncomingInvites {
   private static final Logger log = LoggerFactory.getLogger(IncomingInvites.class);
 
   private final SipContext ctx;
   private final Collection<JainSipAccount> accounts;
+  private final Strangers strangers;
 
-  IncomingInvites(SipContext ctx, Collection<JainSipAccount> accounts) {
+  IncomingInvites(SipContext ctx, Collection<JainSipAccount> accounts, Strangers strangers) {
     this.ctx = ctx;
     this.accounts = accounts;
+    this.strangers = strangers;
   }
 
   void receive(RequestEvent event) {
     Request request = event.getRequest();
+    // Before the transaction, so that a stranger leaves nothing behind (see Strangers), and
+    // before looking for the account, so that a stranger learns nothing about which exist.
+    if (strangers.sent(request)) {
+      InetAddress source = Strangers.source(request);
+      log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: 403",
+          SipLog.request(request), source == null ? "an unknown address"
+              : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES);
+      ctx.responder.respondStatelessly(request, Response.FORBIDDEN);
+      return;
+    }
     ServerTransaction tx;
     String noTransaction = null;
     try {
@@ -47,15 +59,6 @@ final class IncomingInvites {
       // dialog to hold, so where it would ring it gets 400 saying what is missing.
       tx = null;
       noTransaction = e.getMessage();
-    }
-    // Before looking for the account, so that a stranger learns nothing about which exist.
-    InetAddress source = request instanceof SIPMessage m ? m.getRemoteAddress() : null;
-    if (!ctx.options.trusted().admits(source, accounts)) {
-      log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: 403",
-          SipLog.request(request), source == null ? "an unknown address"
-              : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES);
-      reply(request, tx, Response.FORBIDDEN, null);
-      return;
     }
     JainSipAccount account = accountFor(request);
     if (account == null) {

@@ -59,7 +59,9 @@ final class JainSipBackend implements SipBackend {
     }
     SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp);
     JainSipBackend backend = new JainSipBackend(ctx);
-    stack.listen(new SipDispatcher(ctx, new IncomingInvites(ctx, backend.accounts.values())));
+    Strangers strangers = new Strangers(options.trusted(), backend.accounts.values());
+    stack.listen(new SipDispatcher(ctx, strangers,
+        new IncomingInvites(ctx, backend.accounts.values(), strangers)));
     return backend;
   }
 

@@ -143,9 +143,27 @@ final class JainSipStack {
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
     // The NOTIFYs of a REFER's implicit subscription arrive in the INVITE dialog.
     p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
-    // Bounds on what a peer can make us buffer or wait for on a stream transport.
-    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+    // Bounds on what a peer can make us buffer or wait for. MAX_MESSAGE_SIZE caps a message on a
+    // stream transport and is also the buffer the RI allocates for every datagram it reads (up
+    // to 64 KiB, which at 5,000 datagrams/s is 320 MB/s of garbage and 64 KiB per datagram
+    // waiting in its queue); 16 KiB is four times a large INVITE with SDP, and RFC 3261 §18.1.1
+    // sends anything near the path MTU over TCP anyway.
+    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "16384");
     p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "2000");
+    // A datagram that waited 2 s in the RI's receive queue is dropped instead of parsed: by then
+    // its sender has retransmitted it (Timer A/E: 0.5 s, 1.5 s), so under a flood the queue
+    // holds at most ~2-4 s of traffic (the RI audits it every 2 s), not the default 8-10 s.
+    p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "2000");
+    // The RI's server transaction table is unbounded by default. A line has one call and a few
+    // transactions of its own at a time; strangers get none (see Strangers). Past 800 the RI
+    // drops new requests with a growing probability, none at all past 1,000, so even trusted
+    // sources that misbehave can make us hold at most ~1,000 transactions (~10 MB).
+    p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "1000");
+    // Not set, on purpose: MAX_CONNECTIONS (the RI's blocking TCP acceptor counts a connection
+    // down only when its reader sees EOF or an error, so a slot lost any other way would stop
+    // TCP accepting for good); MAX_LISTENER_RESPONSE_TIME (our listener only queues the event,
+    // so the RI never waits on it); MAX_TX_LIFETIME_* (the RI would take the INVITE transaction
+    // away from a call still ringing for a long auto-answer interval).
     BackendOptions.Tls tls = options.tls();
     if (tls != null) {
       p.setProperty("javax.net.ssl.keyStore", tls.keyStore().toString());

@@ -3,13 +3,21 @@ package org.sipline.backend.jainsip;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.text.ParseException;
+import java.util.HexFormat;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionUnavailableException;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.Header;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -17,14 +25,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends responses to requests through their server transactions, or statelessly for a request
- * the stack can make no transaction for.
+ * the stack can make no transaction for or a stranger's (see {@link Strangers}).
  */
 final class Responder {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
   private final SipContext ctx;
+  /** Keys the To tags of stateless answers, so that no one can tell them in advance. */
+  private final byte[] tagKey = new byte[16];
 
   Responder(SipContext ctx) {
     this.ctx = ctx;
+    new SecureRandom().nextBytes(tagKey);
   }
 
   /**
@@ -108,11 +119,28 @@ final class Responder {
   }
 
   /**
+   * Answers {@code request} with {@code code} and {@code headers} without a transaction, so that
+   * nothing of the request outlives this call (RFC 3261 §8.2.7): for a stranger's requests,
+   * which must not be able to make us hold state. A retransmission of the request is answered
+   * again the same way, with the same To tag; an ACK to a non-2xx answer finds no transaction
+   * and no call, and is dropped.
+   */
+  boolean respondStatelessly(Request request, int code, Header... headers) {
+    Response response = response(request, code);
+    for (Header h : headers) {
+      response.addHeader(h);
+    }
+    return sendStatelessly(request, response);
+  }
+
+  /**
    * Sends {@code response} to {@code request} without a transaction, for a request the stack
-   * can hold none for. It is still owed an answer (RFC 3261 §8.2); it goes out once, and a
-   * retransmission of the request is answered again the same way.
+   * can hold none for or should hold none for (see {@link #respondStatelessly}). It is still
+   * owed an answer (RFC 3261 §8.2); it goes out once, and a retransmission of the request is
+   * answered again the same way.
    */
   boolean sendStatelessly(Request request, Response response) {
+    tagTo(request, response);
     String elsewhere = elsewhere(request);
     if (elsewhere != null) {
       // With no transaction the RI answers where the top Via says (RFC 3261 §18.2.2). We
@@ -130,6 +158,37 @@ final class Responder {
       log.warn("{}: cannot send {}: {}", SipLog.request(request), SipLog.status(response),
           e.getMessage());
       return false;
+    }
+  }
+
+  /**
+   * Gives a stateless answer the To tag a UAS owes (RFC 3261 §8.2.6.2) when the request had
+   * none. Without a transaction to remember it, the tag is derived from what every copy of the
+   * request shares (Call-ID, From tag, top Via branch, CSeq), keyed by a secret of ours: the
+   * same request always gets the same tag (§8.2.7), and no one can predict it.
+   */
+  private void tagTo(Request request, Response response) {
+    ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
+    if (to == null || to.getTag() != null || response.getStatusCode() == Response.TRYING) {
+      return;
+    }
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM lacks SHA-256", e);
+    }
+    digest.update(tagKey);
+    ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+    CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+    String identity = Requests.callId(request) + '\n' + Requests.fromTag(request) + '\n'
+        + (via == null ? "" : via.getBranch()) + '\n'
+        + (cseq == null ? "" : cseq.getSeqNumber() + " " + cseq.getMethod());
+    byte[] hash = digest.digest(identity.getBytes(StandardCharsets.UTF_8));
+    try {
+      to.setTag(HexFormat.of().formatHex(hash, 0, 8));
+    } catch (ParseException e) {
+      throw new IllegalStateException("hex digits make a token", e);
     }
   }
 

@@ -19,18 +19,21 @@ import org.slf4j.LoggerFactory;
 /**
  * JAIN-SIP's listener. It only moves each event onto the SIP executor, so the RI's single
  * EventScannerThread never waits for us, then routes it: responses to whoever sent the request,
- * requests to the call they belong to, the rest answered here.
+ * requests to the call they belong to, the rest answered here — statelessly when a stranger sent
+ * them (see {@link Strangers}).
  */
 final class SipDispatcher implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipDispatcher.class);
 
   private final SipContext ctx;
   private final Responder responder;
+  private final Strangers strangers;
   private final IncomingInvites invites;
 
-  SipDispatcher(SipContext ctx, IncomingInvites invites) {
+  SipDispatcher(SipContext ctx, Strangers strangers, IncomingInvites invites) {
     this.ctx = ctx;
     this.responder = ctx.responder;
+    this.strangers = strangers;
     this.invites = invites;
   }
 
@@ -124,7 +127,7 @@ final class SipDispatcher implements SipListener {
         } else if (call != null) {
           call.onReInvite(event);
         } else {
-          responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+          answer(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
         }
       }
       case Request.ACK -> {
@@ -141,14 +144,14 @@ final class SipDispatcher implements SipListener {
         if (call != null) {
           call.onRefer(event);
         } else {
-          responder.respond(event, Response.DECLINE);
+          answer(event, Response.DECLINE);
         }
       }
       case Request.OPTIONS -> answerOptions(event);
       case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.INFO, Request.UPDATE,
           Request.PRACK, Request.PUBLISH ->
-          responder.respond(event, Response.METHOD_NOT_ALLOWED, ctx.allow());
-      default -> responder.respond(event, Response.NOT_IMPLEMENTED);
+          answer(event, Response.METHOD_NOT_ALLOWED, ctx.allow());
+      default -> answer(event, Response.NOT_IMPLEMENTED);
     }
   }
 
@@ -156,9 +159,21 @@ final class SipDispatcher implements SipListener {
   private void toCall(JainSipCall call, RequestEvent event,
       BiConsumer<JainSipCall, RequestEvent> handler) {
     if (call == null) {
-      responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      answer(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
     } else {
       handler.accept(call, event);
+    }
+  }
+
+  /**
+   * Answers a request no call of ours takes: on a server transaction for a trusted source, with
+   * nothing kept for a stranger's.
+   */
+  private void answer(RequestEvent event, int code, javax.sip.header.Header... headers) {
+    if (strangers.sent(event.getRequest())) {
+      responder.respondStatelessly(event.getRequest(), code, headers);
+    } else {
+      responder.respond(event, code, headers);
     }
   }
 
@@ -169,7 +184,7 @@ final class SipDispatcher implements SipListener {
       for (int i = 0; i < unsupported.length; i++) {
         unsupported[i] = ctx.headers().createUnsupportedHeader(refusal.unsupported().get(i));
       }
-      responder.respond(event, refusal.code(), unsupported);
+      answer(event, refusal.code(), unsupported);
     } catch (java.text.ParseException e) {
       // An option tag the RI itself parsed from the Require header: it writes back.
       throw new IllegalStateException("Unsupported header for " + refusal.unsupported(), e);
@@ -178,7 +193,7 @@ final class SipDispatcher implements SipListener {
 
   private void answerOptions(RequestEvent event) {
     try {
-      responder.respond(event, Response.OK, ctx.allow(),
+      answer(event, Response.OK, ctx.allow(),
           ctx.headers().createAcceptHeader("application", "sdp"));
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("Accept header", e);

@@ -88,6 +88,20 @@ final class SippFlood implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * SIPp's exit status once it finished: 0 when every call got its 403 and sent its ACK, 1 when
+   * some call failed (no answer after its retransmissions, or another answer).
+   */
+  int exitCode() {
+    return process.exitValue();
+  }
+
+  /** What SIPp printed, for a failure message. */
+  String output() throws IOException {
+    Path out = dir.resolve("sipp.out");
+    return Files.exists(out) ? Files.readString(out, StandardCharsets.ISO_8859_1) : "";
+  }
+
   /** Waits for SIPp to finish its calls; false when the bound passed first. */
   boolean await(long seconds) throws InterruptedException {
     return process.waitFor(seconds, TimeUnit.SECONDS);
