@@ -2,6 +2,8 @@ package org.sipline.backend.jainsip;
 
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -141,6 +143,21 @@ final class Responder {
    */
   boolean sendStatelessly(Request request, Response response) {
     tagTo(request, response);
+    if (request instanceof SIPRequest r
+        && r.getMessageChannel() instanceof ConnectionOrientedMessageChannel connection) {
+      // On TCP and TLS the answer goes back on the connection the request came on (RFC 3261
+      // §18.2.2), whatever its Via says: that is the source, and the channel is this
+      // connection's alone (a UDP channel is shared by every datagram, so it can't be used here).
+      try {
+        connection.sendMessage((SIPResponse) response);
+        log.info("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
+        return true;
+      } catch (java.io.IOException e) {
+        log.warn("{}: cannot send {} on its connection: {}", SipLog.request(request),
+            SipLog.status(response), e.getMessage());
+        return false;
+      }
+    }
     String elsewhere = elsewhere(request);
     if (elsewhere != null) {
       // With no transaction the RI answers where the top Via says (RFC 3261 §18.2.2). We

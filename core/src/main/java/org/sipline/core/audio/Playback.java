@@ -13,17 +13,27 @@ public final class Playback {
   private final short[][] clips;
   private final long totalSamples;
   private final CompletableFuture<PlaybackResult> completion = new CompletableFuture<>();
+  /**
+   * Made by the thread that queues the request, so that the pacer thread, which ends it when its
+   * last sample is read, allocates nothing: with the heap full, an allocation there would stall
+   * the RTP of every call until the collector caught up.
+   */
+  private final PlaybackResult played;
+  private final Runnable completer = this::complete;
 
   // Guarded by the queue's lock.
   private int clip;
   private int offset;
   private long playedSamples;
   private PlaybackResult result;
+  /** The next request that ended in the same turn of the queue (a chain without a list). */
+  private Playback nextEnded;
 
   Playback(PlaybackQueue queue, short[][] clips, long totalSamples) {
     this.queue = queue;
     this.clips = clips;
     this.totalSamples = totalSamples;
+    this.played = new PlaybackResult(totalSamples, totalSamples, Outcome.PLAYED);
     skipEmptyClips();
   }
 
@@ -73,18 +83,46 @@ public final class Playback {
     return clip == clips.length;
   }
 
-  /** The one transition: pending → ended with {@code outcome}. Returns false if already ended. */
+  /**
+   * The one transition: pending → ended with {@code outcome}. Returns false if already ended.
+   * Ending as {@link Outcome#PLAYED} (every sample taken) allocates nothing.
+   */
   boolean finish(Outcome outcome) {
     if (result != null) {
       return false;
     }
-    result = new PlaybackResult(playedSamples, totalSamples, outcome);
+    result = outcome == Outcome.PLAYED && playedSamples == totalSamples
+        ? played : new PlaybackResult(playedSamples, totalSamples, outcome);
     return true;
   }
 
   /** Set by {@link #finish}; read after the queue's lock was released, by the completing task. */
   PlaybackResult result() {
     return result;
+  }
+
+  /**
+   * Completes the future with the result {@link #finish} set; handed to the completion executor,
+   * whose hand-over publishes that result to the thread that runs it.
+   */
+  Runnable completer() {
+    return completer;
+  }
+
+  private void complete() {
+    completion.complete(result);
+  }
+
+  /** Links {@code ended} after this request in the chain of requests ended in one turn. */
+  void chain(Playback ended) {
+    nextEnded = ended;
+  }
+
+  /** The request ended after this one in the same turn, or null; unlinks it. */
+  Playback unchain() {
+    Playback next = nextEnded;
+    nextEnded = null;
+    return next;
   }
 
   private void skipEmptyClips() {

@@ -1,7 +1,6 @@
 package org.sipline.core.audio;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -26,9 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@link #read} is called by the pacer every 20 ms; {@link #enqueue}, {@link
  * Playback#cancel}, {@link #setMuted} and {@link #interruptAll} come from any other thread. All
- * of them hold one lock for a copy of at most one frame, and {@code read} allocates nothing. A
- * request's future is completed on the completion executor, never on the pacer thread, so no
- * user code runs there.
+ * of them hold one lock for a copy of at most one frame. {@code read} allocates nothing, not
+ * even in the frame where a request ends (its result and completing task were made when it was
+ * queued, and the requests ended in one frame are chained through themselves): a pacer thread
+ * that allocates can be stalled by a full heap, and with it the RTP of every call. A request's
+ * future is completed on the completion executor, never on the pacer thread, so no user code
+ * runs there; what that executor allocates to queue the task is its own.
  */
 public final class PlaybackQueue implements AudioSource {
   private static final Logger log = LoggerFactory.getLogger(PlaybackQueue.class);
@@ -98,7 +100,8 @@ public final class PlaybackQueue implements AudioSource {
     if (frame.length != FRAME) {
       throw new IllegalArgumentException("frame length " + frame.length + " != " + FRAME);
     }
-    List<Playback> finished = null; // allocated only in a frame where a request ends
+    Playback ended = null; // the first request that ends in this frame, chained to the next
+    Playback last = null;
     int filled = 0;
     boolean silent;
     synchronized (lock) {
@@ -109,27 +112,36 @@ public final class PlaybackQueue implements AudioSource {
         if (head.isExhausted()) {
           requests.pollFirst();
           head.finish(Outcome.PLAYED);
-          if (finished == null) {
-            finished = new ArrayList<>(2);
+          if (last == null) {
+            ended = head;
+          } else {
+            last.chain(head);
           }
-          finished.add(head);
+          last = head;
         }
       }
     }
     Arrays.fill(frame, filled, FRAME, (short) 0);
-    complete(finished);
+    complete(ended);
     return filled > 0 && !silent;
   }
 
   /** Ends every queued or playing request as {@link Outcome#INTERRUPTED} (the call ended). */
   public void interruptAll() {
-    List<Playback> finished;
+    Playback ended = null;
+    Playback last = null;
     synchronized (lock) {
-      finished = new ArrayList<>(requests);
-      requests.clear();
-      finished.forEach(p -> p.finish(Outcome.INTERRUPTED));
+      for (Playback p = requests.pollFirst(); p != null; p = requests.pollFirst()) {
+        p.finish(Outcome.INTERRUPTED);
+        if (last == null) {
+          ended = p;
+        } else {
+          last.chain(p);
+        }
+        last = p;
+      }
     }
-    complete(finished);
+    complete(ended);
   }
 
   /** Muted, frames are silence while queued audio keeps being consumed in real time. */
@@ -148,24 +160,26 @@ public final class PlaybackQueue implements AudioSource {
       }
       playback.finish(Outcome.CANCELLED);
     }
-    complete(List.of(playback));
+    complete(playback);
   }
 
-  /** Completes each future on the executor, outside the lock. */
-  private void complete(List<Playback> finished) {
-    if (finished == null) {
-      return;
-    }
-    for (Playback p : finished) {
-      PlaybackResult result = p.result();
+  /**
+   * Completes the future of {@code first} and of each request chained after it, in that order,
+   * on the executor, outside the lock.
+   */
+  private void complete(Playback first) {
+    for (Playback p = first; p != null; ) {
+      // Unlinked before the hand-over: the chain is this thread's alone until then.
+      Playback next = p.unchain();
       try {
-        completionExecutor.execute(() -> p.completion().complete(result));
+        completionExecutor.execute(p.completer());
       } catch (RejectedExecutionException e) {
         // The owner shut its executor down; finishing here beats a future that never completes.
         log.warn("Completion executor refused a playback completion ({}); completing in place",
             e.toString());
-        p.completion().complete(result);
+        p.completer().run();
       }
+      p = next;
     }
   }
 }

@@ -324,6 +324,53 @@ class PlaybackQueueTest {
   }
 
   @Test
+  void readingTheFramesWhereRequestsEndAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    int requests = 300;
+    // Holds the completion tasks in an array sized up front, so that it allocates nothing either.
+    Runnable[] held = new Runnable[requests];
+    AtomicInteger heldCount = new AtomicInteger();
+    PlaybackQueue q = new PlaybackQueue(task -> held[heldCount.getAndIncrement()] = task);
+    List<Playback> playbacks = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      // One and a half frames each: every frame from the second on ends a request.
+      playbacks.add(q.enqueue(List.of(clip(i, FRAME + FRAME / 2))));
+    }
+    short[] frame = new short[FRAME];
+    for (int i = 0; i < 100; i++) {
+      q.read(frame); // warm up class loading and the JIT's first tiers
+    }
+    int endedBefore = heldCount.get();
+    long tid = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 200; i++) {
+      q.read(frame);
+    }
+    long allocated = threads.getThreadAllocatedBytes(tid) - before;
+    int ended = heldCount.get();
+    for (int i = 0; i < ended; i++) {
+      held[i].run();
+    }
+
+    // 300 frames of 1.5-frame requests end 200 of them, 134 in the measured 200 frames; a
+    // list, a task or a result made per ending would be thousands of bytes, measuring itself
+    // costs a few.
+    assertThat(ended).isEqualTo(200);
+    assertThat(ended - endedBefore).isEqualTo(134);
+    assertThat(allocated).isLessThan(1000);
+    for (int i = 0; i < requests; i++) {
+      CompletableFuture<PlaybackResult> done = playbacks.get(i).completion();
+      if (i < ended) {
+        assertThat(done.join()).as("request %d", i).isEqualTo(
+            new PlaybackResult(FRAME + FRAME / 2, FRAME + FRAME / 2, Outcome.PLAYED));
+      } else {
+        assertThat(done).as("request %d", i).isNotDone();
+      }
+    }
+  }
+
+  @Test
   void concurrentEnqueuesCancelsAndReadsAccountForEverySampleAndCompleteEachRequestOnce()
       throws Exception {
     AtomicInteger completionCount = new AtomicInteger();

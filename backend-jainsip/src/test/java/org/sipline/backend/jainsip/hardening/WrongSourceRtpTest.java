@@ -14,6 +14,7 @@ import org.sipline.backend.jainsip.media.Codec;
 import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.backend.jainsip.media.MediaStats;
+import org.sipline.backend.jainsip.media.ScriptedSource;
 import org.sipline.core.audio.G711;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
@@ -49,8 +50,8 @@ class WrongSourceRtpTest {
     // The far end plays for the whole spray and a bit more, so every stranger packet lands
     // while real audio flows.
     int frames = (int) (spray.toMillis() / AudioFrames.FRAME_MILLIS) + 50;
-    short[] signal = OneShotSource.sweep(frames);
-    OneShotSource farSource = new OneShotSource(signal);
+    short[] signal = ScriptedSource.sweep(frames);
+    ScriptedSource farSource = new ScriptedSource(signal);
     SampleSink heard = new SampleSink();
 
     try (LogCapture log = LogCapture.start();

@@ -4,17 +4,23 @@ import java.util.Arrays;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 
-/** Plays a fixed sample array once in 20 ms frames, then silence. */
-final class ScriptedSource implements AudioSource {
+/**
+ * Plays a fixed sample array once in 20 ms frames, then silence; the pacer thread reads it.
+ * Public for the hardening tests, which play it as a far end.
+ */
+public final class ScriptedSource implements AudioSource {
   private final short[] audio;
   private volatile int position;
 
-  ScriptedSource(short[] audio) {
+  public ScriptedSource(short[] audio) {
     this.audio = audio.clone();
   }
 
-  /** A recognisable test signal: a rising tone with every sample value distinct per frame. */
-  static short[] sweep(int frames) {
+  /**
+   * A recognisable test signal: a rising tone plus a small ramp, so that no two frames are alike
+   * and a foreign or misplaced frame shows in a sample-exact comparison.
+   */
+  public static short[] sweep(int frames) {
     short[] s = new short[frames * AudioFrames.FRAME_SAMPLES];
     for (int i = 0; i < s.length; i++) {
       double t = i / (double) AudioFrames.SAMPLE_RATE;
@@ -37,7 +43,7 @@ final class ScriptedSource implements AudioSource {
     return true;
   }
 
-  boolean finished() {
+  public boolean finished() {
     return position >= audio.length;
   }
 }
