@@ -1,6 +1,5 @@
 package org.sipline.backend.jainsip;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import javax.sip.RequestEvent;
@@ -39,10 +38,7 @@ final class IncomingInvites {
     // Before the transaction, so that a stranger leaves nothing behind (see Strangers), and
     // before looking for the account, so that a stranger learns nothing about which exist.
     if (strangers.sent(request)) {
-      InetAddress source = Strangers.source(request);
-      log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: 403",
-          SipLog.request(request), source == null ? "an unknown address"
-              : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES);
+      strangers.refused(request, Response.FORBIDDEN);
       ctx.responder.respondStatelessly(request, Response.FORBIDDEN);
       return;
     }

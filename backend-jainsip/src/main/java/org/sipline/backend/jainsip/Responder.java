@@ -132,7 +132,8 @@ final class Responder {
     for (Header h : headers) {
       response.addHeader(h);
     }
-    return sendStatelessly(request, response);
+    // Its caller logs what it refuses, rate-limited (see Strangers): here only at debug.
+    return sendStatelessly(request, response, false);
   }
 
   /**
@@ -142,6 +143,10 @@ final class Responder {
    * answered again the same way.
    */
   boolean sendStatelessly(Request request, Response response) {
+    return sendStatelessly(request, response, true);
+  }
+
+  private boolean sendStatelessly(Request request, Response response, boolean logSent) {
     tagTo(request, response);
     if (request instanceof SIPRequest r
         && r.getMessageChannel() instanceof ConnectionOrientedMessageChannel connection) {
@@ -150,7 +155,7 @@ final class Responder {
       // connection's alone (a UDP channel is shared by every datagram, so it can't be used here).
       try {
         connection.sendMessage((SIPResponse) response);
-        log.info("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
+        logSent(logSent, request, response);
         return true;
       } catch (java.io.IOException e) {
         log.warn("{}: cannot send {} on its connection: {}", SipLog.request(request),
@@ -163,18 +168,31 @@ final class Responder {
       // With no transaction the RI answers where the top Via says (RFC 3261 §18.2.2). We
       // answer only when that is the address and port the request came from, so a request
       // without a transaction can't aim our answer at a third party.
-      log.info("{}: {} not sent: its Via points {}", SipLog.request(request),
-          SipLog.status(response), elsewhere);
+      if (logSent) {
+        log.info("{}: {} not sent: its Via points {}", SipLog.request(request),
+            SipLog.status(response), elsewhere);
+      } else {
+        log.debug("{}: {} not sent: its Via points {}", SipLog.request(request),
+            SipLog.status(response), elsewhere);
+      }
       return false;
     }
     try {
       ctx.provider().sendResponse(response);
-      log.info("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
+      logSent(logSent, request, response);
       return true;
     } catch (javax.sip.SipException e) {
       log.warn("{}: cannot send {}: {}", SipLog.request(request), SipLog.status(response),
           e.getMessage());
       return false;
+    }
+  }
+
+  private static void logSent(boolean info, Request request, Response response) {
+    if (info) {
+      log.info("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
+    } else {
+      log.debug("{}: {} (stateless)", SipLog.request(request), SipLog.status(response));
     }
   }
 

@@ -171,6 +171,7 @@ final class SipDispatcher implements SipListener {
    */
   private void answer(RequestEvent event, int code, javax.sip.header.Header... headers) {
     if (strangers.sent(event.getRequest())) {
+      strangers.refused(event.getRequest(), code);
       responder.respondStatelessly(event.getRequest(), code, headers);
     } else {
       responder.respond(event, code, headers);

@@ -3,7 +3,10 @@ package org.sipline.backend.jainsip;
 import gov.nist.javax.sip.message.SIPMessage;
 import java.net.InetAddress;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells a stranger's request from one a line may act on: a stranger is any source the
@@ -12,10 +15,21 @@ import javax.sip.message.Request;
  * a scanner sending thousands of INVITEs a second would otherwise make the stack hold an INVITE
  * server transaction and its dialog for each one until Timer H (64·T1, 32 s) gave up waiting for
  * the ACK of our refusal — 160,000 of them at 5,000/s, enough to fill the heap.
+ *
+ * <p>Their refusals are logged one line per {@value #LOG_INTERVAL_SECONDS} s with a count of
+ * the rest: a line per request would let the same flood write 10,000 lines a second. Used on
+ * the SIP executor only.
  */
 final class Strangers {
+  private static final Logger log = LoggerFactory.getLogger(Strangers.class);
+  static final long LOG_INTERVAL_SECONDS = 10;
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS);
+
   private final TrustedSources trusted;
   private final Collection<JainSipAccount> accounts;
+  private boolean logged;
+  private long loggedAt;
+  private long unlogged;
 
   Strangers(TrustedSources trusted, Collection<JainSipAccount> accounts) {
     this.trusted = trusted;
@@ -30,5 +44,22 @@ final class Strangers {
   /** The address the request's packet or connection came from; null when the stack knows none. */
   static InetAddress source(Request request) {
     return request instanceof SIPMessage m ? m.getRemoteAddress() : null;
+  }
+
+  /** Logs that a stranger's {@code request} got {@code code}, or counts it toward the next line. */
+  void refused(Request request, int code) {
+    long now = System.nanoTime();
+    if (logged && now - loggedAt < LOG_INTERVAL_NANOS) {
+      unlogged++;
+      return;
+    }
+    InetAddress source = source(request);
+    log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: {} statelessly"
+        + " ({} more requests from strangers refused since the last such line)",
+        SipLog.request(request), source == null ? "an unknown address"
+            : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES, code, unlogged);
+    logged = true;
+    loggedAt = now;
+    unlogged = 0;
   }
 }

@@ -19,8 +19,8 @@ import org.sipline.core.testing.peers.FreePorts;
  * call a success only then), and right after the flood — well within the 32 s an INVITE server
  * transaction would wait for the ACK of its refusal — the heap holds no server transaction, no
  * dialog and no bytes in proportion to the INVITEs sent. Stateful refusals kept one transaction
- * and one dialog per INVITE, about 8 KB each. 3,000 INVITEs at 600/s by default, 150,000 at
- * 5,000/s under -Plong.
+ * and one dialog per INVITE, about 8 KB each. Nor does the log grow with the flood: one line
+ * per 10 s. 3,000 INVITEs at 600/s by default, 150,000 at 5,000/s under -Plong.
  */
 class StrangerFloodMemoryTest {
   private static final String SERVER_TRANSACTION =
@@ -45,12 +45,18 @@ class StrangerFloodMemoryTest {
       backend.register(new AccountSpec(SipUri.of("bot", "127.0.0.1", registrar.port()),
           "secret", "bot", null), listener);
       assertThat(registered.await(5, TimeUnit.SECONDS)).as("registered").isTrue();
-      // A first small flood loads and compiles the refusal path, so that what the measured one
-      // leaves behind is not the JVM's own warm-up.
-      flood(port, rate, rate / 2);
-      LiveHeap before = LiveHeap.now();
-
-      flood(port, rate, invites);
+      long floodStart = System.nanoTime();
+      String log;
+      LiveHeap before;
+      try (LogCapture capture = LogCapture.start()) {
+        // A first small flood loads and compiles the refusal path, so that what the measured
+        // one leaves behind is not the JVM's own warm-up.
+        flood(port, rate, rate / 2);
+        before = LiveHeap.now();
+        flood(port, rate, invites);
+        log = capture.text();
+      }
+      double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
       LiveHeap after = LiveHeap.now();
 
       long transactions = after.instances(SERVER_TRANSACTION)
@@ -70,6 +76,11 @@ class StrangerFloodMemoryTest {
       assertThat(dialogs).as("dialogs alive after %d INVITEs", invites)
           .isLessThan(invites / 100);
       assertThat(bytesPerInvite).as("heap kept per INVITE, bytes").isLessThan(1024.0);
+      // One line per 10 s, each counting the refusals it stands for, not one per INVITE.
+      long refusalLines = log.lines().filter(l -> l.contains("not a registrar or outbound proxy"))
+          .count();
+      assertThat(refusalLines).as("refusal log lines for %d INVITEs in %.1f s",
+          invites + rate / 2, floodSeconds).isBetween(1L, (long) (floodSeconds / 10) + 1);
     }
   }
 
