@@ -16,6 +16,11 @@ final class SerialExecutor implements Executor {
 
   private final Executor pool;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  /**
+   * Made once: a fresh method reference per hand-over would allocate on whatever thread submits,
+   * and the RTP pacer submits when a prompt ends (it must not allocate: a full heap would stall it).
+   */
+  private final Runnable drainTask = this::drain;
   private boolean running;
   private volatile Thread current;
 
@@ -33,7 +38,7 @@ final class SerialExecutor implements Executor {
       running = true;
     }
     try {
-      pool.execute(this::drain);
+      pool.execute(drainTask);
     } catch (RejectedExecutionException e) {
       synchronized (queue) {
         queue.clear();
