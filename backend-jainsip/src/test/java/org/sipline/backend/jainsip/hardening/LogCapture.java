@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Everything written to {@code System.err} while open, kept and still passed on. slf4j-simple
@@ -11,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * every thread. Surefire runs the test classes of a module one after another, so the swap does
  * not mix in another class's output.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final PrintStream original;
   private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
@@ -37,15 +38,20 @@ final class LogCapture implements AutoCloseable {
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
-  static LogCapture start() {
+  public static LogCapture start() {
     return new LogCapture();
   }
 
   /** The text logged so far. */
-  String text() {
+  public String text() {
     synchronized (kept) {
       return kept.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /** The lines logged so far that contain {@code text}. */
+  public List<String> linesContaining(String text) {
+    return text().lines().filter(l -> l.contains(text)).toList();
   }
 
   @Override

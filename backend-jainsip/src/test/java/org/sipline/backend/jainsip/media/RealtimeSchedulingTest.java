@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sipline.backend.jainsip.hardening.LogCapture;
 
 /**
  * The pacer thread's scheduling as the kernel reports it ({@code /proc/self/task/<tid>/stat}):
@@ -105,9 +106,9 @@ class RealtimeSchedulingTest {
     RefusingScheduler kernel = new RefusingScheduler();
     pacer = new Pacer(MediaClock.system());
     List<String> warnings;
-    try (StderrLines log = new StderrLines()) {
+    try (LogCapture log = LogCapture.start()) {
       pacer.start(new RealtimeScheduling(20, () -> kernel, "Linux"));
-      warnings = log.containing("WARN");
+      warnings = log.linesContaining("WARN");
     }
 
     PacerScheduling s = pacer.scheduling();
@@ -128,11 +129,11 @@ class RealtimeSchedulingTest {
   void withoutNativeAccessThePacerWarnsAndRunsAtNormalPriority() {
     pacer = new Pacer(MediaClock.system());
     List<String> warnings;
-    try (StderrLines log = new StderrLines()) {
+    try (LogCapture log = LogCapture.start()) {
       pacer.start(new RealtimeScheduling(10, () -> {
         throw new UnsatisfiedLinkError("Unable to load library 'c'");
       }, "Linux"));
-      warnings = log.containing("WARN");
+      warnings = log.linesContaining("WARN");
     }
 
     assertThat(pacer.scheduling().policy()).isEqualTo(PacerScheduling.Policy.NORMAL);
@@ -144,9 +145,9 @@ class RealtimeSchedulingTest {
   void onAnotherSystemNothingIsAskedAndThePacerRunsAtNormalPriority() {
     RefusingScheduler kernel = new RefusingScheduler();
     pacer = new Pacer(MediaClock.system());
-    try (StderrLines log = new StderrLines()) {
+    try (LogCapture log = LogCapture.start()) {
       pacer.start(new RealtimeScheduling(10, () -> kernel, "Mac OS X"));
-      assertThat(log.containing("WARN")).singleElement().asString().contains("Mac OS X");
+      assertThat(log.linesContaining("WARN")).singleElement().asString().contains("Mac OS X");
     }
 
     assertThat(kernel.requests).hasValue(0);
