@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,18 +19,6 @@ class PacerConcurrencyTest {
   void stop() {
     callers.shutdownNow();
     pacer.close();
-  }
-
-  private static final class CountingStream implements PacedStream {
-    final AtomicInteger frames = new AtomicInteger();
-
-    @Override
-    public void sendFrame() {
-      frames.incrementAndGet();
-    }
-
-    @Override
-    public void skipFrames(int n) {}
   }
 
   private record Added(CountingStream stream, Pacer.Registration registration) {}

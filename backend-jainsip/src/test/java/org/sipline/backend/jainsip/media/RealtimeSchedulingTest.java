@@ -88,18 +88,6 @@ class RealtimeSchedulingTest {
     }
   }
 
-  private static final class CountingStream implements PacedStream {
-    final AtomicInteger frames = new AtomicInteger();
-
-    @Override
-    public void sendFrame() {
-      frames.incrementAndGet();
-    }
-
-    @Override
-    public void skipFrames(int n) {}
-  }
-
   @Test
   void aRefusalIsWarnedOnceWithTheRemediesAndThePacerGoesOnAtNormalPriority() throws Exception {
     assumeLinux();
