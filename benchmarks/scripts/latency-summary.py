@@ -13,6 +13,8 @@ NAMES = {
     "start_call_to_invite": "SipStartCall → INVITE on the wire",
     "play_to_audio": "SipPlayWavFiles → first packet of the new audio",
     "mute_to_silence": "SipMute → first silent packet",
+    "play_in_to_audio": "SipPlayWavFiles on the wire → first packet of the new audio",
+    "mute_in_to_silence": "SipMute on the wire → first silent packet",
     "status_round_trip": "SipGetSipStatus round trip",
     "health_round_trip": "gRPC health check round trip (transport baseline)",
 }

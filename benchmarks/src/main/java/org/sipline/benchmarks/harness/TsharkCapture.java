@@ -71,14 +71,26 @@ public final class TsharkCapture implements Capture {
    */
   public static TsharkCapture start(Path dir, List<Integer> ports, int snapLength)
       throws IOException, InterruptedException, TimeoutException {
+    return start(dir, ports, List.of(), snapLength);
+  }
+
+  /**
+   * As {@link #start(Path, List, int)}, and also the TCP segments to {@code tcpPorts} (e.g. a
+   * gRPC server's, to see when a request reached it); {@link #stop()} decodes only the UDP ports.
+   */
+  public static TsharkCapture start(Path dir, List<Integer> ports, List<Integer> tcpPorts,
+      int snapLength) throws IOException, InterruptedException, TimeoutException {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("no ports to capture");
     }
-    StringBuilder filter = new StringBuilder("udp and (");
+    StringBuilder filter = new StringBuilder("(udp and (");
     for (int i = 0; i < ports.size(); i++) {
       filter.append(i == 0 ? "" : " or ").append("dst port ").append(ports.get(i));
     }
-    filter.append(')');
+    filter.append("))");
+    for (int port : tcpPorts) {
+      filter.append(" or (tcp and dst port ").append(port).append(')');
+    }
     Path file = dir.resolve("capture.pcapng");
     ChildProcess tshark = ChildProcess.start("tshark-capture", List.of("tshark", "-i", "lo",
         "-n", "-q", "-s", Integer.toString(snapLength), "-B", Integer.toString(BUFFER_MIB),

@@ -10,6 +10,9 @@ import org.sipline.benchmarks.harness.Percentiles;
  * @param startCallToInvite SipStartCall sent → the INVITE on the wire
  * @param playToAudio SipPlayWavFiles sent → the first RTP packet carrying the new audio
  * @param muteToSilence SipMute sent → the first silent RTP packet
+ * @param playInToAudio the same as {@code playToAudio}, from the request's arrival at the server
+ *     (its first TCP segment on the wire) instead of from the client's send
+ * @param muteInToSilence the same as {@code muteToSilence}, from the request's arrival
  * @param statusRoundTrip SipGetSipStatus round trip at the client
  * @param healthRoundTrip the gRPC health check's round trip at the client: the transport alone
  * @param loadBefore the machine's 1-minute load average at the start
@@ -17,7 +20,7 @@ import org.sipline.benchmarks.harness.Percentiles;
  * @param besideCalls calls streaming beside the server meanwhile
  */
 record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteToSilence,
-    long[] statusRoundTrip, long[] healthRoundTrip, double loadBefore, double loadAfter, int besideCalls) {
+    long[] playInToAudio, long[] muteInToSilence, long[] statusRoundTrip, long[] healthRoundTrip, double loadBefore, double loadAfter, int besideCalls) {
 
   /** One Markdown row per measurement. */
   String markdown() {
@@ -27,6 +30,8 @@ record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteTo
     row(sb, "SipStartCall → INVITE on the wire", startCallToInvite);
     row(sb, "SipPlayWavFiles → first packet of the new audio", playToAudio);
     row(sb, "SipMute → first silent packet", muteToSilence);
+    row(sb, "SipPlayWavFiles on the wire → first packet of the new audio", playInToAudio);
+    row(sb, "SipMute on the wire → first silent packet", muteInToSilence);
     row(sb, "SipGetSipStatus round trip", statusRoundTrip);
     row(sb, "gRPC health check round trip (transport baseline)", healthRoundTrip);
     return sb.toString();
@@ -38,6 +43,8 @@ record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteTo
     tsv(sb, "start_call_to_invite", startCallToInvite);
     tsv(sb, "play_to_audio", playToAudio);
     tsv(sb, "mute_to_silence", muteToSilence);
+    tsv(sb, "play_in_to_audio", playInToAudio);
+    tsv(sb, "mute_in_to_silence", muteInToSilence);
     tsv(sb, "status_round_trip", statusRoundTrip);
     tsv(sb, "health_round_trip", healthRoundTrip);
     return sb.toString();

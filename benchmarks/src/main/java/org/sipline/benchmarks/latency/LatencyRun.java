@@ -63,7 +63,7 @@ final class LatencyRun {
                 registrar.port());
         ServerProcess server = ServerProcess.start(dir, o.serverJar(), o.serverJvm());
         TsharkCapture capture = TsharkCapture.start(dir,
-            List.of(sinks.port(0), callee.port()), SNAP_LENGTH)) {
+            List.of(sinks.port(0), callee.port()), List.of(server.grpcPort()), SNAP_LENGTH)) {
       double loadBefore = ProcStat.loadAverage();
       SipClient sip = new SipClient(server.channel());
       String calleeUri = "sip:callee@127.0.0.1:" + callee.port();
@@ -91,11 +91,18 @@ final class LatencyRun {
       }
 
       capture.stopCapturing();
-      WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port());
+      WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port(),
+          server.grpcPort());
+      // The same events timed from when each request reached the server: sipline's own share,
+      // without the client's gRPC stack (waking its event loop, writing the request).
+      long[] playsIn = Matching.arrivals(plays, wire.grpcSegments());
+      long[] mutesIn = Matching.arrivals(mutes, wire.grpcSegments());
       return new LatencyResult(
           Matching.invites(calls, wire.invites()),
           Matching.rtp(plays, wire.rtp(), p -> !p.silent()),
           Matching.rtp(mutes, wire.rtp(), WireEvents.Rtp::silent),
+          Matching.rtp(playsIn, wire.rtp(), p -> !p.silent()),
+          Matching.rtp(mutesIn, wire.rtp(), WireEvents.Rtp::silent),
           status, health, loadBefore, loadAfter, o.besideCalls());
     }
   }

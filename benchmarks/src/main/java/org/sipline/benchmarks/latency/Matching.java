@@ -33,13 +33,36 @@ final class Matching {
     return delays;
   }
 
-  /** The first RTP packet matching {@code wanted} at or after each request. */
+  /**
+   * When each request reached the server: the first data-carrying segment to its gRPC port at or
+   * after the request was sent (-1 when none came). Segments the client sends on its own (a
+   * WINDOW_UPDATE, a ping) can only come first and make the time earlier, never later.
+   */
+  static long[] arrivals(long[] requests, List<Long> segments) {
+    long[] at = new long[requests.length];
+    int from = 0;
+    for (int i = 0; i < requests.length; i++) {
+      while (from < segments.size() && segments.get(from) < requests[i]) {
+        from++;
+      }
+      at[i] = from < segments.size() ? segments.get(from) : -1;
+    }
+    return at;
+  }
+
+  /**
+   * The first RTP packet matching {@code wanted} at or after each request (a request time of -1,
+   * unknown, gives -1).
+   */
   static long[] rtp(long[] requests, List<WireEvents.Rtp> packets,
       Predicate<WireEvents.Rtp> wanted) {
     long[] delays = new long[requests.length];
     int from = 0;
     for (int i = 0; i < requests.length; i++) {
       delays[i] = -1;
+      if (requests[i] < 0) {
+        continue;
+      }
       while (from < packets.size() && packets.get(from).epochNanos() < requests[i]) {
         from++;
       }

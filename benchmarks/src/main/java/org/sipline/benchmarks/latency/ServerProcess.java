@@ -27,8 +27,10 @@ final class ServerProcess implements AutoCloseable {
 
   private final ChildProcess process;
   private final ManagedChannel channel;
+  private final int grpcPort;
 
-  private ServerProcess(ChildProcess process, ManagedChannel channel) {
+  private ServerProcess(ChildProcess process, ManagedChannel channel, int grpcPort) {
+    this.grpcPort = grpcPort;
     this.process = process;
     this.channel = channel;
   }
@@ -55,7 +57,7 @@ final class ServerProcess implements AutoCloseable {
     // direct executor keeps the future stub's callbacks off a pool too (none of them blocks).
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
         .usePlaintext().directExecutor().build();
-    ServerProcess started = new ServerProcess(server, channel);
+    ServerProcess started = new ServerProcess(server, channel, grpcPort);
     try {
       Await.until(START_TIMEOUT, "the server answering SipGetSipStatus on gRPC port " + grpcPort,
           () -> !server.isAlive() || answers(channel));
@@ -75,6 +77,11 @@ final class ServerProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** The TCP port the server's gRPC listens on (127.0.0.1). */
+  int grpcPort() {
+    return grpcPort;
   }
 
   private static boolean answers(ManagedChannel channel) {

@@ -19,20 +19,35 @@ final class WireEvents {
 
   private final List<Invite> invites;
   private final List<Rtp> rtp;
+  private final List<Long> grpcSegments;
 
-  private WireEvents(List<Invite> invites, List<Rtp> rtp) {
+  private WireEvents(List<Invite> invites, List<Rtp> rtp, List<Long> grpcSegments) {
     this.invites = invites;
     this.rtp = rtp;
+    this.grpcSegments = grpcSegments;
   }
 
-  static WireEvents read(TsharkCapture capture, int sinkPort, int calleePort) throws IOException {
+  /**
+   * The INVITEs to the callee, the RTP to the sink and, when the capture took the gRPC port's
+   * TCP too, the times of the segments carrying data to the server (a request reaching it).
+   */
+  static WireEvents read(TsharkCapture capture, int sinkPort, int calleePort, int grpcPort)
+      throws IOException {
     List<Invite> invites = new ArrayList<>();
     List<Rtp> rtp = new ArrayList<>();
+    List<Long> segments = new ArrayList<>();
     for (String[] row : capture.fields(
         List.of("udp.port==" + sinkPort + ",rtp", "udp.port==" + calleePort + ",sip"),
         List.of("frame.time_epoch", "udp.dstport", "sip.Method", "sip.Call-ID",
-            "rtp.payload"))) {
+            "rtp.payload", "tcp.dstport", "tcp.len"))) {
       long at = TsharkFields.epochNanos(row[0]);
+      if (row[1].isEmpty()) {
+        if (!row[5].isEmpty() && Integer.parseInt(row[5]) == grpcPort && !row[6].isEmpty()
+            && Integer.parseInt(row[6]) > 0) {
+          segments.add(at);
+        }
+        continue;
+      }
       int port = Integer.parseInt(row[1]);
       if (port == calleePort && row[2].equals("INVITE")) {
         invites.add(new Invite(at, row[3]));
@@ -40,7 +55,7 @@ final class WireEvents {
         rtp.add(new Rtp(at, silentPcmu(row[4])));
       }
     }
-    return new WireEvents(invites, rtp);
+    return new WireEvents(invites, rtp, segments);
   }
 
   /**
@@ -66,5 +81,10 @@ final class WireEvents {
 
   List<Rtp> rtp() {
     return rtp;
+  }
+
+  /** Capture times of the TCP segments that carried data to the gRPC server, in order. */
+  List<Long> grpcSegments() {
+    return grpcSegments;
   }
 }

@@ -35,6 +35,13 @@ class LatencyHarnessQuickTest {
     assertThat(r.startCallToInvite()).hasSize(SAMPLES).doesNotContain(-1L);
     assertThat(r.playToAudio()).hasSize(SAMPLES).doesNotContain(-1L);
     assertThat(r.muteToSilence()).hasSize(SAMPLES).doesNotContain(-1L);
+    // Timed from the request's arrival at the server, which comes after the client's send.
+    assertThat(r.playInToAudio()).hasSize(SAMPLES).doesNotContain(-1L);
+    assertThat(r.muteInToSilence()).hasSize(SAMPLES).doesNotContain(-1L);
+    for (int i = 0; i < SAMPLES; i++) {
+      assertThat(r.playInToAudio()[i]).isPositive().isLessThanOrEqualTo(r.playToAudio()[i]);
+      assertThat(r.muteInToSilence()[i]).isPositive().isLessThanOrEqualTo(r.muteToSilence()[i]);
+    }
     assertThat(r.statusRoundTrip()).hasSize(20);
     assertThat(Arrays.stream(r.statusRoundTrip()).min().orElseThrow()).isPositive();
     assertThat(r.healthRoundTrip()).hasSize(20);
