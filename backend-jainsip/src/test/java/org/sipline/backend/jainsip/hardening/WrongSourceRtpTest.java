@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.CollectingSink;
 import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.backend.jainsip.media.MediaStats;
@@ -52,7 +53,7 @@ class WrongSourceRtpTest {
     int frames = (int) (spray.toMillis() / AudioFrames.FRAME_MILLIS) + 50;
     short[] signal = ScriptedSource.sweep(frames);
     ScriptedSource farSource = new ScriptedSource(signal);
-    SampleSink heard = new SampleSink();
+    CollectingSink heard = new CollectingSink();
 
     try (LogCapture log = LogCapture.start();
         RtpSprayer sprayer = new RtpSprayer(List.of("127.0.0.2", "127.0.0.1"),

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.AudioSink;
 
 /** Keeps every sample it is given; tests wait on it for a number of samples. */
-final class CollectingSink implements AudioSink {
+public final class CollectingSink implements AudioSink {
   private short[] samples = new short[1024];
   private int size;
 
@@ -20,7 +20,7 @@ final class CollectingSink implements AudioSink {
   }
 
   /** Waits until at least {@code count} samples came, then returns all of them. */
-  synchronized short[] awaitSamples(int count, long timeout, TimeUnit unit)
+  public synchronized short[] awaitSamples(int count, long timeout, TimeUnit unit)
       throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (size < count) {
@@ -34,7 +34,8 @@ final class CollectingSink implements AudioSink {
     return Arrays.copyOf(samples, size);
   }
 
-  synchronized short[] samples() {
+  /** Every sample so far, in order. */
+  public synchronized short[] samples() {
     return Arrays.copyOf(samples, size);
   }
 }
