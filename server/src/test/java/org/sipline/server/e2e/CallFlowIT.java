@@ -15,9 +15,7 @@ import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.testing.peers.AudioCompare;
 import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
 import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.PcmWav;
 import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
@@ -33,6 +31,7 @@ class CallFlowIT {
   @TempDir
   Path dir;
 
+  private CallScene scene;
   private Kamailio kamailio;
   private Baresip bob;
   private Baresip carol;
@@ -40,25 +39,17 @@ class CallFlowIT {
 
   @BeforeEach
   void peers() throws Exception {
-    kamailio = Kamailio.start(KamailioOptions.defaults()
-        .withUser("alice", "alice-pw").withUser("bob", "bob-pw").withUser("carol", "carol-pw"));
-    bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-        .withRegistrar(kamailio.hostPort(), "bob-pw"));
-    carol = Baresip.start(BaresipOptions.defaults().withUser("carol")
-        .withRegistrar(kamailio.hostPort(), "carol-pw"));
-    sipline = SiplineProcess.start(dir, "--backend", "jainsip");
+    scene = CallScene.start(dir, "bob", "carol");
+    kamailio = scene.kamailio();
+    bob = scene.phone("bob");
+    carol = scene.phone("carol");
+    sipline = scene.sipline();
   }
 
   @AfterEach
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {sipline, carol, bob, kamailio}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the others; each fixture stops its process by PID
-      }
+    if (scene != null) {
+      scene.close();
     }
   }
 

@@ -13,9 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
 import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.PcmWav;
 import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
@@ -25,20 +23,15 @@ class CtlIT {
   @TempDir
   Path dir;
 
+  private CallScene scene;
   private Kamailio kamailio;
   private Baresip bob;
   private SiplineProcess sipline;
 
   @AfterEach
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {sipline, bob, kamailio}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the others; each fixture stops its process by PID
-      }
+    if (scene != null) {
+      scene.close();
     }
   }
 
@@ -50,11 +43,10 @@ class CtlIT {
 
   @Test
   void aCallFromTheShellWithExitCodesThatTellSuccessFromRefusal() throws Exception {
-    kamailio = Kamailio.start(KamailioOptions.defaults()
-        .withUser("alice", "alice-pw").withUser("bob", "bob-pw"));
-    bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-        .withRegistrar(kamailio.hostPort(), "bob-pw"));
-    sipline = SiplineProcess.start(dir, "--backend", "jainsip");
+    scene = CallScene.start(dir, "bob");
+    kamailio = scene.kamailio();
+    bob = scene.phone("bob");
+    sipline = scene.sipline();
     String alice = "alice@" + kamailio.hostPort();
     Path prompt = dir.resolve("prompt.wav");
     PcmWav.write(prompt, 8000, TestSignals.tone(440, 8000, 2400, 8000));

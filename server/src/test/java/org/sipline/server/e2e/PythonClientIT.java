@@ -13,9 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
 import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.PcmWav;
 import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
@@ -33,6 +31,7 @@ class PythonClientIT {
   @TempDir
   Path dir;
 
+  private CallScene scene;
   private Kamailio kamailio;
   private Baresip bob;
   private Baresip carol;
@@ -40,14 +39,8 @@ class PythonClientIT {
 
   @AfterEach
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {sipline, carol, bob, kamailio}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the others; each fixture stops its process by PID
-      }
+    if (scene != null) {
+      scene.close();
     }
   }
 
@@ -87,13 +80,11 @@ class PythonClientIT {
   @Test
   void aPythonGrpcioClientDrivesAWholeCall() throws Exception {
     Path stubs = generateStubs();
-    kamailio = Kamailio.start(KamailioOptions.defaults()
-        .withUser("alice", "alice-pw").withUser("bob", "bob-pw").withUser("carol", "carol-pw"));
-    bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-        .withRegistrar(kamailio.hostPort(), "bob-pw"));
-    carol = Baresip.start(BaresipOptions.defaults().withUser("carol")
-        .withRegistrar(kamailio.hostPort(), "carol-pw"));
-    sipline = SiplineProcess.start(dir, "--backend", "jainsip");
+    scene = CallScene.start(dir, "bob", "carol");
+    kamailio = scene.kamailio();
+    bob = scene.phone("bob");
+    carol = scene.phone("carol");
+    sipline = scene.sipline();
     Path wav = dir.resolve("prompt.wav");
     PcmWav.write(wav, 8000, TestSignals.tone(440, 8000, 4000, 8000));
 

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
 import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.ReceivedRequest;
 import org.sipline.server.testing.SiplineProcess;
 
@@ -23,30 +21,24 @@ class ShutdownIT {
   @TempDir
   Path dir;
 
+  private CallScene scene;
   private Kamailio kamailio;
   private Baresip bob;
   private SiplineProcess sipline;
 
   @AfterEach
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {sipline, bob, kamailio}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the others; each fixture stops its process by PID
-      }
+    if (scene != null) {
+      scene.close();
     }
   }
 
   @Test
   void sigtermDuringACallSendsByeAndUnregistersAndExitsWithinFiveSeconds() throws Exception {
-    kamailio = Kamailio.start(KamailioOptions.defaults()
-        .withUser("alice", "alice-pw").withUser("bob", "bob-pw"));
-    bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-        .withRegistrar(kamailio.hostPort(), "bob-pw"));
-    sipline = SiplineProcess.start(dir, "--backend", "jainsip");
+    scene = CallScene.start(dir, "bob");
+    kamailio = scene.kamailio();
+    bob = scene.phone("bob");
+    sipline = scene.sipline();
     LineClient line = new LineClient(sipline::sip);
     String alice = "alice@" + kamailio.hostPort();
     line.register(alice, "alice-pw");
