@@ -10,8 +10,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +25,7 @@ import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.core.audio.TestWavs;
 import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.core.testing.peers.Sipp;
@@ -67,7 +66,8 @@ class SigtermUnderLoadIT {
 
       ManagedChannel player = channel(sipline);
       SipGrpc.newFutureStub(player).sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-          .addWavFiles(ByteString.copyFrom(wav(20))).build());
+          .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 20_000, 8000 / 32767.0)))
+          .build());
       AtomicLong answered = new AtomicLong();
       ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
       List<ManagedChannel> channels = new ArrayList<>();
@@ -118,19 +118,5 @@ class SigtermUnderLoadIT {
   private static ManagedChannel channel(SiplineProcess sipline) {
     return Grpc.newChannelBuilder("127.0.0.1:" + sipline.grpcPort(),
         InsecureChannelCredentials.create()).build();
-  }
-
-  /** {@code seconds} of a 440 Hz tone, 8 kHz 16-bit mono PCM WAV. */
-  private static byte[] wav(int seconds) {
-    int samples = 8000 * seconds;
-    ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes())
-        .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
-        .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
-        .put("data".getBytes()).putInt(2 * samples);
-    for (int i = 0; i < samples; i++) {
-      b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
-    }
-    return b.array();
   }
 }

@@ -3,9 +3,6 @@ package org.sipline.backend.jainsip.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +18,7 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
+import org.sipline.core.audio.TestWavs;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 
@@ -36,7 +34,7 @@ final class LineUnderTest implements AutoCloseable {
       StatusType.INCOMING_CALL_INITIATED, StatusType.SOFT_HANGUP_INITIATED,
       StatusType.HARD_HANGUP_INITIATED, StatusType.TRANSFER_CALL_INITIATED);
 
-  private static final byte[] WAV = wav(200);
+  private static final byte[] WAV = TestWavs.sine(8000, 1, 440, 200, 8000 / 32767.0);
 
   final String account;
   private final SipBackend backend;
@@ -132,21 +130,5 @@ final class LineUnderTest implements AutoCloseable {
   @Override
   public String toString() {
     return "line after " + done;
-  }
-
-  /** A mono 16-bit 8 kHz PCM WAV of {@code millis} of a 440 Hz tone. */
-  private static byte[] wav(int millis) {
-    int samples = 8 * millis;
-    ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes())
-        .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
-        .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
-        .put("data".getBytes()).putInt(2 * samples);
-    for (int i = 0; i < samples; i++) {
-      b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(b.array());
-    return out.toByteArray();
   }
 }
