@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.sipline.api.sip.SipProto;
 
 /**
- * SPEC §1 element by element, checked against the descriptor protoc compiled. Any edit to
- * sip.proto that would break an ONDEWO client fails here.
+ * SPEC §1 element by element, checked against the descriptor protoc compiled. Any edit to sip.proto
+ * that would break an ONDEWO client fails here.
  */
 class WireContractTest {
 
@@ -31,8 +31,12 @@ class WireContractTest {
     assertEquals("ondewo.sip", FILE.getPackage());
     assertEquals("proto3", FILE.toProto().getSyntax());
     List<String> imports =
-        FILE.getDependencies().stream().map(FileDescriptor::getName).sorted().collect(Collectors.toList());
-    assertEquals(List.of("google/protobuf/empty.proto", "google/protobuf/timestamp.proto"), imports);
+        FILE.getDependencies().stream()
+            .map(FileDescriptor::getName)
+            .sorted()
+            .collect(Collectors.toList());
+    assertEquals(
+        List.of("google/protobuf/empty.proto", "google/protobuf/timestamp.proto"), imports);
   }
 
   @Test
@@ -41,19 +45,32 @@ class WireContractTest {
     ServiceDescriptor service = FILE.findServiceByName("Sip");
     assertNotNull(service, "service Sip");
     Map<String, String[]> expected = new LinkedHashMap<>();
-    expected.put("SipStartSession", new String[] {"ondewo.sip.SipStartSessionRequest", "ondewo.sip.SipStatus"});
+    expected.put(
+        "SipStartSession",
+        new String[] {"ondewo.sip.SipStartSessionRequest", "ondewo.sip.SipStatus"});
     expected.put("SipEndSession", new String[] {"google.protobuf.Empty", "ondewo.sip.SipStatus"});
-    expected.put("SipStartCall", new String[] {"ondewo.sip.SipStartCallRequest", "ondewo.sip.SipStatus"});
-    expected.put("SipEndCall", new String[] {"ondewo.sip.SipEndCallRequest", "ondewo.sip.SipStatus"});
-    expected.put("SipTransferCall", new String[] {"ondewo.sip.SipTransferCallRequest", "ondewo.sip.SipStatus"});
-    expected.put("SipRegisterAccount", new String[] {"ondewo.sip.SipRegisterAccountRequest", "ondewo.sip.SipStatus"});
+    expected.put(
+        "SipStartCall", new String[] {"ondewo.sip.SipStartCallRequest", "ondewo.sip.SipStatus"});
+    expected.put(
+        "SipEndCall", new String[] {"ondewo.sip.SipEndCallRequest", "ondewo.sip.SipStatus"});
+    expected.put(
+        "SipTransferCall",
+        new String[] {"ondewo.sip.SipTransferCallRequest", "ondewo.sip.SipStatus"});
+    expected.put(
+        "SipRegisterAccount",
+        new String[] {"ondewo.sip.SipRegisterAccountRequest", "ondewo.sip.SipStatus"});
     expected.put("SipGetSipStatus", new String[] {"google.protobuf.Empty", "ondewo.sip.SipStatus"});
-    expected.put("SipGetSipStatusHistory", new String[] {"google.protobuf.Empty", "ondewo.sip.SipStatusHistoryResponse"});
-    expected.put("SipPlayWavFiles", new String[] {"ondewo.sip.SipPlayWavFilesRequest", "ondewo.sip.SipStatus"});
+    expected.put(
+        "SipGetSipStatusHistory",
+        new String[] {"google.protobuf.Empty", "ondewo.sip.SipStatusHistoryResponse"});
+    expected.put(
+        "SipPlayWavFiles",
+        new String[] {"ondewo.sip.SipPlayWavFilesRequest", "ondewo.sip.SipStatus"});
     expected.put("SipMute", new String[] {"google.protobuf.Empty", "ondewo.sip.SipStatus"});
     expected.put("SipUnMute", new String[] {"google.protobuf.Empty", "ondewo.sip.SipStatus"});
 
-    assertEquals(expected.keySet(),
+    assertEquals(
+        expected.keySet(),
         service.getMethods().stream().map(MethodDescriptor::getName).collect(Collectors.toSet()));
     for (MethodDescriptor m : service.getMethods()) {
       String[] io = expected.get(m.getName());
@@ -67,18 +84,24 @@ class WireContractTest {
   void requestMessagesHaveTheirFieldsExactly() {
     expectFields("SipEndCallRequest", field("hard_hangup", 1, Type.BOOL));
     expectFields("SipStartCallRequest", field("callee_id", 1, Type.STRING), map("headers", 2));
-    expectFields("SipRegisterAccountRequest",
-        field("account_name", 1, Type.STRING), field("password", 2, Type.STRING),
-        field("auth_username", 3, Type.STRING), field("outbound_proxy", 4, Type.STRING));
-    expectFields("SipStartSessionRequest",
-        field("account_name", 1, Type.STRING), field("auto_answer_interval", 2, Type.INT32));
+    expectFields(
+        "SipRegisterAccountRequest",
+        field("account_name", 1, Type.STRING),
+        field("password", 2, Type.STRING),
+        field("auth_username", 3, Type.STRING),
+        field("outbound_proxy", 4, Type.STRING));
+    expectFields(
+        "SipStartSessionRequest",
+        field("account_name", 1, Type.STRING),
+        field("auto_answer_interval", 2, Type.INT32));
     expectFields("SipTransferCallRequest", field("transfer_id", 1, Type.STRING), map("headers", 2));
     expectFields("SipPlayWavFilesRequest", repeated("wav_files", 1, Type.BYTES));
   }
 
   @Test
   void statusMessagesHaveTheirFieldsExactly() {
-    expectFields("SipStatus",
+    expectFields(
+        "SipStatus",
         field("account_name", 1, Type.STRING),
         message("timestamp", 2, "google.protobuf.Timestamp"),
         enumField("status_type", 3, "ondewo.sip.SipStatus.StatusType"),
@@ -89,20 +112,38 @@ class WireContractTest {
         field("exception_name", 8, Type.STRING),
         field("exception_traceback", 9, Type.STRING),
         field("nlu_session_name", 10, Type.STRING));
-    expectFields("SipStatusHistoryResponse", repeatedMessage("status_history", 1, "ondewo.sip.SipStatus"));
+    expectFields(
+        "SipStatusHistoryResponse", repeatedMessage("status_history", 1, "ondewo.sip.SipStatus"));
   }
 
   @Test
   void statusTypeEnumHasEveryValueWithItsNumber() {
     EnumDescriptor e = FILE.findMessageTypeByName("SipStatus").findEnumTypeByName("StatusType");
     assertNotNull(e, "SipStatus.StatusType");
-    List<String> names = List.of("NO_SESSION", "REGISTERED", "READY", "INCOMING_CALL_INITIATED",
-        "OUTGOING_CALL_INITIATED", "OUTGOING_CALL_CONNECTED", "INCOMING_CALL_CONNECTED",
-        "TRANSFER_CALL_INITIATED", "SOFT_HANGUP_INITIATED", "HARD_HANGUP_INITIATED",
-        "INCOMING_CALL_FAILED", "OUTGOING_CALL_FAILED", "INCOMING_CALL_FINISHED",
-        "OUTGOING_CALL_FINISHED", "SESSION_REGISTRATION_FAILED", "SESSION_STARTED", "SESSION_ENDED",
-        "TRANSFER_CALL_FAILED", "MICROPHONE_MUTED", "MICROPHONE_UNMUTED",
-        "MICROPHONE_WAV_FILES_PLAYED", "NO_ONGOING_CALL");
+    List<String> names =
+        List.of(
+            "NO_SESSION",
+            "REGISTERED",
+            "READY",
+            "INCOMING_CALL_INITIATED",
+            "OUTGOING_CALL_INITIATED",
+            "OUTGOING_CALL_CONNECTED",
+            "INCOMING_CALL_CONNECTED",
+            "TRANSFER_CALL_INITIATED",
+            "SOFT_HANGUP_INITIATED",
+            "HARD_HANGUP_INITIATED",
+            "INCOMING_CALL_FAILED",
+            "OUTGOING_CALL_FAILED",
+            "INCOMING_CALL_FINISHED",
+            "OUTGOING_CALL_FINISHED",
+            "SESSION_REGISTRATION_FAILED",
+            "SESSION_STARTED",
+            "SESSION_ENDED",
+            "TRANSFER_CALL_FAILED",
+            "MICROPHONE_MUTED",
+            "MICROPHONE_UNMUTED",
+            "MICROPHONE_WAV_FILES_PLAYED",
+            "NO_ONGOING_CALL");
     assertEquals(names.size(), e.getValues().size(), "number of StatusType values");
     for (int i = 0; i < names.size(); i++) {
       assertNotNull(e.findValueByName(names.get(i)), names.get(i));
@@ -125,15 +166,17 @@ class WireContractTest {
     for (FieldCheck c : checks) {
       FieldDescriptor f = d.findFieldByName(c.name());
       assertNotNull(f, message + "." + c.name());
-      assertTrue(f.getRealContainingOneof() == null,
-          message + "." + c.name() + " must not be in a oneof");
+      assertTrue(
+          f.getRealContainingOneof() == null, message + "." + c.name() + " must not be in a oneof");
       c.check(d, f);
     }
   }
 
   private static FieldCheck field(String name, int number, Type type) {
     return new FieldCheck() {
-      public String name() { return name; }
+      public String name() {
+        return name;
+      }
 
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
@@ -147,7 +190,9 @@ class WireContractTest {
 
   private static FieldCheck repeated(String name, int number, Type type) {
     return new FieldCheck() {
-      public String name() { return name; }
+      public String name() {
+        return name;
+      }
 
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
@@ -160,7 +205,9 @@ class WireContractTest {
 
   private static FieldCheck repeatedMessage(String name, int number, String typeName) {
     return new FieldCheck() {
-      public String name() { return name; }
+      public String name() {
+        return name;
+      }
 
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
@@ -174,7 +221,9 @@ class WireContractTest {
 
   private static FieldCheck message(String name, int number, String typeName) {
     return new FieldCheck() {
-      public String name() { return name; }
+      public String name() {
+        return name;
+      }
 
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
@@ -188,7 +237,9 @@ class WireContractTest {
 
   private static FieldCheck enumField(String name, int number, String typeName) {
     return new FieldCheck() {
-      public String name() { return name; }
+      public String name() {
+        return name;
+      }
 
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
@@ -202,7 +253,9 @@ class WireContractTest {
 
   private static FieldCheck map(String name, int number) {
     return new FieldCheck() {
-      public String name() { return name; }
+      public String name() {
+        return name;
+      }
 
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;

@@ -19,26 +19,27 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The CI quick mode of the microbenchmarks: every benchmark in the jar runs once, in a forked
- * JVM as {@code java -jar benchmarks.jar} would run it, for one short iteration. It proves the
- * benchmarks still build, set up and produce a score; it says nothing about how fast anything
- * is, so a loaded machine cannot fail it.
+ * The CI quick mode of the microbenchmarks: every benchmark in the jar runs once, in a forked JVM
+ * as {@code java -jar benchmarks.jar} would run it, for one short iteration. It proves the
+ * benchmarks still build, set up and produce a score; it says nothing about how fast anything is,
+ * so a loaded machine cannot fail it.
  */
 class MicrobenchmarksQuickTest {
   private static final String MICRO = "org.sipline.benchmarks.micro";
 
   @Test
   void everyMicrobenchmarkRunsOnceAndReportsAScore() throws RunnerException {
-    Options options = new OptionsBuilder()
-        .include(MICRO.replace(".", "\\.") + "\\..*")
-        .forks(1)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(100))
-        .timeout(TimeValue.minutes(1))
-        .shouldFailOnError(true)
-        .jvmArgsAppend("-Xmx256m")
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include(MICRO.replace(".", "\\.") + "\\..*")
+            .forks(1)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(100))
+            .timeout(TimeValue.minutes(1))
+            .shouldFailOnError(true)
+            .jvmArgsAppend("-Xmx256m")
+            .build();
 
     Collection<RunResult> results = new Runner(options).run();
 
@@ -54,8 +55,11 @@ class MicrobenchmarksQuickTest {
   /** Every benchmark method (class.method) the annotation processor registered. */
   private static Set<String> listedBenchmarks() {
     Set<String> names = new TreeSet<>();
-    for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(
-        OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())) {
+    for (BenchmarkListEntry e :
+        BenchmarkList.defaultList()
+            .getAll(
+                OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT),
+                List.of())) {
       names.add(e.getUsername());
     }
     return names;

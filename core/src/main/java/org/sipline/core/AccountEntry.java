@@ -9,11 +9,15 @@ import org.sipline.core.spi.SipAccount;
 final class AccountEntry {
   final AccountSpec spec;
   SipAccount handle;
+
   /** True while the registrar holds a binding we know of. */
   boolean registered;
+
   /** Completes with the first REGISTER's verdict; null once it has. */
   CompletableFuture<LineStatus> firstRegistration;
+
   ScheduledFuture<?> registrationTimer;
+
   /** Completes when the un-REGISTER has been answered. */
   CompletableFuture<Void> unregistered;
 

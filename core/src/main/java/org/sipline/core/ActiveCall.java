@@ -16,16 +16,25 @@ final class ActiveCall {
   final PlaybackQueue playback;
 
   private CallPhase phase;
+
   /** The pending auto-answer, setup bound or hangup bound; cancelled when the phase moves on. */
   ScheduledFuture<?> timer;
+
   /** Set when the user asked for a soft hangup: completes once the call has ended. */
   CompletableFuture<Void> hangupDone;
+
   String transferTarget = "";
   Map<String, String> transferHeaders = Map.of();
   ScheduledFuture<?> transferTimer;
 
-  ActiveCall(SipCall sip, boolean incoming, String remote, Map<String, String> headers,
-      String nluSessionName, PlaybackQueue playback, CallPhase initial) {
+  ActiveCall(
+      SipCall sip,
+      boolean incoming,
+      String remote,
+      Map<String, String> headers,
+      String nluSessionName,
+      PlaybackQueue playback,
+      CallPhase initial) {
     this.sip = sip;
     this.incoming = incoming;
     this.remote = remote;

@@ -3,7 +3,9 @@ package org.sipline.core;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Where the line's one call stands. Changed only through {@link #to}, which refuses the impossible. */
+/**
+ * Where the line's one call stands. Changed only through {@link #to}, which refuses the impossible.
+ */
 enum CallPhase {
   /** INVITE sent, no final answer yet. */
   DIALING,

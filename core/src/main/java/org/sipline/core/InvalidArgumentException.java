@@ -1,9 +1,9 @@
 package org.sipline.core;
 
 /**
- * A request that is malformed in itself (SPEC §2, errors): nothing on the line changed. The
- * server answers gRPC INVALID_ARGUMENT with {@link #getMessage()}, which names the field and the
- * reason, e.g. {@code "callee_id: empty"}.
+ * A request that is malformed in itself (SPEC §2, errors): nothing on the line changed. The server
+ * answers gRPC INVALID_ARGUMENT with {@link #getMessage()}, which names the field and the reason,
+ * e.g. {@code "callee_id: empty"}.
  */
 public final class InvalidArgumentException extends RuntimeException {
   private static final long serialVersionUID = 1L;

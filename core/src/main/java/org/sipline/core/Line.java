@@ -21,10 +21,10 @@ import org.sipline.core.spi.SipUri;
 /**
  * One phone line: the ONDEWO-SIP API's semantics (SPEC §2) over a {@link SipBackend}.
  *
- * <p>Every command returns at once with a future. Requests are checked on the caller's thread
- * (a malformed one fails its future with {@link InvalidArgumentException} and changes nothing);
- * then the command joins the line's actor, where it and the backend's events are applied one at
- * a time in arrival order. A command the line's state forbids fails with {@link
+ * <p>Every command returns at once with a future. Requests are checked on the caller's thread (a
+ * malformed one fails its future with {@link InvalidArgumentException} and changes nothing); then
+ * the command joins the line's actor, where it and the backend's events are applied one at a time
+ * in arrival order. A command the line's state forbids fails with {@link
  * FailedPreconditionException}; a call-scoped command without a session or a call answers a
  * NO_SESSION / NO_ONGOING_CALL status that is not recorded. Failures of the network or the far end
  * are recorded statuses, never exceptions. Futures may complete on the line's thread: don't block
@@ -46,7 +46,9 @@ public final class Line implements AutoCloseable {
     LineStatus last = history.latest();
     if (last != null && last.type() != StatusType.NO_SESSION) {
       // The journal ends mid-life: the process died. Say so instead of claiming the old state.
-      recorder.record(StatusType.NO_SESSION, StatusRecorder.Facts.NONE,
+      recorder.record(
+          StatusType.NO_SESSION,
+          StatusRecorder.Facts.NONE,
           "sipline restarted; the line was " + last.type() + " before, nothing was restored",
           null);
     }
@@ -54,8 +56,8 @@ public final class Line implements AutoCloseable {
 
   /** A line with threads of its own, released by {@link #close()}. */
   public static Line open(SipBackend backend, LineConfig config) {
-    return new Line(Objects.requireNonNull(backend, "backend"), config, LineRuntime.create(1),
-        true);
+    return new Line(
+        Objects.requireNonNull(backend, "backend"), config, LineRuntime.create(1), true);
   }
 
   /** A line on a shared runtime (many lines, few threads); the caller closes the runtime. */
@@ -66,8 +68,8 @@ public final class Line implements AutoCloseable {
   // ---- commands ----------------------------------------------------------------------------
 
   /** SipRegisterAccount: REGISTERED or SESSION_REGISTRATION_FAILED once the registrar decided. */
-  public CompletableFuture<LineStatus> registerAccount(String accountName, String password,
-      String authUsername, String outboundProxy) {
+  public CompletableFuture<LineStatus> registerAccount(
+      String accountName, String password, String authUsername, String outboundProxy) {
     AccountSpec spec;
     try {
       SipUri aor = SipAddresses.parseAccount("account_name", nz(accountName));
@@ -87,11 +89,13 @@ public final class Line implements AutoCloseable {
     try {
       name = SipAddresses.parseAccount("account_name", nz(accountName)).addressOfRecord();
       if (autoAnswerSeconds < 0) {
-        throw new InvalidArgumentException("auto_answer_interval",
+        throw new InvalidArgumentException(
+            "auto_answer_interval",
             autoAnswerSeconds + " < 0: must be 0 (answer at once) or more seconds");
       }
       if (autoAnswerSeconds > MAX_AUTO_ANSWER_SECONDS) {
-        throw new InvalidArgumentException("auto_answer_interval",
+        throw new InvalidArgumentException(
+            "auto_answer_interval",
             autoAnswerSeconds + " > " + MAX_AUTO_ANSWER_SECONDS + " seconds");
       }
     } catch (InvalidArgumentException e) {
@@ -128,7 +132,8 @@ public final class Line implements AutoCloseable {
   }
 
   /** SipTransferCall: TRANSFER_CALL_INITIATED once the REFER is on its way. */
-  public CompletableFuture<LineStatus> transferCall(String transferId, Map<String, String> headers) {
+  public CompletableFuture<LineStatus> transferCall(
+      String transferId, Map<String, String> headers) {
     Map<String, String> checked;
     try {
       checked = SipHeaders.checkExtraHeaders("headers", headers == null ? Map.of() : headers);
@@ -142,8 +147,8 @@ public final class Line implements AutoCloseable {
   }
 
   /**
-   * SipPlayWavFiles: every file is checked first (all or nothing), then they are queued behind
-   * what is already playing. Completes with MICROPHONE_WAV_FILES_PLAYED when played, or a
+   * SipPlayWavFiles: every file is checked first (all or nothing), then they are queued behind what
+   * is already playing. Completes with MICROPHONE_WAV_FILES_PLAYED when played, or a
    * NO_ONGOING_CALL answer saying how much was played if the call ended first. Cancelling the
    * returned future drops its files still unplayed (barge-in).
    */
@@ -165,18 +170,21 @@ public final class Line implements AutoCloseable {
     }
     CompletableFuture<LineStatus> result = new CompletableFuture<>();
     CompletableFuture<Void> cancelled = new CompletableFuture<>();
-    result.whenComplete((v, e) -> {
-      if (result.isCancelled()) {
-        cancelled.complete(null);
-      }
-    });
-    core.submit(() -> core.play(clips, cancelled)).whenComplete((v, e) -> {
-      if (e != null) {
-        result.completeExceptionally(e);
-      } else {
-        result.complete(v);
-      }
-    });
+    result.whenComplete(
+        (v, e) -> {
+          if (result.isCancelled()) {
+            cancelled.complete(null);
+          }
+        });
+    core.submit(() -> core.play(clips, cancelled))
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                result.completeExceptionally(e);
+              } else {
+                result.complete(v);
+              }
+            });
     return result;
   }
 
@@ -227,10 +235,12 @@ public final class Line implements AutoCloseable {
   public void close() {
     CompletableFuture<Void> closed = new CompletableFuture<>();
     try {
-      core.actor().execute(() -> {
-        core.closeNow();
-        closed.complete(null);
-      });
+      core.actor()
+          .execute(
+              () -> {
+                core.closeNow();
+                closed.complete(null);
+              });
       closed.get(2, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       // Closing must not fail; what could not be torn down in time dies with the runtime.

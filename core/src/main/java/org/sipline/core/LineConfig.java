@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param callSetupWait the longest an outgoing call may stay unanswered, or an incoming call
  *     unconnected, before the line gives up on it — a safety net above the backend's own bounds
  * @param transferWait how long a transfer may go without an outcome before it is reported failed
- * @param nluSessionTemplate the per-call {@code nlu_session_name}: {@code {callId}},
- *     {@code {account}} and {@code {remote}} are replaced
+ * @param nluSessionTemplate the per-call {@code nlu_session_name}: {@code {callId}}, {@code
+ *     {account}} and {@code {remote}} are replaced
  */
 public record LineConfig(
     int historyLimit,
@@ -69,18 +69,56 @@ public record LineConfig(
     private Duration transferWait = Duration.ofSeconds(45);
     private String nluSessionTemplate = "{callId}";
 
-    public Builder historyLimit(int v) { historyLimit = v; return this; }
-    public Builder journal(Path v) { journal = v; return this; }
-    public Builder clock(Clock v) { clock = v; return this; }
-    public Builder registerWait(Duration v) { registerWait = v; return this; }
-    public Builder hangupWait(Duration v) { hangupWait = v; return this; }
-    public Builder callSetupWait(Duration v) { callSetupWait = v; return this; }
-    public Builder transferWait(Duration v) { transferWait = v; return this; }
-    public Builder nluSessionTemplate(String v) { nluSessionTemplate = v; return this; }
+    public Builder historyLimit(int v) {
+      historyLimit = v;
+      return this;
+    }
+
+    public Builder journal(Path v) {
+      journal = v;
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    public Builder registerWait(Duration v) {
+      registerWait = v;
+      return this;
+    }
+
+    public Builder hangupWait(Duration v) {
+      hangupWait = v;
+      return this;
+    }
+
+    public Builder callSetupWait(Duration v) {
+      callSetupWait = v;
+      return this;
+    }
+
+    public Builder transferWait(Duration v) {
+      transferWait = v;
+      return this;
+    }
+
+    public Builder nluSessionTemplate(String v) {
+      nluSessionTemplate = v;
+      return this;
+    }
 
     public LineConfig build() {
-      return new LineConfig(historyLimit, journal, clock, registerWait, hangupWait, callSetupWait,
-          transferWait, nluSessionTemplate);
+      return new LineConfig(
+          historyLimit,
+          journal,
+          clock,
+          registerWait,
+          hangupWait,
+          callSetupWait,
+          transferWait,
+          nluSessionTemplate);
     }
   }
 }

@@ -29,10 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The line's state and every change to it. Each method here runs on the line's actor (the
- * {@link SerialExecutor}), commands and backend events alike, so state is plain fields and a
- * remote BYE can never race a local hangup: whichever is queued first wins, the other finds the
- * call gone.
+ * The line's state and every change to it. Each method here runs on the line's actor (the {@link
+ * SerialExecutor}), commands and backend events alike, so state is plain fields and a remote BYE
+ * can never race a local hangup: whichever is queued first wins, the other finds the call gone.
  */
 final class LineCore {
   private static final Logger log = LoggerFactory.getLogger(LineCore.class);
@@ -44,10 +43,13 @@ final class LineCore {
   private final StatusRecorder recorder;
 
   private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
+
   /** The active session's account, or null. */
   private AccountEntry session;
+
   /** Set while SipEndSession hangs up and un-REGISTERs: no new calls in or out meanwhile. */
   private boolean sessionEnding;
+
   private int autoAnswerSeconds;
   private ActiveCall call;
   private boolean closed;
@@ -65,30 +67,34 @@ final class LineCore {
   /** Runs {@code task} on the actor; its future's outcome becomes the returned future's. */
   <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    actor.execute(() -> {
-      if (closed) {
-        result.completeExceptionally(new FailedPreconditionException(
-            recorder.latest().type(), "the line is closed"));
-        return;
-      }
-      try {
-        task.get().whenComplete((v, e) -> {
-          if (e != null) {
+    actor.execute(
+        () -> {
+          if (closed) {
+            result.completeExceptionally(
+                new FailedPreconditionException(recorder.latest().type(), "the line is closed"));
+            return;
+          }
+          try {
+            task.get()
+                .whenComplete(
+                    (v, e) -> {
+                      if (e != null) {
+                        result.completeExceptionally(e);
+                      } else {
+                        result.complete(v);
+                      }
+                    });
+          } catch (RuntimeException e) {
             result.completeExceptionally(e);
-          } else {
-            result.complete(v);
           }
         });
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
     return result;
   }
 
   private ScheduledFuture<?> after(Duration delay, Runnable onActor) {
-    return runtime.timer().schedule(() -> actor.execute(onActor), delay.toMillis(),
-        TimeUnit.MILLISECONDS);
+    return runtime
+        .timer()
+        .schedule(() -> actor.execute(onActor), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static <T> CompletableFuture<T> done(T value) {
@@ -100,8 +106,12 @@ final class LineCore {
   }
 
   private Facts callFacts(ActiveCall c) {
-    return new Facts(session == null ? "" : session.name(), c.remote, c.transferTarget,
-        c.headers, c.nluSessionName);
+    return new Facts(
+        session == null ? "" : session.name(),
+        c.remote,
+        c.transferTarget,
+        c.headers,
+        c.nluSessionName);
   }
 
   private LineStatus record(StatusType type, Facts facts, String description) {
@@ -109,12 +119,16 @@ final class LineCore {
   }
 
   private LineStatus noSession(String what) {
-    return recorder.answer(StatusType.NO_SESSION, Facts.NONE,
+    return recorder.answer(
+        StatusType.NO_SESSION,
+        Facts.NONE,
         "no active session: call SipRegisterAccount and SipStartSession before " + what);
   }
 
   private LineStatus noCall(String what) {
-    return recorder.answer(StatusType.NO_ONGOING_CALL, sessionFacts(),
+    return recorder.answer(
+        StatusType.NO_ONGOING_CALL,
+        sessionFacts(),
         "no ongoing call: call SipStartCall (or wait for an incoming call) before " + what);
   }
 
@@ -131,12 +145,18 @@ final class LineCore {
         return existing.firstRegistration; // the same REGISTER is under way: share its verdict
       }
       if (existing.registered && existing.spec.equals(spec)) {
-        return done(recorder.answer(StatusType.REGISTERED,
-            new Facts(spec.accountName(), "", "", Map.of(), ""), "already registered"));
+        return done(
+            recorder.answer(
+                StatusType.REGISTERED,
+                new Facts(spec.accountName(), "", "", Map.of(), ""),
+                "already registered"));
       }
       if (existing == session) {
-        throw new FailedPreconditionException(current(), "account " + spec.accountName()
-            + " is the active session: call SipEndSession before registering it anew");
+        throw new FailedPreconditionException(
+            current(),
+            "account "
+                + spec.accountName()
+                + " is the active session: call SipEndSession before registering it anew");
       }
       forget(existing);
       existing.handle.unregister();
@@ -148,17 +168,27 @@ final class LineCore {
       entry.handle = backend.register(spec, new AccountEvents(entry));
     } catch (RuntimeException e) {
       accounts.remove(spec.accountName());
-      return done(recorder.record(StatusType.SESSION_REGISTRATION_FAILED,
-          new Facts(spec.accountName(), "", "", Map.of(), ""),
-          "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(), e));
+      return done(
+          recorder.record(
+              StatusType.SESSION_REGISTRATION_FAILED,
+              new Facts(spec.accountName(), "", "", Map.of(), ""),
+              "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(),
+              e));
     }
-    entry.registrationTimer = after(config.registerWait(), () -> {
-      if (entry.firstRegistration != null) {
-        registrationFailed(entry, SipFailure.noResponse(
-            "no answer from the registrar within " + config.registerWait().toSeconds() + " s"));
-        entry.handle.unregister();
-      }
-    });
+    entry.registrationTimer =
+        after(
+            config.registerWait(),
+            () -> {
+              if (entry.firstRegistration != null) {
+                registrationFailed(
+                    entry,
+                    SipFailure.noResponse(
+                        "no answer from the registrar within "
+                            + config.registerWait().toSeconds()
+                            + " s"));
+                entry.handle.unregister();
+              }
+            });
     return entry.firstRegistration;
   }
 
@@ -183,11 +213,20 @@ final class LineCore {
       entry.registrationTimer.cancel(false);
       CompletableFuture<LineStatus> first = entry.firstRegistration;
       entry.firstRegistration = null;
-      first.complete(record(StatusType.REGISTERED, facts,
-          "REGISTER " + entry.spec.aor() + ": 200 OK, binding for " + expires + " s"));
+      first.complete(
+          record(
+              StatusType.REGISTERED,
+              facts,
+              "REGISTER " + entry.spec.aor() + ": 200 OK, binding for " + expires + " s"));
     } else if (!wasRegistered && call == null) {
-      record(StatusType.REGISTERED, facts,
-          "REGISTER " + entry.spec.aor() + ": registration recovered, binding for " + expires + " s");
+      record(
+          StatusType.REGISTERED,
+          facts,
+          "REGISTER "
+              + entry.spec.aor()
+              + ": registration recovered, binding for "
+              + expires
+              + " s");
       if (session == entry) {
         record(StatusType.READY, facts, "session " + entry.name() + " is ready again");
       }
@@ -204,16 +243,19 @@ final class LineCore {
       CompletableFuture<LineStatus> first = entry.firstRegistration;
       entry.firstRegistration = null;
       forget(entry);
-      first.complete(recorder.record(StatusType.SESSION_REGISTRATION_FAILED, facts, what,
-          failure.cause()));
+      first.complete(
+          recorder.record(StatusType.SESSION_REGISTRATION_FAILED, facts, what, failure.cause()));
       return;
     }
     boolean wasRegistered = entry.registered;
     entry.registered = false;
     if (wasRegistered && call == null) {
       // A refresh failed: the backend keeps retrying; say so once, not on every retry.
-      recorder.record(StatusType.SESSION_REGISTRATION_FAILED, facts,
-          what + " (refresh failed; retrying)", failure.cause());
+      recorder.record(
+          StatusType.SESSION_REGISTRATION_FAILED,
+          facts,
+          what + " (refresh failed; retrying)",
+          failure.cause());
     } else {
       log.warn("{} (refresh failed during a call; retrying)", what);
     }
@@ -228,32 +270,43 @@ final class LineCore {
 
   CompletableFuture<LineStatus> startSession(String accountName, int interval) {
     if (sessionEnding) {
-      throw new FailedPreconditionException(current(), "session " + session.name()
-          + " is ending; wait for SESSION_ENDED");
+      throw new FailedPreconditionException(
+          current(), "session " + session.name() + " is ending; wait for SESSION_ENDED");
     }
     AccountEntry entry = accounts.get(accountName);
     if (entry == null || entry.firstRegistration != null) {
-      throw new FailedPreconditionException(current(), "account " + accountName
-          + (entry == null ? " was never registered: call SipRegisterAccount first"
-              : " is still registering"));
+      throw new FailedPreconditionException(
+          current(),
+          "account "
+              + accountName
+              + (entry == null
+                  ? " was never registered: call SipRegisterAccount first"
+                  : " is still registering"));
     }
     if (!entry.registered) {
-      throw new FailedPreconditionException(current(),
-          "account " + accountName + " is not registered (its last REGISTER failed)");
+      throw new FailedPreconditionException(
+          current(), "account " + accountName + " is not registered (its last REGISTER failed)");
     }
     if (session == entry) {
       autoAnswerSeconds = interval;
       return done(recorder.latest());
     }
     if (call != null) {
-      throw new FailedPreconditionException(current(),
-          "a call is ongoing in session " + session.name() + ": end it first");
+      throw new FailedPreconditionException(
+          current(), "a call is ongoing in session " + session.name() + ": end it first");
     }
     session = entry;
     autoAnswerSeconds = interval;
     Facts facts = sessionFacts();
-    LineStatus started = record(StatusType.SESSION_STARTED, facts, "session " + accountName
-        + " started; incoming calls answered after " + interval + " s");
+    LineStatus started =
+        record(
+            StatusType.SESSION_STARTED,
+            facts,
+            "session "
+                + accountName
+                + " started; incoming calls answered after "
+                + interval
+                + " s");
     record(StatusType.READY, facts, "ready for calls");
     return done(started);
   }
@@ -275,21 +328,31 @@ final class LineCore {
     if (entry.unregistered == null) {
       entry.unregistered = new CompletableFuture<>();
       entry.handle.unregister();
-      ScheduledFuture<?> bound = after(config.registerWait(), () -> entry.unregistered.complete(null));
+      ScheduledFuture<?> bound =
+          after(config.registerWait(), () -> entry.unregistered.complete(null));
       entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
     }
-    return entry.unregistered.thenApplyAsync(v -> {
-      sessionEnding = false;
-      if (session != entry) {
-        return recorder.latest();
-      }
-      Facts facts = sessionFacts();
-      forget(entry);
-      LineStatus ended = record(StatusType.SESSION_ENDED, facts,
-          "session " + entry.name() + " ended; REGISTER " + entry.spec.aor() + " Expires: 0 sent");
-      record(StatusType.NO_SESSION, facts, "no session");
-      return ended;
-    }, actor);
+    return entry.unregistered.thenApplyAsync(
+        v -> {
+          sessionEnding = false;
+          if (session != entry) {
+            return recorder.latest();
+          }
+          Facts facts = sessionFacts();
+          forget(entry);
+          LineStatus ended =
+              record(
+                  StatusType.SESSION_ENDED,
+                  facts,
+                  "session "
+                      + entry.name()
+                      + " ended; REGISTER "
+                      + entry.spec.aor()
+                      + " Expires: 0 sent");
+          record(StatusType.NO_SESSION, facts, "no session");
+          return ended;
+        },
+        actor);
   }
 
   // ---- outgoing calls --------------------------------------------------------------------
@@ -299,12 +362,12 @@ final class LineCore {
       return done(noSession("SipStartCall"));
     }
     if (call != null) {
-      throw new FailedPreconditionException(current(),
-          "a call with " + call.remote + " is ongoing (Call-ID " + call.callId() + ")");
+      throw new FailedPreconditionException(
+          current(), "a call with " + call.remote + " is ongoing (Call-ID " + call.callId() + ")");
     }
     if (sessionEnding) {
-      throw new FailedPreconditionException(current(), "session " + session.name()
-          + " is ending; no new calls");
+      throw new FailedPreconditionException(
+          current(), "session " + session.name() + " is ending; no new calls");
     }
     SipUri target = SipAddresses.parseTarget("callee_id", calleeId, session.spec.aor());
     PlaybackQueue playback = new PlaybackQueue(actor);
@@ -313,21 +376,36 @@ final class LineCore {
       sip = session.handle.call(target, headers, new CallMedia(playback, AudioSink.DISCARD));
     } catch (RuntimeException e) {
       Facts facts = new Facts(session.name(), target.addressOfRecord(), "", headers, "");
-      LineStatus failed = recorder.record(StatusType.OUTGOING_CALL_FAILED, facts,
-          "INVITE " + target + " could not be sent: " + e.getMessage(), e);
+      LineStatus failed =
+          recorder.record(
+              StatusType.OUTGOING_CALL_FAILED,
+              facts,
+              "INVITE " + target + " could not be sent: " + e.getMessage(),
+              e);
       record(StatusType.READY, sessionFacts(), "ready for calls");
       return done(failed);
     }
-    ActiveCall c = new ActiveCall(sip, false, target.addressOfRecord(), headers,
-        nluName(sip.callId(), target.addressOfRecord()), playback, CallPhase.DIALING);
+    ActiveCall c =
+        new ActiveCall(
+            sip,
+            false,
+            target.addressOfRecord(),
+            headers,
+            nluName(sip.callId(), target.addressOfRecord()),
+            playback,
+            CallPhase.DIALING);
     call = c;
     c.timer = after(config.callSetupWait(), () -> setupExpired(c));
-    return done(record(StatusType.OUTGOING_CALL_INITIATED, callFacts(c),
-        "INVITE " + target + " sent, Call-ID " + sip.callId()));
+    return done(
+        record(
+            StatusType.OUTGOING_CALL_INITIATED,
+            callFacts(c),
+            "INVITE " + target + " sent, Call-ID " + sip.callId()));
   }
 
   private String nluName(String callId, String remote) {
-    return config.nluSessionTemplate()
+    return config
+        .nluSessionTemplate()
         .replace("{callId}", callId)
         .replace("{account}", session == null ? "" : session.name())
         .replace("{remote}", remote);
@@ -337,10 +415,14 @@ final class LineCore {
     if (call != c || c.phase().isUp() || c.phase() == CallPhase.HANGING_UP) {
       return;
     }
-    log.warn("Call-ID {}: not connected within {} s, tearing down", c.callId(),
+    log.warn(
+        "Call-ID {}: not connected within {} s, tearing down",
+        c.callId(),
         config.callSetupWait().toSeconds());
     c.sip.terminate();
-    finish(c, c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
+    finish(
+        c,
+        c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
         "not connected within " + config.callSetupWait().toSeconds() + " s");
   }
 
@@ -348,23 +430,44 @@ final class LineCore {
 
   private void incoming(AccountEntry entry, SipCall sip, IncomingCall info) {
     if (session != entry || sessionEnding) {
-      log.info("INVITE from {} Call-ID {}: no active session for {}, 480", info.caller(),
-          sip.callId(), entry.name());
+      log.info(
+          "INVITE from {} Call-ID {}: no active session for {}, 480",
+          info.caller(),
+          sip.callId(),
+          entry.name());
       sip.reject(480, "Temporarily Unavailable");
       return;
     }
     if (call != null) {
-      log.info("INVITE from {} Call-ID {}: busy with Call-ID {}, 486", info.caller(),
-          sip.callId(), call.callId());
+      log.info(
+          "INVITE from {} Call-ID {}: busy with Call-ID {}, 486",
+          info.caller(),
+          sip.callId(),
+          call.callId());
       sip.reject(486, "Busy Here");
       return;
     }
     String caller = info.caller().addressOfRecord();
-    ActiveCall c = new ActiveCall(sip, true, caller, info.headers(),
-        nluName(sip.callId(), caller), new PlaybackQueue(actor), CallPhase.RINGING);
+    ActiveCall c =
+        new ActiveCall(
+            sip,
+            true,
+            caller,
+            info.headers(),
+            nluName(sip.callId(), caller),
+            new PlaybackQueue(actor),
+            CallPhase.RINGING);
     call = c;
-    record(StatusType.INCOMING_CALL_INITIATED, callFacts(c), "INVITE from " + info.caller()
-        + ", Call-ID " + sip.callId() + "; answering in " + autoAnswerSeconds + " s");
+    record(
+        StatusType.INCOMING_CALL_INITIATED,
+        callFacts(c),
+        "INVITE from "
+            + info.caller()
+            + ", Call-ID "
+            + sip.callId()
+            + "; answering in "
+            + autoAnswerSeconds
+            + " s");
     Runnable answer = () -> answer(c);
     if (autoAnswerSeconds == 0) {
       answer.run();
@@ -396,8 +499,10 @@ final class LineCore {
     }
     c.cancelTimers();
     c.moveTo(CallPhase.CONNECTED);
-    record(c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
-        callFacts(c), "call with " + c.remote + " connected, Call-ID " + c.callId());
+    record(
+        c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
+        callFacts(c),
+        "call with " + c.remote + " connected, Call-ID " + c.callId());
   }
 
   private void callFailed(SipCall sip, SipFailure failure) {
@@ -409,8 +514,11 @@ final class LineCore {
     if (c.phase() == CallPhase.HANGING_UP) {
       finish(c, finished(c), what + " (after our hangup)");
     } else {
-      finish(c, c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
-          what, failure.cause());
+      finish(
+          c,
+          c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
+          what,
+          failure.cause());
     }
   }
 
@@ -419,14 +527,15 @@ final class LineCore {
     if (c == null || c.sip != sip) {
       return;
     }
-    String what = switch (cause) {
-      case REMOTE_BYE -> "BYE from " + c.remote;
-      case LOCAL_BYE -> "BYE sent to " + c.remote;
-      case LOCAL_TERMINATE -> "call torn down locally";
-      case TRANSFERRED -> "call transferred to " + c.transferTarget;
-      case MEDIA_TIMEOUT -> "no RTP from " + c.remote;
-      case ERROR -> "call with " + c.remote + " broke";
-    };
+    String what =
+        switch (cause) {
+          case REMOTE_BYE -> "BYE from " + c.remote;
+          case LOCAL_BYE -> "BYE sent to " + c.remote;
+          case LOCAL_TERMINATE -> "call torn down locally";
+          case TRANSFERRED -> "call transferred to " + c.transferTarget;
+          case MEDIA_TIMEOUT -> "no RTP from " + c.remote;
+          case ERROR -> "call with " + c.remote + " broke";
+        };
     finish(c, finished(c), what + (description.isEmpty() ? "" : ": " + description));
   }
 
@@ -466,8 +575,11 @@ final class LineCore {
     }
     ActiveCall c = call;
     if (hard) {
-      LineStatus initiated = record(StatusType.HARD_HANGUP_INITIATED, callFacts(c),
-          "hard hangup of Call-ID " + c.callId());
+      LineStatus initiated =
+          record(
+              StatusType.HARD_HANGUP_INITIATED,
+              callFacts(c),
+              "hard hangup of Call-ID " + c.callId());
       c.sip.terminate();
       finish(c, finished(c), "call torn down locally, nothing awaited from the network");
       return done(initiated);
@@ -475,8 +587,11 @@ final class LineCore {
     if (c.phase() == CallPhase.HANGING_UP) {
       return c.hangupDone.thenApply(v -> recorder.latest());
     }
-    LineStatus initiated = record(StatusType.SOFT_HANGUP_INITIATED, callFacts(c),
-        softHangupWord(c) + " for Call-ID " + c.callId());
+    LineStatus initiated =
+        record(
+            StatusType.SOFT_HANGUP_INITIATED,
+            callFacts(c),
+            softHangupWord(c) + " for Call-ID " + c.callId());
     return softHangupFuture().thenApply(v -> initiated);
   }
 
@@ -497,13 +612,20 @@ final class LineCore {
     c.cancelTimers();
     c.moveTo(CallPhase.HANGING_UP);
     c.hangupDone = new CompletableFuture<>();
-    c.timer = after(config.hangupWait(), () -> {
-      if (call == c) {
-        c.sip.terminate();
-        finish(c, finished(c), "no answer to our hangup within "
-            + config.hangupWait().toSeconds() + " s, torn down locally");
-      }
-    });
+    c.timer =
+        after(
+            config.hangupWait(),
+            () -> {
+              if (call == c) {
+                c.sip.terminate();
+                finish(
+                    c,
+                    finished(c),
+                    "no answer to our hangup within "
+                        + config.hangupWait().toSeconds()
+                        + " s, torn down locally");
+              }
+            });
     try {
       c.sip.hangup();
     } catch (RuntimeException e) {
@@ -524,19 +646,28 @@ final class LineCore {
     }
     ActiveCall c = call;
     if (c.phase() != CallPhase.CONNECTED) {
-      throw new FailedPreconditionException(current(), "the call is "
-          + c.phase().name().toLowerCase() + "; a transfer needs a connected call");
+      throw new FailedPreconditionException(
+          current(),
+          "the call is " + c.phase().name().toLowerCase() + "; a transfer needs a connected call");
     }
     SipUri target = SipAddresses.parseTarget("transfer_id", transferId, session.spec.aor());
     c.moveTo(CallPhase.TRANSFERRING);
     c.transferTarget = target.addressOfRecord();
     c.transferHeaders = headers;
     Facts facts = new Facts(session.name(), c.remote, c.transferTarget, headers, c.nluSessionName);
-    LineStatus initiated = record(StatusType.TRANSFER_CALL_INITIATED, facts,
-        "REFER to " + target + " for Call-ID " + c.callId());
-    c.transferTimer = after(config.transferWait(), () -> transferFailed(c.sip,
-        SipFailure.noResponse("no transfer outcome within " + config.transferWait().toSeconds()
-            + " s")));
+    LineStatus initiated =
+        record(
+            StatusType.TRANSFER_CALL_INITIATED,
+            facts,
+            "REFER to " + target + " for Call-ID " + c.callId());
+    c.transferTimer =
+        after(
+            config.transferWait(),
+            () ->
+                transferFailed(
+                    c.sip,
+                    SipFailure.noResponse(
+                        "no transfer outcome within " + config.transferWait().toSeconds() + " s")));
     try {
       c.sip.transfer(target, headers);
     } catch (RuntimeException e) {
@@ -555,10 +686,18 @@ final class LineCore {
       c.transferTimer = null;
     }
     c.moveTo(CallPhase.CONNECTED);
-    Facts facts = new Facts(session.name(), c.remote, c.transferTarget, c.transferHeaders,
-        c.nluSessionName);
-    recorder.record(StatusType.TRANSFER_CALL_FAILED, facts, "transfer of Call-ID " + c.callId()
-        + " to " + c.transferTarget + " failed: " + failure.describe() + "; the call goes on",
+    Facts facts =
+        new Facts(session.name(), c.remote, c.transferTarget, c.transferHeaders, c.nluSessionName);
+    recorder.record(
+        StatusType.TRANSFER_CALL_FAILED,
+        facts,
+        "transfer of Call-ID "
+            + c.callId()
+            + " to "
+            + c.transferTarget
+            + " failed: "
+            + failure.describe()
+            + "; the call goes on",
         failure.cause());
   }
 
@@ -574,8 +713,11 @@ final class LineCore {
     }
     ActiveCall c = call;
     if (!c.phase().isUp()) {
-      throw new FailedPreconditionException(current(), "the call is "
-          + c.phase().name().toLowerCase() + "; wait for it to connect before SipPlayWavFiles");
+      throw new FailedPreconditionException(
+          current(),
+          "the call is "
+              + c.phase().name().toLowerCase()
+              + "; wait for it to connect before SipPlayWavFiles");
     }
     var playback = c.playback.enqueue(clips);
     cancelled.whenComplete((v, e) -> playback.cancel());
@@ -583,22 +725,37 @@ final class LineCore {
   }
 
   private LineStatus played(ActiveCall c, int files, PlaybackResult r) {
-    String amount = String.format("%.2f s of %.2f s", r.playedMillis() / 1000.0,
-        r.totalMillis() / 1000.0);
+    String amount =
+        String.format("%.2f s of %.2f s", r.playedMillis() / 1000.0, r.totalMillis() / 1000.0);
     if (call != c && r.outcome() == PlaybackResult.Outcome.PLAYED) {
       // The last frame went out just before the call ended: say so without recording a played
       // status after the call's end.
-      return recorder.answer(StatusType.NO_ONGOING_CALL, callFacts(c),
+      return recorder.answer(
+          StatusType.NO_ONGOING_CALL,
+          callFacts(c),
           "the call ended right after playback: " + amount + " played");
     }
     return switch (r.outcome()) {
-      case PLAYED -> record(StatusType.MICROPHONE_WAV_FILES_PLAYED, callFacts(c),
-          "played " + files + " WAV file" + (files == 1 ? "" : "s") + " (" + amount + ")"
-              + (c.playback.isMuted() ? " while muted" : ""));
-      case INTERRUPTED -> recorder.answer(StatusType.NO_ONGOING_CALL, callFacts(c),
-          "the call ended during playback: " + amount + " played");
-      case CANCELLED -> recorder.answer(recorder.latest().type(), callFacts(c),
-          "playback cancelled after " + amount);
+      case PLAYED ->
+          record(
+              StatusType.MICROPHONE_WAV_FILES_PLAYED,
+              callFacts(c),
+              "played "
+                  + files
+                  + " WAV file"
+                  + (files == 1 ? "" : "s")
+                  + " ("
+                  + amount
+                  + ")"
+                  + (c.playback.isMuted() ? " while muted" : ""));
+      case INTERRUPTED ->
+          recorder.answer(
+              StatusType.NO_ONGOING_CALL,
+              callFacts(c),
+              "the call ended during playback: " + amount + " played");
+      case CANCELLED ->
+          recorder.answer(
+              recorder.latest().type(), callFacts(c), "playback cancelled after " + amount);
     };
   }
 
@@ -615,9 +772,14 @@ final class LineCore {
       return done(recorder.latest());
     }
     c.playback.setMuted(muted);
-    return done(record(muted ? StatusType.MICROPHONE_MUTED : StatusType.MICROPHONE_UNMUTED,
-        callFacts(c), (muted ? "microphone muted" : "microphone unmuted") + " on Call-ID "
-            + c.callId() + "; RTP keeps flowing"));
+    return done(
+        record(
+            muted ? StatusType.MICROPHONE_MUTED : StatusType.MICROPHONE_UNMUTED,
+            callFacts(c),
+            (muted ? "microphone muted" : "microphone unmuted")
+                + " on Call-ID "
+                + c.callId()
+                + "; RTP keeps flowing"));
   }
 
   // ---- shutdown --------------------------------------------------------------------------
@@ -625,18 +787,25 @@ final class LineCore {
   /** Hangs up, un-REGISTERs every account, bounded; then nothing more is accepted. */
   CompletableFuture<Void> shutdown() {
     CompletableFuture<?> ending = session != null ? endSession() : done(null);
-    return ending.handleAsync((v, e) -> {
-      List<CompletableFuture<Void>> pending = new ArrayList<>();
-      for (AccountEntry entry : new ArrayList<>(accounts.values())) {
-        if (entry.unregistered == null) {
-          entry.unregistered = new CompletableFuture<>();
-          entry.handle.unregister();
-        }
-        pending.add(entry.unregistered);
-      }
-      return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
-    }, actor).thenCompose(all -> all.completeOnTimeout(null, config.registerWait().toMillis(),
-        TimeUnit.MILLISECONDS)).thenRunAsync(() -> closed = true, actor);
+    return ending
+        .handleAsync(
+            (v, e) -> {
+              List<CompletableFuture<Void>> pending = new ArrayList<>();
+              for (AccountEntry entry : new ArrayList<>(accounts.values())) {
+                if (entry.unregistered == null) {
+                  entry.unregistered = new CompletableFuture<>();
+                  entry.handle.unregister();
+                }
+                pending.add(entry.unregistered);
+              }
+              return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+            },
+            actor)
+        .thenCompose(
+            all ->
+                all.completeOnTimeout(
+                    null, config.registerWait().toMillis(), TimeUnit.MILLISECONDS))
+        .thenRunAsync(() -> closed = true, actor);
   }
 
   /** Tears down at once: the call locally, pending futures failed. */
@@ -673,9 +842,9 @@ final class LineCore {
     }
 
     /**
-     * Queues an event onto the actor. After the line closed its actor refuses tasks; the event
-     * is dropped then, since nobody is left to tell, and the backend's thread must not get the
-     * refusal (a listener that throws is a broken listener to the backend).
+     * Queues an event onto the actor. After the line closed its actor refuses tasks; the event is
+     * dropped then, since nobody is left to tell, and the backend's thread must not get the refusal
+     * (a listener that throws is a broken listener to the backend).
      */
     private void post(Runnable event) {
       try {
@@ -697,11 +866,12 @@ final class LineCore {
 
     @Override
     public void unregistered(SipAccount account) {
-      post(() -> {
-        if (entry.unregistered != null) {
-          entry.unregistered.complete(null);
-        }
-      });
+      post(
+          () -> {
+            if (entry.unregistered != null) {
+              entry.unregistered.complete(null);
+            }
+          });
     }
 
     @Override

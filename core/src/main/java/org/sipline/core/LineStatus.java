@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One entry of a line's status history: what the line became, when, and the call facts that go
- * with it. Mirrors {@code ondewo.sip.SipStatus} field for field, plus a sequence number that is
- * unique and increasing per line (for a resumable watch later) — answers that change nothing
- * (NO_SESSION / NO_ONGOING_CALL replies) carry the sequence number of the latest entry.
+ * One entry of a line's status history: what the line became, when, and the call facts that go with
+ * it. Mirrors {@code ondewo.sip.SipStatus} field for field, plus a sequence number that is unique
+ * and increasing per line (for a resumable watch later) — answers that change nothing (NO_SESSION /
+ * NO_ONGOING_CALL replies) carry the sequence number of the latest entry.
  */
 public record LineStatus(
     long sequence,
@@ -42,7 +42,17 @@ public record LineStatus(
 
   /** The same facts as a different type, e.g. a reply that is not recorded. */
   public LineStatus as(StatusType newType, String newDescription) {
-    return new LineStatus(sequence, accountName, timestamp, newType, calleeId, transferCallId,
-        headers, newDescription, "", "", nluSessionName);
+    return new LineStatus(
+        sequence,
+        accountName,
+        timestamp,
+        newType,
+        calleeId,
+        transferCallId,
+        headers,
+        newDescription,
+        "",
+        "",
+        nluSessionName);
   }
 }

@@ -8,19 +8,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool: the line's actor. A task never
- * overlaps another of the same executor, and each sees every earlier task's writes (the lock
- * around the queue publishes them), so line state needs no further locking.
+ * overlaps another of the same executor, and each sees every earlier task's writes (the lock around
+ * the queue publishes them), so line state needs no further locking.
  */
 final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor pool;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+
   /**
    * Made once: a fresh method reference per hand-over would allocate on whatever thread submits,
-   * and the RTP pacer submits when a prompt ends (it must not allocate: a full heap would stall it).
+   * and the RTP pacer submits when a prompt ends (it must not allocate: a full heap would stall
+   * it).
    */
   private final Runnable drainTask = this::drain;
+
   private boolean running;
   private volatile Thread current;
 

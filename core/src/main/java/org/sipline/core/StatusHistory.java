@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The line's append-only status history: bounded (oldest dropped first), optionally journaled to
- * a JSONL file that is re-read on open so a restart — even {@code kill -9} — loses nothing that
- * was appended. Written only by the line's actor; read from any thread (reads take a snapshot).
+ * The line's append-only status history: bounded (oldest dropped first), optionally journaled to a
+ * JSONL file that is re-read on open so a restart — even {@code kill -9} — loses nothing that was
+ * appended. Written only by the line's actor; read from any thread (reads take a snapshot).
  */
 final class StatusHistory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusHistory.class);
@@ -58,8 +58,12 @@ final class StatusHistory implements AutoCloseable {
       try {
         LineStatus s = StatusJson.read(line);
         if (s.sequence() <= lastSeq) {
-          log.warn("status journal {} line {}: sequence {} not after {}, skipped", journal, i + 1,
-              s.sequence(), lastSeq);
+          log.warn(
+              "status journal {} line {}: sequence {} not after {}, skipped",
+              journal,
+              i + 1,
+              s.sequence(),
+              lastSeq);
           continue;
         }
         lastSeq = s.sequence();
@@ -67,8 +71,8 @@ final class StatusHistory implements AutoCloseable {
       } catch (RuntimeException e) {
         // A process killed mid-write leaves at most one torn line at the end; anything else is
         // reported too, but one bad line must not cost the rest of the history.
-        log.warn("status journal {} line {} unreadable, skipped: {}", journal, i + 1,
-            e.getMessage());
+        log.warn(
+            "status journal {} line {} unreadable, skipped: {}", journal, i + 1, e.getMessage());
       }
     }
     journalLines = lines.size();
@@ -81,8 +85,12 @@ final class StatusHistory implements AutoCloseable {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      writer = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      writer =
+          Files.newBufferedWriter(
+              journal,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open status journal " + journal, e);
     }

@@ -79,11 +79,20 @@ final class StatusJson {
         throw new IllegalArgumentException("missing \"seq\"");
       }
       @SuppressWarnings("unchecked")
-      Map<String, String> headers = obj.get("headers") instanceof Map<?, ?> m
-          ? (Map<String, String>) m : Map.of();
-      return new LineStatus((Long) seq, str(obj, "account"), Instant.parse(str(obj, "time")),
-          StatusType.valueOf(str(obj, "type")), str(obj, "callee"), str(obj, "transfer"), headers,
-          str(obj, "description"), str(obj, "exception"), str(obj, "traceback"), str(obj, "nlu"));
+      Map<String, String> headers =
+          obj.get("headers") instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+      return new LineStatus(
+          (Long) seq,
+          str(obj, "account"),
+          Instant.parse(str(obj, "time")),
+          StatusType.valueOf(str(obj, "type")),
+          str(obj, "callee"),
+          str(obj, "transfer"),
+          headers,
+          str(obj, "description"),
+          str(obj, "exception"),
+          str(obj, "traceback"),
+          str(obj, "nlu"));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("bad \"time\": " + e.getMessage(), e);
     }

@@ -20,27 +20,48 @@ final class StatusRecorder implements AutoCloseable {
   private final StatusHistory history;
   private final Clock clock;
   private final List<Consumer<LineStatus>> watchers = new CopyOnWriteArrayList<>();
+
   /** What a line that has recorded nothing yet answers: the same status every time. */
   private final LineStatus initial;
 
   StatusRecorder(StatusHistory history, Clock clock) {
     this.history = history;
     this.clock = clock;
-    this.initial = new LineStatus(0, "", clock.instant(), StatusType.NO_SESSION, "", "", Map.of(),
-        "no session: call SipRegisterAccount first", "", "", "");
+    this.initial =
+        new LineStatus(
+            0,
+            "",
+            clock.instant(),
+            StatusType.NO_SESSION,
+            "",
+            "",
+            Map.of(),
+            "no session: call SipRegisterAccount first",
+            "",
+            "",
+            "");
   }
 
   /** The facts a status carries besides its type. */
-  record Facts(String account, String callee, String transfer, Map<String, String> headers,
-      String nlu) {
+  record Facts(
+      String account, String callee, String transfer, Map<String, String> headers, String nlu) {
     static final Facts NONE = new Facts("", "", "", Map.of(), "");
   }
 
   LineStatus record(StatusType type, Facts facts, String description, Throwable error) {
-    LineStatus s = new LineStatus(history.nextSequence(), facts.account(), clock.instant(), type,
-        facts.callee(), facts.transfer(), facts.headers(), description,
-        error == null ? "" : error.getClass().getName(), error == null ? "" : traceback(error),
-        facts.nlu());
+    LineStatus s =
+        new LineStatus(
+            history.nextSequence(),
+            facts.account(),
+            clock.instant(),
+            type,
+            facts.callee(),
+            facts.transfer(),
+            facts.headers(),
+            description,
+            error == null ? "" : error.getClass().getName(),
+            error == null ? "" : traceback(error),
+            facts.nlu());
     history.append(s);
     if (error == null) {
       log.info("line {} -> {}: {}", facts.account(), type, description);
@@ -61,8 +82,18 @@ final class StatusRecorder implements AutoCloseable {
   LineStatus answer(StatusType type, Facts facts, String description) {
     LineStatus latest = history.latest();
     long seq = latest == null ? 0 : latest.sequence();
-    return new LineStatus(seq, facts.account(), clock.instant(), type, facts.callee(),
-        facts.transfer(), facts.headers(), description, "", "", facts.nlu());
+    return new LineStatus(
+        seq,
+        facts.account(),
+        clock.instant(),
+        type,
+        facts.callee(),
+        facts.transfer(),
+        facts.headers(),
+        description,
+        "",
+        "",
+        facts.nlu());
   }
 
   /** The latest entry, or a NO_SESSION answer on a line that has none. */

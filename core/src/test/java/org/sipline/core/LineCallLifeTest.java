@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.StatusType;
 import org.sipline.core.testing.FakeCall;
 import org.sipline.core.testing.FakeScript;
 
@@ -17,8 +16,9 @@ class LineCallLifeTest {
 
   @Test
   void outgoingCallCarriesCalleeHeadersAndNluNameThroughEveryStatus() {
-    try (LineHarness h = new LineHarness(LineConfig.builder()
-        .nluSessionTemplate("bot-{account}-{callId}").build())) {
+    try (LineHarness h =
+        new LineHarness(
+            LineConfig.builder().nluSessionTemplate("bot-{account}-{callId}").build())) {
       h.ready(0);
       LineStatus initiated = get(h.line.startCall("answer", Map.of("X-Campaign", "42")));
       FakeCall call = h.fake.lastCall();
@@ -83,8 +83,10 @@ class LineCallLifeTest {
       assertThat(call.finalCode()).isEqualTo(603);
       assertThat(h.line.status().type()).isEqualTo(StatusType.READY);
       assertThat(h.line.history().stream().map(LineStatus::type).toList())
-          .containsSubsequence(StatusType.SOFT_HANGUP_INITIATED,
-              StatusType.INCOMING_CALL_FINISHED, StatusType.READY);
+          .containsSubsequence(
+              StatusType.SOFT_HANGUP_INITIATED,
+              StatusType.INCOMING_CALL_FINISHED,
+              StatusType.READY);
     }
   }
 
@@ -106,8 +108,10 @@ class LineCallLifeTest {
       get(h.line.endCall(false));
       h.await(StatusType.OUTGOING_CALL_FINISHED);
       h.await(StatusType.READY);
-      long finished = h.line.history().stream()
-          .filter(s -> s.type() == StatusType.OUTGOING_CALL_FINISHED).count();
+      long finished =
+          h.line.history().stream()
+              .filter(s -> s.type() == StatusType.OUTGOING_CALL_FINISHED)
+              .count();
       assertThat(finished).isEqualTo(1);
     }
   }
@@ -129,8 +133,8 @@ class LineCallLifeTest {
 
   @Test
   void transferWithoutOutcomeFailsAfterTheBoundAndTheCallGoesOn() {
-    try (LineHarness h = new LineHarness(LineConfig.builder()
-        .transferWait(Duration.ofMillis(300)).build())) {
+    try (LineHarness h =
+        new LineHarness(LineConfig.builder().transferWait(Duration.ofMillis(300)).build())) {
       FakeCall call = h.transferring();
       LineStatus failed = h.await(StatusType.TRANSFER_CALL_FAILED);
       assertThat(failed.description()).contains("no transfer outcome within");
@@ -141,8 +145,8 @@ class LineCallLifeTest {
 
   @Test
   void unansweredOutgoingCallIsGivenUpAfterTheSetupBound() {
-    try (LineHarness h = new LineHarness(LineConfig.builder()
-        .callSetupWait(Duration.ofMillis(300)).build())) {
+    try (LineHarness h =
+        new LineHarness(LineConfig.builder().callSetupWait(Duration.ofMillis(300)).build())) {
       FakeCall call = h.dialing();
       LineStatus failed = h.await(StatusType.OUTGOING_CALL_FAILED);
       assertThat(failed.description()).contains("not connected within");
@@ -181,15 +185,16 @@ class LineCallLifeTest {
       assertThat(s.type()).isEqualTo(StatusType.SESSION_REGISTRATION_FAILED);
       assertThat(s.description()).isEqualTo("REGISTER sip:carol@fake.test: 403 Forbidden");
       Throwable t = catchThrowable(() -> get(h.line.startSession("carol@fake.test", 0)));
-      assertThat(t).isInstanceOf(FailedPreconditionException.class)
+      assertThat(t)
+          .isInstanceOf(FailedPreconditionException.class)
           .hasMessageContaining("never registered");
     }
   }
 
   @Test
   void silentRegistrarFailsWithinTheBound() {
-    try (LineHarness h = new LineHarness(LineConfig.builder()
-        .registerWait(Duration.ofMillis(300)).build())) {
+    try (LineHarness h =
+        new LineHarness(LineConfig.builder().registerWait(Duration.ofMillis(300)).build())) {
       h.fake.silentRegistrar(true);
       LineStatus s = get(h.line.registerAccount("dave@fake.test", "pw", "", ""));
       assertThat(s.type()).isEqualTo(StatusType.SESSION_REGISTRATION_FAILED);
@@ -206,8 +211,9 @@ class LineCallLifeTest {
       assertThat(call.state()).isEqualTo(FakeCall.State.ENDED);
       assertThat(h.fake.registrarLog()).last().isEqualTo("REGISTER bot@fake.test expires=0");
       assertThat(h.line.status().type()).isEqualTo(StatusType.NO_SESSION);
-      assertThat(h.line.history().stream().map(LineStatus::type).toList()).containsSubsequence(
-          StatusType.OUTGOING_CALL_FINISHED, StatusType.SESSION_ENDED, StatusType.NO_SESSION);
+      assertThat(h.line.history().stream().map(LineStatus::type).toList())
+          .containsSubsequence(
+              StatusType.OUTGOING_CALL_FINISHED, StatusType.SESSION_ENDED, StatusType.NO_SESSION);
     }
   }
 
@@ -217,18 +223,23 @@ class LineCallLifeTest {
       h.ready(0);
       int before = h.line.history().size();
       assertThat(catchThrowable(() -> get(h.line.startCall("", Map.of()))))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("callee_id");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageStartingWith("callee_id");
       assertThat(catchThrowable(() -> get(h.line.startCall("bob", Map.of("Via", "x")))))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("headers");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageStartingWith("headers");
       assertThat(catchThrowable(() -> get(h.line.startSession(LineHarness.ACCOUNT, -1))))
           .isInstanceOf(InvalidArgumentException.class)
           .hasMessageStartingWith("auto_answer_interval");
       assertThat(catchThrowable(() -> get(h.line.playWavFiles(List.of()))))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("wav_files");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageStartingWith("wav_files");
       assertThat(catchThrowable(() -> get(h.line.playWavFiles(List.of(new byte[] {1, 2, 3})))))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("wav_files[0]");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageStartingWith("wav_files[0]");
       assertThat(catchThrowable(() -> get(h.line.registerAccount("no-host@", "", "", ""))))
-          .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("account_name");
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageStartingWith("account_name");
       assertThat(h.line.history()).hasSize(before);
     }
   }

@@ -23,8 +23,8 @@ import org.sipline.core.testing.FakeCall;
 import org.sipline.core.testing.FakeScript;
 
 /**
- * 16 threads fire random rpcs (and the far end random calls and BYEs) at one line for 10 s:
- * every future completes within its bound (no deadlock), nothing fails but with the documented
+ * 16 threads fire random rpcs (and the far end random calls and BYEs) at one line for 10 s: every
+ * future completes within its bound (no deadlock), nothing fails but with the documented
  * exceptions, and the history is totally ordered and follows the line's rules throughout.
  */
 class LineConcurrencyTest {
@@ -33,10 +33,15 @@ class LineConcurrencyTest {
 
   @Test
   void randomRpcsFromSixteenThreadsNeverDeadlockOrBreakTheRules() throws Exception {
-    try (LineHarness h = new LineHarness(LineConfig.builder()
-        .registerWait(Duration.ofSeconds(2)).hangupWait(Duration.ofSeconds(2))
-        .transferWait(Duration.ofMillis(500)).callSetupWait(Duration.ofSeconds(1))
-        .historyLimit(1_000_000).build())) {
+    try (LineHarness h =
+        new LineHarness(
+            LineConfig.builder()
+                .registerWait(Duration.ofSeconds(2))
+                .hangupWait(Duration.ofSeconds(2))
+                .transferWait(Duration.ofMillis(500))
+                .callSetupWait(Duration.ofSeconds(1))
+                .historyLimit(1_000_000)
+                .build())) {
       h.fake.script("busy", FakeScript.reject(486, "Busy Here"));
       h.fake.script("bye", FakeScript.answer().hangingUpAfter(Duration.ofMillis(50)));
       h.fake.script("xfer-refuse", FakeScript.answer().referAnswer(603));
@@ -47,27 +52,31 @@ class LineConcurrencyTest {
       CountDownLatch done = new CountDownLatch(16);
       for (int t = 0; t < 16; t++) {
         long seed = t;
-        threads.execute(() -> {
-          SplittableRandom random = new SplittableRandom(seed);
-          try {
-            while (System.nanoTime() < end) {
-              CompletableFuture<LineStatus> f = fire(h, random);
-              if (f != null) {
-                pending.add(f);
-                // Wait for some answers (like a client), leave others running (like many clients).
-                if (random.nextInt(3) == 0) {
-                  check(f, unexpected);
+        threads.execute(
+            () -> {
+              SplittableRandom random = new SplittableRandom(seed);
+              try {
+                while (System.nanoTime() < end) {
+                  CompletableFuture<LineStatus> f = fire(h, random);
+                  if (f != null) {
+                    pending.add(f);
+                    // Wait for some answers (like a client), leave others running (like many
+                    // clients).
+                    if (random.nextInt(3) == 0) {
+                      check(f, unexpected);
+                    }
+                  }
                 }
+              } catch (Throwable e) {
+                unexpected.add(e);
+              } finally {
+                done.countDown();
               }
-            }
-          } catch (Throwable e) {
-            unexpected.add(e);
-          } finally {
-            done.countDown();
-          }
-        });
+            });
       }
-      assertThat(done.await(RUN.toSeconds() + 30, TimeUnit.SECONDS)).as("threads finished").isTrue();
+      assertThat(done.await(RUN.toSeconds() + 30, TimeUnit.SECONDS))
+          .as("threads finished")
+          .isTrue();
       threads.shutdownNow();
       for (CompletableFuture<LineStatus> f : pending) {
         check(f, unexpected);
@@ -100,51 +109,67 @@ class LineConcurrencyTest {
   private static CompletableFuture<LineStatus> fire(LineHarness h, SplittableRandom r) {
     Line line = h.line;
     switch (r.nextInt(16)) {
-      case 0: return line.registerAccount(LineHarness.ACCOUNT, "secret", "", "");
-      case 1: return line.startSession(LineHarness.ACCOUNT, r.nextInt(2));
-      case 2: return r.nextInt(4) == 0 ? line.endSession() : line.status() == null ? null
-          : CompletableFuture.completedFuture(line.status());
-      case 3: return line.startCall(List.of("answer", "busy", "bye", "xfer-refuse").get(r.nextInt(4)),
-          Map.of());
-      case 4: return line.endCall(r.nextBoolean());
-      case 5: return line.transferCall("human", Map.of());
-      case 6: {
-        CompletableFuture<LineStatus> f = line.playWavFiles(List.of(WAV));
-        if (r.nextInt(4) == 0) {
-          f.cancel(true);
+      case 0:
+        return line.registerAccount(LineHarness.ACCOUNT, "secret", "", "");
+      case 1:
+        return line.startSession(LineHarness.ACCOUNT, r.nextInt(2));
+      case 2:
+        return r.nextInt(4) == 0
+            ? line.endSession()
+            : line.status() == null ? null : CompletableFuture.completedFuture(line.status());
+      case 3:
+        return line.startCall(
+            List.of("answer", "busy", "bye", "xfer-refuse").get(r.nextInt(4)), Map.of());
+      case 4:
+        return line.endCall(r.nextBoolean());
+      case 5:
+        return line.transferCall("human", Map.of());
+      case 6:
+        {
+          CompletableFuture<LineStatus> f = line.playWavFiles(List.of(WAV));
+          if (r.nextInt(4) == 0) {
+            f.cancel(true);
+          }
+          return f;
         }
-        return f;
-      }
-      case 7: return line.mute();
-      case 8: return line.unmute();
-      case 9: {
-        line.history();
+      case 7:
+        return line.mute();
+      case 8:
+        return line.unmute();
+      case 9:
+        {
+          line.history();
+          return CompletableFuture.completedFuture(line.status());
+        }
+      case 10:
+        {
+          try {
+            h.fake.callIn(LineHarness.ACCOUNT, SipUri.of("caller", "far.test", -1), Map.of());
+          } catch (IllegalStateException e) {
+            // not registered at this moment: nobody to call
+          }
+          return null;
+        }
+      case 11:
+        {
+          FakeCall c = h.fake.lastCall();
+          if (c != null) {
+            c.remoteBye();
+          }
+          return null;
+        }
+      case 12:
+        {
+          FakeCall c = h.fake.lastCall();
+          if (c != null) {
+            c.remoteCancel();
+          }
+          return null;
+        }
+      case 13:
+        return line.startCall("bad\r\nname", Map.of()); // invalid, must change nothing
+      default:
         return CompletableFuture.completedFuture(line.status());
-      }
-      case 10: {
-        try {
-          h.fake.callIn(LineHarness.ACCOUNT, SipUri.of("caller", "far.test", -1), Map.of());
-        } catch (IllegalStateException e) {
-          // not registered at this moment: nobody to call
-        }
-        return null;
-      }
-      case 11: {
-        FakeCall c = h.fake.lastCall();
-        if (c != null) {
-          c.remoteBye();
-        }
-        return null;
-      }
-      case 12: {
-        FakeCall c = h.fake.lastCall();
-        if (c != null) {
-          c.remoteCancel();
-        }
-        return null;
-      }
-      case 13: return line.startCall("bad\r\nname", Map.of()); // invalid, must change nothing
-      default: return CompletableFuture.completedFuture(line.status());
     }
   }
 
@@ -195,15 +220,18 @@ class LineConcurrencyTest {
           if (callIncoming != (t == StatusType.INCOMING_CALL_CONNECTED)) return "wrong direction";
           connected = true;
           return null;
-        case OUTGOING_CALL_FINISHED, INCOMING_CALL_FINISHED, OUTGOING_CALL_FAILED,
-            INCOMING_CALL_FAILED: {
-          if (!inCall) return "call end without a call";
-          boolean incoming = t == StatusType.INCOMING_CALL_FINISHED
-              || t == StatusType.INCOMING_CALL_FAILED;
-          if (callIncoming != incoming) return "wrong direction";
-          callIncoming = null;
-          return null;
-        }
+        case OUTGOING_CALL_FINISHED,
+        INCOMING_CALL_FINISHED,
+        OUTGOING_CALL_FAILED,
+        INCOMING_CALL_FAILED:
+          {
+            if (!inCall) return "call end without a call";
+            boolean incoming =
+                t == StatusType.INCOMING_CALL_FINISHED || t == StatusType.INCOMING_CALL_FAILED;
+            if (callIncoming != incoming) return "wrong direction";
+            callIncoming = null;
+            return null;
+          }
         case SOFT_HANGUP_INITIATED, HARD_HANGUP_INITIATED, MICROPHONE_MUTED, MICROPHONE_UNMUTED:
           return inCall ? null : t + " without a call";
         case MICROPHONE_WAV_FILES_PLAYED:

@@ -67,30 +67,108 @@ class LineRpcTableTest {
   private static final Map<Rpc, String[]> TABLE = new EnumMap<>(Rpc.class);
 
   static {
-    //                    FRESH, REGISTERED, READY, DIALING, RINGING_IN, CONNECTED_OUT, CONNECTED_IN, TRANSFERRING
-    row(Rpc.REGISTER, "REGISTERED", "REGISTERED", "REGISTERED", "REGISTERED", "REGISTERED",
-        "REGISTERED", "REGISTERED", "REGISTERED");
-    row(Rpc.START_SESSION, REFUSED, "SESSION_STARTED", CURRENT, CURRENT, CURRENT, CURRENT,
-        CURRENT, CURRENT);
-    row(Rpc.END_SESSION, "NO_SESSION", "NO_SESSION", "SESSION_ENDED", "SESSION_ENDED",
-        "SESSION_ENDED", "SESSION_ENDED", "SESSION_ENDED", "SESSION_ENDED");
-    row(Rpc.START_CALL, "NO_SESSION", "NO_SESSION", "OUTGOING_CALL_INITIATED", REFUSED, REFUSED,
-        REFUSED, REFUSED, REFUSED);
-    row(Rpc.END_CALL_SOFT, "NO_SESSION", "NO_SESSION", "NO_ONGOING_CALL",
-        "SOFT_HANGUP_INITIATED", "SOFT_HANGUP_INITIATED", "SOFT_HANGUP_INITIATED",
-        "SOFT_HANGUP_INITIATED", "SOFT_HANGUP_INITIATED");
-    row(Rpc.END_CALL_HARD, "NO_SESSION", "NO_SESSION", "NO_ONGOING_CALL",
-        "HARD_HANGUP_INITIATED", "HARD_HANGUP_INITIATED", "HARD_HANGUP_INITIATED",
-        "HARD_HANGUP_INITIATED", "HARD_HANGUP_INITIATED");
-    row(Rpc.TRANSFER, "NO_SESSION", "NO_SESSION", "NO_ONGOING_CALL", REFUSED, REFUSED,
-        "TRANSFER_CALL_INITIATED", "TRANSFER_CALL_INITIATED", REFUSED);
-    row(Rpc.PLAY, "NO_SESSION", "NO_SESSION", "NO_ONGOING_CALL", REFUSED, REFUSED,
-        "MICROPHONE_WAV_FILES_PLAYED", "MICROPHONE_WAV_FILES_PLAYED",
+    //                    FRESH, REGISTERED, READY, DIALING, RINGING_IN, CONNECTED_OUT,
+    // CONNECTED_IN, TRANSFERRING
+    row(
+        Rpc.REGISTER,
+        "REGISTERED",
+        "REGISTERED",
+        "REGISTERED",
+        "REGISTERED",
+        "REGISTERED",
+        "REGISTERED",
+        "REGISTERED",
+        "REGISTERED");
+    row(
+        Rpc.START_SESSION,
+        REFUSED,
+        "SESSION_STARTED",
+        CURRENT,
+        CURRENT,
+        CURRENT,
+        CURRENT,
+        CURRENT,
+        CURRENT);
+    row(
+        Rpc.END_SESSION,
+        "NO_SESSION",
+        "NO_SESSION",
+        "SESSION_ENDED",
+        "SESSION_ENDED",
+        "SESSION_ENDED",
+        "SESSION_ENDED",
+        "SESSION_ENDED",
+        "SESSION_ENDED");
+    row(
+        Rpc.START_CALL,
+        "NO_SESSION",
+        "NO_SESSION",
+        "OUTGOING_CALL_INITIATED",
+        REFUSED,
+        REFUSED,
+        REFUSED,
+        REFUSED,
+        REFUSED);
+    row(
+        Rpc.END_CALL_SOFT,
+        "NO_SESSION",
+        "NO_SESSION",
+        "NO_ONGOING_CALL",
+        "SOFT_HANGUP_INITIATED",
+        "SOFT_HANGUP_INITIATED",
+        "SOFT_HANGUP_INITIATED",
+        "SOFT_HANGUP_INITIATED",
+        "SOFT_HANGUP_INITIATED");
+    row(
+        Rpc.END_CALL_HARD,
+        "NO_SESSION",
+        "NO_SESSION",
+        "NO_ONGOING_CALL",
+        "HARD_HANGUP_INITIATED",
+        "HARD_HANGUP_INITIATED",
+        "HARD_HANGUP_INITIATED",
+        "HARD_HANGUP_INITIATED",
+        "HARD_HANGUP_INITIATED");
+    row(
+        Rpc.TRANSFER,
+        "NO_SESSION",
+        "NO_SESSION",
+        "NO_ONGOING_CALL",
+        REFUSED,
+        REFUSED,
+        "TRANSFER_CALL_INITIATED",
+        "TRANSFER_CALL_INITIATED",
+        REFUSED);
+    row(
+        Rpc.PLAY,
+        "NO_SESSION",
+        "NO_SESSION",
+        "NO_ONGOING_CALL",
+        REFUSED,
+        REFUSED,
+        "MICROPHONE_WAV_FILES_PLAYED",
+        "MICROPHONE_WAV_FILES_PLAYED",
         "MICROPHONE_WAV_FILES_PLAYED");
-    row(Rpc.MUTE, "NO_SESSION", "NO_SESSION", "NO_ONGOING_CALL", "MICROPHONE_MUTED",
-        "MICROPHONE_MUTED", "MICROPHONE_MUTED", "MICROPHONE_MUTED", "MICROPHONE_MUTED");
-    row(Rpc.UNMUTE, "NO_SESSION", "NO_SESSION", "NO_ONGOING_CALL", CURRENT, CURRENT, CURRENT,
-        CURRENT, CURRENT);
+    row(
+        Rpc.MUTE,
+        "NO_SESSION",
+        "NO_SESSION",
+        "NO_ONGOING_CALL",
+        "MICROPHONE_MUTED",
+        "MICROPHONE_MUTED",
+        "MICROPHONE_MUTED",
+        "MICROPHONE_MUTED",
+        "MICROPHONE_MUTED");
+    row(
+        Rpc.UNMUTE,
+        "NO_SESSION",
+        "NO_SESSION",
+        "NO_ONGOING_CALL",
+        CURRENT,
+        CURRENT,
+        CURRENT,
+        CURRENT,
+        CURRENT);
     row(Rpc.STATUS, CURRENT, CURRENT, CURRENT, CURRENT, CURRENT, CURRENT, CURRENT, CURRENT);
   }
 
@@ -121,7 +199,8 @@ class LineRpcTableTest {
 
       if (expected.equals(REFUSED)) {
         Throwable t = catchThrowable(() -> LineHarness.get(rpc.call.apply(h.line)));
-        assertThat(t).isInstanceOf(FailedPreconditionException.class)
+        assertThat(t)
+            .isInstanceOf(FailedPreconditionException.class)
             .hasMessageContaining("line is " + before.type());
         assertThat(h.line.history()).hasSize(historyBefore);
         return;

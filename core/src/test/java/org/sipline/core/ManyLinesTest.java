@@ -16,7 +16,8 @@ import org.sipline.core.testing.StatusProbe;
 class ManyLinesTest {
   @Test
   void fiftyLinesOnOneBackendCallIndependently() {
-    try (FakeBackend fake = new FakeBackend(); LineRuntime runtime = LineRuntime.create(2)) {
+    try (FakeBackend fake = new FakeBackend();
+        LineRuntime runtime = LineRuntime.create(2)) {
       fake.script("answer", FakeScript.answer());
       List<Line> lines = new ArrayList<>();
       List<StatusProbe> probes = new ArrayList<>();
@@ -30,9 +31,10 @@ class ManyLinesTest {
         for (int i = 0; i < lines.size(); i++) {
           Line line = lines.get(i);
           String account = "line" + i + "@fake.test";
-          calls.add(line.registerAccount(account, "pw", "", "")
-              .thenCompose(s -> line.startSession(account, 0))
-              .thenCompose(s -> line.startCall("answer", Map.of("X-Line", account))));
+          calls.add(
+              line.registerAccount(account, "pw", "", "")
+                  .thenCompose(s -> line.startSession(account, 0))
+                  .thenCompose(s -> line.startCall("answer", Map.of("X-Line", account))));
         }
         calls.forEach(LineHarness::get);
         for (StatusProbe p : probes) {

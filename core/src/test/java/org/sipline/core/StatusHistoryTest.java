@@ -33,10 +33,16 @@ class StatusHistoryTest {
       get(h.line.endCall(false));
       List<LineStatus> history = h.line.history();
       assertThat(history.get(0).sequence()).isEqualTo(1);
-      assertThat(history.stream().map(LineStatus::type).toList()).containsExactly(
-          StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY,
-          StatusType.OUTGOING_CALL_INITIATED, StatusType.OUTGOING_CALL_CONNECTED,
-          StatusType.SOFT_HANGUP_INITIATED, StatusType.OUTGOING_CALL_FINISHED, StatusType.READY);
+      assertThat(history.stream().map(LineStatus::type).toList())
+          .containsExactly(
+              StatusType.REGISTERED,
+              StatusType.SESSION_STARTED,
+              StatusType.READY,
+              StatusType.OUTGOING_CALL_INITIATED,
+              StatusType.OUTGOING_CALL_CONNECTED,
+              StatusType.SOFT_HANGUP_INITIATED,
+              StatusType.OUTGOING_CALL_FINISHED,
+              StatusType.READY);
       assertTotallyOrdered(history);
     }
   }
@@ -71,8 +77,8 @@ class StatusHistoryTest {
       assertThat(restart.description()).contains("restarted", "the line was READY");
       // Closing the first line hung up its call: those statuses were journaled too.
       assertThat(after.stream().map(LineStatus::type).toList().subList(before.size(), after.size()))
-          .containsExactly(StatusType.OUTGOING_CALL_FINISHED, StatusType.READY,
-              StatusType.NO_SESSION);
+          .containsExactly(
+              StatusType.OUTGOING_CALL_FINISHED, StatusType.READY, StatusType.NO_SESSION);
       assertTotallyOrdered(after);
     }
   }
@@ -85,8 +91,8 @@ class StatusHistoryTest {
       h.ready(0);
       count = h.line.history().size();
     }
-    Files.writeString(journal, "{\"seq\":99,\"account\":\"bo", StandardCharsets.UTF_8,
-        StandardOpenOption.APPEND);
+    Files.writeString(
+        journal, "{\"seq\":99,\"account\":\"bo", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     try (FakeBackend fake = new FakeBackend();
         Line reopened = Line.open(fake, LineConfig.builder().journal(journal).build())) {
       assertThat(reopened.history()).hasSize(count + 1);
@@ -97,8 +103,8 @@ class StatusHistoryTest {
   @Test
   void journalIsCompactedSoItDoesNotGrowWithoutBound() throws IOException {
     Path journal = dir.resolve("small.jsonl");
-    try (LineHarness h = new LineHarness(
-        LineConfig.builder().historyLimit(3).journal(journal).build())) {
+    try (LineHarness h =
+        new LineHarness(LineConfig.builder().historyLimit(3).journal(journal).build())) {
       h.connectedOut();
       for (int i = 0; i < 10; i++) {
         get(h.line.mute());
@@ -116,9 +122,19 @@ class StatusHistoryTest {
 
   @Test
   void jsonRoundTripKeepsEveryField() {
-    LineStatus s = new LineStatus(7, "a@b", Instant.parse("2026-11-27T10:15:30.123456Z"),
-        StatusType.TRANSFER_CALL_FAILED, "c@d", "e@f", Map.of("X-A", "1\n2", "X-\u00e4", "\u0001"),
-        "desc \"q\"", "java.lang.IllegalStateException", "at x\n\tat y", "nlu");
+    LineStatus s =
+        new LineStatus(
+            7,
+            "a@b",
+            Instant.parse("2026-11-27T10:15:30.123456Z"),
+            StatusType.TRANSFER_CALL_FAILED,
+            "c@d",
+            "e@f",
+            Map.of("X-A", "1\n2", "X-\u00e4", "\u0001"),
+            "desc \"q\"",
+            "java.lang.IllegalStateException",
+            "at x\n\tat y",
+            "nlu");
     assertThat(StatusJson.read(StatusJson.write(s))).isEqualTo(s);
   }
 }

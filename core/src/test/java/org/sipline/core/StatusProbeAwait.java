@@ -1,6 +1,5 @@
 package org.sipline.core;
 
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.sipline.core.testing.StatusProbe;
 

@@ -9,12 +9,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code sipline backends}: which SIP backends this installation has, and which can run here. */
-@Command(name = "backends", mixinStandardHelpOptions = true,
-    description = "List the SIP backends found, highest priority first, and whether each can "
-        + "run on this machine.")
+@Command(
+    name = "backends",
+    mixinStandardHelpOptions = true,
+    description =
+        "List the SIP backends found, highest priority first, and whether each can "
+            + "run on this machine.")
 final class BackendsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {

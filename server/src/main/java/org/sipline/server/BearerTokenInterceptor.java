@@ -38,8 +38,11 @@ final class BearerTokenInterceptor implements ServerInterceptor {
     if (refusal == null) {
       return next.startCall(call, headers);
     }
-    log.warn("Refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(),
-        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), refusal);
+    log.warn(
+        "Refused {} from {}: {}",
+        call.getMethodDescriptor().getFullMethodName(),
+        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+        refusal);
     call.close(Status.UNAUTHENTICATED.withDescription(refusal), new Metadata());
     return new ServerCall.Listener<>() {};
   }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The bearer tokens a server accepts. Only their SHA-256 digests are kept, and a presented token
- * is compared with every one of them in constant time, so neither timing nor a heap dump gives a
- * token away. Nothing here ever logs or prints a token.
+ * The bearer tokens a server accepts. Only their SHA-256 digests are kept, and a presented token is
+ * compared with every one of them in constant time, so neither timing nor a heap dump gives a token
+ * away. Nothing here ever logs or prints a token.
  */
 final class BearerTokens {
   /** RFC 6750's b64token. */
@@ -28,8 +28,8 @@ final class BearerTokens {
   /**
    * Reads one token per line; blank lines and lines starting with {@code #} are skipped.
    *
-   * @throws InvalidConfigException naming {@code --token-file} when the file is unreadable,
-   *     holds no token, or a line is not a token (the line number is given, never its content)
+   * @throws InvalidConfigException naming {@code --token-file} when the file is unreadable, holds
+   *     no token, or a line is not a token (the line number is given, never its content)
    */
   static BearerTokens load(Path file) {
     List<String> lines;
@@ -45,8 +45,12 @@ final class BearerTokens {
         continue;
       }
       if (!TOKEN.matcher(line).matches()) {
-        throw new InvalidConfigException("--token-file", file + " line " + (i + 1)
-            + " is not a bearer token (allowed: letters, digits, - . _ ~ + / and trailing =)");
+        throw new InvalidConfigException(
+            "--token-file",
+            file
+                + " line "
+                + (i + 1)
+                + " is not a bearer token (allowed: letters, digits, - . _ ~ + / and trailing =)");
       }
       digests.add(sha256(line));
     }

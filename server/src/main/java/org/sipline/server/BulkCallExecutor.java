@@ -13,19 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.api.sip.SipGrpc;
 
 /**
- * Where the server runs each rpc. Most rpcs only hand their fields to the line and answer from
- * its future, so they run on the Netty event loop that read them ({@code directExecutor()}): no
- * thread hand-off on their way in or out. Two rpcs carry or build data in proportion to their
- * size and would hold that event loop (and every other connection on it) for milliseconds:
- * SipPlayWavFiles parses up to {@code --max-wav-bytes} of request, copies it and decodes and
- * resamples every file; SipGetSipStatusHistory converts up to {@code --history-limit} statuses.
- * Those run on a pool of their own, one thread per core, idle threads ending after a while.
+ * Where the server runs each rpc. Most rpcs only hand their fields to the line and answer from its
+ * future, so they run on the Netty event loop that read them ({@code directExecutor()}): no thread
+ * hand-off on their way in or out. Two rpcs carry or build data in proportion to their size and
+ * would hold that event loop (and every other connection on it) for milliseconds: SipPlayWavFiles
+ * parses up to {@code --max-wav-bytes} of request, copies it and decodes and resamples every file;
+ * SipGetSipStatusHistory converts up to {@code --history-limit} statuses. Those run on a pool of
+ * their own, one thread per core, idle threads ending after a while.
  */
 final class BulkCallExecutor implements ServerCallExecutorSupplier, AutoCloseable {
   /** Full method names of the rpcs that run on the pool. */
-  static final Set<String> BULK_METHODS = Set.of(
-      SipGrpc.getSipPlayWavFilesMethod().getFullMethodName(),
-      SipGrpc.getSipGetSipStatusHistoryMethod().getFullMethodName());
+  static final Set<String> BULK_METHODS =
+      Set.of(
+          SipGrpc.getSipPlayWavFilesMethod().getFullMethodName(),
+          SipGrpc.getSipGetSipStatusHistoryMethod().getFullMethodName());
+
   private static final Duration IDLE = Duration.ofSeconds(30);
 
   private final ThreadPoolExecutor pool;
@@ -33,12 +35,18 @@ final class BulkCallExecutor implements ServerCallExecutorSupplier, AutoCloseabl
   BulkCallExecutor() {
     int threads = Runtime.getRuntime().availableProcessors();
     AtomicInteger n = new AtomicInteger();
-    pool = new ThreadPoolExecutor(threads, threads, IDLE.toMillis(), TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "sipline-grpc-bulk-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            IDLE.toMillis(),
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "sipline-grpc-bulk-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
   }
 

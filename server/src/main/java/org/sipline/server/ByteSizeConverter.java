@@ -23,11 +23,14 @@ final class ByteSizeConverter implements ITypeConverter<Long> {
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2);
-    int shift = unit == null ? 0 : switch (unit.charAt(0)) {
-      case 'k' -> 10;
-      case 'm' -> 20;
-      default -> 30;
-    };
+    int shift =
+        unit == null
+            ? 0
+            : switch (unit.charAt(0)) {
+              case 'k' -> 10;
+              case 'm' -> 20;
+              default -> 30;
+            };
     if (n > (Long.MAX_VALUE >> shift)) {
       throw new TypeConversionException("'" + value + "' is too large");
     }

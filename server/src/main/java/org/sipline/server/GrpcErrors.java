@@ -40,9 +40,10 @@ final class GrpcErrors {
       return Status.CANCELLED.withDescription(attempted + " was cancelled").asRuntimeException();
     }
     log.error("{} failed unexpectedly", attempted, t);
-    String reason = t.getMessage() == null
-        ? t.getClass().getSimpleName()
-        : t.getClass().getSimpleName() + ": " + t.getMessage();
+    String reason =
+        t.getMessage() == null
+            ? t.getClass().getSimpleName()
+            : t.getClass().getSimpleName() + ": " + t.getMessage();
     return Status.INTERNAL
         .withDescription(attempted + " failed inside sipline (" + reason + "); see the server log")
         .withCause(t)
@@ -52,8 +53,12 @@ final class GrpcErrors {
   /** A SipPlayWavFiles request whose WAV data exceeds {@code --max-wav-bytes}. */
   static StatusRuntimeException wavTooLarge(long bytes, long limit) {
     return Status.RESOURCE_EXHAUSTED
-        .withDescription("wav_files: " + bytes + " bytes exceed the limit of " + limit
-            + " bytes (--max-wav-bytes)")
+        .withDescription(
+            "wav_files: "
+                + bytes
+                + " bytes exceed the limit of "
+                + limit
+                + " bytes (--max-wav-bytes)")
         .asRuntimeException();
   }
 

@@ -1,8 +1,8 @@
 package org.sipline.server;
 
 /**
- * A configuration value that cannot work. The message starts with the command-line flag at fault
- * so an operator knows what to change, e.g. {@code "--grpc-port: 70000 is outside 0..65535"}.
+ * A configuration value that cannot work. The message starts with the command-line flag at fault so
+ * an operator knows what to change, e.g. {@code "--grpc-port: 70000 is outside 0..65535"}.
  */
 public final class InvalidConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

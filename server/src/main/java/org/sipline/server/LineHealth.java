@@ -27,8 +27,8 @@ final class LineHealth implements AutoCloseable {
   }
 
   private void update(LineStatus ignored) {
-    health.setStatus(SERVICE,
-        line.isRegistered() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    health.setStatus(
+        SERVICE, line.isRegistered() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
   /** Stops following the line and reports NOT_SERVING for everything from now on. */

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Points every log of the process at standard error in the chosen format: sipline's loggers at
- * the chosen level, libraries (gRPC, Netty, the SIP stack) at WARN so a telephony engineer reads
- * the line's story, not transport chatter. gRPC's java.util.logging output joins the same stream.
+ * Points every log of the process at standard error in the chosen format: sipline's loggers at the
+ * chosen level, libraries (gRPC, Netty, the SIP stack) at WARN so a telephony engineer reads the
+ * line's story, not transport chatter. gRPC's java.util.logging output joins the same stream.
  */
 final class LogSetup {
   /** Key-value pairs ({@code %kvp}) carry the line's facts: status, account, callee. */

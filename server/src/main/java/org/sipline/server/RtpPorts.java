@@ -6,8 +6,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The RTP port range as written on the command line: {@code 10000-20000}, or {@code any} (0-0)
- * for any free port. Whether the range is usable is checked by {@link ServerConfig}.
+ * The RTP port range as written on the command line: {@code 10000-20000}, or {@code any} (0-0) for
+ * any free port. Whether the range is usable is checked by {@link ServerConfig}.
  */
 record RtpPorts(int min, int max) {
   static final RtpPorts ANY = new RtpPorts(0, 0);

@@ -14,172 +14,258 @@ import picocli.CommandLine.Option;
  */
 final class ServeOptions {
 
-  @Option(names = "--grpc-address", paramLabel = "ADDR",
+  @Option(
+      names = "--grpc-address",
+      paramLabel = "ADDR",
       defaultValue = "${env:SIPLINE_GRPC_ADDRESS:-0.0.0.0}",
       description = "Address the gRPC server listens on. Env: SIPLINE_GRPC_ADDRESS.")
   String grpcAddress;
 
-  @Option(names = "--grpc-port", paramLabel = "PORT",
+  @Option(
+      names = "--grpc-port",
+      paramLabel = "PORT",
       defaultValue = "${env:SIPLINE_GRPC_PORT:-50099}",
       description = "gRPC port; 0 picks any free port. Env: SIPLINE_GRPC_PORT.")
   int grpcPort;
 
-  @Option(names = "--[no-]reflection", negatable = true, fallbackValue = "true",
+  @Option(
+      names = "--[no-]reflection",
+      negatable = true,
+      fallbackValue = "true",
       defaultValue = "${env:SIPLINE_REFLECTION:-true}",
-      description = "Offer gRPC server reflection (on unless --no-reflection). "
-          + "Env: SIPLINE_REFLECTION (true/false).")
+      description =
+          "Offer gRPC server reflection (on unless --no-reflection). "
+              + "Env: SIPLINE_REFLECTION (true/false).")
   boolean reflection;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM",
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
       defaultValue = "${env:SIPLINE_TLS_CERT}",
-      description = "Serve gRPC over TLS with this PEM certificate chain (needs --tls-key). "
-          + "Env: SIPLINE_TLS_CERT.")
+      description =
+          "Serve gRPC over TLS with this PEM certificate chain (needs --tls-key). "
+              + "Env: SIPLINE_TLS_CERT.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM",
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
       defaultValue = "${env:SIPLINE_TLS_KEY}",
       description = "PEM PKCS#8 private key of --tls-cert. Env: SIPLINE_TLS_KEY.")
   Path tlsKey;
 
-  @Option(names = "--tls-client-ca", paramLabel = "PEM",
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "PEM",
       defaultValue = "${env:SIPLINE_TLS_CLIENT_CA}",
-      description = "Require client certificates issued by these PEM CA certificates (mutual TLS). "
-          + "Env: SIPLINE_TLS_CLIENT_CA.")
+      description =
+          "Require client certificates issued by these PEM CA certificates (mutual TLS). "
+              + "Env: SIPLINE_TLS_CLIENT_CA.")
   Path tlsClientCa;
 
-  @Option(names = "--token-file", paramLabel = "FILE",
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
       defaultValue = "${env:SIPLINE_TOKEN_FILE}",
-      description = "Accept only requests with 'authorization: Bearer <token>' for a token in this "
-          + "file (one per line, # comments). Health checks stay open. Env: SIPLINE_TOKEN_FILE.")
+      description =
+          "Accept only requests with 'authorization: Bearer <token>' for a token in this "
+              + "file (one per line, # comments). Health checks stay open. Env: SIPLINE_TOKEN_FILE.")
   Path tokenFile;
 
-  @Option(names = "--max-wav-bytes", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+  @Option(
+      names = "--max-wav-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
       defaultValue = "${env:SIPLINE_MAX_WAV_BYTES:-32MiB}",
-      description = "Largest total of WAV data one SipPlayWavFiles request may carry; larger ones "
-          + "are refused with RESOURCE_EXHAUSTED. Env: SIPLINE_MAX_WAV_BYTES.")
+      description =
+          "Largest total of WAV data one SipPlayWavFiles request may carry; larger ones "
+              + "are refused with RESOURCE_EXHAUSTED. Env: SIPLINE_MAX_WAV_BYTES.")
   long maxWavBytes;
 
-  @Option(names = "--sip-address", paramLabel = "ADDR",
+  @Option(
+      names = "--sip-address",
+      paramLabel = "ADDR",
       defaultValue = "${env:SIPLINE_SIP_ADDRESS:-0.0.0.0}",
       description = "Address the SIP and RTP sockets bind to. Env: SIPLINE_SIP_ADDRESS.")
   String sipAddress;
 
-  @Option(names = "--sip-port", paramLabel = "PORT",
+  @Option(
+      names = "--sip-port",
+      paramLabel = "PORT",
       defaultValue = "${env:SIPLINE_SIP_PORT:-5060}",
       description = "SIP port; 0 picks any free port. Env: SIPLINE_SIP_PORT.")
   int sipPort;
 
-  @Option(names = "--sip-transport", paramLabel = "udp|tcp|tls",
+  @Option(
+      names = "--sip-transport",
+      paramLabel = "udp|tcp|tls",
       defaultValue = "${env:SIPLINE_SIP_TRANSPORT:-udp}",
       description = "SIP transport. Env: SIPLINE_SIP_TRANSPORT.")
   Transport sipTransport;
 
-  @Option(names = "--advertised-address", paramLabel = "ADDR",
+  @Option(
+      names = "--advertised-address",
+      paramLabel = "ADDR",
       defaultValue = "${env:SIPLINE_ADVERTISED_ADDRESS}",
-      description = "Address written into Via, Contact and SDP (e.g. behind NAT); by default the "
-          + "SIP address, or the interface that routes to the peer. "
-          + "Env: SIPLINE_ADVERTISED_ADDRESS.")
+      description =
+          "Address written into Via, Contact and SDP (e.g. behind NAT); by default the "
+              + "SIP address, or the interface that routes to the peer. "
+              + "Env: SIPLINE_ADVERTISED_ADDRESS.")
   String advertisedAddress;
 
-  @Option(names = "--rtp-ports", paramLabel = "MIN-MAX|any", converter = RtpPorts.Converter.class,
+  @Option(
+      names = "--rtp-ports",
+      paramLabel = "MIN-MAX|any",
+      converter = RtpPorts.Converter.class,
       defaultValue = "${env:SIPLINE_RTP_PORTS:-any}",
       description = "UDP port range for RTP (MIN even). Env: SIPLINE_RTP_PORTS.")
   RtpPorts rtpPorts;
 
-  @Option(names = "--backend", paramLabel = "NAME",
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
       defaultValue = "${env:SIPLINE_BACKEND}",
-      description = "SIP/RTP backend (jainsip, pjsip); by default the highest-priority one "
-          + "available here (`sipline backends` lists them). Env: SIPLINE_BACKEND.")
+      description =
+          "SIP/RTP backend (jainsip, pjsip); by default the highest-priority one "
+              + "available here (`sipline backends` lists them). Env: SIPLINE_BACKEND.")
   String backend;
 
-  @Option(names = "--backend-option", paramLabel = "NAME=VALUE", split = ",",
+  @Option(
+      names = "--backend-option",
+      paramLabel = "NAME=VALUE",
+      split = ",",
       showDefaultValue = Visibility.NEVER,
       defaultValue = "${env:SIPLINE_BACKEND_OPTIONS}",
-      description = "Backend-specific setting, repeatable (see the backend's documentation). "
-          + "Env: SIPLINE_BACKEND_OPTIONS (comma-separated).")
+      description =
+          "Backend-specific setting, repeatable (see the backend's documentation). "
+              + "Env: SIPLINE_BACKEND_OPTIONS (comma-separated).")
   Map<String, String> backendOptions = new LinkedHashMap<>();
 
-  @Option(names = "--history-limit", paramLabel = "N",
+  @Option(
+      names = "--history-limit",
+      paramLabel = "N",
       defaultValue = "${env:SIPLINE_HISTORY_LIMIT:-10000}",
       description = "How many statuses the line's history keeps. Env: SIPLINE_HISTORY_LIMIT.")
   int historyLimit;
 
-  @Option(names = "--journal", paramLabel = "FILE",
+  @Option(
+      names = "--journal",
+      paramLabel = "FILE",
       defaultValue = "${env:SIPLINE_JOURNAL}",
-      description = "Journal the status history to this file, so a restart keeps it. "
-          + "Env: SIPLINE_JOURNAL.")
+      description =
+          "Journal the status history to this file, so a restart keeps it. "
+              + "Env: SIPLINE_JOURNAL.")
   Path journal;
 
-  @Option(names = "--recordings-dir", paramLabel = "DIR",
+  @Option(
+      names = "--recordings-dir",
+      paramLabel = "DIR",
       defaultValue = "${env:SIPLINE_RECORDINGS_DIR}",
-      description = "Write each call's received audio to a WAV file here. "
-          + "Env: SIPLINE_RECORDINGS_DIR.")
+      description =
+          "Write each call's received audio to a WAV file here. " + "Env: SIPLINE_RECORDINGS_DIR.")
   Path recordingsDir;
 
-  @Option(names = "--register-timeout", paramLabel = "DURATION",
+  @Option(
+      names = "--register-timeout",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_REGISTER_TIMEOUT:-10s}",
       description = "How long a REGISTER may go unanswered. Env: SIPLINE_REGISTER_TIMEOUT.")
   Duration registerTimeout;
 
-  @Option(names = "--transaction-timeout", paramLabel = "DURATION",
+  @Option(
+      names = "--transaction-timeout",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_TRANSACTION_TIMEOUT:-32s}",
-      description = "Bound on any other SIP transaction (INVITE until its final response, BYE, "
-          + "CANCEL, REFER). Env: SIPLINE_TRANSACTION_TIMEOUT.")
+      description =
+          "Bound on any other SIP transaction (INVITE until its final response, BYE, "
+              + "CANCEL, REFER). Env: SIPLINE_TRANSACTION_TIMEOUT.")
   Duration transactionTimeout;
 
-  @Option(names = "--transfer-timeout", paramLabel = "DURATION",
+  @Option(
+      names = "--transfer-timeout",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_TRANSFER_TIMEOUT:-30s}",
-      description = "How long a transfer may wait for the NOTIFY that ends it. "
-          + "Env: SIPLINE_TRANSFER_TIMEOUT.")
+      description =
+          "How long a transfer may wait for the NOTIFY that ends it. "
+              + "Env: SIPLINE_TRANSFER_TIMEOUT.")
   Duration transferTimeout;
 
-  @Option(names = "--media-timeout", paramLabel = "DURATION",
+  @Option(
+      names = "--media-timeout",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_MEDIA_TIMEOUT:-0}",
-      description = "End a connected call that receives no RTP for this long; 0 never does. "
-          + "Env: SIPLINE_MEDIA_TIMEOUT.")
+      description =
+          "End a connected call that receives no RTP for this long; 0 never does. "
+              + "Env: SIPLINE_MEDIA_TIMEOUT.")
   Duration mediaTimeout;
 
-  @Option(names = "--hangup-timeout", paramLabel = "DURATION",
+  @Option(
+      names = "--hangup-timeout",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       defaultValue = "${env:SIPLINE_HANGUP_TIMEOUT:-3s}",
-      description = "On stop (SIGTERM): how long to wait for the BYE and un-REGISTER to be "
-          + "answered. Env: SIPLINE_HANGUP_TIMEOUT.")
+      description =
+          "On stop (SIGTERM): how long to wait for the BYE and un-REGISTER to be "
+              + "answered. Env: SIPLINE_HANGUP_TIMEOUT.")
   Duration hangupTimeout;
 
-  @Option(names = "--nlu-session-template", paramLabel = "TEMPLATE",
+  @Option(
+      names = "--nlu-session-template",
+      paramLabel = "TEMPLATE",
       defaultValue = "${env:SIPLINE_NLU_SESSION_TEMPLATE}",
-      description = "Template of each call's nlu_session_name; by default derived from the "
-          + "Call-ID. Env: SIPLINE_NLU_SESSION_TEMPLATE.")
+      description =
+          "Template of each call's nlu_session_name; by default derived from the "
+              + "Call-ID. Env: SIPLINE_NLU_SESSION_TEMPLATE.")
   String nluSessionTemplate;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL",
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
       defaultValue = "${env:SIPLINE_LOG_LEVEL:-info}",
       description = "error, warn, info, debug or trace. Env: SIPLINE_LOG_LEVEL.")
   LogLevel logLevel;
 
-  @Option(names = "--log-format", paramLabel = "text|json",
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
       defaultValue = "${env:SIPLINE_LOG_FORMAT:-text}",
       description = "One readable line or one JSON object per event. Env: SIPLINE_LOG_FORMAT.")
   LogFormat logFormat;
 
-  /** @throws InvalidConfigException naming the flag whose value cannot work */
+  /**
+   * @throws InvalidConfigException naming the flag whose value cannot work
+   */
   ServerConfig toConfig() {
     return ServerConfig.builder()
-        .grpcAddress(grpcAddress).grpcPort(grpcPort).reflection(reflection)
-        .tls(tlsCert, tlsKey).tlsClientCa(tlsClientCa).tokenFile(tokenFile)
+        .grpcAddress(grpcAddress)
+        .grpcPort(grpcPort)
+        .reflection(reflection)
+        .tls(tlsCert, tlsKey)
+        .tlsClientCa(tlsClientCa)
+        .tokenFile(tokenFile)
         .maxWavBytes(maxWavBytes)
-        .sipAddress(sipAddress).sipPort(sipPort).sipTransport(sipTransport)
-        .advertisedAddress(advertisedAddress).rtpPorts(rtpPorts.min(), rtpPorts.max())
-        .backend(backend).backendOptions(backendOptions)
-        .historyLimit(historyLimit).journal(journal).recordingsDir(recordingsDir)
-        .registerTimeout(registerTimeout).transactionTimeout(transactionTimeout)
-        .transferTimeout(transferTimeout).mediaTimeout(mediaTimeout).hangupTimeout(hangupTimeout)
+        .sipAddress(sipAddress)
+        .sipPort(sipPort)
+        .sipTransport(sipTransport)
+        .advertisedAddress(advertisedAddress)
+        .rtpPorts(rtpPorts.min(), rtpPorts.max())
+        .backend(backend)
+        .backendOptions(backendOptions)
+        .historyLimit(historyLimit)
+        .journal(journal)
+        .recordingsDir(recordingsDir)
+        .registerTimeout(registerTimeout)
+        .transactionTimeout(transactionTimeout)
+        .transferTimeout(transferTimeout)
+        .mediaTimeout(mediaTimeout)
+        .hangupTimeout(hangupTimeout)
         .nluSessionTemplate(nluSessionTemplate)
-        .logLevel(logLevel).logFormat(logFormat)
+        .logLevel(logLevel)
+        .logFormat(logFormat)
         .build();
   }
 }

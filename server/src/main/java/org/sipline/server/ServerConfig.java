@@ -8,8 +8,8 @@ import org.sipline.core.spi.Transport;
 
 /**
  * Everything a sipline server is started with, checked once. A value that cannot work is refused
- * here with an {@link InvalidConfigException} naming its command-line flag, so a bad
- * configuration stops the start instead of failing later on the first call.
+ * here with an {@link InvalidConfigException} naming its command-line flag, so a bad configuration
+ * stops the start instead of failing later on the first call.
  *
  * @param grpcAddress address the gRPC server binds to
  * @param grpcPort gRPC port; 0 means any free port
@@ -157,7 +157,8 @@ public record ServerConfig(
 
   private static void requireTlsPair(Path cert, Path key, Path clientCa) {
     if ((cert == null) != (key == null)) {
-      throw new InvalidConfigException(cert == null ? "--tls-cert" : "--tls-key",
+      throw new InvalidConfigException(
+          cert == null ? "--tls-cert" : "--tls-key",
           "--tls-cert and --tls-key go together; only one is set");
     }
     if (clientCa != null && cert == null) {
@@ -177,8 +178,8 @@ public record ServerConfig(
       throw new InvalidConfigException("--rtp-ports", range + " is outside 1024-65535");
     }
     if (min % 2 != 0) {
-      throw new InvalidConfigException("--rtp-ports",
-          range + " starts at an odd port; RTP takes even ports");
+      throw new InvalidConfigException(
+          "--rtp-ports", range + " starts at an odd port; RTP takes even ports");
     }
     if (max < min + 1) {
       throw new InvalidConfigException("--rtp-ports", range + " holds no RTP/RTCP port pair");
@@ -217,38 +218,162 @@ public record ServerConfig(
 
     private Builder() {}
 
-    public Builder grpcAddress(String v) { grpcAddress = v; return this; }
-    public Builder grpcPort(int v) { grpcPort = v; return this; }
-    public Builder reflection(boolean v) { reflection = v; return this; }
-    public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
-    public Builder tlsClientCa(Path v) { tlsClientCa = v; return this; }
-    public Builder tokenFile(Path v) { tokenFile = v; return this; }
-    public Builder maxWavBytes(long v) { maxWavBytes = v; return this; }
-    public Builder sipAddress(String v) { sipAddress = v; return this; }
-    public Builder sipPort(int v) { sipPort = v; return this; }
-    public Builder sipTransport(Transport v) { sipTransport = v; return this; }
-    public Builder advertisedAddress(String v) { advertisedAddress = v; return this; }
-    public Builder rtpPorts(int min, int max) { rtpPortMin = min; rtpPortMax = max; return this; }
-    public Builder backend(String v) { backend = v; return this; }
-    public Builder backendOptions(Map<String, String> v) { backendOptions = v; return this; }
-    public Builder historyLimit(int v) { historyLimit = v; return this; }
-    public Builder journal(Path v) { journal = v; return this; }
-    public Builder recordingsDir(Path v) { recordingsDir = v; return this; }
-    public Builder registerTimeout(Duration v) { registerTimeout = v; return this; }
-    public Builder transactionTimeout(Duration v) { transactionTimeout = v; return this; }
-    public Builder transferTimeout(Duration v) { transferTimeout = v; return this; }
-    public Builder mediaTimeout(Duration v) { mediaTimeout = v; return this; }
-    public Builder hangupTimeout(Duration v) { hangupTimeout = v; return this; }
-    public Builder nluSessionTemplate(String v) { nluSessionTemplate = v; return this; }
-    public Builder logLevel(LogLevel v) { logLevel = v; return this; }
-    public Builder logFormat(LogFormat v) { logFormat = v; return this; }
+    public Builder grpcAddress(String v) {
+      grpcAddress = v;
+      return this;
+    }
+
+    public Builder grpcPort(int v) {
+      grpcPort = v;
+      return this;
+    }
+
+    public Builder reflection(boolean v) {
+      reflection = v;
+      return this;
+    }
+
+    public Builder tls(Path cert, Path key) {
+      tlsCert = cert;
+      tlsKey = key;
+      return this;
+    }
+
+    public Builder tlsClientCa(Path v) {
+      tlsClientCa = v;
+      return this;
+    }
+
+    public Builder tokenFile(Path v) {
+      tokenFile = v;
+      return this;
+    }
+
+    public Builder maxWavBytes(long v) {
+      maxWavBytes = v;
+      return this;
+    }
+
+    public Builder sipAddress(String v) {
+      sipAddress = v;
+      return this;
+    }
+
+    public Builder sipPort(int v) {
+      sipPort = v;
+      return this;
+    }
+
+    public Builder sipTransport(Transport v) {
+      sipTransport = v;
+      return this;
+    }
+
+    public Builder advertisedAddress(String v) {
+      advertisedAddress = v;
+      return this;
+    }
+
+    public Builder rtpPorts(int min, int max) {
+      rtpPortMin = min;
+      rtpPortMax = max;
+      return this;
+    }
+
+    public Builder backend(String v) {
+      backend = v;
+      return this;
+    }
+
+    public Builder backendOptions(Map<String, String> v) {
+      backendOptions = v;
+      return this;
+    }
+
+    public Builder historyLimit(int v) {
+      historyLimit = v;
+      return this;
+    }
+
+    public Builder journal(Path v) {
+      journal = v;
+      return this;
+    }
+
+    public Builder recordingsDir(Path v) {
+      recordingsDir = v;
+      return this;
+    }
+
+    public Builder registerTimeout(Duration v) {
+      registerTimeout = v;
+      return this;
+    }
+
+    public Builder transactionTimeout(Duration v) {
+      transactionTimeout = v;
+      return this;
+    }
+
+    public Builder transferTimeout(Duration v) {
+      transferTimeout = v;
+      return this;
+    }
+
+    public Builder mediaTimeout(Duration v) {
+      mediaTimeout = v;
+      return this;
+    }
+
+    public Builder hangupTimeout(Duration v) {
+      hangupTimeout = v;
+      return this;
+    }
+
+    public Builder nluSessionTemplate(String v) {
+      nluSessionTemplate = v;
+      return this;
+    }
+
+    public Builder logLevel(LogLevel v) {
+      logLevel = v;
+      return this;
+    }
+
+    public Builder logFormat(LogFormat v) {
+      logFormat = v;
+      return this;
+    }
 
     public ServerConfig build() {
-      return new ServerConfig(grpcAddress, grpcPort, reflection, tlsCert, tlsKey, tlsClientCa,
-          tokenFile, maxWavBytes, sipAddress, sipPort, sipTransport, advertisedAddress,
-          rtpPortMin, rtpPortMax, backend, backendOptions, historyLimit, journal, recordingsDir,
-          registerTimeout, transactionTimeout, transferTimeout, mediaTimeout, hangupTimeout,
-          nluSessionTemplate, logLevel, logFormat);
+      return new ServerConfig(
+          grpcAddress,
+          grpcPort,
+          reflection,
+          tlsCert,
+          tlsKey,
+          tlsClientCa,
+          tokenFile,
+          maxWavBytes,
+          sipAddress,
+          sipPort,
+          sipTransport,
+          advertisedAddress,
+          rtpPortMin,
+          rtpPortMax,
+          backend,
+          backendOptions,
+          historyLimit,
+          journal,
+          recordingsDir,
+          registerTimeout,
+          transactionTimeout,
+          transferTimeout,
+          mediaTimeout,
+          hangupTimeout,
+          nluSessionTemplate,
+          logLevel,
+          logFormat);
     }
   }
 }

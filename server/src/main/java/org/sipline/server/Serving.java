@@ -13,12 +13,15 @@ import picocli.CommandLine.ParameterException;
  */
 final class Serving {
   private static final Logger log = LoggerFactory.getLogger(Serving.class);
+
   /** On top of the hangup bound: gRPC drain, closing line and backend. */
   private static final Duration STOP_MARGIN = Duration.ofMillis(1500);
 
   private Serving() {}
 
-  /** @return the exit code: 0 after a normal stop, 1 when the server could not start */
+  /**
+   * @return the exit code: 0 after a normal stop, 1 when the server could not start
+   */
   static int run(ServeOptions options, CommandSpec spec) {
     ServerConfig config;
     try {
@@ -37,8 +40,8 @@ final class Serving {
       return 1;
     }
     Duration budget = config.hangupTimeout().plus(STOP_MARGIN);
-    Runtime.getRuntime().addShutdownHook(
-        new Thread(() -> stopWithin(server, budget), "sipline-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stopWithin(server, budget), "sipline-shutdown"));
     try {
       server.awaitTermination();
     } catch (InterruptedException e) {

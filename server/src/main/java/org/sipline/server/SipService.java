@@ -22,10 +22,10 @@ import org.sipline.core.LineStatus;
 
 /**
  * The ondewo.sip {@code Sip} service over one {@link Line}. Each rpc hands its fields to the line
- * unchanged (the line checks them) and answers when the line's future completes, without holding
- * a gRPC thread meanwhile. Failures become gRPC statuses in {@link GrpcErrors} only. Most rpcs run
- * on the Netty event loop that read them ({@link BulkCallExecutor} says which do not), so nothing
- * here may block or do work that grows with the request.
+ * unchanged (the line checks them) and answers when the line's future completes, without holding a
+ * gRPC thread meanwhile. Failures become gRPC statuses in {@link GrpcErrors} only. Most rpcs run on
+ * the Netty event loop that read them ({@link BulkCallExecutor} says which do not), so nothing here
+ * may block or do work that grows with the request.
  */
 final class SipService extends SipGrpc.SipImplBase {
   private static final int MAX_QUOTED = 120;
@@ -39,16 +39,24 @@ final class SipService extends SipGrpc.SipImplBase {
   }
 
   @Override
-  public void sipRegisterAccount(SipRegisterAccountRequest request,
-      StreamObserver<SipStatus> response) {
-    answer(response, "SipRegisterAccount for " + quoted(request.getAccountName()),
-        () -> line.registerAccount(request.getAccountName(), request.getPassword(),
-            request.getAuthUsername(), request.getOutboundProxy()));
+  public void sipRegisterAccount(
+      SipRegisterAccountRequest request, StreamObserver<SipStatus> response) {
+    answer(
+        response,
+        "SipRegisterAccount for " + quoted(request.getAccountName()),
+        () ->
+            line.registerAccount(
+                request.getAccountName(),
+                request.getPassword(),
+                request.getAuthUsername(),
+                request.getOutboundProxy()));
   }
 
   @Override
   public void sipStartSession(SipStartSessionRequest request, StreamObserver<SipStatus> response) {
-    answer(response, "SipStartSession for " + quoted(request.getAccountName()),
+    answer(
+        response,
+        "SipStartSession for " + quoted(request.getAccountName()),
         () -> line.startSession(request.getAccountName(), request.getAutoAnswerInterval()));
   }
 
@@ -59,19 +67,25 @@ final class SipService extends SipGrpc.SipImplBase {
 
   @Override
   public void sipStartCall(SipStartCallRequest request, StreamObserver<SipStatus> response) {
-    answer(response, "SipStartCall to " + quoted(request.getCalleeId()),
+    answer(
+        response,
+        "SipStartCall to " + quoted(request.getCalleeId()),
         () -> line.startCall(request.getCalleeId(), request.getHeadersMap()));
   }
 
   @Override
   public void sipEndCall(SipEndCallRequest request, StreamObserver<SipStatus> response) {
-    answer(response, request.getHardHangup() ? "SipEndCall (hard)" : "SipEndCall (soft)",
+    answer(
+        response,
+        request.getHardHangup() ? "SipEndCall (hard)" : "SipEndCall (soft)",
         () -> line.endCall(request.getHardHangup()));
   }
 
   @Override
   public void sipTransferCall(SipTransferCallRequest request, StreamObserver<SipStatus> response) {
-    answer(response, "SipTransferCall to " + quoted(request.getTransferId()),
+    answer(
+        response,
+        "SipTransferCall to " + quoted(request.getTransferId()),
         () -> line.transferCall(request.getTransferId(), request.getHeadersMap()));
   }
 
@@ -90,8 +104,8 @@ final class SipService extends SipGrpc.SipImplBase {
       files.add(wav.toByteArray());
     }
     String attempted = "SipPlayWavFiles of " + files.size() + " file(s), " + total + " bytes";
-    CompletableFuture<LineStatus> playing = answer(response, attempted,
-        () -> line.playWavFiles(files));
+    CompletableFuture<LineStatus> playing =
+        answer(response, attempted, () -> line.playWavFiles(files));
     // Barge-in: a client that cancels, or whose deadline passes (gRPC cancels the call then too),
     // no longer wants the rest of its audio; cancelling the future drops what is still unplayed.
     ((ServerCallStreamObserver<SipStatus>) response).setOnCancelHandler(() -> playing.cancel(true));
@@ -114,20 +128,22 @@ final class SipService extends SipGrpc.SipImplBase {
   }
 
   @Override
-  public void sipGetSipStatusHistory(Empty request,
-      StreamObserver<SipStatusHistoryResponse> response) {
+  public void sipGetSipStatusHistory(
+      Empty request, StreamObserver<SipStatusHistoryResponse> response) {
     response.onNext(StatusMessages.toProto(line.history()));
     response.onCompleted();
   }
 
   /**
-   * Starts the line command and answers the rpc when it completes. A command that throws instead
-   * of failing its future is answered the same way.
+   * Starts the line command and answers the rpc when it completes. A command that throws instead of
+   * failing its future is answered the same way.
    *
    * @return the command's future, for the caller to cancel
    */
-  private static CompletableFuture<LineStatus> answer(StreamObserver<SipStatus> response,
-      String attempted, Supplier<CompletableFuture<LineStatus>> command) {
+  private static CompletableFuture<LineStatus> answer(
+      StreamObserver<SipStatus> response,
+      String attempted,
+      Supplier<CompletableFuture<LineStatus>> command) {
     CompletableFuture<LineStatus> outcome;
     try {
       outcome = command.get();
@@ -137,18 +153,19 @@ final class SipService extends SipGrpc.SipImplBase {
     ServerCallStreamObserver<SipStatus> call = (ServerCallStreamObserver<SipStatus>) response;
     // With a handler set, answering a call the client has already abandoned is a no-op instead of
     // an error. SipPlayWavFiles replaces it with its barge-in.
-    call.setOnCancelHandler(() -> { });
-    outcome.whenComplete((status, failure) -> {
-      if (call.isCancelled()) {
-        return;
-      }
-      if (failure != null) {
-        call.onError(GrpcErrors.toStatus(failure, attempted));
-      } else {
-        call.onNext(StatusMessages.toProto(status));
-        call.onCompleted();
-      }
-    });
+    call.setOnCancelHandler(() -> {});
+    outcome.whenComplete(
+        (status, failure) -> {
+          if (call.isCancelled()) {
+            return;
+          }
+          if (failure != null) {
+            call.onError(GrpcErrors.toStatus(failure, attempted));
+          } else {
+            call.onNext(StatusMessages.toProto(status));
+            call.onCompleted();
+          }
+        });
     return outcome;
   }
 

@@ -40,20 +40,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, health,
- * reflection). It owns all four and releases them in {@link #stop()}: the call is hung up and
- * the accounts un-registered first, within {@link ServerConfig#hangupTimeout()}, then gRPC and
- * the backend are closed.
+ * reflection). It owns all four and releases them in {@link #stop()}: the call is hung up and the
+ * accounts un-registered first, within {@link ServerConfig#hangupTimeout()}, then gRPC and the
+ * backend are closed.
  */
 public final class SiplineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SiplineServer.class);
 
   /** Field tags and lengths around the WAV bytes of one request: room for thousands of files. */
   static final int REQUEST_FRAMING_BYTES = 64 * 1024;
+
   /** Clients may ping this often; more often is answered with GOAWAY (too_many_pings). */
   private static final Duration PERMIT_KEEPALIVE = Duration.ofSeconds(10);
+
   /** The server pings an idle connection this often to find dead peers (and NATs forgetting). */
   private static final Duration KEEPALIVE = Duration.ofMinutes(1);
+
   private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+
   /** How long in-flight rpcs may finish once the line is down. */
   private static final Duration GRPC_DRAIN = Duration.ofMillis(500);
 
@@ -65,8 +69,13 @@ public final class SiplineServer implements AutoCloseable {
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private SiplineServer(ServerConfig config, SipBackend backend, Line line, LineHealth health,
-      BulkCallExecutor bulk, Server grpc) {
+  private SiplineServer(
+      ServerConfig config,
+      SipBackend backend,
+      Line line,
+      LineHealth health,
+      BulkCallExecutor bulk,
+      Server grpc) {
     this.config = config;
     this.backend = backend;
     this.line = line;
@@ -78,9 +87,8 @@ public final class SiplineServer implements AutoCloseable {
   /**
    * Starts with the configured backend (or the best available one).
    *
-   * @throws InvalidConfigException when a value turns out unusable: unknown or unavailable
-   *     backend, backend options it refuses, unreadable TLS material or token file, gRPC address
-   *     in use
+   * @throws InvalidConfigException when a value turns out unusable: unknown or unavailable backend,
+   *     backend options it refuses, unreadable TLS material or token file, gRPC address in use
    * @throws IOException when gRPC cannot listen for another reason
    */
   public static SiplineServer start(ServerConfig config) throws IOException {
@@ -98,8 +106,8 @@ public final class SiplineServer implements AutoCloseable {
       if (config.backendOptions().isEmpty()) {
         throw e;
       }
-      throw new InvalidConfigException("--backend-option",
-          provider.name() + " refused: " + e.getMessage());
+      throw new InvalidConfigException(
+          "--backend-option", provider.name() + " refused: " + e.getMessage());
     }
     return start(config, backend);
   }
@@ -127,17 +135,27 @@ public final class SiplineServer implements AutoCloseable {
         // message is what tells a bind failure from other I/O trouble.
         if (e instanceof BindException
             || String.valueOf(e.getMessage()).startsWith("Failed to bind")) {
-          throw new InvalidConfigException("--grpc-port", config.grpcAddress() + ":"
-              + config.grpcPort() + " cannot be bound (" + rootMessage(e) + ")");
+          throw new InvalidConfigException(
+              "--grpc-port",
+              config.grpcAddress()
+                  + ":"
+                  + config.grpcPort()
+                  + " cannot be bound ("
+                  + rootMessage(e)
+                  + ")");
         }
         throw e;
       }
       SiplineServer server = new SiplineServer(config, backend, line, health, bulk, grpc);
-      log.info("sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
-          Version.get(), config.grpcAddress(), grpc.getPort(),
+      log.info(
+          "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
+          Version.get(),
+          config.grpcAddress(),
+          grpc.getPort(),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
           config.tokenFile() != null ? "bearer tokens required" : "no token check",
-          config.reflection() ? "on" : "off", backend.name());
+          config.reflection() ? "on" : "off",
+          backend.name());
       return server;
     } catch (IOException | RuntimeException e) {
       closeQuietly(bulk);
@@ -172,8 +190,8 @@ public final class SiplineServer implements AutoCloseable {
     try {
       line.shutdown().get(config.hangupTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("Hangup/un-REGISTER not confirmed within {}; closing anyway",
-          config.hangupTimeout());
+      log.warn(
+          "Hangup/un-REGISTER not confirmed within {}; closing anyway", config.hangupTimeout());
     } catch (ExecutionException e) {
       log.warn("Hangup/un-REGISTER failed: {}; closing anyway", rootMessage(e));
     } catch (InterruptedException e) {
@@ -199,20 +217,22 @@ public final class SiplineServer implements AutoCloseable {
     stop();
   }
 
-  private static Server grpcServer(ServerConfig config, Line line, HealthStatusManager health,
-      BulkCallExecutor bulk) {
-    NettyServerBuilder builder = nettyBuilder(config)
-        // The service never blocks (it answers from the line's futures), so rpcs run on the event
-        // loop that read them; only the bulk ones are handed to a pool (BulkCallExecutor).
-        .directExecutor()
-        .callExecutor(bulk)
-        .maxInboundMessageSize((int) (config.maxWavBytes() + REQUEST_FRAMING_BYTES))
-        .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
-        .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .addService(new SipService(line, config.maxWavBytes()))
-        .addService(health.getHealthService());
+  private static Server grpcServer(
+      ServerConfig config, Line line, HealthStatusManager health, BulkCallExecutor bulk) {
+    NettyServerBuilder builder =
+        nettyBuilder(config)
+            // The service never blocks (it answers from the line's futures), so rpcs run on the
+            // event
+            // loop that read them; only the bulk ones are handed to a pool (BulkCallExecutor).
+            .directExecutor()
+            .callExecutor(bulk)
+            .maxInboundMessageSize((int) (config.maxWavBytes() + REQUEST_FRAMING_BYTES))
+            .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .addService(new SipService(line, config.maxWavBytes()))
+            .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
       builder.addService(legacyReflection());
@@ -239,9 +259,14 @@ public final class SiplineServer implements AutoCloseable {
     try {
       return NettyServerBuilder.forAddress(address, credentials);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException("--tls-key",
-          "certificate " + config.tlsCert() + " with key " + config.tlsKey()
-              + " cannot be used (PEM chain and PKCS#8 key expected): " + rootMessage(e));
+      throw new InvalidConfigException(
+          "--tls-key",
+          "certificate "
+              + config.tlsCert()
+              + " with key "
+              + config.tlsKey()
+              + " cannot be used (PEM chain and PKCS#8 key expected): "
+              + rootMessage(e));
     }
   }
 
@@ -250,14 +275,16 @@ public final class SiplineServer implements AutoCloseable {
     try {
       tls.keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
     } catch (IOException e) {
-      throw new InvalidConfigException("--tls-cert", config.tlsCert() + " or " + config.tlsKey()
-          + " cannot be read: " + rootMessage(e));
+      throw new InvalidConfigException(
+          "--tls-cert",
+          config.tlsCert() + " or " + config.tlsKey() + " cannot be read: " + rootMessage(e));
     }
     if (config.tlsClientCa() != null) {
       try {
         tls.trustManager(clientCas(config.tlsClientCa()));
       } catch (GeneralSecurityException | IOException e) {
-        throw new InvalidConfigException("--tls-client-ca",
+        throw new InvalidConfigException(
+            "--tls-client-ca",
             config.tlsClientCa() + " holds no usable PEM certificate: " + rootMessage(e));
       }
       tls.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
@@ -266,8 +293,8 @@ public final class SiplineServer implements AutoCloseable {
   }
 
   /**
-   * Trust in the CA certificates of {@code file}, read here rather than by Netty so that a bad
-   * file is reported as such.
+   * Trust in the CA certificates of {@code file}, read here rather than by Netty so that a bad file
+   * is reported as such.
    */
   private static TrustManager[] clientCas(Path file) throws GeneralSecurityException, IOException {
     Collection<? extends Certificate> cas;
@@ -311,13 +338,14 @@ public final class SiplineServer implements AutoCloseable {
    * backend's verdict (with its SIP response or timeout) is what the client sees.
    */
   static LineConfig lineConfig(ServerConfig c) {
-    LineConfig.Builder b = LineConfig.builder()
-        .historyLimit(c.historyLimit())
-        .journal(c.journal())
-        .clock(Clock.systemUTC())
-        .registerWait(c.registerTimeout().plusSeconds(5))
-        .hangupWait(c.transactionTimeout().plusSeconds(3))
-        .transferWait(c.transferTimeout().plusSeconds(15));
+    LineConfig.Builder b =
+        LineConfig.builder()
+            .historyLimit(c.historyLimit())
+            .journal(c.journal())
+            .clock(Clock.systemUTC())
+            .registerWait(c.registerTimeout().plusSeconds(5))
+            .hangupWait(c.transactionTimeout().plusSeconds(3))
+            .transferWait(c.transferTimeout().plusSeconds(15));
     if (c.nluSessionTemplate() != null) {
       b.nluSessionTemplate(c.nluSessionTemplate());
     }

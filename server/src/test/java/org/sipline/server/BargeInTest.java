@@ -26,6 +26,7 @@ import org.sipline.core.testing.FakeCall;
 class BargeInTest {
   /** Far longer than any wait below: if it kept playing, the next prompt would time out. */
   private static final int LONG_PROMPT_MS = 20_000;
+
   private RunningServer running;
   private FakeCall call;
 
@@ -42,12 +43,13 @@ class BargeInTest {
 
   private static SipPlayWavFilesRequest prompt(int millis) {
     return SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, millis, 0.5))).build();
+        .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, millis, 0.5)))
+        .build();
   }
 
   private void assertAShortPromptPlaysAtOnce() {
-    SipStatus played = running.sip().withDeadlineAfter(3, TimeUnit.SECONDS)
-        .sipPlayWavFiles(prompt(100));
+    SipStatus played =
+        running.sip().withDeadlineAfter(3, TimeUnit.SECONDS).sipPlayWavFiles(prompt(100));
     assertThat(played.getStatusType()).isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
   }
 
@@ -63,10 +65,15 @@ class BargeInTest {
 
   @Test
   void aPassedDeadlineDropsTheUnplayedAudio() {
-    assertThatThrownBy(() -> running.sip().withDeadlineAfter(300, TimeUnit.MILLISECONDS)
-        .sipPlayWavFiles(prompt(LONG_PROMPT_MS)))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThatThrownBy(
+            () ->
+                running
+                    .sip()
+                    .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                    .sipPlayWavFiles(prompt(LONG_PROMPT_MS)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     assertAShortPromptPlaysAtOnce();
   }
 }

@@ -21,8 +21,7 @@ import org.sipline.api.sip.SipStatus.StatusType;
 
 /** With --token-file, only requests with an accepted bearer token reach the line. */
 class BearerTokenAuthTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RunningServer running;
 
@@ -46,10 +45,13 @@ class BearerTokenAuthTest {
   }
 
   private static void assertUnauthenticated(Runnable rpc, String why) {
-    assertThatThrownBy(rpc::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-      assertThat(e.getStatus().getDescription()).isEqualTo(why);
-    });
+    assertThatThrownBy(rpc::run)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription()).isEqualTo(why);
+            });
   }
 
   @Test
@@ -62,31 +64,42 @@ class BearerTokenAuthTest {
   @Test
   void anAcceptedTokenIsServed() throws Exception {
     withTokens();
-    assertThat(withAuthorization("Bearer bot-token-2").sipGetSipStatus(Empty.getDefaultInstance())
-        .getStatusType()).isEqualTo(StatusType.NO_SESSION);
-    assertThat(withAuthorization("bearer bot-token-1").sipGetSipStatus(Empty.getDefaultInstance())
-        .getStatusType()).isEqualTo(StatusType.NO_SESSION);
+    assertThat(
+            withAuthorization("Bearer bot-token-2")
+                .sipGetSipStatus(Empty.getDefaultInstance())
+                .getStatusType())
+        .isEqualTo(StatusType.NO_SESSION);
+    assertThat(
+            withAuthorization("bearer bot-token-1")
+                .sipGetSipStatus(Empty.getDefaultInstance())
+                .getStatusType())
+        .isEqualTo(StatusType.NO_SESSION);
   }
 
   @Test
   void aMissingWrongOrMalformedAuthorizationIsUnauthenticated() throws Exception {
     withTokens();
-    assertUnauthenticated(() -> running.sip().sipGetSipStatus(Empty.getDefaultInstance()),
+    assertUnauthenticated(
+        () -> running.sip().sipGetSipStatus(Empty.getDefaultInstance()),
         "missing 'authorization: Bearer <token>' header");
-    assertUnauthenticated(() -> withAuthorization("Bearer bot-token-3")
-        .sipGetSipStatus(Empty.getDefaultInstance()), "bearer token not accepted");
-    assertUnauthenticated(() -> withAuthorization("Basic Ym90OnRva2Vu")
-        .sipGetSipStatus(Empty.getDefaultInstance()),
+    assertUnauthenticated(
+        () -> withAuthorization("Bearer bot-token-3").sipGetSipStatus(Empty.getDefaultInstance()),
+        "bearer token not accepted");
+    assertUnauthenticated(
+        () -> withAuthorization("Basic Ym90OnRva2Vu").sipGetSipStatus(Empty.getDefaultInstance()),
         "authorization header is not 'Bearer <token>'");
-    assertUnauthenticated(() -> withAuthorization("Bearer bot-token-1x")
-        .sipGetSipStatus(Empty.getDefaultInstance()), "bearer token not accepted");
+    assertUnauthenticated(
+        () -> withAuthorization("Bearer bot-token-1x").sipGetSipStatus(Empty.getDefaultInstance()),
+        "bearer token not accepted");
   }
 
   @Test
   void healthChecksNeedNoToken() throws Exception {
     withTokens();
-    assertThat(HealthGrpc.newBlockingStub(running.channel)
-        .check(HealthCheckRequest.newBuilder().setService("").build()).getStatus())
+    assertThat(
+            HealthGrpc.newBlockingStub(running.channel)
+                .check(HealthCheckRequest.newBuilder().setService("").build())
+                .getStatus())
         .isEqualTo(ServingStatus.SERVING);
   }
 }

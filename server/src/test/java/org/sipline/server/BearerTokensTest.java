@@ -10,13 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BearerTokensTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void acceptsExactlyTheTokensOfTheFileSkippingCommentsAndBlankLines() throws Exception {
-    Path file = Files.writeString(dir.resolve("tokens"),
-        "# bots\n\n  alpha-1.token~  \nbeta/2+x==\n");
+    Path file =
+        Files.writeString(dir.resolve("tokens"), "# bots\n\n  alpha-1.token~  \nbeta/2+x==\n");
     BearerTokens tokens = BearerTokens.load(file);
     assertThat(tokens.size()).isEqualTo(2);
     assertThat(tokens.accepts("alpha-1.token~")).isTrue();

@@ -41,9 +41,15 @@ class BulkCallExecutorTest {
     RunningServer running = RunningServer.start();
     try {
       running.connectCall();
-      assertThat(running.sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-          .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 60, 0.5))).build())
-          .getStatusType()).isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
+      assertThat(
+              running
+                  .sip()
+                  .sipPlayWavFiles(
+                      SipPlayWavFilesRequest.newBuilder()
+                          .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 60, 0.5)))
+                          .build())
+                  .getStatusType())
+          .isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
       assertThat(poolThreads()).as("bulk pool threads after a play").isPositive();
     } finally {
       running.close();
@@ -53,7 +59,8 @@ class BulkCallExecutorTest {
 
   private static long poolThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith(POOL_THREAD)).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith(POOL_THREAD))
+        .count();
   }
 
   private static Executor executorFor(BulkCallExecutor bulk, MethodDescriptor<?, ?> method) {

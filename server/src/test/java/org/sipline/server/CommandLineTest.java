@@ -71,8 +71,9 @@ class CommandLineTest {
   @Test
   void valueThatCannotWorkExitsTwoNamingTheFlag() {
     assertThat(run("serve", "--rtp-ports", "10001-20000")).isEqualTo(2);
-    assertThat(err.toString()).startsWith(
-        "sipline serve: --rtp-ports: 10001-20000 starts at an odd port; RTP takes even ports");
+    assertThat(err.toString())
+        .startsWith(
+            "sipline serve: --rtp-ports: 10001-20000 starts at an odd port; RTP takes even ports");
   }
 
   @Test

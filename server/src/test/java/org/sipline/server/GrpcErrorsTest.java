@@ -16,18 +16,22 @@ class GrpcErrorsTest {
 
   @Test
   void malformedRequestIsInvalidArgumentNamingTheField() {
-    StatusRuntimeException e = GrpcErrors.toStatus(
-        new CompletionException(new InvalidArgumentException("callee_id", "empty")),
-        "SipStartCall");
+    StatusRuntimeException e =
+        GrpcErrors.toStatus(
+            new CompletionException(new InvalidArgumentException("callee_id", "empty")),
+            "SipStartCall");
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).isEqualTo("callee_id: empty");
   }
 
   @Test
   void forbiddenByStateIsFailedPreconditionNamingTheState() {
-    StatusRuntimeException e = GrpcErrors.toStatus(new ExecutionException(
-        new FailedPreconditionException(StatusType.OUTGOING_CALL_CONNECTED, "a call is ongoing")),
-        "SipStartCall");
+    StatusRuntimeException e =
+        GrpcErrors.toStatus(
+            new ExecutionException(
+                new FailedPreconditionException(
+                    StatusType.OUTGOING_CALL_CONNECTED, "a call is ongoing")),
+            "SipStartCall");
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(e.getStatus().getDescription())
         .isEqualTo("a call is ongoing (line is OUTGOING_CALL_CONNECTED)");
@@ -35,20 +39,25 @@ class GrpcErrorsTest {
 
   @Test
   void anythingElseIsInternalSayingWhatWasAttemptedWithoutStackTrace() {
-    StatusRuntimeException e = GrpcErrors.toStatus(
-        new CompletionException(new IllegalStateException("socket closed")),
-        "SipStartCall to \"bob\"");
+    StatusRuntimeException e =
+        GrpcErrors.toStatus(
+            new CompletionException(new IllegalStateException("socket closed")),
+            "SipStartCall to \"bob\"");
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(e.getStatus().getDescription())
-        .isEqualTo("SipStartCall to \"bob\" failed inside sipline (IllegalStateException: "
-            + "socket closed); see the server log")
+        .isEqualTo(
+            "SipStartCall to \"bob\" failed inside sipline (IllegalStateException: "
+                + "socket closed); see the server log")
         .doesNotContain("\tat ");
   }
 
   @Test
   void aCancelledCommandIsCancelled() {
-    assertThat(GrpcErrors.toStatus(new CancellationException(), "SipPlayWavFiles").getStatus()
-        .getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertThat(
+            GrpcErrors.toStatus(new CancellationException(), "SipPlayWavFiles")
+                .getStatus()
+                .getCode())
+        .isEqualTo(Status.Code.CANCELLED);
   }
 
   @Test

@@ -36,8 +36,10 @@ class HealthAndReflectionTest {
   }
 
   private ServingStatus health(String service) {
-    return HealthGrpc.newBlockingStub(running.channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+    return HealthGrpc.newBlockingStub(running.channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(service).build())
+        .getStatus();
   }
 
   @Test
@@ -46,15 +48,21 @@ class HealthAndReflectionTest {
     assertThat(health("")).isEqualTo(ServingStatus.SERVING);
     assertThat(health(LineHealth.SERVICE)).isEqualTo(ServingStatus.NOT_SERVING);
 
-    running.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    await().atMost(RunningServer.WAIT)
+    running
+        .sip()
+        .sipRegisterAccount(
+            SipRegisterAccountRequest.newBuilder().setAccountName("alice@example.org").build());
+    running
+        .sip()
+        .sipStartSession(
+            SipStartSessionRequest.newBuilder().setAccountName("alice@example.org").build());
+    await()
+        .atMost(RunningServer.WAIT)
         .until(() -> health(LineHealth.SERVICE) == ServingStatus.SERVING);
 
     running.sip().sipEndSession(Empty.getDefaultInstance());
-    await().atMost(RunningServer.WAIT)
+    await()
+        .atMost(RunningServer.WAIT)
         .until(() -> health(LineHealth.SERVICE) == ServingStatus.NOT_SERVING);
   }
 
@@ -65,8 +73,11 @@ class HealthAndReflectionTest {
     running.server.stop();
     // After stop the server may already refuse connections; either answer is "not serving".
     try {
-      assertThat(health.withDeadlineAfter(2, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+      assertThat(
+              health
+                  .withDeadlineAfter(2, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus())
           .isEqualTo(ServingStatus.NOT_SERVING);
     } catch (StatusRuntimeException e) {
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -75,23 +86,26 @@ class HealthAndReflectionTest {
 
   private List<String> listServices() throws Exception {
     CompletableFuture<List<String>> names = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc
-        .newStub(running.channel).serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse r) {
-            names.complete(r.getListServicesResponse().getServiceList().stream()
-                .map(ServiceResponse::getName).toList());
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(running.channel)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse r) {
+                    names.complete(
+                        r.getListServicesResponse().getServiceList().stream()
+                            .map(ServiceResponse::getName)
+                            .toList());
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            names.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    names.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {
-          }
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
     try {
       return names.get(5, TimeUnit.SECONDS);
@@ -109,8 +123,11 @@ class HealthAndReflectionTest {
   @Test
   void reflectionCanBeTurnedOff() throws Exception {
     running = RunningServer.start(b -> b.reflection(false));
-    assertThatThrownBy(this::listServices).isInstanceOfSatisfying(ExecutionException.class,
-        e -> assertThat(Status.fromThrowable(e.getCause()).getCode())
-            .isEqualTo(Status.Code.UNIMPLEMENTED));
+    assertThatThrownBy(this::listServices)
+        .isInstanceOfSatisfying(
+            ExecutionException.class,
+            e ->
+                assertThat(Status.fromThrowable(e.getCause()).getCode())
+                    .isEqualTo(Status.Code.UNIMPLEMENTED));
   }
 }

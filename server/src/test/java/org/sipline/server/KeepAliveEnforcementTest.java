@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The server permits a client's keepalive ping once every 10 s. A client that pings more often is
  * told to calm down: after a few early pings the server ends the connection with GOAWAY
- * ENHANCE_YOUR_CALM, "too_many_pings" (gRFC A8), as every gRPC server does. grpc-java's own
- * client never pings that often (it clamps its keepalive to 10 s), so this client speaks HTTP/2
- * frames itself over a plain socket.
+ * ENHANCE_YOUR_CALM, "too_many_pings" (gRFC A8), as every gRPC server does. grpc-java's own client
+ * never pings that often (it clamps its keepalive to 10 s), so this client speaks HTTP/2 frames
+ * itself over a plain socket.
  */
 class KeepAliveEnforcementTest {
   private static final byte[] PREFACE =
@@ -30,6 +30,7 @@ class KeepAliveEnforcementTest {
   private static final int GOAWAY = 0x7;
   private static final int ACK = 0x1;
   private static final int ENHANCE_YOUR_CALM = 0xb;
+
   /** Far more than the handful of early pings the server tolerates. */
   private static final int MAX_PINGS = 20;
 
@@ -84,8 +85,8 @@ class KeepAliveEnforcementTest {
         ByteBuffer goAway = ByteBuffer.wrap(frame.payload);
         goAway.getInt(); // last stream id: none was opened
         int errorCode = goAway.getInt();
-        String debug = new String(frame.payload, 8, frame.payload.length - 8,
-            StandardCharsets.US_ASCII);
+        String debug =
+            new String(frame.payload, 8, frame.payload.length - 8, StandardCharsets.US_ASCII);
         assertThat(errorCode).as("GOAWAY error code").isEqualTo(ENHANCE_YOUR_CALM);
         assertThat(debug).isEqualTo("too_many_pings");
         // The first early pings are tolerated (and answered); only repeated ones are refused.
@@ -101,8 +102,13 @@ class KeepAliveEnforcementTest {
   private static void writeFrame(OutputStream out, int type, int flags, byte[] payload)
       throws IOException {
     ByteBuffer header = ByteBuffer.allocate(9);
-    header.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8))
-        .put((byte) payload.length).put((byte) type).put((byte) flags).putInt(0);
+    header
+        .put((byte) (payload.length >>> 16))
+        .put((byte) (payload.length >>> 8))
+        .put((byte) payload.length)
+        .put((byte) type)
+        .put((byte) flags)
+        .putInt(0);
     out.write(header.array());
     out.write(payload);
     out.flush();

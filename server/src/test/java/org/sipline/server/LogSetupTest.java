@@ -20,8 +20,10 @@ class LogSetupTest {
   private String configureAndLog(LogLevel level, LogFormat format) {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     LogSetup.configure(level, format);
-    LoggerFactory.getLogger("org.sipline.test").atInfo()
-        .addKeyValue("account", "alice@example.org").log("REGISTER {}", "200 OK");
+    LoggerFactory.getLogger("org.sipline.test")
+        .atInfo()
+        .addKeyValue("account", "alice@example.org")
+        .log("REGISTER {}", "200 OK");
     LoggerFactory.getLogger("org.sipline.test").debug("a detail");
     LoggerFactory.getLogger("io.grpc.test").info("library chatter");
     Logger.getLogger("io.grpc.jul").warning("a gRPC warning through java.util.logging");
@@ -39,7 +41,8 @@ class LogSetupTest {
   @Test
   void textIsOneReadableLineWithTheFactsAsKeyValues() {
     String out = configureAndLog(LogLevel.INFO, LogFormat.TEXT);
-    assertThat(out).contains("INFO  test - REGISTER 200 OK account=\"alice@example.org\"")
+    assertThat(out)
+        .contains("INFO  test - REGISTER 200 OK account=\"alice@example.org\"")
         .doesNotContain("a detail")
         .doesNotContain("library chatter")
         .contains("a gRPC warning through java.util.logging");
@@ -50,7 +53,8 @@ class LogSetupTest {
     String out = configureAndLog(LogLevel.DEBUG, LogFormat.JSON);
     String[] lines = out.split("\\R");
     assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
-    assertThat(out).contains("\"formattedMessage\":\"REGISTER 200 OK\"")
+    assertThat(out)
+        .contains("\"formattedMessage\":\"REGISTER 200 OK\"")
         .contains("alice@example.org")
         .contains("a detail");
   }

@@ -27,8 +27,7 @@ class ReadmeTest {
       if (o == null) {
         continue;
       }
-      assertThat(readme).as("README documents %s", o.names()[0])
-          .contains("`" + o.names()[0] + "`");
+      assertThat(readme).as("README documents %s", o.names()[0]).contains("`" + o.names()[0] + "`");
       Matcher env = ENV.matcher(o.defaultValue());
       assertThat(env.find()).isTrue();
       assertThat(readme).contains("`" + env.group(1) + "`");

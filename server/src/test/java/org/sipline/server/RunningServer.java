@@ -31,11 +31,16 @@ final class RunningServer implements AutoCloseable {
   final ManagedChannel channel;
 
   private RunningServer(UnaryOperator<ServerConfig.Builder> customize) throws Exception {
-    ServerConfig config = customize.apply(ServerConfig.builder()
-        .grpcAddress("127.0.0.1").grpcPort(0)
-        .sipAddress("127.0.0.1").sipPort(0)
-        .hangupTimeout(Duration.ofSeconds(2)))
-        .build();
+    ServerConfig config =
+        customize
+            .apply(
+                ServerConfig.builder()
+                    .grpcAddress("127.0.0.1")
+                    .grpcPort(0)
+                    .sipAddress("127.0.0.1")
+                    .sipPort(0)
+                    .hangupTimeout(Duration.ofSeconds(2)))
+            .build();
     server = SiplineServer.start(config, backend);
     channel = Grpc.newChannelBuilder(target(), InsecureChannelCredentials.create()).build();
   }
@@ -67,10 +72,12 @@ final class RunningServer implements AutoCloseable {
    * backend's call once the line says it is connected.
    */
   FakeCall connectCall() {
-    sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    sip().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
+    sip()
+        .sipRegisterAccount(
+            SipRegisterAccountRequest.newBuilder().setAccountName("alice@example.org").build());
+    sip()
+        .sipStartSession(
+            SipStartSessionRequest.newBuilder().setAccountName("alice@example.org").build());
     sip().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId("bob@example.org").build());
     awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
     return backend.lastCall();
@@ -78,14 +85,23 @@ final class RunningServer implements AutoCloseable {
 
   /** Waits until the line's history holds a status of {@code type}, and returns the last one. */
   SipStatus awaitStatus(StatusType type) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
-        .until(() -> history().stream().filter(s -> s.getStatusType() == type)
-            .reduce((a, b) -> b).orElse(null), s -> s != null);
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                history().stream()
+                    .filter(s -> s.getStatusType() == type)
+                    .reduce((a, b) -> b)
+                    .orElse(null),
+            s -> s != null);
   }
 
   /** Waits until {@code type} occurs {@code count} times in the history. */
   void awaitCount(StatusType type, long count) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> history().stream().filter(s -> s.getStatusType() == type).count() >= count);
   }
 

@@ -12,8 +12,7 @@ import org.sipline.core.spi.Transport;
 
 class ServerConfigTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void defaultsAreTheDocumentedOnes() {

@@ -29,12 +29,17 @@ class ServerStopTest {
   void stopIsBoundedWhenTheFarEndNeverAnswers() throws Exception {
     RunningServer running = RunningServer.start(b -> b.hangupTimeout(Duration.ofMillis(500)));
     running.backend.script("silent", FakeScript.neverAnswer());
-    running.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName("alice@example.org").build());
-    running.sip().sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId("silent@example.org").build());
+    running
+        .sip()
+        .sipRegisterAccount(
+            SipRegisterAccountRequest.newBuilder().setAccountName("alice@example.org").build());
+    running
+        .sip()
+        .sipStartSession(
+            SipStartSessionRequest.newBuilder().setAccountName("alice@example.org").build());
+    running
+        .sip()
+        .sipStartCall(SipStartCallRequest.newBuilder().setCalleeId("silent@example.org").build());
     running.backend.silentRegistrar(true);
 
     Instant start = Instant.now();

@@ -53,17 +53,30 @@ class SipServiceTest {
   }
 
   private void registerAndStartSession() {
-    assertThat(sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName(ALICE).setPassword("secret").build()).getStatusType())
+    assertThat(
+            sip()
+                .sipRegisterAccount(
+                    SipRegisterAccountRequest.newBuilder()
+                        .setAccountName(ALICE)
+                        .setPassword("secret")
+                        .build())
+                .getStatusType())
         .isEqualTo(StatusType.REGISTERED);
-    assertThat(sip().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName(ALICE).build()).getStatusType())
+    assertThat(
+            sip()
+                .sipStartSession(SipStartSessionRequest.newBuilder().setAccountName(ALICE).build())
+                .getStatusType())
         .isEqualTo(StatusType.SESSION_STARTED);
   }
 
   private FakeCall connectedCall(String callee) {
-    SipStatus initiated = sip().sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId(callee).putHeaders("X-Bot", "demo").build());
+    SipStatus initiated =
+        sip()
+            .sipStartCall(
+                SipStartCallRequest.newBuilder()
+                    .setCalleeId(callee)
+                    .putHeaders("X-Bot", "demo")
+                    .build());
     assertThat(initiated.getStatusType()).isEqualTo(StatusType.OUTGOING_CALL_INITIATED);
     running.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
     return running.backend.lastCall();
@@ -84,17 +97,26 @@ class SipServiceTest {
     FakeCall call = connectedCall("bob@example.org");
     assertThat(call.sentHeaders()).containsEntry("X-Bot", "demo");
 
-    SipStatus played = sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(wav(200))).addWavFiles(ByteString.copyFrom(wav(100)))
-        .build());
+    SipStatus played =
+        sip()
+            .sipPlayWavFiles(
+                SipPlayWavFilesRequest.newBuilder()
+                    .addWavFiles(ByteString.copyFrom(wav(200)))
+                    .addWavFiles(ByteString.copyFrom(wav(100)))
+                    .build());
     assertThat(played.getStatusType()).isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
     assertThat(call.speechFrames()).isGreaterThanOrEqualTo(14);
 
     assertThat(sip().sipMute(EMPTY).getStatusType()).isEqualTo(StatusType.MICROPHONE_MUTED);
     assertThat(sip().sipUnMute(EMPTY).getStatusType()).isEqualTo(StatusType.MICROPHONE_UNMUTED);
 
-    SipStatus transfer = sip().sipTransferCall(SipTransferCallRequest.newBuilder()
-        .setTransferId("carol@example.org").putHeaders("X-Reason", "human").build());
+    SipStatus transfer =
+        sip()
+            .sipTransferCall(
+                SipTransferCallRequest.newBuilder()
+                    .setTransferId("carol@example.org")
+                    .putHeaders("X-Reason", "human")
+                    .build());
     assertThat(transfer.getStatusType()).isEqualTo(StatusType.TRANSFER_CALL_INITIATED);
     assertThat(transfer.getTransferCallId()).contains("carol");
     running.awaitStatus(StatusType.OUTGOING_CALL_FINISHED);
@@ -109,18 +131,30 @@ class SipServiceTest {
     assertThat(running.backend.registrarLog()).contains("REGISTER " + ALICE + " expires=0");
 
     List<SipStatus> history = running.history();
-    assertThat(history).extracting(SipStatus::getStatusType).containsSubsequence(
-        StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY,
-        StatusType.OUTGOING_CALL_INITIATED, StatusType.OUTGOING_CALL_CONNECTED,
-        StatusType.MICROPHONE_WAV_FILES_PLAYED, StatusType.MICROPHONE_MUTED,
-        StatusType.MICROPHONE_UNMUTED, StatusType.TRANSFER_CALL_INITIATED,
-        StatusType.OUTGOING_CALL_FINISHED, StatusType.READY,
-        StatusType.OUTGOING_CALL_INITIATED, StatusType.OUTGOING_CALL_CONNECTED,
-        StatusType.SOFT_HANGUP_INITIATED, StatusType.OUTGOING_CALL_FINISHED,
-        StatusType.SESSION_ENDED, StatusType.NO_SESSION);
+    assertThat(history)
+        .extracting(SipStatus::getStatusType)
+        .containsSubsequence(
+            StatusType.REGISTERED,
+            StatusType.SESSION_STARTED,
+            StatusType.READY,
+            StatusType.OUTGOING_CALL_INITIATED,
+            StatusType.OUTGOING_CALL_CONNECTED,
+            StatusType.MICROPHONE_WAV_FILES_PLAYED,
+            StatusType.MICROPHONE_MUTED,
+            StatusType.MICROPHONE_UNMUTED,
+            StatusType.TRANSFER_CALL_INITIATED,
+            StatusType.OUTGOING_CALL_FINISHED,
+            StatusType.READY,
+            StatusType.OUTGOING_CALL_INITIATED,
+            StatusType.OUTGOING_CALL_CONNECTED,
+            StatusType.SOFT_HANGUP_INITIATED,
+            StatusType.OUTGOING_CALL_FINISHED,
+            StatusType.SESSION_ENDED,
+            StatusType.NO_SESSION);
     for (int i = 1; i < history.size(); i++) {
-      assertThat(Timestamps.compare(history.get(i - 1).getTimestamp(),
-          history.get(i).getTimestamp())).isLessThanOrEqualTo(0);
+      assertThat(
+              Timestamps.compare(history.get(i - 1).getTimestamp(), history.get(i).getTimestamp()))
+          .isLessThanOrEqualTo(0);
     }
     assertThat(history.get(0).getAccountName()).isEqualTo(ALICE);
   }
@@ -129,8 +163,11 @@ class SipServiceTest {
   void hardHangupAnswersHardHangupInitiated() {
     registerAndStartSession();
     connectedCall("bob@example.org");
-    assertThat(sip().sipEndCall(SipEndCallRequest.newBuilder().setHardHangup(true).build())
-        .getStatusType()).isEqualTo(StatusType.HARD_HANGUP_INITIATED);
+    assertThat(
+            sip()
+                .sipEndCall(SipEndCallRequest.newBuilder().setHardHangup(true).build())
+                .getStatusType())
+        .isEqualTo(StatusType.HARD_HANGUP_INITIATED);
     running.awaitStatus(StatusType.OUTGOING_CALL_FINISHED);
   }
 
@@ -148,8 +185,8 @@ class SipServiceTest {
     Instant before = Instant.now();
     registerAndStartSession();
     SipStatus ready = sip().sipGetSipStatus(EMPTY);
-    Instant at = Instant.ofEpochSecond(ready.getTimestamp().getSeconds(),
-        ready.getTimestamp().getNanos());
+    Instant at =
+        Instant.ofEpochSecond(ready.getTimestamp().getSeconds(), ready.getTimestamp().getNanos());
     assertThat(at).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
   }
 
@@ -157,36 +194,73 @@ class SipServiceTest {
 
   private static void assertRefused(Runnable rpc, Status.Code code, String descriptionStart) {
     assertThatThrownBy(rpc::run)
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(code);
-          assertThat(e.getStatus().getDescription()).startsWith(descriptionStart);
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(code);
+              assertThat(e.getStatus().getDescription()).startsWith(descriptionStart);
+            });
   }
 
   @Test
   void malformedRequestsAreInvalidArgumentNamingTheField() {
     registerAndStartSession();
-    assertRefused(() -> sip().sipStartCall(SipStartCallRequest.getDefaultInstance()),
-        Status.Code.INVALID_ARGUMENT, "callee_id: ");
-    assertRefused(() -> sip().sipStartCall(SipStartCallRequest.newBuilder()
-            .setCalleeId("bob@example.org").putHeaders("X-Evil", "a\r\nVia: x").build()),
-        Status.Code.INVALID_ARGUMENT, "headers[\"X-Evil\"]: ");
-    assertRefused(() -> sip().sipStartCall(SipStartCallRequest.newBuilder()
-            .setCalleeId("bob@example.org").putHeaders("Call-ID", "mine").build()),
-        Status.Code.INVALID_ARGUMENT, "headers[\"Call-ID\"]: ");
-    assertRefused(() -> sip().sipTransferCall(SipTransferCallRequest.getDefaultInstance()),
-        Status.Code.INVALID_ARGUMENT, "transfer_id: ");
-    assertRefused(() -> sip().sipStartSession(SipStartSessionRequest.newBuilder()
-            .setAccountName(ALICE).setAutoAnswerInterval(-1).build()),
-        Status.Code.INVALID_ARGUMENT, "auto_answer_interval: ");
-    assertRefused(() -> sip().sipRegisterAccount(SipRegisterAccountRequest.getDefaultInstance()),
-        Status.Code.INVALID_ARGUMENT, "account_name: ");
-    assertRefused(() -> sip().sipPlayWavFiles(SipPlayWavFilesRequest.getDefaultInstance()),
-        Status.Code.INVALID_ARGUMENT, "wav_files: ");
-    assertRefused(() -> sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-            .addWavFiles(ByteString.copyFrom(wav(20)))
-            .addWavFiles(ByteString.copyFromUtf8("not a wav")).build()),
-        Status.Code.INVALID_ARGUMENT, "wav_files[1]: ");
+    assertRefused(
+        () -> sip().sipStartCall(SipStartCallRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "callee_id: ");
+    assertRefused(
+        () ->
+            sip()
+                .sipStartCall(
+                    SipStartCallRequest.newBuilder()
+                        .setCalleeId("bob@example.org")
+                        .putHeaders("X-Evil", "a\r\nVia: x")
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "headers[\"X-Evil\"]: ");
+    assertRefused(
+        () ->
+            sip()
+                .sipStartCall(
+                    SipStartCallRequest.newBuilder()
+                        .setCalleeId("bob@example.org")
+                        .putHeaders("Call-ID", "mine")
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "headers[\"Call-ID\"]: ");
+    assertRefused(
+        () -> sip().sipTransferCall(SipTransferCallRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "transfer_id: ");
+    assertRefused(
+        () ->
+            sip()
+                .sipStartSession(
+                    SipStartSessionRequest.newBuilder()
+                        .setAccountName(ALICE)
+                        .setAutoAnswerInterval(-1)
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "auto_answer_interval: ");
+    assertRefused(
+        () -> sip().sipRegisterAccount(SipRegisterAccountRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "account_name: ");
+    assertRefused(
+        () -> sip().sipPlayWavFiles(SipPlayWavFilesRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "wav_files: ");
+    assertRefused(
+        () ->
+            sip()
+                .sipPlayWavFiles(
+                    SipPlayWavFilesRequest.newBuilder()
+                        .addWavFiles(ByteString.copyFrom(wav(20)))
+                        .addWavFiles(ByteString.copyFromUtf8("not a wav"))
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "wav_files[1]: ");
   }
 
   @Test
@@ -200,23 +274,34 @@ class SipServiceTest {
 
   @Test
   void requestsTheStateForbidsAreFailedPreconditionNamingTheState() {
-    assertRefused(() -> sip().sipStartSession(SipStartSessionRequest.newBuilder()
-            .setAccountName("nobody@example.org").build()),
-        Status.Code.FAILED_PRECONDITION, "");
+    assertRefused(
+        () ->
+            sip()
+                .sipStartSession(
+                    SipStartSessionRequest.newBuilder()
+                        .setAccountName("nobody@example.org")
+                        .build()),
+        Status.Code.FAILED_PRECONDITION,
+        "");
     registerAndStartSession();
     connectedCall("bob@example.org");
-    assertThatThrownBy(() -> sip().sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId("carol@example.org").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(e.getStatus().getDescription()).contains("OUTGOING_CALL_CONNECTED");
-        });
+    assertThatThrownBy(
+            () ->
+                sip()
+                    .sipStartCall(
+                        SipStartCallRequest.newBuilder().setCalleeId("carol@example.org").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription()).contains("OUTGOING_CALL_CONNECTED");
+            });
   }
 
   @Test
   void callScopedRequestsWithoutSessionOrCallAreAnsweredNotRefused() {
-    SipStatus noSession = sip().sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId("bob@example.org").build());
+    SipStatus noSession =
+        sip().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId("bob@example.org").build());
     assertThat(noSession.getStatusType()).isEqualTo(StatusType.NO_SESSION);
     assertThat(noSession.getDescription()).contains("SipStartSession");
     registerAndStartSession();
@@ -240,8 +325,13 @@ class SipServiceTest {
     registerAndStartSession();
     connectedCall("bob@example.org");
     sip().sipMute(EMPTY);
-    assertThat(sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(wav(100))).build()).getStatusType())
+    assertThat(
+            sip()
+                .sipPlayWavFiles(
+                    SipPlayWavFilesRequest.newBuilder()
+                        .addWavFiles(ByteString.copyFrom(wav(100)))
+                        .build())
+                .getStatusType())
         .isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
   }
 
@@ -251,9 +341,11 @@ class SipServiceTest {
     FakeCall call = connectedCall("bob@example.org");
     call.remoteBye();
     running.awaitStatus(StatusType.OUTGOING_CALL_FINISHED);
-    await().atMost(RunningServer.WAIT).until(
-        () -> sip().sipGetSipStatus(EMPTY).getStatusType() == StatusType.READY);
-    assertThat(running.history()).extracting(SipStatus::getStatusType)
+    await()
+        .atMost(RunningServer.WAIT)
+        .until(() -> sip().sipGetSipStatus(EMPTY).getStatusType() == StatusType.READY);
+    assertThat(running.history())
+        .extracting(SipStatus::getStatusType)
         .endsWith(StatusType.OUTGOING_CALL_FINISHED, StatusType.READY);
     assertThat(running.backend.calls()).hasSize(1);
   }

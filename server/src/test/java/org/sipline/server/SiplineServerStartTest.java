@@ -21,8 +21,14 @@ class SiplineServerStartTest {
 
   @Test
   void anUnknownBackendNamesTheFlagAndTheKnownOnes() {
-    ServerConfig config = ServerConfig.builder().grpcAddress("127.0.0.1").grpcPort(0)
-        .sipAddress("127.0.0.1").sipPort(0).backend("nosuch").build();
+    ServerConfig config =
+        ServerConfig.builder()
+            .grpcAddress("127.0.0.1")
+            .grpcPort(0)
+            .sipAddress("127.0.0.1")
+            .sipPort(0)
+            .backend("nosuch")
+            .build();
     assertThatThrownBy(() -> SiplineServer.start(config))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("--backend: no SIP backend 'nosuch'")

@@ -19,9 +19,19 @@ class StatusMessagesTest {
   @Test
   void everyFieldIsCarriedOver() {
     Instant at = Instant.parse("2024-05-01T10:00:00.123456789Z");
-    LineStatus s = new LineStatus(7, "alice@example.org", at, StatusType.TRANSFER_CALL_FAILED,
-        "bob@example.org", "carol@example.org", Map.of("X-Bot", "1"),
-        "REFER 603 Decline, Call-ID abc@h", "SipException", "at x", "abc@h");
+    LineStatus s =
+        new LineStatus(
+            7,
+            "alice@example.org",
+            at,
+            StatusType.TRANSFER_CALL_FAILED,
+            "bob@example.org",
+            "carol@example.org",
+            Map.of("X-Bot", "1"),
+            "REFER 603 Decline, Call-ID abc@h",
+            "SipException",
+            "at x",
+            "abc@h");
     SipStatus p = StatusMessages.toProto(s);
     assertThat(p.getAccountName()).isEqualTo("alice@example.org");
     assertThat(p.getTimestamp().getSeconds()).isEqualTo(at.getEpochSecond());
@@ -49,12 +59,16 @@ class StatusMessagesTest {
 
   @Test
   void historyKeepsTheOrder() {
-    List<LineStatus> history = List.of(
-        status(1, StatusType.REGISTERED), status(2, StatusType.SESSION_STARTED),
-        status(3, StatusType.READY));
+    List<LineStatus> history =
+        List.of(
+            status(1, StatusType.REGISTERED),
+            status(2, StatusType.SESSION_STARTED),
+            status(3, StatusType.READY));
     assertThat(StatusMessages.toProto(history).getStatusHistoryList())
         .extracting(SipStatus::getStatusType)
-        .containsExactly(SipStatus.StatusType.REGISTERED, SipStatus.StatusType.SESSION_STARTED,
+        .containsExactly(
+            SipStatus.StatusType.REGISTERED,
+            SipStatus.StatusType.SESSION_STARTED,
             SipStatus.StatusType.READY);
   }
 }

@@ -23,8 +23,7 @@ import org.sipline.api.sip.SipStatus.StatusType;
 
 /** gRPC over TLS with a self-signed certificate, and mutual TLS with a client CA. */
 class TlsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static SelfSignedCertificate server;
   private static SelfSignedCertificate client;
@@ -46,8 +45,10 @@ class TlsTest {
   private StatusType statusOver(ChannelCredentials credentials) throws Exception {
     ManagedChannel channel = Grpc.newChannelBuilder(running.target(), credentials).build();
     try {
-      return SipGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .sipGetSipStatus(Empty.getDefaultInstance()).getStatusType();
+      return SipGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .sipGetSipStatus(Empty.getDefaultInstance())
+          .getStatusType();
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -67,20 +68,22 @@ class TlsTest {
   void aPlaintextClientIsNotServed() throws Exception {
     running = RunningServer.start(b -> b.tls(server.cert(), server.key()));
     assertThatThrownBy(() -> statusOver(InsecureChannelCredentials.create()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test
   void withAClientCaOnlyClientsWithACertificateFromItAreServed() throws Exception {
-    running = RunningServer.start(b -> b.tls(server.cert(), server.key())
-        .tlsClientCa(client.cert()));
+    running =
+        RunningServer.start(b -> b.tls(server.cert(), server.key()).tlsClientCa(client.cert()));
     assertThatThrownBy(() -> statusOver(trusting(server)))
         .isInstanceOf(StatusRuntimeException.class);
-    ChannelCredentials withCertificate = TlsChannelCredentials.newBuilder()
-        .trustManager(server.cert().toFile())
-        .keyManager(client.cert().toFile(), client.key().toFile())
-        .build();
+    ChannelCredentials withCertificate =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(server.cert().toFile())
+            .keyManager(client.cert().toFile(), client.key().toFile())
+            .build();
     assertThat(statusOver(withCertificate)).isEqualTo(StatusType.NO_SESSION);
   }
 
@@ -95,8 +98,8 @@ class TlsTest {
   @Test
   void aClientCaFileWithoutCertificatesStopsTheStartNamingTheFlag() throws Exception {
     Path empty = Files.writeString(dir.resolve("empty-ca.pem"), "# nothing\n");
-    assertThatThrownBy(() -> RunningServer.start(b -> b.tls(server.cert(), server.key())
-        .tlsClientCa(empty)))
+    assertThatThrownBy(
+            () -> RunningServer.start(b -> b.tls(server.cert(), server.key()).tlsClientCa(empty)))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("--tls-client-ca: " + empty + " holds no usable PEM certificate");
   }

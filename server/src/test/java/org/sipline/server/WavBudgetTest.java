@@ -32,36 +32,49 @@ class WavBudgetTest {
 
   @Test
   void wavDataOverTheBudgetIsRefusedNamingTheLimit() {
-    SipPlayWavFilesRequest request = SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(new byte[3000]))
-        .addWavFiles(ByteString.copyFrom(new byte[2000]))
-        .build();
+    SipPlayWavFilesRequest request =
+        SipPlayWavFilesRequest.newBuilder()
+            .addWavFiles(ByteString.copyFrom(new byte[3000]))
+            .addWavFiles(ByteString.copyFrom(new byte[2000]))
+            .build();
     assertThatThrownBy(() -> running.sip().sipPlayWavFiles(request))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-          assertThat(e.getStatus().getDescription()).isEqualTo(
-              "wav_files: 5000 bytes exceed the limit of 4096 bytes (--max-wav-bytes)");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(
+                      "wav_files: 5000 bytes exceed the limit of 4096 bytes (--max-wav-bytes)");
+            });
   }
 
   @Test
   void aRequestOverTheGrpcMessageLimitIsRefusedByGrpcNamingItsLimit() {
     int messageLimit = LIMIT + SiplineServer.REQUEST_FRAMING_BYTES;
-    SipPlayWavFilesRequest request = SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(new byte[messageLimit + 1]))
-        .build();
+    SipPlayWavFilesRequest request =
+        SipPlayWavFilesRequest.newBuilder()
+            .addWavFiles(ByteString.copyFrom(new byte[messageLimit + 1]))
+            .build();
     assertThatThrownBy(() -> running.sip().sipPlayWavFiles(request))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-          assertThat(e.getStatus().getDescription()).contains(String.valueOf(messageLimit));
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(e.getStatus().getDescription()).contains(String.valueOf(messageLimit));
+            });
   }
 
   @Test
   void theLineIsUnharmedByRefusedRequests() {
     List<SipStatus> before = running.history();
-    assertThatThrownBy(() -> running.sip().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(new byte[LIMIT + 1])).build()))
+    assertThatThrownBy(
+            () ->
+                running
+                    .sip()
+                    .sipPlayWavFiles(
+                        SipPlayWavFilesRequest.newBuilder()
+                            .addWavFiles(ByteString.copyFrom(new byte[LIMIT + 1]))
+                            .build()))
         .isInstanceOf(StatusRuntimeException.class);
     assertThat(running.history()).isEqualTo(before);
     assertThat(running.sip().sipGetSipStatus(Empty.getDefaultInstance()).getStatusType())

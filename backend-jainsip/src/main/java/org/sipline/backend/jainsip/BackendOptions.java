@@ -59,10 +59,18 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
   static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
   static final String MEDIA_REALTIME = "media.realtime";
 
-  private static final Set<String> KNOWN = Set.of(REGISTER_EXPIRES, TRUSTED_SOURCES, TLS_PORT,
-      TLS_KEY_STORE,
-      TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
-      TLS_TRUST_STORE_TYPE, MEDIA_REALTIME);
+  private static final Set<String> KNOWN =
+      Set.of(
+          REGISTER_EXPIRES,
+          TRUSTED_SOURCES,
+          TLS_PORT,
+          TLS_KEY_STORE,
+          TLS_KEY_STORE_PASSWORD,
+          TLS_KEY_STORE_TYPE,
+          TLS_TRUST_STORE,
+          TLS_TRUST_STORE_PASSWORD,
+          TLS_TRUST_STORE_TYPE,
+          MEDIA_REALTIME);
   private static final int DEFAULT_REGISTER_EXPIRES = 600;
   private static final int MAX_REGISTER_EXPIRES = 86_400;
 
@@ -71,8 +79,14 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
    *
    * @param port the listening port, 0 for any free port
    */
-  record Tls(int port, Path keyStore, String keyStorePassword, String keyStoreType,
-      Path trustStore, String trustStorePassword, String trustStoreType) {
+  record Tls(
+      int port,
+      Path keyStore,
+      String keyStorePassword,
+      String keyStoreType,
+      Path trustStore,
+      String trustStorePassword,
+      String trustStoreType) {
     @Override
     public String toString() {
       return "Tls[port=" + port + ", keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
@@ -84,15 +98,19 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
     Map<String, String> options = config.options();
     for (String name : options.keySet()) {
       if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException("unknown jainsip option '" + name + "'; known: "
-            + new TreeSet<>(KNOWN));
+        throw new IllegalArgumentException(
+            "unknown jainsip option '" + name + "'; known: " + new TreeSet<>(KNOWN));
       }
     }
-    int expires = intOption(options, REGISTER_EXPIRES, DEFAULT_REGISTER_EXPIRES, 1,
-        MAX_REGISTER_EXPIRES);
+    int expires =
+        intOption(options, REGISTER_EXPIRES, DEFAULT_REGISTER_EXPIRES, 1, MAX_REGISTER_EXPIRES);
     String trusted = options.get(TRUSTED_SOURCES);
-    return new BackendOptions(expires, tls(config, options), trusted == null
-        ? TrustedSources.registrarsOnly() : TrustedSources.parse(TRUSTED_SOURCES, trusted),
+    return new BackendOptions(
+        expires,
+        tls(config, options),
+        trusted == null
+            ? TrustedSources.registrarsOnly()
+            : TrustedSources.parse(TRUSTED_SOURCES, trusted),
         pacerRealtime(options.get(MEDIA_REALTIME)));
   }
 
@@ -108,14 +126,30 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
     try {
       priority = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option '" + MEDIA_REALTIME + "': want off or a"
-          + " SCHED_FIFO priority " + MediaEngine.PACER_REALTIME_MIN + ".."
-          + MediaEngine.PACER_REALTIME_MAX + ": '" + value + "'", e);
+      throw new IllegalArgumentException(
+          "option '"
+              + MEDIA_REALTIME
+              + "': want off or a"
+              + " SCHED_FIFO priority "
+              + MediaEngine.PACER_REALTIME_MIN
+              + ".."
+              + MediaEngine.PACER_REALTIME_MAX
+              + ": '"
+              + value
+              + "'",
+          e);
     }
     if (priority < MediaEngine.PACER_REALTIME_MIN || priority > MediaEngine.PACER_REALTIME_MAX) {
-      throw new IllegalArgumentException("option '" + MEDIA_REALTIME + "': " + priority
-          + " outside " + MediaEngine.PACER_REALTIME_MIN + ".." + MediaEngine.PACER_REALTIME_MAX
-          + " (or off)");
+      throw new IllegalArgumentException(
+          "option '"
+              + MEDIA_REALTIME
+              + "': "
+              + priority
+              + " outside "
+              + MediaEngine.PACER_REALTIME_MIN
+              + ".."
+              + MediaEngine.PACER_REALTIME_MAX
+              + " (or off)");
     }
     return priority;
   }
@@ -149,7 +183,12 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
       throw new IllegalArgumentException(
           "option '" + TLS_PORT + "' " + port + " is the SIP port used by UDP and TCP");
     }
-    return new Tls(port, keyStorePath, keyStorePassword, keyStoreType, trustStorePath,
+    return new Tls(
+        port,
+        keyStorePath,
+        keyStorePassword,
+        keyStoreType,
+        trustStorePath,
         options.getOrDefault(TLS_TRUST_STORE_PASSWORD, keyStorePassword),
         options.getOrDefault(TLS_TRUST_STORE_TYPE, keyStoreType));
   }
@@ -172,8 +211,8 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
     return path;
   }
 
-  private static int intOption(Map<String, String> options, String name, int dflt, int min,
-      int max) {
+  private static int intOption(
+      Map<String, String> options, String name, int dflt, int min, int max) {
     String value = options.get(name);
     if (value == null) {
       return dflt;

@@ -17,14 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A blind transfer (RFC 3515, RFC 5589 §6): REFER with Refer-To and Referred-By, then the
- * implicit subscription's NOTIFYs, whose message/sipfrag bodies say how the transferee's call
- * to the target goes. A 2xx sipfrag hands the call over (we send BYE); a refusal, a failure
- * sipfrag, or no final NOTIFY within the transfer timeout fails the transfer and the call goes
- * on.
+ * A blind transfer (RFC 3515, RFC 5589 §6): REFER with Refer-To and Referred-By, then the implicit
+ * subscription's NOTIFYs, whose message/sipfrag bodies say how the transferee's call to the target
+ * goes. A 2xx sipfrag hands the call over (we send BYE); a refusal, a failure sipfrag, or no final
+ * NOTIFY within the transfer timeout fails the transfer and the call goes on.
  */
 final class BlindTransfer {
   private static final Logger log = LoggerFactory.getLogger(BlindTransfer.class);
+
   /** A sipfrag is a status line and perhaps a few headers; more is not a sipfrag. */
   private static final int MAX_SIPFRAG = 4096;
 
@@ -50,8 +50,8 @@ final class BlindTransfer {
     List<Header> headers = new ArrayList<>();
     try {
       headers.add(call.ctx.headers().createReferToHeader(call.ctx.address(target)));
-      headers.add(call.ctx.headers().createHeader("Referred-By",
-          "<" + call.account.spec().aor() + ">"));
+      headers.add(
+          call.ctx.headers().createHeader("Referred-By", "<" + call.account.spec().aor() + ">"));
     } catch (java.text.ParseException e) {
       fail(SipFailure.exception("cannot write REFER to " + target + ": " + e.getMessage(), e));
       return;
@@ -81,9 +81,16 @@ final class BlindTransfer {
     }
     accepted = true;
     call.emit(() -> call.account.listener().transferAccepted(call));
-    notifyDeadline = call.ctx.executor.schedule(call.ctx.config.transferTimeout(), () ->
-        fail(SipFailure.noResponse("no final NOTIFY for the transfer to " + target + " within "
-            + Durations.text(call.ctx.config.transferTimeout()))));
+    notifyDeadline =
+        call.ctx.executor.schedule(
+            call.ctx.config.transferTimeout(),
+            () ->
+                fail(
+                    SipFailure.noResponse(
+                        "no final NOTIFY for the transfer to "
+                            + target
+                            + " within "
+                            + Durations.text(call.ctx.config.transferTimeout()))));
   }
 
   /** A NOTIFY in the call's dialog: answered 200, its sipfrag followed. */
@@ -101,8 +108,8 @@ final class BlindTransfer {
     }
     SubscriptionStateHeader sub =
         (SubscriptionStateHeader) notify.getHeader(SubscriptionStateHeader.NAME);
-    boolean terminated = sub != null
-        && SubscriptionStateHeader.TERMINATED.equalsIgnoreCase(sub.getState());
+    boolean terminated =
+        sub != null && SubscriptionStateHeader.TERMINATED.equalsIgnoreCase(sub.getState());
     int code;
     String reason;
     try {
@@ -112,13 +119,14 @@ final class BlindTransfer {
     } catch (IllegalArgumentException e) {
       log.warn("Call-ID {}: NOTIFY with a bad sipfrag: {}", call.callId(), e.getMessage());
       if (terminated) {
-        fail(SipFailure.noResponse("transfer subscription ended with a bad sipfrag: "
-            + e.getMessage()));
+        fail(
+            SipFailure.noResponse(
+                "transfer subscription ended with a bad sipfrag: " + e.getMessage()));
       }
       return;
     }
-    log.info("Call-ID {}: NOTIFY for the transfer to {}: {} {}", call.callId(), target, code,
-        reason);
+    log.info(
+        "Call-ID {}: NOTIFY for the transfer to {}: {} {}", call.callId(), target, code, reason);
     if (code < 200) {
       if (terminated) {
         fail(SipFailure.noResponse("transfer subscription ended at " + code + " " + reason));
@@ -185,8 +193,8 @@ final class BlindTransfer {
   /** The code of a sipfrag status line "SIP/2.0 200 OK". */
   private static int statusCode(String line) {
     if (!line.startsWith("SIP/2.0 ") || line.length() < 11) {
-      throw new IllegalArgumentException("not a status line: '"
-          + (line.length() > 40 ? line.substring(0, 40) + "…" : line) + "'");
+      throw new IllegalArgumentException(
+          "not a status line: '" + (line.length() > 40 ? line.substring(0, 40) + "…" : line) + "'");
     }
     try {
       int code = Integer.parseInt(line.substring(8, 11));
@@ -195,8 +203,8 @@ final class BlindTransfer {
       }
       return code;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("status code '" + line.substring(8, 11)
-          + "' is not a number");
+      throw new IllegalArgumentException(
+          "status code '" + line.substring(8, 11) + "' is not a number");
     }
   }
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every call of the backend by its dialog: Call-ID and our tag. The Call-ID alone is not
- * enough: when one line calls another of the same backend through a proxy, both legs share it.
- * Incoming calls are found by the caller's tag too, for the CANCEL (which carries no tag of
- * ours) and for a second copy of an INVITE.
+ * Every call of the backend by its dialog: Call-ID and our tag. The Call-ID alone is not enough:
+ * when one line calls another of the same backend through a proxy, both legs share it. Incoming
+ * calls are found by the caller's tag too, for the CANCEL (which carries no tag of ours) and for a
+ * second copy of an INVITE.
  */
 final class CallRegistry {
   private final Map<String, JainSipCall> byLocalTag = new ConcurrentHashMap<>();

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * Where one call's INVITE dialog stands on the wire. This is the protocol's state; what the
- * listener was told is tracked apart, because a call whose end was already reported may still
- * have SIP work to finish (a CANCEL waiting for a provisional, a BYE after a late 200).
+ * listener was told is tracked apart, because a call whose end was already reported may still have
+ * SIP work to finish (a CANCEL waiting for a provisional, a BYE after a late 200).
  */
 enum CallState {
   /** Outgoing: INVITE sent, nothing back yet. */

@@ -24,15 +24,18 @@ final class Dialogs {
       log.debug("{} sent", SipLog.request(ack));
       return true;
     } catch (Exception e) {
-      log.warn("Call-ID {}: cannot ACK {}: {}", dialog.getCallId().getCallId(),
-          SipLog.status(response), e.getMessage());
+      log.warn(
+          "Call-ID {}: cannot ACK {}: {}",
+          dialog.getCallId().getCallId(),
+          SipLog.status(response),
+          e.getMessage());
       return false;
     }
   }
 
   /**
-   * ACK then BYE for a dialog we don't want (a 200 that crossed our CANCEL, a second fork);
-   * nobody waits for the BYE's answer.
+   * ACK then BYE for a dialog we don't want (a 200 that crossed our CANCEL, a second fork); nobody
+   * waits for the BYE's answer.
    */
   static void ackAndBye(SipContext ctx, Dialog dialog, Response response) {
     if (!ack(ctx, dialog, response)) {
@@ -45,8 +48,7 @@ final class Dialogs {
       dialog.sendRequest(tx);
       log.info("{} sent", SipLog.request(bye));
     } catch (Exception e) {
-      log.warn("Call-ID {}: cannot send BYE: {}", dialog.getCallId().getCallId(),
-          e.getMessage());
+      log.warn("Call-ID {}: cannot send BYE: {}", dialog.getCallId().getCallId(), e.getMessage());
     }
   }
 }

@@ -14,15 +14,14 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * Answers Digest challenges for one account's chain of requests (a registration, a call). Our
- * own because the RI's helper always sends {@code cnonce="xyz"} and {@code nc=00000001} and
- * rewrites the Request-URI. A fresh random cnonce goes with every request and nc counts up per
- * nonce, so a challenge can be reused for later requests (refreshes, BYE) until the server
- * asks again.
+ * Answers Digest challenges for one account's chain of requests (a registration, a call). Our own
+ * because the RI's helper always sends {@code cnonce="xyz"} and {@code nc=00000001} and rewrites
+ * the Request-URI. A fresh random cnonce goes with every request and nc counts up per nonce, so a
+ * challenge can be reused for later requests (refreshes, BYE) until the server asks again.
  *
- * <p>A chain ends in failure when a server challenges the same realm again right after we
- * answered its own challenge, unless it says {@code stale=true}: the credentials are wrong and
- * asking again would loop.
+ * <p>A chain ends in failure when a server challenges the same realm again right after we answered
+ * its own challenge, unless it says {@code stale=true}: the credentials are wrong and asking again
+ * would loop.
  */
 final class DigestAuthenticator {
   /** Challenges answered in one chain before we call it a loop, stale or not. */
@@ -71,8 +70,8 @@ final class DigestAuthenticator {
   }
 
   /**
-   * Replaces {@code request}'s Authorization and Proxy-Authorization headers with answers to
-   * every challenge we know, each with a new cnonce and the next nc.
+   * Replaces {@code request}'s Authorization and Proxy-Authorization headers with answers to every
+   * challenge we know, each with a new cnonce and the next nc.
    */
   void authorize(Request request, HeaderFactory headers) throws ParseException {
     request.removeHeader(AuthorizationHeader.NAME);
@@ -98,11 +97,24 @@ final class DigestAuthenticator {
       boolean needsCnonce = c.qop() != null || c.algorithm().isSession();
       String cnonce = needsCnonce ? newCnonce() : null;
       String nc = c.qop() != null ? String.format("%08x", ++nonceCount) : null;
-      String response = new DigestResponse(c.algorithm(), username, c.realm(), password,
-          c.nonce(), method, uri, c.qop(), nc, cnonce, body).compute();
-      AuthorizationHeader h = c.proxy()
-          ? headers.createProxyAuthorizationHeader("Digest")
-          : headers.createAuthorizationHeader("Digest");
+      String response =
+          new DigestResponse(
+                  c.algorithm(),
+                  username,
+                  c.realm(),
+                  password,
+                  c.nonce(),
+                  method,
+                  uri,
+                  c.qop(),
+                  nc,
+                  cnonce,
+                  body)
+              .compute();
+      AuthorizationHeader h =
+          c.proxy()
+              ? headers.createProxyAuthorizationHeader("Digest")
+              : headers.createAuthorizationHeader("Digest");
       h.setUsername(username);
       h.setRealm(c.realm());
       h.setNonce(c.nonce());

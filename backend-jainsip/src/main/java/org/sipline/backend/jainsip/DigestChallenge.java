@@ -10,8 +10,8 @@ import javax.sip.message.Response;
 
 /**
  * One Digest challenge from a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate). Values are
- * checked before we echo them back in quotes: a peer's text must not be able to break out of
- * our header.
+ * checked before we echo them back in quotes: a peer's text must not be able to break out of our
+ * header.
  *
  * @param proxy true for Proxy-Authenticate (answered with Proxy-Authorization)
  * @param realm the protection space
@@ -21,8 +21,14 @@ import javax.sip.message.Response;
  * @param qop "auth", "auth-int" or null (RFC 2069 style, no qop offered)
  * @param stale whether the server says only the nonce was stale (the credentials were right)
  */
-record DigestChallenge(boolean proxy, String realm, String nonce, String opaque,
-    DigestAlgorithm algorithm, String qop, boolean stale) {
+record DigestChallenge(
+    boolean proxy,
+    String realm,
+    String nonce,
+    String opaque,
+    DigestAlgorithm algorithm,
+    String qop,
+    boolean stale) {
 
   /** Longer values are not a nonce or realm any real server sends. */
   private static final int MAX_VALUE = 1024;
@@ -46,9 +52,10 @@ record DigestChallenge(boolean proxy, String realm, String nonce, String opaque,
         refused.add(e.getMessage());
       }
     }
-    throw new IllegalArgumentException(refused.isEmpty()
-        ? "no " + headerName + " header"
-        : "no " + headerName + " challenge we can answer: " + String.join("; ", refused));
+    throw new IllegalArgumentException(
+        refused.isEmpty()
+            ? "no " + headerName + " header"
+            : "no " + headerName + " challenge we can answer: " + String.join("; ", refused));
   }
 
   static DigestChallenge parse(boolean proxy, WWWAuthenticateHeader h) {
@@ -59,8 +66,10 @@ record DigestChallenge(boolean proxy, String realm, String nonce, String opaque,
     String nonce = checked("nonce", h.getNonce(), true);
     String opaque = checked("opaque", h.getOpaque(), false);
     String algorithmName = h.getAlgorithm();
-    DigestAlgorithm algorithm = algorithmName == null
-        ? DigestAlgorithm.MD5 : DigestAlgorithm.byWireName(algorithmName.trim());
+    DigestAlgorithm algorithm =
+        algorithmName == null
+            ? DigestAlgorithm.MD5
+            : DigestAlgorithm.byWireName(algorithmName.trim());
     if (algorithm == null) {
       throw new IllegalArgumentException("algorithm " + algorithmName + " is not supported");
     }
@@ -97,8 +106,7 @@ record DigestChallenge(boolean proxy, String realm, String nonce, String opaque,
       return null;
     }
     if (value.length() > MAX_VALUE) {
-      throw new IllegalArgumentException(
-          name + " length " + value.length() + " > " + MAX_VALUE);
+      throw new IllegalArgumentException(name + " length " + value.length() + " > " + MAX_VALUE);
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

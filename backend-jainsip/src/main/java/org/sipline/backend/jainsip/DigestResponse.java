@@ -3,8 +3,8 @@ package org.sipline.backend.jainsip;
 import java.util.Objects;
 
 /**
- * The digest computation of RFC 7616 §3.4.1 (RFC 2617 and, without qop, RFC 2069), kept free of
- * SIP objects so it can be checked against the RFCs' examples.
+ * The digest computation of RFC 7616 §3.4.1 (RFC 2617 and, without qop, RFC 2069), kept free of SIP
+ * objects so it can be checked against the RFCs' examples.
  *
  * @param algorithm the hash
  * @param username the digest user name
@@ -18,8 +18,17 @@ import java.util.Objects;
  * @param cnonce our client nonce, or null without qop (and not "-sess")
  * @param body the message body, used only with qop=auth-int
  */
-record DigestResponse(DigestAlgorithm algorithm, String username, String realm, String password,
-    String nonce, String method, String uri, String qop, String nonceCount, String cnonce,
+record DigestResponse(
+    DigestAlgorithm algorithm,
+    String username,
+    String realm,
+    String password,
+    String nonce,
+    String method,
+    String uri,
+    String qop,
+    String nonceCount,
+    String cnonce,
     byte[] body) {
 
   DigestResponse {
@@ -59,8 +68,20 @@ record DigestResponse(DigestAlgorithm algorithm, String username, String realm, 
   @Override
   public String toString() {
     // The password stays out of every log line.
-    return "DigestResponse[" + algorithm.wireName() + ", username=" + username + ", realm="
-        + realm + ", method=" + method + ", uri=" + uri + ", qop=" + qop + ", nc=" + nonceCount
+    return "DigestResponse["
+        + algorithm.wireName()
+        + ", username="
+        + username
+        + ", realm="
+        + realm
+        + ", method="
+        + method
+        + ", uri="
+        + uri
+        + ", qop="
+        + qop
+        + ", nc="
+        + nonceCount
         + "]";
   }
 }

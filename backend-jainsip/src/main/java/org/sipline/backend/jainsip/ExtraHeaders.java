@@ -7,9 +7,8 @@ import java.util.Map;
 import javax.sip.header.Header;
 
 /**
- * The extra headers of a call or transfer request as JAIN-SIP headers. The core has checked
- * names and values already; JAIN-SIP's parser is the second check, and its refusal names the
- * header.
+ * The extra headers of a call or transfer request as JAIN-SIP headers. The core has checked names
+ * and values already; JAIN-SIP's parser is the second check, and its refusal names the header.
  */
 final class ExtraHeaders {
   private ExtraHeaders() {}
@@ -17,8 +16,13 @@ final class ExtraHeaders {
   static List<Header> parse(SipContext ctx, Map<String, String> headers) {
     List<Header> result = new ArrayList<>(headers.size());
     for (Map.Entry<String, String> e : headers.entrySet()) {
-      String refusal = "headers[\"" + e.getKey() + "\"]: not a valid " + e.getKey() + " value"
-          + " for JAIN-SIP's grammar of that header";
+      String refusal =
+          "headers[\""
+              + e.getKey()
+              + "\"]: not a valid "
+              + e.getKey()
+              + " value"
+              + " for JAIN-SIP's grammar of that header";
       Header h;
       try {
         h = ctx.headers().createHeader(e.getKey(), e.getValue());

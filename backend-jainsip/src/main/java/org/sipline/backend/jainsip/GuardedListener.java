@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The account's listener behind a guard: an exception thrown by the listener is logged and
- * goes no further, so a faulty listener cannot break the SIP state the backend keeps.
+ * The account's listener behind a guard: an exception thrown by the listener is logged and goes no
+ * further, so a faulty listener cannot break the SIP state the backend keeps.
  */
 final class GuardedListener implements SipEventListener {
   private static final Logger log = LoggerFactory.getLogger(GuardedListener.class);

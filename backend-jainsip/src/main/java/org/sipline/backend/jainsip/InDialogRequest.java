@@ -12,15 +12,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request in a call's dialog (BYE, REFER) until its final response: a digest challenge is
- * answered once, and the configured transaction timeout bounds the wait. The outcome is
- * delivered once: the final code and reason, or 0 and what went wrong.
+ * answered once, and the configured transaction timeout bounds the wait. The outcome is delivered
+ * once: the final code and reason, or 0 and what went wrong.
  *
- * <p>It goes to the dialog's route set or remote target, and the RI resolves a host name there
- * on this thread as it sends (so do the ACK and BYE of {@link Dialogs}). That lookup stays: RFC
- * 3263 routes by name and proxies Record-Route by name, and the names come from a peer we
- * already hold a dialog with: an incoming call's INVITE came from a trusted source
- * ({@link TrustedSources}), an outgoing call's 2xx answers the INVITE our client addressed, and
- * a forged 2xx never gets a dialog of ours ({@link SipDispatcher}).
+ * <p>It goes to the dialog's route set or remote target, and the RI resolves a host name there on
+ * this thread as it sends (so do the ACK and BYE of {@link Dialogs}). That lookup stays: RFC 3263
+ * routes by name and proxies Record-Route by name, and the names come from a peer we already hold a
+ * dialog with: an incoming call's INVITE came from a trusted source ({@link TrustedSources}), an
+ * outgoing call's 2xx answers the INVITE our client addressed, and a forged 2xx never gets a dialog
+ * of ours ({@link SipDispatcher}).
  */
 final class InDialogRequest implements ResponseHandler {
   private static final Logger log = LoggerFactory.getLogger(InDialogRequest.class);
@@ -40,12 +40,16 @@ final class InDialogRequest implements ResponseHandler {
     void received(Response response);
   }
 
-  InDialogRequest(JainSipCall call, String method, List<Header> extra,
-      JainSipCall.Outcome outcome) {
-    this(call, method, extra, r -> { }, outcome);
+  InDialogRequest(
+      JainSipCall call, String method, List<Header> extra, JainSipCall.Outcome outcome) {
+    this(call, method, extra, r -> {}, outcome);
   }
 
-  InDialogRequest(JainSipCall call, String method, List<Header> extra, Provisional provisional,
+  InDialogRequest(
+      JainSipCall call,
+      String method,
+      List<Header> extra,
+      Provisional provisional,
       JainSipCall.Outcome outcome) {
     this.call = call;
     this.method = method;
@@ -56,17 +60,23 @@ final class InDialogRequest implements ResponseHandler {
 
   void send() {
     call.auth.newChain();
-    deadline = call.ctx.executor.schedule(call.ctx.config.transactionTimeout(), () ->
-        finish(0, "no answer to " + method + " within "
-            + Durations.text(call.ctx.config.transactionTimeout())));
+    deadline =
+        call.ctx.executor.schedule(
+            call.ctx.config.transactionTimeout(),
+            () ->
+                finish(
+                    0,
+                    "no answer to "
+                        + method
+                        + " within "
+                        + Durations.text(call.ctx.config.transactionTimeout())));
     transmit();
   }
 
   private void transmit() {
     try {
       Request request = call.dialog.createRequest(method);
-      request.addHeader(call.ctx.headers().createHeader("User-Agent",
-          call.ctx.config.userAgent()));
+      request.addHeader(call.ctx.headers().createHeader("User-Agent", call.ctx.config.userAgent()));
       ExtraHeaders.addTo(request, extra);
       call.auth.authorize(request, call.ctx.headers());
       ClientTransaction tx = call.ctx.provider().getNewClientTransaction(request);

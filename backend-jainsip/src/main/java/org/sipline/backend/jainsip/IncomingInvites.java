@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}), sent statelessly
- * (see {@link Strangers}); else to the account whose user the Request-URI (else the To) names;
- * 404 when none, 486 when that account is in a call, 482 for a second copy of a request we are
- * already handling, 415/400 for a body we can't read, 488 with a Warning for an SDP we read but
- * won't take (see {@link UnacceptableSdp}).
+ * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}), sent statelessly (see
+ * {@link Strangers}); else to the account whose user the Request-URI (else the To) names; 404 when
+ * none, 486 when that account is in a call, 482 for a second copy of a request we are already
+ * handling, 415/400 for a body we can't read, 488 with a Warning for an SDP we read but won't take
+ * (see {@link UnacceptableSdp}).
  */
 final class IncomingInvites {
   private static final Logger log = LoggerFactory.getLogger(IncomingInvites.class);
@@ -102,8 +102,14 @@ final class IncomingInvites {
       reply(request, null, Response.BAD_REQUEST, "Bad Request (" + noTransaction + ")");
       return;
     }
-    IncomingSipCall call = new IncomingSipCall(ctx, account, tx, offer, localHost,
-        Requests.incomingCall(request, account.spec().aor()));
+    IncomingSipCall call =
+        new IncomingSipCall(
+            ctx,
+            account,
+            tx,
+            offer,
+            localHost,
+            Requests.incomingCall(request, account.spec().aor()));
     ctx.calls.add(call);
     account.added(call);
     call.ring();
@@ -147,10 +153,13 @@ final class IncomingInvites {
       return null;
     }
     ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-    if (type == null || !type.getContentType().equalsIgnoreCase("application")
+    if (type == null
+        || !type.getContentType().equalsIgnoreCase("application")
         || !type.getContentSubType().equalsIgnoreCase("sdp")) {
-      throw new UnsupportedMediaType("body is " + (type == null ? "untyped"
-          : type.getContentType() + "/" + type.getContentSubType()) + ", not application/sdp");
+      throw new UnsupportedMediaType(
+          "body is "
+              + (type == null ? "untyped" : type.getContentType() + "/" + type.getContentSubType())
+              + ", not application/sdp");
     }
     if (body.length > SessionDescription.MAX_LENGTH) {
       throw new IllegalArgumentException(
@@ -160,8 +169,8 @@ final class IncomingInvites {
   }
 
   /** Answers on {@code tx}, or statelessly when the stack could make none (null). */
-  private void reply(Request request, ServerTransaction tx, int code, String reason,
-      Header... headers) {
+  private void reply(
+      Request request, ServerTransaction tx, int code, String reason, Header... headers) {
     Response response = ctx.responder.response(request, code);
     for (Header h : headers) {
       response.addHeader(h);

@@ -11,15 +11,14 @@ import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipFailure;
-import org.sipline.core.spi.SipUri;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A call that reached one of our accounts: 100 Trying and 180 Ringing at once, then the core
- * decides. {@link #answer} sends 200 OK with our SDP answer (488 when nothing is in common) and
- * the call is up when the caller's ACK comes, within the transaction timeout. The caller's
- * CANCEL before that is answered 200, the INVITE 487, and the call failed.
+ * decides. {@link #answer} sends 200 OK with our SDP answer (488 when nothing is in common) and the
+ * call is up when the caller's ACK comes, within the transaction timeout. The caller's CANCEL
+ * before that is answered 200, the INVITE 487, and the call failed.
  */
 final class IncomingSipCall extends JainSipCall {
   private static final Logger log = LoggerFactory.getLogger(IncomingSipCall.class);
@@ -34,8 +33,13 @@ final class IncomingSipCall extends JainSipCall {
   private boolean byeOnAck;
   private SipExecutor.Timer ackDeadline = SipExecutor.Timer.NONE;
 
-  IncomingSipCall(SipContext ctx, JainSipAccount account, ServerTransaction invite,
-      SessionDescription offer, String localHost, IncomingCall info) {
+  IncomingSipCall(
+      SipContext ctx,
+      JainSipAccount account,
+      ServerTransaction invite,
+      SessionDescription offer,
+      String localHost,
+      IncomingCall info) {
     super(ctx, account, Requests.callId(invite.getRequest()), info.caller(), CallState.RINGING);
     this.invite = invite;
     this.offer = offer;
@@ -68,7 +72,10 @@ final class IncomingSipCall extends JainSipCall {
 
   /** Rings and tells the core. */
   void ring() {
-    log.info("{} from {}: ringing for {}", SipLog.request(invite.getRequest()), remote(),
+    log.info(
+        "{} from {}: ringing for {}",
+        SipLog.request(invite.getRequest()),
+        remote(),
         account.spec().accountName());
     respond(Response.TRYING, null);
     if (!respond(Response.RINGING, null)) {
@@ -91,23 +98,28 @@ final class IncomingSipCall extends JainSipCall {
   @Override
   public void reject(int statusCode, String reason) {
     if (statusCode < 300 || statusCode > 699) {
-      throw new IllegalArgumentException("reject() needs a final error code 300..699, not "
-          + statusCode);
+      throw new IllegalArgumentException(
+          "reject() needs a final error code 300..699, not " + statusCode);
     }
     Objects.requireNonNull(reason, "reason");
     requireRinging("reject()");
-    ctx.executor.execute(() -> {
-      if (state() == CallState.RINGING && !isOver()) {
-        decline(statusCode, reason);
-      }
-    });
+    ctx.executor.execute(
+        () -> {
+          if (state() == CallState.RINGING && !isOver()) {
+            decline(statusCode, reason);
+          }
+        });
   }
 
   private void requireRinging(String what) {
     CallState s = state();
     if (s != CallState.RINGING || isOver()) {
-      throw new IllegalStateException(what + " needs a ringing incoming call; Call-ID "
-          + callId() + " is " + (isOver() ? "over" : s));
+      throw new IllegalStateException(
+          what
+              + " needs a ringing incoming call; Call-ID "
+              + callId()
+              + " is "
+              + (isOver() ? "over" : s));
     }
   }
 
@@ -167,11 +179,14 @@ final class IncomingSipCall extends JainSipCall {
       try {
         plan = planInAck(event.getRequest());
       } catch (IllegalArgumentException e) {
-        log.warn("{}: unusable SDP answer, sending BYE: {}", SipLog.request(event.getRequest()),
+        log.warn(
+            "{}: unusable SDP answer, sending BYE: {}",
+            SipLog.request(event.getRequest()),
             e.getMessage());
         sendBye(Outcome.IGNORE);
-        failed(SipFailure.response(Response.NOT_ACCEPTABLE_HERE,
-            "Not Acceptable Here (" + e.getMessage() + ")"));
+        failed(
+            SipFailure.response(
+                Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here (" + e.getMessage() + ")"));
         return;
       }
       rtp.start(plan, answerMedia, callId());
@@ -191,21 +206,19 @@ final class IncomingSipCall extends JainSipCall {
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the ACK has no SDP answer");
     }
-    MediaPlan plan = LocalSdp.planFromAnswer(
-        SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+    MediaPlan plan =
+        LocalSdp.planFromAnswer(SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
     if (plan == null) {
       throw new IllegalArgumentException("the ACK's answer has neither PCMU nor PCMA");
     }
     return plan;
   }
 
-
   private void noAck() {
     if (state() != CallState.ANSWERING) {
       return;
     }
-    String what = "no ACK for our 200 OK within "
-        + Durations.text(ctx.config.transactionTimeout());
+    String what = "no ACK for our 200 OK within " + Durations.text(ctx.config.transactionTimeout());
     log.warn("Call-ID {}: {}", callId(), what);
     sendBye(Outcome.IGNORE);
     failed(SipFailure.noResponse(what));
@@ -219,8 +232,8 @@ final class IncomingSipCall extends JainSipCall {
     }
     respond(Response.REQUEST_TERMINATED, null);
     moveTo(CallState.ENDED);
-    failed(SipFailure.response(Response.REQUEST_TERMINATED,
-        "Request Terminated (caller cancelled)"));
+    failed(
+        SipFailure.response(Response.REQUEST_TERMINATED, "Request Terminated (caller cancelled)"));
   }
 
   @Override
@@ -228,9 +241,10 @@ final class IncomingSipCall extends JainSipCall {
     switch (state()) {
       case RINGING -> decline(Response.DECLINE, "Decline");
       case ANSWERING -> byeOnAck = true; // RFC 3261 §15: no BYE before the ACK
-      case CONNECTED -> sendBye((code, reason) -> ended(CallEnd.LOCAL_BYE,
-          code > 0 ? code + " " + reason : reason));
-      default -> { }
+      case CONNECTED ->
+          sendBye(
+              (code, reason) -> ended(CallEnd.LOCAL_BYE, code > 0 ? code + " " + reason : reason));
+      default -> {}
     }
   }
 
@@ -243,7 +257,7 @@ final class IncomingSipCall extends JainSipCall {
       }
       case ANSWERING -> byeOnAck = true;
       case CONNECTED -> sendBye(Outcome.IGNORE);
-      default -> { }
+      default -> {}
     }
   }
 

@@ -14,14 +14,15 @@ import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
 
 /**
- * One account of the backend: its registration, and the calls placed and received in its name.
- * The public methods only queue work onto the SIP executor.
+ * One account of the backend: its registration, and the calls placed and received in its name. The
+ * public methods only queue work onto the SIP executor.
  */
 final class JainSipAccount implements SipAccount {
   private final SipContext ctx;
   private final AccountSpec spec;
   private final GuardedListener listener;
   private final Registration registration;
+
   /** Calls whose dialog is not over yet; touched on the SIP executor only. */
   private final Set<JainSipCall> calls = new HashSet<>();
 
@@ -59,10 +60,11 @@ final class JainSipAccount implements SipAccount {
     List<Header> extra = ExtraHeaders.parse(ctx, headers);
     OutgoingSipCall call = new OutgoingSipCall(ctx, this, target, extra, media);
     ctx.calls.add(call);
-    ctx.executor.execute(() -> {
-      calls.add(call);
-      call.start();
-    });
+    ctx.executor.execute(
+        () -> {
+          calls.add(call);
+          call.start();
+        });
     return call;
   }
 

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 final class JainSipBackend implements SipBackend {
   private static final Logger log = LoggerFactory.getLogger(JainSipBackend.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+
   /** How long close() lets un-REGISTERs run at most, whatever the register timeout. */
   private static final Duration MAX_CLOSE_WAIT = Duration.ofSeconds(3);
+
   private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
 
   private final SipContext ctx;
@@ -50,8 +52,9 @@ final class JainSipBackend implements SipBackend {
     }
     RtpSessions rtp;
     try {
-      rtp = JainSipStack.callIn(group, () -> MediaEngineSessions.start(config,
-          options.pacerRealtime()));
+      rtp =
+          JainSipStack.callIn(
+              group, () -> MediaEngineSessions.start(config, options.pacerRealtime()));
     } catch (RuntimeException e) {
       executor.shutdown(THREAD_STOP_WAIT);
       stack.close(THREAD_STOP_WAIT);
@@ -60,8 +63,9 @@ final class JainSipBackend implements SipBackend {
     SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp);
     JainSipBackend backend = new JainSipBackend(ctx);
     Strangers strangers = new Strangers(options.trusted(), backend.accounts.values());
-    stack.listen(new SipDispatcher(ctx, strangers,
-        new IncomingInvites(ctx, backend.accounts.values(), strangers)));
+    stack.listen(
+        new SipDispatcher(
+            ctx, strangers, new IncomingInvites(ctx, backend.accounts.values(), strangers)));
     return backend;
   }
 
@@ -111,8 +115,8 @@ final class JainSipBackend implements SipBackend {
   /**
    * Ends every call (BYE, CANCEL or decline, not awaited; {@code callEnded(ERROR)} or {@code
    * callFailed} reported) and un-REGISTERs every account, waiting for the registrars at most the
-   * register timeout (and never more than 3 s), then stops the media, the stack and every thread
-   * of the backend.
+   * register timeout (and never more than 3 s), then stops the media, the stack and every thread of
+   * the backend.
    */
   @Override
   public void close() {
@@ -123,24 +127,26 @@ final class JainSipBackend implements SipBackend {
     List<JainSipAccount> open = List.copyOf(accounts.values());
     CountDownLatch unregistered = new CountDownLatch(open.size());
     CountDownLatch requested = new CountDownLatch(1);
-    Runnable endAll = () -> {
-      for (JainSipCall call : ctx.calls.all()) {
-        call.shutdown();
-      }
-      for (JainSipAccount account : open) {
-        Registration r = account.registration();
-        r.onTerminal(() -> {
-          accounts.remove(account.spec().accountName(), account);
-          unregistered.countDown();
-        });
-        if (r.state().isTerminal()) {
-          unregistered.countDown();
-        } else {
-          r.unregister();
-        }
-      }
-      requested.countDown();
-    };
+    Runnable endAll =
+        () -> {
+          for (JainSipCall call : ctx.calls.all()) {
+            call.shutdown();
+          }
+          for (JainSipAccount account : open) {
+            Registration r = account.registration();
+            r.onTerminal(
+                () -> {
+                  accounts.remove(account.spec().accountName(), account);
+                  unregistered.countDown();
+                });
+            if (r.state().isTerminal()) {
+              unregistered.countDown();
+            } else {
+              r.unregister();
+            }
+          }
+          requested.countDown();
+        };
     if (ctx.executor.inExecutor()) {
       // Called from a listener: do it now; nothing can be awaited on this thread.
       endAll.run();
@@ -151,8 +157,10 @@ final class JainSipBackend implements SipBackend {
         boolean sent = requested.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         long left = Math.max(0, deadline - System.nanoTime());
         if (!sent || !unregistered.await(left, TimeUnit.NANOSECONDS)) {
-          log.warn("closing with {} un-REGISTER(s) unanswered after {}",
-              unregistered.getCount(), Durations.text(wait));
+          log.warn(
+              "closing with {} un-REGISTER(s) unanswered after {}",
+              unregistered.getCount(),
+              Durations.text(wait));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

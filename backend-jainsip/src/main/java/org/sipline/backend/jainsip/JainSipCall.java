@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What outgoing and incoming calls share: the dialog once it exists, the media, BYE in both
- * directions, the blind transfer, the media timeout, and the one place where the call's
- * terminal event is sent. The public methods check the state they are called in and queue the
- * work onto the SIP executor; everything else runs there.
+ * directions, the blind transfer, the media timeout, and the one place where the call's terminal
+ * event is sent. The public methods check the state they are called in and queue the work onto the
+ * SIP executor; everything else runs there.
  */
 abstract class JainSipCall implements SipCall {
   private static final Logger log = LoggerFactory.getLogger(JainSipCall.class);
+
   /** How long an ended call still absorbs late messages of its dialog (RFC 3261's 64×T1). */
   private static final Duration LINGER = Duration.ofSeconds(32);
 
@@ -34,8 +35,10 @@ abstract class JainSipCall implements SipCall {
   private final String callId;
   private final SipUri remote;
   final DigestAuthenticator auth;
+
   /** Written on the SIP executor; volatile so the API's state checks see it. */
   private volatile CallState state;
+
   private final AtomicBoolean terminateRequested = new AtomicBoolean();
   private volatile boolean terminalSent;
   // The dialog's parts as they form; written and read on the SIP executor only.
@@ -46,15 +49,16 @@ abstract class JainSipCall implements SipCall {
   private BlindTransfer transfer;
   private SipExecutor.Timer mediaWatch = SipExecutor.Timer.NONE;
 
-  JainSipCall(SipContext ctx, JainSipAccount account, String callId, SipUri remote,
-      CallState initial) {
+  JainSipCall(
+      SipContext ctx, JainSipAccount account, String callId, SipUri remote, CallState initial) {
     this.ctx = ctx;
     this.account = account;
     this.callId = callId;
     this.remote = remote;
     this.state = initial;
-    this.auth = new DigestAuthenticator(account.spec().authUsername(),
-        account.spec().password(), ctx.random);
+    this.auth =
+        new DigestAuthenticator(
+            account.spec().authUsername(), account.spec().password(), ctx.random);
   }
 
   @Override
@@ -103,11 +107,12 @@ abstract class JainSipCall implements SipCall {
 
   @Override
   public final void hangup() {
-    ctx.executor.execute(() -> {
-      if (!terminalSent) {
-        onHangup();
-      }
-    });
+    ctx.executor.execute(
+        () -> {
+          if (!terminalSent) {
+            onHangup();
+          }
+        });
   }
 
   @Override
@@ -127,23 +132,29 @@ abstract class JainSipCall implements SipCall {
     Objects.requireNonNull(headers, "headers");
     CallState s = state;
     if (s != CallState.CONNECTED || terminalSent) {
-      throw new IllegalStateException("transfer() needs a connected call; Call-ID " + callId
-          + " is " + s);
+      throw new IllegalStateException(
+          "transfer() needs a connected call; Call-ID " + callId + " is " + s);
     }
     List<Header> extra = ExtraHeaders.parse(ctx, headers);
-    ctx.executor.execute(() -> {
-      if (state != CallState.CONNECTED || terminalSent) {
-        return;
-      }
-      if (transfer != null && !transfer.isFinished()) {
-        log.warn("Call-ID {}: REFER to {} refused: a transfer is in progress", callId, target);
-        emit(() -> account.listener().transferFailed(this,
-            SipFailure.noResponse("another transfer of this call is in progress")));
-        return;
-      }
-      transfer = new BlindTransfer(this, target, extra);
-      transfer.start();
-    });
+    ctx.executor.execute(
+        () -> {
+          if (state != CallState.CONNECTED || terminalSent) {
+            return;
+          }
+          if (transfer != null && !transfer.isFinished()) {
+            log.warn("Call-ID {}: REFER to {} refused: a transfer is in progress", callId, target);
+            emit(
+                () ->
+                    account
+                        .listener()
+                        .transferFailed(
+                            this,
+                            SipFailure.noResponse("another transfer of this call is in progress")));
+            return;
+          }
+          transfer = new BlindTransfer(this, target, extra);
+          transfer.start();
+        });
   }
 
   /** Our tag in the dialog: From's for calls we place, To's for calls we take. */
@@ -183,8 +194,8 @@ abstract class JainSipCall implements SipCall {
   // ---- events: every report to the listener goes through here ----------------------------
 
   /**
-   * Reports a non-terminal event, unless the call's end was reported or a hard hangup is
-   * pending: then the hangup is reported instead, so nothing else follows terminate().
+   * Reports a non-terminal event, unless the call's end was reported or a hard hangup is pending:
+   * then the hangup is reported instead, so nothing else follows terminate().
    */
   final void emit(Runnable event) {
     if (terminalSent) {
@@ -227,8 +238,10 @@ abstract class JainSipCall implements SipCall {
     closeMedia();
     if (transfer != null && !transfer.isFinished() && cause != CallEnd.TRANSFERRED) {
       transfer.abandon();
-      account.listener().transferFailed(this,
-          SipFailure.noResponse("the call ended before the transfer completed"));
+      account
+          .listener()
+          .transferFailed(
+              this, SipFailure.noResponse("the call ended before the transfer completed"));
     }
     log.info("Call-ID {} with {} ended ({}): {}", callId, remote, cause, description);
     account.listener().callEnded(this, cause, description);
@@ -236,11 +249,12 @@ abstract class JainSipCall implements SipCall {
 
   /** Reports the connection, then watches the media for silence when configured to. */
   final void connected() {
-    emit(() -> {
-      log.info("Call-ID {} with {} connected ({})", callId, remote, plan.codecName());
-      account.listener().callConnected(this);
-      startMediaWatch();
-    });
+    emit(
+        () -> {
+          log.info("Call-ID {} with {} connected ({})", callId, remote, plan.codecName());
+          account.listener().callConnected(this);
+          startMediaWatch();
+        });
   }
 
   private void closeMedia() {
@@ -259,20 +273,23 @@ abstract class JainSipCall implements SipCall {
     if (period.compareTo(Duration.ofSeconds(1)) > 0) {
       period = Duration.ofSeconds(1);
     }
-    mediaWatch = ctx.executor.every(period, () -> {
-      if (state != CallState.CONNECTED || terminalSent) {
-        mediaWatch.cancel();
-        return;
-      }
-      Duration silence = rtp.silence();
-      if (silence.compareTo(timeout) >= 0) {
-        mediaWatch.cancel();
-        String what = "no RTP for " + Durations.text(silence);
-        log.warn("Call-ID {}: {}, sending BYE", callId, what);
-        sendBye(Outcome.IGNORE);
-        ended(CallEnd.MEDIA_TIMEOUT, what);
-      }
-    });
+    mediaWatch =
+        ctx.executor.every(
+            period,
+            () -> {
+              if (state != CallState.CONNECTED || terminalSent) {
+                mediaWatch.cancel();
+                return;
+              }
+              Duration silence = rtp.silence();
+              if (silence.compareTo(timeout) >= 0) {
+                mediaWatch.cancel();
+                String what = "no RTP for " + Durations.text(silence);
+                log.warn("Call-ID {}: {}, sending BYE", callId, what);
+                sendBye(Outcome.IGNORE);
+                ended(CallEnd.MEDIA_TIMEOUT, what);
+              }
+            });
   }
 
   // ---- requests in the dialog -------------------------------------------------------------
@@ -330,16 +347,21 @@ abstract class JainSipCall implements SipCall {
       return;
     }
     moveTo(CallState.HANGING_UP);
-    new InDialogRequest(this, Request.BYE, List.of(), (code, reason) -> {
-      moveTo(CallState.ENDED);
-      done.done(code, reason);
-    }).send();
+    new InDialogRequest(
+            this,
+            Request.BYE,
+            List.of(),
+            (code, reason) -> {
+              moveTo(CallState.ENDED);
+              done.done(code, reason);
+            })
+        .send();
   }
 
   /** What a request's final response said: code and reason, or 0 and what went wrong. */
   @FunctionalInterface
   interface Outcome {
-    Outcome IGNORE = (code, reason) -> { };
+    Outcome IGNORE = (code, reason) -> {};
 
     void done(int code, String reason);
   }

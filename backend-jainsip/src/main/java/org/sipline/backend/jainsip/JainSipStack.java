@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One JAIN-SIP RI stack with its listening points (UDP and TCP on one port, TLS when configured)
- * and its single provider. Everything the RI starts runs in a thread group of ours, so that
- * {@link #close} can find and end the RI's non-daemon EventScannerThread, which the RI's own
- * {@code stop()} leaves blocked forever.
+ * and its single provider. Everything the RI starts runs in a thread group of ours, so that {@link
+ * #close} can find and end the RI's non-daemon EventScannerThread, which the RI's own {@code
+ * stop()} leaves blocked forever.
  */
 final class JainSipStack {
   private static final Logger log = LoggerFactory.getLogger(JainSipStack.class);
+
   /** Attempts at an ephemeral port before giving up: another program may grab each one. */
   private static final int PORT_ATTEMPTS = 20;
 
@@ -46,8 +47,8 @@ final class JainSipStack {
   private final int port;
   private final int tlsPort;
 
-  private JainSipStack(ThreadGroup threads, SipStackImpl stack, SipProvider provider, int port,
-      int tlsPort) {
+  private JainSipStack(
+      ThreadGroup threads, SipStackImpl stack, SipProvider provider, int port, int tlsPort) {
     this.threads = threads;
     this.stack = stack;
     this.provider = provider;
@@ -56,9 +57,9 @@ final class JainSipStack {
   }
 
   /**
-   * Starts a stack named after {@code group}, listening on {@code config}'s bind address and
-   * port. The RI's threads are created in {@code group} (see the class comment). Nothing is
-   * delivered until {@link #listen}.
+   * Starts a stack named after {@code group}, listening on {@code config}'s bind address and port.
+   * The RI's threads are created in {@code group} (see the class comment). Nothing is delivered
+   * until {@link #listen}.
    */
   static JainSipStack start(ThreadGroup group, BackendConfig config, BackendOptions options) {
     return callIn(group, () -> build(group.getName(), group, config, options));
@@ -66,18 +67,22 @@ final class JainSipStack {
 
   /**
    * Runs {@code work} on a new thread of {@code group} and returns its result: the RI (and the
-   * media engine) start their threads from the constructing thread, so constructing them there
-   * puts every thread they start into the group.
+   * media engine) start their threads from the constructing thread, so constructing them there puts
+   * every thread they start into the group.
    */
   static <T> T callIn(ThreadGroup group, java.util.concurrent.Callable<T> work) {
     AtomicReference<Object> result = new AtomicReference<>();
-    Thread boot = new Thread(group, () -> {
-      try {
-        result.set(work.call());
-      } catch (Exception e) {
-        result.set(e);
-      }
-    }, group.getName() + "-start");
+    Thread boot =
+        new Thread(
+            group,
+            () -> {
+              try {
+                result.set(work.call());
+              } catch (Exception e) {
+                result.set(e);
+              }
+            },
+            group.getName() + "-start");
     boot.start();
     try {
       boot.join();
@@ -96,8 +101,8 @@ final class JainSipStack {
     return value;
   }
 
-  private static JainSipStack build(String name, ThreadGroup group, BackendConfig config,
-      BackendOptions options) {
+  private static JainSipStack build(
+      String name, ThreadGroup group, BackendConfig config, BackendOptions options) {
     SipStackImpl stack;
     try {
       stack = new SipStackImpl(properties(name, options));
@@ -115,10 +120,15 @@ final class JainSipStack {
       for (ListeningPoint p : points.subList(1, points.size())) {
         provider.addListeningPoint(p);
       }
-      log.info("SIP stack {} listening on {} port {} (UDP, TCP){}", name, config.bindAddress(),
-          port, tlsPort > 0 ? ", TLS port " + tlsPort : "");
+      log.info(
+          "SIP stack {} listening on {} port {} (UDP, TCP){}",
+          name,
+          config.bindAddress(),
+          port,
+          tlsPort > 0 ? ", TLS port " + tlsPort : "");
       return new JainSipStack(group, stack, provider, port, tlsPort);
-    } catch (RuntimeException | javax.sip.ObjectInUseException
+    } catch (RuntimeException
+        | javax.sip.ObjectInUseException
         | javax.sip.TransportAlreadySupportedException e) {
       stopQuietly(stack, group);
       if (e instanceof RuntimeException re) {
@@ -134,8 +144,8 @@ final class JainSipStack {
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
     // Closes three faults of the RI's receive path; see GuardedParser.
-    p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
-        GuardedParserFactory.class.getName());
+    p.setProperty(
+        "gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedParserFactory.class.getName());
     // Our SipListener hands every event to the SIP executor, so one delivery thread suffices.
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
     // Without a pool the RI parses every UDP datagram on a thread of its own, so a 200 can
@@ -176,8 +186,8 @@ final class JainSipStack {
       p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
       // The RI's own defaults are TLS 1.0-1.2 with RSA-only suites from 2009: use the JVM's.
       p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3, TLSv1.2");
-      p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",",
-          defaultCipherSuites()));
+      p.setProperty(
+          "gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", defaultCipherSuites()));
     }
     return p;
   }
@@ -195,8 +205,12 @@ final class JainSipStack {
    * free port; the RI refuses 0 itself, so we find one and retry when another program takes it
    * between our probe and the bind.
    */
-  private static int listen(SipStackImpl stack, String bind, int wanted,
-      List<ListeningPoint> points, String... transports) {
+  private static int listen(
+      SipStackImpl stack,
+      String bind,
+      int wanted,
+      List<ListeningPoint> points,
+      String... transports) {
     int attempts = wanted == 0 ? PORT_ATTEMPTS : 1;
     Exception last = null;
     List<String> names = List.of(transports);
@@ -224,15 +238,21 @@ final class JainSipStack {
         }
       }
     }
-    throw new IllegalStateException("cannot listen for SIP (" + String.join(", ", transports)
-        .toUpperCase(Locale.ROOT) + ") on " + bind + " port "
-        + (wanted == 0 ? "any (" + attempts + " attempts)" : wanted) + ": "
-        + (last == null ? "unknown" : last.getMessage()), last);
+    throw new IllegalStateException(
+        "cannot listen for SIP ("
+            + String.join(", ", transports).toUpperCase(Locale.ROOT)
+            + ") on "
+            + bind
+            + " port "
+            + (wanted == 0 ? "any (" + attempts + " attempts)" : wanted)
+            + ": "
+            + (last == null ? "unknown" : last.getMessage()),
+        last);
   }
 
   /**
-   * A port free for UDP and/or TCP on {@code bind} right now: both are bound together before
-   * either is let go, so the listening points that follow rarely meet a taker in between.
+   * A port free for UDP and/or TCP on {@code bind} right now: both are bound together before either
+   * is let go, so the listening points that follow rarely meet a taker in between.
    */
   private static int probeFreePort(String bind, boolean udp, boolean tcp) {
     InetAddress address;
@@ -243,8 +263,8 @@ final class JainSipStack {
     }
     IOException last = null;
     for (int i = 0; i < PORT_ATTEMPTS; i++) {
-      try (DatagramSocket datagram = udp ? new DatagramSocket(
-              new InetSocketAddress(address, 0)) : null;
+      try (DatagramSocket datagram =
+              udp ? new DatagramSocket(new InetSocketAddress(address, 0)) : null;
           ServerSocket stream = tcp ? new ServerSocket() : null) {
         int port = datagram != null ? datagram.getLocalPort() : 0;
         if (stream != null) {
@@ -256,8 +276,14 @@ final class JainSipStack {
         last = e; // that UDP port's TCP twin is taken: try another
       }
     }
-    throw new IllegalStateException("no free SIP port on " + bind + " after " + PORT_ATTEMPTS
-        + " attempts: " + (last == null ? "unknown" : last.getMessage()), last);
+    throw new IllegalStateException(
+        "no free SIP port on "
+            + bind
+            + " after "
+            + PORT_ATTEMPTS
+            + " attempts: "
+            + (last == null ? "unknown" : last.getMessage()),
+        last);
   }
 
   /** Starts delivering SIP events to {@code listener}. */
@@ -279,8 +305,8 @@ final class JainSipStack {
   }
 
   /**
-   * Stops the RI and ends its threads, waiting at most {@code bound} for them. Threads that
-   * outlive the bound are logged by name.
+   * Stops the RI and ends its threads, waiting at most {@code bound} for them. Threads that outlive
+   * the bound are logged by name.
    */
   void close(Duration bound) {
     stopQuietly(stack, threads);
@@ -299,7 +325,9 @@ final class JainSipStack {
     }
     List<Thread> alive = threadsOf(threads);
     if (!alive.isEmpty()) {
-      log.warn("SIP stack threads still alive {} after stop: {}", bound,
+      log.warn(
+          "SIP stack threads still alive {} after stop: {}",
+          bound,
           alive.stream().map(Thread::getName).toList());
     }
   }

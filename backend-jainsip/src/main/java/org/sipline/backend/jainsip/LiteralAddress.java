@@ -4,10 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An IP address written out as numbers (dotted IPv4, or IPv6 in RFC 4291 §2.2 text form),
- * turned into an {@link InetAddress} without asking DNS. Where a peer names an address that we
- * would otherwise resolve on the SIP thread, a host name is refused instead: a slow name would
- * stall every call's signalling, and any name would let a peer make us probe DNS for it.
+ * An IP address written out as numbers (dotted IPv4, or IPv6 in RFC 4291 §2.2 text form), turned
+ * into an {@link InetAddress} without asking DNS. Where a peer names an address that we would
+ * otherwise resolve on the SIP thread, a host name is refused instead: a slow name would stall
+ * every call's signalling, and any name would let a peer make us probe DNS for it.
  */
 final class LiteralAddress {
   private LiteralAddress() {}
@@ -16,8 +16,10 @@ final class LiteralAddress {
   static InetAddress parse(String text) {
     byte[] bytes = text.indexOf(':') >= 0 ? ipv6(text) : ipv4(text);
     if (bytes == null) {
-      throw new IllegalArgumentException("'" + cut(text)
-          + "' is not a literal IPv4 or IPv6 address (host names are not resolved)");
+      throw new IllegalArgumentException(
+          "'"
+              + cut(text)
+              + "' is not a literal IPv4 or IPv6 address (host names are not resolved)");
     }
     try {
       return InetAddress.getByAddress(bytes);
@@ -35,7 +37,9 @@ final class LiteralAddress {
     byte[] bytes = new byte[4];
     for (int i = 0; i < 4; i++) {
       String p = parts[i];
-      if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
+      if (p.isEmpty()
+          || p.length() > 3
+          || (p.length() > 1 && p.charAt(0) == '0')
           || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return null;
       }
@@ -93,7 +97,9 @@ final class LiteralAddress {
         n += 4;
         continue;
       }
-      if (p.isEmpty() || p.length() > 4 || n + 2 > 16
+      if (p.isEmpty()
+          || p.length() > 4
+          || n + 2 > 16
           || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 128)) {
         return null;
       }

@@ -9,9 +9,9 @@ import java.net.UnknownHostException;
 import org.sipline.core.spi.BackendConfig;
 
 /**
- * Which of our addresses goes into Via, Contact and SDP. A configured advertised address wins;
- * then a specific bind address; with a wildcard bind (0.0.0.0, ::) the address is chosen per
- * peer as the one the kernel would send from, so a peer never sees an interface it can't reach.
+ * Which of our addresses goes into Via, Contact and SDP. A configured advertised address wins; then
+ * a specific bind address; with a wildcard bind (0.0.0.0, ::) the address is chosen per peer as the
+ * one the kernel would send from, so a peer never sees an interface it can't reach.
  */
 final class LocalAddresses {
   /** The address to use whatever the peer, as it goes on the wire; null: choose per peer. */
@@ -59,8 +59,7 @@ final class LocalAddresses {
   }
 
   private static String unbracket(String host) {
-    return host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host;
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   private static InetAddress resolve(String what, String address) {

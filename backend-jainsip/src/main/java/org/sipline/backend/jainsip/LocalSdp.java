@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /**
- * Our side of one call's SDP offer/answer (RFC 3264): we offer PCMU, PCMA and telephone-event
- * with 20 ms packets; we answer with the first of PCMU/PCMA in the offerer's order of
- * preference, telephone-event when offered, and every other stream refused with port 0.
+ * Our side of one call's SDP offer/answer (RFC 3264): we offer PCMU, PCMA and telephone-event with
+ * 20 ms packets; we answer with the first of PCMU/PCMA in the offerer's order of preference,
+ * telephone-event when offered, and every other stream refused with port 0.
  */
 final class LocalSdp {
   /** Our telephone-event payload type in offers; in answers we take the offerer's. */
@@ -36,7 +36,10 @@ final class LocalSdp {
   /** Our offer. */
   String offer() {
     StringBuilder sb = header();
-    sb.append("m=audio ").append(port).append(" RTP/AVP 0 8 ").append(OUR_TELEPHONE_EVENT)
+    sb.append("m=audio ")
+        .append(port)
+        .append(" RTP/AVP 0 8 ")
+        .append(OUR_TELEPHONE_EVENT)
         .append("\r\n");
     sb.append("a=rtpmap:0 PCMU/8000\r\n");
     sb.append("a=rtpmap:8 PCMA/8000\r\n");
@@ -48,8 +51,8 @@ final class LocalSdp {
   }
 
   /**
-   * The plan for answering {@code offer}, or null when it has no RTP audio stream with PCMU or
-   * PCMA (answer 488 then).
+   * The plan for answering {@code offer}, or null when it has no RTP audio stream with PCMU or PCMA
+   * (answer 488 then).
    */
   static MediaPlan planFor(SessionDescription offer) {
     MediaDescription audio = chosenAudio(offer);
@@ -63,17 +66,29 @@ final class LocalSdp {
     for (MediaDescription m : offer.media()) {
       if (m != chosen) {
         // RFC 3264 §6: one m= line per offered stream; port 0 refuses it.
-        sb.append("m=").append(m.media()).append(" 0 ").append(m.proto()).append(' ')
-            .append(m.formats().get(0)).append("\r\n");
+        sb.append("m=")
+            .append(m.media())
+            .append(" 0 ")
+            .append(m.proto())
+            .append(' ')
+            .append(m.formats().get(0))
+            .append("\r\n");
         continue;
       }
-      sb.append("m=audio ").append(port).append(' ').append(m.proto()).append(' ')
+      sb.append("m=audio ")
+          .append(port)
+          .append(' ')
+          .append(m.proto())
+          .append(' ')
           .append(plan.payloadType());
       if (plan.telephoneEvent() >= 0) {
         sb.append(' ').append(plan.telephoneEvent());
       }
       sb.append("\r\n");
-      sb.append("a=rtpmap:").append(plan.payloadType()).append(' ').append(plan.codecName())
+      sb.append("a=rtpmap:")
+          .append(plan.payloadType())
+          .append(' ')
+          .append(plan.codecName())
           .append("/8000\r\n");
       if (plan.telephoneEvent() >= 0) {
         sb.append("a=rtpmap:").append(plan.telephoneEvent()).append(" telephone-event/8000\r\n");
@@ -85,9 +100,7 @@ final class LocalSdp {
     return sb.toString();
   }
 
-  /**
-   * The plan in the peer's answer to our offer, or null when it accepted no PCMU or PCMA audio.
-   */
+  /** The plan in the peer's answer to our offer, or null when it accepted no PCMU or PCMA audio. */
   static MediaPlan planFromAnswer(SessionDescription answer) {
     MediaDescription audio = chosenAudio(answer);
     return audio == null ? null : plan(answer, audio);
@@ -162,8 +175,15 @@ final class LocalSdp {
     String ipVersion = address.contains(":") ? "IP6" : "IP4";
     StringBuilder sb = new StringBuilder(256);
     sb.append("v=0\r\n");
-    sb.append("o=sipline ").append(sessionId).append(' ').append(version++).append(" IN ")
-        .append(ipVersion).append(' ').append(address).append("\r\n");
+    sb.append("o=sipline ")
+        .append(sessionId)
+        .append(' ')
+        .append(version++)
+        .append(" IN ")
+        .append(ipVersion)
+        .append(' ')
+        .append(address)
+        .append("\r\n");
     sb.append("s=sipline\r\n");
     sb.append("c=IN ").append(ipVersion).append(' ').append(address).append("\r\n");
     sb.append("t=0 0\r\n");

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param rtpmap payload type → "encoding/clock rate[/channels]"
  * @param direction sendrecv, sendonly, recvonly or inactive (sendrecv when none is given)
  */
-record MediaDescription(String media, int port, String proto, List<String> formats,
-    String connection, Map<Integer, String> rtpmap, String direction) {
+record MediaDescription(
+    String media,
+    int port,
+    String proto,
+    List<String> formats,
+    String connection,
+    Map<Integer, String> rtpmap,
+    String direction) {
   MediaDescription {
     formats = List.copyOf(formats);
     rtpmap = Map.copyOf(rtpmap);

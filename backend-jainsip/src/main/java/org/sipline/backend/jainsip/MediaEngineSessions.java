@@ -20,13 +20,18 @@ final class MediaEngineSessions implements RtpSessions {
   }
 
   /**
-   * Starts the engine on {@code config}'s bind address, RTP ports and recordings folder, its
-   * pacer asking for SCHED_FIFO at {@code pacerRealtime} (or not, when off).
+   * Starts the engine on {@code config}'s bind address, RTP ports and recordings folder, its pacer
+   * asking for SCHED_FIFO at {@code pacerRealtime} (or not, when off).
    */
   static MediaEngineSessions start(BackendConfig config, int pacerRealtime) throws IOException {
-    return new MediaEngineSessions(MediaEngine.start(InetAddress.getByName(config.bindAddress()),
-        config.rtpPortMin(), config.rtpPortMax(), config.recordingsDir(), MediaClock.system(),
-        pacerRealtime));
+    return new MediaEngineSessions(
+        MediaEngine.start(
+            InetAddress.getByName(config.bindAddress()),
+            config.rtpPortMin(),
+            config.rtpPortMax(),
+            config.recordingsDir(),
+            MediaClock.system(),
+            pacerRealtime));
   }
 
   @Override
@@ -61,10 +66,14 @@ final class MediaEngineSessions implements RtpSessions {
       if (closed) {
         return;
       }
-      int telephoneEvent = plan.telephoneEvent() >= 0
-          ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
-      media.start(plan.remote(), Codec.forPayloadType(plan.payloadType()), telephoneEvent,
-          callMedia, callId);
+      int telephoneEvent =
+          plan.telephoneEvent() >= 0 ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
+      media.start(
+          plan.remote(),
+          Codec.forPayloadType(plan.payloadType()),
+          telephoneEvent,
+          callMedia,
+          callId);
     }
 
     @Override

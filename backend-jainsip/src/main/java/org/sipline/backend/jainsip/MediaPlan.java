@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 /**
  * What offer/answer agreed for a call's audio.
  *
- * @param remote where the peer wants our RTP (its c= and m= port); null when it named no
- *     usable address, so the media path latches onto the first source instead
+ * @param remote where the peer wants our RTP (its c= and m= port); null when it named no usable
+ *     address, so the media path latches onto the first source instead
  * @param payloadType 0 (PCMU) or 8 (PCMA)
  * @param telephoneEvent the RFC 4733 payload type both sides know, or -1
  */

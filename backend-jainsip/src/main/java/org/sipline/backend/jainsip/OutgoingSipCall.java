@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A call we place: INVITE with our SDP offer and the extra headers, digest challenges answered
- * with a new CSeq on the same Call-ID, provisional responses reported, the 2xx ACKed (the stack
- * ACKs only the others) and its SDP answer applied. A hangup before the answer is a CANCEL,
- * sent once a provisional allows it; a 200 that crosses the CANCEL is ACKed and ended with BYE.
- * The transaction timeout bounds the wait for a final response.
+ * A call we place: INVITE with our SDP offer and the extra headers, digest challenges answered with
+ * a new CSeq on the same Call-ID, provisional responses reported, the 2xx ACKed (the stack ACKs
+ * only the others) and its SDP answer applied. A hangup before the answer is a CANCEL, sent once a
+ * provisional allows it; a 200 that crosses the CANCEL is ACKed and ended with BYE. The transaction
+ * timeout bounds the wait for a final response.
  */
 final class OutgoingSipCall extends JainSipCall {
   private static final Logger log = LoggerFactory.getLogger(OutgoingSipCall.class);
@@ -41,8 +41,12 @@ final class OutgoingSipCall extends JainSipCall {
   private boolean cancelWhenAllowed;
   private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
 
-  OutgoingSipCall(SipContext ctx, JainSipAccount account, SipUri target,
-      List<Header> extraHeaders, CallMedia media) {
+  OutgoingSipCall(
+      SipContext ctx,
+      JainSipAccount account,
+      SipUri target,
+      List<Header> extraHeaders,
+      CallMedia media) {
     super(ctx, account, ctx.token(16) + "@sipline", target, CallState.CALLING);
     this.extraHeaders = extraHeaders;
     this.media = media;
@@ -69,13 +73,12 @@ final class OutgoingSipCall extends JainSipCall {
     SipUri target = remote();
     try {
       rtp = ctx.rtp.allocate();
-      localHost = ctx.localHostToward(
-          SipContext.nextHopHost(target, account.spec().outboundProxy()));
+      localHost =
+          ctx.localHostToward(SipContext.nextHopHost(target, account.spec().outboundProxy()));
       localSdp = new LocalSdp(localHost, rtp.localPort(), ctx.random.nextInt(1 << 30));
     } catch (Exception e) {
       moveTo(CallState.ENDED);
-      failed(SipFailure.exception("cannot place the call to " + target + ": " + e.getMessage(),
-          e));
+      failed(SipFailure.exception("cannot place the call to " + target + ": " + e.getMessage(), e));
       return;
     }
     armDeadline("no answer within " + Durations.text(ctx.config.transactionTimeout()));
@@ -88,8 +91,9 @@ final class OutgoingSipCall extends JainSipCall {
       request = build();
     } catch (Exception e) {
       moveTo(CallState.ENDED);
-      failed(SipFailure.exception("cannot write the INVITE to " + remote() + ": "
-          + e.getMessage(), e));
+      failed(
+          SipFailure.exception(
+              "cannot write the INVITE to " + remote() + ": " + e.getMessage(), e));
       return;
     }
     try {
@@ -102,8 +106,9 @@ final class OutgoingSipCall extends JainSipCall {
     } catch (Exception e) {
       invite = null;
       moveTo(CallState.ENDED);
-      failed(SipFailure.exception("cannot send " + SipLog.request(request) + ": "
-          + e.getMessage(), e));
+      failed(
+          SipFailure.exception(
+              "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
     }
   }
 
@@ -112,12 +117,21 @@ final class OutgoingSipCall extends JainSipCall {
     Address to = ctx.address(remote());
     FromHeader fromHeader = ctx.headers().createFromHeader(from, fromTag);
     ToHeader toHeader = ctx.headers().createToHeader(to, null);
-    Request request = ctx.request(Request.INVITE, ctx.uri(remote()), fromHeader, toHeader,
-        callId(), cseq++, localHost, account.spec().outboundProxy());
+    Request request =
+        ctx.request(
+            Request.INVITE,
+            ctx.uri(remote()),
+            fromHeader,
+            toHeader,
+            callId(),
+            cseq++,
+            localHost,
+            account.spec().outboundProxy());
     request.addHeader(ctx.contact(account.contactUser(), localHost));
     request.addHeader(ctx.allow());
     ExtraHeaders.addTo(request, extraHeaders);
-    request.setContent(localSdp.offer().getBytes(StandardCharsets.UTF_8),
+    request.setContent(
+        localSdp.offer().getBytes(StandardCharsets.UTF_8),
         ctx.headers().createContentTypeHeader("application", "sdp"));
     auth.authorize(request, ctx.headers());
     return request;
@@ -144,8 +158,7 @@ final class OutgoingSipCall extends JainSipCall {
       }
       if (code < 200) {
         provisional(response);
-      } else if (code == Response.UNAUTHORIZED
-          || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
+      } else if (code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
         challenged(response);
       } else {
         refused(response);
@@ -158,8 +171,7 @@ final class OutgoingSipCall extends JainSipCall {
         return;
       }
       moveTo(CallState.ENDED);
-      failed(SipFailure.noResponse("no answer to INVITE " + remote()
-          + " (transaction timed out)"));
+      failed(SipFailure.noResponse("no answer to INVITE " + remote() + " (transaction timed out)"));
     }
   }
 
@@ -192,8 +204,9 @@ final class OutgoingSipCall extends JainSipCall {
     if (refusal != null) {
       deadline.cancel();
       moveTo(CallState.ENDED);
-      failed(SipFailure.response(response.getStatusCode(),
-          response.getReasonPhrase() + " (" + refusal + ")"));
+      failed(
+          SipFailure.response(
+              response.getStatusCode(), response.getReasonPhrase() + " (" + refusal + ")"));
       return;
     }
     send();
@@ -214,8 +227,7 @@ final class OutgoingSipCall extends JainSipCall {
     }
     boolean first = dialog == null || dialog == answeredDialog;
     CallState s = state();
-    if (!first || s == CallState.CONNECTED || s == CallState.HANGING_UP
-        || s == CallState.ENDED) {
+    if (!first || s == CallState.CONNECTED || s == CallState.HANGING_UP || s == CallState.ENDED) {
       if (first) {
         // A retransmitted 200: the stack re-sends our ACK itself once we have sent one.
         return;
@@ -231,8 +243,9 @@ final class OutgoingSipCall extends JainSipCall {
       // The 200 crossed our CANCEL (or came after we gave up): take it and end it at once.
       Dialogs.ack(ctx, dialog, response);
       sendBye(JainSipCall.Outcome.IGNORE);
-      failed(SipFailure.noResponse("cancelled; the 200 OK that crossed the CANCEL was ended"
-          + " with BYE"));
+      failed(
+          SipFailure.noResponse(
+              "cancelled; the 200 OK that crossed the CANCEL was ended" + " with BYE"));
       return;
     }
     Dialogs.ack(ctx, dialog, response);
@@ -240,11 +253,14 @@ final class OutgoingSipCall extends JainSipCall {
     try {
       agreed = answerPlan(response);
     } catch (IllegalArgumentException e) {
-      log.warn("{}: unusable SDP answer, sending BYE: {}", SipLog.request(invite.getRequest()),
+      log.warn(
+          "{}: unusable SDP answer, sending BYE: {}",
+          SipLog.request(invite.getRequest()),
           e.getMessage());
       sendBye(JainSipCall.Outcome.IGNORE);
-      failed(SipFailure.response(Response.NOT_ACCEPTABLE_HERE,
-          "Not Acceptable Here (" + e.getMessage() + ")"));
+      failed(
+          SipFailure.response(
+              Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here (" + e.getMessage() + ")"));
       return;
     }
     plan = agreed;
@@ -254,10 +270,10 @@ final class OutgoingSipCall extends JainSipCall {
   }
 
   /**
-   * A 2xx to an INVITE with this call's Call-ID and From tag that no transaction of ours waits
-   * for: a retransmission, or another fork answering (RFC 3261 §13.2.2.4), which is ACKed and
-   * ended with BYE to its Contact. It must also carry the branch and CSeq of the INVITE we sent
-   * last, or it answers nothing we asked: false then, and nothing is sent.
+   * A 2xx to an INVITE with this call's Call-ID and From tag that no transaction of ours waits for:
+   * a retransmission, or another fork answering (RFC 3261 §13.2.2.4), which is ACKed and ended with
+   * BYE to its Contact. It must also carry the branch and CSeq of the INVITE we sent last, or it
+   * answers nothing we asked: false then, and nothing is sent.
    */
   boolean onStray2xx(ResponseEvent event) {
     Response response = event.getResponse();
@@ -268,11 +284,18 @@ final class OutgoingSipCall extends JainSipCall {
     ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
     CSeqHeader cseqHeader = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
     long ourCseq = ((CSeqHeader) sent.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
-    if (via == null || !sent.getBranchId().equalsIgnoreCase(via.getBranch())
+    if (via == null
+        || !sent.getBranchId().equalsIgnoreCase(via.getBranch())
         || cseqHeader.getSeqNumber() != ourCseq) {
-      log.warn("Call-ID {}: {} with branch {} CSeq {} answers no INVITE of ours (branch {}"
-          + " CSeq {})", callId(), SipLog.status(response), via == null ? null : via.getBranch(),
-          cseqHeader.getSeqNumber(), sent.getBranchId(), ourCseq);
+      log.warn(
+          "Call-ID {}: {} with branch {} CSeq {} answers no INVITE of ours (branch {}"
+              + " CSeq {})",
+          callId(),
+          SipLog.status(response),
+          via == null ? null : via.getBranch(),
+          cseqHeader.getSeqNumber(),
+          sent.getBranchId(),
+          ourCseq);
       return false;
     }
     endFork(event);
@@ -283,8 +306,11 @@ final class OutgoingSipCall extends JainSipCall {
   private void endFork(ResponseEvent event) {
     Dialog other = event.getDialog();
     if (other != null && other != dialog) {
-      log.info("Call-ID {}: {} from another fork ({}); ACK and BYE", callId(),
-          SipLog.status(event.getResponse()), SipLog.sender(event));
+      log.info(
+          "Call-ID {}: {} from another fork ({}); ACK and BYE",
+          callId(),
+          SipLog.status(event.getResponse()),
+          SipLog.sender(event));
       Dialogs.ackAndBye(ctx, other, event.getResponse());
     }
   }
@@ -295,8 +321,8 @@ final class OutgoingSipCall extends JainSipCall {
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the 200 OK has no SDP answer");
     }
-    MediaPlan plan = LocalSdp.planFromAnswer(
-        SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+    MediaPlan plan =
+        LocalSdp.planFromAnswer(SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
     if (plan == null) {
       throw new IllegalArgumentException("the answer has neither PCMU nor PCMA");
     }
@@ -315,9 +341,10 @@ final class OutgoingSipCall extends JainSipCall {
         moveTo(CallState.CANCELLING);
         sendCancel();
       }
-      case CONNECTED -> sendBye((code, reason) -> ended(CallEnd.LOCAL_BYE,
-          code > 0 ? code + " " + reason : reason));
-      default -> { }
+      case CONNECTED ->
+          sendBye(
+              (code, reason) -> ended(CallEnd.LOCAL_BYE, code > 0 ? code + " " + reason : reason));
+      default -> {}
     }
   }
 
@@ -333,7 +360,7 @@ final class OutgoingSipCall extends JainSipCall {
         sendCancel();
       }
       case CONNECTED -> sendBye(JainSipCall.Outcome.IGNORE);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -351,8 +378,8 @@ final class OutgoingSipCall extends JainSipCall {
       log.warn("Call-ID {}: cannot send CANCEL: {}", callId(), e.getMessage());
     }
     // The INVITE's final response (487, or a 200 that crossed) must come within the bound.
-    armDeadline("no final response after CANCEL within "
-        + Durations.text(ctx.config.transactionTimeout()));
+    armDeadline(
+        "no final response after CANCEL within " + Durations.text(ctx.config.transactionTimeout()));
   }
 
   private void armDeadline(String reason) {

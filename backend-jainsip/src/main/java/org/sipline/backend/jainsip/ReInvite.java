@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A re-INVITE in a connected call (hold, a moved peer, a session refresh). The media path keeps
- * its codec for the whole call, so an offer is accepted when it still carries that codec; the
- * peer's new address is applied. Anything else gets 488, and the call goes on as it was.
+ * A re-INVITE in a connected call (hold, a moved peer, a session refresh). The media path keeps its
+ * codec for the whole call, so an offer is accepted when it still carries that codec; the peer's
+ * new address is applied. Anything else gets 488, and the call goes on as it was.
  */
 final class ReInvite {
   private static final Logger log = LoggerFactory.getLogger(ReInvite.class);
@@ -50,7 +50,9 @@ final class ReInvite {
       }
       MediaPlan plan = LocalSdp.planFor(offer);
       if (plan == null || plan.payloadType() != call.plan.payloadType()) {
-        log.warn("{}: the offer drops {}, which the call runs on", SipLog.request(request),
+        log.warn(
+            "{}: the offer drops {}, which the call runs on",
+            SipLog.request(request),
             call.plan.codecName());
         ctx.responder.send(tx, ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE));
         return;

@@ -22,16 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One account's binding at its registrar (RFC 3261 §10): REGISTER with digest auth, refreshed
- * before it expires with the same Call-ID and a growing CSeq, retried while the registrar is
- * away, removed with Expires: 0. Every attempt is bounded by the configured register timeout,
- * well before the stack's own 32 s Timer F. Lives on the SIP executor.
+ * before it expires with the same Call-ID and a growing CSeq, retried while the registrar is away,
+ * removed with Expires: 0. Every attempt is bounded by the configured register timeout, well before
+ * the stack's own 32 s Timer F. Lives on the SIP executor.
  */
 final class Registration {
   private static final Logger log = LoggerFactory.getLogger(Registration.class);
+
   /** The longest wait between retries while the registrar is away. */
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
   /** Slack kept before expiry on top of one register timeout, for the refresh to land. */
   private static final Duration REFRESH_SLACK = Duration.ofSeconds(5);
+
   private static final Duration MIN_DELAY = Duration.ofMillis(500);
 
   private final SipContext ctx;
@@ -84,7 +87,7 @@ final class Registration {
         account.listener().unregistered(account);
         return;
       }
-      default -> { }
+      default -> {}
     }
     next.cancel();
     abandonCurrent();
@@ -104,8 +107,9 @@ final class Registration {
     try {
       request = build(expires);
     } catch (Exception e) {
-      failAttempt(SipFailure.exception(
-          "cannot build REGISTER for " + spec.accountName() + ": " + e.getMessage(), e));
+      failAttempt(
+          SipFailure.exception(
+              "cannot build REGISTER for " + spec.accountName() + ": " + e.getMessage(), e));
       return;
     }
     try {
@@ -116,8 +120,9 @@ final class Registration {
       log.debug("{} sent (Expires {})", SipLog.request(request), expires);
     } catch (Exception e) {
       current = null;
-      failAttempt(SipFailure.exception(
-          "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
+      failAttempt(
+          SipFailure.exception(
+              "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
     }
   }
 
@@ -126,16 +131,16 @@ final class Registration {
     Address aor = ctx.address(spec.aor());
     FromHeader from = ctx.headers().createFromHeader(aor, fromTag);
     ToHeader to = ctx.headers().createToHeader(aor, null);
-    String localHost = ctx.localHostToward(
-        SipContext.nextHopHost(spec.aor(), spec.outboundProxy()));
-    Request request = ctx.request(Request.REGISTER, registrar, from, to, callId, ++cseq,
-        localHost, spec.outboundProxy());
+    String localHost =
+        ctx.localHostToward(SipContext.nextHopHost(spec.aor(), spec.outboundProxy()));
+    Request request =
+        ctx.request(
+            Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
     request.addHeader(ctx.contact(account.contactUser(), localHost));
     request.addHeader(ctx.headers().createExpiresHeader(expires));
     auth.authorize(request, ctx.headers());
     return request;
   }
-
 
   private final class Handler implements ResponseHandler {
     private final ClientTransaction tx;
@@ -165,14 +170,17 @@ final class Registration {
         if (refusal == null) {
           send(expires);
         } else {
-          failAttempt(SipFailure.response(code, response.getReasonPhrase() + " (" + refusal
-              + ")"));
+          failAttempt(SipFailure.response(code, response.getReasonPhrase() + " (" + refusal + ")"));
         }
-      } else if (code == Response.INTERVAL_TOO_BRIEF && expires > 0 && minExpires(response)
-          > expires) {
+      } else if (code == Response.INTERVAL_TOO_BRIEF
+          && expires > 0
+          && minExpires(response) > expires) {
         requestedExpires = minExpires(response);
-        log.info("{}: {}, asking for {} s", SipLog.request(tx.getRequest()),
-            SipLog.status(response), requestedExpires);
+        log.info(
+            "{}: {}, asking for {} s",
+            SipLog.request(tx.getRequest()),
+            SipLog.status(response),
+            requestedExpires);
         send(requestedExpires);
       } else {
         failAttempt(SipFailure.response(code, response.getReasonPhrase()));
@@ -183,8 +191,11 @@ final class Registration {
     public void onStackTimeout() {
       if (tx == current) {
         current = null;
-        failAttempt(SipFailure.noResponse("no answer to REGISTER from "
-            + spec.aor().hostPort() + " (transaction timed out)"));
+        failAttempt(
+            SipFailure.noResponse(
+                "no answer to REGISTER from "
+                    + spec.aor().hostPort()
+                    + " (transaction timed out)"));
       }
     }
   }
@@ -199,22 +210,33 @@ final class Registration {
       return; // answered, or the send itself failed and was reported
     }
     abandonCurrent();
-    failAttempt(SipFailure.noResponse("no answer to REGISTER from " + spec.aor().hostPort()
-        + " within " + Durations.text(ctx.config.registerTimeout())));
+    failAttempt(
+        SipFailure.noResponse(
+            "no answer to REGISTER from "
+                + spec.aor().hostPort()
+                + " within "
+                + Durations.text(ctx.config.registerTimeout())));
   }
 
   private void succeeded(Response response, int expires) {
     deadline.cancel();
     if (state == RegistrationState.UNREGISTERING) {
-      log.info("REGISTER {} Expires 0 Call-ID {}: {}", spec.accountName(), callId,
+      log.info(
+          "REGISTER {} Expires 0 Call-ID {}: {}",
+          spec.accountName(),
+          callId,
           SipLog.status(response));
       finishUnregister();
       return;
     }
     grantedExpires = granted(response, expires);
     move(RegistrationState.REGISTERED);
-    log.info("REGISTER {} Call-ID {}: {} (expires {} s)", spec.accountName(), callId,
-        SipLog.status(response), grantedExpires);
+    log.info(
+        "REGISTER {} Call-ID {}: {} (expires {} s)",
+        spec.accountName(),
+        callId,
+        SipLog.status(response),
+        grantedExpires);
     next = ctx.executor.schedule(refreshDelay(), this::refresh);
     account.listener().registered(account, grantedExpires);
   }
@@ -234,8 +256,11 @@ final class Registration {
     deadline.cancel();
     switch (state) {
       case UNREGISTERING -> {
-        log.warn("REGISTER {} Expires 0 Call-ID {}: {}; the binding expires by itself",
-            spec.accountName(), callId, failure.describe());
+        log.warn(
+            "REGISTER {} Expires 0 Call-ID {}: {}; the binding expires by itself",
+            spec.accountName(),
+            callId,
+            failure.describe());
         finishUnregister();
       }
       case REGISTERING -> {
@@ -247,8 +272,12 @@ final class Registration {
       }
       case REFRESHING, RECOVERING -> {
         Duration retry = retryDelay();
-        log.warn("REGISTER {} Call-ID {}: {}; retrying in {}", spec.accountName(), callId,
-            failure.describe(), Durations.text(retry));
+        log.warn(
+            "REGISTER {} Call-ID {}: {}; retrying in {}",
+            spec.accountName(),
+            callId,
+            failure.describe(),
+            Durations.text(retry));
         boolean report = state == RegistrationState.REFRESHING;
         move(RegistrationState.RETRY_WAIT);
         next = ctx.executor.schedule(retry, this::refresh);
@@ -256,8 +285,9 @@ final class Registration {
           account.listener().registrationFailed(account, failure);
         }
       }
-      default -> log.debug("REGISTER {}: {} ignored in state {}", spec.accountName(),
-          failure.describe(), state);
+      default ->
+          log.debug(
+              "REGISTER {}: {} ignored in state {}", spec.accountName(), failure.describe(), state);
     }
   }
 
@@ -286,8 +316,8 @@ final class Registration {
   }
 
   /**
-   * What the registrar granted: our Contact's expires parameter, else the Expires header, else
-   * what we asked for (RFC 3261 §10.2.4).
+   * What the registrar granted: our Contact's expires parameter, else the Expires header, else what
+   * we asked for (RFC 3261 §10.2.4).
    */
   private int granted(Response response, int asked) {
     ListIterator<?> contacts = response.getHeaders(ContactHeader.NAME);
@@ -313,9 +343,9 @@ final class Registration {
   }
 
   /**
-   * Refresh at half the granted time, or later when that still leaves one register timeout plus
-   * a few seconds before expiry: long bindings aren't refreshed needlessly early, short ones
-   * never lapse.
+   * Refresh at half the granted time, or later when that still leaves one register timeout plus a
+   * few seconds before expiry: long bindings aren't refreshed needlessly early, short ones never
+   * lapse.
    */
   private Duration refreshDelay() {
     Duration granted = Duration.ofSeconds(grantedExpires);

@@ -10,11 +10,11 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * What RFC 3261 §8.2 has a UAS check before it looks at what a request asks for: the
- * Request-URI's scheme (§8.2.2.1, 416) and the extensions the request requires (§8.2.2.3, 420
- * with Unsupported). The torture messages of RFC 4475 §3.3.2, §3.3.3 and §3.3.5 are their cases.
- * (The version, §8.2's first check, never gets here: the RI reads any version as SIP/2.0, so
- * {@link GuardedParser} refuses other versions on the raw start line.)
+ * What RFC 3261 §8.2 has a UAS check before it looks at what a request asks for: the Request-URI's
+ * scheme (§8.2.2.1, 416) and the extensions the request requires (§8.2.2.3, 420 with Unsupported).
+ * The torture messages of RFC 4475 §3.3.2, §3.3.3 and §3.3.5 are their cases. (The version, §8.2's
+ * first check, never gets here: the RI reads any version as SIP/2.0, so {@link GuardedParser}
+ * refuses other versions on the raw start line.)
  */
 final class RequestChecks {
   private static final Set<String> SCHEMES = Set.of("sip", "sips", "tel");

@@ -23,10 +23,11 @@ import org.sipline.core.spi.SipUri;
 /** Facts read from received requests. */
 final class Requests {
   /** Never handed on: they carry credentials. */
-  private static final Set<String> PRIVATE =
-      Set.of("authorization", "proxy-authorization");
+  private static final Set<String> PRIVATE = Set.of("authorization", "proxy-authorization");
+
   /** Bounds on what an INVITE's headers may add to a status. */
   private static final int MAX_HEADERS = 64;
+
   private static final int MAX_VALUE = 1024;
 
   private Requests() {}
@@ -46,9 +47,9 @@ final class Requests {
   }
 
   /**
-   * The address that sent {@code r}: the packet's source, else the top Via's received or host
-   * when that is a literal address, else null. A host name in the Via is the peer's word and
-   * would cost a DNS lookup on the SIP thread.
+   * The address that sent {@code r}: the packet's source, else the top Via's received or host when
+   * that is a literal address, else null. A host name in the Via is the peer's word and would cost
+   * a DNS lookup on the SIP thread.
    */
   static String sourceHost(Request r) {
     InetAddress source = r instanceof SIPMessage m ? m.getRemoteAddress() : null;
@@ -58,8 +59,11 @@ final class Requests {
     ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
     String host = via.getReceived() != null ? via.getReceived() : via.getHost();
     try {
-      return LiteralAddress.parse(host.startsWith("[") && host.endsWith("]")
-          ? host.substring(1, host.length() - 1) : host).getHostAddress();
+      return LiteralAddress.parse(
+              host.startsWith("[") && host.endsWith("]")
+                  ? host.substring(1, host.length() - 1)
+                  : host)
+          .getHostAddress();
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -69,18 +73,21 @@ final class Requests {
   static IncomingCall incomingCall(Request invite, SipUri account) {
     FromHeader from = (FromHeader) invite.getHeader(FromHeader.NAME);
     String display = from.getAddress().getDisplayName();
-    return new IncomingCall(sipUri(from.getAddress().getURI(), account), display,
-        headers(invite));
+    return new IncomingCall(sipUri(from.getAddress().getURI(), account), display, headers(invite));
   }
 
   /**
-   * A From/To URI as the core's SipUri. A tel: URI becomes its number at the account's domain
-   * with {@code ;user=phone} (RFC 3261 §19.1.6), so the caller still has a SIP name.
+   * A From/To URI as the core's SipUri. A tel: URI becomes its number at the account's domain with
+   * {@code ;user=phone} (RFC 3261 §19.1.6), so the caller still has a SIP name.
    */
   static SipUri sipUri(URI uri, SipUri account) {
     if (uri instanceof SipURI sip) {
-      return new SipUri(sip.isSecure() ? "sips" : "sip", sip.getUser(), bracketed(sip.getHost()),
-          sip.getPort(), "");
+      return new SipUri(
+          sip.isSecure() ? "sips" : "sip",
+          sip.getUser(),
+          bracketed(sip.getHost()),
+          sip.getPort(),
+          "");
     }
     if (uri instanceof TelURL tel) {
       String number = (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();

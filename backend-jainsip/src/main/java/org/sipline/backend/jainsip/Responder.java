@@ -26,12 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends responses to requests through their server transactions, or statelessly for a request
- * the stack can make no transaction for or a stranger's (see {@link Strangers}).
+ * Sends responses to requests through their server transactions, or statelessly for a request the
+ * stack can make no transaction for or a stranger's (see {@link Strangers}).
  */
 final class Responder {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
   private final SipContext ctx;
+
   /** Keys the To tags of stateless answers, so that no one can tell them in advance. */
   private final byte[] tagKey = new byte[16];
 
@@ -42,22 +43,21 @@ final class Responder {
 
   /**
    * The server transaction of {@code event}, made now when the stack delivered none; null for a
-   * retransmission whose transaction already exists (the stack answers it by itself), or when
-   * the stack can make none (then {@link #respond} answers statelessly).
+   * retransmission whose transaction already exists (the stack answers it by itself), or when the
+   * stack can make none (then {@link #respond} answers statelessly).
    */
   ServerTransaction serverTransaction(RequestEvent event) {
     try {
       return serverTransactionOrRefusal(event);
     } catch (TransactionUnavailableException e) {
-      log.warn("{}: no server transaction: {}", SipLog.request(event.getRequest()),
-          e.getMessage());
+      log.warn("{}: no server transaction: {}", SipLog.request(event.getRequest()), e.getMessage());
       return null;
     }
   }
 
   /**
-   * Like {@link #serverTransaction}, but says why when the stack can make none for the request
-   * (it lacks a header the RI insists on): the request is then to be answered statelessly.
+   * Like {@link #serverTransaction}, but says why when the stack can make none for the request (it
+   * lacks a header the RI insists on): the request is then to be answered statelessly.
    */
   ServerTransaction serverTransactionOrRefusal(RequestEvent event)
       throws TransactionUnavailableException {
@@ -109,8 +109,10 @@ final class Responder {
         return false;
       }
     } catch (TransactionUnavailableException e) {
-      log.info("{}: no server transaction ({}), answering statelessly",
-          SipLog.request(request), e.getMessage());
+      log.info(
+          "{}: no server transaction ({}), answering statelessly",
+          SipLog.request(request),
+          e.getMessage());
       tx = null;
     }
     Response response = response(request, code);
@@ -122,10 +124,10 @@ final class Responder {
 
   /**
    * Answers {@code request} with {@code code} and {@code headers} without a transaction, so that
-   * nothing of the request outlives this call (RFC 3261 §8.2.7): for a stranger's requests,
-   * which must not be able to make us hold state. A retransmission of the request is answered
-   * again the same way, with the same To tag; an ACK to a non-2xx answer finds no transaction
-   * and no call, and is dropped.
+   * nothing of the request outlives this call (RFC 3261 §8.2.7): for a stranger's requests, which
+   * must not be able to make us hold state. A retransmission of the request is answered again the
+   * same way, with the same To tag; an ACK to a non-2xx answer finds no transaction and no call,
+   * and is dropped.
    */
   boolean respondStatelessly(Request request, int code, Header... headers) {
     Response response = response(request, code);
@@ -137,10 +139,10 @@ final class Responder {
   }
 
   /**
-   * Sends {@code response} to {@code request} without a transaction, for a request the stack
-   * can hold none for or should hold none for (see {@link #respondStatelessly}). It is still
-   * owed an answer (RFC 3261 §8.2); it goes out once, and a retransmission of the request is
-   * answered again the same way.
+   * Sends {@code response} to {@code request} without a transaction, for a request the stack can
+   * hold none for or should hold none for (see {@link #respondStatelessly}). It is still owed an
+   * answer (RFC 3261 §8.2); it goes out once, and a retransmission of the request is answered again
+   * the same way.
    */
   boolean sendStatelessly(Request request, Response response) {
     return sendStatelessly(request, response, true);
@@ -158,8 +160,11 @@ final class Responder {
         logSent(logSent, request, response);
         return true;
       } catch (java.io.IOException e) {
-        log.warn("{}: cannot send {} on its connection: {}", SipLog.request(request),
-            SipLog.status(response), e.getMessage());
+        log.warn(
+            "{}: cannot send {} on its connection: {}",
+            SipLog.request(request),
+            SipLog.status(response),
+            e.getMessage());
         return false;
       }
     }
@@ -169,11 +174,17 @@ final class Responder {
       // answer only when that is the address and port the request came from, so a request
       // without a transaction can't aim our answer at a third party.
       if (logSent) {
-        log.info("{}: {} not sent: its Via points {}", SipLog.request(request),
-            SipLog.status(response), elsewhere);
+        log.info(
+            "{}: {} not sent: its Via points {}",
+            SipLog.request(request),
+            SipLog.status(response),
+            elsewhere);
       } else {
-        log.debug("{}: {} not sent: its Via points {}", SipLog.request(request),
-            SipLog.status(response), elsewhere);
+        log.debug(
+            "{}: {} not sent: its Via points {}",
+            SipLog.request(request),
+            SipLog.status(response),
+            elsewhere);
       }
       return false;
     }
@@ -182,7 +193,10 @@ final class Responder {
       logSent(logSent, request, response);
       return true;
     } catch (javax.sip.SipException e) {
-      log.warn("{}: cannot send {}: {}", SipLog.request(request), SipLog.status(response),
+      log.warn(
+          "{}: cannot send {}: {}",
+          SipLog.request(request),
+          SipLog.status(response),
           e.getMessage());
       return false;
     }
@@ -197,10 +211,10 @@ final class Responder {
   }
 
   /**
-   * Gives a stateless answer the To tag a UAS owes (RFC 3261 §8.2.6.2) when the request had
-   * none. Without a transaction to remember it, the tag is derived from what every copy of the
-   * request shares (Call-ID, From tag, top Via branch, CSeq), keyed by a secret of ours: the
-   * same request always gets the same tag (§8.2.7), and no one can predict it.
+   * Gives a stateless answer the To tag a UAS owes (RFC 3261 §8.2.6.2) when the request had none.
+   * Without a transaction to remember it, the tag is derived from what every copy of the request
+   * shares (Call-ID, From tag, top Via branch, CSeq), keyed by a secret of ours: the same request
+   * always gets the same tag (§8.2.7), and no one can predict it.
    */
   private void tagTo(Request request, Response response) {
     ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
@@ -216,9 +230,14 @@ final class Responder {
     digest.update(tagKey);
     ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
     CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
-    String identity = Requests.callId(request) + '\n' + Requests.fromTag(request) + '\n'
-        + (via == null ? "" : via.getBranch()) + '\n'
-        + (cseq == null ? "" : cseq.getSeqNumber() + " " + cseq.getMethod());
+    String identity =
+        Requests.callId(request)
+            + '\n'
+            + Requests.fromTag(request)
+            + '\n'
+            + (via == null ? "" : via.getBranch())
+            + '\n'
+            + (cseq == null ? "" : cseq.getSeqNumber() + " " + cseq.getMethod());
     byte[] hash = digest.digest(identity.getBytes(StandardCharsets.UTF_8));
     try {
       to.setTag(HexFormat.of().formatHex(hash, 0, 8));
@@ -243,18 +262,27 @@ final class Responder {
     }
     InetAddress source = m.getPeerPacketSourceAddress();
     int sourcePort = m.getPeerPacketSourcePort();
-    String unbracketed = host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host;
+    String unbracketed =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     try {
-      if (source != null && LiteralAddress.parse(unbracketed).equals(source)
+      if (source != null
+          && LiteralAddress.parse(unbracketed).equals(source)
           && port == sourcePort) {
         return null;
       }
     } catch (IllegalArgumentException e) {
       // a host name: not the source as far as we are concerned
     }
-    return "to " + host + ":" + port + "/" + via.getTransport() + ", not to its source "
-        + (source == null ? "?" : source.getHostAddress()) + ":" + sourcePort;
+    return "to "
+        + host
+        + ":"
+        + port
+        + "/"
+        + via.getTransport()
+        + ", not to its source "
+        + (source == null ? "?" : source.getHostAddress())
+        + ":"
+        + sourcePort;
   }
 
   /** Sends {@code response} on {@code tx}; false (and logged) when the stack refuses. */
@@ -269,7 +297,10 @@ final class Responder {
       }
       return true;
     } catch (javax.sip.SipException | javax.sip.InvalidArgumentException e) {
-      log.warn("{}: cannot send {}: {}", SipLog.request(request), SipLog.status(response),
+      log.warn(
+          "{}: cannot send {}: {}",
+          SipLog.request(request),
+          SipLog.status(response),
           e.getMessage());
       return false;
     }

@@ -3,8 +3,8 @@ package org.sipline.backend.jainsip;
 import javax.sip.ResponseEvent;
 
 /**
- * Who waits for the responses of one client transaction; attached to it as application data.
- * Called on the SIP executor.
+ * Who waits for the responses of one client transaction; attached to it as application data. Called
+ * on the SIP executor.
  */
 interface ResponseHandler {
   void onResponse(ResponseEvent event);

@@ -5,10 +5,10 @@ import java.time.Duration;
 import org.sipline.core.spi.CallMedia;
 
 /**
- * One call's RTP as the signalling drives it: a port reserved for the SDP, started once offer
- * and answer agree, pointed elsewhere by a re-INVITE, closed at the end. Implemented over the
- * media package's {@code MediaSession}. Thread-safe; {@link #close} is idempotent and never
- * waits on the network.
+ * One call's RTP as the signalling drives it: a port reserved for the SDP, started once offer and
+ * answer agree, pointed elsewhere by a re-INVITE, closed at the end. Implemented over the media
+ * package's {@code MediaSession}. Thread-safe; {@link #close} is idempotent and never waits on the
+ * network.
  */
 interface RtpSession {
   int localPort();

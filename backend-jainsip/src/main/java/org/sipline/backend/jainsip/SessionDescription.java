@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A peer's SDP, parsed as far as offer/answer for G.711 needs: the connection addresses and
- * each m= section with its formats, rtpmaps and direction. Everything else is skipped. The text
- * is untrusted: sizes are bounded and every number checked; a bad line is refused naming its
- * number and what was wrong. A c= address must be a literal IP address: a host name is
- * refused as {@link UnacceptableSdp}.
+ * A peer's SDP, parsed as far as offer/answer for G.711 needs: the connection addresses and each m=
+ * section with its formats, rtpmaps and direction. Everything else is skipped. The text is
+ * untrusted: sizes are bounded and every number checked; a bad line is refused naming its number
+ * and what was wrong. A c= address must be a literal IP address: a host name is refused as {@link
+ * UnacceptableSdp}.
  *
  * @param connection the session-level c= address, or null
  * @param media the m= sections in order
@@ -75,20 +75,22 @@ record SessionDescription(String connection, List<MediaDescription> media) {
             attribute(n, value, current);
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     List<MediaDescription> built = new ArrayList<>();
     for (Builder b : media) {
-      built.add(new MediaDescription(b.media, b.port, b.proto, b.formats, b.connection,
-          b.rtpmap, b.direction));
+      built.add(
+          new MediaDescription(
+              b.media, b.port, b.proto, b.formats, b.connection, b.rtpmap, b.direction));
     }
     return new SessionDescription(sessionConnection, built);
   }
 
   private static String connection(int n, String value) {
     String[] parts = value.trim().split("\\s+");
-    if (parts.length != 3 || !parts[0].equals("IN")
+    if (parts.length != 3
+        || !parts[0].equals("IN")
         || !(parts[1].equals("IP4") || parts[1].equals("IP6"))) {
       throw new IllegalArgumentException(
           "SDP line " + n + ": c= is not 'IN IP4|IP6 address': " + cut(value));
@@ -102,8 +104,8 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     try {
       LiteralAddress.parse(address);
     } catch (IllegalArgumentException e) {
-      throw new UnacceptableSdp(UnacceptableSdp.INCOMPATIBLE_ADDRESS,
-          "SDP line " + n + ": c= address " + e.getMessage());
+      throw new UnacceptableSdp(
+          UnacceptableSdp.INCOMPATIBLE_ADDRESS, "SDP line " + n + ": c= address " + e.getMessage());
     }
     return address;
   }
@@ -136,8 +138,8 @@ record SessionDescription(String connection, List<MediaDescription> media) {
       String rest = value.substring("rtpmap:".length()).trim();
       int space = rest.indexOf(' ');
       if (space < 0) {
-        throw new IllegalArgumentException("SDP line " + n + ": rtpmap without encoding: "
-            + cut(value));
+        throw new IllegalArgumentException(
+            "SDP line " + n + ": rtpmap without encoding: " + cut(value));
       }
       int pt = number(n, "rtpmap payload type", rest.substring(0, space), 0, 127);
       media.rtpmap.put(pt, rest.substring(space + 1).trim());

@@ -28,15 +28,21 @@ import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
 
 /**
- * What every piece of the backend shares: the stack and its factories, the configuration, the
- * SIP executor, and the few ways we build the headers that name us (Via, Contact), so that
+ * What every piece of the backend shares: the stack and its factories, the configuration, the SIP
+ * executor, and the few ways we build the headers that name us (Via, Contact), so that
  * registrations and calls say the same thing about where we are.
  */
 final class SipContext {
   /** The methods we answer; sent in Allow. */
   static final List<String> ALLOWED =
-      List.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.OPTIONS,
-          Request.REFER, Request.NOTIFY);
+      List.of(
+          Request.INVITE,
+          Request.ACK,
+          Request.BYE,
+          Request.CANCEL,
+          Request.OPTIONS,
+          Request.REFER,
+          Request.NOTIFY);
 
   final BackendConfig config;
   final BackendOptions options;
@@ -46,8 +52,10 @@ final class SipContext {
   final RtpSessions rtp;
   final SecureRandom random = new SecureRandom();
   final Responder responder = new Responder(this);
+
   /** Every call, until it ended and its dialog's late messages were absorbed. */
   final CallRegistry calls = new CallRegistry();
+
   /** Set once by {@code close()}: from then on nothing new is started. */
   final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -59,8 +67,13 @@ final class SipContext {
     }
   }
 
-  SipContext(BackendConfig config, BackendOptions options, JainSipStack stack,
-      SipExecutor executor, LocalAddresses localAddresses, RtpSessions rtp) {
+  SipContext(
+      BackendConfig config,
+      BackendOptions options,
+      JainSipStack stack,
+      SipExecutor executor,
+      LocalAddresses localAddresses,
+      RtpSessions rtp) {
     this.config = config;
     this.options = options;
     this.stack = stack;
@@ -121,8 +134,9 @@ final class SipContext {
 
   /** A Via naming us at {@code host} with our port and transport, asking for rport. */
   ViaHeader via(String host) throws ParseException, InvalidArgumentException {
-    ViaHeader via = headers().createViaHeader(host, stack.port(config.transport()),
-        config.transport().name(), null);
+    ViaHeader via =
+        headers()
+            .createViaHeader(host, stack.port(config.transport()), config.transport().name(), null);
     via.setRPort();
     return via;
   }
@@ -145,17 +159,33 @@ final class SipContext {
   }
 
   /**
-   * An out-of-dialog request with the headers RFC 3261 §8.1.1 requires, our Via toward
-   * {@code localHost}, User-Agent and, with an outbound proxy, its Route.
+   * An out-of-dialog request with the headers RFC 3261 §8.1.1 requires, our Via toward {@code
+   * localHost}, User-Agent and, with an outbound proxy, its Route.
    */
-  Request request(String method, URI requestUri, FromHeader from, ToHeader to, String callId,
-      long cseq, String localHost, SipUri outboundProxy)
+  Request request(
+      String method,
+      URI requestUri,
+      FromHeader from,
+      ToHeader to,
+      String callId,
+      long cseq,
+      String localHost,
+      SipUri outboundProxy)
       throws ParseException, InvalidArgumentException {
     CallIdHeader callIdHeader = headers().createCallIdHeader(callId);
     CSeqHeader cseqHeader = headers().createCSeqHeader(cseq, method);
     MaxForwardsHeader maxForwards = headers().createMaxForwardsHeader(70);
-    Request request = messages().createRequest(requestUri, method, callIdHeader, cseqHeader,
-        from, to, List.of(via(localHost)), maxForwards);
+    Request request =
+        messages()
+            .createRequest(
+                requestUri,
+                method,
+                callIdHeader,
+                cseqHeader,
+                from,
+                to,
+                List.of(via(localHost)),
+                maxForwards);
     if (outboundProxy != null) {
       request.addHeader(route(outboundProxy));
     }

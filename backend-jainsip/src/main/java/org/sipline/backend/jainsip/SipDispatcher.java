@@ -54,7 +54,10 @@ final class SipDispatcher implements SipListener {
 
   @Override
   public void processIOException(IOExceptionEvent event) {
-    log.warn("SIP transport error toward {}:{} ({})", event.getHost(), event.getPort(),
+    log.warn(
+        "SIP transport error toward {}:{} ({})",
+        event.getHost(),
+        event.getPort(),
         event.getTransport());
   }
 
@@ -76,7 +79,8 @@ final class SipDispatcher implements SipListener {
     }
     Response response = event.getResponse();
     CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
-    if (cseq != null && cseq.getMethod().equals(Request.INVITE)
+    if (cseq != null
+        && cseq.getMethod().equals(Request.INVITE)
         && response.getStatusCode() / 100 == 2) {
       // A 2xx outliving its transaction: a retransmission, or another fork answering. Only a
       // call we placed sent an INVITE; its Call-ID and From tag (ours) find it, and it checks
@@ -87,8 +91,11 @@ final class SipDispatcher implements SipListener {
       if (call instanceof OutgoingSipCall placed && placed.onStray2xx(event)) {
         return;
       }
-      log.info("{} to INVITE Call-ID {} from {}: no INVITE of ours matches, ignored",
-          SipLog.status(response), Requests.callId(response), SipLog.sender(event));
+      log.info(
+          "{} to INVITE Call-ID {} from {}: no INVITE of ours matches, ignored",
+          SipLog.status(response),
+          Requests.callId(response),
+          SipLog.sender(event));
       Dialog made = event.getDialog();
       if (made != null && (call == null || made != call.dialog)) {
         made.delete();
@@ -117,9 +124,10 @@ final class SipDispatcher implements SipListener {
     }
     String method = request.getMethod();
     String callId = Requests.callId(request);
-    JainSipCall call = method.equals(Request.CANCEL)
-        ? ctx.calls.findIncoming(callId, Requests.fromTag(request))
-        : ctx.calls.find(callId, Requests.toTag(request));
+    JainSipCall call =
+        method.equals(Request.CANCEL)
+            ? ctx.calls.findIncoming(callId, Requests.fromTag(request))
+            : ctx.calls.find(callId, Requests.toTag(request));
     switch (method) {
       case Request.INVITE -> {
         if (Requests.toTag(request) == null) {
@@ -148,16 +156,21 @@ final class SipDispatcher implements SipListener {
         }
       }
       case Request.OPTIONS -> answerOptions(event);
-      case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.INFO, Request.UPDATE,
-          Request.PRACK, Request.PUBLISH ->
+      case Request.REGISTER,
+          Request.SUBSCRIBE,
+          Request.MESSAGE,
+          Request.INFO,
+          Request.UPDATE,
+          Request.PRACK,
+          Request.PUBLISH ->
           answer(event, Response.METHOD_NOT_ALLOWED, ctx.allow());
       default -> answer(event, Response.NOT_IMPLEMENTED);
     }
   }
 
   /** Hands {@code event} to its call, or answers 481 when no dialog of ours matches. */
-  private void toCall(JainSipCall call, RequestEvent event,
-      BiConsumer<JainSipCall, RequestEvent> handler) {
+  private void toCall(
+      JainSipCall call, RequestEvent event, BiConsumer<JainSipCall, RequestEvent> handler) {
     if (call == null) {
       answer(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
     } else {
@@ -194,8 +207,8 @@ final class SipDispatcher implements SipListener {
 
   private void answerOptions(RequestEvent event) {
     try {
-      answer(event, Response.OK, ctx.allow(),
-          ctx.headers().createAcceptHeader("application", "sdp"));
+      answer(
+          event, Response.OK, ctx.allow(), ctx.headers().createAcceptHeader("application", "sdp"));
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("Accept header", e);
     }

@@ -20,13 +20,17 @@ final class SipExecutor {
   private volatile Thread thread;
 
   SipExecutor(ThreadGroup group, String name) {
-    executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread t = new Thread(group, runnable, name);
-      // Daemon: a backend nobody closed must not keep the JVM alive; close() stops it anyway.
-      t.setDaemon(true);
-      thread = t;
-      return t;
-    });
+    executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread t = new Thread(group, runnable, name);
+              // Daemon: a backend nobody closed must not keep the JVM alive; close() stops it
+              // anyway.
+              t.setDaemon(true);
+              thread = t;
+              return t;
+            });
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -55,8 +59,9 @@ final class SipExecutor {
     if (executor.isShutdown()) {
       return Timer.NONE;
     }
-    ScheduledFuture<?> f = executor.scheduleWithFixedDelay(
-        guarded(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> f =
+        executor.scheduleWithFixedDelay(
+            guarded(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     return () -> f.cancel(false);
   }
 

@@ -23,7 +23,8 @@ final class SipLog {
   /** "ip:port" a response came from, or "?" when the stack does not say. */
   static String sender(ResponseEvent event) {
     return event instanceof ResponseEventExt e
-        ? e.getRemoteIpAddress() + ":" + e.getRemotePort() : "?";
+        ? e.getRemoteIpAddress() + ":" + e.getRemotePort()
+        : "?";
   }
 
   private static String callId(javax.sip.message.Message m) {

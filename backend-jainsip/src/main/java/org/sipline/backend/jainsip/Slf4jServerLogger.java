@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every SIP message the stack sends or receives, logged in full at DEBUG on the logger
- * {@code org.sipline.backend.jainsip.wire} (the RI's default writes files and needs log4j).
- * Public with a no-argument constructor because the stack instantiates it by name
- * ({@code gov.nist.javax.sip.SERVER_LOGGER}). Digest exchanges carry hashes, never passwords, so
- * the full text is safe to log.
+ * Every SIP message the stack sends or receives, logged in full at DEBUG on the logger {@code
+ * org.sipline.backend.jainsip.wire} (the RI's default writes files and needs log4j). Public with a
+ * no-argument constructor because the stack instantiates it by name ({@code
+ * gov.nist.javax.sip.SERVER_LOGGER}). Digest exchanges carry hashes, never passwords, so the full
+ * text is safe to log.
  */
 public final class Slf4jServerLogger implements ServerLogger {
   private static final Logger wire = LoggerFactory.getLogger("org.sipline.backend.jainsip.wire");

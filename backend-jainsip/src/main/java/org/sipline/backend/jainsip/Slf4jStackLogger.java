@@ -106,14 +106,15 @@ public final class Slf4jStackLogger implements StackLogger {
   }
 
   /**
-   * The RI warns at every start without a key store that TLS "will be inactive" and which
-   * defaults it uses; without TLS configured that is expected, not worth an operator's look.
+   * The RI warns at every start without a key store that TLS "will be inactive" and which defaults
+   * it uses; without TLS configured that is expected, not worth an operator's look.
    */
   private static boolean isTlsDefaultsNotice(String message) {
-    return message != null && (message.startsWith("TLS ")
-        || message.startsWith("Using default keystore type")
-        || message.startsWith("Using default truststore type")
-        || message.startsWith("using default tls security policy"));
+    return message != null
+        && (message.startsWith("TLS ")
+            || message.startsWith("Using default keystore type")
+            || message.startsWith("Using default truststore type")
+            || message.startsWith("using default tls security policy"));
   }
 
   @Override

@@ -9,16 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells a stranger's request from one a line may act on: a stranger is any source the
- * {@link TrustedSources} of the backend's options do not admit for its accounts. A stranger's
- * requests that reach no call are answered statelessly ({@link Responder#respondStatelessly}):
- * a scanner sending thousands of INVITEs a second would otherwise make the stack hold an INVITE
- * server transaction and its dialog for each one until Timer H (64·T1, 32 s) gave up waiting for
- * the ACK of our refusal — 160,000 of them at 5,000/s, enough to fill the heap.
+ * Tells a stranger's request from one a line may act on: a stranger is any source the {@link
+ * TrustedSources} of the backend's options do not admit for its accounts. A stranger's requests
+ * that reach no call are answered statelessly ({@link Responder#respondStatelessly}): a scanner
+ * sending thousands of INVITEs a second would otherwise make the stack hold an INVITE server
+ * transaction and its dialog for each one until Timer H (64·T1, 32 s) gave up waiting for the ACK
+ * of our refusal — 160,000 of them at 5,000/s, enough to fill the heap.
  *
- * <p>Their refusals are logged one line per {@value #LOG_INTERVAL_SECONDS} s with a count of
- * the rest: a line per request would let the same flood write 10,000 lines a second. Used on
- * the SIP executor only.
+ * <p>Their refusals are logged one line per {@value #LOG_INTERVAL_SECONDS} s with a count of the
+ * rest: a line per request would let the same flood write 10,000 lines a second. Used on the SIP
+ * executor only.
  */
 final class Strangers {
   private static final Logger log = LoggerFactory.getLogger(Strangers.class);
@@ -54,10 +54,14 @@ final class Strangers {
       return;
     }
     InetAddress source = source(request);
-    log.info("{}: from {}, not a registrar or outbound proxy of ours nor in {}: {} statelessly"
-        + " ({} more requests from strangers refused since the last such line)",
-        SipLog.request(request), source == null ? "an unknown address"
-            : source.getHostAddress(), BackendOptions.TRUSTED_SOURCES, code, unlogged);
+    log.info(
+        "{}: from {}, not a registrar or outbound proxy of ours nor in {}: {} statelessly"
+            + " ({} more requests from strangers refused since the last such line)",
+        SipLog.request(request),
+        source == null ? "an unknown address" : source.getHostAddress(),
+        BackendOptions.TRUSTED_SOURCES,
+        code,
+        unlogged);
     logged = true;
     loggedAt = now;
     unlogged = 0;

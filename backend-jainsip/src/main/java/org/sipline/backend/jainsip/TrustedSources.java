@@ -11,16 +11,16 @@ import org.sipline.core.spi.SipUri;
  * Who may open a dialog with a line (send it an out-of-dialog INVITE): the hosts of the accounts'
  * registrars and outbound proxies — where calls for a registered account come from — and the
  * addresses the {@value BackendOptions#TRUSTED_SOURCES} option lists, or anyone when it says
- * {@value #ANYONE}. Everyone else is a stranger: scanners and toll-fraud bots send INVITEs to
- * every SIP port they find, straight to the phone, past the PBX.
+ * {@value #ANYONE}. Everyone else is a stranger: scanners and toll-fraud bots send INVITEs to every
+ * SIP port they find, straight to the phone, past the PBX.
  *
  * <p>Sources are compared by IP address (a registrar's port says nothing about where its calls
  * leave from). Registrar and proxy names are resolved when a request arrives, through the JVM's
- * cache. That is a DNS lookup on the SIP thread that a stranger's INVITE sets off, kept on
- * purpose: the names come from our own accounts, never from the request, so a peer chooses only
- * when one is looked up, not what (no probing through us); the REGISTER that made the account
- * resolved the same name moments before, so the cache is warm; and a registrar that moves to
- * another address is followed without a restart.
+ * cache. That is a DNS lookup on the SIP thread that a stranger's INVITE sets off, kept on purpose:
+ * the names come from our own accounts, never from the request, so a peer chooses only when one is
+ * looked up, not what (no probing through us); the REGISTER that made the account resolved the same
+ * name moments before, so the cache is warm; and a registrar that moves to another address is
+ * followed without a restart.
  */
 final class TrustedSources {
   static final String ANYONE = "*";
@@ -39,10 +39,10 @@ final class TrustedSources {
   }
 
   /**
-   * Reads the option: {@value #ANYONE}, or IP addresses (IPv6 with or without brackets)
-   * separated by commas, semicolons or spaces — the server's {@code --backend-option} splits its
-   * value at commas, so there a list takes semicolons or spaces. Host names are refused, so that
-   * reading it needs no DNS.
+   * Reads the option: {@value #ANYONE}, or IP addresses (IPv6 with or without brackets) separated
+   * by commas, semicolons or spaces — the server's {@code --backend-option} splits its value at
+   * commas, so there a list takes semicolons or spaces. Host names are refused, so that reading it
+   * needs no DNS.
    */
   static TrustedSources parse(String option, String value) {
     Set<InetAddress> listed = new HashSet<>();
@@ -58,14 +58,20 @@ final class TrustedSources {
       }
       String literal = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
       if (!literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-        throw new IllegalArgumentException("option '" + option + "': '" + s
-            + "' is not an IP address (or " + ANYONE + " for anyone)");
+        throw new IllegalArgumentException(
+            "option '"
+                + option
+                + "': '"
+                + s
+                + "' is not an IP address (or "
+                + ANYONE
+                + " for anyone)");
       }
       try {
         listed.add(InetAddress.getByName(literal));
       } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("option '" + option + "': '" + s
-            + "' is not an IP address: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "option '" + option + "': '" + s + "' is not an IP address: " + e.getMessage(), e);
       }
     }
     return new TrustedSources(anyone, listed);
@@ -109,7 +115,11 @@ final class TrustedSources {
 
   @Override
   public String toString() {
-    return anyone ? ANYONE : "registrars, outbound proxies" + (listed.isEmpty() ? ""
-        : ", " + listed.stream().map(InetAddress::getHostAddress).sorted().toList());
+    return anyone
+        ? ANYONE
+        : "registrars, outbound proxies"
+            + (listed.isEmpty()
+                ? ""
+                : ", " + listed.stream().map(InetAddress::getHostAddress).sorted().toList());
   }
 }

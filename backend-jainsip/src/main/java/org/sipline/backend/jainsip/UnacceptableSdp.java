@@ -5,12 +5,13 @@ import javax.sip.header.HeaderFactory;
 import javax.sip.header.WarningHeader;
 
 /**
- * An SDP we could read but will not take: a request carrying it is answered 488 Not Acceptable
- * Here with a Warning that says why (RFC 3261 §21.4.26, §20.43), an answer carrying it ends
- * the call with that reason.
+ * An SDP we could read but will not take: a request carrying it is answered 488 Not Acceptable Here
+ * with a Warning that says why (RFC 3261 §21.4.26, §20.43), an answer carrying it ends the call
+ * with that reason.
  */
 final class UnacceptableSdp extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
+
   /** RFC 3261 §20.43: "Incompatible network address formats". */
   static final int INCOMPATIBLE_ADDRESS = 301;
 

@@ -43,22 +43,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What sipline plays is what a real phone hears: a line on the jainsip backend, registered at
- * Kamailio and using it as outbound proxy, calls a baresip registered there (auto-answer,
- * recording what it receives), plays WAV files, hangs up; baresip's recording is compared with
- * what was played.
+ * Kamailio and using it as outbound proxy, calls a baresip registered there (auto-answer, recording
+ * what it receives), plays WAV files, hangs up; baresip's recording is compared with what was
+ * played.
  *
  * <p>Measures, all on baresip's recording at 8 kHz:
+ *
  * <ul>
- *   <li><em>match</em>: the normalised cross-correlation at the best lag
- *       ({@link AudioCompare#bestMatch}) of the played signal (at 8 kHz) inside the recording;
- *       at least {@value #MIN_CORRELATION}.
+ *   <li><em>match</em>: the normalised cross-correlation at the best lag ({@link
+ *       AudioCompare#bestMatch}) of the played signal (at 8 kHz) inside the recording; at least
+ *       {@value #MIN_CORRELATION}.
  *   <li><em>active length</em>: from the start of the first to the end of the last 10 ms window
- *       whose RMS exceeds {@value #ACTIVE_RMS} (about -50 dBFS; G.711 silence decodes to 0 or
- *       ±8), measured the same way on the recording and on the reference; they differ by at
- *       most {@link #LENGTH_TOLERANCE}. The windows are not aligned with the audio, so the
- *       measurement itself can be off by up to 10 ms at each end.
- *   <li><em>muted span</em>: a run of 10 ms windows whose RMS is at most {@value #MUTED_RMS}
- *       (twice the ±8 of A-law's silence code).
+ *       whose RMS exceeds {@value #ACTIVE_RMS} (about -50 dBFS; G.711 silence decodes to 0 or ±8),
+ *       measured the same way on the recording and on the reference; they differ by at most {@link
+ *       #LENGTH_TOLERANCE}. The windows are not aligned with the audio, so the measurement itself
+ *       can be off by up to 10 ms at each end.
+ *   <li><em>muted span</em>: a run of 10 ms windows whose RMS is at most {@value #MUTED_RMS} (twice
+ *       the ±8 of A-law's silence code).
  * </ul>
  *
  * <p>Kamailio and the backend are shared by the tests; each test has its own baresip user (its
@@ -78,19 +79,20 @@ class BaresipPlaybackTest {
   private static final String NARROWBAND = "narrowband";
   private static final String WIDEBAND = "wideband";
   private static final String MUTED = "muted";
+
   /**
    * One phone per test, and one line account per phone: a test that fails mid-call leaves an
    * account behind in the shared backend, and the next test must not collide with it.
    */
   private static final List<String> PHONES = List.of(NARROWBAND, WIDEBAND, MUTED);
+
   private static final String LINE_PASSWORD = "line-pw";
   private static final String PHONE_PASSWORD = "phone-pw";
 
   private Kamailio kamailio;
   private SipBackend backend;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   void startRegistrarAndBackend() {
@@ -100,10 +102,13 @@ class BaresipPlaybackTest {
     }
     kamailio = Kamailio.start(options);
     try {
-      backend = new JainSipBackendProvider().create(BackendConfig.loopback()
-          .registerTimeout(Duration.ofSeconds(5))
-          .transactionTimeout(Duration.ofSeconds(10))
-          .build());
+      backend =
+          new JainSipBackendProvider()
+              .create(
+                  BackendConfig.loopback()
+                      .registerTimeout(Duration.ofSeconds(5))
+                      .transactionTimeout(Duration.ofSeconds(10))
+                      .build());
     } catch (RuntimeException e) {
       kamailio.close();
       throw e;
@@ -128,8 +133,10 @@ class BaresipPlaybackTest {
     short[] reference = syllables(2500);
     byte[] wav = mono8k("syllables.wav", reference);
 
-    short[] recorded = callPlayAndRecord(BaresipOptions.defaults().withUser(NARROWBAND),
-        line -> line.playWavFiles(List.of(wav)));
+    short[] recorded =
+        callPlayAndRecord(
+            BaresipOptions.defaults().withUser(NARROWBAND),
+            line -> line.playWavFiles(List.of(wav)));
 
     assertIntact("8 kHz mono noise", reference, recorded);
   }
@@ -145,17 +152,18 @@ class BaresipPlaybackTest {
     byte[] wav = stereoWav(fileRate, sum(mid, side, 1), sum(mid, side, -1));
     short[] reference = chirp(300, 3000, RATE, length, 8000);
 
-    short[] recorded = callPlayAndRecord(BaresipOptions.defaults().withUser(WIDEBAND),
-        line -> line.playWavFiles(List.of(wav)));
+    short[] recorded =
+        callPlayAndRecord(
+            BaresipOptions.defaults().withUser(WIDEBAND), line -> line.playWavFiles(List.of(wav)));
 
     assertIntact("44.1 kHz stereo chirp", reference, recorded);
   }
 
   /**
-   * Three requests queued back to back, so they play without a gap: A, then B muted, then C.
-   * Muting as A's request completes and unmuting as B's does leaves B's time silent (playback
-   * time runs on while muted) and A and C where they would have been. On A-law, whose silence
-   * decodes to ±8, not 0.
+   * Three requests queued back to back, so they play without a gap: A, then B muted, then C. Muting
+   * as A's request completes and unmuting as B's does leaves B's time silent (playback time runs on
+   * while muted) and A and C where they would have been. On A-law, whose silence decodes to ±8, not
+   * 0.
    */
   @Test
   void mutedSpanIsSilentInTheRecordingAndPlaybackTimeRunsOn() throws Exception {
@@ -169,17 +177,19 @@ class BaresipPlaybackTest {
     byte[] wavC = mono8k("c.wav", c);
     List<CompletableFuture<LineStatus>> toggles = new ArrayList<>();
 
-    short[] recorded = callPlayAndRecord(
-        BaresipOptions.defaults().withUser(MUTED).withCodecs("PCMA"), line -> {
-          CompletableFuture<LineStatus> playedA = line.playWavFiles(List.of(wavA));
-          CompletableFuture<LineStatus> playedB = line.playWavFiles(List.of(wavB));
-          CompletableFuture<LineStatus> playedC = line.playWavFiles(List.of(wavC));
-          // Composed, not awaited here: the mute must reach the queue before B's first frame
-          // is read, 20 ms after A's last one, so it is issued where A's completion lands.
-          toggles.add(playedA.thenCompose(s -> line.mute()));
-          toggles.add(playedB.thenCompose(s -> line.unmute()));
-          return playedC;
-        });
+    short[] recorded =
+        callPlayAndRecord(
+            BaresipOptions.defaults().withUser(MUTED).withCodecs("PCMA"),
+            line -> {
+              CompletableFuture<LineStatus> playedA = line.playWavFiles(List.of(wavA));
+              CompletableFuture<LineStatus> playedB = line.playWavFiles(List.of(wavB));
+              CompletableFuture<LineStatus> playedC = line.playWavFiles(List.of(wavC));
+              // Composed, not awaited here: the mute must reach the queue before B's first frame
+              // is read, 20 ms after A's last one, so it is issued where A's completion lands.
+              toggles.add(playedA.thenCompose(s -> line.mute()));
+              toggles.add(playedB.thenCompose(s -> line.unmute()));
+              return playedC;
+            });
 
     assertThat(get(toggles.get(0)).type()).isEqualTo(StatusType.MICROPHONE_MUTED);
     assertThat(get(toggles.get(1)).type()).isEqualTo(StatusType.MICROPHONE_UNMUTED);
@@ -190,19 +200,31 @@ class BaresipPlaybackTest {
     int endA = matchA.lagSamples() + a.length;
     Span gap = longestSilence(recorded, endA, matchC.lagSamples());
     double gapRms = AudioCompare.rms(recorded, gap.from(), gap.to());
-    log.info("muted: A {} (corr {}), C {} (corr {}); C starts {} ms after A ends; silent span "
+    log.info(
+        "muted: A {} (corr {}), C {} (corr {}); C starts {} ms after A ends; silent span "
             + "{}..{} ms = {} ms of B's {} ms, RMS {}",
-        ms(matchA.lagSamples()), fmt(matchA.correlation()), ms(matchC.lagSamples()),
-        fmt(matchC.correlation()), ms(matchC.lagSamples() - endA), ms(gap.from()), ms(gap.to()),
-        ms(gap.length()), ms(b.length), fmt(gapRms));
+        ms(matchA.lagSamples()),
+        fmt(matchA.correlation()),
+        ms(matchC.lagSamples()),
+        fmt(matchC.correlation()),
+        ms(matchC.lagSamples() - endA),
+        ms(gap.from()),
+        ms(gap.to()),
+        ms(gap.length()),
+        ms(b.length),
+        fmt(gapRms));
 
-    assertThat(matchA.correlation()).as("A in the recording: %s", matchA)
+    assertThat(matchA.correlation())
+        .as("A in the recording: %s", matchA)
         .isGreaterThanOrEqualTo(MIN_CORRELATION);
-    assertThat(matchC.correlation()).as("C in the recording: %s", matchC)
+    assertThat(matchC.correlation())
+        .as("C in the recording: %s", matchC)
         .isGreaterThanOrEqualTo(MIN_CORRELATION);
-    assertThat(ms(matchC.lagSamples() - endA)).as("C starts B's length after A ends")
+    assertThat(ms(matchC.lagSamples() - endA))
+        .as("C starts B's length after A ends")
         .isCloseTo(ms(b.length), offset(tolerance()));
-    assertThat(ms(gap.length())).as("silent span between A and C, %s", gap)
+    assertThat(ms(gap.length()))
+        .as("silent span between A and C, %s", gap)
         .isCloseTo(ms(b.length), offset(tolerance()));
     assertThat(gapRms).as("RMS of the muted span").isLessThanOrEqualTo(MUTED_RMS);
   }
@@ -218,20 +240,18 @@ class BaresipPlaybackTest {
    * Starts the phone, registers the line and calls the phone through Kamailio, plays, hangs up
    * (soft) and returns the phone's complete recording of the call, 8 kHz.
    */
-  private short[] callPlayAndRecord(BaresipOptions phoneOptions, Playing playing)
-      throws Exception {
-    try (Baresip phone = Baresip.start(phoneOptions.withRegistrar(kamailio.hostPort(),
-            PHONE_PASSWORD));
-        Line line = Line.open(backend, LineConfig.builder().registerWait(WAIT)
-            .hangupWait(WAIT).build());
+  private short[] callPlayAndRecord(BaresipOptions phoneOptions, Playing playing) throws Exception {
+    try (Baresip phone =
+            Baresip.start(phoneOptions.withRegistrar(kamailio.hostPort(), PHONE_PASSWORD));
+        Line line =
+            Line.open(backend, LineConfig.builder().registerWait(WAIT).hangupWait(WAIT).build());
         StatusProbe probe = new StatusProbe(line)) {
       String account = lineUser(phone.user()) + "@" + kamailio.hostPort();
-      assertThat(get(line.registerAccount(account, LINE_PASSWORD, "", kamailio.hostPort()))
-          .type()).isEqualTo(StatusType.REGISTERED);
-      assertThat(get(line.startSession(account, 0)).type())
-          .isEqualTo(StatusType.SESSION_STARTED);
-      assertThat(get(line.startCall(phone.user() + "@" + kamailio.hostPort(), Map.of()))
-          .type()).isEqualTo(StatusType.OUTGOING_CALL_INITIATED);
+      assertThat(get(line.registerAccount(account, LINE_PASSWORD, "", kamailio.hostPort())).type())
+          .isEqualTo(StatusType.REGISTERED);
+      assertThat(get(line.startSession(account, 0)).type()).isEqualTo(StatusType.SESSION_STARTED);
+      assertThat(get(line.startCall(phone.user() + "@" + kamailio.hostPort(), Map.of())).type())
+          .isEqualTo(StatusType.OUTGOING_CALL_INITIATED);
       probe.await(StatusType.OUTGOING_CALL_CONNECTED, WAIT);
       // The phone receives our RTP (silence so far): its recording has started, and the
       // played audio will have silence before it.
@@ -239,7 +259,8 @@ class BaresipPlaybackTest {
 
       LineStatus played = get(playing.start(line));
 
-      assertThat(played.type()).as(played.description())
+      assertThat(played.type())
+          .as(played.description())
           .isEqualTo(StatusType.MICROPHONE_WAV_FILES_PLAYED);
       assertThat(get(line.endCall(false)).type()).isEqualTo(StatusType.SOFT_HANGUP_INITIATED);
       probe.await(StatusType.OUTGOING_CALL_FINISHED, WAIT);
@@ -267,15 +288,24 @@ class BaresipPlaybackTest {
     Match match = AudioCompare.bestMatch(reference, recorded, RATE, MAX_LAG);
     Span sent = activeSpan(reference);
     Span heard = activeSpan(recorded);
-    log.info("{}: correlation {} at lag {} ms; active {} ms in the recording ({}..{} ms) vs {} "
+    log.info(
+        "{}: correlation {} at lag {} ms; active {} ms in the recording ({}..{} ms) vs {} "
             + "ms in the reference; recording {} ms",
-        what, fmt(match.correlation()), ms(match.lagSamples()), ms(heard.length()),
-        ms(heard.from()), ms(heard.to()), ms(sent.length()), ms(recorded.length));
+        what,
+        fmt(match.correlation()),
+        ms(match.lagSamples()),
+        ms(heard.length()),
+        ms(heard.from()),
+        ms(heard.to()),
+        ms(sent.length()),
+        ms(recorded.length));
 
-    assertThat(match.correlation()).as("%s: %s", what, match)
+    assertThat(match.correlation())
+        .as("%s: %s", what, match)
         .isGreaterThanOrEqualTo(MIN_CORRELATION);
-    assertThat(ms(heard.length())).as("%s: active length, recording %s vs reference %s", what,
-        heard, sent).isCloseTo(ms(sent.length()), offset(tolerance()));
+    assertThat(ms(heard.length()))
+        .as("%s: active length, recording %s vs reference %s", what, heard, sent)
+        .isCloseTo(ms(sent.length()), offset(tolerance()));
   }
 
   /** From the first to the last 10 ms window whose RMS is above {@value #ACTIVE_RMS}. */
@@ -293,8 +323,8 @@ class BaresipPlaybackTest {
       }
     }
     if (first < 0) {
-      throw new AssertionError("no 10 ms window above RMS " + ACTIVE_RMS + " in "
-          + ms(samples.length) + " ms of audio");
+      throw new AssertionError(
+          "no 10 ms window above RMS " + ACTIVE_RMS + " in " + ms(samples.length) + " ms of audio");
     }
     return new Span(first, last);
   }
@@ -304,8 +334,16 @@ class BaresipPlaybackTest {
     return AudioCompare.silentSpans(samples, RATE, MUTED_RMS, Duration.ofMillis(10)).stream()
         .filter(s -> s.to() > from && s.from() < to)
         .max(Comparator.comparingInt(Span::length))
-        .orElseThrow(() -> new AssertionError("no window with RMS <= " + MUTED_RMS + " between "
-            + ms(from) + " and " + ms(to) + " ms"));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no window with RMS <= "
+                        + MUTED_RMS
+                        + " between "
+                        + ms(from)
+                        + " and "
+                        + ms(to)
+                        + " ms"));
   }
 
   private static double tolerance() {
@@ -323,9 +361,9 @@ class BaresipPlaybackTest {
   // ---- signals -----------------------------------------------------------------------------
 
   /**
-   * Noise under a 3 Hz envelope that never falls below a tenth: structure a speech codec path
-   * must keep, one sharp correlation peak, and edges well above the activity threshold. A whole
-   * number of 20 ms frames long.
+   * Noise under a 3 Hz envelope that never falls below a tenth: structure a speech codec path must
+   * keep, one sharp correlation peak, and edges well above the activity threshold. A whole number
+   * of 20 ms frames long.
    */
   private static short[] syllables(int millis) {
     int length = millis * RATE / 1000 / FRAME * FRAME;
@@ -338,8 +376,8 @@ class BaresipPlaybackTest {
   }
 
   /** A linear sweep from {@code fromHz} to {@code toHz} at {@code rate}, constant amplitude. */
-  private static short[] chirp(double fromHz, double toHz, int rate, Duration length,
-      int amplitude) {
+  private static short[] chirp(
+      double fromHz, double toHz, int rate, Duration length, int amplitude) {
     int n = (int) (length.toMillis() * rate / 1000);
     double seconds = length.toMillis() / 1000.0;
     short[] s = new short[n];
@@ -371,7 +409,8 @@ class BaresipPlaybackTest {
     int dataBytes = left.length * 4;
     ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes(US_ASCII)).putInt(36 + dataBytes);
-    b.put("WAVEfmt ".getBytes(US_ASCII)).putInt(16)
+    b.put("WAVEfmt ".getBytes(US_ASCII))
+        .putInt(16)
         .putShort((short) 1) // PCM
         .putShort((short) 2) // channels
         .putInt(rate)

@@ -27,9 +27,9 @@ import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.KamailioOptions;
 
 /**
- * A blind transfer with real phones: the line calls baresip A through Kamailio and transfers it
- * to baresip B; A follows the REFER, calls B, reports the answer in a NOTIFY, and the line's call
- * ends as transferred while A and B talk.
+ * A blind transfer with real phones: the line calls baresip A through Kamailio and transfers it to
+ * baresip B; A follows the REFER, calls B, reports the answer in a NOTIFY, and the line's call ends
+ * as transferred while A and B talk.
  */
 class BaresipTransferTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -38,20 +38,32 @@ class BaresipTransferTest {
   @Test
   void transferFromOnePhoneToAnotherThroughKamailioSucceeds() throws Exception {
     RecordingSipEventListener events = new RecordingSipEventListener();
-    try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults()
-            .withUser("line", "line-pw").withUser("alice", "alice-pw").withUser("bob", "bob-pw"));
-        Baresip alice = Baresip.start(BaresipOptions.defaults().withUser("alice")
-            .withRegistrar(kamailio.hostPort(), "alice-pw"));
-        Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-            .withRegistrar(kamailio.hostPort(), "bob-pw"));
+    try (Kamailio kamailio =
+            Kamailio.start(
+                KamailioOptions.defaults()
+                    .withUser("line", "line-pw")
+                    .withUser("alice", "alice-pw")
+                    .withUser("bob", "bob-pw"));
+        Baresip alice =
+            Baresip.start(
+                BaresipOptions.defaults()
+                    .withUser("alice")
+                    .withRegistrar(kamailio.hostPort(), "alice-pw"));
+        Baresip bob =
+            Baresip.start(
+                BaresipOptions.defaults()
+                    .withUser("bob")
+                    .withRegistrar(kamailio.hostPort(), "bob-pw"));
         JainSipBackend backend = JainSipBackend.start(BackendConfig.loopback().build())) {
       SipUri proxy = SipUri.of(null, "127.0.0.1", kamailio.port());
-      SipAccount line = backend.register(new AccountSpec(
-          SipUri.of("line", "127.0.0.1", kamailio.port()), "line-pw", "line", proxy), events);
+      SipAccount line =
+          backend.register(
+              new AccountSpec(
+                  SipUri.of("line", "127.0.0.1", kamailio.port()), "line-pw", "line", proxy),
+              events);
       events.next(Registered.class);
 
-      SipCall call = line.call(SipUri.of("alice", "127.0.0.1", kamailio.port()), Map.of(),
-          SILENCE);
+      SipCall call = line.call(SipUri.of("alice", "127.0.0.1", kamailio.port()), Map.of(), SILENCE);
       assertThat(events.next(Ringing.class, WAIT).statusCode()).isEqualTo(180);
       events.next(Connected.class, WAIT);
       alice.awaitEvent("CALL_ESTABLISHED", WAIT);

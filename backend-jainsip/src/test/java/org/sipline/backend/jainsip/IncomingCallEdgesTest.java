@@ -24,16 +24,17 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 
 /**
- * Requests that reach the backend from a scripted caller: routing (404, OPTIONS, 405, 501),
- * offers we can't take (488, 400, 415), a late offer, a missing ACK, re-INVITEs and a REFER
- * from the far end.
+ * Requests that reach the backend from a scripted caller: routing (404, OPTIONS, 405, 501), offers
+ * we can't take (488, 400, 415), a late offer, a missing ACK, re-INVITEs and a REFER from the far
+ * end.
  */
 class IncomingCallEdgesTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final CallMedia SILENCE = new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD);
-  private static final String OFFER = "v=0\r\no=dave 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 8 0 101\r\n"
-      + "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
+  private static final String OFFER =
+      "v=0\r\no=dave 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+          + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 8 0 101\r\n"
+          + "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final RecordingSipEventListener events = new RecordingSipEventListener();
@@ -47,10 +48,12 @@ class IncomingCallEdgesTest {
     caller = new ScriptedSipPeer();
     registrar = new ScriptedSipPeer();
     registrar.answerEverything(200);
-    backend = JainSipBackend.start(
-        BackendConfig.loopback().transactionTimeout(Duration.ofSeconds(1)).build());
-    backend.register(new AccountSpec(SipUri.of("alice", "127.0.0.1", registrar.port()),
-        "secret", "alice", null), events);
+    backend =
+        JainSipBackend.start(
+            BackendConfig.loopback().transactionTimeout(Duration.ofSeconds(1)).build());
+    backend.register(
+        new AccountSpec(SipUri.of("alice", "127.0.0.1", registrar.port()), "secret", "alice", null),
+        events);
     events.next(Registered.class);
     backendAddress = new InetSocketAddress("127.0.0.1", backend.sipPort());
   }
@@ -78,28 +81,39 @@ class IncomingCallEdgesTest {
     }
 
     String request(String method, String body, String contentType, String... headers) {
-      StringBuilder sb = new StringBuilder(method).append(' ').append(target)
-          .append(" SIP/2.0\r\n");
+      StringBuilder sb =
+          new StringBuilder(method).append(' ').append(target).append(" SIP/2.0\r\n");
       // RFC 3261 §9.1: a CANCEL repeats its INVITE's branch and CSeq number.
       boolean cancel = method.equals("CANCEL");
-      String branch = cancel ? inviteBranch
-          : "z9hG4bK" + Integer.toHexString(callId.hashCode()) + "x" + IDS.incrementAndGet();
+      String branch =
+          cancel
+              ? inviteBranch
+              : "z9hG4bK" + Integer.toHexString(callId.hashCode()) + "x" + IDS.incrementAndGet();
       if (method.equals("INVITE") && toTag == null) {
         inviteBranch = branch;
       }
-      sb.append("Via: SIP/2.0/UDP ").append(caller.hostPort()).append(";branch=")
-          .append(branch).append(";rport\r\n");
+      sb.append("Via: SIP/2.0/UDP ")
+          .append(caller.hostPort())
+          .append(";branch=")
+          .append(branch)
+          .append(";rport\r\n");
       sb.append("From: \"Dave\" <sip:dave@").append(caller.hostPort()).append(">;tag=dave1\r\n");
       String tag = cancel || toTag == null ? "" : ";tag=" + toTag;
-      sb.append("To: <sip:").append(user).append("@127.0.0.1:").append(backend.sipPort())
-          .append('>').append(tag).append("\r\n");
+      sb.append("To: <sip:")
+          .append(user)
+          .append("@127.0.0.1:")
+          .append(backend.sipPort())
+          .append('>')
+          .append(tag)
+          .append("\r\n");
       sb.append("Call-ID: ").append(callId).append("\r\n");
       int n = method.equals("ACK") || cancel ? cseq : ++cseq;
       sb.append("CSeq: ").append(n).append(' ').append(method).append("\r\n");
       sb.append("Contact: <sip:dave@").append(caller.hostPort()).append(">\r\n");
       sb.append("Max-Forwards: 70\r\n");
-      sb.append("Authorization: Digest username=\"dave\", realm=\"r\", nonce=\"n\", "
-          + "uri=\"sip:x\", response=\"0\"\r\n");
+      sb.append(
+          "Authorization: Digest username=\"dave\", realm=\"r\", nonce=\"n\", "
+              + "uri=\"sip:x\", response=\"0\"\r\n");
       for (String h : headers) {
         sb.append(h).append("\r\n");
       }
@@ -137,8 +151,9 @@ class IncomingCallEdgesTest {
   @Test
   void requestWhoseViaMaddrNamesAHostGets400AtItsSourceAndIsNotRoutedThere() throws Exception {
     Dialog d = new Dialog("alice");
-    String options = d.request("OPTIONS", null, "application/sdp")
-        .replace(";rport\r\n", ";rport;maddr=probe.example.com\r\n");
+    String options =
+        d.request("OPTIONS", null, "application/sdp")
+            .replace(";rport\r\n", ";rport;maddr=probe.example.com\r\n");
     caller.send(options, backendAddress);
     SipText refused = caller.expectResponse(400, WAIT);
     assertThat(refused.startLine()).contains("maddr 'probe.example.com' is not a literal");
@@ -164,8 +179,9 @@ class IncomingCallEdgesTest {
   @Test
   void rfc2543OptionsWithoutMaxForwardsGetsItsAnswer() throws Exception {
     Dialog d = new Dialog("alice");
-    caller.send(d.request("OPTIONS", null, "application/sdp").replace("Max-Forwards: 70\r\n",
-        ""), backendAddress);
+    caller.send(
+        d.request("OPTIONS", null, "application/sdp").replace("Max-Forwards: 70\r\n", ""),
+        backendAddress);
     assertThat(caller.expectResponse(200, WAIT).header("Allow")).contains("INVITE");
   }
 
@@ -178,16 +194,15 @@ class IncomingCallEdgesTest {
 
   /** {@code request} as an RFC 2543 client writes it: no Max-Forwards, no Contact. */
   private static String rfc2543(String request) {
-    return request.replace("Max-Forwards: 70\r\n", "")
-        .replaceAll("Contact: <[^>]*>\r\n", "");
+    return request.replace("Max-Forwards: 70\r\n", "").replaceAll("Contact: <[^>]*>\r\n", "");
   }
 
   @Test
   void optionsIsAnswered200WithTheMethodsWeAllow() throws Exception {
     new Dialog("alice").send("OPTIONS", null);
     SipText ok = caller.expectResponse(200, WAIT);
-    assertThat(ok.header("Allow")).contains("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS",
-        "REFER", "NOTIFY");
+    assertThat(ok.header("Allow"))
+        .contains("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REFER", "NOTIFY");
   }
 
   @Test
@@ -205,8 +220,10 @@ class IncomingCallEdgesTest {
     Incoming incoming = events.next(Incoming.class);
     assertThat(incoming.info().caller()).isEqualTo(SipUri.of("dave", "127.0.0.1", caller.port()));
     assertThat(incoming.info().callerDisplayName()).isEqualTo("Dave");
-    assertThat(incoming.info().headers()).containsEntry("Subject", "edge")
-        .containsEntry("Call-ID", d.callId).doesNotContainKey("Authorization");
+    assertThat(incoming.info().headers())
+        .containsEntry("Subject", "edge")
+        .containsEntry("Call-ID", d.callId)
+        .doesNotContainKey("Authorization");
     assertThat(incoming.call().callId()).isEqualTo(d.callId);
   }
 
@@ -216,9 +233,13 @@ class IncomingCallEdgesTest {
     SipCall call = ring(d, OFFER);
     call.answer(SILENCE);
     SipText ok = caller.expectResponse(200, WAIT);
-    assertThat(ok.body()).contains("m=audio ").contains(" RTP/AVP 8 101\r\n")
-        .contains("a=rtpmap:8 PCMA/8000").contains("a=rtpmap:101 telephone-event/8000")
-        .contains("c=IN IP4 127.0.0.1").contains("a=sendrecv");
+    assertThat(ok.body())
+        .contains("m=audio ")
+        .contains(" RTP/AVP 8 101\r\n")
+        .contains("a=rtpmap:8 PCMA/8000")
+        .contains("a=rtpmap:101 telephone-event/8000")
+        .contains("c=IN IP4 127.0.0.1")
+        .contains("a=sendrecv");
     d.confirmedBy(ok);
     d.send("ACK", null);
     events.next(Connected.class);
@@ -250,12 +271,14 @@ class IncomingCallEdgesTest {
 
   @Test
   void offerNamingAHostInsteadOfAnAddressGets488WithAWarningAndNoCall() throws Exception {
-    new Dialog("alice").send("INVITE", OFFER.replace("c=IN IP4 127.0.0.1",
-        "c=IN IP4 media.example.com"));
+    new Dialog("alice")
+        .send("INVITE", OFFER.replace("c=IN IP4 127.0.0.1", "c=IN IP4 media.example.com"));
     SipText refused = caller.expectResponse(488, WAIT);
-    assertThat(refused.header("Warning")).isEqualTo("301 sipline \"SDP line 4: c= address"
-        + " 'media.example.com' is not a literal IPv4 or IPv6 address (host names are not"
-        + " resolved)\"");
+    assertThat(refused.header("Warning"))
+        .isEqualTo(
+            "301 sipline \"SDP line 4: c= address"
+                + " 'media.example.com' is not a literal IPv4 or IPv6 address (host names are not"
+                + " resolved)\"");
     events.assertNoMoreEvents(Duration.ofMillis(200));
   }
 
@@ -265,8 +288,11 @@ class IncomingCallEdgesTest {
     SipCall call = ring(d, null);
     call.answer(SILENCE);
     d.confirmedBy(caller.expectResponse(200, WAIT));
-    d.send("ACK", OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 0")
-        .replace("c=IN IP4 127.0.0.1", "c=IN IP6 media.example.com"));
+    d.send(
+        "ACK",
+        OFFER
+            .replace("RTP/AVP 8 0 101", "RTP/AVP 0")
+            .replace("c=IN IP4 127.0.0.1", "c=IN IP6 media.example.com"));
 
     caller.expect("BYE", WAIT);
     Failed failed = events.next(Failed.class);
@@ -316,7 +342,8 @@ class IncomingCallEdgesTest {
     assertThat(events.next(Failed.class).failure().describe())
         .isEqualTo("487 Request Terminated (caller cancelled)");
     assertThatThrownBy(() -> call.answer(SILENCE))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining(d.callId);
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(d.callId);
   }
 
   @Test
@@ -341,12 +368,12 @@ class IncomingCallEdgesTest {
   }
 
   @Test
-  void reInviteMovingTheMediaToAHostNameGets488WithAWarningAndTheCallGoesOn()
-      throws Exception {
+  void reInviteMovingTheMediaToAHostNameGets488WithAWarningAndTheCallGoesOn() throws Exception {
     Dialog d = connected();
     d.send("INVITE", OFFER.replace("c=IN IP4 127.0.0.1", "c=IN IP4 rtp.example.net"));
     assertThat(caller.expectResponse(488, WAIT).header("Warning"))
-        .startsWith("301 sipline ").contains("'rtp.example.net' is not a literal");
+        .startsWith("301 sipline ")
+        .contains("'rtp.example.net' is not a literal");
     events.assertNoMoreEvents(Duration.ofMillis(200));
   }
 

@@ -12,19 +12,21 @@ import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
-import org.sipline.core.spi.SipEventListener;
-import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
 
 class JainSipBackendProviderTest {
   @Test
   void serviceLoaderFindsItAsAlwaysAvailableJainsipWithPriority100() {
-    SipBackendProvider provider = ServiceLoader.load(SipBackendProvider.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .filter(p -> p.name().equals("jainsip"))
-        .findFirst().orElseThrow();
+    SipBackendProvider provider =
+        ServiceLoader.load(SipBackendProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(p -> p.name().equals("jainsip"))
+            .findFirst()
+            .orElseThrow();
     assertThat(provider).isInstanceOf(JainSipBackendProvider.class);
     assertThat(provider.priority()).isEqualTo(100);
     assertThat(provider.availability().available()).isTrue();
@@ -32,22 +34,28 @@ class JainSipBackendProviderTest {
 
   @Test
   void createdBackendIsNamedJainsipAndCloses() {
-    try (SipBackend backend = new JainSipBackendProvider().create(
-        BackendConfig.loopback().build())) {
+    try (SipBackend backend =
+        new JainSipBackendProvider().create(BackendConfig.loopback().build())) {
       assertThat(backend.name()).isEqualTo("jainsip");
     }
   }
 
   @Test
   void closedBackendRefusesNewWorkNamingIt() {
-    SipBackend backend = new JainSipBackendProvider().create(BackendConfig.loopback()
-        .registerTimeout(java.time.Duration.ofMillis(200)).build());
+    SipBackend backend =
+        new JainSipBackendProvider()
+            .create(
+                BackendConfig.loopback().registerTimeout(java.time.Duration.ofMillis(200)).build());
     AccountSpec spec = new AccountSpec(SipUri.of("ann", "127.0.0.1", 9), "pw", "ann", null);
     SipAccount account = backend.register(spec, new SipEventListener() {});
     backend.close();
 
-    assertThatThrownBy(() -> account.call(SipUri.of("bob", "127.0.0.1", 9), Map.of(),
-        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD)))
+    assertThatThrownBy(
+            () ->
+                account.call(
+                    SipUri.of("bob", "127.0.0.1", 9),
+                    Map.of(),
+                    new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("call sip:bob@127.0.0.1:9: the jainsip backend is closed");
     assertThatThrownBy(() -> backend.register(spec, new SipEventListener() {}))
@@ -77,6 +85,7 @@ class JainSipBackendProviderTest {
         BackendConfig.loopback().options(Map.of("register.expires", "ten")).build();
     assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("register.expires").hasMessageContaining("'ten'");
+        .hasMessageContaining("register.expires")
+        .hasMessageContaining("'ten'");
   }
 }

@@ -34,8 +34,8 @@ import org.sipline.core.testing.peers.SippResult;
 import org.sipline.core.testing.peers.SippScenario;
 
 /**
- * The backend at a real registrar and proxy: digest REGISTER (Kamailio challenges without qop),
- * a wrong password, un-REGISTER, and calls routed through Kamailio both ways, including a call
+ * The backend at a real registrar and proxy: digest REGISTER (Kamailio challenges without qop), a
+ * wrong password, un-REGISTER, and calls routed through Kamailio both ways, including a call
  * between two lines of the same backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,13 +48,15 @@ class KamailioTest {
 
   @BeforeAll
   void start() {
-    kamailio = Kamailio.start(KamailioOptions.defaults()
-        .withUser("alice", "alice-secret")
-        .withUser("bob", "bob-secret")
-        .withUser("carol", "carol-secret")
-        .withUser("dave", "dave-secret")
-        .withUser("erin", "erin-secret")
-        .withUser("frank", "frank-secret"));
+    kamailio =
+        Kamailio.start(
+            KamailioOptions.defaults()
+                .withUser("alice", "alice-secret")
+                .withUser("bob", "bob-secret")
+                .withUser("carol", "carol-secret")
+                .withUser("dave", "dave-secret")
+                .withUser("erin", "erin-secret")
+                .withUser("frank", "frank-secret"));
     backend = JainSipBackend.start(BackendConfig.loopback().build());
   }
 
@@ -82,14 +84,18 @@ class KamailioTest {
     SipAccount alice = backend.register(account("alice", "alice-secret", null), events);
     assertThat(events.next(Registered.class).expires()).isPositive();
     List<String> contacts = kamailio.awaitRegistered("alice", WAIT);
-    assertThat(contacts).singleElement().asString()
+    assertThat(contacts)
+        .singleElement()
+        .asString()
         .contains("alice@127.0.0.1:" + backend.sipPort());
 
     alice.unregister();
     events.next(Unregistered.class);
     kamailio.awaitUnregistered("alice", WAIT);
-    ReceivedRequest unregister = kamailio.awaitRequest(r -> r.is("REGISTER")
-        && "alice".equals(r.fromUser()) && r.expires().orElse(-1) == 0, WAIT);
+    ReceivedRequest unregister =
+        kamailio.awaitRequest(
+            r -> r.is("REGISTER") && "alice".equals(r.fromUser()) && r.expires().orElse(-1) == 0,
+            WAIT);
     assertThat(unregister.callId()).isNotBlank();
   }
 
@@ -107,8 +113,7 @@ class KamailioTest {
     RecordingSipEventListener events = new RecordingSipEventListener();
     SipAccount carol = backend.register(account("carol", "carol-secret", proxy()), events);
     events.next(Registered.class);
-    try (Sipp callee = Sipp.uas(SippScenario.resource("uas-answer.xml"),
-        SippOptions.defaults())) {
+    try (Sipp callee = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults())) {
       SipCall call = carol.call(SipUri.of("bob", "127.0.0.1", callee.port()), Map.of(), SILENCE);
       events.next(Ringing.class);
       events.next(Connected.class);
@@ -132,8 +137,9 @@ class KamailioTest {
     bobEvents.next(Registered.class);
     kamailio.awaitRegistered("bob", WAIT);
 
-    SipCall outgoing = alice.call(SipUri.of("bob", "127.0.0.1", kamailio.port()),
-        Map.of("X-Line", "erin"), SILENCE);
+    SipCall outgoing =
+        alice.call(
+            SipUri.of("bob", "127.0.0.1", kamailio.port()), Map.of("X-Line", "erin"), SILENCE);
     Incoming incoming = bobEvents.next(Incoming.class);
     assertThat(incoming.info().caller().user()).isEqualTo("erin");
     assertThat(incoming.info().headers()).containsEntry("X-Line", "erin");
@@ -154,8 +160,11 @@ class KamailioTest {
     events.next(Registered.class);
     kamailio.awaitRegistered("frank", WAIT);
 
-    try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-caller-bye.xml"),
-        kamailio.hostPort(), SippOptions.defaults().withService("frank"))) {
+    try (Sipp caller =
+        Sipp.uac(
+            SippScenario.resource("uac-call-caller-bye.xml"),
+            kamailio.hostPort(),
+            SippOptions.defaults().withService("frank"))) {
       events.next(Incoming.class).call().answer(SILENCE);
       events.next(Connected.class);
       assertThat(events.next(Ended.class).cause()).isEqualTo(CallEnd.REMOTE_BYE);

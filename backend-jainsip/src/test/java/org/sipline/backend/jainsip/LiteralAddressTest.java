@@ -12,16 +12,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LiteralAddressTest {
   @ParameterizedTest
   @CsvSource({
-      "127.0.0.1, 127.0.0.1",
-      "0.0.0.0, 0.0.0.0",
-      "255.255.255.255, 255.255.255.255",
-      "::1, 0:0:0:0:0:0:0:1",
-      "::, 0:0:0:0:0:0:0:0",
-      "2001:db8::7, 2001:db8:0:0:0:0:0:7",
-      "2001:DB8:0:0:8:800:200C:417A, 2001:db8:0:0:8:800:200c:417a",
-      "fe80::, fe80:0:0:0:0:0:0:0",
-      "::ffff:192.0.2.1, 192.0.2.1",
-      "64:ff9b::192.0.2.33, 64:ff9b:0:0:0:0:c000:221",
+    "127.0.0.1, 127.0.0.1",
+    "0.0.0.0, 0.0.0.0",
+    "255.255.255.255, 255.255.255.255",
+    "::1, 0:0:0:0:0:0:0:1",
+    "::, 0:0:0:0:0:0:0:0",
+    "2001:db8::7, 2001:db8:0:0:0:0:0:7",
+    "2001:DB8:0:0:8:800:200C:417A, 2001:db8:0:0:8:800:200c:417a",
+    "fe80::, fe80:0:0:0:0:0:0:0",
+    "::ffff:192.0.2.1, 192.0.2.1",
+    "64:ff9b::192.0.2.33, 64:ff9b:0:0:0:0:c000:221",
   })
   void readsLiterals(String text, String expected) throws Exception {
     InetAddress parsed = LiteralAddress.parse(text);
@@ -30,14 +30,38 @@ class LiteralAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost", "media.example.com", "example", "1.2.3", "1.2.3.4.5",
-      "256.0.0.1", "01.2.3.4", "1.2.3.-4", "1..2.3", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9",
-      "1::2::3", "12345::", "::g", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8::", "[::1]",
-      "fe80::1%eth0", "::1.2.3", "1:2:3:4:5:6:7:1.2.3.4", "", "١٢٧.0.0.1"})
+  @ValueSource(
+      strings = {
+        "localhost",
+        "media.example.com",
+        "example",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.0.0.1",
+        "01.2.3.4",
+        "1.2.3.-4",
+        "1..2.3",
+        "1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8:9",
+        "1::2::3",
+        "12345::",
+        "::g",
+        ":1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8::",
+        "[::1]",
+        "fe80::1%eth0",
+        "::1.2.3",
+        "1:2:3:4:5:6:7:1.2.3.4",
+        "",
+        "١٢٧.0.0.1"
+      })
   void refusesEverythingElseNamingIt(String text) {
     assertThatThrownBy(() -> LiteralAddress.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("'" + text + "' is not a literal IPv4 or IPv6 address (host names are not"
-            + " resolved)");
+        .hasMessage(
+            "'"
+                + text
+                + "' is not a literal IPv4 or IPv6 address (host names are not"
+                + " resolved)");
   }
 }

@@ -13,14 +13,15 @@ import org.sipline.core.spi.BackendConfig;
 /** The {@value BackendOptions#MEDIA_REALTIME} option: off, a FIFO priority, or refused. */
 class MediaRealtimeOptionTest {
   private static BackendOptions withRealtime(String value) {
-    return BackendOptions.from(BackendConfig.loopback()
-        .options(Map.of(BackendOptions.MEDIA_REALTIME, value)).build());
+    return BackendOptions.from(
+        BackendConfig.loopback().options(Map.of(BackendOptions.MEDIA_REALTIME, value)).build());
   }
 
   @Test
   void absentMeansTheDefaultFifoPriority() {
     BackendOptions options = BackendOptions.from(BackendConfig.loopback().build());
-    assertThat(options.pacerRealtime()).isEqualTo(MediaEngine.PACER_REALTIME_DEFAULT)
+    assertThat(options.pacerRealtime())
+        .isEqualTo(MediaEngine.PACER_REALTIME_DEFAULT)
         .isBetween(1, 99);
   }
 
@@ -49,7 +50,7 @@ class MediaRealtimeOptionTest {
   void anythingElseIsRefusedNamingOptionAndValue(String value) {
     assertThatThrownBy(() -> withRealtime(value))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("option 'media.realtime': want off or a SCHED_FIFO priority 1..99: '"
-            + value + "'");
+        .hasMessage(
+            "option 'media.realtime': want off or a SCHED_FIFO priority 1..99: '" + value + "'");
   }
 }

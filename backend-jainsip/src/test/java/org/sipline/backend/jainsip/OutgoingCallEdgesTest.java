@@ -25,9 +25,9 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 
 /**
- * What real peers can't be made to do on cue, played by a scripted far end: silence, a 180 with
- * no 100, a 200 crossing our CANCEL, a challenge on INVITE, an answer without a common codec, a
- * call whose RTP never comes, a transfer whose NOTIFY never comes.
+ * What real peers can't be made to do on cue, played by a scripted far end: silence, a 180 with no
+ * 100, a 200 crossing our CANCEL, a challenge on INVITE, an answer without a common codec, a call
+ * whose RTP never comes, a transfer whose NOTIFY never comes.
  */
 class OutgoingCallEdgesTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -58,14 +58,19 @@ class OutgoingCallEdgesTest {
 
   private void start(BackendConfig.Builder config) throws Exception {
     backend = JainSipBackend.start(config.build());
-    account = backend.register(new AccountSpec(SipUri.of("alice", "127.0.0.1", registrar.port()),
-        "secret", "alice", null), events);
+    account =
+        backend.register(
+            new AccountSpec(
+                SipUri.of("alice", "127.0.0.1", registrar.port()), "secret", "alice", null),
+            events);
     events.next(Registered.class);
   }
 
   private void start() throws Exception {
-    start(BackendConfig.loopback().transactionTimeout(Duration.ofSeconds(1))
-        .transferTimeout(Duration.ofSeconds(1)));
+    start(
+        BackendConfig.loopback()
+            .transactionTimeout(Duration.ofSeconds(1))
+            .transferTimeout(Duration.ofSeconds(1)));
   }
 
   private SipCall callBob() {
@@ -78,7 +83,11 @@ class OutgoingCallEdgesTest {
 
   private static String sdp(int port, String formats) {
     return "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-        + "m=audio " + port + " RTP/AVP " + formats + "\r\na=sendrecv\r\n";
+        + "m=audio "
+        + port
+        + " RTP/AVP "
+        + formats
+        + "\r\na=sendrecv\r\n";
   }
 
   /** Answers the INVITE with 200 and a PCMU answer, and returns the ACK. */
@@ -146,8 +155,7 @@ class OutgoingCallEdgesTest {
     SipText cancel = peer.expect("CANCEL", WAIT);
     peer.respond(cancel, 200, "OK");
     peer.respond(invite, 487, "Request Terminated");
-    assertThat(events.next(Failed.class).failure().describe())
-        .isEqualTo("487 Request Terminated");
+    assertThat(events.next(Failed.class).failure().describe()).isEqualTo("487 Request Terminated");
     events.assertNoMoreEvents(Duration.ofMillis(200));
   }
 
@@ -176,7 +184,10 @@ class OutgoingCallEdgesTest {
     start(BackendConfig.loopback());
     callBob();
     SipText first = peer.expect("INVITE", WAIT);
-    peer.respond(first, 407, "Proxy Authentication Required",
+    peer.respond(
+        first,
+        407,
+        "Proxy Authentication Required",
         "Proxy-Authenticate: Digest realm=\"proxy\", nonce=\"abc\", qop=\"auth\"");
     SipText ackOf407 = peer.expect("ACK", WAIT);
     assertThat(ackOf407.cseq()).isEqualTo(first.cseq());
@@ -213,7 +224,10 @@ class OutgoingCallEdgesTest {
     start(BackendConfig.loopback());
     callBob();
     SipText invite = peer.expect("INVITE", WAIT);
-    peer.respondWithSdp(invite, 200, "OK",
+    peer.respondWithSdp(
+        invite,
+        200,
+        "OK",
         sdp(40000, "0").replace("c=IN IP4 127.0.0.1", "c=IN IP4 media.example.com"),
         contact());
 
@@ -222,9 +236,11 @@ class OutgoingCallEdgesTest {
     peer.respond(bye, 200, "OK");
     Failed failed = events.next(Failed.class);
     assertThat(failed.failure().statusCode()).isEqualTo(488);
-    assertThat(failed.failure().reason()).isEqualTo("Not Acceptable Here (SDP line 4: c= address"
-        + " 'media.example.com' is not a literal IPv4 or IPv6 address (host names are not"
-        + " resolved))");
+    assertThat(failed.failure().reason())
+        .isEqualTo(
+            "Not Acceptable Here (SDP line 4: c= address"
+                + " 'media.example.com' is not a literal IPv4 or IPv6 address (host names are not"
+                + " resolved))");
     events.assertNoMoreEvents(Duration.ofMillis(200));
   }
 
@@ -243,8 +259,7 @@ class OutgoingCallEdgesTest {
   }
 
   @Test
-  void transferWithoutFinalNotifyFailsAfterTheTransferTimeoutAndTheCallGoesOn()
-      throws Exception {
+  void transferWithoutFinalNotifyFailsAfterTheTransferTimeoutAndTheCallGoesOn() throws Exception {
     start();
     SipCall call = callBob();
     answer(peer.expect("INVITE", WAIT));
@@ -305,11 +320,23 @@ class OutgoingCallEdgesTest {
     String ourContact = invite.header("Contact");
     String target = ourContact.substring(1, ourContact.indexOf('>'));
     String toTag = "peer" + Integer.toHexString(invite.callId().hashCode());
-    return "BYE " + target + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP " + peer.hostPort() + ";branch=z9hG4bKpeerbye1\r\n"
-        + "From: " + invite.header("To") + ";tag=" + toTag + "\r\n"
-        + "To: " + invite.header("From") + "\r\n"
-        + "Call-ID: " + invite.callId() + "\r\n"
+    return "BYE "
+        + target
+        + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP "
+        + peer.hostPort()
+        + ";branch=z9hG4bKpeerbye1\r\n"
+        + "From: "
+        + invite.header("To")
+        + ";tag="
+        + toTag
+        + "\r\n"
+        + "To: "
+        + invite.header("From")
+        + "\r\n"
+        + "Call-ID: "
+        + invite.callId()
+        + "\r\n"
         + "CSeq: 1 BYE\r\n"
         + "Max-Forwards: 70\r\n"
         + "Content-Length: 0\r\n\r\n";

@@ -15,10 +15,10 @@ import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipFailure;
 
 /**
- * Records every event in order so a test can assert the exact sequence, in the manner of
- * OkHttp's RecordingEventListener: {@link #next(Class)} takes the next event and fails naming
- * what came instead. It also checks the SPI's promises as events arrive: never two at once,
- * nothing for a call after its terminal event.
+ * Records every event in order so a test can assert the exact sequence, in the manner of OkHttp's
+ * RecordingEventListener: {@link #next(Class)} takes the next event and fails naming what came
+ * instead. It also checks the SPI's promises as events arrive: never two at once, nothing for a
+ * call after its terminal event.
  */
 final class RecordingSipEventListener implements SipEventListener {
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);

@@ -56,8 +56,8 @@ class RegistrationTest {
   }
 
   private AccountSpec alice() {
-    return new AccountSpec(SipUri.of("alice", "127.0.0.1", registrar.port()), "secret",
-        "alice-auth", null);
+    return new AccountSpec(
+        SipUri.of("alice", "127.0.0.1", registrar.port()), "secret", "alice-auth", null);
   }
 
   @Test
@@ -88,8 +88,8 @@ class RegistrationTest {
     assertThat(cnonce).hasSize(32).isNotEqualTo("xyz");
     assertThat(SipText.param(authorization, "response"))
         .isEqualTo(expectedResponse(DigestAlgorithm.MD5, second, "n1", "auth"));
-    registrar.respond(second, 200, "OK",
-        "Contact: <sip:alice@127.0.0.1:" + backend.sipPort() + ">;expires=120");
+    registrar.respond(
+        second, 200, "OK", "Contact: <sip:alice@127.0.0.1:" + backend.sipPort() + ">;expires=120");
 
     Registered registered = events.next(Registered.class);
     assertThat(registered.account()).isSameAs(account);
@@ -100,7 +100,10 @@ class RegistrationTest {
   void answersProxyChallengeWithProxyAuthorizationInSha256() throws Exception {
     start().register(alice(), events);
     SipText first = registrar.expect("REGISTER", WAIT);
-    registrar.respond(first, 407, "Proxy Authentication Required",
+    registrar.respond(
+        first,
+        407,
+        "Proxy Authentication Required",
         "Proxy-Authenticate: Digest realm=\"proxy.test\", nonce=\"p1\", qop=\"auth\", "
             + "algorithm=SHA-256");
 
@@ -119,7 +122,10 @@ class RegistrationTest {
   void answersTheTopmostChallengeItSupports() throws Exception {
     start().register(alice(), events);
     SipText first = registrar.expect("REGISTER", WAIT);
-    registrar.respond(first, 401, "Unauthorized",
+    registrar.respond(
+        first,
+        401,
+        "Unauthorized",
         "WWW-Authenticate: Digest realm=\"r\", nonce=\"aka\", algorithm=AKAv1-MD5",
         "WWW-Authenticate: Digest realm=\"r\", nonce=\"sha\", qop=\"auth\", algorithm=SHA-256",
         "WWW-Authenticate: Digest realm=\"r\", nonce=\"md5\", qop=\"auth\", algorithm=MD5");
@@ -133,8 +139,8 @@ class RegistrationTest {
   void answersChallengeWithoutQopInRfc2069Style() throws Exception {
     start().register(alice(), events);
     SipText first = registrar.expect("REGISTER", WAIT);
-    registrar.respond(first, 401, "Unauthorized",
-        "WWW-Authenticate: Digest realm=\"old\", nonce=\"n2069\"");
+    registrar.respond(
+        first, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"old\", nonce=\"n2069\"");
 
     SipText second = registrar.expect("REGISTER", WAIT);
     String authorization = second.header("Authorization");
@@ -162,7 +168,10 @@ class RegistrationTest {
   void staleChallengeIsAnsweredWithTheNewNonce() throws Exception {
     start().register(alice(), events);
     registrar.respond(registrar.expect("REGISTER", WAIT), 401, "Unauthorized", CHALLENGE);
-    registrar.respond(registrar.expect("REGISTER", WAIT), 401, "Unauthorized",
+    registrar.respond(
+        registrar.expect("REGISTER", WAIT),
+        401,
+        "Unauthorized",
         CHALLENGE.replace("n1", "fresh") + ", stale=true");
 
     SipText third = registrar.expect("REGISTER", WAIT);
@@ -240,8 +249,8 @@ class RegistrationTest {
     events.next(Registered.class);
 
     // The cached nonce is refused (not stale, but it was not an answer to a fresh challenge).
-    registrar.respond(registrar.expect("REGISTER", WAIT), 401, "Unauthorized",
-        CHALLENGE.replace("n1", "n2"));
+    registrar.respond(
+        registrar.expect("REGISTER", WAIT), 401, "Unauthorized", CHALLENGE.replace("n1", "n2"));
     SipText answered = registrar.expect("REGISTER", WAIT);
     assertThat(SipText.param(answered.header("Authorization"), "nonce")).isEqualTo("n2");
     registrar.respond(answered, 200, "OK", "Expires: 60");
@@ -268,8 +277,8 @@ class RegistrationTest {
   @Test
   void intervalTooBriefIsRetriedWithMinExpires() throws Exception {
     start().register(alice(), events);
-    registrar.respond(registrar.expect("REGISTER", WAIT), 423, "Interval Too Brief",
-        "Min-Expires: 1800");
+    registrar.respond(
+        registrar.expect("REGISTER", WAIT), 423, "Interval Too Brief", "Min-Expires: 1800");
     SipText second = registrar.expect("REGISTER", WAIT);
     assertThat(second.header("Expires")).isEqualTo("1800");
     registrar.respond(second, 200, "OK", "Expires: 1800");
@@ -302,8 +311,9 @@ class RegistrationTest {
   void outboundProxyIsAPreloadedLooseRoute() throws Exception {
     start();
     SipUri proxy = SipUri.of(null, "127.0.0.1", registrar.port());
-    backend.register(new AccountSpec(SipUri.of("alice", "registrar.invalid", -1), "secret",
-        "alice", proxy), events);
+    backend.register(
+        new AccountSpec(SipUri.of("alice", "registrar.invalid", -1), "secret", "alice", proxy),
+        events);
 
     SipText register = registrar.expect("REGISTER", WAIT);
     assertThat(register.requestUri()).isEqualTo("sip:registrar.invalid");
@@ -346,7 +356,8 @@ class RegistrationTest {
     registrar.respond(registrar.expect("REGISTER", WAIT), 200, "OK", "Expires: 600");
     events.next(Registered.class);
     ThreadGroup threads = backend.threads();
-    assertThat(JainSipStack.threadsOf(threads)).extracting(Thread::getName)
+    assertThat(JainSipStack.threadsOf(threads))
+        .extracting(Thread::getName)
         .contains("EventScannerThread");
 
     Thread closer = new Thread(backend::close);
@@ -364,13 +375,14 @@ class RegistrationTest {
 
   @Test
   void listenerThatThrowsDoesNotStopTheRegistration() throws Exception {
-    SipEventListener throwing = new SipEventListener() {
-      @Override
-      public void registered(SipAccount account, int expiresSeconds) {
-        events.registered(account, expiresSeconds);
-        throw new IllegalStateException("listener bug");
-      }
-    };
+    SipEventListener throwing =
+        new SipEventListener() {
+          @Override
+          public void registered(SipAccount account, int expiresSeconds) {
+            events.registered(account, expiresSeconds);
+            throw new IllegalStateException("listener bug");
+          }
+        };
     start().register(alice(), throwing);
     registrar.respond(registrar.expect("REGISTER", WAIT), 200, "OK", "Expires: 2");
     events.next(Registered.class);
@@ -399,13 +411,24 @@ class RegistrationTest {
   }
 
   /** The response the Authorization of {@code request} must carry, from its own nc/cnonce. */
-  private static String expectedResponse(DigestAlgorithm algorithm, SipText request,
-      String nonce, String qop) {
-    String header = request.header("Authorization") != null
-        ? request.header("Authorization") : request.header("Proxy-Authorization");
-    return new DigestResponse(algorithm, SipText.param(header, "username"),
-        SipText.param(header, "realm"), "secret", nonce, request.method(),
-        request.requestUri(), qop, SipText.param(header, "nc"),
-        SipText.param(header, "cnonce"), null).compute();
+  private static String expectedResponse(
+      DigestAlgorithm algorithm, SipText request, String nonce, String qop) {
+    String header =
+        request.header("Authorization") != null
+            ? request.header("Authorization")
+            : request.header("Proxy-Authorization");
+    return new DigestResponse(
+            algorithm,
+            SipText.param(header, "username"),
+            SipText.param(header, "realm"),
+            "secret",
+            nonce,
+            request.method(),
+            request.requestUri(),
+            qop,
+            SipText.param(header, "nc"),
+            SipText.param(header, "cnonce"),
+            null)
+        .compute();
   }
 }

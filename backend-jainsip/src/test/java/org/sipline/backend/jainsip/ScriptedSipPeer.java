@@ -15,9 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A SIP peer on a loopback UDP port that a test scripts message by message: it hands over what
- * the backend sent and sends back exactly the responses the test writes. It exists for what real
- * peers can't be made to do on cue: stay silent, vanish and return, challenge twice.
+ * A SIP peer on a loopback UDP port that a test scripts message by message: it hands over what the
+ * backend sent and sends back exactly the responses the test writes. It exists for what real peers
+ * can't be made to do on cue: stay silent, vanish and return, challenge twice.
  */
 final class ScriptedSipPeer implements AutoCloseable {
   private final DatagramSocket socket;
@@ -63,8 +63,8 @@ final class ScriptedSipPeer implements AutoCloseable {
       if (p.getLength() <= 4 || silent) {
         continue; // keep-alive CRLFs carry nothing
       }
-      SipText m = SipText.parse(p.getData(), p.getLength(),
-          (InetSocketAddress) p.getSocketAddress());
+      SipText m =
+          SipText.parse(p.getData(), p.getLength(), (InetSocketAddress) p.getSocketAddress());
       int code = autoAnswer;
       if (code > 0 && m.isRequest() && !m.method().equals("ACK")) {
         try {
@@ -129,27 +129,34 @@ final class ScriptedSipPeer implements AutoCloseable {
   }
 
   /** Like {@link #respond} with {@code sdp} as an application/sdp body (none when null). */
-  void respondWithSdp(SipText request, int code, String reason, String sdp,
-      String... extraHeaders) throws IOException {
-    respondAs("peer" + Integer.toHexString(request.callId().hashCode()), request, code, reason,
-        sdp, extraHeaders);
+  void respondWithSdp(SipText request, int code, String reason, String sdp, String... extraHeaders)
+      throws IOException {
+    respondAs(
+        "peer" + Integer.toHexString(request.callId().hashCode()),
+        request,
+        code,
+        reason,
+        sdp,
+        extraHeaders);
   }
 
   /**
    * Like {@link #respondWithSdp} with To tag {@code toTag} when the request has none: another
    * dialog, as a second fork of a proxy's would make.
    */
-  void respondAs(String toTag, SipText request, int code, String reason, String sdp,
-      String... extraHeaders) throws IOException {
+  void respondAs(
+      String toTag, SipText request, int code, String reason, String sdp, String... extraHeaders)
+      throws IOException {
     send(response(toTag, request, code, reason, sdp, extraHeaders), request.source());
   }
 
   /**
-   * Sends the 2xx {@link #respondAs} would, again and again as a UAS does until it is ACKed
-   * (RFC 3261 §13.3.1.4: after T1, doubling up to T2), and returns the ACK.
+   * Sends the 2xx {@link #respondAs} would, again and again as a UAS does until it is ACKed (RFC
+   * 3261 §13.3.1.4: after T1, doubling up to T2), and returns the ACK.
    */
-  SipText retransmitUntilAcked(String toTag, SipText invite, String sdp, Duration within,
-      String... extraHeaders) throws IOException, InterruptedException {
+  SipText retransmitUntilAcked(
+      String toTag, SipText invite, String sdp, Duration within, String... extraHeaders)
+      throws IOException, InterruptedException {
     String ok = response(toTag, invite, 200, "OK", sdp, extraHeaders);
     long deadline = System.nanoTime() + within.toNanos();
     long interval = Duration.ofMillis(500).toNanos();
@@ -171,10 +178,10 @@ final class ScriptedSipPeer implements AutoCloseable {
     throw new AssertionError("200 OK not ACKed within " + within + "; skipped " + skipped);
   }
 
-  private static String response(String toTag, SipText request, int code, String reason,
-      String sdp, String... extraHeaders) {
-    StringBuilder sb = new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason)
-        .append("\r\n");
+  private static String response(
+      String toTag, SipText request, int code, String reason, String sdp, String... extraHeaders) {
+    StringBuilder sb =
+        new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason).append("\r\n");
     for (String via : request.headers("Via")) {
       sb.append("Via: ").append(via).append("\r\n");
     }

@@ -7,11 +7,12 @@ import org.junit.jupiter.api.Test;
 
 /** Reading a peer's SDP: what offer/answer needs, and bad input refused by line and reason. */
 class SessionDescriptionTest {
-  private static final String TWO_STREAMS = "v=0\r\n"
-      + "o=x 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-      + "m=audio 4000 RTP/AVP 8 0 101\r\n"
-      + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendonly\r\n"
-      + "m=video 5000 RTP/AVP 96\r\nc=IN IP4 10.0.0.2\r\na=rtpmap:96 H264/90000\r\n";
+  private static final String TWO_STREAMS =
+      "v=0\r\n"
+          + "o=x 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+          + "m=audio 4000 RTP/AVP 8 0 101\r\n"
+          + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendonly\r\n"
+          + "m=video 5000 RTP/AVP 96\r\nc=IN IP4 10.0.0.2\r\na=rtpmap:96 H264/90000\r\n";
 
   @Test
   void readsConnectionStreamsFormatsRtpmapsAndDirection() {
@@ -37,7 +38,8 @@ class SessionDescriptionTest {
   @Test
   void refusesTextThatIsNotSdp() {
     assertThatThrownBy(() -> SessionDescription.parse("hello"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("SDP does not start with v=0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("SDP does not start with v=0");
   }
 
   @Test
@@ -56,11 +58,14 @@ class SessionDescriptionTest {
 
   @Test
   void refusesAHostNameAsConnectionAddressAsUnacceptable() {
-    assertThatThrownBy(() -> SessionDescription.parse(
-        TWO_STREAMS.replace("c=IN IP4 10.0.0.2", "c=IN IP4 rtp.example.net")))
+    assertThatThrownBy(
+            () ->
+                SessionDescription.parse(
+                    TWO_STREAMS.replace("c=IN IP4 10.0.0.2", "c=IN IP4 rtp.example.net")))
         .isInstanceOf(UnacceptableSdp.class)
-        .hasMessage("SDP line 11: c= address 'rtp.example.net' is not a literal IPv4 or IPv6"
-            + " address (host names are not resolved)");
+        .hasMessage(
+            "SDP line 11: c= address 'rtp.example.net' is not a literal IPv4 or IPv6"
+                + " address (host names are not resolved)");
   }
 
   @Test
@@ -73,8 +78,10 @@ class SessionDescriptionTest {
 
   @Test
   void refusesARtpmapPayloadTypeOutOfRange() {
-    assertThatThrownBy(() -> SessionDescription.parse(
-        "v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:300 X/8000\r\n"))
+    assertThatThrownBy(
+            () ->
+                SessionDescription.parse(
+                    "v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:300 X/8000\r\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("SDP line 3: rtpmap payload type 300 outside 0..127");
   }
@@ -83,7 +90,8 @@ class SessionDescriptionTest {
   void refusesOversizedSdp() {
     String huge = "v=0\r\n" + "a=x\r\n".repeat(4000);
     assertThatThrownBy(() -> SessionDescription.parse(huge))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("> 16384");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("> 16384");
   }
 
   @Test

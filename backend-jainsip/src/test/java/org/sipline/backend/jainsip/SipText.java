@@ -10,14 +10,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A SIP message as text, parsed just enough for tests to look at what the backend sent: the
- * start line, the headers in order (compact names expanded), the body.
+ * A SIP message as text, parsed just enough for tests to look at what the backend sent: the start
+ * line, the headers in order (compact names expanded), the body.
  */
-record SipText(String startLine, List<Map.Entry<String, String>> headers, String body,
+record SipText(
+    String startLine,
+    List<Map.Entry<String, String>> headers,
+    String body,
     InetSocketAddress source) {
-  private static final Map<String, String> COMPACT = Map.of("v", "Via", "f", "From", "t", "To",
-      "i", "Call-ID", "m", "Contact", "l", "Content-Length", "c", "Content-Type", "k",
-      "Supported", "r", "Refer-To", "b", "Referred-By");
+  private static final Map<String, String> COMPACT =
+      Map.of(
+          "v",
+          "Via",
+          "f",
+          "From",
+          "t",
+          "To",
+          "i",
+          "Call-ID",
+          "m",
+          "Contact",
+          "l",
+          "Content-Length",
+          "c",
+          "Content-Type",
+          "k",
+          "Supported",
+          "r",
+          "Refer-To",
+          "b",
+          "Referred-By");
 
   static SipText parse(byte[] data, int length, InetSocketAddress source) {
     String text = new String(data, 0, length, StandardCharsets.UTF_8);
@@ -86,8 +108,11 @@ record SipText(String startLine, List<Map.Entry<String, String>> headers, String
 
   /** Parameter {@code name} of a header like {@code Digest a="b", c=d} or {@code <uri>;tag=x}. */
   static String param(String headerValue, String name) {
-    Matcher m = Pattern.compile("(?:^|[,;\\s])" + Pattern.quote(name)
-        + "\\s*=\\s*(\"([^\"]*)\"|[^,;\\s]+)", Pattern.CASE_INSENSITIVE).matcher(headerValue);
+    Matcher m =
+        Pattern.compile(
+                "(?:^|[,;\\s])" + Pattern.quote(name) + "\\s*=\\s*(\"([^\"]*)\"|[^,;\\s]+)",
+                Pattern.CASE_INSENSITIVE)
+            .matcher(headerValue);
     if (!m.find()) {
       return null;
     }

@@ -33,9 +33,9 @@ import org.sipline.core.testing.peers.SippResult;
 import org.sipline.core.testing.peers.SippScenario;
 
 /**
- * Calls between the backend and SIPp, through the SPI with exact event sequences: SIPp plays
- * the far end of our calls (UAS scenarios) and the caller of incoming ones (UAC scenarios).
- * One backend serves the whole class, a fresh account per test, as a JVM serves many lines.
+ * Calls between the backend and SIPp, through the SPI with exact event sequences: SIPp plays the
+ * far end of our calls (UAS scenarios) and the caller of incoming ones (UAC scenarios). One backend
+ * serves the whole class, a fresh account per test, as a JVM serves many lines.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SippCallsTest {
@@ -50,10 +50,12 @@ class SippCallsTest {
   void startBackend() throws Exception {
     registrar = new ScriptedSipPeer();
     registrar.answerEverything(200);
-    backend = JainSipBackend.start(BackendConfig.loopback()
-        .transactionTimeout(Duration.ofSeconds(5))
-        .transferTimeout(Duration.ofSeconds(5))
-        .build());
+    backend =
+        JainSipBackend.start(
+            BackendConfig.loopback()
+                .transactionTimeout(Duration.ofSeconds(5))
+                .transferTimeout(Duration.ofSeconds(5))
+                .build());
   }
 
   @AfterAll
@@ -70,8 +72,10 @@ class SippCallsTest {
   private Line line() throws Exception {
     String user = "line" + USERS.incrementAndGet();
     RecordingSipEventListener events = new RecordingSipEventListener();
-    SipAccount account = backend.register(new AccountSpec(
-        SipUri.of(user, "127.0.0.1", registrar.port()), "secret", user, null), events);
+    SipAccount account =
+        backend.register(
+            new AccountSpec(SipUri.of(user, "127.0.0.1", registrar.port()), "secret", user, null),
+            events);
     events.next(Registered.class);
     return new Line(account, events, user);
   }
@@ -81,8 +85,10 @@ class SippCallsTest {
   }
 
   private Sipp uac(String scenario, Line line, SippOptions options) {
-    return Sipp.uac(SippScenario.resource(scenario),
-        "127.0.0.1:" + backend.sipPort(), options.withService(line.user()));
+    return Sipp.uac(
+        SippScenario.resource(scenario),
+        "127.0.0.1:" + backend.sipPort(),
+        options.withService(line.user()));
   }
 
   private static SipUri bob(Sipp sipp) {
@@ -91,7 +97,8 @@ class SippCallsTest {
 
   private static void assertSucceeded(Sipp sipp) {
     SippResult result = sipp.awaitExit(WAIT);
-    assertThat(result.succeeded()).as("SIPp %s\n%s\n%s", result, sipp.errors(), sipp.messages())
+    assertThat(result.succeeded())
+        .as("SIPp %s\n%s\n%s", result, sipp.errors(), sipp.messages())
         .isTrue();
   }
 
@@ -116,13 +123,26 @@ class SippCallsTest {
       assertSucceeded(callee);
 
       String invite = callee.messages();
-      assertThat(invite).contains("INVITE sip:bob@127.0.0.1:" + callee.port(),
-          "X-Conformance: yes", "User-Agent: sipline", "Call-ID: " + call.callId(),
-          "m=audio ", " RTP/AVP 0 8 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
-          "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=ptime:20", "a=sendrecv",
-          "c=IN IP4 127.0.0.1", "ACK sip:sipp@127.0.0.1:", "BYE sip:sipp@127.0.0.1:");
-      assertThat(invite).containsPattern(
-          "From: <sip:" + line.user() + "@127\\.0\\.0\\.1:" + registrar.port() + ">;tag=");
+      assertThat(invite)
+          .contains(
+              "INVITE sip:bob@127.0.0.1:" + callee.port(),
+              "X-Conformance: yes",
+              "User-Agent: sipline",
+              "Call-ID: " + call.callId(),
+              "m=audio ",
+              " RTP/AVP 0 8 101",
+              "a=rtpmap:0 PCMU/8000",
+              "a=rtpmap:8 PCMA/8000",
+              "a=rtpmap:101 telephone-event/8000",
+              "a=fmtp:101 0-16",
+              "a=ptime:20",
+              "a=sendrecv",
+              "c=IN IP4 127.0.0.1",
+              "ACK sip:sipp@127.0.0.1:",
+              "BYE sip:sipp@127.0.0.1:");
+      assertThat(invite)
+          .containsPattern(
+              "From: <sip:" + line.user() + "@127\\.0\\.0\\.1:" + registrar.port() + ">;tag=");
     }
     line.events().assertNoMoreEvents(Duration.ofMillis(200));
   }
@@ -144,8 +164,7 @@ class SippCallsTest {
     try (Sipp callee = uas("uas-ring-decline.xml", SippOptions.defaults().withHoldMillis(200))) {
       line.account().call(bob(callee), Map.of(), SILENCE);
       assertThat(line.events().next(Ringing.class).statusCode()).isEqualTo(180);
-      assertThat(line.events().next(Failed.class).failure().describe())
-          .isEqualTo("603 Decline");
+      assertThat(line.events().next(Failed.class).failure().describe()).isEqualTo("603 Decline");
       assertSucceeded(callee);
     }
   }
@@ -153,8 +172,7 @@ class SippCallsTest {
   @Test
   void remoteByeEndsTheCall() throws Exception {
     Line line = line();
-    try (Sipp callee = uas("uas-answer-then-bye.xml",
-        SippOptions.defaults().withHoldMillis(300))) {
+    try (Sipp callee = uas("uas-answer-then-bye.xml", SippOptions.defaults().withHoldMillis(300))) {
       line.account().call(bob(callee), Map.of(), SILENCE);
       line.events().next(Ringing.class);
       line.events().next(Connected.class);
@@ -206,9 +224,12 @@ class SippCallsTest {
       Ended ended = line.events().next(Ended.class);
       assertThat(ended.cause()).isEqualTo(CallEnd.TRANSFERRED);
       assertSucceeded(callee);
-      assertThat(callee.messages()).contains("REFER sip:sipp@127.0.0.1:",
-          "Refer-To: <sip:carol@127.0.0.1:5099>", "X-Reason: bot",
-          "Referred-By: <sip:" + line.user() + "@127.0.0.1:" + registrar.port() + ">");
+      assertThat(callee.messages())
+          .contains(
+              "REFER sip:sipp@127.0.0.1:",
+              "Refer-To: <sip:carol@127.0.0.1:5099>",
+              "X-Reason: bot",
+              "Referred-By: <sip:" + line.user() + "@127.0.0.1:" + registrar.port() + ">");
     }
   }
 
@@ -252,8 +273,11 @@ class SippCallsTest {
   @Test
   void incomingCallIsReportedAnsweredAndEndedByTheCallersBye() throws Exception {
     Line line = line();
-    try (Sipp caller = uac("uac-call-wait-answer.xml", line,
-        SippOptions.defaults().withHoldMillis(300).withKey("caller", "dave"))) {
+    try (Sipp caller =
+        uac(
+            "uac-call-wait-answer.xml",
+            line,
+            SippOptions.defaults().withHoldMillis(300).withKey("caller", "dave"))) {
       Incoming incoming = line.events().next(Incoming.class);
       SipCall call = incoming.call();
       assertThat(call.isIncoming()).isTrue();
@@ -264,16 +288,21 @@ class SippCallsTest {
       assertThat(line.events().next(Connected.class).call()).isSameAs(call);
       assertThat(line.events().next(Ended.class).cause()).isEqualTo(CallEnd.REMOTE_BYE);
       assertSucceeded(caller);
-      assertThat(caller.messages()).contains("SIP/2.0 180 Ringing", "SIP/2.0 200 OK",
-          "m=audio ", "a=rtpmap:0 PCMU/8000", "Server: sipline");
+      assertThat(caller.messages())
+          .contains(
+              "SIP/2.0 180 Ringing",
+              "SIP/2.0 200 OK",
+              "m=audio ",
+              "a=rtpmap:0 PCMU/8000",
+              "Server: sipline");
     }
   }
 
   @Test
   void callerCancelFailsTheIncomingCallWith487() throws Exception {
     Line line = line();
-    try (Sipp caller = uac("uac-call-cancel.xml", line,
-        SippOptions.defaults().withHoldMillis(300))) {
+    try (Sipp caller =
+        uac("uac-call-cancel.xml", line, SippOptions.defaults().withHoldMillis(300))) {
       line.events().next(Incoming.class);
       Failed failed = line.events().next(Failed.class);
       assertThat(failed.failure().statusCode()).isEqualTo(487);
@@ -296,8 +325,8 @@ class SippCallsTest {
   @Test
   void secondCallWhileInACallGetsBusyHere() throws Exception {
     Line line = line();
-    try (Sipp first = uac("uac-call-wait-answer.xml", line,
-        SippOptions.defaults().withHoldMillis(2000))) {
+    try (Sipp first =
+        uac("uac-call-wait-answer.xml", line, SippOptions.defaults().withHoldMillis(2000))) {
       line.events().next(Incoming.class).call().answer(SILENCE);
       line.events().next(Connected.class);
       try (Sipp second = uac("uac-call-expect-busy.xml", line, SippOptions.defaults())) {

@@ -19,10 +19,10 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipUri;
 
 /**
- * A 2xx to INVITE that no transaction waits for. From another fork of our own INVITE it is
- * ACKed and ended with BYE to its Contact (RFC 3261 §13.2.2.4); anything else — an unknown
- * Call-ID, our Call-ID with a From tag that isn't ours, a branch we never sent — makes the
- * backend send nothing anywhere, least of all to the third party its Contact names.
+ * A 2xx to INVITE that no transaction waits for. From another fork of our own INVITE it is ACKed
+ * and ended with BYE to its Contact (RFC 3261 §13.2.2.4); anything else — an unknown Call-ID, our
+ * Call-ID with a From tag that isn't ours, a branch we never sent — makes the backend send nothing
+ * anywhere, least of all to the third party its Contact names.
  */
 class StrayAnswersTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -33,8 +33,10 @@ class StrayAnswersTest {
   private ScriptedSipPeer registrar;
   private ScriptedSipPeer callee;
   private ScriptedSipPeer forger;
+
   /** Where forged Contacts point: a host that must never hear from the backend. */
   private ScriptedSipPeer thirdParty;
+
   private JainSipBackend backend;
   private SipAccount account;
 
@@ -46,8 +48,11 @@ class StrayAnswersTest {
     forger = new ScriptedSipPeer();
     thirdParty = new ScriptedSipPeer();
     backend = JainSipBackend.start(BackendConfig.loopback().build());
-    account = backend.register(new AccountSpec(SipUri.of("alice", "127.0.0.1", registrar.port()),
-        "secret", "alice", null), events);
+    account =
+        backend.register(
+            new AccountSpec(
+                SipUri.of("alice", "127.0.0.1", registrar.port()), "secret", "alice", null),
+            events);
     events.next(Registered.class);
   }
 
@@ -72,8 +77,7 @@ class StrayAnswersTest {
   void okWithOurCallIdButAFromTagNotOursSendsNothingAnywhere() throws Exception {
     SipText invite = connectedCall();
 
-    forger.send(forgedOk("z9hG4bKforged2", invite.callId(), "tagforged", invite.cseq()),
-        backend());
+    forger.send(forgedOk("z9hG4bKforged2", invite.callId(), "tagforged", invite.cseq()), backend());
 
     assertBackendSentNothingAfter();
     callee.expectNothing(QUIET);
@@ -83,8 +87,8 @@ class StrayAnswersTest {
   void okWithOurCallIdAndFromTagButABranchWeNeverSentSendsNothingAnywhere() throws Exception {
     SipText invite = connectedCall();
 
-    forger.send(forgedOk("z9hG4bKforged3", invite.callId(), invite.tag("From"), invite.cseq()),
-        backend());
+    forger.send(
+        forgedOk("z9hG4bKforged3", invite.callId(), invite.tag("From"), invite.cseq()), backend());
 
     assertBackendSentNothingAfter();
     callee.expectNothing(QUIET);
@@ -97,8 +101,13 @@ class StrayAnswersTest {
 
     // The stack swallows it while our INVITE's transaction lingers; a UAS retransmits its 2xx
     // until ACKed, and then the stray 2xx reaches us.
-    SipText ack = fork.retransmitUntilAcked("secondfork", invite, sdp(40002),
-        Duration.ofSeconds(20), "Contact: <sip:bob@" + fork.hostPort() + ">");
+    SipText ack =
+        fork.retransmitUntilAcked(
+            "secondfork",
+            invite,
+            sdp(40002),
+            Duration.ofSeconds(20),
+            "Contact: <sip:bob@" + fork.hostPort() + ">");
     assertThat(ack.callId()).isEqualTo(invite.callId());
     assertThat(ack.tag("To")).isEqualTo("secondfork");
     assertThat(ack.cseq()).isEqualTo(invite.cseq());
@@ -115,27 +124,33 @@ class StrayAnswersTest {
   private SipText connectedCall() throws Exception {
     account.call(SipUri.of("bob", "127.0.0.1", callee.port()), Map.of(), SILENCE);
     SipText invite = callee.expect("INVITE", WAIT);
-    callee.respondWithSdp(invite, 200, "OK", sdp(40000),
-        "Contact: <sip:bob@" + callee.hostPort() + ">");
+    callee.respondWithSdp(
+        invite, 200, "OK", sdp(40000), "Contact: <sip:bob@" + callee.hostPort() + ">");
     callee.expect("ACK", WAIT);
     events.next(Connected.class);
     return invite;
   }
 
   /**
-   * The backend handled what came before (the stack reads one datagram at a time and one
-   * executor runs the listener, so its answer to a later OPTIONS comes after), and the host
-   * that the forged Contact names heard nothing.
+   * The backend handled what came before (the stack reads one datagram at a time and one executor
+   * runs the listener, so its answer to a later OPTIONS comes after), and the host that the forged
+   * Contact names heard nothing.
    */
   private void assertBackendSentNothingAfter() throws Exception {
-    forger.send("OPTIONS sip:alice@127.0.0.1:" + backend.sipPort() + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP " + forger.hostPort() + ";branch=z9hG4bKprobe1\r\n"
-        + "From: <sip:probe@127.0.0.1>;tag=probe\r\n"
-        + "To: <sip:alice@127.0.0.1>\r\n"
-        + "Call-ID: probe@127.0.0.1\r\n"
-        + "CSeq: 1 OPTIONS\r\n"
-        + "Max-Forwards: 70\r\n"
-        + "Content-Length: 0\r\n\r\n", backend());
+    forger.send(
+        "OPTIONS sip:alice@127.0.0.1:"
+            + backend.sipPort()
+            + " SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP "
+            + forger.hostPort()
+            + ";branch=z9hG4bKprobe1\r\n"
+            + "From: <sip:probe@127.0.0.1>;tag=probe\r\n"
+            + "To: <sip:alice@127.0.0.1>\r\n"
+            + "Call-ID: probe@127.0.0.1\r\n"
+            + "CSeq: 1 OPTIONS\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "Content-Length: 0\r\n\r\n",
+        backend());
     forger.expectResponse(200, WAIT);
     thirdParty.expectNothing(QUIET);
     forger.expectNothing(Duration.ofMillis(100));
@@ -145,14 +160,29 @@ class StrayAnswersTest {
   private String forgedOk(String branch, String callId, String fromTag, long cseq) {
     String body = sdp(40004);
     return "SIP/2.0 200 OK\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + backend.sipPort() + ";branch=" + branch + "\r\n"
-        + "From: <sip:alice@127.0.0.1>;tag=" + fromTag + "\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:"
+        + backend.sipPort()
+        + ";branch="
+        + branch
+        + "\r\n"
+        + "From: <sip:alice@127.0.0.1>;tag="
+        + fromTag
+        + "\r\n"
         + "To: <sip:bob@127.0.0.1>;tag=forgedto\r\n"
-        + "Call-ID: " + callId + "\r\n"
-        + "CSeq: " + cseq + " INVITE\r\n"
-        + "Contact: <sip:victim@" + thirdParty.hostPort() + ">\r\n"
+        + "Call-ID: "
+        + callId
+        + "\r\n"
+        + "CSeq: "
+        + cseq
+        + " INVITE\r\n"
+        + "Contact: <sip:victim@"
+        + thirdParty.hostPort()
+        + ">\r\n"
         + "Content-Type: application/sdp\r\n"
-        + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        + "Content-Length: "
+        + body.length()
+        + "\r\n\r\n"
+        + body;
   }
 
   private InetSocketAddress backend() {
@@ -161,6 +191,8 @@ class StrayAnswersTest {
 
   private static String sdp(int port) {
     return "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-        + "m=audio " + port + " RTP/AVP 0\r\na=sendrecv\r\n";
+        + "m=audio "
+        + port
+        + " RTP/AVP 0\r\na=sendrecv\r\n";
   }
 }

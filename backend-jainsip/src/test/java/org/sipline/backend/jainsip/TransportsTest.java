@@ -47,10 +47,13 @@ class TransportsTest {
   void tcpRegistersAndCallsBothWays() throws Exception {
     RecordingSipEventListener events = new RecordingSipEventListener();
     try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults().withUser("tina", "pw-1"));
-        JainSipBackend backend = JainSipBackend.start(
-            BackendConfig.loopback().transport(Transport.TCP).build())) {
-      SipAccount tina = backend.register(new AccountSpec(
-          SipUri.of("tina", "127.0.0.1", kamailio.port()), "pw-1", "tina", null), events);
+        JainSipBackend backend =
+            JainSipBackend.start(BackendConfig.loopback().transport(Transport.TCP).build())) {
+      SipAccount tina =
+          backend.register(
+              new AccountSpec(
+                  SipUri.of("tina", "127.0.0.1", kamailio.port()), "pw-1", "tina", null),
+              events);
       events.next(Registered.class);
       ReceivedRequest register = kamailio.awaitRequest(r -> r.is("REGISTER"), WAIT);
       assertThat(register.transport()).isEqualTo("tcp");
@@ -58,8 +61,7 @@ class TransportsTest {
 
       SippOptions tcp = SippOptions.defaults().withTransport(Transport.TCP);
       try (Sipp callee = Sipp.uas(SippScenario.resource("uas-answer.xml"), tcp)) {
-        SipCall call = tina.call(SipUri.of("bob", "127.0.0.1", callee.port()), Map.of(),
-            SILENCE);
+        SipCall call = tina.call(SipUri.of("bob", "127.0.0.1", callee.port()), Map.of(), SILENCE);
         events.next(RecordingSipEventListener.Ringing.class);
         events.next(Connected.class);
         call.hangup();
@@ -68,8 +70,11 @@ class TransportsTest {
         assertThat(callee.messages()).contains("Via: SIP/2.0/TCP 127.0.0.1:" + backend.sipPort());
       }
 
-      try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-caller-bye.xml"),
-          "127.0.0.1:" + backend.sipPort(), tcp.withService("tina"))) {
+      try (Sipp caller =
+          Sipp.uac(
+              SippScenario.resource("uac-call-caller-bye.xml"),
+              "127.0.0.1:" + backend.sipPort(),
+              tcp.withService("tina"))) {
         events.next(Incoming.class).call().answer(SILENCE);
         events.next(Connected.class);
         assertThat(events.next(Ended.class).cause()).isEqualTo(CallEnd.REMOTE_BYE);
@@ -81,31 +86,40 @@ class TransportsTest {
   @Test
   void tlsListeningPointAnswersOverTls(@TempDir Path dir) throws Exception {
     Path keyStore = selfSignedKeyStore(dir, "store-pw");
-    try (JainSipBackend backend = JainSipBackend.start(BackendConfig.loopback()
-        .transport(Transport.TLS)
-        .options(Map.of("tls.keyStore", keyStore.toString(), "tls.keyStorePassword", "store-pw"))
-        .build())) {
+    try (JainSipBackend backend =
+        JainSipBackend.start(
+            BackendConfig.loopback()
+                .transport(Transport.TLS)
+                .options(
+                    Map.of("tls.keyStore", keyStore.toString(), "tls.keyStorePassword", "store-pw"))
+                .build())) {
       SSLContext tls = SSLContext.getInstance("TLS");
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       KeyStore store = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(keyStore)) {
         store.load(in, "store-pw".toCharArray());
       }
       trust.init(store);
       tls.init(null, trust.getTrustManagers(), null);
-      try (SSLSocket socket = (SSLSocket) tls.getSocketFactory()
-          .createSocket("127.0.0.1", backend.sipPort())) {
+      try (SSLSocket socket =
+          (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", backend.sipPort())) {
         socket.setSoTimeout((int) WAIT.toMillis());
         int localPort = socket.getLocalPort();
-        String options = "OPTIONS sip:127.0.0.1:" + backend.sipPort() + ";transport=tls SIP/2.0\r\n"
-            + "Via: SIP/2.0/TLS 127.0.0.1:" + localPort + ";branch=z9hG4bKtls1\r\n"
-            + "From: <sip:probe@127.0.0.1>;tag=p1\r\nTo: <sip:127.0.0.1>\r\n"
-            + "Call-ID: tls-probe@test\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
-            + "Content-Length: 0\r\n\r\n";
+        String options =
+            "OPTIONS sip:127.0.0.1:"
+                + backend.sipPort()
+                + ";transport=tls SIP/2.0\r\n"
+                + "Via: SIP/2.0/TLS 127.0.0.1:"
+                + localPort
+                + ";branch=z9hG4bKtls1\r\n"
+                + "From: <sip:probe@127.0.0.1>;tag=p1\r\nTo: <sip:127.0.0.1>\r\n"
+                + "Call-ID: tls-probe@test\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+                + "Content-Length: 0\r\n\r\n";
         socket.getOutputStream().write(options.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
-        assertThat(readHeaders(socket.getInputStream())).startsWith("SIP/2.0 200 OK")
+        assertThat(readHeaders(socket.getInputStream()))
+            .startsWith("SIP/2.0 200 OK")
             .contains("Allow: ");
       }
     }
@@ -114,12 +128,15 @@ class TransportsTest {
   @Test
   void keyStoreThatDoesNotOpenIsRefusedNamingTheOption(@TempDir Path dir) throws Exception {
     Path keyStore = selfSignedKeyStore(dir, "store-pw");
-    BackendConfig config = BackendConfig.loopback().transport(Transport.TLS)
-        .options(Map.of("tls.keyStore", keyStore.toString(), "tls.keyStorePassword", "wrong"))
-        .build();
+    BackendConfig config =
+        BackendConfig.loopback()
+            .transport(Transport.TLS)
+            .options(Map.of("tls.keyStore", keyStore.toString(), "tls.keyStorePassword", "wrong"))
+            .build();
     assertThatThrownBy(() -> JainSipBackend.start(config))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("tls.keyStore").hasMessageContaining(keyStore.toString());
+        .hasMessageContaining("tls.keyStore")
+        .hasMessageContaining(keyStore.toString());
   }
 
   private static String readHeaders(InputStream in) throws Exception {
@@ -138,11 +155,32 @@ class TransportsTest {
   private static Path selfSignedKeyStore(Path dir, String password) throws Exception {
     Path store = dir.resolve("tls.p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "sipline",
-        "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", password, "-keypass", password)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "sipline",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                password,
+                "-keypass",
+                password)
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("keytool did not finish within 30 s");

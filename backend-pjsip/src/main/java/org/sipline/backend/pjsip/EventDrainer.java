@@ -12,13 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that takes pjsua's events off the shim's queue and hands them to the
- * listeners, in queue order. Because every listener call happens here, events of one account
- * never overlap, and no Java code ever runs on a pjsua thread.
+ * The one thread that takes pjsua's events off the shim's queue and hands them to the listeners, in
+ * queue order. Because every listener call happens here, events of one account never overlap, and
+ * no Java code ever runs on a pjsua thread.
  */
 final class EventDrainer implements Runnable {
   /** An INVITE's headers are below pjsip's 4000-byte packet limit; this leaves ample room. */
   static final int TEXT_CAPACITY = 64 * 1024;
+
   private static final int WAIT_MS = 250;
 
   private static final Logger log = LoggerFactory.getLogger(EventDrainer.class);
@@ -112,17 +113,20 @@ final class EventDrainer implements Runnable {
     try {
       caller = SipAddresses.parseTarget("From", e.field(1), null);
     } catch (InvalidArgumentException ex) {
-      log.warn("INVITE Call-ID {}: From {} unusable ({}), answering 400", callId, e.field(1),
+      log.warn(
+          "INVITE Call-ID {}: From {} unusable ({}), answering 400",
+          callId,
+          e.field(1),
           ex.getMessage());
-      shim.slpj_call_reject(e.call(), 400, "Bad From", CText.errorBuffer(),
-          CText.ERROR_CAPACITY);
+      shim.slpj_call_reject(e.call(), 400, "Bad From", CText.errorBuffer(), CText.ERROR_CAPACITY);
       return;
     }
     Map<String, String> headers = HeaderBlock.parse(e.field(3));
-    PjsipCall call = handles.addCall(
-        () -> new PjsipCall(backend, account, e.call(), callId, true, caller, null));
-    log.info("INVITE from {} to {}, Call-ID {}: 180 Ringing sent", caller,
-        account.spec().aor(), callId);
+    PjsipCall call =
+        handles.addCall(
+            () -> new PjsipCall(backend, account, e.call(), callId, true, caller, null));
+    log.info(
+        "INVITE from {} to {}, Call-ID {}: 180 Ringing sent", caller, account.spec().aor(), callId);
     account.listener().incomingCall(call, new IncomingCall(caller, e.field(2), headers));
   }
 
@@ -135,8 +139,8 @@ final class EventDrainer implements Runnable {
       }
       case CALL_CONNECTED -> {
         call.moveTo(CallState.CONNECTED);
-        log.info("call {} connected (ACK {})", call.callId(),
-            call.isIncoming() ? "received" : "sent");
+        log.info(
+            "call {} connected (ACK {})", call.callId(), call.isIncoming() ? "received" : "sent");
         listener.callConnected(call);
       }
       case CALL_FAILED -> {
@@ -158,8 +162,10 @@ final class EventDrainer implements Runnable {
         listener.transferAccepted(call);
       }
       case TRANSFER_SUCCEEDED -> {
-        log.info("REFER Call-ID {}: NOTIFY reports {} from the transfer target, sending BYE",
-            call.callId(), e.code());
+        log.info(
+            "REFER Call-ID {}: NOTIFY reports {} from the transfer target, sending BYE",
+            call.callId(),
+            e.code());
         listener.transferSucceeded(call);
       }
       case TRANSFER_FAILED -> {
@@ -172,7 +178,8 @@ final class EventDrainer implements Runnable {
   }
 
   private static SipFailure failure(NativeEvent e) {
-    return e.code() > 0 ? SipFailure.response(e.code(), e.field(0))
+    return e.code() > 0
+        ? SipFailure.response(e.code(), e.field(0))
         : SipFailure.noResponse(e.field(0));
   }
 

@@ -27,7 +27,7 @@ enum EventType {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown shim event type " + code + " (shim and Java"
-        + " side out of step?)");
+    throw new IllegalArgumentException(
+        "unknown shim event type " + code + " (shim and Java" + " side out of step?)");
   }
 }

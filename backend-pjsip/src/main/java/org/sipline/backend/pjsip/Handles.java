@@ -9,14 +9,15 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Shim handles → Java objects. A handle is registered under this object's monitor in the same
- * step as the native call that created it, and the event thread looks handles up under the same
- * monitor, so an event can never arrive for a handle Java has not recorded yet.
+ * Shim handles → Java objects. A handle is registered under this object's monitor in the same step
+ * as the native call that created it, and the event thread looks handles up under the same monitor,
+ * so an event can never arrive for a handle Java has not recorded yet.
  */
 final class Handles {
   private final Map<Integer, PjsipAccount> accounts = new HashMap<>();
   private final Map<String, PjsipAccount> accountsByName = new HashMap<>();
   private final Map<Integer, PjsipCall> calls = new HashMap<>();
+
   /** Calls whose audio the pump serves; read 50 times a second, changed once per call. */
   private final List<PjsipCall> mediaCalls = new CopyOnWriteArrayList<>();
 
@@ -29,8 +30,8 @@ final class Handles {
   }
 
   /** Runs {@code create} (a native call returning the new handle) and records its result. */
-  synchronized PjsipAccount addAccount(String accountName, IntFunction<PjsipAccount> wrap,
-      IntSupplier create) {
+  synchronized PjsipAccount addAccount(
+      String accountName, IntFunction<PjsipAccount> wrap, IntSupplier create) {
     int handle = create.getAsInt();
     PjsipAccount account = wrap.apply(handle);
     accounts.put(handle, account);

@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * Reads the header block the shim prints for an incoming INVITE ({@code Name: value} lines
- * separated by CRLF) into name → value, several values of one name joined with ", " as
- * {@link org.sipline.core.spi.IncomingCall} wants. The text comes from the network: lines
- * without a name are skipped, never trusted.
+ * separated by CRLF) into name → value, several values of one name joined with ", " as {@link
+ * org.sipline.core.spi.IncomingCall} wants. The text comes from the network: lines without a name
+ * are skipped, never trusted.
  */
 final class HeaderBlock {
   private HeaderBlock() {}

@@ -19,15 +19,17 @@ import org.slf4j.LoggerFactory;
  *   AudioSink.write ◀──pull── rx ring ◀── pjsua bridge ◀── G.711 RTP
  * </pre>
  *
- * It sleeps in the shim until the bridge has taken a frame, then tops every call's transmit
- * ring up to {@link #TX_AHEAD} frames, so it runs on pjsua's media clock and never drifts from
- * it. It also ends calls that received no RTP for the configured media timeout, and writes each
- * call's received audio to {@code <recordingsDir>/<Call-ID>.wav} when recordings are on.
+ * It sleeps in the shim until the bridge has taken a frame, then tops every call's transmit ring up
+ * to {@link #TX_AHEAD} frames, so it runs on pjsua's media clock and never drifts from it. It also
+ * ends calls that received no RTP for the configured media timeout, and writes each call's received
+ * audio to {@code <recordingsDir>/<Call-ID>.wav} when recordings are on.
  */
 final class MediaPump implements Runnable {
   /** Frames kept queued ahead of the bridge: absorbs this thread's scheduling jitter. */
   static final int TX_AHEAD = 3;
+
   private static final int WAIT_MS = 100;
+
   /** RTP counters are sampled about once a second: cheap, and precise enough for a timeout. */
   private static final long RTP_CHECK_NANOS = 1_000_000_000L;
 
@@ -37,8 +39,10 @@ final class MediaPump implements Runnable {
   private final Handles handles;
   private final long mediaTimeoutNanos;
   private final Path recordingsDir;
+
   /** Open recordings, by call; touched by this thread only. */
   private final Map<PjsipCall, WavRecording> recordings = new HashMap<>();
+
   private final short[] tx = new short[AudioFrames.FRAME_SAMPLES];
   private final short[] rx = new short[AudioFrames.FRAME_SAMPLES];
   private volatile boolean running = true;
@@ -64,8 +68,10 @@ final class MediaPump implements Runnable {
         try {
           pump(call);
         } catch (RuntimeException e) {
-          log.warn("audio of call {} failed; the call keeps its RTP clock with silence",
-              call.callId(), e);
+          log.warn(
+              "audio of call {} failed; the call keeps its RTP clock with silence",
+              call.callId(),
+              e);
         }
       }
       closeFinishedRecordings();
@@ -77,10 +83,13 @@ final class MediaPump implements Runnable {
         }
       }
     }
-    recordings.keySet().removeIf(call -> {
-      closeRecording(call, recordings.get(call));
-      return true;
-    });
+    recordings
+        .keySet()
+        .removeIf(
+            call -> {
+              closeRecording(call, recordings.get(call));
+              return true;
+            });
   }
 
   private void pump(PjsipCall call) {
@@ -157,10 +166,9 @@ final class MediaPump implements Runnable {
       return;
     }
     if (call.rtpProgress(packets, now) >= mediaTimeoutNanos) {
-      log.info("call {}: no RTP for {} ms, sending BYE", call.callId(),
-          mediaTimeoutNanos / 1_000_000);
-      shim.slpj_call_end_media_timeout(call.handle(), CText.errorBuffer(),
-          CText.ERROR_CAPACITY);
+      log.info(
+          "call {}: no RTP for {} ms, sending BYE", call.callId(), mediaTimeoutNanos / 1_000_000);
+      shim.slpj_call_end_media_timeout(call.handle(), CText.errorBuffer(), CText.ERROR_CAPACITY);
     }
   }
 }

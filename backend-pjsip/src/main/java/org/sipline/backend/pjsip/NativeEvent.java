@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One event as the shim queued it: type, account and call handles, a code (SIP status, expiry
- * or end cause, by type) and NUL-separated text fields.
+ * One event as the shim queued it: type, account and call handles, a code (SIP status, expiry or
+ * end cause, by type) and NUL-separated text fields.
  */
 record NativeEvent(EventType type, int account, int call, int code, List<String> fields) {
   /** Slots of the int array slpj_event_next fills. */
@@ -15,8 +15,8 @@ record NativeEvent(EventType type, int account, int call, int code, List<String>
   static NativeEvent decode(int[] ints, byte[] text) {
     int length = ints[4];
     if (length < 0 || length > text.length) {
-      throw new IllegalArgumentException("event text length " + length + " outside 0.."
-          + text.length);
+      throw new IllegalArgumentException(
+          "event text length " + length + " outside 0.." + text.length);
     }
     List<String> fields = new ArrayList<>(4);
     int start = 0;

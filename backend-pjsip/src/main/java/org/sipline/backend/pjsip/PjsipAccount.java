@@ -18,7 +18,11 @@ final class PjsipAccount implements SipAccount {
   private final int requestedExpires;
   private volatile AccountState state = AccountState.REGISTERING;
 
-  PjsipAccount(PjsipBackend backend, AccountSpec spec, SipEventListener listener, int handle,
+  PjsipAccount(
+      PjsipBackend backend,
+      AccountSpec spec,
+      SipEventListener listener,
+      int handle,
       int requestedExpires) {
     this.backend = backend;
     this.spec = spec;

@@ -16,15 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pjsua as a {@link SipBackend}. pjsua is a process-wide singleton, so one instance runs per JVM
- * at a time. It owns two threads: the event drainer (every listener call) and the media pump
- * (every audio frame); pjsua's own threads never run Java code.
+ * pjsua as a {@link SipBackend}. pjsua is a process-wide singleton, so one instance runs per JVM at
+ * a time. It owns two threads: the event drainer (every listener call) and the media pump (every
+ * audio frame); pjsua's own threads never run Java code.
  */
 final class PjsipBackend implements SipBackend {
   /** Backend option: seconds asked for in REGISTER's Expires (default 300). */
   static final String OPTION_REGISTER_EXPIRES = "pjsip.registerExpires";
+
   /** Backend option: a file pjsip writes its own log (SIP messages included) to. */
   static final String OPTION_LOG_FILE = "pjsip.logFile";
+
   /** Backend option: pjsip's log level 0..6 for that file (default 4). */
   static final String OPTION_LOG_LEVEL = "pjsip.logLevel";
 
@@ -46,8 +48,8 @@ final class PjsipBackend implements SipBackend {
     this.shim = shim;
     this.sipPort = sipPort;
     this.registerExpires = registerExpires;
-    this.pump = new MediaPump(shim, handles, config.mediaTimeout().toNanos(),
-        config.recordingsDir());
+    this.pump =
+        new MediaPump(shim, handles, config.mediaTimeout().toNanos(), config.recordingsDir());
     this.drainerThread = new Thread(new EventDrainer(shim, this, handles), "sipline-pjsip-events");
     this.pumpThread = new Thread(pump, "sipline-pjsip-media");
     drainerThread.setDaemon(true);
@@ -57,22 +59,34 @@ final class PjsipBackend implements SipBackend {
   static PjsipBackend start(Shim shim, BackendConfig config) {
     Objects.requireNonNull(config, "config");
     if (config.transport() == Transport.TLS) {
-      throw new IllegalArgumentException("transport TLS is not supported by the pjsip backend;"
-          + " use UDP or TCP");
+      throw new IllegalArgumentException(
+          "transport TLS is not supported by the pjsip backend;" + " use UDP or TCP");
     }
     int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES, 1, 86_400);
     int logLevel = intOption(config, OPTION_LOG_LEVEL, 4, 0, 6);
     String logFile = config.options().get(OPTION_LOG_FILE);
     if (!RUNNING.compareAndSet(false, true)) {
-      throw new IllegalStateException("a pjsip backend is already running in this JVM (pjsua is a"
-          + " process-wide singleton): close it first");
+      throw new IllegalStateException(
+          "a pjsip backend is already running in this JVM (pjsua is a"
+              + " process-wide singleton): close it first");
     }
     byte[] err = CText.errorBuffer();
-    int port = shim.slpj_start(config.bindAddress(), config.sipPort(),
-        config.transport() == Transport.TCP ? 1 : 0, advertisedAddress(config),
-        config.rtpPortMin(), config.rtpPortMax(), millis(config.registerTimeout()),
-        millis(config.transactionTimeout()), millis(config.transferTimeout()),
-        config.userAgent(), logFile, logLevel, err, err.length);
+    int port =
+        shim.slpj_start(
+            config.bindAddress(),
+            config.sipPort(),
+            config.transport() == Transport.TCP ? 1 : 0,
+            advertisedAddress(config),
+            config.rtpPortMin(),
+            config.rtpPortMax(),
+            millis(config.registerTimeout()),
+            millis(config.transactionTimeout()),
+            millis(config.transferTimeout()),
+            config.userAgent(),
+            logFile,
+            logLevel,
+            err,
+            err.length);
     if (port < 0) {
       RUNNING.set(false);
       throw new IllegalStateException("pjsua did not start: " + CText.of(err));
@@ -80,8 +94,12 @@ final class PjsipBackend implements SipBackend {
     PjsipBackend backend = new PjsipBackend(shim, config, port, expires);
     backend.drainerThread.start();
     backend.pumpThread.start();
-    log.info("pjsip backend listening for SIP on {} {}:{} (pjproject {})", config.transport(),
-        config.bindAddress(), port, shim.slpj_runtime_version());
+    log.info(
+        "pjsip backend listening for SIP on {} {}:{} (pjproject {})",
+        config.transport(),
+        config.bindAddress(),
+        port,
+        shim.slpj_runtime_version());
     return backend;
   }
 
@@ -103,8 +121,12 @@ final class PjsipBackend implements SipBackend {
     PjsipAccount existing = handles.accountNamed(spec.accountName());
     if (existing != null) {
       if (!existing.state().replaceable()) {
-        throw new IllegalStateException("account " + spec.accountName()
-            + " is already registered with this backend (" + existing.state() + ")");
+        throw new IllegalStateException(
+            "account "
+                + spec.accountName()
+                + " is already registered with this backend ("
+                + existing.state()
+                + ")");
       }
       // Its binding is gone, going or never came: a fresh pjsua account takes its place.
       handles.removeAccount(existing);
@@ -114,19 +136,33 @@ final class PjsipBackend implements SipBackend {
     String registrar = aor.scheme() + ":" + aor.hostPort();
     String proxy = spec.outboundProxy() == null ? null : looseRoute(spec.outboundProxy());
     byte[] err = CText.errorBuffer();
-    PjsipAccount account = handles.addAccount(spec.accountName(),
-        handle -> new PjsipAccount(this, spec, listener, handle, registerExpires),
-        () -> {
-          int handle = shim.slpj_account_add(aor.toString(), registrar, spec.authUsername(),
-              spec.password(), proxy, registerExpires, err, err.length);
-          if (handle < 0) {
-            throw new IllegalStateException("pjsua refused account " + spec.accountName() + ": "
-                + CText.of(err));
-          }
-          return handle;
-        });
-    log.info("REGISTER {} to {}{} sent (auth user {})", aor, registrar,
-        proxy == null ? "" : " via " + proxy, spec.authUsername());
+    PjsipAccount account =
+        handles.addAccount(
+            spec.accountName(),
+            handle -> new PjsipAccount(this, spec, listener, handle, registerExpires),
+            () -> {
+              int handle =
+                  shim.slpj_account_add(
+                      aor.toString(),
+                      registrar,
+                      spec.authUsername(),
+                      spec.password(),
+                      proxy,
+                      registerExpires,
+                      err,
+                      err.length);
+              if (handle < 0) {
+                throw new IllegalStateException(
+                    "pjsua refused account " + spec.accountName() + ": " + CText.of(err));
+              }
+              return handle;
+            });
+    log.info(
+        "REGISTER {} to {}{} sent (auth user {})",
+        aor,
+        registrar,
+        proxy == null ? "" : " via " + proxy,
+        spec.authUsername());
     return account;
   }
 
@@ -134,13 +170,13 @@ final class PjsipBackend implements SipBackend {
     requireOpen();
     byte[] err = CText.errorBuffer();
     if (shim.slpj_account_unregister(account.handle(), err, err.length) < 0) {
-      throw new IllegalStateException("un-REGISTER of " + account.spec().accountName()
-          + " failed: " + CText.of(err));
+      throw new IllegalStateException(
+          "un-REGISTER of " + account.spec().accountName() + " failed: " + CText.of(err));
     }
   }
 
-  PjsipCall placeCall(PjsipAccount account, SipUri target, Map<String, String> headers,
-      CallMedia media) {
+  PjsipCall placeCall(
+      PjsipAccount account, SipUri target, Map<String, String> headers, CallMedia media) {
     requireOpen();
     String[] names = headers.keySet().toArray(new String[0]);
     String[] values = new String[names.length];
@@ -149,16 +185,32 @@ final class PjsipBackend implements SipBackend {
     }
     byte[] err = CText.errorBuffer();
     byte[] callId = new byte[256];
-    PjsipCall call = handles.addCall(() -> {
-      int handle = shim.slpj_call_make(account.handle(), target.toString(), names, values,
-          names.length, callId, callId.length, err, err.length);
-      if (handle < 0) {
-        throw new IllegalStateException("INVITE to " + target + " not sent: " + CText.of(err));
-      }
-      return new PjsipCall(this, account, handle, CText.of(callId), false, target, media);
-    });
-    log.info("INVITE {} from {} sent, Call-ID {}, {} extra header(s)", target,
-        account.spec().aor(), call.callId(), names.length);
+    PjsipCall call =
+        handles.addCall(
+            () -> {
+              int handle =
+                  shim.slpj_call_make(
+                      account.handle(),
+                      target.toString(),
+                      names,
+                      values,
+                      names.length,
+                      callId,
+                      callId.length,
+                      err,
+                      err.length);
+              if (handle < 0) {
+                throw new IllegalStateException(
+                    "INVITE to " + target + " not sent: " + CText.of(err));
+              }
+              return new PjsipCall(this, account, handle, CText.of(callId), false, target, media);
+            });
+    log.info(
+        "INVITE {} from {} sent, Call-ID {}, {} extra header(s)",
+        target,
+        account.spec().aor(),
+        call.callId(),
+        names.length);
     return call;
   }
 
@@ -198,12 +250,13 @@ final class PjsipBackend implements SipBackend {
       values[i] = headers.get(names[i]);
     }
     byte[] err = CText.errorBuffer();
-    if (shim.slpj_call_transfer(call.handle(), target.toString(), names, values, names.length,
-        err, err.length) < 0) {
+    if (shim.slpj_call_transfer(
+            call.handle(), target.toString(), names, values, names.length, err, err.length)
+        < 0) {
       throw new IllegalStateException("transfer of call " + call.callId() + ": " + CText.of(err));
     }
-    log.info("REFER Call-ID {} to {} sent, {} extra header(s)", call.callId(), target,
-        names.length);
+    log.info(
+        "REFER Call-ID {} to {} sent, {} extra header(s)", call.callId(), target, names.length);
   }
 
   /** RTP packets the call's audio stream received so far; -1 before media starts or after it. */
@@ -273,8 +326,8 @@ final class PjsipBackend implements SipBackend {
       throw new IllegalArgumentException("option " + name + " is not an integer: " + raw);
     }
     if (value < min || value > max) {
-      throw new IllegalArgumentException("option " + name + " outside " + min + ".." + max + ": "
-          + value);
+      throw new IllegalArgumentException(
+          "option " + name + " outside " + min + ".." + max + ": " + value);
     }
     return value;
   }

@@ -6,9 +6,9 @@ import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 
 /**
- * The "pjsip" backend: PJSIP's pjsua through sipline's C shim. Available where libsiplinepj
- * (built against an installed pjproject) loads; elsewhere it says why. Ranked below jainsip so it
- * is used only when chosen by name or when it is the only one available.
+ * The "pjsip" backend: PJSIP's pjsua through sipline's C shim. Available where libsiplinepj (built
+ * against an installed pjproject) loads; elsewhere it says why. Ranked below jainsip so it is used
+ * only when chosen by name or when it is the only one available.
  */
 public final class PjsipBackendProvider implements SipBackendProvider {
   static final String NAME = "pjsip";

@@ -8,8 +8,8 @@ import org.sipline.core.spi.SipUri;
 
 /**
  * One pjsua call, named by its shim handle. Methods start the SIP work in the shim and return;
- * outcomes come back as events through the backend's single event thread. A native "the call
- * has ended" is not an error here: the call's terminal event is already queued.
+ * outcomes come back as events through the backend's single event thread. A native "the call has
+ * ended" is not an error here: the call's terminal event is already queued.
  */
 final class PjsipCall implements SipCall {
   private final PjsipBackend backend;
@@ -20,12 +20,20 @@ final class PjsipCall implements SipCall {
   private final SipUri remote;
   private CallState state;
   private volatile CallMedia media;
+
   /** RTP packet count last seen by the media pump, and since when it has not moved. */
   private long rtpPackets = -1;
+
   private long rtpSince;
 
-  PjsipCall(PjsipBackend backend, PjsipAccount account, int handle, String callId,
-      boolean incoming, SipUri remote, CallMedia media) {
+  PjsipCall(
+      PjsipBackend backend,
+      PjsipAccount account,
+      int handle,
+      String callId,
+      boolean incoming,
+      SipUri remote,
+      CallMedia media) {
     this.backend = backend;
     this.account = account;
     this.handle = handle;
@@ -72,7 +80,8 @@ final class PjsipCall implements SipCall {
       return;
     }
     if (!state.canMoveTo(next)) {
-      throw new IllegalStateException("call " + callId + " cannot go from " + state + " to " + next);
+      throw new IllegalStateException(
+          "call " + callId + " cannot go from " + state + " to " + next);
     }
     state = next;
   }
@@ -123,14 +132,18 @@ final class PjsipCall implements SipCall {
 
   @Override
   public void hangup() {
-    require("hangup", CallState.OFFERED, CallState.ANSWERING, CallState.CALLING,
-        CallState.CONNECTED);
+    require(
+        "hangup", CallState.OFFERED, CallState.ANSWERING, CallState.CALLING, CallState.CONNECTED);
     backend.hangup(this);
   }
 
   @Override
   public void terminate() {
-    require("terminate", CallState.OFFERED, CallState.ANSWERING, CallState.CALLING,
+    require(
+        "terminate",
+        CallState.OFFERED,
+        CallState.ANSWERING,
+        CallState.CALLING,
         CallState.CONNECTED);
     backend.terminate(this);
   }

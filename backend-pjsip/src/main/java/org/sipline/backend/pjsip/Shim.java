@@ -3,18 +3,29 @@ package org.sipline.backend.pjsip;
 import com.sun.jna.Library;
 
 /**
- * The shim's flat C API (src/main/c/slpj.h), one method per exported function. Only ints,
- * longs, strings and primitive arrays cross: pjsua's structs change layout between releases,
- * so they never appear here. Error texts come back in caller-supplied byte buffers.
+ * The shim's flat C API (src/main/c/slpj.h), one method per exported function. Only ints, longs,
+ * strings and primitive arrays cross: pjsua's structs change layout between releases, so they never
+ * appear here. Error texts come back in caller-supplied byte buffers.
  */
 interface Shim extends Library {
   String slpj_compiled_version();
 
   String slpj_runtime_version();
 
-  int slpj_start(String bindAddress, int sipPort, int transport, String publicAddress,
-      int rtpPortMin, int rtpPortMax, int registerTimeoutMs, int transactionTimeoutMs,
-      int transferTimeoutMs, String userAgent, String logFile, int logLevel, byte[] err,
+  int slpj_start(
+      String bindAddress,
+      int sipPort,
+      int transport,
+      String publicAddress,
+      int rtpPortMin,
+      int rtpPortMax,
+      int registerTimeoutMs,
+      int transactionTimeoutMs,
+      int transferTimeoutMs,
+      String userAgent,
+      String logFile,
+      int logLevel,
+      byte[] err,
       int errLen);
 
   void slpj_post_closed();
@@ -23,15 +34,30 @@ interface Shim extends Library {
 
   int slpj_event_next(int timeoutMs, int[] ints, byte[] text, int textLen);
 
-  int slpj_account_add(String aor, String registrar, String authUser, String password,
-      String proxy, int expiresSeconds, byte[] err, int errLen);
+  int slpj_account_add(
+      String aor,
+      String registrar,
+      String authUser,
+      String password,
+      String proxy,
+      int expiresSeconds,
+      byte[] err,
+      int errLen);
 
   int slpj_account_unregister(int acc, byte[] err, int errLen);
 
   int slpj_account_delete(int acc);
 
-  int slpj_call_make(int acc, String target, String[] names, String[] values, int headerCount,
-      byte[] callIdOut, int callIdLen, byte[] err, int errLen);
+  int slpj_call_make(
+      int acc,
+      String target,
+      String[] names,
+      String[] values,
+      int headerCount,
+      byte[] callIdOut,
+      int callIdLen,
+      byte[] err,
+      int errLen);
 
   int slpj_call_answer(int call, byte[] err, int errLen);
 
@@ -43,8 +69,14 @@ interface Shim extends Library {
 
   int slpj_call_end_media_timeout(int call, byte[] err, int errLen);
 
-  int slpj_call_transfer(int call, String target, String[] names, String[] values,
-      int headerCount, byte[] err, int errLen);
+  int slpj_call_transfer(
+      int call,
+      String target,
+      String[] names,
+      String[] values,
+      int headerCount,
+      byte[] err,
+      int errLen);
 
   long slpj_call_rx_packets(int call);
 

@@ -13,12 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads libsiplinepj lazily, once, and remembers why it can't be used. Loading is deferred to
- * the first question so that finding providers stays cheap and never touches native code.
+ * Loads libsiplinepj lazily, once, and remembers why it can't be used. Loading is deferred to the
+ * first question so that finding providers stays cheap and never touches native code.
  */
 final class ShimLoader {
   /** System property naming the shim library (JNA's short name); tests point it elsewhere. */
   static final String LIBRARY_PROPERTY = "sipline.pjsip.library";
+
   static final String DEFAULT_LIBRARY = "siplinepj";
 
   private static final Logger log = LoggerFactory.getLogger(ShimLoader.class);
@@ -47,8 +48,10 @@ final class ShimLoader {
     if (availability == null) {
       availability = load();
       if (availability.available()) {
-        log.info("pjsip backend available: {} with pjproject {}",
-            System.mapLibraryName(libraryName), shim.slpj_runtime_version());
+        log.info(
+            "pjsip backend available: {} with pjproject {}",
+            System.mapLibraryName(libraryName),
+            shim.slpj_runtime_version());
       } else {
         log.info("pjsip backend unavailable: {}", availability.reason());
       }
@@ -75,12 +78,15 @@ final class ShimLoader {
       Optional<Path> present = findOn(searched, file);
       if (present.isPresent()) {
         // Usually pjproject's own libraries are missing (moved or removed after the build).
-        return Availability.no(present.get() + " is there but does not load: "
-            + oneLine(e.getMessage()));
+        return Availability.no(
+            present.get() + " is there but does not load: " + oneLine(e.getMessage()));
       }
-      return Availability.no(file + " not found on jna.library.path=" + searched
-          + " nor on the system library path (build it where pjproject is installed, see"
-          + " backend-pjsip/README.md)");
+      return Availability.no(
+          file
+              + " not found on jna.library.path="
+              + searched
+              + " nor on the system library path (build it where pjproject is installed, see"
+              + " backend-pjsip/README.md)");
     }
     String compiled;
     String runtime;
@@ -108,8 +114,8 @@ final class ShimLoader {
   }
 
   /**
-   * JNA's message lists every place it tried, one per line, ending with the whole class path;
-   * the reason must stay one readable log line, so only the loader's own complaints are kept.
+   * JNA's message lists every place it tried, one per line, ending with the whole class path; the
+   * reason must stay one readable log line, so only the loader's own complaints are kept.
    */
   private static String oneLine(String message) {
     if (message == null) {

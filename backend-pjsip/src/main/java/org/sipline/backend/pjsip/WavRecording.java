@@ -18,8 +18,10 @@ import org.sipline.core.spi.AudioFrames;
  */
 final class WavRecording implements Closeable {
   private static final int HEADER_BYTES = 44;
+
   /** The data chunk's size is 32-bit unsigned and the RIFF size adds 36 to it. */
   private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
+
   private static final int MAX_NAME_CHARS = 120;
   private static final int MAX_NUMBERED = 1000;
 
@@ -46,8 +48,8 @@ final class WavRecording implements Closeable {
     for (int n = 0; n <= MAX_NUMBERED; n++) {
       Path candidate = dir.resolve(n == 0 ? base + ".wav" : base + "-" + n + ".wav");
       try {
-        FileChannel ch = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
+        FileChannel ch =
+            FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
           return new WavRecording(candidate, ch);
         } catch (IOException | RuntimeException e) {
@@ -58,8 +60,7 @@ final class WavRecording implements Closeable {
         // numbered name next
       }
     }
-    throw new IOException(MAX_NUMBERED + " recordings of Call-ID " + callId + " already in "
-        + dir);
+    throw new IOException(MAX_NUMBERED + " recordings of Call-ID " + callId + " already in " + dir);
   }
 
   static String fileNameFor(String callId) {
@@ -77,8 +78,8 @@ final class WavRecording implements Closeable {
   /** Appends samples; past WAV's 4 GiB limit the file simply stops growing. */
   void write(short[] pcm, int offset, int length) throws IOException {
     if (length > AudioFrames.FRAME_SAMPLES) {
-      throw new IllegalArgumentException("frame of " + length + " samples > "
-          + AudioFrames.FRAME_SAMPLES);
+      throw new IllegalArgumentException(
+          "frame of " + length + " samples > " + AudioFrames.FRAME_SAMPLES);
     }
     if (dataBytes + 2L * length > MAX_DATA_BYTES) {
       return;
@@ -105,15 +106,18 @@ final class WavRecording implements Closeable {
 
   private static ByteBuffer header(long dataBytes) {
     ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    h.put(new byte[] {'R', 'I', 'F', 'F'}).putInt((int) (36 + dataBytes))
-        .put(new byte[] {'W', 'A', 'V', 'E', 'f', 'm', 't', ' '}).putInt(16)
+    h.put(new byte[] {'R', 'I', 'F', 'F'})
+        .putInt((int) (36 + dataBytes))
+        .put(new byte[] {'W', 'A', 'V', 'E', 'f', 'm', 't', ' '})
+        .putInt(16)
         .putShort((short) 1) // PCM
         .putShort((short) 1) // mono
         .putInt(AudioFrames.SAMPLE_RATE)
         .putInt(AudioFrames.SAMPLE_RATE * 2) // byte rate
         .putShort((short) 2) // block align
         .putShort((short) 16)
-        .put(new byte[] {'d', 'a', 't', 'a'}).putInt((int) dataBytes);
+        .put(new byte[] {'d', 'a', 't', 'a'})
+        .putInt((int) dataBytes);
     return h.flip();
   }
 }

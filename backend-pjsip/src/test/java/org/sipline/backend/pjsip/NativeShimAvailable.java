@@ -4,8 +4,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.sipline.core.spi.Availability;
 
 /**
- * Gate for tests that need libsiplinepj and pjproject. Where they can't load, the tests are
- * skipped (never passed) and the reason is printed once, visibly, for the whole run.
+ * Gate for tests that need libsiplinepj and pjproject. Where they can't load, the tests are skipped
+ * (never passed) and the reason is printed once, visibly, for the whole run.
  */
 final class NativeShimAvailable {
   private static Availability availability;
@@ -19,7 +19,7 @@ final class NativeShimAvailable {
         System.err.println("[sipline] pjsip backend tests skipped: " + availability.reason());
       }
     }
-    Assumptions.assumeTrue(availability.available(),
-        "pjsip backend unavailable: " + availability.reason());
+    Assumptions.assumeTrue(
+        availability.available(), "pjsip backend unavailable: " + availability.reason());
   }
 }

@@ -11,8 +11,10 @@ import org.sipline.core.spi.SipBackendProvider;
 class PjsipBackendProviderTest {
   @Test
   void isFoundByServiceLoaderUnderItsName() {
-    assertThat(ServiceLoader.load(SipBackendProvider.class).stream()
-        .map(ServiceLoader.Provider::get).map(SipBackendProvider::name))
+    assertThat(
+            ServiceLoader.load(SipBackendProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .map(SipBackendProvider::name))
         .contains("pjsip");
   }
 
@@ -23,7 +25,8 @@ class PjsipBackendProviderTest {
 
   @Test
   void withoutTheShimItIsUnavailableAndCreateSaysWhy() {
-    PjsipBackendProvider provider = new PjsipBackendProvider(new ShimLoader("sipline-no-such-shim"));
+    PjsipBackendProvider provider =
+        new PjsipBackendProvider(new ShimLoader("sipline-no-such-shim"));
 
     assertThat(provider.availability().available()).isFalse();
     assertThatThrownBy(() -> provider.create(BackendConfig.loopback().build()))

@@ -24,9 +24,9 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 
 /**
- * Two accounts of one pjsua instance call each other over loopback: the whole native path
- * (shim, event queue, audio port, G.711 RTP) without any other program. The "registrar" is a
- * UDP socket that never answers, which also proves the REGISTER bound.
+ * Two accounts of one pjsua instance call each other over loopback: the whole native path (shim,
+ * event queue, audio port, G.711 RTP) without any other program. The "registrar" is a UDP socket
+ * that never answers, which also proves the REGISTER bound.
  */
 class PjsipLoopbackCallTest {
   private static final Duration EVENT_BOUND = Duration.ofSeconds(5);
@@ -42,13 +42,20 @@ class PjsipLoopbackCallTest {
   void start() throws Exception {
     NativeShimAvailable.assume();
     silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend = (PjsipBackend) new PjsipBackendProvider().create(BackendConfig.loopback()
-        .registerTimeout(Duration.ofMillis(1500)).build());
+    backend =
+        (PjsipBackend)
+            new PjsipBackendProvider()
+                .create(BackendConfig.loopback().registerTimeout(Duration.ofMillis(1500)).build());
     int registrarPort = silentRegistrar.getLocalPort();
-    aliceAccount = backend.register(new AccountSpec(
-        SipUri.of("alice", "127.0.0.1", registrarPort), "secret", "alice", null), alice);
-    bobAccount = backend.register(new AccountSpec(
-        SipUri.of("bob", "127.0.0.1", registrarPort), "secret", "bob", null), bob);
+    aliceAccount =
+        backend.register(
+            new AccountSpec(
+                SipUri.of("alice", "127.0.0.1", registrarPort), "secret", "alice", null),
+            alice);
+    bobAccount =
+        backend.register(
+            new AccountSpec(SipUri.of("bob", "127.0.0.1", registrarPort), "secret", "bob", null),
+            bob);
   }
 
   @AfterEach
@@ -76,8 +83,11 @@ class PjsipLoopbackCallTest {
     drainRegistrationFailures();
     AtomicLong bobHeardLoud = new AtomicLong();
     AtomicLong aliceHeardLoud = new AtomicLong();
-    SipCall out = aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()),
-        Map.of("X-Campaign", "spring"), new CallMedia(tone(8000), loudFrames(aliceHeardLoud)));
+    SipCall out =
+        aliceAccount.call(
+            SipUri.of("bob", "127.0.0.1", backend.sipPort()),
+            Map.of("X-Campaign", "spring"),
+            new CallMedia(tone(8000), loudFrames(aliceHeardLoud)));
 
     // pjsip writes From without the account's port (it prints URIs in From/To that way).
     assertThat(bob.next(EVENT_BOUND)).isEqualTo("incomingCall alice@127.0.0.1");
@@ -99,18 +109,20 @@ class PjsipLoopbackCallTest {
   @Test
   void silenceStillTravelsAsRtpEvery20MsBecauseVadIsOff() throws Exception {
     drainRegistrationFailures();
-    aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),
+    aliceAccount.call(
+        SipUri.of("bob", "127.0.0.1", backend.sipPort()),
+        Map.of(),
         new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
     bob.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     assertThat(bob.next(EVENT_BOUND)).isEqualTo("callConnected");
     PjsipCall answered = (PjsipCall) bob.lastIncoming;
     long start = System.nanoTime();
-    Awaitility.await().atMost(EVENT_BOUND)
-        .until(() -> backend.rtpPacketsReceived(answered) >= 0);
+    Awaitility.await().atMost(EVENT_BOUND).until(() -> backend.rtpPacketsReceived(answered) >= 0);
     long first = backend.rtpPacketsReceived(answered);
 
-    Awaitility.await().atMost(EVENT_BOUND)
+    Awaitility.await()
+        .atMost(EVENT_BOUND)
         .until(() -> backend.rtpPacketsReceived(answered) >= first + 50);
 
     // 50 packets of silence take one second at 20 ms each: not much less (no bursts), and
@@ -122,7 +134,9 @@ class PjsipLoopbackCallTest {
   @Test
   void closingTheBackendEndsLiveCallsWithTheirTerminalEvent() throws Exception {
     drainRegistrationFailures();
-    aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),
+    aliceAccount.call(
+        SipUri.of("bob", "127.0.0.1", backend.sipPort()),
+        Map.of(),
         new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
     bob.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
@@ -135,15 +149,22 @@ class PjsipLoopbackCallTest {
     assertThat(alice.next(EVENT_BOUND)).isEqualTo("callEnded ERROR");
     assertThat(bob.next(EVENT_BOUND)).isEqualTo("callEnded ERROR");
     assertThat(alice.poll(Duration.ofMillis(300))).isNull();
-    assertThatThrownBy(() -> aliceAccount.call(SipUri.of("bob", "127.0.0.1", 5999), Map.of(),
-        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD)))
-        .isInstanceOf(IllegalStateException.class).hasMessage("pjsip backend is closed");
+    assertThatThrownBy(
+            () ->
+                aliceAccount.call(
+                    SipUri.of("bob", "127.0.0.1", 5999),
+                    Map.of(),
+                    new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pjsip backend is closed");
   }
 
   @Test
   void aRejectedCallFailsWithTheRejectCode() throws Exception {
     drainRegistrationFailures();
-    aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),
+    aliceAccount.call(
+        SipUri.of("bob", "127.0.0.1", backend.sipPort()),
+        Map.of(),
         new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
 
@@ -157,8 +178,11 @@ class PjsipLoopbackCallTest {
   @Test
   void aHardHangupEndsTheCallLocallyAtOnceAndTheFarEndSeesBye() throws Exception {
     drainRegistrationFailures();
-    SipCall out = aliceAccount.call(SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(),
-        new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+    SipCall out =
+        aliceAccount.call(
+            SipUri.of("bob", "127.0.0.1", backend.sipPort()),
+            Map.of(),
+            new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
     bob.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     assertThat(alice.next(EVENT_BOUND)).isEqualTo("callRinging 180");
@@ -201,7 +225,8 @@ class PjsipLoopbackCallTest {
   }
 
   private static void awaitAtLeast(AtomicLong counter, long n, Duration bound) {
-    Awaitility.await("loud frames received").atMost(bound)
+    Awaitility.await("loud frames received")
+        .atMost(bound)
         .untilAsserted(() -> assertThat(counter.get()).isGreaterThanOrEqualTo(n));
   }
 }

@@ -33,8 +33,7 @@ import org.sipline.core.testing.peers.SippScenario;
 class PjsipRecordingAndMediaTimeoutTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
 
-  @TempDir
-  Path recordings;
+  @TempDir Path recordings;
   private DatagramSocket silentRegistrar;
   private PjsipBackend backend;
   private final RecordingListener listener = new RecordingListener();
@@ -44,12 +43,23 @@ class PjsipRecordingAndMediaTimeoutTest {
   void start() throws Exception {
     NativeShimAvailable.assume();
     silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend = (PjsipBackend) new PjsipBackendProvider().create(BackendConfig.loopback()
-        .registerTimeout(Duration.ofMillis(300)).mediaTimeout(Duration.ofSeconds(2))
-        .recordingsDir(recordings).build());
-    account = backend.register(new AccountSpec(
-        SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()), "pw", "alice", null),
-        listener);
+    backend =
+        (PjsipBackend)
+            new PjsipBackendProvider()
+                .create(
+                    BackendConfig.loopback()
+                        .registerTimeout(Duration.ofMillis(300))
+                        .mediaTimeout(Duration.ofSeconds(2))
+                        .recordingsDir(recordings)
+                        .build());
+    account =
+        backend.register(
+            new AccountSpec(
+                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
+                "pw",
+                "alice",
+                null),
+            listener);
     assertThat(listener.next(BOUND)).startsWith("registrationFailed");
   }
 
@@ -67,7 +77,9 @@ class PjsipRecordingAndMediaTimeoutTest {
   void aCallWhoseFarEndSendsNoRtpIsEndedAfterTheMediaTimeout() throws Exception {
     // SIPp answers but sends no RTP at all.
     try (Sipp sipp = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults())) {
-      account.call(SipUri.of("bob", "127.0.0.1", sipp.port()), Map.of(),
+      account.call(
+          SipUri.of("bob", "127.0.0.1", sipp.port()),
+          Map.of(),
           new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
       assertThat(listener.next(BOUND)).isEqualTo("callRinging 180");
       assertThat(listener.next(BOUND)).isEqualTo("callConnected");
@@ -82,19 +94,27 @@ class PjsipRecordingAndMediaTimeoutTest {
 
   @Test
   void eachCallsReceivedAudioIsRecordedUnderItsCallId() throws Exception {
-    SipCall out = account.call(SipUri.of("alice", "127.0.0.1", backend.sipPort()), Map.of(),
-        new CallMedia(square(8000), AudioSink.DISCARD));
+    SipCall out =
+        account.call(
+            SipUri.of("alice", "127.0.0.1", backend.sipPort()),
+            Map.of(),
+            new CallMedia(square(8000), AudioSink.DISCARD));
     assertThat(listener.next(BOUND)).startsWith("incomingCall");
     listener.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
     // Both legs belong to alice's account, so events of the two interleave.
-    assertThat(List.of(listener.next(BOUND), listener.next(BOUND), listener.next(BOUND))).containsExactlyInAnyOrder("callRinging 180", "callConnected",
-        "callConnected");
+    assertThat(List.of(listener.next(BOUND), listener.next(BOUND), listener.next(BOUND)))
+        .containsExactlyInAnyOrder("callRinging 180", "callConnected", "callConnected");
     // Both legs carry the same Call-ID: whichever opened its recording second got "-1".
     Path first = recordings.resolve(WavRecording.fileNameFor(out.callId()) + ".wav");
     Path second = recordings.resolve(WavRecording.fileNameFor(out.callId()) + "-1.wav");
-    Awaitility.await().atMost(BOUND).until(() -> Files.exists(first) && Files.exists(second)
-        && Files.size(first) > 44 + 2 * AudioFrames.SAMPLE_RATE
-        && Files.size(second) > 44 + 2 * AudioFrames.SAMPLE_RATE);
+    Awaitility.await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                Files.exists(first)
+                    && Files.exists(second)
+                    && Files.size(first) > 44 + 2 * AudioFrames.SAMPLE_RATE
+                    && Files.size(second) > 44 + 2 * AudioFrames.SAMPLE_RATE);
 
     out.hangup();
 
@@ -102,8 +122,12 @@ class PjsipRecordingAndMediaTimeoutTest {
         .containsExactlyInAnyOrder("callEnded LOCAL_BYE", "callEnded REMOTE_BYE");
     // The answering leg heard the square wave, the calling leg silence; the headers are final
     // once the pump saw the calls end.
-    Awaitility.await().atMost(BOUND).untilAsserted(() -> assertThat(
-        List.of(peak(first) > 4000, peak(second) > 4000)).containsExactlyInAnyOrder(true, false));
+    Awaitility.await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(List.of(peak(first) > 4000, peak(second) > 4000))
+                    .containsExactlyInAnyOrder(true, false));
     assertThat(Math.min(peak(first), peak(second))).isLessThan(100);
   }
 

@@ -30,8 +30,9 @@ class PjsipRegistrarTest {
   @BeforeAll
   static void startRegistrar() {
     NativeShimAvailable.assume();
-    kamailio = Kamailio.start(KamailioOptions.defaults().withUser("alice", "secret")
-        .withUser("bob", "s3cret"));
+    kamailio =
+        Kamailio.start(
+            KamailioOptions.defaults().withUser("alice", "secret").withUser("bob", "s3cret"));
   }
 
   @AfterAll
@@ -52,8 +53,9 @@ class PjsipRegistrarTest {
   }
 
   private SipAccount register(String user, String password, RecordingListener listener) {
-    return backend.register(new AccountSpec(SipUri.of(user, "127.0.0.1", kamailio.port()),
-        password, user, null), listener);
+    return backend.register(
+        new AccountSpec(SipUri.of(user, "127.0.0.1", kamailio.port()), password, user, null),
+        listener);
   }
 
   @Test
@@ -81,12 +83,18 @@ class PjsipRegistrarTest {
 
   @Test
   void registersThroughTheOutboundProxyWhenTheDomainResolvesNowhere() throws Exception {
-    try (Kamailio proxy = Kamailio.start(KamailioOptions.defaults().withDomain("sipline.test")
-        .withUser("carol", "pw-carol"))) {
+    try (Kamailio proxy =
+        Kamailio.start(
+            KamailioOptions.defaults().withDomain("sipline.test").withUser("carol", "pw-carol"))) {
       RecordingListener carol = new RecordingListener();
       // sip:sipline.test has no DNS entry: only the pre-loaded Route gets the REGISTER there.
-      backend.register(new AccountSpec(SipUri.of("carol", "sipline.test", -1), "pw-carol",
-          "carol", SipUri.of(null, "127.0.0.1", proxy.port())), carol);
+      backend.register(
+          new AccountSpec(
+              SipUri.of("carol", "sipline.test", -1),
+              "pw-carol",
+              "carol",
+              SipUri.of(null, "127.0.0.1", proxy.port())),
+          carol);
 
       assertThat(carol.next(BOUND)).matches("registered \\d+");
       assertThat(proxy.awaitRegistered("carol", BOUND)).isNotEmpty();
@@ -102,8 +110,11 @@ class PjsipRegistrarTest {
     assertThat(alice.next(BOUND)).startsWith("registered");
     assertThat(bob.next(BOUND)).startsWith("registered");
 
-    SipCall out = aliceAccount.call(SipUri.of("bob", "127.0.0.1", kamailio.port()),
-        Map.of("X-Campaign", "spring"), new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+    SipCall out =
+        aliceAccount.call(
+            SipUri.of("bob", "127.0.0.1", kamailio.port()),
+            Map.of("X-Campaign", "spring"),
+            new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
 
     assertThat(bob.next(BOUND)).isEqualTo("incomingCall alice@127.0.0.1");
     assertThat(bob.lastIncomingInfo.headers()).containsEntry("X-Campaign", "spring");
@@ -116,6 +127,7 @@ class PjsipRegistrarTest {
 
     assertThat(alice.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
     assertThat(bob.next(BOUND)).isEqualTo("callEnded REMOTE_BYE");
-    assertThat(kamailio.receivedRequests()).anyMatch(r -> r.is("INVITE") && "alice".equals(r.fromUser()));
+    assertThat(kamailio.receivedRequests())
+        .anyMatch(r -> r.is("INVITE") && "alice".equals(r.fromUser()));
   }
 }

@@ -38,8 +38,14 @@ class PjsipSdpTest {
     NativeShimAvailable.assume();
     silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     rtpMin = FreePorts.udpPortBlock(10);
-    backend = (PjsipBackend) new PjsipBackendProvider().create(BackendConfig.loopback()
-        .registerTimeout(Duration.ofMillis(300)).rtpPorts(rtpMin, rtpMin + 9).build());
+    backend =
+        (PjsipBackend)
+            new PjsipBackendProvider()
+                .create(
+                    BackendConfig.loopback()
+                        .registerTimeout(Duration.ofMillis(300))
+                        .rtpPorts(rtpMin, rtpMin + 9)
+                        .build());
   }
 
   @AfterEach
@@ -56,9 +62,17 @@ class PjsipSdpTest {
   void theOfferIsPcmuThenPcmaWithTelephoneEventFromTheConfiguredRtpRangeAndNoTextStream()
       throws Exception {
     try (Sipp sipp = Sipp.uas(SippScenario.resource("uas-busy.xml"), SippOptions.defaults())) {
-      backend.register(new AccountSpec(SipUri.of("alice", "127.0.0.1",
-          silentRegistrar.getLocalPort()), "pw", "alice", null), listener)
-          .call(SipUri.of("bob", "127.0.0.1", sipp.port()), Map.of(),
+      backend
+          .register(
+              new AccountSpec(
+                  SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
+                  "pw",
+                  "alice",
+                  null),
+              listener)
+          .call(
+              SipUri.of("bob", "127.0.0.1", sipp.port()),
+              Map.of(),
               new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
       // The 486 and the (unanswered) REGISTER's failure race; either may come first.
       assertThat(List.of(listener.next(BOUND), listener.next(BOUND)))
@@ -72,8 +86,8 @@ class PjsipSdpTest {
       assertThat(Integer.parseInt(audio.group(1))).isBetween(rtpMin, rtpMin + 9);
       String[] payloadTypes = audio.group(2).trim().split(" ");
       assertThat(payloadTypes).hasSize(3).startsWith("0", "8");
-      assertThat(invite).contains("a=rtpmap:" + payloadTypes[2] + " telephone-event/8000",
-          "c=IN IP4 127.0.0.1");
+      assertThat(invite)
+          .contains("a=rtpmap:" + payloadTypes[2] + " telephone-event/8000", "c=IN IP4 127.0.0.1");
       assertThat(invite).doesNotContain("m=text", "m=video");
     }
   }

@@ -40,11 +40,22 @@ class PjsipSippTest {
     // These calls need no registrar: the account's REGISTER goes to a socket that never answers
     // and fails after the (short) bound, which each test takes off the event queue first.
     silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend = (PjsipBackend) new PjsipBackendProvider().create(BackendConfig.loopback()
-        .registerTimeout(Duration.ofMillis(300)).transferTimeout(Duration.ofSeconds(5)).build());
-    account = backend.register(new AccountSpec(
-        SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()), "pw", "alice", null),
-        listener);
+    backend =
+        (PjsipBackend)
+            new PjsipBackendProvider()
+                .create(
+                    BackendConfig.loopback()
+                        .registerTimeout(Duration.ofMillis(300))
+                        .transferTimeout(Duration.ofSeconds(5))
+                        .build());
+    account =
+        backend.register(
+            new AccountSpec(
+                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
+                "pw",
+                "alice",
+                null),
+            listener);
     assertThat(listener.next(BOUND)).startsWith("registrationFailed");
   }
 
@@ -123,8 +134,8 @@ class PjsipSippTest {
       assertThat(listener.next(BOUND)).isEqualTo("transferSucceeded");
       assertThat(listener.next(BOUND)).isEqualTo("callEnded TRANSFERRED");
       sipp.awaitSuccess(BOUND);
-      assertThat(sipp.messages()).contains("REFER sip:", "Refer-To: sip:carol@127.0.0.1:5999",
-          "X-Reason: bot");
+      assertThat(sipp.messages())
+          .contains("REFER sip:", "Refer-To: sip:carol@127.0.0.1:5999", "X-Reason: bot");
     }
   }
 
@@ -165,8 +176,10 @@ class PjsipSippTest {
     int finalNotify = xml.indexOf("<send retrans=\"500\">", xml.indexOf("CSeq: 1 NOTIFY"));
     String ack = "<recv response=\"200\"/>";
     int afterItsAck = xml.indexOf(ack, finalNotify) + ack.length();
-    SippScenario silent = SippScenario.of("uas-refer-no-final-notify.xml",
-        xml.substring(0, finalNotify) + xml.substring(afterItsAck));
+    SippScenario silent =
+        SippScenario.of(
+            "uas-refer-no-final-notify.xml",
+            xml.substring(0, finalNotify) + xml.substring(afterItsAck));
     try (Sipp sipp = Sipp.uas(silent, SippOptions.defaults())) {
       SipCall call = connect(sipp);
       long start = System.nanoTime();
@@ -186,9 +199,11 @@ class PjsipSippTest {
 
   @Test
   void anIncomingCallCancelledByTheCallerFails() throws Exception {
-    try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-cancel.xml"),
-        "127.0.0.1:" + backend.sipPort(),
-        SippOptions.defaults().withService("alice").withHoldMillis(300))) {
+    try (Sipp caller =
+        Sipp.uac(
+            SippScenario.resource("uac-call-cancel.xml"),
+            "127.0.0.1:" + backend.sipPort(),
+            SippOptions.defaults().withService("alice").withHoldMillis(300))) {
       assertThat(listener.next(BOUND)).startsWith("incomingCall sipp@127.0.0.1");
 
       assertThat(listener.next(BOUND)).startsWith("callFailed 487");
@@ -198,8 +213,11 @@ class PjsipSippTest {
 
   @Test
   void aRejectedIncomingCallGetsThatFinalResponse() throws Exception {
-    try (Sipp caller = Sipp.uac(SippScenario.resource("uac-call-expect-busy.xml"),
-        "127.0.0.1:" + backend.sipPort(), SippOptions.defaults().withService("alice"))) {
+    try (Sipp caller =
+        Sipp.uac(
+            SippScenario.resource("uac-call-expect-busy.xml"),
+            "127.0.0.1:" + backend.sipPort(),
+            SippOptions.defaults().withService("alice"))) {
       assertThat(listener.next(BOUND)).startsWith("incomingCall");
 
       listener.lastIncoming.reject(486, "Busy Here");

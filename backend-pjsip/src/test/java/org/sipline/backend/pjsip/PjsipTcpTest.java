@@ -28,8 +28,9 @@ class PjsipTcpTest {
   @BeforeAll
   static void startRegistrar() {
     NativeShimAvailable.assume();
-    kamailio = Kamailio.start(KamailioOptions.defaults().withUser("alice", "secret")
-        .withUser("bob", "s3cret"));
+    kamailio =
+        Kamailio.start(
+            KamailioOptions.defaults().withUser("alice", "secret").withUser("bob", "s3cret"));
   }
 
   @AfterAll
@@ -41,19 +42,28 @@ class PjsipTcpTest {
 
   @Test
   void registrationAndACallThroughTheProxyTravelOverTcp() throws Exception {
-    try (PjsipBackend backend = (PjsipBackend) new PjsipBackendProvider().create(
-        BackendConfig.loopback().transport(Transport.TCP).build())) {
+    try (PjsipBackend backend =
+        (PjsipBackend)
+            new PjsipBackendProvider()
+                .create(BackendConfig.loopback().transport(Transport.TCP).build())) {
       RecordingListener alice = new RecordingListener();
       RecordingListener bob = new RecordingListener();
-      SipAccount aliceAccount = backend.register(new AccountSpec(
-          SipUri.of("alice", "127.0.0.1", kamailio.port()), "secret", "alice", null), alice);
-      backend.register(new AccountSpec(
-          SipUri.of("bob", "127.0.0.1", kamailio.port()), "s3cret", "bob", null), bob);
+      SipAccount aliceAccount =
+          backend.register(
+              new AccountSpec(
+                  SipUri.of("alice", "127.0.0.1", kamailio.port()), "secret", "alice", null),
+              alice);
+      backend.register(
+          new AccountSpec(SipUri.of("bob", "127.0.0.1", kamailio.port()), "s3cret", "bob", null),
+          bob);
       assertThat(alice.next(BOUND)).startsWith("registered");
       assertThat(bob.next(BOUND)).startsWith("registered");
 
-      SipCall out = aliceAccount.call(SipUri.of("bob", "127.0.0.1", kamailio.port()), Map.of(),
-          new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+      SipCall out =
+          aliceAccount.call(
+              SipUri.of("bob", "127.0.0.1", kamailio.port()),
+              Map.of(),
+              new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
       assertThat(bob.next(BOUND)).startsWith("incomingCall");
       bob.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
       assertThat(alice.next(BOUND)).isEqualTo("callRinging 180");

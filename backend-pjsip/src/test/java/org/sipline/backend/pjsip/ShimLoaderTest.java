@@ -30,7 +30,9 @@ class ShimLoaderTest {
     Availability a = loader.availability();
 
     assertThat(a.available()).isFalse();
-    assertThat(a.reason()).contains("is not sipline's pjsua shim").contains("slpj_compiled_version");
+    assertThat(a.reason())
+        .contains("is not sipline's pjsua shim")
+        .contains("slpj_compiled_version");
   }
 
   @Test
@@ -40,8 +42,10 @@ class ShimLoaderTest {
     Availability a = loader.availability();
 
     assertThat(a.available()).isFalse();
-    assertThat(a.reason()).isEqualTo("pjsua version 2.12 loaded, but libsiplinepj was compiled"
-        + " against 2.17; rebuild the shim against the installed pjproject");
+    assertThat(a.reason())
+        .isEqualTo(
+            "pjsua version 2.12 loaded, but libsiplinepj was compiled"
+                + " against 2.17; rebuild the shim against the installed pjproject");
   }
 
   @Test
@@ -55,12 +59,16 @@ class ShimLoaderTest {
 
   /** A stand-in for the native library that answers only the two version questions. */
   private static Shim shimReporting(String compiled, String runtime) {
-    return (Shim) Proxy.newProxyInstance(Shim.class.getClassLoader(), new Class<?>[] {Shim.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "slpj_compiled_version" -> compiled;
-          case "slpj_runtime_version" -> runtime;
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    return (Shim)
+        Proxy.newProxyInstance(
+            Shim.class.getClassLoader(),
+            new Class<?>[] {Shim.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "slpj_compiled_version" -> compiled;
+                  case "slpj_runtime_version" -> runtime;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   @Test

@@ -13,16 +13,21 @@ class VersionCheckTest {
 
   @Test
   void anotherLoadedVersionIsRefusedNamingBoth() {
-    assertThat(VersionCheck.problem("2.17", "2.12")).hasValue("pjsua version 2.12 loaded, but"
-        + " libsiplinepj was compiled against 2.17; rebuild the shim against the installed"
-        + " pjproject");
+    assertThat(VersionCheck.problem("2.17", "2.12"))
+        .hasValue(
+            "pjsua version 2.12 loaded, but"
+                + " libsiplinepj was compiled against 2.17; rebuild the shim against the installed"
+                + " pjproject");
   }
 
   @Test
   void aPatchReleaseAlsoCountsAsAnotherVersion() {
     // Struct layouts are only promised per build, not per minor release.
-    assertThat(VersionCheck.problem("2.14", "2.14.1")).get().asString()
-        .contains("2.14.1 loaded").contains("compiled against 2.14;");
+    assertThat(VersionCheck.problem("2.14", "2.14.1"))
+        .get()
+        .asString()
+        .contains("2.14.1 loaded")
+        .contains("compiled against 2.14;");
   }
 
   @Test

@@ -13,8 +13,7 @@ import org.sipline.core.audio.WavAudio;
 import org.sipline.core.audio.WavReader;
 
 class WavRecordingTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theFileIsA16BitMono8kHzWavHoldingExactlyTheSamplesWritten() throws Exception {

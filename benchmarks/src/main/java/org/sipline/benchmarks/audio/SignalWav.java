@@ -49,8 +49,12 @@ public final class SignalWav {
       // A fundamental gliding between 100 and 220 Hz, like intonation.
       double f0 = 160 + 60 * Math.sin(2 * Math.PI * 0.7 * t);
       phase += 2 * Math.PI * f0 / sampleRate;
-      double v = 0.30 * Math.sin(phase) + 0.15 * Math.sin(2 * phase) + 0.08 * Math.sin(3 * phase)
-          + 0.04 * Math.sin(7 * phase) + 0.02 * (noise.nextDouble() * 2 - 1);
+      double v =
+          0.30 * Math.sin(phase)
+              + 0.15 * Math.sin(2 * phase)
+              + 0.08 * Math.sin(3 * phase)
+              + 0.04 * Math.sin(7 * phase)
+              + 0.02 * (noise.nextDouble() * 2 - 1);
       short s = (short) Math.round(v * 32767);
       for (int c = 0; c < channels; c++) {
         int at = (i * channels + c) * 2;
@@ -60,8 +64,8 @@ public final class SignalWav {
     }
     AudioFormat format = new AudioFormat(sampleRate, BITS, channels, true, false);
     ByteArrayOutputStream out = new ByteArrayOutputStream(pcm.length + 64);
-    try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm), format,
-        frames)) {
+    try (AudioInputStream in =
+        new AudioInputStream(new ByteArrayInputStream(pcm), format, frames)) {
       AudioSystem.write(in, AudioFileFormat.Type.WAVE, out);
     } catch (IOException e) {
       // Writing to memory cannot fail for I/O reasons; anything else is a JDK defect.

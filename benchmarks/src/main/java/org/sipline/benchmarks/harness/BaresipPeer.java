@@ -27,8 +27,9 @@ public final class BaresipPeer implements AutoCloseable {
   /** Whether baresip is installed here. */
   public static boolean installed() {
     return Files.isExecutable(Path.of("/usr/bin/baresip"))
-        || System.getenv("PATH") != null && List.of(System.getenv("PATH").split(":")).stream()
-            .anyMatch(d -> Files.isExecutable(Path.of(d, "baresip")));
+        || System.getenv("PATH") != null
+            && List.of(System.getenv("PATH").split(":")).stream()
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "baresip")));
   }
 
   /**
@@ -40,30 +41,39 @@ public final class BaresipPeer implements AutoCloseable {
       throws IOException, InterruptedException, TimeoutException {
     Path conf = Files.createDirectories(dir.resolve("baresip"));
     int sipPort = SippPeer.freeUdpPort();
-    Files.writeString(conf.resolve("config"), String.join("\n",
-        "poll_method\t\tepoll",
-        "sip_listen\t\t127.0.0.1:" + sipPort,
-        "net_interface\t\t127.0.0.1",
-        "audio_player\t\taufile,/dev/null",
-        "audio_source\t\taufile," + wav.toAbsolutePath(),
-        "audio_alert\t\taufile,/dev/null",
-        "ausrc_srate\t\t8000",
-        "ausrc_channels\t\t1",
-        "jitter_buffer_delay\t0-0",
-        "module_path\t\t/usr/lib/baresip/modules",
-        "module\t\t\tg711.so",
-        "module\t\t\taufile.so",
-        "module\t\t\tmenu.so",
-        "module\t\t\taccount.so",
-        "module\t\t\tuuid.so",
-        ""), StandardCharsets.UTF_8);
-    Files.writeString(conf.resolve("accounts"),
-        "<sip:baresip@127.0.0.1>;regint=0;audio_codecs=PCMU\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        conf.resolve("config"),
+        String.join(
+            "\n",
+            "poll_method\t\tepoll",
+            "sip_listen\t\t127.0.0.1:" + sipPort,
+            "net_interface\t\t127.0.0.1",
+            "audio_player\t\taufile,/dev/null",
+            "audio_source\t\taufile," + wav.toAbsolutePath(),
+            "audio_alert\t\taufile,/dev/null",
+            "ausrc_srate\t\t8000",
+            "ausrc_channels\t\t1",
+            "jitter_buffer_delay\t0-0",
+            "module_path\t\t/usr/lib/baresip/modules",
+            "module\t\t\tg711.so",
+            "module\t\t\taufile.so",
+            "module\t\t\tmenu.so",
+            "module\t\t\taccount.so",
+            "module\t\t\tuuid.so",
+            ""),
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        conf.resolve("accounts"),
+        "<sip:baresip@127.0.0.1>;regint=0;audio_codecs=PCMU\n",
+        StandardCharsets.UTF_8);
     Files.writeString(conf.resolve("contacts"), "", StandardCharsets.UTF_8);
-    ChildProcess baresip = ChildProcess.start("baresip", List.of("baresip", "-f",
-        conf.toString(), "-e", "/dial " + calleeUri), dir);
+    ChildProcess baresip =
+        ChildProcess.start(
+            "baresip", List.of("baresip", "-f", conf.toString(), "-e", "/dial " + calleeUri), dir);
     try {
-      Await.until(CONNECT_TIMEOUT, "baresip's call to " + calleeUri + " established",
+      Await.until(
+          CONNECT_TIMEOUT,
+          "baresip's call to " + calleeUri + " established",
           () -> !baresip.isAlive() || baresip.stdout().contains("Call established"));
       if (!baresip.isAlive()) {
         throw baresip.failure("exited before its call was established");

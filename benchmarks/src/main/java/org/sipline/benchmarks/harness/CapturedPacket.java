@@ -11,5 +11,5 @@ package org.sipline.benchmarks.harness;
  * @param sequence the RTP sequence number, 0..65535
  * @param timestamp the RTP timestamp, 0..2^32-1
  */
-public record CapturedPacket(long epochNanos, int srcPort, int dstPort, long ssrc, int sequence,
-    long timestamp) {}
+public record CapturedPacket(
+    long epochNanos, int srcPort, int dstPort, long ssrc, int sequence, long timestamp) {}

@@ -11,20 +11,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A program the harness started, its output in files of the run directory. {@link #close} stops
- * it by its PID: SIGTERM, then SIGKILL after a grace period.
+ * A program the harness started, its output in files of the run directory. {@link #close} stops it
+ * by its PID: SIGTERM, then SIGKILL after a grace period.
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(5);
+
   /** Children not yet stopped: if the harness itself is stopped (SIGTERM, Ctrl-C), so are they. */
   private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (ChildProcess child : LIVE) {
-        child.close();
-      }
-    }, "harness-children-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (ChildProcess child : LIVE) {
+                    child.close();
+                  }
+                },
+                "harness-children-stop"));
   }
 
   private final String name;
@@ -43,15 +48,15 @@ public final class ChildProcess implements AutoCloseable {
    * Starts {@code command} in {@code dir} with stdout and stderr going to {@code name}.out and
    * {@code name}.err there.
    */
-  public static ChildProcess start(String name, List<String> command, Path dir)
-      throws IOException {
+  public static ChildProcess start(String name, List<String> command, Path dir) throws IOException {
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.PIPE)
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     ChildProcess child = new ChildProcess(name, pb.start(), out, err);
     LIVE.add(child);
     return child;
@@ -90,8 +95,8 @@ public final class ChildProcess implements AutoCloseable {
   public IllegalStateException failure(String what) {
     String err = stderr();
     String tail = err.length() > 2000 ? err.substring(err.length() - 2000) : err;
-    return new IllegalStateException(name + " (pid " + pid() + ") " + what + "; stderr ends: "
-        + tail.strip());
+    return new IllegalStateException(
+        name + " (pid " + pid() + ") " + what + "; stderr ends: " + tail.strip());
   }
 
   @Override

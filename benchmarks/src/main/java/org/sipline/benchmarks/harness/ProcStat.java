@@ -5,12 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time a process has used so far (all its threads, user + system), read from
- * {@code /proc/<pid>/stat}, so that sipline and baresip are measured the same way.
+ * CPU time a process has used so far (all its threads, user + system), read from {@code
+ * /proc/<pid>/stat}, so that sipline and baresip are measured the same way.
  */
 public final class ProcStat {
   /** USER_HZ: Linux reports utime/stime in 1/100 s on every architecture sipline runs on. */
   private static final long TICK_NANOS = 10_000_000L;
+
   private static final int UTIME_AFTER_COMM = 11;
   private static final int STIME_AFTER_COMM = 12;
 
@@ -26,8 +27,14 @@ public final class ProcStat {
     }
     String[] f = stat.substring(close + 2).trim().split(" ");
     if (f.length <= STIME_AFTER_COMM) {
-      throw new IOException("/proc/" + pid + "/stat has " + f.length + " fields after the"
-          + " command name, want > " + STIME_AFTER_COMM);
+      throw new IOException(
+          "/proc/"
+              + pid
+              + "/stat has "
+              + f.length
+              + " fields after the"
+              + " command name, want > "
+              + STIME_AFTER_COMM);
     }
     long ticks = Long.parseLong(f[UTIME_AFTER_COMM]) + Long.parseLong(f[STIME_AFTER_COMM]);
     return ticks * TICK_NANOS;

@@ -37,8 +37,8 @@ public final class SippPeer implements AutoCloseable {
   /** A callee whose SDP sends every caller's RTP to {@code sinkPort} on 127.0.0.1. */
   public static SippPeer callee(Path dir, String name, int sinkPort)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, name, scenario("callee.xml").replace("@SINK_PORT@",
-        Integer.toString(sinkPort)));
+    return start(
+        dir, name, scenario("callee.xml").replace("@SINK_PORT@", Integer.toString(sinkPort)));
   }
 
   public int port() {
@@ -54,12 +54,28 @@ public final class SippPeer implements AutoCloseable {
     Path file = dir.resolve(name + ".xml");
     Files.writeString(file, scenario, StandardCharsets.ISO_8859_1);
     int port = freeUdpPort();
-    ChildProcess sipp = ChildProcess.start("sipp-" + name, List.of("sipp",
-        "-sf", file.toString(), "-i", "127.0.0.1", "-p", Integer.toString(port), "-t", "u1",
-        "-nostdin", "-trace_err", "-error_file", dir.resolve("sipp-" + name + "-errors.log")
-            .toString()), dir);
+    ChildProcess sipp =
+        ChildProcess.start(
+            "sipp-" + name,
+            List.of(
+                "sipp",
+                "-sf",
+                file.toString(),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-t",
+                "u1",
+                "-nostdin",
+                "-trace_err",
+                "-error_file",
+                dir.resolve("sipp-" + name + "-errors.log").toString()),
+            dir);
     try {
-      Await.until(READY_TIMEOUT, "SIPp " + name + " bound to UDP " + port,
+      Await.until(
+          READY_TIMEOUT,
+          "SIPp " + name + " bound to UDP " + port,
           () -> !sipp.isAlive() || isBound(port));
       if (!sipp.isAlive()) {
         throw sipp.failure("exited before binding UDP port " + port);

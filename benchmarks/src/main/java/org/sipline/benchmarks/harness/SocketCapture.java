@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fallback when tshark cannot capture (not installed, no permission): the sinks are read by
- * one thread of this process, and each packet is stamped with the wall clock when read. Those
- * stamps include this process's scheduling, so they overstate jitter; the quick mode uses this
- * only to prove the harness still runs, never for published figures.
+ * The fallback when tshark cannot capture (not installed, no permission): the sinks are read by one
+ * thread of this process, and each packet is stamped with the wall clock when read. Those stamps
+ * include this process's scheduling, so they overstate jitter; the quick mode uses this only to
+ * prove the harness still runs, never for published figures.
  */
 public final class SocketCapture implements Capture {
   private static final int RTP_HEADER = 12;
@@ -55,9 +55,14 @@ public final class SocketCapture implements Capture {
             Instant now = Instant.now();
             buf.flip();
             if (buf.remaining() >= RTP_HEADER && (buf.get(0) & 0xC0) == 0x80) {
-              packets.add(new CapturedPacket(now.getEpochSecond() * 1_000_000_000L + now.getNano(),
-                  from.getPort(), dstPort, buf.getInt(8) & 0xFFFF_FFFFL, buf.getShort(2) & 0xFFFF,
-                  buf.getInt(4) & 0xFFFF_FFFFL));
+              packets.add(
+                  new CapturedPacket(
+                      now.getEpochSecond() * 1_000_000_000L + now.getNano(),
+                      from.getPort(),
+                      dstPort,
+                      buf.getInt(8) & 0xFFFF_FFFFL,
+                      buf.getShort(2) & 0xFFFF,
+                      buf.getInt(4) & 0xFFFF_FFFFL));
             }
           }
         }
@@ -74,8 +79,10 @@ public final class SocketCapture implements Capture {
     if (failure != null) {
       throw new IOException("reading the sinks failed", failure);
     }
-    return new Result(List.copyOf(packets), 0, "sink sockets read by the harness (wall clock when"
-        + " read; not kernel timestamps)");
+    return new Result(
+        List.copyOf(packets),
+        0,
+        "sink sockets read by the harness (wall clock when" + " read; not kernel timestamps)");
   }
 
   @Override

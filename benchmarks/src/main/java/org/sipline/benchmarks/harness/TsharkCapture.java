@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
 public final class TsharkCapture implements Capture {
   /** Ethernet 14 + IPv4 20 + UDP 8 + RTP 12 bytes, with room for IP options and CSRCs. */
   public static final int HEADERS_ONLY = 96;
+
   /** Kernel capture buffer in MiB: 1000 streams for 30 s must fit without drops. */
   private static final int BUFFER_MIB = 64;
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern DROPPED = Pattern.compile("(\\d+) packets? dropped");
@@ -75,11 +77,12 @@ public final class TsharkCapture implements Capture {
   }
 
   /**
-   * As {@link #start(Path, List, int)}, and also the TCP segments to {@code tcpPorts} (e.g. a
-   * gRPC server's, to see when a request reached it); {@link #stop()} decodes only the UDP ports.
+   * As {@link #start(Path, List, int)}, and also the TCP segments to {@code tcpPorts} (e.g. a gRPC
+   * server's, to see when a request reached it); {@link #stop()} decodes only the UDP ports.
    */
-  public static TsharkCapture start(Path dir, List<Integer> ports, List<Integer> tcpPorts,
-      int snapLength) throws IOException, InterruptedException, TimeoutException {
+  public static TsharkCapture start(
+      Path dir, List<Integer> ports, List<Integer> tcpPorts, int snapLength)
+      throws IOException, InterruptedException, TimeoutException {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("no ports to capture");
     }
@@ -92,12 +95,29 @@ public final class TsharkCapture implements Capture {
       filter.append(" or (tcp and dst port ").append(port).append(')');
     }
     Path file = dir.resolve("capture.pcapng");
-    ChildProcess tshark = ChildProcess.start("tshark-capture", List.of("tshark", "-i", "lo",
-        "-n", "-q", "-s", Integer.toString(snapLength), "-B", Integer.toString(BUFFER_MIB),
-        "-f", filter.toString(), "-w", file.toString()), dir);
+    ChildProcess tshark =
+        ChildProcess.start(
+            "tshark-capture",
+            List.of(
+                "tshark",
+                "-i",
+                "lo",
+                "-n",
+                "-q",
+                "-s",
+                Integer.toString(snapLength),
+                "-B",
+                Integer.toString(BUFFER_MIB),
+                "-f",
+                filter.toString(),
+                "-w",
+                file.toString()),
+            dir);
     TsharkCapture capture = new TsharkCapture(dir, file, List.copyOf(ports), tshark);
     try {
-      Await.until(START_TIMEOUT, "tshark capturing on lo",
+      Await.until(
+          START_TIMEOUT,
+          "tshark capturing on lo",
           () -> tshark.stderr().contains("Capturing on") || !tshark.isAlive());
       if (!tshark.isAlive()) {
         throw tshark.failure("exited before capturing");
@@ -132,8 +152,16 @@ public final class TsharkCapture implements Capture {
       decodeAs.add("udp.port==" + port + ",rtp");
     }
     List<CapturedPacket> packets = new ArrayList<>();
-    for (String[] row : fields(decodeAs, List.of("frame.time_epoch", "udp.srcport",
-        "udp.dstport", "rtp.ssrc", "rtp.seq", "rtp.timestamp"))) {
+    for (String[] row :
+        fields(
+            decodeAs,
+            List.of(
+                "frame.time_epoch",
+                "udp.srcport",
+                "udp.dstport",
+                "rtp.ssrc",
+                "rtp.seq",
+                "rtp.timestamp"))) {
       CapturedPacket p = TsharkFields.parse(row);
       if (p != null) {
         packets.add(p);
@@ -143,8 +171,8 @@ public final class TsharkCapture implements Capture {
   }
 
   /**
-   * Reads the stopped capture back: one row per packet, one column per field (empty when the
-   * packet has none).
+   * Reads the stopped capture back: one row per packet, one column per field (empty when the packet
+   * has none).
    *
    * @param decodeAs tshark {@code -d} rules, e.g. "udp.port==5062,sip"
    * @param fields tshark field names, e.g. "frame.time_epoch", "sip.Method"
@@ -162,17 +190,23 @@ public final class TsharkCapture implements Capture {
       command.add(f);
     }
     Path err = dir.resolve("tshark-read.err");
-    Process p = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile()).start();
     List<String[]> rows = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
       String line;
       while ((line = r.readLine()) != null) {
         String[] row = line.split("\t", -1);
         if (row.length != fields.size()) {
-          throw new IOException("tshark wrote " + row.length + " fields, asked for "
-              + fields.size() + ": '" + line + "'");
+          throw new IOException(
+              "tshark wrote "
+                  + row.length
+                  + " fields, asked for "
+                  + fields.size()
+                  + ": '"
+                  + line
+                  + "'");
         }
         rows.add(row);
       }
@@ -183,8 +217,13 @@ public final class TsharkCapture implements Capture {
         throw new IOException("tshark reading " + file + " took longer than " + READ_TIMEOUT);
       }
       if (p.exitValue() != 0) {
-        throw new IOException("tshark reading " + file + " exited " + p.exitValue() + ": "
-            + Files.readString(err).strip());
+        throw new IOException(
+            "tshark reading "
+                + file
+                + " exited "
+                + p.exitValue()
+                + ": "
+                + Files.readString(err).strip());
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();

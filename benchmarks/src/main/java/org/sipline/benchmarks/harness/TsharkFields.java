@@ -10,14 +10,19 @@ public final class TsharkFields {
 
   static CapturedPacket parse(String[] f) {
     if (f.length != 6) {
-      throw new IllegalArgumentException("expected 6 fields, got " + f.length + ": "
-          + String.join(" | ", f));
+      throw new IllegalArgumentException(
+          "expected 6 fields, got " + f.length + ": " + String.join(" | ", f));
     }
     if (f[3].isEmpty() || f[4].isEmpty() || f[5].isEmpty()) {
       return null;
     }
-    return new CapturedPacket(epochNanos(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-        Long.decode(f[3]), Integer.parseInt(f[4]), Long.parseLong(f[5]));
+    return new CapturedPacket(
+        epochNanos(f[0]),
+        Integer.parseInt(f[1]),
+        Integer.parseInt(f[2]),
+        Long.decode(f[3]),
+        Integer.parseInt(f[4]),
+        Long.parseLong(f[5]));
   }
 
   /** "1795741083.621131327" → nanoseconds; fewer than 9 decimals are scaled up. */
@@ -34,7 +39,7 @@ public final class TsharkFields {
     for (int i = fraction.length(); i < 9; i++) {
       nanos *= 10;
     }
-    return Math.addExact(Math.multiplyExact(Long.parseLong(s.substring(0, dot)), 1_000_000_000L),
-        nanos);
+    return Math.addExact(
+        Math.multiplyExact(Long.parseLong(s.substring(0, dot)), 1_000_000_000L), nanos);
   }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The far ends' RTP receivers: UDP sockets on consecutive loopback ports. They exist so that
- * packets have somewhere to go (no ICMP port-unreachable per packet); under a tshark capture
- * nobody reads them and the kernel drops what overflows their buffer, which costs the measured
- * processes nothing.
+ * packets have somewhere to go (no ICMP port-unreachable per packet); under a tshark capture nobody
+ * reads them and the kernel drops what overflows their buffer, which costs the measured processes
+ * nothing.
  */
 public final class UdpSinks implements AutoCloseable {
   private static final int LOWEST = 20_000;
@@ -48,8 +48,16 @@ public final class UdpSinks implements AutoCloseable {
         }
       }
     }
-    throw new IOException("no " + count + " consecutive free UDP ports on 127.0.0.1 in "
-        + LOWEST + "-" + HIGHEST + " after " + TRIES + " tries");
+    throw new IOException(
+        "no "
+            + count
+            + " consecutive free UDP ports on 127.0.0.1 in "
+            + LOWEST
+            + "-"
+            + HIGHEST
+            + " after "
+            + TRIES
+            + " tries");
   }
 
   public int port(int index) {

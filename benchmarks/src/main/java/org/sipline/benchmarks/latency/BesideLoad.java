@@ -10,8 +10,8 @@ import org.sipline.benchmarks.harness.SippPeer;
 import org.sipline.benchmarks.pacing.LoadProcess;
 
 /**
- * N calls streaming from a load process of their own while the latencies are measured, so that
- * the figures say what a busy machine does to them: the pacing harness's load (core lines on one
+ * N calls streaming from a load process of their own while the latencies are measured, so that the
+ * figures say what a busy machine does to them: the pacing harness's load (core lines on one
  * jainsip backend), with a SIPp callee of its own and the run's registrar.
  */
 final class BesideLoad implements AutoCloseable {
@@ -27,16 +27,16 @@ final class BesideLoad implements AutoCloseable {
   }
 
   /** Starts the load and returns once every call plays. */
-  static BesideLoad start(Path dir, int calls, int sinkPort, int registrarPort)
-      throws Exception {
+  static BesideLoad start(Path dir, int calls, int sinkPort, int registrarPort) throws Exception {
     Files.createDirectories(dir);
     Path wav = dir.resolve("speech-8k-mono.wav");
     Files.write(wav, SignalWav.speechLike(8000, 1, 30_000));
     SippPeer callee = SippPeer.callee(dir, "callee-beside", sinkPort);
     LoadProcess load = null;
     try {
-      load = LoadProcess.start(dir, JVM, "default", "line", calls, sinkPort, registrarPort,
-          callee.port(), wav);
+      load =
+          LoadProcess.start(
+              dir, JVM, "default", "line", calls, sinkPort, registrarPort, callee.port(), wav);
       load.awaitReady(SETUP.plus(Duration.ofMillis(200L * calls)));
     } catch (TimeoutException | InterruptedException | RuntimeException e) {
       if (load != null) {

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 
 /**
- * Latency through the real stack (see {@link LatencyRun}); per-sample delays to
- * {@code samples.tsv}, the p50/p99/max table to {@code summary.md}.
+ * Latency through the real stack (see {@link LatencyRun}); per-sample delays to {@code
+ * samples.tsv}, the p50/p99/max table to {@code summary.md}.
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar org.sipline.benchmarks.latency.LatencyMain \
@@ -41,12 +41,25 @@ public final class LatencyMain {
   }
 
   private static String summary(LatencyOptions o, LatencyResult r) {
-    return "date: " + ZonedDateTime.now() + ", cores: "
-        + Runtime.getRuntime().availableProcessors() + ", java: "
-        + System.getProperty("java.version") + ", server JVM flags: "
+    return "date: "
+        + ZonedDateTime.now()
+        + ", cores: "
+        + Runtime.getRuntime().availableProcessors()
+        + ", java: "
+        + System.getProperty("java.version")
+        + ", server JVM flags: "
         + (o.serverJvm().isEmpty() ? "(none)" : String.join(" ", o.serverJvm()))
-        + ", calls beside: " + r.besideCalls() + ", load average " + r.loadBefore() + " → "
-        + r.loadAfter() + ", warm-up per kind: " + o.warmup()
-        + " (status and health: " + o.statusWarmup() + ")\n\n" + r.markdown();
+        + ", calls beside: "
+        + r.besideCalls()
+        + ", load average "
+        + r.loadBefore()
+        + " → "
+        + r.loadAfter()
+        + ", warm-up per kind: "
+        + o.warmup()
+        + " (status and health: "
+        + o.statusWarmup()
+        + ")\n\n"
+        + r.markdown();
   }
 }

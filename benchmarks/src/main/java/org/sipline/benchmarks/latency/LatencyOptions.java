@@ -11,19 +11,26 @@ import java.util.List;
  * @param samples measured requests per kind (StartCall, PlayWavFiles, Mute)
  * @param warmup requests per kind made first and not counted (class loading, JIT)
  * @param statusSamples SipGetSipStatus round trips measured
- * @param statusWarmup round trips made first and not counted: a unary call is cheap, and both
- *     JVMs' compilers need thousands of them before its path is compiled code
+ * @param statusWarmup round trips made first and not counted: a unary call is cheap, and both JVMs'
+ *     compilers need thousands of them before its path is compiled code
  * @param serverJar the server's shaded jar
  * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
  * @param besideCalls calls a separate load process streams on the same machine meanwhile
  * @param out where the run directory and results go
  */
-record LatencyOptions(int samples, int warmup, int statusSamples, int statusWarmup,
+record LatencyOptions(
+    int samples,
+    int warmup,
+    int statusSamples,
+    int statusWarmup,
     Path serverJar,
-    List<String> serverJvm, int besideCalls, Path out) {
+    List<String> serverJvm,
+    int besideCalls,
+    Path out) {
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -cp benchmarks.jar org.sipline.benchmarks.latency.LatencyMain [options]",
         "  --samples 200            measured requests per kind (StartCall, PlayWavFiles, Mute)",
         "  --warmup 10              requests per kind first, not counted",
@@ -43,8 +50,11 @@ record LatencyOptions(int samples, int warmup, int statusSamples, int statusWarm
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
     int beside = 0;
-    Path out = Path.of("target", "latency-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out =
+        Path.of(
+            "target",
+            "latency-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -57,8 +67,8 @@ record LatencyOptions(int samples, int warmup, int statusSamples, int statusWarm
         case "--status-samples" -> statusSamples = parseInt(name, value, 1, 10_000_000);
         case "--status-warmup" -> statusWarmup = parseInt(name, value, 0, 10_000_000);
         case "--server-jar" -> jar = Path.of(value);
-        case "--server-jvm" -> jvm = value.isBlank() ? List.of()
-            : List.of(value.trim().split("\\s+"));
+        case "--server-jvm" ->
+            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         case "--beside-calls" -> beside = parseInt(name, value, 0, 5000);
         case "--out" -> out = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());

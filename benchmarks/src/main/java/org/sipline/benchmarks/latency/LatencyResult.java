@@ -19,8 +19,17 @@ import org.sipline.benchmarks.harness.Percentiles;
  * @param loadAfter the same at the end
  * @param besideCalls calls streaming beside the server meanwhile
  */
-record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteToSilence,
-    long[] playInToAudio, long[] muteInToSilence, long[] statusRoundTrip, long[] healthRoundTrip, double loadBefore, double loadAfter, int besideCalls) {
+record LatencyResult(
+    long[] startCallToInvite,
+    long[] playToAudio,
+    long[] muteToSilence,
+    long[] playInToAudio,
+    long[] muteInToSilence,
+    long[] statusRoundTrip,
+    long[] healthRoundTrip,
+    double loadBefore,
+    double loadAfter,
+    int besideCalls) {
 
   /** One Markdown row per measurement. */
   String markdown() {
@@ -59,9 +68,19 @@ record LatencyResult(long[] startCallToInvite, long[] playToAudio, long[] muteTo
   private static void row(StringBuilder sb, String name, long[] delays) {
     long[] matched = Arrays.stream(delays).filter(d -> d >= 0).toArray();
     Percentiles p = new Percentiles(matched, matched.length);
-    sb.append("| ").append(name).append(" | ").append(matched.length).append(" | ")
-        .append(ms(p.at(50))).append(" | ").append(ms(p.at(99))).append(" | ")
-        .append(ms(p.max())).append(" | ").append(delays.length - matched.length).append(" |\n");
+    sb.append("| ")
+        .append(name)
+        .append(" | ")
+        .append(matched.length)
+        .append(" | ")
+        .append(ms(p.at(50)))
+        .append(" | ")
+        .append(ms(p.at(99)))
+        .append(" | ")
+        .append(ms(p.max()))
+        .append(" | ")
+        .append(delays.length - matched.length)
+        .append(" |\n");
   }
 
   private static String ms(long nanos) {

@@ -1,7 +1,6 @@
 package org.sipline.benchmarks.latency;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One latency run through the real stack: the server jar with the jainsip backend, registered
- * with a SIPp registrar, calling a SIPp callee whose SDP sends the RTP to a sink, all on loopback
- * and captured by tshark. Each request's time is taken just before its RPC is sent; the wire
- * event it causes is found in the capture afterwards.
+ * One latency run through the real stack: the server jar with the jainsip backend, registered with
+ * a SIPp registrar, calling a SIPp callee whose SDP sends the RTP to a sink, all on loopback and
+ * captured by tshark. Each request's time is taken just before its RPC is sent; the wire event it
+ * causes is found in the capture afterwards.
  *
  * <pre>
  *   harness ── gRPC ──→ server jar ── INVITE ──→ SIPp callee      (capture: INVITE)
@@ -34,17 +33,24 @@ import org.slf4j.LoggerFactory;
  */
 final class LatencyRun {
   private static final Logger log = LoggerFactory.getLogger(LatencyRun.class);
+
   /** Enough for a whole SIP INVITE, so its Call-ID is in the capture. */
   private static final int SNAP_LENGTH = 4096;
+
   private static final int PROMPT_MILLIS = 100;
+
   /** Silence let pass after a prompt, so the next one starts from silence (a talkspurt). */
   private static final Duration QUIET = Duration.ofMillis(60);
+
   /** Audio let flow after SipUnMute before SipMute is timed. */
   private static final Duration AUDIBLE = Duration.ofMillis(100);
+
   /** One packet time: the span a request's phase against the pacer's ticks is spread over. */
   private static final long FRAME_MICROS = 20_000;
+
   /** Fixed seeds: every run spreads its requests the same way. */
   private static final long PLAY_SEED = 4733;
+
   private static final long MUTE_SEED = 3551;
 
   private LatencyRun() {}
@@ -53,17 +59,24 @@ final class LatencyRun {
     Files.createDirectories(dir);
     byte[] prompt = SignalWav.speechLike(8000, 1, PROMPT_MILLIS);
     int muteRounds = o.warmup() + o.samples();
-    byte[] longPrompt = SignalWav.speechLike(8000, 1,
-        (int) (muteRounds * (AUDIBLE.toMillis() + QUIET.toMillis() + 100) + 30_000));
+    byte[] longPrompt =
+        SignalWav.speechLike(
+            8000, 1, (int) (muteRounds * (AUDIBLE.toMillis() + QUIET.toMillis() + 100) + 30_000));
     try (UdpSinks sinks = UdpSinks.bind(2);
         SippPeer registrar = SippPeer.registrar(dir);
         SippPeer callee = SippPeer.callee(dir, "callee", sinks.port(0));
-        BesideLoad beside = o.besideCalls() == 0 ? null
-            : BesideLoad.start(dir.resolve("beside"), o.besideCalls(), sinks.port(1),
-                registrar.port());
+        BesideLoad beside =
+            o.besideCalls() == 0
+                ? null
+                : BesideLoad.start(
+                    dir.resolve("beside"), o.besideCalls(), sinks.port(1), registrar.port());
         ServerProcess server = ServerProcess.start(dir, o.serverJar(), o.serverJvm());
-        TsharkCapture capture = TsharkCapture.start(dir,
-            List.of(sinks.port(0), callee.port()), List.of(server.grpcPort()), SNAP_LENGTH)) {
+        TsharkCapture capture =
+            TsharkCapture.start(
+                dir,
+                List.of(sinks.port(0), callee.port()),
+                List.of(server.grpcPort()),
+                SNAP_LENGTH)) {
       double loadBefore = ProcStat.loadAverage();
       SipClient sip = new SipClient(server.channel());
       String calleeUri = "sip:callee@127.0.0.1:" + callee.port();
@@ -78,11 +91,10 @@ final class LatencyRun {
       long[] plays = plays(sip, prompt, o);
       log.info("SipMute → silence: {} + {} warm-up mutes", o.samples(), o.warmup());
       long[] mutes = mutes(sip, longPrompt, o);
-      log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(),
-          o.statusWarmup());
+      log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(), o.statusWarmup());
       long[] status = roundTrips(sip::status, o);
-      log.info("gRPC health check round trip: {} + {} warm-up", o.statusSamples(),
-          o.statusWarmup());
+      log.info(
+          "gRPC health check round trip: {} + {} warm-up", o.statusSamples(), o.statusWarmup());
       long[] health = roundTrips(sip::health, o);
       sip.hardHangupAndAwaitReady();
       double loadAfter = ProcStat.loadAverage();
@@ -91,8 +103,7 @@ final class LatencyRun {
       }
 
       capture.stopCapturing();
-      WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port(),
-          server.grpcPort());
+      WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port(), server.grpcPort());
       // The same events timed from when each request reached the server: sipline's own share,
       // without the client's gRPC stack (waking its event loop, writing the request).
       long[] playsIn = Matching.arrivals(plays, wire.grpcSegments());
@@ -103,7 +114,11 @@ final class LatencyRun {
           Matching.rtp(mutes, wire.rtp(), WireEvents.Rtp::silent),
           Matching.rtp(playsIn, wire.rtp(), p -> !p.silent()),
           Matching.rtp(mutesIn, wire.rtp(), WireEvents.Rtp::silent),
-          status, health, loadBefore, loadAfter, o.besideCalls());
+          status,
+          health,
+          loadBefore,
+          loadAfter,
+          o.besideCalls());
     }
   }
 
@@ -157,8 +172,9 @@ final class LatencyRun {
         sip.unmute();
       }
       if (playing.isDone()) {
-        throw new IllegalStateException("the long prompt ended before the mutes did: the run"
-            + " would have measured mutes of silence");
+        throw new IllegalStateException(
+            "the long prompt ended before the mutes did: the run"
+                + " would have measured mutes of silence");
       }
     } finally {
       // Cancelling the RPC is the API's barge-in: the rest of the prompt is dropped.
@@ -167,7 +183,9 @@ final class LatencyRun {
     return at;
   }
 
-  /** Round trips of one unary call, timed at the client; the first {@code statusWarmup} not kept. */
+  /**
+   * Round trips of one unary call, timed at the client; the first {@code statusWarmup} not kept.
+   */
   private static long[] roundTrips(Runnable call, LatencyOptions o) {
     long[] rtt = new long[o.statusSamples()];
     for (int i = -o.statusWarmup(); i < o.statusSamples(); i++) {

@@ -7,8 +7,8 @@ import java.util.function.Predicate;
 
 /**
  * Pairs each request with the first wire event it caused, and returns the delays: request time
- * (taken just before the RPC was sent) to the kernel timestamp of that event. A request whose
- * event never showed up gets -1.
+ * (taken just before the RPC was sent) to the kernel timestamp of that event. A request whose event
+ * never showed up gets -1.
  */
 final class Matching {
   private Matching() {}
@@ -54,8 +54,8 @@ final class Matching {
    * The first RTP packet matching {@code wanted} at or after each request (a request time of -1,
    * unknown, gives -1).
    */
-  static long[] rtp(long[] requests, List<WireEvents.Rtp> packets,
-      Predicate<WireEvents.Rtp> wanted) {
+  static long[] rtp(
+      long[] requests, List<WireEvents.Rtp> packets, Predicate<WireEvents.Rtp> wanted) {
     long[] delays = new long[requests.length];
     int from = 0;
     for (int i = 0; i < requests.length; i++) {

@@ -19,8 +19,8 @@ import org.sipline.benchmarks.harness.ChildProcess;
 import org.sipline.benchmarks.harness.SippPeer;
 
 /**
- * The sipline server jar as users run it ({@code java -jar sipline.jar serve}), on loopback
- * ports of its own with the jainsip backend, and a plaintext gRPC channel to it.
+ * The sipline server jar as users run it ({@code java -jar sipline.jar serve}), on loopback ports
+ * of its own with the jainsip backend, and a plaintext gRPC channel to it.
  */
 final class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -39,27 +39,48 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(Path dir, Path jar, List<String> jvmFlags)
       throws IOException, InterruptedException, TimeoutException {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException("server jar not found: " + jar.toAbsolutePath()
-          + " (build it: mvn -pl server -am package -DskipTests)");
+      throw new IllegalArgumentException(
+          "server jar not found: "
+              + jar.toAbsolutePath()
+              + " (build it: mvn -pl server -am package -DskipTests)");
     }
     int grpcPort = freeTcpPort();
     int sipPort = SippPeer.freeUdpPort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve",
-        "--grpc-address", "127.0.0.1", "--grpc-port", Integer.toString(grpcPort),
-        "--sip-address", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
-        "--backend", "jainsip", "--backend-option", "register.expires=3600",
-        "--log-level", "warn"));
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toAbsolutePath().toString(),
+            "serve",
+            "--grpc-address",
+            "127.0.0.1",
+            "--grpc-port",
+            Integer.toString(grpcPort),
+            "--sip-address",
+            "127.0.0.1",
+            "--sip-port",
+            Integer.toString(sipPort),
+            "--backend",
+            "jainsip",
+            "--backend-option",
+            "register.expires=3600",
+            "--log-level",
+            "warn"));
     ChildProcess server = ChildProcess.start("server", command, dir);
     // Blocking calls (every timed one) already run their answer on the calling thread; the
     // direct executor keeps the future stub's callbacks off a pool too (none of them blocks).
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
-        .usePlaintext().directExecutor().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
+            .usePlaintext()
+            .directExecutor()
+            .build();
     ServerProcess started = new ServerProcess(server, channel, grpcPort);
     try {
-      Await.until(START_TIMEOUT, "the server answering SipGetSipStatus on gRPC port " + grpcPort,
+      Await.until(
+          START_TIMEOUT,
+          "the server answering SipGetSipStatus on gRPC port " + grpcPort,
           () -> !server.isAlive() || answers(channel));
       if (!server.isAlive()) {
         throw server.failure("exited before it served");
@@ -86,7 +107,8 @@ final class ServerProcess implements AutoCloseable {
 
   private static boolean answers(ManagedChannel channel) {
     try {
-      SipGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+      SipGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(1, TimeUnit.SECONDS)
           .sipGetSipStatus(com.google.protobuf.Empty.getDefaultInstance());
       return true;
     } catch (StatusRuntimeException e) {

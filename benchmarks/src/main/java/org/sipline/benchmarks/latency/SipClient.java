@@ -39,34 +39,44 @@ final class SipClient {
   }
 
   void registerAndStartSession(String account) throws InterruptedException, TimeoutException {
-    expect(stub().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName(account).build()), StatusType.REGISTERED);
-    expect(stub().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName(account).build()), StatusType.SESSION_STARTED);
+    expect(
+        stub()
+            .sipRegisterAccount(
+                SipRegisterAccountRequest.newBuilder().setAccountName(account).build()),
+        StatusType.REGISTERED);
+    expect(
+        stub().sipStartSession(SipStartSessionRequest.newBuilder().setAccountName(account).build()),
+        StatusType.SESSION_STARTED);
     awaitStatus(StatusType.READY);
   }
 
   SipStatus startCall(String callee) {
-    return expect(stub().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId(callee)
-        .build()), StatusType.OUTGOING_CALL_INITIATED);
+    return expect(
+        stub().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId(callee).build()),
+        StatusType.OUTGOING_CALL_INITIATED);
   }
 
   void hardHangupAndAwaitReady() throws InterruptedException, TimeoutException {
-    expect(stub().sipEndCall(SipEndCallRequest.newBuilder().setHardHangup(true).build()),
+    expect(
+        stub().sipEndCall(SipEndCallRequest.newBuilder().setHardHangup(true).build()),
         StatusType.HARD_HANGUP_INITIATED);
     awaitStatus(StatusType.READY);
   }
 
   /** Plays and returns once played. */
   SipStatus play(byte[] wav) {
-    return expect(stub().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(wav)).build()), StatusType.MICROPHONE_WAV_FILES_PLAYED);
+    return expect(
+        stub()
+            .sipPlayWavFiles(
+                SipPlayWavFilesRequest.newBuilder().addWavFiles(ByteString.copyFrom(wav)).build()),
+        StatusType.MICROPHONE_WAV_FILES_PLAYED);
   }
 
   /** Starts playing; cancelling the returned future stops the playback (barge-in). */
   ListenableFuture<SipStatus> playInBackground(byte[] wav) {
-    return SipGrpc.newFutureStub(channel).sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(wav)).build());
+    return SipGrpc.newFutureStub(channel)
+        .sipPlayWavFiles(
+            SipPlayWavFilesRequest.newBuilder().addWavFiles(ByteString.copyFrom(wav)).build());
   }
 
   SipStatus mute() {
@@ -82,12 +92,13 @@ final class SipClient {
   }
 
   /**
-   * The standard gRPC health check of the same server: a unary call that touches no sipline
-   * code, so its round trip is what the transport alone costs.
+   * The standard gRPC health check of the same server: a unary call that touches no sipline code,
+   * so its round trip is what the transport alone costs.
    */
   HealthCheckResponse health() {
-    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS,
-        TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance());
   }
 
   /** Polls SipGetSipStatus until the line is at {@code want}. */
@@ -96,8 +107,15 @@ final class SipClient {
     SipStatus s;
     while ((s = status()).getStatusType() != want) {
       if (System.nanoTime() - deadline > 0) {
-        throw new TimeoutException("line not at " + want + " within " + STATE_TIMEOUT
-            + "; it is at " + s.getStatusType() + ": " + s.getDescription());
+        throw new TimeoutException(
+            "line not at "
+                + want
+                + " within "
+                + STATE_TIMEOUT
+                + "; it is at "
+                + s.getStatusType()
+                + ": "
+                + s.getDescription());
       }
       Thread.sleep(POLL_MILLIS);
     }
@@ -105,8 +123,8 @@ final class SipClient {
 
   private static SipStatus expect(SipStatus s, StatusType want) {
     if (s.getStatusType() != want) {
-      throw new IllegalStateException("want " + want + ", got " + s.getStatusType() + ": "
-          + s.getDescription());
+      throw new IllegalStateException(
+          "want " + want + ", got " + s.getStatusType() + ": " + s.getDescription());
     }
     return s;
   }

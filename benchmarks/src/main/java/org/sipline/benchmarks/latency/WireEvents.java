@@ -28,21 +28,30 @@ final class WireEvents {
   }
 
   /**
-   * The INVITEs to the callee, the RTP to the sink and, when the capture took the gRPC port's
-   * TCP too, the times of the segments carrying data to the server (a request reaching it).
+   * The INVITEs to the callee, the RTP to the sink and, when the capture took the gRPC port's TCP
+   * too, the times of the segments carrying data to the server (a request reaching it).
    */
   static WireEvents read(TsharkCapture capture, int sinkPort, int calleePort, int grpcPort)
       throws IOException {
     List<Invite> invites = new ArrayList<>();
     List<Rtp> rtp = new ArrayList<>();
     List<Long> segments = new ArrayList<>();
-    for (String[] row : capture.fields(
-        List.of("udp.port==" + sinkPort + ",rtp", "udp.port==" + calleePort + ",sip"),
-        List.of("frame.time_epoch", "udp.dstport", "sip.Method", "sip.Call-ID",
-            "rtp.payload", "tcp.dstport", "tcp.len"))) {
+    for (String[] row :
+        capture.fields(
+            List.of("udp.port==" + sinkPort + ",rtp", "udp.port==" + calleePort + ",sip"),
+            List.of(
+                "frame.time_epoch",
+                "udp.dstport",
+                "sip.Method",
+                "sip.Call-ID",
+                "rtp.payload",
+                "tcp.dstport",
+                "tcp.len"))) {
       long at = TsharkFields.epochNanos(row[0]);
       if (row[1].isEmpty()) {
-        if (!row[5].isEmpty() && Integer.parseInt(row[5]) == grpcPort && !row[6].isEmpty()
+        if (!row[5].isEmpty()
+            && Integer.parseInt(row[5]) == grpcPort
+            && !row[6].isEmpty()
             && Integer.parseInt(row[6]) > 0) {
           segments.add(at);
         }
@@ -59,8 +68,8 @@ final class WireEvents {
   }
 
   /**
-   * Whether a PCMU payload, as tshark's hex, is silence: every byte 0xFF or 0x7F (µ-law's two
-   * codes for zero).
+   * Whether a PCMU payload, as tshark's hex, is silence: every byte 0xFF or 0x7F (µ-law's two codes
+   * for zero).
    */
   static boolean silentPcmu(String hex) {
     if (hex.length() % 2 != 0) {

@@ -12,8 +12,8 @@ import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
 
 /**
- * A {@link Line} on an {@link InstantBackend}, registered, in session and in a connected
- * outgoing call: the state in which SipMute, SipUnMute and the status reads are measured.
+ * A {@link Line} on an {@link InstantBackend}, registered, in session and in a connected outgoing
+ * call: the state in which SipMute, SipUnMute and the status reads are measured.
  */
 public final class ConnectedLine implements AutoCloseable {
   private static final String ACCOUNT = "bench@127.0.0.1";
@@ -38,11 +38,13 @@ public final class ConnectedLine implements AutoCloseable {
     Line line = Line.open(backend, config);
     ConnectedLine connected = new ConnectedLine(backend, line);
     CompletableFuture<LineStatus> up = new CompletableFuture<>();
-    AutoCloseable watch = line.watch(s -> {
-      if (s.type() == StatusType.OUTGOING_CALL_CONNECTED) {
-        up.complete(s);
-      }
-    });
+    AutoCloseable watch =
+        line.watch(
+            s -> {
+              if (s.type() == StatusType.OUTGOING_CALL_CONNECTED) {
+                up.complete(s);
+              }
+            });
     try {
       expect(line.registerAccount(ACCOUNT, "", "", ""), StatusType.REGISTERED);
       expect(line.startSession(ACCOUNT, 0), StatusType.SESSION_STARTED);
@@ -62,8 +64,7 @@ public final class ConnectedLine implements AutoCloseable {
   }
 
   /** SipMute then SipUnMute: two statuses appended. */
-  public LineStatus muteUnmute() throws InterruptedException, ExecutionException,
-      TimeoutException {
+  public LineStatus muteUnmute() throws InterruptedException, ExecutionException, TimeoutException {
     line.mute().get(STEP_SECONDS, TimeUnit.SECONDS);
     return line.unmute().get(STEP_SECONDS, TimeUnit.SECONDS);
   }
@@ -86,8 +87,8 @@ public final class ConnectedLine implements AutoCloseable {
       throws InterruptedException, ExecutionException, TimeoutException {
     LineStatus s = f.get(STEP_SECONDS, TimeUnit.SECONDS);
     if (s.type() != want) {
-      throw new IllegalStateException("want " + want + ", got " + s.type() + ": "
-          + s.description());
+      throw new IllegalStateException(
+          "want " + want + ", got " + s.type() + ": " + s.description());
     }
   }
 }

@@ -13,21 +13,23 @@ import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
 
 /**
- * A backend whose registrar and far end answer at once, for driving a {@link
- * org.sipline.core.Line} into a connected call without a network, so that what is measured is
- * the line itself. Events come from one thread of their own, in the SPI's order, as from a real
- * stack. Nothing pulls audio: no pacer runs.
+ * A backend whose registrar and far end answer at once, for driving a {@link org.sipline.core.Line}
+ * into a connected call without a network, so that what is measured is the line itself. Events come
+ * from one thread of their own, in the SPI's order, as from a real stack. Nothing pulls audio: no
+ * pacer runs.
  *
  * <p>Why not core's {@code FakeBackend}: it lives in core's test-jar, which Maven 3.8 cannot
- * resolve from the reactor for a module's main code in a plain {@code mvn compile}; and it
- * answers a REGISTER only after 5 ms, which would be measured too.
+ * resolve from the reactor for a module's main code in a plain {@code mvn compile}; and it answers
+ * a REGISTER only after 5 ms, which would be measured too.
  */
 public final class InstantBackend implements SipBackend {
-  private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "instant-backend-events");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService events =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "instant-backend-events");
+            t.setDaemon(true);
+            return t;
+          });
 
   @Override
   public String name() {
@@ -124,13 +126,14 @@ public final class InstantBackend implements SipBackend {
     }
 
     private void end(CallEnd cause, String description) {
-      events.execute(() -> {
-        // Exactly one terminal event per call, however often it is asked to end.
-        if (!ended) {
-          ended = true;
-          account.listener.callEnded(this, cause, description);
-        }
-      });
+      events.execute(
+          () -> {
+            // Exactly one terminal event per call, however often it is asked to end.
+            if (!ended) {
+              ended = true;
+              account.listener.callEnded(this, cause, description);
+            }
+          });
     }
   }
 }

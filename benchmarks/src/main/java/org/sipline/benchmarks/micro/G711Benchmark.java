@@ -14,9 +14,8 @@ import org.sipline.core.audio.G711;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * G.711 µ-law and A-law, one 20 ms frame (160 samples) per invocation, reported per sample.
- * The input is random full-scale PCM so every table entry range is exercised, not one cached
- * line.
+ * G.711 µ-law and A-law, one 20 ms frame (160 samples) per invocation, reported per sample. The
+ * input is random full-scale PCM so every table entry range is exercised, not one cached line.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

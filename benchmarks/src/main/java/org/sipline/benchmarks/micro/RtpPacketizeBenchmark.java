@@ -18,14 +18,14 @@ import org.sipline.core.spi.AudioFrames;
 
 /**
  * Building one outgoing RTP packet as the jainsip backend's sender does per pacer tick: the
- * packetizer writes the 12-byte header (sequence, timestamp, SSRC, marker), then the 20 ms frame
- * is G.711-encoded behind it. Reading the audio source and the UDP send are not included (see
- * {@link UdpSendBenchmark} for the send).
+ * packetizer writes the 12-byte header (sequence, timestamp, SSRC, marker), then the 20 ms frame is
+ * G.711-encoded behind it. Reading the audio source and the UDP send are not included (see {@link
+ * UdpSendBenchmark} for the send).
  *
- * <p>The packetizer and the codec's encode method are package-private in the media package, as
- * they should be; the benchmark reaches them through a private method-handle lookup (allowed on
- * the class path, where every package is open) rather than widening the production API.
- * Handles held in static finals are constants to the JIT, so the calls inline like direct ones.
+ * <p>The packetizer and the codec's encode method are package-private in the media package, as they
+ * should be; the benchmark reaches them through a private method-handle lookup (allowed on the
+ * class path, where every package is open) rather than widening the production API. Handles held in
+ * static finals are constants to the JIT, so the calls inline like direct ones.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,20 +40,33 @@ public class RtpPacketizeBenchmark {
   static {
     try {
       Class<?> packetizer = Class.forName("org.sipline.backend.jainsip.media.RtpPacketizer");
-      MethodHandles.Lookup media = MethodHandles.privateLookupIn(packetizer,
-          MethodHandles.lookup());
-      NEW_PACKETIZER = media.findConstructor(packetizer,
-          MethodType.methodType(void.class, Codec.class, RandomGenerator.class))
-          .asType(MethodType.methodType(Object.class, Codec.class, RandomGenerator.class));
-      NEXT_HEADER = media.findVirtual(packetizer, "nextHeader",
-          MethodType.methodType(int.class, byte[].class, boolean.class, int.class))
-          .asType(MethodType.methodType(int.class, Object.class, byte[].class, boolean.class,
-              int.class));
-      ENCODE = media.findVirtual(Codec.class, "encode", MethodType.methodType(void.class,
-          short[].class, int.class, byte[].class, int.class, int.class));
+      MethodHandles.Lookup media =
+          MethodHandles.privateLookupIn(packetizer, MethodHandles.lookup());
+      NEW_PACKETIZER =
+          media
+              .findConstructor(
+                  packetizer, MethodType.methodType(void.class, Codec.class, RandomGenerator.class))
+              .asType(MethodType.methodType(Object.class, Codec.class, RandomGenerator.class));
+      NEXT_HEADER =
+          media
+              .findVirtual(
+                  packetizer,
+                  "nextHeader",
+                  MethodType.methodType(int.class, byte[].class, boolean.class, int.class))
+              .asType(
+                  MethodType.methodType(
+                      int.class, Object.class, byte[].class, boolean.class, int.class));
+      ENCODE =
+          media.findVirtual(
+              Codec.class,
+              "encode",
+              MethodType.methodType(
+                  void.class, short[].class, int.class, byte[].class, int.class, int.class));
     } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError("the media package no longer has the packetizer"
-          + " shape this benchmark measures: " + e);
+      throw new ExceptionInInitializerError(
+          "the media package no longer has the packetizer"
+              + " shape this benchmark measures: "
+              + e);
     }
   }
 

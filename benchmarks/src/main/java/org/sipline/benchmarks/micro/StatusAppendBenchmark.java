@@ -19,10 +19,10 @@ import org.sipline.benchmarks.line.ConnectedLine;
 import org.sipline.core.LineStatus;
 
 /**
- * Appending to the status history the way the API does: SipMute then SipUnMute on a connected
- * line, each a command through the line's actor that records one status and completes its
- * future. Reported per appended status, so it includes the hand-off to the actor thread and
- * back; with the journal on, also the JSONL line written and flushed per status.
+ * Appending to the status history the way the API does: SipMute then SipUnMute on a connected line,
+ * each a command through the line's actor that records one status and completes its future.
+ * Reported per appended status, so it includes the hand-off to the actor thread and back; with the
+ * journal on, also the JSONL line written and flushed per status.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

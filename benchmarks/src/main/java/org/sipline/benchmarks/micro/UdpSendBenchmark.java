@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What the kernel charges the pacer thread per RTP packet: one {@code DatagramChannel.send} of a
- * 172-byte PCMU packet to a bound loopback socket, as the jainsip sender does (unconnected
- * channel, destination per call). Not sipline code: the floor under the per-packet cost that
- * the pacing harness's CPU figures include. The receiving socket is read by nobody; the kernel
- * drops what overflows its buffer, which is also how the harness's sinks work.
+ * 172-byte PCMU packet to a bound loopback socket, as the jainsip sender does (unconnected channel,
+ * destination per call). Not sipline code: the floor under the per-packet cost that the pacing
+ * harness's CPU figures include. The receiving socket is read by nobody; the kernel drops what
+ * overflows its buffer, which is also how the harness's sinks work.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -15,15 +15,15 @@ import org.sipline.core.audio.G711;
 import org.sipline.core.audio.WavDecoder;
 
 /**
- * What SipPlayWavFiles does to a file before it can play: parse the WAV, downmix, resample to
- * 8 kHz ({@link WavDecoder#toCodecRate}), then G.711 µ-law encode it all. One invocation converts
- * a {@value #CLIP_SECONDS} s clip and counts as {@value #CLIP_SECONDS} operations, so that one
+ * What SipPlayWavFiles does to a file before it can play: parse the WAV, downmix, resample to 8 kHz
+ * ({@link WavDecoder#toCodecRate}), then G.711 µ-law encode it all. One invocation converts a
+ * {@value #CLIP_SECONDS} s clip and counts as {@value #CLIP_SECONDS} operations, so that one
  * operation is one second of audio:
  *
  * <ul>
  *   <li>{@code nanosPerAudioSecond} (average time): ns of one core per second of audio;
- *   <li>{@code realTimeFactor} (throughput): seconds of audio per second of one core, i.e. how
- *       many times real time one core converts.
+ *   <li>{@code realTimeFactor} (throughput): seconds of audio per second of one core, i.e. how many
+ *       times real time one core converts.
  * </ul>
  */
 @State(Scope.Thread)
@@ -44,11 +44,12 @@ public class WavToPcmuBenchmark {
   public void writeWav() {
     String[] parts = input.split("-");
     int rate = Integer.parseInt(parts[0]);
-    int channels = switch (parts[1]) {
-      case "mono" -> 1;
-      case "stereo" -> 2;
-      default -> throw new IllegalArgumentException("input channels not mono/stereo: " + input);
-    };
+    int channels =
+        switch (parts[1]) {
+          case "mono" -> 1;
+          case "stereo" -> 2;
+          default -> throw new IllegalArgumentException("input channels not mono/stereo: " + input);
+        };
     wav = SignalWav.speechLike(rate, channels, CLIP_SECONDS * 1000);
   }
 

@@ -12,13 +12,13 @@ import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * The process under test: N calls streaming the harness's WAV from one JVM, at the stack level
- * the harness chose (see {@link Load}). Run by {@link LoadProcess}; talks to it through stdout
- * ({@value #READY}), stdin ({@value #STOP}) and a {@link LoadResult} file.
+ * The process under test: N calls streaming the harness's WAV from one JVM, at the stack level the
+ * harness chose (see {@link Load}). Run by {@link LoadProcess}; talks to it through stdout ({@value
+ * #READY}), stdin ({@value #STOP}) and a {@link LoadResult} file.
  *
  * <p>Live heap ({@link LiveHeap}) is measured at three points: the stack up with no call, every
- * call connected and silent, every call playing. All three come before the harness's warm-up,
- * so the collections the measurement needs never fall into the pacing window.
+ * call connected and silent, every call playing. All three come before the harness's warm-up, so
+ * the collections the measurement needs never fall into the pacing window.
  */
 public final class CallLoad {
   static final String READY = "LOAD-READY";
@@ -38,8 +38,8 @@ public final class CallLoad {
     byte[] wav = Files.readAllBytes(a.wav());
     WavAudio audio = WavReader.read(wav);
     if (audio.sampleRate() != AudioFrames.SAMPLE_RATE) {
-      throw new IllegalArgumentException(a.wav() + " is " + audio.sampleRate()
-          + " Hz; the load plays 8 kHz files");
+      throw new IllegalArgumentException(
+          a.wav() + " is " + audio.sampleRate() + " Hz; the load plays 8 kHz files");
     }
     LoadResult result;
     try (Load load = open(a, audio.samples(), wav)) {
@@ -53,8 +53,15 @@ public final class CallLoad {
       System.out.println(READY + " calls=" + connected + " setup_ms=" + setupMillis);
       System.out.flush();
       awaitStop();
-      result = new LoadResult(a.calls(), connected, setupMillis, baseline, heapConnected,
-          heapPlaying, audio.samples().length);
+      result =
+          new LoadResult(
+              a.calls(),
+              connected,
+              setupMillis,
+              baseline,
+              heapConnected,
+              heapPlaying,
+              audio.samples().length);
     }
     result.write(a.result());
     // A SIP stack may leave non-daemon threads behind; the measurement is complete.
@@ -63,16 +70,20 @@ public final class CallLoad {
 
   private static Load open(LoadArgs a, short[] clip, byte[] wav) throws IOException {
     return switch (a.stack()) {
-      case "media" -> MediaLoad.start(a.sinkPort(), clip,
-          a.spinClock() ? new SpinClock() : MediaClock.system(), a.pacerRealtime());
+      case "media" ->
+          MediaLoad.start(
+              a.sinkPort(),
+              clip,
+              a.spinClock() ? new SpinClock() : MediaClock.system(),
+              a.pacerRealtime());
       case "line" -> LineLoad.start(a.registrar(), a.callee(), wav, a.realtime(), a.sipPort());
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };
   }
 
   /**
-   * Live heap bytes now; the class histogram goes next to the result file as
-   * {@code heap-<point>.txt}, so that a per-call cost can be taken apart class by class.
+   * Live heap bytes now; the class histogram goes next to the result file as {@code
+   * heap-<point>.txt}, so that a per-call cost can be taken apart class by class.
    */
   private static long heapAfterGc(LoadArgs a, String point) throws IOException {
     // One collection can leave garbage (e.g. behind finalizable or reference objects) that only
@@ -85,8 +96,8 @@ public final class CallLoad {
   }
 
   private static void awaitStop() throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-        StandardCharsets.US_ASCII));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
     String line;
     while ((line = in.readLine()) != null) {
       if (line.trim().equals(STOP)) {

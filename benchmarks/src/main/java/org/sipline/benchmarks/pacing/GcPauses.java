@@ -8,10 +8,10 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Stop-the-world GC pauses of the load process, read from its JFR recording
- * ({@code jdk.GarbageCollection}: every collection with its longest and summed pauses). The
- * collections the harness asks for itself to measure the heap ({@code System.gc()}) are left
- * out: they are not what a running deployment sees.
+ * Stop-the-world GC pauses of the load process, read from its JFR recording ({@code
+ * jdk.GarbageCollection}: every collection with its longest and summed pauses). The collections the
+ * harness asks for itself to measure the heap ({@code System.gc()}) are left out: they are not what
+ * a running deployment sees.
  *
  * @param collections collections (not System.gc) whose start lies in the window
  * @param maxPauseNanos the longest pause among them, 0 when none
@@ -32,7 +32,8 @@ record GcPauses(long collections, long maxPauseNanos, long totalPauseNanos, long
         RecordedEvent e = file.readEvent();
         if (!e.getEventType().getName().equals("jdk.GarbageCollection")
             || "System.gc()".equals(e.getString("cause"))
-            || e.getStartTime().isBefore(from) || !e.getStartTime().isBefore(to)) {
+            || e.getStartTime().isBefore(from)
+            || !e.getStartTime().isBefore(to)) {
           continue;
         }
         long longest = e.getDuration("longestPause").toNanos();

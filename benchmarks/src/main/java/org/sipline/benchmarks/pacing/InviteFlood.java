@@ -6,7 +6,6 @@ import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +15,17 @@ import org.sipline.benchmarks.harness.Await;
 import org.sipline.benchmarks.harness.ChildProcess;
 
 /**
- * SIPp flooding the load's SIP port with out-of-dialog INVITEs from a stranger (127.0.0.2, so
- * that sipline refuses them 403 as it does anyone but its registrars) at a fixed rate, as issue
- * 6's hardening test does: the pacing under it is compared with an idle window. SIPp runs
- * without traces, which at thousands of calls a second would measure the disk. Stopped by its
- * PID on close.
+ * SIPp flooding the load's SIP port with out-of-dialog INVITEs from a stranger (127.0.0.2, so that
+ * sipline refuses them 403 as it does anyone but its registrars) at a fixed rate, as issue 6's
+ * hardening test does: the pacing under it is compared with an idle window. SIPp runs without
+ * traces, which at thousands of calls a second would measure the disk. Stopped by its PID on close.
  */
 final class InviteFlood implements AutoCloseable {
   private static final String STRANGER = "127.0.0.2";
+
   /** SIPp gives up on a refusal that takes longer than this. */
   private static final int RECV_TIMEOUT_MS = 2000;
+
   private static final Duration STARTUP = Duration.ofSeconds(1);
 
   private final ChildProcess sipp;
@@ -35,8 +35,8 @@ final class InviteFlood implements AutoCloseable {
   }
 
   /**
-   * Starts {@code rate} INVITEs a second at 127.0.0.1:{@code sipPort} for {@code duration};
-   * fails when SIPp does not survive its first second.
+   * Starts {@code rate} INVITEs a second at 127.0.0.1:{@code sipPort} for {@code duration}; fails
+   * when SIPp does not survive its first second.
    */
   static InviteFlood start(Path dir, int sipPort, int rate, Duration duration)
       throws IOException, InterruptedException {
@@ -48,19 +48,41 @@ final class InviteFlood implements AutoCloseable {
       Files.write(scenario, in.readAllBytes());
     }
     long total = rate * Math.max(1, duration.toSeconds());
-    List<String> command = new ArrayList<>(List.of("sipp", "-sf", scenario.toString(),
-        "-i", STRANGER, "-p", Integer.toString(freePort(1)),
-        "-mi", STRANGER, "-mp", Integer.toString(freePort(4)),
-        "-t", "u1", "-r", Integer.toString(rate), "-rp", "1000",
-        "-m", Long.toString(total), "-l", Integer.toString(rate * 4),
-        "-recv_timeout", Integer.toString(RECV_TIMEOUT_MS),
-        "-timeout", (duration.toSeconds() + 30) + "s", "-nostdin",
-        "127.0.0.1:" + sipPort));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sipp",
+                "-sf",
+                scenario.toString(),
+                "-i",
+                STRANGER,
+                "-p",
+                Integer.toString(freePort(1)),
+                "-mi",
+                STRANGER,
+                "-mp",
+                Integer.toString(freePort(4)),
+                "-t",
+                "u1",
+                "-r",
+                Integer.toString(rate),
+                "-rp",
+                "1000",
+                "-m",
+                Long.toString(total),
+                "-l",
+                Integer.toString(rate * 4),
+                "-recv_timeout",
+                Integer.toString(RECV_TIMEOUT_MS),
+                "-timeout",
+                (duration.toSeconds() + 30) + "s",
+                "-nostdin",
+                "127.0.0.1:" + sipPort));
     ChildProcess sipp = ChildProcess.start("sipp-flood", command, dir);
     Await.elapse(STARTUP);
     if (!sipp.isAlive() && sipp.process().exitValue() != 0) {
-      IllegalStateException failure = sipp.failure("ended in its first second with "
-          + sipp.process().exitValue());
+      IllegalStateException failure =
+          sipp.failure("ended in its first second with " + sipp.process().exitValue());
       sipp.close();
       throw failure;
     }
@@ -83,8 +105,8 @@ final class InviteFlood implements AutoCloseable {
         return first;
       }
     }
-    throw new IOException("no " + count + " consecutive free UDP ports on " + STRANGER
-        + " in 100 tries");
+    throw new IOException(
+        "no " + count + " consecutive free UDP ports on " + STRANGER + " in 100 tries");
   }
 
   private static boolean allFree(InetAddress address, int first, int count) throws IOException {

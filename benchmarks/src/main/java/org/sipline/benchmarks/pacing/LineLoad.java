@@ -21,15 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load through the whole stack: one jainsip backend (found by {@link Backends}, as the
- * server finds it) and N core {@link Line}s on one shared {@link LineRuntime}, each its own
- * account registered with the harness's registrar and in a real SIP call to its callee, playing
- * the WAV through SipPlayWavFiles semantics, again each time it has been played.
+ * The load through the whole stack: one jainsip backend (found by {@link Backends}, as the server
+ * finds it) and N core {@link Line}s on one shared {@link LineRuntime}, each its own account
+ * registered with the harness's registrar and in a real SIP call to its callee, playing the WAV
+ * through SipPlayWavFiles semantics, again each time it has been played.
  */
 final class LineLoad implements Load {
   private static final Logger log = LoggerFactory.getLogger(LineLoad.class);
+
   /** Calls set up at once: enough to overlap round trips, few enough not to burst the peers. */
   private static final int SETUP_CONCURRENCY = 50;
+
   private static final long STEP_SECONDS = 30;
   private static final int LINE_THREADS = 2;
 
@@ -40,8 +42,8 @@ final class LineLoad implements Load {
   private final byte[] wav;
   private final List<Line> lines = new ArrayList<>();
 
-  private LineLoad(SipBackend backend, LineRuntime runtime, String registrar, String callee,
-      byte[] wav) {
+  private LineLoad(
+      SipBackend backend, LineRuntime runtime, String registrar, String callee, byte[] wav) {
     this.backend = backend;
     this.runtime = runtime;
     this.registrar = registrar;
@@ -55,8 +57,7 @@ final class LineLoad implements Load {
    * @param realtime the backend option media.realtime, or "default" to leave it out
    * @param sipPort the backend's SIP port (0: any), which a flood is aimed at
    */
-  static LineLoad start(String registrar, String callee, byte[] wav, String realtime,
-      int sipPort) {
+  static LineLoad start(String registrar, String callee, byte[] wav, String realtime, int sipPort) {
     // No refresh REGISTER during a run: the registrar grants what is asked.
     Map<String, String> options = new HashMap<>(Map.of("register.expires", "3600"));
     if (!realtime.equals("default")) {
@@ -68,8 +69,7 @@ final class LineLoad implements Load {
   }
 
   @Override
-  public int connect(int calls) throws InterruptedException, ExecutionException,
-      TimeoutException {
+  public int connect(int calls) throws InterruptedException, ExecutionException, TimeoutException {
     Semaphore inFlight = new Semaphore(SETUP_CONCURRENCY);
     List<CompletableFuture<Line>> setups = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
@@ -90,40 +90,48 @@ final class LineLoad implements Load {
   /** REGISTER, SipStartSession, SipStartCall; completes when the call is connected. */
   private CompletableFuture<Line> connect(Line line, String account) {
     CompletableFuture<Line> connected = new CompletableFuture<>();
-    AutoCloseable watch = line.watch(s -> {
-      if (s.type() == StatusType.OUTGOING_CALL_CONNECTED) {
-        connected.complete(line);
-      } else if (s.type() == StatusType.OUTGOING_CALL_FAILED) {
-        connected.completeExceptionally(new IllegalStateException(
-            account + ": call to " + callee + " failed: " + s.description()));
-      }
-    });
+    AutoCloseable watch =
+        line.watch(
+            s -> {
+              if (s.type() == StatusType.OUTGOING_CALL_CONNECTED) {
+                connected.complete(line);
+              } else if (s.type() == StatusType.OUTGOING_CALL_FAILED) {
+                connected.completeExceptionally(
+                    new IllegalStateException(
+                        account + ": call to " + callee + " failed: " + s.description()));
+              }
+            });
     line.registerAccount(account, "", "", "")
         .thenCompose(s -> expect(s, StatusType.REGISTERED, account))
         .thenCompose(s -> line.startSession(account, 0))
         .thenCompose(s -> expect(s, StatusType.SESSION_STARTED, account))
         .thenCompose(s -> line.startCall(callee, Map.of()))
         .thenCompose(s -> expect(s, StatusType.OUTGOING_CALL_INITIATED, account))
-        .whenComplete((s, e) -> {
-          if (e != null) {
-            connected.completeExceptionally(e);
-          }
-        });
-    return connected.orTimeout(STEP_SECONDS, TimeUnit.SECONDS)
-        .whenComplete((l, e) -> {
-          try {
-            watch.close();
-          } catch (Exception closing) {
-            log.warn("Closing the status watch of {} failed", account, closing);
-          }
-        });
+        .whenComplete(
+            (s, e) -> {
+              if (e != null) {
+                connected.completeExceptionally(e);
+              }
+            });
+    return connected
+        .orTimeout(STEP_SECONDS, TimeUnit.SECONDS)
+        .whenComplete(
+            (l, e) -> {
+              try {
+                watch.close();
+              } catch (Exception closing) {
+                log.warn("Closing the status watch of {} failed", account, closing);
+              }
+            });
   }
 
-  private static CompletableFuture<LineStatus> expect(LineStatus s, StatusType want,
-      String account) {
-    return s.type() == want ? CompletableFuture.completedFuture(s)
-        : CompletableFuture.failedFuture(new IllegalStateException(account + ": want " + want
-            + ", got " + s.type() + " (" + s.description() + ")"));
+  private static CompletableFuture<LineStatus> expect(
+      LineStatus s, StatusType want, String account) {
+    return s.type() == want
+        ? CompletableFuture.completedFuture(s)
+        : CompletableFuture.failedFuture(
+            new IllegalStateException(
+                account + ": want " + want + ", got " + s.type() + " (" + s.description() + ")"));
   }
 
   @Override
@@ -135,11 +143,13 @@ final class LineLoad implements Load {
 
   /** SipPlayWavFiles, and again each time it reports the file played, until the call ends. */
   private void playAgainAndAgain(Line line) {
-    line.playWavFiles(List.of(wav)).whenComplete((s, e) -> {
-      if (e == null && s.type() == StatusType.MICROPHONE_WAV_FILES_PLAYED) {
-        playAgainAndAgain(line);
-      }
-    });
+    line.playWavFiles(List.of(wav))
+        .whenComplete(
+            (s, e) -> {
+              if (e == null && s.type() == StatusType.MICROPHONE_WAV_FILES_PLAYED) {
+                playAgainAndAgain(line);
+              }
+            });
   }
 
   @Override

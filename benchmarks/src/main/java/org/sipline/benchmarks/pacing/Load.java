@@ -1,8 +1,8 @@
 package org.sipline.benchmarks.pacing;
 
 /**
- * N calls streaming from one JVM, at one level of the stack. The load process measures heap
- * around {@link #connect} and {@link #play}; everything in between is what a call costs.
+ * N calls streaming from one JVM, at one level of the stack. The load process measures heap around
+ * {@link #connect} and {@link #play}; everything in between is what a call costs.
  */
 interface Load extends AutoCloseable {
   /** Sets up {@code calls} calls whose RTP runs (silence) once this returns; returns how many. */

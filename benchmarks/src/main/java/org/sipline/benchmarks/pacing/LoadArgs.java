@@ -17,8 +17,17 @@ import org.sipline.backend.jainsip.media.MediaEngine;
  * @param realtime the pacer's media.realtime: "default", "off" or a priority 1..99
  * @param sipPort the line stack's SIP port (0: any free port)
  */
-record LoadArgs(String stack, int calls, int sinkPort, String registrar, String callee, Path wav,
-    Path result, boolean spinClock, String realtime, int sipPort) {
+record LoadArgs(
+    String stack,
+    int calls,
+    int sinkPort,
+    String registrar,
+    String callee,
+    Path wav,
+    Path result,
+    boolean spinClock,
+    String realtime,
+    int sipPort) {
 
   static LoadArgs parse(String[] args) {
     String stack = null;
@@ -44,11 +53,14 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
         case "--callee" -> callee = v;
         case "--wav" -> wav = Path.of(v);
         case "--result" -> result = Path.of(v);
-        case "--clock" -> spin = switch (v) {
-          case "spin" -> true;
-          case "system" -> false;
-          default -> throw new IllegalArgumentException("--clock must be system or spin: " + v);
-        };
+        case "--clock" ->
+            spin =
+                switch (v) {
+                  case "spin" -> true;
+                  case "system" -> false;
+                  default ->
+                      throw new IllegalArgumentException("--clock must be system or spin: " + v);
+                };
         case "--realtime" -> realtime = v;
         case "--sip-port" -> sipPort = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -62,8 +74,8 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
     }
     if ("media".equals(stack)) {
       if (sinkPort < 1 || sinkPort > 65535) {
-        throw new IllegalArgumentException("--stack media needs --sink-port 1..65535, got "
-            + sinkPort);
+        throw new IllegalArgumentException(
+            "--stack media needs --sink-port 1..65535, got " + sinkPort);
       }
     } else if ("line".equals(stack)) {
       if (registrar == null || callee == null) {
@@ -73,14 +85,14 @@ record LoadArgs(String stack, int calls, int sinkPort, String registrar, String 
       throw new IllegalArgumentException("--stack must be media or line, got " + stack);
     }
     if (spin && !"media".equals(stack)) {
-      throw new IllegalArgumentException("--clock spin needs --stack media (the line stack's"
-          + " backend makes its own clock)");
+      throw new IllegalArgumentException(
+          "--clock spin needs --stack media (the line stack's" + " backend makes its own clock)");
     }
     if (sipPort < 0 || sipPort > 65535) {
       throw new IllegalArgumentException("--sip-port outside 0..65535: " + sipPort);
     }
-    return new LoadArgs(stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime,
-        sipPort);
+    return new LoadArgs(
+        stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime, sipPort);
   }
 
   /** The pacer's SCHED_FIFO priority for the media stack's engine, as the backend reads it. */

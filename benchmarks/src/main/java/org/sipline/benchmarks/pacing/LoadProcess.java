@@ -14,9 +14,9 @@ import org.sipline.benchmarks.harness.ChildProcess;
 
 /**
  * The JVM under test: {@link CallLoad} in a process of its own, so that its CPU, heap and GC are
- * its alone. It sets its calls up, prints {@value CallLoad#READY}, streams until it reads
- * {@value CallLoad#STOP} on stdin, then writes its {@link LoadResult} and exits (which also writes
- * its JFR recording).
+ * its alone. It sets its calls up, prints {@value CallLoad#READY}, streams until it reads {@value
+ * CallLoad#STOP} on stdin, then writes its {@link LoadResult} and exits (which also writes its JFR
+ * recording).
  */
 public final class LoadProcess implements AutoCloseable {
   private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(2);
@@ -36,15 +36,33 @@ public final class LoadProcess implements AutoCloseable {
    *
    * @param sipPort the line stack's SIP port (0: any free port)
    */
-  static LoadProcess start(Path dir, PacingOptions options, int calls, int sinkPort,
-      int registrarPort, int calleePort, int sipPort, Path wav) throws IOException {
-    List<String> extra = new ArrayList<>(List.of("--realtime", options.realtime(),
-        "--sip-port", Integer.toString(sipPort)));
+  static LoadProcess start(
+      Path dir,
+      PacingOptions options,
+      int calls,
+      int sinkPort,
+      int registrarPort,
+      int calleePort,
+      int sipPort,
+      Path wav)
+      throws IOException {
+    List<String> extra =
+        new ArrayList<>(
+            List.of("--realtime", options.realtime(), "--sip-port", Integer.toString(sipPort)));
     if (options.spinClock()) {
       extra.addAll(List.of("--clock", "spin"));
     }
-    return start(dir, options.jvmFlags(), options.jfrSettings(), options.stack(), extra, calls,
-        sinkPort, registrarPort, calleePort, wav);
+    return start(
+        dir,
+        options.jvmFlags(),
+        options.jfrSettings(),
+        options.stack(),
+        extra,
+        calls,
+        sinkPort,
+        registrarPort,
+        calleePort,
+        wav);
   }
 
   /**
@@ -57,35 +75,73 @@ public final class LoadProcess implements AutoCloseable {
    * @param registrarPort the registrar's port for the line stack (0 for the media stack)
    * @param calleePort the callee's port for the line stack (0 for the media stack)
    */
-  public static LoadProcess start(Path dir, List<String> jvmFlags, String jfrSettings,
-      String stack, int calls, int sinkPort, int registrarPort, int calleePort, Path wav)
+  public static LoadProcess start(
+      Path dir,
+      List<String> jvmFlags,
+      String jfrSettings,
+      String stack,
+      int calls,
+      int sinkPort,
+      int registrarPort,
+      int calleePort,
+      Path wav)
       throws IOException {
-    return start(dir, jvmFlags, jfrSettings, stack, List.of(), calls, sinkPort, registrarPort,
-        calleePort, wav);
+    return start(
+        dir,
+        jvmFlags,
+        jfrSettings,
+        stack,
+        List.of(),
+        calls,
+        sinkPort,
+        registrarPort,
+        calleePort,
+        wav);
   }
 
-  private static LoadProcess start(Path dir, List<String> jvmFlags, String jfrSettings,
-      String stack, List<String> extraArgs, int calls, int sinkPort, int registrarPort,
-      int calleePort, Path wav) throws IOException {
+  private static LoadProcess start(
+      Path dir,
+      List<String> jvmFlags,
+      String jfrSettings,
+      String stack,
+      List<String> extraArgs,
+      int calls,
+      int sinkPort,
+      int registrarPort,
+      int calleePort,
+      Path wav)
+      throws IOException {
     Path result = dir.resolve("load-result.properties");
     Path jfr = dir.resolve("load.jfr");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
-    command.add("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true,settings="
-        + jfrSettings);
+    command.add(
+        "-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true,settings=" + jfrSettings);
     command.add("-Xlog:gc*:file=" + dir.resolve("gc.log") + ":uptime,level,tags");
     command.add("-cp");
     command.add(absoluteClassPath());
     command.add(CallLoad.class.getName());
-    command.addAll(List.of("--stack", stack, "--calls", Integer.toString(calls),
-        "--wav", wav.toString(), "--result", result.toString()));
+    command.addAll(
+        List.of(
+            "--stack",
+            stack,
+            "--calls",
+            Integer.toString(calls),
+            "--wav",
+            wav.toString(),
+            "--result",
+            result.toString()));
     command.addAll(extraArgs);
     if (stack.equals("media")) {
       command.addAll(List.of("--sink-port", Integer.toString(sinkPort)));
     } else {
-      command.addAll(List.of("--registrar", "127.0.0.1:" + registrarPort,
-          "--callee", "sip:callee@127.0.0.1:" + calleePort));
+      command.addAll(
+          List.of(
+              "--registrar",
+              "127.0.0.1:" + registrarPort,
+              "--callee",
+              "sip:callee@127.0.0.1:" + calleePort));
     }
     return new LoadProcess(ChildProcess.start("load", command, dir), result, jfr);
   }
@@ -108,7 +164,9 @@ public final class LoadProcess implements AutoCloseable {
 
   /** Waits until every call is connected and playing. */
   public void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
-    Await.until(timeout, "the load's " + CallLoad.READY,
+    Await.until(
+        timeout,
+        "the load's " + CallLoad.READY,
         () -> !process.isAlive() || process.stdout().contains(CallLoad.READY));
     if (!process.isAlive()) {
       throw process.failure("exited before it was ready");
@@ -125,8 +183,8 @@ public final class LoadProcess implements AutoCloseable {
     stdin.flush();
     int exit = process.awaitExit(EXIT_TIMEOUT);
     if (exit != 0) {
-      throw process.failure(exit == -1 ? "did not exit within " + EXIT_TIMEOUT
-          : "exited with " + exit);
+      throw process.failure(
+          exit == -1 ? "did not exit within " + EXIT_TIMEOUT : "exited with " + exit);
     }
     return LoadResult.read(resultFile);
   }

@@ -20,8 +20,14 @@ import java.util.Properties;
  * @param heapPlaying live heap bytes with every call playing the WAV
  * @param wavSamples samples of the WAV at 8 kHz (what one playing call holds decoded)
  */
-public record LoadResult(int calls, int connected, long setupMillis, long heapBaseline,
-    long heapConnected, long heapPlaying, long wavSamples) {
+public record LoadResult(
+    int calls,
+    int connected,
+    long setupMillis,
+    long heapBaseline,
+    long heapConnected,
+    long heapPlaying,
+    long wavSamples) {
 
   void write(Path file) throws IOException {
     Properties p = new Properties();
@@ -45,10 +51,14 @@ public record LoadResult(int calls, int connected, long setupMillis, long heapBa
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     }
-    return new LoadResult(Integer.parseInt(get(p, "calls", file)),
-        Integer.parseInt(get(p, "connected", file)), Long.parseLong(get(p, "setupMillis", file)),
-        Long.parseLong(get(p, "heapBaseline", file)), Long.parseLong(get(p, "heapConnected", file)),
-        Long.parseLong(get(p, "heapPlaying", file)), Long.parseLong(get(p, "wavSamples", file)));
+    return new LoadResult(
+        Integer.parseInt(get(p, "calls", file)),
+        Integer.parseInt(get(p, "connected", file)),
+        Long.parseLong(get(p, "setupMillis", file)),
+        Long.parseLong(get(p, "heapBaseline", file)),
+        Long.parseLong(get(p, "heapConnected", file)),
+        Long.parseLong(get(p, "heapPlaying", file)),
+        Long.parseLong(get(p, "wavSamples", file)));
   }
 
   private static String get(Properties p, String key, Path file) throws IOException {

@@ -37,8 +37,8 @@ final class MediaLoad implements Load {
    */
   static MediaLoad start(int sinkPort, short[] clip, MediaClock clock, int pacerRealtime)
       throws IOException {
-    MediaEngine engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, clock,
-        pacerRealtime);
+    MediaEngine engine =
+        MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, clock, pacerRealtime);
     return new MediaLoad(engine, new InetSocketAddress("127.0.0.1", sinkPort), clip);
   }
 
@@ -47,7 +47,10 @@ final class MediaLoad implements Load {
     for (int i = 0; i < calls; i++) {
       MediaSession s = engine.allocate();
       sessions.add(s);
-      s.start(sink, Codec.PCMU, new CallMedia(new ClipLoop(clip, playing), AudioSink.DISCARD),
+      s.start(
+          sink,
+          Codec.PCMU,
+          new CallMedia(new ClipLoop(clip, playing), AudioSink.DISCARD),
           "media-load-" + i);
     }
     return sessions.size();

@@ -10,15 +10,14 @@ import java.nio.file.Path;
  * actually had, whatever was asked for.
  */
 final class PacerPolicy {
-  private static final String[] NAMES = {"OTHER", "FIFO", "RR", "BATCH", "ISO", "IDLE",
-      "DEADLINE"};
+  private static final String[] NAMES = {"OTHER", "FIFO", "RR", "BATCH", "ISO", "IDLE", "DEADLINE"};
 
   private PacerPolicy() {}
 
   /** "OTHER", or a real-time policy with its priority such as "FIFO 10". */
   static String read(long pid, long tid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "task",
-        Long.toString(tid), "stat"));
+    String stat =
+        Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "stat"));
     return describe(stat);
   }
 
@@ -27,8 +26,8 @@ final class PacerPolicy {
     // The name (field 2) may hold spaces and parentheses: count from the last ')'.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     if (f.length < 41 - 2) {
-      throw new IllegalArgumentException("stat line has " + (f.length + 2) + " fields, want"
-          + " at least 41: " + stat);
+      throw new IllegalArgumentException(
+          "stat line has " + (f.length + 2) + " fields, want" + " at least 41: " + stat);
     }
     int priority = Integer.parseInt(f[40 - 3]);
     int policy = Integer.parseInt(f[41 - 3]);

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pacing and capacity harness: for each run and each call count, one {@link Phase}; raw rows
- * to {@code results.tsv}, the summary (medians over runs, min–max) to {@code summary.md}.
+ * The pacing and capacity harness: for each run and each call count, one {@link Phase}; raw rows to
+ * {@code results.tsv}, the summary (medians over runs, min–max) to {@code summary.md}.
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar org.sipline.benchmarks.pacing.PacingMain \
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PacingMain {
   private static final Logger log = LoggerFactory.getLogger(PacingMain.class);
+
   /** The WAV outlasts warm-up and window by this much, since baresip hangs up when it ends. */
   private static final Duration WAV_MARGIN = Duration.ofSeconds(15);
 
@@ -51,8 +52,8 @@ public final class PacingMain {
   }
 
   /**
-   * Runs every phase of {@code options}, adding what each measured to {@code results}; returns
-   * the phases that failed, each with its reason.
+   * Runs every phase of {@code options}, adding what each measured to {@code results}; returns the
+   * phases that failed, each with its reason.
    */
   static List<String> run(PacingOptions options, List<PhaseResult> results)
       throws IOException, InterruptedException {
@@ -80,25 +81,34 @@ public final class PacingMain {
         }
       }
     }
-    Files.writeString(out.resolve("summary.md"), ResultTable.markdown(results),
-        StandardCharsets.UTF_8);
+    Files.writeString(
+        out.resolve("summary.md"), ResultTable.markdown(results), StandardCharsets.UTF_8);
     return failures;
   }
 
   private static void writeMachine(Path file, PacingOptions options) throws IOException {
-    String text = String.join("\n",
-        "date: " + ZonedDateTime.now(),
-        "cores: " + Runtime.getRuntime().availableProcessors(),
-        "java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-        "os: " + System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        "load JVM flags: " + String.join(" ", options.jvmFlags()),
-        "JFR settings: " + options.jfrSettings(),
-        "pacer media.realtime: " + options.realtime(),
-        "INVITE flood: " + (options.floodRate() > 0 ? options.floodRate() + "/s" : "none"),
-        "warm-up: " + options.warmup().toSeconds() + " s, window: "
-            + options.window().toSeconds() + " s, runs: " + options.runs(),
-        "load average at start: " + ProcStat.loadAverage(),
-        "");
+    String text =
+        String.join(
+            "\n",
+            "date: " + ZonedDateTime.now(),
+            "cores: " + Runtime.getRuntime().availableProcessors(),
+            "java: "
+                + System.getProperty("java.vm.name")
+                + " "
+                + System.getProperty("java.version"),
+            "os: " + System.getProperty("os.name") + " " + System.getProperty("os.version"),
+            "load JVM flags: " + String.join(" ", options.jvmFlags()),
+            "JFR settings: " + options.jfrSettings(),
+            "pacer media.realtime: " + options.realtime(),
+            "INVITE flood: " + (options.floodRate() > 0 ? options.floodRate() + "/s" : "none"),
+            "warm-up: "
+                + options.warmup().toSeconds()
+                + " s, window: "
+                + options.window().toSeconds()
+                + " s, runs: "
+                + options.runs(),
+            "load average at start: " + ProcStat.loadAverage(),
+            "");
     Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 }

@@ -22,14 +22,14 @@ import java.util.Locale;
  * @param capture "tshark", "socket", or "auto" (tshark when it can capture, else socket)
  * @param jfrSettings the JFR settings the load JVM records with: "default", "profile" or the path
  *     of a .jfc file
- * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the
- *     backend's media engine alone)
- * @param realtime the backend option media.realtime for the load: "default" (the option left
- *     out, so the product's own default), "off" (the pacer at normal priority, for comparison) or a
+ * @param stack "line" (core lines on the jainsip backend, real SIP calls) or "media" (the backend's
+ *     media engine alone)
+ * @param realtime the backend option media.realtime for the load: "default" (the option left out,
+ *     so the product's own default), "off" (the pacer at normal priority, for comparison) or a
  *     SCHED_FIFO priority 1..99
  * @param spinClock whether the media stack's pacer spins instead of parking (an experiment)
- * @param floodRate 0, or out-of-dialog INVITEs per second from a stranger during a second window
- *     of each phase, measured beside an idle window of the same length (line stack only)
+ * @param floodRate 0, or out-of-dialog INVITEs per second from a stranger during a second window of
+ *     each phase, measured beside an idle window of the same length (line stack only)
  */
 record PacingOptions(
     List<Integer> calls,
@@ -46,21 +46,23 @@ record PacingOptions(
     boolean spinClock,
     int floodRate) {
 
-  static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g",
-      "-XX:+AlwaysPreTouch");
+  static final List<String> DEFAULT_JVM_FLAGS =
+      List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
   private static final int MAX_CALLS = 5000;
   private static final int MAX_FLOOD_RATE = 20_000;
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -cp benchmarks.jar org.sipline.benchmarks.pacing.PacingMain [options]",
         "  --calls 1,100,500,1000   concurrent calls per phase (0 = baresip alone)",
         "  --runs 3                 repetitions of the whole set",
         "  --warmup 5               seconds of streaming before the window",
         "  --seconds 20             seconds in the measurement window",
         "  --out DIR                results directory (default target/pacing-<time>)",
-        "  --jvm \"FLAGS\"            load JVM flags (default " + String.join(" ",
-            DEFAULT_JVM_FLAGS) + ")",
+        "  --jvm \"FLAGS\"            load JVM flags (default "
+            + String.join(" ", DEFAULT_JVM_FLAGS)
+            + ")",
         "  --baresip true|false     stream baresip beside sipline (default true)",
         "  --capture auto|tshark|socket   how packets are timed (default tshark)",
         "  --jfr default|profile|FILE.jfc   JFR settings of the load JVM (default default)",
@@ -78,8 +80,10 @@ record PacingOptions(
     int runs = 3;
     Duration warmup = Duration.ofSeconds(5);
     Duration window = Duration.ofSeconds(20);
-    Path out = Path.of("target", "pacing-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out =
+        Path.of(
+            "target",
+            "pacing-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     List<String> jvm = DEFAULT_JVM_FLAGS;
     boolean baresip = true;
     String capture = "tshark";
@@ -118,15 +122,15 @@ record PacingOptions(
       throw new IllegalArgumentException("--clock spin needs --stack media");
     }
     if (flood > 0 && !stack.equals("line")) {
-      throw new IllegalArgumentException("--flood needs --stack line: the media stack has no SIP"
-          + " port to flood");
+      throw new IllegalArgumentException(
+          "--flood needs --stack line: the media stack has no SIP" + " port to flood");
     }
     if (flood > 0 && calls.contains(0)) {
-      throw new IllegalArgumentException("--flood needs sipline calls: --calls 0 has no SIP port"
-          + " to flood");
+      throw new IllegalArgumentException(
+          "--flood needs sipline calls: --calls 0 has no SIP port" + " to flood");
     }
-    return new PacingOptions(calls, runs, warmup, window, out, jvm, baresip, capture, jfr,
-        stack, realtime, spin, flood);
+    return new PacingOptions(
+        calls, runs, warmup, window, out, jvm, baresip, capture, jfr, stack, realtime, spin, flood);
   }
 
   /** "default", "off" or a priority 1..99, as the backend option takes it. */
@@ -172,8 +176,8 @@ record PacingOptions(
     }
     Path file = Path.of(value);
     if (!value.endsWith(".jfc") || !Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--jfr: want default, profile or an existing .jfc file:"
-          + " '" + value + "'");
+      throw new IllegalArgumentException(
+          "--jfr: want default, profile or an existing .jfc file:" + " '" + value + "'");
     }
     return file.toAbsolutePath().toString();
   }
@@ -184,7 +188,7 @@ record PacingOptions(
         return value;
       }
     }
-    throw new IllegalArgumentException(name + ": want one of " + String.join(", ", allowed)
-        + ": '" + value + "'");
+    throw new IllegalArgumentException(
+        name + ": want one of " + String.join(", ", allowed) + ": '" + value + "'");
   }
 }

@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  * One measurement: N sipline calls in the load process and one baresip call, each streaming the
  * same WAV to a sink on loopback, captured together over one window.
  *
- * <p>With {@code --stack line} every call is a real SIP call of a core line on the jainsip
- * backend; with {@code --stack media} the load process drives the backend's media engine alone
- * (no SIPp for it then).
+ * <p>With {@code --stack line} every call is a real SIP call of a core line on the jainsip backend;
+ * with {@code --stack media} the load process drives the backend's media engine alone (no SIPp for
+ * it then).
  *
- * <p>With {@code --flood R} the phase has a second window of the same length, right after the
- * idle one, during which SIPp sends the load's SIP port R out-of-dialog INVITEs a second from a
- * stranger ({@link InviteFlood}); both windows come from the same calls and the same capture.
+ * <p>With {@code --flood R} the phase has a second window of the same length, right after the idle
+ * one, during which SIPp sends the load's SIP port R out-of-dialog INVITEs a second from a stranger
+ * ({@link InviteFlood}); both windows come from the same calls and the same capture.
  *
  * <pre>
  *   SIPp registrar ← REGISTER ─┐
@@ -43,14 +43,15 @@ final class Phase {
   private static final Logger log = LoggerFactory.getLogger(Phase.class);
   private static final Duration SETUP_BASE = Duration.ofSeconds(60);
   private static final Duration SETUP_PER_CALL = Duration.ofMillis(200);
+
   /** The jainsip media engine's pacer thread, whose scheduling the window records. */
   private static final String PACER_THREAD = "sipline-rtp-pacer";
 
   private Phase() {}
 
   /**
-   * Measures one phase: one window, or with {@code --flood} an idle window and then one of the
-   * same length under the flood; one result per window.
+   * Measures one phase: one window, or with {@code --flood} an idle window and then one of the same
+   * length under the flood; one result per window.
    */
   static List<PhaseResult> run(PacingOptions options, int run, int calls, Path dir, Path wav)
       throws IOException, InterruptedException, TimeoutException {
@@ -59,13 +60,22 @@ final class Phase {
     int sipPort = viaSip && calls > 0 ? SippPeer.freeUdpPort() : 0;
     try (UdpSinks sinks = UdpSinks.bind(2);
         SippPeer registrar = calls > 0 && viaSip ? SippPeer.registrar(dir) : null;
-        SippPeer siplineCallee = calls > 0 && viaSip
-            ? SippPeer.callee(dir, "callee-sipline", sinks.port(0)) : null;
-        SippPeer baresipCallee = options.baresip()
-            ? SippPeer.callee(dir, "callee-baresip", sinks.port(1)) : null;
-        LoadProcess load = calls > 0 ? LoadProcess.start(dir, options, calls, sinks.port(0),
-            viaSip ? registrar.port() : 0, viaSip ? siplineCallee.port() : 0, sipPort, wav)
-            : null) {
+        SippPeer siplineCallee =
+            calls > 0 && viaSip ? SippPeer.callee(dir, "callee-sipline", sinks.port(0)) : null;
+        SippPeer baresipCallee =
+            options.baresip() ? SippPeer.callee(dir, "callee-baresip", sinks.port(1)) : null;
+        LoadProcess load =
+            calls > 0
+                ? LoadProcess.start(
+                    dir,
+                    options,
+                    calls,
+                    sinks.port(0),
+                    viaSip ? registrar.port() : 0,
+                    viaSip ? siplineCallee.port() : 0,
+                    sipPort,
+                    wav)
+                : null) {
       long pacerTid = -1;
       String pacerPolicy = "";
       if (load != null) {
@@ -73,35 +83,56 @@ final class Phase {
         load.awaitReady(SETUP_BASE.plus(SETUP_PER_CALL.multipliedBy(calls)));
         pacerTid = ThreadSched.find(load.pid(), PACER_THREAD);
         if (pacerTid < 0) {
-          throw new IllegalStateException("no thread named " + PACER_THREAD + " in the load"
-              + " process " + load.pid());
+          throw new IllegalStateException(
+              "no thread named " + PACER_THREAD + " in the load" + " process " + load.pid());
         }
         pacerPolicy = PacerPolicy.read(load.pid(), pacerTid);
-        log.info("pacer thread {} runs {} (media.realtime {})", pacerTid, pacerPolicy,
+        log.info(
+            "pacer thread {} runs {} (media.realtime {})",
+            pacerTid,
+            pacerPolicy,
             options.realtime());
       }
-      try (BaresipPeer baresip = options.baresip()
-              ? BaresipPeer.call(dir, "sip:sink@127.0.0.1:" + baresipCallee.port(), wav) : null;
+      try (BaresipPeer baresip =
+              options.baresip()
+                  ? BaresipPeer.call(dir, "sip:sink@127.0.0.1:" + baresipCallee.port(), wav)
+                  : null;
           Capture capture = startCapture(options, dir, sinks)) {
-        log.info("run {}, {} calls: warming up {} s, then measuring {} s{}", run, calls,
-            options.warmup().toSeconds(), options.window().toSeconds(),
-            options.floodRate() > 0 ? " idle and " + options.window().toSeconds()
-                + " s under " + options.floodRate() + " INVITE/s" : "");
+        log.info(
+            "run {}, {} calls: warming up {} s, then measuring {} s{}",
+            run,
+            calls,
+            options.warmup().toSeconds(),
+            options.window().toSeconds(),
+            options.floodRate() > 0
+                ? " idle and "
+                    + options.window().toSeconds()
+                    + " s under "
+                    + options.floodRate()
+                    + " INVITE/s"
+                : "");
         Await.elapse(options.warmup());
         List<Window> windows = new ArrayList<>();
         windows.add(Window.measure(PhaseResult.IDLE, options, load, baresip, pacerTid));
         if (options.floodRate() > 0) {
-          try (InviteFlood flood = InviteFlood.start(dir, sipPort, options.floodRate(),
-              options.window())) {
-            log.info("run {}, {} calls: SIPp (pid {}) floods SIP port {} with {} INVITE/s", run,
-                calls, flood.pid(), sipPort, options.floodRate());
-            windows.add(Window.measure("flood " + options.floodRate() + "/s", options, load,
-                baresip, pacerTid));
+          try (InviteFlood flood =
+              InviteFlood.start(dir, sipPort, options.floodRate(), options.window())) {
+            log.info(
+                "run {}, {} calls: SIPp (pid {}) floods SIP port {} with {} INVITE/s",
+                run,
+                calls,
+                flood.pid(),
+                sipPort,
+                options.floodRate());
+            windows.add(
+                Window.measure(
+                    "flood " + options.floodRate() + "/s", options, load, baresip, pacerTid));
           }
         }
         if (baresip != null && !baresip.isAlive()) {
-          throw new IllegalStateException("baresip ended during the window: is the WAV long"
-              + " enough for warm-up plus window?");
+          throw new IllegalStateException(
+              "baresip ended during the window: is the WAV long"
+                  + " enough for warm-up plus window?");
         }
         LoadResult loadResult = load == null ? null : load.stop();
         Capture.Result captured = capture.stop();
@@ -109,17 +140,39 @@ final class Phase {
         for (Window w : windows) {
           long fromNanos = epochNanos(w.from);
           long toNanos = epochNanos(w.to);
-          PacingStats siplineStats = load == null ? null : StreamAnalysis.analyse(
-              captured.packets(), fromNanos, toNanos, port -> port == sinks.port(0));
-          PacingStats baresipStats = baresip == null ? null : StreamAnalysis.analyse(
-              captured.packets(), fromNanos, toNanos, port -> port == sinks.port(1));
+          PacingStats siplineStats =
+              load == null
+                  ? null
+                  : StreamAnalysis.analyse(
+                      captured.packets(), fromNanos, toNanos, port -> port == sinks.port(0));
+          PacingStats baresipStats =
+              baresip == null
+                  ? null
+                  : StreamAnalysis.analyse(
+                      captured.packets(), fromNanos, toNanos, port -> port == sinks.port(1));
           GcPauses gcWindow = load == null ? null : GcPauses.read(load.jfrFile(), w.from, w.to);
-          GcPauses gcRun = load == null ? null
-              : GcPauses.read(load.jfrFile(), Instant.EPOCH, Instant.now());
-          results.add(new PhaseResult(run, calls, w.condition, pacerPolicy, captured.method(),
-              captured.droppedByCapture(), w.loadBefore, w.loadAfter, w.wallNanos,
-              siplineStats, baresipStats, w.loadCpuShare, w.baresipCpuShare, loadResult,
-              gcWindow, gcRun, w.pacer, w.stealNanos));
+          GcPauses gcRun =
+              load == null ? null : GcPauses.read(load.jfrFile(), Instant.EPOCH, Instant.now());
+          results.add(
+              new PhaseResult(
+                  run,
+                  calls,
+                  w.condition,
+                  pacerPolicy,
+                  captured.method(),
+                  captured.droppedByCapture(),
+                  w.loadBefore,
+                  w.loadAfter,
+                  w.wallNanos,
+                  siplineStats,
+                  baresipStats,
+                  w.loadCpuShare,
+                  w.baresipCpuShare,
+                  loadResult,
+                  gcWindow,
+                  gcRun,
+                  w.pacer,
+                  w.stealNanos));
         }
         return results;
       }
@@ -127,40 +180,63 @@ final class Phase {
   }
 
   /** What the machine and the processes did in one measurement window. */
-  private record Window(String condition, Instant from, Instant to, long wallNanos,
-      double loadBefore, double loadAfter, double loadCpuShare, double baresipCpuShare,
-      ThreadSched.Counters pacer, long stealNanos) {
+  private record Window(
+      String condition,
+      Instant from,
+      Instant to,
+      long wallNanos,
+      double loadBefore,
+      double loadAfter,
+      double loadCpuShare,
+      double baresipCpuShare,
+      ThreadSched.Counters pacer,
+      long stealNanos) {
 
     /** Waits out one window of {@code options}, counting around it. */
-    static Window measure(String condition, PacingOptions options, LoadProcess load,
-        BaresipPeer baresip, long pacerTid) throws IOException, InterruptedException {
+    static Window measure(
+        String condition,
+        PacingOptions options,
+        LoadProcess load,
+        BaresipPeer baresip,
+        long pacerTid)
+        throws IOException, InterruptedException {
       int cores = Runtime.getRuntime().availableProcessors();
       double loadBefore = ProcStat.loadAverage();
       Instant from = Instant.now();
       long wall0 = System.nanoTime();
       long loadCpu0 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
       long bareCpu0 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
-      ThreadSched.Counters pacer0 = load == null ? null
-          : ThreadSched.counters(load.pid(), pacerTid);
+      ThreadSched.Counters pacer0 =
+          load == null ? null : ThreadSched.counters(load.pid(), pacerTid);
       long steal0 = ProcStat.stealNanos();
       Await.elapse(options.window());
       long steal = ProcStat.stealNanos() - steal0;
-      ThreadSched.Counters pacer = load == null ? null
-          : ThreadSched.counters(load.pid(), pacerTid).minus(pacer0);
+      ThreadSched.Counters pacer =
+          load == null ? null : ThreadSched.counters(load.pid(), pacerTid).minus(pacer0);
       long loadCpu1 = load == null ? 0 : ProcStat.cpuNanos(load.pid());
       long bareCpu1 = baresip == null ? 0 : ProcStat.cpuNanos(baresip.pid());
       long wall = System.nanoTime() - wall0;
       Instant to = Instant.now();
-      return new Window(condition, from, to, wall, loadBefore, ProcStat.loadAverage(),
+      return new Window(
+          condition,
+          from,
+          to,
+          wall,
+          loadBefore,
+          ProcStat.loadAverage(),
           (double) (loadCpu1 - loadCpu0) / wall / cores,
-          (double) (bareCpu1 - bareCpu0) / wall / cores, pacer, steal);
+          (double) (bareCpu1 - bareCpu0) / wall / cores,
+          pacer,
+          steal);
     }
   }
 
   private static Capture startCapture(PacingOptions options, Path dir, UdpSinks sinks)
       throws IOException, InterruptedException, TimeoutException {
-    String reason = options.capture().equals("socket") ? "socket capture chosen"
-        : TsharkCapture.unavailableReason();
+    String reason =
+        options.capture().equals("socket")
+            ? "socket capture chosen"
+            : TsharkCapture.unavailableReason();
     if (reason == null) {
       return TsharkCapture.start(dir, sinks.ports());
     }

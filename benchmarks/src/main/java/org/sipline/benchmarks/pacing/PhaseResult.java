@@ -22,8 +22,8 @@ import org.sipline.benchmarks.harness.ThreadSched;
  * @param load the load process's own report, or null without calls
  * @param gcInWindow GC pauses of the load process inside the window, or null without calls
  * @param gcWholeRun GC pauses of the load process from start to exit, or null without calls
- * @param pacer the load's pacer thread in the window (CPU, time runnable but not running), or
- *     null without calls
+ * @param pacer the load's pacer thread in the window (CPU, time runnable but not running), or null
+ *     without calls
  * @param stealNanos CPU time the hypervisor took from the machine in the window, all CPUs
  */
 record PhaseResult(

@@ -15,12 +15,13 @@ import org.sipline.benchmarks.harness.Percentiles;
  *
  * <p>Comparing with the RTP timestamp step (instead of a flat 20 ms) keeps a skipped frame from
  * counting as a 40 ms "deviation": skipped frames are counted as lost instead. A stream's ideal
- * schedule is anchored at its earliest packet relative to its RTP clock, so lateness measures
- * how far a packet fell behind where an even 8 kHz clock would have put it.
+ * schedule is anchored at its earliest packet relative to its RTP clock, so lateness measures how
+ * far a packet fell behind where an even 8 kHz clock would have put it.
  */
 final class StreamAnalysis {
   /** Behind schedule by more than one packet time: a one-frame jitter buffer would underrun. */
   static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   private static final int CLOCK_RATE = 8000;
   private static final long NANOS_PER_TICK = 1_000_000_000L / CLOCK_RATE;
   private static final long FRAME_TICKS = 160;
@@ -33,12 +34,13 @@ final class StreamAnalysis {
    * @param toNanos window end (epoch ns), exclusive
    * @param destination which receiver ports belong to the set being measured
    */
-  static PacingStats analyse(List<CapturedPacket> packets, long fromNanos, long toNanos,
-      IntPredicate destination) {
+  static PacingStats analyse(
+      List<CapturedPacket> packets, long fromNanos, long toNanos, IntPredicate destination) {
     Map<Long, Stream> streams = new HashMap<>();
     long packetCount = 0;
     for (CapturedPacket p : packets) {
-      if (p.epochNanos() < fromNanos || p.epochNanos() >= toNanos
+      if (p.epochNanos() < fromNanos
+          || p.epochNanos() >= toNanos
           || !destination.test(p.dstPort())) {
         continue;
       }
@@ -72,16 +74,29 @@ final class StreamAnalysis {
       }
     }
     Percentiles pct = new Percentiles(deviations, at);
-    return new PacingStats(streams.size(), packetCount, at, pct.at(50), pct.at(99), pct.at(99.9),
-        pct.max(), lost, missed, late, maxLateness, disordered);
+    return new PacingStats(
+        streams.size(),
+        packetCount,
+        at,
+        pct.at(50),
+        pct.at(99),
+        pct.at(99.9),
+        pct.max(),
+        lost,
+        missed,
+        late,
+        maxLateness,
+        disordered);
   }
 
   /** One stream's packets, reduced as they come. */
   private static final class Stream {
     private long[] deviations = new long[64];
     private int deviationCount;
+
     /** Capture time minus the RTP time since the first packet: constant for a perfect sender. */
     private long[] offsets = new long[64];
+
     private int offsetCount;
     private long lostFrames;
     private long missedByCapture;
@@ -90,6 +105,7 @@ final class StreamAnalysis {
     private long lastNanos;
     private int lastSequence;
     private long lastTimestamp;
+
     /** RTP ticks since the first packet, unwrapped. */
     private long ticks;
 

@@ -38,7 +38,6 @@ class PercentilesTest {
 
   @Test
   void aPercentOutsideTheRangeIsRefused() {
-    assertThatThrownBy(() -> new Percentiles(new long[] {1}, 1).at(0))
-        .hasMessageContaining("0.0");
+    assertThatThrownBy(() -> new Percentiles(new long[] {1}, 1).at(0)).hasMessageContaining("0.0");
   }
 }

@@ -8,17 +8,23 @@ import org.junit.jupiter.api.Test;
 class TsharkFieldsTest {
   @Test
   void readsAnRtpLine() {
-    CapturedPacket p = TsharkFields.parse(new String[] {
-        "1795741083.621131327", "39432", "41000", "0x000004d2", "65535", "4294967295"});
+    CapturedPacket p =
+        TsharkFields.parse(
+            new String[] {
+              "1795741083.621131327", "39432", "41000", "0x000004d2", "65535", "4294967295"
+            });
 
-    assertThat(p).isEqualTo(new CapturedPacket(1_795_741_083_621_131_327L, 39432, 41000,
-        0x4d2, 65535, 4_294_967_295L));
+    assertThat(p)
+        .isEqualTo(
+            new CapturedPacket(
+                1_795_741_083_621_131_327L, 39432, 41000, 0x4d2, 65535, 4_294_967_295L));
   }
 
   @Test
   void aDatagramTsharkCouldNotDissectAsRtpIsSkipped() {
-    assertThat(TsharkFields.parse(new String[] {"1795741083.621131327", "39432", "41000", "", "",
-        ""})).isNull();
+    assertThat(
+            TsharkFields.parse(new String[] {"1795741083.621131327", "39432", "41000", "", "", ""}))
+        .isNull();
   }
 
   @Test

@@ -24,10 +24,22 @@ class LatencyHarnessQuickTest {
     String noCapture = TsharkCapture.unavailableReason();
     assumeTrue(noCapture == null, () -> "latency needs tshark on lo: " + noCapture);
     Path jar = Path.of(System.getProperty("sipline.server.jar", "../server/target/sipline.jar"));
-    LatencyOptions options = LatencyOptions.parse(new String[] {
-        "--samples", Integer.toString(SAMPLES), "--warmup", "1", "--status-samples", "20",
-        "--status-warmup", "20",
-        "--server-jar", jar.toString(), "--out", out.toString()});
+    LatencyOptions options =
+        LatencyOptions.parse(
+            new String[] {
+              "--samples",
+              Integer.toString(SAMPLES),
+              "--warmup",
+              "1",
+              "--status-samples",
+              "20",
+              "--status-warmup",
+              "20",
+              "--server-jar",
+              jar.toString(),
+              "--out",
+              out.toString()
+            });
 
     LatencyResult r = LatencyMain.run(options);
 

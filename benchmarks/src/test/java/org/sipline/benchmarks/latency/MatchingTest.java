@@ -17,8 +17,11 @@ class MatchingTest {
   @Test
   void aRequestWithNoKnownArrivalHasNoDelay() {
     long[] arrived = {-1, 210};
-    List<WireEvents.Rtp> packets = List.of(new WireEvents.Rtp(205, false),
-        new WireEvents.Rtp(220, false), new WireEvents.Rtp(240, true));
+    List<WireEvents.Rtp> packets =
+        List.of(
+            new WireEvents.Rtp(205, false),
+            new WireEvents.Rtp(220, false),
+            new WireEvents.Rtp(240, true));
 
     assertThat(Matching.rtp(arrived, packets, WireEvents.Rtp::silent)).containsExactly(-1, 30);
     assertThat(Matching.rtp(arrived, packets, p -> !p.silent())).containsExactly(-1, 10);

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.benchmarks.harness.BaresipPeer;
 
 /**
- * The CI quick mode of the pacing harness: ten real SIP calls of core lines on the jainsip
- * backend (SIPp as registrar and callee) for a few seconds, baresip beside them when it is
- * installed, timed by tshark when it may capture (else by the sinks). It proves that every part
- * still works together (load process, peers, capture, analysis, report); no figure is compared
- * with anything, so a loaded machine cannot fail it.
+ * The CI quick mode of the pacing harness: ten real SIP calls of core lines on the jainsip backend
+ * (SIPp as registrar and callee) for a few seconds, baresip beside them when it is installed, timed
+ * by tshark when it may capture (else by the sinks). It proves that every part still works together
+ * (load process, peers, capture, analysis, report); no figure is compared with anything, so a
+ * loaded machine cannot fail it.
  */
 class PacingHarnessQuickTest {
   private static final int CALLS = 10;
@@ -23,11 +23,28 @@ class PacingHarnessQuickTest {
   @Test
   void tenCallsAreCapturedAnalysedAndReported(@TempDir Path out) throws Exception {
     boolean baresip = BaresipPeer.installed();
-    PacingOptions options = PacingOptions.parse(new String[] {
-        "--stack", "line", "--calls", Integer.toString(CALLS), "--runs", "1",
-        "--warmup", "1", "--seconds", "3", "--capture", "auto",
-        "--baresip", Boolean.toString(baresip), "--jvm", "-XX:+UseZGC -Xmx256m",
-        "--out", out.toString()});
+    PacingOptions options =
+        PacingOptions.parse(
+            new String[] {
+              "--stack",
+              "line",
+              "--calls",
+              Integer.toString(CALLS),
+              "--runs",
+              "1",
+              "--warmup",
+              "1",
+              "--seconds",
+              "3",
+              "--capture",
+              "auto",
+              "--baresip",
+              Boolean.toString(baresip),
+              "--jvm",
+              "-XX:+UseZGC -Xmx256m",
+              "--out",
+              out.toString()
+            });
     List<PhaseResult> results = new ArrayList<>();
 
     List<String> failures = PacingMain.run(options, results);

@@ -10,10 +10,8 @@ class PacingOptionsTest {
   @Test
   void thePacerRunsAsTheProductDecidesUnlessToldOtherwise() {
     assertThat(PacingOptions.parse(new String[0]).realtime()).isEqualTo("default");
-    assertThat(PacingOptions.parse(new String[] {"--realtime", "off"}).realtime())
-        .isEqualTo("off");
-    assertThat(PacingOptions.parse(new String[] {"--realtime", "50"}).realtime())
-        .isEqualTo("50");
+    assertThat(PacingOptions.parse(new String[] {"--realtime", "off"}).realtime()).isEqualTo("off");
+    assertThat(PacingOptions.parse(new String[] {"--realtime", "50"}).realtime()).isEqualTo("50");
   }
 
   @Test
@@ -27,10 +25,12 @@ class PacingOptionsTest {
   @Test
   void aFloodNeedsSiplineCallsOnTheLineStack() {
     assertThat(PacingOptions.parse(new String[] {"--flood", "5000"}).floodRate()).isEqualTo(5000);
-    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--flood", "100", "--stack",
-        "media"})).hasMessageStartingWith("--flood needs --stack line");
-    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--flood", "100", "--calls",
-        "0,10"})).hasMessageStartingWith("--flood needs sipline calls");
+    assertThatThrownBy(
+            () -> PacingOptions.parse(new String[] {"--flood", "100", "--stack", "media"}))
+        .hasMessageStartingWith("--flood needs --stack line");
+    assertThatThrownBy(
+            () -> PacingOptions.parse(new String[] {"--flood", "100", "--calls", "0,10"}))
+        .hasMessageStartingWith("--flood needs sipline calls");
   }
 
   @Test
@@ -45,7 +45,8 @@ class PacingOptionsTest {
   @Test
   void thisThreadsPolicyIsReadFromProc() throws Exception {
     long pid = ProcessHandle.current().pid();
-    assertThat(PacerPolicy.read(pid, pid)).as("the main thread of a test JVM")
+    assertThat(PacerPolicy.read(pid, pid))
+        .as("the main thread of a test JVM")
         .isIn("OTHER", "BATCH", "IDLE");
   }
 }

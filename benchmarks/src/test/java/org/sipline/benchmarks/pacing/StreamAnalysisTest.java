@@ -45,10 +45,8 @@ class StreamAnalysisTest {
   @Test
   void aSkippedFrameIsLostNotADeviation() {
     // Sequence 0,1,2 but the timestamp jumps two frames between the 2nd and 3rd packet.
-    List<CapturedPacket> p = List.of(
-        packet(0, 5000, 1, 0, 0),
-        packet(20, 5000, 1, 1, 160),
-        packet(60, 5000, 1, 2, 480));
+    List<CapturedPacket> p =
+        List.of(packet(0, 5000, 1, 0, 0), packet(20, 5000, 1, 1, 160), packet(60, 5000, 1, 2, 480));
 
     PacingStats s = StreamAnalysis.analyse(p, T0, T0 + 1000 * MS, port -> true);
 
@@ -59,10 +57,11 @@ class StreamAnalysisTest {
 
   @Test
   void aSequenceGapIsAPacketTheCaptureMissedAndIsNotTimed() {
-    List<CapturedPacket> p = List.of(
-        packet(0, 5000, 1, 10, 1600),
-        packet(20, 5000, 1, 11, 1760),
-        packet(61, 5000, 1, 13, 2080));
+    List<CapturedPacket> p =
+        List.of(
+            packet(0, 5000, 1, 10, 1600),
+            packet(20, 5000, 1, 11, 1760),
+            packet(61, 5000, 1, 13, 2080));
 
     PacingStats s = StreamAnalysis.analyse(p, T0, T0 + 1000 * MS, port -> true);
 
@@ -73,10 +72,11 @@ class StreamAnalysisTest {
 
   @Test
   void countersThatWrapStillAdvance() {
-    List<CapturedPacket> p = List.of(
-        packet(0, 5000, 1, 65535, 0xFFFF_FFFFL - 100),
-        packet(20, 5000, 1, 0, 59),
-        packet(40, 5000, 1, 1, 219));
+    List<CapturedPacket> p =
+        List.of(
+            packet(0, 5000, 1, 65535, 0xFFFF_FFFFL - 100),
+            packet(20, 5000, 1, 0, 59),
+            packet(40, 5000, 1, 1, 219));
 
     PacingStats s = StreamAnalysis.analyse(p, T0, T0 + 1000 * MS, port -> true);
 
@@ -113,12 +113,11 @@ class StreamAnalysisTest {
 
   @Test
   void onlyPacketsInsideTheWindowAndToTheChosenSinkCount() {
-    List<CapturedPacket> p = new ArrayList<>(stream(5000, 1, 0, 0,
-        new long[] {0, 20, 40, 60, 80, 100}));
+    List<CapturedPacket> p =
+        new ArrayList<>(stream(5000, 1, 0, 0, new long[] {0, 20, 40, 60, 80, 100}));
     p.add(new CapturedPacket(T0 + 50 * MS, 6000, SINK + 1, 3, 0, 0));
 
-    PacingStats s = StreamAnalysis.analyse(p, T0 + 20 * MS, T0 + 80 * MS,
-        port -> port == SINK);
+    PacingStats s = StreamAnalysis.analyse(p, T0 + 20 * MS, T0 + 80 * MS, port -> port == SINK);
 
     assertThat(s.streams()).isEqualTo(1);
     assertThat(s.packets()).isEqualTo(3);
@@ -126,11 +125,12 @@ class StreamAnalysisTest {
 
   @Test
   void aRepeatedPacketIsDisorderedAndIgnored() {
-    List<CapturedPacket> p = List.of(
-        packet(0, 5000, 1, 0, 0),
-        packet(20, 5000, 1, 1, 160),
-        packet(21, 5000, 1, 1, 160),
-        packet(40, 5000, 1, 2, 320));
+    List<CapturedPacket> p =
+        List.of(
+            packet(0, 5000, 1, 0, 0),
+            packet(20, 5000, 1, 1, 160),
+            packet(21, 5000, 1, 1, 160),
+            packet(40, 5000, 1, 2, 320));
 
     PacingStats s = StreamAnalysis.analyse(p, T0, T0 + 1000 * MS, port -> true);
 
@@ -148,8 +148,8 @@ class StreamAnalysisTest {
   }
 
   /** Packets of one stream at {@code millis} after T0, one frame apart in RTP. */
-  private static List<CapturedPacket> stream(int srcPort, long ssrc, int seq0, long ts0,
-      long[] millis) {
+  private static List<CapturedPacket> stream(
+      int srcPort, long ssrc, int seq0, long ts0, long[] millis) {
     List<CapturedPacket> out = new ArrayList<>();
     for (int i = 0; i < millis.length; i++) {
       out.add(packet(millis[i], srcPort, ssrc, (seq0 + i) & 0xFFFF, ts0 + 160L * i));

@@ -11,7 +11,9 @@ final class Bytes {
   }
 
   static long u32(byte[] b, int off) {
-    return ((b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16
+    return ((b[off] & 0xFF)
+        | (b[off + 1] & 0xFF) << 8
+        | (b[off + 2] & 0xFF) << 16
         | (long) (b[off + 3] & 0xFF) << 24);
   }
 
@@ -20,7 +22,9 @@ final class Bytes {
     return new String(b, off, 4, StandardCharsets.ISO_8859_1);
   }
 
-  /** A chunk id for a message: {@code fmt}, {@code data}, {@code 'LIST'} or hex when unprintable. */
+  /**
+   * A chunk id for a message: {@code fmt}, {@code data}, {@code 'LIST'} or hex when unprintable.
+   */
   static String chunkName(String id) {
     if (id.equals("fmt ") || id.equals("data")) {
       return id.strip();

@@ -8,8 +8,8 @@ final class FixedPoint {
   private FixedPoint() {}
 
   /**
-   * The largest shift (at most 20) for which no sum of one phase can overflow {@code int}.
-   * Rounding moves Σ|c| by at most one unit per tap, hence the margin of {@code taps}.
+   * The largest shift (at most 20) for which no sum of one phase can overflow {@code int}. Rounding
+   * moves Σ|c| by at most one unit per tap, hence the margin of {@code taps}.
    */
   static int shiftFor(double maxAbsSum, int taps) {
     return Math.min(20, (int) Math.floor(Math.log((65535.0 - taps) / maxAbsSum) / Math.log(2)));
@@ -39,7 +39,9 @@ final class FixedPoint {
     return Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
   }
 
-  /** {@link #toSample} of {@code acc[0, length)} into {@code out[outOffset, outOffset + length)}. */
+  /**
+   * {@link #toSample} of {@code acc[0, length)} into {@code out[outOffset, outOffset + length)}.
+   */
   static void toSamples(int[] acc, int shift, int[] out, int outOffset, int length) {
     for (int n = 0; n < length; n++) {
       out[outOffset + n] = toSample(acc[n], shift);

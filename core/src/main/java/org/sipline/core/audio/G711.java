@@ -9,8 +9,8 @@ import java.util.Objects;
  * <p>The 16-bit input is read as the standard's 14-bit (µ-law) or 13-bit (A-law) uniform code
  * left-justified; for negative inputs the magnitude is the one's complement, which makes the
  * quantiser symmetric ({@code x} and {@code -1 - x} get codes that differ only in the sign bit).
- * Decoding yields each step's reconstruction value scaled to 16 bits (µ-law ±32124 at most,
- * A-law ±32256).
+ * Decoding yields each step's reconstruction value scaled to 16 bits (µ-law ±32124 at most, A-law
+ * ±32256).
  *
  * <p>Both directions are table lookups: the code word depends only on the top 14 (µ-law) or 12
  * (A-law) bits of the sample, so the encode tables hold 16384 and 4096 entries.
@@ -18,8 +18,10 @@ import java.util.Objects;
 public final class G711 {
   private static final short[] ULAW_DECODE = new short[256];
   private static final short[] ALAW_DECODE = new short[256];
+
   /** Indexed by the sample's top 14 bits ({@code (x >> 2) & 0x3FFF}). */
   private static final byte[] ULAW_ENCODE = new byte[1 << 14];
+
   /** Indexed by the sample's top 12 bits ({@code (x >> 4) & 0xFFF}). */
   private static final byte[] ALAW_ENCODE = new byte[1 << 12];
 
@@ -117,8 +119,8 @@ public final class G711 {
 
   /**
    * A-law: the magnitude in 12-bit units; values below 32 share the finest step size (segments 0
-   * and 1), above that segment s covers [8·2^s, 16·2^s). Even bits of the code word are inverted
-   * on the line.
+   * and 1), above that segment s covers [8·2^s, 16·2^s). Even bits of the code word are inverted on
+   * the line.
    */
   private static byte computeLinearToAlaw(int sample) {
     int magnitude = (sample < 0 ? ~sample : sample) >> 4;

@@ -3,19 +3,20 @@ package org.sipline.core.audio;
 import java.util.Arrays;
 
 /**
- * A low-pass FIR that keeps every {@code factor}-th sample: the resampler's integer stages. With
- * a wide transition band it brings e.g. 44.1 kHz down to 11.025 kHz cheaply; with factor 1 and
- * the sharp telephone-band filter it is the stage that removes everything from 4 kHz up.
+ * A low-pass FIR that keeps every {@code factor}-th sample: the resampler's integer stages. With a
+ * wide transition band it brings e.g. 44.1 kHz down to 11.025 kHz cheaply; with factor 1 and the
+ * sharp telephone-band filter it is the stage that removes everything from 4 kHz up.
  *
- * <p>Computed as a sum of scaled, shifted copies of the input ("axpy" per tap) over the input
- * split into {@code factor} interleaved streams: no horizontal sums in the inner loop, so it
- * vectorises wherever the JIT inlines it (a dot product per output would not, once inlined into
- * the loop over outputs). This is why the sharp filter runs here, at the intermediate rate,
- * rather than as a long polyphase filter: more multiplications, but 8 or 16 to an instruction.
+ * <p>Computed as a sum of scaled, shifted copies of the input ("axpy" per tap) over the input split
+ * into {@code factor} interleaved streams: no horizontal sums in the inner loop, so it vectorises
+ * wherever the JIT inlines it (a dot product per output would not, once inlined into the loop over
+ * outputs). This is why the sharp filter runs here, at the intermediate rate, rather than as a long
+ * polyphase filter: more multiplications, but 8 or 16 to an instruction.
  */
 final class IntegerDecimator {
   /** Outputs per block: the accumulator and the tap's window stay in the L1 cache. */
   private static final int BLOCK = 2048;
+
   /** Slots per stream dealt out at a time. */
   private static final int DEAL_SLICE = 1024;
 
@@ -106,9 +107,9 @@ final class IntegerDecimator {
   }
 
   /**
-   * The input padded with {@code centre()} zeros in front (and enough behind) is dealt out:
-   * stream r, slot u holds padded sample u · factor + r. Output t then needs slots t + m / factor
-   * of stream m % factor for tap m: one contiguous window per tap.
+   * The input padded with {@code centre()} zeros in front (and enough behind) is dealt out: stream
+   * r, slot u holds padded sample u · factor + r. Output t then needs slots t + m / factor of
+   * stream m % factor for tap m: one contiguous window per tap.
    */
   private int streamLength(int inputLength) {
     return outLength(inputLength) + (taps + factor - 1) / factor;
@@ -144,8 +145,8 @@ final class IntegerDecimator {
       for (int m = 0; m < taps; m++) {
         // The copy lines the tap's inputs up with the accumulator: with one index for both
         // arrays the JIT vectorises; with an offset it does not (measured: 2.4× slower).
-        System.arraycopy(streams, (m % factor) * streamLength + start + m / factor, window, 0,
-            length);
+        System.arraycopy(
+            streams, (m % factor) * streamLength + start + m / factor, window, 0, length);
         axpy(coefficients[m], window, acc, length);
       }
       FixedPoint.toSamples(acc, shift, output, start, length);

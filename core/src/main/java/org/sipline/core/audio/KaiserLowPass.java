@@ -1,8 +1,8 @@
 package org.sipline.core.audio;
 
 /**
- * A windowed-sinc low-pass kernel as a continuous function of time (in input samples), so that
- * any fractional phase of a polyphase resampler can be sampled from it. Kaiser's window and his
+ * A windowed-sinc low-pass kernel as a continuous function of time (in input samples), so that any
+ * fractional phase of a polyphase resampler can be sampled from it. Kaiser's window and his
  * formulas pick the length and shape for a given transition band and stop-band attenuation.
  */
 final class KaiserLowPass {
@@ -22,9 +22,10 @@ final class KaiserLowPass {
     // Kaiser's length estimate: taps ≈ (A − 7.95) / (14.36 · Δf).
     double taps = (attenuationDb - 7.95) / (14.36 * transition);
     this.halfWidth = Math.ceil(taps / 2);
-    this.beta = attenuationDb > 50
-        ? 0.1102 * (attenuationDb - 8.7)
-        : 0.5842 * Math.pow(attenuationDb - 21, 0.4) + 0.07886 * (attenuationDb - 21);
+    this.beta =
+        attenuationDb > 50
+            ? 0.1102 * (attenuationDb - 8.7)
+            : 0.5842 * Math.pow(attenuationDb - 21, 0.4) + 0.07886 * (attenuationDb - 21);
     this.i0Beta = besselI0(beta);
   }
 

@@ -13,12 +13,14 @@ public final class Playback {
   private final short[][] clips;
   private final long totalSamples;
   private final CompletableFuture<PlaybackResult> completion = new CompletableFuture<>();
+
   /**
    * Made by the thread that queues the request, so that the pacer thread, which ends it when its
-   * last sample is read, allocates nothing: with the heap full, an allocation there would stall
-   * the RTP of every call until the collector caught up.
+   * last sample is read, allocates nothing: with the heap full, an allocation there would stall the
+   * RTP of every call until the collector caught up.
    */
   private final PlaybackResult played;
+
   private final Runnable completer = this::complete;
 
   // Guarded by the queue's lock.
@@ -26,6 +28,7 @@ public final class Playback {
   private int offset;
   private long playedSamples;
   private PlaybackResult result;
+
   /** The next request that ended in the same turn of the queue (a chain without a list). */
   private Playback nextEnded;
 
@@ -46,8 +49,8 @@ public final class Playback {
   }
 
   /**
-   * Drops what has not been played yet and completes the request as {@link Outcome#CANCELLED};
-   * the queue's next request starts in the next frame. Does nothing once the request ended.
+   * Drops what has not been played yet and completes the request as {@link Outcome#CANCELLED}; the
+   * queue's next request starts in the next frame. Does nothing once the request ended.
    */
   public void cancel() {
     queue.cancel(this);
@@ -91,8 +94,10 @@ public final class Playback {
     if (result != null) {
       return false;
     }
-    result = outcome == Outcome.PLAYED && playedSamples == totalSamples
-        ? played : new PlaybackResult(playedSamples, totalSamples, outcome);
+    result =
+        outcome == Outcome.PLAYED && playedSamples == totalSamples
+            ? played
+            : new PlaybackResult(playedSamples, totalSamples, outcome);
     return true;
   }
 
@@ -134,7 +139,12 @@ public final class Playback {
 
   @Override
   public String toString() {
-    return "Playback[" + clips.length + " clip(s), " + totalSamples + " samples, "
-        + (completion.isDone() ? "done" : "pending") + "]";
+    return "Playback["
+        + clips.length
+        + " clip(s), "
+        + totalSamples
+        + " samples, "
+        + (completion.isDone() ? "done" : "pending")
+        + "]";
   }
 }

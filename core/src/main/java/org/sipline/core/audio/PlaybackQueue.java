@@ -15,22 +15,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A call's outgoing audio: playback requests queued FIFO and read out as 20 ms frames of 8 kHz
- * PCM by the backend's pacer.
+ * A call's outgoing audio: playback requests queued FIFO and read out as 20 ms frames of 8 kHz PCM
+ * by the backend's pacer.
  *
- * <p>Requests follow each other without a gap: the next clip, or the next request, continues in
- * the same frame; after the last queued sample the frame is padded with silence. While muted,
- * frames are silence but the queue is consumed as if played, so a request completes at the same
- * moment muted or not (SPEC: "playback time keeps running").
+ * <p>Requests follow each other without a gap: the next clip, or the next request, continues in the
+ * same frame; after the last queued sample the frame is padded with silence. While muted, frames
+ * are silence but the queue is consumed as if played, so a request completes at the same moment
+ * muted or not (SPEC: "playback time keeps running").
  *
  * <p>Threads: {@link #read} is called by the pacer every 20 ms; {@link #enqueue}, {@link
- * Playback#cancel}, {@link #setMuted} and {@link #interruptAll} come from any other thread. All
- * of them hold one lock for a copy of at most one frame. {@code read} allocates nothing, not
- * even in the frame where a request ends (its result and completing task were made when it was
- * queued, and the requests ended in one frame are chained through themselves): a pacer thread
- * that allocates can be stalled by a full heap, and with it the RTP of every call. A request's
- * future is completed on the completion executor, never on the pacer thread, so no user code
- * runs there; what that executor allocates to queue the task is its own.
+ * Playback#cancel}, {@link #setMuted} and {@link #interruptAll} come from any other thread. All of
+ * them hold one lock for a copy of at most one frame. {@code read} allocates nothing, not even in
+ * the frame where a request ends (its result and completing task were made when it was queued, and
+ * the requests ended in one frame are chained through themselves): a pacer thread that allocates
+ * can be stalled by a full heap, and with it the RTP of every call. A request's future is completed
+ * on the completion executor, never on the pacer thread, so no user code runs there; what that
+ * executor allocates to queue the task is its own.
  */
 public final class PlaybackQueue implements AudioSource {
   private static final Logger log = LoggerFactory.getLogger(PlaybackQueue.class);
@@ -46,7 +46,9 @@ public final class PlaybackQueue implements AudioSource {
     this(ForkJoinPool.commonPool());
   }
 
-  /** @param completionExecutor where each request's future is completed */
+  /**
+   * @param completionExecutor where each request's future is completed
+   */
   public PlaybackQueue(Executor completionExecutor) {
     this.completionExecutor = Objects.requireNonNull(completionExecutor, "completionExecutor");
   }
@@ -80,11 +82,14 @@ public final class PlaybackQueue implements AudioSource {
       requests.addLast(playback);
     }
     // Barge-in by cancelling the future: drop the request as if cancel() had been called.
-    playback.completion().whenComplete((result, failure) -> {
-      if (failure instanceof CancellationException) {
-        cancel(playback);
-      }
-    });
+    playback
+        .completion()
+        .whenComplete(
+            (result, failure) -> {
+              if (failure instanceof CancellationException) {
+                cancel(playback);
+              }
+            });
     return playback;
   }
 
@@ -164,8 +169,8 @@ public final class PlaybackQueue implements AudioSource {
   }
 
   /**
-   * Completes the future of {@code first} and of each request chained after it, in that order,
-   * on the executor, outside the lock.
+   * Completes the future of {@code first} and of each request chained after it, in that order, on
+   * the executor, outside the lock.
    */
   private void complete(Playback first) {
     for (Playback p = first; p != null; ) {
@@ -175,7 +180,8 @@ public final class PlaybackQueue implements AudioSource {
         completionExecutor.execute(p.completer());
       } catch (RejectedExecutionException e) {
         // The owner shut its executor down; finishing here beats a future that never completes.
-        log.warn("Completion executor refused a playback completion ({}); completing in place",
+        log.warn(
+            "Completion executor refused a playback completion ({}); completing in place",
             e.toString());
         p.completer().run();
       }

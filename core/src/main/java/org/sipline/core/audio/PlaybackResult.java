@@ -25,8 +25,8 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
   public PlaybackResult {
     Objects.requireNonNull(outcome, "outcome");
     if (playedSamples < 0 || playedSamples > totalSamples) {
-      throw new IllegalArgumentException("playedSamples " + playedSamples + " outside 0.."
-          + totalSamples);
+      throw new IllegalArgumentException(
+          "playedSamples " + playedSamples + " outside 0.." + totalSamples);
     }
   }
 

@@ -1,9 +1,9 @@
 package org.sipline.core.audio;
 
 /**
- * The fine stage: output sample n is the band-limited interpolation of the input at position
- * n · down / up, computed with the filter phase for that position's fraction. When {@code up} is
- * large (odd rates), {@value Resampler#MAX_PHASES} phases are kept and the nearest one is used.
+ * The fine stage: output sample n is the band-limited interpolation of the input at position n ·
+ * down / up, computed with the filter phase for that position's fraction. When {@code up} is large
+ * (odd rates), {@value Resampler#MAX_PHASES} phases are kept and the nearest one is used.
  */
 final class PolyphaseFilter {
   private final int up;
@@ -11,8 +11,10 @@ final class PolyphaseFilter {
   private final int phases;
   private final int halfWidth;
   private final int taps;
+
   /** phases × taps, phase-major; tap m of phase p weighs input i − halfWidth + 1 + m. */
   private final int[] coefficients;
+
   private final int shift;
 
   PolyphaseFilter(int up, int down, KaiserLowPass kernel, int maxPhases) {

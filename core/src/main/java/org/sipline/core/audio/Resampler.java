@@ -16,12 +16,12 @@ import org.sipline.core.spi.AudioFrames;
  *
  * <p>How: rates of {@value #MIN_INTERMEDIATE_RATE} Hz and more are first divided by an integer
  * factor down to 11–22 kHz with a short filter ({@link IntegerDecimator}). At that intermediate
- * rate the sharp filter (3.4 → 4 kHz) runs as a plain FIR, which vectorises, and when the rate is
- * a multiple of 8 kHz it also does the last division (16 kHz, 32 kHz, 48 kHz ...). Otherwise a
- * short polyphase filter ({@link PolyphaseFilter}) does the exact rational step to 8 kHz: the band
- * above 4 kHz is already gone, so it only has to remove the images of 0–4 kHz, and about ten taps
- * do that. The same long filter as a polyphase stage would be fewer multiplications in total, but
- * a dot product per output that the JIT does not vectorise: measured about 3× slower. Rates whose
+ * rate the sharp filter (3.4 → 4 kHz) runs as a plain FIR, which vectorises, and when the rate is a
+ * multiple of 8 kHz it also does the last division (16 kHz, 32 kHz, 48 kHz ...). Otherwise a short
+ * polyphase filter ({@link PolyphaseFilter}) does the exact rational step to 8 kHz: the band above
+ * 4 kHz is already gone, so it only has to remove the images of 0–4 kHz, and about ten taps do
+ * that. The same long filter as a polyphase stage would be fewer multiplications in total, but a
+ * dot product per output that the JIT does not vectorise: measured about 3× slower. Rates whose
  * ratio to 8000 has a large numerator (say 44101 Hz) use {@value #MAX_PHASES} phases, the nearest
  * taken: a timing error below 1/2048 sample.
  *
@@ -37,16 +37,21 @@ public final class Resampler {
   static final double STOP_BAND_DB = 55;
   static final double PASS_BAND_FRACTION = 0.85;
   static final int MAX_PHASES = 1024;
+
   /** The first stage never goes below this, so its filter's transition band stays wide. */
   static final int MIN_INTERMEDIATE_RATE = 11_000;
+
   private static final int MAX_CACHED = 32;
   private static final ConcurrentMap<Integer, Resampler> CACHE = new ConcurrentHashMap<>();
 
   private final int sourceRate;
+
   /** Null when the source rate is low enough for the sharp filter to run at it. */
   private final IntegerDecimator decimator;
+
   /** The sharp telephone-band filter at the intermediate rate; null when the polyphase is sharp. */
   private final IntegerDecimator sharp;
+
   /** Null at 8 kHz (the resampler copies) and when {@link #sharp} already lands on 8 kHz. */
   private final PolyphaseFilter polyphase;
 
@@ -64,8 +69,13 @@ public final class Resampler {
     double stageRate = (double) sourceRate / factor;
     // Stage one only has to keep what would fold into 0..nyquist out of it: its stop band
     // starts at stageRate − nyquist; the rest of the work is the sharp filter's.
-    this.decimator = factor == 1 ? null : new IntegerDecimator(factor, new KaiserLowPass(
-        passEdge / sourceRate, (stageRate - nyquist) / sourceRate, STOP_BAND_DB));
+    this.decimator =
+        factor == 1
+            ? null
+            : new IntegerDecimator(
+                factor,
+                new KaiserLowPass(
+                    passEdge / sourceRate, (stageRate - nyquist) / sourceRate, STOP_BAND_DB));
     KaiserLowPass sharpKernel =
         new KaiserLowPass(passEdge / stageRate, nyquist / stageRate, STOP_BAND_DB);
     int gcd = gcd(TARGET_RATE * factor, sourceRate);
@@ -80,16 +90,26 @@ public final class Resampler {
     } else {
       this.sharp = new IntegerDecimator(1, sharpKernel);
       // Only the images of 0..nyquist, from stageRate − nyquist on, are left to remove.
-      this.polyphase = new PolyphaseFilter(up, down, new KaiserLowPass(passEdge / stageRate,
-          (stageRate - nyquist) / stageRate, STOP_BAND_DB), MAX_PHASES);
+      this.polyphase =
+          new PolyphaseFilter(
+              up,
+              down,
+              new KaiserLowPass(
+                  passEdge / stageRate, (stageRate - nyquist) / stageRate, STOP_BAND_DB),
+              MAX_PHASES);
     }
   }
 
   /** The resampler from {@code sourceRate} to 8 kHz; common rates are designed once and kept. */
   public static Resampler toCodecRate(int sourceRate) {
     if (sourceRate < WavReader.MIN_SAMPLE_RATE || sourceRate > WavReader.MAX_SAMPLE_RATE) {
-      throw new IllegalArgumentException("source rate " + sourceRate + " Hz outside "
-          + WavReader.MIN_SAMPLE_RATE + ".." + WavReader.MAX_SAMPLE_RATE);
+      throw new IllegalArgumentException(
+          "source rate "
+              + sourceRate
+              + " Hz outside "
+              + WavReader.MIN_SAMPLE_RATE
+              + ".."
+              + WavReader.MAX_SAMPLE_RATE);
     }
     Resampler cached = CACHE.get(sourceRate);
     if (cached != null) {
@@ -177,15 +197,26 @@ public final class Resampler {
     }
     StringBuilder stages = new StringBuilder();
     if (decimator != null) {
-      stages.append("1/").append(decimator.factor()).append(" decimation (")
-          .append(decimator.taps()).append(" taps), then ");
+      stages
+          .append("1/")
+          .append(decimator.factor())
+          .append(" decimation (")
+          .append(decimator.taps())
+          .append(" taps), then ");
     }
     if (sharp != null) {
-      stages.append(sharp.factor() == 1 ? "" : "1/" + sharp.factor() + " ").append("sharp FIR (")
-          .append(sharp.taps()).append(" taps)").append(polyphase == null ? "" : ", then ");
+      stages
+          .append(sharp.factor() == 1 ? "" : "1/" + sharp.factor() + " ")
+          .append("sharp FIR (")
+          .append(sharp.taps())
+          .append(" taps)")
+          .append(polyphase == null ? "" : ", then ");
     }
     if (polyphase != null) {
-      stages.append(polyphase.phases()).append(" phases x ").append(polyphase.taps())
+      stages
+          .append(polyphase.phases())
+          .append(" phases x ")
+          .append(polyphase.taps())
           .append(" taps");
     }
     return "Resampler[" + sourceRate + " Hz -> " + TARGET_RATE + " Hz: " + stages + "]";

@@ -7,11 +7,12 @@ import java.nio.ByteOrder;
 /** Turns the data chunk's sample frames into mono 16-bit PCM; stereo frames are averaged. */
 final class SampleDecoding {
   /**
-   * A 16-bit stereo frame read as one little-endian int (left in the low half): one load per
-   * frame instead of four byte loads; measured about 3× faster on a 44.1 kHz file.
+   * A 16-bit stereo frame read as one little-endian int (left in the low half): one load per frame
+   * instead of four byte loads; measured about 3× faster on a 44.1 kHz file.
    */
   private static final VarHandle FRAME =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
   private static final VarHandle SAMPLE =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 

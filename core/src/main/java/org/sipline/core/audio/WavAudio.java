@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * A decoded WAV file: mono 16-bit PCM at the file's own sample rate, and what the file was.
  *
- * <p>The record holds {@code samples} as given, without a copy: audio can be long, and it is
- * handed from one pipeline stage to the next. Whoever receives it must not modify the array.
+ * <p>The record holds {@code samples} as given, without a copy: audio can be long, and it is handed
+ * from one pipeline stage to the next. Whoever receives it must not modify the array.
  *
  * @param sampleRate the file's sample rate in Hz (also the rate of {@code samples})
  * @param channels how many channels the file had (1 or 2; stereo is downmixed into {@code samples})
@@ -53,7 +53,16 @@ public record WavAudio(int sampleRate, int channels, WavEncoding encoding, short
   @Override
   public String toString() {
     // The samples themselves would flood any log line.
-    return "WavAudio[" + encoding + ", " + sampleRate + " Hz, " + channels + " ch, "
-        + samples.length + " samples, " + durationMillis() + " ms]";
+    return "WavAudio["
+        + encoding
+        + ", "
+        + sampleRate
+        + " Hz, "
+        + channels
+        + " ch, "
+        + samples.length
+        + " samples, "
+        + durationMillis()
+        + " ms]";
   }
 }

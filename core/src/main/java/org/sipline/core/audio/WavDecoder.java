@@ -17,9 +17,15 @@ public final class WavDecoder {
     }
     short[] pcm = Resampler.toCodecRate(audio.sampleRate()).resample(audio.samples());
     if (pcm.length == 0) {
-      throw new WavFormatException("no samples at " + Resampler.TARGET_RATE + " Hz: "
-          + audio.samples().length + " sample(s) at " + audio.sampleRate() + " Hz last less than "
-          + "half a sample period");
+      throw new WavFormatException(
+          "no samples at "
+              + Resampler.TARGET_RATE
+              + " Hz: "
+              + audio.samples().length
+              + " sample(s) at "
+              + audio.sampleRate()
+              + " Hz last less than "
+              + "half a sample period");
     }
     return pcm;
   }

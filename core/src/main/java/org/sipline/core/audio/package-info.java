@@ -11,14 +11,15 @@
  * </pre>
  *
  * <ul>
- *   <li>{@link org.sipline.core.audio.WavDecoder} runs the first two stages for one file; the
- *       line validates every file of a request with it before queueing any (all or nothing).
- *   <li>{@link org.sipline.core.audio.WavReader} throws only
- *       {@link org.sipline.core.audio.WavFormatException}, whose message names the problem.
- *   <li>{@link org.sipline.core.audio.PlaybackQueue} is the per-call
- *       {@link org.sipline.core.spi.AudioSource}: the core decides what is played, the backend
- *       how it travels.
- *   <li>{@link org.sipline.core.audio.G711} lives here so every backend encodes and decodes the same way.
+ *   <li>{@link org.sipline.core.audio.WavDecoder} runs the first two stages for one file; the line
+ *       validates every file of a request with it before queueing any (all or nothing).
+ *   <li>{@link org.sipline.core.audio.WavReader} throws only {@link
+ *       org.sipline.core.audio.WavFormatException}, whose message names the problem.
+ *   <li>{@link org.sipline.core.audio.PlaybackQueue} is the per-call {@link
+ *       org.sipline.core.spi.AudioSource}: the core decides what is played, the backend how it
+ *       travels.
+ *   <li>{@link org.sipline.core.audio.G711} lives here so every backend encodes and decodes the
+ *       same way.
  * </ul>
  */
 package org.sipline.core.audio;

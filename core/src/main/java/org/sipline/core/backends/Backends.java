@@ -3,7 +3,6 @@ package org.sipline.core.backends;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -17,11 +16,11 @@ import org.slf4j.LoggerFactory;
  * The SIP backends on the class path, found with {@link ServiceLoader}, and the choice among them.
  *
  * <p>Loading never fails because of one bad provider: a provider whose class is missing, whose
- * constructor throws or that cannot say its name is skipped with a logged reason (see
- * {@link #skipped()}); one whose priority or availability check throws is listed as unavailable
- * with that reason. The choice ({@link #select}) goes by name when one is given (in the call or
- * in the system property {@value #BACKEND_PROPERTY}), otherwise to the available backend with the
- * highest priority; when nothing fits, {@link NoBackendException} says what to add or fix.
+ * constructor throws or that cannot say its name is skipped with a logged reason (see {@link
+ * #skipped()}); one whose priority or availability check throws is listed as unavailable with that
+ * reason. The choice ({@link #select}) goes by name when one is given (in the call or in the system
+ * property {@value #BACKEND_PROPERTY}), otherwise to the available backend with the highest
+ * priority; when nothing fits, {@link NoBackendException} says what to add or fix.
  *
  * <p>Instances are immutable: each provider is asked once, at load.
  */
@@ -31,6 +30,7 @@ public final class Backends {
 
   private static final Logger log = LoggerFactory.getLogger(Backends.class);
   private static final String WHAT_TO_ADD = "put sipline-backend-jainsip on the class path";
+
   /**
    * ServiceLoader errors tolerated in one load. A class path that cannot even be read throws on
    * every step without advancing, so without a bound the loop would never end.
@@ -41,8 +41,8 @@ public final class Backends {
   private final List<String> skipped;
   private final UnaryOperator<String> systemProperties;
 
-  private Backends(List<Candidate> candidates, List<String> skipped,
-      UnaryOperator<String> systemProperties) {
+  private Backends(
+      List<Candidate> candidates, List<String> skipped, UnaryOperator<String> systemProperties) {
     this.candidates = List.copyOf(candidates);
     this.skipped = List.copyOf(skipped);
     this.systemProperties = systemProperties;
@@ -56,7 +56,9 @@ public final class Backends {
     ClassLoader own = Backends.class.getClassLoader();
     Backends found = load(own);
     ClassLoader context = Thread.currentThread().getContextClassLoader();
-    if (found.candidates.isEmpty() && found.skipped.isEmpty() && context != null
+    if (found.candidates.isEmpty()
+        && found.skipped.isEmpty()
+        && context != null
         && context != own) {
       return load(context);
     }
@@ -106,19 +108,25 @@ public final class Backends {
   }
 
   /**
-   * Keeps one provider per name (names are case-insensitive): the first in {@code sorted}, the
-   * one of highest priority, whatever the class path's order.
+   * Keeps one provider per name (names are case-insensitive): the first in {@code sorted}, the one
+   * of highest priority, whatever the class path's order.
    */
   private static List<Candidate> withoutDuplicates(List<Candidate> sorted, List<String> skipped) {
     List<Candidate> kept = new ArrayList<>();
     for (Candidate c : sorted) {
-      Candidate same = kept.stream().filter(k -> k.name().equalsIgnoreCase(c.name()))
-          .findFirst().orElse(null);
+      Candidate same =
+          kept.stream().filter(k -> k.name().equalsIgnoreCase(c.name())).findFirst().orElse(null);
       if (same == null) {
         kept.add(c);
       } else {
-        skip(skipped, c.provider().getClass().getName() + ": name '" + c.name()
-            + "' is taken by " + same.provider().getClass().getName(), null);
+        skip(
+            skipped,
+            c.provider().getClass().getName()
+                + ": name '"
+                + c.name()
+                + "' is taken by "
+                + same.provider().getClass().getName(),
+            null);
       }
     }
     return kept;
@@ -150,9 +158,9 @@ public final class Backends {
   /**
    * The backend to use.
    *
-   * @param nameOrNull the backend's name (case-insensitive); null or blank means the one the
-   *     system property {@value #BACKEND_PROPERTY} names, and without it the available backend
-   *     with the highest priority
+   * @param nameOrNull the backend's name (case-insensitive); null or blank means the one the system
+   *     property {@value #BACKEND_PROPERTY} names, and without it the available backend with the
+   *     highest priority
    * @throws NoBackendException when the named backend is unknown or unavailable, or none is
    *     available at all; the message lists what is known
    */
@@ -170,33 +178,51 @@ public final class Backends {
     for (Candidate c : candidates) {
       if (c.name().equalsIgnoreCase(wanted)) {
         if (!c.available()) {
-          throw new NoBackendException("SIP backend '" + c.name() + "' (named by " + source
-              + ") is not available: " + c.availability().reason());
+          throw new NoBackendException(
+              "SIP backend '"
+                  + c.name()
+                  + "' (named by "
+                  + source
+                  + ") is not available: "
+                  + c.availability().reason());
         }
-        log.info("SIP backend {} chosen, named by {} (priority {})", c.name(), source,
-            c.priority());
+        log.info(
+            "SIP backend {} chosen, named by {} (priority {})", c.name(), source, c.priority());
         return c.provider();
       }
     }
-    throw new NoBackendException("no SIP backend '" + shown(wanted) + "' (named by " + source
-        + "); known: " + (candidates.isEmpty() ? "none; " + WHAT_TO_ADD : names()));
+    throw new NoBackendException(
+        "no SIP backend '"
+            + shown(wanted)
+            + "' (named by "
+            + source
+            + "); known: "
+            + (candidates.isEmpty() ? "none; " + WHAT_TO_ADD : names()));
   }
 
   private SipBackendProvider highestPriority() {
     for (Candidate c : candidates) {
       if (c.available()) {
-        log.info("SIP backend {} chosen, the available one of highest priority ({})", c.name(),
+        log.info(
+            "SIP backend {} chosen, the available one of highest priority ({})",
+            c.name(),
             c.priority());
         return c.provider();
       }
     }
     if (candidates.isEmpty()) {
-      throw new NoBackendException("no SIP backend found: " + WHAT_TO_ADD
-          + (skipped.isEmpty() ? "" : "; skipped: " + String.join("; ", skipped)));
+      throw new NoBackendException(
+          "no SIP backend found: "
+              + WHAT_TO_ADD
+              + (skipped.isEmpty() ? "" : "; skipped: " + String.join("; ", skipped)));
     }
-    throw new NoBackendException("no SIP backend available: " + candidates.stream()
-        .map(c -> c.name() + " (" + c.availability().reason() + ")")
-        .collect(Collectors.joining(", ")) + "; " + WHAT_TO_ADD);
+    throw new NoBackendException(
+        "no SIP backend available: "
+            + candidates.stream()
+                .map(c -> c.name() + " (" + c.availability().reason() + ")")
+                .collect(Collectors.joining(", "))
+            + "; "
+            + WHAT_TO_ADD);
   }
 
   private String names() {

@@ -6,16 +6,20 @@ import org.sipline.core.spi.SipBackendProvider;
 
 /**
  * A provider that loaded, with what it said about itself asked once: a provider's availability
- * check may be costly (probing a native library), and its answer must not change between
- * {@code --help} and the choice.
+ * check may be costly (probing a native library), and its answer must not change between {@code
+ * --help} and the choice.
  */
-record Candidate(SipBackendProvider provider, String name, int priority, Availability availability) {
-  /** Highest priority first; equal ones by name, then class, so the order never depends on the
-   * class path's order. */
-  static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::priority)
-      .reversed()
-      .thenComparing(Candidate::name)
-      .thenComparing(c -> c.provider().getClass().getName());
+record Candidate(
+    SipBackendProvider provider, String name, int priority, Availability availability) {
+  /**
+   * Highest priority first; equal ones by name, then class, so the order never depends on the class
+   * path's order.
+   */
+  static final Comparator<Candidate> ORDER =
+      Comparator.comparingInt(Candidate::priority)
+          .reversed()
+          .thenComparing(Candidate::name)
+          .thenComparing(c -> c.provider().getClass().getName());
 
   /**
    * Asks {@code provider} its name, priority and availability. A provider whose priority or

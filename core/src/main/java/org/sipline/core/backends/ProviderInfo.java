@@ -11,7 +11,11 @@ package org.sipline.core.backends;
 public record ProviderInfo(String name, int priority, boolean available, String reason) {
   @Override
   public String toString() {
-    return name + " (priority " + priority + ", " + (available ? "available" : "unavailable: "
-        + reason) + ")";
+    return name
+        + " (priority "
+        + priority
+        + ", "
+        + (available ? "available" : "unavailable: " + reason)
+        + ")";
   }
 }

@@ -49,8 +49,8 @@ final class Chars {
   }
 
   /**
-   * The byte that the {@code %HH} escape at {@code i} stands for, or -1 when {@code s} has no
-   * valid escape there.
+   * The byte that the {@code %HH} escape at {@code i} stands for, or -1 when {@code s} has no valid
+   * escape there.
    */
   static int escaped(String s, int i) {
     if (i + 2 >= s.length()) {

@@ -7,8 +7,8 @@ import java.util.Locale;
  * IPv6 reference, and an optional port 1..65535.
  *
  * <p>Stricter than the grammar where the grammar invites trouble: IPv4 octets with leading zeros
- * are refused (some resolvers read them as octal), an IPv6 zone index is refused (it means
- * nothing to the far end), and DNS names obey the DNS lengths (label ≤ 63, name ≤ 253).
+ * are refused (some resolvers read them as octal), an IPv6 zone index is refused (it means nothing
+ * to the far end), and DNS names obey the DNS lengths (label ≤ 63, name ≤ 253).
  *
  * @param host lower case; IPv6 references keep their brackets
  * @param port the port, or -1 when none was given
@@ -36,8 +36,8 @@ record HostPort(String host, int port) {
       } else if (rest.charAt(0) == ':') {
         portText = rest.substring(1);
       } else {
-        throw in.failIn("unexpected " + Quote.single(rest) + " after IPv6 reference "
-            + Quote.single(host));
+        throw in.failIn(
+            "unexpected " + Quote.single(rest) + " after IPv6 reference " + Quote.single(host));
       }
     } else {
       int colon = s.indexOf(':');
@@ -104,17 +104,25 @@ record HostPort(String host, int port) {
   private static void ipv4(Input in, String host) {
     String[] parts = host.split("\\.", -1);
     if (parts.length != 4) {
-      throw in.fail("IPv4 address " + Quote.single(host) + " has " + parts.length
-          + " parts, not 4 (a host name's last label must start with a letter)");
+      throw in.fail(
+          "IPv4 address "
+              + Quote.single(host)
+              + " has "
+              + parts.length
+              + " parts, not 4 (a host name's last label must start with a letter)");
     }
     for (String part : parts) {
       if (part.isEmpty() || part.length() > 3) {
-        throw in.fail("IPv4 address " + Quote.single(host) + " has a bad octet "
-            + Quote.single(part));
+        throw in.fail(
+            "IPv4 address " + Quote.single(host) + " has a bad octet " + Quote.single(part));
       }
       if (part.length() > 1 && part.charAt(0) == '0') {
-        throw in.fail("IPv4 address " + Quote.single(host) + ": octet " + Quote.single(part)
-            + " has a leading zero");
+        throw in.fail(
+            "IPv4 address "
+                + Quote.single(host)
+                + ": octet "
+                + Quote.single(part)
+                + " has a leading zero");
       }
       if (Integer.parseInt(part) > 255) {
         throw in.fail("IPv4 address " + Quote.single(host) + ": octet " + part + " > 255");
@@ -126,8 +134,13 @@ record HostPort(String host, int port) {
     // The grammar allows one trailing dot (a fully qualified name).
     String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     if (name.length() > MAX_HOST_NAME) {
-      throw in.fail("host name " + Quote.single(host) + " is " + name.length()
-          + " characters long > " + MAX_HOST_NAME);
+      throw in.fail(
+          "host name "
+              + Quote.single(host)
+              + " is "
+              + name.length()
+              + " characters long > "
+              + MAX_HOST_NAME);
     }
     String[] labels = name.split("\\.", -1);
     for (int l = 0; l < labels.length; l++) {
@@ -136,24 +149,40 @@ record HostPort(String host, int port) {
         throw in.fail("host name " + Quote.single(host) + " has an empty label");
       }
       if (label.length() > MAX_LABEL) {
-        throw in.fail("host name " + Quote.single(host) + " has a label of " + label.length()
-            + " characters > " + MAX_LABEL);
+        throw in.fail(
+            "host name "
+                + Quote.single(host)
+                + " has a label of "
+                + label.length()
+                + " characters > "
+                + MAX_LABEL);
       }
       for (int i = 0; i < label.length(); i++) {
         char c = label.charAt(i);
         if (!Chars.alphanum(c) && c != '-') {
-          throw in.fail("character " + Quote.single(String.valueOf(c))
-              + " not allowed in host name " + Quote.single(host));
+          throw in.fail(
+              "character "
+                  + Quote.single(String.valueOf(c))
+                  + " not allowed in host name "
+                  + Quote.single(host));
         }
       }
       if (label.charAt(0) == '-' || label.charAt(label.length() - 1) == '-') {
-        throw in.fail("host name " + Quote.single(host) + ": label " + Quote.single(label)
-            + " starts or ends with '-'");
+        throw in.fail(
+            "host name "
+                + Quote.single(host)
+                + ": label "
+                + Quote.single(label)
+                + " starts or ends with '-'");
       }
     }
     if (!Chars.alpha(labels[labels.length - 1].charAt(0))) {
-      throw in.fail("host name " + Quote.single(host) + ": last label "
-          + Quote.single(labels[labels.length - 1]) + " must start with a letter");
+      throw in.fail(
+          "host name "
+              + Quote.single(host)
+              + ": last label "
+              + Quote.single(labels[labels.length - 1])
+              + " must start with a letter");
     }
   }
 

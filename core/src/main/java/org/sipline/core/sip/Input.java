@@ -3,8 +3,8 @@ package org.sipline.core.sip;
 import org.sipline.core.InvalidArgumentException;
 
 /**
- * One untrusted address string being read, with the request field it came from, so that every
- * check can fail with a message that names the field and shows the value.
+ * One untrusted address string being read, with the request field it came from, so that every check
+ * can fail with a message that names the field and shows the value.
  *
  * @param field the request field, e.g. {@code callee_id}
  * @param text the cleaned value: bounded, ASCII without controls, surrounding spaces removed
@@ -33,13 +33,16 @@ record Input(String field, String text) {
         throw new InvalidArgumentException(field, "NUL not allowed");
       }
       if (c < 0x20 || c == 0x7f) {
-        throw new InvalidArgumentException(field,
-            "control character " + Quote.codePoint(raw, i) + " not allowed");
+        throw new InvalidArgumentException(
+            field, "control character " + Quote.codePoint(raw, i) + " not allowed");
       }
       if (c > 0x7e) {
         // No IDN: a host name must be given in its ASCII (punycode) form.
-        throw new InvalidArgumentException(field,
-            "non-ASCII character " + Quote.codePoint(raw, i) + " not allowed in "
+        throw new InvalidArgumentException(
+            field,
+            "non-ASCII character "
+                + Quote.codePoint(raw, i)
+                + " not allowed in "
                 + Quote.single(raw));
       }
     }

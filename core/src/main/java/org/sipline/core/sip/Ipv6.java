@@ -1,9 +1,9 @@
 package org.sipline.core.sip;
 
 /**
- * Checks an RFC 4291 §2.2 text IPv6 address (the part between the brackets of an RFC 3261
- * {@code IPv6reference}): eight groups of 1–4 hex digits, at most one {@code ::} standing for one
- * or more zero groups, and an optional dotted IPv4 address as the last 32 bits.
+ * Checks an RFC 4291 §2.2 text IPv6 address (the part between the brackets of an RFC 3261 {@code
+ * IPv6reference}): eight groups of 1–4 hex digits, at most one {@code ::} standing for one or more
+ * zero groups, and an optional dotted IPv4 address as the last 32 bits.
  */
 final class Ipv6 {
   private Ipv6() {}
@@ -70,8 +70,12 @@ final class Ipv6 {
     boolean ok = octets.length == 4;
     for (int i = 0; ok && i < 4; i++) {
       String o = octets[i];
-      ok = !o.isEmpty() && o.length() <= 3 && o.chars().allMatch(c -> c >= '0' && c <= '9')
-          && (o.length() == 1 || o.charAt(0) != '0') && Integer.parseInt(o) <= 255;
+      ok =
+          !o.isEmpty()
+              && o.length() <= 3
+              && o.chars().allMatch(c -> c >= '0' && c <= '9')
+              && (o.length() == 1 || o.charAt(0) != '0')
+              && Integer.parseInt(o) <= 255;
     }
     if (!ok) {
       throw in.fail(shown + " has a bad IPv4 part " + Quote.single(part));

@@ -1,9 +1,9 @@
 package org.sipline.core.sip;
 
 /**
- * Phone numbers as people type them ({@code +43 1 234-56}, {@code (01) 234 56}) and as
- * {@code tel:} URIs carry them (RFC 3966): digits, an optional leading {@code '+'}, and visual
- * separators {@code space - . ( )} that are dropped.
+ * Phone numbers as people type them ({@code +43 1 234-56}, {@code (01) 234 56}) and as {@code tel:}
+ * URIs carry them (RFC 3966): digits, an optional leading {@code '+'}, and visual separators {@code
+ * space - . ( )} that are dropped.
  */
 final class PhoneNumber {
   /** More than E.164's 15 digits, to leave room for prefixes and extensions dialled inline. */
@@ -29,8 +29,10 @@ final class PhoneNumber {
   static String normalize(Input in, String s) {
     String number = strip(s);
     if (!isNumber(number)) {
-      throw in.fail("phone number " + Quote.single(s)
-          + " may hold only digits, a leading '+' and the separators - . ( ) and space");
+      throw in.fail(
+          "phone number "
+              + Quote.single(s)
+              + " may hold only digits, a leading '+' and the separators - . ( ) and space");
     }
     int digits = number.charAt(0) == '+' ? number.length() - 1 : number.length();
     if (digits > MAX_DIGITS) {

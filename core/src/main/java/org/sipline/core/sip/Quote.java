@@ -2,8 +2,8 @@ package org.sipline.core.sip;
 
 /**
  * Renders untrusted text for an error message: an error names the offending value, but the value
- * may hold CR/LF (log forging), terminal escapes or a megabyte of junk, so what is shown is
- * escaped and shortened.
+ * may hold CR/LF (log forging), terminal escapes or a megabyte of junk, so what is shown is escaped
+ * and shortened.
  */
 final class Quote {
   /** How much of a value an error message shows. */
@@ -12,8 +12,8 @@ final class Quote {
   private Quote() {}
 
   /**
-   * {@code 'text'} with controls and non-ASCII as backslash-u escapes, shortened to
-   * {@link #SHOWN} characters.
+   * {@code 'text'} with controls and non-ASCII as backslash-u escapes, shortened to {@link #SHOWN}
+   * characters.
    */
   static String single(String s) {
     return '\'' + escape(s, '\'') + '\'';

@@ -14,8 +14,8 @@ enum Scheme {
   }
 
   /**
-   * The scheme {@code in} starts with, or null when it has none ({@code bob@host},
-   * {@code host:5060}). Any other scheme ({@code http:}, {@code mailto:}) is refused.
+   * The scheme {@code in} starts with, or null when it has none ({@code bob@host}, {@code
+   * host:5060}). Any other scheme ({@code http:}, {@code mailto:}) is refused.
    */
   static Scheme of(Input in) {
     String t = in.text();
@@ -33,8 +33,10 @@ enum Scheme {
     if (!rest.isEmpty() && rest.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null; // host:port
     }
-    throw in.fail("unsupported URI scheme " + Quote.single(t.substring(0, colon))
-        + " (use sip:, sips: or tel:)");
+    throw in.fail(
+        "unsupported URI scheme "
+            + Quote.single(t.substring(0, colon))
+            + " (use sip:, sips: or tel:)");
   }
 
   /** The part after {@code scheme:}. */

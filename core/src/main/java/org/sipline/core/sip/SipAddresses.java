@@ -4,31 +4,33 @@ import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.spi.SipUri;
 
 /**
- * Turns untrusted address strings from requests into checked {@link SipUri}s, or refuses them
- * with an {@link InvalidArgumentException} naming the field and what was wrong — never with
- * anything else. What is accepted renders, through {@link SipUri#toString()}, into wire text
- * without CR, LF or NUL, and parses back to an equal {@code SipUri}.
+ * Turns untrusted address strings from requests into checked {@link SipUri}s, or refuses them with
+ * an {@link InvalidArgumentException} naming the field and what was wrong — never with anything
+ * else. What is accepted renders, through {@link SipUri#toString()}, into wire text without CR, LF
+ * or NUL, and parses back to an equal {@code SipUri}.
  *
  * <p>Rules common to every form:
+ *
  * <ul>
- *   <li>At most {@value #MAX_LENGTH} characters; printable ASCII only (no controls, no IDN:
- *       give a host name in its punycode form); spaces around the value are ignored.
- *   <li>Host: a DNS name (labels of letters, digits and inner '-', ≤ 63 characters each, ≤ 253
- *       in all, the last starting with a letter; one trailing dot allowed), a dotted IPv4 address
- *       without leading zeros, or an IPv6 address in brackets without a zone index. Host names
- *       are lower-cased (they are case-insensitive).
+ *   <li>At most {@value #MAX_LENGTH} characters; printable ASCII only (no controls, no IDN: give a
+ *       host name in its punycode form); spaces around the value are ignored.
+ *   <li>Host: a DNS name (labels of letters, digits and inner '-', ≤ 63 characters each, ≤ 253 in
+ *       all, the last starting with a letter; one trailing dot allowed), a dotted IPv4 address
+ *       without leading zeros, or an IPv6 address in brackets without a zone index. Host names are
+ *       lower-cased (they are case-insensitive).
  *   <li>Port: 1..65535, absent when not given.
- *   <li>User part: RFC 3261's {@code user} rule — letters, digits, {@code -_.!~*'()},
- *       {@code &=+$,;?/} and {@code %HH} escapes of printable bytes. Any other character (a space,
- *       {@code #}, {@code <}, {@code "}, ...) is <em>refused</em> with a message giving its escape,
- *       never escaped silently; a {@code ':'} (a password) is refused. The case is kept.
- *   <li>URI parameters {@code ;name[=value]}: tokens, each name once, {@code maddr} a host,
- *       {@code ttl} 0..255; kept as written. URI headers ({@code ?...}) are refused.
+ *   <li>User part: RFC 3261's {@code user} rule — letters, digits, {@code -_.!~*'()}, {@code
+ *       &=+$,;?/} and {@code %HH} escapes of printable bytes. Any other character (a space, {@code
+ *       #}, {@code <}, {@code "}, ...) is <em>refused</em> with a message giving its escape, never
+ *       escaped silently; a {@code ':'} (a password) is refused. The case is kept.
+ *   <li>URI parameters {@code ;name[=value]}: tokens, each name once, {@code maddr} a host, {@code
+ *       ttl} 0..255; kept as written. URI headers ({@code ?...}) are refused.
  * </ul>
  */
 public final class SipAddresses {
   /** Longest address accepted, in characters. */
   public static final int MAX_LENGTH = Input.MAX_LENGTH;
+
   /** Most digits a phone number may have. */
   public static final int MAX_PHONE_DIGITS = PhoneNumber.MAX_DIGITS;
 
@@ -37,9 +39,9 @@ public final class SipAddresses {
   private SipAddresses() {}
 
   /**
-   * Reads an account name: {@code user@host[:port]}, or the same as a {@code sip:} or
-   * {@code sips:} URI. A user part and a host are required; URI parameters are refused (the
-   * transport is the backend's setting, not the account's).
+   * Reads an account name: {@code user@host[:port]}, or the same as a {@code sip:} or {@code sips:}
+   * URI. A user part and a host are required; URI parameters are refused (the transport is the
+   * backend's setting, not the account's).
    *
    * @param field the request field, for the error message (e.g. {@code account_name})
    */
@@ -61,15 +63,15 @@ public final class SipAddresses {
 
   /**
    * Reads a call or transfer target, one of:
+   *
    * <ul>
    *   <li>{@code user} — called at the account's host and port, with the account's scheme;
    *   <li>{@code user@host[:port][;params]} — taken as {@code sip:} followed by it;
    *   <li>a {@code sip:} or {@code sips:} URI, the user part optional;
    *   <li>{@code tel:number[;params]} — {@code sip:number;params@accountHost;user=phone};
-   *   <li>a phone number: digits with an optional leading '+' and visual separators (space
-   *       {@code - . ( )}), containing a '+' or a separator — the separators dropped, then as
-   *       {@code tel:}. Digits alone ({@code 100}) are a user name, called without
-   *       {@code user=phone}.
+   *   <li>a phone number: digits with an optional leading '+' and visual separators (space {@code -
+   *       . ( )}), containing a '+' or a separator — the separators dropped, then as {@code tel:}.
+   *       Digits alone ({@code 100}) are a user name, called without {@code user=phone}.
    * </ul>
    *
    * @param field the request field, for the error message (e.g. {@code callee_id})
@@ -95,16 +97,17 @@ public final class SipAddresses {
       return resolve(in, account, PhoneNumber.normalize(in, text), USER_PHONE);
     }
     if (text.indexOf(':') >= 0) {
-      throw in.failIn("no user part (expected user, user@host[:port], a sip:, sips: or tel: URI,"
-          + " or a phone number)");
+      throw in.failIn(
+          "no user part (expected user, user@host[:port], a sip:, sips: or tel: URI,"
+              + " or a phone number)");
     }
     return resolve(in, account, UserPart.check(in, text), "");
   }
 
   /**
    * Reads an outbound proxy: {@code host[:port][;params]} or a {@code sip:}/{@code sips:} URI
-   * without a user part, e.g. {@code sip:proxy.example.org:5060;lr}. Null, empty or blank means
-   * no proxy and gives null.
+   * without a user part, e.g. {@code sip:proxy.example.org:5060;lr}. Null, empty or blank means no
+   * proxy and gives null.
    *
    * @param field the request field, for the error message (e.g. {@code outbound_proxy})
    */

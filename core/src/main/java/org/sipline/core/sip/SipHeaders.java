@@ -9,20 +9,20 @@ import java.util.Set;
 import org.sipline.core.InvalidArgumentException;
 
 /**
- * Checks the extra headers a request asks to put on an INVITE or REFER. They come from outside
- * and go into a SIP message, so a bad one is refused with an {@link InvalidArgumentException}
- * naming it ({@code headers["X Foo"]: name is not a token}), never passed on and never repaired.
+ * Checks the extra headers a request asks to put on an INVITE or REFER. They come from outside and
+ * go into a SIP message, so a bad one is refused with an {@link InvalidArgumentException} naming it
+ * ({@code headers["X Foo"]: name is not a token}), never passed on and never repaired.
  *
  * <ul>
- *   <li>At most {@value #MAX_COUNT} headers, names of at most {@value #MAX_NAME_LENGTH} and
- *       values of at most {@value #MAX_VALUE_LENGTH} characters, {@value #MAX_TOTAL_LENGTH} in
- *       all (names plus values), so the message still fits a UDP datagram.
+ *   <li>At most {@value #MAX_COUNT} headers, names of at most {@value #MAX_NAME_LENGTH} and values
+ *       of at most {@value #MAX_VALUE_LENGTH} characters, {@value #MAX_TOTAL_LENGTH} in all (names
+ *       plus values), so the message still fits a UDP datagram.
  *   <li>A name is an RFC 3261 {@code token}, and no two names are equal ignoring case.
- *   <li>A name must not set what the SIP stack owns: {@value #PROTECTED_LIST}, in full or
- *       compact form (RFC 3261 §7.3.3: v, f, t, i, m, l, c), in any case.
+ *   <li>A name must not set what the SIP stack owns: {@value #PROTECTED_LIST}, in full or compact
+ *       form (RFC 3261 §7.3.3: v, f, t, i, m, l, c), in any case.
  *   <li>A value holds no CR, LF, NUL or other control character except HTAB (C0, DEL, C1), no
- *       Unicode line or paragraph separator and no unpaired surrogate; surrounding spaces and
- *       tabs are trimmed. Other non-ASCII is allowed (sent as UTF-8, as RFC 3261's TEXT-UTF8).
+ *       Unicode line or paragraph separator and no unpaired surrogate; surrounding spaces and tabs
+ *       are trimmed. Other non-ASCII is allowed (sent as UTF-8, as RFC 3261's TEXT-UTF8).
  * </ul>
  */
 public final class SipHeaders {
@@ -31,11 +31,12 @@ public final class SipHeaders {
   public static final int MAX_VALUE_LENGTH = 1024;
   public static final int MAX_TOTAL_LENGTH = 4096;
 
-  static final String PROTECTED_LIST = "Via, From, To, Call-ID, CSeq, Contact, Max-Forwards,"
-      + " Content-Length, Content-Type, Route, Record-Route, Authorization, Proxy-Authorization,"
-      // Not in SPEC's list, but transfer_id is what a REFER's Refer-To says: a header must not
-      // contradict it.
-      + " Refer-To";
+  static final String PROTECTED_LIST =
+      "Via, From, To, Call-ID, CSeq, Contact, Max-Forwards,"
+          + " Content-Length, Content-Type, Route, Record-Route, Authorization, Proxy-Authorization,"
+          // Not in SPEC's list, but transfer_id is what a REFER's Refer-To says: a header must not
+          // contradict it.
+          + " Refer-To";
 
   /** Lower-case name or compact form → the header it is. */
   private static final Map<String, String> PROTECTED = protectedNames();
@@ -47,8 +48,24 @@ public final class SipHeaders {
     for (String name : PROTECTED_LIST.split(", ")) {
       m.put(name.toLowerCase(Locale.ROOT), name);
     }
-    Map<String, String> compact = Map.of("v", "Via", "f", "From", "t", "To", "i", "Call-ID",
-        "m", "Contact", "l", "Content-Length", "c", "Content-Type", "r", "Refer-To");
+    Map<String, String> compact =
+        Map.of(
+            "v",
+            "Via",
+            "f",
+            "From",
+            "t",
+            "To",
+            "i",
+            "Call-ID",
+            "m",
+            "Contact",
+            "l",
+            "Content-Length",
+            "c",
+            "Content-Type",
+            "r",
+            "Refer-To");
     m.putAll(compact);
     return Map.copyOf(m);
   }
@@ -59,11 +76,11 @@ public final class SipHeaders {
   }
 
   /**
-   * Checks {@code headers} and returns them with trimmed values, in their order, unmodifiable.
-   * Null means none.
+   * Checks {@code headers} and returns them with trimmed values, in their order, unmodifiable. Null
+   * means none.
    *
-   * @param field the request field, e.g. {@code headers}; a header at fault is named as
-   *     {@code field["name"]}
+   * @param field the request field, e.g. {@code headers}; a header at fault is named as {@code
+   *     field["name"]}
    */
   public static Map<String, String> checkExtraHeaders(String field, Map<String, String> headers) {
     if (headers == null || headers.isEmpty()) {
@@ -81,14 +98,14 @@ public final class SipHeaders {
       checkName(at, name);
       String earlier = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
       if (earlier != null) {
-        throw new InvalidArgumentException(at,
-            "same header as " + Quote.dbl(earlier) + " (names are case-insensitive)");
+        throw new InvalidArgumentException(
+            at, "same header as " + Quote.dbl(earlier) + " (names are case-insensitive)");
       }
       String value = checkValue(at, e.getValue());
       total += name.length() + value.length();
       if (total > MAX_TOTAL_LENGTH) {
-        throw new InvalidArgumentException(field,
-            "names and values exceed " + MAX_TOTAL_LENGTH + " characters in all");
+        throw new InvalidArgumentException(
+            field, "names and values exceed " + MAX_TOTAL_LENGTH + " characters in all");
       }
       checked.put(name, value);
     }
@@ -100,17 +117,17 @@ public final class SipHeaders {
       throw new InvalidArgumentException(at, "name empty");
     }
     if (name.length() > MAX_NAME_LENGTH) {
-      throw new InvalidArgumentException(at,
-          "name length " + name.length() + " > " + MAX_NAME_LENGTH);
+      throw new InvalidArgumentException(
+          at, "name length " + name.length() + " > " + MAX_NAME_LENGTH);
     }
     if (!Chars.isToken(name)) {
-      throw new InvalidArgumentException(at, "name is not a token"
-          + " (letters, digits and - . ! % * _ + ` ' ~ only)");
+      throw new InvalidArgumentException(
+          at, "name is not a token" + " (letters, digits and - . ! % * _ + ` ' ~ only)");
     }
     String owned = PROTECTED.get(name.toLowerCase(Locale.ROOT));
     if (owned != null) {
-      throw new InvalidArgumentException(at, "would override " + owned
-          + ", which the SIP stack sets itself");
+      throw new InvalidArgumentException(
+          at, "would override " + owned + ", which the SIP stack sets itself");
     }
   }
 
@@ -119,8 +136,8 @@ public final class SipHeaders {
       throw new InvalidArgumentException(at, "value missing (null)");
     }
     if (value.length() > MAX_VALUE_LENGTH) {
-      throw new InvalidArgumentException(at,
-          "value length " + value.length() + " > " + MAX_VALUE_LENGTH);
+      throw new InvalidArgumentException(
+          at, "value length " + value.length() + " > " + MAX_VALUE_LENGTH);
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -134,19 +151,21 @@ public final class SipHeaders {
         continue;
       }
       if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-        throw new InvalidArgumentException(at,
-            "control character " + Quote.codePoint(value, i) + " not allowed in value");
+        throw new InvalidArgumentException(
+            at, "control character " + Quote.codePoint(value, i) + " not allowed in value");
       }
       if (c == '\u2028' || c == '\u2029') {
-        throw new InvalidArgumentException(at,
-            "line separator " + Quote.codePoint(value, i) + " not allowed in value");
+        throw new InvalidArgumentException(
+            at, "line separator " + Quote.codePoint(value, i) + " not allowed in value");
       }
       if (Character.isSurrogate(c)) {
-        boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
-            && Character.isLowSurrogate(value.charAt(i + 1));
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1));
         if (!paired) {
-          throw new InvalidArgumentException(at,
-              String.format("unpaired surrogate U+%04X not allowed in value", (int) c));
+          throw new InvalidArgumentException(
+              at, String.format("unpaired surrogate U+%04X not allowed in value", (int) c));
         }
         i++;
       }

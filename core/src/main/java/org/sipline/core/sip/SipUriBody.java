@@ -1,9 +1,9 @@
 package org.sipline.core.sip;
 
 /**
- * The part of a SIP URI after {@code sip:}: {@code [user@]hostport[;uri-parameters]}, checked.
- * URI headers ({@code ?name=value}) and passwords ({@code user:secret@}) are refused: the first
- * would smuggle headers past {@link SipHeaders}, the second puts a secret into logs.
+ * The part of a SIP URI after {@code sip:}: {@code [user@]hostport[;uri-parameters]}, checked. URI
+ * headers ({@code ?name=value}) and passwords ({@code user:secret@}) are refused: the first would
+ * smuggle headers past {@link SipHeaders}, the second puts a secret into logs.
  *
  * @param user the user part, or null when the URI has none
  * @param hostPort the host and port

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads the part after {@code tel:} into the user part of the SIP URI that reaches the same
- * number (RFC 3261 §19.1.6): the number without separators, followed by its parameters
- * ({@code ;ext=12}, {@code ;phone-context=+43}). A local number without {@code phone-context} is
- * accepted: the account's domain is its context.
+ * Reads the part after {@code tel:} into the user part of the SIP URI that reaches the same number
+ * (RFC 3261 §19.1.6): the number without separators, followed by its parameters ({@code ;ext=12},
+ * {@code ;phone-context=+43}). A local number without {@code phone-context} is accepted: the
+ * account's domain is its context.
  */
 final class TelUri {
   private TelUri() {}

@@ -8,11 +8,11 @@ import java.util.Set;
  * Checks the {@code uri-parameters} of a SIP URI ({@code ;name[=value]...}).
  *
  * <p>Narrower than RFC 3261's {@code paramchar}: names and values are tokens without {@code '`'}
- * (which a token allows and paramchar does not) and with {@code '%'} only as a {@code %HH}
- * escape, because everything a caller needs ({@code transport=tcp},
- * {@code user=phone}, {@code lr}, {@code ttl=5}) is a token and the rest of paramchar
- * ({@code [ ] / : & + $}) only makes room for ambiguity. {@code maddr} takes a host (an IPv6
- * reference too), {@code ttl} a number 0..255, and a name may appear once (case-insensitive).
+ * (which a token allows and paramchar does not) and with {@code '%'} only as a {@code %HH} escape,
+ * because everything a caller needs ({@code transport=tcp}, {@code user=phone}, {@code lr}, {@code
+ * ttl=5}) is a token and the rest of paramchar ({@code [ ] / : & + $}) only makes room for
+ * ambiguity. {@code maddr} takes a host (an IPv6 reference too), {@code ttl} a number 0..255, and a
+ * name may appear once (case-insensitive).
  */
 final class UriParams {
   private UriParams() {}
@@ -66,8 +66,8 @@ final class UriParams {
   }
 
   /**
-   * Token characters that are also paramchar (all but {@code '`'}), with '%' only as the start
-   * of a %HH escape of a printable byte.
+   * Token characters that are also paramchar (all but {@code '`'}), with '%' only as the start of a
+   * %HH escape of a printable byte.
    */
   static void tokenish(Input in, String what, String s) {
     for (int i = 0; i < s.length(); i++) {
@@ -78,13 +78,23 @@ final class UriParams {
           throw in.fail(what + " " + Quote.single(s) + ": '%' not followed by two hex digits");
         }
         if (Chars.control(b)) {
-          throw in.fail(what + " " + Quote.single(s) + ": escaped control character "
-              + s.substring(i, i + 3) + " not allowed");
+          throw in.fail(
+              what
+                  + " "
+                  + Quote.single(s)
+                  + ": escaped control character "
+                  + s.substring(i, i + 3)
+                  + " not allowed");
         }
         i += 2;
       } else if (!Chars.token(c) || c == '`') {
-        throw in.fail(what + " " + Quote.single(s) + ": character "
-            + Quote.single(String.valueOf(c)) + " not allowed");
+        throw in.fail(
+            what
+                + " "
+                + Quote.single(s)
+                + ": character "
+                + Quote.single(String.valueOf(c))
+                + " not allowed");
       }
     }
   }

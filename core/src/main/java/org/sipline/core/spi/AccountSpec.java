@@ -25,7 +25,12 @@ public record AccountSpec(SipUri aor, String password, String authUsername, SipU
   @Override
   public String toString() {
     // The password stays out of every log line and error message.
-    return "AccountSpec[aor=" + aor + ", authUsername=" + authUsername
-        + ", outboundProxy=" + outboundProxy + "]";
+    return "AccountSpec[aor="
+        + aor
+        + ", authUsername="
+        + authUsername
+        + ", outboundProxy="
+        + outboundProxy
+        + "]";
   }
 }

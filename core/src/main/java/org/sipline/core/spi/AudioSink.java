@@ -1,8 +1,8 @@
 package org.sipline.core.spi;
 
 /**
- * What a call receives, decoded to 8 kHz PCM, in RTP sequence order. Called on a backend thread;
- * an implementation must return quickly and must copy what it keeps.
+ * What a call receives, decoded to 8 kHz PCM, in RTP sequence order. Called on a backend thread; an
+ * implementation must return quickly and must copy what it keeps.
  */
 @FunctionalInterface
 public interface AudioSink {

@@ -9,14 +9,15 @@ public interface AudioSource {
   /**
    * Fills {@code frame} (exactly {@link AudioFrames#FRAME_SAMPLES} samples) with the next 20 ms.
    *
-   * @return true when the frame carries played audio, false when it is silence (nothing queued,
-   *     or muted). A false → true change starts a talkspurt (RTP marker bit).
+   * @return true when the frame carries played audio, false when it is silence (nothing queued, or
+   *     muted). A false → true change starts a talkspurt (RTP marker bit).
    */
   boolean read(short[] frame);
 
   /** A source of endless silence. */
-  AudioSource SILENCE = frame -> {
-    java.util.Arrays.fill(frame, (short) 0);
-    return false;
-  };
+  AudioSource SILENCE =
+      frame -> {
+        java.util.Arrays.fill(frame, (short) 0);
+        return false;
+      };
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What every backend is configured with. Built once (by the server from flags, by tests
- * directly); values are checked here so a backend can trust them.
+ * What every backend is configured with. Built once (by the server from flags, by tests directly);
+ * values are checked here so a backend can trust them.
  *
  * @param bindAddress the local address the SIP and RTP sockets bind to
  * @param sipPort the SIP port; 0 means any free port
@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param rtpPortMin lowest RTP port (even), 0 with {@code rtpPortMax} 0 for any free port
  * @param rtpPortMax highest RTP port
  * @param registerTimeout how long a REGISTER may go unanswered before it fails
- * @param transactionTimeout the bound on any other client transaction (INVITE until final
- *     response, BYE, CANCEL, REFER)
+ * @param transactionTimeout the bound on any other client transaction (INVITE until final response,
+ *     BYE, CANCEL, REFER)
  * @param transferTimeout how long to wait for the NOTIFY that ends a transfer
  * @param mediaTimeout how long a connected call may receive no RTP before it is ended; zero
  *     disables the check
@@ -76,11 +76,18 @@ public record BackendConfig(
 
   public Builder toBuilder() {
     return new Builder()
-        .bindAddress(bindAddress).sipPort(sipPort).transport(transport)
-        .advertisedAddress(advertisedAddress).rtpPorts(rtpPortMin, rtpPortMax)
-        .registerTimeout(registerTimeout).transactionTimeout(transactionTimeout)
-        .transferTimeout(transferTimeout).mediaTimeout(mediaTimeout)
-        .recordingsDir(recordingsDir).userAgent(userAgent).options(options);
+        .bindAddress(bindAddress)
+        .sipPort(sipPort)
+        .transport(transport)
+        .advertisedAddress(advertisedAddress)
+        .rtpPorts(rtpPortMin, rtpPortMax)
+        .registerTimeout(registerTimeout)
+        .transactionTimeout(transactionTimeout)
+        .transferTimeout(transferTimeout)
+        .mediaTimeout(mediaTimeout)
+        .recordingsDir(recordingsDir)
+        .userAgent(userAgent)
+        .options(options);
   }
 
   /** Defaults: 127.0.0.1, any port, UDP, REGISTER bound 10 s, transactions 32 s, transfer 30 s. */
@@ -99,23 +106,82 @@ public record BackendConfig(
     private String userAgent = "sipline";
     private Map<String, String> options = Map.of();
 
-    public Builder bindAddress(String v) { bindAddress = v; return this; }
-    public Builder sipPort(int v) { sipPort = v; return this; }
-    public Builder transport(Transport v) { transport = v; return this; }
-    public Builder advertisedAddress(String v) { advertisedAddress = v; return this; }
-    public Builder rtpPorts(int min, int max) { rtpPortMin = min; rtpPortMax = max; return this; }
-    public Builder registerTimeout(Duration v) { registerTimeout = v; return this; }
-    public Builder transactionTimeout(Duration v) { transactionTimeout = v; return this; }
-    public Builder transferTimeout(Duration v) { transferTimeout = v; return this; }
-    public Builder mediaTimeout(Duration v) { mediaTimeout = v; return this; }
-    public Builder recordingsDir(Path v) { recordingsDir = v; return this; }
-    public Builder userAgent(String v) { userAgent = v; return this; }
-    public Builder options(Map<String, String> v) { options = v; return this; }
+    public Builder bindAddress(String v) {
+      bindAddress = v;
+      return this;
+    }
+
+    public Builder sipPort(int v) {
+      sipPort = v;
+      return this;
+    }
+
+    public Builder transport(Transport v) {
+      transport = v;
+      return this;
+    }
+
+    public Builder advertisedAddress(String v) {
+      advertisedAddress = v;
+      return this;
+    }
+
+    public Builder rtpPorts(int min, int max) {
+      rtpPortMin = min;
+      rtpPortMax = max;
+      return this;
+    }
+
+    public Builder registerTimeout(Duration v) {
+      registerTimeout = v;
+      return this;
+    }
+
+    public Builder transactionTimeout(Duration v) {
+      transactionTimeout = v;
+      return this;
+    }
+
+    public Builder transferTimeout(Duration v) {
+      transferTimeout = v;
+      return this;
+    }
+
+    public Builder mediaTimeout(Duration v) {
+      mediaTimeout = v;
+      return this;
+    }
+
+    public Builder recordingsDir(Path v) {
+      recordingsDir = v;
+      return this;
+    }
+
+    public Builder userAgent(String v) {
+      userAgent = v;
+      return this;
+    }
+
+    public Builder options(Map<String, String> v) {
+      options = v;
+      return this;
+    }
 
     public BackendConfig build() {
-      return new BackendConfig(bindAddress, sipPort, transport, advertisedAddress, rtpPortMin,
-          rtpPortMax, registerTimeout, transactionTimeout, transferTimeout, mediaTimeout,
-          recordingsDir, userAgent, options);
+      return new BackendConfig(
+          bindAddress,
+          sipPort,
+          transport,
+          advertisedAddress,
+          rtpPortMin,
+          rtpPortMax,
+          registerTimeout,
+          transactionTimeout,
+          transferTimeout,
+          mediaTimeout,
+          recordingsDir,
+          userAgent,
+          options);
     }
   }
 }

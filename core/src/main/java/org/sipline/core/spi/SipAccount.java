@@ -7,8 +7,8 @@ public interface SipAccount {
   AccountSpec spec();
 
   /**
-   * Sends an INVITE to {@code target} with the extra {@code headers}, answering digest
-   * challenges with the account's credentials. Progress arrives at the account's listener.
+   * Sends an INVITE to {@code target} with the extra {@code headers}, answering digest challenges
+   * with the account's credentials. Progress arrives at the account's listener.
    */
   SipCall call(SipUri target, Map<String, String> headers, CallMedia media);
 

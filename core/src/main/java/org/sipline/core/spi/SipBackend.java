@@ -1,17 +1,17 @@
 package org.sipline.core.spi;
 
 /**
- * A SIP stack with its media path, serving every line of the JVM. Created by a
- * {@link SipBackendProvider}; closed once, which ends every call and registration without waiting
- * on the network beyond a bound.
+ * A SIP stack with its media path, serving every line of the JVM. Created by a {@link
+ * SipBackendProvider}; closed once, which ends every call and registration without waiting on the
+ * network beyond a bound.
  */
 public interface SipBackend extends AutoCloseable {
   /** The provider's name, e.g. "jainsip". */
   String name();
 
   /**
-   * Starts registering {@code account} (REGISTER with digest auth, refreshed before expiry).
-   * Events for the account and its calls, including incoming calls, go to {@code listener}.
+   * Starts registering {@code account} (REGISTER with digest auth, refreshed before expiry). Events
+   * for the account and its calls, including incoming calls, go to {@code listener}.
    *
    * @throws IllegalStateException when the account is already registered with this backend
    */

@@ -3,10 +3,10 @@ package org.sipline.core.spi;
 import java.util.Map;
 
 /**
- * One call (one INVITE dialog) in a backend. Methods never block on the network: they start the
- * SIP work and its outcome arrives at the account's {@link SipEventListener}. Calling a method in
- * a state where it makes no sense (answer on an outgoing call, transfer before connect) throws
- * {@link IllegalStateException} naming the state.
+ * One call (one INVITE dialog) in a backend. Methods never block on the network: they start the SIP
+ * work and its outcome arrives at the account's {@link SipEventListener}. Calling a method in a
+ * state where it makes no sense (answer on an outgoing call, transfer before connect) throws {@link
+ * IllegalStateException} naming the state.
  */
 public interface SipCall {
   /** The dialog's Call-ID, the key that ties logs and statuses to the wire. */
@@ -24,9 +24,9 @@ public interface SipCall {
   void reject(int statusCode, String reason);
 
   /**
-   * Soft hangup: CANCEL before the answer, BYE after it (a declined 603 for an unanswered
-   * incoming call). Completion arrives as {@code callEnded} or {@code callFailed}, bounded by
-   * the backend's transaction timeout.
+   * Soft hangup: CANCEL before the answer, BYE after it (a declined 603 for an unanswered incoming
+   * call). Completion arrives as {@code callEnded} or {@code callFailed}, bounded by the backend's
+   * transaction timeout.
    */
   void hangup();
 
@@ -39,8 +39,8 @@ public interface SipCall {
 
   /**
    * Blind transfer: REFER with Refer-To {@code target} and the extra headers; the outcome arrives
-   * as {@code transferSucceeded} (then the call ends with {@code TRANSFERRED}) or
-   * {@code transferFailed} (the call goes on).
+   * as {@code transferSucceeded} (then the call ends with {@code TRANSFERRED}) or {@code
+   * transferFailed} (the call goes on).
    */
   void transfer(SipUri target, Map<String, String> headers);
 }

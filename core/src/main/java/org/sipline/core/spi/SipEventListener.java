@@ -1,22 +1,25 @@
 package org.sipline.core.spi;
 
 /**
- * What the network did to an account and its calls. Every method has a no-op default so a
- * listener overrides only what it needs. Methods may be called on any backend thread, never
- * concurrently for the same account, and must return quickly (the core queues them onto the
- * line's actor).
+ * What the network did to an account and its calls. Every method has a no-op default so a listener
+ * overrides only what it needs. Methods may be called on any backend thread, never concurrently for
+ * the same account, and must return quickly (the core queues them onto the line's actor).
  *
  * <p>Order, per account:
+ *
  * <pre>
  *   registered(first) (registered(refresh) | registrationFailed)* [unregistered]
  *   | registrationFailed ...
  * </pre>
+ *
  * and per call, exactly one terminal event ({@code callFailed} or {@code callEnded}):
+ *
  * <pre>
  *   outgoing: callRinging* ( callConnected transfer* callEnded | callFailed )
  *   incoming: incomingCall ( callConnected transfer* callEnded | callFailed )
  *   transfer: transferAccepted? ( transferSucceeded | transferFailed )
  * </pre>
+ *
  * No event for a call follows its terminal event.
  */
 public interface SipEventListener {
@@ -24,18 +27,20 @@ public interface SipEventListener {
   default void registered(SipAccount account, int expiresSeconds) {}
 
   /**
-   * A REGISTER (first or refresh) failed: final error response, challenge we can't answer, or
-   * no answer within the registration bound. A failed first REGISTER ends the account: the
-   * backend stops trying and forgets it, so it may be registered again. A failed refresh is
-   * retried until {@link SipAccount#unregister()}; {@code registered} follows if it recovers.
+   * A REGISTER (first or refresh) failed: final error response, challenge we can't answer, or no
+   * answer within the registration bound. A failed first REGISTER ends the account: the backend
+   * stops trying and forgets it, so it may be registered again. A failed refresh is retried until
+   * {@link SipAccount#unregister()}; {@code registered} follows if it recovers.
    */
   default void registrationFailed(SipAccount account, SipFailure failure) {}
 
   /** The un-REGISTER completed (or its bound passed). */
   default void unregistered(SipAccount account) {}
 
-  /** An INVITE arrived for this account; the backend has sent 100/180 and waits for
-   * {@link SipCall#answer} or {@link SipCall#reject}. */
+  /**
+   * An INVITE arrived for this account; the backend has sent 100/180 and waits for {@link
+   * SipCall#answer} or {@link SipCall#reject}.
+   */
   default void incomingCall(SipCall call, IncomingCall info) {}
 
   /** A provisional response (180/183) to our INVITE. */
@@ -44,8 +49,10 @@ public interface SipEventListener {
   /** The call is up: 2xx + ACK, media running. */
   default void callConnected(SipCall call) {}
 
-  /** The call never came up: error response, CANCEL (ours or the caller's), timeout, no common
-   * codec. Terminal. */
+  /**
+   * The call never came up: error response, CANCEL (ours or the caller's), timeout, no common
+   * codec. Terminal.
+   */
   default void callFailed(SipCall call, SipFailure failure) {}
 
   /** An established call ended. Terminal. */
@@ -57,7 +64,9 @@ public interface SipEventListener {
   /** The transfer target answered (2xx sipfrag); the backend ends the call next. */
   default void transferSucceeded(SipCall call) {}
 
-  /** The REFER was refused, the sipfrag reported a failure, or no NOTIFY came in time. The call
-   * goes on. */
+  /**
+   * The REFER was refused, the sipfrag reported a failure, or no NOTIFY came in time. The call goes
+   * on.
+   */
   default void transferFailed(SipCall call, SipFailure failure) {}
 }

@@ -17,8 +17,8 @@ class G711Test {
 
   /**
    * µ-law (Table 2a) in 14-bit units: segment 1 starts with the interval [0, 1] (value 0) and
-   * continues in steps of 2 up to 31; segment k > 1 spans 16 steps of 2^k. Values are the
-   * interval midpoints. ×4 gives 16-bit units. Magnitude code 0 is the first step of segment 1.
+   * continues in steps of 2 up to 31; segment k > 1 spans 16 steps of 2^k. Values are the interval
+   * midpoints. ×4 gives 16-bit units. Magnitude code 0 is the first step of segment 1.
    */
   private static Step[] ulawSteps() {
     Step[] steps = new Step[128];
@@ -39,8 +39,8 @@ class G711Test {
   }
 
   /**
-   * A-law (Table 1a) in 13-bit units: segments 1 and 2 are 16 steps of 2 each (0..64), segment
-   * k > 2 spans 16 steps of 2^(k-1) up to 4096. Values are the midpoints; ×8 gives 16-bit units.
+   * A-law (Table 1a) in 13-bit units: segments 1 and 2 are 16 steps of 2 each (0..64), segment k >
+   * 2 spans 16 steps of 2^(k-1) up to 4096. Values are the midpoints; ×8 gives 16-bit units.
    */
   private static Step[] alawSteps() {
     Step[] steps = new Step[128];
@@ -59,15 +59,16 @@ class G711Test {
   }
 
   /**
-   * Positive inputs belong to [lower, upper), negative ones by magnitude to (lower, upper]
-   * (the one's-complement rule of G.191); beyond the last decision value the top step applies.
+   * Positive inputs belong to [lower, upper), negative ones by magnitude to (lower, upper] (the
+   * one's-complement rule of G.191); beyond the last decision value the top step applies.
    */
   private static Step stepFor(Step[] steps, int x) {
     int magnitude = Math.abs(x);
     for (Step s : steps) {
-      boolean inside = x >= 0
-          ? magnitude >= s.lower() && magnitude < s.upper()
-          : magnitude > s.lower() && magnitude <= s.upper();
+      boolean inside =
+          x >= 0
+              ? magnitude >= s.lower() && magnitude < s.upper()
+              : magnitude > s.lower() && magnitude <= s.upper();
       if (inside) {
         return s;
       }
@@ -88,16 +89,20 @@ class G711Test {
   @Test
   void ulawDecodesToTheStandardsReconstructionValues() {
     for (Step s : ulawSteps()) {
-      assertThat(G711.ulawToLinear((byte) ulawCode(s, false))).isEqualTo((short) s.reconstruction());
-      assertThat(G711.ulawToLinear((byte) ulawCode(s, true))).isEqualTo((short) -s.reconstruction());
+      assertThat(G711.ulawToLinear((byte) ulawCode(s, false)))
+          .isEqualTo((short) s.reconstruction());
+      assertThat(G711.ulawToLinear((byte) ulawCode(s, true)))
+          .isEqualTo((short) -s.reconstruction());
     }
   }
 
   @Test
   void alawDecodesToTheStandardsReconstructionValues() {
     for (Step s : alawSteps()) {
-      assertThat(G711.alawToLinear((byte) alawCode(s, false))).isEqualTo((short) s.reconstruction());
-      assertThat(G711.alawToLinear((byte) alawCode(s, true))).isEqualTo((short) -s.reconstruction());
+      assertThat(G711.alawToLinear((byte) alawCode(s, false)))
+          .isEqualTo((short) s.reconstruction());
+      assertThat(G711.alawToLinear((byte) alawCode(s, true)))
+          .isEqualTo((short) -s.reconstruction());
     }
   }
 
@@ -108,8 +113,13 @@ class G711Test {
       int expected = ulawCode(stepFor(steps, x), x < 0);
       int actual = G711.linearToUlaw((short) x) & 0xFF;
       if (actual != expected) {
-        throw new AssertionError("µ-law of " + x + ": 0x" + Integer.toHexString(actual)
-            + ", standard says 0x" + Integer.toHexString(expected));
+        throw new AssertionError(
+            "µ-law of "
+                + x
+                + ": 0x"
+                + Integer.toHexString(actual)
+                + ", standard says 0x"
+                + Integer.toHexString(expected));
       }
     }
   }
@@ -121,8 +131,13 @@ class G711Test {
       int expected = alawCode(stepFor(steps, x), x < 0);
       int actual = G711.linearToAlaw((short) x) & 0xFF;
       if (actual != expected) {
-        throw new AssertionError("A-law of " + x + ": 0x" + Integer.toHexString(actual)
-            + ", standard says 0x" + Integer.toHexString(expected));
+        throw new AssertionError(
+            "A-law of "
+                + x
+                + ": 0x"
+                + Integer.toHexString(actual)
+                + ", standard says 0x"
+                + Integer.toHexString(expected));
       }
     }
   }

@@ -9,13 +9,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IntegerDecimatorTest {
 
   /**
-   * The vectorised form (streams, windows, blocks of outputs) must compute exactly the textbook
-   * sum y[t] = Σ c[m] · x[t·factor + m − centre], zeros outside the input. Integer arithmetic,
-   * so exactly: any slip at a block boundary or in the dealing out would show as a difference.
+   * The vectorised form (streams, windows, blocks of outputs) must compute exactly the textbook sum
+   * y[t] = Σ c[m] · x[t·factor + m − centre], zeros outside the input. Integer arithmetic, so
+   * exactly: any slip at a block boundary or in the dealing out would show as a difference.
    */
   @ParameterizedTest
-  @CsvSource({"1, 0.3084, 0.3628", "2, 0.2125, 0.25", "3, 0.0708, 0.25", "4, 0.0771, 0.1593",
-      "12, 0.0177, 0.0625"})
+  @CsvSource({
+    "1, 0.3084, 0.3628",
+    "2, 0.2125, 0.25",
+    "3, 0.0708, 0.25",
+    "4, 0.0771, 0.1593",
+    "12, 0.0177, 0.0625"
+  })
   void equalsTheDirectConvolutionOverManyBlocks(int factor, double pass, double stop) {
     KaiserLowPass kernel = new KaiserLowPass(pass, stop, Resampler.STOP_BAND_DB);
     IntegerDecimator decimator = new IntegerDecimator(factor, kernel);
@@ -28,9 +33,11 @@ class IntegerDecimatorTest {
         asInts[i] = input[i];
       }
       int[] expected = direct(decimator, input);
-      assertThat(decimator.decimate(input)).as("%d samples, 1/%d", length, factor)
+      assertThat(decimator.decimate(input))
+          .as("%d samples, 1/%d", length, factor)
           .containsExactly(expected);
-      assertThat(decimator.decimate(asInts)).as("%d int samples, 1/%d", length, factor)
+      assertThat(decimator.decimate(asInts))
+          .as("%d int samples, 1/%d", length, factor)
           .containsExactly(expected);
     }
   }

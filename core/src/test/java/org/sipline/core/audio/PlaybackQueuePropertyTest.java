@@ -35,20 +35,28 @@ class PlaybackQueuePropertyTest {
 
   @Provide
   Arbitrary<List<Op>> scripts() {
-    Arbitrary<Op> enqueue = Arbitraries.integers().between(0, 400).list().ofMinSize(1)
-        .ofMaxSize(3).filter(l -> l.stream().mapToInt(Integer::intValue).sum() > 0)
-        .map(Enqueue::new);
+    Arbitrary<Op> enqueue =
+        Arbitraries.integers()
+            .between(0, 400)
+            .list()
+            .ofMinSize(1)
+            .ofMaxSize(3)
+            .filter(l -> l.stream().mapToInt(Integer::intValue).sum() > 0)
+            .map(Enqueue::new);
     Arbitrary<Op> read = Arbitraries.integers().between(1, 4).map(Read::new);
-    Arbitrary<Op> cancel = Combinators.combine(Arbitraries.integers().between(0, 30),
-        Arbitraries.of(true, false)).as(Cancel::new);
+    Arbitrary<Op> cancel =
+        Combinators.combine(Arbitraries.integers().between(0, 30), Arbitraries.of(true, false))
+            .as(Cancel::new);
     Arbitrary<Op> mute = Arbitraries.of(true, false).map(Mute::new);
     Arbitrary<Op> interrupt = Arbitraries.just(new InterruptAll());
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(4, enqueue),
-        net.jqwik.api.Tuple.of(6, read),
-        net.jqwik.api.Tuple.of(2, cancel),
-        net.jqwik.api.Tuple.of(1, mute),
-        net.jqwik.api.Tuple.of(1, interrupt)).list().ofMaxSize(40);
+            net.jqwik.api.Tuple.of(4, enqueue),
+            net.jqwik.api.Tuple.of(6, read),
+            net.jqwik.api.Tuple.of(2, cancel),
+            net.jqwik.api.Tuple.of(1, mute),
+            net.jqwik.api.Tuple.of(1, interrupt))
+        .list()
+        .ofMaxSize(40);
   }
 
   /** What the queue should hold: requests with their samples and how far they got. */
@@ -102,8 +110,8 @@ class PlaybackQueuePropertyTest {
             filled += n;
             if (head.position == head.samples.length) {
               queued.remove(0);
-              head.expected = new PlaybackResult(head.position, head.samples.length,
-                  Outcome.PLAYED);
+              head.expected =
+                  new PlaybackResult(head.position, head.samples.length, Outcome.PLAYED);
             }
           }
           boolean audible = queue.read(frame);
@@ -137,13 +145,20 @@ class PlaybackQueuePropertyTest {
       }
       for (ModelRequest r : all) {
         var completion = r.handle.completion();
-        boolean asModelled = r.expected == null
-            ? !completion.isDone()
-            : completion.isCancelled() || r.expected.equals(completion.getNow(null));
+        boolean asModelled =
+            r.expected == null
+                ? !completion.isDone()
+                : completion.isCancelled() || r.expected.equals(completion.getNow(null));
         if (!asModelled) {
-          throw new AssertionError("after " + op + ": " + r.handle + " is "
-              + (completion.isDone() ? completion.getNow(null) : "pending") + ", model says "
-              + (r.expected == null ? "pending" : r.expected));
+          throw new AssertionError(
+              "after "
+                  + op
+                  + ": "
+                  + r.handle
+                  + " is "
+                  + (completion.isDone() ? completion.getNow(null) : "pending")
+                  + ", model says "
+                  + (r.expected == null ? "pending" : r.expected));
         }
       }
     }

@@ -124,8 +124,8 @@ class PlaybackQueueTest {
     assertThat(a.completion()).isNotDone();
     assertThat(queue.read(frame)).isTrue();
     completions.runAll();
-    assertThat(a.completion()).isCompletedWithValue(
-        new PlaybackResult(2 * FRAME, 2 * FRAME, Outcome.PLAYED));
+    assertThat(a.completion())
+        .isCompletedWithValue(new PlaybackResult(2 * FRAME, 2 * FRAME, Outcome.PLAYED));
   }
 
   @Test
@@ -137,7 +137,8 @@ class PlaybackQueueTest {
     short[] played = readFrames(2);
     first.cancel();
     assertThat(completions.runAll()).isEqualTo(1);
-    assertThat(first.completion().get()).isEqualTo(new PlaybackResult(320, 1000, Outcome.CANCELLED));
+    assertThat(first.completion().get())
+        .isEqualTo(new PlaybackResult(320, 1000, Outcome.CANCELLED));
     short[] next = readFrames(3);
     assertThat(played).containsExactly(Arrays.copyOf(a, 320));
     assertThat(next).containsExactly(Arrays.copyOf(b, 3 * FRAME));
@@ -267,18 +268,21 @@ class PlaybackQueueTest {
   @Test
   void refusesRequestsWithNothingToPlay() {
     assertThatThrownBy(() -> queue.enqueue(List.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("no clips to play");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no clips to play");
     assertThatThrownBy(() -> queue.enqueue(List.of(new short[0], new short[0])))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the 2 clip(s) hold no samples");
     assertThatThrownBy(() -> queue.enqueue(Arrays.asList(new short[3], null)))
-        .isInstanceOf(NullPointerException.class).hasMessage("clip 1 is null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("clip 1 is null");
   }
 
   @Test
   void refusesFramesOfTheWrongSize() {
     assertThatThrownBy(() -> queue.read(new short[80]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("frame length 80 != 160");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("frame length 80 != 160");
   }
 
   @Test
@@ -287,7 +291,8 @@ class PlaybackQueueTest {
     try {
       PlaybackQueue q = new PlaybackQueue(executor);
       Playback p = q.enqueue(List.of(clip(1, 10)));
-      CompletableFuture<String> thread = p.completion().thenApply(r -> Thread.currentThread().getName());
+      CompletableFuture<String> thread =
+          p.completion().thenApply(r -> Thread.currentThread().getName());
       q.read(new short[FRAME]);
       assertThat(thread.get(5, TimeUnit.SECONDS)).isEqualTo("completer");
     } finally {
@@ -362,8 +367,9 @@ class PlaybackQueueTest {
     for (int i = 0; i < requests; i++) {
       CompletableFuture<PlaybackResult> done = playbacks.get(i).completion();
       if (i < ended) {
-        assertThat(done.join()).as("request %d", i).isEqualTo(
-            new PlaybackResult(FRAME + FRAME / 2, FRAME + FRAME / 2, Outcome.PLAYED));
+        assertThat(done.join())
+            .as("request %d", i)
+            .isEqualTo(new PlaybackResult(FRAME + FRAME / 2, FRAME + FRAME / 2, Outcome.PLAYED));
       } else {
         assertThat(done).as("request %d", i).isNotDone();
       }
@@ -374,10 +380,12 @@ class PlaybackQueueTest {
   void concurrentEnqueuesCancelsAndReadsAccountForEverySampleAndCompleteEachRequestOnce()
       throws Exception {
     AtomicInteger completionCount = new AtomicInteger();
-    PlaybackQueue q = new PlaybackQueue(task -> {
-      completionCount.incrementAndGet();
-      task.run();
-    });
+    PlaybackQueue q =
+        new PlaybackQueue(
+            task -> {
+              completionCount.incrementAndGet();
+              task.run();
+            });
     int producers = 4;
     int perProducer = 50;
     List<Playback> all = Collections.synchronizedList(new ArrayList<>());
@@ -385,36 +393,41 @@ class PlaybackQueueTest {
     try {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong samplesRead = new AtomicLong();
-      Future<?> reader = pool.submit(() -> {
-        short[] frame = new short[FRAME];
-        while (!stop.get()) {
-          q.read(frame);
-          for (short s : frame) {
-            if (s != 0) { // every queued sample is non-zero, padding is zero
-              samplesRead.incrementAndGet();
-            }
-          }
-        }
-      });
+      Future<?> reader =
+          pool.submit(
+              () -> {
+                short[] frame = new short[FRAME];
+                while (!stop.get()) {
+                  q.read(frame);
+                  for (short s : frame) {
+                    if (s != 0) { // every queued sample is non-zero, padding is zero
+                      samplesRead.incrementAndGet();
+                    }
+                  }
+                }
+              });
       List<Future<?>> producing = new ArrayList<>();
       for (int t = 0; t < producers; t++) {
         int seed = t;
-        producing.add(pool.submit(() -> {
-          Random random = new Random(seed);
-          for (int i = 0; i < perProducer; i++) {
-            Playback p = q.enqueue(List.of(clip(1, 1 + random.nextInt(500))));
-            all.add(p);
-            if (random.nextInt(3) == 0) {
-              p.cancel();
-            }
-          }
-        }));
+        producing.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int i = 0; i < perProducer; i++) {
+                    Playback p = q.enqueue(List.of(clip(1, 1 + random.nextInt(500))));
+                    all.add(p);
+                    if (random.nextInt(3) == 0) {
+                      p.cancel();
+                    }
+                  }
+                }));
       }
       for (Future<?> f : producing) {
         f.get(10, TimeUnit.SECONDS);
       }
-      CompletableFuture.allOf(all.stream().map(Playback::completion)
-          .toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+      CompletableFuture.allOf(
+              all.stream().map(Playback::completion).toArray(CompletableFuture[]::new))
+          .get(10, TimeUnit.SECONDS);
       stop.set(true);
       reader.get(10, TimeUnit.SECONDS);
 

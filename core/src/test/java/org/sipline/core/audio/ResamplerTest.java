@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ResamplerTest {
   private static final double AMPLITUDE = 0.5 * 32767;
+
   /** Output samples left out at each end, where the filter window reaches past the clip. */
   private static final int EDGE = 200;
 
@@ -21,37 +22,38 @@ class ResamplerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1000, 4000, 7999, 8001, 11025, 16000, 22050, 32000, 44100, 44101, 48000,
-      96000, 192000})
+  @ValueSource(
+      ints = {
+        1000, 4000, 7999, 8001, 11025, 16000, 22050, 32000, 44100, 44101, 48000, 96000, 192000
+      })
   void outputLengthIsTheInputDurationAtEightKilohertz(int rate) {
     Resampler resampler = Resampler.toCodecRate(rate);
     for (int length : new int[] {0, 1, 2, 3, 17, 160, 999, rate, rate + 1, 3 * rate / 2}) {
       long expected = Math.round(length * 8000.0 / rate);
       short[] out = resampler.resample(new short[length]);
-      assertThat((long) out.length).as("%d samples at %d Hz", length, rate)
+      assertThat((long) out.length)
+          .as("%d samples at %d Hz", length, rate)
           .isBetween(expected - 1, expected + 1);
       assertThat(out.length).isEqualTo(resampler.outputLength(length));
     }
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {11025, 16000, 22050, 32000, 44100, 44101, 48000, 96000, 192000, 4000,
-      6000})
+  @ValueSource(ints = {11025, 16000, 22050, 32000, 44100, 44101, 48000, 96000, 192000, 4000, 6000})
   void aOneKilohertzToneKeepsItsFrequencyAndAmplitude(int rate) {
-    short[] out = Resampler.toCodecRate(rate)
-        .resample(TestWavs.sineSamples(rate, 1000, 1000, 0.5));
+    short[] out = Resampler.toCodecRate(rate).resample(TestWavs.sineSamples(rate, 1000, 1000, 0.5));
     ToneFit fit = ToneFit.of(out, EDGE, out.length - EDGE, 8000, 1000);
     assertThat(ToneFit.db(fit.amplitude() / AMPLITUDE)).as("gain in dB").isCloseTo(0, within(0.1));
     // Whatever is not the 1 kHz tone (wrong frequency, aliases, filter noise) stays far below it.
     assertThat(ToneFit.db(fit.residualRms() / (fit.amplitude() / Math.sqrt(2))))
-        .as("everything but the tone, dB").isLessThan(-45);
+        .as("everything but the tone, dB")
+        .isLessThan(-45);
   }
 
   @ParameterizedTest
   @ValueSource(ints = {4000, 11025, 16000, 22050, 44100, 44101, 48000, 96000, 192000})
   void outputSampleNSitsAtTimeNOverEightThousandWithoutDelay(int rate) {
-    short[] out = Resampler.toCodecRate(rate)
-        .resample(TestWavs.sineSamples(rate, 1000, 1000, 0.5));
+    short[] out = Resampler.toCodecRate(rate).resample(TestWavs.sineSamples(rate, 1000, 1000, 0.5));
     // Compared with the ideal 8 kHz sine itself, not a fitted one: a delay of even one input
     // sample at 44.1 kHz would leave an error of about -17 dB.
     double error = 0;
@@ -99,10 +101,10 @@ class ResamplerTest {
   @ValueSource(ints = {300, 1000, 2000, 3000, 3400})
   void thePassBandIsFlatUpTo3400Hz(int hz) {
     for (int rate : new int[] {11025, 16000, 22050, 24000, 32000, 44100, 44101, 48000, 96000}) {
-      short[] out = Resampler.toCodecRate(rate)
-          .resample(TestWavs.sineSamples(rate, hz, 1000, 0.5));
+      short[] out = Resampler.toCodecRate(rate).resample(TestWavs.sineSamples(rate, hz, 1000, 0.5));
       ToneFit fit = ToneFit.of(out, EDGE, out.length - EDGE, 8000, hz);
-      assertThat(ToneFit.db(fit.amplitude() / AMPLITUDE)).as("%d Hz at %d Hz", hz, rate)
+      assertThat(ToneFit.db(fit.amplitude() / AMPLITUDE))
+          .as("%d Hz at %d Hz", hz, rate)
           .isCloseTo(0, within(0.2));
     }
   }
@@ -112,14 +114,14 @@ class ResamplerTest {
     short[] in = TestWavs.sineSamples(44100, 6000, 1000, 0.5);
     short[] out = Resampler.toCodecRate(44100).resample(in);
     // Dropping samples would fold 6 kHz onto 2 kHz at full strength.
-    double attenuation = ToneFit.db(ToneFit.rms(out, EDGE, out.length - EDGE)
-        / ToneFit.rms(in, 0, in.length));
+    double attenuation =
+        ToneFit.db(ToneFit.rms(out, EDGE, out.length - EDGE) / ToneFit.rms(in, 0, in.length));
     assertThat(attenuation).isLessThan(-40);
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {4000, 4300, 5000, 6000, 7025, 7900, 8000, 10000, 12000, 15000, 20000,
-      30000, 45000})
+  @ValueSource(
+      ints = {4000, 4300, 5000, 6000, 7025, 7900, 8000, 10000, 12000, 15000, 20000, 30000, 45000})
   void everythingFromFourKilohertzUpIsAttenuatedBy50Db(int hz) {
     // 7025 Hz at 11025 Hz would land on 4 kHz; 12 kHz is stage one's edge at 48 and 96 kHz.
     for (int rate : new int[] {44100, 48000, 16000, 11025, 22050, 24000, 32000, 44101, 96000}) {
@@ -128,8 +130,8 @@ class ResamplerTest {
       }
       short[] in = TestWavs.sineSamples(rate, hz, 1000, 0.9);
       short[] out = Resampler.toCodecRate(rate).resample(in);
-      double attenuation = ToneFit.db(ToneFit.rms(out, EDGE, out.length - EDGE)
-          / ToneFit.rms(in, 0, in.length));
+      double attenuation =
+          ToneFit.db(ToneFit.rms(out, EDGE, out.length - EDGE) / ToneFit.rms(in, 0, in.length));
       assertThat(attenuation).as("%d Hz at %d Hz", hz, rate).isLessThan(-50);
     }
   }
@@ -184,10 +186,14 @@ class ResamplerTest {
 
   @Test
   void theSharpFilterRunsAtTheIntermediateRateAndLandsOnEightKilohertzWhereItCan() {
-    assertThat(Resampler.toCodecRate(44100)).hasToString("Resampler[44100 Hz -> 8000 Hz: "
-        + "1/4 decimation (39 taps), then sharp FIR (61 taps), then 320 phases x 10 taps]");
-    assertThat(Resampler.toCodecRate(48000)).hasToString("Resampler[48000 Hz -> 8000 Hz: "
-        + "1/3 decimation (19 taps), then 1/2 sharp FIR (87 taps)]");
+    assertThat(Resampler.toCodecRate(44100))
+        .hasToString(
+            "Resampler[44100 Hz -> 8000 Hz: "
+                + "1/4 decimation (39 taps), then sharp FIR (61 taps), then 320 phases x 10 taps]");
+    assertThat(Resampler.toCodecRate(48000))
+        .hasToString(
+            "Resampler[48000 Hz -> 8000 Hz: "
+                + "1/3 decimation (19 taps), then 1/2 sharp FIR (87 taps)]");
     assertThat(Resampler.toCodecRate(16000))
         .hasToString("Resampler[16000 Hz -> 8000 Hz: 1/2 sharp FIR (87 taps)]");
     // Below 11 kHz the images of 0..4 kHz lie too close for a short last stage.

@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * Builds WAV files for tests (shared with other modules through core's test-jar).
  *
- * <p>The shortcuts write well-formed files; {@link #builder} can also write broken ones (any
- * format tag, bit depth, block align, fmt size, RIFF or data size) and add extra chunks.
- * Samples are 16-bit signed, interleaved when there are two channels; the encoder quantises them
- * to the chosen encoding (8-bit PCM keeps the top 8 bits).
+ * <p>The shortcuts write well-formed files; {@link #builder} can also write broken ones (any format
+ * tag, bit depth, block align, fmt size, RIFF or data size) and add extra chunks. Samples are
+ * 16-bit signed, interleaved when there are two channels; the encoder quantises them to the chosen
+ * encoding (8-bit PCM keeps the top 8 bits).
  */
 public final class TestWavs {
   private TestWavs() {}
@@ -208,8 +208,23 @@ public final class TestWavs {
         writeU16(f, bitsPerSample);
         writeU32(f, channels == 1 ? 0x4 : 0x3);
         writeU16(f, formatTag);
-        f.writeBytes(new byte[] {0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
-            (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71});
+        f.writeBytes(
+            new byte[] {
+              0x00,
+              0x00,
+              0x00,
+              0x00,
+              0x10,
+              0x00,
+              (byte) 0x80,
+              0x00,
+              0x00,
+              (byte) 0xAA,
+              0x00,
+              0x38,
+              (byte) 0x9B,
+              0x71
+            });
       }
       byte[] natural = f.toByteArray();
       if (fmtSize < 0) {

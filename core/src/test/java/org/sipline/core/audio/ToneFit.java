@@ -1,12 +1,14 @@
 package org.sipline.core.audio;
 
 /**
- * Least-squares fit of a sine of known frequency to a stretch of samples: how much of the signal
- * is that tone (amplitude) and how much is anything else (residual). Test-only measuring tool.
+ * Least-squares fit of a sine of known frequency to a stretch of samples: how much of the signal is
+ * that tone (amplitude) and how much is anything else (residual). Test-only measuring tool.
  */
 record ToneFit(double amplitude, double residualRms) {
 
-  /** Fits {@code a·cos + b·sin} at {@code hz} to {@code samples[from, to)} taken at {@code rate}. */
+  /**
+   * Fits {@code a·cos + b·sin} at {@code hz} to {@code samples[from, to)} taken at {@code rate}.
+   */
   static ToneFit of(short[] samples, int from, int to, int rate, double hz) {
     double cc = 0;
     double ss = 0;

@@ -27,7 +27,8 @@ class WavDecoderTest {
       }
       short[] pcm = WavDecoder.toCodecRate(TestWavs.pcm16(44100, 2, interleaved));
       ToneFit fit = ToneFit.of(pcm, 200, pcm.length - 200, 8000, 1000);
-      assertThat(ToneFit.db(fit.amplitude() / (0.25 * 32767))).as("channel %d", channel)
+      assertThat(ToneFit.db(fit.amplitude() / (0.25 * 32767)))
+          .as("channel %d", channel)
           .isCloseTo(0, within(0.1));
     }
   }
@@ -47,8 +48,8 @@ class WavDecoderTest {
   @Test
   void anEightKilohertzMuLawFileIsDecodedSampleExact() {
     byte[] codes = {0x00, 0x10, 0x7F, (byte) 0x80, (byte) 0xFF, 0x33};
-    short[] pcm = WavDecoder.toCodecRate(
-        TestWavs.builder(WavEncoding.ULAW, 8000, 1).data(codes).build());
+    short[] pcm =
+        WavDecoder.toCodecRate(TestWavs.builder(WavEncoding.ULAW, 8000, 1).data(codes).build());
     for (int i = 0; i < codes.length; i++) {
       assertThat(pcm[i]).isEqualTo(G711.ulawToLinear(codes[i]));
     }
@@ -65,7 +66,8 @@ class WavDecoderTest {
   void refusesAFileTooShortToLastOneSampleAtEightKilohertz() {
     assertThatThrownBy(() -> WavDecoder.toCodecRate(TestWavs.pcm16(192000, 1, new short[2])))
         .isExactlyInstanceOf(WavFormatException.class)
-        .hasMessage("no samples at 8000 Hz: 2 sample(s) at 192000 Hz last less than half a "
-            + "sample period");
+        .hasMessage(
+            "no samples at 8000 Hz: 2 sample(s) at 192000 Hz last less than half a "
+                + "sample period");
   }
 }

@@ -16,19 +16,36 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
 
 /**
- * Whatever bytes arrive, WavReader either decodes them or throws WavFormatException: random
- * bytes, and valid files of every supported kind after bit flips, truncation, rewritten size
- * fields and inserted chunks.
+ * Whatever bytes arrive, WavReader either decodes them or throws WavFormatException: random bytes,
+ * and valid files of every supported kind after bit flips, truncation, rewritten size fields and
+ * inserted chunks.
  */
 class WavReaderPropertyTest {
 
   /** A valid file to start from. */
-  record Wav(WavEncoding encoding, int rate, int channels, int frames, boolean extensible,
-      byte[] junkBeforeFmt, byte[] junkBeforeData, byte[] bytes) {
+  record Wav(
+      WavEncoding encoding,
+      int rate,
+      int channels,
+      int frames,
+      boolean extensible,
+      byte[] junkBeforeFmt,
+      byte[] junkBeforeData,
+      byte[] bytes) {
     @Override
     public String toString() {
-      return encoding + " " + rate + " Hz " + channels + " ch " + frames + " frames"
-          + (extensible ? " extensible" : "") + " junk " + junkBeforeFmt.length + "/"
+      return encoding
+          + " "
+          + rate
+          + " Hz "
+          + channels
+          + " ch "
+          + frames
+          + " frames"
+          + (extensible ? " extensible" : "")
+          + " junk "
+          + junkBeforeFmt.length
+          + "/"
           + junkBeforeData.length;
     }
   }
@@ -36,30 +53,33 @@ class WavReaderPropertyTest {
   @Provide
   Arbitrary<Wav> validWavs() {
     return Combinators.combine(
-        Arbitraries.of(WavEncoding.class),
-        Arbitraries.integers().between(WavReader.MIN_SAMPLE_RATE, WavReader.MAX_SAMPLE_RATE),
-        Arbitraries.integers().between(1, 2),
-        Arbitraries.integers().between(1, 300),
-        Arbitraries.of(false, true),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(9),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(9),
-        Arbitraries.longs())
-        .as((encoding, rate, channels, frames, extensible, junk1, junk2, seed) -> {
-          short[] samples = new short[frames * channels];
-          java.util.Random random = new java.util.Random(seed);
-          for (int i = 0; i < samples.length; i++) {
-            samples[i] = (short) random.nextInt();
-          }
-          TestWavs.Builder b = TestWavs.builder(encoding, rate, channels).samples(samples)
-              .extensible(extensible);
-          if (junk1.length > 0) {
-            b.chunkBeforeFmt("JUNK", junk1);
-          }
-          if (junk2.length > 0) {
-            b.chunkBeforeData("LIST", junk2);
-          }
-          return new Wav(encoding, rate, channels, frames, extensible, junk1, junk2, b.build());
-        });
+            Arbitraries.of(WavEncoding.class),
+            Arbitraries.integers().between(WavReader.MIN_SAMPLE_RATE, WavReader.MAX_SAMPLE_RATE),
+            Arbitraries.integers().between(1, 2),
+            Arbitraries.integers().between(1, 300),
+            Arbitraries.of(false, true),
+            Arbitraries.bytes().array(byte[].class).ofMaxSize(9),
+            Arbitraries.bytes().array(byte[].class).ofMaxSize(9),
+            Arbitraries.longs())
+        .as(
+            (encoding, rate, channels, frames, extensible, junk1, junk2, seed) -> {
+              short[] samples = new short[frames * channels];
+              java.util.Random random = new java.util.Random(seed);
+              for (int i = 0; i < samples.length; i++) {
+                samples[i] = (short) random.nextInt();
+              }
+              TestWavs.Builder b =
+                  TestWavs.builder(encoding, rate, channels)
+                      .samples(samples)
+                      .extensible(extensible);
+              if (junk1.length > 0) {
+                b.chunkBeforeFmt("JUNK", junk1);
+              }
+              if (junk2.length > 0) {
+                b.chunkBeforeData("LIST", junk2);
+              }
+              return new Wav(encoding, rate, channels, frames, extensible, junk1, junk2, b.build());
+            });
   }
 
   @Property(tries = 500)
@@ -73,7 +93,8 @@ class WavReaderPropertyTest {
 
   @Property(tries = 300)
   void unknownChunksInsertedBeforeTheDataDoNotChangeTheAudio(
-      @ForAll("validWavs") Wav wav, @ForAll("chunkBodies") byte[] body,
+      @ForAll("validWavs") Wav wav,
+      @ForAll("chunkBodies") byte[] body,
       @ForAll("boundaryChoice") int choice) {
     List<Integer> boundaries = chunkHeaderOffsets(wav.bytes());
     // Every header up to and including the data chunk's is a place for a chunk.
@@ -110,10 +131,11 @@ class WavReaderPropertyTest {
     }
     Statistics.collect(assertDecodesOrRefuses(bytes));
     // Mutations must reach both sides: some files stay playable, many are refused.
-    Statistics.coverage(checker -> {
-      checker.check("decoded").percentage(p -> p > 2);
-      checker.check("refused").percentage(p -> p > 30);
-    });
+    Statistics.coverage(
+        checker -> {
+          checker.check("decoded").percentage(p -> p > 2);
+          checker.check("refused").percentage(p -> p > 30);
+        });
   }
 
   private static String assertDecodesOrRefuses(byte[] bytes) {
@@ -125,8 +147,7 @@ class WavReaderPropertyTest {
       return "refused";
     }
     assertThat(audio.samples()).isNotEmpty();
-    assertThat(audio.sampleRate())
-        .isBetween(WavReader.MIN_SAMPLE_RATE, WavReader.MAX_SAMPLE_RATE);
+    assertThat(audio.sampleRate()).isBetween(WavReader.MIN_SAMPLE_RATE, WavReader.MAX_SAMPLE_RATE);
     assertThat(audio.channels()).isBetween(1, 2);
     assertThat((long) audio.samples().length * audio.channels() * audio.bitsPerSample() / 8)
         .isLessThanOrEqualTo(bytes.length);
@@ -157,24 +178,42 @@ class WavReaderPropertyTest {
 
   private Arbitrary<Mutation> mutations() {
     Arbitrary<Double> where = Arbitraries.doubles().between(0, 1).ofScale(6);
-    Arbitrary<Long> sizes = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 400)),
-        net.jqwik.api.Tuple.of(2, Arbitraries.of(0L, 1L, 15L, 16L, 17L, 39L, 40L, 0x7FFFFFFFL,
-            0x80000000L, 0xFFFFFFF8L, 0xFFFFFFFFL)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 0xFFFFFFFFL)));
-    Arbitrary<String> ids = Arbitraries.oneOf(
-        Arbitraries.of("fmt ", "data", "JUNK", "LIST", "fact", "RIFF"),
-        Arbitraries.strings().withCharRange('\0', '\u00FF').ofLength(4));
-    Arbitrary<Mutation> flip = Combinators.combine(where, Arbitraries.integers().between(0, 7))
-        .as(FlipBit::new);
+    Arbitrary<Long> sizes =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 400)),
+            net.jqwik.api.Tuple.of(
+                2,
+                Arbitraries.of(
+                    0L,
+                    1L,
+                    15L,
+                    16L,
+                    17L,
+                    39L,
+                    40L,
+                    0x7FFFFFFFL,
+                    0x80000000L,
+                    0xFFFFFFF8L,
+                    0xFFFFFFFFL)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 0xFFFFFFFFL)));
+    Arbitrary<String> ids =
+        Arbitraries.oneOf(
+            Arbitraries.of("fmt ", "data", "JUNK", "LIST", "fact", "RIFF"),
+            Arbitraries.strings().withCharRange('\0', '\u00FF').ofLength(4));
+    Arbitrary<Mutation> flip =
+        Combinators.combine(where, Arbitraries.integers().between(0, 7)).as(FlipBit::new);
     Arbitrary<Mutation> truncate = where.map(Truncate::new);
     Arbitrary<Mutation> rewriteSize =
         Combinators.combine(Arbitraries.integers().between(0, 20), sizes).as(RewriteSize::new);
     Arbitrary<Mutation> rewriteAnywhere = Combinators.combine(where, sizes).as(RewriteU32::new);
-    Arbitrary<Mutation> insertChunk = Combinators.combine(
-        Arbitraries.integers().between(0, 20), ids, chunkBodies(),
-        Arbitraries.oneOf(Arbitraries.just(-1L), sizes), Arbitraries.of(true, false))
-        .as(InsertChunk::new);
+    Arbitrary<Mutation> insertChunk =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 20),
+                ids,
+                chunkBodies(),
+                Arbitraries.oneOf(Arbitraries.just(-1L), sizes),
+                Arbitraries.of(true, false))
+            .as(InsertChunk::new);
     return Arbitraries.oneOf(flip, truncate, rewriteSize, rewriteAnywhere, insertChunk);
   }
 
@@ -252,9 +291,17 @@ class WavReaderPropertyTest {
 
     @Override
     public String toString() {
-      return "InsertChunk[" + which + ", " + id.chars().mapToObj(c -> String.format("%02x", c))
-          .toList() + ", " + body.length + " bytes, claims " + claimedSize + ", fixRiff "
-          + fixRiffSize + "]";
+      return "InsertChunk["
+          + which
+          + ", "
+          + id.chars().mapToObj(c -> String.format("%02x", c)).toList()
+          + ", "
+          + body.length
+          + " bytes, claims "
+          + claimedSize
+          + ", fixRiff "
+          + fixRiffSize
+          + "]";
     }
   }
 
@@ -266,8 +313,11 @@ class WavReaderPropertyTest {
     long pos = 12;
     while (pos + 8 <= wav.length && offsets.size() < 64) {
       offsets.add((int) pos);
-      long size = (wav[(int) pos + 4] & 0xFFL) | (wav[(int) pos + 5] & 0xFFL) << 8
-          | (wav[(int) pos + 6] & 0xFFL) << 16 | (wav[(int) pos + 7] & 0xFFL) << 24;
+      long size =
+          (wav[(int) pos + 4] & 0xFFL)
+              | (wav[(int) pos + 5] & 0xFFL) << 8
+              | (wav[(int) pos + 6] & 0xFFL) << 16
+              | (wav[(int) pos + 7] & 0xFFL) << 24;
       pos += 8 + size + (size & 1);
     }
     if (offsets.isEmpty()) {

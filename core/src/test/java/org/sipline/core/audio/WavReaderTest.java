@@ -26,18 +26,23 @@ class WavReaderTest {
   @Test
   void downmixesSixteenBitStereoByAveraging() {
     WavAudio audio = WavReader.read(TestWavs.pcm16(44100, 2, STEREO));
-    assertThat(audio.samples()).containsExactly((short) 0, (short) 32767, (short) -32768,
-        (short) 200);
+    assertThat(audio.samples())
+        .containsExactly((short) 0, (short) 32767, (short) -32768, (short) 200);
     assertThat(audio.channels()).isEqualTo(2);
   }
 
   @Test
   void readsEightBitUnsignedAroundTheMidpoint() {
-    WavAudio audio = WavReader.read(TestWavs.builder(WavEncoding.PCM_U8, 8000, 2)
-        .data(new byte[] {(byte) 128, (byte) 128, (byte) 255, (byte) 255, 0, 0, (byte) 255, 1})
-        .build());
-    assertThat(audio.samples()).containsExactly((short) 0, (short) (127 << 8), (short) -32768,
-        (short) 0);
+    WavAudio audio =
+        WavReader.read(
+            TestWavs.builder(WavEncoding.PCM_U8, 8000, 2)
+                .data(
+                    new byte[] {
+                      (byte) 128, (byte) 128, (byte) 255, (byte) 255, 0, 0, (byte) 255, 1
+                    })
+                .build());
+    assertThat(audio.samples())
+        .containsExactly((short) 0, (short) (127 << 8), (short) -32768, (short) 0);
     assertThat(audio.encoding()).isEqualTo(WavEncoding.PCM_U8);
   }
 
@@ -73,20 +78,24 @@ class WavReaderTest {
   @Test
   void skipsUnknownChunksAndTheirPadBytes() {
     short[] pcm = {5, 6, 7};
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).samples(pcm)
-        .chunkBeforeFmt("JUNK", new byte[7])
-        .chunkBeforeData("LIST", "INFOISFT\u0003\0\0\0ab".getBytes(StandardCharsets.ISO_8859_1))
-        .chunkBeforeData("fact", new byte[] {3, 0, 0, 0})
-        .build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .samples(pcm)
+            .chunkBeforeFmt("JUNK", new byte[7])
+            .chunkBeforeData("LIST", "INFOISFT\u0003\0\0\0ab".getBytes(StandardCharsets.ISO_8859_1))
+            .chunkBeforeData("fact", new byte[] {3, 0, 0, 0})
+            .build();
     assertThat(WavReader.read(wav).samples()).containsExactly(pcm);
   }
 
   @Test
   void ignoresWhatFollowsTheDataChunkAndTheRiffChunk() {
     short[] pcm = {5, 6, 7};
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).samples(pcm)
-        .chunkAfterData("id3 ", new byte[] {1, 2, 3})
-        .build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .samples(pcm)
+            .chunkAfterData("id3 ", new byte[] {1, 2, 3})
+            .build();
     byte[] withTrailer = Arrays.copyOf(wav, wav.length + 5);
     assertThat(WavReader.read(withTrailer).samples()).containsExactly(pcm);
   }
@@ -138,77 +147,113 @@ class WavReaderTest {
   void refusesATruncatedFile() {
     byte[] wav = TestWavs.pcm16(8000, 1, new short[100]);
     byte[] cut = Arrays.copyOf(wav, wav.length - 10);
-    assertRefused(cut, "RIFF chunk claims " + (wav.length - 8) + " bytes but "
-        + (cut.length - 8) + " follow: file truncated");
+    assertRefused(
+        cut,
+        "RIFF chunk claims "
+            + (wav.length - 8)
+            + " bytes but "
+            + (cut.length - 8)
+            + " follow: file truncated");
   }
 
   @Test
   void refusesADataChunkLargerThanWhatRemains() {
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).data(new byte[1200])
-        .dataSize(40000).build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .data(new byte[1200])
+            .dataSize(40000)
+            .build();
     assertRefused(wav, "data chunk claims 40000 bytes but 1200 remain");
   }
 
   @Test
   void refusesAHugeClaimedSizeWithoutAllocatingIt() {
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).data(new byte[4])
-        .dataSize(0xFFFFFFFFL).build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .data(new byte[4])
+            .dataSize(0xFFFFFFFFL)
+            .build();
     assertRefused(wav, "data chunk claims 4294967295 bytes but 4 remain");
   }
 
   @Test
   void refusesAnUnknownChunkThatOverrunsTheFile() {
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).data(new byte[4])
-        .chunkBeforeFmt("LIST", new byte[4]).build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .data(new byte[4])
+            .chunkBeforeFmt("LIST", new byte[4])
+            .build();
     wav[16] = 100; // LIST size 4 → 100
     assertRefused(wav, "'LIST' chunk claims 100 bytes but " + (wav.length - 20) + " remain");
   }
 
   @Test
   void refusesAShortFmtChunk() {
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).data(new byte[4])
-        .fmtSize(12).build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).data(new byte[4]).fmtSize(12).build();
     assertRefused(wav, "fmt chunk size 12 < 16");
   }
 
   @Test
   void refusesUnsupportedBitDepthsAndFormats() {
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).bitsPerSample(24)
-        .blockAlign(3).data(new byte[6]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .bitsPerSample(24)
+            .blockAlign(3)
+            .data(new byte[6])
+            .build(),
         "24-bit PCM not supported: use 8/16-bit PCM, mu-law or A-law");
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).formatTag(3)
-        .bitsPerSample(32).blockAlign(4).data(new byte[8]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .formatTag(3)
+            .bitsPerSample(32)
+            .blockAlign(4)
+            .data(new byte[8])
+            .build(),
         "IEEE float (format tag 0x0003) not supported: use 8/16-bit PCM, mu-law or A-law");
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).formatTag(0x1234)
-        .data(new byte[8]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .formatTag(0x1234)
+            .data(new byte[8])
+            .build(),
         "format tag 0x1234 not supported: use 8/16-bit PCM, mu-law or A-law");
-    assertRefused(TestWavs.builder(WavEncoding.ULAW, 8000, 1).bitsPerSample(16).blockAlign(2)
-        .data(new byte[8]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.ULAW, 8000, 1)
+            .bitsPerSample(16)
+            .blockAlign(2)
+            .data(new byte[8])
+            .build(),
         "mu-law with 16 bits per sample not supported: G.711 has 8");
   }
 
   @Test
   void refusesMoreThanTwoChannels() {
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 6).data(new byte[24]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 6).data(new byte[24]).build(),
         "6 channels not supported: use mono or stereo");
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 0).blockAlign(2)
-        .data(new byte[24]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 0).blockAlign(2).data(new byte[24]).build(),
         "0 channels not supported: use mono or stereo");
   }
 
   @Test
   void refusesSampleRatesOutsideTheSaneRange() {
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 500, 1).data(new byte[4]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 500, 1).data(new byte[4]).build(),
         "sample rate 500 Hz outside 1000..192000");
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).sampleRate(0xFFFFFFFFL)
-        .data(new byte[4]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .sampleRate(0xFFFFFFFFL)
+            .data(new byte[4])
+            .build(),
         "sample rate 4294967295 Hz outside 1000..192000");
   }
 
   @Test
   void refusesABlockAlignThatContradictsTheFormat() {
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 2).blockAlign(3)
-        .data(new byte[12]).build(), "block align 3 != 2 channel(s) x 2 byte(s)");
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 2).blockAlign(3).data(new byte[12]).build(),
+        "block align 3 != 2 channel(s) x 2 byte(s)");
   }
 
   @Test
@@ -236,8 +281,11 @@ class WavReaderTest {
   @Test
   void refusesASecondFmtChunk() {
     byte[] fmt = Arrays.copyOfRange(TestWavs.pcm16(8000, 1, new short[1]), 20, 36);
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).data(new byte[2])
-        .chunkBeforeData("fmt ", fmt).build();
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .data(new byte[2])
+            .chunkBeforeData("fmt ", fmt)
+            .build();
     assertRefused(wav, "second fmt chunk at offset 36");
   }
 
@@ -256,22 +304,37 @@ class WavReaderTest {
 
   @Test
   void refusesAPartialSampleFrame() {
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 2).data(new byte[6]).build(),
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 2).data(new byte[6]).build(),
         "data chunk size 6 is not a multiple of the sample frame size 4 (2 channel(s) x 16 bits)");
   }
 
   @Test
   void refusesAShortOrForeignExtensibleFormat() {
-    assertRefused(TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).extensible(true).fmtSize(18)
-        .data(new byte[2]).build(), "WAVE_FORMAT_EXTENSIBLE fmt chunk size 18 < 40");
-    byte[] wav = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).extensible(true)
-        .data(new byte[2]).build();
+    assertRefused(
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .extensible(true)
+            .fmtSize(18)
+            .data(new byte[2])
+            .build(),
+        "WAVE_FORMAT_EXTENSIBLE fmt chunk size 18 < 40");
+    byte[] wav =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).extensible(true).data(new byte[2]).build();
     wav[20 + 24 + 15] = 0x72; // last byte of the SubFormat GUID
-    assertRefused(wav, "WAVE_FORMAT_EXTENSIBLE sub-format GUID "
-        + "01 00 00 00 00 00 10 00 80 00 00 aa 00 38 9b 72 not supported: use PCM, mu-law or A-law");
-    byte[] floatExt = TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1).extensible(true)
-        .formatTag(3).bitsPerSample(32).blockAlign(4).data(new byte[4]).build();
-    assertRefused(floatExt,
+    assertRefused(
+        wav,
+        "WAVE_FORMAT_EXTENSIBLE sub-format GUID "
+            + "01 00 00 00 00 00 10 00 80 00 00 aa 00 38 9b 72 not supported: use PCM, mu-law or A-law");
+    byte[] floatExt =
+        TestWavs.builder(WavEncoding.PCM_S16LE, 8000, 1)
+            .extensible(true)
+            .formatTag(3)
+            .bitsPerSample(32)
+            .blockAlign(4)
+            .data(new byte[4])
+            .build();
+    assertRefused(
+        floatExt,
         "IEEE float (format tag 0x0003) not supported: use 8/16-bit PCM, mu-law or A-law");
   }
 

@@ -15,15 +15,13 @@ import org.sipline.core.spi.SipBackendProvider;
 class BackendsTest {
   private static final UnaryOperator<String> NO_PROPERTIES = key -> null;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Backends load(String... providers) throws IOException {
     return load(NO_PROPERTIES, providers);
   }
 
-  private Backends load(UnaryOperator<String> properties, String... providers)
-      throws IOException {
+  private Backends load(UnaryOperator<String> properties, String... providers) throws IOException {
     try (ServicesLoader loader = ServicesLoader.listing(dir, providers)) {
       return Backends.load(loader, properties);
     }
@@ -35,8 +33,11 @@ class BackendsTest {
 
   @Test
   void choosesTheAvailableProviderWithTheHighestPriority() throws IOException {
-    Backends backends = load(p(TestProviders.Low.class), p(TestProviders.Unavailable.class),
-        p(TestProviders.High.class));
+    Backends backends =
+        load(
+            p(TestProviders.Low.class),
+            p(TestProviders.Unavailable.class),
+            p(TestProviders.High.class));
     assertThat(backends.select(null)).isInstanceOf(TestProviders.High.class);
     assertThat(backends.select("")).isInstanceOf(TestProviders.High.class);
     assertThat(backends.select("  ")).isInstanceOf(TestProviders.High.class);
@@ -44,12 +45,16 @@ class BackendsTest {
 
   @Test
   void describesEveryLoadedProviderHighestPriorityFirst() throws IOException {
-    Backends backends = load(p(TestProviders.Low.class), p(TestProviders.High.class),
-        p(TestProviders.Unavailable.class));
-    assertThat(backends.describe()).containsExactly(
-        new ProviderInfo("native", 100, false, "libnative.so not found"),
-        new ProviderInfo("high", 20, true, "available"),
-        new ProviderInfo("low", 10, true, "available"));
+    Backends backends =
+        load(
+            p(TestProviders.Low.class),
+            p(TestProviders.High.class),
+            p(TestProviders.Unavailable.class));
+    assertThat(backends.describe())
+        .containsExactly(
+            new ProviderInfo("native", 100, false, "libnative.so not found"),
+            new ProviderInfo("high", 20, true, "available"),
+            new ProviderInfo("low", 10, true, "available"));
     assertThat(backends.describe().get(0).toString())
         .isEqualTo("native (priority 100, unavailable: libnative.so not found)");
     assertThat(backends.skipped()).isEmpty();
@@ -57,10 +62,11 @@ class BackendsTest {
 
   @Test
   void skipsAProviderWhoseConstructorThrowsAndKeepsTheOthers() throws IOException {
-    Backends backends = load(p(TestProviders.FailingConstructor.class),
-        p(TestProviders.Low.class));
+    Backends backends = load(p(TestProviders.FailingConstructor.class), p(TestProviders.Low.class));
     assertThat(backends.describe()).extracting(ProviderInfo::name).containsExactly("low");
-    assertThat(backends.skipped()).singleElement().asString()
+    assertThat(backends.skipped())
+        .singleElement()
+        .asString()
         .contains(TestProviders.FailingConstructor.class.getName())
         .contains("could not be instantiated")
         .endsWith("java.lang.IllegalStateException: cannot start: config missing");
@@ -71,20 +77,26 @@ class BackendsTest {
   void skipsAMissingClassAndKeepsTheOthers() throws IOException {
     Backends backends = load("org.example.MissingProvider", p(TestProviders.High.class));
     assertThat(backends.describe()).extracting(ProviderInfo::name).containsExactly("high");
-    assertThat(backends.skipped()).singleElement().asString()
+    assertThat(backends.skipped())
+        .singleElement()
+        .asString()
         .contains("org.example.MissingProvider not found");
   }
 
   @Test
   void aMalformedServicesFileCostsOnlyItsOwnJar() throws IOException {
-    Path broken = ServicesLoader.writeServices(dir.resolve("broken"), "not a class name!",
-        p(TestProviders.Low.class));
+    Path broken =
+        ServicesLoader.writeServices(
+            dir.resolve("broken"), "not a class name!", p(TestProviders.Low.class));
     Path good = ServicesLoader.writeServices(dir.resolve("good"), p(TestProviders.High.class));
     try (ServicesLoader loader = ServicesLoader.over(broken, good)) {
       Backends backends = Backends.load(loader, NO_PROPERTIES);
       assertThat(backends.describe()).extracting(ProviderInfo::name).containsExactly("high");
-      assertThat(backends.skipped()).singleElement().asString()
-          .contains("broken/META-INF/services/").endsWith(":1: Illegal configuration-file syntax");
+      assertThat(backends.skipped())
+          .singleElement()
+          .asString()
+          .contains("broken/META-INF/services/")
+          .endsWith(":1: Illegal configuration-file syntax");
     }
   }
 
@@ -98,26 +110,35 @@ class BackendsTest {
 
   @Test
   void listsAProviderWhoseAvailabilityCheckThrowsAsUnavailable() throws IOException {
-    Backends backends = load(p(TestProviders.FailingAvailability.class),
-        p(TestProviders.Low.class));
-    assertThat(backends.describe()).contains(new ProviderInfo("flaky", 60, false,
-        "availability check failed: java.lang.NoClassDefFoundError: com/sun/jna/Native"));
+    Backends backends =
+        load(p(TestProviders.FailingAvailability.class), p(TestProviders.Low.class));
+    assertThat(backends.describe())
+        .contains(
+            new ProviderInfo(
+                "flaky",
+                60,
+                false,
+                "availability check failed: java.lang.NoClassDefFoundError: com/sun/jna/Native"));
     assertThat(backends.select(null)).isInstanceOf(TestProviders.Low.class);
     assertThatThrownBy(() -> backends.select("flaky"))
         .isInstanceOf(NoBackendException.class)
-        .hasMessage("SIP backend 'flaky' (named by the configuration) is not available:"
-            + " availability check failed: java.lang.NoClassDefFoundError: com/sun/jna/Native");
+        .hasMessage(
+            "SIP backend 'flaky' (named by the configuration) is not available:"
+                + " availability check failed: java.lang.NoClassDefFoundError: com/sun/jna/Native");
   }
 
   @Test
   void keepsTheHigherPriorityProviderOfTwoWithTheSameName() throws IOException {
     // Listed first, but of lower priority: the class path's order must not decide.
     Backends backends = load(p(TestProviders.SameNameAsHigh.class), p(TestProviders.High.class));
-    assertThat(backends.describe()).containsExactly(new ProviderInfo("high", 20, true,
-        "available"));
+    assertThat(backends.describe())
+        .containsExactly(new ProviderInfo("high", 20, true, "available"));
     assertThat(backends.select("High")).isInstanceOf(TestProviders.High.class);
-    assertThat(backends.skipped()).containsExactly(TestProviders.SameNameAsHigh.class.getName()
-        + ": name 'HIGH' is taken by " + TestProviders.High.class.getName());
+    assertThat(backends.skipped())
+        .containsExactly(
+            TestProviders.SameNameAsHigh.class.getName()
+                + ": name 'HIGH' is taken by "
+                + TestProviders.High.class.getName());
   }
 
   @Test
@@ -129,12 +150,16 @@ class BackendsTest {
 
   @Test
   void refusesAnUnknownNameListingTheKnownOnes() throws IOException {
-    Backends backends = load(p(TestProviders.High.class), p(TestProviders.Low.class),
-        p(TestProviders.Unavailable.class));
+    Backends backends =
+        load(
+            p(TestProviders.High.class),
+            p(TestProviders.Low.class),
+            p(TestProviders.Unavailable.class));
     assertThatThrownBy(() -> backends.select("pjsip"))
         .isInstanceOf(NoBackendException.class)
-        .hasMessage("no SIP backend 'pjsip' (named by the configuration);"
-            + " known: native (unavailable), high, low");
+        .hasMessage(
+            "no SIP backend 'pjsip' (named by the configuration);"
+                + " known: native (unavailable), high, low");
   }
 
   @Test
@@ -142,8 +167,9 @@ class BackendsTest {
     Backends backends = load(p(TestProviders.High.class), p(TestProviders.Unavailable.class));
     assertThatThrownBy(() -> backends.select("native"))
         .isInstanceOf(NoBackendException.class)
-        .hasMessage("SIP backend 'native' (named by the configuration) is not available:"
-            + " libnative.so not found");
+        .hasMessage(
+            "SIP backend 'native' (named by the configuration) is not available:"
+                + " libnative.so not found");
   }
 
   @Test
@@ -161,8 +187,8 @@ class BackendsTest {
     Backends backends = load(props, p(TestProviders.High.class));
     assertThatThrownBy(() -> backends.select(null))
         .isInstanceOf(NoBackendException.class)
-        .hasMessage("no SIP backend 'pjsip' (named by system property sipline.backend);"
-            + " known: high");
+        .hasMessage(
+            "no SIP backend 'pjsip' (named by system property sipline.backend);" + " known: high");
   }
 
   @Test
@@ -174,8 +200,9 @@ class BackendsTest {
         .hasMessage("no SIP backend found: put sipline-backend-jainsip on the class path");
     assertThatThrownBy(() -> backends.select("jainsip"))
         .isInstanceOf(NoBackendException.class)
-        .hasMessage("no SIP backend 'jainsip' (named by the configuration);"
-            + " known: none; put sipline-backend-jainsip on the class path");
+        .hasMessage(
+            "no SIP backend 'jainsip' (named by the configuration);"
+                + " known: none; put sipline-backend-jainsip on the class path");
   }
 
   @Test
@@ -183,8 +210,8 @@ class BackendsTest {
     Backends backends = load(p(TestProviders.FailingConstructor.class));
     assertThatThrownBy(() -> backends.select(null))
         .isInstanceOf(NoBackendException.class)
-        .hasMessageStartingWith("no SIP backend found: put sipline-backend-jainsip on the class"
-            + " path; skipped: ")
+        .hasMessageStartingWith(
+            "no SIP backend found: put sipline-backend-jainsip on the class" + " path; skipped: ")
         .hasMessageContaining("cannot start: config missing");
   }
 
@@ -193,17 +220,17 @@ class BackendsTest {
     Backends backends = load(p(TestProviders.Unavailable.class));
     assertThatThrownBy(() -> backends.select(null))
         .isInstanceOf(NoBackendException.class)
-        .hasMessage("no SIP backend available: native (libnative.so not found);"
-            + " put sipline-backend-jainsip on the class path");
+        .hasMessage(
+            "no SIP backend available: native (libnative.so not found);"
+                + " put sipline-backend-jainsip on the class path");
   }
 
   @Test
   void stopsLookingAfterTooManyErrors() throws IOException {
-    String[] missing = IntStream.range(0, 100).mapToObj(i -> "org.example.Missing" + i)
-        .toArray(String[]::new);
+    String[] missing =
+        IntStream.range(0, 100).mapToObj(i -> "org.example.Missing" + i).toArray(String[]::new);
     Backends backends = load(missing);
-    assertThat(backends.skipped()).hasSize(65)
-        .last().isEqualTo("stopped looking after 64 errors");
+    assertThat(backends.skipped()).hasSize(65).last().isEqualTo("stopped looking after 64 errors");
   }
 
   @Test

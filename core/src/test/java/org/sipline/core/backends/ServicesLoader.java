@@ -12,9 +12,9 @@ import java.util.List;
 import org.sipline.core.spi.SipBackendProvider;
 
 /**
- * A class loader whose only {@code META-INF/services} files are the one a test writes: classes
- * come from the test class path, but service files of the test class path (core's own fake
- * backend) stay invisible, so each test sees exactly the providers it lists.
+ * A class loader whose only {@code META-INF/services} files are the one a test writes: classes come
+ * from the test class path, but service files of the test class path (core's own fake backend) stay
+ * invisible, so each test sees exactly the providers it lists.
  */
 final class ServicesLoader extends URLClassLoader {
   private static final String SERVICES = "META-INF/services/";

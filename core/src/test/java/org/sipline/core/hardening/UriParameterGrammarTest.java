@@ -17,20 +17,24 @@ class UriParameterGrammarTest {
 
   @Test
   void aBacktickInAUriParameterNameOrValueIsRefusedNamingIt() {
-    assertThatThrownBy(() -> SipAddresses.parseTarget("callee_id",
-        "alice@example.org;`transport=tcp", ACCOUNT))
+    assertThatThrownBy(
+            () ->
+                SipAddresses.parseTarget("callee_id", "alice@example.org;`transport=tcp", ACCOUNT))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageStartingWith("callee_id: ")
         .hasMessageContaining("'`' not allowed");
-    assertThatThrownBy(() -> SipAddresses.parseTarget("callee_id",
-        "sip:alice@example.org;x=a`b", ACCOUNT))
+    assertThatThrownBy(
+            () -> SipAddresses.parseTarget("callee_id", "sip:alice@example.org;x=a`b", ACCOUNT))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("'`' not allowed");
   }
 
   @Test
   void theOtherTokenCharactersStayAllowedInUriParameters() {
-    assertThat(SipAddresses.parseTarget("callee_id", "sip:alice@example.org;x-a.b!c*d_e+f'g~h=1",
-        ACCOUNT).params()).isEqualTo(";x-a.b!c*d_e+f'g~h=1");
+    assertThat(
+            SipAddresses.parseTarget(
+                    "callee_id", "sip:alice@example.org;x-a.b!c*d_e+f'g~h=1", ACCOUNT)
+                .params())
+        .isEqualTo(";x-a.b!c*d_e+f'g~h=1");
   }
 }

@@ -1,14 +1,14 @@
 package org.sipline.core.hardening;
 
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.CharBuffer;
 import java.util.regex.Pattern;
 
 /**
- * RFC 3261's grammar for the pieces a request turns into, written independently of the code
- * under test: what a SIP parser on the other side will accept as one header line or one URI.
+ * RFC 3261's grammar for the pieces a request turns into, written independently of the code under
+ * test: what a SIP parser on the other side will accept as one header line or one URI.
  */
 final class WireGrammar {
   /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
@@ -18,8 +18,8 @@ final class WireGrammar {
   private static final String ESCAPED = "%[0-9A-Fa-f]{2}";
   private static final String USER = "(?:[" + UNRESERVED + "&=+$,;?/]|" + ESCAPED + ")+";
   private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?";
-  private static final String HOSTNAME = "(?:" + LABEL + "\\.)*[A-Za-z](?:[A-Za-z0-9\\-]*"
-      + "[A-Za-z0-9])?\\.?";
+  private static final String HOSTNAME =
+      "(?:" + LABEL + "\\.)*[A-Za-z](?:[A-Za-z0-9\\-]*" + "[A-Za-z0-9])?\\.?";
   private static final String IPV4 = "\\d{1,3}(?:\\.\\d{1,3}){3}";
   private static final String IPV6_REFERENCE = "\\[[0-9A-Fa-f:.]+\\]";
   private static final String HOST = "(?:" + HOSTNAME + "|" + IPV4 + "|" + IPV6_REFERENCE + ")";
@@ -27,8 +27,8 @@ final class WireGrammar {
   private static final String PARAM = ";" + PARAM_CHARS + "(?:=" + PARAM_CHARS + ")?";
 
   /** SIP-URI / SIPS-URI without URI headers (which sipline never sends). */
-  static final Pattern SIP_URI = Pattern.compile(
-      "sips?:(?:" + USER + "@)?" + HOST + "(?::\\d{1,5})?(?:" + PARAM + ")*");
+  static final Pattern SIP_URI =
+      Pattern.compile("sips?:(?:" + USER + "@)?" + HOST + "(?::\\d{1,5})?(?:" + PARAM + ")*");
 
   private WireGrammar() {}
 
@@ -58,8 +58,11 @@ final class WireGrammar {
       return "value starts or ends with white space";
     }
     try {
-      StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(value));
+      StandardCharsets.UTF_8
+          .newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(value));
     } catch (CharacterCodingException e) {
       return "value is not encodable as UTF-8 (unpaired surrogate)";
     }

@@ -13,7 +13,10 @@ import org.sipline.core.spi.SipUri;
 class SipAddressesAccountTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       bot@example.org                | sip:bot@example.org
       bot@127.0.0.1:5080             | sip:bot@127.0.0.1:5080
       sip:bot@example.org            | sip:bot@example.org
@@ -36,7 +39,10 @@ class SipAddressesAccountTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       bot@127.0.0.1:5080  | bot | 127.0.0.1    | 5080
       bot@[::1]:5070      | bot | [::1]        | 5070
       bot@example.org     | bot | example.org  | -1
@@ -47,7 +53,10 @@ class SipAddressesAccountTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       ''                        | account_name: empty
       '   '                     | account_name: empty
       bot@                      | account_name: host missing in 'bot@'
@@ -88,21 +97,24 @@ class SipAddressesAccountTest {
     assertThatThrownBy(() -> SipAddresses.parseAccount("account_name", input))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessage(message)
-        .extracting(e -> ((InvalidArgumentException) e).field()).isEqualTo("account_name");
+        .extracting(e -> ((InvalidArgumentException) e).field())
+        .isEqualTo("account_name");
   }
 
   @Test
   void refusesControlCharacters() {
-    Map<String, String> cases = Map.of(
-        "bot@example.org\r\nVia: x", "account_name: CR/LF not allowed",
-        "bot@exam\nple.org", "account_name: CR/LF not allowed",
-        "bot@example.org\0", "account_name: NUL not allowed",
-        "bot\t@example.org", "account_name: control character U+0009 not allowed",
-        "bot@example.org\u007f", "account_name: control character U+007F not allowed");
-    cases.forEach((input, message) ->
-        assertThatThrownBy(() -> SipAddresses.parseAccount("account_name", input))
-            .isInstanceOf(InvalidArgumentException.class)
-            .hasMessage(message));
+    Map<String, String> cases =
+        Map.of(
+            "bot@example.org\r\nVia: x", "account_name: CR/LF not allowed",
+            "bot@exam\nple.org", "account_name: CR/LF not allowed",
+            "bot@example.org\0", "account_name: NUL not allowed",
+            "bot\t@example.org", "account_name: control character U+0009 not allowed",
+            "bot@example.org\u007f", "account_name: control character U+007F not allowed");
+    cases.forEach(
+        (input, message) ->
+            assertThatThrownBy(() -> SipAddresses.parseAccount("account_name", input))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage(message));
   }
 
   @Test

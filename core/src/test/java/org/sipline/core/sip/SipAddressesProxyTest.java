@@ -12,7 +12,10 @@ import org.sipline.core.spi.SipUri;
 class SipAddressesProxyTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       proxy.example.org                  | sip:proxy.example.org
       proxy.example.org:5070             | sip:proxy.example.org:5070
       127.0.0.1:5070                     | sip:127.0.0.1:5070
@@ -36,7 +39,10 @@ class SipAddressesProxyTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       sip:bob@proxy.example.org          | outbound_proxy: user part not allowed in an outbound proxy in 'sip:bob@proxy.example.org'
       proxy.example.org:0                | outbound_proxy: port 0 out of range 1..65535
       tel:+43                            | outbound_proxy: an outbound proxy must be a SIP address, not tel: in 'tel:+43'

@@ -10,11 +10,14 @@ import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.spi.SipUri;
 
 class SipAddressesTargetTest {
-  private static final SipUri ACCOUNT = SipAddresses.parseAccount("account_name",
-      "bot@pbx.example.org:5080");
+  private static final SipUri ACCOUNT =
+      SipAddresses.parseAccount("account_name", "bot@pbx.example.org:5080");
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       alice                              | sip:alice@pbx.example.org:5080
       100                                | sip:100@pbx.example.org:5080
       alice@example.com                  | sip:alice@example.com
@@ -69,7 +72,10 @@ class SipAddressesTargetTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       ''                                 | callee_id: empty
       sip:                               | callee_id: host missing in 'sip:'
       alice@example.com:70000            | callee_id: port 70000 out of range 1..65535
@@ -105,8 +111,10 @@ class SipAddressesTargetTest {
 
   @Test
   void refusesCrLfSmuggledIntoATarget() {
-    assertThatThrownBy(() -> SipAddresses.parseTarget("callee_id",
-        "alice@example.com\r\nContact: <sip:evil@example.com>", ACCOUNT))
+    assertThatThrownBy(
+            () ->
+                SipAddresses.parseTarget(
+                    "callee_id", "alice@example.com\r\nContact: <sip:evil@example.com>", ACCOUNT))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessage("callee_id: CR/LF not allowed");
   }

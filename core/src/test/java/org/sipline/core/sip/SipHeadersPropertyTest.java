@@ -27,26 +27,31 @@ class SipHeadersPropertyTest {
 
   @Provide
   Arbitrary<Map<String, String>> headerMaps() {
-    Arbitrary<String> names = Arbitraries.frequencyOf(
-        Tuple.of(4, Arbitraries.strings().withChars(NAME_CHARS).ofMaxLength(12)),
-        Tuple.of(4, Arbitraries.strings().withChars("aZ09-.!%*_+`'~").ofMinLength(1)
-            .ofMaxLength(12)),
-        Tuple.of(1, Arbitraries.of("Via", "v", "To", "t", "call-id", "CSeq", "Subject", "s",
-            "X-Foo", "x-foo")),
-        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(200)));
-    Arbitrary<String> values = Arbitraries.frequencyOf(
-        Tuple.of(5, Arbitraries.strings().withChars(VALUE_CHARS).ofMaxLength(30)),
-        Tuple.of(4, Arbitraries.strings().withChars("aZ09 \t;=<>@").ofMaxLength(30)),
-        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(1100)));
-    Arbitrary<String> tokens = Arbitraries.strings().withChars("aZ09-.!%*_+`'~").ofMinLength(1)
-        .ofMaxLength(12);
-    Arbitrary<String> texts = Arbitraries.strings().withChars("aZ09 \t;=<>@\u00e9\u260e")
-        .ofMaxLength(30);
+    Arbitrary<String> names =
+        Arbitraries.frequencyOf(
+            Tuple.of(4, Arbitraries.strings().withChars(NAME_CHARS).ofMaxLength(12)),
+            Tuple.of(
+                4,
+                Arbitraries.strings().withChars("aZ09-.!%*_+`'~").ofMinLength(1).ofMaxLength(12)),
+            Tuple.of(
+                1,
+                Arbitraries.of(
+                    "Via", "v", "To", "t", "call-id", "CSeq", "Subject", "s", "X-Foo", "x-foo")),
+            Tuple.of(1, Arbitraries.strings().all().ofMaxLength(200)));
+    Arbitrary<String> values =
+        Arbitraries.frequencyOf(
+            Tuple.of(5, Arbitraries.strings().withChars(VALUE_CHARS).ofMaxLength(30)),
+            Tuple.of(4, Arbitraries.strings().withChars("aZ09 \t;=<>@").ofMaxLength(30)),
+            Tuple.of(1, Arbitraries.strings().all().ofMaxLength(1100)));
+    Arbitrary<String> tokens =
+        Arbitraries.strings().withChars("aZ09-.!%*_+`'~").ofMinLength(1).ofMaxLength(12);
+    Arbitrary<String> texts =
+        Arbitraries.strings().withChars("aZ09 \t;=<>@\u00e9\u260e").ofMaxLength(30);
     // Mostly-clean maps too, or nearly every map would hold one bad header.
     return Arbitraries.frequencyOf(
-        Tuple.of(1, Arbitraries.maps(names, values).ofMaxSize(70)),
-        Tuple.of(1, Arbitraries.maps(tokens, texts).ofMaxSize(70)),
-        Tuple.of(1, Arbitraries.maps(tokens, values).ofMaxSize(3)))
+            Tuple.of(1, Arbitraries.maps(names, values).ofMaxSize(70)),
+            Tuple.of(1, Arbitraries.maps(tokens, texts).ofMaxSize(70)),
+            Tuple.of(1, Arbitraries.maps(tokens, values).ofMaxSize(3)))
         .map(LinkedHashMap::new);
   }
 
@@ -60,7 +65,8 @@ class SipHeadersPropertyTest {
       Statistics.label("outcome").collect("refused");
       return;
     }
-    Statistics.label("outcome").collect(out.isEmpty() ? "accepted none" : "accepted some")
+    Statistics.label("outcome")
+        .collect(out.isEmpty() ? "accepted none" : "accepted some")
         .coverage(c -> c.check("accepted some").percentage(p -> p > 5));
     assertThat(new ArrayList<>(out.keySet())).isEqualTo(new ArrayList<>(headers.keySet()));
     List<String> lower = new ArrayList<>();
@@ -69,13 +75,22 @@ class SipHeadersPropertyTest {
       String value = e.getValue();
       assertThat(Chars.isToken(name)).as("token %s", name).isTrue();
       assertThat(SipHeaders.protectedHeaders()).noneMatch(p -> p.equalsIgnoreCase(name));
-      assertThat(name).isNotIn("v", "f", "t", "i", "m", "l", "c", "V", "F", "T", "I", "M", "L",
-          "C");
+      assertThat(name)
+          .isNotIn("v", "f", "t", "i", "m", "l", "c", "V", "F", "T", "I", "M", "L", "C");
       lower.add(name.toLowerCase(Locale.ROOT));
-      assertThat(value.chars()).noneMatch(ch -> ch == '\r' || ch == '\n' || ch == 0
-          || (ch < 0x20 && ch != '\t') || (ch >= 0x7f && ch <= 0x9f));
-      assertThat(value).doesNotStartWith(" ").doesNotStartWith("\t")
-          .doesNotEndWith(" ").doesNotEndWith("\t");
+      assertThat(value.chars())
+          .noneMatch(
+              ch ->
+                  ch == '\r'
+                      || ch == '\n'
+                      || ch == 0
+                      || (ch < 0x20 && ch != '\t')
+                      || (ch >= 0x7f && ch <= 0x9f));
+      assertThat(value)
+          .doesNotStartWith(" ")
+          .doesNotStartWith("\t")
+          .doesNotEndWith(" ")
+          .doesNotEndWith("\t");
       assertThat(value).isEqualTo(headers.get(name).replaceAll("^[ \t]+|[ \t]+$", ""));
     }
     assertThat(lower).doesNotHaveDuplicates();

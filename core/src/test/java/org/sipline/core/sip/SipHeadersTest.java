@@ -21,9 +21,12 @@ class SipHeadersTest {
     in.put("Subject", "héllo ☎");
     in.put("X-Empty", "");
     Map<String, String> out = SipHeaders.checkExtraHeaders("headers", in);
-    assertThat(out).containsExactly(Map.entry("X-Zeta", "1"),
-        Map.entry("X-Alpha", "two\t words"), Map.entry("Subject", "héllo ☎"),
-        Map.entry("X-Empty", ""));
+    assertThat(out)
+        .containsExactly(
+            Map.entry("X-Zeta", "1"),
+            Map.entry("X-Alpha", "two\t words"),
+            Map.entry("Subject", "héllo ☎"),
+            Map.entry("X-Empty", ""));
     in.put("X-Later", "x");
     assertThat(out).doesNotContainKey("X-Later");
     assertThatThrownBy(() -> out.put("X-New", "y"))
@@ -43,9 +46,33 @@ class SipHeadersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Via", "via", "v", "V", "From", "f", "To", "t", "Call-ID", "call-id",
-      "i", "CSeq", "Contact", "m", "Max-Forwards", "Content-Length", "l", "Content-Type", "c",
-      "Route", "Record-Route", "Authorization", "Proxy-Authorization", "PROXY-AUTHORIZATION"})
+  @ValueSource(
+      strings = {
+        "Via",
+        "via",
+        "v",
+        "V",
+        "From",
+        "f",
+        "To",
+        "t",
+        "Call-ID",
+        "call-id",
+        "i",
+        "CSeq",
+        "Contact",
+        "m",
+        "Max-Forwards",
+        "Content-Length",
+        "l",
+        "Content-Type",
+        "c",
+        "Route",
+        "Record-Route",
+        "Authorization",
+        "Proxy-Authorization",
+        "PROXY-AUTHORIZATION"
+      })
   void refusesHeadersTheStackOwns(String name) {
     assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of(name, "x")))
         .isInstanceOf(InvalidArgumentException.class)
@@ -60,8 +87,20 @@ class SipHeadersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Subject", "s", "Supported", "k", "e", "Content-Encoding", "X-Foo",
-      "Referred-By", "User-Agent", "P-Asserted-Identity", "Reason"})
+  @ValueSource(
+      strings = {
+        "Subject",
+        "s",
+        "Supported",
+        "k",
+        "e",
+        "Content-Encoding",
+        "X-Foo",
+        "Referred-By",
+        "User-Agent",
+        "P-Asserted-Identity",
+        "Reason"
+      })
   void allowsHeadersTheStackDoesNotOwn(String name) {
     assertThat(SipHeaders.checkExtraHeaders("headers", Map.of(name, "x"))).containsKey(name);
   }
@@ -70,8 +109,9 @@ class SipHeadersTest {
   void refusesNamesThatAreNotTokens() {
     assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of("X Foo", "x")))
         .isInstanceOf(InvalidArgumentException.class)
-        .hasMessage("headers[\"X Foo\"]: name is not a token"
-            + " (letters, digits and - . ! % * _ + ` ' ~ only)");
+        .hasMessage(
+            "headers[\"X Foo\"]: name is not a token"
+                + " (letters, digits and - . ! % * _ + ` ' ~ only)");
     assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of("X-Foo:", "x")))
         .hasMessageStartingWith("headers[\"X-Foo:\"]: name is not a token");
     assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of("", "x")))
@@ -82,10 +122,10 @@ class SipHeadersTest {
 
   @Test
   void escapesCrLfInTheNameShownInTheError() {
-    assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers",
-        Map.of("X-A\r\nVia", "x")))
-        .hasMessage("headers[\"X-A\\r\\nVia\"]: name is not a token"
-            + " (letters, digits and - . ! % * _ + ` ' ~ only)");
+    assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of("X-A\r\nVia", "x")))
+        .hasMessage(
+            "headers[\"X-A\\r\\nVia\"]: name is not a token"
+                + " (letters, digits and - . ! % * _ + ` ' ~ only)");
   }
 
   @Test
@@ -103,21 +143,24 @@ class SipHeadersTest {
 
   @Test
   void refusesControlCharactersInValues() {
-    Map<String, String> cases = Map.of(
-        "a\r\nVia: SIP/2.0/UDP evil", "headers[\"X-Foo\"]: CR/LF not allowed in value",
-        "a\nb", "headers[\"X-Foo\"]: CR/LF not allowed in value",
-        "a\rb", "headers[\"X-Foo\"]: CR/LF not allowed in value",
-        "a\0b", "headers[\"X-Foo\"]: NUL not allowed in value",
-        "a\u0007b", "headers[\"X-Foo\"]: control character U+0007 not allowed in value",
-        "a\u007fb", "headers[\"X-Foo\"]: control character U+007F not allowed in value",
-        "a\u0085b", "headers[\"X-Foo\"]: control character U+0085 not allowed in value",
-        "a\u2028b", "headers[\"X-Foo\"]: line separator U+2028 not allowed in value",
-        "a\ud800b", "headers[\"X-Foo\"]: unpaired surrogate U+D800 not allowed in value",
-        "a\udc00", "headers[\"X-Foo\"]: unpaired surrogate U+DC00 not allowed in value");
-    cases.forEach((value, message) ->
-        assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of("X-Foo", value)))
-            .isInstanceOf(InvalidArgumentException.class)
-            .hasMessage(message));
+    Map<String, String> cases =
+        Map.of(
+            "a\r\nVia: SIP/2.0/UDP evil", "headers[\"X-Foo\"]: CR/LF not allowed in value",
+            "a\nb", "headers[\"X-Foo\"]: CR/LF not allowed in value",
+            "a\rb", "headers[\"X-Foo\"]: CR/LF not allowed in value",
+            "a\0b", "headers[\"X-Foo\"]: NUL not allowed in value",
+            "a\u0007b", "headers[\"X-Foo\"]: control character U+0007 not allowed in value",
+            "a\u007fb", "headers[\"X-Foo\"]: control character U+007F not allowed in value",
+            "a\u0085b", "headers[\"X-Foo\"]: control character U+0085 not allowed in value",
+            "a\u2028b", "headers[\"X-Foo\"]: line separator U+2028 not allowed in value",
+            "a\ud800b", "headers[\"X-Foo\"]: unpaired surrogate U+D800 not allowed in value",
+            "a\udc00", "headers[\"X-Foo\"]: unpaired surrogate U+DC00 not allowed in value");
+    cases.forEach(
+        (value, message) ->
+            assertThatThrownBy(
+                    () -> SipHeaders.checkExtraHeaders("headers", Map.of("X-Foo", value)))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage(message));
   }
 
   @Test
@@ -157,15 +200,29 @@ class SipHeadersTest {
 
   @Test
   void listsTheProtectedHeadersInFullForm() {
-    assertThat(SipHeaders.protectedHeaders()).containsExactlyInAnyOrder("Via", "From", "To",
-        "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length", "Content-Type", "Route",
-        "Record-Route", "Authorization", "Proxy-Authorization", "Refer-To");
+    assertThat(SipHeaders.protectedHeaders())
+        .containsExactlyInAnyOrder(
+            "Via",
+            "From",
+            "To",
+            "Call-ID",
+            "CSeq",
+            "Contact",
+            "Max-Forwards",
+            "Content-Length",
+            "Content-Type",
+            "Route",
+            "Record-Route",
+            "Authorization",
+            "Proxy-Authorization",
+            "Refer-To");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"Refer-To", "refer-to", "r"})
   void refusesReferToWhichTransferIdSets(String name) {
     assertThatThrownBy(() -> SipHeaders.checkExtraHeaders("headers", Map.of(name, "sip:x@y")))
-        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("Refer-To");
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("Refer-To");
   }
 }

@@ -23,9 +23,9 @@ import org.sipline.core.audio.TestWavs;
 import org.sipline.core.testing.ConformanceEnvironment.Credentials;
 
 /**
- * SPEC §2 against a backend, through the core {@link Line}: every backend's tests extend this
- * with an environment of real peers (the fake's with scripts), so every backend is judged by the
- * same statuses in the same order. grpc-java's AbstractTransportTest in spirit.
+ * SPEC §2 against a backend, through the core {@link Line}: every backend's tests extend this with
+ * an environment of real peers (the fake's with scripts), so every backend is judged by the same
+ * statuses in the same order. grpc-java's AbstractTransportTest in spirit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractBackendConformanceTest {
@@ -33,13 +33,14 @@ public abstract class AbstractBackendConformanceTest {
   private Line line;
   private StatusProbe probe;
   private Duration patience;
+
   /** Why the environment could not be made (an assumption failed), or null. */
   private String unavailable;
 
   /**
-   * The environment for this class; called once, closed after the last test. It may abort with
-   * an assumption (e.g. a native library missing): every test of the class is then reported
-   * skipped with that reason, rather than the class vanishing from the report as "Tests run: 0".
+   * The environment for this class; called once, closed after the last test. It may abort with an
+   * assumption (e.g. a native library missing): every test of the class is then reported skipped
+   * with that reason, rather than the class vanishing from the report as "Tests run: 0".
    */
   protected abstract ConformanceEnvironment createEnvironment() throws Exception;
 
@@ -64,11 +65,14 @@ public abstract class AbstractBackendConformanceTest {
   @BeforeEach
   void openLine() {
     Assumptions.assumeTrue(unavailable == null, () -> unavailable);
-    line = Line.open(env.backend(), LineConfig.builder()
-        .registerWait(patience)
-        .hangupWait(patience)
-        .transferWait(patience)
-        .build());
+    line =
+        Line.open(
+            env.backend(),
+            LineConfig.builder()
+                .registerWait(patience)
+                .hangupWait(patience)
+                .transferWait(patience)
+                .build());
     probe = new StatusProbe(line);
   }
 
@@ -98,8 +102,10 @@ public abstract class AbstractBackendConformanceTest {
 
   private void registerAndStartSession(int autoAnswerSeconds) throws Exception {
     Credentials c = env.account();
-    LineStatus reg = get(line.registerAccount(c.accountName(), c.password(), c.authUsername(),
-        c.outboundProxy()));
+    LineStatus reg =
+        get(
+            line.registerAccount(
+                c.accountName(), c.password(), c.authUsername(), c.outboundProxy()));
     assertThat(reg.type()).as("register: %s", reg.description()).isEqualTo(StatusType.REGISTERED);
     LineStatus started = get(line.startSession(c.accountName(), autoAnswerSeconds));
     assertThat(started.type()).isEqualTo(StatusType.SESSION_STARTED);
@@ -118,16 +124,18 @@ public abstract class AbstractBackendConformanceTest {
   @Test
   void registerThenStartSessionMakesTheLineReady() throws Exception {
     registerAndStartSession(0);
-    assertThat(probe.types()).containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED,
-        StatusType.READY);
+    assertThat(probe.types())
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
     assertThat(line.isRegistered()).isTrue();
   }
 
   @Test
   void wrongPasswordIsARegistrationFailureWithTheSipCode() throws Exception {
     Credentials c = env.wrongPassword();
-    LineStatus s = get(line.registerAccount(c.accountName(), c.password(), c.authUsername(),
-        c.outboundProxy()));
+    LineStatus s =
+        get(
+            line.registerAccount(
+                c.accountName(), c.password(), c.authUsername(), c.outboundProxy()));
     assertThat(s.type()).isEqualTo(StatusType.SESSION_REGISTRATION_FAILED);
     assertThat(s.description()).containsPattern("\\b(401|403|407)\\b");
     assertThat(s.accountName()).isEqualTo(c.accountName());
@@ -188,8 +196,9 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(hard.type()).isEqualTo(StatusType.HARD_HANGUP_INITIATED);
     // Nothing waits on the network: the call is already finished when the answer comes back.
     List<StatusType> types = line.history().stream().map(LineStatus::type).toList();
-    assertThat(types.subList(types.size() - 3, types.size())).containsExactly(
-        StatusType.HARD_HANGUP_INITIATED, StatusType.OUTGOING_CALL_FINISHED, StatusType.READY);
+    assertThat(types.subList(types.size() - 3, types.size()))
+        .containsExactly(
+            StatusType.HARD_HANGUP_INITIATED, StatusType.OUTGOING_CALL_FINISHED, StatusType.READY);
   }
 
   // ---- transfer ----------------------------------------------------------------------------
@@ -287,8 +296,11 @@ public abstract class AbstractBackendConformanceTest {
   @Test
   void incomingCallWithoutASessionGetsTemporarilyUnavailable() throws Exception {
     Credentials c = env.account();
-    assertThat(get(line.registerAccount(c.accountName(), c.password(), c.authUsername(),
-        c.outboundProxy())).type()).isEqualTo(StatusType.REGISTERED);
+    assertThat(
+            get(line.registerAccount(
+                    c.accountName(), c.password(), c.authUsername(), c.outboundProxy()))
+                .type())
+        .isEqualTo(StatusType.REGISTERED);
     try (Caller caller = env.call(CallerScript.EXPECT_UNAVAILABLE)) {
       assertThat(caller.awaitSuccess(patience)).as(caller.describe()).isTrue();
     }

@@ -37,6 +37,6 @@ public interface ConformanceEnvironment extends AutoCloseable {
   void close();
 
   /** What SipRegisterAccount is given. */
-  record Credentials(String accountName, String password, String authUsername,
-      String outboundProxy) {}
+  record Credentials(
+      String accountName, String password, String authUsername, String outboundProxy) {}
 }

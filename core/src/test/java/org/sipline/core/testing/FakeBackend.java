@@ -18,27 +18,32 @@ import org.sipline.core.spi.SipUri;
 
 /**
  * A whole backend in memory, with a scriptable registrar and far end, for driving a line through
- * every call in tests (jigasi's MockCall in spirit). It keeps the SPI's promises: events arrive
- * on another thread, in the documented order, exactly one terminal event per call; connected
- * calls pull 20 ms frames from their audio source in real time.
+ * every call in tests (jigasi's MockCall in spirit). It keeps the SPI's promises: events arrive on
+ * another thread, in the documented order, exactly one terminal event per call; connected calls
+ * pull 20 ms frames from their audio source in real time.
  *
- * <p>Registrar: accepts every account unless {@link #requirePassword} says otherwise;
- * {@link #silentRegistrar} makes it never answer. Far end: the callee's user part picks a
- * script set with {@link #script}; unknown callees answer.
+ * <p>Registrar: accepts every account unless {@link #requirePassword} says otherwise; {@link
+ * #silentRegistrar} makes it never answer. Far end: the callee's user part picks a script set with
+ * {@link #script}; unknown callees answer.
  */
 public final class FakeBackend implements SipBackend {
   /** One thread delivers every event, so per-account order holds as on a real stack. */
-  final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fake-backend-events");
-    t.setDaemon(true);
-    return t;
-  });
+  final ScheduledExecutorService events =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-backend-events");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** Pulls audio of connected calls every 20 ms. */
-  final ScheduledExecutorService media = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fake-backend-media");
-    t.setDaemon(true);
-    return t;
-  });
+  final ScheduledExecutorService media =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-backend-media");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Map<String, String> passwords = new ConcurrentHashMap<>();
   private final Map<String, FakeScript> scripts = new ConcurrentHashMap<>();
@@ -112,8 +117,8 @@ public final class FakeBackend implements SipBackend {
     }
     FakeCall call = new FakeCall(this, account, true, caller, FakeScript.answer());
     calls.add(call);
-    events.execute(() -> account.listener.incomingCall(call,
-        new IncomingCall(caller, "", headers)));
+    events.execute(
+        () -> account.listener.incomingCall(call, new IncomingCall(caller, "", headers)));
     return call;
   }
 
@@ -135,27 +140,33 @@ public final class FakeBackend implements SipBackend {
       return account;
     }
     String required = passwords.get(spec.accountName());
-    events.schedule(() -> {
-      if (required != null && !required.equals(spec.password())) {
-        // A refused first REGISTER ends the account (SPI): it may be registered anew.
-        account.unregistered = true;
-        account.listener.registrationFailed(account,
-            org.sipline.core.spi.SipFailure.response(403, "Forbidden"));
-      } else {
-        account.bound = true;
-        account.listener.registered(account, registrationExpires);
-      }
-    }, 5, TimeUnit.MILLISECONDS);
+    events.schedule(
+        () -> {
+          if (required != null && !required.equals(spec.password())) {
+            // A refused first REGISTER ends the account (SPI): it may be registered anew.
+            account.unregistered = true;
+            account.listener.registrationFailed(
+                account, org.sipline.core.spi.SipFailure.response(403, "Forbidden"));
+          } else {
+            account.bound = true;
+            account.listener.registered(account, registrationExpires);
+          }
+        },
+        5,
+        TimeUnit.MILLISECONDS);
     return account;
   }
 
   void unregister(FakeAccount account) {
     registrarLog.add("REGISTER " + account.spec().accountName() + " expires=0");
-    events.schedule(() -> {
-      account.bound = false;
-      account.unregistered = true;
-      account.listener.unregistered(account);
-    }, 5, TimeUnit.MILLISECONDS);
+    events.schedule(
+        () -> {
+          account.bound = false;
+          account.unregistered = true;
+          account.listener.unregistered(account);
+        },
+        5,
+        TimeUnit.MILLISECONDS);
   }
 
   void placed(FakeCall call) {

@@ -19,7 +19,12 @@ import org.sipline.core.spi.SipUri;
  */
 public final class FakeCall implements SipCall {
   /** Where the call stands, as the far end sees it. */
-  public enum State { DIALING, OFFERED, CONNECTED, ENDED }
+  public enum State {
+    DIALING,
+    OFFERED,
+    CONNECTED,
+    ENDED
+  }
 
   private final FakeBackend backend;
   private final FakeAccount account;
@@ -43,7 +48,11 @@ public final class FakeCall implements SipCall {
   private int speechFrames;
   private int framesSent;
 
-  FakeCall(FakeBackend backend, FakeAccount account, boolean incoming, SipUri remote,
+  FakeCall(
+      FakeBackend backend,
+      FakeAccount account,
+      boolean incoming,
+      SipUri remote,
       FakeScript script) {
     this.backend = backend;
     this.account = account;
@@ -74,41 +83,47 @@ public final class FakeCall implements SipCall {
     if (script.finalCode() == 0) {
       return; // rings forever, says nothing
     }
-    backend.later(Duration.ofMillis(2), () -> {
-      synchronized (this) {
-        if (state != State.DIALING) {
-          return;
-        }
-      }
-      account.listener.callRinging(this, 180, "Ringing");
-    });
-    backend.later(script.ringFor().plusMillis(3), () -> {
-      synchronized (this) {
-        if (state != State.DIALING) {
-          return;
-        }
-        finalCode = script.finalCode();
-        if (finalCode != 200) {
-          state = State.ENDED;
-        }
-      }
-      if (finalCode == 200) {
-        connect();
-        if (script.hangupAfter() != null) {
-          backend.later(script.hangupAfter(), this::remoteBye);
-        }
-      } else {
-        terminal(() -> account.listener.callFailed(this,
-            SipFailure.response(script.finalCode(), script.reason())));
-      }
-    });
+    backend.later(
+        Duration.ofMillis(2),
+        () -> {
+          synchronized (this) {
+            if (state != State.DIALING) {
+              return;
+            }
+          }
+          account.listener.callRinging(this, 180, "Ringing");
+        });
+    backend.later(
+        script.ringFor().plusMillis(3),
+        () -> {
+          synchronized (this) {
+            if (state != State.DIALING) {
+              return;
+            }
+            finalCode = script.finalCode();
+            if (finalCode != 200) {
+              state = State.ENDED;
+            }
+          }
+          if (finalCode == 200) {
+            connect();
+            if (script.hangupAfter() != null) {
+              backend.later(script.hangupAfter(), this::remoteBye);
+            }
+          } else {
+            terminal(
+                () ->
+                    account.listener.callFailed(
+                        this, SipFailure.response(script.finalCode(), script.reason())));
+          }
+        });
   }
 
   @Override
   public synchronized void answer(CallMedia media) {
     if (!incoming || state != State.OFFERED) {
-      throw new IllegalStateException("answer() on a " + (incoming ? "" : "outgoing ")
-          + "call in state " + state);
+      throw new IllegalStateException(
+          "answer() on a " + (incoming ? "" : "outgoing ") + "call in state " + state);
     }
     this.media = media;
     finalCode = 200;
@@ -121,8 +136,9 @@ public final class FakeCall implements SipCall {
         return;
       }
       state = State.CONNECTED;
-      mediaTicker = backend.media.scheduleAtFixedRate(this::pullFrame, 0,
-          AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+      mediaTicker =
+          backend.media.scheduleAtFixedRate(
+              this::pullFrame, 0, AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
     }
     account.listener.callConnected(this);
   }
@@ -149,8 +165,11 @@ public final class FakeCall implements SipCall {
     }
     stopMedia();
     switch (was) {
-      case DIALING -> terminal(() -> account.listener.callFailed(this,
-          SipFailure.response(487, "Request Terminated")));
+      case DIALING ->
+          terminal(
+              () ->
+                  account.listener.callFailed(
+                      this, SipFailure.response(487, "Request Terminated")));
       case OFFERED -> {
         synchronized (this) {
           finalCode = 603;
@@ -186,34 +205,40 @@ public final class FakeCall implements SipCall {
     if (script.referCode() == 0) {
       return;
     }
-    backend.later(Duration.ofMillis(5), () -> {
-      if (script.referCode() != 202) {
-        endTransfer();
-        account.listener.transferFailed(this, SipFailure.response(script.referCode(), "Decline"));
-        return;
-      }
-      account.listener.transferAccepted(this);
-      if (script.notifyCode() == 0) {
-        return;
-      }
-      backend.later(Duration.ofMillis(20), () -> {
-        if (script.notifyCode() >= 200 && script.notifyCode() < 300) {
-          account.listener.transferSucceeded(this);
-          synchronized (this) {
-            if (state == State.ENDED) {
-              return;
-            }
-            state = State.ENDED;
+    backend.later(
+        Duration.ofMillis(5),
+        () -> {
+          if (script.referCode() != 202) {
+            endTransfer();
+            account.listener.transferFailed(
+                this, SipFailure.response(script.referCode(), "Decline"));
+            return;
           }
-          stopMedia();
-          terminal(() -> account.listener.callEnded(this, CallEnd.TRANSFERRED, "NOTIFY 200 OK"));
-        } else {
-          endTransfer();
-          account.listener.transferFailed(this,
-              SipFailure.response(script.notifyCode(), "Service Unavailable"));
-        }
-      });
-    });
+          account.listener.transferAccepted(this);
+          if (script.notifyCode() == 0) {
+            return;
+          }
+          backend.later(
+              Duration.ofMillis(20),
+              () -> {
+                if (script.notifyCode() >= 200 && script.notifyCode() < 300) {
+                  account.listener.transferSucceeded(this);
+                  synchronized (this) {
+                    if (state == State.ENDED) {
+                      return;
+                    }
+                    state = State.ENDED;
+                  }
+                  stopMedia();
+                  terminal(
+                      () -> account.listener.callEnded(this, CallEnd.TRANSFERRED, "NOTIFY 200 OK"));
+                } else {
+                  endTransfer();
+                  account.listener.transferFailed(
+                      this, SipFailure.response(script.notifyCode(), "Service Unavailable"));
+                }
+              });
+        });
   }
 
   private synchronized void endTransfer() {
@@ -248,8 +273,10 @@ public final class FakeCall implements SipCall {
       state = State.ENDED;
       finalCode = 487;
     }
-    terminal(() -> account.listener.callFailed(this,
-        SipFailure.response(487, "Request Terminated (caller cancelled)")));
+    terminal(
+        () ->
+            account.listener.callFailed(
+                this, SipFailure.response(487, "Request Terminated (caller cancelled)")));
   }
 
   // ---- observation -------------------------------------------------------------------------

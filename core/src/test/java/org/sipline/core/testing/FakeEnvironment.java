@@ -62,8 +62,9 @@ public final class FakeEnvironment implements ConformanceEnvironment {
 
   @Override
   public Caller call(CallerScript script) {
-    FakeCall call = backend.callIn(ACCOUNT, SipUri.of("caller", "fake.test", -1),
-        Map.of("X-Caller", "conformance"));
+    FakeCall call =
+        backend.callIn(
+            ACCOUNT, SipUri.of("caller", "fake.test", -1), Map.of("X-Caller", "conformance"));
     return new ScriptedCaller(call, script);
   }
 
@@ -121,7 +122,8 @@ public final class FakeEnvironment implements ConformanceEnvironment {
           }
           case ANSWERED_THEN_WAIT_FOR_BYE -> {
             StatusProbe.awaitTrue(() -> call.state() == FakeCall.State.CONNECTED, "answered", t);
-            StatusProbe.awaitTrue(() -> call.state() == FakeCall.State.ENDED, "BYE", t.multipliedBy(6));
+            StatusProbe.awaitTrue(
+                () -> call.state() == FakeCall.State.ENDED, "BYE", t.multipliedBy(6));
             success = true;
           }
           case CANCEL_WHILE_RINGING -> {

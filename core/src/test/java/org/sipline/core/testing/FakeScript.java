@@ -3,8 +3,8 @@ package org.sipline.core.testing;
 import java.time.Duration;
 
 /**
- * What the fake far end of an outgoing call does. Built with the static factories; the timings
- * are real time so that auto-answer, playback and hangup bounds run as they would on a network.
+ * What the fake far end of an outgoing call does. Built with the static factories; the timings are
+ * real time so that auto-answer, playback and hangup bounds run as they would on a network.
  *
  * @param ringFor how long it rings (180) before its final answer
  * @param finalCode the final response: 200 answers, anything else rejects; 0 never answers
@@ -13,8 +13,13 @@ import java.time.Duration;
  * @param referCode how it answers a REFER: 202 accepts, anything else refuses; 0 never answers
  * @param notifyCode after accepting a REFER, the sipfrag status it reports; 0 sends no NOTIFY
  */
-public record FakeScript(Duration ringFor, int finalCode, String reason, Duration hangupAfter,
-    int referCode, int notifyCode) {
+public record FakeScript(
+    Duration ringFor,
+    int finalCode,
+    String reason,
+    Duration hangupAfter,
+    int referCode,
+    int notifyCode) {
 
   public static FakeScript answer() {
     return new FakeScript(Duration.ofMillis(20), 200, "OK", null, 202, 200);

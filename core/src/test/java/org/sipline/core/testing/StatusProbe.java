@@ -10,8 +10,8 @@ import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
 
 /**
- * Watches a line and waits for statuses to be recorded — the tests' way to wait on a state
- * without sleeping. Every wait is bounded and fails with the history so far.
+ * Watches a line and waits for statuses to be recorded — the tests' way to wait on a state without
+ * sleeping. Every wait is bounded and fails with the history so far.
  */
 public final class StatusProbe implements AutoCloseable {
   private final Line line;
@@ -21,12 +21,14 @@ public final class StatusProbe implements AutoCloseable {
 
   public StatusProbe(Line line) {
     this.line = line;
-    this.subscription = line.watch(s -> {
-      synchronized (seen) {
-        seen.add(s);
-        seen.notifyAll();
-      }
-    });
+    this.subscription =
+        line.watch(
+            s -> {
+              synchronized (seen) {
+                seen.add(s);
+                seen.notifyAll();
+              }
+            });
   }
 
   /**
@@ -48,8 +50,8 @@ public final class StatusProbe implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("no " + what + " within " + timeout + "; history: "
-              + describe(line.history()));
+          throw new AssertionError(
+              "no " + what + " within " + timeout + "; history: " + describe(line.history()));
         }
         try {
           seen.wait(Math.max(1, left / 1_000_000));
@@ -70,7 +72,8 @@ public final class StatusProbe implements AutoCloseable {
 
   /** "REGISTERED(…) → READY(…)" for failure messages. */
   public static String describe(List<LineStatus> history) {
-    return history.stream().map(s -> s.type() + "(" + s.description() + ")")
+    return history.stream()
+        .map(s -> s.type() + "(" + s.description() + ")")
         .collect(Collectors.joining(" → "));
   }
 
@@ -84,8 +87,8 @@ public final class StatusProbe implements AutoCloseable {
   }
 
   /** Waits until {@code condition} holds, checking every few milliseconds, bounded. */
-  public static void awaitTrue(java.util.function.BooleanSupplier condition, String what,
-      Duration timeout) {
+  public static void awaitTrue(
+      java.util.function.BooleanSupplier condition, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

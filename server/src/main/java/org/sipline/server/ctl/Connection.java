@@ -30,26 +30,36 @@ import picocli.CommandLine.Spec;
 final class Connection {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   /** How often {@code --wait} asks for the history. */
   private static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(100);
 
-  @Option(names = "--target", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--target",
+      paramLabel = "HOST:PORT",
       defaultValue = "${env:SIPLINE_TARGET:-localhost:50099}",
       description = "The server. Env: SIPLINE_TARGET.")
   String target;
 
-  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:SIPLINE_TOKEN}",
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SIPLINE_TOKEN}",
       description = "Send 'authorization: Bearer <token>'. Env: SIPLINE_TOKEN.")
   String token;
 
   @Option(names = "--tls", description = "Use TLS (implied by --ca, --cert).")
   boolean tls;
 
-  @Option(names = "--ca", paramLabel = "PEM",
+  @Option(
+      names = "--ca",
+      paramLabel = "PEM",
       description = "Trust these CA certificates instead of the system's.")
   Path ca;
 
-  @Option(names = "--cert", paramLabel = "PEM",
+  @Option(
+      names = "--cert",
+      paramLabel = "PEM",
       description = "Client certificate chain for mutual TLS (with --key).")
   Path cert;
 
@@ -59,7 +69,10 @@ final class Connection {
   @Option(names = "--json", description = "Print statuses as JSON, one object per line.")
   boolean json;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Deadline of each request (default 60s; play: none).")
   Duration timeout;
 
@@ -94,13 +107,15 @@ final class Connection {
   }
 
   int history() {
-    return run(client -> {
-      SipStatusHistoryResponse history =
-          client.sip(timeoutOr(CtlCommand.DEFAULT_TIMEOUT)).sipGetSipStatusHistory(
-              Empty.getDefaultInstance());
-      printer().printAll(history.getStatusHistoryList());
-      return CtlExit.OK;
-    });
+    return run(
+        client -> {
+          SipStatusHistoryResponse history =
+              client
+                  .sip(timeoutOr(CtlCommand.DEFAULT_TIMEOUT))
+                  .sipGetSipStatusHistory(Empty.getDefaultInstance());
+          printer().printAll(history.getStatusHistoryList());
+          return CtlExit.OK;
+        });
   }
 
   /** Opens a client, runs {@code body}, maps gRPC failures to exit codes, closes the client. */
@@ -124,34 +139,42 @@ final class Connection {
   CtlExit refused(StatusRuntimeException e) {
     Status s = e.getStatus();
     if (s.getCode() == Status.Code.UNAVAILABLE) {
-      String why = s.getCause() != null && s.getCause().getMessage() != null
-          ? s.getCause().getMessage()
-          : String.valueOf(s.getDescription());
+      String why =
+          s.getCause() != null && s.getCause().getMessage() != null
+              ? s.getCause().getMessage()
+              : String.valueOf(s.getDescription());
       spec.commandLine().getErr().println("sipline ctl: cannot reach " + target + ": " + why);
       return CtlExit.UNREACHABLE;
     }
-    spec.commandLine().getErr().println("sipline ctl: refused: " + s.getCode()
-        + (s.getDescription() == null ? "" : ": " + s.getDescription()));
+    spec.commandLine()
+        .getErr()
+        .println(
+            "sipline ctl: refused: "
+                + s.getCode()
+                + (s.getDescription() == null ? "" : ": " + s.getDescription()));
     return CtlExit.REFUSED;
   }
 
   private int send(boolean callScoped, Duration deadline, Rpc<SipStatus> rpc, Outcome wait) {
-    return run(client -> {
-      SipStatus status = rpc.call(client.sip(deadline));
-      Printer printer = printer();
-      printer.print(status);
-      if (callScoped && CtlCommand.isRefusal(status)) {
-        return CtlExit.REFUSED;
-      }
-      if (wait == null) {
-        return CtlExit.OK;
-      }
-      SipStatus settled = new HistoryFollower(client, timeoutOr(CtlCommand.DEFAULT_TIMEOUT),
-          WAIT_POLL_INTERVAL, printer).follow(status, wait.all());
-      return settled != null && wait.success().contains(settled.getStatusType())
-          ? CtlExit.OK
-          : CtlExit.REFUSED;
-    });
+    return run(
+        client -> {
+          SipStatus status = rpc.call(client.sip(deadline));
+          Printer printer = printer();
+          printer.print(status);
+          if (callScoped && CtlCommand.isRefusal(status)) {
+            return CtlExit.REFUSED;
+          }
+          if (wait == null) {
+            return CtlExit.OK;
+          }
+          SipStatus settled =
+              new HistoryFollower(
+                      client, timeoutOr(CtlCommand.DEFAULT_TIMEOUT), WAIT_POLL_INTERVAL, printer)
+                  .follow(status, wait.all());
+          return settled != null && wait.success().contains(settled.getStatusType())
+              ? CtlExit.OK
+              : CtlExit.REFUSED;
+        });
   }
 
   private SipClient open() {
@@ -182,8 +205,8 @@ final class Connection {
         b.keyManager(cert.toFile(), key.toFile());
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(),
-          "TLS files cannot be used: " + e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(), "TLS files cannot be used: " + e.getMessage());
     }
     return b.build();
   }

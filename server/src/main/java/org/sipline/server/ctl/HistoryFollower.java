@@ -27,13 +27,15 @@ final class HistoryFollower {
   }
 
   List<SipStatus> history() {
-    return client.sip(deadline).sipGetSipStatusHistory(Empty.getDefaultInstance())
+    return client
+        .sip(deadline)
+        .sipGetSipStatusHistory(Empty.getDefaultInstance())
         .getStatusHistoryList();
   }
 
   /**
-   * Prints every status after {@code from} as it appears, until one of a type in {@code until}
-   * has been printed.
+   * Prints every status after {@code from} as it appears, until one of a type in {@code until} has
+   * been printed.
    *
    * @return that status, or null when the thread was interrupted first
    */

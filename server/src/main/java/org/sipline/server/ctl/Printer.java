@@ -9,8 +9,8 @@ import java.util.TreeMap;
 import org.sipline.api.sip.SipStatus;
 
 /**
- * Prints statuses for people (one line each, facts as key=value, description last) or for
- * scripts ({@code --json}: proto3 JSON, one object per line).
+ * Prints statuses for people (one line each, facts as key=value, description last) or for scripts
+ * ({@code --json}: proto3 JSON, one object per line).
  */
 final class Printer {
   private static final JsonFormat.Printer JSON =
@@ -38,7 +38,8 @@ final class Printer {
   static String text(SipStatus s) {
     StringBuilder b = new StringBuilder();
     b.append(Instant.ofEpochSecond(s.getTimestamp().getSeconds(), s.getTimestamp().getNanos()))
-        .append(' ').append(s.getStatusType());
+        .append(' ')
+        .append(s.getStatusType());
     field(b, "account", s.getAccountName());
     field(b, "remote", s.getCalleeId());
     field(b, "transfer", s.getTransferCallId());

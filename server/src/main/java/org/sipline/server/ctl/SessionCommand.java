@@ -11,14 +11,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code sipline ctl session start|end}. */
-@Command(name = "session", mixinStandardHelpOptions = true,
+@Command(
+    name = "session",
+    mixinStandardHelpOptions = true,
     description = "Start or end the line's session.")
 final class SessionCommand implements Callable<Integer> {
-  @ParentCommand
-  CtlCommand ctl;
+  @ParentCommand CtlCommand ctl;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -26,22 +26,31 @@ final class SessionCommand implements Callable<Integer> {
     return CtlExit.USAGE.code();
   }
 
-  @Command(name = "start", description = {
-      "Make a registered account the line's session (SipStartSession): from now on",
-      "calls can be placed, and incoming calls are answered after the interval."})
+  @Command(
+      name = "start",
+      description = {
+        "Make a registered account the line's session (SipStartSession): from now on",
+        "calls can be placed, and incoming calls are answered after the interval."
+      })
   int start(
       @Parameters(paramLabel = "ACCOUNT", description = "A registered account, user@domain")
           String account,
-      @Option(names = "--auto-answer", paramLabel = "SECONDS", defaultValue = "0",
-          description = "Answer incoming calls after this many seconds.") int autoAnswer) {
-    SipStartSessionRequest request = SipStartSessionRequest.newBuilder()
-        .setAccountName(account)
-        .setAutoAnswerInterval(autoAnswer)
-        .build();
+      @Option(
+              names = "--auto-answer",
+              paramLabel = "SECONDS",
+              defaultValue = "0",
+              description = "Answer incoming calls after this many seconds.")
+          int autoAnswer) {
+    SipStartSessionRequest request =
+        SipStartSessionRequest.newBuilder()
+            .setAccountName(account)
+            .setAutoAnswerInterval(autoAnswer)
+            .build();
     return ctl.connection.unary(false, sip -> sip.sipStartSession(request));
   }
 
-  @Command(name = "end",
+  @Command(
+      name = "end",
       description = "Hang up any call, un-register, end the session (SipEndSession).")
   int end() {
     return ctl.connection.unary(false, sip -> sip.sipEndSession(Empty.getDefaultInstance()));

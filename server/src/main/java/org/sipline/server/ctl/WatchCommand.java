@@ -13,47 +13,61 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code sipline ctl watch}: prints each status the line records, as it happens. */
-@Command(name = "watch", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description = {
-        "Print the line's latest status, then every new one as it happens, until",
-        "interrupted (Ctrl-C) or a status named by --until arrives."})
+      "Print the line's latest status, then every new one as it happens, until",
+      "interrupted (Ctrl-C) or a status named by --until arrives."
+    })
 final class WatchCommand implements Callable<Integer> {
-  @ParentCommand
-  CtlCommand ctl;
+  @ParentCommand CtlCommand ctl;
 
-  @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
-      defaultValue = "250ms", description = "How often to ask the server.")
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "250ms",
+      description = "How often to ask the server.")
   Duration interval;
 
   @Option(names = "--all", description = "Print the whole history first, not just the latest.")
   boolean all;
 
-  @Option(names = "--until", paramLabel = "TYPE", split = ",",
-      description = "Exit (0) once a status of one of these types is printed, "
-          + "e.g. --until OUTGOING_CALL_CONNECTED,OUTGOING_CALL_FAILED.")
+  @Option(
+      names = "--until",
+      paramLabel = "TYPE",
+      split = ",",
+      description =
+          "Exit (0) once a status of one of these types is printed, "
+              + "e.g. --until OUTGOING_CALL_CONNECTED,OUTGOING_CALL_FAILED.")
   Set<StatusType> until = EnumSet.noneOf(StatusType.class);
 
   @Override
   public Integer call() {
     Connection connection = ctl.connection;
     Printer printer = connection.printer();
-    return connection.run(client -> {
-      HistoryFollower follower = new HistoryFollower(client,
-          connection.timeoutOr(CtlCommand.DEFAULT_TIMEOUT), interval, printer);
-      List<SipStatus> history = follower.history();
-      List<SipStatus> first = all || history.isEmpty()
-          ? history
-          : history.subList(history.size() - 1, history.size());
-      SipStatus last = null;
-      for (SipStatus s : first) {
-        printer.print(s);
-        last = s;
-        if (until.contains(s.getStatusType())) {
+    return connection.run(
+        client -> {
+          HistoryFollower follower =
+              new HistoryFollower(
+                  client, connection.timeoutOr(CtlCommand.DEFAULT_TIMEOUT), interval, printer);
+          List<SipStatus> history = follower.history();
+          List<SipStatus> first =
+              all || history.isEmpty()
+                  ? history
+                  : history.subList(history.size() - 1, history.size());
+          SipStatus last = null;
+          for (SipStatus s : first) {
+            printer.print(s);
+            last = s;
+            if (until.contains(s.getStatusType())) {
+              return CtlExit.OK;
+            }
+          }
+          follower.follow(last, until);
           return CtlExit.OK;
-        }
-      }
-      follower.follow(last, until);
-      return CtlExit.OK;
-    });
+        });
   }
 }

@@ -41,15 +41,15 @@ class CtlCommandTest {
   private Server server;
   private String target;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void startServer() throws Exception {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(ServerInterceptors.intercept(sip, sip))
-        .build()
-        .start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(ServerInterceptors.intercept(sip, sip))
+            .build()
+            .start();
     target = "127.0.0.1:" + server.getPort();
   }
 
@@ -71,23 +71,40 @@ class CtlCommandTest {
   }
 
   private static SipStatus status(StatusType type, long seconds, String description) {
-    return SipStatus.newBuilder().setStatusType(type).setAccountName("alice@example.org")
+    return SipStatus.newBuilder()
+        .setStatusType(type)
+        .setAccountName("alice@example.org")
         .setTimestamp(Timestamp.newBuilder().setSeconds(seconds))
-        .setDescription(description).build();
+        .setDescription(description)
+        .build();
   }
 
   @Test
   void registerSendsEveryFieldAndPrintsTheAnswer() {
     sip.answer = status(StatusType.REGISTERED, 0, "REGISTER 200 OK");
-    int code = ctl("register", "alice@example.org", "--password", "pw", "--auth-user", "al",
-        "--proxy", "sip:127.0.0.1:5080");
+    int code =
+        ctl(
+            "register",
+            "alice@example.org",
+            "--password",
+            "pw",
+            "--auth-user",
+            "al",
+            "--proxy",
+            "sip:127.0.0.1:5080");
     assertThat(code).isZero();
-    assertThat(sip.requests).containsExactly(SipRegisterAccountRequest.newBuilder()
-        .setAccountName("alice@example.org").setPassword("pw").setAuthUsername("al")
-        .setOutboundProxy("sip:127.0.0.1:5080").build());
-    assertThat(out.toString()).isEqualTo(
-        "1970-01-01T00:00:00Z REGISTERED account=alice@example.org - REGISTER 200 OK"
-            + System.lineSeparator());
+    assertThat(sip.requests)
+        .containsExactly(
+            SipRegisterAccountRequest.newBuilder()
+                .setAccountName("alice@example.org")
+                .setPassword("pw")
+                .setAuthUsername("al")
+                .setOutboundProxy("sip:127.0.0.1:5080")
+                .build());
+    assertThat(out.toString())
+        .isEqualTo(
+            "1970-01-01T00:00:00Z REGISTERED account=alice@example.org - REGISTER 200 OK"
+                + System.lineSeparator());
   }
 
   @Test
@@ -102,10 +119,13 @@ class CtlCommandTest {
   void sessionStartAndEnd() {
     assertThat(ctl("session", "start", "alice@example.org", "--auto-answer", "3")).isZero();
     assertThat(ctl("session", "end")).isZero();
-    assertThat(sip.requests).containsExactly(
-        SipStartSessionRequest.newBuilder().setAccountName("alice@example.org")
-            .setAutoAnswerInterval(3).build(),
-        Empty.getDefaultInstance());
+    assertThat(sip.requests)
+        .containsExactly(
+            SipStartSessionRequest.newBuilder()
+                .setAccountName("alice@example.org")
+                .setAutoAnswerInterval(3)
+                .build(),
+            Empty.getDefaultInstance());
   }
 
   @Test
@@ -113,9 +133,12 @@ class CtlCommandTest {
     sip.answer = status(StatusType.OUTGOING_CALL_INITIATED, 5, "INVITE sent");
     int code = ctl("--json", "call", "bob@example.org", "-H", "X-Bot=1", "-H", "X-Lang=de");
     assertThat(code).isZero();
-    assertThat(sip.requests).containsExactly(SipStartCallRequest.newBuilder()
-        .setCalleeId("bob@example.org").putAllHeaders(Map.of("X-Bot", "1", "X-Lang", "de"))
-        .build());
+    assertThat(sip.requests)
+        .containsExactly(
+            SipStartCallRequest.newBuilder()
+                .setCalleeId("bob@example.org")
+                .putAllHeaders(Map.of("X-Bot", "1", "X-Lang", "de"))
+                .build());
     String[] lines = out.toString().split("\\R");
     assertThat(lines).hasSize(1);
     SipStatus.Builder parsed = SipStatus.newBuilder();
@@ -132,12 +155,17 @@ class CtlCommandTest {
     assertThat(ctl("mute")).isZero();
     assertThat(ctl("unmute")).isZero();
     assertThat(ctl("status")).isZero();
-    assertThat(sip.requests).containsExactly(
-        SipEndCallRequest.newBuilder().setHardHangup(true).build(),
-        SipEndCallRequest.newBuilder().setHardHangup(false).build(),
-        SipTransferCallRequest.newBuilder().setTransferId("carol@example.org")
-            .putHeaders("X-Why", "human").build(),
-        Empty.getDefaultInstance(), Empty.getDefaultInstance(), Empty.getDefaultInstance());
+    assertThat(sip.requests)
+        .containsExactly(
+            SipEndCallRequest.newBuilder().setHardHangup(true).build(),
+            SipEndCallRequest.newBuilder().setHardHangup(false).build(),
+            SipTransferCallRequest.newBuilder()
+                .setTransferId("carol@example.org")
+                .putHeaders("X-Why", "human")
+                .build(),
+            Empty.getDefaultInstance(),
+            Empty.getDefaultInstance(),
+            Empty.getDefaultInstance());
   }
 
   @Test
@@ -146,9 +174,12 @@ class CtlCommandTest {
     Path b = Files.write(dir.resolve("b.wav"), new byte[] {4});
     sip.answer = status(StatusType.MICROPHONE_WAV_FILES_PLAYED, 0, "");
     assertThat(ctl("play", a.toString(), b.toString())).isZero();
-    assertThat(sip.requests).containsExactly(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(new byte[] {1, 2, 3}))
-        .addWavFiles(ByteString.copyFrom(new byte[] {4})).build());
+    assertThat(sip.requests)
+        .containsExactly(
+            SipPlayWavFilesRequest.newBuilder()
+                .addWavFiles(ByteString.copyFrom(new byte[] {1, 2, 3}))
+                .addWavFiles(ByteString.copyFrom(new byte[] {4}))
+                .build());
   }
 
   @Test
@@ -175,8 +206,9 @@ class CtlCommandTest {
   void aGrpcErrorExitsOneAndSaysWhy() {
     sip.error = Status.INVALID_ARGUMENT.withDescription("callee_id: empty").asRuntimeException();
     assertThat(ctl("call", "")).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo(
-        "sipline ctl: refused: INVALID_ARGUMENT: callee_id: empty" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "sipline ctl: refused: INVALID_ARGUMENT: callee_id: empty" + System.lineSeparator());
   }
 
   @Test
@@ -196,10 +228,14 @@ class CtlCommandTest {
 
   @Test
   void historyPrintsEveryStatusOldestFirst() {
-    sip.histories.add(List.of(status(StatusType.REGISTERED, 1, ""),
-        status(StatusType.SESSION_STARTED, 2, ""), status(StatusType.READY, 3, "")));
+    sip.histories.add(
+        List.of(
+            status(StatusType.REGISTERED, 1, ""),
+            status(StatusType.SESSION_STARTED, 2, ""),
+            status(StatusType.READY, 3, "")));
     assertThat(ctl("history")).isZero();
-    assertThat(out.toString().split("\\R")).extracting(l -> l.split(" ")[1])
+    assertThat(out.toString().split("\\R"))
+        .extracting(l -> l.split(" ")[1])
         .containsExactly("REGISTERED", "SESSION_STARTED", "READY");
   }
 
@@ -213,13 +249,20 @@ class CtlCommandTest {
     sip.histories.add(List.of(registered, started));
     sip.histories.add(List.of(registered, started));
     sip.histories.add(List.of(registered, started, ready, initiated));
-    sip.histories.add(List.of(registered, started, ready, initiated, connected,
-        status(StatusType.MICROPHONE_MUTED, 6, "")));
+    sip.histories.add(
+        List.of(
+            registered,
+            started,
+            ready,
+            initiated,
+            connected,
+            status(StatusType.MICROPHONE_MUTED, 6, "")));
     int code = ctl("watch", "--interval", "1ms", "--until", "OUTGOING_CALL_CONNECTED");
     assertThat(code).isZero();
-    assertThat(out.toString().split("\\R")).extracting(l -> l.split(" ")[1])
-        .containsExactly("SESSION_STARTED", "READY", "OUTGOING_CALL_INITIATED",
-            "OUTGOING_CALL_CONNECTED");
+    assertThat(out.toString().split("\\R"))
+        .extracting(l -> l.split(" ")[1])
+        .containsExactly(
+            "SESSION_STARTED", "READY", "OUTGOING_CALL_INITIATED", "OUTGOING_CALL_CONNECTED");
   }
 
   @Test
@@ -228,10 +271,15 @@ class CtlCommandTest {
     SipStatus initiated = status(StatusType.OUTGOING_CALL_INITIATED, 2, "INVITE sent");
     sip.answer = initiated;
     sip.histories.add(List.of(ready, initiated));
-    sip.histories.add(List.of(ready, initiated, status(StatusType.OUTGOING_CALL_CONNECTED, 3, ""),
-        status(StatusType.MICROPHONE_MUTED, 4, "")));
+    sip.histories.add(
+        List.of(
+            ready,
+            initiated,
+            status(StatusType.OUTGOING_CALL_CONNECTED, 3, ""),
+            status(StatusType.MICROPHONE_MUTED, 4, "")));
     assertThat(ctl("call", "bob", "--wait")).isZero();
-    assertThat(out.toString().split("\\R")).extracting(l -> l.split(" ")[1])
+    assertThat(out.toString().split("\\R"))
+        .extracting(l -> l.split(" ")[1])
         .containsExactly("OUTGOING_CALL_INITIATED", "OUTGOING_CALL_CONNECTED");
   }
 
@@ -239,10 +287,14 @@ class CtlCommandTest {
   void callWaitExitsOneWhenTheCallFails() {
     SipStatus initiated = status(StatusType.OUTGOING_CALL_INITIATED, 2, "INVITE sent");
     sip.answer = initiated;
-    sip.histories.add(List.of(initiated,
-        status(StatusType.OUTGOING_CALL_FAILED, 3, "486 Busy Here"), status(StatusType.READY, 3, "")));
+    sip.histories.add(
+        List.of(
+            initiated,
+            status(StatusType.OUTGOING_CALL_FAILED, 3, "486 Busy Here"),
+            status(StatusType.READY, 3, "")));
     assertThat(ctl("call", "bob", "--wait")).isEqualTo(1);
-    assertThat(out.toString()).contains("OUTGOING_CALL_FAILED", "486 Busy Here")
+    assertThat(out.toString())
+        .contains("OUTGOING_CALL_FAILED", "486 Busy Here")
         .doesNotContain("READY");
   }
 

@@ -22,8 +22,8 @@ import org.sipline.api.sip.SipStatusHistoryResponse;
 import org.sipline.api.sip.SipTransferCallRequest;
 
 /**
- * A Sip server for testing the client side: records every request and the authorization header
- * it came with, and answers with a scripted status or error.
+ * A Sip server for testing the client side: records every request and the authorization header it
+ * came with, and answers with a scripted status or error.
  */
 final class RecordingSip extends SipGrpc.SipImplBase implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
@@ -33,13 +33,15 @@ final class RecordingSip extends SipGrpc.SipImplBase implements ServerIntercepto
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   volatile SipStatus answer = SipStatus.getDefaultInstance();
   volatile StatusRuntimeException error;
+
   /** Successive answers to SipGetSipStatusHistory; the last one repeats. */
   final List<List<SipStatus>> histories = new CopyOnWriteArrayList<>();
+
   private int historyCalls;
 
   @Override
-  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
-      Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     String auth = headers.get(AUTHORIZATION);
     authorizations.add(auth == null ? "" : auth);
     return next.startCall(call, headers);
@@ -106,12 +108,13 @@ final class RecordingSip extends SipGrpc.SipImplBase implements ServerIntercepto
   }
 
   @Override
-  public synchronized void sipGetSipStatusHistory(Empty r,
-      StreamObserver<SipStatusHistoryResponse> o) {
+  public synchronized void sipGetSipStatusHistory(
+      Empty r, StreamObserver<SipStatusHistoryResponse> o) {
     requests.add(r);
-    List<SipStatus> history = histories.isEmpty()
-        ? new ArrayList<>()
-        : histories.get(Math.min(historyCalls++, histories.size() - 1));
+    List<SipStatus> history =
+        histories.isEmpty()
+            ? new ArrayList<>()
+            : histories.get(Math.min(historyCalls++, histories.size() - 1));
     o.onNext(SipStatusHistoryResponse.newBuilder().addAllStatusHistory(history).build());
     o.onCompleted();
   }

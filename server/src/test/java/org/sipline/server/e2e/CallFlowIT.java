@@ -22,14 +22,13 @@ import org.sipline.server.testing.SiplineProcess;
 
 /**
  * The whole ONDEWO flow against the jar as a process with the jainsip backend: alice (sipline)
- * registers at Kamailio, calls bob (baresip), plays a prompt bob hears, mutes, unmutes,
- * transfers bob to carol (another baresip), calls bob again and hangs up, ends the session.
+ * registers at Kamailio, calls bob (baresip), plays a prompt bob hears, mutes, unmutes, transfers
+ * bob to carol (another baresip), calls bob again and hangs up, ends the session.
  */
 class CallFlowIT {
   private static final Duration WAIT = LineClient.WAIT;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CallScene scene;
   private Kamailio kamailio;
@@ -87,8 +86,9 @@ class CallFlowIT {
     carol.hangup(); // ends bob's call with carol, so all of bob's recordings are complete
     List<Path> heard = bob.awaitRecordingComplete(WAIT);
     short[] recorded = WavReader.read(Files.readAllBytes(heard.get(0))).samples();
-    assertThat(AudioCompare.bestMatch(prompt, recorded, 8000, Duration.ofSeconds(8))
-        .correlation()).as("bob heard the prompt").isGreaterThan(0.9);
+    assertThat(AudioCompare.bestMatch(prompt, recorded, 8000, Duration.ofSeconds(8)).correlation())
+        .as("bob heard the prompt")
+        .isGreaterThan(0.9);
 
     mark = line.mark();
     line.call("bob");

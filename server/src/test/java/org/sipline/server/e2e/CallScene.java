@@ -39,8 +39,11 @@ final class CallScene implements AutoCloseable {
       started.add(kamailio);
       Map<String, Baresip> phones = new LinkedHashMap<>();
       for (String user : users) {
-        Baresip phone = Baresip.start(BaresipOptions.defaults().withUser(user)
-            .withRegistrar(kamailio.hostPort(), user + "-pw"));
+        Baresip phone =
+            Baresip.start(
+                BaresipOptions.defaults()
+                    .withUser(user)
+                    .withRegistrar(kamailio.hostPort(), user + "-pw"));
         started.add(phone);
         phones.put(user, phone);
       }

@@ -21,13 +21,18 @@ final class Cli {
   static Result run(Path dir, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "cli", ".out");
     Path err = Files.createTempFile(dir, "cli", ".err");
-    Process p = new ProcessBuilder(SiplineProcess.command(args))
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(SiplineProcess.command(args))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
       if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("sipline " + List.of(args) + " still running after " + TIMEOUT);
       }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       p.destroyForcibly();

@@ -20,8 +20,7 @@ import org.sipline.server.testing.SiplineProcess;
 
 /** {@code sipline ctl} from the shell against the running jar: a call, and its exit codes. */
 class CtlIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CallScene scene;
   private Kamailio kamailio;
@@ -77,9 +76,14 @@ class CtlIT {
       JsonFormat.parser().merge(line, status);
       types.add(status.getStatusType());
     }
-    assertThat(types).containsSubsequence(StatusType.REGISTERED, StatusType.SESSION_STARTED,
-        StatusType.OUTGOING_CALL_CONNECTED, StatusType.MICROPHONE_WAV_FILES_PLAYED,
-        StatusType.SOFT_HANGUP_INITIATED, StatusType.OUTGOING_CALL_FINISHED);
+    assertThat(types)
+        .containsSubsequence(
+            StatusType.REGISTERED,
+            StatusType.SESSION_STARTED,
+            StatusType.OUTGOING_CALL_CONNECTED,
+            StatusType.MICROPHONE_WAV_FILES_PLAYED,
+            StatusType.SOFT_HANGUP_INITIATED,
+            StatusType.OUTGOING_CALL_FINISHED);
 
     assertThat(ctl("session", "end").exitCode()).isZero();
     kamailio.awaitUnregistered("alice", LineClient.WAIT);

@@ -29,23 +29,32 @@ final class LineClient {
   }
 
   SipStatus register(String account, String password) {
-    return sip.get().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-        .setAccountName(account).setPassword(password).build());
+    return sip.get()
+        .sipRegisterAccount(
+            SipRegisterAccountRequest.newBuilder()
+                .setAccountName(account)
+                .setPassword(password)
+                .build());
   }
 
   SipStatus startSession(String account) {
-    return sip.get().sipStartSession(SipStartSessionRequest.newBuilder()
-        .setAccountName(account).build());
+    return sip.get()
+        .sipStartSession(SipStartSessionRequest.newBuilder().setAccountName(account).build());
   }
 
   SipStatus call(String callee) {
-    return sip.get().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId(callee)
-        .putHeaders("X-Sipline-Test", "e2e").build());
+    return sip.get()
+        .sipStartCall(
+            SipStartCallRequest.newBuilder()
+                .setCalleeId(callee)
+                .putHeaders("X-Sipline-Test", "e2e")
+                .build());
   }
 
   SipStatus play(byte[] wav) {
-    return sip.get().sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(wav)).build());
+    return sip.get()
+        .sipPlayWavFiles(
+            SipPlayWavFilesRequest.newBuilder().addWavFiles(ByteString.copyFrom(wav)).build());
   }
 
   SipStatus mute() {
@@ -57,8 +66,8 @@ final class LineClient {
   }
 
   SipStatus transfer(String target) {
-    return sip.get().sipTransferCall(SipTransferCallRequest.newBuilder()
-        .setTransferId(target).build());
+    return sip.get()
+        .sipTransferCall(SipTransferCallRequest.newBuilder().setTransferId(target).build());
   }
 
   SipStatus hangup(boolean hard) {
@@ -80,10 +89,17 @@ final class LineClient {
 
   /** Waits for the first status of {@code type} recorded after {@code mark}. */
   SipStatus awaitAfter(int mark, StatusType type) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-      List<SipStatus> h = history();
-      return h.subList(Math.min(mark, h.size()), h.size()).stream()
-          .filter(s -> s.getStatusType() == type).findFirst().orElse(null);
-    }, s -> s != null);
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              List<SipStatus> h = history();
+              return h.subList(Math.min(mark, h.size()), h.size()).stream()
+                  .filter(s -> s.getStatusType() == type)
+                  .findFirst()
+                  .orElse(null);
+            },
+            s -> s != null);
   }
 }

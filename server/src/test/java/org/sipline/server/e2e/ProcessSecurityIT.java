@@ -32,15 +32,14 @@ import org.sipline.server.SelfSignedCertificate;
 import org.sipline.server.testing.SiplineProcess;
 
 /**
- * The jar as a process with TLS, a token file and a small WAV budget: what a client without
- * TLS, without a token, with a malformed or an oversized request gets.
+ * The jar as a process with TLS, a token file and a small WAV budget: what a client without TLS,
+ * without a token, with a malformed or an oversized request gets.
  */
 class ProcessSecurityIT {
   private static final String TOKEN = "e2e-token-7f3a";
   private static final int WAV_BUDGET = 64 * 1024;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static SelfSignedCertificate certificate;
   private static SiplineProcess sipline;
@@ -50,11 +49,21 @@ class ProcessSecurityIT {
   static void start() throws Exception {
     certificate = SelfSignedCertificate.create(dir, "sipline");
     Path tokens = Files.writeString(dir.resolve("tokens"), "# e2e\n" + TOKEN + "\n");
-    sipline = SiplineProcess.start(dir, "--backend", "jainsip",
-        "--tls-cert", certificate.cert().toString(), "--tls-key", certificate.key().toString(),
-        "--token-file", tokens.toString(), "--max-wav-bytes", "64KiB");
-    ChannelCredentials trusting = TlsChannelCredentials.newBuilder()
-        .trustManager(certificate.cert().toFile()).build();
+    sipline =
+        SiplineProcess.start(
+            dir,
+            "--backend",
+            "jainsip",
+            "--tls-cert",
+            certificate.cert().toString(),
+            "--tls-key",
+            certificate.key().toString(),
+            "--token-file",
+            tokens.toString(),
+            "--max-wav-bytes",
+            "64KiB");
+    ChannelCredentials trusting =
+        TlsChannelCredentials.newBuilder().trustManager(certificate.cert().toFile()).build();
     tls = Grpc.newChannelBuilder(sipline.target(), trusting).build();
   }
 
@@ -75,8 +84,8 @@ class ProcessSecurityIT {
       return stub;
     }
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + token);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
@@ -100,8 +109,13 @@ class ProcessSecurityIT {
     ManagedChannel plain =
         Grpc.newChannelBuilder(sipline.target(), InsecureChannelCredentials.create()).build();
     try {
-      assertThat(codeOf(() -> SipGrpc.newBlockingStub(plain).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .sipGetSipStatus(Empty.getDefaultInstance()))).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(
+              codeOf(
+                  () ->
+                      SipGrpc.newBlockingStub(plain)
+                          .withDeadlineAfter(5, TimeUnit.SECONDS)
+                          .sipGetSipStatus(Empty.getDefaultInstance())))
+          .isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
       plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -117,31 +131,48 @@ class ProcessSecurityIT {
         HealthGrpc.newBlockingStub(tls).withDeadlineAfter(5, TimeUnit.SECONDS);
     assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(ServingStatus.SERVING);
-    assertThat(health.check(HealthCheckRequest.newBuilder().setService("sipline.Line").build())
-        .getStatus()).isEqualTo(ServingStatus.NOT_SERVING);
+    assertThat(
+            health
+                .check(HealthCheckRequest.newBuilder().setService("sipline.Line").build())
+                .getStatus())
+        .isEqualTo(ServingStatus.NOT_SERVING);
   }
 
   @Test
   void aMalformedRequestIsInvalidArgumentNamingTheField() {
-    assertThatThrownBy(() -> sip(TOKEN).sipStartCall(SipStartCallRequest.newBuilder()
-        .setCalleeId("bob").putHeaders("Bad Name", "x").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("headers[\"Bad Name\"]: ");
-        });
+    assertThatThrownBy(
+            () ->
+                sip(TOKEN)
+                    .sipStartCall(
+                        SipStartCallRequest.newBuilder()
+                            .setCalleeId("bob")
+                            .putHeaders("Bad Name", "x")
+                            .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("headers[\"Bad Name\"]: ");
+            });
   }
 
   @Test
   void anOversizedRequestIsResourceExhaustedNamingTheLimit() {
-    SipPlayWavFilesRequest overBudget = SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(new byte[WAV_BUDGET + 1])).build();
+    SipPlayWavFilesRequest overBudget =
+        SipPlayWavFilesRequest.newBuilder()
+            .addWavFiles(ByteString.copyFrom(new byte[WAV_BUDGET + 1]))
+            .build();
     assertThatThrownBy(() -> sip(TOKEN).sipPlayWavFiles(overBudget))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-          assertThat(e.getStatus().getDescription()).contains(String.valueOf(WAV_BUDGET));
-        });
-    SipPlayWavFilesRequest overMessageLimit = SipPlayWavFilesRequest.newBuilder()
-        .addWavFiles(ByteString.copyFrom(new byte[4 * WAV_BUDGET])).build();
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(e.getStatus().getDescription()).contains(String.valueOf(WAV_BUDGET));
+            });
+    SipPlayWavFilesRequest overMessageLimit =
+        SipPlayWavFilesRequest.newBuilder()
+            .addWavFiles(ByteString.copyFrom(new byte[4 * WAV_BUDGET]))
+            .build();
     assertThat(codeOf(() -> sip(TOKEN).sipPlayWavFiles(overMessageLimit)))
         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
   }

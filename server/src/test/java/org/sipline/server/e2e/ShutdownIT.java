@@ -14,12 +14,13 @@ import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.ReceivedRequest;
 import org.sipline.server.testing.SiplineProcess;
 
-/** SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s. */
+/**
+ * SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s.
+ */
 class ShutdownIT {
   private static final Duration WAIT = LineClient.WAIT;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CallScene scene;
   private Kamailio kamailio;
@@ -51,17 +52,23 @@ class ShutdownIT {
 
     Duration exit = sipline.terminate(Duration.ofSeconds(10));
 
-    assertThat(exit).as("process exited after SIGTERM").isNotNull()
+    assertThat(exit)
+        .as("process exited after SIGTERM")
+        .isNotNull()
         .isLessThan(Duration.ofSeconds(5));
     // bob would send silence for a minute; the call closes at once only because of our BYE,
     // which the record-routing Kamailio saw on its way to bob.
     bob.awaitEvent("CALL_CLOSED", Duration.ofSeconds(5));
-    ReceivedRequest bye = kamailio.awaitRequest(r -> r.is("BYE") && "bob".equals(r.toUser()),
-        Duration.ofSeconds(5));
+    ReceivedRequest bye =
+        kamailio.awaitRequest(r -> r.is("BYE") && "bob".equals(r.toUser()), Duration.ofSeconds(5));
     assertThat(bye.fromUser()).isEqualTo("alice");
-    ReceivedRequest unregister = kamailio.awaitRequest(
-        r -> r.is("REGISTER") && "alice".equals(r.fromUser())
-            && r.expires().equals(OptionalInt.of(0)), WAIT);
+    ReceivedRequest unregister =
+        kamailio.awaitRequest(
+            r ->
+                r.is("REGISTER")
+                    && "alice".equals(r.fromUser())
+                    && r.expires().equals(OptionalInt.of(0)),
+            WAIT);
     assertThat(unregister.callId()).isNotBlank();
     kamailio.awaitUnregistered("alice", WAIT);
     assertThat(sipline.log()).contains("Stopped");

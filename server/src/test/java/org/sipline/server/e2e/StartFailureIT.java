@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A configuration that cannot work stops the start with exit code 2 and names the flag. */
 class StartFailureIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aBadValueExitsTwoNamingTheFlag() throws Exception {
@@ -22,8 +21,17 @@ class StartFailureIT {
 
   @Test
   void anUnknownBackendExitsTwoListingTheKnownOnes() throws Exception {
-    Cli.Result result = Cli.run(dir, "--backend", "nosuch", "--grpc-port", "0",
-        "--sip-address", "127.0.0.1", "--sip-port", "0");
+    Cli.Result result =
+        Cli.run(
+            dir,
+            "--backend",
+            "nosuch",
+            "--grpc-port",
+            "0",
+            "--sip-address",
+            "127.0.0.1",
+            "--sip-port",
+            "0");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--backend: no SIP backend 'nosuch'", "jainsip");
   }
@@ -31,9 +39,17 @@ class StartFailureIT {
   @Test
   void aGrpcPortInUseExitsTwoNamingTheFlag() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Cli.Result result = Cli.run(dir, "--grpc-address", "127.0.0.1",
-          "--grpc-port", String.valueOf(taken.getLocalPort()),
-          "--sip-address", "127.0.0.1", "--sip-port", "0");
+      Cli.Result result =
+          Cli.run(
+              dir,
+              "--grpc-address",
+              "127.0.0.1",
+              "--grpc-port",
+              String.valueOf(taken.getLocalPort()),
+              "--sip-address",
+              "127.0.0.1",
+              "--sip-port",
+              "0");
       assertThat(result.exitCode()).isEqualTo(2);
       assertThat(result.err()).contains("--grpc-port: 127.0.0.1:" + taken.getLocalPort());
     }
@@ -41,8 +57,19 @@ class StartFailureIT {
 
   @Test
   void aBackendOptionTheBackendRefusesExitsTwoNamingTheFlag() throws Exception {
-    Cli.Result result = Cli.run(dir, "--backend", "jainsip", "--backend-option", "nosuch=1",
-        "--grpc-port", "0", "--sip-address", "127.0.0.1", "--sip-port", "0");
+    Cli.Result result =
+        Cli.run(
+            dir,
+            "--backend",
+            "jainsip",
+            "--backend-option",
+            "nosuch=1",
+            "--grpc-port",
+            "0",
+            "--sip-address",
+            "127.0.0.1",
+            "--sip-port",
+            "0");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--backend-option: jainsip refused: ", "nosuch");
   }

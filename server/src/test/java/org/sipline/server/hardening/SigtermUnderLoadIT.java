@@ -35,39 +35,57 @@ import org.sipline.server.testing.SiplineProcess;
 
 /**
  * SIGTERM while the server is busy — a call up with a long prompt playing and 50 gRPC clients
- * polling status as fast as they can: the far end still gets its BYE, Kamailio its un-REGISTER,
- * and the process exits within 5 s; no poller sees anything but answers and, once the server is
- * gone, UNAVAILABLE.
+ * polling status as fast as they can: the far end still gets its BYE, Kamailio its un-REGISTER, and
+ * the process exits within 5 s; no poller sees anything but answers and, once the server is gone,
+ * UNAVAILABLE.
  */
 class SigtermUnderLoadIT {
   private static final int POLLERS = 50;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void sigtermUnderLoadStillSendsByeAndUnregistersAndExitsInFiveSeconds() throws Exception {
-    try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults()
-            .withUser("alice", "alice-pw"));
-        Sipp far = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults()
-            .withTimeout(Duration.ofMinutes(2)));
+    try (Kamailio kamailio =
+            Kamailio.start(KamailioOptions.defaults().withUser("alice", "alice-pw"));
+        Sipp far =
+            Sipp.uas(
+                SippScenario.resource("uas-answer.xml"),
+                SippOptions.defaults().withTimeout(Duration.ofMinutes(2)));
         SiplineProcess sipline = SiplineProcess.start(dir, "--backend", "jainsip")) {
       String alice = "alice@" + kamailio.hostPort();
-      assertThat(sipline.sip().sipRegisterAccount(SipRegisterAccountRequest.newBuilder()
-          .setAccountName(alice).setPassword("alice-pw").build()).getStatusType())
+      assertThat(
+              sipline
+                  .sip()
+                  .sipRegisterAccount(
+                      SipRegisterAccountRequest.newBuilder()
+                          .setAccountName(alice)
+                          .setPassword("alice-pw")
+                          .build())
+                  .getStatusType())
           .isEqualTo(StatusType.REGISTERED);
       kamailio.awaitRegistered("alice", Duration.ofSeconds(10));
-      sipline.sip().sipStartSession(SipStartSessionRequest.newBuilder().setAccountName(alice)
-          .build());
-      sipline.sip().sipStartCall(SipStartCallRequest.newBuilder()
-          .setCalleeId("sipp@" + far.hostPort()).build());
-      await().atMost(Duration.ofSeconds(15)).until(() -> sipline.sip().sipGetSipStatus(
-          Empty.getDefaultInstance()).getStatusType() == StatusType.OUTGOING_CALL_CONNECTED);
+      sipline
+          .sip()
+          .sipStartSession(SipStartSessionRequest.newBuilder().setAccountName(alice).build());
+      sipline
+          .sip()
+          .sipStartCall(
+              SipStartCallRequest.newBuilder().setCalleeId("sipp@" + far.hostPort()).build());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  sipline.sip().sipGetSipStatus(Empty.getDefaultInstance()).getStatusType()
+                      == StatusType.OUTGOING_CALL_CONNECTED);
 
       ManagedChannel player = channel(sipline);
-      SipGrpc.newFutureStub(player).sipPlayWavFiles(SipPlayWavFilesRequest.newBuilder()
-          .addWavFiles(ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 20_000, 8000 / 32767.0)))
-          .build());
+      SipGrpc.newFutureStub(player)
+          .sipPlayWavFiles(
+              SipPlayWavFilesRequest.newBuilder()
+                  .addWavFiles(
+                      ByteString.copyFrom(TestWavs.sine(8000, 1, 440, 20_000, 8000 / 32767.0)))
+                  .build());
       AtomicLong answered = new AtomicLong();
       ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
       List<ManagedChannel> channels = new ArrayList<>();
@@ -75,21 +93,24 @@ class SigtermUnderLoadIT {
       for (int i = 0; i < POLLERS; i++) {
         ManagedChannel ch = channel(sipline);
         channels.add(ch);
-        Thread t = new Thread(() -> {
-          SipGrpc.SipBlockingStub stub = SipGrpc.newBlockingStub(ch);
-          while (true) {
-            try {
-              stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-                  .sipGetSipStatus(Empty.getDefaultInstance());
-              answered.incrementAndGet();
-            } catch (StatusRuntimeException e) {
-              if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-                unexpected.add(e);
-              }
-              return;
-            }
-          }
-        }, "poller");
+        Thread t =
+            new Thread(
+                () -> {
+                  SipGrpc.SipBlockingStub stub = SipGrpc.newBlockingStub(ch);
+                  while (true) {
+                    try {
+                      stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                          .sipGetSipStatus(Empty.getDefaultInstance());
+                      answered.incrementAndGet();
+                    } catch (StatusRuntimeException e) {
+                      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                        unexpected.add(e);
+                      }
+                      return;
+                    }
+                  }
+                },
+                "poller");
         pollers.add(t);
         t.start();
       }
@@ -97,10 +118,13 @@ class SigtermUnderLoadIT {
 
       Duration exit = sipline.terminate(Duration.ofSeconds(10));
 
-      assertThat(exit).as("exit after SIGTERM").isNotNull()
+      assertThat(exit)
+          .as("exit after SIGTERM")
+          .isNotNull()
           .isLessThanOrEqualTo(Duration.ofSeconds(5));
       assertThat(far.awaitExit(Duration.ofSeconds(10)).succeeded())
-          .as("the far end's call ended by our BYE").isTrue();
+          .as("the far end's call ended by our BYE")
+          .isTrue();
       kamailio.awaitUnregistered("alice", Duration.ofSeconds(10));
       for (Thread t : pollers) {
         t.join(10_000);
@@ -116,7 +140,8 @@ class SigtermUnderLoadIT {
   }
 
   private static ManagedChannel channel(SiplineProcess sipline) {
-    return Grpc.newChannelBuilder("127.0.0.1:" + sipline.grpcPort(),
-        InsecureChannelCredentials.create()).build();
+    return Grpc.newChannelBuilder(
+            "127.0.0.1:" + sipline.grpcPort(), InsecureChannelCredentials.create())
+        .build();
   }
 }

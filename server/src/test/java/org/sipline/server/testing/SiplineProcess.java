@@ -43,36 +43,48 @@ public final class SiplineProcess implements AutoCloseable {
   public static Path jar() {
     Path jar = Path.of(System.getProperty("sipline.jar", "target/sipline.jar"));
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run the tests with `mvn verify`, "
-          + "which packages it before the integration tests");
+      throw new IllegalStateException(
+          jar
+              + " is missing: run the tests with `mvn verify`, "
+              + "which packages it before the integration tests");
     }
     return jar;
   }
 
   public static List<String> command(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar().toString()));
     command.addAll(List.of(args));
     return command;
   }
 
   /**
-   * Starts the server with loopback addresses and free ports plus {@code args}, and returns once
-   * it logged that it serves.
+   * Starts the server with loopback addresses and free ports plus {@code args}, and returns once it
+   * logged that it serves.
    */
   public static SiplineProcess start(Path dir, String... args) throws IOException {
     int grpcPort = FreePorts.tcpPort();
-    List<String> command = command("serve",
-        "--grpc-address", "127.0.0.1", "--grpc-port", String.valueOf(grpcPort),
-        "--sip-address", "127.0.0.1", "--sip-port", "0",
-        "--hangup-timeout", "3s");
+    List<String> command =
+        command(
+            "serve",
+            "--grpc-address",
+            "127.0.0.1",
+            "--grpc-port",
+            String.valueOf(grpcPort),
+            "--sip-address",
+            "127.0.0.1",
+            "--sip-port",
+            "0",
+            "--hangup-timeout",
+            "3s");
     command.addAll(List.of(args));
     Path log = dir.resolve("sipline-" + grpcPort + ".log");
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     SiplineProcess sipline = new SiplineProcess(process, log, grpcPort);
     try {
       sipline.awaitLog(READY, START_TIMEOUT);
@@ -120,12 +132,17 @@ public final class SiplineProcess implements AutoCloseable {
     Instant end = Instant.now().plus(timeout);
     while (!log().contains(text)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("sipline exited with " + process.exitValue()
-            + " before logging '" + text + "':\n" + log());
+        throw new IllegalStateException(
+            "sipline exited with "
+                + process.exitValue()
+                + " before logging '"
+                + text
+                + "':\n"
+                + log());
       }
       if (Instant.now().isAfter(end)) {
-        throw new IllegalStateException("sipline did not log '" + text + "' within " + timeout
-            + ":\n" + log());
+        throw new IllegalStateException(
+            "sipline did not log '" + text + "' within " + timeout + ":\n" + log());
       }
       try {
         process.waitFor(50, TimeUnit.MILLISECONDS);

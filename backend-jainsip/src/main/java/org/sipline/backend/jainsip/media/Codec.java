@@ -3,8 +3,8 @@ package org.sipline.backend.jainsip.media;
 import org.sipline.core.audio.G711;
 
 /**
- * The audio codecs the media path speaks: G.711 at 8 kHz with their static RTP payload types
- * (RFC 3551). One byte of payload per sample, so a 20 ms frame is 160 bytes either way.
+ * The audio codecs the media path speaks: G.711 at 8 kHz with their static RTP payload types (RFC
+ * 3551). One byte of payload per sample, so a 20 ms frame is 160 bytes either way.
  */
 public enum Codec {
   PCMU(0, "PCMU") {

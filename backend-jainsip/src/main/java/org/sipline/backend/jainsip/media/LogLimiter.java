@@ -3,8 +3,8 @@ package org.sipline.backend.jainsip.media;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lets one log line through per interval, so that a flood of bad packets (a scanner, a
- * misrouted stream) costs counters, not log volume. Used by one thread.
+ * Lets one log line through per interval, so that a flood of bad packets (a scanner, a misrouted
+ * stream) costs counters, not log volume. Used by one thread.
  */
 final class LogLimiter {
   static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);

@@ -10,8 +10,8 @@ public interface MediaClock {
 
   /**
    * Waits until {@link #nanoTime()} reaches {@code deadlineNanos}. May return earlier when the
-   * waiting thread is woken ({@link java.util.concurrent.locks.LockSupport#unpark}) or
-   * interrupted; callers check the time again.
+   * waiting thread is woken ({@link java.util.concurrent.locks.LockSupport#unpark}) or interrupted;
+   * callers check the time again.
    */
   void awaitDeadline(long deadlineNanos);
 

@@ -21,32 +21,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RTP media path of one backend: the shared {@link Pacer} that sends every call's frames,
- * the one receive thread over every call's socket, and the RTP port range. Created once by the
- * backend and closed by it; {@link #close} ends every session.
+ * The RTP media path of one backend: the shared {@link Pacer} that sends every call's frames, the
+ * one receive thread over every call's socket, and the RTP port range. Created once by the backend
+ * and closed by it; {@link #close} ends every session.
  */
 public final class MediaEngine implements AutoCloseable {
   /** The pacer real-time priority meaning "off": the pacer runs at normal priority. */
   public static final int PACER_REALTIME_OFF = RealtimeScheduling.OFF;
+
   /**
-   * The SCHED_FIFO priority the pacer asks for by default. Any FIFO priority already preempts
-   * every normally scheduled thread, which is all the pacer needs; the number only orders it
-   * among real-time threads, so it is kept low: below the kernel's threaded interrupt handlers
-   * (FIFO 50, among them the network's, which carry our own packets) and its per-CPU watchdog
-   * and migration threads (99), and within reach of a modest {@code ulimit -r 10} for a process
-   * without CAP_SYS_NICE. A runaway FIFO pacer cannot freeze the machine: real-time throttling
-   * ({@code kernel.sched_rt_runtime_us=950000} of each second, or the fair server on newer
-   * kernels) keeps CPU time for normal threads, and the pacer parks between deadlines anyway.
+   * The SCHED_FIFO priority the pacer asks for by default. Any FIFO priority already preempts every
+   * normally scheduled thread, which is all the pacer needs; the number only orders it among
+   * real-time threads, so it is kept low: below the kernel's threaded interrupt handlers (FIFO 50,
+   * among them the network's, which carry our own packets) and its per-CPU watchdog and migration
+   * threads (99), and within reach of a modest {@code ulimit -r 10} for a process without
+   * CAP_SYS_NICE. A runaway FIFO pacer cannot freeze the machine: real-time throttling ({@code
+   * kernel.sched_rt_runtime_us=950000} of each second, or the fair server on newer kernels) keeps
+   * CPU time for normal threads, and the pacer parks between deadlines anyway.
    */
   public static final int PACER_REALTIME_DEFAULT = 10;
+
   /** The range of SCHED_FIFO priorities Linux accepts. */
   public static final int PACER_REALTIME_MIN = RealtimeScheduling.MIN_PRIORITY;
+
   public static final int PACER_REALTIME_MAX = RealtimeScheduling.MAX_PRIORITY;
+
   /**
-   * How many ports the kernel is asked for, at most, to find an even one (RFC 3550 §11). Each
-   * odd port also gives a chance at the even port below it, and the odd ones are kept bound
-   * while trying so that the kernel does not hand them out again; the chance that all fail is
-   * far below anything a process will meet (16 tries still failed once in a 1000-call run).
+   * How many ports the kernel is asked for, at most, to find an even one (RFC 3550 §11). Each odd
+   * port also gives a chance at the even port below it, and the odd ones are kept bound while
+   * trying so that the kernel does not hand them out again; the chance that all fail is far below
+   * anything a process will meet (16 tries still failed once in a 1000-call run).
    */
   static final int EPHEMERAL_TRIES = 64;
 
@@ -64,8 +68,14 @@ public final class MediaEngine implements AutoCloseable {
   private final AtomicInteger nextPort;
   private volatile boolean closed;
 
-  private MediaEngine(InetAddress bindAddress, int portMin, int portMax, Path recordingsDir,
-      MediaClock clock, RandomGenerator random, ReceiveLoop receiveLoop) {
+  private MediaEngine(
+      InetAddress bindAddress,
+      int portMin,
+      int portMax,
+      Path recordingsDir,
+      MediaClock clock,
+      RandomGenerator random,
+      ReceiveLoop receiveLoop) {
     this.bindAddress = bindAddress;
     this.portMin = portMin;
     this.portMax = portMax;
@@ -83,20 +93,26 @@ public final class MediaEngine implements AutoCloseable {
    * {@link #start(InetAddress, int, int, Path, MediaClock, int)} on the system clock, the pacer
    * asking for SCHED_FIFO at {@link #PACER_REALTIME_DEFAULT}.
    */
-  public static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir) throws IOException {
-    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, MediaClock.system(),
+  public static MediaEngine start(
+      InetAddress bindAddress, int rtpPortMin, int rtpPortMax, Path recordingsDir)
+      throws IOException {
+    return start(
+        bindAddress,
+        rtpPortMin,
+        rtpPortMax,
+        recordingsDir,
+        MediaClock.system(),
         PACER_REALTIME_DEFAULT);
   }
 
   /**
-   * {@link #start(InetAddress, int, int, Path, MediaClock, int)}, the pacer asking for
-   * SCHED_FIFO at {@link #PACER_REALTIME_DEFAULT}.
+   * {@link #start(InetAddress, int, int, Path, MediaClock, int)}, the pacer asking for SCHED_FIFO
+   * at {@link #PACER_REALTIME_DEFAULT}.
    */
-  public static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir, MediaClock clock) throws IOException {
-    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock,
-        PACER_REALTIME_DEFAULT);
+  public static MediaEngine start(
+      InetAddress bindAddress, int rtpPortMin, int rtpPortMax, Path recordingsDir, MediaClock clock)
+      throws IOException {
+    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, PACER_REALTIME_DEFAULT);
   }
 
   /**
@@ -105,32 +121,61 @@ public final class MediaEngine implements AutoCloseable {
    * @param bindAddress the local address RTP sockets bind to
    * @param rtpPortMin lowest RTP port; 0 together with {@code rtpPortMax} 0 means any free port
    * @param rtpPortMax highest RTP port; only even ports of the range are used
-   * @param recordingsDir where each call's received audio is written as WAV (created when
-   *     missing), or null for no recordings
+   * @param recordingsDir where each call's received audio is written as WAV (created when missing),
+   *     or null for no recordings
    * @param clock the clock the pacer runs on
    * @param pacerRealtime the SCHED_FIFO priority ({@value #PACER_REALTIME_MIN}..{@value
    *     #PACER_REALTIME_MAX}) the pacer thread asks for, or {@link #PACER_REALTIME_OFF}; when the
-   *     system refuses, it runs at normal priority after one warning (see {@link
-   *     #pacerScheduling})
+   *     system refuses, it runs at normal priority after one warning (see {@link #pacerScheduling})
    * @throws IllegalArgumentException for a range without even ports or out of 1..65535, or a
    *     priority out of range
    * @throws IOException when the recordings directory cannot be created or the selector opened
    */
-  public static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir, MediaClock clock, int pacerRealtime) throws IOException {
-    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, new SecureRandom(),
+  public static MediaEngine start(
+      InetAddress bindAddress,
+      int rtpPortMin,
+      int rtpPortMax,
+      Path recordingsDir,
+      MediaClock clock,
+      int pacerRealtime)
+      throws IOException {
+    return start(
+        bindAddress,
+        rtpPortMin,
+        rtpPortMax,
+        recordingsDir,
+        clock,
+        new SecureRandom(),
         RealtimeScheduling.of(pacerRealtime));
   }
 
   /** On {@code random}, the pacer at normal priority: what the package's tests run. */
-  static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir, MediaClock clock, RandomGenerator random) throws IOException {
-    return start(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, random,
+  static MediaEngine start(
+      InetAddress bindAddress,
+      int rtpPortMin,
+      int rtpPortMax,
+      Path recordingsDir,
+      MediaClock clock,
+      RandomGenerator random)
+      throws IOException {
+    return start(
+        bindAddress,
+        rtpPortMin,
+        rtpPortMax,
+        recordingsDir,
+        clock,
+        random,
         RealtimeScheduling.off());
   }
 
-  static MediaEngine start(InetAddress bindAddress, int rtpPortMin, int rtpPortMax,
-      Path recordingsDir, MediaClock clock, RandomGenerator random, RealtimeScheduling realtime)
+  static MediaEngine start(
+      InetAddress bindAddress,
+      int rtpPortMin,
+      int rtpPortMax,
+      Path recordingsDir,
+      MediaClock clock,
+      RandomGenerator random,
+      RealtimeScheduling realtime)
       throws IOException {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(clock, "clock");
@@ -141,8 +186,8 @@ public final class MediaEngine implements AutoCloseable {
       Files.createDirectories(recordingsDir);
     }
     ReceiveLoop loop = ReceiveLoop.open();
-    MediaEngine engine = new MediaEngine(bindAddress, rtpPortMin, rtpPortMax, recordingsDir,
-        clock, random, loop);
+    MediaEngine engine =
+        new MediaEngine(bindAddress, rtpPortMin, rtpPortMax, recordingsDir, clock, random, loop);
     try {
       engine.pacer.start(realtime);
     } catch (RuntimeException e) {
@@ -155,7 +200,9 @@ public final class MediaEngine implements AutoCloseable {
     // every normal thread (SIP, gRPC) up to the throttling limit. Its lateness only delays
     // audio into the reorder buffer, which absorbs it; the pacer's is heard by the peer.
     loop.start();
-    log.info("RTP media on {} ports {}, recordings {}", bindAddress.getHostAddress(),
+    log.info(
+        "RTP media on {} ports {}, recordings {}",
+        bindAddress.getHostAddress(),
         rtpPortMin == 0 ? "any" : rtpPortMin + "-" + rtpPortMax,
         recordingsDir == null ? "off" : recordingsDir);
     return engine;
@@ -166,12 +213,16 @@ public final class MediaEngine implements AutoCloseable {
       return;
     }
     if (min < 1 || max > 65535 || min > max) {
-      throw new IllegalArgumentException("RTP port range invalid: " + min + "-" + max
-          + " (want 1 <= min <= max <= 65535, or 0-0 for any port)");
+      throw new IllegalArgumentException(
+          "RTP port range invalid: "
+              + min
+              + "-"
+              + max
+              + " (want 1 <= min <= max <= 65535, or 0-0 for any port)");
     }
     if (min == max && min % 2 != 0) {
-      throw new IllegalArgumentException("RTP port range " + min + "-" + max
-          + " holds no even port");
+      throw new IllegalArgumentException(
+          "RTP port range " + min + "-" + max + " holds no even port");
     }
   }
 
@@ -245,8 +296,8 @@ public final class MediaEngine implements AutoCloseable {
     try {
       return WavRecorder.create(recordingsDir, callId);
     } catch (IOException e) {
-      log.error("Cannot record Call-ID {} in {}; the call goes on unrecorded", callId,
-          recordingsDir, e);
+      log.error(
+          "Cannot record Call-ID {} in {}; the call goes on unrecorded", callId, recordingsDir, e);
       return null;
     }
   }
@@ -266,8 +317,10 @@ public final class MediaEngine implements AutoCloseable {
    * sources compare equal to the SDP's IPv4 address instead of arriving as IPv6.
    */
   private DatagramChannel openChannel() throws IOException {
-    return DatagramChannel.open(bindAddress instanceof Inet6Address
-        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+    return DatagramChannel.open(
+        bindAddress instanceof Inet6Address
+            ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET);
   }
 
   private DatagramChannel bindInRange() throws IOException {
@@ -289,13 +342,17 @@ public final class MediaEngine implements AutoCloseable {
         throw e;
       }
     }
-    throw new IOException("no free even RTP port in " + portMin + "-" + portMax + " on "
-        + bindAddress.getHostAddress());
+    throw new IOException(
+        "no free even RTP port in "
+            + portMin
+            + "-"
+            + portMax
+            + " on "
+            + bindAddress.getHostAddress());
   }
 
   private DatagramChannel bindEphemeral() throws IOException {
-    return bindEvenEphemeral(this::bindChannel, EPHEMERAL_TRIES,
-        bindAddress.getHostAddress());
+    return bindEvenEphemeral(this::bindChannel, EPHEMERAL_TRIES, bindAddress.getHostAddress());
   }
 
   /** A channel bound to {@code port} on the bind address (0: one the kernel picks). */
@@ -316,9 +373,9 @@ public final class MediaEngine implements AutoCloseable {
   }
 
   /**
-   * A non-blocking channel on an even port the kernel picked: asks for any port up to {@code
-   * tries} times; an odd answer p is kept bound (so that the kernel does not offer it again) and
-   * the even p − 1 is tried at once.
+   * A non-blocking channel on an even port the kernel picked: asks for any port up to {@code tries}
+   * times; an odd answer p is kept bound (so that the kernel does not offer it again) and the even
+   * p − 1 is tried at once.
    *
    * @throws IOException naming the tries when no even port was found
    */
@@ -339,8 +396,12 @@ public final class MediaEngine implements AutoCloseable {
           return even;
         }
       }
-      throw new IOException("no even ephemeral UDP port on " + address + " after " + tries
-          + " tries (each odd port's even neighbour taken as well)");
+      throw new IOException(
+          "no even ephemeral UDP port on "
+              + address
+              + " after "
+              + tries
+              + " tries (each odd port's even neighbour taken as well)");
     } finally {
       for (DatagramChannel c : held) {
         c.close();
@@ -349,8 +410,8 @@ public final class MediaEngine implements AutoCloseable {
   }
 
   /** {@code port} bound, added to {@code held}; null when it is taken. */
-  private static DatagramChannel bindIfFree(PortBinder binder, int port,
-      List<DatagramChannel> held) throws IOException {
+  private static DatagramChannel bindIfFree(PortBinder binder, int port, List<DatagramChannel> held)
+      throws IOException {
     if (port < 1) {
       return null;
     }

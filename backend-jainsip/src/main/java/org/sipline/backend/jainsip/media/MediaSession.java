@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's RTP: a UDP socket reserved by {@link MediaEngine#allocate()} (so the SDP can name
- * its port), then sending and receiving from {@link #start} until {@link #close}.
+ * One call's RTP: a UDP socket reserved by {@link MediaEngine#allocate()} (so the SDP can name its
+ * port), then sending and receiving from {@link #start} until {@link #close}.
  *
- * <p>Life: {@code ALLOCATED → STARTED → CLOSED}, or {@code ALLOCATED → CLOSED}; a method called
- * in a state where it makes no sense throws {@link IllegalStateException} naming the state.
+ * <p>Life: {@code ALLOCATED → STARTED → CLOSED}, or {@code ALLOCATED → CLOSED}; a method called in
+ * a state where it makes no sense throws {@link IllegalStateException} naming the state.
  * Thread-safe.
  */
 public final class MediaSession implements AutoCloseable {
@@ -26,15 +26,18 @@ public final class MediaSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
 
   private enum State {
-    ALLOCATED, STARTED, CLOSED;
+    ALLOCATED,
+    STARTED,
+    CLOSED;
 
     /** The one transition rule: forward only, CLOSED is terminal. */
     State moveTo(State next, String action) {
-      boolean allowed = switch (this) {
-        case ALLOCATED -> next == STARTED || next == CLOSED;
-        case STARTED -> next == CLOSED;
-        case CLOSED -> false;
-      };
+      boolean allowed =
+          switch (this) {
+            case ALLOCATED -> next == STARTED || next == CLOSED;
+            case STARTED -> next == CLOSED;
+            case CLOSED -> false;
+          };
       if (!allowed) {
         throw new IllegalStateException(action + " in state " + this);
       }
@@ -72,9 +75,9 @@ public final class MediaSession implements AutoCloseable {
   }
 
   /**
-   * Starts the call's media: a frame from {@code media.source()} every 20 ms to {@code remote},
-   * and what {@code remote} sends, decoded, to {@code media.sink()} (and to a recording when the
-   * engine has a recordings directory).
+   * Starts the call's media: a frame from {@code media.source()} every 20 ms to {@code remote}, and
+   * what {@code remote} sends, decoded, to {@code media.sink()} (and to a recording when the engine
+   * has a recordings directory).
    *
    * @param remote the address and port of the SDP's audio; null or unusable (0.0.0.0, port 0)
    *     means: take the source of the first valid packet as the peer (latching)
@@ -84,8 +87,12 @@ public final class MediaSession implements AutoCloseable {
    * @param callId the dialog's Call-ID, for logs and the recording's file name
    * @throws IllegalStateException when started or closed already
    */
-  public void start(InetSocketAddress remote, Codec codec, int telephoneEventPayloadType,
-      CallMedia media, String callId) {
+  public void start(
+      InetSocketAddress remote,
+      Codec codec,
+      int telephoneEventPayloadType,
+      CallMedia media,
+      String callId) {
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(media, "media");
     Objects.requireNonNull(callId, "callId");
@@ -102,16 +109,34 @@ public final class MediaSession implements AutoCloseable {
       peer = new RtpPeer(remote);
       recorder = engine.openRecorder(callId);
       AudioSink sink = recorder == null ? media.sink() : new TeeSink(recorder, media.sink());
-      receiver = new RtpReceiver(peer, codec, telephoneEventPayloadType, sink, clock, callId,
-          ReceiveLoop.MAX_DATAGRAM);
-      sender = new RtpSender(channel, media.source(), codec,
-          new RtpPacketizer(codec, engine.random()), peer, clock, callId);
+      receiver =
+          new RtpReceiver(
+              peer,
+              codec,
+              telephoneEventPayloadType,
+              sink,
+              clock,
+              callId,
+              ReceiveLoop.MAX_DATAGRAM);
+      sender =
+          new RtpSender(
+              channel,
+              media.source(),
+              codec,
+              new RtpPacketizer(codec, engine.random()),
+              peer,
+              clock,
+              callId);
       pacing = engine.pacer().add(sender);
       engine.receiveLoop().register(channel, receiver);
     }
-    log.info("RTP started for Call-ID {}: local port {}, remote {}, {}/{}", callId, localPort,
+    log.info(
+        "RTP started for Call-ID {}: local port {}, remote {}, {}/{}",
+        callId,
+        localPort,
         RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")",
-        codec.encodingName(), codec.payloadType());
+        codec.encodingName(),
+        codec.payloadType());
   }
 
   /**
@@ -125,7 +150,9 @@ public final class MediaSession implements AutoCloseable {
       throw new IllegalStateException("updateRemote in state " + state);
     }
     peer.update(remote);
-    log.info("RTP remote of Call-ID {} now {}", callId,
+    log.info(
+        "RTP remote of Call-ID {} now {}",
+        callId,
         RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")");
   }
 
@@ -135,15 +162,24 @@ public final class MediaSession implements AutoCloseable {
       return new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, allocatedNanos);
     }
     ReorderBuffer reorder = receiver.reorder();
-    return new MediaStats(sender.sent(), sender.unsent(), pacing.late(), pacing.skipped(),
-        receiver.received(), reorder.lost(), reorder.late(), reorder.duplicates(),
-        receiver.droppedWrongSource(), receiver.droppedMalformed(),
-        receiver.droppedPayloadType(), receiver.telephoneEvents(), receiver.lastPacketNanos());
+    return new MediaStats(
+        sender.sent(),
+        sender.unsent(),
+        pacing.late(),
+        pacing.skipped(),
+        receiver.received(),
+        reorder.lost(),
+        reorder.late(),
+        reorder.duplicates(),
+        receiver.droppedWrongSource(),
+        receiver.droppedMalformed(),
+        receiver.droppedPayloadType(),
+        receiver.telephoneEvents(),
+        receiver.lastPacketNanos());
   }
 
   /**
-   * Stops sending and receiving at once and frees the port; never waits on the network.
-   * Idempotent.
+   * Stops sending and receiving at once and frees the port; never waits on the network. Idempotent.
    */
   @Override
   public void close() {
@@ -190,8 +226,8 @@ public final class MediaSession implements AutoCloseable {
   }
 
   /**
-   * Drops what reached the port before the call's media started (early media, a previous
-   * call's stragglers): the sink should hear the call from its start.
+   * Drops what reached the port before the call's media started (early media, a previous call's
+   * stragglers): the sink should hear the call from its start.
    */
   private void discardEarlyDatagrams() {
     ByteBuffer scratch = ByteBuffer.allocate(ReceiveLoop.MAX_DATAGRAM);

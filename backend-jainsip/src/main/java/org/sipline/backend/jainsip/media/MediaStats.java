@@ -6,12 +6,11 @@ package org.sipline.backend.jainsip.media;
  * @param sent packets handed to the socket
  * @param unsent frames not sent: no peer address known yet (latching), full socket buffer, or a
  *     send error
- * @param late frames the pacer served more than {@value Pacer#LATE_MILLIS} ms after their
- *     deadline
+ * @param late frames the pacer served more than {@value Pacer#LATE_MILLIS} ms after their deadline
  * @param skipped frames the pacer dropped because it fell more than a few frames behind
  * @param received valid audio packets of the negotiated codec from the peer
- * @param lost sequence numbers given up as missing (an estimate: a packet later than the
- *     reorder window counts here and in {@code droppedLate})
+ * @param lost sequence numbers given up as missing (an estimate: a packet later than the reorder
+ *     window counts here and in {@code droppedLate})
  * @param droppedLate packets that came after a later one had been delivered
  * @param duplicates packets whose sequence number had been received already
  * @param droppedWrongSource datagrams from anyone but the peer

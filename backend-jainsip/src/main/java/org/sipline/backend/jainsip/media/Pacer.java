@@ -15,26 +15,26 @@ import org.slf4j.LoggerFactory;
  * The one clock every outgoing RTP stream of the JVM is sent on.
  *
  * <p>Time is cut into ticks of {@code 20 ms / slots}; tick {@code t} is due at the absolute
- * deadline {@code epoch + t × slotWidth}, and belongs to slot {@code t mod slots}. Each stream
- * is put into the least loaded slot when it is added, so its frames are due at {@code slot
- * offset + n × 20 ms}: streams are spread across the period instead of bursting together, and
- * since every deadline is computed from the epoch, waking late never shifts the next one.
+ * deadline {@code epoch + t × slotWidth}, and belongs to slot {@code t mod slots}. Each stream is
+ * put into the least loaded slot when it is added, so its frames are due at {@code slot offset + n
+ * × 20 ms}: streams are spread across the period instead of bursting together, and since every
+ * deadline is computed from the epoch, waking late never shifts the next one.
  *
  * <p>One thread does the waiting ({@link MediaClock#awaitDeadline}) and the sending; per tick it
  * touches only the streams of that tick's slot and allocates nothing. A wake-up that comes late
- * sends at once (counted {@code late} when more than {@value #LATE_MILLIS} ms late); one that
- * comes more than {@value #MAX_BEHIND_FRAMES} frames late (a GC pause, a stalled machine) skips
- * the frames older than one period instead of bursting them, counting them {@code skipped}.
+ * sends at once (counted {@code late} when more than {@value #LATE_MILLIS} ms late); one that comes
+ * more than {@value #MAX_BEHIND_FRAMES} frames late (a GC pause, a stalled machine) skips the
+ * frames older than one period instead of bursting them, counting them {@code skipped}.
  *
- * <p>{@link #add} and {@link Registration#cancel} may be called from any thread. A cancelled
- * stream gets at most one more call (one whose check raced with {@code cancel}; the stream's own
- * closed state covers that) and is dropped from its slot when the pacer next visits it.
+ * <p>{@link #add} and {@link Registration#cancel} may be called from any thread. A cancelled stream
+ * gets at most one more call (one whose check raced with {@code cancel}; the stream's own closed
+ * state covers that) and is dropped from its slot when the pacer next visits it.
  *
  * <p>The thread first asks for real-time scheduling ({@link RealtimeScheduling}) when told to.
- * Under SCHED_FIFO nothing of normal priority can take its CPU, so it must never hold one for
- * long: it parks between deadlines ({@link MediaClock#awaitDeadline}, spinning at most the
- * clock's last {@value PreciseClock#SPIN_NANOS} ns before each), and after a failed step it
- * parks {@value #FAILURE_PAUSE_MILLIS} ms instead of retrying at once in a loop.
+ * Under SCHED_FIFO nothing of normal priority can take its CPU, so it must never hold one for long:
+ * it parks between deadlines ({@link MediaClock#awaitDeadline}, spinning at most the clock's last
+ * {@value PreciseClock#SPIN_NANOS} ns before each), and after a failed step it parks {@value
+ * #FAILURE_PAUSE_MILLIS} ms instead of retrying at once in a loop.
  */
 final class Pacer implements AutoCloseable {
   static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -44,9 +44,12 @@ final class Pacer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Pacer.class);
   private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(LATE_MILLIS);
+
   /** How long an idle pacer sleeps before it looks again; an add wakes it earlier. */
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   static final long FAILURE_PAUSE_MILLIS = 1;
+
   /** How long {@link #start} waits for the thread to report its scheduling. */
   private static final long START_TIMEOUT_SECONDS = 10;
 
@@ -58,8 +61,10 @@ final class Pacer implements AutoCloseable {
   private final Registration[][] slots;
   private final int[] slotSizes;
   private int active;
+
   /** The first tick not yet served. */
   private long cursor;
+
   private boolean idle = true;
   private long failures;
   private volatile boolean closed;
@@ -71,8 +76,7 @@ final class Pacer implements AutoCloseable {
   }
 
   /**
-   * @param slots how many phases the period is cut into; must divide 20 ms into whole
-   *     nanoseconds
+   * @param slots how many phases the period is cut into; must divide 20 ms into whole nanoseconds
    */
   Pacer(MediaClock clock, int slots) {
     if (slots < 1 || PERIOD_NANOS % slots != 0) {
@@ -112,8 +116,9 @@ final class Pacer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the RTP pacer thread started", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("RTP pacer thread did not report its scheduling within "
-          + START_TIMEOUT_SECONDS + " s", e);
+      throw new IllegalStateException(
+          "RTP pacer thread did not report its scheduling within " + START_TIMEOUT_SECONDS + " s",
+          e);
     }
   }
 
@@ -311,7 +316,8 @@ final class Pacer implements AutoCloseable {
         }
       }
     }
-    log.warn("RTP pacer fell {} ms behind; skipped to the current frame",
+    log.warn(
+        "RTP pacer fell {} ms behind; skipped to the current frame",
         TimeUnit.NANOSECONDS.toMillis(deadlineOf(target) - deadlineOf(cursor)));
     cursor = target;
   }

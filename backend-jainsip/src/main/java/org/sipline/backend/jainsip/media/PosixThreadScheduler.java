@@ -5,10 +5,10 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 
 /**
- * {@link ThreadScheduler} through the C library's POSIX thread calls, reached with JNA:
- * {@code pthread_setschedparam(pthread_self(), SCHED_FIFO, {priority})}. Going through libc
- * rather than the raw {@code sched_setscheduler} system call keeps the code free of
- * architecture-specific system call numbers; on Linux it changes only the calling thread.
+ * {@link ThreadScheduler} through the C library's POSIX thread calls, reached with JNA: {@code
+ * pthread_setschedparam(pthread_self(), SCHED_FIFO, {priority})}. Going through libc rather than
+ * the raw {@code sched_setscheduler} system call keeps the code free of architecture-specific
+ * system call numbers; on Linux it changes only the calling thread.
  */
 final class PosixThreadScheduler implements ThreadScheduler {
   /** SCHED_FIFO's value in Linux's uapi {@code <linux/sched.h>}, the same on every architecture. */

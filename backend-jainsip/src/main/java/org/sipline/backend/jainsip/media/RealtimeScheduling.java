@@ -9,17 +9,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the kernel to run the calling thread (the pacer) under SCHED_FIFO, and turns every way
- * that can fail into one warning and normal priority.
+ * Asks the kernel to run the calling thread (the pacer) under SCHED_FIFO, and turns every way that
+ * can fail into one warning and normal priority.
  *
- * <p>Why: on a busy machine a normally scheduled pacer waits for a CPU for hundreds of
- * microseconds each time it wakes, and every one of them is a frame sent late; under SCHED_FIFO
- * it preempts every normal thread at once (BENCHMARKS.md §2: p99 at 500 calls 16.65 ms → 0.19
- * ms). Linux grants it with CAP_SYS_NICE (root has it) or up to the process's RLIMIT_RTPRIO.
+ * <p>Why: on a busy machine a normally scheduled pacer waits for a CPU for hundreds of microseconds
+ * each time it wakes, and every one of them is a frame sent late; under SCHED_FIFO it preempts
+ * every normal thread at once (BENCHMARKS.md §2: p99 at 500 calls 16.65 ms → 0.19 ms). Linux grants
+ * it with CAP_SYS_NICE (root has it) or up to the process's RLIMIT_RTPRIO.
  */
 final class RealtimeScheduling {
   /** The priority value meaning "do not ask": the pacer runs at normal priority. */
   static final int OFF = 0;
+
   static final int MIN_PRIORITY = 1;
   static final int MAX_PRIORITY = 99;
 
@@ -38,8 +39,16 @@ final class RealtimeScheduling {
    */
   RealtimeScheduling(int priority, Supplier<ThreadScheduler> scheduler, String osName) {
     if (priority != OFF && (priority < MIN_PRIORITY || priority > MAX_PRIORITY)) {
-      throw new IllegalArgumentException("pacer real-time priority " + priority + " outside "
-          + MIN_PRIORITY + ".." + MAX_PRIORITY + " (" + OFF + ": off)");
+      throw new IllegalArgumentException(
+          "pacer real-time priority "
+              + priority
+              + " outside "
+              + MIN_PRIORITY
+              + ".."
+              + MAX_PRIORITY
+              + " ("
+              + OFF
+              + ": off)");
     }
     this.priority = priority;
     this.scheduler = scheduler;
@@ -48,8 +57,8 @@ final class RealtimeScheduling {
 
   /** A request for {@code priority} (or {@link #OFF}) through this process's C library. */
   static RealtimeScheduling of(int priority) {
-    return new RealtimeScheduling(priority, PosixThreadScheduler::load,
-        System.getProperty("os.name", "unknown"));
+    return new RealtimeScheduling(
+        priority, PosixThreadScheduler::load, System.getProperty("os.name", "unknown"));
   }
 
   static RealtimeScheduling off() {
@@ -86,17 +95,28 @@ final class RealtimeScheduling {
       log.info("RTP pacer thread {} runs SCHED_FIFO at priority {}", tid, priority);
       return PacerScheduling.fifo(priority, tid);
     }
-    return refused(tid, "the kernel refused SCHED_FIFO priority " + priority + ": "
-        + errnoName(errno) + " (" + calls.errorText(errno) + ")");
+    return refused(
+        tid,
+        "the kernel refused SCHED_FIFO priority "
+            + priority
+            + ": "
+            + errnoName(errno)
+            + " ("
+            + calls.errorText(errno)
+            + ")");
   }
 
   private PacerScheduling refused(long tid, String reason) {
     // One line, once per engine: the pacer keeps working, only its timing under load suffers.
-    log.warn("RTP pacer thread {} runs at normal priority, so its packets go out late when the"
-        + " CPUs are busy: {}. To grant it, run with CAP_SYS_NICE (root, setcap cap_sys_nice+ep,"
-        + " a container's --cap-add SYS_NICE) or raise the real-time limit (ulimit -r {}); to"
-        + " run at normal priority without this warning, set the backend option"
-        + " media.realtime=off", tid, reason, priority);
+    log.warn(
+        "RTP pacer thread {} runs at normal priority, so its packets go out late when the"
+            + " CPUs are busy: {}. To grant it, run with CAP_SYS_NICE (root, setcap cap_sys_nice+ep,"
+            + " a container's --cap-add SYS_NICE) or raise the real-time limit (ulimit -r {}); to"
+            + " run at normal priority without this warning, set the backend option"
+            + " media.realtime=off",
+        tid,
+        reason,
+        priority);
     return PacerScheduling.normal(tid, reason);
   }
 

@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that receives RTP for every call of the JVM: a {@link Selector} over all
- * sessions' sockets, each ready socket read into one shared buffer and handed to its
- * {@link RtpReceiver}. Nothing is allocated per datagram by this class.
+ * The one thread that receives RTP for every call of the JVM: a {@link Selector} over all sessions'
+ * sockets, each ready socket read into one shared buffer and handed to its {@link RtpReceiver}.
+ * Nothing is allocated per datagram by this class.
  */
 final class ReceiveLoop implements AutoCloseable {
   /** The largest datagram taken; anything longer is dropped as malformed. */
   static final int MAX_DATAGRAM = 2048;
+
   /** Datagrams read from one socket per round, so one flooded socket cannot starve the others. */
   private static final int BURST = 64;
 
@@ -63,8 +64,8 @@ final class ReceiveLoop implements AutoCloseable {
   }
 
   /**
-   * Lets the loop notice closed channels at once: a channel registered with a selector releases
-   * its port only when the selector next runs.
+   * Lets the loop notice closed channels at once: a channel registered with a selector releases its
+   * port only when the selector next runs.
    */
   void wakeup() {
     selector.wakeup();

@@ -5,11 +5,11 @@ package org.sipline.backend.jainsip.media;
  *
  * <p>A packet that is next in sequence is delivered at once, so an orderly stream gains no delay.
  * Packets ahead of a gap are held, up to {@code capacity} of them, waiting for the missing one;
- * when one more would have to be held, the gap is given up (counted {@code lost}) and delivery
- * goes on from the oldest held packet. Packets older than the last delivered one are dropped:
- * {@code duplicates} when that sequence number was delivered already, {@code late} otherwise.
- * A new SSRC, or a jump of more than {@value #MAX_MISORDER} (RFC 3550's MAX_MISORDER), is a new
- * stream: what is held is delivered in order and counting starts again from the new packet.
+ * when one more would have to be held, the gap is given up (counted {@code lost}) and delivery goes
+ * on from the oldest held packet. Packets older than the last delivered one are dropped: {@code
+ * duplicates} when that sequence number was delivered already, {@code late} otherwise. A new SSRC,
+ * or a jump of more than {@value #MAX_MISORDER} (RFC 3550's MAX_MISORDER), is a new stream: what is
+ * held is delivered in order and counting starts again from the new packet.
  *
  * <p>Payloads are copied into preallocated slots; nothing is allocated per packet. Used by the
  * receive thread only; the counters may be read from any thread.
@@ -21,6 +21,7 @@ final class ReorderBuffer {
   }
 
   static final int MAX_MISORDER = 100;
+
   /** How far back delivered sequence numbers are remembered to tell duplicates from late ones. */
   private static final int HISTORY = 64;
 
@@ -34,6 +35,7 @@ final class ReorderBuffer {
   private boolean started;
   private long ssrc;
   private int nextSequence;
+
   /** Bit k set: sequence number nextSequence − 1 − k was delivered. */
   private long history;
 

@@ -2,9 +2,9 @@ package org.sipline.backend.jainsip.media;
 
 /**
  * One RTP packet (RFC 3550 §5.1) read in place from a byte array: a reusable view, so that
- * receiving allocates nothing per packet. {@link #parse} checks every length before reading it;
- * the accessors are valid after a successful parse until the next one. {@link #writeHeader} is
- * the sending side: it writes the 12-byte fixed header into a caller's reusable buffer.
+ * receiving allocates nothing per packet. {@link #parse} checks every length before reading it; the
+ * accessors are valid after a successful parse until the next one. {@link #writeHeader} is the
+ * sending side: it writes the 12-byte fixed header into a caller's reusable buffer.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -58,14 +58,14 @@ final class RtpPacket {
     }
     if (hasExtension) {
       if (length < headerEnd + 4) {
-        throw new MalformedRtpException("extension header needs " + (headerEnd + 4)
-            + " bytes, have " + length);
+        throw new MalformedRtpException(
+            "extension header needs " + (headerEnd + 4) + " bytes, have " + length);
       }
       int words = u16(buf, offset + headerEnd + 2);
       int extensionEnd = headerEnd + 4 + 4 * words;
       if (length < extensionEnd) {
-        throw new MalformedRtpException("extension of " + words + " words needs "
-            + extensionEnd + " bytes, have " + length);
+        throw new MalformedRtpException(
+            "extension of " + words + " words needs " + extensionEnd + " bytes, have " + length);
       }
       headerEnd = extensionEnd;
     }
@@ -77,8 +77,14 @@ final class RtpPacket {
         throw new MalformedRtpException("padding count 0");
       }
       if (count > length - headerEnd) {
-        throw new MalformedRtpException("padding " + count + " > " + (length - headerEnd)
-            + " bytes after the " + headerEnd + "-byte header");
+        throw new MalformedRtpException(
+            "padding "
+                + count
+                + " > "
+                + (length - headerEnd)
+                + " bytes after the "
+                + headerEnd
+                + "-byte header");
       }
       end = length - count;
     }
@@ -102,8 +108,14 @@ final class RtpPacket {
    *
    * @return the number of bytes written, {@value #FIXED_HEADER_SIZE}
    */
-  static int writeHeader(byte[] dst, int offset, boolean marker, int payloadType,
-      int sequenceNumber, long timestamp, long ssrc) {
+  static int writeHeader(
+      byte[] dst,
+      int offset,
+      boolean marker,
+      int payloadType,
+      int sequenceNumber,
+      long timestamp,
+      long ssrc) {
     dst[offset] = (byte) (VERSION << 6);
     dst[offset + 1] = (byte) ((marker ? 0x80 : 0) | (payloadType & 0x7F));
     dst[offset + 2] = (byte) (sequenceNumber >>> 8);
@@ -171,8 +183,10 @@ final class RtpPacket {
   }
 
   private static long u32(byte[] b, int i) {
-    return ((long) (b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16)
-        | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+    return ((long) (b[i] & 0xFF) << 24)
+        | ((b[i + 1] & 0xFF) << 16)
+        | ((b[i + 2] & 0xFF) << 8)
+        | (b[i + 3] & 0xFF);
   }
 
   private static void putU32(byte[] b, int i, long v) {

@@ -3,15 +3,15 @@ package org.sipline.backend.jainsip.media;
 import java.util.random.RandomGenerator;
 
 /**
- * Numbers one outgoing RTP stream: SSRC, sequence number, timestamp and marker bit (RFC 3550
- * §5.1, RFC 3551 §4.1).
+ * Numbers one outgoing RTP stream: SSRC, sequence number, timestamp and marker bit (RFC 3550 §5.1,
+ * RFC 3551 §4.1).
  *
  * <p>SSRC, first sequence number and first timestamp are random (RFC 3550 §5.1: it makes
  * known-plaintext attacks and collisions between restarted streams unlikely); the generator is
- * injected so tests can fix them. The sequence number grows by one per packet sent; the
- * timestamp by the samples of every frame, sent or not, so that the RTP clock runs continuously
- * across prompts and silence. The marker bit starts a talkspurt: the first packet of the stream,
- * the first audio after silence, and the first packet after frames that were not sent.
+ * injected so tests can fix them. The sequence number grows by one per packet sent; the timestamp
+ * by the samples of every frame, sent or not, so that the RTP clock runs continuously across
+ * prompts and silence. The marker bit starts a talkspurt: the first packet of the stream, the first
+ * audio after silence, and the first packet after frames that were not sent.
  *
  * <p>Used by the pacer thread only; not thread-safe.
  */
@@ -40,8 +40,8 @@ final class RtpPacketizer {
    */
   int nextHeader(byte[] out, boolean audio, int samples) {
     boolean marker = gap || (audio && !lastWasAudio);
-    int length = RtpPacket.writeHeader(out, 0, marker, payloadType, sequenceNumber, timestamp,
-        ssrc);
+    int length =
+        RtpPacket.writeHeader(out, 0, marker, payloadType, sequenceNumber, timestamp, ssrc);
     sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
     timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
     lastWasAudio = audio;

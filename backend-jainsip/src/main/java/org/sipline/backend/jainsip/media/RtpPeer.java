@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The far end of a call's RTP: where packets go and the only source they are accepted from.
  *
- * <p>When the SDP names a usable address, that is the peer (strict source). When it names none,
- * or one nobody can send from (0.0.0.0 — the old way to say "hold" — or port 0), the peer is the
+ * <p>When the SDP names a usable address, that is the peer (strict source). When it names none, or
+ * one nobody can send from (0.0.0.0 — the old way to say "hold" — or port 0), the peer is the
  * source of the first valid packet (latching, "symmetric RTP"), and packets are sent back to it.
- * Written by the signalling thread ({@link #update}) and the receive thread ({@link #latch});
- * read by the pacer thread.
+ * Written by the signalling thread ({@link #update}) and the receive thread ({@link #latch}); read
+ * by the pacer thread.
  */
 final class RtpPeer {
   /** An immutable snapshot, so readers never see an address and a mode from different updates. */
@@ -32,13 +32,13 @@ final class RtpPeer {
 
   /** Takes the address of a new SDP (re-INVITE); an unusable one starts latching afresh. */
   void update(InetSocketAddress sdpAddress) {
-    target.set(usable(sdpAddress)
-        ? new Target(sdpAddress, false)
-        : new Target(null, true));
+    target.set(usable(sdpAddress) ? new Target(sdpAddress, false) : new Target(null, true));
   }
 
-  /** Whether a datagram from {@code source} may be looked at: the peer's, or any while latching
-   * has not caught one yet. */
+  /**
+   * Whether a datagram from {@code source} may be looked at: the peer's, or any while latching has
+   * not caught one yet.
+   */
   boolean admits(InetSocketAddress source) {
     Target t = target.get();
     return t.address == null ? t.latching : t.address.equals(source);
@@ -52,8 +52,7 @@ final class RtpPeer {
    */
   boolean latch(InetSocketAddress source) {
     Target t = target.get();
-    return t.latching && t.address == null
-        && target.compareAndSet(t, new Target(source, true));
+    return t.latching && t.address == null && target.compareAndSet(t, new Target(source, true));
   }
 
   /** Where to send, or null while latching has no source yet. */

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's incoming RTP: checks where each datagram came from and what it is, puts the audio
- * back in order, decodes it and hands it to the call's sink.
+ * One call's incoming RTP: checks where each datagram came from and what it is, puts the audio back
+ * in order, decodes it and hands it to the call's sink.
  *
  * <pre>
  *   datagram → source check (RtpPeer: strict or latching) → RtpPacket.parse → payload type
@@ -51,8 +51,14 @@ final class RtpReceiver implements ReorderBuffer.Output {
    * @param telephoneEventPayloadType the negotiated RFC 4733 payload type, or -1 for none
    * @param maxDatagram the largest datagram taken; longer ones are dropped as malformed
    */
-  RtpReceiver(RtpPeer peer, Codec codec, int telephoneEventPayloadType, AudioSink sink,
-      MediaClock clock, String callId, int maxDatagram) {
+  RtpReceiver(
+      RtpPeer peer,
+      Codec codec,
+      int telephoneEventPayloadType,
+      AudioSink sink,
+      MediaClock clock,
+      String callId,
+      int maxDatagram) {
     this.peer = peer;
     this.codec = codec;
     this.telephoneEventPayloadType = telephoneEventPayloadType;
@@ -74,8 +80,12 @@ final class RtpReceiver implements ReorderBuffer.Output {
     if (!peer.admits(source)) {
       long n = ++droppedWrongSource;
       if (wrongSourceLog.allow(now)) {
-        log.warn("RTP from {} dropped: Call-ID {} expects {} ({} dropped so far)",
-            source, callId, peer.address(), n);
+        log.warn(
+            "RTP from {} dropped: Call-ID {} expects {} ({} dropped so far)",
+            source,
+            callId,
+            peer.address(),
+            n);
       }
       return;
     }
@@ -87,8 +97,12 @@ final class RtpReceiver implements ReorderBuffer.Output {
     } catch (MalformedRtpException e) {
       long n = ++droppedMalformed;
       if (malformedLog.allow(now)) {
-        log.warn("Malformed RTP from {} dropped (Call-ID {}): {} ({} dropped so far)",
-            source, callId, e.getMessage(), n);
+        log.warn(
+            "Malformed RTP from {} dropped (Call-ID {}): {} ({} dropped so far)",
+            source,
+            callId,
+            e.getMessage(),
+            n);
       }
       return;
     }
@@ -102,14 +116,24 @@ final class RtpReceiver implements ReorderBuffer.Output {
     if (pt != codec.payloadType()) {
       long n = ++droppedPayloadType;
       if (payloadTypeLog.allow(now)) {
-        log.warn("RTP payload type {} from {} dropped: Call-ID {} negotiated {}/{} ({} so far)",
-            pt, source, callId, codec.encodingName(), codec.payloadType(), n);
+        log.warn(
+            "RTP payload type {} from {} dropped: Call-ID {} negotiated {}/{} ({} so far)",
+            pt,
+            source,
+            callId,
+            codec.encodingName(),
+            codec.payloadType(),
+            n);
       }
       return;
     }
     accept(source, now);
     received++;
-    reorder.offer(packet.ssrc(), packet.sequenceNumber(), buf, packet.payloadOffset(),
+    reorder.offer(
+        packet.ssrc(),
+        packet.sequenceNumber(),
+        buf,
+        packet.payloadOffset(),
         packet.payloadLength());
   }
 

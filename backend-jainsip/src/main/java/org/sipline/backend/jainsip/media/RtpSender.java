@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  *   AudioSource.read (20 ms PCM) → RtpPacketizer (header) → Codec.encode (payload) → UDP to RtpPeer
  * </pre>
  *
- * <p>The source is read on every tick even while there is nowhere to send (latching has not
- * caught the peer yet), so playback time runs with the call; the RTP timestamp advances with it.
- * Buffers are allocated once. Runs on the pacer thread; the counters may be read from any thread.
+ * <p>The source is read on every tick even while there is nowhere to send (latching has not caught
+ * the peer yet), so playback time runs with the call; the RTP timestamp advances with it. Buffers
+ * are allocated once. Runs on the pacer thread; the counters may be read from any thread.
  */
 final class RtpSender implements PacedStream {
   private static final Logger log = LoggerFactory.getLogger(RtpSender.class);
@@ -44,8 +44,14 @@ final class RtpSender implements PacedStream {
   private volatile long sent;
   private volatile long unsent;
 
-  RtpSender(DatagramChannel channel, AudioSource source, Codec codec, RtpPacketizer packetizer,
-      RtpPeer peer, MediaClock clock, String callId) {
+  RtpSender(
+      DatagramChannel channel,
+      AudioSource source,
+      Codec codec,
+      RtpPacketizer packetizer,
+      RtpPeer peer,
+      MediaClock clock,
+      String callId) {
     this.channel = channel;
     this.source = source;
     this.codec = codec;

@@ -16,16 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a call's received audio to a WAV file (RIFF, PCM, 16-bit, mono, 8 kHz).
  *
- * <p>The header is written with zero sizes first and fixed up on {@link #close}, so a recording
- * cut short by a crash still holds its audio. Samples gather in a fixed buffer of {@value
+ * <p>The header is written with zero sizes first and fixed up on {@link #close}, so a recording cut
+ * short by a crash still holds its audio. Samples gather in a fixed buffer of {@value
  * #BUFFER_BYTES} bytes (about a second) that is written out when full: memory per call stays
  * bounded, and the receive thread touches the disk about once a second per call. The file stops
- * growing at WAV's 4 GiB size limit. A disk error stops the recording (logged once); the call
- * goes on.
+ * growing at WAV's 4 GiB size limit. A disk error stops the recording (logged once); the call goes
+ * on.
  */
 final class WavRecorder implements AudioSink, Closeable {
   static final int BUFFER_BYTES = 16 * 1024;
   static final int HEADER_BYTES = 44;
+
   /** The data chunk's size field is 32-bit unsigned, and the RIFF size adds 36 to it. */
   static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
 
@@ -54,9 +55,9 @@ final class WavRecorder implements AudioSink, Closeable {
   }
 
   /**
-   * Creates the recording of call {@code callId} in {@code dir}, named after the Call-ID with
-   * every character outside {@code [A-Za-z0-9._-]} replaced; a second recording of the same
-   * Call-ID gets a numbered name instead of overwriting the first.
+   * Creates the recording of call {@code callId} in {@code dir}, named after the Call-ID with every
+   * character outside {@code [A-Za-z0-9._-]} replaced; a second recording of the same Call-ID gets
+   * a numbered name instead of overwriting the first.
    */
   static WavRecorder create(Path dir, String callId) throws IOException {
     return create(dir, callId, MAX_DATA_BYTES);
@@ -67,8 +68,8 @@ final class WavRecorder implements AudioSink, Closeable {
     for (int n = 0; ; n++) {
       Path candidate = dir.resolve(n == 0 ? base + ".wav" : base + "-" + n + ".wav");
       try {
-        FileChannel ch = FileChannel.open(candidate,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch =
+            FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
           return new WavRecorder(candidate, ch, callId, maxDataBytes);
         } catch (IOException | RuntimeException e) {
@@ -88,8 +89,13 @@ final class WavRecorder implements AudioSink, Closeable {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < callId.length() && sb.length() < MAX_NAME_CHARS; i++) {
       char c = callId.charAt(i);
-      boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
+      boolean safe =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       sb.append(safe ? c : '_');
     }
     // A leading dot would hide the file; an empty Call-ID would leave no name at all.
@@ -116,8 +122,11 @@ final class WavRecorder implements AudioSink, Closeable {
     for (int i = 0; i < length; i++) {
       if (dataBytes + 2 > maxDataBytes) {
         full = true;
-        log.warn("Recording {} of Call-ID {} reached the WAV size limit; later audio is not "
-            + "recorded", path, callId);
+        log.warn(
+            "Recording {} of Call-ID {} reached the WAV size limit; later audio is not "
+                + "recorded",
+            path,
+            callId);
         return;
       }
       if (!buffer.hasRemaining() && !flush()) {
@@ -169,13 +178,13 @@ final class WavRecorder implements AudioSink, Closeable {
     h.putInt((int) (36 + dataBytes));
     h.put((byte) 'W').put((byte) 'A').put((byte) 'V').put((byte) 'E');
     h.put((byte) 'f').put((byte) 'm').put((byte) 't').put((byte) ' ');
-    h.putInt(16);                 // fmt chunk size
-    h.putShort((short) 1);        // PCM
-    h.putShort((short) 1);        // mono
+    h.putInt(16); // fmt chunk size
+    h.putShort((short) 1); // PCM
+    h.putShort((short) 1); // mono
     h.putInt(rate);
-    h.putInt(rate * 2);           // byte rate
-    h.putShort((short) 2);        // block align
-    h.putShort((short) 16);       // bits per sample
+    h.putInt(rate * 2); // byte rate
+    h.putShort((short) 2); // block align
+    h.putShort((short) 16); // bits per sample
     h.put((byte) 'd').put((byte) 'a').put((byte) 't').put((byte) 'a');
     h.putInt((int) dataBytes);
     return h.flip();

@@ -20,12 +20,12 @@
  *      → AudioSink (core) [+ WavRecorder]
  * </pre>
  *
- * <p>The signalling package sees only {@link org.sipline.backend.jainsip.media.MediaEngine}
- * (one per backend: pacer, receive thread, port range), {@link
+ * <p>The signalling package sees only {@link org.sipline.backend.jainsip.media.MediaEngine} (one
+ * per backend: pacer, receive thread, port range), {@link
  * org.sipline.backend.jainsip.media.MediaSession} (one per call: allocate for the SDP, start,
  * update on re-INVITE, close), {@link org.sipline.backend.jainsip.media.Codec} and {@link
  * org.sipline.backend.jainsip.media.MediaStats}. Time comes from an injected {@link
- * org.sipline.backend.jainsip.media.MediaClock} and randomness from an injected generator, so
- * that tests are deterministic.
+ * org.sipline.backend.jainsip.media.MediaClock} and randomness from an injected generator, so that
+ * tests are deterministic.
  */
 package org.sipline.backend.jainsip.media;

@@ -15,9 +15,13 @@ final class BackendThreads {
   static List<String> names() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
-        .filter(t -> t.getThreadGroup() != null
-            && t.getThreadGroup().getName().startsWith("sipline-jainsip"))
-        .map(Thread::getName).sorted().toList();
+        .filter(
+            t ->
+                t.getThreadGroup() != null
+                    && t.getThreadGroup().getName().startsWith("sipline-jainsip"))
+        .map(Thread::getName)
+        .sorted()
+        .toList();
   }
 
   static int count() {

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A far end on a UDP socket of 127.0.0.1 that keeps every datagram it receives, byte for byte,
- * and answers each INVITE 486 Busy Here, so that a line's call attempts end at once and what
- * sipline put on the wire can be read back.
+ * A far end on a UDP socket of 127.0.0.1 that keeps every datagram it receives, byte for byte, and
+ * answers each INVITE 486 Busy Here, so that a line's call attempts end at once and what sipline
+ * put on the wire can be read back.
  */
 final class BusyFarEnd implements AutoCloseable {
   private final DatagramSocket socket;

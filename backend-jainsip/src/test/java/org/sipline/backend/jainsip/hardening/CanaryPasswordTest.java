@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -28,12 +27,11 @@ import org.sipline.core.testing.peers.KamailioOptions;
 /**
  * Canary passwords go through everything a password goes through — a registration with digest
  * authentication, a wrong password refused 403, a malformed password refused as an argument, the
- * session's end — with every log line captured and the history journaled: no canary appears in
- * a log line, a status, the journal, an exception message, or an object's toString.
+ * session's end — with every log line captured and the history journaled: no canary appears in a
+ * log line, a status, the journal, an exception message, or an object's toString.
  */
 class CanaryPasswordTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aPasswordNeverShowsInLogsHistoryJournalOrErrors() throws Exception {
@@ -43,16 +41,17 @@ class CanaryPasswordTest {
     Path journal = dir.resolve("history.jsonl");
     List<String> seen = new ArrayList<>();
     try (LogCapture log = LogCapture.start();
-        Kamailio kamailio = Kamailio.start(KamailioOptions.defaults().withUser("bot", good)
-            .withUser("eve", good));
-        SipBackend backend = new JainSipBackendProvider().create(BackendConfig.loopback()
-            .registerTimeout(Duration.ofSeconds(3)).build())) {
+        Kamailio kamailio =
+            Kamailio.start(KamailioOptions.defaults().withUser("bot", good).withUser("eve", good));
+        SipBackend backend =
+            new JainSipBackendProvider()
+                .create(BackendConfig.loopback().registerTimeout(Duration.ofSeconds(3)).build())) {
       try (Line line = Line.open(backend, LineConfig.builder().journal(journal).build())) {
         String bot = "bot@" + kamailio.hostPort();
         LineStatus ok = line.registerAccount(bot, good, "", "").get();
         assertThat(ok.type()).isEqualTo(StatusType.REGISTERED);
-        LineStatus refused = line.registerAccount("eve@" + kamailio.hostPort(), wrong, "", "")
-            .get();
+        LineStatus refused =
+            line.registerAccount("eve@" + kamailio.hostPort(), wrong, "", "").get();
         assertThat(refused.type()).isEqualTo(StatusType.SESSION_REGISTRATION_FAILED);
         assertThatThrownBy(() -> line.registerAccount(bot, malformed + "\r\n", "", "").get())
             .isInstanceOf(ExecutionException.class)
@@ -63,15 +62,14 @@ class CanaryPasswordTest {
           seen.add(s.toString());
         }
       }
-      AccountSpec spec = new AccountSpec(SipUri.of("bot", "127.0.0.1", kamailio.port()), good,
-          "bot", null);
+      AccountSpec spec =
+          new AccountSpec(SipUri.of("bot", "127.0.0.1", kamailio.port()), good, "bot", null);
       seen.add(spec.toString());
       seen.add(Files.readString(journal));
       seen.add(log.text());
     }
 
-    assertThat(seen.get(seen.size() - 1)).as("the log saw the registrations")
-        .contains("REGISTER");
+    assertThat(seen.get(seen.size() - 1)).as("the log saw the registrations").contains("REGISTER");
     for (String canary : List.of(good, wrong, malformed)) {
       for (String text : seen) {
         assertThat(text).as("where %s must not be", canary).doesNotContain(canary);

@@ -40,15 +40,16 @@ import org.sipline.core.spi.SipBackend;
 /**
  * Random callees and extra headers — valid, hostile (CR, LF, NUL, quotes, Unicode) and long —
  * through a real line on the jainsip backend to a far end that keeps the bytes: what the core
- * refuses sends nothing; what it accepts goes out as an INVITE (and its ACK) that JAIN-SIP's
- * strict parser reads back, with the Request-URI asked for and each extra header once, value
- * exact, and no header line nobody asked for.
+ * refuses sends nothing; what it accepts goes out as an INVITE (and its ACK) that JAIN-SIP's strict
+ * parser reads back, with the Request-URI asked for and each extra header once, value exact, and no
+ * header line nobody asked for.
  */
 class EmittedMessagesPropertyTest {
   private static FakeRegistrar registrar;
   private static BusyFarEnd far;
   private static SipBackend backend;
   private static Line line;
+
   /** The header names the stack puts on an INVITE by itself. */
   private static Set<String> stackHeaders;
 
@@ -79,33 +80,65 @@ class EmittedMessagesPropertyTest {
 
   @Provide
   Arbitrary<String> users() {
-    Arbitrary<String> valid = Arbitraries.strings()
-        .withChars("abcXYZ019-_.!~*'()&=+$,;?/").ofMinLength(1).ofMaxLength(40);
+    Arbitrary<String> valid =
+        Arbitraries.strings()
+            .withChars("abcXYZ019-_.!~*'()&=+$,;?/")
+            .ofMinLength(1)
+            .ofMaxLength(40);
     Arbitrary<String> escaped = valid.map(s -> s + "%41%7e");
-    Arbitrary<String> hostile = Arbitraries.strings()
-        .withChars("ab\r\n\0 \t\"<>@:%#\u00e9\u2028\ud800").ofMinLength(1).ofMaxLength(20);
-    return Arbitraries.frequencyOf(Tuple.of(5, valid), Tuple.of(1, escaped),
-        Tuple.of(2, hostile));
+    Arbitrary<String> hostile =
+        Arbitraries.strings()
+            .withChars("ab\r\n\0 \t\"<>@:%#\u00e9\u2028\ud800")
+            .ofMinLength(1)
+            .ofMaxLength(20);
+    return Arbitraries.frequencyOf(Tuple.of(5, valid), Tuple.of(1, escaped), Tuple.of(2, hostile));
   }
 
   @Provide
   Arbitrary<Map<String, String>> headers() {
-    Arbitrary<String> names = Arbitraries.frequencyOf(
-        Tuple.of(5, Arbitraries.strings().withChars("abcXYZ019-.!%*_+`'~").ofMinLength(1)
-            .ofMaxLength(30).map(s -> "X-" + s)),
-        Tuple.of(2, Arbitraries.of("Subject", "Priority", "Alert-Info", "User-to-User",
-            "P-Asserted-Identity", "Organization", "Call-Info")),
-        Tuple.of(1, Arbitraries.strings().withChars("ab :\r\n;<>@\u00e9").ofMinLength(1)
-            .ofMaxLength(12)));
-    Arbitrary<String> values = Arbitraries.frequencyOf(
-        Tuple.of(5, Arbitraries.strings().withChars("abcXYZ019 \t;:=<>@\"',./?&%+()*")
-            .ofMaxLength(60)),
-        Tuple.of(2, Arbitraries.strings().withChars("ab \u00e9\u00fc\u260e\ud83d\ude00")
-            .ofMaxLength(30)),
-        Tuple.of(2, Arbitraries.strings().withChars("ab\r\n\0\u0001\u007f\u0085\u2028")
-            .ofMaxLength(10)),
-        Tuple.of(1, Arbitraries.strings().withChars("abcxyz0123 ").ofMinLength(500)
-            .ofMaxLength(1100)));
+    Arbitrary<String> names =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                5,
+                Arbitraries.strings()
+                    .withChars("abcXYZ019-.!%*_+`'~")
+                    .ofMinLength(1)
+                    .ofMaxLength(30)
+                    .map(s -> "X-" + s)),
+            Tuple.of(
+                2,
+                Arbitraries.of(
+                    "Subject",
+                    "Priority",
+                    "Alert-Info",
+                    "User-to-User",
+                    "P-Asserted-Identity",
+                    "Organization",
+                    "Call-Info")),
+            Tuple.of(
+                1,
+                Arbitraries.strings()
+                    .withChars("ab :\r\n;<>@\u00e9")
+                    .ofMinLength(1)
+                    .ofMaxLength(12)));
+    Arbitrary<String> values =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                5,
+                Arbitraries.strings().withChars("abcXYZ019 \t;:=<>@\"',./?&%+()*").ofMaxLength(60)),
+            Tuple.of(
+                2,
+                Arbitraries.strings()
+                    .withChars("ab \u00e9\u00fc\u260e\ud83d\ude00")
+                    .ofMaxLength(30)),
+            Tuple.of(
+                2,
+                Arbitraries.strings()
+                    .withChars("ab\r\n\0\u0001\u007f\u0085\u2028")
+                    .ofMaxLength(10)),
+            Tuple.of(
+                1,
+                Arbitraries.strings().withChars("abcxyz0123 ").ofMinLength(500).ofMaxLength(1100)));
     return Arbitraries.maps(names, values).ofMaxSize(5).map(LinkedHashMap::new);
   }
 
@@ -134,37 +167,41 @@ class EmittedMessagesPropertyTest {
     Statistics.label("request").collect("sent");
     Map<String, String> expected = SipHeaders.checkExtraHeaders("headers", headers);
     assertThat(invite.parsed().getRequestURI())
-        .isEqualTo(new StringMsgParser().parseSIPUrl(
-            SipAddresses.parseTarget("callee_id", callee, null).toString()));
+        .isEqualTo(
+            new StringMsgParser()
+                .parseSIPUrl(SipAddresses.parseTarget("callee_id", callee, null).toString()));
     Map<String, List<String>> sent = new LinkedHashMap<>();
     for (String[] h : headerLines(invite.raw())) {
       String name = h[0].toLowerCase(Locale.ROOT);
       sent.computeIfAbsent(name, k -> new ArrayList<>()).add(h[1]);
       boolean asked = expected.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(h[0]));
       assertThat(asked || stackHeaders.contains(name))
-          .as("header %s: nobody asked for it", h[0]).isTrue();
+          .as("header %s: nobody asked for it", h[0])
+          .isTrue();
     }
     for (Map.Entry<String, String> e : expected.entrySet()) {
       assertThat(sent.get(e.getKey().toLowerCase(Locale.ROOT)))
-          .as("header %s", e.getKey()).containsExactly(e.getValue());
+          .as("header %s", e.getKey())
+          .containsExactly(e.getValue());
     }
     // The 486 is acknowledged; the ACK must read back as well.
-    await().atMost(Duration.ofSeconds(5)).until(() -> far.received().stream().skip(before)
-        .anyMatch(b -> startsWith(b, "ACK ")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> far.received().stream().skip(before).anyMatch(b -> startsWith(b, "ACK ")));
     for (byte[] b : far.received().subList(before, far.received().size())) {
       new StringMsgParser().parseSIPMessage(b.clone(), true, true, null);
     }
   }
 
   /**
-   * An INVITE as the far end got it and as JAIN-SIP's strict parser reads it; or, when the
-   * backend refused to send it, nulls and the line's description of the failure.
+   * An INVITE as the far end got it and as JAIN-SIP's strict parser reads it; or, when the backend
+   * refused to send it, nulls and the line's description of the failure.
    */
   private record Sent(byte[] raw, SIPRequest parsed, String failure) {}
 
   /**
-   * Places a call and returns the INVITE as the far end got it; the call then fails (486) and
-   * the line is READY again.
+   * Places a call and returns the INVITE as the far end got it; the call then fails (486) and the
+   * line is READY again.
    */
   private static Sent call(String callee, Map<String, String> headers) throws Exception {
     int before = far.received().size();
@@ -176,11 +213,18 @@ class EmittedMessagesPropertyTest {
       }
       throw e;
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> far.received().stream().skip(before)
-        .anyMatch(b -> startsWith(b, "INVITE "))
-        || line.status().type() == StatusType.READY);
-    byte[] bytes = far.received().stream().skip(before).filter(b -> startsWith(b, "INVITE "))
-        .findFirst().orElse(null);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                far.received().stream().skip(before).anyMatch(b -> startsWith(b, "INVITE "))
+                    || line.status().type() == StatusType.READY);
+    byte[] bytes =
+        far.received().stream()
+            .skip(before)
+            .filter(b -> startsWith(b, "INVITE "))
+            .findFirst()
+            .orElse(null);
     if (bytes == null) {
       LineStatus failed = line.history().get(line.history().size() - 2);
       assertThat(failed.type()).isEqualTo(StatusType.OUTGOING_CALL_FAILED);
@@ -199,8 +243,8 @@ class EmittedMessagesPropertyTest {
     String[] lines = head.split("\r\n");
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      out.add(new String[] {lines[i].substring(0, colon).trim(),
-          lines[i].substring(colon + 1).trim()});
+      out.add(
+          new String[] {lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim()});
     }
     return out;
   }

@@ -21,9 +21,9 @@ import org.sipline.core.spi.SipBackend;
 
 /**
  * Extra headers the core lets through (they are tokens and clean text) but whose value JAIN-SIP
- * reads with a header-specific grammar it does not satisfy: found by
- * {@link EmittedMessagesPropertyTest}. Nothing may reach the wire, and the failure must name the
- * header in words an operator can act on, not a stack's internals.
+ * reads with a header-specific grammar it does not satisfy: found by {@link
+ * EmittedMessagesPropertyTest}. Nothing may reach the wire, and the failure must name the header in
+ * words an operator can act on, not a stack's internals.
  */
 class ExtraHeaderRefusalTest {
   private static FakeRegistrar registrar;
@@ -52,36 +52,49 @@ class ExtraHeaderRefusalTest {
   }
 
   @ParameterizedTest(name = "{0}: ''{1}''")
-  @CsvSource(delimiter = '|', value = {
-      "Call-Info|''",
-      "Call-Info|no angle brackets",
-      "Priority|not a token",
-      "Alert-Info|http://example.org/ring",
-      "Subject|ordinary text, fine",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Call-Info|''",
+        "Call-Info|no angle brackets",
+        "Priority|not a token",
+        "Alert-Info|http://example.org/ring",
+        "Subject|ordinary text, fine",
+      })
   void aHeaderJainSipCannotWriteFailsTheCallNamingItAndSendsNothing(String name, String value)
       throws Exception {
     int before = far.received().size();
     int historyBefore = line.history().size();
     line.startCall("bob@127.0.0.1:" + far.port(), Map.of(name, value)).get(5, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(5))
-        .until(() -> line.status().type() == StatusType.READY);
-    LineStatus outcome = line.history().stream().skip(historyBefore)
-        .filter(s -> s.type() == StatusType.OUTGOING_CALL_FAILED).findFirst().orElseThrow();
-    boolean sent = far.received().stream().skip(before)
-        .anyMatch(b -> new String(b, 0, 7, java.nio.charset.StandardCharsets.US_ASCII)
-            .equals("INVITE "));
-    System.out.printf("EXTRA HEADER %s: '%s' -> sent=%s, %s%n", name, value, sent,
-        outcome.description());
+    await().atMost(Duration.ofSeconds(5)).until(() -> line.status().type() == StatusType.READY);
+    LineStatus outcome =
+        line.history().stream()
+            .skip(historyBefore)
+            .filter(s -> s.type() == StatusType.OUTGOING_CALL_FAILED)
+            .findFirst()
+            .orElseThrow();
+    boolean sent =
+        far.received().stream()
+            .skip(before)
+            .anyMatch(
+                b ->
+                    new String(b, 0, 7, java.nio.charset.StandardCharsets.US_ASCII)
+                        .equals("INVITE "));
+    System.out.printf(
+        "EXTRA HEADER %s: '%s' -> sent=%s, %s%n", name, value, sent, outcome.description());
     if (sent) {
       // JAIN-SIP wrote it: the call went out and the far end's 486 ended it.
       assertThat(outcome.description()).contains("486");
       return;
     }
     String deviation = deviations.reason("header " + name + " '" + value + "'", "any");
-    Assumptions.assumeTrue(deviation == null, () -> "known deviation, got \""
-        + outcome.description() + "\": " + deviation);
-    assertThat(outcome.description()).containsPattern("headers\\[\"?" + name + "\"?\\]")
-        .doesNotContain("[C@").doesNotContain("Exception").doesNotContain("Cannot invoke");
+    Assumptions.assumeTrue(
+        deviation == null,
+        () -> "known deviation, got \"" + outcome.description() + "\": " + deviation);
+    assertThat(outcome.description())
+        .containsPattern("headers\\[\"?" + name + "\"?\\]")
+        .doesNotContain("[C@")
+        .doesNotContain("Exception")
+        .doesNotContain("Cannot invoke");
   }
 }

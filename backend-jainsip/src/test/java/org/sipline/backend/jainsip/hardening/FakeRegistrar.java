@@ -54,8 +54,9 @@ final class FakeRegistrar implements AutoCloseable {
       DatagramPacket p = new DatagramPacket(buf, buf.length);
       try {
         socket.receive(p);
-        SIPMessage m = new StringMsgParser().parseSIPMessage(
-            Arrays.copyOf(buf, p.getLength()), true, false, null);
+        SIPMessage m =
+            new StringMsgParser()
+                .parseSIPMessage(Arrays.copyOf(buf, p.getLength()), true, false, null);
         if (!(m instanceof SIPRequest request) || !request.getMethod().equals("REGISTER")) {
           continue;
         }

@@ -32,8 +32,8 @@ final class FarEndCall {
 
   /** The SIP message in {@code packet}, parsed as the RI does. */
   static SIPMessage parse(DatagramPacket packet) throws ParseException {
-    return new StringMsgParser().parseSIPMessage(
-        Arrays.copyOf(packet.getData(), packet.getLength()), true, false, null);
+    return new StringMsgParser()
+        .parseSIPMessage(Arrays.copyOf(packet.getData(), packet.getLength()), true, false, null);
   }
 
   /** Where the INVITE's offer wants RTP: its m=audio port at 127.0.0.1. */
@@ -49,23 +49,27 @@ final class FarEndCall {
   /** Our answer: PCMU only, RTP at {@code rtpPort} of 127.0.0.1. */
   static String pcmuAnswer(int rtpPort) {
     return "v=0\r\no=far 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-        + "t=0 0\r\nm=audio " + rtpPort + " RTP/AVP 0\r\n"
+        + "t=0 0\r\nm=audio "
+        + rtpPort
+        + " RTP/AVP 0\r\n"
         + "a=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n";
   }
 
   /**
-   * Sends 200 OK to {@code request} from {@code sip} back to {@code from}, with To tag
-   * {@code toTag} unless the request has one, our Contact, and {@code sdp} when not null.
-   * Returns the To tag the response carries.
+   * Sends 200 OK to {@code request} from {@code sip} back to {@code from}, with To tag {@code
+   * toTag} unless the request has one, our Contact, and {@code sdp} when not null. Returns the To
+   * tag the response carries.
    */
-  static String ok(DatagramSocket sip, SIPRequest request, DatagramPacket from, String toTag,
-      String sdp) throws ParseException, IOException {
+  static String ok(
+      DatagramSocket sip, SIPRequest request, DatagramPacket from, String toTag, String sdp)
+      throws ParseException, IOException {
     SIPResponse ok = (SIPResponse) new MessageFactoryImpl().createResponse(200, request);
     if (ok.getTo().getTag() == null) {
       ok.getTo().setTag(toTag);
     }
-    ok.addHeader(new StringMsgParser().parseSIPHeader(
-        "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
+    ok.addHeader(
+        new StringMsgParser()
+            .parseSIPHeader("Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
     if (sdp != null) {
       ok.setContent(sdp, new ContentType("application", "sdp"));
     }
@@ -75,17 +79,22 @@ final class FarEndCall {
   }
 
   /**
-   * PCMU packets of {@code fill} bytes with SSRC {@code ssrc} from {@code rtp} to {@code to},
-   * one every 20 ms, while {@code goOn} says so; {@code sent} runs after each one.
+   * PCMU packets of {@code fill} bytes with SSRC {@code ssrc} from {@code rtp} to {@code to}, one
+   * every 20 ms, while {@code goOn} says so; {@code sent} runs after each one.
    */
-  static void talk(DatagramSocket rtp, InetSocketAddress to, int ssrc, byte fill,
-      BooleanSupplier goOn, Runnable sent) throws IOException {
+  static void talk(
+      DatagramSocket rtp,
+      InetSocketAddress to,
+      int ssrc,
+      byte fill,
+      BooleanSupplier goOn,
+      Runnable sent)
+      throws IOException {
     ByteBuffer packet = ByteBuffer.allocate(12 + 160);
     long next = System.nanoTime();
     for (int seq = 0; goOn.getAsBoolean(); seq++) {
       packet.clear();
-      packet.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * 160)
-          .putInt(ssrc);
+      packet.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * 160).putInt(ssrc);
       for (int i = 0; i < 160; i++) {
         packet.put(fill);
       }

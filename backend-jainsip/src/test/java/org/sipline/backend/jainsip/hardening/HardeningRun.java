@@ -3,8 +3,8 @@ package org.sipline.backend.jainsip.hardening;
 import java.time.Duration;
 
 /**
- * How hard the hardening tests push: the short form runs in every build, the long one with
- * Maven's {@code -Plong} (which sets the system property {@code sipline.long}).
+ * How hard the hardening tests push: the short form runs in every build, the long one with Maven's
+ * {@code -Plong} (which sets the system property {@code sipline.long}).
  */
 final class HardeningRun {
   private HardeningRun() {}

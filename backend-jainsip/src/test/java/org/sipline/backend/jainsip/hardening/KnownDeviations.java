@@ -45,16 +45,16 @@ final class KnownDeviations {
   }
 
   /**
-   * The reason a thread killed by {@code e} is a known RI fault (matched by the method at the
-   * top of its stack), or null when no thread may die of it.
+   * The reason a thread killed by {@code e} is a known RI fault (matched by the method at the top
+   * of its stack), or null when no thread may die of it.
    */
   String threadDeath(Throwable e) {
     StackTraceElement[] stack = e.getStackTrace();
     if (stack.length == 0) {
       return null;
     }
-    return reasons.get(THREAD_DEATH + "/" + stack[0].getClassName() + "."
-        + stack[0].getMethodName());
+    return reasons.get(
+        THREAD_DEATH + "/" + stack[0].getClassName() + "." + stack[0].getMethodName());
   }
 
   /** The reason {@code message} over {@code transport} deviates, or null when it must not. */

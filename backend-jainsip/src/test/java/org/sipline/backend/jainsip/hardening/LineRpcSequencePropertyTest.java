@@ -17,8 +17,8 @@ import net.jqwik.api.state.Transformer;
  * Random sequences of the API's rpcs — register, session start and end, calls to a far end that
  * answers and to one that is busy, soft and hard hangups, transfers that never complete, mute,
  * unmute, playback — against a line on the real jainsip backend: every rpc answers within its
- * bound, after every step the line comes to rest by itself (nothing stays INITIATED), and
- * whatever happened, ending the session brings it back to NO_SESSION.
+ * bound, after every step the line comes to rest by itself (nothing stays INITIATED), and whatever
+ * happened, ending the session brings it back to NO_SESSION.
  */
 class LineRpcSequencePropertyTest {
   private static FakeRegistrar registrar;
@@ -52,11 +52,12 @@ class LineRpcSequencePropertyTest {
   Arbitrary<ActionChain<LineUnderTest>> chains() {
     String far = "far@127.0.0.1:" + answering.sipPort();
     String taken = "busy@127.0.0.1:" + busy.port();
-    return ActionChain.<LineUnderTest>startWith(() -> {
-          LineUnderTest l = new LineUnderTest(registrar.port());
-          open.add(l);
-          return l;
-        })
+    return ActionChain.<LineUnderTest>startWith(
+            () -> {
+              LineUnderTest l = new LineUnderTest(registrar.port());
+              open.add(l);
+              return l;
+            })
         .withAction(3, step("register", LineUnderTest::register))
         .withAction(3, step("startSession", LineUnderTest::startSession))
         .withAction(1, step("endSession", LineUnderTest::endSession))
@@ -71,8 +72,8 @@ class LineRpcSequencePropertyTest {
         .withMaxTransformations(14);
   }
 
-  private static Action.Independent<LineUnderTest> step(String name,
-      java.util.function.Consumer<LineUnderTest> rpc) {
+  private static Action.Independent<LineUnderTest> step(
+      String name, java.util.function.Consumer<LineUnderTest> rpc) {
     return Action.just(Transformer.mutate(name, rpc));
   }
 

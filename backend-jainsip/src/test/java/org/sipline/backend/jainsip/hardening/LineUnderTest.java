@@ -29,10 +29,15 @@ import org.sipline.core.spi.SipBackend;
  */
 final class LineUnderTest implements AutoCloseable {
   static final Duration RPC_BOUND = Duration.ofSeconds(10);
+
   /** Statuses that say something is under way; the line must leave them by itself. */
-  static final Set<StatusType> TRANSIENT = Set.of(StatusType.OUTGOING_CALL_INITIATED,
-      StatusType.INCOMING_CALL_INITIATED, StatusType.SOFT_HANGUP_INITIATED,
-      StatusType.HARD_HANGUP_INITIATED, StatusType.TRANSFER_CALL_INITIATED);
+  static final Set<StatusType> TRANSIENT =
+      Set.of(
+          StatusType.OUTGOING_CALL_INITIATED,
+          StatusType.INCOMING_CALL_INITIATED,
+          StatusType.SOFT_HANGUP_INITIATED,
+          StatusType.HARD_HANGUP_INITIATED,
+          StatusType.TRANSFER_CALL_INITIATED);
 
   private static final byte[] WAV = TestWavs.sine(8000, 1, 440, 200, 8000 / 32767.0);
 
@@ -43,11 +48,23 @@ final class LineUnderTest implements AutoCloseable {
 
   LineUnderTest(int registrarPort) {
     account = "bot@127.0.0.1:" + registrarPort;
-    backend = new JainSipBackendProvider().create(BackendConfig.loopback()
-        .registerTimeout(Duration.ofSeconds(2)).transactionTimeout(Duration.ofSeconds(3))
-        .transferTimeout(Duration.ofSeconds(3)).mediaTimeout(Duration.ofSeconds(5)).build());
-    line = Line.open(backend, LineConfig.builder().hangupWait(Duration.ofSeconds(4))
-        .callSetupWait(Duration.ofSeconds(8)).transferWait(Duration.ofSeconds(6)).build());
+    backend =
+        new JainSipBackendProvider()
+            .create(
+                BackendConfig.loopback()
+                    .registerTimeout(Duration.ofSeconds(2))
+                    .transactionTimeout(Duration.ofSeconds(3))
+                    .transferTimeout(Duration.ofSeconds(3))
+                    .mediaTimeout(Duration.ofSeconds(5))
+                    .build());
+    line =
+        Line.open(
+            backend,
+            LineConfig.builder()
+                .hangupWait(Duration.ofSeconds(4))
+                .callSetupWait(Duration.ofSeconds(8))
+                .transferWait(Duration.ofSeconds(6))
+                .build());
   }
 
   void register() {
@@ -88,8 +105,10 @@ final class LineUnderTest implements AutoCloseable {
 
   /** The invariant: within the bound, the line rests (its status is not one under way). */
   void awaitRest() {
-    await().atMost(RPC_BOUND).untilAsserted(() -> assertThat(line.status().type())
-        .as("status after %s", done).isNotIn(TRANSIENT));
+    await()
+        .atMost(RPC_BOUND)
+        .untilAsserted(
+            () -> assertThat(line.status().type()).as("status after %s", done).isNotIn(TRANSIENT));
   }
 
   /**
@@ -99,9 +118,16 @@ final class LineUnderTest implements AutoCloseable {
    */
   void endAndAwaitNoSession() {
     endSession();
-    await().atMost(RPC_BOUND).untilAsserted(() -> assertThat(line.status().type())
-        .as("status after %s and endSession", done).isIn(StatusType.NO_SESSION,
-            StatusType.REGISTERED, StatusType.SESSION_REGISTRATION_FAILED));
+    await()
+        .atMost(RPC_BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(line.status().type())
+                    .as("status after %s and endSession", done)
+                    .isIn(
+                        StatusType.NO_SESSION,
+                        StatusType.REGISTERED,
+                        StatusType.SESSION_REGISTRATION_FAILED));
   }
 
   private void rpc(String what, CompletableFuture<LineStatus> answer) {
@@ -113,8 +139,9 @@ final class LineUnderTest implements AutoCloseable {
         throw new AssertionError(what + " after " + done + " failed: " + e.getCause(), e);
       }
     } catch (TimeoutException e) {
-      throw new AssertionError(what + " after " + done + " gave no answer within "
-          + RPC_BOUND + ": the line is stuck", e);
+      throw new AssertionError(
+          what + " after " + done + " gave no answer within " + RPC_BOUND + ": the line is stuck",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(what + " interrupted", e);

@@ -10,13 +10,14 @@ import javax.management.ObjectName;
 
 /**
  * What this JVM's heap holds alive, from HotSpot's class histogram (the {@code GC.class_histogram}
- * diagnostic command, which runs a full collection first): live bytes in all, and live instances
- * of named classes. Exact counts, not a sample, so a test can compare them with how many requests
- * it sent.
+ * diagnostic command, which runs a full collection first): live bytes in all, and live instances of
+ * named classes. Exact counts, not a sample, so a test can compare them with how many requests it
+ * sent.
  */
 final class LiveHeap {
   /** A histogram row: rank, instances, bytes, class name (and a module in parentheses). */
   private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
   private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
   private final long bytes;
@@ -31,9 +32,14 @@ final class LiveHeap {
   static LiveHeap now() {
     String histogram;
     try {
-      histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-          new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+      histogram =
+          (String)
+              ManagementFactory.getPlatformMBeanServer()
+                  .invoke(
+                      new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                      "gcClassHistogram",
+                      new Object[] {new String[0]},
+                      new String[] {String[].class.getName()});
     } catch (JMException e) {
       throw new IllegalStateException("this JVM offers no GC.class_histogram: " + e, e);
     }
@@ -51,8 +57,8 @@ final class LiveHeap {
       }
     }
     if (total < 0) {
-      throw new IllegalStateException("no Total line in the class histogram: "
-          + histogram.lines().limit(5).toList());
+      throw new IllegalStateException(
+          "no Total line in the class histogram: " + histogram.lines().limit(5).toList());
     }
     return new LiveHeap(total, counts);
   }

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Everything written to {@code System.err} while open, kept and still passed on. slf4j-simple
- * (the tests' logger) looks up {@code System.err} at every line, so this sees every log line of
- * every thread. Surefire runs the test classes of a module one after another, so the swap does
- * not mix in another class's output.
+ * Everything written to {@code System.err} while open, kept and still passed on. slf4j-simple (the
+ * tests' logger) looks up {@code System.err} at every line, so this sees every log line of every
+ * thread. Surefire runs the test classes of a module one after another, so the swap does not mix in
+ * another class's output.
  */
 public final class LogCapture implements AutoCloseable {
   private final PrintStream original;
@@ -18,23 +18,24 @@ public final class LogCapture implements AutoCloseable {
 
   private LogCapture() {
     original = System.err;
-    OutputStream tee = new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (kept) {
-          kept.write(b);
-        }
-        original.write(b);
-      }
+    OutputStream tee =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            synchronized (kept) {
+              kept.write(b);
+            }
+            original.write(b);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (kept) {
-          kept.write(b, off, len);
-        }
-        original.write(b, off, len);
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) {
+            synchronized (kept) {
+              kept.write(b, off, len);
+            }
+            original.write(b, off, len);
+          }
+        };
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 

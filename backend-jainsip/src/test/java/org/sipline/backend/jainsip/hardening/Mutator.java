@@ -13,11 +13,43 @@ import java.util.random.RandomGenerator;
  * so a failure names the seed and the input can be made again.
  */
 final class Mutator {
-  private static final byte[] INTERESTING = {'\r', '\n', 0, ' ', '\t', ':', ';', ',', '<', '>',
-      '"', '\\', '%', '=', '@', '[', ']', '/', (byte) 0x80, (byte) 0xff, (byte) 0xc3, '0', '9'};
-  private static final List<String> NUMBERS = List.of("-1", "0", "4294967296",
-      "99999999999999999999999", "2147483648", "-2147483649", "00000000000000000001", "1e9",
-      "0x10", "");
+  private static final byte[] INTERESTING = {
+    '\r',
+    '\n',
+    0,
+    ' ',
+    '\t',
+    ':',
+    ';',
+    ',',
+    '<',
+    '>',
+    '"',
+    '\\',
+    '%',
+    '=',
+    '@',
+    '[',
+    ']',
+    '/',
+    (byte) 0x80,
+    (byte) 0xff,
+    (byte) 0xc3,
+    '0',
+    '9'
+  };
+  private static final List<String> NUMBERS =
+      List.of(
+          "-1",
+          "0",
+          "4294967296",
+          "99999999999999999999999",
+          "2147483648",
+          "-2147483649",
+          "00000000000000000001",
+          "1e9",
+          "0x10",
+          "");
 
   private final RandomGenerator random;
   private final List<byte[]> seeds;
@@ -46,14 +78,23 @@ final class Mutator {
       case 0 -> flipBit(b, at);
       case 1 -> insert(b, at, new byte[] {INTERESTING[random.nextInt(INTERESTING.length)]});
       case 2 -> delete(b, at, 1 + random.nextInt(Math.min(64, b.length - at)));
-      case 3 -> duplicate(b, at, 1 + random.nextInt(Math.min(32, b.length - at)),
-          1 + random.nextInt(random.nextInt(10) == 0 ? 300 : 8));
+      case 3 ->
+          duplicate(
+              b,
+              at,
+              1 + random.nextInt(Math.min(32, b.length - at)),
+              1 + random.nextInt(random.nextInt(10) == 0 ? 300 : 8));
       case 4 -> Arrays.copyOf(b, at);
       case 5 -> lines(b, true);
       case 6 -> lines(b, false);
       case 7 -> number(b);
-      case 8 -> insert(b, at, "x".repeat(1 + random.nextInt(random.nextInt(10) == 0 ? 5000 : 300))
-          .getBytes(StandardCharsets.US_ASCII));
+      case 8 ->
+          insert(
+              b,
+              at,
+              "x"
+                  .repeat(1 + random.nextInt(random.nextInt(10) == 0 ? 5000 : 300))
+                  .getBytes(StandardCharsets.US_ASCII));
       default -> splice(b, at);
     };
   }
@@ -127,8 +168,8 @@ final class Mutator {
     while (end < s.length() && Character.isDigit(s.charAt(end))) {
       end++;
     }
-    return (s.substring(0, start) + NUMBERS.get(random.nextInt(NUMBERS.size()))
-        + s.substring(end)).getBytes(StandardCharsets.ISO_8859_1);
+    return (s.substring(0, start) + NUMBERS.get(random.nextInt(NUMBERS.size())) + s.substring(end))
+        .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private byte[] splice(byte[] b, int at) {

@@ -7,19 +7,22 @@ import javax.sip.message.Request;
 
 /**
  * The jainsip backend's own readers of peer input, reached from this package: the SDP parser
- * ({@code SessionDescription.parse}) and the transfer's sipfrag reader
- * ({@code BlindTransfer.sipfrag} and {@code statusCode}). They are package-private by design;
- * the fuzz needs them in-process at 100,000 inputs, where going through the wire would test the
- * socket more than the parser. A rename there fails here with the name to look for.
+ * ({@code SessionDescription.parse}) and the transfer's sipfrag reader ({@code
+ * BlindTransfer.sipfrag} and {@code statusCode}). They are package-private by design; the fuzz
+ * needs them in-process at 100,000 inputs, where going through the wire would test the socket more
+ * than the parser. A rename there fails here with the name to look for.
  */
 final class OwnParsers {
   private static final String PACKAGE = "org.sipline.backend.jainsip.";
-  private static final MethodHandle SDP = find("SessionDescription", "parse",
-      MethodType.methodType(classOf("SessionDescription"), String.class));
-  private static final MethodHandle SIPFRAG = find("BlindTransfer", "sipfrag",
-      MethodType.methodType(String.class, Request.class));
-  private static final MethodHandle STATUS_CODE = find("BlindTransfer", "statusCode",
-      MethodType.methodType(int.class, String.class));
+  private static final MethodHandle SDP =
+      find(
+          "SessionDescription",
+          "parse",
+          MethodType.methodType(classOf("SessionDescription"), String.class));
+  private static final MethodHandle SIPFRAG =
+      find("BlindTransfer", "sipfrag", MethodType.methodType(String.class, Request.class));
+  private static final MethodHandle STATUS_CODE =
+      find("BlindTransfer", "statusCode", MethodType.methodType(int.class, String.class));
 
   private OwnParsers() {}
 
@@ -37,8 +40,12 @@ final class OwnParsers {
     try {
       return Class.forName(PACKAGE + simpleName);
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("the fuzz reaches " + PACKAGE + simpleName
-          + ", which is gone; point OwnParsers at its successor", e);
+      throw new IllegalStateException(
+          "the fuzz reaches "
+              + PACKAGE
+              + simpleName
+              + ", which is gone; point OwnParsers at its successor",
+          e);
     }
   }
 
@@ -48,8 +55,14 @@ final class OwnParsers {
       return MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
           .findStatic(owner, method, type);
     } catch (NoSuchMethodException | IllegalAccessException e) {
-      throw new IllegalStateException("the fuzz reaches " + owner.getName() + "." + method + type
-          + ", which is gone; point OwnParsers at its successor", e);
+      throw new IllegalStateException(
+          "the fuzz reaches "
+              + owner.getName()
+              + "."
+              + method
+              + type
+              + ", which is gone; point OwnParsers at its successor",
+          e);
     }
   }
 }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * Any other character is itself; the text must be printable ASCII apart from its newlines.
  */
 final class RfcNotation {
-  private static final Pattern INLINE = Pattern.compile(
-      "<hex>([0-9A-Fa-f ]*)</hex>|<repeat count=(\\d{1,6})>(.*?)</repeat>");
+  private static final Pattern INLINE =
+      Pattern.compile("<hex>([0-9A-Fa-f ]*)</hex>|<repeat count=(\\d{1,6})>(.*?)</repeat>");
   private static final String ALL_ONE_LINE = "<allOneLine>";
   private static final String END_ALL_ONE_LINE = "</allOneLine>";
 
@@ -31,8 +31,7 @@ final class RfcNotation {
   /** The message's bytes; malformed notation throws naming the line. */
   static byte[] expand(String text) {
     boolean finalNewline = text.endsWith("\n");
-    String[] lines = (finalNewline ? text.substring(0, text.length() - 1) : text)
-        .split("\n", -1);
+    String[] lines = (finalNewline ? text.substring(0, text.length() - 1) : text).split("\n", -1);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringBuilder joined = null;
     for (int i = 0; i < lines.length; i++) {
@@ -48,8 +47,8 @@ final class RfcNotation {
       }
       if (line.equals(END_ALL_ONE_LINE)) {
         if (joined == null) {
-          throw new IllegalArgumentException("line " + (i + 1) + ": " + END_ALL_ONE_LINE
-              + " without " + ALL_ONE_LINE);
+          throw new IllegalArgumentException(
+              "line " + (i + 1) + ": " + END_ALL_ONE_LINE + " without " + ALL_ONE_LINE);
         }
         inline(joined.toString(), i + 1, out);
         joined = null;
@@ -81,8 +80,8 @@ final class RfcNotation {
       if (m.group(1) != null) {
         String hex = m.group(1).replace(" ", "");
         if (hex.length() % 2 != 0) {
-          throw new IllegalArgumentException("line " + number + ": odd number of hex digits in "
-              + m.group());
+          throw new IllegalArgumentException(
+              "line " + number + ": odd number of hex digits in " + m.group());
         }
         for (int i = 0; i < hex.length(); i += 2) {
           out.write(Integer.parseInt(hex, i, i + 2, 16));
@@ -107,9 +106,10 @@ final class RfcNotation {
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
       if (c < 0x20 || c > 0x7e) {
-        throw new IllegalArgumentException(String.format(
-            "line %d column %d: U+%04X is not printable ASCII (write it as <hex>)", number,
-            i + 1, (int) c));
+        throw new IllegalArgumentException(
+            String.format(
+                "line %d column %d: U+%04X is not printable ASCII (write it as <hex>)",
+                number, i + 1, (int) c));
       }
     }
   }

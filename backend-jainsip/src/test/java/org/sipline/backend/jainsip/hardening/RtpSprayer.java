@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A hostile RTP source: well-formed PCMU packets at a fixed rate from several sockets in turn,
- * aimed at one port. The packets are as loud as G.711 goes and carry sequence numbers just ahead
- * of any real stream, so one that got through would show in the received audio and in the
- * reorder statistics.
+ * aimed at one port. The packets are as loud as G.711 goes and carry sequence numbers just ahead of
+ * any real stream, so one that got through would show in the received audio and in the reorder
+ * statistics.
  */
 final class RtpSprayer implements AutoCloseable {
   private static final int HEADER = 12;
@@ -76,8 +76,12 @@ final class RtpSprayer implements AutoCloseable {
           continue;
         }
         packet.clear();
-        packet.put((byte) 0x80).put((byte) 0).putShort((short) (seq + 30000))
-            .putInt(seq * PAYLOAD).putInt(0x5eed5eed);
+        packet
+            .put((byte) 0x80)
+            .put((byte) 0)
+            .putShort((short) (seq + 30000))
+            .putInt(seq * PAYLOAD)
+            .putInt(0x5eed5eed);
         for (int i = 0; i < PAYLOAD; i++) {
           packet.put((byte) 0x00);
         }

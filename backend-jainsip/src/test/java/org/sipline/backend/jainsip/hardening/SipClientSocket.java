@@ -25,8 +25,8 @@ import org.sipline.core.spi.Transport;
 
 /**
  * A throw-away SIP client on 127.0.0.1: one socket (a datagram socket, or one TCP connection) that
- * sends one request and reads what comes back, acknowledging a non-2xx final response to an
- * INVITE as RFC 3261 §17.1.1.3 asks so that the stack stops retransmitting it.
+ * sends one request and reads what comes back, acknowledging a non-2xx final response to an INVITE
+ * as RFC 3261 §17.1.1.3 asks so that the stack stops retransmitting it.
  */
 final class SipClientSocket implements AutoCloseable {
   private static final Pattern CONTENT_LENGTH =
@@ -64,8 +64,13 @@ final class SipClientSocket implements AutoCloseable {
 
   /** Sends {@code message} with its top Via pointed at this socket (and a branch of its own). */
   void send(byte[] message) throws IOException {
-    byte[] pointed = ViaRewrite.pointAt(message, transport.name(), "127.0.0.1", localPort(),
-        "-" + transport.name().toLowerCase(Locale.ROOT) + localPort());
+    byte[] pointed =
+        ViaRewrite.pointAt(
+            message,
+            transport.name(),
+            "127.0.0.1",
+            localPort(),
+            "-" + transport.name().toLowerCase(Locale.ROOT) + localPort());
     if (pointed == null && transport == Transport.UDP) {
       // Over TCP the answer takes the connection; over UDP it would go wherever the stack
       // guesses, which may be another program's port on this host.
@@ -85,11 +90,10 @@ final class SipClientSocket implements AutoCloseable {
   }
 
   /**
-   * Responses until a final one has come and then {@code settleMillis} passed quietly, or
-   * {@code silenceMillis} passed without any, or the bound; a closed connection ends the wait.
+   * Responses until a final one has come and then {@code settleMillis} passed quietly, or {@code
+   * silenceMillis} passed without any, or the bound; a closed connection ends the wait.
    */
-  List<SipReply> replies(int silenceMillis, int settleMillis, int boundMillis)
-      throws IOException {
+  List<SipReply> replies(int silenceMillis, int settleMillis, int boundMillis) throws IOException {
     List<SipReply> replies = new ArrayList<>();
     long deadline = System.nanoTime() + boundMillis * 1_000_000L;
     boolean sawFinal = false;
@@ -186,13 +190,15 @@ final class SipClientSocket implements AutoCloseable {
     SIPMessage response;
     try {
       SIPMessage parsed = new StringMsgParser().parseSIPMessage(lastRequest, true, false, null);
-      if (!(parsed instanceof SIPRequest r) || !r.getMethod().toUpperCase(Locale.ROOT)
-          .equals("INVITE")) {
+      if (!(parsed instanceof SIPRequest r)
+          || !r.getMethod().toUpperCase(Locale.ROOT).equals("INVITE")) {
         return;
       }
       invite = r;
-      response = new StringMsgParser().parseSIPMessage(
-          reply.raw().getBytes(StandardCharsets.ISO_8859_1), true, false, null);
+      response =
+          new StringMsgParser()
+              .parseSIPMessage(
+                  reply.raw().getBytes(StandardCharsets.ISO_8859_1), true, false, null);
     } catch (ParseException e) {
       // The stack answered something we can't read back as an INVITE: nothing to acknowledge.
       return;

@@ -23,25 +23,27 @@ import org.sipline.core.spi.BackendConfig;
 
 /**
  * At least 100,000 mutated INVITEs, NOTIFYs, responses, SDP bodies and sipfrags through what the
- * jainsip backend runs on every message a peer sends: its parser (JAIN-SIP's, guarded), the response the
- * backend builds for a request, its SDP parser and its transfer's sipfrag reader. Each input is
- * read or refused with the exception its reader documents (ParseException,
+ * jainsip backend runs on every message a peer sends: its parser (JAIN-SIP's, guarded), the
+ * response the backend builds for a request, its SDP parser and its transfer's sipfrag reader. Each
+ * input is read or refused with the exception its reader documents (ParseException,
  * IllegalArgumentException); nothing else escapes, and nothing is left behind (threads, file
  * descriptors, heap).
  */
 class SipMutationFuzzTest {
   private static final long SEED = Long.getLong("sipline.fuzz.seed", 0x5eed_f022L);
+
   /** The parser the backend's stack runs on every message (its MESSAGE_PARSER_FACTORY). */
   private static final MessageParser PARSER = new GuardedParserFactory().createMessageParser(null);
 
   /** What went wrong, by exception class and top frame, with the first input that did it. */
   private final Map<String, String> escapes = new LinkedHashMap<>();
+
   private final Map<String, Long> outcomes = new LinkedHashMap<>();
 
   /**
    * The RI's parser logs through the logger a stack installs when it starts; start (and stop) a
-   * backend so that the parser runs as configured in production rather than falling back to
-   * log4j, which is not on the class path.
+   * backend so that the parser runs as configured in production rather than falling back to log4j,
+   * which is not on the class path.
    */
   @BeforeAll
   static void configureTheRiAsABackendDoes() {
@@ -90,10 +92,8 @@ class SipMutationFuzzTest {
     assertThat(outcomes.getOrDefault("sdp read", 0L)).as("SDPs read").isPositive();
     assertThat(outcomes.getOrDefault("sipfrag read", 0L)).as("sipfrags read").isPositive();
     assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo((int) threadsBefore);
-    assertThat(BackendThreads.openFds()).as("open file descriptors").isLessThanOrEqualTo(
-        fdsBefore);
-    assertThat(heapAfter - heapBefore).as("heap kept after %d inputs", total)
-        .isLessThan(32L << 20);
+    assertThat(BackendThreads.openFds()).as("open file descriptors").isLessThanOrEqualTo(fdsBefore);
+    assertThat(heapAfter - heapBefore).as("heap kept after %d inputs", total).isLessThan(32L << 20);
   }
 
   private void readMessage(byte[] input) {
@@ -162,8 +162,14 @@ class SipMutationFuzzTest {
   private void escaped(String where, Throwable t, byte[] input) {
     StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
     String key = where + ": " + t.getClass().getName() + " at " + top;
-    escapes.computeIfAbsent(key, k -> t + "\n  input (" + input.length + " bytes): "
-        + HexFormat.of().formatHex(input, 0, Math.min(input.length, 600)));
+    escapes.computeIfAbsent(
+        key,
+        k ->
+            t
+                + "\n  input ("
+                + input.length
+                + " bytes): "
+                + HexFormat.of().formatHex(input, 0, Math.min(input.length, 600)));
     count("escaped");
   }
 

@@ -22,8 +22,11 @@ record SipReply(int code, String callId, String problem, String raw) {
     if (!(message instanceof SIPResponse response)) {
       return new SipReply(-1, null, "not a response", raw);
     }
-    return new SipReply(response.getStatusCode(),
-        response.getCallId() == null ? null : response.getCallId().getCallId(), null, raw);
+    return new SipReply(
+        response.getStatusCode(),
+        response.getCallId() == null ? null : response.getCallId().getCallId(),
+        null,
+        raw);
   }
 
   boolean isFinal() {

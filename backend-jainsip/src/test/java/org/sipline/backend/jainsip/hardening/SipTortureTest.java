@@ -30,13 +30,14 @@ import org.sipline.core.testing.peers.FreePorts;
  * Every torture message of RFC 4475 (all 49) and RFC 5118 (12), sent to the jainsip backend's SIP
  * port over UDP and over TCP, each from a fresh socket and each checked against what its section
  * asks of a user agent (see {@link TortureMessage.Kind}); everything the stack sends back must
- * parse; afterwards no thread has died, the stack still answers OPTIONS on both transports, and
- * it holds no more threads than before.
+ * parse; afterwards no thread has died, the stack still answers OPTIONS on both transports, and it
+ * holds no more threads than before.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SipTortureTest {
   /** How long to wait for a first answer before calling a request dropped. */
   private static final int SILENCE_MILLIS = 400;
+
   private static final int BOUND_MILLIS = 5000;
 
   private static final List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
@@ -64,7 +65,9 @@ class SipTortureTest {
   /** The backend's thread count once it stayed the same over two polls half a second apart. */
   private static int settledThreadCount() {
     AtomicInteger last = new AtomicInteger(-1);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> BackendThreads.count() == last.getAndSet(BackendThreads.count()));
     return last.get();
   }
@@ -80,9 +83,14 @@ class SipTortureTest {
   @TestFactory
   @Order(1)
   Stream<DynamicTest> eachTortureMessageGetsWhatItsSectionAsks() {
-    return Stream.of(Transport.UDP, Transport.TCP).flatMap(transport ->
-        TortureCorpus.all().stream().map(m -> DynamicTest.dynamicTest(
-            m.name() + " over " + transport, () -> check(m, transport))));
+    return Stream.of(Transport.UDP, Transport.TCP)
+        .flatMap(
+            transport ->
+                TortureCorpus.all().stream()
+                    .map(
+                        m ->
+                            DynamicTest.dynamicTest(
+                                m.name() + " over " + transport, () -> check(m, transport))));
   }
 
   private static void check(TortureMessage m, Transport transport) throws Exception {
@@ -91,18 +99,28 @@ class SipTortureTest {
     // A request that must be answered gets the whole bound; for one that may be dropped,
     // silence for a while is the answer.
     TortureMessage.Kind kind = m.expect().kind();
-    int silence = kind == TortureMessage.Kind.ANSWER || kind == TortureMessage.Kind.CODE
-        ? BOUND_MILLIS : SILENCE_MILLIS;
-    try (SipClientSocket socket = SipClientSocket.open(transport,
-        new InetSocketAddress("127.0.0.1", port))) {
+    int silence =
+        kind == TortureMessage.Kind.ANSWER || kind == TortureMessage.Kind.CODE
+            ? BOUND_MILLIS
+            : SILENCE_MILLIS;
+    try (SipClientSocket socket =
+        SipClientSocket.open(transport, new InetSocketAddress("127.0.0.1", port))) {
       socket.send(m.bytes());
       replies = socket.replies(silence, 50, BOUND_MILLIS);
     }
-    System.out.printf("TORTURE %s %-28s %-8s %-14s -> %s in %d ms%n", transport, m.name(),
-        m.section(), m.expect(), replies, (System.nanoTime() - start) / 1_000_000);
+    System.out.printf(
+        "TORTURE %s %-28s %-8s %-14s -> %s in %d ms%n",
+        transport,
+        m.name(),
+        m.section(),
+        m.expect(),
+        replies,
+        (System.nanoTime() - start) / 1_000_000);
     SoftAssertions alive = new SoftAssertions();
-    alive.assertThat(Liveness.probe(transport, port, 3000))
-        .as("OPTIONS over %s right after %s", transport, m).contains(200);
+    alive
+        .assertThat(Liveness.probe(transport, port, 3000))
+        .as("OPTIONS over %s right after %s", transport, m)
+        .contains(200);
     List<Throwable> deaths;
     synchronized (uncaught) {
       deaths = List.copyOf(uncaught);
@@ -119,23 +137,32 @@ class SipTortureTest {
     }
     alive.assertAll();
     String deviation = deviations.reason(m.name(), transport.name());
-    Assumptions.assumeTrue(deviation == null,
-        () -> "known deviation, got " + replies + ": " + deviation);
+    Assumptions.assumeTrue(
+        deviation == null, () -> "known deviation, got " + replies + ": " + deviation);
     SoftAssertions rfc = new SoftAssertions();
     for (SipReply r : replies) {
-      rfc.assertThat(r.problem()).as("the stack's reply to %s must parse:%n%s", m, r.raw())
+      rfc.assertThat(r.problem())
+          .as("the stack's reply to %s must parse:%n%s", m, r.raw())
           .isNull();
     }
-    List<Integer> finals = replies.stream().filter(SipReply::isFinal).map(SipReply::code)
-        .toList();
+    List<Integer> finals = replies.stream().filter(SipReply::isFinal).map(SipReply::code).toList();
     String as = m + " over " + transport + ", expected " + m.expect() + ", got " + replies;
     switch (kind) {
-      case ANSWER -> rfc.assertThat(finals).as(as).hasSize(1)
-          .allMatch(code -> code != 400 || m.expect().codes().contains(400));
-      case CODE -> rfc.assertThat(finals).as(as).hasSize(1)
-          .allMatch(code -> m.expect().codes().contains(code));
-      case REJECT -> rfc.assertThat(finals).as(as).hasSizeLessThanOrEqualTo(1)
-          .allMatch(code -> code == 400 || m.expect().codes().contains(code));
+      case ANSWER ->
+          rfc.assertThat(finals)
+              .as(as)
+              .hasSize(1)
+              .allMatch(code -> code != 400 || m.expect().codes().contains(400));
+      case CODE ->
+          rfc.assertThat(finals)
+              .as(as)
+              .hasSize(1)
+              .allMatch(code -> m.expect().codes().contains(code));
+      case REJECT ->
+          rfc.assertThat(finals)
+              .as(as)
+              .hasSizeLessThanOrEqualTo(1)
+              .allMatch(code -> code == 400 || m.expect().codes().contains(code));
       case LENIENT -> rfc.assertThat(finals).as(as).hasSizeLessThanOrEqualTo(1);
       case RESPONSE -> rfc.assertThat(replies).as(as).isEmpty();
     }
@@ -147,9 +174,13 @@ class SipTortureTest {
   void afterTheTortureTheStackHoldsNoMoreThreadsThanBefore() {
     // TCP connections end with the client's close or the stack's read timeout, and their
     // threads with them.
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(BackendThreads.count()).as("backend threads %s", BackendThreads.names())
-            .isLessThanOrEqualTo(threadsBefore));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(BackendThreads.count())
+                    .as("backend threads %s", BackendThreads.names())
+                    .isLessThanOrEqualTo(threadsBefore));
     HardeningRun.figure("SipTortureTest", "messages", 2 * TortureCorpus.all().size());
     HardeningRun.figure("SipTortureTest", "knownRiThreadDeaths", knownThreadDeaths.get());
   }

@@ -34,10 +34,10 @@ import org.sipline.core.spi.Transport;
 import org.sipline.core.testing.peers.FreePorts;
 
 /**
- * Mutated INVITEs (to the registered account, SDP and all), NOTIFYs, REFERs, responses and
- * torture messages over the wire to a running jainsip backend, UDP and TCP: the backend keeps
- * answering, its account stays registered, no thread dies of anything not already known, and
- * when the traffic stops it holds no more threads, file descriptors or heap than before.
+ * Mutated INVITEs (to the registered account, SDP and all), NOTIFYs, REFERs, responses and torture
+ * messages over the wire to a running jainsip backend, UDP and TCP: the backend keeps answering,
+ * its account stays registered, no thread dies of anything not already known, and when the traffic
+ * stops it holds no more threads, file descriptors or heap than before.
  */
 class SipWireFuzzTest {
   private static final long SEED = Long.getLong("sipline.fuzz.seed", 0x3a11_f022L);
@@ -53,23 +53,26 @@ class SipWireFuzzTest {
     int port = FreePorts.sipPort();
     CountDownLatch registered = new CountDownLatch(1);
     AtomicInteger incoming = new AtomicInteger();
-    SipEventListener listener = new SipEventListener() {
-      @Override
-      public void registered(SipAccount account, int expiresSeconds) {
-        registered.countDown();
-      }
+    SipEventListener listener =
+        new SipEventListener() {
+          @Override
+          public void registered(SipAccount account, int expiresSeconds) {
+            registered.countDown();
+          }
 
-      @Override
-      public void incomingCall(SipCall call, IncomingCall info) {
-        incoming.incrementAndGet();
-        call.reject(486, "Busy Here");
-      }
-    };
+          @Override
+          public void incomingCall(SipCall call, IncomingCall info) {
+            incoming.incrementAndGet();
+            call.reject(486, "Busy Here");
+          }
+        };
     try (FakeRegistrar registrar = new FakeRegistrar();
-        SipBackend backend = new JainSipBackendProvider().create(
-            BackendConfig.loopback().sipPort(port).build())) {
-      backend.register(new AccountSpec(SipUri.of("bot", "127.0.0.1", registrar.port()),
-          "fuzz-secret", "bot", null), listener);
+        SipBackend backend =
+            new JainSipBackendProvider().create(BackendConfig.loopback().sipPort(port).build())) {
+      backend.register(
+          new AccountSpec(
+              SipUri.of("bot", "127.0.0.1", registrar.port()), "fuzz-secret", "bot", null),
+          listener);
       assertThat(registered.await(10, TimeUnit.SECONDS)).as("registered").isTrue();
       for (Transport t : List.of(Transport.UDP, Transport.TCP)) {
         assertThat(Liveness.probe(t, port, 5000)).as("OPTIONS over %s before", t).contains(200);
@@ -77,8 +80,8 @@ class SipWireFuzzTest {
       int threadsBefore = settled(BackendThreads::count);
       long fdsBefore = settled(() -> (int) BackendThreads.openFds());
       long heapBefore = usedHeapAfterGc();
-      Mutator mutator = new Mutator(new SplittableRandom(SEED), Seeds.all("bot",
-          "127.0.0.1:" + port));
+      Mutator mutator =
+          new Mutator(new SplittableRandom(SEED), Seeds.all("bot", "127.0.0.1:" + port));
       InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
 
       long start = System.nanoTime();
@@ -96,15 +99,23 @@ class SipWireFuzzTest {
         assertThat(Liveness.probe(t, port, 5000)).as("OPTIONS over %s after", t).contains(200);
       }
       KnownDeviations known = KnownDeviations.load();
-      List<Throwable> unknownDeaths = uncaught.stream()
-          .filter(e -> known.threadDeath(e) == null).toList();
+      List<Throwable> unknownDeaths =
+          uncaught.stream().filter(e -> known.threadDeath(e) == null).toList();
       assertThat(unknownDeaths).as("threads that died of something not known").isEmpty();
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-          assertThat(BackendThreads.count()).as("backend threads %s", BackendThreads.names())
-              .isLessThanOrEqualTo(threadsBefore));
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-          assertThat(BackendThreads.openFds()).as("open file descriptors")
-              .isLessThanOrEqualTo(fdsBefore));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(BackendThreads.count())
+                      .as("backend threads %s", BackendThreads.names())
+                      .isLessThanOrEqualTo(threadsBefore));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(BackendThreads.openFds())
+                      .as("open file descriptors")
+                      .isLessThanOrEqualTo(fdsBefore));
       long heapGrowth = usedHeapAfterGc() - heapBefore;
       assertThat(heapGrowth).as("heap kept").isLessThan(48L << 20);
       assertThat(registrar.registers()).as("REGISTERs").isPositive();
@@ -118,8 +129,8 @@ class SipWireFuzzTest {
       HardeningRun.figure("SipWireFuzzTest", "heapGrowthBytes", heapGrowth);
       // Not bounded yet: the RI logs a whole 64 KiB receive buffer as a decimal array for
       // some malformed datagrams (see the report); this figure shows what that costs.
-      HardeningRun.figure("SipWireFuzzTest", "logCharsPerInput",
-          logBytes / Math.max(1, udp[0] + tcpSent));
+      HardeningRun.figure(
+          "SipWireFuzzTest", "logCharsPerInput", logBytes / Math.max(1, udp[0] + tcpSent));
     } finally {
       Thread.setDefaultUncaughtExceptionHandler(previous);
     }
@@ -130,26 +141,30 @@ class SipWireFuzzTest {
       throws Exception {
     AtomicLong replies = new AtomicLong();
     long sent = 0;
-    try (DatagramSocket socket = new DatagramSocket(
-        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
-      Thread reader = new Thread(() -> {
-        byte[] buf = new byte[65536];
-        while (!socket.isClosed()) {
-          try {
-            socket.receive(new DatagramPacket(buf, buf.length));
-            replies.incrementAndGet();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "fuzz-reply-reader");
+    try (DatagramSocket socket =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+      Thread reader =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[65536];
+                while (!socket.isClosed()) {
+                  try {
+                    socket.receive(new DatagramPacket(buf, buf.length));
+                    replies.incrementAndGet();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "fuzz-reply-reader");
       reader.setDaemon(true);
       reader.start();
       long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
       long next = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        byte[] pointed = ViaRewrite.pointAt(mutator.next(), "UDP", "127.0.0.1",
-            socket.getLocalPort(), "-fuzz" + i);
+        byte[] pointed =
+            ViaRewrite.pointAt(
+                mutator.next(), "UDP", "127.0.0.1", socket.getLocalPort(), "-fuzz" + i);
         if (pointed == null) {
           // No Via we can point at ourselves: the stack would answer wherever it guesses.
           continue;
@@ -167,7 +182,9 @@ class SipWireFuzzTest {
       }
       // Let the answers to the last ones come in before the socket closes.
       long quietSince = replies.get();
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(300))
           .until(() -> replies.get() == replies.getAndSet(replies.get()));
       HardeningRun.figure("SipWireFuzzTest", "udp.repliesBeforeQuiet", quietSince);
     }
@@ -181,8 +198,9 @@ class SipWireFuzzTest {
     for (int i = 0; i < n; i++) {
       try (Socket s = new Socket()) {
         s.connect(server, 2000);
-        byte[] pointed = ViaRewrite.pointAt(mutator.next(), "TCP", "127.0.0.1",
-            s.getLocalPort(), "-fuzz-tcp" + i);
+        byte[] pointed =
+            ViaRewrite.pointAt(
+                mutator.next(), "TCP", "127.0.0.1", s.getLocalPort(), "-fuzz-tcp" + i);
         if (pointed == null) {
           continue;
         }
@@ -205,7 +223,9 @@ class SipWireFuzzTest {
   /** A value once it stayed the same over two polls 300 ms apart. */
   private static int settled(java.util.function.IntSupplier value) {
     AtomicInteger last = new AtomicInteger(Integer.MIN_VALUE);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(300))
         .until(() -> value.getAsInt() == last.getAndSet(value.getAsInt()));
     return last.get();
   }

@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * SIPp as an INVITE flood from a stranger's address (127.0.0.2): each call sends an INVITE with
- * SDP, takes the refusal and ACKs it, at a fixed rate for a fixed count. The fixture's SIPp
- * traces every message to a file, which at thousands of calls a second would measure the disk;
- * this one runs without traces. Stopped by its PID.
+ * SDP, takes the refusal and ACKs it, at a fixed rate for a fixed count. The fixture's SIPp traces
+ * every message to a file, which at thousands of calls a second would measure the disk; this one
+ * runs without traces. Stopped by its PID.
  */
 final class SippFlood implements AutoCloseable {
-  private static final String SCENARIO = """
+  private static final String SCENARIO =
+      """
       <?xml version="1.0" encoding="ISO-8859-1" ?>
       <scenario name="INVITE flood from a stranger">
         <send>
@@ -70,17 +71,40 @@ final class SippFlood implements AutoCloseable {
     Path dir = Files.createTempDirectory("sipline-flood");
     Path scenario = dir.resolve("flood.xml");
     Files.writeString(scenario, SCENARIO, StandardCharsets.ISO_8859_1);
-    Process p = new ProcessBuilder(List.of("sipp", "-sf", scenario.toString(),
-        "-i", "127.0.0.2", "-p", Integer.toString(localPort),
-        "-mi", "127.0.0.2", "-mp", Integer.toString(mediaPort),
-        "-t", "u1", "-r", Integer.toString(rate), "-rp", "1000",
-        "-m", Integer.toString(total), "-l", Integer.toString(rate * 4),
-        "-recv_timeout", "2000", "-timeout", (total / rate + 30) + "s", "-nostdin",
-        "127.0.0.1:" + port))
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("sipp.out").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    "sipp",
+                    "-sf",
+                    scenario.toString(),
+                    "-i",
+                    "127.0.0.2",
+                    "-p",
+                    Integer.toString(localPort),
+                    "-mi",
+                    "127.0.0.2",
+                    "-mp",
+                    Integer.toString(mediaPort),
+                    "-t",
+                    "u1",
+                    "-r",
+                    Integer.toString(rate),
+                    "-rp",
+                    "1000",
+                    "-m",
+                    Integer.toString(total),
+                    "-l",
+                    Integer.toString(rate * 4),
+                    "-recv_timeout",
+                    "2000",
+                    "-timeout",
+                    (total / rate + 30) + "s",
+                    "-nostdin",
+                    "127.0.0.1:" + port))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sipp.out").toFile())
+            .start();
     return new SippFlood(p, dir);
   }
 

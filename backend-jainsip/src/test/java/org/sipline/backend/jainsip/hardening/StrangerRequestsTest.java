@@ -30,56 +30,58 @@ import org.sipline.core.spi.SipUri;
 import org.sipline.core.testing.peers.FreePorts;
 
 /**
- * Out-of-dialog INVITE, REFER and MESSAGE for a registered account, sent from the registrar's
- * host (127.0.0.1) and from a stranger (127.0.0.2): the registrar's host rings the line, a
- * stranger is refused with 403 by default and never reaches the line; option
- * {@code trusted.sources} lets named addresses (or "*", anyone) in.
+ * Out-of-dialog INVITE, REFER and MESSAGE for a registered account, sent from the registrar's host
+ * (127.0.0.1) and from a stranger (127.0.0.2): the registrar's host rings the line, a stranger is
+ * refused with 403 by default and never reaches the line; option {@code trusted.sources} lets named
+ * addresses (or "*", anyone) in.
  */
 class StrangerRequestsTest {
   @ParameterizedTest(name = "{0} from {1}, trusted.sources={2}: {3}")
   @CsvSource({
-      "INVITE, 127.0.0.1, '', rings",
-      "INVITE, 127.0.0.2, '', 403",
-      "INVITE, 127.0.0.2, '127.0.0.2', rings",
-      "INVITE, 127.0.0.2, '*', rings",
-      "INVITE, 127.0.0.3, '127.0.0.2', 403",
-      "INVITE, 127.0.0.3, '127.0.0.2;127.0.0.3', rings",
-      "REFER, 127.0.0.2, '', refused",
-      "MESSAGE, 127.0.0.2, '', refused",
-      "REFER, 127.0.0.1, '', refused",
+    "INVITE, 127.0.0.1, '', rings",
+    "INVITE, 127.0.0.2, '', 403",
+    "INVITE, 127.0.0.2, '127.0.0.2', rings",
+    "INVITE, 127.0.0.2, '*', rings",
+    "INVITE, 127.0.0.3, '127.0.0.2', 403",
+    "INVITE, 127.0.0.3, '127.0.0.2;127.0.0.3', rings",
+    "REFER, 127.0.0.2, '', refused",
+    "MESSAGE, 127.0.0.2, '', refused",
+    "REFER, 127.0.0.1, '', refused",
   })
-  void outOfDialogRequestsFromStrangersAreRefusedUnlessTrusted(String method, String from,
-      String trusted, String outcome) throws Exception {
+  void outOfDialogRequestsFromStrangersAreRefusedUnlessTrusted(
+      String method, String from, String trusted, String outcome) throws Exception {
     CountDownLatch registered = new CountDownLatch(1);
     List<String> incoming = new CopyOnWriteArrayList<>();
-    SipEventListener listener = new SipEventListener() {
-      @Override
-      public void registered(SipAccount account, int expiresSeconds) {
-        registered.countDown();
-      }
+    SipEventListener listener =
+        new SipEventListener() {
+          @Override
+          public void registered(SipAccount account, int expiresSeconds) {
+            registered.countDown();
+          }
 
-      @Override
-      public void incomingCall(SipCall call, IncomingCall info) {
-        incoming.add(call.callId());
-        call.reject(486, "Busy Here");
-      }
-    };
+          @Override
+          public void incomingCall(SipCall call, IncomingCall info) {
+            incoming.add(call.callId());
+            call.reject(486, "Busy Here");
+          }
+        };
     int port = FreePorts.sipPort();
-    Map<String, String> options = trusted.isEmpty() ? Map.of() : Map.of("trusted.sources",
-        trusted);
+    Map<String, String> options = trusted.isEmpty() ? Map.of() : Map.of("trusted.sources", trusted);
     try (FakeRegistrar registrar = new FakeRegistrar();
-        SipBackend backend = new JainSipBackendProvider().create(BackendConfig.loopback()
-            .sipPort(port).options(options).build());
-        DatagramSocket peer = new DatagramSocket(
-            new InetSocketAddress(InetAddress.getByName(from), 0))) {
-      backend.register(new AccountSpec(SipUri.of("bot", "127.0.0.1", registrar.port()),
-          "secret", "bot", null), listener);
+        SipBackend backend =
+            new JainSipBackendProvider()
+                .create(BackendConfig.loopback().sipPort(port).options(options).build());
+        DatagramSocket peer =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getByName(from), 0))) {
+      backend.register(
+          new AccountSpec(SipUri.of("bot", "127.0.0.1", registrar.port()), "secret", "bot", null),
+          listener);
       assertThat(registered.await(5, TimeUnit.SECONDS)).isTrue();
 
       String callId = "stranger-" + UUID.randomUUID();
       byte[] request = request(method, from, peer.getLocalPort(), port, callId);
-      peer.send(new DatagramPacket(request, request.length,
-          new InetSocketAddress("127.0.0.1", port)));
+      peer.send(
+          new DatagramPacket(request, request.length, new InetSocketAddress("127.0.0.1", port)));
       int code = finalCode(peer, callId);
 
       switch (outcome) {
@@ -99,21 +101,45 @@ class StrangerRequestsTest {
     }
   }
 
-  private static byte[] request(String method, String fromHost, int fromPort, int port,
-      String callId) {
+  private static byte[] request(
+      String method, String fromHost, int fromPort, int port, String callId) {
     String body = method.equals("INVITE") ? Seeds.SDP : method.equals("MESSAGE") ? "hello" : "";
     String type = method.equals("INVITE") ? "application/sdp" : "text/plain";
-    return (method + " sip:bot@127.0.0.1:" + port + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP " + fromHost + ":" + fromPort + ";branch=z9hG4bK" + callId + "\r\n"
-        + "Max-Forwards: 70\r\n"
-        + "From: <sip:mallory@" + fromHost + ">;tag=m1\r\n"
-        + "To: <sip:bot@127.0.0.1:" + port + ">\r\n"
-        + "Call-ID: " + callId + "\r\n"
-        + "CSeq: 1 " + method + "\r\n"
-        + "Contact: <sip:mallory@" + fromHost + ":" + fromPort + ">\r\n"
-        + (method.equals("REFER") ? "Refer-To: <sip:premium@127.0.0.9>\r\n" : "")
-        + (body.isEmpty() ? "" : "Content-Type: " + type + "\r\n")
-        + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+    return (method
+            + " sip:bot@127.0.0.1:"
+            + port
+            + " SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP "
+            + fromHost
+            + ":"
+            + fromPort
+            + ";branch=z9hG4bK"
+            + callId
+            + "\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "From: <sip:mallory@"
+            + fromHost
+            + ">;tag=m1\r\n"
+            + "To: <sip:bot@127.0.0.1:"
+            + port
+            + ">\r\n"
+            + "Call-ID: "
+            + callId
+            + "\r\n"
+            + "CSeq: 1 "
+            + method
+            + "\r\n"
+            + "Contact: <sip:mallory@"
+            + fromHost
+            + ":"
+            + fromPort
+            + ">\r\n"
+            + (method.equals("REFER") ? "Refer-To: <sip:premium@127.0.0.9>\r\n" : "")
+            + (body.isEmpty() ? "" : "Content-Type: " + type + "\r\n")
+            + "Content-Length: "
+            + body.length()
+            + "\r\n\r\n"
+            + body)
         .getBytes(StandardCharsets.US_ASCII);
   }
 

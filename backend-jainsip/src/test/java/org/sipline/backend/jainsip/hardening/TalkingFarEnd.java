@@ -14,8 +14,8 @@ import java.util.Arrays;
 
 /**
  * A far end that answers an INVITE and then talks (PCMU, 50 packets/s) until closed, keeping the
- * arrival time of every RTP packet the line sends it, so a test can measure the line's pacing.
- * It answers a BYE with 200.
+ * arrival time of every RTP packet the line sends it, so a test can measure the line's pacing. It
+ * answers a BYE with 200.
  */
 final class TalkingFarEnd implements AutoCloseable {
   private final DatagramSocket sip;
@@ -53,7 +53,9 @@ final class TalkingFarEnd implements AutoCloseable {
     return arrived;
   }
 
-  /** Arrival times ({@link System#nanoTime()}) of packets {@code from} (inclusive) to {@code to}. */
+  /**
+   * Arrival times ({@link System#nanoTime()}) of packets {@code from} (inclusive) to {@code to}.
+   */
   long[] arrivals(int from, int to) {
     return Arrays.copyOfRange(arrivals, from, to);
   }
@@ -76,7 +78,7 @@ final class TalkingFarEnd implements AutoCloseable {
           case "INVITE" -> answer(request, p);
           case "ACK" -> startTalking();
           case "BYE" -> reply(request, p, null);
-          default -> { }
+          default -> {}
         }
       }
     } catch (SocketException e) {
@@ -102,29 +104,50 @@ final class TalkingFarEnd implements AutoCloseable {
   }
 
   /**
-   * Sends a REFER in the call's dialog, as a far end that wants the line to call
-   * {@code referTo} (toll fraud through a transfer) would.
+   * Sends a REFER in the call's dialog, as a far end that wants the line to call {@code referTo}
+   * (toll fraud through a transfer) would.
    */
   void sendRefer(String referTo) throws IOException {
     SIPRequest invite = answered;
-    javax.sip.address.SipURI contact = (javax.sip.address.SipURI)
-        ((javax.sip.header.ContactHeader) invite.getHeader("Contact")).getAddress().getURI();
-    String refer = "REFER " + contact + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + sip.getLocalPort() + ";branch=z9hG4bK-refer-"
-        + System.nanoTime() + "\r\n"
-        + "Max-Forwards: 70\r\n"
-        + "From: <" + invite.getTo().getAddress().getURI() + ">;tag=" + ourTag + "\r\n"
-        + "To: <" + invite.getFrom().getAddress().getURI() + ">;tag="
-        + invite.getFrom().getTag() + "\r\n"
-        + "Call-ID: " + invite.getCallId().getCallId() + "\r\n"
-        + "CSeq: 1 REFER\r\n"
-        + "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"
-        + "Refer-To: <" + referTo + ">\r\n"
-        + "Referred-By: <sip:far@127.0.0.1>\r\n"
-        + "Content-Length: 0\r\n\r\n";
+    javax.sip.address.SipURI contact =
+        (javax.sip.address.SipURI)
+            ((javax.sip.header.ContactHeader) invite.getHeader("Contact")).getAddress().getURI();
+    String refer =
+        "REFER "
+            + contact
+            + " SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:"
+            + sip.getLocalPort()
+            + ";branch=z9hG4bK-refer-"
+            + System.nanoTime()
+            + "\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "From: <"
+            + invite.getTo().getAddress().getURI()
+            + ">;tag="
+            + ourTag
+            + "\r\n"
+            + "To: <"
+            + invite.getFrom().getAddress().getURI()
+            + ">;tag="
+            + invite.getFrom().getTag()
+            + "\r\n"
+            + "Call-ID: "
+            + invite.getCallId().getCallId()
+            + "\r\n"
+            + "CSeq: 1 REFER\r\n"
+            + "Contact: <sip:far@127.0.0.1:"
+            + sip.getLocalPort()
+            + ">\r\n"
+            + "Refer-To: <"
+            + referTo
+            + ">\r\n"
+            + "Referred-By: <sip:far@127.0.0.1>\r\n"
+            + "Content-Length: 0\r\n\r\n";
     byte[] out = refer.getBytes(StandardCharsets.US_ASCII);
-    sip.send(new DatagramPacket(out, out.length,
-        new InetSocketAddress(contact.getHost(), contact.getPort())));
+    sip.send(
+        new DatagramPacket(
+            out, out.length, new InetSocketAddress(contact.getHost(), contact.getPort())));
   }
 
   private synchronized void startTalking() {
@@ -138,7 +161,7 @@ final class TalkingFarEnd implements AutoCloseable {
 
   private void talk() {
     try {
-      FarEndCall.talk(rtp, lineRtp, 0x7a1c0001, (byte) 0xfe, () -> !rtp.isClosed(), () -> { });
+      FarEndCall.talk(rtp, lineRtp, 0x7a1c0001, (byte) 0xfe, () -> !rtp.isClosed(), () -> {});
     } catch (IOException e) {
       // closed
     }

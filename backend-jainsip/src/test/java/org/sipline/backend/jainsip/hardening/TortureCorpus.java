@@ -45,20 +45,25 @@ final class TortureCorpus {
       }
       String[] f = row.split("\t");
       if (f.length != 5) {
-        throw new IllegalStateException(dir + "/index.tsv: want 5 columns, got " + f.length
-            + ": " + row);
+        throw new IllegalStateException(
+            dir + "/index.tsv: want 5 columns, got " + f.length + ": " + row);
       }
       byte[] bytes = RfcNotation.expand(read(dir + "/" + f[0]));
       String digest = sha256(bytes);
       if (!digest.equals(f[3])) {
-        throw new IllegalStateException(dir + "/" + f[0] + " expands to SHA-256 " + digest
-            + ", the index says " + f[3]);
+        throw new IllegalStateException(
+            dir + "/" + f[0] + " expands to SHA-256 " + digest + ", the index says " + f[3]);
       }
       if (dir.equals(RFC5118)) {
         bytes = framed(bytes);
       }
-      out.add(new TortureMessage(f[0].replaceFirst("\\.sip$", ""), f[1],
-          TortureMessage.Expectation.parse(f[2]), f[4], bytes));
+      out.add(
+          new TortureMessage(
+              f[0].replaceFirst("\\.sip$", ""),
+              f[1],
+              TortureMessage.Expectation.parse(f[2]),
+              f[4],
+              bytes));
     }
     return out;
   }
@@ -67,8 +72,8 @@ final class TortureCorpus {
    * An RFC 5118 message as it would be sent: its header block ended by an empty line and its
    * Content-Length counting the body. RFC 5118's archive ends two messages (§4.10) without the
    * empty line, and its Content-Length values match neither LF nor CRLF line ends (§4.6 says 268
-   * for a 251-octet body); RFC 5118 tests IPv6 references, not framing, which RFC 4475 §3.1.2.2
-   * and §3.1.2.3 cover as they are written.
+   * for a 251-octet body); RFC 5118 tests IPv6 references, not framing, which RFC 4475 §3.1.2.2 and
+   * §3.1.2.3 cover as they are written.
    */
   static byte[] framed(byte[] message) {
     String text = new String(message, StandardCharsets.ISO_8859_1);
@@ -79,8 +84,7 @@ final class TortureCorpus {
     }
     String head = text.substring(0, end);
     String body = text.substring(end + 4);
-    head = head.replaceAll("(?im)^(content-length|l)([ \t]*:[ \t]*)\\d+",
-        "$1$2" + body.length());
+    head = head.replaceAll("(?im)^(content-length|l)([ \t]*:[ \t]*)\\d+", "$1$2" + body.length());
     return (head + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1);
   }
 

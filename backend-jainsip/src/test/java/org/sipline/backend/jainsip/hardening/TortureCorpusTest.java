@@ -23,8 +23,10 @@ class TortureCorpusTest {
 
   @Test
   void rfc5118HasItsTwelveMessages() {
-    assertThat(TortureCorpus.rfc5118()).hasSize(12)
-        .extracting(TortureMessage::name).contains("ipv6-good", "ipv6-bad");
+    assertThat(TortureCorpus.rfc5118())
+        .hasSize(12)
+        .extracting(TortureMessage::name)
+        .contains("ipv6-good", "ipv6-bad");
   }
 
   @Test
@@ -44,23 +46,31 @@ class TortureCorpusTest {
   @Test
   void notationErrorsNameTheLine() {
     assertThatThrownBy(() -> RfcNotation.expand("a\n<hex>0</hex>\n"))
-        .hasMessageContaining("line 2").hasMessageContaining("odd number");
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("odd number");
     assertThatThrownBy(() -> RfcNotation.expand("<allOneLine>\nabc\n"))
         .hasMessageContaining("not closed");
     assertThatThrownBy(() -> RfcNotation.expand("caf\u00e9\n"))
-        .hasMessageContaining("line 1 column 4").hasMessageContaining("U+00E9");
+        .hasMessageContaining("line 1 column 4")
+        .hasMessageContaining("U+00E9");
   }
 
   @Test
   void notationExpandsJoinsHexAndRepeats() {
-    assertThat(RfcNotation.expand("<allOneLine>\nab\n<hex>00ff</hex>c\n</allOneLine>\n"
-        + "x<repeat count=3>yz</repeat>"))
-        .isEqualTo(new byte[] {'a', 'b', 0, (byte) 0xff, 'c', '\r', '\n', 'x', 'y', 'z', 'y',
-            'z', 'y', 'z'});
+    assertThat(
+            RfcNotation.expand(
+                "<allOneLine>\nab\n<hex>00ff</hex>c\n</allOneLine>\n"
+                    + "x<repeat count=3>yz</repeat>"))
+        .isEqualTo(
+            new byte[] {
+              'a', 'b', 0, (byte) 0xff, 'c', '\r', '\n', 'x', 'y', 'z', 'y', 'z', 'y', 'z'
+            });
   }
 
   private static TortureMessage byName(String name) {
-    return TortureCorpus.rfc4475().stream().filter(m -> m.name().equals(name)).findFirst()
+    return TortureCorpus.rfc4475().stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
         .orElseThrow();
   }
 }

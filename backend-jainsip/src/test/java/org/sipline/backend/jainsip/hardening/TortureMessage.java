@@ -14,16 +14,15 @@ import java.util.stream.Collectors;
  * @param title the section's title
  * @param bytes the message
  */
-record TortureMessage(String name, String section, Expectation expect, String title,
-    byte[] bytes) {
+record TortureMessage(String name, String section, Expectation expect, String title, byte[] bytes) {
 
   /** What a user agent may answer, by the section's own words. */
   enum Kind {
     /** A well-formed request: one final response, not 400 (unless {@code codes} allows it). */
     ANSWER,
     /**
-     * Malformed, but the section says rejecting with 400 is reasonable and an element "liberal
-     * in what it accepts" may go on: 400, no answer, or a normal final response.
+     * Malformed, but the section says rejecting with 400 is reasonable and an element "liberal in
+     * what it accepts" may go on: 400, no answer, or a normal final response.
      */
     LENIENT,
     /** Malformed: 400 Bad Request (or a code in {@code codes}), or dropped. */
@@ -43,9 +42,12 @@ record TortureMessage(String name, String section, Expectation expect, String ti
     static Expectation parse(String text) {
       String[] kindAndCodes = text.split("[+:]", 2);
       Kind kind = Kind.valueOf(kindAndCodes[0].toUpperCase(java.util.Locale.ROOT));
-      Set<Integer> codes = kindAndCodes.length == 1 ? Set.of()
-          : Arrays.stream(kindAndCodes[1].split("/")).map(Integer::valueOf)
-              .collect(Collectors.toUnmodifiableSet());
+      Set<Integer> codes =
+          kindAndCodes.length == 1
+              ? Set.of()
+              : Arrays.stream(kindAndCodes[1].split("/"))
+                  .map(Integer::valueOf)
+                  .collect(Collectors.toUnmodifiableSet());
       if (kind == Kind.CODE && codes.isEmpty()) {
         throw new IllegalArgumentException("code: needs at least one status code: " + text);
       }
@@ -60,7 +62,10 @@ record TortureMessage(String name, String section, Expectation expect, String ti
 
   /** Whether the message is a request (its start line doesn't begin with "SIP/"). */
   boolean isRequest() {
-    return !(bytes.length >= 4 && bytes[0] == 'S' && bytes[1] == 'I' && bytes[2] == 'P'
+    return !(bytes.length >= 4
+        && bytes[0] == 'S'
+        && bytes[1] == 'I'
+        && bytes[2] == 'P'
         && bytes[3] == '/');
   }
 
@@ -70,7 +75,13 @@ record TortureMessage(String name, String section, Expectation expect, String ti
 
   @Override
   public String toString() {
-    return name + " (RFC " + (section.startsWith("4.") ? "5118" : "4475") + " §" + section + " "
-        + title + ")";
+    return name
+        + " (RFC "
+        + (section.startsWith("4.") ? "5118" : "4475")
+        + " §"
+        + section
+        + " "
+        + title
+        + ")";
   }
 }

@@ -64,7 +64,7 @@ final class VanishingFarEnd implements AutoCloseable {
             vanish();
             return;
           }
-          default -> { }
+          default -> {}
         }
       }
     } catch (SocketException e) {
@@ -76,14 +76,14 @@ final class VanishingFarEnd implements AutoCloseable {
 
   private void answer(SIPRequest invite, DatagramPacket from) throws Exception {
     ourRtpPeer = FarEndCall.offeredRtp(invite);
-    FarEndCall.ok(sip, invite, from, "far-" + sip.getLocalPort(),
-        FarEndCall.pcmuAnswer(rtp.getLocalPort()));
+    FarEndCall.ok(
+        sip, invite, from, "far-" + sip.getLocalPort(), FarEndCall.pcmuAnswer(rtp.getLocalPort()));
   }
 
   private void talk() throws IOException {
     long end = System.nanoTime() + talkFor.toNanos();
-    FarEndCall.talk(rtp, ourRtpPeer, 0x0fa4e11d, (byte) 0xff, () -> System.nanoTime() < end,
-        () -> rtpSent++);
+    FarEndCall.talk(
+        rtp, ourRtpPeer, 0x0fa4e11d, (byte) 0xff, () -> System.nanoTime() < end, () -> rtpSent++);
   }
 
   private void vanish() {

@@ -56,33 +56,50 @@ class WrongSourceRtpTest {
     CollectingSink heard = new CollectingSink();
 
     try (LogCapture log = LogCapture.start();
-        RtpSprayer sprayer = new RtpSprayer(List.of("127.0.0.2", "127.0.0.1"),
-            new InetSocketAddress(loopback, call.localPort()), SPRAY_RATE)) {
+        RtpSprayer sprayer =
+            new RtpSprayer(
+                List.of("127.0.0.2", "127.0.0.1"),
+                new InetSocketAddress(loopback, call.localPort()),
+                SPRAY_RATE)) {
       // The call first, so that it hears the far end's first packet.
-      call.start(new InetSocketAddress(loopback, far.localPort()), Codec.PCMU,
-          new CallMedia(AudioSource.SILENCE, heard), "spray-call@hardening");
-      far.start(new InetSocketAddress(loopback, call.localPort()), Codec.PCMU,
-          new CallMedia(farSource, (pcm, off, len) -> { }), "spray-far@hardening");
+      call.start(
+          new InetSocketAddress(loopback, far.localPort()),
+          Codec.PCMU,
+          new CallMedia(AudioSource.SILENCE, heard),
+          "spray-call@hardening");
+      far.start(
+          new InetSocketAddress(loopback, call.localPort()),
+          Codec.PCMU,
+          new CallMedia(farSource, (pcm, off, len) -> {}),
+          "spray-far@hardening");
       List<InetSocketAddress> strangers = sprayer.sources();
       sprayer.start();
-      await().atMost(spray.plusSeconds(5)).until(() -> sprayer.sent() >= spray.toSeconds()
-          * SPRAY_RATE);
+      await()
+          .atMost(spray.plusSeconds(5))
+          .until(() -> sprayer.sent() >= spray.toSeconds() * SPRAY_RATE);
       sprayer.close();
       await().atMost(Duration.ofSeconds(10)).until(farSource::finished);
       far.close();
       MediaStats farStats = far.stats();
-      await().atMost(Duration.ofSeconds(5)).until(() -> call.stats().received()
-          + UdpSocketStats.kernelDrops(call.localPort()) >= farStats.sent());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  call.stats().received() + UdpSocketStats.kernelDrops(call.localPort())
+                      >= farStats.sent());
       long kernelDrops = UdpSocketStats.kernelDrops(call.localPort());
-      await().atMost(Duration.ofSeconds(5)).until(() -> call.stats().droppedWrongSource()
-          + kernelDrops >= sprayer.sent());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> call.stats().droppedWrongSource() + kernelDrops >= sprayer.sent());
       MediaStats stats = call.stats();
       call.close();
 
       assertThat(kernelDrops).as("datagrams the kernel dropped at the call's socket").isZero();
-      assertThat(stats.droppedWrongSource()).as("stranger packets dropped")
+      assertThat(stats.droppedWrongSource())
+          .as("stranger packets dropped")
           .isEqualTo(sprayer.sent());
-      assertThat(stats.received()).as("packets accepted = packets the far end sent")
+      assertThat(stats.received())
+          .as("packets accepted = packets the far end sent")
           .isEqualTo(farStats.sent());
       assertThat(stats.lost()).isZero();
       assertThat(stats.duplicates()).isZero();
@@ -91,21 +108,22 @@ class WrongSourceRtpTest {
       short[] expected = roundTripUlaw(signal);
       short[] got = heard.samples();
       assertThat(got.length).as("samples heard").isGreaterThanOrEqualTo(expected.length);
-      assertThat(Arrays.copyOf(got, expected.length)).as("the far end's signal, sample-exact")
+      assertThat(Arrays.copyOf(got, expected.length))
+          .as("the far end's signal, sample-exact")
           .isEqualTo(expected);
       short silence = roundTripUlaw(new short[FRAME])[0];
       for (int i = expected.length; i < got.length; i++) {
-        assertThat(got[i]).as("sample %d, after the signal: the far end's silence", i)
+        assertThat(got[i])
+            .as("sample %d, after the signal: the far end's silence", i)
             .isEqualTo(silence);
       }
-      assertThat(log.text()).contains("RTP from " + strangers.get(0) + " dropped: Call-ID "
-          + "spray-call@hardening");
+      assertThat(log.text())
+          .contains("RTP from " + strangers.get(0) + " dropped: Call-ID " + "spray-call@hardening");
 
       HardeningRun.figure("WrongSourceRtpTest", "spray.seconds", spray.toSeconds());
       HardeningRun.figure("WrongSourceRtpTest", "spray.packets", sprayer.sent());
       HardeningRun.figure("WrongSourceRtpTest", "spray.accepted", 0);
-      HardeningRun.figure("WrongSourceRtpTest", "droppedWrongSource",
-          stats.droppedWrongSource());
+      HardeningRun.figure("WrongSourceRtpTest", "droppedWrongSource", stats.droppedWrongSource());
       HardeningRun.figure("WrongSourceRtpTest", "peer.packets", stats.received());
     }
   }

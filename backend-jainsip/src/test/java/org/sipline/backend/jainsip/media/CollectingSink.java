@@ -26,8 +26,8 @@ public final class CollectingSink implements AudioSink {
     while (size < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("waited " + unit.toMillis(timeout) + " ms for " + count
-            + " samples, have " + size);
+        throw new AssertionError(
+            "waited " + unit.toMillis(timeout) + " ms for " + count + " samples, have " + size);
       }
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Even RTP ports without a configured range: the kernel picks, the engine insists on even ones
- * (RFC 3550 §11). A binder that lets the real kernel pick but hands out only its odd answers
- * stands in for the unlucky runs that used to end the search after 16 tries.
+ * Even RTP ports without a configured range: the kernel picks, the engine insists on even ones (RFC
+ * 3550 §11). A binder that lets the real kernel pick but hands out only its odd answers stands in
+ * for the unlucky runs that used to end the search after 16 tries.
  */
 class EvenPortBindingTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

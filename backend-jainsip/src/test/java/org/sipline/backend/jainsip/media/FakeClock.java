@@ -4,9 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A clock that only moves when someone waits on it: {@link #awaitDeadline} jumps to the
- * deadline at once, plus any lateness queued with {@link #wakeLate}, so pacer tests run without
- * real waiting and see exactly the wake-ups they arranged.
+ * A clock that only moves when someone waits on it: {@link #awaitDeadline} jumps to the deadline at
+ * once, plus any lateness queued with {@link #wakeLate}, so pacer tests run without real waiting
+ * and see exactly the wake-ups they arranged.
  */
 final class FakeClock implements MediaClock {
   private long now;

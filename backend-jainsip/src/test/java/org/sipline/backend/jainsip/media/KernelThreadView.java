@@ -21,7 +21,9 @@ record KernelThreadView(String name, int policy, int rtPriority) {
     int close = stat.lastIndexOf(')');
     String[] rest = stat.substring(close + 2).trim().split(" ");
     // rest[0] is field 3, so field n is rest[n - 3].
-    return new KernelThreadView(stat.substring(open + 1, close), Integer.parseInt(rest[41 - 3]),
+    return new KernelThreadView(
+        stat.substring(open + 1, close),
+        Integer.parseInt(rest[41 - 3]),
         Integer.parseInt(rest[40 - 3]));
   }
 
@@ -45,8 +47,12 @@ record KernelThreadView(String name, int policy, int rtPriority) {
         if (soft.equals("unlimited") || Integer.parseInt(soft) >= priority) {
           return null;
         }
-        return "this process lacks CAP_SYS_NICE and its RLIMIT_RTPRIO is " + soft + " < "
-            + priority + ": run the tests as root or with ulimit -r " + priority;
+        return "this process lacks CAP_SYS_NICE and its RLIMIT_RTPRIO is "
+            + soft
+            + " < "
+            + priority
+            + ": run the tests as root or with ulimit -r "
+            + priority;
       }
     }
     return "this process lacks CAP_SYS_NICE and /proc/self/limits shows no real-time limit";

@@ -19,11 +19,11 @@ import org.sipline.core.spi.CallMedia;
 /** Two sessions of one engine in a call with each other over loopback UDP. */
 class MediaLoopbackTest {
   private static final int FRAME = AudioFrames.FRAME_SAMPLES;
+
   /** What a source plays until the test opens the gate: a constant no sweep frame equals. */
   private static final short PREAMBLE = 1000;
 
-  @TempDir
-  Path recordings;
+  @TempDir Path recordings;
 
   private MediaEngine engine;
 
@@ -35,8 +35,8 @@ class MediaLoopbackTest {
   }
 
   /**
-   * Plays a constant preamble until {@link #open()}, then the script, then silence; the
-   * preamble covers the frames a session may drop because its peer started later.
+   * Plays a constant preamble until {@link #open()}, then the script, then silence; the preamble
+   * covers the frames a session may drop because its peer started later.
    */
   private static final class GatedSource implements AudioSource {
     private final ScriptedSource script;
@@ -89,8 +89,9 @@ class MediaLoopbackTest {
   @EnumSource(Codec.class)
   void twoSessionsHearEachOtherAsTheG711RoundTripOfTheSourceSampleExactly(Codec codec)
       throws Exception {
-    engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, recordings,
-        MediaClock.system(), new Random(7));
+    engine =
+        MediaEngine.start(
+            InetAddress.getLoopbackAddress(), 0, 0, recordings, MediaClock.system(), new Random(7));
     short[] fromA = ScriptedSource.sweep(40);
     short[] fromB = Arrays.copyOf(ScriptedSource.sweep(65), 25 * FRAME);
     for (int i = 0; i < fromB.length; i++) {
@@ -108,16 +109,21 @@ class MediaLoopbackTest {
     sourceA.open();
     sourceB.open();
 
-    Await.until(() -> afterPreamble(codec, heardByB.samples()).length >= fromA.length + FRAME
-            && afterPreamble(codec, heardByA.samples()).length >= fromB.length + FRAME,
-        () -> "A heard " + heardByA.samples().length + ", B heard "
-            + heardByB.samples().length + " samples");
+    Await.until(
+        () ->
+            afterPreamble(codec, heardByB.samples()).length >= fromA.length + FRAME
+                && afterPreamble(codec, heardByA.samples()).length >= fromB.length + FRAME,
+        () ->
+            "A heard "
+                + heardByA.samples().length
+                + ", B heard "
+                + heardByB.samples().length
+                + " samples");
     short[] silenceFrame = roundTrip(codec, new short[FRAME]);
 
     short[] atB = afterPreamble(codec, heardByB.samples());
     assertThat(Arrays.copyOf(atB, fromA.length)).isEqualTo(roundTrip(codec, fromA));
-    assertThat(Arrays.copyOfRange(atB, fromA.length, fromA.length + FRAME))
-        .isEqualTo(silenceFrame);
+    assertThat(Arrays.copyOfRange(atB, fromA.length, fromA.length + FRAME)).isEqualTo(silenceFrame);
     short[] atA = afterPreamble(codec, heardByA.samples());
     assertThat(Arrays.copyOf(atA, fromB.length)).isEqualTo(roundTrip(codec, fromB));
 
@@ -130,8 +136,9 @@ class MediaLoopbackTest {
   @ParameterizedTest
   @EnumSource(Codec.class)
   void eachSideRecordsExactlyWhatItsSinkHeard(Codec codec) throws Exception {
-    engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, recordings,
-        MediaClock.system(), new Random(8));
+    engine =
+        MediaEngine.start(
+            InetAddress.getLoopbackAddress(), 0, 0, recordings, MediaClock.system(), new Random(8));
     GatedSource sourceA = new GatedSource(ScriptedSource.sweep(20));
     CollectingSink heardByB = new CollectingSink();
     MediaSession a = engine.allocate();

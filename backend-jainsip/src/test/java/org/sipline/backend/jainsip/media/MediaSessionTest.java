@@ -82,7 +82,7 @@ class MediaSessionTest {
   @Test
   void portsComeFromTheRangeAndItsExhaustionIsNamed() throws Exception {
     int base = freeEvenRangeStart(3);
-    engine(base - 1, base + 5);  // odd ends: only base, base+2, base+4 are RTP ports
+    engine(base - 1, base + 5); // odd ends: only base, base+2, base+4 are RTP ports
 
     Set<Integer> ports = new HashSet<>();
     for (int i = 0; i < 3; i++) {
@@ -90,9 +90,9 @@ class MediaSessionTest {
     }
 
     assertThat(ports).containsExactlyInAnyOrder(base, base + 2, base + 4);
-    assertThatThrownBy(() -> engine.allocate()).isInstanceOf(IOException.class)
-        .hasMessage("no free even RTP port in " + (base - 1) + "-" + (base + 5)
-            + " on 127.0.0.1");
+    assertThatThrownBy(() -> engine.allocate())
+        .isInstanceOf(IOException.class)
+        .hasMessage("no free even RTP port in " + (base - 1) + "-" + (base + 5) + " on 127.0.0.1");
   }
 
   @Test
@@ -104,14 +104,16 @@ class MediaSessionTest {
 
     first.close();
 
-    Await.until(() -> {
-      try {
-        engine.allocate().close();
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    }, () -> "port " + base + " free again");
+    Await.until(
+        () -> {
+          try {
+            engine.allocate().close();
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        () -> "port " + base + " free again");
   }
 
   @Test
@@ -134,12 +136,15 @@ class MediaSessionTest {
     s.start(null, Codec.PCMU, QUIET, "twice@test");
 
     assertThatThrownBy(() -> s.start(null, Codec.PCMU, QUIET, "twice@test"))
-        .isInstanceOf(IllegalStateException.class).hasMessage("start in state STARTED");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("start in state STARTED");
     s.close();
     assertThatThrownBy(() -> s.start(null, Codec.PCMU, QUIET, "twice@test"))
-        .isInstanceOf(IllegalStateException.class).hasMessage("start in state CLOSED");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("start in state CLOSED");
     assertThatThrownBy(() -> s.updateRemote(null))
-        .isInstanceOf(IllegalStateException.class).hasMessage("updateRemote in state CLOSED");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("updateRemote in state CLOSED");
   }
 
   @Test
@@ -147,7 +152,8 @@ class MediaSessionTest {
     engine(0, 0);
     MediaSession s = engine.allocate();
     assertThatThrownBy(() -> s.updateRemote(null))
-        .isInstanceOf(IllegalStateException.class).hasMessage("updateRemote in state ALLOCATED");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("updateRemote in state ALLOCATED");
   }
 
   @Test
@@ -168,14 +174,15 @@ class MediaSessionTest {
 
     MediaStats st = s.stats();
     assertThat(st.lastPacketNanos()).isBetween(before, after);
-    assertThat(st).isEqualTo(
-        new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, st.lastPacketNanos()));
+    assertThat(st)
+        .isEqualTo(new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, st.lastPacketNanos()));
   }
 
   @Test
   void updateRemoteMovesBothTheStreamAndTheAcceptedSource() throws Exception {
     engine(0, 0);
-    try (TestPeer first = new TestPeer("127.0.0.1"); TestPeer second = new TestPeer("127.0.0.2")) {
+    try (TestPeer first = new TestPeer("127.0.0.1");
+        TestPeer second = new TestPeer("127.0.0.2")) {
       CollectingSink sink = new CollectingSink();
       MediaSession s = engine.allocate();
       s.start(first.address(), Codec.PCMU, new CallMedia(AudioSource.SILENCE, sink), "move@test");
@@ -208,7 +215,8 @@ class MediaSessionTest {
     assertThat(sessions).allMatch(MediaSession::isClosed);
     assertThat(engine.openSessions()).isZero();
     assertThatThrownBy(() -> engine.allocate())
-        .isInstanceOf(IllegalStateException.class).hasMessage("media engine closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("media engine closed");
   }
 
   @Test

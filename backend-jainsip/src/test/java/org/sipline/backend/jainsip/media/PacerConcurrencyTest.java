@@ -28,14 +28,16 @@ class PacerConcurrencyTest {
     pacer.start();
     List<Future<List<Added>>> batches = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      batches.add(callers.submit(() -> {
-        List<Added> mine = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-          CountingStream s = new CountingStream();
-          mine.add(new Added(s, pacer.add(s)));
-        }
-        return mine;
-      }));
+      batches.add(
+          callers.submit(
+              () -> {
+                List<Added> mine = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                  CountingStream s = new CountingStream();
+                  mine.add(new Added(s, pacer.add(s)));
+                }
+                return mine;
+              }));
     }
     List<Added> all = new ArrayList<>();
     for (Future<List<Added>> f : batches) {
@@ -43,7 +45,8 @@ class PacerConcurrencyTest {
     }
     List<Added> kept = all.subList(0, 200);
     List<Added> cancelled = all.subList(200, 400);
-    Await.until(() -> all.stream().allMatch(a -> a.stream.frames.get() >= 2),
+    Await.until(
+        () -> all.stream().allMatch(a -> a.stream.frames.get() >= 2),
         () -> "every stream served twice");
 
     List<Future<?>> cancels = new ArrayList<>();
@@ -57,17 +60,20 @@ class PacerConcurrencyTest {
     int[] atCancel = cancelled.stream().mapToInt(a -> a.stream.frames.get()).toArray();
     int[] keptBefore = kept.stream().mapToInt(a -> a.stream.frames.get()).toArray();
     // Three more periods for every kept stream: a cancelled one still served would show it.
-    Await.until(() -> {
-      for (int i = 0; i < kept.size(); i++) {
-        if (kept.get(i).stream.frames.get() < keptBefore[i] + 3) {
-          return false;
-        }
-      }
-      return true;
-    }, () -> "kept streams served three more times");
+    Await.until(
+        () -> {
+          for (int i = 0; i < kept.size(); i++) {
+            if (kept.get(i).stream.frames.get() < keptBefore[i] + 3) {
+              return false;
+            }
+          }
+          return true;
+        },
+        () -> "kept streams served three more times");
 
     for (int i = 0; i < cancelled.size(); i++) {
-      assertThat(cancelled.get(i).stream.frames.get()).as("cancelled stream %d", i)
+      assertThat(cancelled.get(i).stream.frames.get())
+          .as("cancelled stream %d", i)
           .isLessThanOrEqualTo(atCancel[i] + 1);
     }
     assertThat(kept).allMatch(a -> a.registration.slot() >= 0);

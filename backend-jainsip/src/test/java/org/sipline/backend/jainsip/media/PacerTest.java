@@ -55,8 +55,14 @@ class PacerTest {
     clock.wakeLate(3 * MS);
     runFrames(s, 6);
 
-    assertThat(s.sendTimes).containsExactly(first, first + PERIOD, first + 2 * PERIOD,
-        first + 3 * PERIOD + 3 * MS, first + 4 * PERIOD, first + 5 * PERIOD);
+    assertThat(s.sendTimes)
+        .containsExactly(
+            first,
+            first + PERIOD,
+            first + 2 * PERIOD,
+            first + 3 * PERIOD + 3 * MS,
+            first + 4 * PERIOD,
+            first + 5 * PERIOD);
   }
 
   @Test
@@ -98,7 +104,8 @@ class PacerTest {
     assertThat(phases).hasSize(20);
     for (long phase : phases) {
       assertThat(streams.stream().filter(s -> s.sendTimes.get(0) - earliest == phase))
-          .as("streams at phase %d ms", phase / MS).hasSize(2);
+          .as("streams at phase %d ms", phase / MS)
+          .hasSize(2);
     }
   }
 
@@ -111,7 +118,7 @@ class PacerTest {
     pacer.step();
     regs.get(7).cancel();
     int freed = regs.get(7).slot();
-    runUntil(clock.nanoTime() + PERIOD);  // the pacer visits slot 7 and drops the stream
+    runUntil(clock.nanoTime() + PERIOD); // the pacer visits slot 7 and drops the stream
 
     Pacer.Registration added = pacer.add(new RecordingStream(clock));
     pacer.step();
@@ -122,15 +129,16 @@ class PacerTest {
   @Test
   void eachTickServesOnlyTheStreamsOfItsSlot() {
     int[] calls = new int[1];
-    PacedStream counting = new PacedStream() {
-      @Override
-      public void sendFrame() {
-        calls[0]++;
-      }
+    PacedStream counting =
+        new PacedStream() {
+          @Override
+          public void sendFrame() {
+            calls[0]++;
+          }
 
-      @Override
-      public void skipFrames(int frames) {}
-    };
+          @Override
+          public void skipFrames(int frames) {}
+        };
     for (int i = 0; i < 1000; i++) {
       pacer.add(counting);
     }
@@ -163,8 +171,8 @@ class PacerTest {
 
     assertThat(s.skips).containsExactly(50);
     assertThat(r.skipped()).isEqualTo(50);
-    assertThat(s.sendTimes).containsExactly(first, first + PERIOD,
-        first + 52 * PERIOD + 7 * MS, first + 53 * PERIOD);
+    assertThat(s.sendTimes)
+        .containsExactly(first, first + PERIOD, first + 52 * PERIOD + 7 * MS, first + 53 * PERIOD);
     assertThat(r.late()).isEqualTo(1);
   }
 
@@ -175,7 +183,7 @@ class PacerTest {
     runFrames(s, 1);
     long first = s.sendTimes.get(0);
 
-    clock.wakeLate(2 * PERIOD + MS);  // frame 1 wakes at frame 3's deadline + 1 ms
+    clock.wakeLate(2 * PERIOD + MS); // frame 1 wakes at frame 3's deadline + 1 ms
     runFrames(s, 5);
 
     long woke = first + 3 * PERIOD + MS;
@@ -227,15 +235,16 @@ class PacerTest {
   @Test
   void aStreamThatThrowsDoesNotStopTheOthers() {
     RecordingStream good = new RecordingStream(clock);
-    pacer.add(new PacedStream() {
-      @Override
-      public void sendFrame() {
-        throw new IllegalStateException("broken source");
-      }
+    pacer.add(
+        new PacedStream() {
+          @Override
+          public void sendFrame() {
+            throw new IllegalStateException("broken source");
+          }
 
-      @Override
-      public void skipFrames(int frames) {}
-    });
+          @Override
+          public void skipFrames(int frames) {}
+        });
     pacer.add(good);
 
     runFrames(good, 5);
@@ -254,6 +263,7 @@ class PacerTest {
   void addingToAClosedPacerFails() {
     pacer.close();
     assertThatThrownBy(() -> pacer.add(new RecordingStream(clock)))
-        .isInstanceOf(IllegalStateException.class).hasMessage("pacer closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pacer closed");
   }
 }

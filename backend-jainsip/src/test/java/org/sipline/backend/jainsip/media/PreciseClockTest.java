@@ -36,13 +36,15 @@ class PreciseClockTest {
 
   @Test
   void anInterruptEndsTheWaitAtOnce() {
-    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-      Thread.currentThread().interrupt();
-      try {
-        clock.awaitDeadline(clock.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-      } finally {
-        assertThat(Thread.interrupted()).isTrue();
-      }
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
+        () -> {
+          Thread.currentThread().interrupt();
+          try {
+            clock.awaitDeadline(clock.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+          } finally {
+            assertThat(Thread.interrupted()).isTrue();
+          }
+        });
   }
 }

@@ -14,8 +14,8 @@ import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
 
 /**
- * The engine's pacer on the real clock, sending to a plain UDP socket. It checks what arrives,
- * not when: timing precision is measured by the benchmarks, not asserted on a shared machine.
+ * The engine's pacer on the real clock, sending to a plain UDP socket. It checks what arrives, not
+ * when: timing precision is measured by the benchmarks, not asserted on a shared machine.
  */
 class RealTimePacingTest {
   private static final int FRAME = AudioFrames.FRAME_SAMPLES;
@@ -24,8 +24,9 @@ class RealTimePacingTest {
 
   @BeforeEach
   void startEngine() throws Exception {
-    engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null,
-        MediaClock.system(), new Random(3));
+    engine =
+        MediaEngine.start(
+            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(3));
   }
 
   @AfterEach
@@ -34,9 +35,9 @@ class RealTimePacingTest {
   }
 
   /**
-   * Follows one received stream: the sequence number grows by one per packet; the timestamp by
-   * 160 per frame, so by more only across frames the pacer skipped (a stalled machine — it
-   * happens on a loaded 2-core host), and then the packet is marked.
+   * Follows one received stream: the sequence number grows by one per packet; the timestamp by 160
+   * per frame, so by more only across frames the pacer skipped (a stalled machine — it happens on a
+   * loaded 2-core host), and then the packet is marked.
    */
   private static final class StreamCheck {
     private final RtpPacket p = new RtpPacket();
@@ -56,13 +57,15 @@ class RealTimePacingTest {
         assertThat(p.marker()).as("marker of the first packet").isTrue();
       } else {
         assertThat(p.ssrc()).isEqualTo(ssrc);
-        assertThat(p.sequenceNumber()).as("seq of packet %d", packets)
+        assertThat(p.sequenceNumber())
+            .as("seq of packet %d", packets)
             .isEqualTo((lastSeq + 1) & 0xFFFF);
         long step = (p.timestamp() - lastTs) & 0xFFFF_FFFFL;
         assertThat(step % 160).as("ts step %d of packet %d", step, packets).isZero();
         assertThat(step).as("ts step of packet %d", packets).isPositive();
         framesSkipped += step / 160 - 1;
-        assertThat(p.marker()).as("marker of packet %d after a ts step of %d", packets, step)
+        assertThat(p.marker())
+            .as("marker of packet %d after a ts step of %d", packets, step)
             .isEqualTo(step > 160);
       }
       packets++;
@@ -77,8 +80,11 @@ class RealTimePacingTest {
     short[] audio = ScriptedSource.sweep(250);
     try (TestPeer peer = new TestPeer("127.0.0.1")) {
       MediaSession s = engine.allocate();
-      s.start(peer.address(), Codec.PCMU,
-          new CallMedia(new ScriptedSource(audio), AudioSink.DISCARD), "pacing@test");
+      s.start(
+          peer.address(),
+          Codec.PCMU,
+          new CallMedia(new ScriptedSource(audio), AudioSink.DISCARD),
+          "pacing@test");
 
       StreamCheck check = new StreamCheck();
       for (int n = 0; n < 250; n++) {
@@ -99,15 +105,17 @@ class RealTimePacingTest {
   void aSessionWithNothingToPlayKeepsSendingSilenceEveryFrame() throws Exception {
     try (TestPeer peer = new TestPeer("127.0.0.1")) {
       MediaSession s = engine.allocate();
-      s.start(peer.address(), Codec.PCMA, new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD),
+      s.start(
+          peer.address(),
+          Codec.PCMA,
+          new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD),
           "idle@test");
       byte[] silence = new byte[FRAME];
       Codec.PCMA.encode(new short[FRAME], 0, silence, 0, FRAME);
 
       StreamCheck check = new StreamCheck();
       for (int n = 0; n < 50; n++) {
-        assertThat(check.next(peer.receive(), 8)).as("payload of packet %d", n)
-            .isEqualTo(silence);
+        assertThat(check.next(peer.receive(), 8)).as("payload of packet %d", n).isEqualTo(silence);
       }
 
       assertThat(check.framesSkipped).isLessThanOrEqualTo(s.stats().skipped());

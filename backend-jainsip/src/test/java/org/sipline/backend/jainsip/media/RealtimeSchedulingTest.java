@@ -13,8 +13,8 @@ import org.sipline.backend.jainsip.hardening.LogCapture;
 
 /**
  * The pacer thread's scheduling as the kernel reports it ({@code /proc/self/task/<tid>/stat}):
- * granted, switched off, and refused (by a scheduler that answers EPERM, as the kernel does for
- * a process without CAP_SYS_NICE and a real-time limit below the priority).
+ * granted, switched off, and refused (by a scheduler that answers EPERM, as the kernel does for a
+ * process without CAP_SYS_NICE and a real-time limit below the priority).
  */
 class RealtimeSchedulingTest {
   private static final String PACER_NAME = "sipline-rtp-pac"; // the kernel keeps 15 characters
@@ -33,7 +33,8 @@ class RealtimeSchedulingTest {
   }
 
   private static void assumeLinux() {
-    assumeTrue(System.getProperty("os.name").toLowerCase().startsWith("linux"),
+    assumeTrue(
+        System.getProperty("os.name").toLowerCase().startsWith("linux"),
         "reads the Linux kernel's view of threads in /proc; this is "
             + System.getProperty("os.name"));
   }
@@ -44,8 +45,8 @@ class RealtimeSchedulingTest {
     String why = KernelThreadView.whyFifoIsNotAllowed(7);
     assumeTrue(why == null, () -> "cannot test SCHED_FIFO being granted: " + why);
 
-    engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null,
-        MediaClock.system(), 7);
+    engine =
+        MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), 7);
 
     PacerScheduling s = engine.pacerScheduling();
     assertThat(s.policy()).as("reported: %s", s).isEqualTo(PacerScheduling.Policy.FIFO);
@@ -60,8 +61,14 @@ class RealtimeSchedulingTest {
   void offLeavesThePacerThreadUnderSchedOther() throws Exception {
     assumeLinux();
 
-    engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null,
-        MediaClock.system(), MediaEngine.PACER_REALTIME_OFF);
+    engine =
+        MediaEngine.start(
+            InetAddress.getLoopbackAddress(),
+            0,
+            0,
+            null,
+            MediaClock.system(),
+            MediaEngine.PACER_REALTIME_OFF);
 
     PacerScheduling s = engine.pacerScheduling();
     assertThat(s.policy()).isEqualTo(PacerScheduling.Policy.NORMAL);
@@ -104,8 +111,13 @@ class RealtimeSchedulingTest {
     assertThat(s.policy()).isEqualTo(PacerScheduling.Policy.NORMAL);
     assertThat(s.reason()).contains("priority 20", "EPERM", "Operation not permitted");
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0)).contains("RTP pacer thread " + s.threadId(), "EPERM",
-        "CAP_SYS_NICE", "ulimit -r 20", "media.realtime=off");
+    assertThat(warnings.get(0))
+        .contains(
+            "RTP pacer thread " + s.threadId(),
+            "EPERM",
+            "CAP_SYS_NICE",
+            "ulimit -r 20",
+            "media.realtime=off");
     KernelThreadView view = KernelThreadView.of(s.threadId());
     assertThat(view.policy()).isEqualTo(KernelThreadView.SCHED_OTHER);
     CountingStream stream = new CountingStream();
@@ -118,9 +130,13 @@ class RealtimeSchedulingTest {
     pacer = new Pacer(MediaClock.system());
     List<String> warnings;
     try (LogCapture log = LogCapture.start()) {
-      pacer.start(new RealtimeScheduling(10, () -> {
-        throw new UnsatisfiedLinkError("Unable to load library 'c'");
-      }, "Linux"));
+      pacer.start(
+          new RealtimeScheduling(
+              10,
+              () -> {
+                throw new UnsatisfiedLinkError("Unable to load library 'c'");
+              },
+              "Linux"));
       warnings = log.linesContaining("WARN");
     }
 
@@ -148,8 +164,10 @@ class RealtimeSchedulingTest {
     assertThatThrownBy(() -> RealtimeScheduling.of(100))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("priority 100 outside 1..99");
-    assertThatThrownBy(() -> MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null,
-        MediaClock.system(), -1))
+    assertThatThrownBy(
+            () ->
+                MediaEngine.start(
+                    InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("priority -1 outside 1..99");
   }

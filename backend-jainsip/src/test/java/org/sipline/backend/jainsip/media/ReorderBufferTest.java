@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Payloads are one byte holding the low bits of their sequence number, to see the order. */
 class ReorderBufferTest {
   private final List<Integer> out = new ArrayList<>();
-  private final ReorderBuffer buffer = new ReorderBuffer(3, 16,
-      (payload, offset, length) -> out.add(payload[offset] & 0xFF));
+  private final ReorderBuffer buffer =
+      new ReorderBuffer(3, 16, (payload, offset, length) -> out.add(payload[offset] & 0xFF));
 
   private void offer(int... sequences) {
     offer(1L, sequences);
@@ -18,7 +18,7 @@ class ReorderBufferTest {
 
   private void offer(long ssrc, int... sequences) {
     for (int seq : sequences) {
-      byte[] datagram = {0, 0, (byte) seq, 0};  // payload at offset 2, to see offsets are kept
+      byte[] datagram = {0, 0, (byte) seq, 0}; // payload at offset 2, to see offsets are kept
       buffer.offer(ssrc, seq & 0xFFFF, datagram, 2, 1);
     }
   }

@@ -42,8 +42,15 @@ class RtpPacketTest {
 
   @Test
   void payloadStartsAfterCsrcsAndExtensionAndEndsBeforePadding() throws Exception {
-    byte[] p = packet().payloadType(0).sequence(7).csrcs(0xAAAA_AAAAL, 0xBBBB_BBBBL)
-        .extension(new byte[8]).payload(new byte[] {9, 8, 7, 6, 5}).padding(3).build();
+    byte[] p =
+        packet()
+            .payloadType(0)
+            .sequence(7)
+            .csrcs(0xAAAA_AAAAL, 0xBBBB_BBBBL)
+            .extension(new byte[8])
+            .payload(new byte[] {9, 8, 7, 6, 5})
+            .padding(3)
+            .build();
 
     view.parse(p, 0, p.length);
 
@@ -53,8 +60,10 @@ class RtpPacketTest {
     assertThat(view.extension()).isTrue();
     assertThat(view.padding()).isTrue();
     assertThat(view.payloadOffset()).isEqualTo(12 + 8 + 4 + 8);
-    assertThat(Arrays.copyOfRange(p, view.payloadOffset(),
-        view.payloadOffset() + view.payloadLength())).containsExactly(9, 8, 7, 6, 5);
+    assertThat(
+            Arrays.copyOfRange(
+                p, view.payloadOffset(), view.payloadOffset() + view.payloadLength()))
+        .containsExactly(9, 8, 7, 6, 5);
   }
 
   @Test
@@ -89,8 +98,8 @@ class RtpPacketTest {
 
   @Test
   void csrcCountBeyondTheDatagramIsRefusedWithTheSizes() {
-    assertMalformed(packet().claimCsrcCount(3).csrcs(0x1L).build(),
-        "CSRC count 3 needs 24 bytes, have 16");
+    assertMalformed(
+        packet().claimCsrcCount(3).csrcs(0x1L).build(), "CSRC count 3 needs 24 bytes, have 16");
   }
 
   @Test
@@ -101,7 +110,8 @@ class RtpPacketTest {
 
   @Test
   void extensionLengthBeyondTheDatagramIsRefusedWithTheSizes() {
-    assertMalformed(packet().extension(new byte[4]).claimExtensionWords(5).build(),
+    assertMalformed(
+        packet().extension(new byte[4]).claimExtensionWords(5).build(),
         "extension of 5 words needs 36 bytes, have 20");
   }
 
@@ -112,7 +122,8 @@ class RtpPacketTest {
 
   @Test
   void paddingLongerThanTheBodyIsRefused() {
-    assertMalformed(packet().payload(new byte[4]).claimPadding(200).build(),
+    assertMalformed(
+        packet().payload(new byte[4]).claimPadding(200).build(),
         "padding 200 > 5 bytes after the 12-byte header");
   }
 
@@ -120,7 +131,8 @@ class RtpPacketTest {
   void csrcIndexOutsideTheCountIsABug() throws Exception {
     byte[] p = packet().csrcs(1L).build();
     view.parse(p, 0, p.length);
-    assertThatThrownBy(() -> view.csrc(1)).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThatThrownBy(() -> view.csrc(1))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessage("CSRC index 1 of 1");
   }
 

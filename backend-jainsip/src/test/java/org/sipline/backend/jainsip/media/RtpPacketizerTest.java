@@ -8,7 +8,9 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class RtpPacketizerTest {
-  /** Hands out the given ints in order, so SSRC, sequence and timestamp start where a test wants. */
+  /**
+   * Hands out the given ints in order, so SSRC, sequence and timestamp start where a test wants.
+   */
   private static RandomGenerator ints(int... values) {
     return new RandomGenerator() {
       private int next;
@@ -37,8 +39,8 @@ class RtpPacketizerTest {
     } catch (MalformedRtpException e) {
       throw new AssertionError(e);
     }
-    return new Header(view.marker(), view.payloadType(), view.sequenceNumber(),
-        view.timestamp(), view.ssrc());
+    return new Header(
+        view.marker(), view.payloadType(), view.sequenceNumber(), view.timestamp(), view.ssrc());
   }
 
   @Test
@@ -86,8 +88,8 @@ class RtpPacketizerTest {
       markers.add(next(p, a).marker());
     }
 
-    assertThat(markers).containsExactly(
-        true, false, true, false, false, true, false, false, true, false);
+    assertThat(markers)
+        .containsExactly(true, false, true, false, false, true, false, false, true, false);
   }
 
   @Test

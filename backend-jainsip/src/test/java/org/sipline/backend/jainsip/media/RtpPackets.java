@@ -23,29 +23,80 @@ final class RtpPackets {
     return new RtpPackets();
   }
 
-  RtpPackets version(int v) { version = v; return this; }
-  RtpPackets marker(boolean m) { marker = m; return this; }
-  RtpPackets payloadType(int pt) { payloadType = pt; return this; }
-  RtpPackets sequence(int s) { sequence = s; return this; }
-  RtpPackets timestamp(long ts) { timestamp = ts; return this; }
-  RtpPackets ssrc(long s) { ssrc = s; return this; }
-  RtpPackets csrcs(long... c) { csrcs = c; return this; }
+  RtpPackets version(int v) {
+    version = v;
+    return this;
+  }
+
+  RtpPackets marker(boolean m) {
+    marker = m;
+    return this;
+  }
+
+  RtpPackets payloadType(int pt) {
+    payloadType = pt;
+    return this;
+  }
+
+  RtpPackets sequence(int s) {
+    sequence = s;
+    return this;
+  }
+
+  RtpPackets timestamp(long ts) {
+    timestamp = ts;
+    return this;
+  }
+
+  RtpPackets ssrc(long s) {
+    ssrc = s;
+    return this;
+  }
+
+  RtpPackets csrcs(long... c) {
+    csrcs = c;
+    return this;
+  }
+
   /** Claims a CSRC count in the first byte regardless of how many are written. */
-  RtpPackets claimCsrcCount(int cc) { claimedCsrcCount = cc; return this; }
+  RtpPackets claimCsrcCount(int cc) {
+    claimedCsrcCount = cc;
+    return this;
+  }
+
   /** Adds a header extension whose body is {@code body} (a multiple of 4 bytes). */
-  RtpPackets extension(byte[] body) { extension = body; return this; }
-  RtpPackets claimExtensionWords(int words) { claimedExtensionWords = words; return this; }
-  RtpPackets payload(byte[] p) { payload = p; return this; }
-  RtpPackets padding(int count) { padding = count; return this; }
+  RtpPackets extension(byte[] body) {
+    extension = body;
+    return this;
+  }
+
+  RtpPackets claimExtensionWords(int words) {
+    claimedExtensionWords = words;
+    return this;
+  }
+
+  RtpPackets payload(byte[] p) {
+    payload = p;
+    return this;
+  }
+
+  RtpPackets padding(int count) {
+    padding = count;
+    return this;
+  }
+
   /** Writes {@code count} as the last byte instead of the real padding length. */
-  RtpPackets claimPadding(int count) { claimedPadding = count; return this; }
+  RtpPackets claimPadding(int count) {
+    claimedPadding = count;
+    return this;
+  }
 
   byte[] build() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int cc = claimedCsrcCount >= 0 ? claimedCsrcCount : csrcs.length;
     boolean hasPadding = padding > 0 || claimedPadding >= 0;
-    out.write((version << 6) | (hasPadding ? 0x20 : 0) | (extension != null ? 0x10 : 0)
-        | (cc & 0x0F));
+    out.write(
+        (version << 6) | (hasPadding ? 0x20 : 0) | (extension != null ? 0x10 : 0) | (cc & 0x0F));
     out.write((marker ? 0x80 : 0) | (payloadType & 0x7F));
     u16(out, sequence);
     u32(out, timestamp);

@@ -29,8 +29,9 @@ class RtpReceiverTest {
 
   @BeforeEach
   void startEngine() throws IOException {
-    engine = MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null,
-        MediaClock.system(), new Random(1));
+    engine =
+        MediaEngine.start(
+            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(1));
   }
 
   @AfterEach
@@ -75,7 +76,8 @@ class RtpReceiverTest {
   @Test
   void datagramsFromAStrangerAreDroppedAndCountedWhileThePeersAudioArrivesIntact()
       throws Exception {
-    try (TestPeer peer = new TestPeer("127.0.0.1"); TestPeer stranger = new TestPeer("127.0.0.2")) {
+    try (TestPeer peer = new TestPeer("127.0.0.1");
+        TestPeer stranger = new TestPeer("127.0.0.2")) {
       MediaSession s = started(peer.address(), sink);
       short[] noise = new short[FRAME];
       Arrays.fill(noise, (short) 20000);
@@ -85,7 +87,8 @@ class RtpReceiverTest {
         peer.send(pcmu(100 + i, frame(i)), s.localPort());
       }
 
-      Await.until(() -> s.stats().droppedWrongSource() == 10 && s.stats().received() == 10,
+      Await.until(
+          () -> s.stats().droppedWrongSource() == 10 && s.stats().received() == 10,
           () -> "10 dropped and 10 received: " + s.stats());
       assertThat(sink.awaitSamples(10 * FRAME, 5, TimeUnit.SECONDS)).isEqualTo(roundTrip(audio));
     }
@@ -93,7 +96,8 @@ class RtpReceiverTest {
 
   @Test
   void aSourceOnTheSameHostButAnotherPortIsAStrangerToo() throws Exception {
-    try (TestPeer peer = new TestPeer("127.0.0.1"); TestPeer other = new TestPeer("127.0.0.1")) {
+    try (TestPeer peer = new TestPeer("127.0.0.1");
+        TestPeer other = new TestPeer("127.0.0.1")) {
       MediaSession s = started(peer.address(), sink);
 
       other.send(pcmu(1, frame(0)), s.localPort());
@@ -106,13 +110,14 @@ class RtpReceiverTest {
 
   @Test
   void withoutAUsableSdpAddressTheFirstValidSourceIsLatchedAndAnswered() throws Exception {
-    try (TestPeer peer = new TestPeer("127.0.0.1"); TestPeer stranger = new TestPeer("127.0.0.2")) {
+    try (TestPeer peer = new TestPeer("127.0.0.1");
+        TestPeer stranger = new TestPeer("127.0.0.2")) {
       MediaSession s = started(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 4000), sink);
       // Frames are produced on time even though there is nowhere to send them yet.
       Await.until(() -> s.stats().unsent() > 0, () -> s.stats().toString());
       assertThat(s.stats().sent()).isZero();
 
-      stranger.send(new byte[] {1, 2, 3}, s.localPort());  // garbage does not latch
+      stranger.send(new byte[] {1, 2, 3}, s.localPort()); // garbage does not latch
       peer.send(pcmu(7, frame(0)), s.localPort());
       sink.awaitSamples(FRAME, 5, TimeUnit.SECONDS);
       stranger.send(pcmu(8, frame(1)), s.localPort());
@@ -169,8 +174,11 @@ class RtpReceiverTest {
         peer.send(pcmu(n, frame(n)), s.localPort());
       }
 
-      short[] expected = roundTrip(concat(Arrays.copyOf(audio, 2 * FRAME),
-          Arrays.copyOfRange(audio, 3 * FRAME, 8 * FRAME)));
+      short[] expected =
+          roundTrip(
+              concat(
+                  Arrays.copyOf(audio, 2 * FRAME),
+                  Arrays.copyOfRange(audio, 3 * FRAME, 8 * FRAME)));
       assertThat(sink.awaitSamples(expected.length, 5, TimeUnit.SECONDS)).isEqualTo(expected);
       Await.until(() -> s.stats().droppedLate() == 1, () -> s.stats().toString());
       MediaStats st = s.stats();
@@ -204,10 +212,8 @@ class RtpReceiverTest {
       MediaSession s = started(peer.address(), sink);
       long before = s.stats().lastPacketNanos();
 
-      peer.send(packet().payloadType(8).sequence(1).payload(new byte[160]).build(),
-          s.localPort());
-      peer.send(packet().payloadType(101).sequence(2).payload(new byte[4]).build(),
-          s.localPort());
+      peer.send(packet().payloadType(8).sequence(1).payload(new byte[160]).build(), s.localPort());
+      peer.send(packet().payloadType(101).sequence(2).payload(new byte[4]).build(), s.localPort());
       peer.send(pcmu(3, frame(0)), s.localPort());
 
       assertThat(sink.awaitSamples(FRAME, 5, TimeUnit.SECONDS)).hasSize(FRAME);
@@ -223,10 +229,13 @@ class RtpReceiverTest {
   void aFailingSinkDoesNotStopTheReceiveLoop() throws Exception {
     try (TestPeer peer = new TestPeer("127.0.0.1")) {
       AtomicInteger calls = new AtomicInteger();
-      MediaSession failing = started(peer.address(), (pcm, off, len) -> {
-        calls.incrementAndGet();
-        throw new IllegalStateException("sink broken");
-      });
+      MediaSession failing =
+          started(
+              peer.address(),
+              (pcm, off, len) -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("sink broken");
+              });
       MediaSession healthy = started(peer.address(), sink);
 
       peer.send(pcmu(1, frame(0)), failing.localPort());

@@ -5,8 +5,8 @@ import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 
 /**
- * Plays a fixed sample array once in 20 ms frames, then silence; the pacer thread reads it.
- * Public for the hardening tests, which play it as a far end.
+ * Plays a fixed sample array once in 20 ms frames, then silence; the pacer thread reads it. Public
+ * for the hardening tests, which play it as a far end.
  */
 public final class ScriptedSource implements AudioSource {
   private final short[] audio;

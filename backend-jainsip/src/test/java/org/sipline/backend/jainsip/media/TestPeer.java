@@ -23,8 +23,11 @@ final class TestPeer implements AutoCloseable {
   }
 
   void send(byte[] datagram, int sessionPort) throws IOException {
-    socket.send(new DatagramPacket(datagram, datagram.length,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), sessionPort)));
+    socket.send(
+        new DatagramPacket(
+            datagram,
+            datagram.length,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), sessionPort)));
   }
 
   /** The next datagram, or an assertion error after 3 s. */

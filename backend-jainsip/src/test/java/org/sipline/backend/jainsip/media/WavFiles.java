@@ -17,14 +17,17 @@ final class WavFiles {
   static short[] readPcm16Mono8k(Path file) throws IOException {
     try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
       AudioFormat f = in.getFormat();
-      if (f.getEncoding() != AudioFormat.Encoding.PCM_SIGNED || f.getSampleRate() != 8000f
-          || f.getSampleSizeInBits() != 16 || f.getChannels() != 1 || f.isBigEndian()) {
+      if (f.getEncoding() != AudioFormat.Encoding.PCM_SIGNED
+          || f.getSampleRate() != 8000f
+          || f.getSampleSizeInBits() != 16
+          || f.getChannels() != 1
+          || f.isBigEndian()) {
         throw new AssertionError("not 8 kHz 16-bit mono LE PCM: " + f);
       }
       byte[] bytes = in.readAllBytes();
       if (in.getFrameLength() != bytes.length / 2) {
-        throw new AssertionError("header says " + in.getFrameLength() + " frames, file holds "
-            + bytes.length / 2);
+        throw new AssertionError(
+            "header says " + in.getFrameLength() + " frames, file holds " + bytes.length / 2);
       }
       short[] samples = new short[bytes.length / 2];
       ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);

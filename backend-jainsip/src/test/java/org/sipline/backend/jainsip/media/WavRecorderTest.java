@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WavRecorderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void writesA16BitMono8kHzWavThatJavaSoundReads() throws Exception {
@@ -40,7 +39,7 @@ class WavRecorderTest {
 
   @Test
   void audioLongerThanTheBufferReachesTheFileInOrder() throws Exception {
-    short[] audio = ScriptedSource.sweep(150);  // 48 000 bytes, three buffers' worth
+    short[] audio = ScriptedSource.sweep(150); // 48 000 bytes, three buffers' worth
     WavRecorder r = WavRecorder.create(dir, "long");
     for (int at = 0; at < audio.length; at += 160) {
       r.write(audio, at, 160);

@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Compares received audio with what was sent, for tests that check a media path end to end
- * (16-bit PCM, any rate; G.711 telephony is 8 kHz mono).
+ * Compares received audio with what was sent, for tests that check a media path end to end (16-bit
+ * PCM, any rate; G.711 telephony is 8 kHz mono).
  *
  * <p>{@link #bestMatch} finds where the sent signal sits inside the recording: the normalised
  * cross-correlation {@code Σ ref[i]·rec[i+lag] / √(Σ ref[i]² · Σ rec[i+lag]²)}, summed over the
- * samples both cover, maximised over a window of lags. A G.711 round trip of the same audio
- * scores above 0.95; unrelated audio stays near 0. Lags whose overlap is shorter than half of the
- * shorter signal are not considered, so a few lucky samples at the edge cannot win.
+ * samples both cover, maximised over a window of lags. A G.711 round trip of the same audio scores
+ * above 0.95; unrelated audio stays near 0. Lags whose overlap is shorter than half of the shorter
+ * signal are not considered, so a few lucky samples at the edge cannot win.
  */
 public final class AudioCompare {
   /** Silence detection looks at windows of 10 ms. */
@@ -25,8 +25,8 @@ public final class AudioCompare {
    * The best alignment of {@code reference} inside {@code recorded}.
    *
    * @param correlation the normalised cross-correlation at that lag, -1..1
-   * @param lagSamples where the reference starts in the recording: {@code recorded[i + lag]}
-   *     lines up with {@code reference[i]}; positive means the recording is late
+   * @param lagSamples where the reference starts in the recording: {@code recorded[i + lag]} lines
+   *     up with {@code reference[i]}; positive means the recording is late
    */
   public record Match(double correlation, int lagSamples) {
     /** The lag in milliseconds at {@code sampleRate}. */
@@ -53,8 +53,8 @@ public final class AudioCompare {
   }
 
   /** {@link #bestMatch(short[], short[], int)} with the lag window given as a duration. */
-  public static Match bestMatch(short[] reference, short[] recorded, int sampleRate,
-      Duration maxLag) {
+  public static Match bestMatch(
+      short[] reference, short[] recorded, int sampleRate, Duration maxLag) {
     if (sampleRate < 1) {
       throw new IllegalArgumentException("sampleRate < 1: " + sampleRate);
     }
@@ -71,8 +71,11 @@ public final class AudioCompare {
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(recorded, "recorded");
     if (reference.length == 0 || recorded.length == 0) {
-      throw new IllegalArgumentException("cannot correlate empty audio: reference "
-          + reference.length + " samples, recorded " + recorded.length);
+      throw new IllegalArgumentException(
+          "cannot correlate empty audio: reference "
+              + reference.length
+              + " samples, recorded "
+              + recorded.length);
     }
     if (maxLagSamples < 0) {
       throw new IllegalArgumentException("maxLagSamples < 0: " + maxLagSamples);
@@ -95,16 +98,17 @@ public final class AudioCompare {
     return best;
   }
 
-  private static double correlation(short[] reference, short[] recorded, long[] refEnergy,
-      long[] recEnergy, int lag) {
+  private static double correlation(
+      short[] reference, short[] recorded, long[] refEnergy, long[] recEnergy, int lag) {
     int first = Math.max(0, -lag);
     int end = Math.min(reference.length, recorded.length - lag);
     long dot = 0;
     for (int i = first; i < end; i++) {
       dot += reference[i] * recorded[i + lag];
     }
-    double energy = (double) (refEnergy[end] - refEnergy[first])
-        * (recEnergy[end + lag] - recEnergy[first + lag]);
+    double energy =
+        (double) (refEnergy[end] - refEnergy[first])
+            * (recEnergy[end + lag] - recEnergy[first + lag]);
     return energy == 0 ? 0 : dot / Math.sqrt(energy);
   }
 
@@ -122,11 +126,11 @@ public final class AudioCompare {
   }
 
   /**
-   * The runs of 10 ms windows whose RMS is at most {@code maxRms}, each at least
-   * {@code minLength} long, in order. A trailing partial window counts as a window.
+   * The runs of 10 ms windows whose RMS is at most {@code maxRms}, each at least {@code minLength}
+   * long, in order. A trailing partial window counts as a window.
    */
-  public static List<Span> silentSpans(short[] samples, int sampleRate, double maxRms,
-      Duration minLength) {
+  public static List<Span> silentSpans(
+      short[] samples, int sampleRate, double maxRms, Duration minLength) {
     if (sampleRate < WINDOWS_PER_SECOND) {
       throw new IllegalArgumentException("sampleRate < " + WINDOWS_PER_SECOND + ": " + sampleRate);
     }

@@ -85,9 +85,12 @@ class AudioCompareTest {
 
   @Test
   void silentSpansFindTheGapBetweenTwoTones() {
-    short[] signal = TestSignals.concat(TestSignals.tone(400, RATE, 1600, 8000),
-        TestSignals.silence(2400), TestSignals.tone(400, RATE, 1600, 8000),
-        TestSignals.silence(400));
+    short[] signal =
+        TestSignals.concat(
+            TestSignals.tone(400, RATE, 1600, 8000),
+            TestSignals.silence(2400),
+            TestSignals.tone(400, RATE, 1600, 8000),
+            TestSignals.silence(400));
 
     List<AudioCompare.Span> spans =
         AudioCompare.silentSpans(signal, RATE, 50, Duration.ofMillis(100));
@@ -98,8 +101,11 @@ class AudioCompareTest {
 
   @Test
   void shortSilenceIsNotASpan() {
-    short[] signal = TestSignals.concat(TestSignals.tone(400, RATE, 800, 8000),
-        TestSignals.silence(400), TestSignals.tone(400, RATE, 800, 8000));
+    short[] signal =
+        TestSignals.concat(
+            TestSignals.tone(400, RATE, 800, 8000),
+            TestSignals.silence(400),
+            TestSignals.tone(400, RATE, 800, 8000));
 
     assertThat(AudioCompare.silentSpans(signal, RATE, 50, Duration.ofMillis(100))).isEmpty();
   }
@@ -125,8 +131,9 @@ class AudioCompareTest {
     // Only the last 200 samples of the recording equal the reference's first 200: a lag that
     // overlaps just there would score 1.0 if edge lags were allowed.
     short[] reference = TestSignals.noise(10, 1000, 1000);
-    short[] recorded = TestSignals.concat(TestSignals.noise(11, 800, 1000),
-        java.util.Arrays.copyOf(reference, 200));
+    short[] recorded =
+        TestSignals.concat(
+            TestSignals.noise(11, 800, 1000), java.util.Arrays.copyOf(reference, 200));
 
     assertThat(AudioCompare.bestMatch(reference, recorded, 900).correlation()).isLessThan(0.2);
   }

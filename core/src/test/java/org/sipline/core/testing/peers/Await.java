@@ -15,8 +15,8 @@ final class Await {
   private Await() {}
 
   /**
-   * Returns the first non-null value {@code probe} yields within {@code timeout}, or null when
-   * the time runs out. The probe runs at least once, even with a zero timeout.
+   * Returns the first non-null value {@code probe} yields within {@code timeout}, or null when the
+   * time runs out. The probe runs at least once, even with a zero timeout.
    */
   static <T> T poll(Duration timeout, Duration interval, Supplier<T> probe) {
     if (timeout.isNegative()) {

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A baresip softphone on 127.0.0.1 for one test, driven over its ctrl_tcp socket: it dials,
- * answers (by itself unless told otherwise), hangs up, reports call events, sends a WAV file or
- * silence, and records the audio it receives (sndfile, {@code dump-<time>-dec.wav}).
+ * A baresip softphone on 127.0.0.1 for one test, driven over its ctrl_tcp socket: it dials, answers
+ * (by itself unless told otherwise), hangs up, reports call events, sends a WAV file or silence,
+ * and records the audio it receives (sndfile, {@code dump-<time>-dec.wav}).
  *
  * <pre>{@code
  * try (Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob"))) {
@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The account is created with the {@code uanew} command once our control connection stands,
- * so no event (REGISTER_OK included) is lost. Each call's audio source starts from the beginning
- * of the file; baresip hangs up about a second after it has played. Recordings are named to the
- * second: two calls starting within the same second share one file. {@link #close()} stops
- * baresip by its PID and removes its run directory, recordings included: read them first.
+ * <p>The account is created with the {@code uanew} command once our control connection stands, so
+ * no event (REGISTER_OK included) is lost. Each call's audio source starts from the beginning of
+ * the file; baresip hangs up about a second after it has played. Recordings are named to the
+ * second: two calls starting within the same second share one file. {@link #close()} stops baresip
+ * by its PID and removes its run directory, recordings included: read them first.
  */
 public final class Baresip implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Baresip.class);
@@ -45,14 +45,22 @@ public final class Baresip implements AutoCloseable {
   private final int port;
   private final String aor;
   private final Path runDir;
+
   /** Set by the first close(); a later one does nothing (try-with-resources after a close). */
   private final AtomicBoolean closed = new AtomicBoolean();
+
   private final Path recordingsDir;
   private final PeerProcess process;
   private final BaresipControl control;
 
-  private Baresip(BaresipOptions options, int port, String aor, Path runDir, Path recordingsDir,
-      PeerProcess process, BaresipControl control) {
+  private Baresip(
+      BaresipOptions options,
+      int port,
+      String aor,
+      Path runDir,
+      Path recordingsDir,
+      PeerProcess process,
+      BaresipControl control) {
     this.options = options;
     this.port = port;
     this.aor = aor;
@@ -63,11 +71,11 @@ public final class Baresip implements AutoCloseable {
   }
 
   /**
-   * Starts baresip, connects to its control socket, creates the account and, when a registrar
-   * is set, waits until the registration succeeded.
+   * Starts baresip, connects to its control socket, creates the account and, when a registrar is
+   * set, waits until the registration succeeded.
    *
-   * @throws PeerException when baresip is missing, exits, is not ready in time, or the
-   *     registration fails; the message ends with its log tail
+   * @throws PeerException when baresip is missing, exits, is not ready in time, or the registration
+   *     fails; the message ends with its log tail
    * @throws IllegalArgumentException when the audio source is not 8 kHz mono 16-bit PCM
    */
   public static Baresip start(BaresipOptions options) {
@@ -84,12 +92,15 @@ public final class Baresip implements AutoCloseable {
     BaresipControl control = null;
     try {
       Path recordings = writeFiles(options, runDir, port, ctrlPort, rtpFirst);
-      process = PeerProcess.start(name, List.of(binary.toString(), "-f", runDir.toString()),
-          runDir);
+      process =
+          PeerProcess.start(name, List.of(binary.toString(), "-f", runDir.toString()), runDir);
       control = connect(name, process, ctrlPort, options.startTimeout());
       createAccount(process, control, options, port);
-      String aor = "sip:" + options.user() + "@"
-          + (options.registrar() != null ? options.registrar() : "127.0.0.1:" + port);
+      String aor =
+          "sip:"
+              + options.user()
+              + "@"
+              + (options.registrar() != null ? options.registrar() : "127.0.0.1:" + port);
       log.info("{} ready on 127.0.0.1:{} as {}, pid {}", name, port, aor, process.pid());
       return new Baresip(options, port, aor, runDir, recordings, process, control);
     } catch (RuntimeException e) {
@@ -104,9 +115,11 @@ public final class Baresip implements AutoCloseable {
     }
   }
 
-  /** Writes config, empty accounts and contacts, and the audio source; returns the recordings dir. */
-  private static Path writeFiles(BaresipOptions options, Path runDir, int port, int ctrlPort,
-      int rtpFirst) {
+  /**
+   * Writes config, empty accounts and contacts, and the audio source; returns the recordings dir.
+   */
+  private static Path writeFiles(
+      BaresipOptions options, Path runDir, int port, int ctrlPort, int rtpFirst) {
     Path recordings = runDir.resolve("recordings");
     Path source = runDir.resolve("source.wav");
     try {
@@ -116,8 +129,10 @@ public final class Baresip implements AutoCloseable {
       } else {
         PcmWav.writeSilence(source, SAMPLE_RATE, options.silence());
       }
-      Files.writeString(runDir.resolve("config"), BaresipConfig.config(
-          port, ctrlPort, rtpFirst, rtpFirst + RTP_PORTS - 1, source, recordings));
+      Files.writeString(
+          runDir.resolve("config"),
+          BaresipConfig.config(
+              port, ctrlPort, rtpFirst, rtpFirst + RTP_PORTS - 1, source, recordings));
       Files.writeString(runDir.resolve("accounts"), "");
       Files.writeString(runDir.resolve("contacts"), "");
     } catch (IOException e) {
@@ -127,8 +142,8 @@ public final class Baresip implements AutoCloseable {
   }
 
   /** Creates the account with uanew and, when it registers, waits for the outcome. */
-  private static void createAccount(PeerProcess process, BaresipControl control,
-      BaresipOptions options, int port) {
+  private static void createAccount(
+      PeerProcess process, BaresipControl control, BaresipOptions options, int port) {
     String account = BaresipConfig.account(options, port);
     BaresipResponse created = control.command("uanew", account, COMMAND_TIMEOUT);
     if (!created.ok()) {
@@ -144,24 +159,37 @@ public final class Baresip implements AutoCloseable {
     try {
       audio = WavReader.read(Files.readAllBytes(wav));
     } catch (WavFormatException e) {
-      throw new IllegalArgumentException("audio source " + wav + " is not a usable WAV: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "audio source " + wav + " is not a usable WAV: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading audio source " + wav, e);
     }
-    if (audio.sampleRate() != SAMPLE_RATE || audio.channels() != 1
+    if (audio.sampleRate() != SAMPLE_RATE
+        || audio.channels() != 1
         || audio.encoding() != WavEncoding.PCM_S16LE) {
-      throw new IllegalArgumentException("audio source " + wav + " is " + audio
-          + "; baresip's aufile plays only mono 16-bit PCM at " + SAMPLE_RATE + " Hz");
+      throw new IllegalArgumentException(
+          "audio source "
+              + wav
+              + " is "
+              + audio
+              + "; baresip's aufile plays only mono 16-bit PCM at "
+              + SAMPLE_RATE
+              + " Hz");
     }
   }
 
   /** Waits for the ready line and the control socket, then takes the one control connection. */
-  private static BaresipControl connect(String name, PeerProcess process, int ctrlPort,
-      Duration timeout) {
-    Boolean ready = Await.poll(timeout, () -> !process.isAlive() ? Boolean.FALSE
-        : BoundPorts.tcpListening(ctrlPort) && process.readLog().contains(READY_LINE) ? Boolean.TRUE
-        : null);
+  private static BaresipControl connect(
+      String name, PeerProcess process, int ctrlPort, Duration timeout) {
+    Boolean ready =
+        Await.poll(
+            timeout,
+            () ->
+                !process.isAlive()
+                    ? Boolean.FALSE
+                    : BoundPorts.tcpListening(ctrlPort) && process.readLog().contains(READY_LINE)
+                        ? Boolean.TRUE
+                        : null);
     if (!Boolean.TRUE.equals(ready)) {
       throw process.isAlive()
           ? process.failure("was not ready within " + timeout)
@@ -170,27 +198,30 @@ public final class Baresip implements AutoCloseable {
     try {
       return new BaresipControl(name, ctrlPort);
     } catch (IOException e) {
-      throw new PeerException(name + ": connecting to ctrl_tcp 127.0.0.1:" + ctrlPort + " failed",
-          e);
+      throw new PeerException(
+          name + ": connecting to ctrl_tcp 127.0.0.1:" + ctrlPort + " failed", e);
     }
   }
 
-  private static void awaitRegistration(PeerProcess process, BaresipControl control,
-      BaresipOptions options) {
+  private static void awaitRegistration(
+      PeerProcess process, BaresipControl control, BaresipOptions options) {
     BaresipEvent outcome;
     try {
-      outcome = control.awaitEvent(
-          e -> e.is("REGISTER_OK") || e.is("REGISTER_FAIL"), options.startTimeout());
+      outcome =
+          control.awaitEvent(
+              e -> e.is("REGISTER_OK") || e.is("REGISTER_FAIL"), options.startTimeout());
     } catch (PeerException e) {
       throw process.failure("did not register at " + options.registrar() + ": " + e.getMessage());
     }
     if (outcome.is("REGISTER_FAIL")) {
-      throw process.failure("registration at " + options.registrar() + " failed: "
-          + outcome.param());
+      throw process.failure(
+          "registration at " + options.registrar() + " failed: " + outcome.param());
     }
   }
 
-  /** {@code sip:<user>@127.0.0.1:<port>}: reaches this baresip directly, bypassing any registrar. */
+  /**
+   * {@code sip:<user>@127.0.0.1:<port>}: reaches this baresip directly, bypassing any registrar.
+   */
   public String sipUri() {
     return "sip:" + options.user() + "@127.0.0.1:" + port;
   }
@@ -281,13 +312,23 @@ public final class Baresip implements AutoCloseable {
    * @throws PeerException naming the recordings and their state when the time runs out
    */
   public List<Path> awaitRecordingComplete(Duration timeout) {
-    List<Path> done = Await.poll(timeout, Duration.ofMillis(50), () -> {
-      List<Path> all = recordings();
-      return !all.isEmpty() && all.stream().allMatch(RecordingState::isComplete) ? all : null;
-    });
+    List<Path> done =
+        Await.poll(
+            timeout,
+            Duration.ofMillis(50),
+            () -> {
+              List<Path> all = recordings();
+              return !all.isEmpty() && all.stream().allMatch(RecordingState::isComplete)
+                  ? all
+                  : null;
+            });
     if (done == null) {
-      throw new PeerException(options.user() + ": no complete recording within " + timeout
-          + "; recordings: " + RecordingState.describe(recordings()));
+      throw new PeerException(
+          options.user()
+              + ": no complete recording within "
+              + timeout
+              + "; recordings: "
+              + RecordingState.describe(recordings()));
     }
     return done;
   }
@@ -312,8 +353,8 @@ public final class Baresip implements AutoCloseable {
   }
 
   /**
-   * Closes the control connection, stops baresip (SIGTERM, then SIGKILL after a bound) and
-   * removes its run directory with the recordings.
+   * Closes the control connection, stops baresip (SIGTERM, then SIGKILL after a bound) and removes
+   * its run directory with the recordings.
    */
   @Override
   public void close() {

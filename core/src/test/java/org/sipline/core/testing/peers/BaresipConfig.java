@@ -3,15 +3,15 @@ package org.sipline.core.testing.peers;
 import java.nio.file.Path;
 
 /**
- * The {@code config} file and the account line of one {@link Baresip}. Only the modules the
- * tests need are loaded: G.711, a WAV file as audio source (aufile), recording of the audio
- * (sndfile), the command menu driven over ctrl_tcp, and account/uuid handling. No sound card.
+ * The {@code config} file and the account line of one {@link Baresip}. Only the modules the tests
+ * need are loaded: G.711, a WAV file as audio source (aufile), recording of the audio (sndfile),
+ * the command menu driven over ctrl_tcp, and account/uuid handling. No sound card.
  */
 final class BaresipConfig {
   private BaresipConfig() {}
 
-  static String config(int sipPort, int ctrlPort, int rtpFirst, int rtpLast, Path audioSource,
-      Path recordings) {
+  static String config(
+      int sipPort, int ctrlPort, int rtpFirst, int rtpLast, Path audioSource, Path recordings) {
     return """
         # Generated for one test by org.sipline.core.testing.peers.Baresip.
         poll_method             epoll
@@ -42,18 +42,21 @@ final class BaresipConfig {
         module_app              ctrl_tcp.so
         ctrl_tcp_listen         127.0.0.1:%d
         snd_path                %s
-        """.formatted(sipPort, audioSource, rtpFirst, rtpLast, modulePath(), ctrlPort, recordings);
+        """
+        .formatted(sipPort, audioSource, rtpFirst, rtpLast, modulePath(), ctrlPort, recordings);
   }
 
   /**
    * The account as {@code uanew} takes it: {@code <sip:user@domain>;param=value;…}. Registered
-   * accounts live at the registrar's address and refresh every hour; others are addressed
-   * directly at baresip's own port and never register.
+   * accounts live at the registrar's address and refresh every hour; others are addressed directly
+   * at baresip's own port and never register.
    */
   static String account(BaresipOptions options, int sipPort) {
     StringBuilder line = new StringBuilder("<sip:").append(options.user()).append('@');
     if (options.registrar() != null) {
-      line.append(options.registrar()).append(">;auth_pass=").append(options.password())
+      line.append(options.registrar())
+          .append(">;auth_pass=")
+          .append(options.password())
           .append(";regint=3600");
     } else {
       line.append("127.0.0.1:").append(sipPort).append(">;regint=0");

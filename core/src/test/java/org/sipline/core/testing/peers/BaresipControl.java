@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one ctrl_tcp client a baresip allows: sends commands as netstring JSON
- * ({@code {"command":…,"params":…,"token":…}}) and reads its responses and pushed events on a
- * reader thread this object owns and stops in {@link #close()}.
+ * The one ctrl_tcp client a baresip allows: sends commands as netstring JSON ({@code
+ * {"command":…,"params":…,"token":…}}) and reads its responses and pushed events on a reader thread
+ * this object owns and stops in {@link #close()}.
  */
 final class BaresipControl implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BaresipControl.class);
@@ -36,8 +36,10 @@ final class BaresipControl implements AutoCloseable {
   private final Thread reader;
   private final AtomicLong tokens = new AtomicLong();
   private final Map<String, CompletableFuture<BaresipResponse>> pending = new ConcurrentHashMap<>();
+
   /** Guarded by itself; waiters are woken on each new event and when reading stops. */
   private final List<BaresipEvent> events = new ArrayList<>();
+
   private volatile Exception readFailure;
   private volatile boolean closed;
 
@@ -77,8 +79,13 @@ final class BaresipControl implements AutoCloseable {
     } catch (IOException e) {
       throw new PeerException(name + ": sending command '" + command + "' failed", e);
     } catch (TimeoutException e) {
-      throw new PeerException(name + ": no response to command '" + command + "' within "
-          + timeout + readFailureNote());
+      throw new PeerException(
+          name
+              + ": no response to command '"
+              + command
+              + "' within "
+              + timeout
+              + readFailureNote());
     } catch (ExecutionException e) {
       throw new PeerException(name + ": command '" + command + "' got no response", e.getCause());
     } catch (InterruptedException e) {
@@ -113,8 +120,13 @@ final class BaresipControl implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || readFailure != null || closed) {
-          throw new PeerException(name + ": no matching event within " + timeout
-              + readFailureNote() + "; events received: " + summary(events));
+          throw new PeerException(
+              name
+                  + ": no matching event within "
+                  + timeout
+                  + readFailureNote()
+                  + "; events received: "
+                  + summary(events));
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(events, left);
@@ -138,8 +150,12 @@ final class BaresipControl implements AutoCloseable {
         log.warn("{}: ctrl_tcp stream unusable: {}", name, e.toString());
       }
     } finally {
-      pending.values().forEach(f -> f.completeExceptionally(
-          new PeerException(name + ": ctrl_tcp connection ended" + readFailureNote())));
+      pending
+          .values()
+          .forEach(
+              f ->
+                  f.completeExceptionally(
+                      new PeerException(name + ": ctrl_tcp connection ended" + readFailureNote())));
       synchronized (events) {
         events.notifyAll();
       }
@@ -159,12 +175,14 @@ final class BaresipControl implements AutoCloseable {
       Object token = json.get("token");
       CompletableFuture<BaresipResponse> waiting = token == null ? null : pending.get(token);
       if (waiting != null) {
-        waiting.complete(new BaresipResponse(Boolean.TRUE.equals(json.get("ok")),
-            json.get("data") instanceof String data ? data : ""));
+        waiting.complete(
+            new BaresipResponse(
+                Boolean.TRUE.equals(json.get("ok")),
+                json.get("data") instanceof String data ? data : ""));
       }
     } else {
-      throw new IllegalArgumentException("ctrl_tcp message is neither event nor response: "
-          + message);
+      throw new IllegalArgumentException(
+          "ctrl_tcp message is neither event nor response: " + message);
     }
   }
 
@@ -174,8 +192,10 @@ final class BaresipControl implements AutoCloseable {
   }
 
   private static String summary(List<BaresipEvent> events) {
-    return events.stream().map(e -> e.type() + (e.param() == null ? "" : "(" + e.param() + ")"))
-        .toList().toString();
+    return events.stream()
+        .map(e -> e.type() + (e.param() == null ? "" : "(" + e.param() + ")"))
+        .toList()
+        .toString();
   }
 
   /** Closes the connection and waits for the reader thread to end. */
@@ -193,8 +213,8 @@ final class BaresipControl implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (reader.isAlive()) {
-      throw new PeerException(name + ": ctrl_tcp reader thread still running after "
-          + PeerProcess.STOP_GRACE);
+      throw new PeerException(
+          name + ": ctrl_tcp reader thread still running after " + PeerProcess.STOP_GRACE);
     }
   }
 }

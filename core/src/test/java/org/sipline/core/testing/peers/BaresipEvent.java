@@ -5,17 +5,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An event baresip pushed over ctrl_tcp, e.g.
- * {@code {"event":true,"class":"call","type":"CALL_ESTABLISHED","accountaor":"sip:bob@…",
- * "direction":"incoming","peeruri":"sip:alice@…","id":"566b759f58ed89cb","param":"…"}}.
- * Absent members are null.
+ * An event baresip pushed over ctrl_tcp, e.g. {@code
+ * {"event":true,"class":"call","type":"CALL_ESTABLISHED","accountaor":"sip:bob@…",
+ * "direction":"incoming","peeruri":"sip:alice@…","id":"566b759f58ed89cb","param":"…"}}. Absent
+ * members are null.
  *
- * <p>baresip 1.0.0's types: REGISTERING, REGISTER_OK, REGISTER_FAIL, UNREGISTERING,
- * CALL_INCOMING (only when it does not answer by itself), CALL_RINGING, CALL_PROGRESS,
- * CALL_ESTABLISHED, CALL_CLOSED, TRANSFER (a REFER arrived; param is the target, which it then
- * calls), TRANSFER_FAILED, CALL_DTMF_START, CALL_DTMF_END, CALL_LOCAL_SDP, CALL_REMOTE_SDP,
- * CALL_RTPESTAB, CALL_RTCP, AUDIO_ERROR ("end of file" when the audio source has played; it then
- * hangs up), SHUTDOWN, EXIT.
+ * <p>baresip 1.0.0's types: REGISTERING, REGISTER_OK, REGISTER_FAIL, UNREGISTERING, CALL_INCOMING
+ * (only when it does not answer by itself), CALL_RINGING, CALL_PROGRESS, CALL_ESTABLISHED,
+ * CALL_CLOSED, TRANSFER (a REFER arrived; param is the target, which it then calls),
+ * TRANSFER_FAILED, CALL_DTMF_START, CALL_DTMF_END, CALL_LOCAL_SDP, CALL_REMOTE_SDP, CALL_RTPESTAB,
+ * CALL_RTCP, AUDIO_ERROR ("end of file" when the audio source has played; it then hangs up),
+ * SHUTDOWN, EXIT.
  *
  * @param type the event type, e.g. "CALL_CLOSED"
  * @param eventClass baresip's class: "register", "call", "other", …
@@ -26,8 +26,15 @@ import java.util.Objects;
  * @param param event details, e.g. the reason a call closed
  * @param fields every member as received
  */
-public record BaresipEvent(String type, String eventClass, String accountAor, String direction,
-    String peerUri, String id, String param, Map<String, Object> fields) {
+public record BaresipEvent(
+    String type,
+    String eventClass,
+    String accountAor,
+    String direction,
+    String peerUri,
+    String id,
+    String param,
+    Map<String, Object> fields) {
 
   public BaresipEvent {
     Objects.requireNonNull(type, "type");
@@ -42,8 +49,14 @@ public record BaresipEvent(String type, String eventClass, String accountAor, St
     // Map.copyOf refuses null values: JSON nulls are dropped from fields.
     Map<String, Object> fields = new LinkedHashMap<>(json);
     fields.values().removeIf(Objects::isNull);
-    return new BaresipEvent(type, text(json, "class"), text(json, "accountaor"),
-        text(json, "direction"), text(json, "peeruri"), text(json, "id"), text(json, "param"),
+    return new BaresipEvent(
+        type,
+        text(json, "class"),
+        text(json, "accountaor"),
+        text(json, "direction"),
+        text(json, "peeruri"),
+        text(json, "id"),
+        text(json, "param"),
         fields);
   }
 

@@ -28,26 +28,33 @@ class BaresipProtocolTest {
   @Test
   void malformedNetstringsAreRefusedNamingTheProblem() {
     assertThatThrownBy(() -> read("3:abc;"))
-        .isInstanceOf(IOException.class).hasMessage("netstring of 3 bytes not followed by ',' but 0x3b");
+        .isInstanceOf(IOException.class)
+        .hasMessage("netstring of 3 bytes not followed by ',' but 0x3b");
     assertThatThrownBy(() -> read("x:"))
-        .isInstanceOf(IOException.class).hasMessage("netstring length has non-digit byte 0x78");
+        .isInstanceOf(IOException.class)
+        .hasMessage("netstring length has non-digit byte 0x78");
     assertThatThrownBy(() -> read("99999999:"))
-        .isInstanceOf(IOException.class).hasMessage("netstring length has more than 7 digits");
+        .isInstanceOf(IOException.class)
+        .hasMessage("netstring length has more than 7 digits");
     assertThatThrownBy(() -> read("2000000:"))
-        .isInstanceOf(IOException.class).hasMessage("netstring length 2000000 > 1048576");
+        .isInstanceOf(IOException.class)
+        .hasMessage("netstring length 2000000 > 1048576");
     assertThatThrownBy(() -> read("5:ab"))
-        .isInstanceOf(EOFException.class).hasMessage("netstring payload ended after 2 of 5 bytes");
+        .isInstanceOf(EOFException.class)
+        .hasMessage("netstring payload ended after 2 of 5 bytes");
     assertThatThrownBy(() -> read(":"))
-        .isInstanceOf(IOException.class).hasMessage("netstring without a length before ':'");
+        .isInstanceOf(IOException.class)
+        .hasMessage("netstring without a length before ':'");
   }
 
   @Test
   void eventJsonWithNestedStatsBecomesAnEvent() {
-    String json = "{\"event\":true,\"type\":\"CALL_RTCP\",\"class\":\"call\","
-        + "\"accountaor\":\"sip:alice@127.0.0.1:21200\",\"direction\":\"outgoing\","
-        + "\"peeruri\":\"sip:bob@127.0.0.1:21210\",\"id\":\"4fc9\",\"param\":\"audio\","
-        + "\"rtcp_stats\":{\"tx\":{\"sent\":0,\"lost\":-1,\"jit\":1.5e-3},\"rtt\":0},"
-        + "\"list\":[true,false,null,\"a\\\"b\\u00fc\\n\"]}";
+    String json =
+        "{\"event\":true,\"type\":\"CALL_RTCP\",\"class\":\"call\","
+            + "\"accountaor\":\"sip:alice@127.0.0.1:21200\",\"direction\":\"outgoing\","
+            + "\"peeruri\":\"sip:bob@127.0.0.1:21210\",\"id\":\"4fc9\",\"param\":\"audio\","
+            + "\"rtcp_stats\":{\"tx\":{\"sent\":0,\"lost\":-1,\"jit\":1.5e-3},\"rtt\":0},"
+            + "\"list\":[true,false,null,\"a\\\"b\\u00fc\\n\"]}";
 
     BaresipEvent event = BaresipEvent.of(Json.parseObject(json));
 
@@ -86,12 +93,17 @@ class BaresipProtocolTest {
 
   @Test
   void accountLineForARegisteredAndADirectPhone() {
-    BaresipOptions registered = BaresipOptions.defaults().withUser("alice")
-        .withRegistrar("127.0.0.1:25060", "pw").withCodecs("PCMA");
-    assertThat(BaresipConfig.account(registered, 21000)).isEqualTo(
-        "<sip:alice@127.0.0.1:25060>;auth_pass=pw;regint=3600;answermode=auto;audio_codecs=PCMA");
+    BaresipOptions registered =
+        BaresipOptions.defaults()
+            .withUser("alice")
+            .withRegistrar("127.0.0.1:25060", "pw")
+            .withCodecs("PCMA");
+    assertThat(BaresipConfig.account(registered, 21000))
+        .isEqualTo(
+            "<sip:alice@127.0.0.1:25060>;auth_pass=pw;regint=3600;answermode=auto;audio_codecs=PCMA");
     assertThat(BaresipConfig.account(BaresipOptions.defaults().withAutoAnswer(false), 21000))
-        .isEqualTo("<sip:baresip@127.0.0.1:21000>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA");
+        .isEqualTo(
+            "<sip:baresip@127.0.0.1:21000>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA");
   }
 
   @Test

@@ -18,8 +18,7 @@ class BaresipTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final int RATE = 8000;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void calleeAnswersByItselfAndRecordsWhatTheCallerSent() throws Exception {
@@ -28,8 +27,8 @@ class BaresipTest {
     PcmWav.write(source, RATE, sent);
 
     try (Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob"));
-        Baresip alice = Baresip.start(BaresipOptions.defaults().withUser("alice")
-            .withAudioSource(source))) {
+        Baresip alice =
+            Baresip.start(BaresipOptions.defaults().withUser("alice").withAudioSource(source))) {
       alice.dial(bob.sipUri());
 
       BaresipEvent established = bob.awaitEvent("CALL_ESTABLISHED", WAIT);
@@ -51,8 +50,8 @@ class BaresipTest {
 
   @Test
   void manualAnswerWaitsForAccept() {
-    try (Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-            .withAutoAnswer(false));
+    try (Baresip bob =
+            Baresip.start(BaresipOptions.defaults().withUser("bob").withAutoAnswer(false));
         Baresip alice = Baresip.start(BaresipOptions.defaults().withUser("alice"))) {
       alice.dial(bob.sipUri());
       bob.awaitEvent("CALL_INCOMING", WAIT);
@@ -68,12 +67,21 @@ class BaresipTest {
 
   @Test
   void registeredPhonesCallEachOtherThroughKamailio() {
-    try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults()
-            .withUser("alice", "alice-pw").withUser("bob", "bob-pw"));
-        Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob")
-            .withRegistrar(kamailio.hostPort(), "bob-pw"));
-        Baresip alice = Baresip.start(BaresipOptions.defaults().withUser("alice")
-            .withRegistrar(kamailio.hostPort(), "alice-pw"))) {
+    try (Kamailio kamailio =
+            Kamailio.start(
+                KamailioOptions.defaults()
+                    .withUser("alice", "alice-pw")
+                    .withUser("bob", "bob-pw"));
+        Baresip bob =
+            Baresip.start(
+                BaresipOptions.defaults()
+                    .withUser("bob")
+                    .withRegistrar(kamailio.hostPort(), "bob-pw"));
+        Baresip alice =
+            Baresip.start(
+                BaresipOptions.defaults()
+                    .withUser("alice")
+                    .withRegistrar(kamailio.hostPort(), "alice-pw"))) {
       assertThat(kamailio.contacts("bob")).isNotEmpty();
       assertThat(bob.events()).anyMatch(e -> e.is("REGISTER_OK"));
 
@@ -84,8 +92,10 @@ class BaresipTest {
       // RTP from alice has reached bob: his recording will not be empty.
       bob.awaitEvent("CALL_RTPESTAB", WAIT);
       // INVITE from a local user: challenged with 407, then sent again with credentials.
-      assertThat(kamailio.receivedRequests().stream()
-          .filter(r -> r.is("INVITE") && "alice".equals(r.fromUser()))).hasSize(2);
+      assertThat(
+              kamailio.receivedRequests().stream()
+                  .filter(r -> r.is("INVITE") && "alice".equals(r.fromUser())))
+          .hasSize(2);
       alice.hangup();
       bob.awaitEvent("CALL_CLOSED", WAIT);
       assertThat(bob.awaitRecordingComplete(WAIT)).hasSize(1);
@@ -112,8 +122,8 @@ class BaresipTest {
   @Test
   void wrongPasswordFailsTheStartWithTheRegistrarsAnswer() {
     try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults().withUser("bob", "bob-pw"))) {
-      BaresipOptions wrong = BaresipOptions.defaults().withUser("bob")
-          .withRegistrar(kamailio.hostPort(), "not-it");
+      BaresipOptions wrong =
+          BaresipOptions.defaults().withUser("bob").withRegistrar(kamailio.hostPort(), "not-it");
 
       assertThatThrownBy(() -> Baresip.start(wrong))
           .isInstanceOf(PeerException.class)

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * Whether some process has bound a port, read from Linux's {@code /proc/net} tables. Used to see
- * that a peer is ready without touching its port: probing by binding the port ourselves could
- * make the peer's own bind fail if both happened at the same moment.
+ * that a peer is ready without touching its port: probing by binding the port ourselves could make
+ * the peer's own bind fail if both happened at the same moment.
  */
 final class BoundPorts {
   /** The {@code st} column value of a listening TCP socket. */
@@ -29,7 +29,7 @@ final class BoundPorts {
   }
 
   /**
-   * Scans rows like {@code "  12: 0100007F:5221 00000000:0000 07 ..."}: the local address is the
+   * Scans rows like {@code " 12: 0100007F:5221 00000000:0000 07 ..."}: the local address is the
    * second column (little-endian IPv4 hex : port hex), the state the fourth.
    */
   static boolean bound(Path table, int port, String state) {

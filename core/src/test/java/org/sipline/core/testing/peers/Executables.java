@@ -35,7 +35,12 @@ final class Executables {
         return candidate;
       }
     }
-    throw new PeerException(name + " not found on PATH or in " + EXTRA_DIRS
-        + "; install the Debian package " + debianPackage + " (scripts/test-all.sh does)");
+    throw new PeerException(
+        name
+            + " not found on PATH or in "
+            + EXTRA_DIRS
+            + "; install the Debian package "
+            + debianPackage
+            + " (scripts/test-all.sh does)");
   }
 }

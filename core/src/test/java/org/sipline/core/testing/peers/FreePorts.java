@@ -11,16 +11,16 @@ import java.util.Set;
 /**
  * Ports on 127.0.0.1 that are free right now, for peers and for the code under test.
  *
- * <p>A port is free when this JVM can bind it and then release it at once. That leaves a window
- * in which another program could take it, so the choice narrows it:
+ * <p>A port is free when this JVM can bind it and then release it at once. That leaves a window in
+ * which another program could take it, so the choice narrows it:
  *
  * <ul>
  *   <li>Ports come from {@value #FIRST}–{@value #LAST}, below Linux's ephemeral range
  *       (32768–60999), so the kernel does not hand them to other programs' outgoing sockets.
  *   <li>Each JVM starts its walk through the range at an offset derived from its PID, so builds
  *       running side by side on the machine walk different parts of it.
- *   <li>A port handed out once is never handed out again by this JVM, even after the peer using
- *       it has stopped: a test's SIP stack may still be closing its socket.
+ *   <li>A port handed out once is never handed out again by this JVM, even after the peer using it
+ *       has stopped: a test's SIP stack may still be closing its socket.
  *   <li>5060 and 5070 are outside the range: other programs on this host use them.
  * </ul>
  */
@@ -76,8 +76,8 @@ public final class FreePorts {
   }
 
   /**
-   * The first of {@code count} consecutive free UDP ports, starting at an even port (SIPp binds
-   * its audio and video RTP sockets on its media port and the one two above).
+   * The first of {@code count} consecutive free UDP ports, starting at an even port (SIPp binds its
+   * audio and video RTP sockets on its media port and the one two above).
    */
   public static synchronized int udpPortBlock(int count) {
     if (count < 1 || count > 64) {
@@ -87,8 +87,8 @@ public final class FreePorts {
   }
 
   /**
-   * The first port at or after the cursor that is aligned to {@code alignment} and whose
-   * {@code count} consecutive ports are all unused by this JVM and bindable.
+   * The first port at or after the cursor that is aligned to {@code alignment} and whose {@code
+   * count} consecutive ports are all unused by this JVM and bindable.
    */
   private static int take(int count, int alignment, boolean udp, boolean tcp) {
     for (int tried = 0; tried < SIZE; tried++) {
@@ -104,9 +104,19 @@ public final class FreePorts {
         return port;
       }
     }
-    throw new PeerException("no free port left in " + FIRST + "-" + LAST + " for " + count
-        + " consecutive " + (udp ? "UDP " : "") + (tcp ? "TCP " : "") + "port(s); "
-        + HANDED_OUT.size() + " already handed out by this JVM");
+    throw new PeerException(
+        "no free port left in "
+            + FIRST
+            + "-"
+            + LAST
+            + " for "
+            + count
+            + " consecutive "
+            + (udp ? "UDP " : "")
+            + (tcp ? "TCP " : "")
+            + "port(s); "
+            + HANDED_OUT.size()
+            + " already handed out by this JVM");
   }
 
   private static boolean allFree(int first, int count, boolean udp, boolean tcp) {

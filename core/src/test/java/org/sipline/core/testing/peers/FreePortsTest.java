@@ -34,7 +34,8 @@ class FreePortsTest {
       assertThat(seen.add(rtp)).isTrue();
       assertThat(seen.add(rtp + 1)).isTrue();
     }
-    assertThat(seen).allMatch(p -> p >= FreePorts.FIRST && p <= FreePorts.LAST)
+    assertThat(seen)
+        .allMatch(p -> p >= FreePorts.FIRST && p <= FreePorts.LAST)
         .doesNotContain(5060, 5070);
   }
 

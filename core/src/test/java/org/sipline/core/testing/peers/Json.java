@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON parser for what baresip's ctrl_tcp sends, and a writer for the flat
- * string objects we send it. Parsed objects become
- * {@code Map<String, Object>} (in document order), arrays {@code List<Object>}, strings
- * {@code String}, integers {@code Long}, other numbers {@code Double}, literals {@code Boolean}
- * or null. Anything else is refused with the offset and what was expected; nesting deeper than
- * {@value #MAX_DEPTH} is refused too. Core's test code has no JSON library, and the fixtures must
- * not pull one into every module that uses them.
+ * A small, strict JSON parser for what baresip's ctrl_tcp sends, and a writer for the flat string
+ * objects we send it. Parsed objects become {@code Map<String, Object>} (in document order), arrays
+ * {@code List<Object>}, strings {@code String}, integers {@code Long}, other numbers {@code
+ * Double}, literals {@code Boolean} or null. Anything else is refused with the offset and what was
+ * expected; nesting deeper than {@value #MAX_DEPTH} is refused too. Core's test code has no JSON
+ * library, and the fixtures must not pull one into every module that uses them.
  */
 final class Json {
   static final int MAX_DEPTH = 32;
@@ -85,7 +84,8 @@ final class Json {
 
   private Object value(int depth) {
     if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("JSON nested deeper than " + MAX_DEPTH + " at offset " + pos);
+      throw new IllegalArgumentException(
+          "JSON nested deeper than " + MAX_DEPTH + " at offset " + pos);
     }
     if (pos >= text.length()) {
       throw error("a value");
@@ -290,11 +290,20 @@ final class Json {
 
   private IllegalArgumentException error(String expected) {
     String found = pos < text.length() ? "'" + text.charAt(pos) + "'" : "end of input";
-    return new IllegalArgumentException("JSON: expected " + expected + " at offset " + pos
-        + " but found " + found + " in " + abbreviate(text));
+    return new IllegalArgumentException(
+        "JSON: expected "
+            + expected
+            + " at offset "
+            + pos
+            + " but found "
+            + found
+            + " in "
+            + abbreviate(text));
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...(" + text.length() + " chars)";
+    return text.length() <= 200
+        ? text
+        : text.substring(0, 200) + "...(" + text.length() + " chars)";
   }
 }

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kamailio registrar and proxy on 127.0.0.1 for one test: digest-authenticated REGISTER into
- * an in-memory location table, calls between registered users and to any other address (see
- * {@link KamailioConfig} for the exact script). Runs in the foreground from a config and run
- * directory of its own; {@link #close()} stops it and its workers by PID.
+ * A Kamailio registrar and proxy on 127.0.0.1 for one test: digest-authenticated REGISTER into an
+ * in-memory location table, calls between registered users and to any other address (see {@link
+ * KamailioConfig} for the exact script). Runs in the foreground from a config and run directory of
+ * its own; {@link #close()} stops it and its workers by PID.
  *
  * <pre>{@code
  * try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults().withUser("alice", "secret"))) {
@@ -29,10 +29,12 @@ public final class Kamailio implements AutoCloseable {
   private final Path runDir;
   private final PeerProcess process;
   private final KamailioCtl ctl;
+
   /** Set by the first close(); a later one does nothing (try-with-resources after a close). */
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Kamailio(KamailioOptions options, int port, Path runDir, PeerProcess process, KamailioCtl ctl) {
+  private Kamailio(
+      KamailioOptions options, int port, Path runDir, PeerProcess process, KamailioCtl ctl) {
     this.options = options;
     this.port = port;
     this.runDir = runDir;
@@ -54,20 +56,34 @@ public final class Kamailio implements AutoCloseable {
     try {
       Path config = KamailioConfig.write(options, port, runDir);
       KamailioCtl ctl = new KamailioCtl(runDir);
-      process = PeerProcess.start("kamailio", List.of(
-          binary.toString(),
-          "-DD", // foreground, but still forking its workers
-          "-E", // log to stderr, i.e. our log file
-          "-f", config.toString(),
-          "-Y", runDir.toString(),
-          "-P", runDir.resolve("kamailio.pid").toString(),
-          "-w", runDir.toString(),
-          "-m", "32", // MB of shared memory; the default 64 is more than tests need
-          "-M", "8"), runDir);
+      process =
+          PeerProcess.start(
+              "kamailio",
+              List.of(
+                  binary.toString(),
+                  "-DD", // foreground, but still forking its workers
+                  "-E", // log to stderr, i.e. our log file
+                  "-f",
+                  config.toString(),
+                  "-Y",
+                  runDir.toString(),
+                  "-P",
+                  runDir.resolve("kamailio.pid").toString(),
+                  "-w",
+                  runDir.toString(),
+                  "-m",
+                  "32", // MB of shared memory; the default 64 is more than tests need
+                  "-M",
+                  "8"),
+              runDir);
       awaitReady(process, ctl, options.startTimeout());
       process.rememberWorkers();
-      log.info("kamailio ready on udp+tcp 127.0.0.1:{} (domain {}, users {}), pid {}",
-          port, options.domain(), options.users().keySet(), process.pid());
+      log.info(
+          "kamailio ready on udp+tcp 127.0.0.1:{} (domain {}, users {}), pid {}",
+          port,
+          options.domain(),
+          options.users().keySet(),
+          process.pid());
       return new Kamailio(options, port, runDir, process, ctl);
     } catch (RuntimeException e) {
       if (process != null) {
@@ -79,8 +95,11 @@ public final class Kamailio implements AutoCloseable {
   }
 
   private static void awaitReady(PeerProcess process, KamailioCtl ctl, Duration timeout) {
-    Boolean ready = Await.poll(timeout, Duration.ofMillis(50),
-        () -> !process.isAlive() ? Boolean.FALSE : ctl.answers() ? Boolean.TRUE : null);
+    Boolean ready =
+        Await.poll(
+            timeout,
+            Duration.ofMillis(50),
+            () -> !process.isAlive() ? Boolean.FALSE : ctl.answers() ? Boolean.TRUE : null);
     if (!Boolean.TRUE.equals(ready)) {
       throw process.isAlive()
           ? process.failure("did not answer on its control socket within " + timeout)
@@ -138,13 +157,23 @@ public final class Kamailio implements AutoCloseable {
    * @throws PeerException naming the user and the REGISTERs seen when the time runs out
    */
   public List<String> awaitRegistered(String user, Duration timeout) {
-    List<String> contacts = Await.poll(timeout, Duration.ofMillis(50), () -> {
-      List<String> now = contacts(user);
-      return now.isEmpty() ? null : now;
-    });
+    List<String> contacts =
+        Await.poll(
+            timeout,
+            Duration.ofMillis(50),
+            () -> {
+              List<String> now = contacts(user);
+              return now.isEmpty() ? null : now;
+            });
     if (contacts == null) {
-      throw new PeerException(user + " not registered at kamailio " + hostPort() + " within "
-          + timeout + "; REGISTERs received: " + registersOf(user));
+      throw new PeerException(
+          user
+              + " not registered at kamailio "
+              + hostPort()
+              + " within "
+              + timeout
+              + "; REGISTERs received: "
+              + registersOf(user));
     }
     return contacts;
   }
@@ -156,9 +185,16 @@ public final class Kamailio implements AutoCloseable {
    */
   public void awaitUnregistered(String user, Duration timeout) {
     if (!Await.until(timeout, Duration.ofMillis(50), () -> !isRegistered(user))) {
-      throw new PeerException(user + " still registered at kamailio " + hostPort() + " after "
-          + timeout + " with contacts " + contacts(user) + "; REGISTERs received: "
-          + registersOf(user));
+      throw new PeerException(
+          user
+              + " still registered at kamailio "
+              + hostPort()
+              + " after "
+              + timeout
+              + " with contacts "
+              + contacts(user)
+              + "; REGISTERs received: "
+              + registersOf(user));
     }
   }
 
@@ -173,11 +209,17 @@ public final class Kamailio implements AutoCloseable {
    * @throws PeerException listing what was received when none matches within {@code timeout}
    */
   public ReceivedRequest awaitRequest(Predicate<ReceivedRequest> filter, Duration timeout) {
-    ReceivedRequest found = Await.poll(timeout,
-        () -> receivedRequests().stream().filter(filter).findFirst().orElse(null));
+    ReceivedRequest found =
+        Await.poll(
+            timeout, () -> receivedRequests().stream().filter(filter).findFirst().orElse(null));
     if (found == null) {
-      throw new PeerException("kamailio " + hostPort() + " received no matching request within "
-          + timeout + "; received: " + receivedRequests());
+      throw new PeerException(
+          "kamailio "
+              + hostPort()
+              + " received no matching request within "
+              + timeout
+              + "; received: "
+              + receivedRequests());
     }
     return found;
   }
@@ -194,7 +236,9 @@ public final class Kamailio implements AutoCloseable {
     }
   }
 
-  /** Stops kamailio and all its workers (SIGTERM, then SIGKILL after a bound), removes its files. */
+  /**
+   * Stops kamailio and all its workers (SIGTERM, then SIGKILL after a bound), removes its files.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -205,8 +249,8 @@ public final class Kamailio implements AutoCloseable {
   }
 
   /**
-   * Every process kamailio consisted of (main and workers), to prove they are all gone after
-   * {@link #close()}.
+   * Every process kamailio consisted of (main and workers), to prove they are all gone after {@link
+   * #close()}.
    */
   public List<ProcessHandle> processes() {
     return process.handles();

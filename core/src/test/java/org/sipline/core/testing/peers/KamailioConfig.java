@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Writes the files one {@link Kamailio} runs on: {@code kamailio.cfg} and the db_text tables
- * {@code db/subscriber} and {@code db/version}.
+ * Writes the files one {@link Kamailio} runs on: {@code kamailio.cfg} and the db_text tables {@code
+ * db/subscriber} and {@code db/version}.
  *
  * <p>The script is a small registrar and proxy for tests:
  *
@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  *       password or unknown user), then {@code save("location")} in memory (usrloc db_mode 0);
  *   <li>a new INVITE whose From is one of the users is challenged with 407 unless INVITE auth is
  *       off;
- *   <li>requests for a local user are looked up in the location table (480 when the user exists
- *       but is not registered, 404 otherwise), everything else is relayed to its Request-URI, so
- *       a transfer target at another address is reached too;
+ *   <li>requests for a local user are looked up in the location table (480 when the user exists but
+ *       is not registered, 404 otherwise), everything else is relayed to its Request-URI, so a
+ *       transfer target at another address is reached too;
  *   <li>dialog-forming requests are record-routed; in-dialog requests follow their Route set.
  * </ul>
  */
@@ -39,7 +39,8 @@ final class KamailioConfig {
     try {
       Files.createDirectories(db);
       Files.writeString(db.resolve("version"), versionTable(), StandardCharsets.US_ASCII);
-      Files.writeString(db.resolve("subscriber"), subscriberTable(options), StandardCharsets.US_ASCII);
+      Files.writeString(
+          db.resolve("subscriber"), subscriberTable(options), StandardCharsets.US_ASCII);
       Files.writeString(cfg, script(options, port, runDir), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException("writing the kamailio config into " + runDir, e);
@@ -57,30 +58,41 @@ final class KamailioConfig {
 
   /** db_text refuses the table unless the ha1 columns are declared nullable (FACTS.md). */
   static String subscriberTable(KamailioOptions options) {
-    StringBuilder table = new StringBuilder(
-        "id(int,auto) username(string) domain(string) password(string) ha1(string,null) ha1b(string,null)\n");
+    StringBuilder table =
+        new StringBuilder(
+            "id(int,auto) username(string) domain(string) password(string) ha1(string,null) ha1b(string,null)\n");
     int id = 1;
     for (Map.Entry<String, String> user : options.users().entrySet()) {
-      table.append(id++).append(':').append(user.getKey()).append(':').append(options.domain())
-          .append(':').append(user.getValue()).append(":::\n");
+      table
+          .append(id++)
+          .append(':')
+          .append(user.getKey())
+          .append(':')
+          .append(options.domain())
+          .append(':')
+          .append(user.getValue())
+          .append(":::\n");
     }
     return table.toString();
   }
 
   static String script(KamailioOptions options, int port, Path runDir) {
     String domain = options.domain();
-    String isUser = options.users().isEmpty()
-        ? "0"
-        : options.users().keySet().stream()
-            .map(user -> "$var(user) == \"" + user + "\"")
-            .collect(Collectors.joining(" || "));
+    String isUser =
+        options.users().isEmpty()
+            ? "0"
+            : options.users().keySet().stream()
+                .map(user -> "$var(user) == \"" + user + "\"")
+                .collect(Collectors.joining(" || "));
     // For 127.0.0.1 only our own port (or none) is local: other ports there are other peers.
-    String localDomain = domain.equals("127.0.0.1")
-        ? "$rd == \"127.0.0.1\" && $(ru{uri.port}) == \"\""
-        : "$rd == \"" + domain + "\"";
-    String fromLocal = domain.equals("127.0.0.1")
-        ? "$fd == \"127.0.0.1\""
-        : "$fd == \"127.0.0.1\" || $fd == \"" + domain + "\"";
+    String localDomain =
+        domain.equals("127.0.0.1")
+            ? "$rd == \"127.0.0.1\" && $(ru{uri.port}) == \"\""
+            : "$rd == \"" + domain + "\"";
+    String fromLocal =
+        domain.equals("127.0.0.1")
+            ? "$fd == \"127.0.0.1\""
+            : "$fd == \"127.0.0.1\" || $fd == \"" + domain + "\"";
     return TEMPLATE
         .replace("@PORT@", Integer.toString(port))
         .replace("@DOMAIN@", domain)
@@ -93,7 +105,8 @@ final class KamailioConfig {
         .replace("@MARKER@", REQUEST_MARKER);
   }
 
-  private static final String TEMPLATE = """
+  private static final String TEMPLATE =
+      """
       #!KAMAILIO
       # Generated for one test by org.sipline.core.testing.peers.Kamailio.
       debug=2

@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Asks a running Kamailio over its ctl module's unix socket with Debian's {@code kamcmd}
- * (binrpc). One command at a time: the output goes through a file in the run dir.
+ * Asks a running Kamailio over its ctl module's unix socket with Debian's {@code kamcmd} (binrpc).
+ * One command at a time: the output goes through a file in the run dir.
  */
 final class KamailioCtl {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -37,8 +37,8 @@ final class KamailioCtl {
   }
 
   /**
-   * The contact addresses bound to {@code user} that have not expired; empty when the user has
-   * no binding.
+   * The contact addresses bound to {@code user} that have not expired; empty when the user has no
+   * binding.
    */
   List<String> contacts(String user) {
     Result result = run("ul.lookup", "location", user);
@@ -46,8 +46,13 @@ final class KamailioCtl {
       return List.of();
     }
     if (result.exitCode != 0 || result.text.startsWith("error")) {
-      throw new PeerException("kamcmd ul.lookup location " + user + " failed with exit code "
-          + result.exitCode + ": " + result.text);
+      throw new PeerException(
+          "kamcmd ul.lookup location "
+              + user
+              + " failed with exit code "
+              + result.exitCode
+              + ": "
+              + result.text);
     }
     return liveContacts(result.text);
   }
@@ -77,15 +82,16 @@ final class KamailioCtl {
     List<String> args = new ArrayList<>(List.of(kamcmd.toString(), "-s", "unix:" + socket));
     args.addAll(List.of(command));
     try {
-      Process process = new ProcessBuilder(args)
-          .redirectErrorStream(true)
-          .redirectOutput(output.toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(args)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        throw new PeerException("kamcmd " + String.join(" ", command) + " did not answer within "
-            + COMMAND_TIMEOUT);
+        throw new PeerException(
+            "kamcmd " + String.join(" ", command) + " did not answer within " + COMMAND_TIMEOUT);
       }
       return new Result(process.exitValue(), Files.readString(output, StandardCharsets.ISO_8859_1));
     } catch (IOException e) {

@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
 public final class KamailioOptions {
   /** SIP user names we put into the generated config and db_text table unescaped. */
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._~+-]{1,64}");
+
   /** db_text separates columns with ':' and escapes with '\'; the config quotes with '"'. */
   private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7e&&[^:\\\\\"]]{1,64}");
-  private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+
+  private static final Pattern DOMAIN =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
 
   private final Map<String, String> users;
   private final String domain;
@@ -31,7 +34,11 @@ public final class KamailioOptions {
   private final Duration startTimeout;
 
   private KamailioOptions(
-      Map<String, String> users, String domain, boolean inviteAuth, int port, Duration startTimeout) {
+      Map<String, String> users,
+      String domain,
+      boolean inviteAuth,
+      int port,
+      Duration startTimeout) {
     this.users = users;
     this.domain = domain;
     this.inviteAuth = inviteAuth;
@@ -66,8 +73,8 @@ public final class KamailioOptions {
   }
 
   /**
-   * The SIP domain and digest realm. Requests for it (any port) count as local besides those
-   * for 127.0.0.1 on Kamailio's own port.
+   * The SIP domain and digest realm. Requests for it (any port) count as local besides those for
+   * 127.0.0.1 on Kamailio's own port.
    */
   public KamailioOptions withDomain(String domain) {
     Objects.requireNonNull(domain, "domain");

@@ -7,12 +7,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Netstring framing as baresip's ctrl_tcp uses it: {@code <decimal length>:<payload>,}.
- * Lengths are checked before anything is allocated.
+ * Netstring framing as baresip's ctrl_tcp uses it: {@code <decimal length>:<payload>,}. Lengths are
+ * checked before anything is allocated.
  */
 final class Netstrings {
   /** Far above any baresip message; a larger length means the stream is out of step. */
   static final int MAX_PAYLOAD = 1 << 20;
+
   private static final int MAX_LENGTH_DIGITS = 7;
 
   private Netstrings() {}
@@ -20,8 +21,8 @@ final class Netstrings {
   static byte[] encode(String payload) {
     byte[] body = payload.getBytes(StandardCharsets.UTF_8);
     if (body.length > MAX_PAYLOAD) {
-      throw new IllegalArgumentException("netstring payload " + body.length + " bytes > "
-          + MAX_PAYLOAD);
+      throw new IllegalArgumentException(
+          "netstring payload " + body.length + " bytes > " + MAX_PAYLOAD);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 10);
     out.writeBytes(Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII));
@@ -67,13 +68,16 @@ final class Netstrings {
     }
     byte[] payload = in.readNBytes(length);
     if (payload.length < length) {
-      throw new EOFException("netstring payload ended after " + payload.length + " of " + length
-          + " bytes");
+      throw new EOFException(
+          "netstring payload ended after " + payload.length + " of " + length + " bytes");
     }
     int end = in.read();
     if (end != ',') {
-      throw new IOException("netstring of " + length + " bytes not followed by ',' but "
-          + (end < 0 ? "end of stream" : "0x" + Integer.toHexString(end)));
+      throw new IOException(
+          "netstring of "
+              + length
+              + " bytes not followed by ',' but "
+              + (end < 0 ? "end of stream" : "0x" + Integer.toHexString(end)));
     }
     return new String(payload, StandardCharsets.UTF_8);
   }

@@ -11,11 +11,12 @@ import java.time.Duration;
 
 /**
  * Writes mono 16-bit PCM WAV files: audio sources for peers (baresip's aufile module takes only
- * this format, at the codec's rate) and reference signals for tests. Read them back with
- * {@link org.sipline.core.audio.WavReader}.
+ * this format, at the codec's rate) and reference signals for tests. Read them back with {@link
+ * org.sipline.core.audio.WavReader}.
  */
 public final class PcmWav {
   private static final int HEADER_BYTES = 44;
+
   /** Silence is written in blocks of this many samples, so long files need no big array. */
   private static final int BLOCK_SAMPLES = 8000;
 
@@ -39,8 +40,15 @@ public final class PcmWav {
   public static void writeSilence(Path file, int sampleRate, Duration length) {
     long samples = length.toMillis() * sampleRate / 1000;
     if (samples < 1 || samples > Integer.MAX_VALUE / 2 - HEADER_BYTES) {
-      throw new IllegalArgumentException("silence of " + length + " at " + sampleRate
-          + " Hz is " + samples + " samples; must be 1.." + (Integer.MAX_VALUE / 2 - HEADER_BYTES));
+      throw new IllegalArgumentException(
+          "silence of "
+              + length
+              + " at "
+              + sampleRate
+              + " Hz is "
+              + samples
+              + " samples; must be 1.."
+              + (Integer.MAX_VALUE / 2 - HEADER_BYTES));
     }
     byte[] block = new byte[BLOCK_SAMPLES * 2];
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -61,7 +69,8 @@ public final class PcmWav {
     ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     h.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(HEADER_BYTES - 8 + dataBytes);
     h.put(new byte[] {'W', 'A', 'V', 'E'});
-    h.put(new byte[] {'f', 'm', 't', ' '}).putInt(16)
+    h.put(new byte[] {'f', 'm', 't', ' '})
+        .putInt(16)
         .putShort((short) 1) // PCM
         .putShort((short) 1) // mono
         .putInt(sampleRate)

@@ -14,20 +14,32 @@ class PeerLogParsingTest {
 
   @Test
   void requestLogLineBecomesAReceivedRequest() {
-    List<ReceivedRequest> requests = RequestLog.parse(List.of(
-        " 0(1) INFO: <core> [main.c:1]: not a request line",
-        " 1(842) NOTICE: <script>: SIPLINE-REQ|REGISTER|bob|bob|<null>|1-861@127.0.0.1"
-            + "|sip:127.0.0.1:29388|127.0.0.1:29394|udp|<sip:bob@127.0.0.1:29389>;expires=0"));
+    List<ReceivedRequest> requests =
+        RequestLog.parse(
+            List.of(
+                " 0(1) INFO: <core> [main.c:1]: not a request line",
+                " 1(842) NOTICE: <script>: SIPLINE-REQ|REGISTER|bob|bob|<null>|1-861@127.0.0.1"
+                    + "|sip:127.0.0.1:29388|127.0.0.1:29394|udp|<sip:bob@127.0.0.1:29389>;expires=0"));
 
-    assertThat(requests).containsExactly(new ReceivedRequest("REGISTER", "bob", "bob", null,
-        "1-861@127.0.0.1", "sip:127.0.0.1:29388", "127.0.0.1:29394", "udp",
-        "<sip:bob@127.0.0.1:29389>;expires=0"));
+    assertThat(requests)
+        .containsExactly(
+            new ReceivedRequest(
+                "REGISTER",
+                "bob",
+                "bob",
+                null,
+                "1-861@127.0.0.1",
+                "sip:127.0.0.1:29388",
+                "127.0.0.1:29394",
+                "udp",
+                "<sip:bob@127.0.0.1:29389>;expires=0"));
     assertThat(requests.get(0).expires()).hasValue(0);
   }
 
   @Test
   void contactWithPipeStaysWhole() {
-    ReceivedRequest r = RequestLog.parseEntry("INVITE|a|b|<null>|c1|sip:b@h|1.2.3.4:5|tcp|<sip:x|y@h>");
+    ReceivedRequest r =
+        RequestLog.parseEntry("INVITE|a|b|<null>|c1|sip:b@h|1.2.3.4:5|tcp|<sip:x|y@h>");
     assertThat(r.contact()).isEqualTo("<sip:x|y@h>");
     assertThat(r.expires()).isEmpty();
   }
@@ -36,7 +48,8 @@ class PeerLogParsingTest {
   void expiresHeaderIsUsedWithoutContactParameter() {
     ReceivedRequest r = RequestLog.parseEntry("REGISTER|a|a|120|c|sip:h|h:1|udp|<sip:a@h>");
     assertThat(r.expires()).hasValue(120);
-    assertThat(RequestLog.parseEntry("REGISTER|a|a|soon|c|sip:h|h:1|udp|<null>").expires()).isEmpty();
+    assertThat(RequestLog.parseEntry("REGISTER|a|a|soon|c|sip:h|h:1|udp|<null>").expires())
+        .isEmpty();
   }
 
   @Test
@@ -48,7 +61,8 @@ class PeerLogParsingTest {
 
   @Test
   void lookupAnswerYieldsUnexpiredContacts() {
-    String answer = """
+    String answer =
+        """
         {
         \tAoR: alice
         \tContacts: {
@@ -68,10 +82,13 @@ class PeerLogParsingTest {
 
   @Test
   void sippStatisticsGiveTheLastRowsCounts() {
-    long[] counts = SippStats.parse(List.of(
-        "StartTime;SuccessfulCall(P);SuccessfulCall(C);FailedCall(P);FailedCall(C);",
-        "t0;0;0;0;0;",
-        "t1;1;3;0;2;"), "stat.csv");
+    long[] counts =
+        SippStats.parse(
+            List.of(
+                "StartTime;SuccessfulCall(P);SuccessfulCall(C);FailedCall(P);FailedCall(C);",
+                "t0;0;0;0;0;",
+                "t1;1;3;0;2;"),
+            "stat.csv");
     assertThat(counts).containsExactly(3, 2);
   }
 
@@ -84,7 +101,8 @@ class PeerLogParsingTest {
 
   @Test
   void processStateIsReadAfterTheCommandName() {
-    assertThat(ProcessStates.parseState("31652 (sleep) Z 1 31650 31650 0 -1 4194564")).isEqualTo('Z');
+    assertThat(ProcessStates.parseState("31652 (sleep) Z 1 31650 31650 0 -1 4194564"))
+        .isEqualTo('Z');
     assertThat(ProcessStates.parseState("7 (odd) name) S 1 7")).isEqualTo('S');
     assertThatThrownBy(() -> ProcessStates.parseState("garbage"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -94,7 +112,9 @@ class PeerLogParsingTest {
   @Test
   void procNetTableShowsBoundLoopbackPorts(@TempDir Path dir) throws Exception {
     Path table = dir.resolve("udp");
-    Files.writeString(table, """
+    Files.writeString(
+        table,
+        """
           sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid
           12: 0100007F:5221 00000000:0000 07 00000000:00000000 00:00000000 00000000     0
           13: 0200007F:5222 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0

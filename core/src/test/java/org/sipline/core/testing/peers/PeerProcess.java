@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class PeerProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerProcess.class);
   private static final int TAIL_LINES = 25;
+
   /** How long a peer gets to exit after SIGTERM, and then after SIGKILL. */
   static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -28,9 +29,10 @@ final class PeerProcess implements AutoCloseable {
   private final Process process;
   private final Path logFile;
   private final Duration stopGrace;
+
   /**
-   * The forked workers seen so far. Read by the shutdown hook's thread too. Kept because
-   * kamailio's children are no longer its descendants once it has died.
+   * The forked workers seen so far. Read by the shutdown hook's thread too. Kept because kamailio's
+   * children are no longer its descendants once it has died.
    */
   private final CopyOnWriteArrayList<ProcessHandle> workers = new CopyOnWriteArrayList<>();
 
@@ -42,8 +44,8 @@ final class PeerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} in {@code workDir}, stdout and stderr together in
-   * {@code workDir/<name>.log}.
+   * Starts {@code command} in {@code workDir}, stdout and stderr together in {@code
+   * workDir/<name>.log}.
    */
   static PeerProcess start(String name, List<String> command, Path workDir) {
     return start(name, command, workDir, STOP_GRACE);
@@ -52,16 +54,18 @@ final class PeerProcess implements AutoCloseable {
   /** As {@link #start(String, List, Path)}, with its own bound on each stop step. */
   static PeerProcess start(String name, List<String> command, Path workDir, Duration stopGrace) {
     Path logFile = workDir.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(logFile.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new PeerException(name + " could not be started (" + String.join(" ", command) + ")", e);
+      throw new PeerException(
+          name + " could not be started (" + String.join(" ", command) + ")", e);
     }
     PeerProcess peer = new PeerProcess(name, process, logFile, stopGrace);
     ShutdownReaper.register(peer);
@@ -135,19 +139,20 @@ final class PeerProcess implements AutoCloseable {
   }
 
   /**
-   * A failure naming what went wrong, how the process ended if it did, and its log tail:
-   * "kamailio exited with 255 before it was ready: ...".
+   * A failure naming what went wrong, how the process ended if it did, and its log tail: "kamailio
+   * exited with 255 before it was ready: ...".
    */
   PeerException failure(String what) {
     Integer code = exitCode();
     String state = code == null ? "still running (pid " + pid() + ")" : "exited with " + code;
-    return new PeerException(name + " " + what + "; " + state + "; log " + logFile + ":\n" + tail());
+    return new PeerException(
+        name + " " + what + "; " + state + "; log " + logFile + ":\n" + tail());
   }
 
   /**
    * Stops the process: SIGTERM, up to the stop grace ({@link #STOP_GRACE} by default) for it to
-   * exit, then SIGKILL for every worker still alive and then for the process itself. Returns
-   * once all of them have terminated; throws if one survives SIGKILL by another grace.
+   * exit, then SIGKILL for every worker still alive and then for the process itself. Returns once
+   * all of them have terminated; throws if one survives SIGKILL by another grace.
    */
   @Override
   public void close() {
@@ -167,8 +172,8 @@ final class PeerProcess implements AutoCloseable {
       process.destroyForcibly();
     }
     if (awaitExit(stopGrace) == null) {
-      throw new PeerException(name + " (pid " + pid() + ") still alive " + stopGrace
-          + " after SIGKILL");
+      throw new PeerException(
+          name + " (pid " + pid() + ") still alive " + stopGrace + " after SIGKILL");
     }
     ShutdownReaper.unregister(this);
     log.info("{} (pid {}) stopped, exit code {}", name, pid(), exitCode());
@@ -195,13 +200,13 @@ final class PeerProcess implements AutoCloseable {
   }
 
   /**
-   * Waits for a killed worker to be reaped by its parent, so that killing the parent next leaves
-   * no orphan; a worker still unreaped after the grace must at least have terminated.
+   * Waits for a killed worker to be reaped by its parent, so that killing the parent next leaves no
+   * orphan; a worker still unreaped after the grace must at least have terminated.
    */
   private void awaitTerminated(ProcessHandle worker) {
     if (!Await.until(stopGrace, () -> !worker.isAlive()) && !ProcessStates.terminated(worker)) {
-      throw new PeerException(name + " process " + worker.pid() + " still alive " + stopGrace
-          + " after SIGKILL");
+      throw new PeerException(
+          name + " process " + worker.pid() + " still alive " + stopGrace + " after SIGKILL");
     }
   }
 

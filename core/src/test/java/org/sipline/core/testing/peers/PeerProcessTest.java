@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerProcessTest {
   private static final Duration SHORT_GRACE = Duration.ofMillis(300);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void closeEndsAProcessWithSigterm() {
@@ -28,8 +27,12 @@ class PeerProcessTest {
 
   @Test
   void closeSendsSigkillToAProcessAndItsChildrenThatIgnoreSigterm() {
-    PeerProcess stubborn = PeerProcess.start("stubborn",
-        List.of("sh", "-c", "trap '' TERM; sleep 30 & echo started; wait"), dir, SHORT_GRACE);
+    PeerProcess stubborn =
+        PeerProcess.start(
+            "stubborn",
+            List.of("sh", "-c", "trap '' TERM; sleep 30 & echo started; wait"),
+            dir,
+            SHORT_GRACE);
     assertThat(Await.until(Duration.ofSeconds(5), () -> stubborn.readLog().contains("started")))
         .isTrue();
     stubborn.rememberWorkers();
@@ -46,8 +49,11 @@ class PeerProcessTest {
 
   @Test
   void failureNamesTheExitCodeAndTheLogTail() {
-    PeerProcess failing = PeerProcess.start("failing",
-        List.of("sh", "-c", "echo first; echo 'cannot bind 127.0.0.1:1'; exit 3"), dir);
+    PeerProcess failing =
+        PeerProcess.start(
+            "failing",
+            List.of("sh", "-c", "echo first; echo 'cannot bind 127.0.0.1:1'; exit 3"),
+            dir);
 
     assertThat(failing.awaitExit(Duration.ofSeconds(5))).isEqualTo(3);
     assertThat(failing.failure("exited before it was ready").getMessage())
@@ -58,8 +64,8 @@ class PeerProcessTest {
 
   @Test
   void awaitExitReturnsNullWhileTheProcessRuns() {
-    try (PeerProcess sleeper = PeerProcess.start("sleeper", List.of("sleep", "30"), dir,
-        SHORT_GRACE)) {
+    try (PeerProcess sleeper =
+        PeerProcess.start("sleeper", List.of("sleep", "30"), dir, SHORT_GRACE)) {
       assertThat(sleeper.awaitExit(Duration.ofMillis(50))).isNull();
       assertThat(sleeper.failure("did not finish").getMessage())
           .contains("still running (pid " + sleeper.pid() + ")");

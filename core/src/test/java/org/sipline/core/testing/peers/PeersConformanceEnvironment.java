@@ -13,12 +13,12 @@ import org.sipline.core.testing.ConformanceEnvironment;
 import org.sipline.core.testing.FarEnd;
 
 /**
- * The conformance suite's world made of real programs, the same for every backend and shaped as
- * a deployment has it: the line's account registers at a Kamailio registrar with digest auth and
- * uses it as outbound proxy (so every INVITE is challenged and every dialog record-routed through
- * it); callers (SIPp UACs, one per {@link CallerScript}) dial the line at Kamailio, which finds it
- * in its location table; far ends are SIPp UASs, one per {@link FarEnd}. {@link #close()} stops
- * the backend and every process.
+ * The conformance suite's world made of real programs, the same for every backend and shaped as a
+ * deployment has it: the line's account registers at a Kamailio registrar with digest auth and uses
+ * it as outbound proxy (so every INVITE is challenged and every dialog record-routed through it);
+ * callers (SIPp UACs, one per {@link CallerScript}) dial the line at Kamailio, which finds it in
+ * its location table; far ends are SIPp UASs, one per {@link FarEnd}. {@link #close()} stops the
+ * backend and every process.
  *
  * <pre>{@code
  * protected ConformanceEnvironment createEnvironment() {
@@ -42,11 +42,15 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     Objects.requireNonNull(backendFactory, "backendFactory");
     Kamailio started = Kamailio.start(KamailioOptions.defaults().withUser(USER, PASSWORD));
     try {
-      backend = Objects.requireNonNull(backendFactory.apply(BackendConfig.loopback()
-          .registerTimeout(Duration.ofSeconds(5))
-          .transactionTimeout(Duration.ofSeconds(10))
-          .transferTimeout(Duration.ofSeconds(10))
-          .build()), "backendFactory returned null");
+      backend =
+          Objects.requireNonNull(
+              backendFactory.apply(
+                  BackendConfig.loopback()
+                      .registerTimeout(Duration.ofSeconds(5))
+                      .transactionTimeout(Duration.ofSeconds(10))
+                      .transferTimeout(Duration.ofSeconds(10))
+                      .build()),
+              "backendFactory returned null");
     } catch (RuntimeException e) {
       started.close();
       throw e;
@@ -75,17 +79,18 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
 
   @Override
   public synchronized String callee(FarEnd behaviour) {
-    Sipp uas = switch (behaviour) {
-      case ANSWER -> uas("uas-answer.xml", SippOptions.defaults());
-      case BUSY -> uas("uas-busy.xml", SippOptions.defaults());
-      case RING_THEN_DECLINE -> uas("uas-ring-decline.xml",
-          SippOptions.defaults().withHoldMillis(300));
-      case ANSWER_THEN_BYE -> uas("uas-answer-then-bye.xml",
-          SippOptions.defaults().withHoldMillis(1000));
-      case TRANSFER_ACCEPT -> uas("uas-refer-accept.xml", SippOptions.defaults());
-      case TRANSFER_REFUSE -> uas("uas-refer-refuse.xml", SippOptions.defaults());
-      case TRANSFER_NOTIFY_FAIL -> uas("uas-refer-notify-503.xml", SippOptions.defaults());
-    };
+    Sipp uas =
+        switch (behaviour) {
+          case ANSWER -> uas("uas-answer.xml", SippOptions.defaults());
+          case BUSY -> uas("uas-busy.xml", SippOptions.defaults());
+          case RING_THEN_DECLINE ->
+              uas("uas-ring-decline.xml", SippOptions.defaults().withHoldMillis(300));
+          case ANSWER_THEN_BYE ->
+              uas("uas-answer-then-bye.xml", SippOptions.defaults().withHoldMillis(1000));
+          case TRANSFER_ACCEPT -> uas("uas-refer-accept.xml", SippOptions.defaults());
+          case TRANSFER_REFUSE -> uas("uas-refer-refuse.xml", SippOptions.defaults());
+          case TRANSFER_NOTIFY_FAIL -> uas("uas-refer-notify-503.xml", SippOptions.defaults());
+        };
     return "bob@" + uas.hostPort();
   }
 
@@ -97,14 +102,15 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   @Override
   public synchronized Caller call(CallerScript script) {
     SippOptions options = SippOptions.defaults().withService(USER);
-    Sipp uac = switch (script) {
-      case ANSWERED_THEN_CALLER_BYE ->
-          uac("uac-call-wait-answer.xml", options.withHoldMillis(2000));
-      case ANSWERED_THEN_WAIT_FOR_BYE -> uac("uac-call-callee-bye.xml", options);
-      case CANCEL_WHILE_RINGING -> uac("uac-call-cancel.xml", options.withHoldMillis(500));
-      case EXPECT_BUSY -> uac("uac-call-expect-busy.xml", options);
-      case EXPECT_UNAVAILABLE -> uac("uac-call-expect-480.xml", options);
-    };
+    Sipp uac =
+        switch (script) {
+          case ANSWERED_THEN_CALLER_BYE ->
+              uac("uac-call-wait-answer.xml", options.withHoldMillis(2000));
+          case ANSWERED_THEN_WAIT_FOR_BYE -> uac("uac-call-callee-bye.xml", options);
+          case CANCEL_WHILE_RINGING -> uac("uac-call-cancel.xml", options.withHoldMillis(500));
+          case EXPECT_BUSY -> uac("uac-call-expect-busy.xml", options);
+          case EXPECT_UNAVAILABLE -> uac("uac-call-expect-480.xml", options);
+        };
     return new SippCaller(uac);
   }
 

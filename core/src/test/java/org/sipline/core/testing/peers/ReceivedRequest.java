@@ -38,8 +38,8 @@ public record ReceivedRequest(
 
   /**
    * The expiry the request asks for: the Contact's {@code expires} parameter, which takes
-   * precedence (RFC 3261 §10.2.1.1), else the Expires header; empty when neither is present or
-   * a value is not a number.
+   * precedence (RFC 3261 §10.2.1.1), else the Expires header; empty when neither is present or a
+   * value is not a number.
    */
   public OptionalInt expires() {
     if (contact != null) {

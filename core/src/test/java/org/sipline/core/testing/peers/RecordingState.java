@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Whether a WAV file that another process is writing is finished. libsndfile writes the RIFF
- * and data sizes when it closes the file; before that they do not match the file's length. A
- * file that is a bare header (no audio arrived) looks the same open or closed, so it never counts
- * as complete.
+ * Whether a WAV file that another process is writing is finished. libsndfile writes the RIFF and
+ * data sizes when it closes the file; before that they do not match the file's length. A file that
+ * is a bare header (no audio arrived) looks the same open or closed, so it never counts as
+ * complete.
  */
 final class RecordingState {
   private static final int HEADER_BYTES = 12;

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the {@link KamailioConfig#REQUEST_MARKER} lines out of Kamailio's log. Each is
- * {@code SIPLINE-REQ|method|fromUser|toUser|Expires|Call-ID|R-URI|source|transport|Contact},
- * with xlog's {@code <null>} for absent values; Contact comes last because it is the only field
- * that may itself contain '|'.
+ * Reads the {@link KamailioConfig#REQUEST_MARKER} lines out of Kamailio's log. Each is {@code
+ * SIPLINE-REQ|method|fromUser|toUser|Expires|Call-ID|R-URI|source|transport|Contact}, with xlog's
+ * {@code <null>} for absent values; Contact comes last because it is the only field that may itself
+ * contain '|'.
  */
 final class RequestLog {
   private static final int FIELDS = 9;
@@ -29,14 +29,27 @@ final class RequestLog {
   static ReceivedRequest parseEntry(String entry) {
     String[] f = entry.split("\\|", FIELDS);
     if (f.length != FIELDS) {
-      throw new PeerException("kamailio request log entry has " + f.length + " fields, expected "
-          + FIELDS + ": " + entry);
+      throw new PeerException(
+          "kamailio request log entry has "
+              + f.length
+              + " fields, expected "
+              + FIELDS
+              + ": "
+              + entry);
     }
     if (value(f[0]) == null) {
       throw new PeerException("kamailio request log entry has no method: " + entry);
     }
-    return new ReceivedRequest(value(f[0]), value(f[1]), value(f[2]), value(f[3]), value(f[4]),
-        value(f[5]), value(f[6]), value(f[7]), value(f[8]));
+    return new ReceivedRequest(
+        value(f[0]),
+        value(f[1]),
+        value(f[2]),
+        value(f[3]),
+        value(f[4]),
+        value(f[5]),
+        value(f[6]),
+        value(f[7]),
+        value(f[8]));
   }
 
   private static String value(String field) {

@@ -8,9 +8,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The temporary directory each peer keeps its config, logs and recordings in. Removed when the
- * peer closes, unless the system property {@value #KEEP_PROPERTY} is "true" (to look at a failed
- * run's files afterwards).
+ * The temporary directory each peer keeps its config, logs and recordings in. Removed when the peer
+ * closes, unless the system property {@value #KEEP_PROPERTY} is "true" (to look at a failed run's
+ * files afterwards).
  */
 final class RunDirs {
   static final String KEEP_PROPERTY = "sipline.peers.keepFiles";

@@ -12,7 +12,8 @@ final class ShutdownReaper {
   private static final Set<PeerProcess> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ShutdownReaper::killAll, "peers-shutdown-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ShutdownReaper::killAll, "peers-shutdown-reaper"));
   }
 
   private ShutdownReaper() {}

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One SIPp run on 127.0.0.1: a UAS that takes calls on its port or a UAC that places them at a
  * target. Everything it logs goes into a run directory of its own: the SIP messages it sent and
- * received ({@link #messages()}), its errors ({@link #errors()}), its statistics (read by
- * {@link #awaitExit}). {@link #close()} stops it by its PID if it still runs.
+ * received ({@link #messages()}), its errors ({@link #errors()}), its statistics (read by {@link
+ * #awaitExit}). {@link #close()} stops it by its PID if it still runs.
  *
  * <pre>{@code
  * try (Sipp callee = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults())) {
@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Sipp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sipp.class);
   private static final Pattern TARGET = Pattern.compile("(127(?:\\.\\d{1,3}){3}):(\\d{1,5})");
+
   /** How long a UAS may take to bind its port. */
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,11 +42,18 @@ public final class Sipp implements AutoCloseable {
   private final int port;
   private final int mediaPort;
   private final Path runDir;
+
   /** Set by the first close(); a later one does nothing (try-with-resources after a close). */
   private final AtomicBoolean closed = new AtomicBoolean();
+
   private final PeerProcess process;
 
-  private Sipp(String mode, SippScenario scenario, int port, int mediaPort, Path runDir,
+  private Sipp(
+      String mode,
+      SippScenario scenario,
+      int port,
+      int mediaPort,
+      Path runDir,
       PeerProcess process) {
     this.mode = mode;
     this.scenario = scenario;
@@ -63,13 +71,20 @@ public final class Sipp implements AutoCloseable {
   public static Sipp uas(SippScenario scenario, SippOptions options) {
     Sipp sipp = start("uas", scenario, null, options);
     boolean tcp = options.transport() == Transport.TCP;
-    Boolean ready = Await.poll(READY_TIMEOUT, () -> !sipp.process.isAlive() ? Boolean.FALSE
-        : (tcp ? BoundPorts.tcpListening(sipp.port) : BoundPorts.udpBound(sipp.port)) ? Boolean.TRUE
-        : null);
+    Boolean ready =
+        Await.poll(
+            READY_TIMEOUT,
+            () ->
+                !sipp.process.isAlive()
+                    ? Boolean.FALSE
+                    : (tcp ? BoundPorts.tcpListening(sipp.port) : BoundPorts.udpBound(sipp.port))
+                        ? Boolean.TRUE
+                        : null);
     if (!Boolean.TRUE.equals(ready)) {
-      PeerException failure = sipp.process.isAlive()
-          ? sipp.process.failure("did not bind port " + sipp.port + " within " + READY_TIMEOUT)
-          : sipp.process.failure("exited before it was ready");
+      PeerException failure =
+          sipp.process.isAlive()
+              ? sipp.process.failure("did not bind port " + sipp.port + " within " + READY_TIMEOUT)
+              : sipp.process.failure("exited before it was ready");
       sipp.close();
       throw failure;
     }
@@ -90,7 +105,8 @@ public final class Sipp implements AutoCloseable {
     return start("uac", scenario, target, options);
   }
 
-  private static Sipp start(String mode, SippScenario scenario, String target, SippOptions options) {
+  private static Sipp start(
+      String mode, SippScenario scenario, String target, SippOptions options) {
     Path binary = Executables.find("sipp", "sip-tester");
     int port = options.port() == 0 ? FreePorts.sipPort() : options.port();
     int mediaPort = options.mediaPort() == 0 ? FreePorts.udpPortBlock(4) : options.mediaPort();
@@ -111,24 +127,47 @@ public final class Sipp implements AutoCloseable {
     }
   }
 
-  private static List<String> command(Path binary, Path scenarioFile, String target, int port,
-      int mediaPort, SippOptions options, Path runDir) {
-    List<String> c = new ArrayList<>(List.of(
-        binary.toString(),
-        "-sf", scenarioFile.toString(),
-        "-i", "127.0.0.1",
-        "-p", Integer.toString(port),
-        "-mi", "127.0.0.1",
-        "-mp", Integer.toString(mediaPort),
-        "-t", options.transport() == Transport.TCP ? "t1" : "u1",
-        "-m", Integer.toString(options.calls()),
-        "-d", Long.toString(options.holdMillis()),
-        "-timeout", options.timeout().toSeconds() + "s",
-        "-timeout_error",
-        "-nostdin",
-        "-trace_msg", "-message_file", runDir.resolve("messages.log").toString(),
-        "-trace_err", "-error_file", runDir.resolve("errors.log").toString(),
-        "-trace_stat", "-stf", runDir.resolve("stat.csv").toString()));
+  private static List<String> command(
+      Path binary,
+      Path scenarioFile,
+      String target,
+      int port,
+      int mediaPort,
+      SippOptions options,
+      Path runDir) {
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "-sf",
+                scenarioFile.toString(),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-mi",
+                "127.0.0.1",
+                "-mp",
+                Integer.toString(mediaPort),
+                "-t",
+                options.transport() == Transport.TCP ? "t1" : "u1",
+                "-m",
+                Integer.toString(options.calls()),
+                "-d",
+                Long.toString(options.holdMillis()),
+                "-timeout",
+                options.timeout().toSeconds() + "s",
+                "-timeout_error",
+                "-nostdin",
+                "-trace_msg",
+                "-message_file",
+                runDir.resolve("messages.log").toString(),
+                "-trace_err",
+                "-error_file",
+                runDir.resolve("errors.log").toString(),
+                "-trace_stat",
+                "-stf",
+                runDir.resolve("stat.csv").toString()));
     if (options.recvTimeout() != null) {
       c.addAll(List.of("-recv_timeout", Long.toString(options.recvTimeout().toMillis())));
     }
@@ -192,8 +231,8 @@ public final class Sipp implements AutoCloseable {
   public SippResult awaitExit(Duration timeout) {
     Integer code = process.awaitExit(timeout);
     if (code == null) {
-      throw process.failure(scenario + " did not finish within " + timeout + "; errors:\n"
-          + errors());
+      throw process.failure(
+          scenario + " did not finish within " + timeout + "; errors:\n" + errors());
     }
     long[] counts = SippStats.read(runDir.resolve("stat.csv"));
     SippResult result = new SippResult(code, counts[0], counts[1]);
@@ -209,8 +248,19 @@ public final class Sipp implements AutoCloseable {
   public SippResult awaitSuccess(Duration timeout) {
     SippResult result = awaitExit(timeout);
     if (!result.succeeded()) {
-      throw new PeerException("sipp " + mode + " " + scenario + " failed: " + result + "\nerrors:\n"
-          + errors() + "\nmessages:\n" + messages() + "\nlog tail:\n" + process.tail());
+      throw new PeerException(
+          "sipp "
+              + mode
+              + " "
+              + scenario
+              + " failed: "
+              + result
+              + "\nerrors:\n"
+              + errors()
+              + "\nmessages:\n"
+              + messages()
+              + "\nlog tail:\n"
+              + process.tail());
     }
     return result;
   }

@@ -12,9 +12,9 @@ import org.sipline.core.spi.Transport;
  * How a {@link Sipp} run is set up. Immutable; each {@code with…} returns a copy.
  *
  * <p>Defaults: one call ({@code -m 1}), UDP, SIP and media ports picked by {@link FreePorts}, no
- * hold ({@code -d 0}), the whole run bounded by 30 s ({@code -timeout 30s -timeout_error}), and
- * the keys the stock scenarios read: {@code caller=sipp}, {@code expires=3600},
- * {@code contact_port=<SIPp's own port>}.
+ * hold ({@code -d 0}), the whole run bounded by 30 s ({@code -timeout 30s -timeout_error}), and the
+ * keys the stock scenarios read: {@code caller=sipp}, {@code expires=3600}, {@code
+ * contact_port=<SIPp's own port>}.
  */
 public final class SippOptions {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -32,9 +32,19 @@ public final class SippOptions {
   private final Map<String, String> keys;
   private final Map<String, String> variables;
 
-  private SippOptions(int port, int mediaPort, int calls, Transport transport, String service,
-      String authUser, String authPassword, long holdMillis, Duration timeout, Duration recvTimeout,
-      Map<String, String> keys, Map<String, String> variables) {
+  private SippOptions(
+      int port,
+      int mediaPort,
+      int calls,
+      Transport transport,
+      String service,
+      String authUser,
+      String authPassword,
+      long holdMillis,
+      Duration timeout,
+      Duration recvTimeout,
+      Map<String, String> keys,
+      Map<String, String> variables) {
     this.port = port;
     this.mediaPort = mediaPort;
     this.calls = calls;
@@ -50,25 +60,58 @@ public final class SippOptions {
   }
 
   public static SippOptions defaults() {
-    return new SippOptions(0, 0, 1, Transport.UDP, null, null, null, 0, Duration.ofSeconds(30),
-        null, Map.of(), Map.of());
+    return new SippOptions(
+        0,
+        0,
+        1,
+        Transport.UDP,
+        null,
+        null,
+        null,
+        0,
+        Duration.ofSeconds(30),
+        null,
+        Map.of(),
+        Map.of());
   }
 
   /** The local SIP port ({@code -p}); 0 picks one. */
   public SippOptions withPort(int port) {
     checkPort("port", port);
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /**
-   * The local media port ({@code -mp}, {@code [media_port]} in SDP); 0 picks one. SIPp binds it
-   * and the port two above (its video socket), so RTP sent there is absorbed, not refused.
+   * The local media port ({@code -mp}, {@code [media_port]} in SDP); 0 picks one. SIPp binds it and
+   * the port two above (its video socket), so RTP sent there is absorbed, not refused.
    */
   public SippOptions withMediaPort(int mediaPort) {
     checkPort("mediaPort", mediaPort);
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** How many calls to make or take before SIPp exits ({@code -m}). */
@@ -76,8 +119,19 @@ public final class SippOptions {
     if (calls < 1) {
       throw new IllegalArgumentException("calls < 1: " + calls);
     }
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** UDP (default) or TCP. */
@@ -86,23 +140,56 @@ public final class SippOptions {
     if (transport == Transport.TLS) {
       throw new IllegalArgumentException("transport TLS is not set up for SIPp peers");
     }
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** The {@code [service]} keyword ({@code -s}): the user part a UAC calls. */
   public SippOptions withService(String service) {
     checkValue("service", service);
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** Digest credentials ({@code -au}, {@code -ap}) for scenarios using {@code [authentication]}. */
   public SippOptions withAuth(String user, String password) {
     checkValue("auth user", user);
     checkValue("auth password", password);
-    return new SippOptions(port, mediaPort, calls, transport, service, user, password,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        user,
+        password,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** The length of every {@code <pause/>} without attributes ({@code -d}, milliseconds). */
@@ -110,20 +197,42 @@ public final class SippOptions {
     if (holdMillis < 0) {
       throw new IllegalArgumentException("holdMillis < 0: " + holdMillis);
     }
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /**
-   * The bound on the whole run ({@code -timeout}, whole seconds, at least 1); reaching it counts
-   * as a failure ({@code -timeout_error}).
+   * The bound on the whole run ({@code -timeout}, whole seconds, at least 1); reaching it counts as
+   * a failure ({@code -timeout_error}).
    */
   public SippOptions withTimeout(Duration timeout) {
     if (timeout.toSeconds() < 1) {
       throw new IllegalArgumentException("timeout must be at least 1 s: " + timeout);
     }
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** How long any {@code <recv>} may wait before the call fails ({@code -recv_timeout}). */
@@ -131,8 +240,19 @@ public final class SippOptions {
     if (recvTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("recvTimeout must be at least 1 ms: " + recvTimeout);
     }
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        variables);
   }
 
   /** A keyword the scenario reads as {@code [name]} ({@code -key name value}). */
@@ -141,8 +261,19 @@ public final class SippOptions {
     checkValue("key " + name, value);
     Map<String, String> copy = new LinkedHashMap<>(keys);
     copy.put(name, value);
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, Collections.unmodifiableMap(copy), variables);
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        Collections.unmodifiableMap(copy),
+        variables);
   }
 
   /**
@@ -155,8 +286,19 @@ public final class SippOptions {
     checkValue("variable " + name, value);
     Map<String, String> copy = new LinkedHashMap<>(variables);
     copy.put(name, value);
-    return new SippOptions(port, mediaPort, calls, transport, service, authUser, authPassword,
-        holdMillis, timeout, recvTimeout, keys, Collections.unmodifiableMap(copy));
+    return new SippOptions(
+        port,
+        mediaPort,
+        calls,
+        transport,
+        service,
+        authUser,
+        authPassword,
+        holdMillis,
+        timeout,
+        recvTimeout,
+        keys,
+        Collections.unmodifiableMap(copy));
   }
 
   public int port() {

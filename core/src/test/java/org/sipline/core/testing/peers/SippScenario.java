@@ -25,20 +25,20 @@ public final class SippScenario {
   }
 
   /**
-   * A stock scenario, e.g. {@code resource("uas-answer.xml")} or
-   * {@code resource("selftest/uac-call-refer-accepted.xml")}.
+   * A stock scenario, e.g. {@code resource("uas-answer.xml")} or {@code
+   * resource("selftest/uac-call-refer-accepted.xml")}.
    */
   public static SippScenario resource(String path) {
     Objects.requireNonNull(path, "path");
     if (path.contains("..") || path.startsWith("/")) {
-      throw new IllegalArgumentException("scenario path must be relative to " + RESOURCE_DIR
-          + " without '..': " + path);
+      throw new IllegalArgumentException(
+          "scenario path must be relative to " + RESOURCE_DIR + " without '..': " + path);
     }
     String fileName = path.substring(path.lastIndexOf('/') + 1);
     try (InputStream in = SippScenario.class.getResourceAsStream(RESOURCE_DIR + path)) {
       if (in == null) {
-        throw new IllegalArgumentException("no SIPp scenario " + RESOURCE_DIR + path
-            + " on the class path");
+        throw new IllegalArgumentException(
+            "no SIPp scenario " + RESOURCE_DIR + path + " on the class path");
       }
       return of(fileName, new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
     } catch (IOException e) {

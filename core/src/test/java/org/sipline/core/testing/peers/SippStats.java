@@ -38,20 +38,29 @@ final class SippStats {
     }
     String[] header = rows.get(0).split(";", -1);
     String[] last = rows.get(rows.size() - 1).split(";", -1);
-    return new long[] {column(header, last, SUCCESSFUL, source), column(header, last, FAILED, source)};
+    return new long[] {
+      column(header, last, SUCCESSFUL, source), column(header, last, FAILED, source)
+    };
   }
 
   private static long column(String[] header, String[] row, String name, String source) {
     for (int i = 0; i < header.length; i++) {
       if (header[i].trim().equals(name)) {
         if (i >= row.length) {
-          throw new PeerException("SIPp statistics " + source + ": last row has " + row.length
-              + " columns, " + name + " is column " + (i + 1));
+          throw new PeerException(
+              "SIPp statistics "
+                  + source
+                  + ": last row has "
+                  + row.length
+                  + " columns, "
+                  + name
+                  + " is column "
+                  + (i + 1));
         }
         String value = row[i].trim();
         if (!value.matches("\\d{1,18}")) {
-          throw new PeerException("SIPp statistics " + source + ": " + name
-              + " is not a count: '" + value + "'");
+          throw new PeerException(
+              "SIPp statistics " + source + ": " + name + " is not a count: '" + value + "'");
         }
         return Long.parseLong(value);
       }

@@ -3,8 +3,8 @@ package org.sipline.core.testing.peers;
 import java.util.SplittableRandom;
 
 /**
- * Reference signals for audio tests, as 16-bit PCM. Noise correlates sharply at exactly one lag,
- * so it measures delay and loss well; a tone is easy to hear in a recording and to spot by RMS.
+ * Reference signals for audio tests, as 16-bit PCM. Noise correlates sharply at exactly one lag, so
+ * it measures delay and loss well; a tone is easy to hear in a recording and to spot by RMS.
  */
 public final class TestSignals {
   private TestSignals() {}
@@ -24,8 +24,8 @@ public final class TestSignals {
   public static short[] tone(double hz, int sampleRate, int samples, int amplitude) {
     checkAmplitude(amplitude);
     if (hz <= 0 || hz >= sampleRate / 2.0) {
-      throw new IllegalArgumentException("tone must be between 0 and " + sampleRate / 2 + " Hz: "
-          + hz);
+      throw new IllegalArgumentException(
+          "tone must be between 0 and " + sampleRate / 2 + " Hz: " + hz);
     }
     short[] s = new short[checkLength(samples)];
     for (int i = 0; i < s.length; i++) {
