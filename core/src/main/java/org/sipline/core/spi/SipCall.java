@@ -1,6 +1,7 @@
 package org.sipline.core.spi;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One call (one INVITE dialog) in a backend. Methods never block on the network: they start the SIP
@@ -43,4 +44,31 @@ public interface SipCall {
    * transferFailed} (the call goes on).
    */
   void transfer(SipUri target, Map<String, String> headers);
+
+  /**
+   * The negotiated audio codec's encoding name as the SDP names it ("PCMU", "PCMA"), once media
+   * runs; "" before, or when the backend cannot tell.
+   */
+  default String audioCodec() {
+    return "";
+  }
+
+  /**
+   * Sends one DTMF digit on a connected call: RFC 4733 telephone-event packets in the call's own
+   * RTP stream (same SSRC, the event's packets in place of audio packets, the audio source still
+   * read every tick so the timeline runs on; the core holds its playback for the digit so no bot
+   * audio is lost) when telephone-event was negotiated, a SIP INFO ({@code application/dtmf-relay})
+   * otherwise. Never blocks on the network.
+   *
+   * @param digit one of {@code 0-9 * # A-D}
+   * @param durationMillis how long the digit is held, 40..2000
+   * @return completes with the method used once the digit is done (the RFC 4733 end packets sent,
+   *     or the INFO answered 2xx); fails with {@link SipFailureException} when the INFO is refused
+   *     or unanswered, or the call ended
+   * @throws IllegalStateException when the call is not connected
+   * @throws IllegalArgumentException for a digit or duration out of range
+   */
+  default CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
+    throw new UnsupportedOperationException("this backend cannot send DTMF");
+  }
 }

@@ -1,0 +1,108 @@
+package org.sipline.core.media;
+
+import java.util.List;
+import org.sipline.core.spi.DtmfMethod;
+
+/**
+ * What a {@link MediaStream} hands its client, in order. Every event but {@link AudioIn} is a
+ * control event: numbered from 1 per stream ({@link #sequence()}, continued by a resumed stream),
+ * never dropped. Positions are samples at the call's timeline rate since the call connected.
+ */
+public sealed interface MediaEvent {
+  /** The control event's number on its stream; 0 for {@link AudioIn}. */
+  long sequence();
+
+  /** The stream is attached to a call; always the first event. */
+  record Opened(
+      long sequence,
+      String callId,
+      String remote,
+      boolean incoming,
+      String codec,
+      int timelineRate,
+      AudioFormat inbound,
+      AudioFormat outbound,
+      int inboundFrameMs,
+      int maxInboundLagMs,
+      int maxQueuedMs,
+      String resumeToken,
+      int resumeGraceMs,
+      boolean resumed,
+      long position)
+      implements MediaEvent {}
+
+  /**
+   * Caller audio.
+   *
+   * @param position timeline position of the first sample
+   * @param data the audio in the stream's inbound format
+   * @param concealedSamples samples (timeline rate) in it that were lost or late and are silence
+   * @param droppedSamples samples dropped right before it because the client was too slow
+   * @param replayed re-sent to a resumed stream
+   */
+  record AudioIn(
+      long position, byte[] data, int concealedSamples, long droppedSamples, boolean replayed)
+      implements MediaEvent {
+    @Override
+    public long sequence() {
+      return 0;
+    }
+  }
+
+  /** A mark resolved (exactly once). */
+  record MarkResolved(long sequence, String id, MarkOutcome outcome, long position)
+      implements MediaEvent {}
+
+  /** What a clear (Clear or Interrupt) dropped. */
+  record Cleared(
+      long sequence,
+      String throughUtterance,
+      String interruptedUtterance,
+      long playedSamples,
+      long position,
+      List<String> clearedUtterances,
+      long droppedSamples)
+      implements MediaEvent {
+    public Cleared {
+      clearedUtterances = List.copyOf(clearedUtterances);
+    }
+  }
+
+  /** Where playback stands: periodic while audio plays, and at each utterance's end. */
+  record Playout(
+      long sequence,
+      long position,
+      String utteranceId,
+      long utterancePlayedSamples,
+      boolean utteranceEnded,
+      int queuedMs,
+      boolean paused)
+      implements MediaEvent {}
+
+  /** A received DTMF digit's start or end. */
+  record Dtmf(
+      long sequence, char digit, boolean end, long position, int durationMs, DtmfMethod source)
+      implements MediaEvent {}
+
+  /** A digit the stream asked to send has been sent. */
+  record DtmfSent(long sequence, char digit, int durationMs, DtmfMethod method, long position)
+      implements MediaEvent {}
+
+  /** Flow control of bot audio: over 80 % of the queue cap xoff, under 50 % xon. */
+  record Flow(long sequence, boolean xoff, int queuedMs) implements MediaEvent {}
+
+  /** A chunk that was not queued; nothing else changed. */
+  record AudioRejected(long sequence, String utteranceId, int bytes, String reason, int queuedMs)
+      implements MediaEvent {}
+
+  /**
+   * The call's state: connected (after Opened when the call was already up) or ended.
+   *
+   * @param sipCode the SIP response code that ended the call, or 0 (a BYE, a local hangup)
+   */
+  record CallState(long sequence, boolean ended, int sipCode, String reason, long position)
+      implements MediaEvent {}
+
+  /** The stream's counters; the last event of a stream. */
+  record Statistics(long sequence, StreamCounters counters) implements MediaEvent {}
+}
