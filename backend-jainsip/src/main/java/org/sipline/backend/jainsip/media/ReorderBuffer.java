@@ -62,6 +62,9 @@ final class ReorderBuffer {
   }
 
   /** Takes the payload {@code buf[offset, offset + length)} of packet {@code sequence}. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   void offer(long packetSsrc, int sequence, byte[] buf, int offset, int length) {
     if (!started || packetSsrc != ssrc) {
       restart(packetSsrc, sequence);
@@ -124,6 +127,9 @@ final class ReorderBuffer {
   }
 
   /** Skips to the oldest held packet, counting what is skipped as lost, and delivers from it. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void giveUpGap() {
     int oldest = -1;
     int oldestDistance = Integer.MAX_VALUE;
@@ -151,6 +157,9 @@ final class ReorderBuffer {
     }
   }
 
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void emit(byte[] buf, int offset, int length) {
     history = (history << 1) | 1;
     nextSequence = (nextSequence + 1) & 0xFFFF;

@@ -72,6 +72,9 @@ final class RtpReceiver implements ReorderBuffer.Output {
   }
 
   /** Takes one datagram as read from the call's socket. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   void onDatagram(byte[] buf, int length, InetSocketAddress source) {
     if (closed) {
       return;
