@@ -445,7 +445,8 @@ abstract class JainSipCall implements SipCall {
   }
 
   /** 400 with {@code reason} as the reason phrase. */
-  private void refuseInfo(RequestEvent event, String reason) {
+  private void refuseInfo(RequestEvent event, String why) {
+    String reason = reasonPhrase(why);
     log.info("{}: 400 {}", SipLog.request(event.getRequest()), reason);
     ServerTransaction tx = ctx.responder.serverTransaction(event);
     if (tx == null) {
@@ -467,6 +468,29 @@ abstract class JainSipCall implements SipCall {
   void onCancel(RequestEvent event) {
     // A CANCEL matches only a pending incoming INVITE; here it is too late.
     ctx.responder.respond(event, Response.OK);
+  }
+
+  /**
+   * {@code text} as an RFC 3261 Reason-Phrase: the ASCII it does not allow ('#', '"', '%', '<' and
+   * the like, which a DTMF complaint is apt to contain) escaped as %XX, as its grammar permits.
+   */
+  static String reasonPhrase(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean allowed =
+          c >= 0x80
+              || Character.isLetterOrDigit(c)
+              || c == ' '
+              || c == '\t'
+              || "-_.!~*'();/?:@&=+$,".indexOf(c) >= 0;
+      if (allowed) {
+        sb.append(c);
+      } else {
+        sb.append('%').append(String.format("%02X", (int) c));
+      }
+    }
+    return sb.toString();
   }
 
   // ---- DTMF out ---------------------------------------------------------------------------
