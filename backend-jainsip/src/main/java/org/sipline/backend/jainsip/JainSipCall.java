@@ -514,19 +514,20 @@ abstract class JainSipCall implements SipCall {
       }
       // The media completes on its pacer thread, which serves every call: the result, and
       // whatever the core attached to it, runs here on the SIP executor instead.
-      sent.whenComplete(
-          (ok, error) ->
-              ctx.executor.execute(
-                  () -> {
-                    if (error == null) {
-                      result.complete(DtmfMethod.RFC4733);
-                    } else {
-                      result.completeExceptionally(
-                          error instanceof CompletionException && error.getCause() != null
-                              ? error.getCause()
-                              : error);
-                    }
-                  }));
+      var unused =
+          sent.whenComplete(
+              (ok, error) ->
+                  ctx.executor.execute(
+                      () -> {
+                        if (error == null) {
+                          result.complete(DtmfMethod.RFC4733);
+                        } else {
+                          result.completeExceptionally(
+                              error instanceof CompletionException && error.getCause() != null
+                                  ? error.getCause()
+                                  : error);
+                        }
+                      }));
       return;
     }
     DtmfInfoBody body = new DtmfInfoBody(digit, durationMillis);

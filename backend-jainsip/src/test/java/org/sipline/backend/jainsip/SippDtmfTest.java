@@ -279,6 +279,12 @@ class SippDtmfTest {
       line.events().next(Ringing.class, WAIT);
       line.events().next(Connected.class, WAIT);
 
+      assertThatThrownBy(() -> call.sendDtmf('x', 160))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("not a DTMF digit: 'x' (one of 0123456789*#ABCD)");
+      assertThatThrownBy(() -> call.sendDtmf('5', 2001))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("DTMF duration 2001 ms outside 40..2000 ms");
       assertThat(call.sendDtmf('5', 160).get(10, TimeUnit.SECONDS)).isEqualTo(SIP_INFO);
       assertThat(call.sendDtmf('#', 250).get(10, TimeUnit.SECONDS)).isEqualTo(SIP_INFO);
       assertThatThrownBy(() -> call.sendDtmf('0', 100).get(10, TimeUnit.SECONDS))
@@ -289,6 +295,9 @@ class SippDtmfTest {
       call.hangup();
       line.events().next(Ended.class, WAIT);
       assertSucceeded(callee);
+      assertThatThrownBy(() -> call.sendDtmf('1', 100))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("sendDtmf() needs a connected call");
 
       assertThat(callee.messages())
           .contains(
