@@ -395,8 +395,9 @@ class SippDtmfTest {
       assertThat(p.end()).as("E bit of event packet %d", i).isEqualTo(i >= updates - 1);
       assertThat(p.duration()).isEqualTo(Math.min((i + 1) * 160, samples));
     }
-    // Paced like the audio: the run spans its ticks at 20 ms, within the pacer's jitter here.
+    // Paced like the audio, not sent in a burst: the run spans its ticks at 20 ms. The bound is
+    // loose because two cores are shared with other builds here; a late tick shortens the span.
     double spanMillis = (run.get(run.size() - 1).arrivalNanos() - first.arrivalNanos()) / 1e6;
-    assertThat(spanMillis).isBetween(20.0 * (run.size() - 1) - 15, 20.0 * (run.size() - 1) + 15);
+    assertThat(spanMillis).isBetween(20.0 * (run.size() - 1) - 60, 20.0 * (run.size() - 1) + 60);
   }
 }
