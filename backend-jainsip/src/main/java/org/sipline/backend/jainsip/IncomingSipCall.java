@@ -70,6 +70,11 @@ final class IncomingSipCall extends JainSipCall {
     return localHost;
   }
 
+  @Override
+  CallMedia callMedia() {
+    return answerMedia;
+  }
+
   /** Rings and tells the core. */
   void ring() {
     log.info(
@@ -158,7 +163,7 @@ final class IncomingSipCall extends JainSipCall {
     if (agreed != null) {
       // RTP may flow before the ACK arrives: be ready for it.
       plan = agreed;
-      rtp.start(plan, media, callId());
+      startMedia(media);
     }
     ackDeadline = ctx.executor.schedule(ctx.config.transactionTimeout(), this::noAck);
   }
@@ -189,7 +194,7 @@ final class IncomingSipCall extends JainSipCall {
                 Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here (" + e.getMessage() + ")"));
         return;
       }
-      rtp.start(plan, answerMedia, callId());
+      startMedia(answerMedia);
     }
     moveTo(CallState.CONNECTED);
     if (byeOnAck) {

@@ -68,6 +68,11 @@ final class OutgoingSipCall extends JainSipCall {
     return localHost;
   }
 
+  @Override
+  CallMedia callMedia() {
+    return media;
+  }
+
   /** Allocates the RTP port and sends the INVITE. */
   void start() {
     SipUri target = remote();
@@ -265,7 +270,7 @@ final class OutgoingSipCall extends JainSipCall {
     }
     plan = agreed;
     moveTo(CallState.CONNECTED);
-    rtp.start(plan, media, callId());
+    startMedia(media);
     connected();
   }
 
