@@ -161,6 +161,9 @@ final class MediaRig implements AutoCloseable {
     private final String id = "rig-" + IDS.incrementAndGet();
     final List<Character> digits = new ArrayList<>();
 
+    /** When set, every digit fails with this message. */
+    volatile String fail;
+
     @Override
     public String callId() {
       return id;
@@ -198,6 +201,9 @@ final class MediaRig implements AutoCloseable {
 
     @Override
     public synchronized CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
+      if (fail != null) {
+        return CompletableFuture.failedFuture(new IllegalStateException(fail));
+      }
       digits.add(digit);
       return CompletableFuture.completedFuture(DtmfMethod.RFC4733);
     }
