@@ -153,18 +153,19 @@ final class IncomingSipCall extends JainSipCall {
       failed(SipFailure.exception("cannot answer: " + e.getMessage(), e));
       return;
     }
+    answerMedia = media;
+    if (agreed != null) {
+      // RTP may flow the moment the 200 OK reaches the caller, before its ACK: be ready for it,
+      // since whatever reaches our port before the media starts is discarded as early media.
+      plan = agreed;
+      startMedia(media);
+    }
     if (!respond(Response.OK, body)) {
       moveTo(CallState.ENDED);
       failed(SipFailure.noResponse("cannot send 200 OK to " + remote()));
       return;
     }
     moveTo(CallState.ANSWERING);
-    answerMedia = media;
-    if (agreed != null) {
-      // RTP may flow before the ACK arrives: be ready for it.
-      plan = agreed;
-      startMedia(media);
-    }
     ackDeadline = ctx.executor.schedule(ctx.config.transactionTimeout(), this::noAck);
   }
 

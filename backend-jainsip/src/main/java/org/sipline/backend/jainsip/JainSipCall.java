@@ -445,7 +445,8 @@ abstract class JainSipCall implements SipCall {
   }
 
   /** 400 with {@code reason} as the reason phrase. */
-  private void refuseInfo(RequestEvent event, String reason) {
+  private void refuseInfo(RequestEvent event, String why) {
+    String reason = reasonPhrase(why);
     log.info("{}: 400 {}", SipLog.request(event.getRequest()), reason);
     ServerTransaction tx = ctx.responder.serverTransaction(event);
     if (tx == null) {
@@ -469,6 +470,29 @@ abstract class JainSipCall implements SipCall {
     ctx.responder.respond(event, Response.OK);
   }
 
+  /**
+   * {@code text} as an RFC 3261 Reason-Phrase: the ASCII it does not allow ('#', '"', '%', '<' and
+   * the like, which a DTMF complaint is apt to contain) escaped as %XX, as its grammar permits.
+   */
+  static String reasonPhrase(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean allowed =
+          c >= 0x80
+              || Character.isLetterOrDigit(c)
+              || c == ' '
+              || c == '\t'
+              || "-_.!~*'();/?:@&=+$,".indexOf(c) >= 0;
+      if (allowed) {
+        sb.append(c);
+      } else {
+        sb.append('%').append(String.format("%02X", (int) c));
+      }
+    }
+    return sb.toString();
+  }
+
   // ---- DTMF out ---------------------------------------------------------------------------
 
   private void sendDtmfNow(char digit, int durationMillis, CompletableFuture<DtmfMethod> result) {
@@ -490,19 +514,20 @@ abstract class JainSipCall implements SipCall {
       }
       // The media completes on its pacer thread, which serves every call: the result, and
       // whatever the core attached to it, runs here on the SIP executor instead.
-      sent.whenComplete(
-          (ok, error) ->
-              ctx.executor.execute(
-                  () -> {
-                    if (error == null) {
-                      result.complete(DtmfMethod.RFC4733);
-                    } else {
-                      result.completeExceptionally(
-                          error instanceof CompletionException && error.getCause() != null
-                              ? error.getCause()
-                              : error);
-                    }
-                  }));
+      var unused =
+          sent.whenComplete(
+              (ok, error) ->
+                  ctx.executor.execute(
+                      () -> {
+                        if (error == null) {
+                          result.complete(DtmfMethod.RFC4733);
+                        } else {
+                          result.completeExceptionally(
+                              error instanceof CompletionException && error.getCause() != null
+                                  ? error.getCause()
+                                  : error);
+                        }
+                      }));
       return;
     }
     DtmfInfoBody body = new DtmfInfoBody(digit, durationMillis);

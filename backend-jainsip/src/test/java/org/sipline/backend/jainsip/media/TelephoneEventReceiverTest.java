@@ -171,11 +171,11 @@ class TelephoneEventReceiverTest {
     packet(1000, 5, false, 160);
     packet(1000, 5, false, 320);
     // Audio alongside the digit, as baresip sends it, is within the grace: the digit stays open.
-    receiver.onAudio(1000 + 320);
-    receiver.onAudio(1000 + 320 + TelephoneEventReceiver.END_GRACE_MILLIS * 8);
+    receiver.onAudio(1000L + 320);
+    receiver.onAudio(1000L + 320 + TelephoneEventReceiver.END_GRACE_MILLIS * 8L);
     assertThat(digits).containsExactly(start('5', RFC4733));
 
-    receiver.onAudio(1000 + 320 + TelephoneEventReceiver.END_GRACE_MILLIS * 8 + 160);
+    receiver.onAudio(1000L + 320 + TelephoneEventReceiver.END_GRACE_MILLIS * 8L + 160);
 
     assertThat(digits).containsExactly(start('5', RFC4733), end('5', 40, RFC4733));
     packet(1000, 5, true, 480); // its end, very late: the digit was reported already
