@@ -67,7 +67,6 @@ class LiveMediaIT {
     kamailio = scene.kamailio();
     bob = scene.phone("bob");
     sipline = scene.sipline();
-    ConverseClient.assumeLiveMedia(sipline.channel());
     line = new LineClient(sipline::sip);
     alice = "alice@" + kamailio.hostPort();
     assertThat(line.register(alice, "alice-pw").getStatusType()).isEqualTo(StatusType.REGISTERED);
