@@ -3,7 +3,7 @@ package org.sipline.core;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import org.sipline.core.audio.PlaybackQueue;
+import org.sipline.core.media.CallAudio;
 import org.sipline.core.spi.SipCall;
 
 /** The line's one call and what the line knows about it. Touched only by the line's actor. */
@@ -13,7 +13,9 @@ final class ActiveCall {
   final String remote;
   final Map<String, String> headers;
   final String nluSessionName;
-  final PlaybackQueue playback;
+
+  /** The call's audio both ways and its media streams. */
+  final CallAudio audio;
 
   private CallPhase phase;
 
@@ -22,6 +24,9 @@ final class ActiveCall {
 
   /** Set when the user asked for a soft hangup: completes once the call has ended. */
   CompletableFuture<Void> hangupDone;
+
+  /** The SIP response code that ended the call, when one did (its media streams report it). */
+  int endCode;
 
   String transferTarget = "";
   Map<String, String> transferHeaders = Map.of();
@@ -33,14 +38,14 @@ final class ActiveCall {
       String remote,
       Map<String, String> headers,
       String nluSessionName,
-      PlaybackQueue playback,
+      CallAudio audio,
       CallPhase initial) {
     this.sip = sip;
     this.incoming = incoming;
     this.remote = remote;
     this.headers = Map.copyOf(headers);
     this.nluSessionName = nluSessionName;
-    this.playback = playback;
+    this.audio = audio;
     this.phase = initial;
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.sipline.core.audio.WavDecoder;
 import org.sipline.core.audio.WavFormatException;
+import org.sipline.core.media.LineMedia;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.sip.SipHeaders;
 import org.sipline.core.spi.AccountSpec;
@@ -196,6 +197,14 @@ public final class Line implements AutoCloseable {
   /** SipUnMute: MICROPHONE_UNMUTED. */
   public CompletableFuture<LineStatus> unmute() {
     return core.submit(() -> core.mute(false));
+  }
+
+  /**
+   * The line's live media (sipline.media.v1): Converse and Listen streams of its calls, and
+   * Interrupt. Its methods never wait for the line's actor.
+   */
+  public LineMedia media() {
+    return core.media();
   }
 
   // ---- observation -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import org.sipline.core.media.DetachPolicy;
 
 /**
  * How a line behaves. Built once; every value is checked here, so a bad one fails at start-up
@@ -20,6 +21,9 @@ import java.util.Objects;
  * @param transferWait how long a transfer may go without an outcome before it is reported failed
  * @param nluSessionTemplate the per-call {@code nlu_session_name}: {@code {callId}}, {@code
  *     {account}} and {@code {remote}} are replaced
+ * @param mediaResumeGrace how long a live-media (Converse) writer that went away may come back with
+ *     its resume token; its queued audio is cleared at once, silence plays meanwhile
+ * @param mediaDetachPolicy what happens to the call when that writer does not come back in time
  */
 public record LineConfig(
     int historyLimit,
@@ -29,7 +33,9 @@ public record LineConfig(
     Duration hangupWait,
     Duration callSetupWait,
     Duration transferWait,
-    String nluSessionTemplate) {
+    String nluSessionTemplate,
+    Duration mediaResumeGrace,
+    DetachPolicy mediaDetachPolicy) {
 
   public LineConfig {
     if (historyLimit < 1) {
@@ -41,6 +47,8 @@ public record LineConfig(
     positive(callSetupWait, "callSetupWait");
     positive(transferWait, "transferWait");
     Objects.requireNonNull(nluSessionTemplate, "nluSessionTemplate");
+    positive(mediaResumeGrace, "mediaResumeGrace");
+    Objects.requireNonNull(mediaDetachPolicy, "mediaDetachPolicy");
   }
 
   private static void positive(Duration d, String name) {
@@ -58,7 +66,10 @@ public record LineConfig(
     return builder().build();
   }
 
-  /** Defaults: 10 000 statuses, no journal, system UTC clock, waits 15 s / 35 s / 180 s / 45 s. */
+  /**
+   * Defaults: 10 000 statuses, no journal, system UTC clock, waits 15 s / 35 s / 180 s / 45 s, a
+   * live-media writer's grace 10 s after which the call goes on.
+   */
   public static final class Builder {
     private int historyLimit = 10_000;
     private Path journal;
@@ -68,6 +79,8 @@ public record LineConfig(
     private Duration callSetupWait = Duration.ofSeconds(180);
     private Duration transferWait = Duration.ofSeconds(45);
     private String nluSessionTemplate = "{callId}";
+    private Duration mediaResumeGrace = Duration.ofSeconds(10);
+    private DetachPolicy mediaDetachPolicy = DetachPolicy.KEEP_CALL;
 
     public Builder historyLimit(int v) {
       historyLimit = v;
@@ -109,6 +122,16 @@ public record LineConfig(
       return this;
     }
 
+    public Builder mediaResumeGrace(Duration v) {
+      mediaResumeGrace = v;
+      return this;
+    }
+
+    public Builder mediaDetachPolicy(DetachPolicy v) {
+      mediaDetachPolicy = v;
+      return this;
+    }
+
     public LineConfig build() {
       return new LineConfig(
           historyLimit,
@@ -118,7 +141,9 @@ public record LineConfig(
           hangupWait,
           callSetupWait,
           transferWait,
-          nluSessionTemplate);
+          nluSessionTemplate,
+          mediaResumeGrace,
+          mediaDetachPolicy);
     }
   }
 }

@@ -11,13 +11,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.sipline.core.StatusRecorder.Facts;
-import org.sipline.core.audio.PlaybackQueue;
-import org.sipline.core.audio.PlaybackResult;
+import org.sipline.core.media.CallAudio;
+import org.sipline.core.media.LineMedia;
+import org.sipline.core.media.MediaHub;
+import org.sipline.core.media.PlaybackResult;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.AccountSpec;
-import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.CallEnd;
-import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
@@ -41,6 +41,7 @@ final class LineCore {
   private final SerialExecutor actor;
   private final LineRuntime runtime;
   private final StatusRecorder recorder;
+  private final MediaHub media;
 
   private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
 
@@ -60,6 +61,18 @@ final class LineCore {
     this.runtime = runtime;
     this.actor = new SerialExecutor(runtime.workers());
     this.recorder = recorder;
+    this.media =
+        new MediaHub(
+            actor,
+            runtime.timer(),
+            config.mediaResumeGrace(),
+            config.mediaDetachPolicy(),
+            () -> recorder.latest().type(),
+            audio -> actor.execute(() -> mediaClientGone(audio)));
+  }
+
+  LineMedia media() {
+    return media;
   }
 
   // ---- plumbing ---------------------------------------------------------------------------
@@ -370,11 +383,12 @@ final class LineCore {
           current(), "session " + session.name() + " is ending; no new calls");
     }
     SipUri target = SipAddresses.parseTarget("callee_id", calleeId, session.spec.aor());
-    PlaybackQueue playback = new PlaybackQueue(actor);
+    CallAudio audio = media.newCall(false, target.addressOfRecord());
     SipCall sip;
     try {
-      sip = session.handle.call(target, headers, new CallMedia(playback, AudioSink.DISCARD));
+      sip = session.handle.call(target, headers, audio.media());
     } catch (RuntimeException e) {
+      audio.ended(0, "INVITE could not be sent");
       Facts facts = new Facts(session.name(), target.addressOfRecord(), "", headers, "");
       LineStatus failed =
           recorder.record(
@@ -392,8 +406,9 @@ final class LineCore {
             target.addressOfRecord(),
             headers,
             nluName(sip.callId(), target.addressOfRecord()),
-            playback,
+            audio,
             CallPhase.DIALING);
+    audio.bind(sip);
     call = c;
     c.timer = after(config.callSetupWait(), () -> setupExpired(c));
     return done(
@@ -448,6 +463,8 @@ final class LineCore {
       return;
     }
     String caller = info.caller().addressOfRecord();
+    CallAudio audio = media.newCall(true, caller);
+    audio.bind(sip);
     ActiveCall c =
         new ActiveCall(
             sip,
@@ -455,7 +472,7 @@ final class LineCore {
             caller,
             info.headers(),
             nluName(sip.callId(), caller),
-            new PlaybackQueue(actor),
+            audio,
             CallPhase.RINGING);
     call = c;
     record(
@@ -483,7 +500,7 @@ final class LineCore {
     c.moveTo(CallPhase.ANSWERING);
     c.timer = after(config.callSetupWait(), () -> setupExpired(c));
     try {
-      c.sip.answer(new CallMedia(c.playback, AudioSink.DISCARD));
+      c.sip.answer(c.audio.media());
     } catch (RuntimeException e) {
       c.sip.terminate();
       finish(c, StatusType.INCOMING_CALL_FAILED, "200 OK could not be sent: " + e.getMessage(), e);
@@ -499,6 +516,7 @@ final class LineCore {
     }
     c.cancelTimers();
     c.moveTo(CallPhase.CONNECTED);
+    c.audio.connected();
     record(
         c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
         callFacts(c),
@@ -511,6 +529,7 @@ final class LineCore {
       return;
     }
     String what = (c.incoming ? "INVITE from " : "INVITE ") + c.remote + ": " + failure.describe();
+    c.endCode = failure.statusCode();
     if (c.phase() == CallPhase.HANGING_UP) {
       finish(c, finished(c), what + " (after our hangup)");
     } else {
@@ -547,14 +566,17 @@ final class LineCore {
     finish(c, type, description, null);
   }
 
-  /** The call is over: record why, stop its playback, and say the line is ready again. */
+  /**
+   * The call is over: record why, end its audio (playback, media streams), and say the line is
+   * ready again.
+   */
   private void finish(ActiveCall c, StatusType type, String description, Throwable error) {
     c.cancelTimers();
     if (c.phase() != CallPhase.ENDED) {
       c.moveTo(CallPhase.ENDED);
     }
     call = null;
-    c.playback.interruptAll();
+    c.audio.ended(c.endCode, description);
     recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
     if (session != null && !sessionEnding) {
       record(StatusType.READY, sessionFacts(), "ready for calls");
@@ -719,7 +741,7 @@ final class LineCore {
               + c.phase().name().toLowerCase()
               + "; wait for it to connect before SipPlayWavFiles");
     }
-    var playback = c.playback.enqueue(clips);
+    var playback = c.audio.play(clips);
     cancelled.whenComplete((v, e) -> playback.cancel());
     return playback.completion().thenApplyAsync(r -> played(c, clips.size(), r), actor);
   }
@@ -747,7 +769,7 @@ final class LineCore {
                   + " ("
                   + amount
                   + ")"
-                  + (c.playback.isMuted() ? " while muted" : ""));
+                  + (c.audio.isMuted() ? " while muted" : ""));
       case INTERRUPTED ->
           recorder.answer(
               StatusType.NO_ONGOING_CALL,
@@ -756,6 +778,11 @@ final class LineCore {
       case CANCELLED ->
           recorder.answer(
               recorder.latest().type(), callFacts(c), "playback cancelled after " + amount);
+      case CLEARED ->
+          recorder.answer(
+              recorder.latest().type(),
+              callFacts(c),
+              "playback cleared by the live-media client after " + amount);
     };
   }
 
@@ -768,10 +795,10 @@ final class LineCore {
       return done(noCall(rpc));
     }
     ActiveCall c = call;
-    if (c.playback.isMuted() == muted) {
+    if (c.audio.isMuted() == muted) {
       return done(recorder.latest());
     }
-    c.playback.setMuted(muted);
+    c.audio.setMuted(muted);
     return done(
         record(
             muted ? StatusType.MICROPHONE_MUTED : StatusType.MICROPHONE_UNMUTED,
@@ -780,6 +807,26 @@ final class LineCore {
                 + " on Call-ID "
                 + c.callId()
                 + "; RTP keeps flowing"));
+  }
+
+  /**
+   * A live-media writer did not come back within its grace and the policy says hang up: a soft
+   * hangup, recorded as any other.
+   */
+  private void mediaClientGone(CallAudio audio) {
+    ActiveCall c = call;
+    if (c == null || c.audio != audio || !c.phase().isUp()) {
+      return;
+    }
+    record(
+        StatusType.SOFT_HANGUP_INITIATED,
+        callFacts(c),
+        "BYE for Call-ID "
+            + c.callId()
+            + ": the live-media client did not come back within "
+            + config.mediaResumeGrace().toMillis()
+            + " ms");
+    softHangupFuture();
   }
 
   // ---- shutdown --------------------------------------------------------------------------
@@ -815,6 +862,7 @@ final class LineCore {
       c.sip.terminate();
       finish(c, finished(c), "line closed");
     }
+    media.close();
     for (AccountEntry entry : accounts.values()) {
       if (entry.firstRegistration != null) {
         entry.firstRegistration.completeExceptionally(

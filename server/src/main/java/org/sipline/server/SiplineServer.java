@@ -3,6 +3,8 @@ package org.sipline.server;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +35,11 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
+import org.sipline.core.media.ConverseOptions;
+import org.sipline.core.media.LineMedia;
+import org.sipline.core.media.ListenOptions;
+import org.sipline.core.media.MediaEvent;
+import org.sipline.core.media.MediaStream;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
@@ -39,10 +47,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, health,
- * reflection). It owns all four and releases them in {@link #stop()}: the call is hung up and the
- * accounts un-registered first, within {@link ServerConfig#hangupTimeout()}, then gRPC and the
- * backend are closed.
+ * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, {@code
+ * sipline.media.v1.LineMedia}, health, reflection). It owns all four and releases them in {@link
+ * #stop()}: the call is hung up and the accounts un-registered first, within {@link
+ * ServerConfig#hangupTimeout()}, then gRPC and the backend are closed.
  */
 public final class SiplineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SiplineServer.class);
@@ -66,6 +74,7 @@ public final class SiplineServer implements AutoCloseable {
   private final Line line;
   private final LineHealth health;
   private final BulkCallExecutor bulk;
+  private final LineMediaService media;
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -75,12 +84,14 @@ public final class SiplineServer implements AutoCloseable {
       Line line,
       LineHealth health,
       BulkCallExecutor bulk,
+      LineMediaService media,
       Server grpc) {
     this.config = config;
     this.backend = backend;
     this.line = line;
     this.health = health;
     this.bulk = bulk;
+    this.media = media;
     this.grpc = grpc;
   }
 
@@ -122,12 +133,14 @@ public final class SiplineServer implements AutoCloseable {
     Line line = null;
     LineHealth health = null;
     BulkCallExecutor bulk = null;
+    LineMediaService media = null;
     try {
       line = Line.open(backend, lineConfig(config));
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, line);
       bulk = new BulkCallExecutor();
-      Server grpc = grpcServer(config, line, healthManager, bulk);
+      media = new LineMediaService(lineMedia(line));
+      Server grpc = grpcServer(config, line, healthManager, bulk, media);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -146,7 +159,7 @@ public final class SiplineServer implements AutoCloseable {
         }
         throw e;
       }
-      SiplineServer server = new SiplineServer(config, backend, line, health, bulk, grpc);
+      SiplineServer server = new SiplineServer(config, backend, line, health, bulk, media, grpc);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
@@ -158,6 +171,7 @@ public final class SiplineServer implements AutoCloseable {
           backend.name());
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
       closeQuietly(line);
@@ -207,6 +221,7 @@ public final class SiplineServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     bulk.close();
+    media.close();
     line.close();
     backend.close();
     log.info("Stopped");
@@ -218,7 +233,11 @@ public final class SiplineServer implements AutoCloseable {
   }
 
   private static Server grpcServer(
-      ServerConfig config, Line line, HealthStatusManager health, BulkCallExecutor bulk) {
+      ServerConfig config,
+      Line line,
+      HealthStatusManager health,
+      BulkCallExecutor bulk,
+      LineMediaService media) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -232,6 +251,7 @@ public final class SiplineServer implements AutoCloseable {
             .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
             .addService(new SipService(line, config.maxWavBytes()))
+            .addService(media)
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
@@ -314,6 +334,36 @@ public final class SiplineServer implements AutoCloseable {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     return factory.getTrustManagers();
+  }
+
+  /**
+   * The line's live media (sipline.media.v1). Until core's implementation is merged, a stand-in
+   * that refuses every stream UNIMPLEMENTED; with it, this becomes {@code line.media()}.
+   */
+  static LineMedia lineMedia(Line line) {
+    Objects.requireNonNull(line, "line");
+    return new LineMedia() {
+      @Override
+      public MediaStream converse(ConverseOptions options) {
+        throw unimplemented();
+      }
+
+      @Override
+      public MediaStream listen(ListenOptions options) {
+        throw unimplemented();
+      }
+
+      @Override
+      public CompletableFuture<MediaEvent.Cleared> interrupt(String callId, String through) {
+        throw unimplemented();
+      }
+
+      private StatusRuntimeException unimplemented() {
+        return Status.UNIMPLEMENTED
+            .withDescription("live media is not implemented by this build's core")
+            .asRuntimeException();
+      }
+    };
   }
 
   static BackendConfig backendConfig(ServerConfig c) {

@@ -54,6 +54,10 @@ final class PolyphaseFilter {
     return taps;
   }
 
+  int down() {
+    return down;
+  }
+
   /** Computes {@code outLength} samples from 16-bit-range {@code input}. */
   short[] filter(int[] input, int outLength) {
     short[] output = new short[outLength];

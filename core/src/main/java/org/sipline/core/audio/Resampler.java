@@ -128,6 +128,37 @@ public final class Resampler {
     return sourceRate;
   }
 
+  /**
+   * How far, in input samples, the filters reach to either side of an output sample's time: an
+   * output computed from a stretch of input is the same as the whole clip's when the stretch holds
+   * this much on both sides ({@link ChunkResampler} relies on it).
+   */
+  int support() {
+    int stage1 = decimator == null ? 1 : decimator.factor();
+    int reach = decimator == null ? 0 : (decimator.taps() - 1) / 2;
+    if (sharp != null) {
+      reach += (sharp.taps() - 1) / 2 * stage1;
+    }
+    if (polyphase != null) {
+      reach += (polyphase.taps() / 2 + 1) * stage1;
+    }
+    // One more output period for the rounding of an output's position to the input grid.
+    return reach + (sourceRate + TARGET_RATE - 1) / TARGET_RATE;
+  }
+
+  /**
+   * The input offsets at which a stretch may start so that every stage's outputs fall where they
+   * fall for the whole clip: the stages' decimation phases and the polyphase filter's phase 0.
+   */
+  int alignment() {
+    int stage1 = decimator == null ? 1 : decimator.factor();
+    int later = sharp == null ? 1 : sharp.factor();
+    if (polyphase != null) {
+      later = lcm(later, polyphase.down());
+    }
+    return lcm(stage1 * later, sourceRate / gcd(sourceRate, TARGET_RATE));
+  }
+
   /** {@code round(inputLength · 8000 / sourceRate)}: the output spans the input's duration. */
   public int outputLength(int inputLength) {
     return (int) ((2L * inputLength * TARGET_RATE + sourceRate) / (2L * sourceRate));
@@ -179,6 +210,10 @@ public final class Resampler {
       }
     }
     return Math.max(1, largest);
+  }
+
+  private static int lcm(int a, int b) {
+    return a / gcd(a, b) * b;
   }
 
   private static int gcd(int a, int b) {

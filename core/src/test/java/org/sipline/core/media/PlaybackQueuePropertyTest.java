@@ -1,4 +1,4 @@
-package org.sipline.core.audio;
+package org.sipline.core.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,12 +11,12 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.sipline.core.audio.PlaybackResult.Outcome;
+import org.sipline.core.media.PlaybackResult.Outcome;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * Random interleavings of enqueue, read, cancel, mute and interrupt against a plain model of the
- * queue: every frame, every return value and every result must be what the model says.
+ * Random interleavings of enqueue, read, cancel, mute and the call's end against a plain model of
+ * the queue: every frame, every return value and every result must be what the model says.
  */
 class PlaybackQueuePropertyTest {
   private static final int FRAME = AudioFrames.FRAME_SAMPLES;
@@ -78,6 +78,7 @@ class PlaybackQueuePropertyTest {
     List<ModelRequest> all = new ArrayList<>();
     List<ModelRequest> queued = new ArrayList<>();
     boolean muted = false;
+    boolean ended = false; // the call ended: the queue takes nothing more
     short next = 1;
     short[] frame = new short[FRAME];
     for (Op op : script) {
@@ -95,7 +96,11 @@ class PlaybackQueuePropertyTest {
         }
         ModelRequest r = new ModelRequest(queue.enqueue(clips), flat);
         all.add(r);
-        queued.add(r);
+        if (ended) {
+          r.expected = new PlaybackResult(0, flat.length, Outcome.INTERRUPTED);
+        } else {
+          queued.add(r);
+        }
       } else if (op instanceof Read read) {
         for (int f = 0; f < read.frames(); f++) {
           short[] expected = new short[FRAME];
@@ -115,6 +120,7 @@ class PlaybackQueuePropertyTest {
             }
           }
           boolean audible = queue.read(frame);
+          queue.sent(true);
           if (!Arrays.equals(frame, expected)) {
             assertThat(frame).containsExactly(expected); // says where they differ
           }
@@ -141,7 +147,8 @@ class PlaybackQueuePropertyTest {
           r.expected = new PlaybackResult(r.position, r.samples.length, Outcome.INTERRUPTED);
         }
         queued.clear();
-        queue.interruptAll();
+        queue.endCall();
+        ended = true;
       }
       for (ModelRequest r : all) {
         var completion = r.handle.completion();

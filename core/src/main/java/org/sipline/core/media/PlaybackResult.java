@@ -1,4 +1,4 @@
-package org.sipline.core.audio;
+package org.sipline.core.media;
 
 import java.util.Objects;
 import org.sipline.core.spi.AudioFrames;
@@ -6,7 +6,7 @@ import org.sipline.core.spi.AudioFrames;
 /**
  * How one playback request ended.
  *
- * @param playedSamples samples of the request handed out as frames (muted ones included: playback
+ * @param playedSamples samples of the request handed to the socket (muted ones included: playback
  *     time runs on while muted), at 8 kHz
  * @param totalSamples all samples of the request
  * @param outcome why it ended
@@ -18,8 +18,10 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
     PLAYED,
     /** Its requester cancelled it (barge-in); the unplayed rest was dropped. */
     CANCELLED,
-    /** The call ended ({@link PlaybackQueue#interruptAll}). */
-    INTERRUPTED
+    /** The call ended. */
+    INTERRUPTED,
+    /** A live-media clear (Clear, Interrupt, a writer gone) dropped it before its end. */
+    CLEARED
   }
 
   public PlaybackResult {

@@ -1,4 +1,4 @@
-package org.sipline.core.audio;
+package org.sipline.core.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.audio.PlaybackResult.Outcome;
+import org.sipline.core.media.PlaybackResult.Outcome;
 import org.sipline.core.spi.AudioFrames;
 
 class PlaybackQueueTest {
@@ -68,11 +68,18 @@ class PlaybackQueueTest {
     return out;
   }
 
+  /** One pacer tick: the frame is read, then its packet handed to the socket. */
+  private static boolean tick(PlaybackQueue q, short[] frame) {
+    boolean audible = q.read(frame);
+    q.sent(true);
+    return audible;
+  }
+
   private short[] readFrames(int frames) {
     short[] out = new short[frames * FRAME];
     short[] frame = new short[FRAME];
     for (int f = 0; f < frames; f++) {
-      queue.read(frame);
+      tick(queue, frame);
       System.arraycopy(frame, 0, out, f * FRAME, FRAME);
     }
     return out;
@@ -91,13 +98,13 @@ class PlaybackQueueTest {
   }
 
   @Test
-  void aRequestCompletesOnceWhenTheFrameWithItsLastSampleIsRead() throws Exception {
+  void aRequestCompletesOnceWhenTheFrameWithItsLastSampleIsSent() throws Exception {
     Playback a = queue.enqueue(List.of(clip(1, 100), clip(1000, 250))); // ends in frame 3
     Playback b = queue.enqueue(List.of(clip(5000, 333))); // 683 samples: ends in frame 5
     short[] frame = new short[FRAME];
     int[] completedAt = new int[2];
     for (int f = 1; f <= 6; f++) {
-      queue.read(frame);
+      tick(queue, frame);
       int ran = completions.runAll();
       if (a.completion().isDone() && completedAt[0] == 0) {
         completedAt[0] = f;
@@ -116,13 +123,13 @@ class PlaybackQueueTest {
   }
 
   @Test
-  void aRequestEndingExactlyAtAFrameBoundaryCompletesWithThatFrame() {
+  void aRequestEndingExactlyAtAFrameBoundaryCompletesWithThatFramesSend() {
     Playback a = queue.enqueue(List.of(clip(1, 2 * FRAME)));
     short[] frame = new short[FRAME];
-    queue.read(frame);
+    tick(queue, frame);
     completions.runAll();
     assertThat(a.completion()).isNotDone();
-    assertThat(queue.read(frame)).isTrue();
+    assertThat(tick(queue, frame)).isTrue();
     completions.runAll();
     assertThat(a.completion())
         .isCompletedWithValue(new PlaybackResult(2 * FRAME, 2 * FRAME, Outcome.PLAYED));
@@ -197,7 +204,7 @@ class PlaybackQueueTest {
     Playback p = q.enqueue(List.of(clip(1, 1000), clip(2000, 234)));
     short[] frame = new short[FRAME];
     for (int f = 1; f <= 100; f++) {
-      boolean audible = q.read(frame);
+      boolean audible = tick(q, frame);
       assertThat(audible).isEqualTo(!muted);
       if (muted) {
         assertThat(frame).containsOnly((short) 0);
@@ -218,25 +225,25 @@ class PlaybackQueueTest {
     readFrames(1);
     queue.setMuted(true);
     short[] frame = new short[FRAME];
-    assertThat(queue.read(frame)).isFalse();
+    assertThat(tick(queue, frame)).isFalse();
     assertThat(frame).containsOnly((short) 0);
     queue.setMuted(false);
-    assertThat(queue.read(frame)).isTrue();
+    assertThat(tick(queue, frame)).isTrue();
     assertThat(frame).containsExactly(Arrays.copyOfRange(a, 2 * FRAME, 3 * FRAME));
   }
 
   @Test
-  void interruptAllReportsHowMuchOfEachRequestPlayed() throws Exception {
+  void theCallsEndReportsHowMuchOfEachRequestPlayed() throws Exception {
     Playback a = queue.enqueue(List.of(clip(1, 500)));
     Playback b = queue.enqueue(List.of(clip(1000, 300)));
     readFrames(2);
-    queue.interruptAll();
+    queue.endCall();
     assertThat(completions.runAll()).isEqualTo(2);
     assertThat(a.completion().get()).isEqualTo(new PlaybackResult(320, 500, Outcome.INTERRUPTED));
     assertThat(a.completion().get().playedMillis()).isEqualTo(40);
     assertThat(b.completion().get()).isEqualTo(new PlaybackResult(0, 300, Outcome.INTERRUPTED));
     short[] frame = new short[FRAME];
-    assertThat(queue.read(frame)).isFalse();
+    assertThat(tick(queue, frame)).isFalse();
     assertThat(frame).containsOnly((short) 0);
   }
 
@@ -244,7 +251,7 @@ class PlaybackQueueTest {
   void readsSilenceAndFalseWhenNothingIsQueued() {
     short[] frame = new short[FRAME];
     Arrays.fill(frame, (short) 7);
-    assertThat(queue.read(frame)).isFalse();
+    assertThat(tick(queue, frame)).isFalse();
     assertThat(frame).containsOnly((short) 0);
   }
 
@@ -253,7 +260,7 @@ class PlaybackQueueTest {
     queue.enqueue(List.of(clip(1, 10)));
     short[] frame = new short[FRAME];
     Arrays.fill(frame, (short) 7);
-    assertThat(queue.read(frame)).isTrue();
+    assertThat(tick(queue, frame)).isTrue();
     assertThat(frame).containsExactly(Arrays.copyOf(clip(1, 10), FRAME));
   }
 
@@ -293,7 +300,7 @@ class PlaybackQueueTest {
       Playback p = q.enqueue(List.of(clip(1, 10)));
       CompletableFuture<String> thread =
           p.completion().thenApply(r -> Thread.currentThread().getName());
-      q.read(new short[FRAME]);
+      tick(q, new short[FRAME]);
       assertThat(thread.get(5, TimeUnit.SECONDS)).isEqualTo("completer");
     } finally {
       executor.shutdownNow();
@@ -305,7 +312,7 @@ class PlaybackQueueTest {
     PlaybackQueue q = new PlaybackQueue();
     Playback p = q.enqueue(List.of(clip(1, 10)));
     CompletableFuture<Thread> thread = p.completion().thenApply(r -> Thread.currentThread());
-    q.read(new short[FRAME]);
+    tick(q, new short[FRAME]);
     assertThat(thread.get(5, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());
   }
 
@@ -316,12 +323,12 @@ class PlaybackQueueTest {
     queue.enqueue(List.of(clip(0, 30000), clip(0, 30000)));
     short[] frame = new short[FRAME];
     for (int i = 0; i < 100; i++) {
-      queue.read(frame); // warm up class loading and the JIT's first tiers
+      tick(queue, frame); // warm up class loading and the JIT's first tiers
     }
     long tid = Thread.currentThread().getId();
     long before = threads.getThreadAllocatedBytes(tid);
     for (int i = 0; i < 200; i++) {
-      queue.read(frame);
+      tick(queue, frame);
     }
     long allocated = threads.getThreadAllocatedBytes(tid) - before;
     // Measuring itself costs a few bytes; 200 frames of any per-frame garbage would be thousands.
@@ -344,13 +351,13 @@ class PlaybackQueueTest {
     }
     short[] frame = new short[FRAME];
     for (int i = 0; i < 100; i++) {
-      q.read(frame); // warm up class loading and the JIT's first tiers
+      tick(q, frame); // warm up class loading and the JIT's first tiers
     }
     int endedBefore = heldCount.get();
     long tid = Thread.currentThread().getId();
     long before = threads.getThreadAllocatedBytes(tid);
     for (int i = 0; i < 200; i++) {
-      q.read(frame);
+      tick(q, frame);
     }
     long allocated = threads.getThreadAllocatedBytes(tid) - before;
     int ended = heldCount.get();
@@ -398,7 +405,7 @@ class PlaybackQueueTest {
               () -> {
                 short[] frame = new short[FRAME];
                 while (!stop.get()) {
-                  q.read(frame);
+                  tick(q, frame);
                   for (short s : frame) {
                     if (s != 0) { // every queued sample is non-zero, padding is zero
                       samplesRead.incrementAndGet();

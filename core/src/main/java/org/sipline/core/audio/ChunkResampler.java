@@ -1,0 +1,143 @@
+package org.sipline.core.audio;
+
+import java.util.Arrays;
+
+/**
+ * Resamples one stream of audio that arrives in pieces (a live utterance's chunks) to 8 kHz, with
+ * the same filters as {@link Resampler}: the samples that come out are exactly those the whole
+ * stream resampled at once would give, so chunk boundaries leave no trace (no click, no gap, no
+ * drift).
+ *
+ * <p>An output sample needs input from both sides of its time, so each {@link #push} returns the
+ * samples whose input is complete and keeps the rest ({@link Resampler#support()} input samples, a
+ * few milliseconds) until more comes or {@link #finish()} pads the end with silence, as the
+ * whole-clip resampler does. The filter state is simply the input kept: each push filters that tail
+ * plus the new chunk. Not thread-safe: one utterance, one caller at a time.
+ */
+public final class ChunkResampler {
+  private static final short[] NONE = new short[0];
+
+  /** Null when the source is at 8 kHz already: chunks pass through. */
+  private final Resampler resampler;
+
+  private final int rate;
+  private final int support;
+  private final int alignment;
+
+  /** Input kept, from absolute input index {@link #bufferStart} on. */
+  private short[] buffer = NONE;
+
+  private int length;
+  private long bufferStart;
+  private long inputTotal;
+
+  /** The next output sample (absolute index) not handed out yet. */
+  private long nextOut;
+
+  private boolean finished;
+
+  private ChunkResampler(int rate) {
+    this.rate = rate;
+    this.resampler = rate == Resampler.TARGET_RATE ? null : Resampler.toCodecRate(rate);
+    this.support = resampler == null ? 0 : resampler.support();
+    this.alignment = resampler == null ? 1 : resampler.alignment();
+  }
+
+  /**
+   * A resampler from {@code sourceRate} to 8 kHz for one stream.
+   *
+   * @throws IllegalArgumentException for a rate {@link Resampler#toCodecRate} refuses
+   */
+  public static ChunkResampler toCodecRate(int sourceRate) {
+    return new ChunkResampler(sourceRate);
+  }
+
+  public int sourceRate() {
+    return rate;
+  }
+
+  /**
+   * Takes {@code input[offset, offset + count)} and returns the 8 kHz samples now complete (maybe
+   * none). The input is copied; the result is the caller's.
+   *
+   * @throws IllegalStateException after {@link #finish()}
+   */
+  public short[] push(short[] input, int offset, int count) {
+    if (finished) {
+      throw new IllegalStateException("push after finish");
+    }
+    if (resampler == null) {
+      inputTotal += count;
+      return Arrays.copyOfRange(input, offset, offset + count);
+    }
+    append(input, offset, count);
+    long end = bufferStart + length;
+    // The last output whose input reaches no further than what we hold: position · rate / 8000
+    // plus the filters' reach must stay inside [.., end).
+    long last = Math.floorDiv((end - 1 - support) * Resampler.TARGET_RATE, rate);
+    if (last < nextOut) {
+      return NONE;
+    }
+    return emit(last + 1);
+  }
+
+  /**
+   * The stream ended: returns the samples still held, the end padded with silence as the whole-clip
+   * resampler pads it. The total output is then {@link Resampler#outputLength} of all input.
+   */
+  public short[] finish() {
+    if (finished) {
+      return NONE;
+    }
+    finished = true;
+    if (resampler == null) {
+      return NONE;
+    }
+    long total = Math.round((double) inputTotal * Resampler.TARGET_RATE / rate);
+    if (total <= nextOut) {
+      return NONE;
+    }
+    return emit(total);
+  }
+
+  /** Input samples held back, waiting for their right-hand context. */
+  public int pending() {
+    return length;
+  }
+
+  private void append(short[] input, int offset, int count) {
+    if (length + count > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(length + count, 2 * buffer.length));
+    }
+    System.arraycopy(input, offset, buffer, length, count);
+    length += count;
+    inputTotal += count;
+  }
+
+  /** Outputs [nextOut, until): filters the held input from the aligned start they need. */
+  private short[] emit(long until) {
+    long from = segmentStart(nextOut);
+    int skip = (int) (from - bufferStart);
+    short[] segment = Arrays.copyOfRange(buffer, skip, length);
+    short[] out = resampler.resample(segment);
+    long firstOut = from * Resampler.TARGET_RATE / rate; // exact: from is aligned
+    short[] result = Arrays.copyOfRange(out, (int) (nextOut - firstOut), (int) (until - firstOut));
+    nextOut = until;
+    // Keep only what the next outputs will need.
+    long keepFrom = segmentStart(nextOut);
+    int drop = (int) (keepFrom - bufferStart);
+    if (drop > 0) {
+      System.arraycopy(buffer, drop, buffer, 0, length - drop);
+      length -= drop;
+      bufferStart = keepFrom;
+    }
+    return result;
+  }
+
+  /** Where a stretch must start (aligned, not before 0) to compute output {@code n} exactly. */
+  private long segmentStart(long n) {
+    long needed = Math.floorDiv(n * rate, Resampler.TARGET_RATE) - support;
+    long aligned = Math.floorDiv(needed, alignment) * alignment;
+    return Math.max(bufferStart, Math.max(0, aligned));
+  }
+}

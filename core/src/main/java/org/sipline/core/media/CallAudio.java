@@ -1,0 +1,511 @@
+package org.sipline.core.media;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.sipline.core.spi.AudioFrames;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfEvent;
+import org.sipline.core.spi.SipCall;
+
+/**
+ * One call's audio, both ways, on one timeline: the {@link PlaybackQueue} the backend's pacer reads
+ * (prompts and a live writer's speech), the caller's audio and DTMF the backend delivers, and the
+ * media streams attached to the call. Made by {@link MediaHub#newCall} for the line, which drives
+ * its life from the line's actor ({@link #connected}, {@link #ended}); applications never see it.
+ *
+ * <p>The timeline counts 8 kHz samples since the call's first frame: one frame per pacer tick
+ * (read, or skipped when the pacer fell behind), so it runs with the RTP clock. Caller audio is
+ * anchored where the timeline stands when its first packet arrives and runs on from there, missing
+ * samples included, so its positions never jump.
+ *
+ * <p>Locks: {@link #lock} guards the streams and the caller-audio side; the queue has its own,
+ * taken inside this one and alone by the pacer, which never takes this one. Client wake-ups run
+ * after the lock is released.
+ */
+public final class CallAudio {
+  final Object lock = new Object();
+  final PlaybackQueue queue;
+  private final MediaHub hub;
+  private final boolean incoming;
+  private final String remote;
+  private final Inbound inbound = new Inbound();
+  private final InboundHistory history = new InboundHistory();
+  private volatile SipCall sip;
+
+  // Guarded by lock.
+  private final List<CallStream> streams = new ArrayList<>();
+  private volatile CallStream[] snapshot = new CallStream[0];
+  private CallStream writer;
+  private final Map<String, Utterance> prompts = new HashMap<>();
+  private boolean anchored;
+  private long inboundPosition;
+  private final long[] digitStart = new long[DtmfEvent.DIGITS.length()];
+  private volatile boolean started;
+  private boolean connected;
+  private volatile boolean ended;
+
+  CallAudio(MediaHub hub, Executor completions, boolean incoming, String remote) {
+    this.hub = hub;
+    this.incoming = incoming;
+    this.remote = remote;
+    this.queue = new PlaybackQueue(completions);
+    this.queue.onFacts(this::factsRecorded);
+    Arrays.fill(digitStart, -1);
+  }
+
+  // ---- the line's side ---------------------------------------------------------------------
+
+  /** The source and sink to give the backend for this call. */
+  public CallMedia media() {
+    return new CallMedia(queue, inbound);
+  }
+
+  /** The backend's call, once it exists (its Call-ID, codec, DTMF sending). */
+  public void bind(SipCall call) {
+    this.sip = call;
+  }
+
+  /**
+   * SipPlayWavFiles: one utterance of decoded 8 kHz clips behind everything queued.
+   *
+   * @throws IllegalArgumentException when the clips hold no samples
+   */
+  public Playback play(List<short[]> clips) {
+    Playback p = queue.enqueue(clips);
+    synchronized (lock) {
+      prompts.put(p.utteranceId(), p.utterance());
+    }
+    p.completion()
+        .whenComplete(
+            (r, e) -> {
+              synchronized (lock) {
+                prompts.remove(p.utteranceId());
+              }
+            });
+    return p;
+  }
+
+  /** SipMute / SipUnMute: silence while the queue and the timeline run on. */
+  public void setMuted(boolean muted) {
+    queue.setMuted(muted);
+  }
+
+  public boolean isMuted() {
+    return queue.isMuted();
+  }
+
+  /** The call connected (on the line's actor): its streams hear CallState(connected). */
+  public void connected() {
+    synchronized (lock) {
+      connected = true;
+      started = true;
+      long at = queue.tick();
+      for (CallStream s : streams) {
+        s.connected(at);
+      }
+    }
+    hub.connected(this);
+    wakeStreams();
+  }
+
+  /**
+   * The call ended (on the line's actor): each stream gets its remaining caller frames, its pending
+   * marks as CALL_ENDED, then CallState(ended) and its statistics. Streams opened with NEXT for a
+   * call that never got going wait for the next one instead.
+   *
+   * @param sipCode the SIP response that ended it, or 0
+   * @param reason in words
+   */
+  public void ended(int sipCode, String reason) {
+    hub.ended(this, sipCode, reason);
+    wakeStreams();
+  }
+
+  public String callId() {
+    SipCall s = sip;
+    return s == null ? "" : s.callId();
+  }
+
+  // ---- for the hub and the streams (package) -----------------------------------------------
+
+  SipCall sip() {
+    return sip;
+  }
+
+  boolean isStarted() {
+    return started;
+  }
+
+  boolean isEnded() {
+    return ended;
+  }
+
+  /** Under the hub's and this lock: ends the call's side of every stream, or un-binds them. */
+  List<CallStream> end(int sipCode, String reason) {
+    List<CallStream> unstarted = new ArrayList<>();
+    settle();
+    ended = true;
+    if (!started) {
+      for (CallStream s : List.copyOf(streams)) {
+        remove(s);
+        s.unbind();
+        unstarted.add(s);
+      }
+      writer = null;
+      queue.endCall();
+      return unstarted;
+    }
+    for (CallStream s : streams) {
+      s.beginEnding();
+      if (s.writer != null) {
+        s.writer.release("ended with the call");
+      }
+    }
+    queue.endCall();
+    settle();
+    long at = queue.tick();
+    for (CallStream s : streams) {
+      s.emit(seq -> new MediaEvent.CallState(seq, true, sipCode, reason, at));
+      s.awaitedClear = null;
+    }
+    writer = null;
+    return unstarted;
+  }
+
+  /** Under the hub's and this lock: {@code s} joins the call at the timeline's current position. */
+  void attach(CallStream s) {
+    s.bind(this, queue.tick(), queue.state());
+    streams.add(s);
+    snapshot = streams.toArray(new CallStream[0]);
+    if (s.writer != null) {
+      writer = s;
+    }
+    if (connected) {
+      s.connected(queue.tick());
+    }
+  }
+
+  CallStream writer() {
+    return writer;
+  }
+
+  /**
+   * Under this lock: the writer left (closed, taken over, detached); its audio goes at the next
+   * frame, its pending marks resolve DETACHED. A detached writer keeps the call's writer slot
+   * ({@code keepSlot}) for its resume.
+   */
+  ClearRequest dropWriterAudio(CallStream s, String why, boolean keepSlot) {
+    s.writer.release(why);
+    if (writer == s && !keepSlot) {
+      writer = null;
+    }
+    return queue.clear(null, "", s, MarkOutcome.DETACHED, null);
+  }
+
+  /** Under this lock: a detached writer past its grace lets the call go. */
+  void forgetWriter(CallStream s) {
+    if (writer == s) {
+      writer = null;
+    }
+  }
+
+  /** Under this lock: the stream handed out its Statistics, or was given up. */
+  void streamFinished(CallStream s) {
+    s.finish();
+    remove(s);
+    if (writer == s) {
+      writer = null;
+    }
+    hub.forget(s);
+  }
+
+  private void remove(CallStream s) {
+    if (streams.remove(s)) {
+      snapshot = streams.toArray(new CallStream[0]);
+    }
+  }
+
+  /** Under this lock: a queued prompt by its utterance id, or null. */
+  Utterance prompt(String id) {
+    return prompts.get(id);
+  }
+
+  /** The Opened event of {@code s}; made when the client takes it, with the codec known by then. */
+  MediaEvent.Opened opened(CallStream s, long sequence, boolean resumed, long position) {
+    SipCall c = sip;
+    return new MediaEvent.Opened(
+        sequence,
+        c == null ? "" : c.callId(),
+        remote,
+        incoming,
+        c == null ? "" : c.audioCodec(),
+        AudioFrames.SAMPLE_RATE,
+        s.inbound,
+        s.outbound,
+        s.inboundFrameMs,
+        s.maxInboundLagMs,
+        s.maxQueuedMs,
+        s.writer == null ? "" : s.token,
+        s.writer == null ? 0 : (int) hub.grace().toMillis(),
+        resumed,
+        position);
+  }
+
+  /**
+   * Interrupt: clears ahead of anything a client has buffered. The future completes once the clear
+   * was applied and sent, with what it dropped (sequence 0: it answers an rpc, not a stream).
+   */
+  CompletableFuture<MediaEvent.Cleared> interrupt(String through) {
+    CompletableFuture<ClearRequest> applied = new CompletableFuture<>();
+    ClearRequest[] request = new ClearRequest[1];
+    synchronized (lock) {
+      Utterance target = null;
+      if (!through.isEmpty()) {
+        target = writer != null && writer.writer != null ? writer.writer.find(through) : null;
+        if (target == null) {
+          target = prompts.get(through);
+        }
+        if (target == null) {
+          throw new org.sipline.core.InvalidArgumentException(
+              "through_utterance", "unknown utterance '" + through + "' in call " + callId());
+        }
+      }
+      if (writer != null && writer.writer != null) {
+        writer.writer.fence(through);
+      }
+      request[0] =
+          queue.clear(
+              target,
+              through,
+              null,
+              MarkOutcome.CLEARED,
+              () -> {
+                synchronized (lock) {
+                  settle();
+                }
+                wakeStreams();
+                applied.complete(request[0]);
+              });
+    }
+    return applied.thenApply(c -> c.toEvent(0));
+  }
+
+  // ---- settling the pacer's facts into events (under this lock) -----------------------------
+
+  /** Turns what the pacer recorded into events, in order; reports playout; rearms the wake-ups. */
+  void settle() {
+    for (Fact f = queue.takeFacts(); f != null; ) {
+      Fact next = f.nextFact;
+      f.nextFact = null;
+      if (f instanceof Mark m) {
+        deliver(m);
+      } else if (f instanceof Utterance u) {
+        deliver(u);
+      } else if (f instanceof ClearRequest c) {
+        deliver(c);
+      }
+      f = next;
+    }
+    if (streams.isEmpty()) {
+      return;
+    }
+    PlaybackQueue.QueueState q = queue.state();
+    long due = Long.MAX_VALUE;
+    for (CallStream s : streams) {
+      if (s.phase() != CallStream.Phase.ATTACHED) {
+        continue;
+      }
+      boolean played = q.lastAudioFrame() >= s.lastPlayoutTick;
+      if (played && q.tick() >= s.lastPlayoutTick + s.playoutIntervalSamples()) {
+        s.lastPlayoutTick = q.tick();
+        s.emit(
+            seq ->
+                new MediaEvent.Playout(
+                    seq,
+                    q.playedPosition(),
+                    q.utteranceId(),
+                    q.utterancePlayed(),
+                    false,
+                    (int) (q.queuedSamples() / 8),
+                    q.paused()));
+        played = false;
+      }
+      if (played || (q.queuedSamples() > 0 && !q.paused())) {
+        due = Math.min(due, s.lastPlayoutTick + s.playoutIntervalSamples());
+      }
+    }
+    long below = -1;
+    if (writer != null && writer.writer != null) {
+      writer.writer.checkXon(q.queuedSamples());
+      below = writer.writer.xonLevel();
+    }
+    queue.wakeAt(due == Long.MAX_VALUE ? -1 : due, below);
+  }
+
+  private void deliver(Mark m) {
+    for (CallStream s : streams) {
+      if (s == m.owner || s.writer == null) {
+        if (s == m.owner) {
+          if (m.outcome() == MarkOutcome.PLAYED) {
+            s.marksPlayed++;
+          } else if (m.outcome() == MarkOutcome.CLEARED) {
+            s.marksCleared++;
+          }
+        }
+        s.emit(seq -> new MediaEvent.MarkResolved(seq, m.id, m.outcome(), m.position()));
+      }
+    }
+  }
+
+  private void deliver(Utterance u) {
+    PlaybackQueue.QueueState q = queue.state();
+    for (CallStream s : streams) {
+      s.emit(
+          seq ->
+              new MediaEvent.Playout(
+                  seq,
+                  u.endPosition(),
+                  u.id,
+                  u.played(),
+                  true,
+                  (int) (q.queuedSamples() / 8),
+                  q.paused()));
+    }
+  }
+
+  private void deliver(ClearRequest c) {
+    Object asker = c.owner != null ? c.owner : writer;
+    int micros = (int) Math.min(Integer.MAX_VALUE, c.latencyNanos() / 1000);
+    for (CallStream s : streams) {
+      if (s == asker || s.writer == null) {
+        if (s == asker) {
+          s.maxClearLatencyMicros = Math.max(s.maxClearLatencyMicros, micros);
+        }
+        s.emit(c::toEvent);
+      }
+      if (s.awaitedClear == c) {
+        s.awaitedClear = null;
+      }
+    }
+  }
+
+  // ---- caller audio and DTMF ---------------------------------------------------------------
+
+  /** The backend's sink: caller audio, gaps and digits, on its receive or signalling thread. */
+  private final class Inbound implements AudioSink {
+    @Override
+    public void write(short[] pcm, int offset, int length) {
+      receive(pcm, offset, length);
+    }
+
+    @Override
+    public void missing(int samples) {
+      receive(null, 0, samples);
+    }
+
+    @Override
+    public void dtmf(DtmfEvent event) {
+      CallAudio.this.dtmf(event);
+    }
+  }
+
+  private void receive(short[] pcm, int offset, int length) {
+    if (length <= 0) {
+      return;
+    }
+    synchronized (lock) {
+      if (ended) {
+        return;
+      }
+      if (!anchored) {
+        if (pcm == null) {
+          return; // nothing is missing before the first packet
+        }
+        anchored = true;
+        started = true;
+        inboundPosition = queue.tick();
+      }
+      history.write(pcm, offset, length, inboundPosition);
+      for (CallStream s : streams) {
+        s.receive(pcm, offset, length, inboundPosition);
+      }
+      inboundPosition += length;
+    }
+    wakeStreams();
+  }
+
+  private void dtmf(DtmfEvent e) {
+    synchronized (lock) {
+      if (ended) {
+        return;
+      }
+      int code = DtmfEvent.DIGITS.indexOf(e.digit());
+      long now = anchored ? inboundPosition : queue.tick();
+      long at;
+      if (!e.end()) {
+        digitStart[code] = now;
+        at = now;
+      } else {
+        long start = digitStart[code];
+        at = start >= 0 ? start : Math.max(0, now - e.durationMillis() * 8L);
+        digitStart[code] = -1;
+      }
+      for (CallStream s : streams) {
+        if (e.end()) {
+          s.digitsIn++;
+        }
+        s.emit(
+            seq ->
+                new MediaEvent.Dtmf(seq, e.digit(), e.end(), at, e.durationMillis(), e.source()));
+      }
+    }
+    wakeStreams();
+  }
+
+  InboundHistory history() {
+    return history;
+  }
+
+  // ---- waking clients ----------------------------------------------------------------------
+
+  /** The pacer recorded facts (or a wake-up it asked for came due): waiting clients poll. */
+  private void factsRecorded() {
+    if (Thread.holdsLock(lock)) {
+      // Recorded while this lock is held (the call's end, a clear on a closed queue): the
+      // streams are woken when it is released, never with it held.
+      for (CallStream s : snapshot) {
+        s.wakeWanted = true;
+      }
+      return;
+    }
+    for (CallStream s : snapshot) {
+      s.handle().wake();
+    }
+  }
+
+  /** Wakes the clients of streams that got something under the lock; outside the lock. */
+  void wakeStreams() {
+    for (CallStream s : snapshot) {
+      if (s.wakeWanted) {
+        s.wakeWanted = false;
+        s.handle().wake();
+      }
+    }
+  }
+
+  /** Under this lock. */
+  List<CallStream> streams() {
+    return streams;
+  }
+
+  @Override
+  public String toString() {
+    return "CallAudio[" + callId() + (ended ? ", ended" : "") + "]";
+  }
+}

@@ -1,0 +1,223 @@
+package org.sipline.core.media;
+
+import org.sipline.core.audio.G711;
+import org.sipline.core.audio.Interpolator;
+
+/**
+ * One stream's caller audio between the receive thread and its client: a bounded ring of 8 kHz
+ * samples (with which of them were concealed), cut into events of {@code inbound_frame_ms} and
+ * converted to the stream's format when the client takes them.
+ *
+ * <p>The receive thread only copies samples in ({@link #write}), allocating nothing; a client too
+ * slow to take them loses the oldest whole frames beyond {@code max_inbound_lag_ms}, and the next
+ * event says how many samples are missing before it. Conversion happens on the client's thread.
+ *
+ * <p>Positions: an event's position is the timeline position its first sample stands for. When the
+ * stream interpolates to 16, 24 or 48 kHz, the filter's output lags its input by {@link
+ * Interpolator#delay()} samples; the events are labelled by what their samples stand for, so the
+ * first event is that much shorter and every later one starts that much before the input it was
+ * made from. Nothing waits for input beyond the frame: the latency is the same as at 8 kHz. Guarded
+ * by the call's lock.
+ */
+final class InboundFramer {
+  private final int frameSamples;
+  private final int capacity;
+  private final AudioFormat format;
+  private final Interpolator interpolator;
+  private final int delay;
+  private final int bytesPerInput;
+
+  private final short[] ring;
+  private final boolean[] concealed;
+  private int start;
+  private int count;
+
+  /** Timeline position of {@code ring[start]}. */
+  private long feedPosition;
+
+  private boolean started;
+  private boolean first = true;
+
+  /** The filter's last outputs were pushed out at the call's end. */
+  private boolean flushed;
+
+  /** Where the next event's position would be with nothing dropped. */
+  private long expected;
+
+  /** Events made from input before this position are re-sent after a resume. */
+  private long replayedUntil = Long.MIN_VALUE;
+
+  private long framesDropped;
+  private int maxLagSamples;
+  private long concealedDelivered;
+
+  private short[] scratch;
+
+  /**
+   * @param format the stream's inbound format, its rate resolved (8000 for G.711)
+   * @param frameMs audio per event
+   * @param maxLagMs audio kept for a slow client
+   */
+  InboundFramer(AudioFormat format, int frameMs, int maxLagMs) {
+    this.format = format;
+    this.frameSamples = frameMs * 8;
+    int frames = (maxLagMs * 8 + frameSamples - 1) / frameSamples;
+    this.capacity = Math.max(1, frames) * frameSamples;
+    boolean interpolating =
+        format.encoding() == AudioEncoding.LINEAR16 && format.sampleRate() > 8000;
+    this.interpolator = interpolating ? Interpolator.fromCodecRate(format.sampleRate()) : null;
+    this.delay = interpolating ? interpolator.delay() : 0;
+    this.bytesPerInput =
+        format.encoding() == AudioEncoding.LINEAR16 ? 2 * (format.sampleRate() / 8000) : 1;
+    this.ring = new short[capacity];
+    this.concealed = new boolean[capacity];
+  }
+
+  /**
+   * Copies caller audio in: {@code pcm[offset, offset + length)}, or {@code length} samples of
+   * concealment silence when {@code pcm} is null, starting at timeline {@code position}.
+   */
+  void write(short[] pcm, int offset, int length, long position) {
+    if (!started) {
+      started = true;
+      feedPosition = position;
+      expected = position;
+    }
+    int done = 0;
+    while (done < length) {
+      if (count == capacity) {
+        dropOldestFrame();
+      }
+      int end = (start + count) % capacity;
+      int n = Math.min(length - done, Math.min(capacity - count, capacity - end));
+      if (pcm == null) {
+        java.util.Arrays.fill(ring, end, end + n, (short) 0);
+        java.util.Arrays.fill(concealed, end, end + n, true);
+      } else {
+        System.arraycopy(pcm, offset + done, ring, end, n);
+        java.util.Arrays.fill(concealed, end, end + n, false);
+      }
+      count += n;
+      done += n;
+    }
+    maxLagSamples = Math.max(maxLagSamples, count);
+  }
+
+  private void dropOldestFrame() {
+    int n = Math.min(frameSamples, count);
+    start = (start + n) % capacity;
+    count -= n;
+    feedPosition += n;
+    framesDropped++;
+  }
+
+  /** True when an event can be cut now; at the call's end ({@code flush}) a partial one too. */
+  boolean ready(boolean flush) {
+    return count >= frameSamples || (flush && (count > 0 || (!first && delay > 0 && !flushed)));
+  }
+
+  /** Cuts and converts the next event, or returns null when none is ready. */
+  MediaEvent.AudioIn next(boolean flush) {
+    if (!ready(flush)) {
+      return null;
+    }
+    int real = Math.min(count, frameSamples);
+    boolean last = real < frameSamples; // only when flushing
+    int fed = last ? real + delay : real;
+    if (last) {
+      flushed = true;
+    }
+    if (scratch == null || scratch.length < fed) {
+      scratch = new short[Math.max(fed, frameSamples + delay)];
+    }
+    int concealedHere = 0;
+    for (int i = 0; i < real; i++) {
+      int at = (start + i) % capacity;
+      scratch[i] = ring[at];
+      if (concealed[at]) {
+        concealedHere++;
+      }
+    }
+    for (int i = real; i < fed; i++) {
+      scratch[i] = 0;
+    }
+    long label = first ? feedPosition : feedPosition - delay;
+    int skip = first ? delay : 0; // the filter's warm-up stands for time before the stream
+    byte[] data = convert(scratch, fed, skip);
+    long dropped = Math.max(0, label - expected);
+    boolean replayed = feedPosition < replayedUntil;
+    expected = label + (fed - skip);
+    first = false;
+    start = (start + real) % capacity;
+    count -= real;
+    feedPosition += real;
+    concealedDelivered += concealedHere;
+    return new MediaEvent.AudioIn(label, data, concealedHere, dropped, replayed);
+  }
+
+  private byte[] convert(short[] samples, int fed, int skip) {
+    switch (format.encoding()) {
+      case MULAW -> {
+        byte[] out = new byte[fed];
+        G711.encodeUlaw(samples, 0, out, 0, fed);
+        return out;
+      }
+      case ALAW -> {
+        byte[] out = new byte[fed];
+        G711.encodeAlaw(samples, 0, out, 0, fed);
+        return out;
+      }
+      default -> {
+        if (interpolator == null) {
+          byte[] out = new byte[2 * fed];
+          for (int i = 0; i < fed; i++) {
+            out[2 * i] = (byte) samples[i];
+            out[2 * i + 1] = (byte) (samples[i] >> 8);
+          }
+          return out;
+        }
+        byte[] all = new byte[fed * bytesPerInput];
+        interpolator.process(samples, 0, fed, all, 0);
+        if (skip == 0) {
+          return all;
+        }
+        return java.util.Arrays.copyOfRange(all, skip * bytesPerInput, all.length);
+      }
+    }
+  }
+
+  /**
+   * Starts over at {@code position} (a resumed stream is refilled from the call's recent audio):
+   * everything before {@code replayedUntil} will be flagged as re-sent.
+   */
+  void restart(long replayedUntil) {
+    start = 0;
+    count = 0;
+    started = false;
+    first = true;
+    flushed = false;
+    this.replayedUntil = replayedUntil;
+    if (interpolator != null) {
+      interpolator.reset();
+    }
+  }
+
+  /** Drops whatever waits (a detached client takes nothing): nothing is kept, nothing counted. */
+  void discard() {
+    feedPosition += count;
+    start = 0;
+    count = 0;
+  }
+
+  long framesDropped() {
+    return framesDropped;
+  }
+
+  int maxLagMs() {
+    return maxLagSamples / 8;
+  }
+
+  long concealedDelivered() {
+    return concealedDelivered;
+  }
+}
