@@ -142,6 +142,10 @@ class LiveMediaIT {
                 .correlation())
         .as("what bob sent, as the bot received it")
         .isGreaterThanOrEqualTo(0.9);
+    assertThat(sipline.log())
+        .as("the stream's final statistics in the server's log")
+        .containsPattern(
+            "Converse stream of call \\Q" + opened.getCallId() + "\\E completed: .*frames_sent=");
   }
 
   @Test
