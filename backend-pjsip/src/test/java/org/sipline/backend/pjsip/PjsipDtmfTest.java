@@ -198,6 +198,7 @@ class PjsipDtmfTest {
       CompletableFuture<DtmfMethod> four = call.sendDtmf('4', 100);
       assertThat(four.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(RFC4733);
       long fourDone = System.nanoTime();
+      // Asked for together: the second waits until the first is done.
       CompletableFuture<DtmfMethod> hash = call.sendDtmf('#', 200);
       CompletableFuture<DtmfMethod> one = call.sendDtmf('1', 40);
       assertThat(hash.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(RFC4733);
@@ -217,6 +218,14 @@ class PjsipDtmfTest {
       assertEvent(byDigit.get(2), '1', 40);
       // The same stream: one SSRC, audio and events alike.
       assertThat(packets.stream().map(RtpSocket.Packet::ssrc).distinct()).hasSize(1);
+      // The audio's RTP clock kept step with real time across the digits (pjmedia alone would
+      // have moved it 260 ms ahead, see slpj_dtmf.c).
+      RtpSocket.Packet firstAudio = packets.get(0);
+      RtpSocket.Packet lastAudio = packets.get(packets.size() - 1);
+      assertThat(lastAudio.payloadType()).isZero();
+      long rtpMillis = (lastAudio.timestamp() - firstAudio.timestamp()) / 8;
+      long wallMillis = (lastAudio.arrivalNanos() - firstAudio.arrivalNanos()) / 1_000_000;
+      assertThat(rtpMillis).as("RTP clock vs arrival clock").isCloseTo(wallMillis, within(30L));
       // Done once its third end packet was out (give the socket's reader 5 ms of slack).
       long lastEndOfFour = byDigit.get(0).get(byDigit.get(0).size() - 1).arrivalNanos();
       assertThat(fourDone).isGreaterThan(lastEndOfFour - 5_000_000L);
