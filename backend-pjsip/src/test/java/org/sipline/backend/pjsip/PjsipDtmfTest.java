@@ -237,6 +237,36 @@ class PjsipDtmfTest {
   }
 
   @Test
+  void framesOfACallTheFarEndHoldsAreReportedSentButNotOnTheWire() throws Exception {
+    MediaProbe probe = new MediaProbe();
+    try (RtpSocket far = new RtpSocket();
+        Sipp sipp = Sipp.uas(scenario("uas-hold-and-resume.xml"), keys(far))) {
+      SipCall call = connect(sipp, probe);
+      Awaitility.await().atMost(BOUND).until(() -> far.packets().size() >= 10);
+
+      // Held (its re-INVITE says sendonly): frames still go to pjsua, none onto the wire.
+      Awaitility.await().atMost(BOUND).until(() -> probe.sentNotOnWire() >= 10);
+      int packetsWhileHeld = far.packets().size();
+      long onWireWhileHeld = probe.sentOnWire();
+      // Taken back (sendrecv): on the wire again, a digit included.
+      Awaitility.await().atMost(BOUND).until(() -> probe.sentOnWire() >= onWireWhileHeld + 10);
+      assertThat(call.sendDtmf('3', 60).get(BOUND.toMillis(), TimeUnit.MILLISECONDS))
+          .isEqualTo(RFC4733);
+      call.hangup();
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      sipp.awaitSuccess(BOUND);
+
+      assertThat(probe.violations()).isEmpty();
+      assertThat(far.packets().size()).isGreaterThan(packetsWhileHeld + 10);
+      assertThat(eventsByTimestamp(far.packets())).hasSize(1);
+      // Every frame is reported once, on the wire or not: as many as RTP packets went out, and
+      // as many as were held back.
+      assertThat(probe.sentOnWire()).isCloseTo(far.packets().size(), within(5L));
+      assertThat(probe.sentNotOnWire()).isBetween(10L, 75L);
+    }
+  }
+
+  @Test
   void digitsGoInSipInfosWhenTheFarEndDidNotNegotiateTelephoneEvent() throws Exception {
     try (Sipp sipp = Sipp.uas(takingInfos("200 OK"), SippOptions.defaults())) {
       SipCall call = connect(sipp, new MediaProbe());
