@@ -445,6 +445,7 @@ public final class CallAudio {
       if (ended) {
         return;
       }
+      settle(); // what the pacer settled before the digit is told before it
       int code = DtmfEvent.DIGITS.indexOf(e.digit());
       long now = anchored ? inboundPosition : queue.tick();
       long at;
