@@ -103,8 +103,9 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
   private void open(ConverseRequest request) {
     MediaStream s = media.converse(MediaMessages.toOptions(request.getOpen()).validate());
     MediaEventPump p = new MediaEventPump("Converse", s, call, pool);
-    stream = s;
+    // The pump first: whoever sees the stream may use its pump.
     pump = p;
+    stream = s;
     if (call.isCancelled()) {
       // Cancelled while the stream was being opened: the cancel handler saw no stream.
       cancelled();

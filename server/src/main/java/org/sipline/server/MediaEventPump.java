@@ -30,7 +30,7 @@ final class MediaEventPump {
   private final ServerCallStreamObserver<ConverseEvent> call;
   private final Executor pool;
 
-  /** Drains asked for and not yet run; the one that takes it from 0 runs them all. */
+  /** Wake-ups not yet answered by a drain; the one that takes it from 0 starts the drain. */
   private final AtomicInteger wanted = new AtomicInteger();
 
   // Written and read by drains only (serialized by `wanted`).
@@ -94,7 +94,9 @@ final class MediaEventPump {
   }
 
   private void drain() {
-    do {
+    // Wake-ups that arrive while a drain runs are folded into one more pass, however many.
+    int missed = 1;
+    while (true) {
       try {
         drainOnce();
       } catch (RuntimeException e) {
@@ -109,7 +111,11 @@ final class MediaEventPump {
           }
         }
       }
-    } while (wanted.decrementAndGet() != 0);
+      missed = wanted.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
   }
 
   private void drainOnce() {

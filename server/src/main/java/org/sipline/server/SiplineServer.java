@@ -3,8 +3,6 @@ package org.sipline.server;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,11 +32,6 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
-import org.sipline.core.media.ConverseOptions;
-import org.sipline.core.media.LineMedia;
-import org.sipline.core.media.ListenOptions;
-import org.sipline.core.media.MediaEvent;
-import org.sipline.core.media.MediaStream;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
@@ -139,7 +131,7 @@ public final class SiplineServer implements AutoCloseable {
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, line);
       bulk = new BulkCallExecutor();
-      media = new LineMediaService(lineMedia(line));
+      media = new LineMediaService(line.media());
       Server grpc = grpcServer(config, line, healthManager, bulk, media);
       try {
         grpc.start();
@@ -334,36 +326,6 @@ public final class SiplineServer implements AutoCloseable {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     return factory.getTrustManagers();
-  }
-
-  /**
-   * The line's live media (sipline.media.v1). Until core's implementation is merged, a stand-in
-   * that refuses every stream UNIMPLEMENTED; with it, this becomes {@code line.media()}.
-   */
-  static LineMedia lineMedia(Line line) {
-    Objects.requireNonNull(line, "line");
-    return new LineMedia() {
-      @Override
-      public MediaStream converse(ConverseOptions options) {
-        throw unimplemented();
-      }
-
-      @Override
-      public MediaStream listen(ListenOptions options) {
-        throw unimplemented();
-      }
-
-      @Override
-      public CompletableFuture<MediaEvent.Cleared> interrupt(String callId, String through) {
-        throw unimplemented();
-      }
-
-      private StatusRuntimeException unimplemented() {
-        return Status.UNIMPLEMENTED
-            .withDescription("live media is not implemented by this build's core")
-            .asRuntimeException();
-      }
-    };
   }
 
   static BackendConfig backendConfig(ServerConfig c) {

@@ -133,9 +133,9 @@ class BearerTokenAuthTest {
     assertThat(listener.closed.get(RunningServer.WAIT.toMillis(), TimeUnit.MILLISECONDS).getCode())
         .isEqualTo(Status.Code.UNAUTHENTICATED);
 
-    // With the token the request reaches the service, which answers for itself (there is no call).
+    // With the token the request reaches the line, which answers for itself: there is no call.
     Status accepted = converse("Bearer bot-token-1");
-    assertThat(accepted.getCode()).isNotEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(accepted.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 
   @Test

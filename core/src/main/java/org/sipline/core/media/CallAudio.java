@@ -77,8 +77,10 @@ public final class CallAudio {
    * @throws IllegalArgumentException when the clips hold no samples
    */
   public Playback play(List<short[]> clips) {
-    Playback p = queue.enqueue(clips);
+    Playback p;
     synchronized (lock) {
+      // Known by its id before the pacer can play a sample of it: a clear may name it at once.
+      p = queue.enqueue(clips);
       prompts.put(p.utteranceId(), p.utterance());
     }
     // Removing an entry cannot fail: nothing to observe.
@@ -447,6 +449,7 @@ public final class CallAudio {
       if (ended) {
         return;
       }
+      settle(); // what the pacer settled before the digit is told before it
       int code = DtmfEvent.DIGITS.indexOf(e.digit());
       long now = anchored ? inboundPosition : queue.tick();
       long at;

@@ -122,6 +122,10 @@ final class DtmfSender {
     boolean more =
         stream.withLock(
             () -> {
+              CallAudio c = stream.call();
+              if (c != null) {
+                c.settle();
+              }
               stream.digitsOut++;
               stream.emit(
                   seq -> new MediaEvent.DtmfSent(seq, d.digit(), d.durationMs(), method, position));

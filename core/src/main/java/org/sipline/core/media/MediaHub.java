@@ -284,6 +284,7 @@ public final class MediaHub implements LineMedia {
               if (s.phase() == CallStream.Phase.ATTACHED && !c.isEnded()) {
                 s.writer.unrelease();
               }
+              c.settle(); // what happened while it was away is numbered before its new Opened
               return s.resume(c.history(), c.queue.tick());
             });
     log.info("Converse stream of call {} resumed", s.call() == null ? "?" : s.call().callId());

@@ -603,7 +603,8 @@ final class PlaybackQueue implements AudioSource {
   }
 
   private void commitRun(Utterance u) {
-    long delta = u.commit();
+    long audioBefore = lastAudioEnd;
+    long delta = u.commit(audioBefore);
     if (delta > 0) {
       queued -= delta;
       playedSamples += delta;
@@ -614,7 +615,7 @@ final class PlaybackQueue implements AudioSource {
       Mark m = u.firstMark;
       u.firstMark = m.next;
       m.next = null;
-      m.resolve(MarkOutcome.PLAYED, u.positionOf(m.offset));
+      m.resolve(MarkOutcome.PLAYED, u.positionOf(m.offset, audioBefore));
       addFact(m);
     }
     if (u.firstMark == null) {

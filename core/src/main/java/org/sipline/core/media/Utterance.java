@@ -184,9 +184,10 @@ final class Utterance extends Fact {
 
   /**
    * Makes the frame in flight's progress the committed one; returns the samples it played. Chunks
-   * fully played are let go.
+   * fully played are let go. {@code audioBefore} is where the queue's audio before it ended: an
+   * utterance that has played nothing (an empty one) stands there.
    */
-  long commit() {
+  long commit(long audioBefore) {
     long delta = nextPlayed - played;
     for (int i = chunk; i < nextChunk; i++) {
       chunks.set(i, null);
@@ -196,6 +197,8 @@ final class Utterance extends Fact {
     played = nextPlayed;
     if (delta > 0) {
       endPosition = runStartPosition + (played - runStartPlayed);
+    } else if (endPosition < 0) {
+      endPosition = audioBefore;
     }
     touched = false;
     return delta;
@@ -208,13 +211,14 @@ final class Utterance extends Fact {
 
   /**
    * The timeline position of a mark set after {@code markOffset} samples, once the committed cursor
-   * has passed it: inside the last committed run when it lies there, else the end of the run.
+   * has passed it: inside the last committed run when it lies there; a mark before any of its
+   * samples stands where the audio before it ended ({@code audioBefore}).
    */
-  long positionOf(long markOffset) {
-    if (markOffset >= runStartPlayed && markOffset <= played) {
+  long positionOf(long markOffset, long audioBefore) {
+    if (markOffset > runStartPlayed && markOffset <= played) {
       return runStartPosition + (markOffset - runStartPlayed);
     }
-    return endPosition;
+    return markOffset == 0 ? audioBefore : endPosition;
   }
 
   /** Drops its samples from memory once it left the queue. */

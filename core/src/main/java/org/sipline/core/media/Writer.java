@@ -148,6 +148,7 @@ final class Writer {
     }
     long queued = queue().queuedSamples();
     if (!xoff && queued * 10 > stream.maxQueuedMs * 8L * 8) {
+      stream.call().settle();
       xoff = true;
       stream.emit(seq -> new MediaEvent.Flow(seq, true, (int) (queued / 8)));
     }
@@ -167,6 +168,7 @@ final class Writer {
   }
 
   private boolean reject(String id, int bytes, String reason) {
+    stream.call().settle();
     stream.chunksRejected++;
     long queuedMs = queue().queuedSamples() / 8;
     stream.emit(seq -> new MediaEvent.AudioRejected(seq, id, bytes, reason, (int) queuedMs));

@@ -24,7 +24,9 @@ import org.sipline.core.spi.SipUri;
  *
  * <p>Registrar: accepts every account unless {@link #requirePassword} says otherwise; {@link
  * #silentRegistrar} makes it never answer. Far end: the callee's user part picks a script set with
- * {@link #script}; unknown callees answer.
+ * {@link #script}; unknown callees answer. Media: in real time by default; with {@link
+ * #manualMedia} the test drives every frame, injects the caller's audio, gaps and DTMF ({@link
+ * FakeCall}).
  */
 public final class FakeBackend implements SipBackend {
   /** One thread delivers every event, so per-account order holds as on a real stack. */
@@ -51,6 +53,8 @@ public final class FakeBackend implements SipBackend {
   private final List<String> registrarLog = new CopyOnWriteArrayList<>();
   private final List<FakeCall> calls = new CopyOnWriteArrayList<>();
   private volatile boolean silentRegistrar;
+  volatile boolean manualMedia;
+  volatile String codec = "PCMU";
   private volatile int registrationExpires = 3600;
   private volatile boolean closed;
 
@@ -70,6 +74,21 @@ public final class FakeBackend implements SipBackend {
   /** The registrar never answers. */
   public FakeBackend silentRegistrar(boolean silent) {
     this.silentRegistrar = silent;
+    return this;
+  }
+
+  /**
+   * Connected calls no longer pull audio every 20 ms by themselves: the test is the pacer ({@link
+   * FakeCall#tick}), so that media timing is exact and nothing waits on a clock.
+   */
+  public FakeBackend manualMedia() {
+    this.manualMedia = true;
+    return this;
+  }
+
+  /** The codec connected calls report ({@link FakeCall#audioCodec()}); PCMU unless set. */
+  public FakeBackend codec(String encodingName) {
+    this.codec = encodingName;
     return this;
   }
 

@@ -1,16 +1,22 @@
 package org.sipline.core.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfEvent;
+import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipFailureException;
 import org.sipline.core.spi.SipUri;
 
 /**
@@ -47,6 +53,10 @@ public final class FakeCall implements SipCall {
   private int sentLength;
   private int speechFrames;
   private int framesSent;
+  private final List<String> dtmfSent = new ArrayList<>();
+  private final List<CompletableFuture<DtmfMethod>> dtmfHeld = new ArrayList<>();
+  private boolean holdDtmf;
+  private String failDtmf;
 
   FakeCall(
       FakeBackend backend,
@@ -136,9 +146,11 @@ public final class FakeCall implements SipCall {
         return;
       }
       state = State.CONNECTED;
-      mediaTicker =
-          backend.media.scheduleAtFixedRate(
-              this::pullFrame, 0, AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+      if (!backend.manualMedia) {
+        mediaTicker =
+            backend.media.scheduleAtFixedRate(
+                this::pullFrame, 0, AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+      }
     }
     account.listener.callConnected(this);
   }
@@ -245,6 +257,37 @@ public final class FakeCall implements SipCall {
     transferring = false;
   }
 
+  @Override
+  public synchronized String audioCodec() {
+    return state == State.CONNECTED ? backend.codec : "";
+  }
+
+  /**
+   * Records the digit; completes at once with RFC 4733 unless {@link #holdDtmf} keeps it pending or
+   * {@link #failDtmf} makes it fail as a refused INFO would.
+   */
+  @Override
+  public synchronized CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
+    if (state != State.CONNECTED) {
+      throw new IllegalStateException("sendDtmf() in state " + state);
+    }
+    if (DtmfEvent.DIGITS.indexOf(digit) < 0 || durationMillis < 40 || durationMillis > 2000) {
+      throw new IllegalArgumentException("digit '" + digit + "', " + durationMillis + " ms");
+    }
+    dtmfSent.add(digit + "/" + durationMillis);
+    if (failDtmf != null) {
+      return CompletableFuture.failedFuture(
+          new SipFailureException(SipFailure.response(488, failDtmf)));
+    }
+    CompletableFuture<DtmfMethod> done = new CompletableFuture<>();
+    if (holdDtmf) {
+      dtmfHeld.add(done);
+    } else {
+      done.complete(DtmfMethod.RFC4733);
+    }
+    return done;
+  }
+
   // ---- the far end's controls --------------------------------------------------------------
 
   /** The far end sends BYE. */
@@ -277,6 +320,70 @@ public final class FakeCall implements SipCall {
         () ->
             account.listener.callFailed(
                 this, SipFailure.response(487, "Request Terminated (caller cancelled)")));
+  }
+
+  // ---- the far end's media, driven by the test ({@link FakeBackend#manualMedia}) ------------
+
+  /**
+   * The pacer's {@code frames} ticks, on the caller's thread: each frame is read, recorded as sent
+   * and reported handed to the socket.
+   */
+  public void tick(int frames) {
+    for (int i = 0; i < frames; i++) {
+      pullFrame();
+    }
+  }
+
+  /** One tick whose packet could not be sent: read, not recorded, reported not on the wire. */
+  public void tickNotOnWire() {
+    CallMedia m = media;
+    m.source().read(new short[AudioFrames.FRAME_SAMPLES]);
+    m.source().sent(false);
+  }
+
+  /** The pacer fell behind by {@code frames} ticks. */
+  public void skip(int frames) {
+    media.source().skipped(frames);
+  }
+
+  /** The caller's audio arrives (8 kHz PCM, as decoded from RTP). */
+  public void receive(short[] pcm) {
+    media.sink().write(pcm, 0, pcm.length);
+  }
+
+  /** {@code samples} of the caller's audio were lost on the way. */
+  public void lose(int samples) {
+    media.sink().missing(samples);
+  }
+
+  /** The caller sends a DTMF event (start or end). */
+  public void dtmf(DtmfEvent event) {
+    media.sink().dtmf(event);
+  }
+
+  /** DTMF sending keeps its futures pending until {@link #releaseDtmf}. */
+  public synchronized void holdDtmf(boolean hold) {
+    holdDtmf = hold;
+  }
+
+  /** Completes the digits held so far with RFC 4733. */
+  public void releaseDtmf() {
+    List<CompletableFuture<DtmfMethod>> held;
+    synchronized (this) {
+      held = new ArrayList<>(dtmfHeld);
+      dtmfHeld.clear();
+    }
+    held.forEach(f -> f.complete(DtmfMethod.RFC4733));
+  }
+
+  /** From now on every digit fails as an INFO refused with 488 {@code reason}; null: none. */
+  public synchronized void failDtmf(String reason) {
+    failDtmf = reason;
+  }
+
+  /** The digits the line sent, as "digit/durationMs", in order. */
+  public synchronized List<String> dtmfSent() {
+    return new ArrayList<>(dtmfSent);
   }
 
   // ---- observation -------------------------------------------------------------------------
@@ -326,6 +433,7 @@ public final class FakeCall implements SipCall {
     boolean speech = m.source().read(frame);
     synchronized (this) {
       if (state != State.CONNECTED) {
+        m.source().sent(false);
         return;
       }
       if (sentLength + frame.length > sent.length) {
@@ -338,6 +446,7 @@ public final class FakeCall implements SipCall {
         speechFrames++;
       }
     }
+    m.source().sent(true);
   }
 
   void stopMedia() {

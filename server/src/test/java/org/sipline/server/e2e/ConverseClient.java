@@ -118,22 +118,6 @@ final class ConverseClient implements ClientResponseObserver<ConverseRequest, Co
     closed.complete(Status.OK);
   }
 
-  /**
-   * Skips the calling test while the jar's core has no live media yet (the server's stand-in
-   * answers UNIMPLEMENTED); any other answer, e.g. FAILED_PRECONDITION without a call, goes on.
-   */
-  static void assumeLiveMedia(ManagedChannel channel) {
-    try {
-      LineMediaGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          .interrupt(org.sipline.api.media.v1.InterruptRequest.getDefaultInstance());
-    } catch (io.grpc.StatusRuntimeException e) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(
-          e.getStatus().getCode() != Status.Code.UNIMPLEMENTED,
-          "live media not implemented by this build's core: " + e.getStatus().getDescription());
-    }
-  }
-
   /** The first event so far or within {@link #WAIT} that matches. */
   ConverseEvent await(Predicate<ConverseEvent> match) {
     return Awaitility.await()

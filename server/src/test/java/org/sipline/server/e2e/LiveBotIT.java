@@ -82,7 +82,6 @@ class LiveBotIT {
     Kamailio kamailio = scene.kamailio();
     Baresip bob = scene.phone("bob");
     SiplineProcess sipline = scene.sipline();
-    ConverseClient.assumeLiveMedia(sipline.channel());
 
     Path botLog = dir.resolve("bot.log");
     ProcessBuilder pb =

@@ -184,11 +184,6 @@ public final class MediaSession implements AutoCloseable {
     return sender.sendDtmf(digit, durationMillis);
   }
 
-  /** Whether {@link #sendDtmf} can send: started with a telephone-event payload type. */
-  public synchronized boolean sendsTelephoneEvents() {
-    return state == State.STARTED && sender.sendsTelephoneEvents();
-  }
-
   /** The counters so far; after {@link #close} the last ones. */
   public synchronized MediaStats stats() {
     if (sender == null) {

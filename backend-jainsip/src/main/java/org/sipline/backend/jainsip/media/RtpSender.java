@@ -152,10 +152,6 @@ final class RtpSender implements PacedStream {
     return events.enqueue(digit, durationMillis);
   }
 
-  boolean sendsTelephoneEvents() {
-    return events != null;
-  }
-
   /** DTMF digits whose end packets went out. */
   long digitsSent() {
     return events == null ? 0 : events.digitsSent();

@@ -118,6 +118,41 @@ class MediaDtmfAndGapsTest {
   }
 
   @Test
+  void aDigitStartsAtTheSinkWithinMillisecondsOfItsFirstPacket() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    int digits = 60;
+    long[] latencies = new long[digits];
+    try (TestPeer peer = new TestPeer("127.0.0.1")) {
+      MediaSession s = engine.allocate();
+      s.start(peer.address(), Codec.PCMU, PT, new CallMedia(AudioSource.SILENCE, sink), "lat@t");
+      int seq = 1;
+      long ts = 8000;
+      for (int d = 0; d < digits; d++) {
+        peer.send(audio(seq++, ts), s.localPort());
+        ts += FRAME;
+        long sentAt = System.nanoTime();
+        peer.send(event(seq++, ts, true, d % 16, false, FRAME), s.localPort());
+        sink.awaitDtmf(2 * d + 1, WAIT);
+        latencies[d] = sink.timedDtmf().get(2 * d).nanos() - sentAt;
+        peer.send(event(seq++, ts, false, d % 16, true, 2 * FRAME), s.localPort());
+        sink.awaitDtmf(2 * d + 2, WAIT);
+        ts += 2 * FRAME;
+      }
+    }
+    // The first ten warm the receive path up (class loading, the JIT); MEDIA.md's target for
+    // the first packet to START is p99 ≤ 5 ms. Printed as a figure; asserted on the median only,
+    // since two cores are shared with other builds here.
+    long[] warm = java.util.Arrays.copyOfRange(latencies, 10, digits);
+    java.util.Arrays.sort(warm);
+    double p50 = warm[warm.length / 2] / 1e6;
+    double max = warm[warm.length - 1] / 1e6;
+    System.out.printf(
+        "FIGURE MediaDtmfAndGapsTest dtmfStartLatency p50 = %.3f ms, max = %.3f ms (%d digits)%n",
+        p50, max, warm.length);
+    assertThat(p50).isLessThan(5.0);
+  }
+
+  @Test
   void digitsSentByOneSessionArriveAtAnotherWithTheirExactDurations() throws Exception {
     RecordingSink heardByB = new RecordingSink();
     MediaSession a = engine.allocate();
