@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of sipline on a fresh Debian 12 machine: installs the SIP peers the tests
-# start (Kamailio, SIPp, baresip, sox, Python gRPC, tshark) when they are missing, then the whole
+# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark) when they are missing, then the whole
 # Maven reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,8 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# The live-media tests and the example bot's test speak with espeak-ng.
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 # The Python client test uses Debian's own python3 (another python3 earlier on PATH may lack grpc).
 if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import grpc, grpc_tools' >/dev/null 2>&1; }; then
   need+=(python3 python3-grpcio python3-grpc-tools)

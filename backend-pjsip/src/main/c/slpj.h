@@ -34,7 +34,12 @@ enum slpj_event_type {
     SLPJ_EV_XFER_ACCEPTED = 9,     /* call */
     SLPJ_EV_XFER_SUCCEEDED = 10,   /* call */
     SLPJ_EV_XFER_FAILED = 11,      /* call, code (0 = no response), text = reason */
-    SLPJ_EV_CLOSED = 12            /* posted last by slpj_post_closed() */
+    SLPJ_EV_CLOSED = 12,           /* posted last by slpj_post_closed() */
+    SLPJ_EV_DTMF = 13,             /* call, code = digit (ASCII), text = method (0 RFC 4733,
+                                      1 SIP INFO) \0 timestamp ms \0 duration ms \0 flags, as
+                                      pjsua's on_dtmf_event gave them (unsigned decimals) */
+    SLPJ_EV_DTMF_INFO_DONE = 14    /* call, code = token of slpj_call_send_dtmf, text = status
+                                      (0 = no response) \0 reason */
 };
 
 /* Why an established call ended; mirrors org.sipline.core.spi.CallEnd's order. */
@@ -94,14 +99,36 @@ SLPJ_API int slpj_call_transfer(int call, const char *target, const char **names
 SLPJ_API long long slpj_call_rx_packets(int call);
 
 /*
+ * DTMF out: one digit (0-9 * # A-D) held duration_ms. RFC 4733 in the call's RTP stream when the
+ * far end negotiated telephone-event (pjmedia queues it; slpj_call_dtmf_queued tells when it is
+ * done), otherwise a SIP INFO (application/dtmf-relay) whose answer arrives as
+ * SLPJ_EV_DTMF_INFO_DONE with code = token. Returns 0 (RFC 4733 queued), 1 (INFO sent) or -1.
+ */
+SLPJ_API int slpj_call_send_dtmf(int call, int digit, int duration_ms, int token, char *err,
+                                 int err_len);
+/* RFC 4733 digits still queued or being sent in the call's stream; -1 when it has no stream,
+ * -2 when this pjsua cannot tell (before 2.16). */
+SLPJ_API int slpj_call_dtmf_queued(int call);
+/* The running audio stream's encoding name ("PCMU", "PCMA") into out; 0, or -1 (out = "") when
+ * no audio stream runs. */
+SLPJ_API int slpj_call_codec(int call, char *out, int out_len);
+
+/*
  * Audio. Frames are 160 samples (20 ms at 8 kHz). push returns the transmit queue depth
- * after the push, pull returns 1 when a received frame was copied, 0 when none is waiting;
- * both -1 when the call has no audio port (not yet or no longer). media_wait blocks until the
- * conference bridge took a frame from any call (or timeout) and returns the tick counter.
+ * after the push. pull returns 1 when a received frame was copied into pcm, 2 when the next
+ * *missing frames of the received stream were lost or concealed by pjmedia (pcm untouched),
+ * 0 when nothing is waiting. tx_log hands over, oldest first, what became of the pushed frames
+ * since its last call: an entry >= 0 is one frame the bridge took (1: into a stream that sends,
+ * 0: into a stream that does not, e.g. on hold), an entry < 0 is that many (negated) ticks the
+ * bridge served with silence because nothing was queued; it returns the number of entries.
+ * All four return -1 when the call has no audio port (not yet or no longer). media_wait blocks
+ * until the conference bridge took a frame from any call (or timeout) and returns the tick
+ * counter.
  */
 SLPJ_API int slpj_media_push(int call, const short *pcm);
-SLPJ_API int slpj_media_pull(int call, short *pcm);
+SLPJ_API int slpj_media_pull(int call, short *pcm, int *missing);
 SLPJ_API int slpj_media_tx_depth(int call);
+SLPJ_API int slpj_media_tx_log(int call, int *entries, int max);
 SLPJ_API long long slpj_media_wait(long long last_tick, int timeout_ms);
 
 #endif

@@ -92,6 +92,7 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
     slpj_call *c;
     slpj_port *port = NULL;
     pjsua_conf_port_id slot = PJSUA_INVALID_ID;
+    pj_grp_lock_t *stream_lock = NULL;
     char text[256];
 
     if (pjsua_call_get_info(call_id, &ci) != PJ_SUCCESS) return;
@@ -150,6 +151,7 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
             slpj_post_terminal(c, SLPJ_EV_CALL_FAILED, ci.last_status, text);
         }
         port = slpj_take_port(c, &slot);
+        stream_lock = slpj_take_stream(c);
         c->handle = 0;
         pjsua_call_set_user_data(call_id, NULL);
         break;
@@ -158,6 +160,21 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
     }
     pthread_mutex_unlock(&slpj_lock);
     slpj_detach_port(port, slot);
+    if (stream_lock) pj_grp_lock_dec_ref(stream_lock);
+}
+
+/* Whether the call's audio stream sends RTP: media runs and its direction includes sending
+ * (a far end that holds the call with sendonly makes it receive only). */
+static int audio_sends(const pjsua_call_info *ci)
+{
+    unsigned i;
+    for (i = 0; i < ci->media_cnt; ++i) {
+        if (ci->media[i].type != PJMEDIA_TYPE_AUDIO) continue;
+        return (ci->media[i].status == PJSUA_CALL_MEDIA_ACTIVE ||
+                ci->media[i].status == PJSUA_CALL_MEDIA_REMOTE_HOLD) &&
+               (ci->media[i].dir & PJMEDIA_DIR_ENCODING) != 0;
+    }
+    return 0;
 }
 
 void slpj_on_call_media_state(pjsua_call_id call_id)
@@ -166,13 +183,15 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
     slpj_call *c;
     slpj_port *port = NULL;
     pjsua_conf_port_id port_slot = PJSUA_INVALID_ID, old_link = PJSUA_INVALID_ID;
-    int handle, create;
+    pj_grp_lock_t *old_stream = NULL;
+    int handle, create, sends;
 
     if (pjsua_call_get_info(call_id, &ci) != PJ_SUCCESS) return;
     if (ci.conf_slot == PJSUA_INVALID_ID || (ci.media_status != PJSUA_CALL_MEDIA_ACTIVE &&
                                              ci.media_status != PJSUA_CALL_MEDIA_REMOTE_HOLD)) {
         return;
     }
+    sends = audio_sends(&ci);
     pthread_mutex_lock(&slpj_lock);
     c = slpj_call_of(call_id);
     if (!c || c->ended) {
@@ -181,11 +200,14 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
     }
     handle = c->handle;
     create = c->port == NULL;
-    if (!create && c->linked_slot != ci.conf_slot) {
-        /* A re-INVITE gave the call a new bridge slot: follow it. */
-        port_slot = c->port_slot;
-        old_link = c->linked_slot;
-        c->linked_slot = ci.conf_slot;
+    if (!create) {
+        slpj_port_set_tx_live(c->port, sends);
+        if (c->linked_slot != ci.conf_slot) {
+            /* A re-INVITE gave the call a new bridge slot: follow it. */
+            port_slot = c->port_slot;
+            old_link = c->linked_slot;
+            c->linked_slot = ci.conf_slot;
+        }
     }
     pthread_mutex_unlock(&slpj_lock);
 
@@ -201,6 +223,7 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
         return;
     }
     if (slpj_port_create(&port) != PJ_SUCCESS) return;
+    slpj_port_set_tx_live(port, sends);
     if (pjsua_conf_add_port(slpj_port_pool(port), slpj_port_base(port), &port_slot) != PJ_SUCCESS) {
         slpj_port_release(port);
         return;
@@ -214,10 +237,55 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
         c->port = port;
         c->port_slot = port_slot;
         c->linked_slot = ci.conf_slot;
+        old_stream = slpj_port_set_stream(port, c->stream, c->stream_lock);
         port = NULL;
     }
     pthread_mutex_unlock(&slpj_lock);
     slpj_detach_port(port, port_slot); /* the call ended meanwhile */
+    if (old_stream) pj_grp_lock_dec_ref(old_stream);
+}
+
+void slpj_on_stream_created2(pjsua_call_id call_id, pjsua_on_stream_created_param *param)
+{
+    pjmedia_port *stream_port = NULL;
+    pj_grp_lock_t *lock, *old = NULL, *old_in_port = NULL;
+    slpj_call *c;
+
+    if (pjmedia_stream_get_port(param->stream, &stream_port) != PJ_SUCCESS || !stream_port) return;
+    /* Without a group lock nothing could keep the stream alive while the bridge thread reads its
+     * counters: loss is then not detected. pjmedia gives every stream one (2.13 and later). */
+    lock = stream_port->grp_lock;
+    if (!lock) return;
+    pj_grp_lock_add_ref(lock);
+    pthread_mutex_lock(&slpj_lock);
+    c = slpj_call_of(call_id);
+    if (c && !c->ended) {
+        old = slpj_take_stream(c);
+        c->stream = param->stream;
+        c->stream_lock = lock;
+        lock = NULL;
+        if (c->port) old_in_port = slpj_port_set_stream(c->port, c->stream, c->stream_lock);
+    }
+    pthread_mutex_unlock(&slpj_lock);
+    if (lock) pj_grp_lock_dec_ref(lock);
+    if (old) pj_grp_lock_dec_ref(old);
+    if (old_in_port) pj_grp_lock_dec_ref(old_in_port);
+}
+
+void slpj_on_stream_destroyed(pjsua_call_id call_id, pjmedia_stream *strm, unsigned stream_idx)
+{
+    pj_grp_lock_t *old = NULL, *old_in_port = NULL;
+    slpj_call *c;
+    (void)stream_idx;
+    pthread_mutex_lock(&slpj_lock);
+    c = slpj_call_of(call_id);
+    if (c && c->stream == strm) {
+        old = slpj_take_stream(c);
+        if (c->port) old_in_port = slpj_port_set_stream(c->port, NULL, NULL);
+    }
+    pthread_mutex_unlock(&slpj_lock);
+    if (old) pj_grp_lock_dec_ref(old);
+    if (old_in_port) pj_grp_lock_dec_ref(old_in_port);
 }
 
 void slpj_on_call_transfer_status(pjsua_call_id call_id, int st_code, const pj_str_t *st_text,

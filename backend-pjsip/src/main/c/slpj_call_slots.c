@@ -65,6 +65,15 @@ void slpj_cancel_timers(slpj_call *c)
     }
 }
 
+/* Caller holds slpj_lock. */
+pj_grp_lock_t *slpj_take_stream(slpj_call *c)
+{
+    pj_grp_lock_t *lock = c->stream_lock;
+    c->stream = NULL;
+    c->stream_lock = NULL;
+    return lock;
+}
+
 /* Caller holds slpj_lock. Queues the call's one terminal event. */
 void slpj_post_terminal(slpj_call *c, int type, int code, const char *text)
 {

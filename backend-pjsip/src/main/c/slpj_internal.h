@@ -10,6 +10,14 @@
 #define SLPJ_MAX_CALLS PJSUA_MAX_CALLS
 #define SLPJ_FRAME_SAMPLES 160
 #define SLPJ_CLOCK_RATE 8000
+/* SIP INFO digits of one call whose answer is awaited at a time. */
+#define SLPJ_MAX_INFO_PENDING 16
+
+/* A sent SIP INFO digit: the CSeq of its transaction and the token Java gave it. */
+typedef struct slpj_info_pending {
+    int cseq;                   /* 0 when the entry is free */
+    int token;
+} slpj_info_pending;
 
 typedef struct slpj_port slpj_port;
 
@@ -47,6 +55,11 @@ typedef struct slpj_call {
     slpj_port *port;            /* the call's audio port once media is active */
     pjsua_conf_port_id port_slot;
     pjsua_conf_port_id linked_slot;
+    /* The call's audio stream as on_stream_created2 announced it, with a reference on its group
+     * lock so that it outlives any use here (pjsua does not always announce its destruction). */
+    pjmedia_stream *stream;
+    pj_grp_lock_t *stream_lock;
+    slpj_info_pending info[SLPJ_MAX_INFO_PENDING];
 } slpj_call;
 
 extern pthread_mutex_t slpj_lock;
@@ -90,6 +103,9 @@ slpj_call *slpj_call_by_handle(int handle);
 slpj_call *slpj_call_of(pjsua_call_id call_id);
 slpj_call *slpj_alloc_call(int acc_handle, int incoming);
 void slpj_cancel_timers(slpj_call *c);
+/* Caller holds slpj_lock: detaches the call's stream; returns the group lock reference to drop
+ * (with pj_grp_lock_dec_ref, after unlocking), or NULL. */
+pj_grp_lock_t *slpj_take_stream(slpj_call *c);
 void slpj_post_terminal(slpj_call *c, int type, int code, const char *text);
 slpj_port *slpj_take_port(slpj_call *c, pjsua_conf_port_id *slot);
 /* Without slpj_lock: removes a port taken with slpj_take_port from the bridge and releases it. */
@@ -105,6 +121,12 @@ void slpj_on_call_transfer_status(pjsua_call_id call_id, int st_code, const pj_s
                                   pj_bool_t final, pj_bool_t *p_cont);
 void slpj_on_xfer_timer(pj_timer_heap_t *heap, pj_timer_entry *entry);
 void slpj_on_invite_timer(pj_timer_heap_t *heap, pj_timer_entry *entry);
+void slpj_on_stream_created2(pjsua_call_id call_id, pjsua_on_stream_created_param *param);
+void slpj_on_stream_destroyed(pjsua_call_id call_id, pjmedia_stream *strm, unsigned stream_idx);
+
+/* slpj_dtmf.c: DTMF in both directions */
+void slpj_on_dtmf_event(pjsua_call_id call_id, const pjsua_dtmf_event *event);
+void slpj_on_call_tsx_state(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip_event *e);
 
 /* slpj_call_ops.c */
 void slpj_calls_end_all(void);
@@ -115,8 +137,15 @@ pjmedia_port *slpj_port_base(slpj_port *port);
 pj_pool_t *slpj_port_pool(slpj_port *port);
 void slpj_port_release(slpj_port *port);
 int slpj_port_push(slpj_port *port, const short *pcm);
-int slpj_port_pull(slpj_port *port, short *pcm);
+int slpj_port_pull(slpj_port *port, short *pcm, int *missing);
 int slpj_port_depth(slpj_port *port);
+/* Whether frames the bridge takes from the port leave in RTP (the stream sends). */
+void slpj_port_set_tx_live(slpj_port *port, int live);
+/* Points the port's loss detection at the call's stream (NULL: none), taking a reference on
+ * stream_lock; returns the group lock whose reference the caller must drop once it holds none of
+ * sipline's locks (NULL if none). */
+pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
+                                    pj_grp_lock_t *stream_lock);
 void slpj_media_wake_all(void);
 
 #endif

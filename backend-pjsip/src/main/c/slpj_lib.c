@@ -169,6 +169,10 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_call_media_state = &slpj_on_call_media_state;
     cfg.cb.on_call_transfer_status = &slpj_on_call_transfer_status;
     cfg.cb.on_reg_state2 = &slpj_on_reg_state2;
+    cfg.cb.on_stream_created2 = &slpj_on_stream_created2;
+    cfg.cb.on_stream_destroyed = &slpj_on_stream_destroyed;
+    cfg.cb.on_dtmf_event = &slpj_on_dtmf_event;
+    cfg.cb.on_call_tsx_state = &slpj_on_call_tsx_state;
 
     pjsua_logging_config_default(&log_cfg);
     log_cfg.console_level = 0;

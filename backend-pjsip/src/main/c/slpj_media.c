@@ -2,20 +2,33 @@
  * A call's audio port on pjsua's conference bridge.
  *
  *   Java pump --push--> tx ring --get_frame (bridge clock, every 20 ms)--> call's stream --> RTP
- *   RTP --> call's stream --put_frame (bridge clock)--> rx ring --pull--> Java pump --> sink
+ *                        tx log <-- one entry per frame taken / per silent tick --> Java: sent()
+ *   RTP --> call's stream --put_frame (bridge clock)--> rx ring (+ lost flag) --pull--> Java pump
  *
  * The bridge runs at 8 kHz with 20 ms frames (see slpj_start), the same format as the port,
  * so no resampling happens anywhere. Every get_frame bumps a tick counter that wakes the Java
  * pump, so the pump runs on the bridge's clock rather than a second one of its own.
+ *
+ * What the port can see of the wire: within one bridge tick the conference first takes a frame
+ * from every port (ours: get_frame; the stream's: its jitter buffer, concealing what is missing)
+ * and then hands the mixed frames out (the stream's put_frame encodes and sends RTP; ours:
+ * put_frame). So a frame taken by get_frame goes into RTP in the same tick unless the stream
+ * does not send (hold) or sends a DTMF event instead; and the stream's jitter buffer counters,
+ * read in put_frame, tell whether the frame just received was concealed (lost or empty).
  */
 #include "slpj_internal.h"
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
-/* The Java pump keeps a few frames queued ahead of the bridge; this is the hard ceiling. */
+/* The Java pump keeps a frame queued ahead of the bridge; this is the hard ceiling. */
 #define TX_FRAMES 8
-/* Received audio waits here for the pump; on overflow the oldest frame goes. */
+/* Frames taken and silent runs not yet reported: at most TX_FRAMES frames with a run after
+ * each can pile up between two pump passes, so this never fills while the pump runs. */
+#define TX_LOG 32
+/* Received audio waits here for the pump; on overflow the oldest frame goes (and is reported
+ * as missing). */
 #define RX_FRAMES 25
 #define SLPJ_PORT_SIGNATURE PJMEDIA_SIGNATURE('s', 'l', 'p', 'j')
 
@@ -25,8 +38,20 @@ struct slpj_port {
     pthread_mutex_t lock;
     short tx[TX_FRAMES][SLPJ_FRAME_SAMPLES];
     int tx_head, tx_count;
+    int tx_live;                /* the stream sends: frames taken go into RTP */
+    int tx_started;             /* a pushed frame was taken: silent ticks are reported from now */
+    int tx_log[TX_LOG];
+    int tx_log_head, tx_log_count;
     short rx[RX_FRAMES][SLPJ_FRAME_SAMPLES];
+    unsigned char rx_lost[RX_FRAMES];   /* 1: the frame was concealed by pjmedia, not received */
     int rx_head, rx_count;
+    int rx_dropped;             /* frames dropped on overflow before rx_head, not yet reported */
+    /* Loss detection: the call's stream (a reference held on stream_lock), whether it ever
+     * returned a received frame, and its jitter buffer's lost + empty counts at the last tick. */
+    pjmedia_stream *stream;
+    pj_grp_lock_t *stream_lock;
+    int rx_started;
+    unsigned jb_seen;
 };
 
 static pthread_mutex_t tick_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -52,6 +77,25 @@ static void tick(void)
     pthread_mutex_unlock(&tick_lock);
 }
 
+/* Port lock held. Adds one outcome to the tx log; silent ticks in a row share one entry. */
+static void tx_log_add(slpj_port *port, int entry)
+{
+    if (entry < 0 && port->tx_log_count > 0) {
+        int *last = &port->tx_log[(port->tx_log_head + port->tx_log_count - 1) % TX_LOG];
+        if (*last < 0 && *last >= INT_MIN - entry) {
+            *last += entry;
+            return;
+        }
+    }
+    if (port->tx_log_count == TX_LOG) {
+        /* Only when the Java pump is gone: keep the newest. */
+        port->tx_log_head = (port->tx_log_head + 1) % TX_LOG;
+        --port->tx_log_count;
+    }
+    port->tx_log[(port->tx_log_head + port->tx_log_count) % TX_LOG] = entry;
+    ++port->tx_log_count;
+}
+
 static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
 {
     slpj_port *port = (slpj_port *)base;
@@ -60,16 +104,42 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
         memcpy(frame->buf, port->tx[port->tx_head], sizeof(port->tx[0]));
         port->tx_head = (port->tx_head + 1) % TX_FRAMES;
         --port->tx_count;
+        port->tx_started = 1;
+        tx_log_add(port, port->tx_live ? 1 : 0);
     } else {
         /* Nothing queued (the pump is late or the call just started): send silence so the
-         * RTP clock keeps running. */
+         * RTP clock keeps running, and tell the pump it missed this tick. */
         memset(frame->buf, 0, sizeof(port->tx[0]));
+        if (port->tx_started) tx_log_add(port, -1);
     }
     pthread_mutex_unlock(&port->lock);
     frame->type = PJMEDIA_FRAME_TYPE_AUDIO;
     frame->size = sizeof(port->tx[0]);
     tick();
     return PJ_SUCCESS;
+}
+
+/* Port lock held. Whether the frame the stream gave the bridge this tick was concealed: its
+ * jitter buffer counted a lost frame or an empty read since the last tick. Nothing counts as
+ * lost before the stream first returned a received frame (the time before the first packet). */
+static int frame_concealed(slpj_port *port)
+{
+    pjmedia_jb_state state;
+    unsigned seen;
+    int concealed = 0;
+
+    if (!port->stream || pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) {
+        return 0;
+    }
+    seen = state.lost + state.empty;
+    if (!port->rx_started) {
+        port->rx_started =
+            pjmedia_stream_get_last_jb_frame_type(port->stream) == PJMEDIA_JB_NORMAL_FRAME;
+    } else {
+        concealed = seen != port->jb_seen;
+    }
+    port->jb_seen = seen;
+    return concealed;
 }
 
 static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
@@ -80,6 +150,7 @@ static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
     if (port->rx_count == RX_FRAMES) {
         port->rx_head = (port->rx_head + 1) % RX_FRAMES;
         --port->rx_count;
+        ++port->rx_dropped;
     }
     slot = (port->rx_head + port->rx_count) % RX_FRAMES;
     if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == sizeof(port->rx[0])) {
@@ -88,6 +159,7 @@ static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
         /* The bridge hands over "no frame" when nothing was mixed: that is 20 ms of silence. */
         memset(port->rx[slot], 0, sizeof(port->rx[0]));
     }
+    port->rx_lost[slot] = (unsigned char)frame_concealed(port);
     ++port->rx_count;
     pthread_mutex_unlock(&port->lock);
     return PJ_SUCCESS;
@@ -96,6 +168,10 @@ static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
 static pj_status_t port_on_destroy(pjmedia_port *base)
 {
     slpj_port *port = (slpj_port *)base;
+    /* The bridge let go of the port: nothing reads the stream through it any more. */
+    if (port->stream_lock) pj_grp_lock_dec_ref(port->stream_lock);
+    port->stream_lock = NULL;
+    port->stream = NULL;
     pthread_mutex_destroy(&port->lock);
     pj_pool_release(port->pool);
     return PJ_SUCCESS;
@@ -145,11 +221,26 @@ int slpj_port_push(slpj_port *port, const short *pcm)
     return depth;
 }
 
-int slpj_port_pull(slpj_port *port, short *pcm)
+int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
 {
     int got = 0;
     pthread_mutex_lock(&port->lock);
-    if (port->rx_count > 0) {
+    if (port->rx_dropped > 0) {
+        /* Dropped on overflow: they came before everything still queued. */
+        *missing = port->rx_dropped;
+        port->rx_dropped = 0;
+        got = 2;
+    } else if (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
+        /* A run of concealed frames is reported as one gap. */
+        int n = 0;
+        while (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
+            port->rx_head = (port->rx_head + 1) % RX_FRAMES;
+            --port->rx_count;
+            ++n;
+        }
+        *missing = n;
+        got = 2;
+    } else if (port->rx_count > 0) {
         memcpy(pcm, port->rx[port->rx_head], sizeof(port->rx[0]));
         port->rx_head = (port->rx_head + 1) % RX_FRAMES;
         --port->rx_count;
@@ -157,6 +248,43 @@ int slpj_port_pull(slpj_port *port, short *pcm)
     }
     pthread_mutex_unlock(&port->lock);
     return got;
+}
+
+static int port_tx_log(slpj_port *port, int *entries, int max)
+{
+    int n = 0;
+    pthread_mutex_lock(&port->lock);
+    while (n < max && port->tx_log_count > 0) {
+        entries[n++] = port->tx_log[port->tx_log_head];
+        port->tx_log_head = (port->tx_log_head + 1) % TX_LOG;
+        --port->tx_log_count;
+    }
+    pthread_mutex_unlock(&port->lock);
+    return n;
+}
+
+void slpj_port_set_tx_live(slpj_port *port, int live)
+{
+    pthread_mutex_lock(&port->lock);
+    port->tx_live = live;
+    pthread_mutex_unlock(&port->lock);
+}
+
+pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
+                                    pj_grp_lock_t *stream_lock)
+{
+    pj_grp_lock_t *old;
+    pjmedia_jb_state state;
+    if (stream_lock) pj_grp_lock_add_ref(stream_lock);
+    pthread_mutex_lock(&port->lock);
+    old = port->stream_lock;
+    port->stream = stream;
+    port->stream_lock = stream_lock;
+    /* A new stream counts from its own start; a concealed tick is a change from here on. */
+    port->jb_seen = stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS
+                        ? state.lost + state.empty : 0;
+    pthread_mutex_unlock(&port->lock);
+    return old;
 }
 
 int slpj_port_depth(slpj_port *port)
@@ -207,15 +335,26 @@ int slpj_media_push(int call, const short *pcm)
     return depth;
 }
 
-int slpj_media_pull(int call, short *pcm)
+int slpj_media_pull(int call, short *pcm, int *missing)
 {
     slpj_call *c;
     int got = -1;
     pthread_mutex_lock(&slpj_lock);
     c = slpj_call_by_handle(call);
-    if (c && c->port && !c->ended) got = slpj_port_pull(c->port, pcm);
+    if (c && c->port && !c->ended) got = slpj_port_pull(c->port, pcm, missing);
     pthread_mutex_unlock(&slpj_lock);
     return got;
+}
+
+int slpj_media_tx_log(int call, int *entries, int max)
+{
+    slpj_call *c;
+    int n = -1;
+    pthread_mutex_lock(&slpj_lock);
+    c = slpj_call_by_handle(call);
+    if (c && c->port && !c->ended) n = port_tx_log(c->port, entries, max);
+    pthread_mutex_unlock(&slpj_lock);
+    return n;
 }
 
 int slpj_media_tx_depth(int call)

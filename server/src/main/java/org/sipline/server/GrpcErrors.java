@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.sipline.core.AlreadyExistsException;
 import org.sipline.core.FailedPreconditionException;
 import org.sipline.core.InvalidArgumentException;
 import org.slf4j.Logger;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where a failed line request becomes a gRPC {@link Status} (SPEC §2, errors): a
  * malformed request is INVALID_ARGUMENT naming the field, a request the line's state forbids is
- * FAILED_PRECONDITION naming the state, and anything else is INTERNAL saying what was attempted.
- * Stack traces go to the server log, never to the client.
+ * FAILED_PRECONDITION naming the state, one that would create a second of what exists once (a
+ * call's second media writer) is ALREADY_EXISTS, and anything else is INTERNAL saying what was
+ * attempted. Stack traces go to the server log, never to the client.
  */
 final class GrpcErrors {
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
@@ -32,6 +34,9 @@ final class GrpcErrors {
     }
     if (t instanceof FailedPreconditionException e) {
       return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+    }
+    if (t instanceof AlreadyExistsException e) {
+      return Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
     }
     if (t instanceof StatusRuntimeException e) {
       return e;

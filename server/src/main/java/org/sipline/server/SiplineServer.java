@@ -39,10 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, health,
- * reflection). It owns all four and releases them in {@link #stop()}: the call is hung up and the
- * accounts un-registered first, within {@link ServerConfig#hangupTimeout()}, then gRPC and the
- * backend are closed.
+ * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, {@code
+ * sipline.media.v1.LineMedia}, health, reflection). It owns all four and releases them in {@link
+ * #stop()}: the call is hung up and the accounts un-registered first, within {@link
+ * ServerConfig#hangupTimeout()}, then gRPC and the backend are closed.
  */
 public final class SiplineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SiplineServer.class);
@@ -66,6 +66,7 @@ public final class SiplineServer implements AutoCloseable {
   private final Line line;
   private final LineHealth health;
   private final BulkCallExecutor bulk;
+  private final LineMediaService media;
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -75,12 +76,14 @@ public final class SiplineServer implements AutoCloseable {
       Line line,
       LineHealth health,
       BulkCallExecutor bulk,
+      LineMediaService media,
       Server grpc) {
     this.config = config;
     this.backend = backend;
     this.line = line;
     this.health = health;
     this.bulk = bulk;
+    this.media = media;
     this.grpc = grpc;
   }
 
@@ -122,12 +125,14 @@ public final class SiplineServer implements AutoCloseable {
     Line line = null;
     LineHealth health = null;
     BulkCallExecutor bulk = null;
+    LineMediaService media = null;
     try {
       line = Line.open(backend, lineConfig(config));
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, line);
       bulk = new BulkCallExecutor();
-      Server grpc = grpcServer(config, line, healthManager, bulk);
+      media = new LineMediaService(line.media());
+      Server grpc = grpcServer(config, line, healthManager, bulk, media);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -146,7 +151,7 @@ public final class SiplineServer implements AutoCloseable {
         }
         throw e;
       }
-      SiplineServer server = new SiplineServer(config, backend, line, health, bulk, grpc);
+      SiplineServer server = new SiplineServer(config, backend, line, health, bulk, media, grpc);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
@@ -158,6 +163,7 @@ public final class SiplineServer implements AutoCloseable {
           backend.name());
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
       closeQuietly(line);
@@ -207,6 +213,7 @@ public final class SiplineServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     bulk.close();
+    media.close();
     line.close();
     backend.close();
     log.info("Stopped");
@@ -218,7 +225,11 @@ public final class SiplineServer implements AutoCloseable {
   }
 
   private static Server grpcServer(
-      ServerConfig config, Line line, HealthStatusManager health, BulkCallExecutor bulk) {
+      ServerConfig config,
+      Line line,
+      HealthStatusManager health,
+      BulkCallExecutor bulk,
+      LineMediaService media) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -232,6 +243,7 @@ public final class SiplineServer implements AutoCloseable {
             .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
             .addService(new SipService(line, config.maxWavBytes()))
+            .addService(media)
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());

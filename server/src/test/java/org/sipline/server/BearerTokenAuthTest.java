@@ -13,9 +13,15 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipline.api.media.v1.CallSelector;
+import org.sipline.api.media.v1.ConverseRequest;
+import org.sipline.api.media.v1.LineMediaGrpc;
+import org.sipline.api.media.v1.ListenRequest;
+import org.sipline.api.media.v1.Open;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipStatus.StatusType;
 
@@ -91,6 +97,45 @@ class BearerTokenAuthTest {
     assertUnauthenticated(
         () -> withAuthorization("Bearer bot-token-1x").sipGetSipStatus(Empty.getDefaultInstance()),
         "bearer token not accepted");
+  }
+
+  /** Opens a Converse with {@code authorization} (or none) and returns how the server ended it. */
+  private Status converse(String authorization) throws Exception {
+    LineMediaGrpc.LineMediaStub stub = LineMediaGrpc.newStub(running.channel);
+    if (authorization != null) {
+      Metadata headers = new Metadata();
+      headers.put(BearerTokenInterceptor.AUTHORIZATION, authorization);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    RecordingEvents<ConverseRequest> client = new RecordingEvents<>(true);
+    stub.converse(client)
+        .onNext(
+            ConverseRequest.newBuilder()
+                .setOpen(Open.newBuilder().setCall(CallSelector.CURRENT))
+                .build());
+    return client.closed.get(RunningServer.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void streamingMediaCallsNeedAnAcceptedTokenToo() throws Exception {
+    withTokens();
+    Status missing = converse(null);
+    assertThat(missing.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(missing.getDescription())
+        .isEqualTo("missing 'authorization: Bearer <token>' header");
+    Status wrong = converse("Bearer bot-token-3");
+    assertThat(wrong.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(wrong.getDescription()).isEqualTo("bearer token not accepted");
+
+    RecordingEvents<ListenRequest> listener = new RecordingEvents<>(true);
+    LineMediaGrpc.newStub(running.channel)
+        .listen(ListenRequest.newBuilder().setCall(CallSelector.CURRENT).build(), listener);
+    assertThat(listener.closed.get(RunningServer.WAIT.toMillis(), TimeUnit.MILLISECONDS).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    // With the token the request reaches the line, which answers for itself: there is no call.
+    Status accepted = converse("Bearer bot-token-1");
+    assertThat(accepted.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.sipline.core.AlreadyExistsException;
 import org.sipline.core.FailedPreconditionException;
 import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.StatusType;
@@ -35,6 +36,16 @@ class GrpcErrorsTest {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(e.getStatus().getDescription())
         .isEqualTo("a call is ongoing (line is OUTGOING_CALL_CONNECTED)");
+  }
+
+  @Test
+  void aSecondOfWhatExistsOnceIsAlreadyExists() {
+    StatusRuntimeException e =
+        GrpcErrors.toStatus(
+            new CompletionException(new AlreadyExistsException("call c1 has a writer")),
+            "Converse");
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(e.getStatus().getDescription()).isEqualTo("call c1 has a writer");
   }
 
   @Test

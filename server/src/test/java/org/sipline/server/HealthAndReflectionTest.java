@@ -115,9 +115,10 @@ class HealthAndReflectionTest {
   }
 
   @Test
-  void reflectionListsTheSipServiceByDefault() throws Exception {
+  void reflectionListsTheSipAndLineMediaServicesByDefault() throws Exception {
     running = RunningServer.start();
-    assertThat(listServices()).contains("ondewo.sip.Sip", "grpc.health.v1.Health");
+    assertThat(listServices())
+        .contains("ondewo.sip.Sip", "sipline.media.v1.LineMedia", "grpc.health.v1.Health");
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request in a call's dialog (BYE, REFER) until its final response: a digest challenge is
+ * One request in a call's dialog (BYE, REFER, INFO) until its final response: a digest challenge is
  * answered once, and the configured transaction timeout bounds the wait. The outcome is delivered
  * once: the final code and reason, or 0 and what went wrong.
  *
@@ -30,6 +30,9 @@ final class InDialogRequest implements ResponseHandler {
   private final List<Header> extra;
   private final JainSipCall.Outcome outcome;
   private final Provisional provisional;
+  private String contentType;
+  private String contentSubtype;
+  private String content;
   private ClientTransaction current;
   private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
   private boolean done;
@@ -58,6 +61,14 @@ final class InDialogRequest implements ResponseHandler {
     this.outcome = outcome;
   }
 
+  /** Sends {@code text} as the request's body, of type {@code type/subtype}. */
+  InDialogRequest withContent(String type, String subtype, String text) {
+    this.contentType = type;
+    this.contentSubtype = subtype;
+    this.content = text;
+    return this;
+  }
+
   void send() {
     call.auth.newChain();
     deadline =
@@ -78,6 +89,10 @@ final class InDialogRequest implements ResponseHandler {
       Request request = call.dialog.createRequest(method);
       request.addHeader(call.ctx.headers().createHeader("User-Agent", call.ctx.config.userAgent()));
       ExtraHeaders.addTo(request, extra);
+      if (content != null) {
+        request.setContent(
+            content, call.ctx.headers().createContentTypeHeader(contentType, contentSubtype));
+      }
       call.auth.authorize(request, call.ctx.headers());
       ClientTransaction tx = call.ctx.provider().getNewClientTransaction(request);
       tx.setApplicationData(this);

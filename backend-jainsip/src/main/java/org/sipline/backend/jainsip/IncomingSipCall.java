@@ -70,6 +70,11 @@ final class IncomingSipCall extends JainSipCall {
     return localHost;
   }
 
+  @Override
+  CallMedia callMedia() {
+    return answerMedia;
+  }
+
   /** Rings and tells the core. */
   void ring() {
     log.info(
@@ -148,18 +153,19 @@ final class IncomingSipCall extends JainSipCall {
       failed(SipFailure.exception("cannot answer: " + e.getMessage(), e));
       return;
     }
+    answerMedia = media;
+    if (agreed != null) {
+      // RTP may flow the moment the 200 OK reaches the caller, before its ACK: be ready for it,
+      // since whatever reaches our port before the media starts is discarded as early media.
+      plan = agreed;
+      startMedia(media);
+    }
     if (!respond(Response.OK, body)) {
       moveTo(CallState.ENDED);
       failed(SipFailure.noResponse("cannot send 200 OK to " + remote()));
       return;
     }
     moveTo(CallState.ANSWERING);
-    answerMedia = media;
-    if (agreed != null) {
-      // RTP may flow before the ACK arrives: be ready for it.
-      plan = agreed;
-      rtp.start(plan, media, callId());
-    }
     ackDeadline = ctx.executor.schedule(ctx.config.transactionTimeout(), this::noAck);
   }
 
@@ -189,7 +195,7 @@ final class IncomingSipCall extends JainSipCall {
                 Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here (" + e.getMessage() + ")"));
         return;
       }
-      rtp.start(plan, answerMedia, callId());
+      startMedia(answerMedia);
     }
     moveTo(CallState.CONNECTED);
     if (byeOnAck) {

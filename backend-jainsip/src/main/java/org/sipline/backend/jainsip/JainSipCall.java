@@ -4,28 +4,39 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sip.Dialog;
 import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfEvent;
+import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipFailureException;
 import org.sipline.core.spi.SipUri;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What outgoing and incoming calls share: the dialog once it exists, the media, BYE in both
- * directions, the blind transfer, the media timeout, and the one place where the call's terminal
- * event is sent. The public methods check the state they are called in and queue the work onto the
- * SIP executor; everything else runs there.
+ * directions, the blind transfer, DTMF both ways (RFC 4733 in the RTP when negotiated, SIP INFO
+ * otherwise), the media timeout, and the one place where the call's terminal event is sent. The
+ * public methods check the state they are called in and queue the work onto the SIP executor;
+ * everything else runs there.
  */
 abstract class JainSipCall implements SipCall {
   private static final Logger log = LoggerFactory.getLogger(JainSipCall.class);
+
+  static final int MIN_DTMF_MILLIS = 40;
+  static final int MAX_DTMF_MILLIS = 2000;
 
   /** How long an ended call still absorbs late messages of its dialog (RFC 3261's 64×T1). */
   private static final Duration LINGER = Duration.ofSeconds(32);
@@ -38,6 +49,9 @@ abstract class JainSipCall implements SipCall {
 
   /** Written on the SIP executor; volatile so the API's state checks see it. */
   private volatile CallState state;
+
+  /** The codec's name once media runs, "" before; read by the API. */
+  private volatile String codec = "";
 
   private final AtomicBoolean terminateRequested = new AtomicBoolean();
   private volatile boolean terminalSent;
@@ -157,11 +171,49 @@ abstract class JainSipCall implements SipCall {
         });
   }
 
+  @Override
+  public String audioCodec() {
+    return codec;
+  }
+
+  @Override
+  public final CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
+    if (DtmfEvent.DIGITS.indexOf(digit) < 0) {
+      throw new IllegalArgumentException(
+          "not a DTMF digit: '" + digit + "' (one of " + DtmfEvent.DIGITS + ")");
+    }
+    if (durationMillis < MIN_DTMF_MILLIS || durationMillis > MAX_DTMF_MILLIS) {
+      throw new IllegalArgumentException(
+          "DTMF duration "
+              + durationMillis
+              + " ms outside "
+              + MIN_DTMF_MILLIS
+              + ".."
+              + MAX_DTMF_MILLIS
+              + " ms");
+    }
+    CallState s = state;
+    if (s != CallState.CONNECTED || terminalSent) {
+      throw new IllegalStateException(
+          "sendDtmf() needs a connected call; Call-ID "
+              + callId
+              + " is "
+              + (terminalSent ? "over" : s));
+    }
+    ctx.requireOpen("sendDtmf()");
+    CompletableFuture<DtmfMethod> result = new CompletableFuture<>();
+    ctx.executor.execute(() -> sendDtmfNow(digit, durationMillis, result));
+    return result;
+  }
+
   /** Our tag in the dialog: From's for calls we place, To's for calls we take. */
   abstract String localTag();
 
   /** Our address as the peer reaches it (Contact, SDP). */
   abstract String localHost();
+
+  /** Where received audio and digits go: null until the call was answered or placed with it. */
+  abstract CallMedia callMedia();
 
   /** Soft hangup in the current state (CANCEL, decline or BYE). */
   abstract void onHangup();
@@ -257,6 +309,12 @@ abstract class JainSipCall implements SipCall {
         });
   }
 
+  /** Starts the agreed {@link #plan}'s RTP with {@code media}. */
+  final void startMedia(CallMedia media) {
+    rtp.start(plan, media, callId);
+    codec = plan.codecName();
+  }
+
   private void closeMedia() {
     RtpSession r = rtp;
     if (r != null) {
@@ -325,6 +383,84 @@ abstract class JainSipCall implements SipCall {
     ReInvite.answer(this, event);
   }
 
+  /**
+   * An INFO in the dialog: a DTMF digit ({@code application/dtmf-relay} or {@code
+   * application/dtmf}) is answered 200 and reported whole (START, then END); a malformed body gets
+   * 400 naming what is wrong, another body type 415 with the two we take. An INFO without a body is
+   * a keep-alive some PBXes send (RFC 6086's legacy usage): 200, nothing reported.
+   */
+  void onInfo(RequestEvent event) {
+    Request request = event.getRequest();
+    if (terminalSent) {
+      ctx.responder.respond(event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      return;
+    }
+    byte[] body = request.getRawContent();
+    if (body == null || body.length == 0) {
+      ctx.responder.respond(event, Response.OK);
+      return;
+    }
+    ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+    if (type == null
+        || !"application".equalsIgnoreCase(type.getContentType())
+        || !DtmfInfoBody.understands(type.getContentSubType())) {
+      log.info(
+          "{}: body of type {} refused (415)",
+          SipLog.request(request),
+          type == null ? "(none)" : type.getContentType() + "/" + type.getContentSubType());
+      try {
+        ctx.responder.respond(
+            event,
+            Response.UNSUPPORTED_MEDIA_TYPE,
+            ctx.headers().createAcceptHeader("application", DtmfInfoBody.RELAY),
+            ctx.headers().createAcceptHeader("application", DtmfInfoBody.DTMF));
+      } catch (java.text.ParseException e) {
+        throw new IllegalStateException("Accept header", e);
+      }
+      return;
+    }
+    DtmfInfoBody dtmf;
+    try {
+      dtmf = DtmfInfoBody.parse(type.getContentSubType(), body);
+    } catch (IllegalArgumentException e) {
+      refuseInfo(event, "Bad DTMF body: " + e.getMessage());
+      return;
+    }
+    ctx.responder.respond(event, Response.OK);
+    CallMedia media = callMedia();
+    log.info(
+        "Call-ID {}: DTMF '{}' ({} ms) by SIP INFO{}",
+        callId,
+        dtmf.digit(),
+        dtmf.durationMillis(),
+        media == null ? ", before the call was answered: not reported" : "");
+    if (media != null) {
+      try {
+        media.sink().dtmf(DtmfEvent.start(dtmf.digit(), DtmfMethod.SIP_INFO));
+        media.sink().dtmf(DtmfEvent.end(dtmf.digit(), dtmf.durationMillis(), DtmfMethod.SIP_INFO));
+      } catch (RuntimeException e) {
+        log.error("Audio sink of Call-ID {} failed on a DTMF digit", callId, e);
+      }
+    }
+  }
+
+  /** 400 with {@code reason} as the reason phrase. */
+  private void refuseInfo(RequestEvent event, String why) {
+    String reason = reasonPhrase(why);
+    log.info("{}: 400 {}", SipLog.request(event.getRequest()), reason);
+    ServerTransaction tx = ctx.responder.serverTransaction(event);
+    if (tx == null) {
+      return;
+    }
+    Response response = ctx.responder.response(event.getRequest(), Response.BAD_REQUEST);
+    try {
+      response.setReasonPhrase(reason);
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("reason phrase " + reason, e);
+    }
+    ctx.responder.send(tx, response);
+  }
+
   void onAck(RequestEvent event) {
     // Only an incoming call waits for an ACK; re-INVITE ACKs carry nothing we need.
   }
@@ -332,6 +468,86 @@ abstract class JainSipCall implements SipCall {
   void onCancel(RequestEvent event) {
     // A CANCEL matches only a pending incoming INVITE; here it is too late.
     ctx.responder.respond(event, Response.OK);
+  }
+
+  /**
+   * {@code text} as an RFC 3261 Reason-Phrase: the ASCII it does not allow ('#', '"', '%', '<' and
+   * the like, which a DTMF complaint is apt to contain) escaped as %XX, as its grammar permits.
+   */
+  static String reasonPhrase(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean allowed =
+          c >= 0x80
+              || Character.isLetterOrDigit(c)
+              || c == ' '
+              || c == '\t'
+              || "-_.!~*'();/?:@&=+$,".indexOf(c) >= 0;
+      if (allowed) {
+        sb.append(c);
+      } else {
+        sb.append('%').append(String.format("%02X", (int) c));
+      }
+    }
+    return sb.toString();
+  }
+
+  // ---- DTMF out ---------------------------------------------------------------------------
+
+  private void sendDtmfNow(char digit, int durationMillis, CompletableFuture<DtmfMethod> result) {
+    if (state != CallState.CONNECTED || terminalSent) {
+      result.completeExceptionally(
+          new SipFailureException(
+              SipFailure.noResponse("the call ended before DTMF '" + digit + "' was sent")));
+      return;
+    }
+    if (rtp != null && plan != null && plan.telephoneEvent() >= 0) {
+      CompletableFuture<Void> sent;
+      try {
+        sent = rtp.sendDtmf(digit, durationMillis);
+      } catch (IllegalStateException e) {
+        result.completeExceptionally(
+            new SipFailureException(
+                SipFailure.exception("DTMF '" + digit + "' not sent: " + e.getMessage(), e)));
+        return;
+      }
+      // The media completes on its pacer thread, which serves every call: the result, and
+      // whatever the core attached to it, runs here on the SIP executor instead.
+      var unused =
+          sent.whenComplete(
+              (ok, error) ->
+                  ctx.executor.execute(
+                      () -> {
+                        if (error == null) {
+                          result.complete(DtmfMethod.RFC4733);
+                        } else {
+                          result.completeExceptionally(
+                              error instanceof CompletionException && error.getCause() != null
+                                  ? error.getCause()
+                                  : error);
+                        }
+                      }));
+      return;
+    }
+    DtmfInfoBody body = new DtmfInfoBody(digit, durationMillis);
+    new InDialogRequest(
+            this,
+            Request.INFO,
+            List.of(),
+            (code, reason) -> {
+              if (code >= 200 && code < 300) {
+                result.complete(DtmfMethod.SIP_INFO);
+              } else {
+                result.completeExceptionally(
+                    new SipFailureException(
+                        code == 0
+                            ? SipFailure.noResponse(reason)
+                            : SipFailure.response(code, reason)));
+              }
+            })
+        .withContent("application", DtmfInfoBody.RELAY, body.relayBody())
+        .send();
   }
 
   // ---- BYE --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.sipline.backend.jainsip.media.Codec;
 import org.sipline.backend.jainsip.media.MediaClock;
 import org.sipline.backend.jainsip.media.MediaEngine;
@@ -81,6 +82,14 @@ final class MediaEngineSessions implements RtpSessions {
       if (!closed) {
         media.updateRemote(remote);
       }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
+      if (closed) {
+        throw new IllegalStateException("the call's RTP is closed");
+      }
+      return media.sendDtmf(digit, durationMillis);
     }
 
     @Override

@@ -68,6 +68,11 @@ final class OutgoingSipCall extends JainSipCall {
     return localHost;
   }
 
+  @Override
+  CallMedia callMedia() {
+    return media;
+  }
+
   /** Allocates the RTP port and sends the INVITE. */
   void start() {
     SipUri target = remote();
@@ -248,11 +253,11 @@ final class OutgoingSipCall extends JainSipCall {
               "cancelled; the 200 OK that crossed the CANCEL was ended" + " with BYE"));
       return;
     }
-    Dialogs.ack(ctx, dialog, response);
     MediaPlan agreed;
     try {
       agreed = answerPlan(response);
     } catch (IllegalArgumentException e) {
+      Dialogs.ack(ctx, dialog, response);
       log.warn(
           "{}: unusable SDP answer, sending BYE: {}",
           SipLog.request(invite.getRequest()),
@@ -264,8 +269,11 @@ final class OutgoingSipCall extends JainSipCall {
       return;
     }
     plan = agreed;
+    // Media before the ACK: a peer may send RTP the moment the ACK reaches it, and whatever
+    // reaches our port before the media starts is discarded as early media.
+    startMedia(media);
+    Dialogs.ack(ctx, dialog, response);
     moveTo(CallState.CONNECTED);
-    rtp.start(plan, media, callId());
     connected();
   }
 

@@ -2,6 +2,7 @@ package org.sipline.backend.jainsip;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.CallMedia;
 
 /**
@@ -18,6 +19,15 @@ interface RtpSession {
 
   /** The peer's new address from a re-INVITE (null: latch onto the first source). */
   void updateRemote(InetSocketAddress remote);
+
+  /**
+   * Sends a DTMF digit as RFC 4733 events in the call's RTP stream; the future completes on the
+   * media's pacer thread (hand over before doing real work) once its end packets went out.
+   *
+   * @throws IllegalStateException unless started with a telephone-event payload type, or when
+   *     closed
+   */
+  CompletableFuture<Void> sendDtmf(char digit, int durationMillis);
 
   /** How long no RTP came from the peer (since start when none came yet). */
   Duration silence();

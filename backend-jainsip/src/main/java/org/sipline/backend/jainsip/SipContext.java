@@ -42,7 +42,8 @@ final class SipContext {
           Request.CANCEL,
           Request.OPTIONS,
           Request.REFER,
-          Request.NOTIFY);
+          Request.NOTIFY,
+          Request.INFO);
 
   final BackendConfig config;
   final BackendOptions options;

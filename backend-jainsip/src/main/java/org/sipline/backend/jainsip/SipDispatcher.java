@@ -148,6 +148,7 @@ final class SipDispatcher implements SipListener {
       case Request.CANCEL -> toCall(call, event, JainSipCall::onCancel);
       case Request.BYE -> toCall(call, event, JainSipCall::onBye);
       case Request.NOTIFY -> toCall(call, event, JainSipCall::onNotify);
+      case Request.INFO -> toCall(call, event, JainSipCall::onInfo);
       case Request.REFER -> {
         if (call != null) {
           call.onRefer(event);
@@ -159,7 +160,6 @@ final class SipDispatcher implements SipListener {
       case Request.REGISTER,
           Request.SUBSCRIBE,
           Request.MESSAGE,
-          Request.INFO,
           Request.UPDATE,
           Request.PRACK,
           Request.PUBLISH ->

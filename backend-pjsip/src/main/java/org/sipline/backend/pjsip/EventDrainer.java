@@ -22,6 +22,9 @@ final class EventDrainer implements Runnable {
 
   private static final int WAIT_MS = 250;
 
+  /** How often digits are checked for a lost end or a passed deadline. */
+  private static final long HOUSEKEEPING_NANOS = 100_000_000L;
+
   private static final Logger log = LoggerFactory.getLogger(EventDrainer.class);
 
   private final Shim shim;
@@ -29,6 +32,7 @@ final class EventDrainer implements Runnable {
   private final Handles handles;
   private final int[] ints = new int[NativeEvent.INTS];
   private final byte[] text = new byte[TEXT_CAPACITY];
+  private long nextHousekeeping = System.nanoTime();
 
   EventDrainer(Shim shim, PjsipBackend backend, Handles handles) {
     this.shim = shim;
@@ -39,6 +43,7 @@ final class EventDrainer implements Runnable {
   @Override
   public void run() {
     while (true) {
+      housekeeping();
       if (shim.slpj_event_next(WAIT_MS, ints, text, text.length) != 1) {
         continue;
       }
@@ -57,6 +62,23 @@ final class EventDrainer implements Runnable {
       } catch (RuntimeException e) {
         // A listener's failure must not stop the events of every other account and call.
         log.error("listener failed on {} event", event.type(), e);
+      }
+    }
+  }
+
+  /** Ends received digits whose end packets were lost and fails sent digits past their deadline. */
+  private void housekeeping() {
+    long now = System.nanoTime();
+    if (now - nextHousekeeping < 0) {
+      return;
+    }
+    nextHousekeeping = now + HOUSEKEEPING_NANOS;
+    for (PjsipCall call : handles.calls()) {
+      try {
+        call.dtmfIn().expire(now);
+        call.dtmfOut().expire(now);
+      } catch (RuntimeException e) {
+        log.error("DTMF of call {} failed", call.callId(), e);
       }
     }
   }
@@ -147,6 +169,7 @@ final class EventDrainer implements Runnable {
         call.moveTo(CallState.ENDED);
         handles.removeCall(call);
         SipFailure failure = failure(e);
+        call.dtmfOut().callEnded(failure.describe());
         log.info("call {} failed: {}", call.callId(), failure.describe());
         listener.callFailed(call, failure);
       }
@@ -154,8 +177,20 @@ final class EventDrainer implements Runnable {
         call.moveTo(CallState.ENDED);
         handles.removeCall(call);
         CallEnd cause = endCause(e.code());
+        // A digit whose end never came ends before the call does.
+        call.dtmfIn().callEnded();
+        call.dtmfOut().callEnded(cause.toString());
         log.info("call {} ended: {} ({})", call.callId(), cause, e.field(0));
         listener.callEnded(call, cause, e.field(0));
+      }
+      case DTMF -> dtmfReceived(call, e);
+      case DTMF_INFO_DONE -> {
+        int status = parseInt(e.field(0));
+        log.info(
+            "call {}: DTMF INFO answered {}",
+            call.callId(),
+            status > 0 ? status + " " + e.field(1) : e.field(1));
+        call.dtmfOut().infoAnswered(e.code(), status, e.field(1));
       }
       case TRANSFER_ACCEPTED -> {
         log.info("REFER Call-ID {}: 202 Accepted", call.callId());
@@ -174,6 +209,25 @@ final class EventDrainer implements Runnable {
         listener.transferFailed(call, failure);
       }
       default -> throw new IllegalArgumentException("not a call event: " + e.type());
+    }
+  }
+
+  private static void dtmfReceived(PjsipCall call, NativeEvent e) {
+    call.dtmfIn()
+        .report(
+            (char) e.code(),
+            parseInt(e.field(0)),
+            Long.parseLong(e.field(1)),
+            Long.parseLong(e.field(2)),
+            parseInt(e.field(3)),
+            System.nanoTime());
+  }
+
+  private static int parseInt(String field) {
+    try {
+      return Integer.parseInt(field);
+    } catch (NumberFormatException ex) {
+      throw new IllegalArgumentException("not a number in a shim event: " + field, ex);
     }
   }
 

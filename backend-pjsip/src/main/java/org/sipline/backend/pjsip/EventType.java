@@ -13,7 +13,9 @@ enum EventType {
   TRANSFER_ACCEPTED(9),
   TRANSFER_SUCCEEDED(10),
   TRANSFER_FAILED(11),
-  CLOSED(12);
+  CLOSED(12),
+  DTMF(13),
+  DTMF_INFO_DONE(14);
 
   private final int code;
 

@@ -52,6 +52,11 @@ final class Handles {
     return calls.get(handle);
   }
 
+  /** Every call with a handle, for periodic checks. */
+  synchronized List<PjsipCall> calls() {
+    return List.copyOf(calls.values());
+  }
+
   /** Runs {@code create} (a native call returning the new call) and records it. */
   synchronized PjsipCall addCall(Supplier<PjsipCall> create) {
     PjsipCall call = create.get();

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.sipline.core.spi.AudioFrames;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,19 +18,35 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   AudioSource.read ──push──▶ tx ring ──▶ pjsua bridge (8 kHz, 20 ms) ──▶ G.711 RTP
- *   AudioSink.write ◀──pull── rx ring ◀── pjsua bridge ◀── G.711 RTP
+ *   AudioSource.sent/skipped ◀── tx log (frame taken / tick served with silence)
+ *   AudioSink.write/missing ◀──pull── rx ring (+ concealed flag) ◀── pjsua bridge ◀── G.711 RTP
  * </pre>
  *
- * It sleeps in the shim until the bridge has taken a frame, then tops every call's transmit ring up
- * to {@link #TX_AHEAD} frames, so it runs on pjsua's media clock and never drifts from it. It also
- * ends calls that received no RTP for the configured media timeout, and writes each call's received
- * audio to {@code <recordingsDir>/<Call-ID>.wav} when recordings are on.
+ * It sleeps in the shim until the bridge has taken a frame, so it runs on pjsua's media clock and
+ * never drifts from it. Per call and wake-up it first reports what became of the frames it pushed
+ * ({@code sent(true)} for a frame the bridge took into a stream that sends: the bridge hands it to
+ * the stream, which encodes and sends its RTP packet in the same tick; {@code sent(false)} when the
+ * stream does not send; {@code skipped(n)} for ticks the bridge served with silence because this
+ * thread was late), then reads the next frame: one frame ahead of the bridge, so that every frame
+ * read is reported sent before the next one is read, as {@link AudioSource} expects. Received
+ * frames go to the sink, and frames pjmedia concealed (lost or late packets) or that overflowed the
+ * ring are reported as {@link AudioSink#missing} instead. It also completes RFC 4733 digits once
+ * pjmedia has sent their end packets, ends calls that received no RTP for the configured media
+ * timeout, and writes each call's received audio to {@code <recordingsDir>/<Call-ID>.wav} when
+ * recordings are on (missing frames as silence).
  */
 final class MediaPump implements Runnable {
-  /** Frames kept queued ahead of the bridge: absorbs this thread's scheduling jitter. */
-  static final int TX_AHEAD = 3;
+  /**
+   * Frames kept queued ahead of the bridge. One: a frame is read only after the previous one was
+   * taken, so played positions are exact; the cost is that a wake-up later than 20 ms makes the
+   * bridge send a tick of silence (reported as skipped).
+   */
+  static final int TX_AHEAD = 1;
 
   private static final int WAIT_MS = 100;
+
+  /** What a recording holds for a missing frame. */
+  private static final short[] SILENCE = new short[AudioFrames.FRAME_SAMPLES];
 
   /** RTP counters are sampled about once a second: cheap, and precise enough for a timeout. */
   private static final long RTP_CHECK_NANOS = 1_000_000_000L;
@@ -45,6 +63,8 @@ final class MediaPump implements Runnable {
 
   private final short[] tx = new short[AudioFrames.FRAME_SAMPLES];
   private final short[] rx = new short[AudioFrames.FRAME_SAMPLES];
+  private final int[] txLog = new int[32];
+  private final int[] missing = new int[1];
   private volatile boolean running = true;
 
   MediaPump(Shim shim, Handles handles, long mediaTimeoutNanos, Path recordingsDir) {
@@ -98,18 +118,38 @@ final class MediaPump implements Runnable {
       return;
     }
     int handle = call.handle();
+    AudioSource source = media.source();
+    int entries = shim.slpj_media_tx_log(handle, txLog, txLog.length);
+    for (int i = 0; i < entries; i++) {
+      if (txLog[i] >= 0) {
+        source.sent(txLog[i] == 1);
+      } else {
+        source.skipped(-txLog[i]);
+      }
+    }
     int depth = shim.slpj_media_tx_depth(handle);
     while (depth >= 0 && depth < TX_AHEAD) {
-      media.source().read(tx);
+      source.read(tx);
       depth = shim.slpj_media_push(handle, tx);
     }
-    while (shim.slpj_media_pull(handle, rx) == 1) {
-      media.sink().write(rx, 0, rx.length);
-      record(call);
+    AudioSink sink = media.sink();
+    int got;
+    while ((got = shim.slpj_media_pull(handle, rx, missing)) > 0) {
+      if (got == 1) {
+        sink.write(rx, 0, rx.length);
+        record(call, rx, rx.length);
+      } else {
+        int samples = missing[0] * AudioFrames.FRAME_SAMPLES;
+        sink.missing(samples);
+        for (int i = 0; i < missing[0]; i++) {
+          record(call, SILENCE, SILENCE.length);
+        }
+      }
     }
+    call.dtmfOut().tick(System.nanoTime());
   }
 
-  private void record(PjsipCall call) {
+  private void record(PjsipCall call, short[] pcm, int length) {
     if (recordingsDir == null) {
       return;
     }
@@ -124,7 +164,7 @@ final class MediaPump implements Runnable {
         recordings.put(call, recording);
         log.info("recording received audio of call {} to {}", call.callId(), recording.path());
       }
-      recording.write(rx, 0, rx.length);
+      recording.write(pcm, 0, length);
     } catch (IOException e) {
       log.error("recording of call {} stopped; the call goes on unrecorded", call.callId(), e);
       closeRecording(call, recording);

@@ -3,10 +3,13 @@ package org.sipline.backend.pjsip;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
@@ -38,7 +41,12 @@ final class PjsipBackend implements SipBackend {
   private final Shim shim;
   private final int sipPort;
   private final int registerExpires;
+  private final long transactionTimeoutNanos;
   private final Handles handles = new Handles();
+
+  /** Names each digit sent, so that an INFO's answer finds its future; never 0. */
+  private final AtomicInteger dtmfTokens = new AtomicInteger();
+
   private final MediaPump pump;
   private final Thread drainerThread;
   private final Thread pumpThread;
@@ -48,6 +56,7 @@ final class PjsipBackend implements SipBackend {
     this.shim = shim;
     this.sipPort = sipPort;
     this.registerExpires = registerExpires;
+    this.transactionTimeoutNanos = config.transactionTimeout().toNanos();
     this.pump =
         new MediaPump(shim, handles, config.mediaTimeout().toNanos(), config.recordingsDir());
     this.drainerThread = new Thread(new EventDrainer(shim, this, handles), "sipline-pjsip-events");
@@ -257,6 +266,52 @@ final class PjsipBackend implements SipBackend {
     }
     log.info(
         "REFER Call-ID {} to {} sent, {} extra header(s)", call.callId(), target, names.length);
+  }
+
+  /**
+   * Sends one digit: RFC 4733 when the far end negotiated telephone-event, SIP INFO otherwise (the
+   * shim tries the first and falls back when pjsua says it was not negotiated).
+   */
+  CompletableFuture<DtmfMethod> sendDtmf(PjsipCall call, char digit, int durationMillis) {
+    requireOpen();
+    int token = dtmfTokens.updateAndGet(t -> t == Integer.MAX_VALUE ? 1 : t + 1);
+    return call.dtmfOut().send(token, digit, durationMillis, System.nanoTime());
+  }
+
+  /** The shim's DTMF calls for one call, as its {@link DtmfSender} uses them. */
+  DtmfSender.Native dtmfShim(PjsipCall call) {
+    return new DtmfSender.Native() {
+      @Override
+      public int send(int token, char digit, int durationMillis, byte[] err) {
+        int method =
+            shim.slpj_call_send_dtmf(call.handle(), digit, durationMillis, token, err, err.length);
+        if (method >= 0) {
+          log.info(
+              "call {}: DTMF '{}' for {} ms sent as {}",
+              call.callId(),
+              digit,
+              durationMillis,
+              method == 0 ? "RFC 4733 telephone-event" : "SIP INFO");
+        }
+        return method;
+      }
+
+      @Override
+      public int queued() {
+        return shim.slpj_call_dtmf_queued(call.handle());
+      }
+    };
+  }
+
+  /** How long a DTMF INFO may go unanswered before its digit fails. */
+  long transactionTimeoutNanos() {
+    return transactionTimeoutNanos;
+  }
+
+  /** The call's audio codec as its stream names it, "" when no audio stream runs. */
+  String audioCodec(PjsipCall call) {
+    byte[] out = new byte[32];
+    return shim.slpj_call_codec(call.handle(), out, out.length) < 0 ? "" : CText.of(out);
   }
 
   /** RTP packets the call's audio stream received so far; -1 before media starts or after it. */

@@ -2,9 +2,14 @@ package org.sipline.backend.pjsip;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfEvent;
+import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pjsua call, named by its shim handle. Methods start the SIP work in the shim and return;
@@ -12,6 +17,13 @@ import org.sipline.core.spi.SipUri;
  * ended" is not an error here: the call's terminal event is already queued.
  */
 final class PjsipCall implements SipCall {
+  /** The shortest and longest digit {@link #sendDtmf} accepts, ms. */
+  static final int DTMF_MIN_MILLIS = 40;
+
+  static final int DTMF_MAX_MILLIS = 2000;
+
+  private static final Logger log = LoggerFactory.getLogger(PjsipCall.class);
+
   private final PjsipBackend backend;
   private final PjsipAccount account;
   private final int handle;
@@ -25,6 +37,9 @@ final class PjsipCall implements SipCall {
   private long rtpPackets = -1;
 
   private long rtpSince;
+
+  private final DtmfReceiver dtmfIn = new DtmfReceiver(this::deliverDtmf);
+  private final DtmfSender dtmfOut;
 
   PjsipCall(
       PjsipBackend backend,
@@ -42,6 +57,7 @@ final class PjsipCall implements SipCall {
     this.remote = remote;
     this.media = media;
     this.state = incoming ? CallState.OFFERED : CallState.CALLING;
+    this.dtmfOut = new DtmfSender(backend.dtmfShim(this), backend.transactionTimeoutNanos());
   }
 
   int handle() {
@@ -68,6 +84,31 @@ final class PjsipCall implements SipCall {
       return 0;
     }
     return now - rtpSince;
+  }
+
+  /** Received digits; used by the event thread only. */
+  DtmfReceiver dtmfIn() {
+    return dtmfIn;
+  }
+
+  /** Digits being sent. */
+  DtmfSender dtmfOut() {
+    return dtmfOut;
+  }
+
+  private void deliverDtmf(DtmfEvent event) {
+    if (event.end()) {
+      log.info(
+          "call {}: DTMF '{}' received ({}), {} ms",
+          callId,
+          event.digit(),
+          event.source() == DtmfMethod.SIP_INFO ? "SIP INFO" : "RFC 4733",
+          event.durationMillis());
+    }
+    CallMedia m = media;
+    if (m != null) {
+      m.sink().dtmf(event);
+    }
   }
 
   synchronized CallState state() {
@@ -154,6 +195,29 @@ final class PjsipCall implements SipCall {
     Objects.requireNonNull(headers, "headers");
     require("transfer", CallState.CONNECTED);
     backend.transfer(this, target, headers);
+  }
+
+  @Override
+  public String audioCodec() {
+    return state() == CallState.ENDED ? "" : backend.audioCodec(this);
+  }
+
+  @Override
+  public CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
+    if (DtmfEvent.DIGITS.indexOf(digit) < 0) {
+      throw new IllegalArgumentException("not a DTMF digit: '" + digit + "'");
+    }
+    if (durationMillis < DTMF_MIN_MILLIS || durationMillis > DTMF_MAX_MILLIS) {
+      throw new IllegalArgumentException(
+          "DTMF duration outside "
+              + DTMF_MIN_MILLIS
+              + ".."
+              + DTMF_MAX_MILLIS
+              + " ms: "
+              + durationMillis);
+    }
+    require("sendDtmf", CallState.CONNECTED);
+    return backend.sendDtmf(this, digit, durationMillis);
   }
 
   @Override

@@ -82,9 +82,17 @@ interface Shim extends Library {
 
   int slpj_media_push(int call, short[] pcm);
 
-  int slpj_media_pull(int call, short[] pcm);
+  int slpj_call_send_dtmf(int call, int digit, int durationMs, int token, byte[] err, int errLen);
+
+  int slpj_call_dtmf_queued(int call);
+
+  int slpj_call_codec(int call, byte[] out, int outLen);
+
+  int slpj_media_pull(int call, short[] pcm, int[] missing);
 
   int slpj_media_tx_depth(int call);
+
+  int slpj_media_tx_log(int call, int[] entries, int max);
 
   long slpj_media_wait(long lastTick, int timeoutMs);
 }

@@ -83,13 +83,15 @@ public final class CallAudio {
       p = queue.enqueue(clips);
       prompts.put(p.utteranceId(), p.utterance());
     }
-    p.completion()
-        .whenComplete(
-            (r, e) -> {
-              synchronized (lock) {
-                prompts.remove(p.utteranceId());
-              }
-            });
+    // Removing an entry cannot fail: nothing to observe.
+    var unused =
+        p.completion()
+            .whenComplete(
+                (r, e) -> {
+                  synchronized (lock) {
+                    prompts.remove(p.utteranceId());
+                  }
+                });
     return p;
   }
 

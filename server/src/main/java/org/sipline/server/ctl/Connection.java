@@ -21,6 +21,7 @@ import org.sipline.server.DurationConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,6 +36,7 @@ final class Connection {
   private static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(100);
 
   @Option(
+      scope = ScopeType.INHERIT,
       names = "--target",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:SIPLINE_TARGET:-localhost:50099}",
@@ -42,34 +44,48 @@ final class Connection {
   String target;
 
   @Option(
+      scope = ScopeType.INHERIT,
       names = "--token",
       paramLabel = "TOKEN",
       defaultValue = "${env:SIPLINE_TOKEN}",
       description = "Send 'authorization: Bearer <token>'. Env: SIPLINE_TOKEN.")
   String token;
 
-  @Option(names = "--tls", description = "Use TLS (implied by --ca, --cert).")
+  @Option(
+      scope = ScopeType.INHERIT,
+      names = "--tls",
+      description = "Use TLS (implied by --ca, --cert).")
   boolean tls;
 
   @Option(
+      scope = ScopeType.INHERIT,
       names = "--ca",
       paramLabel = "PEM",
       description = "Trust these CA certificates instead of the system's.")
   Path ca;
 
   @Option(
+      scope = ScopeType.INHERIT,
       names = "--cert",
       paramLabel = "PEM",
       description = "Client certificate chain for mutual TLS (with --key).")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "PEM", description = "PKCS#8 key of --cert.")
+  @Option(
+      scope = ScopeType.INHERIT,
+      names = "--key",
+      paramLabel = "PEM",
+      description = "PKCS#8 key of --cert.")
   Path key;
 
-  @Option(names = "--json", description = "Print statuses as JSON, one object per line.")
+  @Option(
+      scope = ScopeType.INHERIT,
+      names = "--json",
+      description = "Print statuses as JSON, one object per line.")
   boolean json;
 
   @Option(
+      scope = ScopeType.INHERIT,
       names = "--timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,

@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sipline ctl}: one subcommand per ondewo.sip rpc, plus {@code watch}. Each prints the
- * status the server answered and exits with a code a script can test ({@link CtlExit}).
+ * {@code sipline ctl}: one subcommand per ondewo.sip rpc, plus {@code watch}, and the live media
+ * commands {@code listen}, {@code say} and {@code dtmf} (sipline.media.v1). Each prints the status
+ * the server answered and exits with a code a script can test ({@link CtlExit}).
  */
 @Command(
     name = "ctl",
@@ -40,7 +41,13 @@ import picocli.CommandLine.Spec;
       "NO_ONGOING_CALL to a command that needs a session or a call, or (--wait) the",
       "call or transfer failed; 2 usage error; 3 server unreachable."
     },
-    subcommands = {SessionCommand.class, WatchCommand.class})
+    subcommands = {
+      SessionCommand.class,
+      WatchCommand.class,
+      ListenCommand.class,
+      SayCommand.class,
+      DtmfCommand.class
+    })
 public final class CtlCommand implements Callable<Integer> {
 
   @Mixin Connection connection;

@@ -3,6 +3,7 @@ package org.sipline.server.ctl;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.sipline.api.media.v1.LineMediaGrpc;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipGrpc.SipBlockingStub;
 
@@ -14,6 +15,11 @@ final class SipClient implements AutoCloseable {
   SipClient(ManagedChannel channel) {
     this.channel = channel;
     this.stub = SipGrpc.newBlockingStub(channel);
+  }
+
+  /** The live media service on the same channel (streams carry their own deadline, if any). */
+  LineMediaGrpc.LineMediaStub media() {
+    return LineMediaGrpc.newStub(channel);
   }
 
   /** A stub whose next request must be answered within {@code deadline}; null for no deadline. */

@@ -70,6 +70,17 @@ class CtlCommandTest {
     return cl.execute(all);
   }
 
+  /** {@code sipline ctl ARGS}, with nothing added: the test places --target itself. */
+  private int ctlAsTyped(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "ctl";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return cl.execute(all);
+  }
+
   private static SipStatus status(StatusType type, long seconds, String description) {
     return SipStatus.newBuilder()
         .setStatusType(type)
@@ -308,5 +319,45 @@ class CtlCommandTest {
     sip.histories.clear();
     sip.histories.add(List.of(initiated, status(StatusType.TRANSFER_CALL_FAILED, 3, "603")));
     assertThat(ctl("transfer", "carol", "--wait")).isEqualTo(1);
+  }
+
+  @Test
+  void ctlsOwnOptionsWorkAfterTheCommandToo() throws Exception {
+    sip.histories.add(List.of(status(StatusType.REGISTERED, 1, "")));
+    assertThat(ctlAsTyped("history", "--json", "--target", target)).isZero();
+    String[] lines = out.toString().split("\\R");
+    assertThat(lines).hasSize(1);
+    SipStatus.Builder parsed = SipStatus.newBuilder();
+    JsonFormat.parser().merge(lines[0], parsed);
+    assertThat(parsed.getStatusType()).isEqualTo(StatusType.REGISTERED);
+
+    sip.answer = status(StatusType.REGISTERED, 0, "");
+    assertThat(
+            ctlAsTyped(
+                "register",
+                "alice@example.org",
+                "--timeout",
+                "5s",
+                "--target",
+                target,
+                "--token",
+                "t1"))
+        .isZero();
+    assertThat(sip.authorizations).containsExactly("", "Bearer t1");
+  }
+
+  @Test
+  void ctlsOwnOptionsWorkInNestedCommandsAndMixedPositions() {
+    assertThat(ctlAsTyped("--target", target, "session", "start", "a@example.org", "--token", "x"))
+        .isZero();
+    assertThat(ctlAsTyped("session", "--token", "y", "end", "--target", target)).isZero();
+    assertThat(sip.authorizations).containsExactly("Bearer x", "Bearer y");
+  }
+
+  @Test
+  void anOptionGivenBeforeTheCommandIsNotResetByTheCommandsDefaults() {
+    // The inherited --target has a default; parsing `status` must not put it back.
+    assertThat(ctlAsTyped("--target", target, "--token", "z", "status")).isZero();
+    assertThat(sip.authorizations).containsExactly("Bearer z");
   }
 }

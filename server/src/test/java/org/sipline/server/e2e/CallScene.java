@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.sipline.core.testing.peers.Baresip;
 import org.sipline.core.testing.peers.BaresipOptions;
 import org.sipline.core.testing.peers.Kamailio;
@@ -29,6 +30,14 @@ final class CallScene implements AutoCloseable {
 
   /** Starts Kamailio, a phone for each of {@code users}, then the jar; all or nothing. */
   static CallScene start(Path dir, String... users) throws Exception {
+    return start(dir, UnaryOperator.identity(), users);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, each phone's options passed through {@code phoneOptions}.
+   */
+  static CallScene start(Path dir, UnaryOperator<BaresipOptions> phoneOptions, String... users)
+      throws Exception {
     KamailioOptions options = KamailioOptions.defaults().withUser("alice", "alice-pw");
     for (String user : users) {
       options = options.withUser(user, user + "-pw");
@@ -41,9 +50,10 @@ final class CallScene implements AutoCloseable {
       for (String user : users) {
         Baresip phone =
             Baresip.start(
-                BaresipOptions.defaults()
-                    .withUser(user)
-                    .withRegistrar(kamailio.hostPort(), user + "-pw"));
+                phoneOptions.apply(
+                    BaresipOptions.defaults()
+                        .withUser(user)
+                        .withRegistrar(kamailio.hostPort(), user + "-pw")));
         started.add(phone);
         phones.put(user, phone);
       }

@@ -6,8 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,8 +84,8 @@ public final class MediaSession implements AutoCloseable {
    * @param remote the address and port of the SDP's audio; null or unusable (0.0.0.0, port 0)
    *     means: take the source of the first valid packet as the peer (latching)
    * @param codec the negotiated codec, sent and expected
-   * @param telephoneEventPayloadType the negotiated RFC 4733 payload type (counted, not yet
-   *     interpreted), or {@link #NO_TELEPHONE_EVENT}
+   * @param telephoneEventPayloadType the negotiated RFC 4733 payload type: received events become
+   *     DTMF digits at the sink and {@link #sendDtmf} sends them; or {@link #NO_TELEPHONE_EVENT}
    * @param callId the dialog's Call-ID, for logs and the recording's file name
    * @throws IllegalStateException when started or closed already
    */
@@ -126,7 +128,10 @@ public final class MediaSession implements AutoCloseable {
               new RtpPacketizer(codec, engine.random()),
               peer,
               clock,
-              callId);
+              callId,
+              telephoneEventPayloadType == NO_TELEPHONE_EVENT
+                  ? null
+                  : new TelephoneEventSender(telephoneEventPayloadType));
       pacing = engine.pacer().add(sender);
       engine.receiveLoop().register(channel, receiver);
     }
@@ -156,10 +161,33 @@ public final class MediaSession implements AutoCloseable {
         RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")");
   }
 
+  /**
+   * Sends one DTMF digit as RFC 4733 events in this call's RTP stream, in place of the audio for
+   * its duration and its three end packets; the source is still read every tick. Digits asked for
+   * while one plays follow it.
+   *
+   * <p>The future completes on the pacer thread, which serves every call: attach only quick,
+   * non-blocking continuations, or hand over with an {@code …Async} method. It fails with {@link
+   * org.sipline.core.spi.SipFailureException} when no end packet could be sent (no peer address
+   * yet) or the session closed first.
+   *
+   * @param digit one of {@code 0-9 * # A-D}
+   * @param durationMillis 40..2000
+   * @throws IllegalStateException unless started with a telephone-event payload type, or when
+   *     closed
+   * @throws IllegalArgumentException naming a digit or duration out of range
+   */
+  public synchronized CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
+    if (state != State.STARTED) {
+      throw new IllegalStateException("sendDtmf in state " + state);
+    }
+    return sender.sendDtmf(digit, durationMillis);
+  }
+
   /** The counters so far; after {@link #close} the last ones. */
   public synchronized MediaStats stats() {
     if (sender == null) {
-      return new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, allocatedNanos);
+      return new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, allocatedNanos);
     }
     ReorderBuffer reorder = receiver.reorder();
     return new MediaStats(
@@ -175,6 +203,9 @@ public final class MediaSession implements AutoCloseable {
         receiver.droppedMalformed(),
         receiver.droppedPayloadType(),
         receiver.telephoneEvents(),
+        receiver.digitsReceived(),
+        receiver.missingSamples(),
+        sender.digitsSent(),
         receiver.lastPacketNanos());
   }
 
@@ -240,12 +271,25 @@ public final class MediaSession implements AutoCloseable {
     }
   }
 
-  /** Received audio to the recording and the call's sink, recording first. */
+  /**
+   * Received audio to the recording and the call's sink, recording first; gaps and digits to the
+   * call's sink only.
+   */
   private record TeeSink(AudioSink recording, AudioSink sink) implements AudioSink {
     @Override
     public void write(short[] pcm, int offset, int length) {
       recording.write(pcm, offset, length);
       sink.write(pcm, offset, length);
+    }
+
+    @Override
+    public void missing(int samples) {
+      sink.missing(samples);
+    }
+
+    @Override
+    public void dtmf(DtmfEvent event) {
+      sink.dtmf(event);
     }
   }
 }

@@ -16,7 +16,11 @@ package org.sipline.backend.jainsip.media;
  * @param droppedWrongSource datagrams from anyone but the peer
  * @param droppedMalformed datagrams that are not valid RTP
  * @param droppedPayloadType RTP of a payload type that was not negotiated
- * @param telephoneEvents RFC 4733 packets received (not interpreted yet)
+ * @param telephoneEvents RFC 4733 packets received, retransmissions included
+ * @param digitsReceived DTMF digits received as RFC 4733 events
+ * @param missingSamples received samples reported missing: lost, late, or never sent as audio (DTMF
+ *     events in their place, silence suppression)
+ * @param digitsSent DTMF digits sent as RFC 4733 events
  * @param lastPacketNanos {@link MediaClock#nanoTime()} of the last valid packet from the peer, or
  *     of the session's start (allocation, before it) when none came yet — what a media timeout
  *     compares against
@@ -34,4 +38,7 @@ public record MediaStats(
     long droppedMalformed,
     long droppedPayloadType,
     long telephoneEvents,
+    long digitsReceived,
+    long missingSamples,
+    long digitsSent,
     long lastPacketNanos) {}

@@ -1,7 +1,9 @@
 package org.sipline.backend.jainsip.media;
 
 /**
- * Puts one RTP stream's payloads back into sequence-number order.
+ * Puts one RTP stream's packets back into sequence-number order: audio and RFC 4733 telephone
+ * events alike, since they share one sequence space and an event packet missing from the count
+ * would look like a lost audio packet.
  *
  * <p>A packet that is next in sequence is delivered at once, so an orderly stream gains no delay.
  * Packets ahead of a gap are held, up to {@code capacity} of them, waiting for the missing one;
@@ -15,9 +17,17 @@ package org.sipline.backend.jainsip.media;
  * receive thread only; the counters may be read from any thread.
  */
 final class ReorderBuffer {
-  /** Receives payloads in order; the array is only valid during the call. */
+  /** Receives packets in order; the array is only valid during the call. */
   interface Output {
-    void deliver(byte[] payload, int offset, int length);
+    /**
+     * Takes one packet, in sequence order.
+     *
+     * @param ssrc the stream the packet belongs to
+     * @param payloadType its RTP payload type
+     * @param timestamp its RTP timestamp
+     */
+    void deliver(
+        long ssrc, int payloadType, long timestamp, byte[] payload, int offset, int length);
   }
 
   static final int MAX_MISORDER = 100;
@@ -30,6 +40,8 @@ final class ReorderBuffer {
   private final byte[][] slots;
   private final int[] slotLengths;
   private final int[] slotSequence;
+  private final int[] slotPayloadType;
+  private final long[] slotTimestamp;
   private final boolean[] slotUsed;
   private int held;
   private boolean started;
@@ -58,11 +70,23 @@ final class ReorderBuffer {
     this.slots = new byte[capacity + 1][maxPayload];
     this.slotLengths = new int[capacity + 1];
     this.slotSequence = new int[capacity + 1];
+    this.slotPayloadType = new int[capacity + 1];
+    this.slotTimestamp = new long[capacity + 1];
     this.slotUsed = new boolean[capacity + 1];
   }
 
   /** Takes the payload {@code buf[offset, offset + length)} of packet {@code sequence}. */
-  void offer(long packetSsrc, int sequence, byte[] buf, int offset, int length) {
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  void offer(
+      long packetSsrc,
+      int sequence,
+      int payloadType,
+      long timestamp,
+      byte[] buf,
+      int offset,
+      int length) {
     if (!started || packetSsrc != ssrc) {
       restart(packetSsrc, sequence);
     }
@@ -81,7 +105,7 @@ final class ReorderBuffer {
       return;
     }
     if (distance == 0) {
-      emit(buf, offset, length);
+      emit(payloadType, timestamp, buf, offset, length);
       drainInOrder();
       return;
     }
@@ -89,7 +113,7 @@ final class ReorderBuffer {
       duplicates++;
       return;
     }
-    hold(sequence, buf, offset, length);
+    hold(sequence, payloadType, timestamp, buf, offset, length);
     if (held > capacity) {
       giveUpGap();
     }
@@ -124,6 +148,9 @@ final class ReorderBuffer {
   }
 
   /** Skips to the oldest held packet, counting what is skipped as lost, and delivers from it. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void giveUpGap() {
     int oldest = -1;
     int oldestDistance = Integer.MAX_VALUE;
@@ -147,23 +174,29 @@ final class ReorderBuffer {
     while (held > 0 && (i = indexOf(nextSequence)) >= 0) {
       slotUsed[i] = false;
       held--;
-      emit(slots[i], 0, slotLengths[i]);
+      emit(slotPayloadType[i], slotTimestamp[i], slots[i], 0, slotLengths[i]);
     }
   }
 
-  private void emit(byte[] buf, int offset, int length) {
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  private void emit(int payloadType, long timestamp, byte[] buf, int offset, int length) {
     history = (history << 1) | 1;
     nextSequence = (nextSequence + 1) & 0xFFFF;
     delivered++;
-    output.deliver(buf, offset, length);
+    output.deliver(ssrc, payloadType, timestamp, buf, offset, length);
   }
 
-  private void hold(int sequence, byte[] buf, int offset, int length) {
+  private void hold(
+      int sequence, int payloadType, long timestamp, byte[] buf, int offset, int length) {
     for (int i = 0; i < slotUsed.length; i++) {
       if (!slotUsed[i]) {
         System.arraycopy(buf, offset, slots[i], 0, length);
         slotLengths[i] = length;
         slotSequence[i] = sequence;
+        slotPayloadType[i] = payloadType;
+        slotTimestamp[i] = timestamp;
         slotUsed[i] = true;
         held++;
         return;

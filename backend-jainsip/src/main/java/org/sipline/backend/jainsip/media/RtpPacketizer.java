@@ -49,6 +49,28 @@ final class RtpPacketizer {
     return length;
   }
 
+  /**
+   * Writes the header of an RFC 4733 event packet in place of the next audio packet: the next
+   * sequence number, but the event's own timestamp and payload type. The stream's clock advances by
+   * {@code samples} as for audio, so the audio after the event carries the time it is sent at; that
+   * audio starts a talkspurt when it is played audio.
+   *
+   * @param eventTimestamp the timestamp of the tick the event began on
+   * @param marker whether this is the event's first packet
+   * @return the header length
+   */
+  int nextEventHeader(
+      byte[] out, int eventPayloadType, long eventTimestamp, boolean marker, int samples) {
+    int length =
+        RtpPacket.writeHeader(
+            out, 0, marker, eventPayloadType, sequenceNumber, eventTimestamp, ssrc);
+    sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+    timestamp = (timestamp + samples) & 0xFFFF_FFFFL;
+    lastWasAudio = false;
+    gap = false;
+    return length;
+  }
+
   /** Advances the timestamp over frames that were not sent; the next packet is marked. */
   void skip(int frames, int samplesPerFrame) {
     if (frames <= 0) {

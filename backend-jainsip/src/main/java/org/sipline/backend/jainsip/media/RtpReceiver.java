@@ -2,16 +2,20 @@ package org.sipline.backend.jainsip.media;
 
 import java.net.InetSocketAddress;
 import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.DtmfEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's incoming RTP: checks where each datagram came from and what it is, puts the audio back
- * in order, decodes it and hands it to the call's sink.
+ * One call's incoming RTP: checks where each datagram came from and what it is, puts audio and
+ * telephone events back in order, reports the gaps, decodes the audio and hands it to the call's
+ * sink, and turns the events into DTMF digits.
  *
  * <pre>
  *   datagram → source check (RtpPeer: strict or latching) → RtpPacket.parse → payload type
- *            → ReorderBuffer → Codec.decode → AudioSink
+ *            → ReorderBuffer ─ audio:  ReceivedTimeline (AudioSink.missing) → Codec.decode
+ *                                      → AudioSink.write
+ *                            ─ events: TelephoneEventReceiver → AudioSink.dtmf
  * </pre>
  *
  * <p>Everything that is not the negotiated audio from the peer is dropped and counted, never
@@ -32,6 +36,8 @@ final class RtpReceiver implements ReorderBuffer.Output {
   private final String callId;
   private final RtpPacket packet = new RtpPacket();
   private final ReorderBuffer reorder;
+  private final ReceivedTimeline timeline = new ReceivedTimeline();
+  private final TelephoneEventReceiver events;
   private final short[] pcm;
   private final int maxDatagram;
   private final LogLimiter wrongSourceLog = new LogLimiter();
@@ -39,6 +45,12 @@ final class RtpReceiver implements ReorderBuffer.Output {
   private final LogLimiter payloadTypeLog = new LogLimiter();
   private final LogLimiter sinkLog = new LogLimiter();
   private volatile boolean closed;
+
+  /** When the datagram being handled arrived; the timeline's clock. */
+  private long arrivalNanos;
+
+  /** The SSRC of the last packet delivered, to tell when the stream restarted. */
+  private long deliveredSsrc = -1;
 
   private volatile long received;
   private volatile long droppedWrongSource;
@@ -66,12 +78,16 @@ final class RtpReceiver implements ReorderBuffer.Output {
     this.clock = clock;
     this.callId = callId;
     this.reorder = new ReorderBuffer(REORDER_CAPACITY, maxDatagram, this);
+    this.events = new TelephoneEventReceiver(this::reportDtmf);
     this.pcm = new short[maxDatagram];
     this.maxDatagram = maxDatagram;
     this.lastPacketNanos = clock.nanoTime();
   }
 
   /** Takes one datagram as read from the call's socket. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   void onDatagram(byte[] buf, int length, InetSocketAddress source) {
     if (closed) {
       return;
@@ -107,13 +123,8 @@ final class RtpReceiver implements ReorderBuffer.Output {
       return;
     }
     int pt = packet.payloadType();
-    if (pt == telephoneEventPayloadType) {
-      // DTMF (RFC 4733) is not reported yet; it still shows the peer is alive.
-      telephoneEvents++;
-      accept(source, now);
-      return;
-    }
-    if (pt != codec.payloadType()) {
+    boolean event = pt == telephoneEventPayloadType;
+    if (!event && pt != codec.payloadType()) {
       long n = ++droppedPayloadType;
       if (payloadTypeLog.allow(now)) {
         log.warn(
@@ -128,10 +139,19 @@ final class RtpReceiver implements ReorderBuffer.Output {
       return;
     }
     accept(source, now);
-    received++;
+    if (event) {
+      telephoneEvents++;
+    } else {
+      received++;
+    }
+    arrivalNanos = now;
+    // Events go through the reorder buffer with the audio: they share its sequence numbers, and
+    // they must be told apart from the audio in order too (a digit ends where audio goes on).
     reorder.offer(
         packet.ssrc(),
         packet.sequenceNumber(),
+        pt,
+        packet.timestamp(),
         buf,
         packet.payloadOffset(),
         packet.payloadLength());
@@ -144,16 +164,59 @@ final class RtpReceiver implements ReorderBuffer.Output {
     }
   }
 
-  /** Decodes one in-order payload to the sink. */
+  /** Takes one in-order packet: an event to the DTMF receiver, audio decoded to the sink. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   @Override
-  public void deliver(byte[] payload, int offset, int length) {
+  public void deliver(
+      long ssrc, int payloadType, long timestamp, byte[] payload, int offset, int length) {
+    if (ssrc != deliveredSsrc) {
+      if (deliveredSsrc >= 0) {
+        timeline.newStream();
+        events.newStream();
+      }
+      deliveredSsrc = ssrc;
+    }
+    if (payloadType == telephoneEventPayloadType) {
+      try {
+        events.onPacket(timestamp, payload, offset, length);
+      } catch (MalformedRtpException e) {
+        long n = ++droppedMalformed;
+        if (malformedLog.allow(arrivalNanos)) {
+          log.warn(
+              "Malformed telephone-event dropped (Call-ID {}): {} ({} dropped so far)",
+              callId,
+              e.getMessage(),
+              n);
+        }
+      }
+      return;
+    }
+    int gap = timeline.next(timestamp, length, arrivalNanos);
+    events.onAudio(timestamp);
     codec.decode(payload, offset, pcm, 0, length);
     try {
+      if (gap > 0) {
+        sink.missing(gap);
+      }
       sink.write(pcm, 0, length);
     } catch (RuntimeException e) {
-      if (sinkLog.allow(clock.nanoTime())) {
-        log.error("Audio sink of Call-ID {} failed", callId, e);
-      }
+      sinkFailed(e);
+    }
+  }
+
+  private void reportDtmf(DtmfEvent event) {
+    try {
+      sink.dtmf(event);
+    } catch (RuntimeException e) {
+      sinkFailed(e);
+    }
+  }
+
+  private void sinkFailed(RuntimeException e) {
+    if (sinkLog.allow(clock.nanoTime())) {
+      log.error("Audio sink of Call-ID {} failed", callId, e);
     }
   }
 
@@ -179,8 +242,19 @@ final class RtpReceiver implements ReorderBuffer.Output {
     return droppedPayloadType;
   }
 
+  /** RFC 4733 packets of the negotiated payload type from the peer, retransmissions included. */
   long telephoneEvents() {
     return telephoneEvents;
+  }
+
+  /** DTMF digits started. */
+  long digitsReceived() {
+    return events.digits();
+  }
+
+  /** Samples reported missing: lost, late, or not sent (DTMF in their place, silence). */
+  long missingSamples() {
+    return timeline.missing();
   }
 
   /** When the last valid packet came, or when this receiver was made if none has. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.slf4j.Logger;
@@ -16,11 +17,16 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   AudioSource.read (20 ms PCM) → RtpPacketizer (header) → Codec.encode (payload) → UDP to RtpPeer
+ *                                                                  → AudioSource.sent(on wire?)
+ *                    while a DTMF digit plays: TelephoneEventSender (event packet instead)
  * </pre>
  *
  * <p>The source is read on every tick even while there is nowhere to send (latching has not caught
- * the peer yet), so playback time runs with the call; the RTP timestamp advances with it. Buffers
- * are allocated once. Runs on the pacer thread; the counters may be read from any thread.
+ * the peer yet) and while a digit's event packets take the audio's place, so playback time runs
+ * with the call; the RTP timestamp advances with it. After each tick the source hears whether its
+ * packet reached the socket, and ticks the pacer skipped are passed on, so the core's timeline and
+ * the RTP clock stay in step. Buffers are allocated once. Runs on the pacer thread; the counters
+ * may be read from any thread.
  */
 final class RtpSender implements PacedStream {
   private static final Logger log = LoggerFactory.getLogger(RtpSender.class);
@@ -33,8 +39,11 @@ final class RtpSender implements PacedStream {
   private final RtpPeer peer;
   private final MediaClock clock;
   private final String callId;
+  private final TelephoneEventSender events;
   private final short[] frame = new short[FRAME];
-  private final byte[] packet = new byte[RtpPacket.FIXED_HEADER_SIZE + FRAME];
+  // Audio or an event: the larger of the two payloads.
+  private final byte[] packet =
+      new byte[RtpPacket.FIXED_HEADER_SIZE + Math.max(FRAME, TelephoneEventPayload.SIZE)];
   // Sending from a direct buffer saves the JDK's copy into a temporary one, and measured about
   // a fifth of the per-packet cost here (the sendto system call is the rest: 7–10 µs).
   private final ByteBuffer packetBuffer = ByteBuffer.allocateDirect(packet.length);
@@ -44,6 +53,9 @@ final class RtpSender implements PacedStream {
   private volatile long sent;
   private volatile long unsent;
 
+  /**
+   * @param events sends DTMF in this stream, or null when telephone-event was not negotiated
+   */
   RtpSender(
       DatagramChannel channel,
       AudioSource source,
@@ -51,8 +63,10 @@ final class RtpSender implements PacedStream {
       RtpPacketizer packetizer,
       RtpPeer peer,
       MediaClock clock,
-      String callId) {
+      String callId,
+      TelephoneEventSender events) {
     this.channel = channel;
+    this.events = events;
     this.source = source;
     this.codec = codec;
     this.packetizer = packetizer;
@@ -61,46 +75,111 @@ final class RtpSender implements PacedStream {
     this.callId = callId;
   }
 
+  // Single writer (the pacer thread), readers anywhere: volatile is for visibility, ++ cannot race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   @Override
   public void sendFrame() {
     if (closed) {
       return;
     }
+    // Read even while a digit plays: the core holds its playback meanwhile, and its timeline
+    // must run on with the RTP clock.
     boolean audio = readSource();
     InetSocketAddress to = peer.address();
-    if (to == null) {
+    boolean event = events != null && events.active();
+    boolean onWire;
+    if (event) {
+      int length = events.nextPacket(packet, packetizer, FRAME, to != null);
+      onWire = to != null && send(length, to);
+    } else if (to == null) {
       packetizer.skip(1, FRAME);
-      unsent++;
-      return;
+      onWire = false;
+    } else {
+      int header = packetizer.nextHeader(packet, audio, FRAME);
+      codec.encode(frame, 0, packet, header, FRAME);
+      onWire = send(header + FRAME, to);
     }
-    int header = packetizer.nextHeader(packet, audio, FRAME);
-    codec.encode(frame, 0, packet, header, FRAME);
+    if (onWire) {
+      sent++;
+    } else {
+      unsent++;
+    }
+    if (event) {
+      events.sent(onWire);
+    }
+    reportSent(onWire);
+  }
+
+  /** Hands {@code packet[0, length)} to the socket; false when it did not take it. */
+  private boolean send(int length, InetSocketAddress to) {
     packetBuffer.clear();
-    packetBuffer.put(packet, 0, header + FRAME).flip();
+    packetBuffer.put(packet, 0, length).flip();
     try {
-      if (channel.send(packetBuffer, to) > 0) {
-        sent++;
-      } else {
-        // A full socket buffer: the kernel could not take the packet; it is lost like on a wire.
-        unsent++;
-      }
+      // 0: a full socket buffer; the kernel could not take the packet, lost as on a wire.
+      return channel.send(packetBuffer, to) > 0;
     } catch (IOException | UnsupportedAddressTypeException e) {
       // The latter: the SDP named an IPv6 address for an IPv4 socket, or the other way round.
-      unsent++;
       if (!closed && channel.isOpen() && errorLog.allow(clock.nanoTime())) {
         log.warn("RTP send to {} failed (Call-ID {}): {}", to, callId, e.toString());
       }
+      return false;
     }
   }
 
   @Override
   public void skipFrames(int frames) {
+    if (closed) {
+      return;
+    }
     packetizer.skip(frames, FRAME);
+    try {
+      source.skipped(frames);
+    } catch (RuntimeException e) {
+      sourceFailed("skipped", e);
+    }
   }
 
-  /** Nothing is read or sent once this returns, apart from a frame already under way. */
+  /**
+   * Queues a DTMF digit for this stream (see {@link TelephoneEventSender#enqueue}).
+   *
+   * @throws IllegalStateException when telephone-event was not negotiated
+   */
+  CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
+    if (events == null) {
+      throw new IllegalStateException(
+          "telephone-event was not negotiated for Call-ID " + callId + "; DTMF needs SIP INFO");
+    }
+    return events.enqueue(digit, durationMillis);
+  }
+
+  /** DTMF digits whose end packets went out. */
+  long digitsSent() {
+    return events == null ? 0 : events.digitsSent();
+  }
+
+  /**
+   * Nothing is read or sent once this returns, apart from a frame already under way; digits not
+   * sent yet fail.
+   */
   void close() {
     closed = true;
+    if (events != null) {
+      events.close();
+    }
+  }
+
+  private void reportSent(boolean onWire) {
+    try {
+      source.sent(onWire);
+    } catch (RuntimeException e) {
+      sourceFailed("sent", e);
+    }
+  }
+
+  private void sourceFailed(String what, RuntimeException e) {
+    if (errorLog.allow(clock.nanoTime())) {
+      log.error("Audio source of Call-ID {} failed in {}()", callId, what, e);
+    }
   }
 
   private boolean readSource() {
@@ -117,12 +196,12 @@ final class RtpSender implements PacedStream {
     }
   }
 
-  /** Packets handed to the socket. */
+  /** Packets handed to the socket, DTMF events included. */
   long sent() {
     return sent;
   }
 
-  /** Frames not sent: no peer address yet, full socket buffer, or a send error. */
+  /** Ticks whose packet was not sent: no peer address yet, full socket buffer, or a send error. */
   long unsent() {
     return unsent;
   }

@@ -7,16 +7,20 @@
  *    AudioSource (core: WAV queue, mute, silence; 20 ms of 8 kHz PCM)
  *      → RtpSender ─ RtpPacketizer (SSRC, sequence number, timestamp, marker)
  *                  ─ Codec.encode (G.711 µ-law / A-law)
+ *                    or, while a DTMF digit plays, TelephoneEventSender (RFC 4733 event packets
+ *                    in the audio's place, same SSRC and sequence numbers)
  *      → DatagramChannel.send to RtpPeer.address()
+ *      → AudioSource.sent (on the wire or not); skipped ticks → AudioSource.skipped
  *
  *  receiving, one ReceiveLoop thread (a Selector over every call's socket)
  *
  *    DatagramChannel.receive
  *      → RtpReceiver ─ RtpPeer.admits (strict source, or latching onto the first)
  *                    ─ RtpPacket.parse (every length checked)
- *                    ─ payload type check (codec; telephone-event counted)
+ *                    ─ payload type check (codec or telephone-event)
  *                    ─ ReorderBuffer (sequence order, duplicates and late packets dropped)
- *                    ─ Codec.decode
+ *                    ─ audio:  ReceivedTimeline (gaps → AudioSink.missing) → Codec.decode
+ *                      events: TelephoneEventPayload → TelephoneEventReceiver (→ AudioSink.dtmf)
  *      → AudioSink (core) [+ WavRecorder]
  * </pre>
  *

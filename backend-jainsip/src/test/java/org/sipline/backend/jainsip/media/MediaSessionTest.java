@@ -175,7 +175,8 @@ class MediaSessionTest {
     MediaStats st = s.stats();
     assertThat(st.lastPacketNanos()).isBetween(before, after);
     assertThat(st)
-        .isEqualTo(new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, st.lastPacketNanos()));
+        .isEqualTo(
+            new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, st.lastPacketNanos()));
   }
 
   @Test

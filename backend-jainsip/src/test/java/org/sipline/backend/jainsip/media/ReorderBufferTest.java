@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ReorderBufferTest {
   private final List<Integer> out = new ArrayList<>();
   private final ReorderBuffer buffer =
-      new ReorderBuffer(3, 16, (payload, offset, length) -> out.add(payload[offset] & 0xFF));
+      new ReorderBuffer(
+          3, 16, (ssrc, pt, ts, payload, offset, length) -> out.add(payload[offset] & 0xFF));
 
   private void offer(int... sequences) {
     offer(1L, sequences);
@@ -19,7 +20,7 @@ class ReorderBufferTest {
   private void offer(long ssrc, int... sequences) {
     for (int seq : sequences) {
       byte[] datagram = {0, 0, (byte) seq, 0}; // payload at offset 2, to see offsets are kept
-      buffer.offer(ssrc, seq & 0xFFFF, datagram, 2, 1);
+      buffer.offer(ssrc, seq & 0xFFFF, 0, seq * 160L, datagram, 2, 1);
     }
   }
 
@@ -108,14 +109,29 @@ class ReorderBufferTest {
   @Test
   void withoutCapacityAGapIsSkippedAtOnce() {
     List<Integer> direct = new ArrayList<>();
-    ReorderBuffer none = new ReorderBuffer(0, 16, (p, o, l) -> direct.add((int) p[o]));
+    ReorderBuffer none =
+        new ReorderBuffer(0, 16, (ssrc, pt, ts, p, o, l) -> direct.add((int) p[o]));
     for (int seq : new int[] {1, 3, 2, 4}) {
-      none.offer(9L, seq, new byte[] {(byte) seq}, 0, 1);
+      none.offer(9L, seq, 0, seq * 160L, new byte[] {(byte) seq}, 0, 1);
     }
 
     assertThat(direct).containsExactly(1, 3, 4);
     assertThat(none.lost()).isEqualTo(1);
     assertThat(none.late()).isEqualTo(1);
+  }
+
+  @Test
+  void heldPacketsKeepTheirPayloadTypeTimestampAndStream() {
+    List<String> seen = new ArrayList<>();
+    ReorderBuffer b =
+        new ReorderBuffer(
+            3, 16, (ssrc, pt, ts, p, o, l) -> seen.add(ssrc + "/" + pt + "/" + ts + "/" + p[o]));
+    b.offer(7L, 10, 0, 1600, new byte[] {10}, 0, 1);
+    b.offer(7L, 12, 0, 1920, new byte[] {12}, 0, 1); // held
+    b.offer(7L, 11, 101, 1760, new byte[] {11}, 0, 1); // an event, in the gap
+    b.offer(8L, 500, 8, 40, new byte[] {50}, 0, 1); // a new stream flushes what is held
+
+    assertThat(seen).containsExactly("7/0/1600/10", "7/101/1760/11", "7/0/1920/12", "8/8/40/50");
   }
 
   @Test
