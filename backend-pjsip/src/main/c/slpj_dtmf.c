@@ -169,10 +169,39 @@ void slpj_on_call_tsx_state(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip
     }
 }
 
+/*
+ * pjmedia (2.17 included) moves the stream's RTP timestamp past a digit by its default digit
+ * length (PJMEDIA_DTMF_DURATION_MSEC, 200 ms), not by the length the digit was sent with, so the
+ * audio after a 100 ms digit jumps 100 ms ahead and after a 500 ms one 300 ms back. Setting that
+ * default to this digit's length before queueing it keeps the clock in step. The setter (pjsua
+ * 2.16 and later) takes at most 1000 ms: longer digits still move the clock back by the rest.
+ * It applies to the digit being sent when it ends, so digits queued together with different
+ * lengths can still be off.
+ */
+static void align_dtmf_clock(pjsua_call_id call_id, pjmedia_stream *stream, int duration_ms)
+{
+#if PJ_VERSION_NUM >= ((2 << 24) | (16 << 16))
+    pjsua_stream_info info;
+    if (pjsua_call_get_stream_info(call_id, 0, &info) != PJ_SUCCESS ||
+        info.type != PJMEDIA_TYPE_AUDIO || info.info.aud.tx_event_pt < 0) {
+        return; /* no telephone-event: the digit goes as INFO */
+    }
+    /* pjmedia's own defaults for the rest: no pause, volume -10 dBm0, the end packet 3 times. */
+    pjmedia_stream_set_tx_dtmf_options(stream, duration_ms > 1000 ? 1000U : (pj_uint32_t)duration_ms,
+                                       0, (pj_uint8_t)info.info.aud.tx_event_pt, -10, 2);
+#else
+    (void)call_id;
+    (void)stream;
+    (void)duration_ms;
+#endif
+}
+
 int slpj_call_send_dtmf(int call, int digit, int duration_ms, int token, char *err, int err_len)
 {
     pjsua_call_send_dtmf_param param;
     pjsua_call_id call_id = PJSUA_INVALID_ID;
+    pjmedia_stream *stream = NULL;
+    pj_grp_lock_t *stream_lock = NULL;
     pj_status_t status;
     slpj_call *c;
     char digits[2];
@@ -190,9 +219,19 @@ int slpj_call_send_dtmf(int call, int digit, int duration_ms, int token, char *e
         slpj_set_err(err, err_len, "the call is not connected", PJ_SUCCESS);
     } else {
         call_id = c->call_id;
+        if (c->stream_lock) {
+            /* Kept alive by our reference while its DTMF options are set. */
+            stream = c->stream;
+            stream_lock = c->stream_lock;
+            pj_grp_lock_add_ref(stream_lock);
+        }
     }
     pthread_mutex_unlock(&slpj_lock);
     if (call_id == PJSUA_INVALID_ID) return -1;
+    if (stream) {
+        align_dtmf_clock(call_id, stream, duration_ms);
+        pj_grp_lock_dec_ref(stream_lock);
+    }
 
     digits[0] = (char)digit;
     digits[1] = '\0';

@@ -17,15 +17,21 @@ import org.sipline.core.spi.SipFailureException;
  * <ul>
  *   <li>RFC 4733: pjmedia queues the digit in the call's stream and sends its packets on the bridge
  *       clock; it gives no completion event, but pjsua (2.16 and later) tells how many digits are
- *       still queued, and a digit leaves that queue after its third end packet. The digits sit here
- *       in dial order, so when the queue holds {@code q} of the {@code n} recorded here, the oldest
- *       {@code n - q} are done. With an older pjsua the end is estimated: the digit's duration,
+ *       still queued, and a digit leaves that queue after its third end packet. So the media thread
+ *       asks every tick ({@link #tick}) while a digit is out, and the digit is done once the
+ *       stream's queue is empty. With an older pjsua the end is estimated: the digit's duration,
  *       three end packets 20 ms apart and one tick of slack after it was queued.
- *   <li>SIP INFO: done when its transaction ends; the shim reports the status with the token.
+ *   <li>Only one RFC 4733 digit is in the stream at a time: a digit asked for meanwhile waits here
+ *       and is queued by the media thread once the one before is done. pjmedia advances the RTP
+ *       clock past a digit by a length set when the digit is queued, so digits queued together
+ *       would shift it (see slpj_dtmf.c).
+ *   <li>SIP INFO: done when its transaction ends; the event thread reports the status under the
+ *       digit's token ({@link #infoAnswered}).
  * </ul>
  *
- * Every digit also has a deadline, after which it fails instead of hanging (a held call whose
- * stream does not send, a challenged INFO whose retry the shim cannot follow).
+ * Every digit sent has a deadline, after which it fails instead of hanging (a held call whose
+ * stream does not send, a challenged INFO whose retry the shim cannot follow). Futures are
+ * completed outside this object's monitor: what depends on them runs on the completing thread.
  */
 final class DtmfSender {
   /** Three end packets 20 ms apart after the digit's duration, and one tick of slack. */
@@ -34,60 +40,108 @@ final class DtmfSender {
   /** Slack beyond the expected end before a digit fails. */
   static final long DEADLINE_SLACK_NANOS = 2_000_000_000L;
 
+  /** The shim's side: sending a digit and the stream's DTMF queue. */
+  interface Native {
+    /**
+     * Sends one digit under {@code token}: 0 queued as RFC 4733, 1 sent as SIP INFO, -1 not sent
+     * (why in {@code err}).
+     */
+    int send(int token, char digit, int durationMillis, byte[] err);
+
+    /**
+     * RFC 4733 digits in the stream's queue; -1 when it has no stream, -2 when pjsua cannot tell.
+     */
+    int queued();
+  }
+
+  private record Digit(
+      int token, char digit, int durationMillis, CompletableFuture<DtmfMethod> future) {}
+
   private record Pending(CompletableFuture<DtmfMethod> future, long estimatedEnd, long deadline) {}
 
-  private final ArrayDeque<Pending> rfc4733 = new ArrayDeque<>();
+  private final Native shim;
+  private final long infoTimeoutNanos;
+
+  /** The RFC 4733 digit in the stream (at most one). */
+  private Pending inStream;
+
+  private final ArrayDeque<Digit> waiting = new ArrayDeque<>();
   private final Map<Integer, Pending> info = new HashMap<>();
 
   /**
-   * Records a digit about to be sent under {@code token}, before the native send, so that an INFO
-   * answered at once still finds it.
+   * @param infoTimeoutNanos how long an INFO may go unanswered (the transaction timeout)
    */
-  synchronized void expect(int token, CompletableFuture<DtmfMethod> future, long deadline) {
-    info.put(token, new Pending(future, deadline, deadline));
+  DtmfSender(Native shim, long infoTimeoutNanos) {
+    this.shim = shim;
+    this.infoTimeoutNanos = infoTimeoutNanos;
   }
 
-  /** The native send queued the digit in the RTP stream: it is now the newest RFC 4733 digit. */
-  synchronized void queuedInStream(int token, long estimatedEnd) {
-    Pending p = info.remove(token);
-    if (p != null) {
-      rfc4733.addLast(new Pending(p.future, estimatedEnd, p.deadline));
+  /** Sends a digit now, or once the RFC 4733 digit before it is done. */
+  CompletableFuture<DtmfMethod> send(int token, char digit, int durationMillis, long nowNanos) {
+    CompletableFuture<DtmfMethod> future = new CompletableFuture<>();
+    List<Runnable> after = new ArrayList<>(1);
+    synchronized (this) {
+      Digit d = new Digit(token, digit, durationMillis, future);
+      if (inStream != null || !waiting.isEmpty()) {
+        waiting.addLast(d);
+      } else {
+        dialLocked(d, nowNanos, after);
+      }
     }
+    after.forEach(Runnable::run);
+    return future;
   }
 
-  /** The native send failed: the digit is forgotten and its future failed. */
-  synchronized void notSent(int token, RuntimeException why) {
-    Pending p = info.remove(token);
-    if (p != null) {
-      p.future.completeExceptionally(why);
+  private void dialLocked(Digit d, long nowNanos, List<Runnable> after) {
+    long expectedEnd = nowNanos + d.durationMillis * 1_000_000L + END_PACKETS_NANOS;
+    long deadline = Math.max(expectedEnd, nowNanos + infoTimeoutNanos) + DEADLINE_SLACK_NANOS;
+    // Recorded first: an INFO answered at once finds its digit.
+    info.put(d.token, new Pending(d.future, deadline, deadline));
+    byte[] err = CText.errorBuffer();
+    int method = shim.send(d.token, d.digit, d.durationMillis, err);
+    if (method == 0) {
+      info.remove(d.token);
+      inStream = new Pending(d.future, expectedEnd, deadline);
+    } else if (method < 0) {
+      info.remove(d.token);
+      SipFailureException why =
+          new SipFailureException(
+              SipFailure.noResponse("DTMF '" + d.digit + "' not sent: " + CText.of(err)));
+      after.add(() -> d.future.completeExceptionally(why));
     }
-  }
-
-  /** The number of RFC 4733 digits recorded; read before asking the stream for its queue. */
-  synchronized int rfc4733Count() {
-    return rfc4733.size();
   }
 
   /**
-   * The stream's DTMF queue held {@code queued} digits when {@code counted} were recorded here
-   * (counted read first, so digits added in between only delay completions): the oldest {@code
-   * counted - queued} are done. {@code queued} -2: pjsua cannot tell, completions are estimated.
+   * Called by the media thread every tick: completes the RFC 4733 digit the stream has sent (or
+   * fails it past its deadline) and queues the next waiting digit.
    */
-  void streamProgress(int counted, int queued, long nowNanos) {
-    List<CompletableFuture<DtmfMethod>> done = new ArrayList<>();
+  void tick(long nowNanos) {
+    boolean out;
     synchronized (this) {
-      if (queued == -2) {
-        while (!rfc4733.isEmpty() && nowNanos - rfc4733.peekFirst().estimatedEnd >= 0) {
-          done.add(rfc4733.removeFirst().future);
-        }
-      } else if (queued >= 0) {
-        for (int i = counted - queued; i > 0 && !rfc4733.isEmpty(); i--) {
-          done.add(rfc4733.removeFirst().future);
+      if (inStream == null && waiting.isEmpty()) {
+        return;
+      }
+      out = inStream != null;
+    }
+    // Only this thread takes a digit out of the stream or puts one in, so the answer stays true.
+    int queued = out ? shim.queued() : 0;
+    List<Runnable> after = new ArrayList<>(2);
+    synchronized (this) {
+      if (inStream != null) {
+        Pending p = inStream;
+        if (queued == 0 || (queued == -2 && nowNanos - p.estimatedEnd >= 0)) {
+          inStream = null;
+          after.add(() -> p.future.complete(DtmfMethod.RFC4733));
+        } else if (nowNanos - p.deadline >= 0) {
+          inStream = null;
+          after.add(() -> p.future.completeExceptionally(late()));
         }
       }
+      while (inStream == null && !waiting.isEmpty()) {
+        dialLocked(waiting.removeFirst(), nowNanos, after);
+      }
     }
-    // Completed outside the monitor: dependent stages run on this thread.
-    done.forEach(f -> f.complete(DtmfMethod.RFC4733));
+    after.forEach(Runnable::run);
   }
 
   /** The INFO sent under {@code token} ended with {@code status} (0: no response). */
@@ -108,17 +162,10 @@ final class DtmfSender {
     }
   }
 
-  /** Fails every digit whose deadline passed. */
+  /** Called by the event thread: fails every INFO digit whose deadline passed. */
   void expire(long nowNanos) {
     List<Pending> late = new ArrayList<>();
     synchronized (this) {
-      for (Iterator<Pending> it = rfc4733.iterator(); it.hasNext(); ) {
-        Pending p = it.next();
-        if (nowNanos - p.deadline >= 0) {
-          late.add(p);
-          it.remove();
-        }
-      }
       for (Iterator<Pending> it = info.values().iterator(); it.hasNext(); ) {
         Pending p = it.next();
         if (nowNanos - p.deadline >= 0) {
@@ -127,29 +174,29 @@ final class DtmfSender {
         }
       }
     }
-    late.forEach(
-        p ->
-            p.future.completeExceptionally(
-                new SipFailureException(
-                    SipFailure.noResponse("the DTMF digit was not sent in time"))));
+    late.forEach(p -> p.future.completeExceptionally(late()));
   }
 
-  /** Fails every digit still pending: the call ended. */
+  /** Fails every digit not done: the call ended. */
   void callEnded(String why) {
-    List<Pending> all;
+    List<CompletableFuture<DtmfMethod>> all = new ArrayList<>();
     synchronized (this) {
-      all = new ArrayList<>(rfc4733);
-      all.addAll(info.values());
-      rfc4733.clear();
+      if (inStream != null) {
+        all.add(inStream.future);
+        inStream = null;
+      }
+      waiting.forEach(d -> all.add(d.future));
+      waiting.clear();
+      info.values().forEach(p -> all.add(p.future));
       info.clear();
     }
     all.forEach(
-        p ->
-            p.future.completeExceptionally(
+        f ->
+            f.completeExceptionally(
                 new SipFailureException(SipFailure.noResponse("the call ended: " + why))));
   }
 
-  synchronized boolean idle() {
-    return rfc4733.isEmpty() && info.isEmpty();
+  private static SipFailureException late() {
+    return new SipFailureException(SipFailure.noResponse("the DTMF digit was not sent in time"));
   }
 }

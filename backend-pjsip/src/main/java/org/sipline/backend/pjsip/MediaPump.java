@@ -146,11 +146,7 @@ final class MediaPump implements Runnable {
         }
       }
     }
-    DtmfSender dtmf = call.dtmfOut();
-    int counted = dtmf.rfc4733Count();
-    if (counted > 0) {
-      dtmf.streamProgress(counted, shim.slpj_call_dtmf_queued(handle), System.nanoTime());
-    }
+    call.dtmfOut().tick(System.nanoTime());
   }
 
   private void record(PjsipCall call, short[] pcm, int length) {

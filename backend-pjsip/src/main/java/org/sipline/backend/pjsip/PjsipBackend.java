@@ -13,8 +13,6 @@ import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
-import org.sipline.core.spi.SipFailure;
-import org.sipline.core.spi.SipFailureException;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
 import org.slf4j.Logger;
@@ -276,38 +274,38 @@ final class PjsipBackend implements SipBackend {
    */
   CompletableFuture<DtmfMethod> sendDtmf(PjsipCall call, char digit, int durationMillis) {
     requireOpen();
-    CompletableFuture<DtmfMethod> future = new CompletableFuture<>();
     int token = dtmfTokens.updateAndGet(t -> t == Integer.MAX_VALUE ? 1 : t + 1);
-    long now = System.nanoTime();
-    long expectedEnd = now + durationMillis * 1_000_000L + DtmfSender.END_PACKETS_NANOS;
-    long deadline =
-        Math.max(expectedEnd, now + transactionTimeoutNanos) + DtmfSender.DEADLINE_SLACK_NANOS;
-    DtmfSender sender = call.dtmfOut();
-    byte[] err = CText.errorBuffer();
-    int method;
-    // One digit at a time per call, so the RFC 4733 digits are recorded in the stream's order.
-    synchronized (sender) {
-      sender.expect(token, future, deadline);
-      method =
-          shim.slpj_call_send_dtmf(call.handle(), digit, durationMillis, token, err, err.length);
-      if (method == 0) {
-        sender.queuedInStream(token, expectedEnd);
-      } else if (method < 0) {
-        sender.notSent(
-            token,
-            new SipFailureException(
-                SipFailure.noResponse("DTMF '" + digit + "' not sent: " + CText.of(err))));
+    return call.dtmfOut().send(token, digit, durationMillis, System.nanoTime());
+  }
+
+  /** The shim's DTMF calls for one call, as its {@link DtmfSender} uses them. */
+  DtmfSender.Native dtmfShim(PjsipCall call) {
+    return new DtmfSender.Native() {
+      @Override
+      public int send(int token, char digit, int durationMillis, byte[] err) {
+        int method =
+            shim.slpj_call_send_dtmf(call.handle(), digit, durationMillis, token, err, err.length);
+        if (method >= 0) {
+          log.info(
+              "call {}: DTMF '{}' for {} ms sent as {}",
+              call.callId(),
+              digit,
+              durationMillis,
+              method == 0 ? "RFC 4733 telephone-event" : "SIP INFO");
+        }
+        return method;
       }
-    }
-    if (method >= 0) {
-      log.info(
-          "call {}: DTMF '{}' for {} ms sent as {}",
-          call.callId(),
-          digit,
-          durationMillis,
-          method == 0 ? "RFC 4733 telephone-event" : "SIP INFO");
-    }
-    return future;
+
+      @Override
+      public int queued() {
+        return shim.slpj_call_dtmf_queued(call.handle());
+      }
+    };
+  }
+
+  /** How long a DTMF INFO may go unanswered before its digit fails. */
+  long transactionTimeoutNanos() {
+    return transactionTimeoutNanos;
   }
 
   /** The call's audio codec as its stream names it, "" when no audio stream runs. */

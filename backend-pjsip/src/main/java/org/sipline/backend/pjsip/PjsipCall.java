@@ -39,7 +39,7 @@ final class PjsipCall implements SipCall {
   private long rtpSince;
 
   private final DtmfReceiver dtmfIn = new DtmfReceiver(this::deliverDtmf);
-  private final DtmfSender dtmfOut = new DtmfSender();
+  private final DtmfSender dtmfOut;
 
   PjsipCall(
       PjsipBackend backend,
@@ -57,6 +57,7 @@ final class PjsipCall implements SipCall {
     this.remote = remote;
     this.media = media;
     this.state = incoming ? CallState.OFFERED : CallState.CALLING;
+    this.dtmfOut = new DtmfSender(backend.dtmfShim(this), backend.transactionTimeoutNanos());
   }
 
   int handle() {

@@ -198,6 +198,7 @@ class PjsipDtmfTest {
       CompletableFuture<DtmfMethod> four = call.sendDtmf('4', 100);
       assertThat(four.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(RFC4733);
       long fourDone = System.nanoTime();
+      // Asked for together: the second waits until the first is done.
       CompletableFuture<DtmfMethod> hash = call.sendDtmf('#', 200);
       CompletableFuture<DtmfMethod> one = call.sendDtmf('1', 40);
       assertThat(hash.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(RFC4733);
@@ -217,6 +218,14 @@ class PjsipDtmfTest {
       assertEvent(byDigit.get(2), '1', 40);
       // The same stream: one SSRC, audio and events alike.
       assertThat(packets.stream().map(RtpSocket.Packet::ssrc).distinct()).hasSize(1);
+      // The audio's RTP clock kept step with real time across the digits (pjmedia alone would
+      // have moved it 260 ms ahead, see slpj_dtmf.c).
+      RtpSocket.Packet firstAudio = packets.get(0);
+      RtpSocket.Packet lastAudio = packets.get(packets.size() - 1);
+      assertThat(lastAudio.payloadType()).isZero();
+      long rtpMillis = (lastAudio.timestamp() - firstAudio.timestamp()) / 8;
+      long wallMillis = (lastAudio.arrivalNanos() - firstAudio.arrivalNanos()) / 1_000_000;
+      assertThat(rtpMillis).as("RTP clock vs arrival clock").isCloseTo(wallMillis, within(30L));
       // Done once its third end packet was out (give the socket's reader 5 ms of slack).
       long lastEndOfFour = byDigit.get(0).get(byDigit.get(0).size() - 1).arrivalNanos();
       assertThat(fourDone).isGreaterThan(lastEndOfFour - 5_000_000L);
@@ -224,6 +233,36 @@ class PjsipDtmfTest {
       assertThat(probe.violations()).isEmpty();
       assertThat(probe.sentNotOnWire()).isZero();
       assertThat(probe.sentOnWire()).isCloseTo(packets.size(), within(5L));
+    }
+  }
+
+  @Test
+  void framesOfACallTheFarEndHoldsAreReportedSentButNotOnTheWire() throws Exception {
+    MediaProbe probe = new MediaProbe();
+    try (RtpSocket far = new RtpSocket();
+        Sipp sipp = Sipp.uas(scenario("uas-hold-and-resume.xml"), keys(far))) {
+      SipCall call = connect(sipp, probe);
+      Awaitility.await().atMost(BOUND).until(() -> far.packets().size() >= 10);
+
+      // Held (its re-INVITE says sendonly): frames still go to pjsua, none onto the wire.
+      Awaitility.await().atMost(BOUND).until(() -> probe.sentNotOnWire() >= 10);
+      int packetsWhileHeld = far.packets().size();
+      long onWireWhileHeld = probe.sentOnWire();
+      // Taken back (sendrecv): on the wire again, a digit included.
+      Awaitility.await().atMost(BOUND).until(() -> probe.sentOnWire() >= onWireWhileHeld + 10);
+      assertThat(call.sendDtmf('3', 60).get(BOUND.toMillis(), TimeUnit.MILLISECONDS))
+          .isEqualTo(RFC4733);
+      call.hangup();
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      sipp.awaitSuccess(BOUND);
+
+      assertThat(probe.violations()).isEmpty();
+      assertThat(far.packets().size()).isGreaterThan(packetsWhileHeld + 10);
+      assertThat(eventsByTimestamp(far.packets())).hasSize(1);
+      // Every frame is reported once, on the wire or not: as many as RTP packets went out, and
+      // as many as were held back.
+      assertThat(probe.sentOnWire()).isCloseTo(far.packets().size(), within(5L));
+      assertThat(probe.sentNotOnWire()).isBetween(10L, 75L);
     }
   }
 

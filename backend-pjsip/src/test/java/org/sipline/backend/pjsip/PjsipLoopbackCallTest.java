@@ -7,6 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
@@ -19,6 +20,8 @@ import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfEvent;
+import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
@@ -36,7 +39,6 @@ class PjsipLoopbackCallTest {
   private final RecordingListener alice = new RecordingListener();
   private final RecordingListener bob = new RecordingListener();
   private SipAccount aliceAccount;
-  private SipAccount bobAccount;
 
   @BeforeEach
   void start() throws Exception {
@@ -52,10 +54,9 @@ class PjsipLoopbackCallTest {
             new AccountSpec(
                 SipUri.of("alice", "127.0.0.1", registrarPort), "secret", "alice", null),
             alice);
-    bobAccount =
-        backend.register(
-            new AccountSpec(SipUri.of("bob", "127.0.0.1", registrarPort), "secret", "bob", null),
-            bob);
+    // bob's account is only there to be registered: the tests follow alice's.
+    backend.register(
+        new AccountSpec(SipUri.of("bob", "127.0.0.1", registrarPort), "secret", "bob", null), bob);
   }
 
   @AfterEach
@@ -102,6 +103,42 @@ class PjsipLoopbackCallTest {
     awaitAtLeast(aliceHeardLoud, 25, EVENT_BOUND);
     out.hangup();
 
+    assertThat(alice.next(EVENT_BOUND)).isEqualTo("callEnded LOCAL_BYE");
+    assertThat(bob.next(EVENT_BOUND)).isEqualTo("callEnded REMOTE_BYE");
+  }
+
+  @Test
+  void digitsSentOnOneSideArriveOnTheOtherOnceEachWithTheirDurations() throws Exception {
+    drainRegistrationFailures();
+    MediaProbe aliceSide = new MediaProbe();
+    MediaProbe bobSide = new MediaProbe();
+    SipCall out =
+        aliceAccount.call(
+            SipUri.of("bob", "127.0.0.1", backend.sipPort()), Map.of(), aliceSide.media());
+    assertThat(bob.next(EVENT_BOUND)).startsWith("incomingCall");
+    bob.lastIncoming.answer(bobSide.media());
+    assertThat(alice.next(EVENT_BOUND)).isEqualTo("callRinging 180");
+    assertThat(alice.next(EVENT_BOUND)).isEqualTo("callConnected");
+    assertThat(bob.next(EVENT_BOUND)).isEqualTo("callConnected");
+
+    assertThat(out.sendDtmf('2', 80).get(5, TimeUnit.SECONDS)).isEqualTo(DtmfMethod.RFC4733);
+    assertThat(out.sendDtmf('2', 200).get(5, TimeUnit.SECONDS)).isEqualTo(DtmfMethod.RFC4733);
+    assertThat(bob.lastIncoming.sendDtmf('*', 140).get(5, TimeUnit.SECONDS))
+        .isEqualTo(DtmfMethod.RFC4733);
+
+    assertThat(bobSide.nextDtmf(EVENT_BOUND)).isEqualTo(DtmfEvent.start('2', DtmfMethod.RFC4733));
+    assertThat(bobSide.nextDtmf(EVENT_BOUND)).isEqualTo(DtmfEvent.end('2', 80, DtmfMethod.RFC4733));
+    assertThat(bobSide.nextDtmf(EVENT_BOUND)).isEqualTo(DtmfEvent.start('2', DtmfMethod.RFC4733));
+    assertThat(bobSide.nextDtmf(EVENT_BOUND))
+        .isEqualTo(DtmfEvent.end('2', 200, DtmfMethod.RFC4733));
+    assertThat(aliceSide.nextDtmf(EVENT_BOUND)).isEqualTo(DtmfEvent.start('*', DtmfMethod.RFC4733));
+    assertThat(aliceSide.nextDtmf(EVENT_BOUND))
+        .isEqualTo(DtmfEvent.end('*', 140, DtmfMethod.RFC4733));
+    assertThat(bobSide.pollDtmf(Duration.ofMillis(300))).isNull();
+    assertThat(aliceSide.pollDtmf(Duration.ofMillis(1))).isNull();
+    assertThat(aliceSide.violations()).isEmpty();
+    assertThat(bobSide.violations()).isEmpty();
+    out.hangup();
     assertThat(alice.next(EVENT_BOUND)).isEqualTo("callEnded LOCAL_BYE");
     assertThat(bob.next(EVENT_BOUND)).isEqualTo("callEnded REMOTE_BYE");
   }

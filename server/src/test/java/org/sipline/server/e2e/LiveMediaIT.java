@@ -88,7 +88,7 @@ class LiveMediaIT {
 
   /** Speech from espeak-ng, at 8 kHz. */
   private short[] speech(String text) throws Exception {
-    Path wav = dir.resolve("speech-" + Math.abs(text.hashCode()) + ".wav");
+    Path wav = dir.resolve("speech-" + Integer.toHexString(text.hashCode()) + ".wav");
     Process p = new ProcessBuilder("espeak-ng", "-w", wav.toString(), text).inheritIO().start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("espeak-ng (scripts/test-all.sh installs it)").isZero();
