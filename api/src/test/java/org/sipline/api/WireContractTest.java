@@ -174,10 +174,12 @@ class WireContractTest {
 
   private static FieldCheck field(String name, int number, Type type) {
     return new FieldCheck() {
+      @Override
       public String name() {
         return name;
       }
 
+      @Override
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
         assertEquals(number, f.getNumber(), where + " number");
@@ -190,10 +192,12 @@ class WireContractTest {
 
   private static FieldCheck repeated(String name, int number, Type type) {
     return new FieldCheck() {
+      @Override
       public String name() {
         return name;
       }
 
+      @Override
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
         assertEquals(number, f.getNumber(), where + " number");
@@ -205,10 +209,12 @@ class WireContractTest {
 
   private static FieldCheck repeatedMessage(String name, int number, String typeName) {
     return new FieldCheck() {
+      @Override
       public String name() {
         return name;
       }
 
+      @Override
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
         assertEquals(number, f.getNumber(), where + " number");
@@ -221,10 +227,12 @@ class WireContractTest {
 
   private static FieldCheck message(String name, int number, String typeName) {
     return new FieldCheck() {
+      @Override
       public String name() {
         return name;
       }
 
+      @Override
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
         assertEquals(number, f.getNumber(), where + " number");
@@ -237,10 +245,12 @@ class WireContractTest {
 
   private static FieldCheck enumField(String name, int number, String typeName) {
     return new FieldCheck() {
+      @Override
       public String name() {
         return name;
       }
 
+      @Override
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
         assertEquals(number, f.getNumber(), where + " number");
@@ -253,10 +263,12 @@ class WireContractTest {
 
   private static FieldCheck map(String name, int number) {
     return new FieldCheck() {
+      @Override
       public String name() {
         return name;
       }
 
+      @Override
       public void check(Descriptor owner, FieldDescriptor f) {
         String where = owner.getName() + "." + name;
         assertEquals(number, f.getNumber(), where + " number");

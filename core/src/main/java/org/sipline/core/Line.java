@@ -171,21 +171,24 @@ public final class Line implements AutoCloseable {
     }
     CompletableFuture<LineStatus> result = new CompletableFuture<>();
     CompletableFuture<Void> cancelled = new CompletableFuture<>();
-    result.whenComplete(
-        (v, e) -> {
-          if (result.isCancelled()) {
-            cancelled.complete(null);
-          }
-        });
-    core.submit(() -> core.play(clips, cancelled))
-        .whenComplete(
+    // The callbacks here only complete other futures and cannot throw: nothing to observe.
+    var unused =
+        result.whenComplete(
             (v, e) -> {
-              if (e != null) {
-                result.completeExceptionally(e);
-              } else {
-                result.complete(v);
+              if (result.isCancelled()) {
+                cancelled.complete(null);
               }
             });
+    var unusedToo =
+        core.submit(() -> core.play(clips, cancelled))
+            .whenComplete(
+                (v, e) -> {
+                  if (e != null) {
+                    result.completeExceptionally(e);
+                  } else {
+                    result.complete(v);
+                  }
+                });
     return result;
   }
 

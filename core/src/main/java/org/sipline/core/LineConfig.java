@@ -76,7 +76,7 @@ public record LineConfig(
     private Clock clock = Clock.systemUTC();
     private Duration registerWait = Duration.ofSeconds(15);
     private Duration hangupWait = Duration.ofSeconds(35);
-    private Duration callSetupWait = Duration.ofSeconds(180);
+    private Duration callSetupWait = Duration.ofMinutes(3);
     private Duration transferWait = Duration.ofSeconds(45);
     private String nluSessionTemplate = "{callId}";
     private Duration mediaResumeGrace = Duration.ofSeconds(10);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -88,15 +89,17 @@ final class LineCore {
             return;
           }
           try {
-            task.get()
-                .whenComplete(
-                    (v, e) -> {
-                      if (e != null) {
-                        result.completeExceptionally(e);
-                      } else {
-                        result.complete(v);
-                      }
-                    });
+            // The callback only completes result, which the caller observes.
+            var unused =
+                task.get()
+                    .whenComplete(
+                        (v, e) -> {
+                          if (e != null) {
+                            result.completeExceptionally(e);
+                          } else {
+                            result.complete(v);
+                          }
+                        });
           } catch (RuntimeException e) {
             result.completeExceptionally(e);
           }
@@ -343,7 +346,8 @@ final class LineCore {
       entry.handle.unregister();
       ScheduledFuture<?> bound =
           after(config.registerWait(), () -> entry.unregistered.complete(null));
-      entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
+      // Cancelling a timer cannot fail: nothing to observe.
+      var unused = entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
     }
     return entry.unregistered.thenApplyAsync(
         v -> {
@@ -670,7 +674,9 @@ final class LineCore {
     if (c.phase() != CallPhase.CONNECTED) {
       throw new FailedPreconditionException(
           current(),
-          "the call is " + c.phase().name().toLowerCase() + "; a transfer needs a connected call");
+          "the call is "
+              + c.phase().name().toLowerCase(Locale.ROOT)
+              + "; a transfer needs a connected call");
     }
     SipUri target = SipAddresses.parseTarget("transfer_id", transferId, session.spec.aor());
     c.moveTo(CallPhase.TRANSFERRING);
@@ -738,11 +744,12 @@ final class LineCore {
       throw new FailedPreconditionException(
           current(),
           "the call is "
-              + c.phase().name().toLowerCase()
+              + c.phase().name().toLowerCase(Locale.ROOT)
               + "; wait for it to connect before SipPlayWavFiles");
     }
     var playback = c.audio.play(clips);
-    cancelled.whenComplete((v, e) -> playback.cancel());
+    // Cancelling a playback cannot fail: nothing to observe.
+    var unused = cancelled.whenComplete((v, e) -> playback.cancel());
     return playback.completion().thenApplyAsync(r -> played(c, clips.size(), r), actor);
   }
 
@@ -826,12 +833,15 @@ final class LineCore {
             + ": the live-media client did not come back within "
             + config.mediaResumeGrace().toMillis()
             + " ms");
-    softHangupFuture();
+    // The hangup's end is recorded by finish(); nobody waits for it here.
+    var unused = softHangupFuture();
   }
 
   // ---- shutdown --------------------------------------------------------------------------
 
   /** Hangs up, un-REGISTERs every account, bounded; then nothing more is accepted. */
+  // handleAsync returns a future of a future on purpose: the thenCompose after it flattens it.
+  @SuppressWarnings("FutureReturnValueIgnored")
   CompletableFuture<Void> shutdown() {
     CompletableFuture<?> ending = session != null ? endSession() : done(null);
     return ending

@@ -74,15 +74,14 @@ final class StatusJson {
     Map<String, Object> obj = p.object();
     p.end();
     try {
-      Object seq = obj.get("seq");
-      if (!(seq instanceof Long)) {
+      if (!(obj.get("seq") instanceof Long seq)) {
         throw new IllegalArgumentException("missing \"seq\"");
       }
       @SuppressWarnings("unchecked")
       Map<String, String> headers =
           obj.get("headers") instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
       return new LineStatus(
-          (Long) seq,
+          seq,
           str(obj, "account"),
           Instant.parse(str(obj, "time")),
           StatusType.valueOf(str(obj, "type")),

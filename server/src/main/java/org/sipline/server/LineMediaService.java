@@ -80,19 +80,21 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
     } catch (RuntimeException e) {
       cleared = CompletableFuture.failedFuture(e);
     }
-    cleared.whenComplete(
-        (c, failure) -> {
-          if (call.isCancelled()) {
-            return;
-          }
-          if (failure != null) {
-            call.onError(GrpcErrors.toStatus(failure, attempted));
-          } else {
-            call.onNext(
-                InterruptResponse.newBuilder().setCleared(MediaMessages.toProto(c)).build());
-            call.onCompleted();
-          }
-        });
+    // What the callback does is the answer; there is nothing else to observe.
+    var unused =
+        cleared.whenComplete(
+            (c, failure) -> {
+              if (call.isCancelled()) {
+                return;
+              }
+              if (failure != null) {
+                call.onError(GrpcErrors.toStatus(failure, attempted));
+              } else {
+                call.onNext(
+                    InterruptResponse.newBuilder().setCleared(MediaMessages.toProto(c)).build());
+                call.onCompleted();
+              }
+            });
   }
 
   /** Ends the pump threads; called once gRPC has stopped, so no stream is left to drain. */

@@ -20,6 +20,8 @@ final class Serving {
   private Serving() {}
 
   /**
+   * Serves until stopped.
+   *
    * @return the exit code: 0 after a normal stop, 1 when the server could not start
    */
   static int run(ServeOptions options, CommandSpec spec) {

@@ -1,5 +1,6 @@
 package org.sipline.server;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -140,6 +141,7 @@ final class SipService extends SipGrpc.SipImplBase {
    *
    * @return the command's future, for the caller to cancel
    */
+  @CanIgnoreReturnValue // only SipPlayWavFiles cancels; the others are answered through response
   private static CompletableFuture<LineStatus> answer(
       StreamObserver<SipStatus> response,
       String attempted,
@@ -154,18 +156,20 @@ final class SipService extends SipGrpc.SipImplBase {
     // With a handler set, answering a call the client has already abandoned is a no-op instead of
     // an error. SipPlayWavFiles replaces it with its barge-in.
     call.setOnCancelHandler(() -> {});
-    outcome.whenComplete(
-        (status, failure) -> {
-          if (call.isCancelled()) {
-            return;
-          }
-          if (failure != null) {
-            call.onError(GrpcErrors.toStatus(failure, attempted));
-          } else {
-            call.onNext(StatusMessages.toProto(status));
-            call.onCompleted();
-          }
-        });
+    // What the callback does is the answer; outcome itself is returned to the caller.
+    var unused =
+        outcome.whenComplete(
+            (status, failure) -> {
+              if (call.isCancelled()) {
+                return;
+              }
+              if (failure != null) {
+                call.onError(GrpcErrors.toStatus(failure, attempted));
+              } else {
+                call.onNext(StatusMessages.toProto(status));
+                call.onCompleted();
+              }
+            });
     return outcome;
   }
 

@@ -8,6 +8,9 @@ import java.util.Set;
  * listener was told is tracked apart, because a call whose end was already reported may still have
  * SIP work to finish (a CANCEL waiting for a provisional, a BYE after a late 200).
  */
+// next is set once, in the static block (the states name each other, so a constructor cannot), and
+// never changed after: the enum is immutable in fact.
+@SuppressWarnings("ImmutableEnumChecker")
 enum CallState {
   /** Outgoing: INVITE sent, nothing back yet. */
   CALLING,

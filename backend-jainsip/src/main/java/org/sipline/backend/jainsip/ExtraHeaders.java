@@ -28,7 +28,7 @@ final class ExtraHeaders {
         h = ctx.headers().createHeader(e.getKey(), e.getValue());
         // Some headers build without their required parts (an empty Call-Info has no URI) and
         // break only when the message is encoded, deep in the transaction: encode now.
-        h.toString();
+        String unused = h.toString();
       } catch (ParseException | RuntimeException ex) {
         // The RI's message is its internals (a char[]'s toString, a NullPointerException): the
         // header and the value's grammar are what the caller can act on.

@@ -60,6 +60,8 @@ final class LocalSdp {
   }
 
   /** Our answer to {@code offer}, agreeing to {@code plan} (from {@link #planFor}). */
+  // Identity on purpose: two m= lines may be equal, and only the chosen one is accepted.
+  @SuppressWarnings("ReferenceEquality")
   String answer(SessionDescription offer, MediaPlan plan) {
     MediaDescription chosen = chosenAudio(offer);
     StringBuilder sb = header();

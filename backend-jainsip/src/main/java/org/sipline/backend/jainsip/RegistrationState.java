@@ -4,6 +4,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Where one account's binding at its registrar stands. */
+// next is set once, in the static block (the states name each other, so a constructor cannot), and
+// never changed after: the enum is immutable in fact.
+@SuppressWarnings("ImmutableEnumChecker")
 enum RegistrationState {
   /** The first REGISTER (and its digest rounds) is out. */
   REGISTERING,

@@ -88,7 +88,7 @@ final class ScriptedSipPeer implements AutoCloseable {
       if (m == null) {
         throw new AssertionError("no " + method + " within " + within + "; skipped " + skipped);
       }
-      if (m.isRequest() && m.method().equals(method) && !isRetransmission(m, skipped)) {
+      if (m.isRequest() && m.method().equals(method) && !isRetransmission(m)) {
         return m;
       }
       skipped.add(m);
@@ -97,7 +97,7 @@ final class ScriptedSipPeer implements AutoCloseable {
 
   private final List<String> seenBranches = new ArrayList<>();
 
-  private boolean isRetransmission(SipText m, List<SipText> skipped) {
+  private boolean isRetransmission(SipText m) {
     // CANCEL and the ACK of a non-2xx share the INVITE's branch: the CSeq tells them apart.
     String branch = SipText.param(m.header("Via"), "branch") + " " + m.header("CSeq");
     if (seenBranches.contains(branch)) {

@@ -25,6 +25,8 @@ public final class SignalWav {
   private SignalWav() {}
 
   /**
+   * A WAV file of the signal.
+   *
    * @param sampleRate samples per second per channel, 1000..192000
    * @param channels 1 or 2
    * @param millis length of the audio, at least 1 ms

@@ -27,9 +27,9 @@ public final class BaresipPeer implements AutoCloseable {
   /** Whether baresip is installed here. */
   public static boolean installed() {
     return Files.isExecutable(Path.of("/usr/bin/baresip"))
-        || System.getenv("PATH") != null
+        || (System.getenv("PATH") != null
             && List.of(System.getenv("PATH").split(":")).stream()
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "baresip")));
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "baresip"))));
   }
 
   /**

@@ -105,6 +105,8 @@ public final class SippPeer implements AutoCloseable {
   }
 
   /** True when something holds {@code port}: binding it ourselves fails. */
+  // Lint "try": the socket is opened only to see whether binding fails; its body needs nothing.
+  @SuppressWarnings("try")
   private static boolean isBound(int port) {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
       return false;

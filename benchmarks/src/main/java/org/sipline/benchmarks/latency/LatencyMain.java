@@ -3,6 +3,7 @@ package org.sipline.benchmarks.latency;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
@@ -42,7 +43,7 @@ public final class LatencyMain {
 
   private static String summary(LatencyOptions o, LatencyResult r) {
     return "date: "
-        + ZonedDateTime.now()
+        + ZonedDateTime.now(ZoneId.systemDefault())
         + ", cores: "
         + Runtime.getRuntime().availableProcessors()
         + ", java: "

@@ -104,8 +104,7 @@ final class SipClient {
   /** Polls SipGetSipStatus until the line is at {@code want}. */
   void awaitStatus(StatusType want) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();
-    SipStatus s;
-    while ((s = status()).getStatusType() != want) {
+    for (SipStatus s = status(); s.getStatusType() != want; s = status()) {
       if (System.nanoTime() - deadline > 0) {
         throw new TimeoutException(
             "line not at "

@@ -28,6 +28,8 @@ public final class ConnectedLine implements AutoCloseable {
   }
 
   /**
+   * A line on an instant backend with a connected call.
+   *
    * @param historyLimit statuses the history keeps
    * @param journal the history's JSONL journal, or null for none
    */

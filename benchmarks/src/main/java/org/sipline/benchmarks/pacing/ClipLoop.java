@@ -5,8 +5,8 @@ import org.sipline.core.spi.AudioSource;
 
 /**
  * The media-level load's audio: a clip shared by every call (not copied), played in a loop from
- * each call's own position once {@link #play} is called; silence before. Reads allocate nothing, as
- * the SPI asks.
+ * each call's own position once the shared flag {@code playing} is set; silence before. Reads
+ * allocate nothing, as the SPI asks.
  */
 final class ClipLoop implements AudioSource {
   private final short[] clip;

@@ -101,18 +101,20 @@ final class LineLoad implements Load {
                         account + ": call to " + callee + " failed: " + s.description()));
               }
             });
-    line.registerAccount(account, "", "", "")
-        .thenCompose(s -> expect(s, StatusType.REGISTERED, account))
-        .thenCompose(s -> line.startSession(account, 0))
-        .thenCompose(s -> expect(s, StatusType.SESSION_STARTED, account))
-        .thenCompose(s -> line.startCall(callee, Map.of()))
-        .thenCompose(s -> expect(s, StatusType.OUTGOING_CALL_INITIATED, account))
-        .whenComplete(
-            (s, e) -> {
-              if (e != null) {
-                connected.completeExceptionally(e);
-              }
-            });
+    // Its outcome goes into connected, which the caller waits for.
+    var unused =
+        line.registerAccount(account, "", "", "")
+            .thenCompose(s -> expect(s, StatusType.REGISTERED, account))
+            .thenCompose(s -> line.startSession(account, 0))
+            .thenCompose(s -> expect(s, StatusType.SESSION_STARTED, account))
+            .thenCompose(s -> line.startCall(callee, Map.of()))
+            .thenCompose(s -> expect(s, StatusType.OUTGOING_CALL_INITIATED, account))
+            .whenComplete(
+                (s, e) -> {
+                  if (e != null) {
+                    connected.completeExceptionally(e);
+                  }
+                });
     return connected
         .orTimeout(STEP_SECONDS, TimeUnit.SECONDS)
         .whenComplete(
@@ -143,19 +145,22 @@ final class LineLoad implements Load {
 
   /** SipPlayWavFiles, and again each time it reports the file played, until the call ends. */
   private void playAgainAndAgain(Line line) {
-    line.playWavFiles(List.of(wav))
-        .whenComplete(
-            (s, e) -> {
-              if (e == null && s.type() == StatusType.MICROPHONE_WAV_FILES_PLAYED) {
-                playAgainAndAgain(line);
-              }
-            });
+    // A failed playback (the call ended) ends the loop for that line, as intended.
+    var unused =
+        line.playWavFiles(List.of(wav))
+            .whenComplete(
+                (s, e) -> {
+                  if (e == null && s.type() == StatusType.MICROPHONE_WAV_FILES_PLAYED) {
+                    playAgainAndAgain(line);
+                  }
+                });
   }
 
   @Override
   public void close() {
     for (Line line : lines) {
-      line.endCall(true);
+      // Closing the lines right after ends whatever the hard hangup did not.
+      var unused = line.endCall(true);
     }
     for (Line line : lines) {
       line.close();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class PacingMain {
     String text =
         String.join(
             "\n",
-            "date: " + ZonedDateTime.now(),
+            "date: " + ZonedDateTime.now(ZoneId.systemDefault()),
             "cores: " + Runtime.getRuntime().availableProcessors(),
             "java: "
                 + System.getProperty("java.vm.name")

@@ -10,7 +10,7 @@ class PercentilesTest {
   void nearestRankOfAHundredValues() {
     long[] v = new long[100];
     for (int i = 0; i < 100; i++) {
-      v[i] = 100 - i; // unsorted on purpose
+      v[i] = 100L - i; // unsorted on purpose
     }
     Percentiles p = new Percentiles(v, 100);
 

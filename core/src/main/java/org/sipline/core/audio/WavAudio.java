@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param encoding how the file stored its samples
  * @param samples mono 16-bit signed PCM, never empty
  */
+// A record for its accessors; WavAudio is handed on, never compared or hashed, so equality by
+// array identity does not matter, and copying the samples would cost what the pipeline saves.
+@SuppressWarnings("ArrayRecordComponent")
 public record WavAudio(int sampleRate, int channels, WavEncoding encoding, short[] samples) {
   public WavAudio {
     Objects.requireNonNull(encoding, "encoding");

@@ -77,17 +77,21 @@ public final class CallAudio {
    * @throws IllegalArgumentException when the clips hold no samples
    */
   public Playback play(List<short[]> clips) {
-    Playback p = queue.enqueue(clips);
+    Playback p;
     synchronized (lock) {
+      // Known by its id before the pacer can play a sample of it: a clear may name it at once.
+      p = queue.enqueue(clips);
       prompts.put(p.utteranceId(), p.utterance());
     }
-    p.completion()
-        .whenComplete(
-            (r, e) -> {
-              synchronized (lock) {
-                prompts.remove(p.utteranceId());
-              }
-            });
+    // Removing an entry cannot fail: nothing to observe.
+    var unused =
+        p.completion()
+            .whenComplete(
+                (r, e) -> {
+                  synchronized (lock) {
+                    prompts.remove(p.utteranceId());
+                  }
+                });
     return p;
   }
 

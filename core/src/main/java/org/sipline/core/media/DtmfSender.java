@@ -106,14 +106,16 @@ final class DtmfSender {
       failed(d, e);
       return;
     }
-    sent.whenComplete(
-        (method, error) -> {
-          if (error != null) {
-            failed(d, error);
-          } else {
-            done(d, method, position);
-          }
-        });
+    // The callback's outcome is the digit's event (done or failed); nothing else to observe.
+    var unused =
+        sent.whenComplete(
+            (method, error) -> {
+              if (error != null) {
+                failed(d, error);
+              } else {
+                done(d, method, position);
+              }
+            });
   }
 
   private void done(Digit d, DtmfMethod method, long position) {
@@ -130,7 +132,8 @@ final class DtmfSender {
               return running && !pending.isEmpty();
             });
     if (more) {
-      stream.hub.timer().schedule(this::next, d.gapMs(), TimeUnit.MILLISECONDS);
+      // next() reports a failed send itself (failed()); its outcome is the next digit's event.
+      var unused = stream.hub.timer().schedule(this::next, d.gapMs(), TimeUnit.MILLISECONDS);
     } else {
       next(); // lets the queue go
     }

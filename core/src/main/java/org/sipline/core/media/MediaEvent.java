@@ -40,6 +40,8 @@ public sealed interface MediaEvent {
    * @param droppedSamples samples dropped right before it because the client was too slow
    * @param replayed re-sent to a resumed stream
    */
+  // Events are delivered, never compared or hashed: equality by array identity does not matter.
+  @SuppressWarnings("ArrayRecordComponent")
   record AudioIn(
       long position, byte[] data, int concealedSamples, long droppedSamples, boolean replayed)
       implements MediaEvent {

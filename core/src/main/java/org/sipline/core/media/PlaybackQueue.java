@@ -170,14 +170,16 @@ final class PlaybackQueue implements AudioSource {
     }
     completeOutsideLock();
     // Barge-in by cancelling the future: drop the request as if cancel() had been called.
-    playback
-        .completion()
-        .whenComplete(
-            (result, failure) -> {
-              if (failure instanceof CancellationException) {
-                cancel(playback);
-              }
-            });
+    // cancel() cannot fail: nothing to observe.
+    var unused =
+        playback
+            .completion()
+            .whenComplete(
+                (result, failure) -> {
+                  if (failure instanceof CancellationException) {
+                    cancel(playback);
+                  }
+                });
     return playback;
   }
 

@@ -181,7 +181,7 @@ final class Writer {
     if (f.encoding() != AudioEncoding.LINEAR16) {
       return bytes;
     }
-    long samples = (bytes + (oddByte >= 0 ? 1 : 0)) / 2;
+    long samples = ((long) bytes + (oddByte >= 0 ? 1 : 0)) / 2;
     return samples * AudioFrames.SAMPLE_RATE / f.sampleRate();
   }
 

@@ -18,6 +18,8 @@ final class UriParams {
   private UriParams() {}
 
   /**
+   * Checks {@code params}, throwing when one is malformed or repeated.
+   *
    * @param params the parameters including their leading ';', or ""
    * @return {@code params} unchanged, once checked
    */

@@ -159,33 +159,37 @@ public final class FakeBackend implements SipBackend {
       return account;
     }
     String required = passwords.get(spec.accountName());
-    events.schedule(
-        () -> {
-          if (required != null && !required.equals(spec.password())) {
-            // A refused first REGISTER ends the account (SPI): it may be registered anew.
-            account.unregistered = true;
-            account.listener.registrationFailed(
-                account, org.sipline.core.spi.SipFailure.response(403, "Forbidden"));
-          } else {
-            account.bound = true;
-            account.listener.registered(account, registrationExpires);
-          }
-        },
-        5,
-        TimeUnit.MILLISECONDS);
+    // A listener that throws is the line's bug; the test then misses the status it awaits.
+    var unused =
+        events.schedule(
+            () -> {
+              if (required != null && !required.equals(spec.password())) {
+                // A refused first REGISTER ends the account (SPI): it may be registered anew.
+                account.unregistered = true;
+                account.listener.registrationFailed(
+                    account, org.sipline.core.spi.SipFailure.response(403, "Forbidden"));
+              } else {
+                account.bound = true;
+                account.listener.registered(account, registrationExpires);
+              }
+            },
+            5,
+            TimeUnit.MILLISECONDS);
     return account;
   }
 
   void unregister(FakeAccount account) {
     registrarLog.add("REGISTER " + account.spec().accountName() + " expires=0");
-    events.schedule(
-        () -> {
-          account.bound = false;
-          account.unregistered = true;
-          account.listener.unregistered(account);
-        },
-        5,
-        TimeUnit.MILLISECONDS);
+    // A listener that throws is the line's bug; the test then misses the status it awaits.
+    var unused =
+        events.schedule(
+            () -> {
+              account.bound = false;
+              account.unregistered = true;
+              account.listener.unregistered(account);
+            },
+            5,
+            TimeUnit.MILLISECONDS);
   }
 
   void placed(FakeCall call) {
@@ -194,7 +198,8 @@ public final class FakeBackend implements SipBackend {
 
   void later(Duration delay, Runnable r) {
     if (!events.isShutdown()) {
-      events.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
+      // A listener that throws is the line's bug; the test then misses the status it awaits.
+      var unused = events.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

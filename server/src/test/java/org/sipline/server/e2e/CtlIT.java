@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.Baresip;
 import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.PcmWav;
 import org.sipline.core.testing.peers.TestSignals;
@@ -24,7 +23,6 @@ class CtlIT {
 
   private CallScene scene;
   private Kamailio kamailio;
-  private Baresip bob;
   private SiplineProcess sipline;
 
   @AfterEach
@@ -44,7 +42,6 @@ class CtlIT {
   void aCallFromTheShellWithExitCodesThatTellSuccessFromRefusal() throws Exception {
     scene = CallScene.start(dir, "bob");
     kamailio = scene.kamailio();
-    bob = scene.phone("bob");
     sipline = scene.sipline();
     String alice = "alice@" + kamailio.hostPort();
     Path prompt = dir.resolve("prompt.wav");

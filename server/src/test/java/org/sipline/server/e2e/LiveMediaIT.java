@@ -88,7 +88,7 @@ class LiveMediaIT {
 
   /** Speech from espeak-ng, at 8 kHz. */
   private short[] speech(String text) throws Exception {
-    Path wav = dir.resolve("speech-" + Math.abs(text.hashCode()) + ".wav");
+    Path wav = dir.resolve("speech-" + Integer.toHexString(text.hashCode()) + ".wav");
     Process p = new ProcessBuilder("espeak-ng", "-w", wav.toString(), text).inheritIO().start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("espeak-ng (scripts/test-all.sh installs it)").isZero();
@@ -142,6 +142,10 @@ class LiveMediaIT {
                 .correlation())
         .as("what bob sent, as the bot received it")
         .isGreaterThanOrEqualTo(0.9);
+    assertThat(sipline.log())
+        .as("the stream's final statistics in the server's log")
+        .containsPattern(
+            "Converse stream of call \\Q" + opened.getCallId() + "\\E completed: .*frames_sent=");
   }
 
   @Test

@@ -52,12 +52,15 @@ public final class SiplineProcess implements AutoCloseable {
   }
 
   public static List<String> command(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar().toString()));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The build passes JaCoCo's agent here, so that what the jar runs counts in the coverage.
+    String jvmArgs = System.getProperty("sipline.child.jvmArgs", "").strip();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(List.of(jvmArgs.split("\\s+")));
+    }
+    command.add("-jar");
+    command.add(jar().toString());
     command.addAll(List.of(args));
     return command;
   }

@@ -7,6 +7,8 @@ package org.sipline.backend.jainsip.media;
  * trace.
  */
 final class MalformedRtpException extends Exception {
+  private static final long serialVersionUID = 1L;
+
   MalformedRtpException(String message) {
     super(message, null, false, false);
   }

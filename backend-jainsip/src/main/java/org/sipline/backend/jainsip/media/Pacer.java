@@ -104,6 +104,9 @@ final class Pacer implements AutoCloseable {
    *
    * @throws IllegalStateException when the thread did not report within 10 s
    */
+  // The pacer's lateness is what the product is measured by; the priority is a hint on top of
+  // SCHED_FIFO (RealtimeScheduling), which is what really keeps it on time.
+  @SuppressWarnings("ThreadPriorityCheck")
   void start(RealtimeScheduling realtime) {
     Thread t = new Thread(() -> run(realtime), "sipline-rtp-pacer");
     t.setDaemon(true);
@@ -273,6 +276,8 @@ final class Pacer implements AutoCloseable {
     return best;
   }
 
+  // Single writer (the pacer thread), readers anywhere: volatile is for visibility, ++ cannot race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void serve(long tick, long lag) {
     int slot = slotOf(tick);
     Registration[] regs = slots[slot];
@@ -299,6 +304,8 @@ final class Pacer implements AutoCloseable {
     }
   }
 
+  // Single writer (the pacer thread), readers anywhere: volatile is for visibility, ++ cannot race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void skipTo(long target) {
     for (int slot = 0; slot < slotCount; slot++) {
       Registration[] regs = slots[slot];

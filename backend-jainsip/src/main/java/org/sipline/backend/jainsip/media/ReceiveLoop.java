@@ -49,6 +49,8 @@ final class ReceiveLoop implements AutoCloseable {
     return new ReceiveLoop(Selector.open());
   }
 
+  // Received RTP waits in socket buffers while this thread waits for a CPU; a hint, no more.
+  @SuppressWarnings("ThreadPriorityCheck")
   void start() {
     Thread t = new Thread(this::run, "sipline-rtp-receive");
     t.setDaemon(true);

@@ -20,6 +20,8 @@ final class ReorderBuffer {
   /** Receives packets in order; the array is only valid during the call. */
   interface Output {
     /**
+     * Takes one packet, in sequence order.
+     *
      * @param ssrc the stream the packet belongs to
      * @param payloadType its RTP payload type
      * @param timestamp its RTP timestamp
@@ -74,6 +76,9 @@ final class ReorderBuffer {
   }
 
   /** Takes the payload {@code buf[offset, offset + length)} of packet {@code sequence}. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   void offer(
       long packetSsrc,
       int sequence,
@@ -143,6 +148,9 @@ final class ReorderBuffer {
   }
 
   /** Skips to the oldest held packet, counting what is skipped as lost, and delivers from it. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void giveUpGap() {
     int oldest = -1;
     int oldestDistance = Integer.MAX_VALUE;
@@ -170,6 +178,9 @@ final class ReorderBuffer {
     }
   }
 
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void emit(int payloadType, long timestamp, byte[] buf, int offset, int length) {
     history = (history << 1) | 1;
     nextSequence = (nextSequence + 1) & 0xFFFF;

@@ -85,6 +85,9 @@ final class RtpReceiver implements ReorderBuffer.Output {
   }
 
   /** Takes one datagram as read from the call's socket. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   void onDatagram(byte[] buf, int length, InetSocketAddress source) {
     if (closed) {
       return;
@@ -162,6 +165,9 @@ final class RtpReceiver implements ReorderBuffer.Output {
   }
 
   /** Takes one in-order packet: an event to the DTMF receiver, audio decoded to the sink. */
+  // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   @Override
   public void deliver(
       long ssrc, int payloadType, long timestamp, byte[] payload, int offset, int length) {

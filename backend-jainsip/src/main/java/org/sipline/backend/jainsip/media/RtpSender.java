@@ -75,6 +75,8 @@ final class RtpSender implements PacedStream {
     this.callId = callId;
   }
 
+  // Single writer (the pacer thread), readers anywhere: volatile is for visibility, ++ cannot race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   @Override
   public void sendFrame() {
     if (closed) {

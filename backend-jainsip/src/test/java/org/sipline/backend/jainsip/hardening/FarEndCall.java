@@ -68,8 +68,8 @@ final class FarEndCall {
       ok.getTo().setTag(toTag);
     }
     ok.addHeader(
-        new StringMsgParser()
-            .parseSIPHeader("Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
+        StringMsgParser.parseSIPHeader(
+            "Contact: <sip:far@127.0.0.1:" + sip.getLocalPort() + ">\r\n"));
     if (sdp != null) {
       ok.setContent(sdp, new ContentType("application", "sdp"));
     }

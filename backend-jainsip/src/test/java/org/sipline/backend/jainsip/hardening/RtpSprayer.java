@@ -63,6 +63,8 @@ final class RtpSprayer implements AutoCloseable {
     return sent;
   }
 
+  // Single writer (this thread), readers anywhere: volatile is for visibility, ++ cannot race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void run() {
     ByteBuffer packet = ByteBuffer.allocate(HEADER + PAYLOAD);
     long interval = TimeUnit.SECONDS.toNanos(1) / packetsPerSecond;

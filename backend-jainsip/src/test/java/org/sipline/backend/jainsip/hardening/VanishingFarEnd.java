@@ -80,6 +80,9 @@ final class VanishingFarEnd implements AutoCloseable {
         sip, invite, from, "far-" + sip.getLocalPort(), FarEndCall.pcmuAnswer(rtp.getLocalPort()));
   }
 
+  // Single writer (the talking thread), readers anywhere: volatile is for visibility, ++ cannot
+  // race.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void talk() throws IOException {
     long end = System.nanoTime() + talkFor.toNanos();
     FarEndCall.talk(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class RealtimeSchedulingTest {
 
   private static void assumeLinux() {
     assumeTrue(
-        System.getProperty("os.name").toLowerCase().startsWith("linux"),
+        System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux"),
         "reads the Linux kernel's view of threads in /proc; this is "
             + System.getProperty("os.name"));
   }

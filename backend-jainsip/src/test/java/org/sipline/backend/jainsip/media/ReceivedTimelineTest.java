@@ -15,7 +15,7 @@ class ReceivedTimelineTest {
   void nothingIsMissingBeforeTheFirstPacketOrInAnUnbrokenStream() {
     assertThat(timeline.next(123_456, 160, 0)).isZero();
     for (int i = 1; i < 50; i++) {
-      assertThat(timeline.next(123_456 + i * 160L, 160, i * 20 * MS)).isZero();
+      assertThat(timeline.next(123_456 + i * 160L, 160, i * 20L * MS)).isZero();
     }
     assertThat(timeline.missing()).isZero();
   }

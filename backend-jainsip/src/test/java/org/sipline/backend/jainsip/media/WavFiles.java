@@ -17,7 +17,7 @@ final class WavFiles {
   static short[] readPcm16Mono8k(Path file) throws IOException {
     try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
       AudioFormat f = in.getFormat();
-      if (f.getEncoding() != AudioFormat.Encoding.PCM_SIGNED
+      if (!AudioFormat.Encoding.PCM_SIGNED.equals(f.getEncoding())
           || f.getSampleRate() != 8000f
           || f.getSampleSizeInBits() != 16
           || f.getChannels() != 1

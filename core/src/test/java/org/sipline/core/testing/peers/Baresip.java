@@ -187,7 +187,7 @@ public final class Baresip implements AutoCloseable {
             () ->
                 !process.isAlive()
                     ? Boolean.FALSE
-                    : BoundPorts.tcpListening(ctrlPort) && process.readLog().contains(READY_LINE)
+                    : (BoundPorts.tcpListening(ctrlPort) && process.readLog().contains(READY_LINE))
                         ? Boolean.TRUE
                         : null);
     if (!Boolean.TRUE.equals(ready)) {
