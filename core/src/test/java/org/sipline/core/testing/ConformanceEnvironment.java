@@ -25,6 +25,12 @@ public interface ConformanceEnvironment extends AutoCloseable {
   /** Starts a caller towards {@link #account()} following {@code script}. */
   Caller call(CallerScript script);
 
+  /**
+   * A far end for the live-media cases that plays {@code audio} (8 kHz mono PCM) from its answer
+   * on; see {@link MediaFarEnd}.
+   */
+  MediaFarEnd mediaFarEnd(short[] audio);
+
   /** Waits until the registrar no longer holds a binding for {@link #account()}. */
   boolean awaitUnregistered(Duration timeout) throws InterruptedException;
 

@@ -1,24 +1,31 @@
 package org.sipline.core.testing.peers;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.testing.Caller;
 import org.sipline.core.testing.CallerScript;
 import org.sipline.core.testing.ConformanceEnvironment;
 import org.sipline.core.testing.FarEnd;
+import org.sipline.core.testing.MediaFarEnd;
 
 /**
  * The conformance suite's world made of real programs, the same for every backend and shaped as a
  * deployment has it: the line's account registers at a Kamailio registrar with digest auth and uses
  * it as outbound proxy (so every INVITE is challenged and every dialog record-routed through it);
  * callers (SIPp UACs, one per {@link CallerScript}) dial the line at Kamailio, which finds it in
- * its location table; far ends are SIPp UASs, one per {@link FarEnd}. {@link #close()} stops the
- * backend and every process.
+ * its location table; far ends are SIPp UASs, one per {@link FarEnd}; the live-media cases' far end
+ * is a baresip ({@link MediaFarEnd}: it plays a WAV, records, sends and receives DTMF). {@link
+ * #close()} stops the backend and every process.
  *
  * <pre>{@code
  * protected ConformanceEnvironment createEnvironment() {
@@ -33,6 +40,7 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   private final Kamailio kamailio;
   private final SipBackend backend;
   private final List<Sipp> peers = new ArrayList<>();
+  private final List<Baresip> phones = new ArrayList<>();
 
   /**
    * Starts Kamailio, then the backend that {@code backendFactory} makes from a loopback config
@@ -114,6 +122,77 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     return new SippCaller(uac);
   }
 
+  /**
+   * A baresip answering by itself, reached directly (through Kamailio as the line's outbound
+   * proxy), whose audio source is {@code audio} followed by a minute of silence: baresip hangs up
+   * when its file has played, and the cases end their calls well before.
+   */
+  @Override
+  public synchronized MediaFarEnd mediaFarEnd(short[] audio) {
+    Path dir = RunDirs.create("media-far-end");
+    Path wav = dir.resolve("plays.wav");
+    PcmWav.write(wav, 8000, TestSignals.concat(audio, TestSignals.silence(60 * 8000)));
+    Baresip phone;
+    try {
+      phone =
+          Baresip.start(
+              BaresipOptions.defaults().withUser("media" + phones.size()).withAudioSource(wav));
+    } finally {
+      RunDirs.release(dir); // baresip copied the file into its own run directory
+    }
+    phones.add(phone);
+    return new BaresipFarEnd(phone);
+  }
+
+  /** A baresip as the suite's {@link MediaFarEnd}. */
+  private final class BaresipFarEnd implements MediaFarEnd {
+    private final Baresip phone;
+
+    BaresipFarEnd(Baresip phone) {
+      this.phone = phone;
+    }
+
+    @Override
+    public String callee() {
+      return phone.user() + "@127.0.0.1:" + phone.port();
+    }
+
+    @Override
+    public void awaitMediaEstablished(Duration timeout) {
+      phone.awaitEvent("CALL_RTPESTAB", timeout);
+    }
+
+    @Override
+    public void sendDigits(String digits) {
+      phone.sendDigits(digits);
+    }
+
+    @Override
+    public String digitsReceived() {
+      return phone.digitsReceived();
+    }
+
+    @Override
+    public short[] recording(Duration timeout) {
+      phone.awaitEvent("CALL_CLOSED", timeout);
+      List<Path> recordings = phone.awaitRecordingComplete(timeout);
+      try {
+        return WavReader.read(Files.readAllBytes(recordings.get(recordings.size() - 1))).samples();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (PeersConformanceEnvironment.this) {
+        if (phones.remove(phone)) {
+          phone.close();
+        }
+      }
+    }
+  }
+
   @Override
   public boolean awaitUnregistered(Duration timeout) {
     try {
@@ -131,6 +210,8 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     } finally {
       peers.forEach(Sipp::close);
       peers.clear();
+      phones.forEach(Baresip::close);
+      phones.clear();
       kamailio.close();
     }
   }
