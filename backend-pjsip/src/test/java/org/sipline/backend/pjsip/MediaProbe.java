@@ -35,7 +35,11 @@ final class MediaProbe implements AudioSource, AudioSink {
   private final List<String> violationTexts = new ArrayList<>();
   private final AtomicLong readThread = new AtomicLong(-1);
   private boolean outstanding;
+
+  // Appended on pjsua's media thread, read by the test thread: StringBuffer's locking is the point.
+  @SuppressWarnings("JdkObsolete")
   private final StringBuffer trace = new StringBuffer();
+
   private final long t0 = System.nanoTime();
 
   CallMedia media() {
