@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.sipline.api.media.v1.ConverseEvent;
 import org.sipline.api.media.v1.ConverseRequest;
 import org.sipline.api.media.v1.InterruptRequest;
@@ -21,19 +22,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sipline.media.v1 {@code LineMedia} service over one line's {@link LineMedia} (MEDIA.md).
- * Requests run on the Netty event loop that read them and never block; events go out from a small
- * pool of its own ({@link MediaEventPump}), so a media thread that wakes a stream never does gRPC
- * work. Failures become gRPC statuses in {@link GrpcErrors} only.
+ * The sipline.media.v1 {@code LineMedia} service over the {@link LineMedia} of the line each rpc
+ * was routed to (MEDIA.md). Requests run on the Netty event loop that read them and never block;
+ * events go out from a small pool of its own ({@link MediaEventPump}), so a media thread that wakes
+ * a stream never does gRPC work. Failures become gRPC statuses in {@link GrpcErrors} only.
  */
 final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LineMediaService.class);
 
-  private final LineMedia media;
+  private final Supplier<LineMedia> lines;
   private final ExecutorService pumps;
 
+  /** A service over one line's media, whatever the request's routing. */
   LineMediaService(LineMedia media) {
-    this.media = media;
+    this(() -> media);
+  }
+
+  /**
+   * @param lines the media of the line the rpc was routed to, asked once at its start ({@link
+   *     LineRouting})
+   */
+  LineMediaService(Supplier<LineMedia> lines) {
+    this.lines = lines;
     AtomicInteger n = new AtomicInteger();
     // Drains only move ready events into Netty's buffers and never wait, so one thread per core
     // is enough for every stream.
@@ -49,7 +59,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
 
   @Override
   public StreamObserver<ConverseRequest> converse(StreamObserver<ConverseEvent> response) {
-    return ConverseCall.start(media, response, pumps);
+    return ConverseCall.start(lines.get(), response, pumps);
   }
 
   @Override
@@ -60,7 +70,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
     ListenOptions options;
     try {
       options = MediaMessages.toOptions(request).validate();
-      stream = media.listen(options);
+      stream = lines.get().listen(options);
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e, "Listen"));
       return;
@@ -85,7 +95,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
     String attempted = "Interrupt of call " + quoted(request.getCallId());
     CompletableFuture<MediaEvent.Cleared> cleared;
     try {
-      cleared = media.interrupt(request.getCallId(), request.getThroughUtterance());
+      cleared = lines.get().interrupt(request.getCallId(), request.getThroughUtterance());
     } catch (RuntimeException e) {
       cleared = CompletableFuture.failedFuture(e);
     }
