@@ -2,6 +2,7 @@ package org.sipline.server;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,8 +15,11 @@ import org.sipline.api.media.v1.InterruptResponse;
 import org.sipline.api.media.v1.LineMediaGrpc;
 import org.sipline.api.media.v1.ListenRequest;
 import org.sipline.core.media.LineMedia;
+import org.sipline.core.media.ListenOptions;
 import org.sipline.core.media.MediaEvent;
 import org.sipline.core.media.MediaStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sipline.media.v1 {@code LineMedia} service over the {@link LineMedia} of the line each rpc
@@ -24,6 +28,8 @@ import org.sipline.core.media.MediaStream;
  * a stream never does gRPC work. Failures become gRPC statuses in {@link GrpcErrors} only.
  */
 final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LineMediaService.class);
+
   private final Supplier<LineMedia> lines;
   private final ExecutorService pumps;
 
@@ -61,12 +67,15 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
     ServerCallStreamObserver<ConverseEvent> call =
         (ServerCallStreamObserver<ConverseEvent>) response;
     MediaStream stream;
+    ListenOptions options;
     try {
-      stream = lines.get().listen(MediaMessages.toOptions(request).validate());
+      options = MediaMessages.toOptions(request).validate();
+      stream = lines.get().listen(options);
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e, "Listen"));
       return;
     }
+    log.info("Listen stream opened on the {} call", options.call().name().toLowerCase(Locale.ROOT));
     MediaEventPump pump = new MediaEventPump("Listen", stream, call, pumps);
     call.setOnReadyHandler(pump::wake);
     call.setOnCancelHandler(
