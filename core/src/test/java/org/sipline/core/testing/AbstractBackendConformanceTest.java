@@ -242,6 +242,28 @@ public abstract class AbstractBackendConformanceTest {
     await(StatusType.OUTGOING_CALL_FINISHED);
   }
 
+  /**
+   * A REFER from the far end of a call (asking the line to call somewhere else) is refused, 603 or
+   * 403: the line is transferred by its client only; the call goes on and ends as usual.
+   */
+  @Test
+  void referFromTheFarEndIsRefusedAndTheCallGoesOn() throws Exception {
+    connectOutgoing(FarEnd.REFER_FROM_FAR_END);
+    int before = probe.types().size();
+    // The far end's REFER leaves 300 ms after its ACK. What is checked is that nothing follows
+    // it (no transfer, no new call), which no event announces: give it a second to go wrong.
+    Thread.sleep(1000);
+    assertThat(get(line.mute()).type()).isEqualTo(StatusType.MICROPHONE_MUTED);
+    assertThat(probe.types().subList(before, probe.types().size()))
+        .as("statuses after the far end's REFER")
+        .containsExactly(StatusType.MICROPHONE_MUTED);
+    get(line.endCall(false));
+    await(StatusType.OUTGOING_CALL_FINISHED);
+    assertThat(env.awaitFarEndSucceeded(FarEnd.REFER_FROM_FAR_END, patience))
+        .as("the far end's REFER was refused 603/403 and the line hung up")
+        .isTrue();
+  }
+
   // ---- audio -------------------------------------------------------------------------------
 
   @Test
@@ -461,6 +483,54 @@ public abstract class AbstractBackendConformanceTest {
       assertThat(far.digitsReceived()).isEqualTo("27*");
       hangUpAndFinish(bot);
     }
+  }
+
+  // ---- strangers (README "Reliability and security") ------------------------------------------
+
+  /**
+   * An out-of-dialog INVITE from a host that is neither the registrar nor trusted is refused 403
+   * without ringing the line, and statelessly: no 100 Trying (nothing took it in), and exactly one
+   * 403 although it was never ACKed — an INVITE server transaction would have retransmitted its 403
+   * on Timer G (after 0.5 s and 1.5 s over UDP) until Timer H, 32 s.
+   */
+  @Test
+  void strangersInviteIsRefused403StatelesslyWithoutRingingTheLine() throws Exception {
+    registerAndStartSession(0);
+    ConformanceEnvironment.StrangerReply reply =
+        env.strangerSends("INVITE", Duration.ofMillis(2500));
+    assertThat(reply.provisionals()).as("provisional responses to %s", reply).isEmpty();
+    assertThat(reply.finals())
+        .as("final responses (one: no transaction) in %s", reply)
+        .containsExactly(403);
+    assertThat(probe.types())
+        .as("the line recorded nothing")
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertThat(line.status().type()).isEqualTo(StatusType.READY);
+  }
+
+  /** An out-of-dialog REFER from a stranger is refused (403 or 603); the line is never moved. */
+  @Test
+  void strangersReferIsRefusedAndTheLineRecordsNothing() throws Exception {
+    registerAndStartSession(0);
+    ConformanceEnvironment.StrangerReply reply = env.strangerSends("REFER", Duration.ofSeconds(1));
+    assertThat(reply.finals()).as("%s", reply).hasSize(1);
+    assertThat(reply.finals().get(0)).as("%s", reply).isIn(403, 603);
+    assertThat(probe.types())
+        .as("the line recorded nothing")
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+  }
+
+  /** An out-of-dialog MESSAGE from a stranger is refused (403 or 405), nothing recorded. */
+  @Test
+  void strangersMessageIsRefusedAndTheLineRecordsNothing() throws Exception {
+    registerAndStartSession(0);
+    ConformanceEnvironment.StrangerReply reply =
+        env.strangerSends("MESSAGE", Duration.ofSeconds(1));
+    assertThat(reply.finals()).as("%s", reply).hasSize(1);
+    assertThat(reply.finals().get(0)).as("%s", reply).isIn(403, 405);
+    assertThat(probe.types())
+        .as("the line recorded nothing")
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
   }
 
   // ---- incoming calls ----------------------------------------------------------------------

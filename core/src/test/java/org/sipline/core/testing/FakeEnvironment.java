@@ -54,6 +54,7 @@ public final class FakeEnvironment implements ConformanceEnvironment {
       case TRANSFER_ACCEPT -> "xfer-ok";
       case TRANSFER_REFUSE -> "xfer-refuse";
       case TRANSFER_NOTIFY_FAIL -> "xfer-503";
+      case REFER_FROM_FAR_END -> "answer"; // the fake's far end sends no REFER
     };
   }
 

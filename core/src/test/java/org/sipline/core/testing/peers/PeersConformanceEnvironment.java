@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.sipline.core.audio.WavReader;
@@ -15,6 +17,7 @@ import org.sipline.core.spi.SipBackend;
 import org.sipline.core.testing.Caller;
 import org.sipline.core.testing.CallerScript;
 import org.sipline.core.testing.ConformanceEnvironment;
+import org.sipline.core.testing.ConformanceEnvironment.StrangerReply;
 import org.sipline.core.testing.FarEnd;
 import org.sipline.core.testing.MediaFarEnd;
 
@@ -39,8 +42,10 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
 
   private final Kamailio kamailio;
   private final SipBackend backend;
+  private final int sipPort;
   private final List<Sipp> peers = new ArrayList<>();
   private final List<Baresip> phones = new ArrayList<>();
+  private final Map<FarEnd, Sipp> lastFarEnds = new EnumMap<>(FarEnd.class);
 
   /**
    * Starts Kamailio, then the backend that {@code backendFactory} makes from a loopback config
@@ -49,11 +54,14 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   public PeersConformanceEnvironment(Function<BackendConfig, ? extends SipBackend> backendFactory) {
     Objects.requireNonNull(backendFactory, "backendFactory");
     Kamailio started = Kamailio.start(KamailioOptions.defaults().withUser(USER, PASSWORD));
+    // Chosen here rather than by the backend, so that a stranger knows where to knock.
+    sipPort = FreePorts.sipPort();
     try {
       backend =
           Objects.requireNonNull(
               backendFactory.apply(
                   BackendConfig.loopback()
+                      .sipPort(sipPort)
                       .registerTimeout(Duration.ofSeconds(5))
                       .transactionTimeout(Duration.ofSeconds(10))
                       .transferTimeout(Duration.ofSeconds(10))
@@ -98,7 +106,9 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
           case TRANSFER_ACCEPT -> uas("uas-refer-accept.xml", SippOptions.defaults());
           case TRANSFER_REFUSE -> uas("uas-refer-refuse.xml", SippOptions.defaults());
           case TRANSFER_NOTIFY_FAIL -> uas("uas-refer-notify-503.xml", SippOptions.defaults());
+          case REFER_FROM_FAR_END -> uas("uas-refer-from-far-end.xml", SippOptions.defaults());
         };
+    lastFarEnds.put(behaviour, uas);
     return "bob@" + uas.hostPort();
   }
 
@@ -194,6 +204,29 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   }
 
   @Override
+  public boolean awaitFarEndSucceeded(FarEnd behaviour, Duration timeout) {
+    Sipp uas;
+    synchronized (this) {
+      uas = lastFarEnds.get(behaviour);
+    }
+    if (uas == null) {
+      return false;
+    }
+    try {
+      uas.awaitSuccess(timeout);
+      return true;
+    } catch (PeerException e) {
+      return false;
+    }
+  }
+
+  /** From {@link Stranger#HOST} (127.0.0.2), which is not Kamailio's host (127.0.0.1). */
+  @Override
+  public StrangerReply strangerSends(String method, Duration listen) {
+    return Stranger.send(method, USER, "127.0.0.1", sipPort, listen);
+  }
+
+  @Override
   public boolean awaitUnregistered(Duration timeout) {
     try {
       kamailio.awaitUnregistered(USER, timeout);
@@ -210,6 +243,7 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     } finally {
       peers.forEach(Sipp::close);
       peers.clear();
+      lastFarEnds.clear();
       phones.forEach(Baresip::close);
       phones.clear();
       kamailio.close();
