@@ -75,13 +75,6 @@ final class LineRouting implements ServerInterceptor {
   }
 
   private Line byPort(SocketAddress local) {
-    System.err.println(
-        "DEBUGLINES local="
-            + local
-            + " base="
-            + linePortBase
-            + " cls="
-            + (local == null ? null : local.getClass()));
     if (linePortBase > 0 && local instanceof InetSocketAddress inet) {
       Line line = lines.byIndex(inet.getPort() - linePortBase);
       if (line != null) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -169,7 +170,7 @@ public final class SiplineServer implements AutoCloseable {
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
           config.grpcAddress(),
-          grpc.getPort(),
+          mainPort(grpc, config),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
           config.tokenFile() != null ? "bearer tokens required" : "no token check",
           config.reflection() ? "on" : "off",
@@ -276,6 +277,24 @@ public final class SiplineServer implements AutoCloseable {
 
   /** The port gRPC listens on (the chosen one when configured as 0). */
   public int grpcPort() {
+    return mainPort(grpc, config);
+  }
+
+  /**
+   * The main port, not a line's own: with several listen addresses {@link Server#getPort()} may
+   * answer any of them.
+   */
+  private static int mainPort(Server grpc, ServerConfig config) {
+    int base = config.linePortBase();
+    if (base == 0) {
+      return grpc.getPort();
+    }
+    for (SocketAddress a : grpc.getListenSockets()) {
+      if (a instanceof InetSocketAddress inet
+          && (inet.getPort() < base || inet.getPort() >= base + config.lines().size())) {
+        return inet.getPort();
+      }
+    }
     return grpc.getPort();
   }
 
