@@ -41,6 +41,15 @@ public final class SippPeer implements AutoCloseable {
         dir, name, scenario("callee.xml").replace("@SINK_PORT@", Integer.toString(sinkPort)));
   }
 
+  /**
+   * A SIPp UAS playing {@code scenario} (the XML itself), named {@code name} in the run directory's
+   * files.
+   */
+  public static SippPeer withScenario(Path dir, String name, String scenario)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(dir, name, scenario);
+  }
+
   public int port() {
     return port;
   }

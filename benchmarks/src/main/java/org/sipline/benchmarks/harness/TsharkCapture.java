@@ -94,10 +94,16 @@ public final class TsharkCapture implements Capture {
     for (int port : tcpPorts) {
       filter.append(" or (tcp and dst port ").append(port).append(')');
     }
-    Path file = dir.resolve("capture.pcapng");
+    return start(dir, "capture", filter.toString(), ports, snapLength);
+  }
+
+  private static TsharkCapture start(
+      Path dir, String name, String filter, List<Integer> ports, int snapLength)
+      throws IOException, InterruptedException, TimeoutException {
+    Path file = dir.resolve(name + ".pcapng");
     ChildProcess tshark =
         ChildProcess.start(
-            "tshark-capture",
+            "tshark-" + name,
             List.of(
                 "tshark",
                 "-i",
@@ -109,7 +115,7 @@ public final class TsharkCapture implements Capture {
                 "-B",
                 Integer.toString(BUFFER_MIB),
                 "-f",
-                filter.toString(),
+                filter,
                 "-w",
                 file.toString()),
             dir);
@@ -127,6 +133,16 @@ public final class TsharkCapture implements Capture {
       throw e;
     }
     return capture;
+  }
+
+  /**
+   * Starts capturing what the BPF {@code filter} selects into {@code name}.pcapng in {@code dir},
+   * the first {@code snapLength} bytes of each packet, and returns once tshark says it captures.
+   * Read it back with {@link #fields}; {@link #stop()} decodes nothing of it.
+   */
+  public static TsharkCapture filtered(Path dir, String name, String filter, int snapLength)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(dir, name, filter, List.of(), snapLength);
   }
 
   /** Stops capturing; returns how many packets tshark said it dropped. */
@@ -178,18 +194,32 @@ public final class TsharkCapture implements Capture {
    * @param fields tshark field names, e.g. "frame.time_epoch", "sip.Method"
    */
   public List<String[]> fields(List<String> decodeAs, List<String> fields) throws IOException {
+    return fields(decodeAs, List.of(), fields, "f");
+  }
+
+  /**
+   * As {@link #fields(List, List)}, with tshark preferences ({@code -o name:value}) and which
+   * occurrences of a repeated field to print: "f" the first, "a" all (comma-separated).
+   */
+  public List<String[]> fields(
+      List<String> decodeAs, List<String> preferences, List<String> fields, String occurrence)
+      throws IOException {
     stopCapturing();
     List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-n"));
     for (String rule : decodeAs) {
       command.add("-d");
       command.add(rule);
     }
-    command.addAll(List.of("-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"));
+    for (String preference : preferences) {
+      command.add("-o");
+      command.add(preference);
+    }
+    command.addAll(List.of("-T", "fields", "-E", "separator=/t", "-E", "occurrence=" + occurrence));
     for (String f : fields) {
       command.add("-e");
       command.add(f);
     }
-    Path err = dir.resolve("tshark-read.err");
+    Path err = dir.resolve(file.getFileName() + "-read.err");
     Process p =
         new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile()).start();
     List<String[]> rows = new ArrayList<>();

@@ -14,7 +14,7 @@ import org.sipline.benchmarks.pacing.LoadProcess;
  * figures say what a busy machine does to them: the pacing harness's load (core lines on one
  * jainsip backend), with a SIPp callee of its own and the run's registrar.
  */
-final class BesideLoad implements AutoCloseable {
+public final class BesideLoad implements AutoCloseable {
   private static final Duration SETUP = Duration.ofMinutes(5);
   private static final List<String> JVM = List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g");
 
@@ -27,7 +27,8 @@ final class BesideLoad implements AutoCloseable {
   }
 
   /** Starts the load and returns once every call plays. */
-  static BesideLoad start(Path dir, int calls, int sinkPort, int registrarPort) throws Exception {
+  public static BesideLoad start(Path dir, int calls, int sinkPort, int registrarPort)
+      throws Exception {
     Files.createDirectories(dir);
     Path wav = dir.resolve("speech-8k-mono.wav");
     Files.write(wav, SignalWav.speechLike(8000, 1, 30_000));
@@ -48,8 +49,13 @@ final class BesideLoad implements AutoCloseable {
     return new BesideLoad(callee, load);
   }
 
+  /** The load process, for its CPU time. */
+  public long pid() {
+    return load.pid();
+  }
+
   /** Ends the calls; the load reports and exits. */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     load.stop();
   }
 

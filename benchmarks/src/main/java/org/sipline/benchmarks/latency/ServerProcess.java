@@ -22,7 +22,7 @@ import org.sipline.benchmarks.harness.SippPeer;
  * The sipline server jar as users run it ({@code java -jar sipline.jar serve}), on loopback ports
  * of its own with the jainsip backend, and a plaintext gRPC channel to it.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final ChildProcess process;
@@ -36,7 +36,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Starts the server and returns once it answers SipGetSipStatus. */
-  static ServerProcess start(Path dir, Path jar, List<String> jvmFlags)
+  public static ServerProcess start(Path dir, Path jar, List<String> jvmFlags)
       throws IOException, InterruptedException, TimeoutException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
@@ -92,16 +92,16 @@ final class ServerProcess implements AutoCloseable {
     return started;
   }
 
-  ManagedChannel channel() {
+  public ManagedChannel channel() {
     return channel;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** The TCP port the server's gRPC listens on (127.0.0.1). */
-  int grpcPort() {
+  public int grpcPort() {
     return grpcPort;
   }
 

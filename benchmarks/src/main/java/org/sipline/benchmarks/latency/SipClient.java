@@ -23,14 +23,14 @@ import org.sipline.api.sip.SipStatus.StatusType;
  * The ONDEWO-SIP calls the latency harness makes, as any ONDEWO client makes them: blocking unary
  * calls with a deadline, each answer checked for the status it should be.
  */
-final class SipClient {
+public final class SipClient {
   private static final long DEADLINE_SECONDS = 30;
   private static final Duration STATE_TIMEOUT = Duration.ofSeconds(15);
   private static final long POLL_MILLIS = 2;
 
   private final ManagedChannel channel;
 
-  SipClient(ManagedChannel channel) {
+  public SipClient(ManagedChannel channel) {
     this.channel = channel;
   }
 
@@ -38,7 +38,8 @@ final class SipClient {
     return SipGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
-  void registerAndStartSession(String account) throws InterruptedException, TimeoutException {
+  public void registerAndStartSession(String account)
+      throws InterruptedException, TimeoutException {
     expect(
         stub()
             .sipRegisterAccount(
@@ -50,13 +51,13 @@ final class SipClient {
     awaitStatus(StatusType.READY);
   }
 
-  SipStatus startCall(String callee) {
+  public SipStatus startCall(String callee) {
     return expect(
         stub().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId(callee).build()),
         StatusType.OUTGOING_CALL_INITIATED);
   }
 
-  void hardHangupAndAwaitReady() throws InterruptedException, TimeoutException {
+  public void hardHangupAndAwaitReady() throws InterruptedException, TimeoutException {
     expect(
         stub().sipEndCall(SipEndCallRequest.newBuilder().setHardHangup(true).build()),
         StatusType.HARD_HANGUP_INITIATED);
@@ -87,7 +88,7 @@ final class SipClient {
     return expect(stub().sipUnMute(Empty.getDefaultInstance()), StatusType.MICROPHONE_UNMUTED);
   }
 
-  SipStatus status() {
+  public SipStatus status() {
     return stub().sipGetSipStatus(Empty.getDefaultInstance());
   }
 
@@ -102,7 +103,7 @@ final class SipClient {
   }
 
   /** Polls SipGetSipStatus until the line is at {@code want}. */
-  void awaitStatus(StatusType want) throws InterruptedException, TimeoutException {
+  public void awaitStatus(StatusType want) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();
     for (SipStatus s = status(); s.getStatusType() != want; s = status()) {
       if (System.nanoTime() - deadline > 0) {

@@ -12,13 +12,13 @@ import javax.management.ObjectName;
  * figure this does not depend on the collector: ZGC, for one, reports used memory in whole 2 MiB
  * pages.
  */
-final class LiveHeap {
+public final class LiveHeap {
   private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
 
   private LiveHeap() {}
 
   /** The live bytes in {@code histogram}, a {@link #histogram()} text. */
-  static long bytes(String histogram) {
+  public static long bytes(String histogram) {
     Matcher m = TOTAL.matcher(histogram);
     if (!m.find()) {
       throw new IllegalStateException(

@@ -20,7 +20,7 @@ package org.sipline.benchmarks.pacing;
  * @param maxLateness how far the latest packet was behind its schedule
  * @param disordered packets whose RTP timestamp did not advance (duplicates, reordering)
  */
-record PacingStats(
+public record PacingStats(
     int streams,
     long packets,
     long intervals,

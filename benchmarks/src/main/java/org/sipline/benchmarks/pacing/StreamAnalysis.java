@@ -18,7 +18,7 @@ import org.sipline.benchmarks.harness.Percentiles;
  * schedule is anchored at its earliest packet relative to its RTP clock, so lateness measures how
  * far a packet fell behind where an even 8 kHz clock would have put it.
  */
-final class StreamAnalysis {
+public final class StreamAnalysis {
   /** Behind schedule by more than one packet time: a one-frame jitter buffer would underrun. */
   static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -29,12 +29,14 @@ final class StreamAnalysis {
   private StreamAnalysis() {}
 
   /**
+   * The pacing of the streams in {@code packets} that go to {@code destination}, over a window.
+   *
    * @param packets in capture order
    * @param fromNanos window start (epoch ns), inclusive
    * @param toNanos window end (epoch ns), exclusive
    * @param destination which receiver ports belong to the set being measured
    */
-  static PacingStats analyse(
+  public static PacingStats analyse(
       List<CapturedPacket> packets, long fromNanos, long toNanos, IntPredicate destination) {
     Map<Long, Stream> streams = new HashMap<>();
     long packetCount = 0;
