@@ -58,19 +58,9 @@ done
 benchmarks/scripts/latency-summary.py "$out"/latency-alone-? > "$out/latency-alone.md"
 benchmarks/scripts/latency-summary.py "$out"/latency-beside-500-? > "$out/latency-beside-500.md"
 
-# 4. Live media (MEDIA.md's table): every phase but the stall on an otherwise idle server, three
-#    times (about 9 minutes each); then the client that stops reading for 60 s beside 500 calls
-#    streaming from a load process, three times (about 5 minutes each).
-for run in 1 2 3; do
-  java -cp "$jar" org.sipline.benchmarks.media.MediaMain \
-    --server-jar server/target/sipline.jar --out "$out/media-alone-$run"
-done
-for run in 1 2 3; do
-  java -cp "$jar" org.sipline.benchmarks.media.MediaMain --phases stall --beside-calls 500 \
-    --server-jar server/target/sipline.jar --out "$out/media-stall-beside-500-$run"
-done
-benchmarks/scripts/media-summary.py "$out"/media-alone-? > "$out/media-alone.md"
-benchmarks/scripts/media-summary.py "$out"/media-stall-beside-500-? > "$out/media-stall-beside-500.md"
+# 4. Live media (MEDIA.md's table): every phase alone three times, then the stalled client beside
+#    500 calls three times.
+benchmarks/scripts/run-media.sh "$jar" "$out"
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 echo "results in $out"
