@@ -6,7 +6,7 @@
 #
 # Needs: Java 17, Maven, sipp, baresip, tshark (allowed to capture on lo, e.g. as root), and
 # CAP_SYS_NICE (e.g. root) for the pacer's real-time scheduling the product asks for.
-# Takes about an hour on a 2-core machine.
+# Takes about an hour and three quarters on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-benchmarks/target/results-$(date -u +%Y%m%d-%H%M%S)}"
@@ -57,6 +57,10 @@ done
 
 benchmarks/scripts/latency-summary.py "$out"/latency-alone-? > "$out/latency-alone.md"
 benchmarks/scripts/latency-summary.py "$out"/latency-beside-500-? > "$out/latency-beside-500.md"
+
+# 4. Live media (MEDIA.md's table): every phase alone three times, then the stalled client beside
+#    500 calls three times.
+benchmarks/scripts/run-media.sh "$jar" "$out"
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 echo "results in $out"

@@ -60,7 +60,8 @@ public final class SippPeer implements AutoCloseable {
 
   private static SippPeer start(Path dir, String name, String scenario)
       throws IOException, InterruptedException, TimeoutException {
-    Path file = dir.resolve(name + ".xml");
+    // Absolute: SIPp runs in dir, where a relative path would be taken from there.
+    Path file = dir.toAbsolutePath().resolve(name + ".xml");
     Files.writeString(file, scenario, StandardCharsets.ISO_8859_1);
     int port = freeUdpPort();
     ChildProcess sipp =
@@ -79,7 +80,7 @@ public final class SippPeer implements AutoCloseable {
                 "-nostdin",
                 "-trace_err",
                 "-error_file",
-                dir.resolve("sipp-" + name + "-errors.log").toString()),
+                dir.toAbsolutePath().resolve("sipp-" + name + "-errors.log").toString()),
             dir);
     try {
       Await.until(

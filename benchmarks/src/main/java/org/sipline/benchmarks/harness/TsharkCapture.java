@@ -100,7 +100,8 @@ public final class TsharkCapture implements Capture {
   private static TsharkCapture start(
       Path dir, String name, String filter, List<Integer> ports, int snapLength)
       throws IOException, InterruptedException, TimeoutException {
-    Path file = dir.resolve(name + ".pcapng");
+    // Absolute: tshark runs in dir, where a relative path would be taken from there.
+    Path file = dir.toAbsolutePath().resolve(name + ".pcapng");
     ChildProcess tshark =
         ChildProcess.start(
             "tshark-" + name,

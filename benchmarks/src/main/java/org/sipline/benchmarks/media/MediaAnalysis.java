@@ -81,7 +81,7 @@ final class MediaAnalysis {
     r.text(
         "load_run",
         String.format(java.util.Locale.ROOT, "%.2f → %.2f", rec.loadBefore, rec.loadAfter));
-    r.value("besides_calls", o.besideCalls());
+    r.value("beside_calls", o.besideCalls());
     Map<Long, Long> callerAudio = MediaMatching.audioByTimestamp(in);
     Map<Long, MediaWire.Out> byPosition = MediaMatching.byPosition(out);
     List<CapturedPacket> outCaptured = new ArrayList<>();
@@ -99,6 +99,23 @@ final class MediaAnalysis {
           "caller → bot: RTP on the wire → AudioIn, 1 Converse (µ-law)",
           inbound(rec.converse.record(), rec, callerAudio, rec.inbound));
       bytesPerFrame(r, rec);
+      StreamRecord c = rec.converse.record();
+      int n = c.audioCount();
+      r.samples(
+          "inbound_1_to_wire",
+          "… of which the server's: RTP on the wire → the gRPC segment carrying the AudioIn",
+          MediaMatching.inboundToWire(
+              c.positions(0, n),
+              c.times(0, n),
+              rec.anchorPosition,
+              rec.anchorTimestamp,
+              callerAudio,
+              rec.grpcOut.stream()
+                  .filter(s -> s.dstPort() == rec.converseLocalPort && s.length() > 0)
+                  .mapToLong(MediaWire.Segment::nanos)
+                  .toArray(),
+              rec.inbound.from(),
+              rec.inbound.to()));
     }
     if (rec.bidirectional != null) {
       r.samples(

@@ -35,7 +35,7 @@ public final class MediaMain {
 
   /** Runs once and writes samples.tsv, values.properties and summary.md into the options' dir. */
   static MediaResult run(MediaOptions options) throws Exception {
-    Path out = Files.createDirectories(options.out());
+    Path out = Files.createDirectories(options.out().toAbsolutePath());
     MediaResult r = MediaRun.run(options, out.resolve("run"));
     Files.writeString(out.resolve("samples.tsv"), r.tsv(), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("values.properties"), r.properties(), StandardCharsets.UTF_8);

@@ -54,6 +54,38 @@ final class MediaMatching {
     return java.util.Arrays.copyOf(delays, n);
   }
 
+  /**
+   * The server's share of {@link #inbound}'s delays: from the caller's packet to the last TCP
+   * segment the server sent on the stream's connection before the client had the event (the segment
+   * that carried it, when the connection carries nothing else). -1 where no segment lies between
+   * the two.
+   *
+   * @param segments capture times of the server's data segments on the connection, in order
+   */
+  static long[] inboundToWire(
+      long[] positions,
+      long[] received,
+      long anchorPosition,
+      long anchorTimestamp,
+      Map<Long, Long> captureByTimestamp,
+      long[] segments,
+      long from,
+      long to) {
+    long[] delays = new long[positions.length];
+    int n = 0;
+    for (int i = 0; i < positions.length; i++) {
+      long ts = (anchorTimestamp + (positions[i] - anchorPosition)) & WRAP;
+      Long at = captureByTimestamp.get(ts);
+      if (at == null || at < from || at >= to) {
+        continue;
+      }
+      int k = java.util.Arrays.binarySearch(segments, received[i]);
+      int last = k >= 0 ? k : -k - 2; // the last segment at or before the receipt
+      delays[n++] = last >= 0 && segments[last] >= at ? segments[last] - at : -1;
+    }
+    return java.util.Arrays.copyOf(delays, n);
+  }
+
   /** The caller's audio packets (payload type 0) by RTP timestamp: their capture times. */
   static Map<Long, Long> audioByTimestamp(List<MediaWire.In> in) {
     Map<Long, Long> m = new HashMap<>();

@@ -79,6 +79,8 @@ record Window(
   /** Writes the window's machine facts under {@code <name>_…} keys. */
   void describe(MediaResult r) {
     r.value(name + "_seconds", (to - from) / 1e9);
+    r.text(name + "_from_epoch_s", String.format(Locale.ROOT, "%.3f", from / 1e9));
+    r.text(name + "_to_epoch_s", String.format(Locale.ROOT, "%.3f", to / 1e9));
     r.value(name + "_server_cpu_pct", percentOfCores(serverCpuNanos));
     r.value(name + "_harness_cpu_pct", percentOfCores(harnessCpuNanos));
     r.value(name + "_beside_cpu_pct", percentOfCores(besideCpuNanos));

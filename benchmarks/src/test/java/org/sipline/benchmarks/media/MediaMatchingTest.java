@@ -59,6 +59,26 @@ class MediaMatchingTest {
   }
 
   @Test
+  void theServersShareEndsAtTheLastSegmentBeforeTheClientHadTheEvent() {
+    Map<Long, Long> capture = Map.of(0L, 100 * MS, 160L, 120 * MS);
+    long[] segments = {99 * MS, 101 * MS, 102 * MS, 125 * MS};
+
+    long[] toWire =
+        MediaMatching.inboundToWire(
+            new long[] {0, 160},
+            new long[] {103 * MS, 121 * MS},
+            0,
+            0,
+            capture,
+            segments,
+            0,
+            Long.MAX_VALUE);
+
+    // The second event's last segment (102 ms) went before its packet: not its carrier.
+    assertThat(toWire).containsExactly(2 * MS, -1);
+  }
+
+  @Test
   void firstAudioIsTheFirstPacketWithAnAudibleSampleAtOrAfterTheSend() {
     List<MediaWire.Out> out = new ArrayList<>();
     out.add(out(0, 0, fill(SILENCE)));
