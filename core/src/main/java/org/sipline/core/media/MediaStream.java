@@ -81,6 +81,15 @@ public interface MediaStream {
   void detach();
 
   /**
+   * The client's rpc was ended because one of its requests was refused (MEDIA.md: "nothing already
+   * queued is lost by a refused request"): like {@link #detach()}, except that the audio queued
+   * before the refusal plays on to its end, its marks resolving PLAYED into the events kept for a
+   * resume, and digits asked for still go out. Resumable with its token within the grace period;
+   * past it, whatever is still queued is dropped (marks DETACHED) and the line's policy applies.
+   */
+  void detachKeepingQueue();
+
+  /**
    * The client ended the stream normally (half-close): like {@link #detach()} without grace. Its
    * queued audio goes at the next frame (pending marks DETACHED, then a Cleared), then Statistics;
    * the events up to there can still be polled. Another Converse may attach at once.

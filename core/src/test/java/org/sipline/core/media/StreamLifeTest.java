@@ -163,6 +163,80 @@ class StreamLifeTest {
   }
 
   @Test
+  void aWriterDetachedByARefusalPlaysItsQueueToTheEndAndAResumeGetsItsMarks() {
+    try (MediaRig rig = new MediaRig().connected()) {
+      MediaStream s = converse(rig);
+      drain(s);
+      s.audio("u1", le(constant(5 * FRAME, 9)), true);
+      s.mark("m1");
+      rig.tick(1);
+      drain(s);
+      s.detachKeepingQueue();
+      assertThatThrownBy(() -> s.mark("m2")).isInstanceOf(IllegalStateException.class);
+      assertThat(s.poll()).isNull();
+      rig.tick(5);
+      // Every queued sample went out, to the last; then silence.
+      for (int f = 0; f < 5; f++) {
+        assertThat(rig.frames.get(f)).as("frame %d", f).containsOnly((short) 9);
+      }
+      assertThat(rig.frames.get(5)).containsOnly((short) 0);
+
+      MediaStream back =
+          rig.hub.converse(
+              new ConverseOptions(
+                  CallSelector.CURRENT, null, null, 0, 0, 0, 0, false, s.resumeToken()));
+      List<MediaEvent> events = drain(back);
+      assertThat(((MediaEvent.Opened) events.get(0)).resumed()).isTrue();
+      assertThat(only(events, MediaEvent.MarkResolved.class))
+          .containsExactly(
+              new MediaEvent.MarkResolved(
+                  only(events, MediaEvent.MarkResolved.class).get(0).sequence(),
+                  "m1",
+                  MarkOutcome.PLAYED,
+                  5L * FRAME));
+      assertThat(only(events, MediaEvent.Cleared.class)).isEmpty();
+      assertThat(only(events, MediaEvent.Playout.class))
+          .filteredOn(MediaEvent.Playout::utteranceEnded)
+          .extracting(MediaEvent.Playout::utteranceId, MediaEvent.Playout::utterancePlayedSamples)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("u1", 5L * FRAME));
+      // The resumed writer carries on where the refused one stopped.
+      back.audio("u2", le(constant(FRAME, 4)), true);
+      rig.tick(1);
+      assertThat(rig.frames.get(6)).containsOnly((short) 4);
+    }
+  }
+
+  @Test
+  void aRefusedWriterNotBackWithinItsGraceLosesWhatIsLeftAndThePolicyApplies() {
+    try (MediaRig rig =
+        new MediaRig(Runnable::run, Duration.ofMillis(100), DetachPolicy.HANG_UP).connected()) {
+      MediaStream tap = rig.hub.listen(new ListenOptions(CallSelector.CURRENT, null, 0, 0));
+      MediaStream s = converse(rig);
+      String token = s.resumeToken();
+      s.audio("u1", le(constant(100 * FRAME, 9)), true);
+      s.mark("m1");
+      rig.tick(1);
+      s.detachKeepingQueue();
+      rig.tick(2);
+      assertThat(rig.frames.get(2)).containsOnly((short) 9); // still playing within the grace
+      await(() -> !rig.hungUp.isEmpty(), "hung up after the grace");
+      assertThat(rig.hungUp).containsExactly(rig.call);
+      rig.tick(2); // the rest is cleared at the next frame (its fade), then silence
+      assertThat(rig.frames.get(4)).containsOnly((short) 0);
+      assertThat(only(drain(tap), MediaEvent.MarkResolved.class))
+          .extracting(MediaEvent.MarkResolved::id, MediaEvent.MarkResolved::outcome)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("m1", MarkOutcome.DETACHED));
+      assertThatThrownBy(
+              () ->
+                  rig.hub.converse(
+                      new ConverseOptions(
+                          CallSelector.CURRENT, null, null, 0, 0, 0, 0, false, token)))
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageContaining("resume_token");
+    }
+  }
+
+  @Test
   void aResumedStreamGetsTheLastTwoSecondsOfTheCallersAudioFlaggedAndNoMore() {
     try (MediaRig rig = new MediaRig().connected()) {
       MediaStream s = converse(rig);
