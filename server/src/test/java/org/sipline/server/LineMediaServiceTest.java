@@ -214,7 +214,7 @@ class LineMediaServiceTest {
         frame(160),
         new MediaEvent.MarkResolved(2, "m1", MarkOutcome.PLAYED, 4000),
         new MediaEvent.Dtmf(3, '#', true, 4100, 120, DtmfMethod.RFC4733),
-        new MediaEvent.CallState(4, true, 0, "BYE", 8000),
+        new MediaEvent.CallState(4, MediaEvent.CallState.State.ENDED, 0, "BYE", 8000),
         new MediaEvent.Statistics(5, counters()));
     stream.end();
 
