@@ -78,6 +78,17 @@ SLPJ_API void slpj_destroy(void);
  */
 SLPJ_API int slpj_event_next(int timeout_ms, int *ints, char *text, int text_len);
 
+/*
+ * Who may send a line out-of-dialog INVITEs: count IP addresses (IPv4 or IPv6 literals, no
+ * port), or anyone when anyone != 0. Everyone else gets 403 (INVITE), 603 (REFER) or 405
+ * (MESSAGE) statelessly before pjsua sees the request; out-of-dialog REFER and MESSAGE are
+ * refused from trusted sources too, through a transaction. Replaces the previous set; until the
+ * first call nobody is trusted. Returns 0, or -1 with err set (the old set stays).
+ */
+SLPJ_API int slpj_set_trusted(const char **addrs, int count, int anyone, char *err, int err_len);
+/* Out-of-dialog INVITE/REFER/MESSAGE requests from strangers refused so far. */
+SLPJ_API long long slpj_strangers_refused(void);
+
 /* Accounts. proxy may be NULL. Returns the account handle; registration starts at once. */
 SLPJ_API int slpj_account_add(const char *aor, const char *registrar, const char *auth_user,
                      const char *password, const char *proxy, int expires_seconds,

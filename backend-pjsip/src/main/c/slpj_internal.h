@@ -128,6 +128,12 @@ void slpj_on_stream_destroyed(pjsua_call_id call_id, pjmedia_stream *strm, unsig
 void slpj_on_dtmf_event(pjsua_call_id call_id, const pjsua_dtmf_event *event);
 void slpj_on_call_tsx_state(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip_event *e);
 
+/* slpj_strangers.c */
+pj_status_t slpj_strangers_module_init(void);
+void slpj_strangers_reset(void);
+void slpj_on_call_transfer_request2(pjsua_call_id call_id, const pj_str_t *dst,
+                                    pjsip_status_code *code, pjsua_call_setting *opt);
+
 /* slpj_call_ops.c */
 void slpj_calls_end_all(void);
 

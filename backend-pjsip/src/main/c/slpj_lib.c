@@ -153,6 +153,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     slpj_events_reset();
     slpj_accounts_reset();
     slpj_calls_reset();
+    slpj_strangers_reset();
 
     /* Timer B/F (and D): the bound on any client transaction. */
     pjsip_cfg()->tsx.td = (unsigned)transaction_timeout_ms;
@@ -168,6 +169,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_call_state = &slpj_on_call_state;
     cfg.cb.on_call_media_state = &slpj_on_call_media_state;
     cfg.cb.on_call_transfer_status = &slpj_on_call_transfer_status;
+    cfg.cb.on_call_transfer_request2 = &slpj_on_call_transfer_request2;
     cfg.cb.on_reg_state2 = &slpj_on_reg_state2;
     cfg.cb.on_stream_created2 = &slpj_on_stream_created2;
     cfg.cb.on_stream_destroyed = &slpj_on_stream_destroyed;
@@ -202,6 +204,12 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     status = slpj_register_module_init();
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "registering sipline's REGISTER-timeout module", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_strangers_module_init();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "registering sipline's stranger-refusing module", status);
         pjsua_destroy();
         return -1;
     }

@@ -300,15 +300,6 @@ class LineMediaTest {
             call.tick(1);
             return call.speechFrames() > 0;
           });
-      System.out.println(
-          "DEBUG done="
-              + prompt.isDone()
-              + " speech="
-              + call.speechFrames()
-              + " frames="
-              + call.framesSent()
-              + " "
-              + (prompt.isDone() ? prompt.join().description() : ""));
       bot.stream().mark("during-prompt");
       bot.stream().clear("prompt-1");
       call.tick(1);

@@ -3,14 +3,18 @@ package org.sipline.server;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import org.sipline.api.media.v1.Audio;
 import org.sipline.api.media.v1.ConverseEvent;
 import org.sipline.api.media.v1.ConverseRequest;
 import org.sipline.api.media.v1.SendDtmf;
 import org.sipline.core.InvalidArgumentException;
+import org.sipline.core.media.ConverseOptions;
 import org.sipline.core.media.LineMedia;
 import org.sipline.core.media.MediaStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Converse rpc: its requests in, through {@link MediaStream}'s commands, and its events out
@@ -22,6 +26,8 @@ import org.sipline.core.media.MediaStream;
  * until it comes there is no stream, and whatever goes wrong is answered directly.
  */
 final class ConverseCall implements StreamObserver<ConverseRequest> {
+  private static final Logger log = LoggerFactory.getLogger(ConverseCall.class);
+
   private final LineMedia media;
   private final ServerCallStreamObserver<ConverseEvent> call;
   private final Executor pool;
@@ -101,7 +107,15 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
   }
 
   private void open(ConverseRequest request) {
-    MediaStream s = media.converse(MediaMessages.toOptions(request.getOpen()).validate());
+    ConverseOptions options = MediaMessages.toOptions(request.getOpen()).validate();
+    MediaStream s = media.converse(options);
+    // Said at once, not when the call comes: with NEXT, operators (and tests) can tell a bot that
+    // waits for a call from one whose Open never arrived.
+    log.info(
+        "Converse stream opened on the {} call{}{}",
+        options.call().name().toLowerCase(Locale.ROOT),
+        options.takeOver() ? ", taking over" : "",
+        options.resumeToken().isEmpty() ? "" : ", resuming");
     MediaEventPump p = new MediaEventPump("Converse", s, call, pool);
     // The pump first: whoever sees the stream may use its pump.
     pump = p;
@@ -177,6 +191,6 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
   private static String name(ConverseRequest.KindCase kind) {
     return kind == ConverseRequest.KindCase.KIND_NOT_SET
         ? "an empty request"
-        : kind.name().toLowerCase(java.util.Locale.ROOT);
+        : kind.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -2,6 +2,7 @@ package org.sipline.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +65,27 @@ final class GrpcErrors {
                 + " bytes exceed the limit of "
                 + limit
                 + " bytes (--max-wav-bytes)")
+        .asRuntimeException();
+  }
+
+  /**
+   * A request addressed by {@code x-sipline-line} to a line this server does not host: NOT_FOUND
+   * naming it, and the first few names it does host. Nothing was attempted, so a client that
+   * retries on NOT_FOUND (ONDEWO's does) repeats nothing.
+   */
+  static StatusRuntimeException unknownLine(String name, List<String> known) {
+    String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+    List<String> some = known.size() > 5 ? known.subList(0, 5) : known;
+    return Status.NOT_FOUND
+        .withDescription(
+            "x-sipline-line: no line '"
+                + shown.replaceAll("\\p{Cntrl}", "?")
+                + "' on this server (it has "
+                + known.size()
+                + ": "
+                + String.join(", ", some)
+                + (some.size() < known.size() ? ", ..." : "")
+                + ")")
         .asRuntimeException();
   }
 

@@ -2,10 +2,12 @@ package org.sipline.server;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.sipline.api.media.v1.ConverseEvent;
 import org.sipline.api.media.v1.ConverseRequest;
 import org.sipline.api.media.v1.InterruptRequest;
@@ -13,21 +15,35 @@ import org.sipline.api.media.v1.InterruptResponse;
 import org.sipline.api.media.v1.LineMediaGrpc;
 import org.sipline.api.media.v1.ListenRequest;
 import org.sipline.core.media.LineMedia;
+import org.sipline.core.media.ListenOptions;
 import org.sipline.core.media.MediaEvent;
 import org.sipline.core.media.MediaStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The sipline.media.v1 {@code LineMedia} service over one line's {@link LineMedia} (MEDIA.md).
- * Requests run on the Netty event loop that read them and never block; events go out from a small
- * pool of its own ({@link MediaEventPump}), so a media thread that wakes a stream never does gRPC
- * work. Failures become gRPC statuses in {@link GrpcErrors} only.
+ * The sipline.media.v1 {@code LineMedia} service over the {@link LineMedia} of the line each rpc
+ * was routed to (MEDIA.md). Requests run on the Netty event loop that read them and never block;
+ * events go out from a small pool of its own ({@link MediaEventPump}), so a media thread that wakes
+ * a stream never does gRPC work. Failures become gRPC statuses in {@link GrpcErrors} only.
  */
 final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements AutoCloseable {
-  private final LineMedia media;
+  private static final Logger log = LoggerFactory.getLogger(LineMediaService.class);
+
+  private final Supplier<LineMedia> lines;
   private final ExecutorService pumps;
 
+  /** A service over one line's media, whatever the request's routing. */
   LineMediaService(LineMedia media) {
-    this.media = media;
+    this(() -> media);
+  }
+
+  /**
+   * @param lines the media of the line the rpc was routed to, asked once at its start ({@link
+   *     LineRouting})
+   */
+  LineMediaService(Supplier<LineMedia> lines) {
+    this.lines = lines;
     AtomicInteger n = new AtomicInteger();
     // Drains only move ready events into Netty's buffers and never wait, so one thread per core
     // is enough for every stream.
@@ -43,7 +59,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
 
   @Override
   public StreamObserver<ConverseRequest> converse(StreamObserver<ConverseEvent> response) {
-    return ConverseCall.start(media, response, pumps);
+    return ConverseCall.start(lines.get(), response, pumps);
   }
 
   @Override
@@ -51,12 +67,15 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
     ServerCallStreamObserver<ConverseEvent> call =
         (ServerCallStreamObserver<ConverseEvent>) response;
     MediaStream stream;
+    ListenOptions options;
     try {
-      stream = media.listen(MediaMessages.toOptions(request).validate());
+      options = MediaMessages.toOptions(request).validate();
+      stream = lines.get().listen(options);
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e, "Listen"));
       return;
     }
+    log.info("Listen stream opened on the {} call", options.call().name().toLowerCase(Locale.ROOT));
     MediaEventPump pump = new MediaEventPump("Listen", stream, call, pumps);
     call.setOnReadyHandler(pump::wake);
     call.setOnCancelHandler(
@@ -76,7 +95,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
     String attempted = "Interrupt of call " + quoted(request.getCallId());
     CompletableFuture<MediaEvent.Cleared> cleared;
     try {
-      cleared = media.interrupt(request.getCallId(), request.getThroughUtterance());
+      cleared = lines.get().interrupt(request.getCallId(), request.getThroughUtterance());
     } catch (RuntimeException e) {
       cleared = CompletableFuture.failedFuture(e);
     }

@@ -100,10 +100,10 @@ final class MediaEventPump {
       try {
         drainOnce();
       } catch (RuntimeException e) {
-        // Never leave a call hanging on a bug of ours: the client learns, the log has the trace.
+        // Never leave a call hanging on a bug of ours: the client learns, and GrpcErrors logs
+        // the trace.
         if (!ended) {
-          ended = true;
-          log.error("{} stream of call {} failed", kind, callId, e);
+          finish("failed");
           try {
             call.onError(GrpcErrors.toStatus(e, kind + " of call " + callId));
           } catch (RuntimeException ignored) {

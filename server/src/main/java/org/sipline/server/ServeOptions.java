@@ -3,6 +3,7 @@ package org.sipline.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.sipline.core.spi.Transport;
 import picocli.CommandLine.Help.Visibility;
@@ -236,6 +237,36 @@ final class ServeOptions {
       description = "One readable line or one JSON object per event. Env: SIPLINE_LOG_FORMAT.")
   LogFormat logFormat;
 
+  @Option(
+      names = "--lines",
+      paramLabel = "N",
+      defaultValue = "${env:SIPLINE_LINES}",
+      description =
+          "Serve N lines named line-0 … line-(N-1) on one backend; by default one. A request "
+              + "picks its line by the x-sipline-line header, else by --line-ports, else gets "
+              + "the first. Env: SIPLINE_LINES.")
+  Integer lines;
+
+  @Option(
+      names = "--lines-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:SIPLINE_LINES_FILE}",
+      description =
+          "Serve the lines this file names, one per text line: the name, then optional "
+              + "account=, password-file=, auth-username=, outbound-proxy=, auto-answer= "
+              + "(a line with an account registers it and starts its session at boot). "
+              + "Not with --lines. Env: SIPLINE_LINES_FILE.")
+  Path linesFile;
+
+  @Option(
+      names = "--line-ports",
+      paramLabel = "BASE",
+      defaultValue = "${env:SIPLINE_LINE_PORTS:-0}",
+      description =
+          "Give line i a gRPC port of its own, BASE+i (the --grpc-port stays the first "
+              + "line's); 0 gives none. Env: SIPLINE_LINE_PORTS.")
+  int linePorts;
+
   /**
    * @throws InvalidConfigException naming the flag whose value cannot work
    */
@@ -266,6 +297,18 @@ final class ServeOptions {
         .nluSessionTemplate(nluSessionTemplate)
         .logLevel(logLevel)
         .logFormat(logFormat)
+        .lines(lines())
+        .linePortBase(linePorts)
         .build();
+  }
+
+  private List<LineSpec> lines() {
+    if (lines != null && linesFile != null) {
+      throw new InvalidConfigException("--lines-file", "give either --lines or --lines-file");
+    }
+    if (linesFile != null) {
+      return LinesFile.read(linesFile);
+    }
+    return lines == null ? LineSpec.single() : LineSpec.numbered(lines);
   }
 }

@@ -3,7 +3,10 @@ package org.sipline.server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.sipline.core.spi.Transport;
 
 /**
@@ -38,6 +41,8 @@ import org.sipline.core.spi.Transport;
  * @param nluSessionTemplate template of each call's nlu_session_name, or null for the default
  * @param logLevel log level of sipline's own loggers
  * @param logFormat log line format
+ * @param lines the lines served, the default line first; by default one, {@code line-0}
+ * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
  */
 public record ServerConfig(
     String grpcAddress,
@@ -66,7 +71,9 @@ public record ServerConfig(
     Duration hangupTimeout,
     String nluSessionTemplate,
     LogLevel logLevel,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    List<LineSpec> lines,
+    int linePortBase) {
 
   /** 32 MiB: a minute of 16-bit stereo 44.1 kHz audio is about 10 MiB. */
   public static final long DEFAULT_MAX_WAV_BYTES = 32L * 1024 * 1024;
@@ -114,6 +121,51 @@ public record ServerConfig(
     }
     if (logFormat == null) {
       throw new InvalidConfigException("--log-format", "missing");
+    }
+    lines = lines == null || lines.isEmpty() ? LineSpec.single() : List.copyOf(lines);
+    requireDistinctNames(lines);
+    requireLinePorts(linePortBase, lines, grpcPort);
+  }
+
+  /** The line a request without a header or line port of its own reaches. */
+  public LineSpec defaultLine() {
+    return lines.get(0);
+  }
+
+  private static void requireDistinctNames(List<LineSpec> lines) {
+    if (lines.size() > LineSpec.MAX_LINES) {
+      throw new InvalidConfigException(
+          "--lines", lines.size() + " lines is more than " + LineSpec.MAX_LINES);
+    }
+    Set<String> names = new HashSet<>();
+    for (LineSpec line : lines) {
+      if (!names.add(line.name())) {
+        throw new InvalidConfigException(
+            "--lines-file", "line '" + line.name() + "': name: defined twice");
+      }
+    }
+  }
+
+  private static void requireLinePorts(int base, List<LineSpec> lines, int grpcPort) {
+    if (base == 0) {
+      return;
+    }
+    int last = base + lines.size() - 1;
+    String range = base + "-" + last;
+    if (base < 1 || last > 65535) {
+      throw new InvalidConfigException(
+          "--line-ports",
+          range + " (one port for each of " + lines.size() + " lines) is outside 1-65535");
+    }
+    if (grpcPort >= base && grpcPort <= last) {
+      throw new InvalidConfigException(
+          "--line-ports",
+          range
+              + " collides with --grpc-port "
+              + grpcPort
+              + " at line '"
+              + lines.get(grpcPort - base).name()
+              + "'");
     }
   }
 
@@ -215,6 +267,8 @@ public record ServerConfig(
     private String nluSessionTemplate;
     private LogLevel logLevel = LogLevel.INFO;
     private LogFormat logFormat = LogFormat.TEXT;
+    private List<LineSpec> lines = LineSpec.single();
+    private int linePortBase;
 
     private Builder() {}
 
@@ -345,6 +399,16 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder lines(List<LineSpec> v) {
+      lines = v;
+      return this;
+    }
+
+    public Builder linePortBase(int v) {
+      linePortBase = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           grpcAddress,
@@ -373,7 +437,9 @@ public record ServerConfig(
           hangupTimeout,
           nluSessionTemplate,
           logLevel,
-          logFormat);
+          logFormat,
+          lines,
+          linePortBase);
     }
   }
 }

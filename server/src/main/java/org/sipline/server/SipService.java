@@ -22,21 +22,29 @@ import org.sipline.core.Line;
 import org.sipline.core.LineStatus;
 
 /**
- * The ondewo.sip {@code Sip} service over one {@link Line}. Each rpc hands its fields to the line
- * unchanged (the line checks them) and answers when the line's future completes, without holding a
- * gRPC thread meanwhile. Failures become gRPC statuses in {@link GrpcErrors} only. Most rpcs run on
- * the Netty event loop that read them ({@link BulkCallExecutor} says which do not), so nothing here
- * may block or do work that grows with the request.
+ * The ondewo.sip {@code Sip} service over the {@link Line} each rpc was routed to. Each rpc hands
+ * its fields to the line unchanged (the line checks them) and answers when the line's future
+ * completes, without holding a gRPC thread meanwhile. Failures become gRPC statuses in {@link
+ * GrpcErrors} only. Most rpcs run on the Netty event loop that read them ({@link BulkCallExecutor}
+ * says which do not), so nothing here may block or do work that grows with the request.
  */
 final class SipService extends SipGrpc.SipImplBase {
   private static final int MAX_QUOTED = 120;
 
-  private final Line line;
+  private final Supplier<Line> lines;
   private final long maxWavBytes;
 
-  SipService(Line line, long maxWavBytes) {
-    this.line = line;
+  /**
+   * @param lines the line of the rpc being served, asked once at its start ({@link LineRouting})
+   */
+  SipService(Supplier<Line> lines, long maxWavBytes) {
+    this.lines = lines;
     this.maxWavBytes = maxWavBytes;
+  }
+
+  /** A service over one line, whatever the request's routing. */
+  SipService(Line line, long maxWavBytes) {
+    this(() -> line, maxWavBytes);
   }
 
   @Override
@@ -46,11 +54,13 @@ final class SipService extends SipGrpc.SipImplBase {
         response,
         "SipRegisterAccount for " + quoted(request.getAccountName()),
         () ->
-            line.registerAccount(
-                request.getAccountName(),
-                request.getPassword(),
-                request.getAuthUsername(),
-                request.getOutboundProxy()));
+            lines
+                .get()
+                .registerAccount(
+                    request.getAccountName(),
+                    request.getPassword(),
+                    request.getAuthUsername(),
+                    request.getOutboundProxy()));
   }
 
   @Override
@@ -58,12 +68,12 @@ final class SipService extends SipGrpc.SipImplBase {
     answer(
         response,
         "SipStartSession for " + quoted(request.getAccountName()),
-        () -> line.startSession(request.getAccountName(), request.getAutoAnswerInterval()));
+        () -> lines.get().startSession(request.getAccountName(), request.getAutoAnswerInterval()));
   }
 
   @Override
   public void sipEndSession(Empty request, StreamObserver<SipStatus> response) {
-    answer(response, "SipEndSession", line::endSession);
+    answer(response, "SipEndSession", lines.get()::endSession);
   }
 
   @Override
@@ -71,7 +81,7 @@ final class SipService extends SipGrpc.SipImplBase {
     answer(
         response,
         "SipStartCall to " + quoted(request.getCalleeId()),
-        () -> line.startCall(request.getCalleeId(), request.getHeadersMap()));
+        () -> lines.get().startCall(request.getCalleeId(), request.getHeadersMap()));
   }
 
   @Override
@@ -79,7 +89,7 @@ final class SipService extends SipGrpc.SipImplBase {
     answer(
         response,
         request.getHardHangup() ? "SipEndCall (hard)" : "SipEndCall (soft)",
-        () -> line.endCall(request.getHardHangup()));
+        () -> lines.get().endCall(request.getHardHangup()));
   }
 
   @Override
@@ -87,7 +97,7 @@ final class SipService extends SipGrpc.SipImplBase {
     answer(
         response,
         "SipTransferCall to " + quoted(request.getTransferId()),
-        () -> line.transferCall(request.getTransferId(), request.getHeadersMap()));
+        () -> lines.get().transferCall(request.getTransferId(), request.getHeadersMap()));
   }
 
   @Override
@@ -106,7 +116,7 @@ final class SipService extends SipGrpc.SipImplBase {
     }
     String attempted = "SipPlayWavFiles of " + files.size() + " file(s), " + total + " bytes";
     CompletableFuture<LineStatus> playing =
-        answer(response, attempted, () -> line.playWavFiles(files));
+        answer(response, attempted, () -> lines.get().playWavFiles(files));
     // Barge-in: a client that cancels, or whose deadline passes (gRPC cancels the call then too),
     // no longer wants the rest of its audio; cancelling the future drops what is still unplayed.
     ((ServerCallStreamObserver<SipStatus>) response).setOnCancelHandler(() -> playing.cancel(true));
@@ -114,24 +124,24 @@ final class SipService extends SipGrpc.SipImplBase {
 
   @Override
   public void sipMute(Empty request, StreamObserver<SipStatus> response) {
-    answer(response, "SipMute", line::mute);
+    answer(response, "SipMute", lines.get()::mute);
   }
 
   @Override
   public void sipUnMute(Empty request, StreamObserver<SipStatus> response) {
-    answer(response, "SipUnMute", line::unmute);
+    answer(response, "SipUnMute", lines.get()::unmute);
   }
 
   @Override
   public void sipGetSipStatus(Empty request, StreamObserver<SipStatus> response) {
-    response.onNext(StatusMessages.toProto(line.status()));
+    response.onNext(StatusMessages.toProto(lines.get().status()));
     response.onCompleted();
   }
 
   @Override
   public void sipGetSipStatusHistory(
       Empty request, StreamObserver<SipStatusHistoryResponse> response) {
-    response.onNext(StatusMessages.toProto(line.history()));
+    response.onNext(StatusMessages.toProto(lines.get().history()));
     response.onCompleted();
   }
 

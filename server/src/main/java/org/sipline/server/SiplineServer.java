@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -20,8 +21,13 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +36,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
+import org.sipline.core.LineRuntime;
+import org.sipline.core.StatusType;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
 import org.sipline.core.spi.BackendConfig;
@@ -39,10 +47,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running sipline: configuration → backend → line → gRPC ({@code ondewo.sip.Sip}, {@code
- * sipline.media.v1.LineMedia}, health, reflection). It owns all four and releases them in {@link
- * #stop()}: the call is hung up and the accounts un-registered first, within {@link
- * ServerConfig#hangupTimeout()}, then gRPC and the backend are closed.
+ * A running sipline: configuration → backend → lines (one by default) → gRPC ({@code
+ * ondewo.sip.Sip}, {@code sipline.media.v1.LineMedia}, health, reflection). It owns all four and
+ * releases them in {@link #stop()}: the call is hung up and the accounts un-registered first,
+ * within {@link ServerConfig#hangupTimeout()}, then gRPC and the backend are closed.
  */
 public final class SiplineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SiplineServer.class);
@@ -63,7 +71,8 @@ public final class SiplineServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final SipBackend backend;
-  private final Line line;
+  private final LineRuntime runtime;
+  private final ServedLines lines;
   private final LineHealth health;
   private final BulkCallExecutor bulk;
   private final LineMediaService media;
@@ -73,14 +82,16 @@ public final class SiplineServer implements AutoCloseable {
   private SiplineServer(
       ServerConfig config,
       SipBackend backend,
-      Line line,
+      LineRuntime runtime,
+      ServedLines lines,
       LineHealth health,
       BulkCallExecutor bulk,
       LineMediaService media,
       Server grpc) {
     this.config = config;
     this.backend = backend;
-    this.line = line;
+    this.runtime = runtime;
+    this.lines = lines;
     this.health = health;
     this.bulk = bulk;
     this.media = media;
@@ -122,17 +133,26 @@ public final class SiplineServer implements AutoCloseable {
   public static SiplineServer start(ServerConfig config, SipBackend backend) throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(backend, "backend");
-    Line line = null;
+    LineRuntime runtime = null;
+    List<Line> opened = new ArrayList<>();
     LineHealth health = null;
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
     try {
-      line = Line.open(backend, lineConfig(config));
+      runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
+      Map<String, Line> byName = new LinkedHashMap<>();
+      for (int i = 0; i < config.lines().size(); i++) {
+        LineSpec spec = config.lines().get(i);
+        Line line = Line.open(backend, lineConfig(config, i), runtime);
+        opened.add(line);
+        byName.put(spec.name(), line);
+      }
+      ServedLines lines = new ServedLines(byName);
       HealthStatusManager healthManager = new HealthStatusManager();
-      health = new LineHealth(healthManager, line);
+      health = new LineHealth(healthManager, lines.defaultLine());
       bulk = new BulkCallExecutor();
-      media = new LineMediaService(line.media());
-      Server grpc = grpcServer(config, line, healthManager, bulk, media);
+      media = new LineMediaService(() -> LineRouting.current().media());
+      Server grpc = grpcServer(config, lines, healthManager, bulk, media);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -140,40 +160,141 @@ public final class SiplineServer implements AutoCloseable {
         // message is what tells a bind failure from other I/O trouble.
         if (e instanceof BindException
             || String.valueOf(e.getMessage()).startsWith("Failed to bind")) {
-          throw new InvalidConfigException(
-              "--grpc-port",
-              config.grpcAddress()
-                  + ":"
-                  + config.grpcPort()
-                  + " cannot be bound ("
-                  + rootMessage(e)
-                  + ")");
+          throw bindFailure(config, e);
         }
         throw e;
       }
-      SiplineServer server = new SiplineServer(config, backend, line, health, bulk, media, grpc);
+      SiplineServer server =
+          new SiplineServer(config, backend, runtime, lines, health, bulk, media, grpc);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
           config.grpcAddress(),
-          grpc.getPort(),
+          mainPort(grpc, config),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
           config.tokenFile() != null ? "bearer tokens required" : "no token check",
           config.reflection() ? "on" : "off",
           backend.name());
+      if (lines.size() > 1 || config.linePortBase() > 0) {
+        log.info(
+            "{} line(s), default '{}'{}",
+            lines.size(),
+            config.defaultLine().name(),
+            config.linePortBase() > 0
+                ? ", line ports "
+                    + config.linePortBase()
+                    + "-"
+                    + (config.linePortBase() + lines.size() - 1)
+                : "");
+      }
+      server.startBootAccounts();
       return server;
     } catch (IOException | RuntimeException e) {
       closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
-      closeQuietly(line);
+      opened.forEach(SiplineServer::closeQuietly);
+      closeQuietly(runtime);
       backend.close();
       throw e;
     }
   }
 
+  /** One actor thread per line up to the cores (at least two when there are several lines). */
+  private static int runtimeThreads(int lineCount) {
+    return Math.min(lineCount, Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Which of the ports could not be bound: a line's own, or the main one. */
+  private static InvalidConfigException bindFailure(ServerConfig config, IOException e) {
+    String message = String.valueOf(e.getMessage()) + " " + rootMessage(e);
+    int base = config.linePortBase();
+    if (base > 0) {
+      for (int i = 0; i < config.lines().size(); i++) {
+        if (message.contains(":" + (base + i) + " ") || message.endsWith(":" + (base + i))) {
+          return new InvalidConfigException(
+              "--line-ports",
+              config.grpcAddress()
+                  + ":"
+                  + (base + i)
+                  + " of line '"
+                  + config.lines().get(i).name()
+                  + "' cannot be bound ("
+                  + rootMessage(e)
+                  + ")");
+        }
+      }
+    }
+    return new InvalidConfigException(
+        "--grpc-port",
+        config.grpcAddress()
+            + ":"
+            + config.grpcPort()
+            + " cannot be bound ("
+            + rootMessage(e)
+            + ")"
+            + (base > 0 ? " (or one of --line-ports from " + base + ")" : ""));
+  }
+
+  /**
+   * Registers each boot account and starts its session, as SipRegisterAccount and SipStartSession
+   * would; the outcome is in the line's history (and the log), the start does not wait for it.
+   */
+  private void startBootAccounts() {
+    for (int i = 0; i < config.lines().size(); i++) {
+      LineSpec spec = config.lines().get(i);
+      LineAccount a = spec.account();
+      if (a == null) {
+        continue;
+      }
+      Line line = lines.byIndex(i);
+      var unused =
+          line.registerAccount(a.account(), a.password(), a.authUsername(), a.outboundProxy())
+              .thenCompose(
+                  registered ->
+                      registered.type() == StatusType.REGISTERED
+                          ? line.startSession(a.account(), a.autoAnswerSeconds())
+                          : CompletableFuture.completedFuture(registered))
+              .whenComplete(
+                  (status, failure) -> {
+                    if (failure != null) {
+                      log.warn(
+                          "Line '{}': boot account {} failed: {}",
+                          spec.name(),
+                          a.account(),
+                          rootMessage(failure));
+                    } else {
+                      log.info(
+                          "Line '{}': boot account {}: {} {}",
+                          spec.name(),
+                          a.account(),
+                          status.type(),
+                          status.description());
+                    }
+                  });
+    }
+  }
+
   /** The port gRPC listens on (the chosen one when configured as 0). */
   public int grpcPort() {
+    return mainPort(grpc, config);
+  }
+
+  /**
+   * The main port, not a line's own: with several listen addresses {@link Server#getPort()} may
+   * answer any of them.
+   */
+  private static int mainPort(Server grpc, ServerConfig config) {
+    int base = config.linePortBase();
+    if (base == 0) {
+      return grpc.getPort();
+    }
+    for (SocketAddress a : grpc.getListenSockets()) {
+      if (a instanceof InetSocketAddress inet
+          && (inet.getPort() < base || inet.getPort() >= base + config.lines().size())) {
+        return inet.getPort();
+      }
+    }
     return grpc.getPort();
   }
 
@@ -191,13 +312,24 @@ public final class SiplineServer implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
-    log.info("Stopping: hanging up and un-registering (at most {})", config.hangupTimeout());
+    log.info(
+        "Stopping: hanging up and un-registering {} line(s) (at most {})",
+        lines.size(),
+        config.hangupTimeout());
     health.close();
+    // All lines at once: the bound is for the whole server, not per line.
+    List<CompletableFuture<Void>> shutdowns = new ArrayList<>();
+    for (Line line : lines.all()) {
+      shutdowns.add(line.shutdown());
+    }
     try {
-      line.shutdown().get(config.hangupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(shutdowns.toArray(CompletableFuture[]::new))
+          .get(config.hangupTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       log.warn(
-          "Hangup/un-REGISTER not confirmed within {}; closing anyway", config.hangupTimeout());
+          "Hangup/un-REGISTER not confirmed on {} line(s) within {}; closing anyway",
+          shutdowns.stream().filter(f -> !f.isDone()).count(),
+          config.hangupTimeout());
     } catch (ExecutionException e) {
       log.warn("Hangup/un-REGISTER failed: {}; closing anyway", rootMessage(e));
     } catch (InterruptedException e) {
@@ -214,7 +346,8 @@ public final class SiplineServer implements AutoCloseable {
     }
     bulk.close();
     media.close();
-    line.close();
+    lines.all().forEach(Line::close);
+    runtime.close(Duration.ofSeconds(1));
     backend.close();
     log.info("Stopped");
   }
@@ -226,7 +359,7 @@ public final class SiplineServer implements AutoCloseable {
 
   private static Server grpcServer(
       ServerConfig config,
-      Line line,
+      ServedLines lines,
       HealthStatusManager health,
       BulkCallExecutor bulk,
       LineMediaService media) {
@@ -242,13 +375,20 @@ public final class SiplineServer implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .addService(new SipService(line, config.maxWavBytes()))
+            .addService(new SipService(LineRouting::current, config.maxWavBytes()))
             .addService(media)
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
       builder.addService(legacyReflection());
     }
+    for (int i = 0; config.linePortBase() > 0 && i < lines.size(); i++) {
+      builder.addListenAddress(
+          new InetSocketAddress(config.grpcAddress(), config.linePortBase() + i));
+    }
+    // The last interceptor added runs first: the token check, then routing, so a caller without
+    // a token learns nothing about the lines.
+    builder.intercept(new LineRouting(lines, config.linePortBase()));
     if (config.tokenFile() != null) {
       builder.intercept(new BearerTokenInterceptor(BearerTokens.load(config.tokenFile())));
     }
@@ -350,10 +490,22 @@ public final class SiplineServer implements AutoCloseable {
    * backend's verdict (with its SIP response or timeout) is what the client sees.
    */
   static LineConfig lineConfig(ServerConfig c) {
+    return lineConfig(c, 0);
+  }
+
+  /**
+   * Line {@code index}'s configuration. The default line journals to {@code --journal} itself, as a
+   * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
+   */
+  static LineConfig lineConfig(ServerConfig c, int index) {
+    Path journal = c.journal();
+    if (journal != null && index > 0) {
+      journal = journal.resolveSibling(journal.getFileName() + "." + c.lines().get(index).name());
+    }
     LineConfig.Builder b =
         LineConfig.builder()
             .historyLimit(c.historyLimit())
-            .journal(c.journal())
+            .journal(journal)
             .clock(Clock.systemUTC())
             .registerWait(c.registerTimeout().plusSeconds(5))
             .hangupWait(c.transactionTimeout().plusSeconds(3))

@@ -113,6 +113,7 @@ final class EventDrainer implements Runnable {
         int expires = e.code() >= 0 ? e.code() : account.requestedExpires();
         log.info("REGISTER {}: 200 OK, binding expires in {} s", aor, expires);
         account.moveTo(AccountState.REGISTERED);
+        backend.updateTrustedSources();
         listener.registered(account, expires);
       }
       case REGISTRATION_FAILED -> {

@@ -1,6 +1,7 @@
 package org.sipline.backend.pjsip;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,7 @@ final class PjsipBackend implements SipBackend {
   private final int registerExpires;
   private final long transactionTimeoutNanos;
   private final Handles handles = new Handles();
+  private final TrustedSources trusted;
 
   /** Names each digit sent, so that an INFO's answer finds its future; never 0. */
   private final AtomicInteger dtmfTokens = new AtomicInteger();
@@ -52,8 +54,10 @@ final class PjsipBackend implements SipBackend {
   private final Thread pumpThread;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private PjsipBackend(Shim shim, BackendConfig config, int sipPort, int registerExpires) {
+  private PjsipBackend(
+      Shim shim, BackendConfig config, int sipPort, int registerExpires, TrustedSources trusted) {
     this.shim = shim;
+    this.trusted = trusted;
     this.sipPort = sipPort;
     this.registerExpires = registerExpires;
     this.transactionTimeoutNanos = config.transactionTimeout().toNanos();
@@ -74,6 +78,7 @@ final class PjsipBackend implements SipBackend {
     int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES, 1, 86_400);
     int logLevel = intOption(config, OPTION_LOG_LEVEL, 4, 0, 6);
     String logFile = config.options().get(OPTION_LOG_FILE);
+    TrustedSources trusted = TrustedSources.parse(config.options().get(TrustedSources.OPTION));
     if (!RUNNING.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "a pjsip backend is already running in this JVM (pjsua is a"
@@ -100,7 +105,8 @@ final class PjsipBackend implements SipBackend {
       RUNNING.set(false);
       throw new IllegalStateException("pjsua did not start: " + CText.of(err));
     }
-    PjsipBackend backend = new PjsipBackend(shim, config, port, expires);
+    PjsipBackend backend = new PjsipBackend(shim, config, port, expires, trusted);
+    backend.updateTrustedSources();
     backend.drainerThread.start();
     backend.pumpThread.start();
     log.info(
@@ -166,6 +172,7 @@ final class PjsipBackend implements SipBackend {
               }
               return handle;
             });
+    updateTrustedSources();
     log.info(
         "REGISTER {} to {}{} sent (auth user {})",
         aor,
@@ -173,6 +180,31 @@ final class PjsipBackend implements SipBackend {
         proxy == null ? "" : " via " + proxy,
         spec.authUsername());
     return account;
+  }
+
+  /**
+   * Hands the shim who may send out-of-dialog INVITEs now: called at start, when an account is
+   * added and whenever one registers (its registrar's name resolved again).
+   */
+  void updateTrustedSources() {
+    if (closed.get()) {
+      return;
+    }
+    String[] addrs = trusted.addresses(handles.accounts()).toArray(new String[0]);
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_set_trusted(addrs, addrs.length, trusted.anyone() ? 1 : 0, err, err.length) < 0) {
+      log.warn("trusted sources {} not taken by the shim: {}", List.of(addrs), CText.of(err));
+    } else {
+      log.debug(
+          "trusted sources for out-of-dialog INVITEs: {}{}",
+          List.of(addrs),
+          trusted.anyone() ? " and anyone" : "");
+    }
+  }
+
+  /** Out-of-dialog INVITE, REFER and MESSAGE requests from strangers refused so far. */
+  long strangersRefused() {
+    return shim.slpj_strangers_refused();
   }
 
   void unregister(PjsipAccount account) {

@@ -34,6 +34,10 @@ interface Shim extends Library {
 
   int slpj_event_next(int timeoutMs, int[] ints, byte[] text, int textLen);
 
+  int slpj_set_trusted(String[] addrs, int count, int anyone, byte[] err, int errLen);
+
+  long slpj_strangers_refused();
+
   int slpj_account_add(
       String aor,
       String registrar,

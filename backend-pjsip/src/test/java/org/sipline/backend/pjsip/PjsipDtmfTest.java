@@ -142,18 +142,20 @@ class PjsipDtmfTest {
     try (Sipp sipp = Sipp.uas(playing(pcap), SippOptions.defaults())) {
       SipCall call = connect(sipp, probe);
 
-      Awaitility.await().atMost(BOUND).until(() -> probe.missing() >= 300 * 8);
-      long writtenAtGap = probe.written();
-      // Audio flows again: 600 ms of it after the gap was reported.
-      Awaitility.await().atMost(BOUND).until(() -> probe.written() >= writtenAtGap + 600 * 8);
+      // Well into the gap (a frame or two may be concealed when the stream starts)...
+      Awaitility.await().atMost(BOUND).until(() -> probe.missing() >= 150 * 8);
+      long writtenInGap = probe.written();
+      // ...and out of it: 600 ms of audio flowed again (the pcap has 1500 ms after the gap).
+      Awaitility.await().atMost(BOUND).until(() -> probe.written() >= writtenInGap + 600 * 8);
       long missing = probe.missing();
       call.hangup();
       assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
       sipp.awaitSuccess(BOUND);
 
-      // The gap, give or take what pjmedia's jitter buffer shifts around it (it may conceal a
-      // frame when the stream starts and play out what it buffered when packets stop).
-      assertThat(missing).as(probe.trace()).isBetween(240L * 8, 500L * 8);
+      // The gap, give or take what pjmedia's jitter buffer shifts around it: it plays out the
+      // frames it buffered when packets stop, fills its prefetch again when they resume, and may
+      // conceal a frame when the stream starts.
+      assertThat(missing).as(probe.trace()).isBetween(200L * 8, 500L * 8);
       // Nothing is missing before the first packet.
       assertThat(probe.loudBeforeFirstMissing()).as(probe.trace()).isPositive();
       assertThat(probe.violations()).isEmpty();

@@ -297,6 +297,7 @@ public final class CallAudio {
                 applied.complete(request[0]);
               });
     }
+    wakeStreams();
     return applied.thenApply(c -> c.toEvent(0));
   }
 

@@ -236,7 +236,7 @@ final class CallStream {
       }
     }
     recent.clear();
-    framer.restart(history.endPosition());
+    framer.restart(history.endPosition(), history.size());
     history.replayInto(framer);
     wakeWanted = true;
     return handle;

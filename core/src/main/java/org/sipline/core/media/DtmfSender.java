@@ -123,9 +123,10 @@ final class DtmfSender {
         stream.withLock(
             () -> {
               CallAudio c = stream.call();
-              if (c != null) {
-                c.settle();
+              if (c == null || c.isEnded() || stream.phase() != CallStream.Phase.ATTACHED) {
+                return false; // the call's end (or the writer's) said it all: no event after it
               }
+              c.settle();
               stream.digitsOut++;
               stream.emit(
                   seq -> new MediaEvent.DtmfSent(seq, d.digit(), d.durationMs(), method, position));

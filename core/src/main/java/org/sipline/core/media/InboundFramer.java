@@ -21,14 +21,20 @@ import org.sipline.core.audio.Interpolator;
  */
 final class InboundFramer {
   private final int frameSamples;
+
+  /** What max_inbound_lag_ms keeps, in samples (whole frames). */
   private final int capacity;
+
+  /** What may wait now: the capacity, or more while a resume's replay is being handed out. */
+  private int limit;
+
   private final AudioFormat format;
   private final Interpolator interpolator;
   private final int delay;
   private final int bytesPerInput;
 
-  private final short[] ring;
-  private final boolean[] concealed;
+  private short[] ring;
+  private boolean[] concealed;
   private int start;
   private int count;
 
@@ -71,6 +77,7 @@ final class InboundFramer {
         format.encoding() == AudioEncoding.LINEAR16 ? 2 * (format.sampleRate() / 8000) : 1;
     this.ring = new short[capacity];
     this.concealed = new boolean[capacity];
+    this.limit = capacity;
   }
 
   /**
@@ -83,13 +90,14 @@ final class InboundFramer {
       feedPosition = position;
       expected = position;
     }
+    int size = ring.length;
     int done = 0;
     while (done < length) {
-      if (count == capacity) {
+      while (count >= limit) {
         dropOldestFrame();
       }
-      int end = (start + count) % capacity;
-      int n = Math.min(length - done, Math.min(capacity - count, capacity - end));
+      int end = (start + count) % size;
+      int n = Math.min(length - done, Math.min(limit - count, size - end));
       if (pcm == null) {
         java.util.Arrays.fill(ring, end, end + n, (short) 0);
         java.util.Arrays.fill(concealed, end, end + n, true);
@@ -105,7 +113,7 @@ final class InboundFramer {
 
   private void dropOldestFrame() {
     int n = Math.min(frameSamples, count);
-    start = (start + n) % capacity;
+    start = (start + n) % ring.length;
     count -= n;
     feedPosition += n;
     framesDropped++;
@@ -132,7 +140,7 @@ final class InboundFramer {
     }
     int concealedHere = 0;
     for (int i = 0; i < real; i++) {
-      int at = (start + i) % capacity;
+      int at = (start + i) % ring.length;
       scratch[i] = ring[at];
       if (concealed[at]) {
         concealedHere++;
@@ -148,9 +156,12 @@ final class InboundFramer {
     boolean replayed = feedPosition < replayedUntil;
     expected = label + (fed - skip);
     first = false;
-    start = (start + real) % capacity;
+    start = (start + real) % ring.length;
     count -= real;
     feedPosition += real;
+    if (limit > capacity && feedPosition >= replayedUntil) {
+      limit = capacity; // the replay is out: back to max_inbound_lag_ms (the next write drops)
+    }
     concealedDelivered += concealedHere;
     return new MediaEvent.AudioIn(label, data, concealedHere, dropped, replayed);
   }
@@ -187,10 +198,17 @@ final class InboundFramer {
   }
 
   /**
-   * Starts over at {@code position} (a resumed stream is refilled from the call's recent audio):
-   * everything before {@code replayedUntil} will be flagged as re-sent.
+   * Starts over (a resumed stream is refilled from the call's recent audio, {@code replaySamples}
+   * of it, whatever max_inbound_lag_ms says): everything before {@code replayedUntil} will be
+   * flagged as re-sent.
    */
-  void restart(long replayedUntil) {
+  void restart(long replayedUntil, int replaySamples) {
+    int needed = (replaySamples + 2 * frameSamples - 1) / frameSamples * frameSamples;
+    if (needed > ring.length) {
+      ring = new short[needed];
+      concealed = new boolean[needed];
+    }
+    limit = Math.max(capacity, needed);
     start = 0;
     count = 0;
     started = false;

@@ -72,4 +72,9 @@ final class InboundHistory {
   long endPosition() {
     return endPosition;
   }
+
+  /** Samples kept (at most two seconds). */
+  int size() {
+    return count;
+  }
 }

@@ -12,7 +12,12 @@ public sealed interface MediaEvent {
   /** The control event's number on its stream; 0 for {@link AudioIn}. */
   long sequence();
 
-  /** The stream is attached to a call; always the first event. */
+  /**
+   * The stream is attached to a call; always the first event. A resumed stream's Opened carries a
+   * new number and comes first too; the control events that follow it with lower numbers are those
+   * the cut-off stream had not handed out, or had handed out in its last two seconds (a client
+   * skips the numbers it has seen).
+   */
   record Opened(
       long sequence,
       String callId,
@@ -51,11 +56,19 @@ public sealed interface MediaEvent {
     }
   }
 
-  /** A mark resolved (exactly once). */
+  /**
+   * A mark resolved (exactly once). PLAYED comes right after the frame holding the mark's position
+   * was handed to the socket; marks dropped by a clear come right before its {@link Cleared}.
+   */
   record MarkResolved(long sequence, String id, MarkOutcome outcome, long position)
       implements MediaEvent {}
 
-  /** What a clear (Clear or Interrupt) dropped. */
+  /**
+   * What a clear (Clear, Interrupt, or the writer going away) dropped, once the frame it took
+   * effect in was sent. {@code playedSamples} counts the interrupted utterance's samples handed to
+   * the socket, its fade included. Interrupt's answer carries sequence 0: it belongs to no stream
+   * (the writer's stream gets its own, numbered, copy).
+   */
   record Cleared(
       long sequence,
       String throughUtterance,
@@ -86,7 +99,12 @@ public sealed interface MediaEvent {
       long sequence, char digit, boolean end, long position, int durationMs, DtmfMethod source)
       implements MediaEvent {}
 
-  /** A digit the stream asked to send has been sent. */
+  /**
+   * A digit the stream asked to send has been sent ({@code position}: where the timeline stood when
+   * it started). A digit that could not be sent is answered with an {@link AudioRejected} whose
+   * utterance id is empty and whose reason starts with {@code "send_dtmf:"}; the digits after it
+   * are not sent.
+   */
   record DtmfSent(long sequence, char digit, int durationMs, DtmfMethod method, long position)
       implements MediaEvent {}
 

@@ -15,12 +15,20 @@ package org.sipline.core.media;
  * true once the last event was polled.
  */
 public interface MediaStream {
-  /** The next event, or null when none is ready now. */
+  /**
+   * The next event, or null when none is ready now. Order: {@link MediaEvent.Opened} first; then
+   * control events in their numbered order, ahead of any caller audio waiting (a Clear's answer is
+   * never stuck behind audio); caller audio in position order. At the call's end the remaining
+   * caller frames come first, then pending marks (CALL_ENDED), {@link MediaEvent.CallState}, {@link
+   * MediaEvent.Statistics}.
+   */
   MediaEvent poll();
 
   /**
-   * {@code wakeup} runs (on a media or line thread; it must not block) whenever an event becomes
-   * available after {@link #poll()} returned null. Set once, before the first poll.
+   * {@code wakeup} runs (on a media or line thread, the RTP pacer's included; it must not block and
+   * should not allocate much) whenever an event becomes available after {@link #poll()} returned
+   * null; it may run when nothing is new (then poll returns null again). Set once, before the first
+   * poll.
    */
   void onAvailable(Runnable wakeup);
 
@@ -37,7 +45,9 @@ public interface MediaStream {
    * client's fault in itself throw {@link org.sipline.core.InvalidArgumentException} naming the
    * field ({@code audio.data} over 64 KiB, empty {@code audio.utterance_id}); a chunk the queue
    * cannot take (over the cap, a cleared utterance, one already ended) is answered with an {@link
-   * MediaEvent.AudioRejected} event. Nothing queued before is lost either way.
+   * MediaEvent.AudioRejected} event. Nothing queued before is lost either way. Chunks may have any
+   * length (an odd trailing byte of LINEAR16 waits for the next chunk); a chunk of a new utterance
+   * ends the one before it. After the call ended, chunks are dropped: its CallState says so.
    */
   void audio(String utteranceId, byte[] data, boolean endOfUtterance);
 
@@ -52,8 +62,14 @@ public interface MediaStream {
   void resume();
 
   /**
-   * Sends {@code digits} one after another; bot audio waits meanwhile. A {@link
-   * MediaEvent.DtmfSent} follows each digit.
+   * Sends {@code digits} one after another; bot audio waits meanwhile (frames are silence, nothing
+   * queued is consumed). A {@link MediaEvent.DtmfSent} follows each digit; a failure ends the
+   * sequence with an {@link MediaEvent.AudioRejected} (see {@link MediaEvent.DtmfSent}).
+   *
+   * @param durationMs per digit, 40..2000, 0 = 100
+   * @param gapMs between digits, 40..2000, 0 = 70
+   * @throws org.sipline.core.InvalidArgumentException naming {@code send_dtmf.digits}, {@code
+   *     send_dtmf.duration_ms} or {@code send_dtmf.gap_ms}
    */
   void sendDtmf(String digits, int durationMs, int gapMs);
 
@@ -64,6 +80,10 @@ public interface MediaStream {
    */
   void detach();
 
-  /** The client ended the stream normally (half-close): like {@link #detach()} without grace. */
+  /**
+   * The client ended the stream normally (half-close): like {@link #detach()} without grace. Its
+   * queued audio goes at the next frame (pending marks DETACHED, then a Cleared), then Statistics;
+   * the events up to there can still be polled. Another Converse may attach at once.
+   */
   void close();
 }

@@ -163,6 +163,34 @@ class StreamLifeTest {
   }
 
   @Test
+  void aResumedStreamGetsTheLastTwoSecondsOfTheCallersAudioFlaggedAndNoMore() {
+    try (MediaRig rig = new MediaRig().connected()) {
+      MediaStream s = converse(rig);
+      drain(s);
+      for (int f = 0; f < 150; f++) { // three seconds, each packet its own value
+        rig.media.sink().write(constant(FRAME, f + 1), 0, FRAME);
+      }
+      drain(s);
+      s.detach();
+      MediaStream back =
+          rig.hub.converse(
+              new ConverseOptions(
+                  CallSelector.CURRENT, null, null, 0, 0, 0, 0, false, s.resumeToken()));
+      List<MediaEvent.AudioIn> replayed = only(drain(back), MediaEvent.AudioIn.class);
+      assertThat(replayed).hasSize(100);
+      assertThat(replayed).extracting(MediaEvent.AudioIn::replayed).containsOnly(true);
+      assertThat(replayed.get(0).position()).isEqualTo(50L * FRAME);
+      assertThat(replayed.get(0).data()[0]).isEqualTo((byte) 51);
+      assertThat(replayed.get(99).position()).isEqualTo(149L * FRAME);
+      rig.media.sink().write(constant(FRAME, 7), 0, FRAME);
+      MediaEvent.AudioIn live = only(drain(back), MediaEvent.AudioIn.class).get(0);
+      assertThat(live.replayed()).isFalse();
+      assertThat(live.position()).isEqualTo(150L * FRAME);
+      assertThat(live.droppedSamples()).isZero();
+    }
+  }
+
+  @Test
   void aWriterNotBackWithinItsGraceIsGivenUpAndThePolicyHangsUp() {
     try (MediaRig rig =
         new MediaRig(Runnable::run, Duration.ofMillis(100), DetachPolicy.HANG_UP).connected()) {

@@ -3,8 +3,11 @@ package org.sipline.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +23,13 @@ import org.sipline.core.LineConfig;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
 import org.sipline.core.audio.TestWavs;
+import org.sipline.core.media.CallSelector;
+import org.sipline.core.media.ConverseOptions;
+import org.sipline.core.media.MarkOutcome;
+import org.sipline.core.media.MediaEvent;
 import org.sipline.core.testing.ConformanceEnvironment.Credentials;
+import org.sipline.core.testing.peers.AudioCompare;
+import org.sipline.core.testing.peers.TestSignals;
 
 /**
  * SPEC §2 against a backend, through the core {@link Line}: every backend's tests extend this with
@@ -233,6 +242,28 @@ public abstract class AbstractBackendConformanceTest {
     await(StatusType.OUTGOING_CALL_FINISHED);
   }
 
+  /**
+   * A REFER from the far end of a call (asking the line to call somewhere else) is refused, 603 or
+   * 403: the line is transferred by its client only; the call goes on and ends as usual.
+   */
+  @Test
+  void referFromTheFarEndIsRefusedAndTheCallGoesOn() throws Exception {
+    connectOutgoing(FarEnd.REFER_FROM_FAR_END);
+    int before = probe.types().size();
+    // The far end's REFER leaves 300 ms after its ACK. What is checked is that nothing follows
+    // it (no transfer, no new call), which no event announces: give it a second to go wrong.
+    Thread.sleep(1000);
+    assertThat(get(line.mute()).type()).isEqualTo(StatusType.MICROPHONE_MUTED);
+    assertThat(probe.types().subList(before, probe.types().size()))
+        .as("statuses after the far end's REFER")
+        .containsExactly(StatusType.MICROPHONE_MUTED);
+    get(line.endCall(false));
+    await(StatusType.OUTGOING_CALL_FINISHED);
+    assertThat(env.awaitFarEndSucceeded(FarEnd.REFER_FROM_FAR_END, patience))
+        .as("the far end's REFER was refused 603/403 and the line hung up")
+        .isTrue();
+  }
+
   // ---- audio -------------------------------------------------------------------------------
 
   @Test
@@ -247,6 +278,259 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(get(line.unmute()).type()).isEqualTo(StatusType.MICROPHONE_UNMUTED);
     get(line.endCall(false));
     await(StatusType.OUTGOING_CALL_FINISHED);
+  }
+
+  // ---- live media (MEDIA.md) ------------------------------------------------------------------
+
+  private static final int RATE = 8000;
+
+  /** Opens the bot's stream for the next call, then calls {@code far} and waits for Opened. */
+  private StreamReader converseWith(MediaFarEnd far) throws Exception {
+    registerAndStartSession(0);
+    StreamReader bot =
+        new StreamReader(line.media().converse(ConverseOptions.defaults(CallSelector.NEXT)));
+    get(line.startCall(far.callee(), Map.of()));
+    await(StatusType.OUTGOING_CALL_CONNECTED);
+    MediaEvent.Opened opened = bot.await(MediaEvent.Opened.class, patience);
+    assertThat(bot.all().get(0)).as("Opened comes first").isSameAs(opened);
+    assertThat(opened.codec()).as("the call's codec").isIn("PCMU", "PCMA");
+    assertThat(opened.timelineRate()).isEqualTo(RATE);
+    return bot;
+  }
+
+  private void hangUpAndFinish(StreamReader bot) throws Exception {
+    get(line.endCall(false));
+    await(StatusType.OUTGOING_CALL_FINISHED);
+    List<MediaEvent> events = bot.awaitFinished(patience);
+    MediaEvent.CallState ended =
+        bot.all(MediaEvent.CallState.class).get(bot.all(MediaEvent.CallState.class).size() - 1);
+    assertThat(ended.ended()).isTrue();
+    assertThat(events.get(events.size() - 1)).isInstanceOf(MediaEvent.Statistics.class);
+  }
+
+  private static byte[] le(short[] samples) {
+    byte[] b = new byte[samples.length * 2];
+    for (int i = 0; i < samples.length; i++) {
+      b[2 * i] = (byte) samples[i];
+      b[2 * i + 1] = (byte) (samples[i] >> 8);
+    }
+    return b;
+  }
+
+  private static short[] pcm(byte[] le) {
+    short[] s = new short[le.length / 2];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (short) ((le[2 * i] & 0xff) | (le[2 * i + 1] << 8));
+    }
+    return s;
+  }
+
+  /**
+   * Caller → bot: what the far end says reaches a Converse stream opened before the call, with
+   * positions that run on without a jump and (on loopback) next to nothing concealed.
+   */
+  @Test
+  void callersAudioReachesTheBotWithContinuousPositions() throws Exception {
+    short[] says =
+        TestSignals.concat(TestSignals.silence(RATE / 5), TestSignals.noise(7, 3 * RATE / 2, 8000));
+    try (MediaFarEnd far = env.mediaFarEnd(says)) {
+      StreamReader bot = converseWith(far);
+      List<MediaEvent.AudioIn> audio = new ArrayList<>();
+      long samples = 0;
+      while (samples < says.length + RATE / 2) {
+        MediaEvent.AudioIn in = bot.await(MediaEvent.AudioIn.class, patience);
+        audio.add(in);
+        samples += in.data().length / 2;
+      }
+      hangUpAndFinish(bot);
+      short[] heard = new short[(int) samples];
+      int at = 0;
+      long concealed = 0;
+      for (int i = 0; i < audio.size(); i++) {
+        MediaEvent.AudioIn in = audio.get(i);
+        if (i > 0) {
+          MediaEvent.AudioIn before = audio.get(i - 1);
+          assertThat(in.position())
+              .as("event %d follows the one before without a jump", i)
+              .isEqualTo(before.position() + before.data().length / 2);
+        }
+        assertThat(in.droppedSamples()).isZero();
+        assertThat(in.replayed()).isFalse();
+        concealed += in.concealedSamples();
+        short[] part = pcm(in.data());
+        System.arraycopy(part, 0, heard, at, part.length);
+        at += part.length;
+      }
+      // Loopback loses nothing; a packet or two late under load is all that may be concealed.
+      assertThat(concealed).as("samples concealed").isLessThanOrEqualTo(2 * 160);
+      AudioCompare.Match match = AudioCompare.bestMatch(says, heard, RATE, Duration.ofSeconds(1));
+      assertThat(match.correlation()).as("%s", match).isGreaterThanOrEqualTo(0.9);
+    }
+  }
+
+  /**
+   * Bot → caller: speech streamed in chunks of any size (odd ones included) is what the far end
+   * records, and the mark after it resolves PLAYED at the end of it.
+   */
+  @Test
+  void botSpeechInChunksOfAnySizeIsWhatTheFarEndHears() throws Exception {
+    short[] speech = TestSignals.noise(11, 2 * RATE, 8000);
+    try (MediaFarEnd far = env.mediaFarEnd(TestSignals.silence(RATE))) {
+      StreamReader bot = converseWith(far);
+      far.awaitMediaEstablished(patience);
+      byte[] bytes = le(speech);
+      Random random = new Random(5);
+      for (int at = 0; at < bytes.length; ) {
+        int n = Math.min(bytes.length - at, 1 + random.nextInt(random.nextBoolean() ? 9 : 4001));
+        int end = at + n;
+        bot.stream().audio("speech", Arrays.copyOfRange(bytes, at, end), end == bytes.length);
+        at = end;
+      }
+      bot.stream().mark("said");
+      MediaEvent.MarkResolved said = bot.await(MediaEvent.MarkResolved.class, patience);
+      assertThat(said.outcome()).isEqualTo(MarkOutcome.PLAYED);
+      MediaEvent.Playout end =
+          bot.await(MediaEvent.Playout.class, MediaEvent.Playout::utteranceEnded, patience);
+      assertThat(end.utterancePlayedSamples()).isEqualTo(speech.length);
+      assertThat(said.position()).isEqualTo(end.position());
+      hangUpAndFinish(bot);
+      short[] heard = far.recording(patience);
+      AudioCompare.Match match = AudioCompare.bestMatch(speech, heard, RATE, Duration.ofSeconds(3));
+      assertThat(match.correlation()).as("%s", match).isGreaterThanOrEqualTo(0.9);
+    }
+  }
+
+  /**
+   * A clear stops the bot where Cleared says: the far end's recording holds as many samples of the
+   * interrupted utterance as Cleared reports played, to the frame.
+   */
+  @Test
+  void aClearStopsTheBotAtThePlayedCountItReports() throws Exception {
+    short[] tone = TestSignals.tone(1000, RATE, 5 * RATE, 8000);
+    try (MediaFarEnd far = env.mediaFarEnd(TestSignals.silence(RATE))) {
+      StreamReader bot = converseWith(far);
+      far.awaitMediaEstablished(patience);
+      byte[] bytes = le(tone);
+      for (int at = 0; at < bytes.length; at += 8000) {
+        int end = Math.min(bytes.length, at + 8000);
+        bot.stream().audio("long", Arrays.copyOfRange(bytes, at, end), end == bytes.length);
+      }
+      bot.await(MediaEvent.Playout.class, p -> p.utterancePlayedSamples() >= RATE, patience);
+      bot.stream().clear("long");
+      MediaEvent.Cleared cleared = bot.await(MediaEvent.Cleared.class, patience);
+      assertThat(cleared.interruptedUtterance()).isEqualTo("long");
+      assertThat(cleared.playedSamples()).isBetween((long) RATE, 4L * RATE);
+      hangUpAndFinish(bot);
+      short[] heard = far.recording(patience);
+      int first = -1;
+      int last = -1;
+      for (int i = 0; i < heard.length; i++) {
+        if (Math.abs(heard[i]) > 2000) {
+          first = first < 0 ? i : first;
+          last = i;
+        }
+      }
+      assertThat(first).as("the tone was heard").isGreaterThanOrEqualTo(0);
+      assertThat((long) (last - first + 1))
+          .as("tone samples heard vs %s", cleared)
+          .isCloseTo(cleared.playedSamples(), org.assertj.core.data.Offset.offset(160L));
+    }
+  }
+
+  /**
+   * DTMF in: each digit the far end presses arrives once as a start and once as an end, in order.
+   */
+  @Test
+  void digitsFromTheFarEndArriveInOrderOnceEach() throws Exception {
+    try (MediaFarEnd far = env.mediaFarEnd(TestSignals.silence(RATE))) {
+      StreamReader bot = converseWith(far);
+      far.awaitMediaEstablished(patience);
+      far.sendDigits("159#");
+      List<MediaEvent.Dtmf> digits = new ArrayList<>();
+      while (digits.stream().filter(MediaEvent.Dtmf::end).count() < 4) {
+        digits.add(bot.await(MediaEvent.Dtmf.class, patience));
+      }
+      StringBuilder starts = new StringBuilder();
+      StringBuilder ends = new StringBuilder();
+      for (MediaEvent.Dtmf d : digits) {
+        (d.end() ? ends : starts).append(d.digit());
+        if (d.end()) {
+          assertThat(d.durationMs()).as("%s", d).isGreaterThanOrEqualTo(0);
+        }
+      }
+      assertThat(starts).hasToString("159#");
+      assertThat(ends).hasToString("159#");
+      hangUpAndFinish(bot);
+      assertThat(bot.all(MediaEvent.Dtmf.class)).as("no digit twice").hasSize(8);
+      assertThat(bot.all(MediaEvent.Statistics.class).get(0).counters().digitsIn()).isEqualTo(4);
+    }
+  }
+
+  /** DTMF out: digits the bot sends reach the far end in order, each reported sent. */
+  @Test
+  void digitsFromTheBotReachTheFarEnd() throws Exception {
+    try (MediaFarEnd far = env.mediaFarEnd(TestSignals.silence(RATE))) {
+      StreamReader bot = converseWith(far);
+      far.awaitMediaEstablished(patience);
+      bot.stream().sendDtmf("27*", 0, 0);
+      StringBuilder sent = new StringBuilder();
+      for (int i = 0; i < 3; i++) {
+        sent.append(bot.await(MediaEvent.DtmfSent.class, patience).digit());
+      }
+      assertThat(sent).hasToString("27*");
+      StatusProbe.awaitTrue(
+          () -> far.digitsReceived().length() >= 3, "three digits at the far end", patience);
+      assertThat(far.digitsReceived()).isEqualTo("27*");
+      hangUpAndFinish(bot);
+    }
+  }
+
+  // ---- strangers (README "Reliability and security") ------------------------------------------
+
+  /**
+   * An out-of-dialog INVITE from a host that is neither the registrar nor trusted is refused 403
+   * without ringing the line, and statelessly: no 100 Trying (nothing took it in), and exactly one
+   * 403 although it was never ACKed — an INVITE server transaction would have retransmitted its 403
+   * on Timer G (after 0.5 s and 1.5 s over UDP) until Timer H, 32 s.
+   */
+  @Test
+  void strangersInviteIsRefused403StatelesslyWithoutRingingTheLine() throws Exception {
+    registerAndStartSession(0);
+    ConformanceEnvironment.StrangerReply reply =
+        env.strangerSends("INVITE", Duration.ofMillis(2500));
+    assertThat(reply.provisionals()).as("provisional responses to %s", reply).isEmpty();
+    assertThat(reply.finals())
+        .as("final responses (one: no transaction) in %s", reply)
+        .containsExactly(403);
+    assertThat(probe.types())
+        .as("the line recorded nothing")
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertThat(line.status().type()).isEqualTo(StatusType.READY);
+  }
+
+  /** An out-of-dialog REFER from a stranger is refused (403 or 603); the line is never moved. */
+  @Test
+  void strangersReferIsRefusedAndTheLineRecordsNothing() throws Exception {
+    registerAndStartSession(0);
+    ConformanceEnvironment.StrangerReply reply = env.strangerSends("REFER", Duration.ofSeconds(1));
+    assertThat(reply.finals()).as("%s", reply).hasSize(1);
+    assertThat(reply.finals().get(0)).as("%s", reply).isIn(403, 603);
+    assertThat(probe.types())
+        .as("the line recorded nothing")
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+  }
+
+  /** An out-of-dialog MESSAGE from a stranger is refused (403 or 405), nothing recorded. */
+  @Test
+  void strangersMessageIsRefusedAndTheLineRecordsNothing() throws Exception {
+    registerAndStartSession(0);
+    ConformanceEnvironment.StrangerReply reply =
+        env.strangerSends("MESSAGE", Duration.ofSeconds(1));
+    assertThat(reply.finals()).as("%s", reply).hasSize(1);
+    assertThat(reply.finals().get(0)).as("%s", reply).isIn(403, 405);
+    assertThat(probe.types())
+        .as("the line recorded nothing")
+        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
   }
 
   // ---- incoming calls ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 package org.sipline.core.testing;
 
 import java.time.Duration;
+import java.util.List;
+import org.opentest4j.TestAbortedException;
 import org.sipline.core.spi.SipBackend;
 
 /**
@@ -25,8 +27,35 @@ public interface ConformanceEnvironment extends AutoCloseable {
   /** Starts a caller towards {@link #account()} following {@code script}. */
   Caller call(CallerScript script);
 
+  /**
+   * A far end for the live-media cases that plays {@code audio} (8 kHz mono PCM) from its answer
+   * on; see {@link MediaFarEnd}.
+   */
+  MediaFarEnd mediaFarEnd(short[] audio);
+
   /** Waits until the registrar no longer holds a binding for {@link #account()}. */
   boolean awaitUnregistered(Duration timeout) throws InterruptedException;
+
+  /**
+   * Sends one out-of-dialog {@code method} (INVITE, REFER or MESSAGE) for {@link #account()}'s user
+   * straight to the backend's SIP port from a stranger — a host that is neither the account's
+   * registrar or outbound proxy nor a trusted source — once, never retransmitted, an INVITE's
+   * answer never ACKed, and returns every response to it that arrived within {@code listen}. An
+   * environment without a network to send it over aborts (an assumption), so the cases that need it
+   * are reported skipped there.
+   */
+  default StrangerReply strangerSends(String method, Duration listen) {
+    throw new TestAbortedException(getClass().getSimpleName() + " has no stranger to send from");
+  }
+
+  /**
+   * Waits until the far end {@link #callee(FarEnd)} last made for {@code behaviour} has run its
+   * whole part and says whether it succeeded (for {@link FarEnd#REFER_FROM_FAR_END}: its REFER was
+   * refused, then the line hung up). An environment whose far ends cannot tell aborts.
+   */
+  default boolean awaitFarEndSucceeded(FarEnd behaviour, Duration timeout) {
+    throw new TestAbortedException(getClass().getSimpleName() + "'s far ends report no outcome");
+  }
 
   /** Bounds that suit this environment's peers (a fake answers in microseconds, SIPp doesn't). */
   default Duration patience() {
@@ -35,6 +64,19 @@ public interface ConformanceEnvironment extends AutoCloseable {
 
   @Override
   void close();
+
+  /** The status codes of every response a stranger got, in order of arrival. */
+  record StrangerReply(List<Integer> codes) {
+    /** The final responses (200-699), retransmissions included. */
+    public List<Integer> finals() {
+      return codes.stream().filter(c -> c >= 200).toList();
+    }
+
+    /** The provisional responses (100-199). */
+    public List<Integer> provisionals() {
+      return codes.stream().filter(c -> c < 200).toList();
+    }
+  }
 
   /** What SipRegisterAccount is given. */
   record Credentials(

@@ -49,6 +49,7 @@ public final class FakeBackend implements SipBackend {
 
   private final Map<String, String> passwords = new ConcurrentHashMap<>();
   private final Map<String, FakeScript> scripts = new ConcurrentHashMap<>();
+  private final Map<String, short[]> talk = new ConcurrentHashMap<>();
   private final Map<String, FakeAccount> accounts = new ConcurrentHashMap<>();
   private final List<String> registrarLog = new CopyOnWriteArrayList<>();
   private final List<FakeCall> calls = new CopyOnWriteArrayList<>();
@@ -96,6 +97,21 @@ public final class FakeBackend implements SipBackend {
   public FakeBackend script(String user, FakeScript script) {
     scripts.put(user, script);
     return this;
+  }
+
+  /**
+   * The far end {@code user} answers and, in real time from its answer on, sends {@code audio} (8
+   * kHz PCM) to the line, then silence.
+   */
+  public FakeBackend talkingFarEnd(String user, short[] audio) {
+    scripts.put(user, FakeScript.answer());
+    talk.put(user, audio.clone());
+    return this;
+  }
+
+  /** What the far end {@code target} says once it answered, or null. */
+  short[] talkFor(SipUri target) {
+    return talk.get(target.user() == null ? "" : target.user());
   }
 
   FakeScript scriptFor(SipUri target) {

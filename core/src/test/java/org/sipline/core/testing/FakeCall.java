@@ -45,6 +45,7 @@ public final class FakeCall implements SipCall {
   volatile Map<String, String> sentHeaders = Map.of();
   volatile CallMedia media;
   private volatile ScheduledFuture<?> mediaTicker;
+  private volatile ScheduledFuture<?> talker;
   private int finalCode;
   private SipUri transferTarget;
   private Map<String, String> transferHeaders = Map.of();
@@ -150,6 +151,12 @@ public final class FakeCall implements SipCall {
         mediaTicker =
             backend.media.scheduleAtFixedRate(
                 this::pullFrame, 0, AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        short[] says = incoming ? null : backend.talkFor(remote);
+        if (says != null) {
+          talker =
+              backend.media.scheduleAtFixedRate(
+                  talk(says), 0, AudioFrames.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        }
       }
     }
     account.listener.callConnected(this);
@@ -341,6 +348,40 @@ public final class FakeCall implements SipCall {
     m.source().sent(false);
   }
 
+  /** The far end's voice: one packet of {@code says} every 20 ms, then silence. */
+  private Runnable talk(short[] says) {
+    int[] at = {0};
+    short[] packet = new short[AudioFrames.FRAME_SAMPLES];
+    return () -> {
+      CallMedia m = media;
+      if (m == null || state() != State.CONNECTED) {
+        return;
+      }
+      Arrays.fill(packet, (short) 0);
+      int n = Math.max(0, Math.min(packet.length, says.length - at[0]));
+      if (n > 0) {
+        System.arraycopy(says, at[0], packet, 0, n);
+      }
+      at[0] += packet.length;
+      m.sink().write(packet, 0, packet.length);
+    };
+  }
+
+  /**
+   * The far end presses {@code digits}, 120 ms each, 80 ms apart, in real time (RFC 4733 as the
+   * line hears it: a start, then an end with the duration).
+   */
+  public void sendDigits(String digits) {
+    for (int i = 0; i < digits.length(); i++) {
+      char digit = digits.charAt(i);
+      backend.later(
+          Duration.ofMillis(200L * i), () -> dtmf(DtmfEvent.start(digit, DtmfMethod.RFC4733)));
+      backend.later(
+          Duration.ofMillis(200L * i + 120),
+          () -> dtmf(DtmfEvent.end(digit, 120, DtmfMethod.RFC4733)));
+    }
+  }
+
   /** The pacer fell behind by {@code frames} ticks. */
   public void skip(int frames) {
     media.source().skipped(frames);
@@ -348,17 +389,26 @@ public final class FakeCall implements SipCall {
 
   /** The caller's audio arrives (8 kHz PCM, as decoded from RTP). */
   public void receive(short[] pcm) {
-    media.sink().write(pcm, 0, pcm.length);
+    CallMedia m = media;
+    if (m != null) {
+      m.sink().write(pcm, 0, pcm.length);
+    }
   }
 
   /** {@code samples} of the caller's audio were lost on the way. */
   public void lose(int samples) {
-    media.sink().missing(samples);
+    CallMedia m = media;
+    if (m != null) {
+      m.sink().missing(samples);
+    }
   }
 
   /** The caller sends a DTMF event (start or end). */
   public void dtmf(DtmfEvent event) {
-    media.sink().dtmf(event);
+    CallMedia m = media;
+    if (m != null) {
+      m.sink().dtmf(event);
+    }
   }
 
   /** DTMF sending keeps its futures pending until {@link #releaseDtmf}. */
@@ -453,6 +503,10 @@ public final class FakeCall implements SipCall {
     ScheduledFuture<?> t = mediaTicker;
     if (t != null) {
       t.cancel(false);
+    }
+    ScheduledFuture<?> voice = talker;
+    if (voice != null) {
+      voice.cancel(false);
     }
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipUri;
 
@@ -11,6 +12,7 @@ import org.sipline.core.spi.SipUri;
 public final class FakeEnvironment implements ConformanceEnvironment {
   private static final String ACCOUNT = "bot@fake.test";
   private final FakeBackend backend = new FakeBackend();
+  private final AtomicInteger farEnds = new AtomicInteger();
 
   public FakeEnvironment() {
     backend.requirePassword(ACCOUNT, "secret");
@@ -52,6 +54,7 @@ public final class FakeEnvironment implements ConformanceEnvironment {
       case TRANSFER_ACCEPT -> "xfer-ok";
       case TRANSFER_REFUSE -> "xfer-refuse";
       case TRANSFER_NOTIFY_FAIL -> "xfer-503";
+      case REFER_FROM_FAR_END -> "answer"; // the fake's far end sends no REFER
     };
   }
 
@@ -66,6 +69,71 @@ public final class FakeEnvironment implements ConformanceEnvironment {
         backend.callIn(
             ACCOUNT, SipUri.of("caller", "fake.test", -1), Map.of("X-Caller", "conformance"));
     return new ScriptedCaller(call, script);
+  }
+
+  @Override
+  public MediaFarEnd mediaFarEnd(short[] audio) {
+    String user = "media-" + farEnds.incrementAndGet();
+    backend.talkingFarEnd(user, audio);
+    return new FakeMediaFarEnd(user);
+  }
+
+  /** The fake's talking far end: its call is the one placed to its user. */
+  private final class FakeMediaFarEnd implements MediaFarEnd {
+    private final String user;
+
+    FakeMediaFarEnd(String user) {
+      this.user = user;
+    }
+
+    private FakeCall call() {
+      for (FakeCall c : backend.calls()) {
+        if (!c.isIncoming() && user.equals(c.remote().user())) {
+          return c;
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public String callee() {
+      return user;
+    }
+
+    @Override
+    public void awaitMediaEstablished(Duration timeout) {
+      StatusProbe.awaitTrue(
+          () -> call() != null && call().framesSent() > 0, "the line's audio at " + user, timeout);
+    }
+
+    @Override
+    public void sendDigits(String digits) {
+      call().sendDigits(digits);
+    }
+
+    @Override
+    public String digitsReceived() {
+      FakeCall c = call();
+      StringBuilder digits = new StringBuilder();
+      if (c != null) {
+        for (String sent : c.dtmfSent()) {
+          digits.append(sent.charAt(0));
+        }
+      }
+      return digits.toString();
+    }
+
+    @Override
+    public short[] recording(Duration timeout) {
+      StatusProbe.awaitTrue(
+          () -> call() != null && call().state() == FakeCall.State.ENDED,
+          "the call's end",
+          timeout);
+      return call().sentAudio();
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override

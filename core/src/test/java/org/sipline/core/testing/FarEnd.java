@@ -18,5 +18,10 @@ public enum FarEnd {
   /** Answers; refuses a REFER (603). */
   TRANSFER_REFUSE,
   /** Answers; accepts a REFER, then reports failure (NOTIFY sipfrag 503). */
-  TRANSFER_NOTIFY_FAIL
+  TRANSFER_NOTIFY_FAIL,
+  /**
+   * Answers, then sends a REFER of its own in the dialog (toward a premium number); it succeeds
+   * when the line refuses it (603 or 403) and later hangs up with BYE.
+   */
+  REFER_FROM_FAR_END
 }

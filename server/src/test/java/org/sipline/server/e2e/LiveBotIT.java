@@ -104,6 +104,7 @@ class LiveBotIT {
         .until(
             () -> Files.readString(botLog).contains("waiting for the next call") || !bot.isAlive());
     assertThat(bot.isAlive()).as("the bot:\n%s", Files.readString(botLog)).isTrue();
+    sipline.awaitLog("Converse stream opened on the next call", WAIT);
 
     bob.dial(kamailio.uri("alice"));
     List<Path> heard = bob.awaitRecordingComplete(WAIT);

@@ -125,6 +125,7 @@ class LiveMediaIT {
     PcmWav.write(source, RATE, sent);
     scene(source);
     ConverseClient bot = ConverseClient.open(sipline.channel(), CallSelector.NEXT, "");
+    sipline.awaitLog("Converse stream opened on the next call", WAIT);
     callBob();
     Opened opened = bot.await(KindCase.OPENED).getOpened();
     assertThat(opened.getIncoming()).isFalse();
@@ -156,6 +157,8 @@ class LiveMediaIT {
     scene(source);
     // Attached before the call exists: its first packet is already ours.
     ConverseClient bot = ConverseClient.open(sipline.channel(), CallSelector.NEXT, "");
+    // NEXT has no answer until the call comes; the server's log says the stream waits for it.
+    sipline.awaitLog("Converse stream opened on the next call", WAIT);
     bob.dial(kamailio.uri("alice"));
     Opened opened = bot.await(KindCase.OPENED).getOpened();
     assertThat(opened.getIncoming()).isTrue();

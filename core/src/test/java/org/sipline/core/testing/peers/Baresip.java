@@ -259,6 +259,26 @@ public final class Baresip implements AutoCloseable {
     require(command("hangup", null), "hangup");
   }
 
+  /**
+   * Sends DTMF digits in the current call ({@code sndcode}): RFC 4733 telephone-events when the
+   * call negotiated them, else SIP INFO. baresip presses and releases each digit at once, so the
+   * far end sees short digits.
+   */
+  public void sendDigits(String digits) {
+    require(command("sndcode", digits), "sndcode " + digits);
+  }
+
+  /** The DTMF digits received so far (one per CALL_DTMF_START), in order. */
+  public String digitsReceived() {
+    StringBuilder digits = new StringBuilder();
+    for (BaresipEvent e : events()) {
+      if (e.is("CALL_DTMF_START") && e.param() != null) {
+        digits.append(e.param());
+      }
+    }
+    return digits.toString();
+  }
+
   /** Answers the ringing incoming call (with {@code withAutoAnswer(false)}). */
   public void accept() {
     require(command("accept", null), "accept");

@@ -49,6 +49,20 @@ class BaresipTest {
   }
 
   @Test
+  void digitsSentWithSndcodeArriveAtTheOtherPhoneInOrder() {
+    try (Baresip bob = Baresip.start(BaresipOptions.defaults().withUser("bob"));
+        Baresip alice = Baresip.start(BaresipOptions.defaults().withUser("alice"))) {
+      alice.dial(bob.sipUri());
+      bob.awaitEvent("CALL_ESTABLISHED", WAIT);
+      alice.awaitEvent("CALL_ESTABLISHED", WAIT);
+      alice.sendDigits("159#");
+      Await.poll(WAIT, () -> bob.digitsReceived().length() >= 4 ? Boolean.TRUE : null);
+      assertThat(bob.digitsReceived()).isEqualTo("159#");
+      alice.hangup();
+    }
+  }
+
+  @Test
   void manualAnswerWaitsForAccept() {
     try (Baresip bob =
             Baresip.start(BaresipOptions.defaults().withUser("bob").withAutoAnswer(false));

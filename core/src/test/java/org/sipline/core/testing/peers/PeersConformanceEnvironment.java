@@ -1,24 +1,34 @@
 package org.sipline.core.testing.peers;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.testing.Caller;
 import org.sipline.core.testing.CallerScript;
 import org.sipline.core.testing.ConformanceEnvironment;
+import org.sipline.core.testing.ConformanceEnvironment.StrangerReply;
 import org.sipline.core.testing.FarEnd;
+import org.sipline.core.testing.MediaFarEnd;
 
 /**
  * The conformance suite's world made of real programs, the same for every backend and shaped as a
  * deployment has it: the line's account registers at a Kamailio registrar with digest auth and uses
  * it as outbound proxy (so every INVITE is challenged and every dialog record-routed through it);
  * callers (SIPp UACs, one per {@link CallerScript}) dial the line at Kamailio, which finds it in
- * its location table; far ends are SIPp UASs, one per {@link FarEnd}. {@link #close()} stops the
- * backend and every process.
+ * its location table; far ends are SIPp UASs, one per {@link FarEnd}; the live-media cases' far end
+ * is a baresip ({@link MediaFarEnd}: it plays a WAV, records, sends and receives DTMF). {@link
+ * #close()} stops the backend and every process.
  *
  * <pre>{@code
  * protected ConformanceEnvironment createEnvironment() {
@@ -32,7 +42,10 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
 
   private final Kamailio kamailio;
   private final SipBackend backend;
+  private final int sipPort;
   private final List<Sipp> peers = new ArrayList<>();
+  private final List<Baresip> phones = new ArrayList<>();
+  private final Map<FarEnd, Sipp> lastFarEnds = new EnumMap<>(FarEnd.class);
 
   /**
    * Starts Kamailio, then the backend that {@code backendFactory} makes from a loopback config
@@ -41,11 +54,14 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   public PeersConformanceEnvironment(Function<BackendConfig, ? extends SipBackend> backendFactory) {
     Objects.requireNonNull(backendFactory, "backendFactory");
     Kamailio started = Kamailio.start(KamailioOptions.defaults().withUser(USER, PASSWORD));
+    // Chosen here rather than by the backend, so that a stranger knows where to knock.
+    sipPort = FreePorts.sipPort();
     try {
       backend =
           Objects.requireNonNull(
               backendFactory.apply(
                   BackendConfig.loopback()
+                      .sipPort(sipPort)
                       .registerTimeout(Duration.ofSeconds(5))
                       .transactionTimeout(Duration.ofSeconds(10))
                       .transferTimeout(Duration.ofSeconds(10))
@@ -90,7 +106,9 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
           case TRANSFER_ACCEPT -> uas("uas-refer-accept.xml", SippOptions.defaults());
           case TRANSFER_REFUSE -> uas("uas-refer-refuse.xml", SippOptions.defaults());
           case TRANSFER_NOTIFY_FAIL -> uas("uas-refer-notify-503.xml", SippOptions.defaults());
+          case REFER_FROM_FAR_END -> uas("uas-refer-from-far-end.xml", SippOptions.defaults());
         };
+    lastFarEnds.put(behaviour, uas);
     return "bob@" + uas.hostPort();
   }
 
@@ -114,6 +132,100 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     return new SippCaller(uac);
   }
 
+  /**
+   * A baresip answering by itself, reached directly (through Kamailio as the line's outbound
+   * proxy), whose audio source is {@code audio} followed by a minute of silence: baresip hangs up
+   * when its file has played, and the cases end their calls well before.
+   */
+  @Override
+  public synchronized MediaFarEnd mediaFarEnd(short[] audio) {
+    Path dir = RunDirs.create("media-far-end");
+    Path wav = dir.resolve("plays.wav");
+    PcmWav.write(wav, 8000, TestSignals.concat(audio, TestSignals.silence(60 * 8000)));
+    Baresip phone;
+    try {
+      phone =
+          Baresip.start(
+              BaresipOptions.defaults().withUser("media" + phones.size()).withAudioSource(wav));
+    } finally {
+      RunDirs.release(dir); // baresip copied the file into its own run directory
+    }
+    phones.add(phone);
+    return new BaresipFarEnd(phone);
+  }
+
+  /** A baresip as the suite's {@link MediaFarEnd}. */
+  private final class BaresipFarEnd implements MediaFarEnd {
+    private final Baresip phone;
+
+    BaresipFarEnd(Baresip phone) {
+      this.phone = phone;
+    }
+
+    @Override
+    public String callee() {
+      return phone.user() + "@127.0.0.1:" + phone.port();
+    }
+
+    @Override
+    public void awaitMediaEstablished(Duration timeout) {
+      phone.awaitEvent("CALL_RTPESTAB", timeout);
+    }
+
+    @Override
+    public void sendDigits(String digits) {
+      phone.sendDigits(digits);
+    }
+
+    @Override
+    public String digitsReceived() {
+      return phone.digitsReceived();
+    }
+
+    @Override
+    public short[] recording(Duration timeout) {
+      phone.awaitEvent("CALL_CLOSED", timeout);
+      List<Path> recordings = phone.awaitRecordingComplete(timeout);
+      try {
+        return WavReader.read(Files.readAllBytes(recordings.get(recordings.size() - 1))).samples();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (PeersConformanceEnvironment.this) {
+        if (phones.remove(phone)) {
+          phone.close();
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean awaitFarEndSucceeded(FarEnd behaviour, Duration timeout) {
+    Sipp uas;
+    synchronized (this) {
+      uas = lastFarEnds.get(behaviour);
+    }
+    if (uas == null) {
+      return false;
+    }
+    try {
+      uas.awaitSuccess(timeout);
+      return true;
+    } catch (PeerException e) {
+      return false;
+    }
+  }
+
+  /** From {@link Stranger#HOST} (127.0.0.2), which is not Kamailio's host (127.0.0.1). */
+  @Override
+  public StrangerReply strangerSends(String method, Duration listen) {
+    return Stranger.send(method, USER, "127.0.0.1", sipPort, listen);
+  }
+
   @Override
   public boolean awaitUnregistered(Duration timeout) {
     try {
@@ -131,6 +243,9 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     } finally {
       peers.forEach(Sipp::close);
       peers.clear();
+      lastFarEnds.clear();
+      phones.forEach(Baresip::close);
+      phones.clear();
       kamailio.close();
     }
   }
