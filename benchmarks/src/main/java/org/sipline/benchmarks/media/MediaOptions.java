@@ -13,7 +13,8 @@ import java.util.Set;
  * What a media run measures, from the command line; every value checked, a bad one named.
  *
  * @param phases which measurements run, in their fixed order
- * @param calls bidirectional calls on the server; more than one needs many lines per server
+ * @param calls bidirectional calls on the server; more than one is its own run ({@link
+ *     ManyCallsRun}: one line per call, every call echoing) instead of the phases
  * @param seconds each streaming window (caller → bot, bidirectional, 500 listeners)
  * @param warmupSeconds let pass before each window
  * @param listeners Listen streams on the call in the listeners phase
@@ -73,7 +74,8 @@ record MediaOptions(
         "usage: java -cp benchmarks.jar org.sipline.benchmarks.media.MediaMain [options]",
         "  --phases LIST            comma-separated of inbound, bidirectional, listen, speak,",
         "                           clear, dtmf, stall; or all (default: all but stall)",
-        "  --calls 1                bidirectional calls (more need many lines: issue 13)",
+        "  --calls 1                bidirectional calls; N > 1 runs only the many-calls",
+        "                           measurement: N lines, each call's Converse echoing",
         "  --seconds 60             each streaming window",
         "  --warmup-seconds 5       before each window, not counted",
         "  --listeners 500          Listen streams in the listen phase",
@@ -148,15 +150,6 @@ record MediaOptions(
         case "--out" -> out = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
-    }
-    if (calls > 1) {
-      throw new IllegalArgumentException(
-          "--calls: "
-              + calls
-              + " needs "
-              + calls
-              + " lines on one server; the server serves one line until issue 13 (many lines"
-              + " per process) is done");
     }
     return new MediaOptions(
         phases,

@@ -35,11 +35,11 @@ class MediaOptionsTest {
   }
 
   @Test
-  void moreThanOneCallIsRefusedNamingTheIssueThatBringsManyLines() {
-    assertThatThrownBy(() -> MediaOptions.parse(new String[] {"--calls", "500"}))
+  void manyCallsAreAcceptedUpToTheLimitAndNoMore() {
+    assertThat(MediaOptions.parse(new String[] {"--calls", "500"}).calls()).isEqualTo(500);
+    assertThatThrownBy(() -> MediaOptions.parse(new String[] {"--calls", "5001"}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--calls")
-        .hasMessageContaining("issue 13");
+        .hasMessageContaining("--calls: 5001 out of range");
   }
 
   @Test
