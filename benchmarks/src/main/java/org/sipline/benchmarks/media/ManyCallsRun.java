@@ -84,10 +84,7 @@ final class ManyCallsRun {
         ServerProcess server =
             ServerProcess.start(
                 dir, o.serverJar(), o.serverJvm(), List.of("--lines", Integer.toString(n)));
-        StealSampler steal = new StealSampler();
-        TsharkCapture rtp =
-            TsharkCapture.filtered(
-                dir, "rtp", "udp and dst port " + sinks.port(0), TsharkCapture.HEADERS_ONLY)) {
+        StealSampler steal = new StealSampler()) {
       int sink = sinks.port(0);
       double loadBefore = ProcStat.loadAverage();
       for (int i = 0; i < CHANNELS; i++) {
@@ -111,47 +108,53 @@ final class ManyCallsRun {
         }
         log.info("many: {} calls echoing; window of {} s", n, o.seconds());
         Await.elapse(Duration.ofSeconds(o.warmupSeconds()));
-        int[] audioBefore = audioCounts(converses);
-        Window.Open w = Window.open("many", server.pid(), -1);
-        Await.elapse(Duration.ofSeconds(o.seconds()));
-        Window window = w.close();
-        int[] audioAfter = audioCounts(converses);
-        Await.elapse(CAPTURE_MARGIN);
-        long dropped = rtp.stopCapturing();
-        for (ConverseClient c : converses) {
-          c.echo(false);
-          c.close();
-        }
-        List<StreamStatistics> statistics = new ArrayList<>();
-        int failed = 0;
-        for (ConverseClient c : converses) {
-          try {
-            statistics.add(
-                c.record()
-                    .await(0, e -> e.hasStatistics(), OPEN_TIMEOUT, "a Converse's statistics")
-                    .event()
-                    .getStatistics());
-          } catch (java.util.concurrent.TimeoutException e) {
-            failed++;
+        // Started only now: 500 streams fill a capture at 25,000 packets a second, and the
+        // set-up's minutes would cost more to read back than the window.
+        try (TsharkCapture rtp =
+            TsharkCapture.filtered(
+                dir, "rtp", "udp and dst port " + sink, TsharkCapture.HEADERS_ONLY)) {
+          int[] audioBefore = audioCounts(converses);
+          Window.Open w = Window.open("many", server.pid(), -1);
+          Await.elapse(Duration.ofSeconds(o.seconds()));
+          Window window = w.close();
+          int[] audioAfter = audioCounts(converses);
+          Await.elapse(CAPTURE_MARGIN);
+          long dropped = rtp.stopCapturing();
+          for (ConverseClient c : converses) {
+            c.echo(false);
+            c.close();
           }
+          List<StreamStatistics> statistics = new ArrayList<>();
+          int failed = 0;
+          for (ConverseClient c : converses) {
+            try {
+              statistics.add(
+                  c.record()
+                      .await(0, e -> e.hasStatistics(), OPEN_TIMEOUT, "a Converse's statistics")
+                      .event()
+                      .getStatistics());
+            } catch (java.util.concurrent.TimeoutException e) {
+              failed++;
+            }
+          }
+          MediaResult r = new MediaResult();
+          r.value("calls", n);
+          r.text(
+              "load_run",
+              String.format(Locale.ROOT, "%.2f → %.2f", loadBefore, ProcStat.loadAverage()));
+          window.describe(r);
+          r.value("many_steal_max_100ms_ms", steal.maxSlot(window.from(), window.to()) / 1_000_000);
+          r.value(
+              "many_steal_100ms_slots_over_20ms",
+              steal.slotsOver(window.from(), window.to(), 20_000_000));
+          r.value("capture_dropped", dropped);
+          r.value("caller_packets_sent", callers.packets());
+          r.value("caller_send_failures", callers.sendFailures());
+          pacing(r, window, read(rtp, sink), sink);
+          audioIn(r, audioBefore, audioAfter, window);
+          statistics(r, statistics, failed);
+          return r;
         }
-        MediaResult r = new MediaResult();
-        r.value("calls", n);
-        r.text(
-            "load_run",
-            String.format(Locale.ROOT, "%.2f → %.2f", loadBefore, ProcStat.loadAverage()));
-        window.describe(r);
-        r.value("many_steal_max_100ms_ms", steal.maxSlot(window.from(), window.to()) / 1_000_000);
-        r.value(
-            "many_steal_100ms_slots_over_20ms",
-            steal.slotsOver(window.from(), window.to(), 20_000_000));
-        r.value("capture_dropped", dropped);
-        r.value("caller_packets_sent", callers.packets());
-        r.value("caller_send_failures", callers.sendFailures());
-        pacing(r, window, read(rtp, sink), sink);
-        audioIn(r, audioBefore, audioAfter, window);
-        statistics(r, statistics, failed);
-        return r;
       }
     } finally {
       for (ManagedChannel c : channels) {

@@ -83,6 +83,7 @@ final class MediaAnalysis {
         "load_run",
         String.format(java.util.Locale.ROOT, "%.2f → %.2f", rec.loadBefore, rec.loadAfter));
     r.value("beside_calls", o.besideCalls());
+    r.value("interrupt_warmup", o.interruptWarmup());
     Map<Long, Long> callerAudio = MediaMatching.audioByTimestamp(in);
     Map<Long, MediaWire.Out> byPosition = MediaMatching.byPosition(out);
     List<CapturedPacket> outCaptured = new ArrayList<>();

@@ -21,6 +21,8 @@ import java.util.Set;
  * @param listenChannels gRPC connections the listeners are spread over
  * @param speakRounds utterances (first audio, mark) in the speak phase
  * @param clearRounds clears, and as many interrupts, in the clear phase
+ * @param interruptWarmup refused Interrupt rpcs sent before the clear phase's rounds, so that the
+ *     server's unary-rpc path is compiled as a long-running server's is (0: none, as a fresh one)
  * @param digits DTMF digits the caller sends in the dtmf phase
  * @param stallSeconds how long the stalled client stops reading (and the window read before)
  * @param stallWindowBytes the stalled client's HTTP/2 flow-control window
@@ -38,6 +40,7 @@ record MediaOptions(
     int listenChannels,
     int speakRounds,
     int clearRounds,
+    int interruptWarmup,
     int digits,
     int stallSeconds,
     int stallWindowBytes,
@@ -82,6 +85,7 @@ record MediaOptions(
         "  --listen-channels 8      gRPC connections the listeners share",
         "  --speak-rounds 200       utterances timed (first audio, mark)",
         "  --clear-rounds 200       clears timed, and as many interrupts",
+        "  --interrupt-warmup 0     refused Interrupts sent first (warms the unary path)",
         "  --digits 100             DTMF digits the caller sends",
         "  --stall-seconds 60       the stall, and the reading window before it",
         "  --stall-window 65535     the stalled client's HTTP/2 flow-control window, bytes",
@@ -101,6 +105,7 @@ record MediaOptions(
     int listenChannels = 8;
     int speak = 200;
     int clear = 200;
+    int interruptWarmup = 0;
     int digits = 100;
     int stall = 60;
     int stallWindow = 65_535;
@@ -140,6 +145,7 @@ record MediaOptions(
         case "--listen-channels" -> listenChannels = parseInt(name, value, 1, 100);
         case "--speak-rounds" -> speak = parseInt(name, value, 1, 100_000);
         case "--clear-rounds" -> clear = parseInt(name, value, 1, 100_000);
+        case "--interrupt-warmup" -> interruptWarmup = parseInt(name, value, 0, 1_000_000);
         case "--digits" -> digits = parseInt(name, value, 1, 100_000);
         case "--stall-seconds" -> stall = parseInt(name, value, 1, 3600);
         case "--stall-window" -> stallWindow = parseInt(name, value, 65_535, 1 << 30);
@@ -160,6 +166,7 @@ record MediaOptions(
         listenChannels,
         speak,
         clear,
+        interruptWarmup,
         digits,
         stall,
         stallWindow,

@@ -314,6 +314,7 @@ final class MediaRun {
       SplittableRandom random = new SplittableRandom(3551);
       LineMediaGrpc.LineMediaBlockingStub interrupts = LineMediaGrpc.newBlockingStub(channel);
       byte[] audio = squareWave(16_000); // 2 s
+      warmUpInterrupts(interrupts);
       for (int i = -2 * WARMUP_ROUNDS; i < 2 * o.clearRounds(); i++) {
         boolean interrupt = (i & 1) != 0;
         String id = "c" + i;
@@ -341,6 +342,42 @@ final class MediaRun {
           (interrupt ? rec.interruptSent : rec.clearSent).add(sent);
         }
         Await.elapse(QUIET.plusNanos(random.nextLong(FRAME_MICROS) * 1000));
+      }
+    }
+
+    /**
+     * Interrupts through an utterance that does not exist: each is refused (INVALID_ARGUMENT) and
+     * clears nothing, but runs the server's whole unary-rpc path, so that the timed ones after it
+     * meet that path compiled, as on a server that has served many rpcs.
+     */
+    private void warmUpInterrupts(LineMediaGrpc.LineMediaBlockingStub interrupts) {
+      if (o.interruptWarmup() == 0) {
+        return;
+      }
+      log.info("clear: {} refused Interrupts first", o.interruptWarmup());
+      InterruptRequest unknown =
+          InterruptRequest.newBuilder().setThroughUtterance("no-such-utterance").build();
+      int refused = 0;
+      for (int i = 0; i < o.interruptWarmup(); i++) {
+        try {
+          var unused =
+              interrupts
+                  .withDeadlineAfter(EVENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                  .interrupt(unknown);
+        } catch (io.grpc.StatusRuntimeException e) {
+          if (e.getStatus().getCode() != io.grpc.Status.Code.INVALID_ARGUMENT) {
+            throw e;
+          }
+          refused++;
+        }
+      }
+      if (refused != o.interruptWarmup()) {
+        throw new IllegalStateException(
+            "an Interrupt through an unknown utterance was not refused: "
+                + (o.interruptWarmup() - refused)
+                + " of "
+                + o.interruptWarmup()
+                + " answered");
       }
     }
 
