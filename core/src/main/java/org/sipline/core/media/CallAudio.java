@@ -50,6 +50,29 @@ public final class CallAudio {
   private boolean connected;
   private volatile boolean ended;
 
+  /**
+   * Bumped (under the lock) whenever what {@link #settle}'s per-stream loop reads of the streams
+   * changes: the list itself (membership, order) or a member's phase. A stream's playout interval
+   * is fixed and its last playout tick moves only in that loop or when it attaches.
+   */
+  private int streamsVersion;
+
+  // What the last full settle saw, after it ran (guarded by lock). With 500 Listen streams polling
+  // once per frame each, repeating a settle whose inputs are unchanged made every poll walk every
+  // stream (O(N²) per frame under this lock; issue 11): such a settle would change nothing, so it
+  // returns at once. The queue's wake-ups it armed still stand: the pacer consumes one only at a
+  // commit, which moves the tick, which this compares.
+  private PlaybackQueue.QueueState settledState;
+  private int settledVersion;
+  private CallStream settledWriter;
+  private long settledXonLevel;
+
+  /** Off only in tests comparing events with and without the memo. */
+  boolean memoize = true;
+
+  /** Times the per-stream loop of {@link #settle} ran its body: tests hold it to O(N) a frame. */
+  long settleSteps;
+
   CallAudio(MediaHub hub, Executor completions, boolean incoming, String remote) {
     this.hub = hub;
     this.incoming = incoming;
@@ -188,6 +211,7 @@ public final class CallAudio {
   void attach(CallStream s) {
     s.bind(this, queue.tick(), queue.state());
     streams.add(s);
+    streamsChanged();
     snapshot = streams.toArray(new CallStream[0]);
     if (s.writer != null) {
       writer = s;
@@ -234,7 +258,13 @@ public final class CallAudio {
   private void remove(CallStream s) {
     if (streams.remove(s)) {
       snapshot = streams.toArray(new CallStream[0]);
+      streamsChanged();
     }
+  }
+
+  /** Under this lock: the streams or a stream's phase changed; the next settle runs in full. */
+  void streamsChanged() {
+    streamsVersion++;
   }
 
   /** Under this lock: a queued prompt by its utterance id, or null. */
@@ -307,7 +337,9 @@ public final class CallAudio {
 
   /** Turns what the pacer recorded into events, in order; reports playout; rearms the wake-ups. */
   void settle() {
+    boolean factsTaken = false;
     for (Fact f = queue.takeFacts(); f != null; ) {
+      factsTaken = true;
       Fact next = f.nextFact;
       f.nextFact = null;
       if (f instanceof Mark m) {
@@ -320,11 +352,21 @@ public final class CallAudio {
       f = next;
     }
     if (streams.isEmpty()) {
+      settledState = null;
       return;
     }
     PlaybackQueue.QueueState q = queue.state();
+    if (memoize
+        && !factsTaken
+        && q.equals(settledState)
+        && streamsVersion == settledVersion
+        && writer == settledWriter
+        && xonLevel() == settledXonLevel) {
+      return; // the loop below would emit nothing and arm the same wake-ups
+    }
     long due = Long.MAX_VALUE;
     for (CallStream s : streams) {
+      settleSteps++;
       if (s.phase() != CallStream.Phase.ATTACHED) {
         continue;
       }
@@ -347,12 +389,22 @@ public final class CallAudio {
         due = Math.min(due, s.lastPlayoutTick + s.playoutIntervalSamples());
       }
     }
-    long below = -1;
     if (writer != null && writer.writer != null) {
       writer.writer.checkXon(q.queuedSamples());
-      below = writer.writer.xonLevel();
     }
+    long below = xonLevel();
     queue.wakeAt(due == Long.MAX_VALUE ? -1 : due, below);
+    // Run again on these inputs, the loop is a no-op: a stream it reported has lastPlayoutTick ==
+    // tick > lastAudioFrame, so it is not "played", and checkXon already said what it had to.
+    settledState = q;
+    settledVersion = streamsVersion;
+    settledWriter = writer;
+    settledXonLevel = below;
+  }
+
+  /** The writer's flow-control level ({@link Writer#xonLevel}), or -1 without a writer. */
+  private long xonLevel() {
+    return writer != null && writer.writer != null ? writer.writer.xonLevel() : -1;
   }
 
   private void deliver(Mark m) {

@@ -161,6 +161,10 @@ final class CallStream {
 
   void moveTo(Phase next) {
     phase = phase.to(next);
+    CallAudio c = call;
+    if (c != null) {
+      c.streamsChanged(); // its settle reads the phase of every stream it holds
+    }
   }
 
   boolean isLive() {
