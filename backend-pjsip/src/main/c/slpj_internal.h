@@ -1,4 +1,16 @@
-/* State shared by the shim's files. Everything here is guarded by slpj_lock unless noted. */
+/* State shared by the shim's files. Everything here is guarded by slpj_lock unless noted.
+ *
+ * The files call each other one way only, each calling only files below it:
+ *
+ *   slpj_lib.c            start, destroy: installs every callback, resets every file
+ *   slpj_call_events.c    pjsua's call callbacks    slpj_call_ops.c   calls Java asks for
+ *   slpj_dtmf.c           DTMF both ways            slpj_call_media.c a call's audio for Java
+ *   slpj_account.c        accounts, REGISTER        slpj_strangers.c  the stranger module
+ *   slpj_call_slots.c     the call table
+ *   slpj_media.c          the audio port            slpj_events.c     the event queue
+ *   slpj_common.c         lock, configuration, thread registration, errors, generations
+ *
+ * Declarations below are grouped by the file that defines them. */
 #ifndef SLPJ_INTERNAL_H
 #define SLPJ_INTERNAL_H
 
@@ -62,9 +74,9 @@ typedef struct slpj_call {
     slpj_info_pending info[SLPJ_MAX_INFO_PENDING];
 } slpj_call;
 
+/* slpj_common.c */
 extern pthread_mutex_t slpj_lock;
-extern slpj_acc slpj_accs[SLPJ_MAX_ACCS];
-extern slpj_call slpj_calls[SLPJ_MAX_CALLS];
+extern int slpj_started;        /* pjsua runs: between slpj_start and slpj_destroy */
 extern int slpj_register_timeout_ms;
 extern int slpj_transaction_timeout_ms;
 extern int slpj_transfer_timeout_ms;
@@ -74,8 +86,6 @@ extern int slpj_rtp_port_min;
 extern int slpj_rtp_port_max;
 extern pjsua_transport_id slpj_transport_id;
 extern int slpj_transport_tcp;
-
-/* slpj_lib.c */
 void slpj_ensure_thread(void);
 /* Every API entry that touches pjlib starts here: false (with err set) when pjsua is not
  * running, else the calling thread is registered with pjlib and true is returned. */
@@ -91,6 +101,7 @@ void slpj_events_reset(void);
 void slpj_events_wake_all(void);
 
 /* slpj_account.c */
+extern slpj_acc slpj_accs[SLPJ_MAX_ACCS];
 slpj_acc *slpj_acc_by_handle(int handle);
 slpj_acc *slpj_acc_by_pjsua_id(pjsua_acc_id id);
 void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info);
@@ -98,6 +109,7 @@ pj_status_t slpj_register_module_init(void);
 void slpj_accounts_reset(void);
 
 /* slpj_call_slots.c; the helpers need slpj_lock held unless noted */
+extern slpj_call slpj_calls[SLPJ_MAX_CALLS];
 void slpj_calls_reset(void);
 slpj_call *slpj_call_by_handle(int handle);
 slpj_call *slpj_call_of(pjsua_call_id call_id);
@@ -145,6 +157,8 @@ void slpj_port_release(slpj_port *port);
 int slpj_port_push(slpj_port *port, const short *pcm);
 int slpj_port_pull(slpj_port *port, short *pcm, int *missing);
 int slpj_port_depth(slpj_port *port);
+/* Frames taken and silent runs since the last call (see slpj_media_tx_log in slpj.h). */
+int slpj_port_tx_log(slpj_port *port, int *entries, int max);
 /* Whether frames the bridge takes from the port leave in RTP (the stream sends). */
 void slpj_port_set_tx_live(slpj_port *port, int live);
 /* Points the port's loss detection at the call's stream (NULL: none), taking a reference on
