@@ -6,6 +6,8 @@
  *   slpj_call_events.c    pjsua's call callbacks    slpj_call_ops.c   calls Java asks for
  *   slpj_dtmf.c           DTMF both ways            slpj_call_media.c a call's audio for Java
  *   slpj_account.c        accounts, REGISTER        slpj_strangers.c  the stranger module
+ *                                                   slpj_sdp_guard.c  SDP naming hosts refused
+ *                                                   slpj_rtp_filter.c RTP from others dropped
  *   slpj_call_slots.c     the call table
  *   slpj_media.c          the audio port            slpj_events.c     the event queue
  *   slpj_common.c         lock, configuration, thread registration, errors, generations
@@ -57,6 +59,8 @@ typedef struct slpj_call {
     int local_hangup;           /* soft hangup asked for */
     int media_timeout;          /* hangup because no RTP arrived */
     int transferred;            /* hangup after a successful transfer */
+    int bad_answer;             /* hangup because the 2xx's SDP named a host (slpj_sdp_guard.c) */
+    char bad_answer_text[200];
     int invite_timed_out;
     int xfer_pending;
     int xfer_accepted;
@@ -145,6 +149,19 @@ pj_status_t slpj_strangers_module_init(void);
 void slpj_strangers_reset(void);
 void slpj_on_call_transfer_request2(pjsua_call_id call_id, const pj_str_t *dst,
                                     pjsip_status_code *code, pjsua_call_setting *opt);
+
+/* slpj_sdp_guard.c */
+pj_status_t slpj_sdp_guard_module_init(void);
+/* 1 (host copied, NUL-terminated) when a c= line of the SDP text names a host, not an IP. */
+int slpj_sdp_host_name(const char *text, pj_size_t len, char *host, int host_len);
+/* 1 (host copied) when our INVITE with this Call-ID got a 2xx whose SDP named a host: the entry
+ * is taken, so it answers 1 once. */
+int slpj_sdp_guard_take_answer(const pj_str_t *call_id, char *host, int host_len);
+
+/* slpj_rtp_filter.c: pjsua's on_create_media_transport; wraps the call's transport so that RTP
+ * from anywhere but the negotiated remote address is dropped. */
+pjmedia_transport *slpj_on_create_media_transport(pjsua_call_id call_id, unsigned media_idx,
+                                                  pjmedia_transport *base_tp, unsigned flags);
 
 /* slpj_call_ops.c */
 void slpj_calls_end_all(void);

@@ -106,6 +106,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_stream_destroyed = &slpj_on_stream_destroyed;
     cfg.cb.on_dtmf_event = &slpj_on_dtmf_event;
     cfg.cb.on_call_tsx_state = &slpj_on_call_tsx_state;
+    cfg.cb.on_create_media_transport = &slpj_on_create_media_transport;
 
     pjsua_logging_config_default(&log_cfg);
     log_cfg.console_level = 0;
@@ -141,6 +142,12 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     status = slpj_strangers_module_init();
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "registering sipline's stranger-refusing module", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_sdp_guard_module_init();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "registering sipline's SDP-checking module", status);
         pjsua_destroy();
         return -1;
     }
