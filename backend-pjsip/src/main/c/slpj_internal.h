@@ -1,15 +1,15 @@
 /* State shared by the shim's files. Everything here is guarded by slpj_lock unless noted.
  *
- * The files call each other one way only, each calling only files below it:
+ * The files call each other one way only, each calling (or naming as a callback) only files on
+ * the rows below its own:
  *
  *   slpj_lib.c            start, destroy: installs every callback, resets every file
- *   slpj_call_events.c    pjsua's call callbacks    slpj_call_ops.c   calls Java asks for
- *   slpj_dtmf.c           DTMF both ways            slpj_call_media.c a call's audio for Java
- *   slpj_account.c        accounts, REGISTER        slpj_strangers.c  the stranger module
- *                                                   slpj_sdp_guard.c  SDP naming hosts refused
- *                                                   slpj_rtp_filter.c RTP from others dropped
- *   slpj_call_slots.c     the call table
- *   slpj_media.c          the audio port            slpj_events.c     the event queue
+ *   slpj_call_ops.c       calls Java asks for (arms call_events' timers)
+ *   slpj_call_events.c    pjsua's call callbacks    slpj_dtmf.c       DTMF both ways
+ *   slpj_call_media.c     a call's audio for Java   slpj_account.c    accounts, REGISTER
+ *   slpj_call_slots.c     the call table            slpj_strangers.c  the stranger module
+ *   slpj_media.c          the audio port            slpj_sdp_guard.c  SDP naming hosts refused
+ *   slpj_events.c         the event queue           slpj_rtp_filter.c RTP from others dropped
  *   slpj_common.c         lock, configuration, thread registration, errors, generations
  *
  * Declarations below are grouped by the file that defines them. */
