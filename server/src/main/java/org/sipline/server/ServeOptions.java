@@ -138,7 +138,9 @@ final class ServeOptions {
       showDefaultValue = Visibility.NEVER,
       defaultValue = "${env:SIPLINE_BACKEND_OPTIONS}",
       description =
-          "Backend-specific setting, repeatable (see the backend's documentation). "
+          "Backend setting, repeatable; the same setting has the same name on every backend"
+              + " (register.expires, trusted.sources, ...). An unknown name or a bad value stops"
+              + " the start, listing the backend's valid options. "
               + "Env: SIPLINE_BACKEND_OPTIONS (comma-separated).")
   Map<String, String> backendOptions = new LinkedHashMap<>();
 

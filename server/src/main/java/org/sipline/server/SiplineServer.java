@@ -114,9 +114,10 @@ public final class SiplineServer implements AutoCloseable {
     }
     SipBackend backend;
     try {
-      backend = provider.create(backendConfig(config));
+      backend = Backends.start(provider, backendConfig(config));
     } catch (IllegalArgumentException e) {
-      // Everything else in BackendConfig was checked by ServerConfig; the options were not.
+      // Everything else in BackendConfig was checked by ServerConfig; the options were not:
+      // core held them to the backend's declared list, and the backend to its own rules.
       if (config.backendOptions().isEmpty()) {
         throw e;
       }
