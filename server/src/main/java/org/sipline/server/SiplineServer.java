@@ -291,6 +291,16 @@ public final class SiplineServer implements AutoCloseable {
     }
   }
 
+  /** The lines served (tests). */
+  ServedLines lines() {
+    return lines;
+  }
+
+  /** What an OPTIONS to the process's SIP address is answered now. */
+  org.sipline.core.spi.Capacity capacity() {
+    return backend.capacity();
+  }
+
   /** The port gRPC listens on (the chosen one when configured as 0). */
   public int grpcPort() {
     return mainPort(grpc, config);
