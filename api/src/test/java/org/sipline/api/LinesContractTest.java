@@ -76,8 +76,7 @@ class LinesContractTest {
     expected.put("DeleteLineRequest", List.of("string name = 1", "bool force = 2"));
     expected.put("DeleteLineResponse", List.of("Line line = 1"));
     expected.put("DrainRequest", List.of("uint32 timeout_seconds = 1"));
-    expected.put(
-        "DrainResponse", List.of("uint32 calls_at_start = 1", "uint32 calls_hung_up = 2"));
+    expected.put("DrainResponse", List.of("uint32 calls_at_start = 1", "uint32 calls_hung_up = 2"));
     expected.put(
         "WatchStatusRequest",
         List.of(

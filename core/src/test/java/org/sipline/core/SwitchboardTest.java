@@ -52,11 +52,7 @@ class SwitchboardTest {
     Line line =
         Line.open(
             board,
-            LineConfig.builder()
-                .name(name)
-                .registerWait(PATIENCE)
-                .hangupWait(PATIENCE)
-                .build(),
+            LineConfig.builder().name(name).registerWait(PATIENCE).hangupWait(PATIENCE).build(),
             runtime);
     lines.add(line);
     probes.add(new StatusProbe(line));
@@ -99,14 +95,15 @@ class SwitchboardTest {
     assertThat(calls.stream().filter(c -> c.finalCode() == 486)).hasSize(20);
     for (int i = 0; i < ten.size(); i++) {
       probes.get(i).await(StatusType.INCOMING_CALL_CONNECTED, PATIENCE);
-      assertThat(count(ten.get(i), StatusType.INCOMING_CALL_INITIATED)).as("line-" + i).isEqualTo(1);
+      assertThat(count(ten.get(i), StatusType.INCOMING_CALL_INITIATED))
+          .as("line-" + i)
+          .isEqualTo(1);
     }
     assertThat(board.capacity()).isEqualTo(Capacity.FULL);
 
     // A call that ends frees its line, and that line takes the next INVITE.
     calls.stream().filter(c -> c.state() == FakeCall.State.CONNECTED).findFirst().get().remoteBye();
-    StatusProbe.awaitTrue(
-        () -> board.capacity() == Capacity.FREE, "a line free again", PATIENCE);
+    StatusProbe.awaitTrue(() -> board.capacity() == Capacity.FREE, "a line free again", PATIENCE);
     FakeCall next = fake.callIn(TRUNK, CALLER, Map.of());
     StatusProbe.awaitTrue(
         () -> next.state() == FakeCall.State.CONNECTED, "the next INVITE taken", PATIENCE);
@@ -123,7 +120,9 @@ class SwitchboardTest {
 
     // Line 0's call ends: it is first in order again.
     first.remoteBye();
-    probes.get(0).await(s -> s.type() == StatusType.READY && three.get(0).isFree(), "free", PATIENCE);
+    probes
+        .get(0)
+        .await(s -> s.type() == StatusType.READY && three.get(0).isFree(), "free", PATIENCE);
     fake.callIn(TRUNK, CALLER, Map.of());
     probes
         .get(0)
@@ -157,7 +156,8 @@ class SwitchboardTest {
     assertThat(Capacity.DRAINING.reason()).isEqualTo("Service Unavailable");
     FakeCall call = fake.callIn(TRUNK, CALLER, Map.of());
     StatusProbe.awaitTrue(() -> call.finalCode() == 503, "503", PATIENCE);
-    assertThat(lines).allSatisfy(l -> assertThat(count(l, StatusType.INCOMING_CALL_INITIATED)).isZero());
+    assertThat(lines)
+        .allSatisfy(l -> assertThat(count(l, StatusType.INCOMING_CALL_INITIATED)).isZero());
   }
 
   @Test
@@ -170,8 +170,7 @@ class SwitchboardTest {
     // Whatever line saw it first, no line rings it twice and both end up free.
     StatusProbe.awaitTrue(
         () -> two.get(0).isFree() && two.get(1).isFree(), "both lines free", PATIENCE);
-    long rung =
-        two.stream().mapToLong(l -> count(l, StatusType.INCOMING_CALL_INITIATED)).sum();
+    long rung = two.stream().mapToLong(l -> count(l, StatusType.INCOMING_CALL_INITIATED)).sum();
     assertThat(rung).isLessThanOrEqualTo(1);
   }
 

@@ -106,8 +106,7 @@ class WatchStatusTest {
     List<StatusType> types = new ArrayList<>();
     w1.entries().forEach(e -> types.add(e.getStatus().getStatusType()));
     w2.entries().forEach(e -> types.add(e.getStatus().getStatusType()));
-    assertThat(types)
-        .isEqualTo(running.history().stream().map(s -> s.getStatusType()).toList());
+    assertThat(types).isEqualTo(running.history().stream().map(s -> s.getStatusType()).toList());
     assertThat(w2.entries()).allSatisfy(e -> assertThat(e.getLine()).isEqualTo("line-0"));
   }
 
@@ -131,7 +130,8 @@ class WatchStatusTest {
 
     Watcher w = closeLater(Watcher.start(channel(again), after(before - 2)));
     w.awaitSeq(newest(again), WAIT);
-    assertThat(w.seqs()).isEqualTo(LongStream.rangeClosed(before - 1, newest(again)).boxed().toList());
+    assertThat(w.seqs())
+        .isEqualTo(LongStream.rangeClosed(before - 1, newest(again)).boxed().toList());
     assertThat(w.entries().get(w.entries().size() - 1).getStatus().getStatusType())
         .isEqualTo(StatusType.REGISTERED);
   }
@@ -188,7 +188,9 @@ class WatchStatusTest {
     for (WatchEvent e : slow.events) {
       if (e.hasGap()) {
         Gap g = e.getGap();
-        assertThat(g.getFirstMissingSeq()).as("gap starts where the stream stopped").isEqualTo(expected);
+        assertThat(g.getFirstMissingSeq())
+            .as("gap starts where the stream stopped")
+            .isEqualTo(expected);
         assertThat(g.getLastMissingSeq()).isGreaterThanOrEqualTo(g.getFirstMissingSeq());
         assertThat(g.getOldestSeq()).isGreaterThan(g.getLastMissingSeq());
         assertThat(g.getLine()).isEqualTo("line-0");
@@ -264,7 +266,10 @@ class WatchStatusTest {
                 .filter(e -> e.getLine().equals("extra"))
                 .map(e -> e.getStatus().getAccountName()))
         .containsOnly("carol@example.org");
-    assertThat(all.entries().stream().filter(e -> e.getLine().equals("line-1")).map(StatusEntry::getSeq))
+    assertThat(
+            all.entries().stream()
+                .filter(e -> e.getLine().equals("line-1"))
+                .map(StatusEntry::getSeq))
         .containsExactly(1L);
   }
 

@@ -19,8 +19,8 @@ import org.sipline.api.lines.v1.WatchStatusRequest;
 import org.sipline.core.testing.StatusProbe;
 
 /**
- * A WatchStatus client for tests: records every event; with {@link #paused} it reads nothing
- * until {@link #resume()} (manual flow control, so the server sees a slow client).
+ * A WatchStatus client for tests: records every event; with {@link #paused} it reads nothing until
+ * {@link #resume()} (manual flow control, so the server sees a slow client).
  */
 final class Watcher implements AutoCloseable {
   final List<WatchEvent> events = new CopyOnWriteArrayList<>();
