@@ -52,7 +52,8 @@ import org.sipline.server.testing.SiplineProcess;
  */
 class AnyFreeLineIT {
   private static final Duration WAIT = LineClient.WAIT;
-  private static final Pattern SIP_PORT = Pattern.compile("listening on 127\\.0\\.0\\.1 port (\\d+)");
+  private static final Pattern SIP_PORT =
+      Pattern.compile("listening on 127\\.0\\.0\\.1 port (\\d+)");
 
   @TempDir Path dir;
 
@@ -78,17 +79,18 @@ class AnyFreeLineIT {
       file.add("line-" + i + " account=trunk@" + kamailio.hostPort() + " password-file=trunk.pw");
     }
     Path linesFile = Files.write(dir.resolve("lines.txt"), file);
-    List<String> args = new ArrayList<>(List.of("--backend", "jainsip", "--lines-file", linesFile.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--backend", "jainsip", "--lines-file", linesFile.toString()));
     args.addAll(List.of(more));
     sipline = SiplineProcess.start(dir, args.toArray(String[]::new));
     kamailio.awaitRegistered("trunk", WAIT);
-    StatusProbe.awaitTrue(
-        () -> lines().stream().allMatch(Line::getFree), "every line free", WAIT);
+    StatusProbe.awaitTrue(() -> lines().stream().allMatch(Line::getFree), "every line free", WAIT);
   }
 
   private List<Line> lines() {
+    // The deadline is generous: on a loaded machine a first connection alone took 8 s.
     return LinesGrpc.newBlockingStub(sipline.channel())
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .withDeadlineAfter(WAIT.toMillis(), TimeUnit.MILLISECONDS)
         .listLines(ListLinesRequest.getDefaultInstance())
         .getLinesList();
   }
@@ -134,7 +136,9 @@ class AnyFreeLineIT {
             .isTrue();
       }
     }
-    assertThat(ringsPerLine).hasSize(10).allSatisfy((line, rings) -> assertThat(rings).isEqualTo(1));
+    assertThat(ringsPerLine)
+        .hasSize(10)
+        .allSatisfy((line, rings) -> assertThat(rings).isEqualTo(1));
     StatusProbe.awaitTrue(() -> options() == 200, "OPTIONS 200 once the calls ended", WAIT);
   }
 
@@ -249,7 +253,8 @@ class AnyFreeLineIT {
               + "Max-Forwards: 70\r\n"
               + "Content-Length: 0\r\n\r\n";
       byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
-      socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), port));
+      socket.send(
+          new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), port));
       byte[] buffer = new byte[4096];
       DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
       socket.receive(reply);
