@@ -79,6 +79,11 @@ public final class Switchboard implements SipBackend {
     return backend.name();
   }
 
+  @Override
+  public org.sipline.core.spi.BackendConfig config() {
+    return backend.config();
+  }
+
   /**
    * Registers {@code spec} for a line, or makes the line one more member of the account when
    * another line registered it already (with the same credentials and proxy).
