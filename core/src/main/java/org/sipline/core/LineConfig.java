@@ -32,6 +32,7 @@ import org.sipline.core.media.DetachPolicy;
  * @param mediaResumeGrace how long a live-media (Converse) writer that went away may come back with
  *     its resume token; its queued audio is cleared at once, silence plays meanwhile
  * @param mediaDetachPolicy what happens to the call when that writer does not come back in time
+ * @param name the line's name in logs ({@code line-3}); "line" when it has no other
  */
 public record LineConfig(
     int historyLimit,
@@ -43,7 +44,8 @@ public record LineConfig(
     Duration transferWait,
     String nluSessionTemplate,
     Duration mediaResumeGrace,
-    DetachPolicy mediaDetachPolicy) {
+    DetachPolicy mediaDetachPolicy,
+    String name) {
 
   public LineConfig {
     if (historyLimit < 1) {
@@ -57,6 +59,7 @@ public record LineConfig(
     Objects.requireNonNull(nluSessionTemplate, "nluSessionTemplate");
     positive(mediaResumeGrace, "mediaResumeGrace");
     Objects.requireNonNull(mediaDetachPolicy, "mediaDetachPolicy");
+    Objects.requireNonNull(name, "name");
   }
 
   private static void positiveOrUnset(Duration d, String name) {
@@ -95,6 +98,12 @@ public record LineConfig(
     private String nluSessionTemplate = "{callId}";
     private Duration mediaResumeGrace = Duration.ofSeconds(10);
     private DetachPolicy mediaDetachPolicy = DetachPolicy.KEEP_CALL;
+    private String name = "line";
+
+    public Builder name(String v) {
+      name = v;
+      return this;
+    }
 
     public Builder historyLimit(int v) {
       historyLimit = v;
@@ -157,7 +166,8 @@ public record LineConfig(
           transferWait,
           nluSessionTemplate,
           mediaResumeGrace,
-          mediaDetachPolicy);
+          mediaDetachPolicy,
+          name);
     }
   }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.sipline.core.StatusRecorder.Facts;
 import org.sipline.core.media.CallAudio;
@@ -45,17 +47,25 @@ final class LineCore {
   private final StatusRecorder recorder;
   private final MediaHub media;
 
+  /** Lines are offered a shared account's INVITEs in the order they were created. */
+  private static final AtomicLong RANKS = new AtomicLong();
+
+  private final long rank = RANKS.incrementAndGet();
+
   private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
 
+  // Written only on the actor; volatile because isFree() and inCall() read them from other threads
+  // (the switchboard choosing a line, OPTIONS, the lines service).
+
   /** The active session's account, or null. */
-  private AccountEntry session;
+  private volatile AccountEntry session;
 
   /** Set while SipEndSession hangs up and un-REGISTERs: no new calls in or out meanwhile. */
-  private boolean sessionEnding;
+  private volatile boolean sessionEnding;
 
   private int autoAnswerSeconds;
-  private ActiveCall call;
-  private boolean closed;
+  private volatile ActiveCall call;
+  private volatile boolean closed;
 
   LineCore(
       SipBackend backend,
@@ -289,6 +299,14 @@ final class LineCore {
     return s != null && s.registered;
   }
 
+  boolean inCall() {
+    return call != null;
+  }
+
+  boolean isFree() {
+    return session != null && !sessionEnding && call == null && !closed;
+  }
+
   // ---- session ---------------------------------------------------------------------------
 
   CompletableFuture<LineStatus> startSession(String accountName, int interval) {
@@ -452,6 +470,22 @@ final class LineCore {
   }
 
   // ---- incoming calls --------------------------------------------------------------------
+
+  /**
+   * An INVITE for {@code entry} offered by the switchboard: taken (it rings here) when {@code
+   * entry} is the active session, not ending, and the line has no call; otherwise declined, and the
+   * switchboard offers it to the next line. Nothing is sent on a decline.
+   */
+  private Switchboard.Verdict offered(AccountEntry entry, SipCall sip, IncomingCall info) {
+    if (closed || session != entry || sessionEnding) {
+      return Switchboard.Verdict.NO_SESSION;
+    }
+    if (call != null) {
+      return Switchboard.Verdict.BUSY;
+    }
+    incoming(entry, sip, info);
+    return Switchboard.Verdict.TAKEN;
+  }
 
   private void incoming(AccountEntry entry, SipCall sip, IncomingCall info) {
     if (session != entry || sessionEnding) {
@@ -896,11 +930,40 @@ final class LineCore {
   // ---- backend events onto the actor -----------------------------------------------------
 
   /** Per account: every backend event is queued onto the actor, in arrival order. */
-  private final class AccountEvents implements SipEventListener {
+  private final class AccountEvents implements SipEventListener, Switchboard.Taker {
     private final AccountEntry entry;
 
     AccountEvents(AccountEntry entry) {
       this.entry = entry;
+    }
+
+    @Override
+    public String lineName() {
+      return config.name();
+    }
+
+    @Override
+    public long rank() {
+      return rank;
+    }
+
+    @Override
+    public boolean looksFree() {
+      return session == entry && isFree();
+    }
+
+    @Override
+    public boolean hasSession() {
+      return session == entry && !sessionEnding;
+    }
+
+    @Override
+    public void offer(SipCall sip, IncomingCall info, Consumer<Switchboard.Verdict> verdict) {
+      try {
+        actor.execute(() -> verdict.accept(offered(entry, sip, info)));
+      } catch (RejectedExecutionException e) {
+        verdict.accept(Switchboard.Verdict.NO_SESSION);
+      }
     }
 
     /**

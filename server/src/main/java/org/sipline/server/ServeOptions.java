@@ -217,6 +217,17 @@ final class ServeOptions {
   Duration hangupTimeout;
 
   @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:SIPLINE_DRAIN_TIMEOUT:-30s}",
+      description =
+          "On SIGTERM (or the Drain rpc): new calls are refused 503 and ongoing ones may "
+              + "go on this long before they get a BYE; 0 hangs up at once. "
+              + "Env: SIPLINE_DRAIN_TIMEOUT.")
+  Duration drainTimeout;
+
+  @Option(
       names = "--nlu-session-template",
       paramLabel = "TEMPLATE",
       defaultValue = "${env:SIPLINE_NLU_SESSION_TEMPLATE}",
@@ -296,6 +307,7 @@ final class ServeOptions {
         .transferTimeout(transferTimeout)
         .mediaTimeout(mediaTimeout)
         .hangupTimeout(hangupTimeout)
+        .drainTimeout(drainTimeout)
         .nluSessionTemplate(nluSessionTemplate)
         .logLevel(logLevel)
         .logFormat(logFormat)

@@ -43,6 +43,7 @@ import org.sipline.core.spi.Transport;
  * @param logFormat log line format
  * @param lines the lines served, the default line first; by default one, {@code line-0}
  * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
+ * @param drainTimeout on SIGTERM or the Drain rpc, how long ongoing calls may go on before BYE
  */
 public record ServerConfig(
     String grpcAddress,
@@ -73,7 +74,8 @@ public record ServerConfig(
     LogLevel logLevel,
     LogFormat logFormat,
     List<LineSpec> lines,
-    int linePortBase) {
+    int linePortBase,
+    Duration drainTimeout) {
 
   /** 32 MiB: a minute of 16-bit stereo 44.1 kHz audio is about 10 MiB. */
   public static final long DEFAULT_MAX_WAV_BYTES = 32L * 1024 * 1024;
@@ -125,6 +127,9 @@ public record ServerConfig(
     lines = lines == null || lines.isEmpty() ? LineSpec.single() : List.copyOf(lines);
     requireDistinctNames(lines);
     requireLinePorts(linePortBase, lines, grpcPort);
+    if (drainTimeout == null || drainTimeout.isNegative()) {
+      throw new InvalidConfigException("--drain-timeout", drainTimeout + " < 0");
+    }
   }
 
   /** The line a request without a header or line port of its own reaches. */
@@ -269,6 +274,7 @@ public record ServerConfig(
     private LogFormat logFormat = LogFormat.TEXT;
     private List<LineSpec> lines = LineSpec.single();
     private int linePortBase;
+    private Duration drainTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -409,6 +415,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder drainTimeout(Duration v) {
+      drainTimeout = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           grpcAddress,
@@ -439,7 +450,8 @@ public record ServerConfig(
           logLevel,
           logFormat,
           lines,
-          linePortBase);
+          linePortBase,
+          drainTimeout);
     }
   }
 }

@@ -38,6 +38,7 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineRuntime;
 import org.sipline.core.StatusType;
+import org.sipline.core.Switchboard;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
 import org.sipline.core.spi.BackendConfig;
@@ -70,7 +71,9 @@ public final class SiplineServer implements AutoCloseable {
   private static final Duration GRPC_DRAIN = Duration.ofMillis(500);
 
   private final ServerConfig config;
-  private final SipBackend backend;
+  private final Switchboard backend;
+  private final LineManager manager;
+  private final LinesService linesService;
   private final LineRuntime runtime;
   private final ServedLines lines;
   private final LineHealth health;
@@ -81,7 +84,9 @@ public final class SiplineServer implements AutoCloseable {
 
   private SiplineServer(
       ServerConfig config,
-      SipBackend backend,
+      Switchboard backend,
+      LineManager manager,
+      LinesService linesService,
       LineRuntime runtime,
       ServedLines lines,
       LineHealth health,
@@ -90,6 +95,8 @@ public final class SiplineServer implements AutoCloseable {
       Server grpc) {
     this.config = config;
     this.backend = backend;
+    this.manager = manager;
+    this.linesService = linesService;
     this.runtime = runtime;
     this.lines = lines;
     this.health = health;
@@ -131,14 +138,18 @@ public final class SiplineServer implements AutoCloseable {
    * Starts over a backend the caller built (embedding, tests); the server owns it from now on and
    * closes it in {@link #stop()}, or at once if the start fails.
    */
-  public static SiplineServer start(ServerConfig config, SipBackend backend) throws IOException {
+  public static SiplineServer start(ServerConfig config, SipBackend sipBackend) throws IOException {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(sipBackend, "backend");
+    // Every line goes through the switchboard: shared accounts, the choice of a free line for an
+    // INVITE, OPTIONS and draining are decided there, once, for every backend.
+    Switchboard backend = Switchboard.over(sipBackend);
     LineRuntime runtime = null;
     List<Line> opened = new ArrayList<>();
     LineHealth health = null;
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
+    LinesService linesService = null;
     try {
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
       Map<String, Line> byName = new LinkedHashMap<>();
@@ -151,9 +162,12 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines = new ServedLines(byName);
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, lines.defaultLine());
+      LineHealth healthRef = health;
+      LineManager manager = new LineManager(config, backend, runtime, lines, healthRef::close);
       bulk = new BulkCallExecutor();
       media = new LineMediaService(() -> LineRouting.current().media());
-      Server grpc = grpcServer(config, lines, healthManager, bulk, media);
+      linesService = new LinesService(manager, config.drainTimeout());
+      Server grpc = grpcServer(config, lines, healthManager, bulk, media, linesService);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -166,7 +180,8 @@ public final class SiplineServer implements AutoCloseable {
         throw e;
       }
       SiplineServer server =
-          new SiplineServer(config, backend, runtime, lines, health, bulk, media, grpc);
+          new SiplineServer(
+              config, backend, manager, linesService, runtime, lines, health, bulk, media, grpc);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
@@ -191,6 +206,7 @@ public final class SiplineServer implements AutoCloseable {
       server.startBootAccounts();
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(linesService);
       closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
@@ -276,6 +292,16 @@ public final class SiplineServer implements AutoCloseable {
     }
   }
 
+  /** The lines served (tests). */
+  ServedLines lines() {
+    return lines;
+  }
+
+  /** What an OPTIONS to the process's SIP address is answered now. */
+  org.sipline.core.spi.Capacity capacity() {
+    return backend.capacity();
+  }
+
   /** The port gRPC listens on (the chosen one when configured as 0). */
   public int grpcPort() {
     return mainPort(grpc, config);
@@ -302,6 +328,32 @@ public final class SiplineServer implements AutoCloseable {
   /** Blocks until {@link #stop()} has finished. */
   public void awaitTermination() throws InterruptedException {
     grpc.awaitTermination();
+  }
+
+  /**
+   * Drains as the Drain rpc does (health NOT_SERVING, new INVITEs and OPTIONS 503, calls may go on
+   * up to {@code timeout}, then BYE and un-REGISTER); completes when done.
+   */
+  CompletableFuture<LineManager.DrainOutcome> drain(Duration timeout) {
+    return manager.drain(timeout);
+  }
+
+  /**
+   * What SIGTERM does: drains with {@link ServerConfig#drainTimeout()}, then {@link #stop()}s.
+   * Ongoing calls finish normally if they end within the drain timeout.
+   */
+  public void drainAndStop() {
+    try {
+      drain(config.drainTimeout())
+          .get(
+              config.drainTimeout().plus(config.hangupTimeout()).toMillis() + 1000,
+              TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn("Draining did not finish cleanly ({}); stopping anyway", rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stop();
   }
 
   /**
@@ -347,6 +399,7 @@ public final class SiplineServer implements AutoCloseable {
     }
     bulk.close();
     media.close();
+    linesService.close();
     lines.all().forEach(Line::close);
     runtime.close(Duration.ofSeconds(1));
     backend.close();
@@ -363,7 +416,8 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines,
       HealthStatusManager health,
       BulkCallExecutor bulk,
-      LineMediaService media) {
+      LineMediaService media,
+      LinesService linesService) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -378,12 +432,13 @@ public final class SiplineServer implements AutoCloseable {
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
             .addService(new SipService(LineRouting::current, config.maxWavBytes()))
             .addService(media)
+            .addService(linesService)
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
       builder.addService(legacyReflection());
     }
-    for (int i = 0; config.linePortBase() > 0 && i < lines.size(); i++) {
+    for (int i = 0; config.linePortBase() > 0 && i < config.lines().size(); i++) {
       builder.addListenAddress(
           new InetSocketAddress(config.grpcAddress(), config.linePortBase() + i));
     }
@@ -499,12 +554,18 @@ public final class SiplineServer implements AutoCloseable {
    * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
    */
   static LineConfig lineConfig(ServerConfig c, int index) {
+    return lineConfig(c, c.lines().get(index).name(), index == 0);
+  }
+
+  /** The configuration of line {@code name}; see {@link #lineConfig(ServerConfig, int)}. */
+  static LineConfig lineConfig(ServerConfig c, String name, boolean defaultLine) {
     Path journal = c.journal();
-    if (journal != null && index > 0) {
-      journal = journal.resolveSibling(journal.getFileName() + "." + c.lines().get(index).name());
+    if (journal != null && !defaultLine) {
+      journal = journal.resolveSibling(journal.getFileName() + "." + name);
     }
     LineConfig.Builder b =
         LineConfig.builder()
+            .name(name)
             .historyLimit(c.historyLimit())
             .journal(journal)
             .clock(Clock.systemUTC());

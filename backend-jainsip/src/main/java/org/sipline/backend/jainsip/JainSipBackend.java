@@ -106,6 +106,12 @@ final class JainSipBackend implements SipBackend {
     return account;
   }
 
+  @Override
+  public void answerOptionsWith(
+      java.util.function.Supplier<org.sipline.core.spi.Capacity> capacity) {
+    ctx.capacity = Objects.requireNonNull(capacity, "capacity");
+  }
+
   /** A value we put between quotes in a header: no quote, backslash or control character. */
   private static void requireQuotable(String field, String value) {
     for (int i = 0; i < value.length(); i++) {
