@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.sipline.core.media.DetachPolicy;
+import org.sipline.core.records.CallRecordSink;
 
 /**
  * How a line behaves. Built once; every value is checked here, so a bad one fails at start-up
@@ -24,6 +25,8 @@ import org.sipline.core.media.DetachPolicy;
  * @param mediaResumeGrace how long a live-media (Converse) writer that went away may come back with
  *     its resume token; its queued audio is cleared at once, silence plays meanwhile
  * @param mediaDetachPolicy what happens to the call when that writer does not come back in time
+ * @param lineName the line's name, carried by its call records
+ * @param callRecords where the record of each ended call goes
  */
 public record LineConfig(
     int historyLimit,
@@ -35,7 +38,9 @@ public record LineConfig(
     Duration transferWait,
     String nluSessionTemplate,
     Duration mediaResumeGrace,
-    DetachPolicy mediaDetachPolicy) {
+    DetachPolicy mediaDetachPolicy,
+    String lineName,
+    CallRecordSink callRecords) {
 
   public LineConfig {
     if (historyLimit < 1) {
@@ -49,6 +54,8 @@ public record LineConfig(
     Objects.requireNonNull(nluSessionTemplate, "nluSessionTemplate");
     positive(mediaResumeGrace, "mediaResumeGrace");
     Objects.requireNonNull(mediaDetachPolicy, "mediaDetachPolicy");
+    Objects.requireNonNull(lineName, "lineName");
+    Objects.requireNonNull(callRecords, "callRecords");
   }
 
   private static void positive(Duration d, String name) {
@@ -68,7 +75,8 @@ public record LineConfig(
 
   /**
    * Defaults: 10 000 statuses, no journal, system UTC clock, waits 15 s / 35 s / 180 s / 45 s, a
-   * live-media writer's grace 10 s after which the call goes on.
+   * live-media writer's grace 10 s after which the call goes on, line name "default", call records
+   * discarded.
    */
   public static final class Builder {
     private int historyLimit = 10_000;
@@ -81,6 +89,8 @@ public record LineConfig(
     private String nluSessionTemplate = "{callId}";
     private Duration mediaResumeGrace = Duration.ofSeconds(10);
     private DetachPolicy mediaDetachPolicy = DetachPolicy.KEEP_CALL;
+    private String lineName = "default";
+    private CallRecordSink callRecords = CallRecordSink.DISCARD;
 
     public Builder historyLimit(int v) {
       historyLimit = v;
@@ -132,6 +142,16 @@ public record LineConfig(
       return this;
     }
 
+    public Builder lineName(String v) {
+      lineName = v;
+      return this;
+    }
+
+    public Builder callRecords(CallRecordSink v) {
+      callRecords = v;
+      return this;
+    }
+
     public LineConfig build() {
       return new LineConfig(
           historyLimit,
@@ -143,7 +163,9 @@ public record LineConfig(
           transferWait,
           nluSessionTemplate,
           mediaResumeGrace,
-          mediaDetachPolicy);
+          mediaDetachPolicy,
+          lineName,
+          callRecords);
     }
   }
 }
