@@ -43,6 +43,8 @@ import org.sipline.core.spi.Transport;
  * @param logFormat log line format
  * @param lines the lines served, the default line first; by default one, {@code line-0}
  * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
+ * @param callRecords the file each call's record is appended to as a JSON line, or null
+ * @param callRecordsKeep how many call records are kept in memory for ListCallRecords
  */
 public record ServerConfig(
     String grpcAddress,
@@ -73,7 +75,12 @@ public record ServerConfig(
     LogLevel logLevel,
     LogFormat logFormat,
     List<LineSpec> lines,
-    int linePortBase) {
+    int linePortBase,
+    Path callRecords,
+    int callRecordsKeep) {
+
+  /** A million records of about 1 kB each: a gigabyte of heap is the most we let it take. */
+  static final int MAX_CALL_RECORDS_KEEP = 1_000_000;
 
   /** 32 MiB: a minute of 16-bit stereo 44.1 kHz audio is about 10 MiB. */
   public static final long DEFAULT_MAX_WAV_BYTES = 32L * 1024 * 1024;
@@ -125,6 +132,14 @@ public record ServerConfig(
     lines = lines == null || lines.isEmpty() ? LineSpec.single() : List.copyOf(lines);
     requireDistinctNames(lines);
     requireLinePorts(linePortBase, lines, grpcPort);
+    if (callRecords != null && Files.isDirectory(callRecords)) {
+      throw new InvalidConfigException(
+          "--call-records", callRecords + " is a directory, not a file");
+    }
+    if (callRecordsKeep < 0 || callRecordsKeep > MAX_CALL_RECORDS_KEEP) {
+      throw new InvalidConfigException(
+          "--call-records-keep", callRecordsKeep + " is outside 0.." + MAX_CALL_RECORDS_KEEP);
+    }
   }
 
   /** The line a request without a header or line port of its own reaches. */
@@ -268,6 +283,8 @@ public record ServerConfig(
     private LogLevel logLevel = LogLevel.INFO;
     private LogFormat logFormat = LogFormat.TEXT;
     private List<LineSpec> lines = LineSpec.single();
+    private Path callRecords;
+    private int callRecordsKeep = 1000;
     private int linePortBase;
 
     private Builder() {}
@@ -409,6 +426,16 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder callRecords(Path v) {
+      callRecords = v;
+      return this;
+    }
+
+    public Builder callRecordsKeep(int v) {
+      callRecordsKeep = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           grpcAddress,
@@ -439,7 +466,9 @@ public record ServerConfig(
           logLevel,
           logFormat,
           lines,
-          linePortBase);
+          linePortBase,
+          callRecords,
+          callRecordsKeep);
     }
   }
 }

@@ -40,6 +40,7 @@ import org.sipline.core.LineRuntime;
 import org.sipline.core.StatusType;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
+import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
@@ -76,6 +77,7 @@ public final class SiplineServer implements AutoCloseable {
   private final LineHealth health;
   private final BulkCallExecutor bulk;
   private final LineMediaService media;
+  private final CallRecordKeeper records;
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -87,7 +89,9 @@ public final class SiplineServer implements AutoCloseable {
       LineHealth health,
       BulkCallExecutor bulk,
       LineMediaService media,
+      CallRecordKeeper records,
       Server grpc) {
+    this.records = records;
     this.config = config;
     this.backend = backend;
     this.runtime = runtime;
@@ -138,12 +142,14 @@ public final class SiplineServer implements AutoCloseable {
     LineHealth health = null;
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
+    CallRecordKeeper records = null;
     try {
+      records = openCallRecords(config);
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
       Map<String, Line> byName = new LinkedHashMap<>();
       for (int i = 0; i < config.lines().size(); i++) {
         LineSpec spec = config.lines().get(i);
-        Line line = Line.open(backend, lineConfig(config, i), runtime);
+        Line line = Line.open(backend, lineConfig(config, i, records), runtime);
         opened.add(line);
         byName.put(spec.name(), line);
       }
@@ -152,7 +158,7 @@ public final class SiplineServer implements AutoCloseable {
       health = new LineHealth(healthManager, lines.defaultLine());
       bulk = new BulkCallExecutor();
       media = new LineMediaService(() -> LineRouting.current().media());
-      Server grpc = grpcServer(config, lines, healthManager, bulk, media);
+      Server grpc = grpcServer(config, lines, healthManager, bulk, media, records);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -165,7 +171,7 @@ public final class SiplineServer implements AutoCloseable {
         throw e;
       }
       SiplineServer server =
-          new SiplineServer(config, backend, runtime, lines, health, bulk, media, grpc);
+          new SiplineServer(config, backend, runtime, lines, health, bulk, media, records, grpc);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
@@ -195,6 +201,7 @@ public final class SiplineServer implements AutoCloseable {
       closeQuietly(health);
       opened.forEach(SiplineServer::closeQuietly);
       closeQuietly(runtime);
+      closeQuietly(records);
       backend.close();
       throw e;
     }
@@ -349,6 +356,8 @@ public final class SiplineServer implements AutoCloseable {
     lines.all().forEach(Line::close);
     runtime.close(Duration.ofSeconds(1));
     backend.close();
+    // Last: the lines' shutdown and close wrote the records of the calls they ended.
+    records.close();
     log.info("Stopped");
   }
 
@@ -362,7 +371,8 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines,
       HealthStatusManager health,
       BulkCallExecutor bulk,
-      LineMediaService media) {
+      LineMediaService media,
+      CallRecordKeeper records) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -377,6 +387,7 @@ public final class SiplineServer implements AutoCloseable {
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
             .addService(new SipService(LineRouting::current, config.maxWavBytes()))
             .addService(media)
+            .addService(new CallRecordsService(records))
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
@@ -497,7 +508,20 @@ public final class SiplineServer implements AutoCloseable {
    * Line {@code index}'s configuration. The default line journals to {@code --journal} itself, as a
    * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
    */
+  private static CallRecordKeeper openCallRecords(ServerConfig config) throws IOException {
+    try {
+      return CallRecordKeeper.open(config.callRecords(), config.callRecordsKeep());
+    } catch (IOException e) {
+      throw new InvalidConfigException(
+          "--call-records", config.callRecords() + " cannot be opened: " + e.getMessage());
+    }
+  }
+
   static LineConfig lineConfig(ServerConfig c, int index) {
+    return lineConfig(c, index, CallRecordSink.DISCARD);
+  }
+
+  static LineConfig lineConfig(ServerConfig c, int index, CallRecordSink records) {
     Path journal = c.journal();
     if (journal != null && index > 0) {
       journal = journal.resolveSibling(journal.getFileName() + "." + c.lines().get(index).name());
@@ -509,7 +533,9 @@ public final class SiplineServer implements AutoCloseable {
             .clock(Clock.systemUTC())
             .registerWait(c.registerTimeout().plusSeconds(5))
             .hangupWait(c.transactionTimeout().plusSeconds(3))
-            .transferWait(c.transferTimeout().plusSeconds(15));
+            .transferWait(c.transferTimeout().plusSeconds(15))
+            .lineName(c.lines().get(index).name())
+            .callRecords(records);
     if (c.nluSessionTemplate() != null) {
       b.nluSessionTemplate(c.nluSessionTemplate());
     }
