@@ -3,10 +3,10 @@ package org.sipline.backend.jainsip.media;
 /**
  * Reads an RTCP compound packet (RFC 3550 §6) in place and tells a {@link Handler} what it holds:
  * sender reports, report blocks, SDES CNAMEs, BYEs. The whole datagram is checked first (RFC 3550
- * A.2: version 2 in every packet, the first one an SR or RR without padding, the packets' lengths
- * adding up to the datagram's, every count fitting its packet), so a malformed datagram is refused
- * whole and the handler hears nothing of it. Packet types it does not read (APP, XR, feedback) are
- * skipped. Allocates nothing unless the packet is malformed.
+ * A.2: version 2 in every packet, the first one an SR or RR (or a lone BYE, as libre sends) without
+ * padding, the packets' lengths adding up to the datagram's, every count fitting its packet), so a
+ * malformed datagram is refused whole and the handler hears nothing of it. Packet types it does not
+ * read (APP, XR, feedback) are skipped. Allocates nothing unless the packet is malformed.
  *
  * <pre>
  *  common header:  |V=2|P| count  |      PT       |   length (32-bit words − 1)   |
@@ -149,8 +149,11 @@ final class RtcpParser {
       throw new MalformedRtpException("RTCP size " + length + " beyond the buffer");
     }
     int first = buf[offset + 1] & 0xFF;
-    if (first != SR && first != RR) {
-      throw new MalformedRtpException("RTCP compound starts with type " + first + ", not SR/RR");
+    // RFC 3550 §6.1 wants every compound packet to start with an SR or RR; libre (baresip)
+    // sends its BYE alone at the end of a call, so a lone BYE is taken too.
+    if (first != SR && first != RR && first != BYE) {
+      throw new MalformedRtpException(
+          "RTCP compound starts with type " + first + ", not SR/RR (or BYE)");
     }
     if ((buf[offset] & 0x20) != 0) {
       throw new MalformedRtpException("RTCP padding bit set in the first packet");

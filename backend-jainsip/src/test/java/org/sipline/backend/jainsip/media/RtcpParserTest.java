@@ -178,6 +178,12 @@ class RtcpParserTest {
   }
 
   @Test
+  void aLoneByeAsLibreSendsItIsTaken() throws Exception {
+    byte[] bye = {(byte) 0x81, (byte) 203, 0, 1, 1, 2, 3, 4};
+    assertThat(parse(bye)).containsExactly("BYE 16909060");
+  }
+
+  @Test
   void byeReasonMustFit() throws Exception {
     byte[] rr = compound(false, false, "a", false);
     byte[] bye = {(byte) 0x81, (byte) 203, 0, 2, 1, 2, 3, 4, 9, 'a', 'b', 'c'};
