@@ -504,10 +504,6 @@ public final class SiplineServer implements AutoCloseable {
     return lineConfig(c, 0);
   }
 
-  /**
-   * Line {@code index}'s configuration. The default line journals to {@code --journal} itself, as a
-   * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
-   */
   private static CallRecordKeeper openCallRecords(ServerConfig config) throws IOException {
     try {
       return CallRecordKeeper.open(config.callRecords(), config.callRecordsKeep());
@@ -517,10 +513,17 @@ public final class SiplineServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Line {@code index}'s configuration. The default line journals to {@code --journal} itself, as a
+   * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
+   */
   static LineConfig lineConfig(ServerConfig c, int index) {
     return lineConfig(c, index, CallRecordSink.DISCARD);
   }
 
+  /**
+   * As {@link #lineConfig(ServerConfig, int)}, the line's call records going to {@code records}.
+   */
   static LineConfig lineConfig(ServerConfig c, int index, CallRecordSink records) {
     Path journal = c.journal();
     if (journal != null && index > 0) {
@@ -531,9 +534,6 @@ public final class SiplineServer implements AutoCloseable {
             .historyLimit(c.historyLimit())
             .journal(journal)
             .clock(Clock.systemUTC())
-            .registerWait(c.registerTimeout().plusSeconds(5))
-            .hangupWait(c.transactionTimeout().plusSeconds(3))
-            .transferWait(c.transferTimeout().plusSeconds(15))
             .lineName(c.lines().get(index).name())
             .callRecords(records);
     if (c.nluSessionTemplate() != null) {
