@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.AlreadyExistsException;
 import org.sipline.core.FailedPreconditionException;
+import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.Line;
 import org.sipline.core.LineRuntime;
@@ -30,6 +31,7 @@ final class LineManager {
   private final Switchboard board;
   private final LineRuntime runtime;
   private final ServedLines lines;
+  private final CallRecordSink records;
   private final Runnable healthDown;
 
   // Guarded by this.
@@ -40,11 +42,13 @@ final class LineManager {
       Switchboard board,
       LineRuntime runtime,
       ServedLines lines,
+      CallRecordSink records,
       Runnable healthDown) {
     this.config = config;
     this.board = board;
     this.runtime = runtime;
     this.lines = lines;
+    this.records = records;
     this.healthDown = healthDown;
   }
 
@@ -70,7 +74,7 @@ final class LineManager {
     if (lines.byName(name) != null) {
       throw new AlreadyExistsException("line '" + name + "' exists");
     }
-    Line line = Line.open(board, SiplineServer.lineConfig(config, name, false), runtime);
+    Line line = Line.open(board, SiplineServer.lineConfig(config, name, false, records), runtime);
     if (!lines.add(name, line)) {
       line.close();
       throw new AlreadyExistsException("line '" + name + "' exists");

@@ -161,6 +161,24 @@ final class ServeOptions {
   Path journal;
 
   @Option(
+      names = "--call-records",
+      paramLabel = "FILE",
+      defaultValue = "${env:SIPLINE_CALL_RECORDS}",
+      description =
+          "Append a record of every call (parties, times, final SIP code, who hung up, RTP/RTCP"
+              + " quality, MOS) to this file as one JSON line. Env: SIPLINE_CALL_RECORDS.")
+  Path callRecords;
+
+  @Option(
+      names = "--call-records-keep",
+      paramLabel = "N",
+      defaultValue = "${env:SIPLINE_CALL_RECORDS_KEEP:-1000}",
+      description =
+          "How many call records are kept in memory for ListCallRecords (0..1000000)."
+              + " Env: SIPLINE_CALL_RECORDS_KEEP.")
+  int callRecordsKeep;
+
+  @Option(
       names = "--recordings-dir",
       paramLabel = "DIR",
       defaultValue = "${env:SIPLINE_RECORDINGS_DIR}",
@@ -313,6 +331,8 @@ final class ServeOptions {
         .logFormat(logFormat)
         .lines(lines())
         .linePortBase(linePorts)
+        .callRecords(callRecords)
+        .callRecordsKeep(callRecordsKeep)
         .build();
   }
 

@@ -44,6 +44,8 @@ import org.sipline.core.spi.Transport;
  * @param lines the lines served, the default line first; by default one, {@code line-0}
  * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
  * @param drainTimeout on SIGTERM or the Drain rpc, how long ongoing calls may go on before BYE
+ * @param callRecords the file each call's record is appended to as a JSON line, or null
+ * @param callRecordsKeep how many call records are kept in memory for ListCallRecords
  */
 public record ServerConfig(
     String grpcAddress,
@@ -75,7 +77,12 @@ public record ServerConfig(
     LogFormat logFormat,
     List<LineSpec> lines,
     int linePortBase,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Path callRecords,
+    int callRecordsKeep) {
+
+  /** A million records of about 1 kB each: a gigabyte of heap is the most we let it take. */
+  static final int MAX_CALL_RECORDS_KEEP = 1_000_000;
 
   /** 32 MiB: a minute of 16-bit stereo 44.1 kHz audio is about 10 MiB. */
   public static final long DEFAULT_MAX_WAV_BYTES = 32L * 1024 * 1024;
@@ -129,6 +136,14 @@ public record ServerConfig(
     requireLinePorts(linePortBase, lines, grpcPort);
     if (drainTimeout == null || drainTimeout.isNegative()) {
       throw new InvalidConfigException("--drain-timeout", drainTimeout + " < 0");
+    }
+    if (callRecords != null && Files.isDirectory(callRecords)) {
+      throw new InvalidConfigException(
+          "--call-records", callRecords + " is a directory, not a file");
+    }
+    if (callRecordsKeep < 0 || callRecordsKeep > MAX_CALL_RECORDS_KEEP) {
+      throw new InvalidConfigException(
+          "--call-records-keep", callRecordsKeep + " is outside 0.." + MAX_CALL_RECORDS_KEEP);
     }
   }
 
@@ -273,6 +288,8 @@ public record ServerConfig(
     private LogLevel logLevel = LogLevel.INFO;
     private LogFormat logFormat = LogFormat.TEXT;
     private List<LineSpec> lines = LineSpec.single();
+    private Path callRecords;
+    private int callRecordsKeep = 1000;
     private int linePortBase;
     private Duration drainTimeout = Duration.ofSeconds(30);
 
@@ -420,6 +437,16 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder callRecords(Path v) {
+      callRecords = v;
+      return this;
+    }
+
+    public Builder callRecordsKeep(int v) {
+      callRecordsKeep = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           grpcAddress,
@@ -451,7 +478,9 @@ public record ServerConfig(
           logFormat,
           lines,
           linePortBase,
-          drainTimeout);
+          drainTimeout,
+          callRecords,
+          callRecordsKeep);
     }
   }
 }

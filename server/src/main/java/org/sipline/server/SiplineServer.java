@@ -41,6 +41,7 @@ import org.sipline.core.StatusType;
 import org.sipline.core.Switchboard;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
+import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
@@ -79,6 +80,7 @@ public final class SiplineServer implements AutoCloseable {
   private final LineHealth health;
   private final BulkCallExecutor bulk;
   private final LineMediaService media;
+  private final CallRecordKeeper records;
   private final Server grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -92,7 +94,9 @@ public final class SiplineServer implements AutoCloseable {
       LineHealth health,
       BulkCallExecutor bulk,
       LineMediaService media,
+      CallRecordKeeper records,
       Server grpc) {
+    this.records = records;
     this.config = config;
     this.backend = backend;
     this.manager = manager;
@@ -150,12 +154,14 @@ public final class SiplineServer implements AutoCloseable {
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
     LinesService linesService = null;
+    CallRecordKeeper records = null;
     try {
+      records = openCallRecords(config);
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
       Map<String, Line> byName = new LinkedHashMap<>();
       for (int i = 0; i < config.lines().size(); i++) {
         LineSpec spec = config.lines().get(i);
-        Line line = Line.open(backend, lineConfig(config, i), runtime);
+        Line line = Line.open(backend, lineConfig(config, spec.name(), i == 0, records), runtime);
         opened.add(line);
         byName.put(spec.name(), line);
       }
@@ -163,11 +169,12 @@ public final class SiplineServer implements AutoCloseable {
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, lines.defaultLine());
       LineHealth healthRef = health;
-      LineManager manager = new LineManager(config, backend, runtime, lines, healthRef::close);
+      LineManager manager =
+          new LineManager(config, backend, runtime, lines, records, healthRef::close);
       bulk = new BulkCallExecutor();
       media = new LineMediaService(() -> LineRouting.current().media());
       linesService = new LinesService(manager, config.drainTimeout());
-      Server grpc = grpcServer(config, lines, healthManager, bulk, media, linesService);
+      Server grpc = grpcServer(config, lines, healthManager, bulk, media, linesService, records);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -181,7 +188,17 @@ public final class SiplineServer implements AutoCloseable {
       }
       SiplineServer server =
           new SiplineServer(
-              config, backend, manager, linesService, runtime, lines, health, bulk, media, grpc);
+              config,
+              backend,
+              manager,
+              linesService,
+              runtime,
+              lines,
+              health,
+              bulk,
+              media,
+              records,
+              grpc);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
@@ -212,6 +229,7 @@ public final class SiplineServer implements AutoCloseable {
       closeQuietly(health);
       opened.forEach(SiplineServer::closeQuietly);
       closeQuietly(runtime);
+      closeQuietly(records);
       backend.close();
       throw e;
     }
@@ -403,6 +421,8 @@ public final class SiplineServer implements AutoCloseable {
     lines.all().forEach(Line::close);
     runtime.close(Duration.ofSeconds(1));
     backend.close();
+    // Last: the lines' shutdown and close wrote the records of the calls they ended.
+    records.close();
     log.info("Stopped");
   }
 
@@ -417,7 +437,8 @@ public final class SiplineServer implements AutoCloseable {
       HealthStatusManager health,
       BulkCallExecutor bulk,
       LineMediaService media,
-      LinesService linesService) {
+      LinesService linesService,
+      CallRecordKeeper records) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -433,6 +454,7 @@ public final class SiplineServer implements AutoCloseable {
             .addService(new SipService(LineRouting::current, config.maxWavBytes()))
             .addService(media)
             .addService(linesService)
+            .addService(new CallRecordsService(records))
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
@@ -549,16 +571,29 @@ public final class SiplineServer implements AutoCloseable {
     return lineConfig(c, 0);
   }
 
+  private static CallRecordKeeper openCallRecords(ServerConfig config) throws IOException {
+    try {
+      return CallRecordKeeper.open(config.callRecords(), config.callRecordsKeep());
+    } catch (IOException e) {
+      throw new InvalidConfigException(
+          "--call-records", config.callRecords() + " cannot be opened: " + e.getMessage());
+    }
+  }
+
   /**
    * Line {@code index}'s configuration. The default line journals to {@code --journal} itself, as a
    * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
    */
   static LineConfig lineConfig(ServerConfig c, int index) {
-    return lineConfig(c, c.lines().get(index).name(), index == 0);
+    return lineConfig(c, c.lines().get(index).name(), index == 0, CallRecordSink.DISCARD);
   }
 
-  /** The configuration of line {@code name}; see {@link #lineConfig(ServerConfig, int)}. */
-  static LineConfig lineConfig(ServerConfig c, String name, boolean defaultLine) {
+  /**
+   * The configuration of line {@code name}, its call records going to {@code records}; see {@link
+   * #lineConfig(ServerConfig, int)}.
+   */
+  static LineConfig lineConfig(
+      ServerConfig c, String name, boolean defaultLine, CallRecordSink records) {
     Path journal = c.journal();
     if (journal != null && !defaultLine) {
       journal = journal.resolveSibling(journal.getFileName() + "." + name);
@@ -568,7 +603,8 @@ public final class SiplineServer implements AutoCloseable {
             .name(name)
             .historyLimit(c.historyLimit())
             .journal(journal)
-            .clock(Clock.systemUTC());
+            .clock(Clock.systemUTC())
+            .callRecords(records);
     if (c.nluSessionTemplate() != null) {
       b.nluSessionTemplate(c.nluSessionTemplate());
     }

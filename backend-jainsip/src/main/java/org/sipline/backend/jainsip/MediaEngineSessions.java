@@ -11,6 +11,7 @@ import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.RtpStatistics;
 
 /** The calls' RTP over the media package's engine (one pacer and receive thread per backend). */
 final class MediaEngineSessions implements RtpSessions {
@@ -98,6 +99,11 @@ final class MediaEngineSessions implements RtpSessions {
         throw new IllegalStateException("the call's RTP is closed");
       }
       return media.sendDtmf(digit, durationMillis);
+    }
+
+    @Override
+    public RtpStatistics statistics() {
+      return media.rtpStatistics();
     }
 
     @Override
