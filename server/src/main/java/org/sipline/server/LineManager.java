@@ -8,11 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.AlreadyExistsException;
 import org.sipline.core.FailedPreconditionException;
-import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.Line;
 import org.sipline.core.LineRuntime;
 import org.sipline.core.Switchboard;
+import org.sipline.core.records.CallRecordSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
