@@ -21,6 +21,7 @@ import org.sipline.core.spi.Transport;
  * @param tlsKey PEM PKCS#8 private key of {@code tlsCert}
  * @param tlsClientCa PEM CA certificates a client certificate must chain to (mTLS), or null
  * @param tokenFile file of accepted bearer tokens, one per line, or null for no token check
+ * @param jwt how JWT bearer tokens are checked, or null to accept none
  * @param maxWavBytes the largest total of WAV bytes one SipPlayWavFiles request may carry
  * @param sipAddress address the SIP and RTP sockets bind to
  * @param sipPort SIP port; 0 means any free port
@@ -43,6 +44,8 @@ import org.sipline.core.spi.Transport;
  * @param logFormat log line format
  * @param lines the lines served, the default line first; by default one, {@code line-0}
  * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
+ * @param metricsAddress address the Prometheus metrics endpoint binds to
+ * @param metricsPort the metrics endpoint's port (0: any free one), or null for no metrics
  */
 public record ServerConfig(
     String grpcAddress,
@@ -52,6 +55,7 @@ public record ServerConfig(
     Path tlsKey,
     Path tlsClientCa,
     Path tokenFile,
+    JwtSettings jwt,
     long maxWavBytes,
     String sipAddress,
     int sipPort,
@@ -73,7 +77,9 @@ public record ServerConfig(
     LogLevel logLevel,
     LogFormat logFormat,
     List<LineSpec> lines,
-    int linePortBase) {
+    int linePortBase,
+    String metricsAddress,
+    Integer metricsPort) {
 
   /** 32 MiB: a minute of 16-bit stereo 44.1 kHz audio is about 10 MiB. */
   public static final long DEFAULT_MAX_WAV_BYTES = 32L * 1024 * 1024;
@@ -125,6 +131,10 @@ public record ServerConfig(
     lines = lines == null || lines.isEmpty() ? LineSpec.single() : List.copyOf(lines);
     requireDistinctNames(lines);
     requireLinePorts(linePortBase, lines, grpcPort);
+    metricsAddress = requireText(metricsAddress, "--metrics-address");
+    if (metricsPort != null) {
+      requirePort(metricsPort, "--metrics-port");
+    }
   }
 
   /** The line a request without a header or line port of its own reaches. */
@@ -167,6 +177,11 @@ public record ServerConfig(
               + lines.get(grpcPort - base).name()
               + "'");
     }
+  }
+
+  /** Whether a call needs a bearer token (static or JWT). */
+  public boolean tokensRequired() {
+    return tokenFile != null || jwt != null;
   }
 
   /** Whether gRPC is served over TLS. */
@@ -247,6 +262,7 @@ public record ServerConfig(
     private Path tlsKey;
     private Path tlsClientCa;
     private Path tokenFile;
+    private JwtSettings jwt;
     private long maxWavBytes = DEFAULT_MAX_WAV_BYTES;
     private String sipAddress = "0.0.0.0";
     private int sipPort = 5060;
@@ -269,8 +285,20 @@ public record ServerConfig(
     private LogFormat logFormat = LogFormat.TEXT;
     private List<LineSpec> lines = LineSpec.single();
     private int linePortBase;
+    private String metricsAddress = "0.0.0.0";
+    private Integer metricsPort;
 
     private Builder() {}
+
+    public Builder metricsAddress(String v) {
+      metricsAddress = v;
+      return this;
+    }
+
+    public Builder metricsPort(Integer v) {
+      metricsPort = v;
+      return this;
+    }
 
     public Builder grpcAddress(String v) {
       grpcAddress = v;
@@ -300,6 +328,11 @@ public record ServerConfig(
 
     public Builder tokenFile(Path v) {
       tokenFile = v;
+      return this;
+    }
+
+    public Builder jwt(JwtSettings v) {
+      jwt = v;
       return this;
     }
 
@@ -418,6 +451,7 @@ public record ServerConfig(
           tlsKey,
           tlsClientCa,
           tokenFile,
+          jwt,
           maxWavBytes,
           sipAddress,
           sipPort,
@@ -439,7 +473,9 @@ public record ServerConfig(
           logLevel,
           logFormat,
           lines,
-          linePortBase);
+          linePortBase,
+          metricsAddress,
+          metricsPort);
     }
   }
 }

@@ -77,6 +77,8 @@ public final class SiplineServer implements AutoCloseable {
   private final BulkCallExecutor bulk;
   private final LineMediaService media;
   private final Server grpc;
+  private final SiplineMetrics metrics;
+  private final MetricsEndpoint metricsEndpoint;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private SiplineServer(
@@ -87,7 +89,9 @@ public final class SiplineServer implements AutoCloseable {
       LineHealth health,
       BulkCallExecutor bulk,
       LineMediaService media,
-      Server grpc) {
+      Server grpc,
+      SiplineMetrics metrics,
+      MetricsEndpoint metricsEndpoint) {
     this.config = config;
     this.backend = backend;
     this.runtime = runtime;
@@ -96,6 +100,8 @@ public final class SiplineServer implements AutoCloseable {
     this.bulk = bulk;
     this.media = media;
     this.grpc = grpc;
+    this.metrics = metrics;
+    this.metricsEndpoint = metricsEndpoint;
   }
 
   /**
@@ -138,6 +144,8 @@ public final class SiplineServer implements AutoCloseable {
     LineHealth health = null;
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
+    SiplineMetrics metrics = null;
+    MetricsEndpoint metricsEndpoint = null;
     try {
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
       Map<String, Line> byName = new LinkedHashMap<>();
@@ -150,9 +158,14 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines = new ServedLines(byName);
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, lines.defaultLine());
-      bulk = new BulkCallExecutor();
+      if (config.metricsPort() != null) {
+        metrics = new SiplineMetrics();
+        metrics.watch(List.copyOf(opened));
+      }
+      BearerTokenInterceptor auth = tokenCheck(config, metrics);
+      bulk = new BulkCallExecutor(auth == null ? headers -> false : auth::wouldBlock);
       media = new LineMediaService(() -> LineRouting.current().media());
-      Server grpc = grpcServer(config, lines, healthManager, bulk, media);
+      Server grpc = grpcServer(config, lines, healthManager, bulk, media, auth, metrics);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -164,15 +177,20 @@ public final class SiplineServer implements AutoCloseable {
         }
         throw e;
       }
+      if (metrics != null) {
+        metricsEndpoint =
+            new MetricsEndpoint(config.metricsAddress(), config.metricsPort(), metrics);
+      }
       SiplineServer server =
-          new SiplineServer(config, backend, runtime, lines, health, bulk, media, grpc);
+          new SiplineServer(
+              config, backend, runtime, lines, health, bulk, media, grpc, metrics, metricsEndpoint);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
           config.grpcAddress(),
           mainPort(grpc, config),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
-          config.tokenFile() != null ? "bearer tokens required" : "no token check",
+          tokenMode(config),
           config.reflection() ? "on" : "off",
           backend.name());
       if (lines.size() > 1 || config.linePortBase() > 0) {
@@ -190,6 +208,8 @@ public final class SiplineServer implements AutoCloseable {
       server.startBootAccounts();
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(metricsEndpoint);
+      closeQuietly(metrics);
       closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
@@ -298,6 +318,11 @@ public final class SiplineServer implements AutoCloseable {
     return grpc.getPort();
   }
 
+  /** The port of the Prometheus metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   /** Blocks until {@link #stop()} has finished. */
   public void awaitTermination() throws InterruptedException {
     grpc.awaitTermination();
@@ -344,6 +369,8 @@ public final class SiplineServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    closeQuietly(metricsEndpoint);
+    closeQuietly(metrics);
     bulk.close();
     media.close();
     lines.all().forEach(Line::close);
@@ -362,7 +389,9 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines,
       HealthStatusManager health,
       BulkCallExecutor bulk,
-      LineMediaService media) {
+      LineMediaService media,
+      BearerTokenInterceptor auth,
+      SiplineMetrics metrics) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -386,13 +415,43 @@ public final class SiplineServer implements AutoCloseable {
       builder.addListenAddress(
           new InetSocketAddress(config.grpcAddress(), config.linePortBase() + i));
     }
-    // The last interceptor added runs first: the token check, then routing, so a caller without
-    // a token learns nothing about the lines.
+    // The last interceptor added runs first: the token check, then the early response headers
+    // that make the rpc run once whatever retry policy the client has (HeadersFirst), then routing.
+    // A caller without a token learns nothing about the lines.
     builder.intercept(new LineRouting(lines, config.linePortBase()));
-    if (config.tokenFile() != null) {
-      builder.intercept(new BearerTokenInterceptor(BearerTokens.load(config.tokenFile())));
+    builder.intercept(new HeadersFirst());
+    if (auth != null) {
+      builder.intercept(auth);
+    }
+    if (metrics != null) {
+      // Outermost: refused calls are counted too.
+      builder.intercept(new GrpcMetrics(metrics.registry));
     }
     return builder.build();
+  }
+
+  /** The bearer token check the configuration asks for, or null for none. */
+  private static BearerTokenInterceptor tokenCheck(ServerConfig config, SiplineMetrics metrics) {
+    if (!config.tokensRequired()) {
+      return null;
+    }
+    BearerTokens tokens = config.tokenFile() == null ? null : BearerTokens.load(config.tokenFile());
+    JwtVerifier jwt = config.jwt() == null ? null : JwtVerifier.create(config.jwt());
+    if (jwt != null) {
+      log.info("Accepting {}", jwt.describe());
+    }
+    return new BearerTokenInterceptor(
+        tokens, jwt, metrics == null ? code -> {} : metrics::authRefused);
+  }
+
+  private static String tokenMode(ServerConfig config) {
+    if (config.tokenFile() != null && config.jwt() != null) {
+      return "bearer tokens or JWTs required";
+    }
+    if (config.jwt() != null) {
+      return "JWTs required";
+    }
+    return config.tokenFile() != null ? "bearer tokens required" : "no token check";
   }
 
   /** v1alpha reflection, which many tools (grpcurl, Postman, Evans) still ask for first. */

@@ -1,0 +1,181 @@
+package org.sipline.server;
+
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sipline.core.Line;
+import org.sipline.core.LineStatus;
+import org.sipline.core.StatusType;
+
+/**
+ * sipline's Prometheus metrics (SPEC §8), made with Micrometer. What the lines do is read from
+ * their status streams ({@link Line#watch}), so core needs no metrics library: lines by state,
+ * active calls, calls started / answered / failed by direction and SIP code, call duration,
+ * registrations and their failures by SIP code. gRPC requests are measured by {@link GrpcMetrics},
+ * refused tokens by {@link #authRefused}. JVM and process metrics come from Micrometer's binders.
+ *
+ * <p>Labels are bounded: a direction, a three-digit SIP code (or {@code none}), a status type, a
+ * gRPC method or code. Never a Call-ID, an account or a phone number.
+ */
+final class SiplineMetrics implements AutoCloseable {
+  /** "INVITE bob@example.org: 486 Busy Here", "REGISTER sip:a@b: 403 Forbidden". */
+  private static final Pattern SIP_CODE = Pattern.compile(": ([1-6]\\d\\d) ");
+
+  private static final Duration[] CALL_BUCKETS = {
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(15),
+    Duration.ofSeconds(30),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(2),
+    Duration.ofMinutes(5),
+    Duration.ofMinutes(10),
+    Duration.ofMinutes(30),
+    Duration.ofHours(1)
+  };
+
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<AutoCloseable> watches = new ArrayList<>();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
+  private final Map<Line, Boolean> inCall = new ConcurrentHashMap<>();
+
+  SiplineMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /** Watches {@code lines} from now on. */
+  void watch(List<Line> lines) {
+    for (StatusType type : StatusType.values()) {
+      Gauge.builder(
+              "sipline.lines",
+              lines,
+              ls -> ls.stream().filter(l -> l.status().type() == type).count())
+          .description("Lines by the type of their latest status")
+          .tag("state", type.name().toLowerCase(Locale.ROOT))
+          .register(registry);
+    }
+    Gauge.builder("sipline.active.calls", inCall, m -> m.values().stream().filter(b -> b).count())
+        .description("Calls being set up or connected, over all lines")
+        .register(registry);
+    for (Line line : lines) {
+      inCall.put(line, false);
+      watches.add(line.watch(status -> observe(line, status)));
+    }
+  }
+
+  /** A token refused by {@link BearerTokenInterceptor}. */
+  void authRefused(Status.Code code) {
+    Counter.builder("sipline.grpc.auth.refused")
+        .description("gRPC calls refused for their bearer token")
+        .tag("code", code.name())
+        .register(registry)
+        .increment();
+  }
+
+  /** The exposition in Prometheus' text format. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  private void observe(Line line, LineStatus s) {
+    switch (s.type()) {
+      case OUTGOING_CALL_INITIATED, INCOMING_CALL_INITIATED -> {
+        inCall.put(line, true);
+        count("sipline.calls.started", "Calls started: INVITEs sent or received", s, null);
+      }
+      case OUTGOING_CALL_CONNECTED, INCOMING_CALL_CONNECTED -> {
+        connectedAt.put(line, s.timestamp());
+        count("sipline.calls.answered", "Calls that connected", s, null);
+      }
+      case OUTGOING_CALL_FAILED, INCOMING_CALL_FAILED -> {
+        inCall.put(line, false);
+        connectedAt.remove(line);
+        count("sipline.calls.failed", "Calls that never connected, by SIP code", s, sipCode(s));
+      }
+      case OUTGOING_CALL_FINISHED, INCOMING_CALL_FINISHED -> {
+        inCall.put(line, false);
+        Instant start = connectedAt.remove(line);
+        if (start != null) {
+          Timer.builder("sipline.call.duration")
+              .description("How long connected calls lasted, answer to end")
+              .tag("direction", direction(s.type()))
+              .serviceLevelObjectives(CALL_BUCKETS)
+              .register(registry)
+              .record(Duration.between(start, s.timestamp()));
+        }
+        count("sipline.calls.finished", "Connected calls that ended", s, null);
+      }
+      case REGISTERED ->
+          Counter.builder("sipline.registrations")
+              .description("REGISTERs answered 2xx (first and refreshes the line recorded)")
+              .register(registry)
+              .increment();
+      case SESSION_REGISTRATION_FAILED ->
+          Counter.builder("sipline.registration.failures")
+              .description("Failed REGISTERs, by SIP code (none: no answer or not sent)")
+              .tag("sip_code", sipCode(s))
+              .register(registry)
+              .increment();
+      default -> {
+        // Other statuses change no metric.
+      }
+    }
+  }
+
+  private void count(String name, String description, LineStatus s, String sipCode) {
+    Counter.Builder b =
+        Counter.builder(name).description(description).tag("direction", direction(s.type()));
+    if (sipCode != null) {
+      b.tag("sip_code", sipCode);
+    }
+    b.register(registry).increment();
+  }
+
+  private static String direction(StatusType t) {
+    return t.name().startsWith("INCOMING") ? "incoming" : "outgoing";
+  }
+
+  /** The SIP response code a failure status names, or "none" (timeout, not sent, cancelled). */
+  static String sipCode(LineStatus s) {
+    Matcher m = SIP_CODE.matcher(s.description());
+    return m.find() ? m.group(1) : "none";
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable w : watches) {
+      try {
+        w.close();
+      } catch (Exception e) {
+        // Stopping a watch cannot fail in a way worth reporting at shutdown.
+      }
+    }
+    gc.close();
+    registry.close();
+  }
+}
