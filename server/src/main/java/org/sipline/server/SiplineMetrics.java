@@ -2,7 +2,9 @@ package org.sipline.server;
 
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,20 +13,25 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sipline.core.Line;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
+import org.sipline.core.spi.BackendObserver;
 
 /**
  * sipline's Prometheus metrics (SPEC §8), made with Micrometer. What the lines do is read from
@@ -52,13 +59,63 @@ final class SiplineMetrics implements AutoCloseable {
     Duration.ofHours(1)
   };
 
+  /** SIP methods a stranger's request is counted under; anything else is "other". */
+  private static final Set<String> SIP_METHODS =
+      Set.of(
+          "INVITE",
+          "ACK",
+          "BYE",
+          "CANCEL",
+          "OPTIONS",
+          "REGISTER",
+          "REFER",
+          "NOTIFY",
+          "SUBSCRIBE",
+          "INFO",
+          "MESSAGE",
+          "UPDATE",
+          "PRACK",
+          "PUBLISH");
+
+  private static final Duration[] PACER_BUCKETS = {
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(20),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100)
+  };
+
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer pacerLateness;
   private final List<AutoCloseable> watches = new ArrayList<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
   private final Map<Line, Boolean> inCall = new ConcurrentHashMap<>();
 
   SiplineMetrics() {
+    // Two of Micrometer's names break Prometheus' conventions (promtool says so): a gauge ending in
+    // _count, and CPU time in nanoseconds. Renamed, and CPU time re-made in seconds below.
+    registry
+        .config()
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+              }
+            });
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, b -> b.getProcessCpuTime() / 1e9)
+          .baseUnit("seconds")
+          .description("CPU time the sipline process has used")
+          .register(registry);
+    }
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -66,6 +123,36 @@ final class SiplineMetrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+    pacerLateness =
+        Timer.builder("sipline.pacer.lateness")
+            .description(
+                "How late the RTP pacer served each 20 ms tick after its deadline (jainsip)")
+            .serviceLevelObjectives(PACER_BUCKETS)
+            .register(registry);
+  }
+
+  /**
+   * What the backend reports into these metrics: the pacer's lateness (recorded on the pacer's
+   * thread: one histogram update, nothing looked up) and refused strangers by method and code.
+   */
+  BackendObserver backendObserver() {
+    return new BackendObserver() {
+      @Override
+      public void paced(long lagNanos) {
+        pacerLateness.record(lagNanos, TimeUnit.NANOSECONDS);
+      }
+
+      @Override
+      public void strangerRefused(String method, int statusCode) {
+        Counter.builder("sipline.sip.strangers.refused")
+            .description(
+                "SIP requests refused statelessly because they came from no source of ours")
+            .tag("method", SIP_METHODS.contains(method) ? method : "other")
+            .tag("sip_code", statusCode >= 100 && statusCode <= 699 ? "" + statusCode : "other")
+            .register(registry)
+            .increment();
+      }
+    };
   }
 
   /** Watches {@code lines} from now on. */
@@ -76,6 +163,8 @@ final class SiplineMetrics implements AutoCloseable {
               lines,
               ls -> ls.stream().filter(l -> l.status().type() == type).count())
           .description("Lines by the type of their latest status")
+          // Micrometer holds a gauge's object weakly; the list is referenced nowhere else.
+          .strongReference(true)
           .tag("state", type.name().toLowerCase(Locale.ROOT))
           .register(registry);
     }

@@ -41,6 +41,7 @@ import org.sipline.core.StatusType;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendObserver;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 import org.slf4j.Logger;
@@ -118,18 +119,28 @@ public final class SiplineServer implements AutoCloseable {
     } catch (NoBackendException e) {
       throw new InvalidConfigException("--backend", e.getMessage());
     }
+    // Made before the backend, which reports its pacing and refused strangers into it.
+    SiplineMetrics metrics = config.metricsPort() == null ? null : new SiplineMetrics();
     SipBackend backend;
     try {
-      backend = provider.create(backendConfig(config));
+      backend =
+          provider.create(
+              backendConfig(config).toBuilder()
+                  .observer(metrics == null ? BackendObserver.NONE : metrics.backendObserver())
+                  .build());
     } catch (IllegalArgumentException e) {
+      closeQuietly(metrics);
       // Everything else in BackendConfig was checked by ServerConfig; the options were not.
       if (config.backendOptions().isEmpty()) {
         throw e;
       }
       throw new InvalidConfigException(
           "--backend-option", provider.name() + " refused: " + e.getMessage());
+    } catch (RuntimeException e) {
+      closeQuietly(metrics);
+      throw e;
     }
-    return start(config, backend);
+    return start(config, backend, metrics);
   }
 
   /**
@@ -137,6 +148,12 @@ public final class SiplineServer implements AutoCloseable {
    * closes it in {@link #stop()}, or at once if the start fails.
    */
   public static SiplineServer start(ServerConfig config, SipBackend backend) throws IOException {
+    return start(config, backend, config.metricsPort() == null ? null : new SiplineMetrics());
+  }
+
+  /** As {@link #start(ServerConfig, SipBackend)}, with the metrics (or null) it reports into. */
+  private static SiplineServer start(
+      ServerConfig config, SipBackend backend, SiplineMetrics metrics) throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(backend, "backend");
     LineRuntime runtime = null;
@@ -144,7 +161,6 @@ public final class SiplineServer implements AutoCloseable {
     LineHealth health = null;
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
-    SiplineMetrics metrics = null;
     MetricsEndpoint metricsEndpoint = null;
     try {
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
@@ -158,8 +174,7 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines = new ServedLines(byName);
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, lines.defaultLine());
-      if (config.metricsPort() != null) {
-        metrics = new SiplineMetrics();
+      if (metrics != null) {
         metrics.watch(List.copyOf(opened));
       }
       BearerTokenInterceptor auth = tokenCheck(config, metrics);

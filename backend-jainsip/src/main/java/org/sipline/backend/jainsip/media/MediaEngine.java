@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -260,6 +261,14 @@ public final class MediaEngine implements AutoCloseable {
     }
     pacer.close();
     receiveLoop.close();
+  }
+
+  /**
+   * Tells {@code observer} how late (ns) each of the pacer's ticks was served, on the pacer's
+   * thread: it must return at once (metrics).
+   */
+  public void observePacing(LongConsumer observer) {
+    pacer.observeLag(observer);
   }
 
   /** How the kernel schedules the pacer thread, as set when the engine started. */
