@@ -40,9 +40,12 @@ public final class Line implements AutoCloseable {
   private final LineRuntime ownedRuntime;
 
   private Line(SipBackend backend, LineConfig config, LineRuntime runtime, boolean ownsRuntime) {
+    // First, before the journal is opened: a line whose waits would undercut its backend's is
+    // refused whole.
+    LineWaits waits = LineWaits.of(config, backend.config());
     StatusHistory history = new StatusHistory(config.historyLimit(), config.journal());
     this.recorder = new StatusRecorder(history, config.clock());
-    this.core = new LineCore(backend, config, runtime, recorder);
+    this.core = new LineCore(backend, config, waits, runtime, recorder);
     this.ownedRuntime = ownsRuntime ? runtime : null;
     LineStatus last = history.latest();
     if (last != null && last.type() != StatusType.NO_SESSION) {
@@ -57,8 +60,14 @@ public final class Line implements AutoCloseable {
 
   /** A line with threads of its own, released by {@link #close()}. */
   public static Line open(SipBackend backend, LineConfig config) {
-    return new Line(
-        Objects.requireNonNull(backend, "backend"), config, LineRuntime.create(1), true);
+    Objects.requireNonNull(backend, "backend");
+    LineRuntime runtime = LineRuntime.create(1);
+    try {
+      return new Line(backend, config, runtime, true);
+    } catch (RuntimeException e) {
+      runtime.close(); // a line refused at open leaves no thread behind
+      throw e;
+    }
   }
 
   /** A line on a shared runtime (many lines, few threads); the caller closes the runtime. */

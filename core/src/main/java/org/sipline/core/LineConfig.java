@@ -10,15 +10,23 @@ import org.sipline.core.media.DetachPolicy;
  * How a line behaves. Built once; every value is checked here, so a bad one fails at start-up
  * naming the setting.
  *
+ * <p>The four waits bound what the line waits for on top of its backend. Left unset, each is
+ * derived from the backend's bound it covers, with a margin; set, each must be longer than that
+ * bound, or {@link Line#open} refuses the line. Either way the backend's verdict, which carries the
+ * SIP response, reaches the line before the line gives up on its own.
+ *
  * @param historyLimit how many statuses the history keeps (oldest dropped first)
  * @param journal a JSONL file the history is appended to and re-read from on open, or null
  * @param clock where status timestamps come from
- * @param registerWait how long SipRegisterAccount waits for the registrar's verdict
+ * @param registerWait how long SipRegisterAccount waits for the registrar's verdict; null derives
+ *     it from the backend's register timeout (see below)
  * @param hangupWait how long a soft hangup (and the hangup inside SipEndSession) may take before
- *     the call is torn down locally
+ *     the call is torn down locally; null derives it from the backend's transaction timeout
  * @param callSetupWait the longest an outgoing call may stay unanswered, or an incoming call
- *     unconnected, before the line gives up on it — a safety net above the backend's own bounds
- * @param transferWait how long a transfer may go without an outcome before it is reported failed
+ *     unconnected, before the line gives up on it — a safety net above the backend's own bounds;
+ *     null means 3 minutes, or more when the backend's INVITE transaction may last longer
+ * @param transferWait how long a transfer may go without an outcome before it is reported failed;
+ *     null derives it from the backend's transfer timeout
  * @param nluSessionTemplate the per-call {@code nlu_session_name}: {@code {callId}}, {@code
  *     {account}} and {@code {remote}} are replaced
  * @param mediaResumeGrace how long a live-media (Converse) writer that went away may come back with
@@ -42,13 +50,19 @@ public record LineConfig(
       throw new IllegalArgumentException("historyLimit < 1: " + historyLimit);
     }
     Objects.requireNonNull(clock, "clock");
-    positive(registerWait, "registerWait");
-    positive(hangupWait, "hangupWait");
-    positive(callSetupWait, "callSetupWait");
-    positive(transferWait, "transferWait");
+    positiveOrUnset(registerWait, "registerWait");
+    positiveOrUnset(hangupWait, "hangupWait");
+    positiveOrUnset(callSetupWait, "callSetupWait");
+    positiveOrUnset(transferWait, "transferWait");
     Objects.requireNonNull(nluSessionTemplate, "nluSessionTemplate");
     positive(mediaResumeGrace, "mediaResumeGrace");
     Objects.requireNonNull(mediaDetachPolicy, "mediaDetachPolicy");
+  }
+
+  private static void positiveOrUnset(Duration d, String name) {
+    if (d != null) {
+      positive(d, name);
+    }
   }
 
   private static void positive(Duration d, String name) {
@@ -67,17 +81,17 @@ public record LineConfig(
   }
 
   /**
-   * Defaults: 10 000 statuses, no journal, system UTC clock, waits 15 s / 35 s / 180 s / 45 s, a
-   * live-media writer's grace 10 s after which the call goes on.
+   * Defaults: 10 000 statuses, no journal, system UTC clock, waits derived from the backend's
+   * bounds, a live-media writer's grace 10 s after which the call goes on.
    */
   public static final class Builder {
     private int historyLimit = 10_000;
     private Path journal;
     private Clock clock = Clock.systemUTC();
-    private Duration registerWait = Duration.ofSeconds(15);
-    private Duration hangupWait = Duration.ofSeconds(35);
-    private Duration callSetupWait = Duration.ofMinutes(3);
-    private Duration transferWait = Duration.ofSeconds(45);
+    private Duration registerWait;
+    private Duration hangupWait;
+    private Duration callSetupWait;
+    private Duration transferWait;
     private String nluSessionTemplate = "{callId}";
     private Duration mediaResumeGrace = Duration.ofSeconds(10);
     private DetachPolicy mediaDetachPolicy = DetachPolicy.KEEP_CALL;

@@ -39,6 +39,7 @@ final class LineCore {
 
   private final SipBackend backend;
   private final LineConfig config;
+  private final LineWaits waits;
   private final SerialExecutor actor;
   private final LineRuntime runtime;
   private final StatusRecorder recorder;
@@ -56,9 +57,15 @@ final class LineCore {
   private ActiveCall call;
   private boolean closed;
 
-  LineCore(SipBackend backend, LineConfig config, LineRuntime runtime, StatusRecorder recorder) {
+  LineCore(
+      SipBackend backend,
+      LineConfig config,
+      LineWaits waits,
+      LineRuntime runtime,
+      StatusRecorder recorder) {
     this.backend = backend;
     this.config = config;
+    this.waits = waits;
     this.runtime = runtime;
     this.actor = new SerialExecutor(runtime.workers());
     this.recorder = recorder;
@@ -193,14 +200,14 @@ final class LineCore {
     }
     entry.registrationTimer =
         after(
-            config.registerWait(),
+            waits.register(),
             () -> {
               if (entry.firstRegistration != null) {
                 registrationFailed(
                     entry,
                     SipFailure.noResponse(
                         "no answer from the registrar within "
-                            + config.registerWait().toSeconds()
+                            + waits.register().toSeconds()
                             + " s"));
                 entry.handle.unregister();
               }
@@ -344,8 +351,7 @@ final class LineCore {
     if (entry.unregistered == null) {
       entry.unregistered = new CompletableFuture<>();
       entry.handle.unregister();
-      ScheduledFuture<?> bound =
-          after(config.registerWait(), () -> entry.unregistered.complete(null));
+      ScheduledFuture<?> bound = after(waits.register(), () -> entry.unregistered.complete(null));
       // Cancelling a timer cannot fail: nothing to observe.
       var unused = entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
     }
@@ -414,7 +420,7 @@ final class LineCore {
             CallPhase.DIALING);
     audio.bind(sip);
     call = c;
-    c.timer = after(config.callSetupWait(), () -> setupExpired(c));
+    c.timer = after(waits.callSetup(), () -> setupExpired(c));
     return done(
         record(
             StatusType.OUTGOING_CALL_INITIATED,
@@ -437,12 +443,12 @@ final class LineCore {
     log.warn(
         "Call-ID {}: not connected within {} s, tearing down",
         c.callId(),
-        config.callSetupWait().toSeconds());
+        waits.callSetup().toSeconds());
     c.sip.terminate();
     finish(
         c,
         c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
-        "not connected within " + config.callSetupWait().toSeconds() + " s");
+        "not connected within " + waits.callSetup().toSeconds() + " s");
   }
 
   // ---- incoming calls --------------------------------------------------------------------
@@ -502,7 +508,7 @@ final class LineCore {
       return;
     }
     c.moveTo(CallPhase.ANSWERING);
-    c.timer = after(config.callSetupWait(), () -> setupExpired(c));
+    c.timer = after(waits.callSetup(), () -> setupExpired(c));
     try {
       c.sip.answer(c.audio.media());
     } catch (RuntimeException e) {
@@ -640,7 +646,7 @@ final class LineCore {
     c.hangupDone = new CompletableFuture<>();
     c.timer =
         after(
-            config.hangupWait(),
+            waits.hangup(),
             () -> {
               if (call == c) {
                 c.sip.terminate();
@@ -648,7 +654,7 @@ final class LineCore {
                     c,
                     finished(c),
                     "no answer to our hangup within "
-                        + config.hangupWait().toSeconds()
+                        + waits.hangup().toSeconds()
                         + " s, torn down locally");
               }
             });
@@ -690,12 +696,12 @@ final class LineCore {
             "REFER to " + target + " for Call-ID " + c.callId());
     c.transferTimer =
         after(
-            config.transferWait(),
+            waits.transfer(),
             () ->
                 transferFailed(
                     c.sip,
                     SipFailure.noResponse(
-                        "no transfer outcome within " + config.transferWait().toSeconds() + " s")));
+                        "no transfer outcome within " + waits.transfer().toSeconds() + " s")));
     try {
       c.sip.transfer(target, headers);
     } catch (RuntimeException e) {
@@ -859,9 +865,7 @@ final class LineCore {
             },
             actor)
         .thenCompose(
-            all ->
-                all.completeOnTimeout(
-                    null, config.registerWait().toMillis(), TimeUnit.MILLISECONDS))
+            all -> all.completeOnTimeout(null, waits.register().toMillis(), TimeUnit.MILLISECONDS))
         .thenRunAsync(() -> closed = true, actor);
   }
 

@@ -580,10 +580,7 @@ public final class SiplineServer implements AutoCloseable {
         LineConfig.builder()
             .historyLimit(c.historyLimit())
             .journal(journal)
-            .clock(Clock.systemUTC())
-            .registerWait(c.registerTimeout().plusSeconds(5))
-            .hangupWait(c.transactionTimeout().plusSeconds(3))
-            .transferWait(c.transferTimeout().plusSeconds(15));
+            .clock(Clock.systemUTC());
     if (c.nluSessionTemplate() != null) {
       b.nluSessionTemplate(c.nluSessionTemplate());
     }

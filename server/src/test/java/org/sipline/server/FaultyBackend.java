@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfMethod;
@@ -52,6 +53,11 @@ final class FaultyBackend implements SipBackend {
     Events events = new Events(listener);
     // The fake may report on the account before register returns: both find the same wrapper.
     return account(fake.register(account, events));
+  }
+
+  @Override
+  public BackendConfig config() {
+    return fake.config();
   }
 
   @Override

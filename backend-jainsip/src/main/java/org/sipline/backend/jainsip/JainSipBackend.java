@@ -75,6 +75,11 @@ final class JainSipBackend implements SipBackend {
     return JainSipBackendProvider.NAME;
   }
 
+  @Override
+  public BackendConfig config() {
+    return ctx.config;
+  }
+
   /** The port SIP listens on for the configured transport (useful when it was 0). */
   int sipPort() {
     return ctx.stack.port(ctx.config.transport());

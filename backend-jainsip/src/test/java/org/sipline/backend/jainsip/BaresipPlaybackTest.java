@@ -243,8 +243,7 @@ class BaresipPlaybackTest {
   private short[] callPlayAndRecord(BaresipOptions phoneOptions, Playing playing) throws Exception {
     try (Baresip phone =
             Baresip.start(phoneOptions.withRegistrar(kamailio.hostPort(), PHONE_PASSWORD));
-        Line line =
-            Line.open(backend, LineConfig.builder().registerWait(WAIT).hangupWait(WAIT).build());
+        Line line = Line.open(backend, LineConfig.defaults());
         StatusProbe probe = new StatusProbe(line)) {
       String account = lineUser(phone.user()) + "@" + kamailio.hostPort();
       assertThat(get(line.registerAccount(account, LINE_PASSWORD, "", kamailio.hostPort())).type())

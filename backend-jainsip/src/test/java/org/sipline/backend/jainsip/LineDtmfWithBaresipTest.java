@@ -39,8 +39,7 @@ class LineDtmfWithBaresipTest {
     try (ScriptedSipPeer registrar = new ScriptedSipPeer();
         JainSipBackend backend = JainSipBackend.start(BackendConfig.loopback().build());
         Baresip phone = Baresip.start(BaresipOptions.defaults().withUser("keys"));
-        Line line =
-            Line.open(backend, LineConfig.builder().registerWait(WAIT).hangupWait(WAIT).build());
+        Line line = Line.open(backend, LineConfig.defaults());
         StatusProbe probe = new StatusProbe(line)) {
       registrar.answerEverything(200);
       String account = "line@" + registrar.hostPort();

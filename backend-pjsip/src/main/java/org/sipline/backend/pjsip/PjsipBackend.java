@@ -40,6 +40,7 @@ final class PjsipBackend implements SipBackend {
   private static final Logger log = LoggerFactory.getLogger(PjsipBackend.class);
 
   private final Shim shim;
+  private final BackendConfig config;
   private final int sipPort;
   private final int registerExpires;
   private final long transactionTimeoutNanos;
@@ -57,6 +58,7 @@ final class PjsipBackend implements SipBackend {
   private PjsipBackend(
       Shim shim, BackendConfig config, int sipPort, int registerExpires, TrustedSources trusted) {
     this.shim = shim;
+    this.config = config;
     this.trusted = trusted;
     this.sipPort = sipPort;
     this.registerExpires = registerExpires;
@@ -67,6 +69,11 @@ final class PjsipBackend implements SipBackend {
     this.pumpThread = new Thread(pump, "sipline-pjsip-media");
     drainerThread.setDaemon(true);
     pumpThread.setDaemon(true);
+  }
+
+  @Override
+  public BackendConfig config() {
+    return config;
   }
 
   static PjsipBackend start(Shim shim, BackendConfig config) {

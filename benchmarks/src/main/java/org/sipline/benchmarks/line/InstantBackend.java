@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
@@ -23,6 +24,8 @@ import org.sipline.core.spi.SipUri;
  * a REGISTER only after 5 ms, which would be measured too.
  */
 public final class InstantBackend implements SipBackend {
+  private static final BackendConfig CONFIG = BackendConfig.loopback().build();
+
   private final ExecutorService events =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -34,6 +37,12 @@ public final class InstantBackend implements SipBackend {
   @Override
   public String name() {
     return "instant";
+  }
+
+  /** Answers come at once; the default bounds only set the line's derived waits. */
+  @Override
+  public BackendConfig config() {
+    return CONFIG;
   }
 
   @Override

@@ -10,6 +10,13 @@ public interface SipBackend extends AutoCloseable {
   String name();
 
   /**
+   * The configuration this backend was created with. A line derives its own waits from the bounds
+   * in it (register, transaction and transfer timeouts), so the backend's verdict always reaches
+   * the line before the line gives up.
+   */
+  BackendConfig config();
+
+  /**
    * Starts registering {@code account} (REGISTER with digest auth, refreshed before expiry). Events
    * for the account and its calls, including incoming calls, go to {@code listener}.
    *

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
@@ -59,9 +61,31 @@ public final class FakeBackend implements SipBackend {
   private volatile int registrationExpires = 3600;
   private volatile boolean closed;
 
+  /**
+   * The fake answers at once or never, so it has no bounds of its own worth waiting for: 1 ms each,
+   * which lets a test give the line any wait it likes.
+   */
+  private volatile BackendConfig config =
+      BackendConfig.loopback()
+          .registerTimeout(Duration.ofMillis(1))
+          .transactionTimeout(Duration.ofMillis(1))
+          .transferTimeout(Duration.ofMillis(1))
+          .build();
+
   @Override
   public String name() {
     return "fake";
+  }
+
+  @Override
+  public BackendConfig config() {
+    return config;
+  }
+
+  /** The configuration the line sees, e.g. to test how its waits are derived. */
+  public FakeBackend config(BackendConfig v) {
+    config = Objects.requireNonNull(v, "config");
+    return this;
   }
 
   // ---- scripting ---------------------------------------------------------------------------
