@@ -26,11 +26,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sipline.core.Line;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
+import org.sipline.core.media.StreamCounters;
 import org.sipline.core.spi.BackendObserver;
 
 /**
@@ -95,6 +97,7 @@ final class SiplineMetrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
   private final Map<Line, Boolean> inCall = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
 
   SiplineMetrics() {
     // Two of Micrometer's names break Prometheus' conventions (promtool says so): a gauge ending in
@@ -175,6 +178,53 @@ final class SiplineMetrics implements AutoCloseable {
       inCall.put(line, false);
       watches.add(line.watch(status -> observe(line, status)));
     }
+  }
+
+  /**
+   * Live-media streams: {@code sipline_media_streams{kind}} open now, {@code
+   * sipline_media_streams_ended_total{kind}}, and the caller-audio frames dropped because their
+   * client read too slowly, {@code sipline_media_frames_dropped_total{kind}}.
+   */
+  MediaStreamObserver mediaStreams() {
+    return new MediaStreamObserver() {
+      @Override
+      public void opened(String kind) {
+        openStreams(kind).incrementAndGet();
+      }
+
+      @Override
+      public void ended(String kind, StreamCounters counters) {
+        openStreams(kind).decrementAndGet();
+        String k = kind.toLowerCase(Locale.ROOT);
+        Counter.builder("sipline.media.streams.ended")
+            .description("Live-media streams that ended")
+            .tag("kind", k)
+            .register(registry)
+            .increment();
+        Counter dropped =
+            Counter.builder("sipline.media.frames.dropped")
+                .description("Caller-audio frames dropped because the stream's client was slow")
+                .tag("kind", k)
+                .register(registry);
+        if (counters != null) {
+          dropped.increment((double) counters.framesDropped());
+        }
+      }
+    };
+  }
+
+  private AtomicInteger openStreams(String kind) {
+    return streams.computeIfAbsent(
+        kind.toLowerCase(Locale.ROOT),
+        k -> {
+          AtomicInteger n = new AtomicInteger();
+          Gauge.builder("sipline.media.streams", n, AtomicInteger::get)
+              .description("Live-media streams (Converse, Listen) open now")
+              .tag("kind", k)
+              .strongReference(true)
+              .register(registry);
+          return n;
+        });
   }
 
   /** A token refused by {@link BearerTokenInterceptor}. */

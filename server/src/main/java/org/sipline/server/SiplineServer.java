@@ -179,7 +179,10 @@ public final class SiplineServer implements AutoCloseable {
       }
       BearerTokenInterceptor auth = tokenCheck(config, metrics);
       bulk = new BulkCallExecutor(auth == null ? headers -> false : auth::wouldBlock);
-      media = new LineMediaService(() -> LineRouting.current().media());
+      media =
+          new LineMediaService(
+              () -> LineRouting.current().media(),
+              metrics == null ? MediaStreamObserver.NONE : metrics.mediaStreams());
       Server grpc = grpcServer(config, lines, healthManager, bulk, media, auth, metrics);
       try {
         grpc.start();

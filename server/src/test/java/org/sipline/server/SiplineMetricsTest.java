@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
+import org.sipline.core.media.StreamCounters;
 import org.sipline.core.spi.BackendObserver;
 
 /** What the backend reports, and how SIP codes are read from statuses, with bounded labels. */
@@ -47,6 +48,25 @@ class SiplineMetricsTest {
         .contains("sipline_sip_strangers_refused_total{method=\"other\",sip_code=\"403\"} 1.0")
         .contains("sipline_sip_strangers_refused_total{method=\"OPTIONS\",sip_code=\"other\"} 1.0")
         .doesNotContain("ATTACK");
+  }
+
+  @Test
+  void liveMediaStreamsAreCountedWithTheirDroppedFrames() {
+    MediaStreamObserver streams = metrics.mediaStreams();
+    streams.opened("Converse");
+    streams.opened("Converse");
+    streams.opened("Listen");
+    assertThat(metrics.scrape())
+        .contains("sipline_media_streams{kind=\"converse\"} 2")
+        .contains("sipline_media_streams{kind=\"listen\"} 1");
+    streams.ended("Converse", new StreamCounters(100, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    streams.ended("Listen", null);
+    assertThat(metrics.scrape())
+        .contains("sipline_media_streams{kind=\"converse\"} 1")
+        .contains("sipline_media_streams{kind=\"listen\"} 0")
+        .contains("sipline_media_streams_ended_total{kind=\"converse\"} 1.0")
+        .contains("sipline_media_frames_dropped_total{kind=\"converse\"} 7.0")
+        .contains("sipline_media_frames_dropped_total{kind=\"listen\"} 0.0");
   }
 
   @Test
