@@ -1,6 +1,7 @@
 package org.sipline.server;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -10,13 +11,14 @@ import org.sipline.api.media.v1.LineMediaGrpc;
 import org.sipline.api.sip.SipGrpc;
 
 /**
- * Sends each line rpc's response headers before its service does anything. gRPC's retry (gRFC A6,
- * what ONDEWO's clients configure) commits a call once the client has its response headers: from
- * then on no status, not even one on the client's retry list, and no broken connection makes the
- * client send the request again. So whatever happens after the line acted (the INVITE is out, the
- * REFER sent, audio queued), the rpc runs once. Statuses are still chosen so that nothing after
- * acting ends with a retried code ({@link GrpcErrors}); this covers what no status choice can: the
- * connection dropping, or the server stopping, mid-rpc.
+ * Sends each line rpc's response headers as soon as its (first) request message has arrived, before
+ * its service does anything with it. gRPC's retry (gRFC A6, what ONDEWO's clients configure)
+ * commits a call once the client has its response headers: from then on no status, not even one on
+ * the client's retry list, and no broken connection makes the client send the request again. So
+ * whatever happens after the line acted (the INVITE is out, the REFER sent, audio queued), the rpc
+ * runs once. Statuses are still chosen so that nothing after acting ends with a retried code
+ * ({@link GrpcErrors}); this covers what no status choice can: the connection dropping, or the
+ * server stopping, mid-rpc.
  *
  * <p>Only the line services ({@code ondewo.sip.Sip}, {@code sipline.media.v1.LineMedia}) get it;
  * health and reflection are left as gRPC makes them.
@@ -32,8 +34,16 @@ final class HeadersFirst implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     HeadersOnce<ReqT, RespT> once = new HeadersOnce<>(call);
-    once.sendHeaders(new Metadata());
-    return next.startCall(once, headers);
+    // On the first request message, not at once: a request gRPC itself refuses (over the message
+    // size limit) then still gets gRPC's own RESOURCE_EXHAUSTED naming the limit, and no service
+    // acts before its request has arrived.
+    return new SimpleForwardingServerCallListener<>(next.startCall(once, headers)) {
+      @Override
+      public void onMessage(ReqT message) {
+        once.sendHeaders(new Metadata());
+        super.onMessage(message);
+      }
+    };
   }
 
   /**
