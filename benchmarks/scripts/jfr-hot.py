@@ -36,7 +36,7 @@ def group(thread):
 
 def main(recording, start, end, top):
     samples = [e for e in events(recording, "jdk.ExecutionSample")
-               if start <= epoch(e["startTime"]) < end]
+               if start <= epoch(e["values"]["startTime"]) < end]
     by_thread = collections.Counter()
     self_time = collections.Counter()
     inclusive = collections.Counter()
@@ -60,7 +60,7 @@ def main(recording, start, end, top):
     for k, c in inclusive.most_common(top):
         print(f"  {100 * c / n:5.1f} %  {k}")
     waits = [e for e in events(recording, "jdk.JavaMonitorEnter")
-             if start <= epoch(e["startTime"]) < end]
+             if start <= epoch(e["values"]["startTime"]) < end]
     total = collections.Counter()
     count = collections.Counter()
     for e in waits:

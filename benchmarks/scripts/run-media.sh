@@ -6,7 +6,7 @@
 #
 # JAR is a built benchmarks.jar (mvn -B -ntp -pl benchmarks -am package -DskipTests, which also
 # builds server/target/sipline.jar). Needs sipp and tshark (allowed to capture on lo, e.g. as
-# root). About 45 minutes on a 2-core machine.
+# root). About an hour on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 jar="$1"
@@ -32,5 +32,14 @@ for run in 1 2 3; do
     --server-jar server/target/sipline.jar --out "$out/media-stall-beside-500-$run"
   note "media-stall-beside-500-$run end"
 done
+# 500 bidirectional calls on one server (--lines 500), each Converse echoing its caller (about
+# 6 minutes each, most of it setting up the calls).
+for run in 1 2 3; do
+  note "many-500-$run start"
+  java -cp "$jar" org.sipline.benchmarks.media.MediaMain --calls 500 \
+    --server-jar server/target/sipline.jar --out "$out/many-500-$run"
+  note "many-500-$run end"
+done
 benchmarks/scripts/media-summary.py "$out"/media-alone-? > "$out/media-alone.md"
 benchmarks/scripts/media-summary.py "$out"/media-stall-beside-500-? > "$out/media-stall-beside-500.md"
+benchmarks/scripts/media-summary.py "$out"/many-500-? > "$out/many-500.md"

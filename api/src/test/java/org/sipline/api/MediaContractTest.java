@@ -172,7 +172,9 @@ class MediaContractTest {
             "string digit = 1",
             "uint32 duration_ms = 2",
             "DtmfSource method = 3",
-            "uint64 position = 4"));
+            "uint64 position = 4",
+            "string failure = 5",
+            "int32 sip_code = 6"));
     expected.put("Flow", List.of("bool xoff = 1", "uint32 queued_ms = 2"));
     expected.put(
         "AudioRejected",
@@ -247,7 +249,9 @@ class MediaContractTest {
             "CALL_ENDED = 3",
             "DETACHED = 4"));
     expected.put("Dtmf.Phase", List.of("PHASE_UNSPECIFIED = 0", "START = 1", "END = 2"));
-    expected.put("CallState.State", List.of("STATE_UNSPECIFIED = 0", "CONNECTED = 1", "ENDED = 2"));
+    expected.put(
+        "CallState.State",
+        List.of("STATE_UNSPECIFIED = 0", "CONNECTED = 1", "ENDED = 2", "WAITING = 3"));
 
     Map<String, EnumDescriptor> actual = new TreeMap<>();
     for (EnumDescriptor e : FILE.getEnumTypes()) {

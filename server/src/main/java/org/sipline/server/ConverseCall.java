@@ -173,7 +173,9 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
 
   /**
    * Ends the rpc with {@code status}. An opened stream is detached as if its client had gone, so
-   * the client can come back with its resume token within the grace period.
+   * the client can come back with its resume token within the grace period, except that what it
+   * queued before the refused request plays on (MEDIA.md: nothing already queued is lost by a
+   * refused request); its marks resolve into the events a resume gets.
    */
   private synchronized void refuse(Status status) {
     if (over) {
@@ -185,7 +187,7 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
       call.onError(status.asRuntimeException());
       return;
     }
-    s.detach();
+    s.detachKeepingQueue();
     pump.fail(status);
   }
 

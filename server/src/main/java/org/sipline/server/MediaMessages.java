@@ -163,8 +163,11 @@ final class MediaMessages {
           DtmfSent.newBuilder()
               .setDigit(String.valueOf(e.digit()))
               .setDurationMs(e.durationMs())
-              .setMethod(toProto(e.method()))
-              .setPosition(e.position()));
+              .setMethod(
+                  e.method() == null ? DtmfSource.DTMF_SOURCE_UNSPECIFIED : toProto(e.method()))
+              .setPosition(e.position())
+              .setFailure(e.failure())
+              .setSipCode(e.sipCode()));
     } else if (event instanceof MediaEvent.Flow e) {
       b.setFlow(Flow.newBuilder().setXoff(e.xoff()).setQueuedMs(e.queuedMs()));
     } else if (event instanceof MediaEvent.AudioRejected e) {
@@ -177,7 +180,12 @@ final class MediaMessages {
     } else if (event instanceof MediaEvent.CallState e) {
       b.setCallState(
           CallState.newBuilder()
-              .setState(e.ended() ? CallState.State.ENDED : CallState.State.CONNECTED)
+              .setState(
+                  switch (e.state()) {
+                    case WAITING -> CallState.State.WAITING;
+                    case CONNECTED -> CallState.State.CONNECTED;
+                    case ENDED -> CallState.State.ENDED;
+                  })
               .setSipCode(e.sipCode())
               .setReason(e.reason())
               .setPosition(e.position()));

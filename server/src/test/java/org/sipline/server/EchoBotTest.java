@@ -199,7 +199,7 @@ class EchoBotTest {
     assertThat(hangups.get(0).getHardHangup()).isFalse();
 
     stream.emit(
-        new MediaEvent.CallState(6, true, 0, "BYE", position),
+        new MediaEvent.CallState(6, MediaEvent.CallState.State.ENDED, 0, "BYE", position),
         new MediaEvent.Statistics(
             7, new StreamCounters(73, 0, 20, 0, 0, 0, 0, 0, 0, 2, 0, 0, 5600)));
     stream.end();

@@ -125,6 +125,11 @@ final class FakeMediaStream implements MediaStream {
   }
 
   @Override
+  public void detachKeepingQueue() {
+    commands.add("detach keeping queue");
+  }
+
+  @Override
   public void close() {
     commands.add("close");
   }

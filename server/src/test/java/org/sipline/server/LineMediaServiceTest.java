@@ -214,7 +214,7 @@ class LineMediaServiceTest {
         frame(160),
         new MediaEvent.MarkResolved(2, "m1", MarkOutcome.PLAYED, 4000),
         new MediaEvent.Dtmf(3, '#', true, 4100, 120, DtmfMethod.RFC4733),
-        new MediaEvent.CallState(4, true, 0, "BYE", 8000),
+        new MediaEvent.CallState(4, MediaEvent.CallState.State.ENDED, 0, "BYE", 8000),
         new MediaEvent.Statistics(5, counters()));
     stream.end();
 
@@ -297,14 +297,14 @@ class LineMediaServiceTest {
   }
 
   @Test
-  void aSecondOpenIsRefusedAndTheStreamIsDetachedForResumption() throws Exception {
+  void aSecondOpenIsRefusedAndTheStreamIsDetachedForResumptionKeepingItsQueue() throws Exception {
     RecordingEvents<ConverseRequest> client = new RecordingEvents<>(true);
     StreamObserver<ConverseRequest> requests = converse(client);
     requests.onNext(open(CallSelector.CURRENT));
     Status status = closed(client);
     assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(status.getDescription()).isEqualTo("open: sent twice");
-    assertThat(media.stream().commands).containsExactly("detach");
+    assertThat(media.stream().commands).containsExactly("detach keeping queue");
     assertThat(media.converses).hasSize(1);
   }
 
@@ -384,7 +384,8 @@ class LineMediaServiceTest {
   }
 
   @Test
-  void aCommandTheStreamRefusesEndsTheCallNamingTheFieldAndDetaches() throws Exception {
+  void aCommandTheStreamRefusesEndsTheCallNamingTheFieldAndDetachesKeepingTheQueue()
+      throws Exception {
     RecordingEvents<ConverseRequest> client = new RecordingEvents<>(true);
     StreamObserver<ConverseRequest> requests = converse(client);
     FakeMediaStream stream = media.stream();
@@ -394,7 +395,7 @@ class LineMediaServiceTest {
     Status status = closed(client);
     assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(status.getDescription()).isEqualTo("mark.id: \"m1\" was used before");
-    assertThat(stream.commands).containsExactly("mark m1", "detach");
+    assertThat(stream.commands).containsExactly("mark m1", "detach keeping queue");
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -87,6 +87,14 @@ final class MediaEngineSessions implements RtpSessions {
     }
 
     @Override
+    public synchronized void updateTelephoneEvent(int payloadType) {
+      if (!closed) {
+        media.updateTelephoneEvent(
+            payloadType >= 0 ? payloadType : MediaSession.NO_TELEPHONE_EVENT);
+      }
+    }
+
+    @Override
     public synchronized CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
       if (closed) {
         throw new IllegalStateException("the call's RTP is closed");

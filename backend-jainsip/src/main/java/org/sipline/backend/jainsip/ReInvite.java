@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A re-INVITE in a connected call (hold, a moved peer, a session refresh). The media path keeps its
  * codec for the whole call, so an offer is accepted when it still carries that codec; the peer's
- * new address is applied. Anything else gets 488, and the call goes on as it was.
+ * new address and its telephone-event payload type (a new number, added, or gone) are applied, so
+ * DTMF follows the SDP in force. Anything else gets 488, and the call goes on as it was.
  */
 final class ReInvite {
   private static final Logger log = LoggerFactory.getLogger(ReInvite.class);
@@ -58,6 +59,16 @@ final class ReInvite {
         return;
       }
       call.rtp.updateRemote(plan.remote());
+      call.rtp.updateTelephoneEvent(plan.telephoneEvent());
+      if (plan.telephoneEvent() != call.plan.telephoneEvent()) {
+        log.info(
+            "{}: telephone-event {} -> {}",
+            SipLog.request(request),
+            call.plan.telephoneEvent(),
+            plan.telephoneEvent());
+      }
+      // What DTMF is sent by (RFC 4733 or INFO) follows the plan in force.
+      call.plan = plan;
       body = call.localSdp.answer(offer, plan);
     }
     Response ok = ctx.responder.response(request, Response.OK);

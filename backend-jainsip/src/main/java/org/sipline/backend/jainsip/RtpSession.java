@@ -21,6 +21,12 @@ interface RtpSession {
   void updateRemote(InetSocketAddress remote);
 
   /**
+   * The telephone-event payload type of a re-INVITE's SDP, or {@link MediaPlan#NO_TELEPHONE_EVENT}
+   * when it has none: events are received and sent with it from now on.
+   */
+  void updateTelephoneEvent(int payloadType);
+
+  /**
    * Sends a DTMF digit as RFC 4733 events in the call's RTP stream; the future completes on the
    * media's pacer thread (hand over before doing real work) once its end packets went out.
    *

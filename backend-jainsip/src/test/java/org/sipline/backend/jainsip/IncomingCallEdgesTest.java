@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,7 @@ import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 
@@ -365,6 +368,47 @@ class IncomingCallEdgesTest {
     d.send("INVITE", OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 0"));
     caller.expectResponse(488, WAIT);
     events.assertNoMoreEvents(Duration.ofMillis(200));
+  }
+
+  @Test
+  void dtmfFollowsTheTelephoneEventOfTheLatestReInvite() throws Exception {
+    try (RtpCapture phone = new RtpCapture()) {
+      String offer = OFFER.replace("40002", String.valueOf(phone.port()));
+      Dialog d = new Dialog("alice");
+      SipCall call = ring(d, offer);
+      call.answer(SILENCE);
+      d.confirmedBy(caller.expectResponse(200, WAIT));
+      d.send("ACK", null);
+      events.next(Connected.class);
+
+      // The phone renumbers telephone-event: our answer and our digits follow it.
+      d.send("INVITE", offer.replace("101", "96"));
+      assertThat(caller.expectResponse(200, WAIT).body())
+          .contains(" RTP/AVP 8 96")
+          .contains("a=rtpmap:96 telephone-event/8000");
+      d.send("ACK", null);
+      assertThat(call.sendDtmf('7', 60).get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+          .isEqualTo(DtmfMethod.RFC4733);
+      assertThat(phone.packets())
+          .extracting(RtpCapture.Packet::payloadType)
+          .filteredOn(pt -> pt != 8)
+          .isNotEmpty()
+          .containsOnly(96);
+
+      // Then it drops telephone-event altogether: the next digit goes by SIP INFO.
+      d.send(
+          "INVITE",
+          offer
+              .replace("RTP/AVP 8 0 101", "RTP/AVP 8 0")
+              .replace("a=rtpmap:101 telephone-event/8000\r\n", ""));
+      assertThat(caller.expectResponse(200, WAIT).body()).doesNotContain("telephone-event");
+      d.send("ACK", null);
+      CompletableFuture<DtmfMethod> info = call.sendDtmf('8', 60);
+      SipText request = caller.expect("INFO", WAIT);
+      assertThat(request.body()).contains("Signal=8");
+      caller.respond(request, 200, "OK");
+      assertThat(info.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(DtmfMethod.SIP_INFO);
+    }
   }
 
   @Test

@@ -58,6 +58,53 @@ public final class ProcStat {
     throw new IOException("/proc/stat has no 'cpu ' line");
   }
 
+  /**
+   * Nanoseconds the threads of {@code pid} whose name starts with {@code namePrefix} ("" for all)
+   * have so far spent runnable but waiting for a CPU (the second field of each thread's {@code
+   * /proc/<pid>/task/<tid>/schedstat}): what other work on the machine cost them. Threads that
+   * ended are no longer counted, so take it over a window in which they live.
+   */
+  public static long runQueueWaitNanos(long pid, String namePrefix) throws IOException {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long sum = 0;
+    try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) list::iterator) {
+        try {
+          if (!namePrefix.isEmpty()
+              && !Files.readString(task.resolve("comm")).strip().startsWith(namePrefix)) {
+            continue;
+          }
+          String[] f = Files.readString(task.resolve("schedstat")).trim().split(" ");
+          sum += Long.parseLong(f[1]);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // the thread ended while the list was read
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Microseconds so far in which at least one runnable task of the machine waited for a CPU ({@code
+   * some total} of {@code /proc/pressure/cpu}), or -1 where the kernel has no PSI.
+   */
+  public static long cpuPressureMicros() throws IOException {
+    Path psi = Path.of("/proc/pressure/cpu");
+    if (!Files.exists(psi)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(psi)) {
+      if (line.startsWith("some ")) {
+        for (String field : line.trim().split("\\s+")) {
+          if (field.startsWith("total=")) {
+            return Long.parseLong(field.substring("total=".length()));
+          }
+        }
+      }
+    }
+    throw new IOException("/proc/pressure/cpu has no 'some ... total=' line");
+  }
+
   /** The 1-minute load average, to say how busy the machine was. */
   public static double loadAverage() throws IOException {
     String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");

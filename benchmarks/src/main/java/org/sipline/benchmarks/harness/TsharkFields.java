@@ -8,7 +8,7 @@ package org.sipline.benchmarks.harness;
 public final class TsharkFields {
   private TsharkFields() {}
 
-  static CapturedPacket parse(String[] f) {
+  public static CapturedPacket parse(String[] f) {
     if (f.length != 6) {
       throw new IllegalArgumentException(
           "expected 6 fields, got " + f.length + ": " + String.join(" | ", f));

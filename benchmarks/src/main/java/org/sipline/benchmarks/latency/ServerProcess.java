@@ -38,6 +38,16 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts the server and returns once it answers SipGetSipStatus. */
   public static ServerProcess start(Path dir, Path jar, List<String> jvmFlags)
       throws IOException, InterruptedException, TimeoutException {
+    return start(dir, jar, jvmFlags, List.of());
+  }
+
+  /**
+   * Starts the server with {@code serveFlags} after its usual ones (e.g. {@code --lines 500}) and
+   * returns once it answers SipGetSipStatus.
+   */
+  public static ServerProcess start(
+      Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags)
+      throws IOException, InterruptedException, TimeoutException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
           "server jar not found: "
@@ -68,6 +78,7 @@ public final class ServerProcess implements AutoCloseable {
             "register.expires=3600",
             "--log-level",
             "warn"));
+    command.addAll(serveFlags);
     ChildProcess server = ChildProcess.start("server", command, dir);
     // Blocking calls (every timed one) already run their answer on the calling thread; the
     // direct executor keeps the future stub's callbacks off a pool too (none of them blocks).

@@ -3,7 +3,7 @@ package org.sipline.benchmarks.latency;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -28,9 +28,9 @@ public final class SipClient {
   private static final Duration STATE_TIMEOUT = Duration.ofSeconds(15);
   private static final long POLL_MILLIS = 2;
 
-  private final ManagedChannel channel;
+  private final Channel channel;
 
-  public SipClient(ManagedChannel channel) {
+  public SipClient(Channel channel) {
     this.channel = channel;
   }
 

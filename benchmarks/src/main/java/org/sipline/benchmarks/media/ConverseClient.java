@@ -8,7 +8,6 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
-import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -57,7 +56,7 @@ final class ConverseClient implements ClientResponseObserver<ConverseRequest, Co
    * @param manualFlow take events only as the client asks for them (so that {@link #stall} works)
    */
   static ConverseClient open(
-      ManagedChannel channel, AudioEncoding inbound, boolean manualFlow, Duration timeout)
+      Channel channel, AudioEncoding inbound, boolean manualFlow, Duration timeout)
       throws InterruptedException, TimeoutException {
     ConverseClient c = new ConverseClient(manualFlow);
     Channel intercepted = ClientInterceptors.intercept(channel, c.local);

@@ -34,6 +34,7 @@ final class MediaAnalysis {
     long callerAudioPackets;
     long rtpDropped;
     ConverseClient converse;
+    StealSampler steal;
     final List<Window> windows = new ArrayList<>();
     Window inbound;
     Window bidirectional;
@@ -42,8 +43,8 @@ final class MediaAnalysis {
     Window dtmf;
     List<ListenClient> listeners;
     int listenersFailed;
-    List<MediaWire.Segment> grpcOut;
-    List<MediaWire.Segment> grpcIn;
+    List<MediaWire.Segment> grpc = List.of();
+    long grpcDropped;
     final List<Long> speakSent = new ArrayList<>();
     final List<Integer> speakSamples = new ArrayList<>();
     final List<MarkSeen> marks = new ArrayList<>();
@@ -82,6 +83,7 @@ final class MediaAnalysis {
         "load_run",
         String.format(java.util.Locale.ROOT, "%.2f → %.2f", rec.loadBefore, rec.loadAfter));
     r.value("beside_calls", o.besideCalls());
+    r.value("interrupt_warmup", o.interruptWarmup());
     Map<Long, Long> callerAudio = MediaMatching.audioByTimestamp(in);
     Map<Long, MediaWire.Out> byPosition = MediaMatching.byPosition(out);
     List<CapturedPacket> outCaptured = new ArrayList<>();
@@ -90,6 +92,10 @@ final class MediaAnalysis {
     }
     for (Window w : rec.windows) {
       w.describe(r);
+      r.value(w.name() + "_steal_max_100ms_ms", rec.steal.maxSlot(w.from(), w.to()) / 1_000_000);
+      r.value(
+          w.name() + "_steal_100ms_slots_over_20ms",
+          rec.steal.slotsOver(w.from(), w.to(), 20_000_000));
       pacing(r, w, outCaptured, rec.callerPort);
     }
 
@@ -98,30 +104,21 @@ final class MediaAnalysis {
           "inbound_1",
           "caller → bot: RTP on the wire → AudioIn, 1 Converse (µ-law)",
           inbound(rec.converse.record(), rec, callerAudio, rec.inbound));
-      bytesPerFrame(r, rec);
-      StreamRecord c = rec.converse.record();
-      int n = c.audioCount();
       r.samples(
           "inbound_1_to_wire",
           "… of which the server's: RTP on the wire → the gRPC segment carrying the AudioIn",
-          MediaMatching.inboundToWire(
-              c.positions(0, n),
-              c.times(0, n),
-              rec.anchorPosition,
-              rec.anchorTimestamp,
-              callerAudio,
-              rec.grpcOut.stream()
-                  .filter(s -> s.dstPort() == rec.converseLocalPort && s.length() > 0)
-                  .mapToLong(MediaWire.Segment::nanos)
-                  .toArray(),
-              rec.inbound.from(),
-              rec.inbound.to()));
+          inboundToWire(rec, callerAudio, rec.inbound));
+      bytesPerFrame(r, rec);
     }
     if (rec.bidirectional != null) {
       r.samples(
           "inbound_bidirectional",
           "caller → bot, the Converse echoing it back (1 bidirectional stream)",
           inbound(rec.converse.record(), rec, callerAudio, rec.bidirectional));
+      r.samples(
+          "inbound_bidirectional_to_wire",
+          "… of which the server's (RTP → the segment carrying the AudioIn)",
+          inboundToWire(rec, callerAudio, rec.bidirectional));
     }
     if (rec.listen != null) {
       long[] converse = inbound(rec.converse.record(), rec, callerAudio, rec.listen);
@@ -135,6 +132,10 @@ final class MediaAnalysis {
           "caller → bot, " + rec.listeners.size() + " Listen + the echoing Converse: every stream",
           concat(all));
       r.samples("inbound_listen_converse", "… the Converse stream alone", converse);
+      r.samples(
+          "inbound_listen_converse_to_wire",
+          "… of which the server's (RTP → the segment carrying the Converse's AudioIn)",
+          inboundToWire(rec, callerAudio, rec.listen));
       r.value("listeners", rec.listeners.size());
       r.value("listeners_failed_in_window", rec.listenersFailed);
     }
@@ -178,6 +179,28 @@ final class MediaAnalysis {
         w.to());
   }
 
+  private static long[] inboundToWire(Recorded rec, Map<Long, Long> callerAudio, Window w) {
+    StreamRecord c = rec.converse.record();
+    int n = c.audioCount();
+    return MediaMatching.inboundToWire(
+        c.positions(0, n),
+        c.times(0, n),
+        rec.anchorPosition,
+        rec.anchorTimestamp,
+        callerAudio,
+        serverSegments(rec),
+        w.from(),
+        w.to());
+  }
+
+  /** Capture times of the server's data segments to the Converse's connection, in order. */
+  private static long[] serverSegments(Recorded rec) {
+    return rec.grpc.stream()
+        .filter(s -> s.srcPort() == rec.grpcPort && s.length() > 0)
+        .mapToLong(MediaWire.Segment::nanos)
+        .toArray();
+  }
+
   /**
    * The Converse connection's bytes from the server over the inbound window, per AudioIn it
    * received in that window: TCP payload (HTTP/2 and gRPC framing, protobuf, the audio) and the
@@ -187,8 +210,8 @@ final class MediaAnalysis {
     long tcp = 0;
     long ip = 0;
     long segments = 0;
-    for (MediaWire.Segment s : rec.grpcOut) {
-      if (s.dstPort() == rec.converseLocalPort
+    for (MediaWire.Segment s : rec.grpc) {
+      if (s.srcPort() == rec.grpcPort
           && s.nanos() >= rec.inbound.from()
           && s.nanos() < rec.inbound.to()
           && s.length() > 0) {
@@ -209,8 +232,9 @@ final class MediaAnalysis {
         }
       }
     }
-    long last = rec.grpcOut.isEmpty() ? 0 : rec.grpcOut.get(rec.grpcOut.size() - 1).nanos();
+    long last = rec.grpc.isEmpty() ? 0 : rec.grpc.get(rec.grpc.size() - 1).nanos();
     r.text("bytes_capture_covers_window", Boolean.toString(last >= rec.inbound.to()));
+    r.value("grpc_capture_dropped", rec.grpcDropped);
     r.value("grpc_connection_port", rec.converseLocalPort);
     r.value("bytes_frames", frames);
     r.value("bytes_segments", segments);
@@ -234,6 +258,8 @@ final class MediaAnalysis {
         "… from the chunk's arrival on the wire (first HTTP/2 DATA segment)",
         MediaMatching.firstAudio(arrived, out));
     long[] markDelay = new long[rec.marks.size()];
+    long[] markToWire = new long[rec.marks.size()];
+    long[] segments = serverSegments(rec);
     long exact = 0;
     long maxError = 0;
     long played = 0;
@@ -242,11 +268,16 @@ final class MediaAnalysis {
       MarkSeen m = rec.marks.get(i);
       if (m.outcome() != MarkResolved.Outcome.PLAYED) {
         markDelay[i] = UNMATCHED;
+        markToWire[i] = UNMATCHED;
         continue;
       }
       played++;
       MediaMatching.MarkCheck c = MediaMatching.mark(m.position(), m.nanos(), byPosition);
       markDelay[i] = c.delayNanos();
+      markToWire[i] =
+          c.delayNanos() < 0
+              ? UNMATCHED
+              : MediaMatching.lastBefore(segments, m.nanos(), m.nanos() - c.delayNanos());
       if (c.positionError() == 0) {
         exact++;
       }
@@ -259,6 +290,10 @@ final class MediaAnalysis {
         "mark_delay",
         "MarkResolved(PLAYED) received after the capture of the packet holding its last sample",
         markDelay);
+    r.samples(
+        "mark_to_wire",
+        "… of which the server's: the packet → the gRPC segment carrying the MarkResolved",
+        markToWire);
     r.value("marks", rec.marks.size());
     r.value("marks_played", played);
     r.value("marks_position_exact", exact);
@@ -298,7 +333,7 @@ final class MediaAnalysis {
   /** When each request reached the server: its connection's first request-carrying segment. */
   private static long[] arrivals(long[] sent, Recorded rec) {
     List<Long> times = new ArrayList<>();
-    for (MediaWire.Segment s : rec.grpcIn) {
+    for (MediaWire.Segment s : rec.grpc) {
       if (s.srcPort() == rec.converseLocalPort && s.carriesRequest()) {
         times.add(s.nanos());
       }

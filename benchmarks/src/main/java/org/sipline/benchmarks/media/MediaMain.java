@@ -36,7 +36,10 @@ public final class MediaMain {
   /** Runs once and writes samples.tsv, values.properties and summary.md into the options' dir. */
   static MediaResult run(MediaOptions options) throws Exception {
     Path out = Files.createDirectories(options.out().toAbsolutePath());
-    MediaResult r = MediaRun.run(options, out.resolve("run"));
+    MediaResult r =
+        options.calls() > 1
+            ? ManyCallsRun.run(options, out.resolve("run"))
+            : MediaRun.run(options, out.resolve("run"));
     Files.writeString(out.resolve("samples.tsv"), r.tsv(), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("values.properties"), r.properties(), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("summary.md"), summary(options, r), StandardCharsets.UTF_8);
@@ -52,8 +55,7 @@ public final class MediaMain {
         + System.getProperty("java.version")
         + ", server JVM flags: "
         + (o.serverJvm().isEmpty() ? "(none)" : String.join(" ", o.serverJvm()))
-        + ", phases: "
-        + o.phases()
+        + (o.calls() > 1 ? ", calls: " + o.calls() : ", phases: " + o.phases())
         + ", calls beside: "
         + o.besideCalls()
         + "\n\n"

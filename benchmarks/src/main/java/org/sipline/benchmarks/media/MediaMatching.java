@@ -79,11 +79,19 @@ final class MediaMatching {
       if (at == null || at < from || at >= to) {
         continue;
       }
-      int k = java.util.Arrays.binarySearch(segments, received[i]);
-      int last = k >= 0 ? k : -k - 2; // the last segment at or before the receipt
-      delays[n++] = last >= 0 && segments[last] >= at ? segments[last] - at : -1;
+      delays[n++] = lastBefore(segments, received[i], at);
     }
     return java.util.Arrays.copyOf(delays, n);
+  }
+
+  /**
+   * The time from {@code cause} to the last of {@code segments} at or before {@code received}, or
+   * -1 when that segment went before the cause (then it cannot have carried the event).
+   */
+  static long lastBefore(long[] segments, long received, long cause) {
+    int k = java.util.Arrays.binarySearch(segments, received);
+    int last = k >= 0 ? k : -k - 2;
+    return last >= 0 && segments[last] >= cause ? segments[last] - cause : -1;
   }
 
   /** The caller's audio packets (payload type 0) by RTP timestamp: their capture times. */

@@ -13,13 +13,16 @@ import java.util.Set;
  * What a media run measures, from the command line; every value checked, a bad one named.
  *
  * @param phases which measurements run, in their fixed order
- * @param calls bidirectional calls on the server; more than one needs many lines per server
+ * @param calls bidirectional calls on the server; more than one is its own run ({@link
+ *     ManyCallsRun}: one line per call, every call echoing) instead of the phases
  * @param seconds each streaming window (caller → bot, bidirectional, 500 listeners)
  * @param warmupSeconds let pass before each window
  * @param listeners Listen streams on the call in the listeners phase
  * @param listenChannels gRPC connections the listeners are spread over
  * @param speakRounds utterances (first audio, mark) in the speak phase
  * @param clearRounds clears, and as many interrupts, in the clear phase
+ * @param interruptWarmup refused Interrupt rpcs sent before the clear phase's rounds, so that the
+ *     server's unary-rpc path is compiled as a long-running server's is (0: none, as a fresh one)
  * @param digits DTMF digits the caller sends in the dtmf phase
  * @param stallSeconds how long the stalled client stops reading (and the window read before)
  * @param stallWindowBytes the stalled client's HTTP/2 flow-control window
@@ -37,6 +40,7 @@ record MediaOptions(
     int listenChannels,
     int speakRounds,
     int clearRounds,
+    int interruptWarmup,
     int digits,
     int stallSeconds,
     int stallWindowBytes,
@@ -73,13 +77,15 @@ record MediaOptions(
         "usage: java -cp benchmarks.jar org.sipline.benchmarks.media.MediaMain [options]",
         "  --phases LIST            comma-separated of inbound, bidirectional, listen, speak,",
         "                           clear, dtmf, stall; or all (default: all but stall)",
-        "  --calls 1                bidirectional calls (more need many lines: issue 13)",
+        "  --calls 1                bidirectional calls; N > 1 runs only the many-calls",
+        "                           measurement: N lines, each call's Converse echoing",
         "  --seconds 60             each streaming window",
         "  --warmup-seconds 5       before each window, not counted",
         "  --listeners 500          Listen streams in the listen phase",
         "  --listen-channels 8      gRPC connections the listeners share",
         "  --speak-rounds 200       utterances timed (first audio, mark)",
         "  --clear-rounds 200       clears timed, and as many interrupts",
+        "  --interrupt-warmup 0     refused Interrupts sent first (warms the unary path)",
         "  --digits 100             DTMF digits the caller sends",
         "  --stall-seconds 60       the stall, and the reading window before it",
         "  --stall-window 65535     the stalled client's HTTP/2 flow-control window, bytes",
@@ -99,6 +105,7 @@ record MediaOptions(
     int listenChannels = 8;
     int speak = 200;
     int clear = 200;
+    int interruptWarmup = 0;
     int digits = 100;
     int stall = 60;
     int stallWindow = 65_535;
@@ -138,6 +145,7 @@ record MediaOptions(
         case "--listen-channels" -> listenChannels = parseInt(name, value, 1, 100);
         case "--speak-rounds" -> speak = parseInt(name, value, 1, 100_000);
         case "--clear-rounds" -> clear = parseInt(name, value, 1, 100_000);
+        case "--interrupt-warmup" -> interruptWarmup = parseInt(name, value, 0, 1_000_000);
         case "--digits" -> digits = parseInt(name, value, 1, 100_000);
         case "--stall-seconds" -> stall = parseInt(name, value, 1, 3600);
         case "--stall-window" -> stallWindow = parseInt(name, value, 65_535, 1 << 30);
@@ -149,15 +157,6 @@ record MediaOptions(
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
-    if (calls > 1) {
-      throw new IllegalArgumentException(
-          "--calls: "
-              + calls
-              + " needs "
-              + calls
-              + " lines on one server; the server serves one line until issue 13 (many lines"
-              + " per process) is done");
-    }
     return new MediaOptions(
         phases,
         calls,
@@ -167,6 +166,7 @@ record MediaOptions(
         listenChannels,
         speak,
         clear,
+        interruptWarmup,
         digits,
         stall,
         stallWindow,

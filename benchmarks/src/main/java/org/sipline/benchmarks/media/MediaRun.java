@@ -88,11 +88,13 @@ final class MediaRun {
                 : BesideLoad.start(
                     dir.resolve("beside"), o.besideCalls(), sinks.port(1), registrar.port());
         ServerProcess server = ServerProcess.start(dir, o.serverJar(), o.serverJvm());
+        StealSampler steal = new StealSampler();
         TsharkCapture rtp =
             TsharkCapture.filtered(dir, "rtp", "udp and port " + sinks.port(0), RTP_SNAP)) {
       rec.callerPort = sinks.port(0);
       rec.grpcPort = server.grpcPort();
       rec.loadBefore = ProcStat.loadAverage();
+      rec.steal = steal;
       long besidePid = beside == null ? -1 : beside.pid();
       SipClient sip = new SipClient(server.channel());
       sip.registerAndStartSession("bench@127.0.0.1:" + registrar.port());
@@ -108,17 +110,24 @@ final class MediaRun {
       ConverseClient converse =
           ConverseClient.open(channel, AudioEncoding.MULAW, false, OPEN_TIMEOUT);
       rec.converse = converse;
-      try (CallerRtp callerRtp =
-          new CallerRtp(
-              sinks.channels().get(0),
-              new InetSocketAddress("127.0.0.1", siplineRtpPort),
-              eventPt,
-              4733)) {
+      rec.converseLocalPort = converse.localPort();
+      if (rec.converseLocalPort < 0) {
+        throw new IllegalStateException("the Converse stream's local TCP port is not known");
+      }
+      // The Converse's connection both ways, whole segments (it carries little): requests'
+      // arrivals, events' departures, bytes per frame.
+      try (TsharkCapture grpc =
+              TsharkCapture.filtered(dir, "grpc", "tcp and port " + rec.converseLocalPort, 65535);
+          CallerRtp callerRtp =
+              new CallerRtp(
+                  sinks.channels().get(0),
+                  new InetSocketAddress("127.0.0.1", siplineRtpPort),
+                  eventPt,
+                  4733)) {
         callerRtp.start();
         converse.record().awaitAudio(1, EVENT_TIMEOUT, "the first AudioIn");
         rec.anchorPosition = converse.record().positions(0, 1)[0];
         rec.anchorTimestamp = callerRtp.firstAudioTimestamp();
-        rec.converseLocalPort = converse.localPort();
         Phases phases = new Phases(o, dir, server, besidePid, converse, channel, rec, sip);
         if (o.phases().contains(Phase.INBOUND)) {
           phases.inbound();
@@ -143,6 +152,9 @@ final class MediaRun {
         }
         rec.digits = callerRtp.digitsSent();
         rec.callerAudioPackets = callerRtp.audioPackets();
+        Await.elapse(CAPTURE_MARGIN);
+        rec.grpcDropped = grpc.stopCapturing();
+        rec.grpc = MediaWire.readTcp(grpc, server.grpcPort(), true);
       }
       sip.hardHangupAndAwaitReady();
       channel.shutdownNow();
@@ -196,17 +208,10 @@ final class MediaRun {
       return done;
     }
 
-    /** One Converse, caller audio only; its connection's TCP from the server is captured. */
+    /** One Converse, caller audio only. */
     void inbound() throws Exception {
       log.info("inbound: 1 Converse stream, {} s", o.seconds());
-      Path d = Files.createDirectories(dir.resolve("inbound"));
-      try (TsharkCapture tcp =
-          TsharkCapture.filtered(d, "grpc-out", "tcp and src port " + server.grpcPort(), 96)) {
-        rec.inbound = window("inbound", o.seconds());
-        Await.elapse(CAPTURE_MARGIN);
-        tcp.stopCapturing();
-        rec.grpcOut = MediaWire.readTcp(tcp, server.grpcPort(), false);
-      }
+      rec.inbound = window("inbound", o.seconds());
     }
 
     /** The Converse echoes every caller frame back: one bidirectional stream. */
@@ -251,24 +256,15 @@ final class MediaRun {
 
     /** Utterances with a mark each, then clears and interrupts of utterances playing. */
     void speakAndClear() throws Exception {
-      Path d = Files.createDirectories(dir.resolve("speak-clear"));
-      try (TsharkCapture tcp =
-          TsharkCapture.filtered(d, "grpc-in", "tcp and dst port " + server.grpcPort(), 65535)) {
-        long from = WallClock.nanos();
-        Window.Open w = Window.open("speak_clear", server.pid(), besidePid);
-        if (o.phases().contains(Phase.SPEAK)) {
-          speak();
-        }
-        if (o.phases().contains(Phase.CLEAR)) {
-          clear();
-        }
-        rec.speakClear = w.close();
-        rec.windows.add(rec.speakClear);
-        Await.elapse(CAPTURE_MARGIN);
-        tcp.stopCapturing();
-        rec.grpcIn = MediaWire.readTcp(tcp, server.grpcPort(), true);
-        log.info("speak/clear took {} s", (WallClock.nanos() - from) / 1_000_000_000);
+      Window.Open w = Window.open("speak_clear", server.pid(), besidePid);
+      if (o.phases().contains(Phase.SPEAK)) {
+        speak();
       }
+      if (o.phases().contains(Phase.CLEAR)) {
+        clear();
+      }
+      rec.speakClear = w.close();
+      rec.windows.add(rec.speakClear);
     }
 
     private void speak() throws Exception {
@@ -318,6 +314,7 @@ final class MediaRun {
       SplittableRandom random = new SplittableRandom(3551);
       LineMediaGrpc.LineMediaBlockingStub interrupts = LineMediaGrpc.newBlockingStub(channel);
       byte[] audio = squareWave(16_000); // 2 s
+      warmUpInterrupts(interrupts);
       for (int i = -2 * WARMUP_ROUNDS; i < 2 * o.clearRounds(); i++) {
         boolean interrupt = (i & 1) != 0;
         String id = "c" + i;
@@ -345,6 +342,42 @@ final class MediaRun {
           (interrupt ? rec.interruptSent : rec.clearSent).add(sent);
         }
         Await.elapse(QUIET.plusNanos(random.nextLong(FRAME_MICROS) * 1000));
+      }
+    }
+
+    /**
+     * Interrupts through an utterance that does not exist: each is refused (INVALID_ARGUMENT) and
+     * clears nothing, but runs the server's whole unary-rpc path, so that the timed ones after it
+     * meet that path compiled, as on a server that has served many rpcs.
+     */
+    private void warmUpInterrupts(LineMediaGrpc.LineMediaBlockingStub interrupts) {
+      if (o.interruptWarmup() == 0) {
+        return;
+      }
+      log.info("clear: {} refused Interrupts first", o.interruptWarmup());
+      InterruptRequest unknown =
+          InterruptRequest.newBuilder().setThroughUtterance("no-such-utterance").build();
+      int refused = 0;
+      for (int i = 0; i < o.interruptWarmup(); i++) {
+        try {
+          var unused =
+              interrupts
+                  .withDeadlineAfter(EVENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                  .interrupt(unknown);
+        } catch (io.grpc.StatusRuntimeException e) {
+          if (e.getStatus().getCode() != io.grpc.Status.Code.INVALID_ARGUMENT) {
+            throw e;
+          }
+          refused++;
+        }
+      }
+      if (refused != o.interruptWarmup()) {
+        throw new IllegalStateException(
+            "an Interrupt through an unknown utterance was not refused: "
+                + (o.interruptWarmup() - refused)
+                + " of "
+                + o.interruptWarmup()
+                + " answered");
       }
     }
 

@@ -7,7 +7,9 @@ import org.sipline.benchmarks.harness.ProcStat;
 /**
  * A measurement window and what the machine did in it: wall-clock bounds (to select captured
  * packets), CPU time of the server, of the harness and of the load beside them, the hypervisor's
- * steal and the load average at both ends.
+ * steal and the load average at both ends; and what other work on the machine cost the server: how
+ * long its threads, and its RTP pacer thread alone, were runnable but waited for a CPU, and for how
+ * much of the window any task of the machine waited for one (CPU pressure, -1: unknown).
  */
 record Window(
     String name,
@@ -18,7 +20,12 @@ record Window(
     long besideCpuNanos,
     long stealNanos,
     double loadBefore,
-    double loadAfter) {
+    double loadAfter,
+    long serverWaitNanos,
+    long pacerWaitNanos,
+    long pressureMicros) {
+
+  private static final String PACER_THREAD = "sipline-rtp-pac";
 
   /** A window being measured. */
   static final class Open {
@@ -31,6 +38,9 @@ record Window(
     private final long besideCpu;
     private final long steal;
     private final double load;
+    private final long serverWait;
+    private final long pacerWait;
+    private final long pressure;
 
     private Open(String name, long serverPid, long besidePid) throws IOException {
       this.name = name;
@@ -41,6 +51,9 @@ record Window(
       this.besideCpu = besidePid < 0 ? 0 : ProcStat.cpuNanos(besidePid);
       this.steal = ProcStat.stealNanos();
       this.load = ProcStat.loadAverage();
+      this.serverWait = ProcStat.runQueueWaitNanos(serverPid, "");
+      this.pacerWait = ProcStat.runQueueWaitNanos(serverPid, PACER_THREAD);
+      this.pressure = ProcStat.cpuPressureMicros();
     }
 
     Window close() throws IOException {
@@ -54,7 +67,10 @@ record Window(
           besidePid < 0 ? 0 : ProcStat.cpuNanos(besidePid) - besideCpu,
           ProcStat.stealNanos() - steal,
           load,
-          ProcStat.loadAverage());
+          ProcStat.loadAverage(),
+          ProcStat.runQueueWaitNanos(serverPid, "") - serverWait,
+          ProcStat.runQueueWaitNanos(serverPid, PACER_THREAD) - pacerWait,
+          pressure < 0 ? -1 : ProcStat.cpuPressureMicros() - pressure);
     }
 
     long from() {
@@ -85,6 +101,11 @@ record Window(
     r.value(name + "_harness_cpu_pct", percentOfCores(harnessCpuNanos));
     r.value(name + "_beside_cpu_pct", percentOfCores(besideCpuNanos));
     r.value(name + "_steal_ms", stealNanos / 1_000_000);
+    r.value(name + "_server_runqueue_wait_ms", serverWaitNanos / 1_000_000);
+    r.value(name + "_pacer_runqueue_wait_ms", pacerWaitNanos / 1_000_000);
+    r.value(
+        name + "_cpu_pressure_pct",
+        pressureMicros < 0 ? -1 : 100.0 * pressureMicros * 1000 / (double) (to - from));
     r.text(name + "_load", String.format(Locale.ROOT, "%.2f → %.2f", loadBefore, loadAfter));
   }
 }

@@ -16,6 +16,15 @@ class MediaOptionsTest {
     assertThat(o.listeners()).isEqualTo(500);
     assertThat(o.stallSeconds()).isEqualTo(60);
     assertThat(o.calls()).isEqualTo(1);
+    assertThat(o.interruptWarmup()).isZero();
+  }
+
+  @Test
+  void interruptWarmupIsACountFromZero() {
+    assertThat(MediaOptions.parse(new String[] {"--interrupt-warmup", "20000"}).interruptWarmup())
+        .isEqualTo(20_000);
+    assertThatThrownBy(() -> MediaOptions.parse(new String[] {"--interrupt-warmup", "-1"}))
+        .hasMessageContaining("--interrupt-warmup: -1 out of range");
   }
 
   @Test
@@ -35,11 +44,11 @@ class MediaOptionsTest {
   }
 
   @Test
-  void moreThanOneCallIsRefusedNamingTheIssueThatBringsManyLines() {
-    assertThatThrownBy(() -> MediaOptions.parse(new String[] {"--calls", "500"}))
+  void manyCallsAreAcceptedUpToTheLimitAndNoMore() {
+    assertThat(MediaOptions.parse(new String[] {"--calls", "500"}).calls()).isEqualTo(500);
+    assertThatThrownBy(() -> MediaOptions.parse(new String[] {"--calls", "5001"}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--calls")
-        .hasMessageContaining("issue 13");
+        .hasMessageContaining("--calls: 5001 out of range");
   }
 
   @Test

@@ -175,7 +175,9 @@ public final class CallAudio {
     settle();
     long at = queue.tick();
     for (CallStream s : streams) {
-      s.emit(seq -> new MediaEvent.CallState(seq, true, sipCode, reason, at));
+      s.emit(
+          seq ->
+              new MediaEvent.CallState(seq, MediaEvent.CallState.State.ENDED, sipCode, reason, at));
       s.awaitedClear = null;
     }
     writer = null;

@@ -74,6 +74,9 @@ final class CallStream {
   private final ArrayDeque<MediaEvent> resend = new ArrayDeque<>();
   private long nextSequence = 2; // 1 is the first Opened
 
+  /** A NEXT stream's first event, CallState(WAITING), is still to be handed out. */
+  private boolean waitingDue;
+
   private boolean openedDue = true;
   private long openedSequence = 1;
   private boolean resumed;
@@ -112,6 +115,12 @@ final class CallStream {
     this.framer = new InboundFramer(inbound, inboundFrameMs, maxInboundLagMs);
     this.writer = converse ? new Writer(this) : null;
     this.handle = new StreamHandle(this);
+    if (o.call() == CallSelector.NEXT) {
+      // Said at once, so the client knows its Open was taken while no call is there to open.
+      waitingDue = true;
+      openedSequence = 2;
+      nextSequence = 3;
+    }
   }
 
   /** The call's native rate is 8 kHz (G.711): a 0 rate means that. */
@@ -188,7 +197,10 @@ final class CallStream {
   void connected(long position) {
     if (!connectedSent) {
       connectedSent = true;
-      emit(seq -> new MediaEvent.CallState(seq, false, 0, "connected", position));
+      emit(
+          seq ->
+              new MediaEvent.CallState(
+                  seq, MediaEvent.CallState.State.CONNECTED, 0, "connected", position));
     }
   }
 
@@ -226,6 +238,7 @@ final class CallStream {
     handle.kill();
     handle = new StreamHandle(this);
     resumed = true;
+    waitingDue = false;
     openedDue = true;
     openedSequence = nextSequence++;
     attachPosition = position;
@@ -267,7 +280,15 @@ final class CallStream {
 
   /** The next event for the client, or null: see {@link MediaStream#poll()} for the order. */
   MediaEvent poll(StreamHandle from) {
-    if (from != handle || detached || phase == Phase.FINISHED || phase == Phase.PENDING) {
+    if (from != handle || detached || phase == Phase.FINISHED) {
+      return null;
+    }
+    if (waitingDue) {
+      waitingDue = false;
+      return new MediaEvent.CallState(
+          1, MediaEvent.CallState.State.WAITING, 0, "waiting for the next call", 0);
+    }
+    if (phase == Phase.PENDING) {
       return null;
     }
     CallAudio c = call;

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipFailureException;
 
 /**
  * Sends a writer's DTMF digits one after another through {@link SipCall#sendDtmf}, holding the
@@ -13,11 +14,10 @@ import org.sipline.core.spi.SipCall;
  * the last.
  *
  * <p>A digit that fails (the INFO refused or unanswered, the backend unable to send DTMF) ends the
- * sequence: the writer gets an {@code AudioRejected} whose utterance id is empty and whose reason
- * starts with {@code "send_dtmf:"}, names the digit and why, and lists the digits dropped with it.
- * The proto has no DTMF failure event; that one says "your request was not carried out" in the
- * words it has. Digits still waiting when the call ends are dropped without an event: the call's
- * end says it.
+ * sequence: its {@code DtmfSent} carries the failure (the SIP response or the cause, and the
+ * response code when one refused it), and each digit dropped after it gets a {@code DtmfSent}
+ * saying so, so a client counting answers against digits asked for always gets them all. Digits
+ * still waiting when the call ends are dropped without an event: the call's end says it.
  */
 final class DtmfSender {
   private record Digit(char digit, int durationMs, int gapMs) {}
@@ -103,7 +103,7 @@ final class DtmfSender {
     try {
       sent = step.sip().sendDtmf(d.digit(), d.durationMs());
     } catch (RuntimeException e) {
-      failed(d, e);
+      failed(d, e, position);
       return;
     }
     // The callback's outcome is the digit's event (done or failed); nothing else to observe.
@@ -111,7 +111,7 @@ final class DtmfSender {
         sent.whenComplete(
             (method, error) -> {
               if (error != null) {
-                failed(d, error);
+                failed(d, error, position);
               } else {
                 done(d, method, position);
               }
@@ -140,30 +140,34 @@ final class DtmfSender {
     }
   }
 
-  private void failed(Digit d, Throwable error) {
+  private void failed(Digit d, Throwable error, long position) {
     Throwable cause =
         error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause()
             : error;
+    int code = cause instanceof SipFailureException f ? Math.max(0, f.failure().statusCode()) : 0;
+    String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
     stream.withLock(
         () -> {
           CallAudio c = stream.call();
-          StringBuilder dropped = new StringBuilder();
-          for (Digit left : pending) {
-            dropped.append(left.digit());
-          }
+          java.util.List<Digit> dropped = new java.util.ArrayList<>(pending);
           pending.clear();
           running = false;
           letGo();
           if (c != null && !c.isEnded() && stream.phase() == CallStream.Phase.ATTACHED) {
-            String reason =
-                "send_dtmf: digit '"
-                    + d.digit()
-                    + "' not sent: "
-                    + cause.getMessage()
-                    + (dropped.length() == 0 ? "" : "; not sent either: '" + dropped + "'");
-            long queuedMs = c.queue.queuedSamples() / 8;
-            stream.emit(seq -> new MediaEvent.AudioRejected(seq, "", 0, reason, (int) queuedMs));
+            c.settle();
+            stream.emit(
+                seq ->
+                    new MediaEvent.DtmfSent(
+                        seq, d.digit(), d.durationMs(), null, position, why, code));
+            long now = c.queue.tick();
+            String after = "not sent: digit '" + d.digit() + "' before it failed";
+            for (Digit left : dropped) {
+              stream.emit(
+                  seq ->
+                      new MediaEvent.DtmfSent(
+                          seq, left.digit(), left.durationMs(), null, now, after, 0));
+            }
           }
           return null;
         });

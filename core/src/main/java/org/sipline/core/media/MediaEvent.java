@@ -13,10 +13,10 @@ public sealed interface MediaEvent {
   long sequence();
 
   /**
-   * The stream is attached to a call; always the first event. A resumed stream's Opened carries a
-   * new number and comes first too; the control events that follow it with lower numbers are those
-   * the cut-off stream had not handed out, or had handed out in its last two seconds (a client
-   * skips the numbers it has seen).
+   * The stream is attached to a call; the first event (a stream opened with NEXT gets {@link
+   * CallState} WAITING before it). A resumed stream's Opened carries a new number and comes first
+   * too; the control events that follow it with lower numbers are those the cut-off stream had not
+   * handed out, or had handed out in its last two seconds (a client skips the numbers it has seen).
    */
   record Opened(
       long sequence,
@@ -100,13 +100,31 @@ public sealed interface MediaEvent {
       implements MediaEvent {}
 
   /**
-   * A digit the stream asked to send has been sent ({@code position}: where the timeline stood when
-   * it started). A digit that could not be sent is answered with an {@link AudioRejected} whose
-   * utterance id is empty and whose reason starts with {@code "send_dtmf:"}; the digits after it
-   * are not sent.
+   * A digit the stream asked to send, answered once: sent ({@code failure} empty; {@code position}:
+   * where the timeline stood when it started), or not. A digit that could not be sent says why in
+   * {@code failure} ({@code sipCode}: the response that refused its INFO, or 0), and the digits
+   * after it are not sent either, each answered with a failure of its own.
+   *
+   * @param method how it went out; null when it did not
    */
-  record DtmfSent(long sequence, char digit, int durationMs, DtmfMethod method, long position)
-      implements MediaEvent {}
+  record DtmfSent(
+      long sequence,
+      char digit,
+      int durationMs,
+      DtmfMethod method,
+      long position,
+      String failure,
+      int sipCode)
+      implements MediaEvent {
+    /** A digit that went out. */
+    public DtmfSent(long sequence, char digit, int durationMs, DtmfMethod method, long position) {
+      this(sequence, digit, durationMs, method, position, "", 0);
+    }
+
+    public boolean sent() {
+      return failure.isEmpty();
+    }
+  }
 
   /** Flow control of bot audio: over 80 % of the queue cap xoff, under 50 % xon. */
   record Flow(long sequence, boolean xoff, int queuedMs) implements MediaEvent {}
@@ -116,12 +134,24 @@ public sealed interface MediaEvent {
       implements MediaEvent {}
 
   /**
-   * The call's state: connected (after Opened when the call was already up) or ended.
+   * The call's state: waiting (a NEXT stream accepted before its call: the first event), connected
+   * (after Opened when the call was already up) or ended.
    *
    * @param sipCode the SIP response code that ended the call, or 0 (a BYE, a local hangup)
    */
-  record CallState(long sequence, boolean ended, int sipCode, String reason, long position)
-      implements MediaEvent {}
+  record CallState(long sequence, State state, int sipCode, String reason, long position)
+      implements MediaEvent {
+    public enum State {
+      /** No call yet: a stream opened with NEXT waits for the next call to connect. */
+      WAITING,
+      CONNECTED,
+      ENDED
+    }
+
+    public boolean ended() {
+      return state == State.ENDED;
+    }
+  }
 
   /** The stream's counters; the last event of a stream. */
   record Statistics(long sequence, StreamCounters counters) implements MediaEvent {}

@@ -293,7 +293,12 @@ public final class MediaHub implements LineMedia {
 
   // ---- a stream's client going away --------------------------------------------------------
 
-  void detach(CallStream s, StreamHandle handle) {
+  /**
+   * The client of {@code s} is gone. Its queued audio goes at the next frame, unless {@code
+   * keepQueue} (its rpc was refused a request, which must not cost what it queued before): then it
+   * plays on, and only the grace's end drops what is left.
+   */
+  void detach(CallStream s, StreamHandle handle, boolean keepQueue) {
     s.withLock(
         () -> {
           if (handle != s.handle() || s.isFinished()) {
@@ -311,7 +316,7 @@ public final class MediaHub implements LineMedia {
             return null;
           }
           s.detach();
-          if (s.phase() == CallStream.Phase.ATTACHED && !c.isEnded()) {
+          if (!keepQueue && s.phase() == CallStream.Phase.ATTACHED && !c.isEnded()) {
             c.dropWriterAudio(s, "detached", true);
           }
           s.graceTimer = timer.schedule(() -> expire(s), grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -327,6 +332,11 @@ public final class MediaHub implements LineMedia {
               CallAudio call = s.call();
               if (!s.isDetached() || s.isFinished() || call == null) {
                 return null;
+              }
+              if (!s.writer.isReleased() && !call.isEnded()) {
+                // Detached by a refusal, its audio kept playing: what is left of it goes now,
+                // its marks DETACHED (told to the listeners; nobody reads this stream any more).
+                call.dropWriterAudio(s, "not back within its grace", false);
               }
               call.streamFinished(s);
               return call.isEnded() ? null : call;

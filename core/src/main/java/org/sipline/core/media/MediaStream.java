@@ -16,11 +16,12 @@ package org.sipline.core.media;
  */
 public interface MediaStream {
   /**
-   * The next event, or null when none is ready now. Order: {@link MediaEvent.Opened} first; then
-   * control events in their numbered order, ahead of any caller audio waiting (a Clear's answer is
-   * never stuck behind audio); caller audio in position order. At the call's end the remaining
-   * caller frames come first, then pending marks (CALL_ENDED), {@link MediaEvent.CallState}, {@link
-   * MediaEvent.Statistics}.
+   * The next event, or null when none is ready now. Order: a stream opened with NEXT gets {@link
+   * MediaEvent.CallState} WAITING at once, before its call exists; {@link MediaEvent.Opened} first
+   * otherwise, and next for NEXT once its call is there; then control events in their numbered
+   * order, ahead of any caller audio waiting (a Clear's answer is never stuck behind audio); caller
+   * audio in position order. At the call's end the remaining caller frames come first, then pending
+   * marks (CALL_ENDED), {@link MediaEvent.CallState}, {@link MediaEvent.Statistics}.
    */
   MediaEvent poll();
 
@@ -63,8 +64,8 @@ public interface MediaStream {
 
   /**
    * Sends {@code digits} one after another; bot audio waits meanwhile (frames are silence, nothing
-   * queued is consumed). A {@link MediaEvent.DtmfSent} follows each digit; a failure ends the
-   * sequence with an {@link MediaEvent.AudioRejected} (see {@link MediaEvent.DtmfSent}).
+   * queued is consumed). A {@link MediaEvent.DtmfSent} answers each digit: sent, or not sent with
+   * its failure; a failure ends the sequence, and the digits after it are answered not sent.
    *
    * @param durationMs per digit, 40..2000, 0 = 100
    * @param gapMs between digits, 40..2000, 0 = 70
@@ -79,6 +80,15 @@ public interface MediaStream {
    * DETACHED and the line's policy applies to the call.
    */
   void detach();
+
+  /**
+   * The client's rpc was ended because one of its requests was refused (MEDIA.md: "nothing already
+   * queued is lost by a refused request"): like {@link #detach()}, except that the audio queued
+   * before the refusal plays on to its end, its marks resolving PLAYED into the events kept for a
+   * resume, and digits asked for still go out. Resumable with its token within the grace period;
+   * past it, whatever is still queued is dropped (marks DETACHED) and the line's policy applies.
+   */
+  void detachKeepingQueue();
 
   /**
    * The client ended the stream normally (half-close): like {@link #detach()} without grace. Its

@@ -105,7 +105,16 @@ final class StreamHandle implements MediaStream {
       return;
     }
     dead = true;
-    stream.hub.detach(stream, this);
+    stream.hub.detach(stream, this, false);
+  }
+
+  @Override
+  public void detachKeepingQueue() {
+    if (dead) {
+      return;
+    }
+    dead = true;
+    stream.hub.detach(stream, this, true);
   }
 
   @Override

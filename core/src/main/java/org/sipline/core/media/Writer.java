@@ -337,6 +337,11 @@ final class Writer {
     }
   }
 
+  /** Under the call's lock: whether {@link #release} was called (and not undone by a resume). */
+  boolean isReleased() {
+    return released != null;
+  }
+
   /** Under the call's lock: a resumed client writes again. */
   void unrelease() {
     released = null;

@@ -38,7 +38,9 @@ class ConverseStreamTest {
       assertThat(o.position()).isEqualTo(3 * FRAME);
       assertThat(o.resumed()).isFalse();
       assertThat(events.get(1))
-          .isEqualTo(new MediaEvent.CallState(2, false, 0, "connected", 3 * FRAME));
+          .isEqualTo(
+              new MediaEvent.CallState(
+                  2, MediaEvent.CallState.State.CONNECTED, 0, "connected", 3 * FRAME));
       assertThat(events).hasSize(2);
     }
   }

@@ -161,8 +161,8 @@ final class MediaRig implements AutoCloseable {
     private final String id = "rig-" + IDS.incrementAndGet();
     final List<Character> digits = new ArrayList<>();
 
-    /** When set, every digit fails with this message. */
-    volatile String fail;
+    /** When set, every digit fails with this. */
+    volatile RuntimeException fail;
 
     @Override
     public String callId() {
@@ -202,7 +202,7 @@ final class MediaRig implements AutoCloseable {
     @Override
     public synchronized CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
       if (fail != null) {
-        return CompletableFuture.failedFuture(new IllegalStateException(fail));
+        return CompletableFuture.failedFuture(fail);
       }
       digits.add(digit);
       return CompletableFuture.completedFuture(DtmfMethod.RFC4733);

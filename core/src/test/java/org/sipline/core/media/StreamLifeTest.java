@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.AlreadyExistsException;
 import org.sipline.core.FailedPreconditionException;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipFailureException;
 
 /** Where streams come from and how they end: NEXT, one writer, take-over, detach, resume, end. */
 class StreamLifeTest {
@@ -55,6 +57,11 @@ class StreamLifeTest {
       MediaStream s = rig.hub.converse(ConverseOptions.defaults(CallSelector.NEXT));
       int[] wakeups = new int[1];
       s.onAvailable(() -> wakeups[0]++);
+      // Told at once that it was taken and waits; nothing else until the call.
+      assertThat(s.poll())
+          .isEqualTo(
+              new MediaEvent.CallState(
+                  1, MediaEvent.CallState.State.WAITING, 0, "waiting for the next call", 0));
       assertThat(s.poll()).isNull();
       assertThat(s.isFinished()).isFalse();
       rig.setUp();
@@ -63,6 +70,7 @@ class StreamLifeTest {
       assertThat(wakeups[0]).isPositive();
       List<MediaEvent> events = drain(s);
       MediaEvent.Opened opened = (MediaEvent.Opened) events.get(0);
+      assertThat(opened.sequence()).isEqualTo(2);
       assertThat(opened.position()).isZero();
       assertThat(opened.callId()).isEqualTo(rig.call.callId());
       MediaEvent.AudioIn first = only(events, MediaEvent.AudioIn.class).get(0);
@@ -81,6 +89,8 @@ class StreamLifeTest {
       rig.setUp();
       CallAudio failed = rig.call;
       failed.ended(486, "Busy Here");
+      assertThat(((MediaEvent.CallState) s.poll()).state())
+          .isEqualTo(MediaEvent.CallState.State.WAITING);
       assertThat(s.poll()).isNull();
       rig.connected();
       MediaEvent.Opened opened = (MediaEvent.Opened) s.poll();
@@ -159,6 +169,80 @@ class StreamLifeTest {
       back.audio("u2", le(constant(100, 44)), true);
       rig.tick(1);
       assertThat(rig.frames.get(4)).contains((short) 44);
+    }
+  }
+
+  @Test
+  void aWriterDetachedByARefusalPlaysItsQueueToTheEndAndAResumeGetsItsMarks() {
+    try (MediaRig rig = new MediaRig().connected()) {
+      MediaStream s = converse(rig);
+      drain(s);
+      s.audio("u1", le(constant(5 * FRAME, 9)), true);
+      s.mark("m1");
+      rig.tick(1);
+      drain(s);
+      s.detachKeepingQueue();
+      assertThatThrownBy(() -> s.mark("m2")).isInstanceOf(IllegalStateException.class);
+      assertThat(s.poll()).isNull();
+      rig.tick(5);
+      // Every queued sample went out, to the last; then silence.
+      for (int f = 0; f < 5; f++) {
+        assertThat(rig.frames.get(f)).as("frame %d", f).containsOnly((short) 9);
+      }
+      assertThat(rig.frames.get(5)).containsOnly((short) 0);
+
+      MediaStream back =
+          rig.hub.converse(
+              new ConverseOptions(
+                  CallSelector.CURRENT, null, null, 0, 0, 0, 0, false, s.resumeToken()));
+      List<MediaEvent> events = drain(back);
+      assertThat(((MediaEvent.Opened) events.get(0)).resumed()).isTrue();
+      assertThat(only(events, MediaEvent.MarkResolved.class))
+          .containsExactly(
+              new MediaEvent.MarkResolved(
+                  only(events, MediaEvent.MarkResolved.class).get(0).sequence(),
+                  "m1",
+                  MarkOutcome.PLAYED,
+                  5L * FRAME));
+      assertThat(only(events, MediaEvent.Cleared.class)).isEmpty();
+      assertThat(only(events, MediaEvent.Playout.class))
+          .filteredOn(MediaEvent.Playout::utteranceEnded)
+          .extracting(MediaEvent.Playout::utteranceId, MediaEvent.Playout::utterancePlayedSamples)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("u1", 5L * FRAME));
+      // The resumed writer carries on where the refused one stopped.
+      back.audio("u2", le(constant(FRAME, 4)), true);
+      rig.tick(1);
+      assertThat(rig.frames.get(6)).containsOnly((short) 4);
+    }
+  }
+
+  @Test
+  void aRefusedWriterNotBackWithinItsGraceLosesWhatIsLeftAndThePolicyApplies() {
+    try (MediaRig rig =
+        new MediaRig(Runnable::run, Duration.ofMillis(100), DetachPolicy.HANG_UP).connected()) {
+      MediaStream tap = rig.hub.listen(new ListenOptions(CallSelector.CURRENT, null, 0, 0));
+      MediaStream s = converse(rig);
+      String token = s.resumeToken();
+      s.audio("u1", le(constant(100 * FRAME, 9)), true);
+      s.mark("m1");
+      rig.tick(1);
+      s.detachKeepingQueue();
+      rig.tick(2);
+      assertThat(rig.frames.get(2)).containsOnly((short) 9); // still playing within the grace
+      await(() -> !rig.hungUp.isEmpty(), "hung up after the grace");
+      assertThat(rig.hungUp).containsExactly(rig.call);
+      rig.tick(2); // the rest is cleared at the next frame (its fade), then silence
+      assertThat(rig.frames.get(4)).containsOnly((short) 0);
+      assertThat(only(drain(tap), MediaEvent.MarkResolved.class))
+          .extracting(MediaEvent.MarkResolved::id, MediaEvent.MarkResolved::outcome)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("m1", MarkOutcome.DETACHED));
+      assertThatThrownBy(
+              () ->
+                  rig.hub.converse(
+                      new ConverseOptions(
+                          CallSelector.CURRENT, null, null, 0, 0, 0, 0, false, token)))
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageContaining("resume_token");
     }
   }
 
@@ -252,7 +336,11 @@ class StreamLifeTest {
       assertThat(events.get(4))
           .isEqualTo(
               new MediaEvent.CallState(
-                  events.get(4).sequence(), true, 487, "Request Terminated", FRAME));
+                  events.get(4).sequence(),
+                  MediaEvent.CallState.State.ENDED,
+                  487,
+                  "Request Terminated",
+                  FRAME));
       assertThat(s.isFinished()).isTrue();
       assertThat(s.poll()).isNull();
     }
@@ -310,18 +398,66 @@ class StreamLifeTest {
   }
 
   @Test
-  void aDigitThatFailsIsReportedAndTheRestDropped() {
+  void aDigitThatFailsIsReportedWithItsSipCodeAndEachDigitDroppedAfterItToo() {
     try (MediaRig rig = new MediaRig().connected()) {
-      ((MediaRig.StubCall) rig.call.sip()).fail = "488 Not Acceptable";
+      ((MediaRig.StubCall) rig.call.sip()).fail =
+          new SipFailureException(SipFailure.response(488, "Not Acceptable Here"));
       MediaStream s = converse(rig);
       drain(s);
-      s.sendDtmf("45", 100, 0);
-      MediaEvent.AudioRejected r = only(drain(s), MediaEvent.AudioRejected.class).get(0);
-      assertThat(r.utteranceId()).isEmpty();
-      assertThat(r.reason())
-          .startsWith("send_dtmf: digit '4' not sent: 488 Not Acceptable")
-          .endsWith("not sent either: '5'");
-      assertThat(only(drain(s), MediaEvent.DtmfSent.class)).isEmpty();
+      s.sendDtmf("456", 100, 0);
+      List<MediaEvent> events = drain(s);
+      assertThat(only(events, MediaEvent.AudioRejected.class)).isEmpty();
+      List<MediaEvent.DtmfSent> answers = only(events, MediaEvent.DtmfSent.class);
+      assertThat(answers)
+          .extracting(
+              MediaEvent.DtmfSent::digit,
+              MediaEvent.DtmfSent::sent,
+              MediaEvent.DtmfSent::failure,
+              MediaEvent.DtmfSent::sipCode,
+              MediaEvent.DtmfSent::method)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple('4', false, "488 Not Acceptable Here", 488, null),
+              org.assertj.core.groups.Tuple.tuple(
+                  '5', false, "not sent: digit '4' before it failed", 0, null),
+              org.assertj.core.groups.Tuple.tuple(
+                  '6', false, "not sent: digit '4' before it failed", 0, null));
+      assertThat(((MediaRig.StubCall) rig.call.sip()).digits).isEmpty();
+      rig.call.ended(0, "BYE");
+      assertThat(only(drain(s), MediaEvent.Statistics.class).get(0).counters().digitsOut())
+          .isZero();
+    }
+  }
+
+  @Test
+  void aDigitThatFailsWithoutAResponseHasNoSipCode() {
+    try (MediaRig rig = new MediaRig().connected()) {
+      ((MediaRig.StubCall) rig.call.sip()).fail =
+          new IllegalStateException("the call's RTP is closed");
+      MediaStream s = converse(rig);
+      drain(s);
+      s.sendDtmf("7", 100, 0);
+      MediaEvent.DtmfSent answer = only(drain(s), MediaEvent.DtmfSent.class).get(0);
+      assertThat(answer.failure()).isEqualTo("the call's RTP is closed");
+      assertThat(answer.sipCode()).isZero();
+    }
+  }
+
+  @Test
+  void listenWithNextIsToldItWaitsToo() {
+    try (MediaRig rig = new MediaRig()) {
+      MediaStream tap = rig.hub.listen(new ListenOptions(CallSelector.NEXT, null, 0, 0));
+      assertThat(((MediaEvent.CallState) tap.poll()).state())
+          .isEqualTo(MediaEvent.CallState.State.WAITING);
+      assertThat(tap.poll()).isNull();
+      rig.connected();
+      List<MediaEvent> events = drain(tap);
+      assertThat(events.get(0)).isInstanceOf(MediaEvent.Opened.class);
+      assertThat(events.get(1))
+          .isInstanceOfSatisfying(
+              MediaEvent.CallState.class,
+              c -> assertThat(c.state()).isEqualTo(MediaEvent.CallState.State.CONNECTED));
+      // CURRENT streams never wait: Opened is their first event.
+      assertThat(converse(rig).poll()).isInstanceOf(MediaEvent.Opened.class);
     }
   }
 }

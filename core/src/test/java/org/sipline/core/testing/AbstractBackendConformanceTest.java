@@ -292,7 +292,12 @@ public abstract class AbstractBackendConformanceTest {
     get(line.startCall(far.callee(), Map.of()));
     await(StatusType.OUTGOING_CALL_CONNECTED);
     MediaEvent.Opened opened = bot.await(MediaEvent.Opened.class, patience);
-    assertThat(bot.all().get(0)).as("Opened comes first").isSameAs(opened);
+    assertThat(bot.all().get(0))
+        .as("told at once that it waits for the next call")
+        .isInstanceOfSatisfying(
+            MediaEvent.CallState.class,
+            c -> assertThat(c.state()).isEqualTo(MediaEvent.CallState.State.WAITING));
+    assertThat(bot.all().get(1)).as("then Opened, before anything of the call").isSameAs(opened);
     assertThat(opened.codec()).as("the call's codec").isIn("PCMU", "PCMA");
     assertThat(opened.timelineRate()).isEqualTo(RATE);
     return bot;

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Send DTMF digits (0-9 * # A-D) into the call in progress through a Converse stream:",
       "RFC 4733 events in the call's RTP when negotiated, SIP INFO otherwise. Prints each",
-      "digit once it has been sent. Exit 0 when all were sent; 1 when refused or the call",
-      "ended first."
+      "digit once it has been sent, or why it was not (the SIP response that refused it;",
+      "the digits after a failed one are not sent). Exit 0 when all were sent; 1 when one",
+      "was not, the request was refused, or the call ended first."
     })
 final class DtmfCommand implements Callable<Integer> {
   @ParentCommand CtlCommand ctl;
@@ -76,6 +77,7 @@ final class DtmfCommand implements Callable<Integer> {
                     .build());
             Instant end = Instant.now().plus(deadline);
             int done = 0;
+            int failed = 0;
             while (done < digits.length()) {
               Object item = inbox.take(Duration.between(Instant.now(), end));
               if (item == null) {
@@ -101,7 +103,13 @@ final class DtmfCommand implements Callable<Integer> {
               if (item instanceof ConverseEvent event
                   && event.getKindCase() == ConverseEvent.KindCase.DTMF_SENT) {
                 DtmfSent d = event.getDtmfSent();
-                out.printf("sent %s (%d ms, %s)%n", d.getDigit(), d.getDurationMs(), d.getMethod());
+                if (d.getFailure().isEmpty()) {
+                  out.printf(
+                      "sent %s (%d ms, %s)%n", d.getDigit(), d.getDurationMs(), d.getMethod());
+                } else {
+                  failed++;
+                  out.printf("not sent %s: %s%n", d.getDigit(), d.getFailure());
+                }
                 out.flush();
                 done++;
               }
@@ -109,7 +117,7 @@ final class DtmfCommand implements Callable<Integer> {
             // Half-close: the server ends the stream at once, not after a grace period.
             requests.onCompleted();
             awaitEnd(inbox);
-            return CtlExit.OK;
+            return failed == 0 ? CtlExit.OK : CtlExit.REFUSED;
           } finally {
             ctrlC.close();
           }

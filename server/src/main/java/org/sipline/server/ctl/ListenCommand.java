@@ -164,7 +164,9 @@ final class ListenCommand implements Callable<Integer> {
         }
         case CALL_STATE -> {
           CallState s = event.getCallState();
-          if (s.getState() == CallState.State.ENDED) {
+          if (s.getState() == CallState.State.WAITING) {
+            say.printf("waiting for the next call%n");
+          } else if (s.getState() == CallState.State.ENDED) {
             say.printf(
                 "call ended%s%n",
                 s.getReason().isEmpty() ? "" : ": " + s.getReason() + " (" + s.getSipCode() + ")");

@@ -96,16 +96,20 @@ class CtlMediaCommandsTest {
   void listenWritesTheCallersAudioIntoACompleteWavUntilTheCallEnds() throws Exception {
     media.listenEvents =
         List.of(
-            ScriptedMedia.opened(1),
+            ConverseEvent.newBuilder()
+                .setSequence(1)
+                .setCallState(CallState.newBuilder().setState(CallState.State.WAITING))
+                .build(),
+            ScriptedMedia.opened(2),
             audioIn(0, 0, (short) 1, (short) 2, (short) 3),
             audioIn(6, 3, (short) -4, (short) 5),
             ConverseEvent.newBuilder()
-                .setSequence(2)
+                .setSequence(3)
                 .setCallState(
                     CallState.newBuilder().setState(CallState.State.ENDED).setReason("BYE"))
                 .build(),
             ConverseEvent.newBuilder()
-                .setSequence(3)
+                .setSequence(4)
                 .setStatistics(StreamStatistics.getDefaultInstance())
                 .build());
     Path wav = dir.resolve("caller.wav");
@@ -120,6 +124,7 @@ class CtlMediaCommandsTest {
     // The three samples the server dropped for a slow client are silence: the timeline holds.
     assertThat(written.samples()).containsExactly(1, 2, 3, 0, 0, 0, -4, 5);
     assertThat(out.toString())
+        .contains("waiting for the next call")
         .contains("recording call call-1 (sip:bob@example.org) into " + wav)
         .contains("call ended: BYE")
         .contains("wrote 0.00 s (8 samples) to " + wav)
@@ -217,6 +222,17 @@ class CtlMediaCommandsTest {
     assertThat(out.toString().split("\\R"))
         .containsExactly(
             "sent 1 (160 ms, RFC4733)", "sent 2 (160 ms, RFC4733)", "sent # (160 ms, RFC4733)");
+  }
+
+  @Test
+  void dtmfPrintsWhyADigitWasNotSentAndExitsOne() {
+    media.dtmfFailsFrom = 1;
+    assertThat(ctl("dtmf", "123")).isEqualTo(1);
+    assertThat(out.toString().split("\\R"))
+        .containsExactly(
+            "sent 1 (100 ms, RFC4733)",
+            "not sent 2: 488 Not Acceptable Here",
+            "not sent 3: not sent: digit '2' before it failed");
   }
 
   @Test

@@ -33,6 +33,10 @@ final class ScriptedMedia extends LineMediaGrpc.LineMediaImplBase {
   volatile boolean listenStaysOpen;
 
   volatile Status converseRefusal;
+
+  /** From this digit on (its index), DtmfSent says not sent, as a refused INFO would; -1: none. */
+  volatile int dtmfFailsFrom = -1;
+
   volatile MarkResolved.Outcome markOutcome = MarkResolved.Outcome.PLAYED;
 
   static ConverseEvent opened(long sequence) {
@@ -99,16 +103,22 @@ final class ScriptedMedia extends LineMediaGrpc.LineMediaImplBase {
                               .setPlayedSamples(audio.size() / 2))
                       .build());
           case SEND_DTMF -> {
-            for (char d : request.getSendDtmf().getDigits().toCharArray()) {
+            String digits = request.getSendDtmf().getDigits();
+            for (int i = 0; i < digits.length(); i++) {
+              DtmfSent.Builder sent =
+                  DtmfSent.newBuilder()
+                      .setDigit(String.valueOf(digits.charAt(i)))
+                      .setDurationMs(request.getSendDtmf().getDurationMs());
+              int from = dtmfFailsFrom;
+              if (from < 0 || i < from) {
+                sent.setMethod(DtmfSource.RFC4733);
+              } else if (i == from) {
+                sent.setFailure("488 Not Acceptable Here").setSipCode(488);
+              } else {
+                sent.setFailure("not sent: digit '" + digits.charAt(from) + "' before it failed");
+              }
               response.onNext(
-                  ConverseEvent.newBuilder()
-                      .setSequence(++sequence)
-                      .setDtmfSent(
-                          DtmfSent.newBuilder()
-                              .setDigit(String.valueOf(d))
-                              .setDurationMs(request.getSendDtmf().getDurationMs())
-                              .setMethod(DtmfSource.RFC4733))
-                      .build());
+                  ConverseEvent.newBuilder().setSequence(++sequence).setDtmfSent(sent).build());
             }
           }
           default -> {}

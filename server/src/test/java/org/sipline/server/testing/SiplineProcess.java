@@ -70,6 +70,11 @@ public final class SiplineProcess implements AutoCloseable {
    * logged that it serves.
    */
   public static SiplineProcess start(Path dir, String... args) throws IOException {
+    return start(dir, 0, args);
+  }
+
+  /** {@link #start(Path, String...)} with SIP on {@code sipPort} (0: any free port). */
+  public static SiplineProcess start(Path dir, int sipPort, String... args) throws IOException {
     int grpcPort = FreePorts.tcpPort();
     List<String> command =
         command(
@@ -81,7 +86,7 @@ public final class SiplineProcess implements AutoCloseable {
             "--sip-address",
             "127.0.0.1",
             "--sip-port",
-            "0",
+            String.valueOf(sipPort),
             "--hangup-timeout",
             "3s");
     command.addAll(List.of(args));

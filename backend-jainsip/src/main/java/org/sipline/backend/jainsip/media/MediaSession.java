@@ -58,6 +58,7 @@ public final class MediaSession implements AutoCloseable {
   private RtpReceiver receiver;
   private Pacer.Registration pacing;
   private WavRecorder recorder;
+  private int telephoneEvent = NO_TELEPHONE_EVENT;
 
   MediaSession(MediaEngine engine, DatagramChannel channel, int localPort, long allocatedNanos) {
     this.engine = engine;
@@ -106,6 +107,7 @@ public final class MediaSession implements AutoCloseable {
     synchronized (this) {
       state = state.moveTo(State.STARTED, "start");
       this.callId = callId;
+      this.telephoneEvent = telephoneEventPayloadType;
       discardEarlyDatagrams();
       MediaClock clock = engine.clock();
       peer = new RtpPeer(remote);
@@ -129,9 +131,8 @@ public final class MediaSession implements AutoCloseable {
               peer,
               clock,
               callId,
-              telephoneEventPayloadType == NO_TELEPHONE_EVENT
-                  ? null
-                  : new TelephoneEventSender(telephoneEventPayloadType));
+              // Made even without a type: a re-INVITE may negotiate one later.
+              new TelephoneEventSender(telephoneEventPayloadType));
       pacing = engine.pacer().add(sender);
       engine.receiveLoop().register(channel, receiver);
     }
@@ -159,6 +160,34 @@ public final class MediaSession implements AutoCloseable {
         "RTP remote of Call-ID {} now {}",
         callId,
         RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")");
+  }
+
+  /**
+   * The telephone-event payload type of a new SDP (a re-INVITE's offer): received events are those
+   * of this type from now on, and digits sent from now on carry it; {@link #NO_TELEPHONE_EVENT}
+   * when the new SDP has none (then {@link #sendDtmf} refuses, and the call's DTMF goes by INFO).
+   *
+   * @throws IllegalStateException unless started
+   * @throws IllegalArgumentException for a type out of 0..127
+   */
+  public synchronized void updateTelephoneEvent(int payloadType) {
+    if (payloadType != NO_TELEPHONE_EVENT && (payloadType < 0 || payloadType > 127)) {
+      throw new IllegalArgumentException(
+          "telephone-event payload type out of range 0..127: " + payloadType);
+    }
+    if (state != State.STARTED) {
+      throw new IllegalStateException("updateTelephoneEvent in state " + state);
+    }
+    if (telephoneEvent == payloadType) {
+      return;
+    }
+    telephoneEvent = payloadType;
+    receiver.telephoneEventPayloadType(payloadType);
+    sender.events().payloadType(payloadType);
+    log.info(
+        "RTP telephone-event of Call-ID {} now {}",
+        callId,
+        payloadType == NO_TELEPHONE_EVENT ? "none (DTMF by SIP INFO)" : payloadType);
   }
 
   /**

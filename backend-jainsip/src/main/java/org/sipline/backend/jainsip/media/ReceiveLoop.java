@@ -27,6 +27,15 @@ final class ReceiveLoop implements AutoCloseable {
   /** Datagrams read from one socket per round, so one flooded socket cannot starve the others. */
   private static final int BURST = 64;
 
+  /**
+   * How often every receiver is told time passed ({@link RtpReceiver#idle}), whether or not its
+   * socket had anything: a DTMF digit whose end packets were lost must end even when nothing else
+   * arrives. Also the longest the loop sleeps.
+   */
+  static final long IDLE_CHECK_MILLIS = 50;
+
+  private static final long IDLE_CHECK_NANOS = IDLE_CHECK_MILLIS * 1_000_000L;
+
   private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
 
   private record Registration(DatagramChannel channel, RtpReceiver receiver) {}
@@ -40,6 +49,7 @@ final class ReceiveLoop implements AutoCloseable {
   private final LogLimiter errorLog = new LogLimiter();
   private volatile boolean closed;
   private Thread thread;
+  private long nextIdleCheck = System.nanoTime();
 
   private ReceiveLoop(Selector selector) {
     this.selector = selector;
@@ -99,12 +109,27 @@ final class ReceiveLoop implements AutoCloseable {
     while (!closed) {
       try {
         registerPending();
-        selector.select(onReady);
+        selector.select(onReady, IDLE_CHECK_MILLIS);
+        idleCheck();
       } catch (IOException | RuntimeException e) {
         // Serves every call of the JVM: log and go on rather than stop receiving for all.
         if (errorLog.allow(System.nanoTime())) {
           log.error("RTP receive loop failed; continuing", e);
         }
+      }
+    }
+  }
+
+  /** At most every {@link #IDLE_CHECK_MILLIS}: each receiver gets the time (a few per second). */
+  private void idleCheck() {
+    long now = System.nanoTime();
+    if (now - nextIdleCheck < 0) {
+      return;
+    }
+    nextIdleCheck = now + IDLE_CHECK_NANOS;
+    for (SelectionKey key : selector.keys()) {
+      if (key.isValid() && key.attachment() instanceof RtpReceiver receiver) {
+        receiver.idle();
       }
     }
   }

@@ -30,7 +30,10 @@ final class RtpReceiver implements ReorderBuffer.Output {
 
   private final RtpPeer peer;
   private final Codec codec;
-  private final int telephoneEventPayloadType;
+
+  /** Set again by a re-INVITE's new SDP (from the SIP thread); read per packet. */
+  private volatile int telephoneEventPayloadType;
+
   private final AudioSink sink;
   private final MediaClock clock;
   private final String callId;
@@ -178,9 +181,11 @@ final class RtpReceiver implements ReorderBuffer.Output {
       }
       deliveredSsrc = ssrc;
     }
-    if (payloadType == telephoneEventPayloadType) {
+    // Only the codec's type and the telephone-event type get this far (onDatagram): anything else
+    // is an event, even one of a type a re-INVITE replaced while it waited for reordering.
+    if (payloadType != codec.payloadType()) {
       try {
-        events.onPacket(timestamp, payload, offset, length);
+        events.onPacket(timestamp, arrivalNanos, payload, offset, length);
       } catch (MalformedRtpException e) {
         long n = ++droppedMalformed;
         if (malformedLog.allow(arrivalNanos)) {
@@ -218,6 +223,21 @@ final class RtpReceiver implements ReorderBuffer.Output {
     if (sinkLog.allow(clock.nanoTime())) {
       log.error("Audio sink of Call-ID {} failed", callId, e);
     }
+  }
+
+  /** Time passed (the receive thread, every few tens of ms): a digit whose end was lost may end. */
+  void idle() {
+    if (!closed) {
+      events.expire(clock.nanoTime());
+    }
+  }
+
+  /**
+   * The telephone-event payload type of a new SDP (a re-INVITE), or -1 when it has none any more;
+   * from any thread. Events of the old type still waiting for reordering are taken as events.
+   */
+  void telephoneEventPayloadType(int payloadType) {
+    telephoneEventPayloadType = payloadType;
   }
 
   /** Nothing more reaches the sink once this returns, apart from a delivery already under way. */

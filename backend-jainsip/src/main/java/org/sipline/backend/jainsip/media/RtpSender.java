@@ -145,11 +145,16 @@ final class RtpSender implements PacedStream {
    * @throws IllegalStateException when telephone-event was not negotiated
    */
   CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
-    if (events == null) {
+    if (events == null || !events.negotiated()) {
       throw new IllegalStateException(
           "telephone-event was not negotiated for Call-ID " + callId + "; DTMF needs SIP INFO");
     }
     return events.enqueue(digit, durationMillis);
+  }
+
+  /** Where a new telephone-event payload type goes (a re-INVITE), or null without one. */
+  TelephoneEventSender events() {
+    return events;
   }
 
   /** DTMF digits whose end packets went out. */

@@ -23,6 +23,14 @@ import org.sipline.core.spi.DtmfMethod;
  *       ends it too (§2.5.2.2: without updates the receiver ends the event), so a lost end is
  *       reported even when no other digit follows; senders that keep sending audio during the digit
  *       (baresip does) stay within the grace while their updates arrive;
+ *   <li>and when nothing comes at all (a sender that sends no audio between digits, or stops
+ *       sending), the same rule by our clock ({@link #expire}): the digit ends once more than
+ *       {@value #END_GRACE_MILLIS} ms have passed beyond the end its last packet reported (its
+ *       start, estimated from its first packet's arrival less the duration that packet carried,
+ *       plus the latest duration) and since its last packet arrived. A sender refreshes an ongoing
+ *       event every packet interval (RFC 4733 §2.5.1.2; 50 ms is usual), so 200 ms of nothing is
+ *       four updates lost in a row: the end packets are gone too. The END carries the longest
+ *       duration seen, which is what the caller is known to have pressed;
  *   <li>a packet older than the latest event (a straggler of an earlier digit) is ignored.
  * </ul>
  *
@@ -36,6 +44,8 @@ final class TelephoneEventReceiver {
 
   private static final int SAMPLES_PER_MILLI = Codec.CLOCK_RATE / 1000;
   private static final int END_GRACE_SAMPLES = END_GRACE_MILLIS * SAMPLES_PER_MILLI;
+  private static final long END_GRACE_NANOS = END_GRACE_MILLIS * 1_000_000L;
+  private static final long NANOS_PER_SAMPLE = 1_000_000_000L / Codec.CLOCK_RATE;
 
   private final Consumer<DtmfEvent> sink;
   private final TelephoneEventPayload payload = new TelephoneEventPayload();
@@ -52,6 +62,12 @@ final class TelephoneEventReceiver {
   private char openDigit;
   private int openDuration;
 
+  /** The open digit's start by our clock (its first packet's arrival less its duration). */
+  private long openStartNanos;
+
+  /** When the open digit's last packet arrived. */
+  private long openLastNanos;
+
   private final AtomicLong digits = new AtomicLong();
   private final AtomicLong otherEvents = new AtomicLong();
 
@@ -66,9 +82,11 @@ final class TelephoneEventReceiver {
    * Takes one telephone-event packet, in sequence order.
    *
    * @param timestamp the packet's RTP timestamp: the start of its event
+   * @param arrivalNanos when it arrived, on the clock {@link #expire} is given
    * @throws MalformedRtpException when the payload is shorter than an event
    */
-  void onPacket(long timestamp, byte[] buf, int offset, int length) throws MalformedRtpException {
+  void onPacket(long timestamp, long arrivalNanos, byte[] buf, int offset, int length)
+      throws MalformedRtpException {
     payload.parse(buf, offset, length);
     if (seen) {
       int age = (int) (timestamp - latest); // RFC 3550 timestamps wrap at 2^32
@@ -76,6 +94,9 @@ final class TelephoneEventReceiver {
         return;
       }
       if (age == 0) {
+        if (open) {
+          openLastNanos = arrivalNanos;
+        }
         update();
         return;
       }
@@ -92,6 +113,8 @@ final class TelephoneEventReceiver {
     }
     openDigit = DtmfEvent.DIGITS.charAt(event);
     openDuration = payload.duration();
+    openStartNanos = arrivalNanos - openDuration * NANOS_PER_SAMPLE;
+    openLastNanos = arrivalNanos;
     open = true;
     digits.incrementAndGet();
     sink.accept(DtmfEvent.start(openDigit, DtmfMethod.RFC4733));
@@ -106,6 +129,22 @@ final class TelephoneEventReceiver {
    */
   void onAudio(long timestamp) {
     if (open && (int) (timestamp - latest) - openDuration > END_GRACE_SAMPLES) {
+      end(openDuration);
+    }
+  }
+
+  /**
+   * Nothing arrived for a while: an open digit whose packets stopped more than {@value
+   * #END_GRACE_MILLIS} ms ago, and which by our clock is more than that past the end its last
+   * packet reported, ends with the longest duration seen. Called now and then by the receive thread
+   * (every {@link ReceiveLoop#IDLE_CHECK_MILLIS} ms or so).
+   */
+  void expire(long nowNanos) {
+    if (!open) {
+      return;
+    }
+    long knownEnd = Math.max(openLastNanos, openStartNanos + openDuration * NANOS_PER_SAMPLE);
+    if (nowNanos - knownEnd > END_GRACE_NANOS) {
       end(openDuration);
     }
   }

@@ -47,9 +47,12 @@ final class TelephoneEventSender {
   private static final int SAMPLES_PER_MILLI = Codec.CLOCK_RATE / 1000;
 
   /** One digit to send and the future of whoever asked. */
-  private record Digit(char digit, int event, int durationSamples, CompletableFuture<Void> done) {}
+  private record Digit(
+      char digit, int event, int durationSamples, int payloadType, CompletableFuture<Void> done) {}
 
-  private final int payloadType;
+  /** The negotiated type, or -1 while none is; a re-INVITE's new SDP may change it. */
+  private volatile int payloadType;
+
   private final Queue<Digit> queue = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
   private final AtomicLong digitsSent = new AtomicLong();
@@ -63,13 +66,27 @@ final class TelephoneEventSender {
   private boolean lastWasEnd;
 
   /**
-   * @param payloadType the negotiated telephone-event payload type, 0..127
+   * @param payloadType the negotiated telephone-event payload type, 0..127, or -1 for none (yet)
    */
   TelephoneEventSender(int payloadType) {
-    if (payloadType < 0 || payloadType > 127) {
+    payloadType(payloadType);
+  }
+
+  /**
+   * The payload type digits queued from now on are sent with (a re-INVITE's new SDP), or -1 when
+   * telephone-event is no longer negotiated. A digit already queued keeps the type it was queued
+   * with: all packets of one event carry one type. Any thread.
+   */
+  void payloadType(int payloadType) {
+    if (payloadType < -1 || payloadType > 127) {
       throw new IllegalArgumentException("payload type out of range 0..127: " + payloadType);
     }
     this.payloadType = payloadType;
+  }
+
+  /** Whether a telephone-event payload type is negotiated now. */
+  boolean negotiated() {
+    return payloadType >= 0;
   }
 
   /**
@@ -95,8 +112,12 @@ final class TelephoneEventSender {
               + MAX_MILLIS
               + " ms");
     }
+    int type = payloadType;
+    if (type < 0) {
+      throw new IllegalStateException("telephone-event is not negotiated");
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    queue.add(new Digit(digit, event, durationMillis * SAMPLES_PER_MILLI, done));
+    queue.add(new Digit(digit, event, durationMillis * SAMPLES_PER_MILLI, type, done));
     if (closed) {
       // close() may have drained the queue before this digit was in it.
       failQueued();
@@ -143,7 +164,8 @@ final class TelephoneEventSender {
     lastWasEnd = duration >= d.durationSamples();
     int header;
     if (send) {
-      header = packetizer.nextEventHeader(out, payloadType, startTimestamp, firstPacket, samples);
+      header =
+          packetizer.nextEventHeader(out, d.payloadType(), startTimestamp, firstPacket, samples);
     } else {
       packetizer.skip(1, samples);
       header = RtpPacket.FIXED_HEADER_SIZE;

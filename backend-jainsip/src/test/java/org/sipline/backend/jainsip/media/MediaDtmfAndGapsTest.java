@@ -1,6 +1,7 @@
 package org.sipline.backend.jainsip.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sipline.backend.jainsip.media.RtpPackets.packet;
 import static org.sipline.core.spi.DtmfEvent.end;
 import static org.sipline.core.spi.DtmfEvent.start;
@@ -114,6 +115,104 @@ class MediaDtmfAndGapsTest {
       assertThat(st.telephoneEvents()).isEqualTo(7);
       assertThat(st.digitsReceived()).isEqualTo(1);
       assertThat(st.received()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void aDigitWhoseEndPacketsAreAllLostEndsEvenWhenNothingFollowsIt() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    try (TestPeer peer = new TestPeer("127.0.0.1")) {
+      MediaSession s = engine.allocate();
+      s.start(peer.address(), Codec.PCMU, PT, new CallMedia(AudioSource.SILENCE, sink), "lost@t");
+      peer.send(audio(100, 8000), s.localPort());
+      // Updates of a digit, then nothing at all: its end packets and any audio after it lost.
+      int[] durations = {160, 320, 480, 640};
+      for (int i = 0; i < durations.length; i++) {
+        peer.send(event(101 + i, 8160, i == 0, 7, false, durations[i]), s.localPort());
+      }
+
+      sink.awaitDtmf(2, WAIT);
+      assertThat(sink.dtmf()).containsExactly(start('7', RFC4733), end('7', 80, RFC4733));
+    }
+  }
+
+  @Test
+  void aReInvitesTelephoneEventTypeIsTheOneReceivedAndSentFromThen() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    try (TestPeer peer = new TestPeer("127.0.0.1")) {
+      MediaSession s = engine.allocate();
+      s.start(peer.address(), Codec.PCMU, PT, new CallMedia(AudioSource.SILENCE, sink), "pt@t");
+      s.updateTelephoneEvent(96);
+      int seq = 500;
+      long ts = 16_000;
+      // The old type is no event any more: dropped as a payload type not negotiated.
+      peer.send(event(seq++, ts, true, 1, true, 800), s.localPort());
+      Await.until(() -> s.stats().droppedPayloadType() == 1, () -> s.stats().toString());
+      ts += 960;
+      int[] durations = {160, 320, 480, 480, 480};
+      for (int i = 0; i < durations.length; i++) {
+        byte[] p = new byte[4];
+        TelephoneEventPayload.write(p, 0, 9, i >= 2, 10, durations[i]);
+        peer.send(
+            packet()
+                .payloadType(96)
+                .marker(i == 0)
+                .sequence(seq++)
+                .timestamp(ts)
+                .payload(p)
+                .build(),
+            s.localPort());
+      }
+      sink.awaitDtmf(2, WAIT);
+      assertThat(sink.dtmf()).containsExactly(start('9', RFC4733), end('9', 60, RFC4733));
+
+      CompletableFuture<Void> sent = s.sendDtmf('4', 60);
+      java.util.Set<Integer> eventTypes = new java.util.HashSet<>();
+      while (!sent.isDone()) {
+        RtpPacket p = new RtpPacket();
+        byte[] d = peer.receive();
+        p.parse(d, 0, d.length);
+        if (p.payloadType() != Codec.PCMU.payloadType()) {
+          eventTypes.add(p.payloadType());
+        }
+      }
+      sent.get();
+      assertThat(eventTypes).containsExactly(96);
+
+      s.updateTelephoneEvent(MediaSession.NO_TELEPHONE_EVENT);
+      assertThatThrownBy(() -> s.sendDtmf('4', 60))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("telephone-event was not negotiated");
+      s.close();
+    }
+  }
+
+  @Test
+  void telephoneEventNegotiatedOnlyByAReInviteCanBeSent() throws Exception {
+    try (TestPeer peer = new TestPeer("127.0.0.1")) {
+      MediaSession s = engine.allocate();
+      s.start(
+          peer.address(),
+          Codec.PCMU,
+          new CallMedia(AudioSource.SILENCE, new RecordingSink()),
+          "late@t");
+      assertThatThrownBy(() -> s.sendDtmf('1', 60)).isInstanceOf(IllegalStateException.class);
+      s.updateTelephoneEvent(97);
+      CompletableFuture<Void> sent = s.sendDtmf('1', 60);
+      boolean sawEvent = false;
+      while (!sent.isDone()) {
+        RtpPacket p = new RtpPacket();
+        byte[] d = peer.receive();
+        p.parse(d, 0, d.length);
+        sawEvent |= p.payloadType() == 97;
+      }
+      sent.get();
+      assertThat(sawEvent).isTrue();
+      assertThatThrownBy(() -> s.updateTelephoneEvent(128))
+          .isInstanceOf(IllegalArgumentException.class);
+      s.close();
+      assertThatThrownBy(() -> s.updateTelephoneEvent(97))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 

@@ -16,6 +16,11 @@ class TelephoneEventReceiverTest {
   private final List<DtmfEvent> digits = new ArrayList<>();
   private final TelephoneEventReceiver receiver = new TelephoneEventReceiver(digits::add);
 
+  /** The arrival clock: each packet comes 20 ms after the one before. */
+  private long now;
+
+  private static final long MS = 1_000_000L;
+
   private static byte[] event(int code, boolean end, int duration) {
     byte[] b = new byte[4];
     TelephoneEventPayload.write(b, 0, code, end, 10, duration);
@@ -24,7 +29,8 @@ class TelephoneEventReceiverTest {
 
   private void packet(long timestamp, int code, boolean end, int duration) throws Exception {
     byte[] b = event(code, end, duration);
-    receiver.onPacket(timestamp, b, 0, b.length);
+    receiver.onPacket(timestamp, now, b, 0, b.length);
+    now += 20 * MS;
   }
 
   /** A digit as a well-behaved sender makes it: updates every 20 ms, then the end three times. */
@@ -183,6 +189,57 @@ class TelephoneEventReceiverTest {
   }
 
   @Test
+  void aDigitWhoseEndPacketsWereLostEndsByTheClockWhenNothingElseComes() throws Exception {
+    packet(1000, 5, false, 160); // at 0 ms: the digit began 20 ms before
+    packet(1000, 5, false, 320); // at 20 ms
+    packet(1000, 5, false, 480); // at 40 ms: reports 60 ms held; its end packets never come
+    // Nothing more, no audio either: its known end is 40 ms, and the grace runs from there.
+    receiver.expire(40 * MS + TelephoneEventReceiver.END_GRACE_MILLIS * MS);
+    assertThat(digits).containsExactly(start('5', RFC4733));
+
+    receiver.expire(40 * MS + TelephoneEventReceiver.END_GRACE_MILLIS * MS + 1);
+
+    assertThat(digits).containsExactly(start('5', RFC4733), end('5', 60, RFC4733));
+    receiver.expire(10_000 * MS);
+    packet(1000, 5, true, 800); // its end, very late: the digit was reported already
+    assertThat(digits).hasSize(2);
+  }
+
+  @Test
+  void theClockCountsFromTheEndTheLastPacketReportedNotOnlyFromItsArrival() throws Exception {
+    packet(1000, 5, false, 160); // at 0 ms: began at -20 ms
+    // Held back by the network, the next update comes only 10 ms later but says 100 ms held:
+    // the digit is known to last until 80 ms by our clock, later than that packet's arrival.
+    receiver.onPacket(1000, 10 * MS, event(5, false, 800), 0, 4);
+    receiver.expire(80 * MS + TelephoneEventReceiver.END_GRACE_MILLIS * MS);
+    assertThat(digits).containsExactly(start('5', RFC4733));
+
+    receiver.expire(80 * MS + TelephoneEventReceiver.END_GRACE_MILLIS * MS + 1);
+
+    assertThat(digits).containsExactly(start('5', RFC4733), end('5', 100, RFC4733));
+  }
+
+  @Test
+  void updatesThatKeepComingKeepTheDigitOpenHoweverLongItLasts() throws Exception {
+    for (int d = 160; d <= 16_000; d += 160) { // two seconds of updates, 20 ms apart
+      packet(1000, 3, false, d);
+      receiver.expire(now);
+    }
+    assertThat(digits).containsExactly(start('3', RFC4733));
+    packet(1000, 3, true, 16_000);
+    receiver.expire(now + 10_000 * MS);
+    assertThat(digits).containsExactly(start('3', RFC4733), end('3', 2000, RFC4733));
+  }
+
+  @Test
+  void theClockEndsNothingWhenNoDigitIsOpen() throws Exception {
+    receiver.expire(0);
+    digit(1000, 1, 320);
+    receiver.expire(now + 10_000 * MS);
+    assertThat(digits).containsExactly(start('1', RFC4733), end('1', 40, RFC4733));
+  }
+
+  @Test
   void eventsThatAreNotDigitsAreCountedAndIgnored() throws Exception {
     packet(1000, 16, false, 160); // flash
     packet(1000, 16, true, 800);
@@ -206,7 +263,7 @@ class TelephoneEventReceiverTest {
 
   @Test
   void aPayloadShorterThanAnEventIsRefusedNamingItsSize() {
-    assertThatThrownBy(() -> receiver.onPacket(1000, new byte[] {5, 0, 1}, 0, 3))
+    assertThatThrownBy(() -> receiver.onPacket(1000, 0, new byte[] {5, 0, 1}, 0, 3))
         .isInstanceOf(MalformedRtpException.class)
         .hasMessage("telephone-event size 3 < 4");
     assertThat(digits).isEmpty();

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +78,37 @@ final class KamailioCtl {
       }
     }
     return contacts;
+  }
+
+  /**
+   * The targets of every dispatcher set and their state flags ({@code AP}: active and probed,
+   * {@code IP}: inactive, probed, ...), from {@code dispatcher.list}, keyed by target URI.
+   */
+  Map<String, String> dispatcherTargets() {
+    Result result = run("dispatcher.list");
+    if (result.exitCode != 0 || result.text.startsWith("error")) {
+      throw new PeerException(
+          "kamcmd dispatcher.list failed with exit code " + result.exitCode + ": " + result.text);
+    }
+    return dispatcherTargets(result.text);
+  }
+
+  /**
+   * Each {@code URI:} line of a {@code dispatcher.list} answer with the {@code FLAGS:} after it.
+   */
+  static Map<String, String> dispatcherTargets(String listAnswer) {
+    Map<String, String> targets = new LinkedHashMap<>();
+    String uri = null;
+    for (String line : listAnswer.split("\n")) {
+      String t = line.strip();
+      if (t.startsWith("URI:")) {
+        uri = t.substring(4).strip();
+      } else if (t.startsWith("FLAGS:") && uri != null) {
+        targets.put(uri, t.substring(6).strip());
+        uri = null;
+      }
+    }
+    return targets;
   }
 
   private synchronized Result run(String... command) {
