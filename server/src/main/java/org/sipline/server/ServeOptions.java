@@ -74,6 +74,51 @@ final class ServeOptions {
   Path tokenFile;
 
   @Option(
+      names = "--jwt-jwks",
+      paramLabel = "FILE|URL",
+      defaultValue = "${env:SIPLINE_JWT_JWKS}",
+      description =
+          "Also accept JWT bearer tokens signed (RS256/ES256) by a key of this JWKS: a file "
+              + "(re-read when it changes) or the OIDC provider's jwks_uri, e.g. Keycloak's "
+              + "https://HOST/realms/REALM/protocol/openid-connect/certs (cached, re-fetched on "
+              + "expiry or an unknown kid). Needs --jwt-issuer and --jwt-audience. "
+              + "Env: SIPLINE_JWT_JWKS.")
+  String jwtJwks;
+
+  @Option(
+      names = "--jwt-issuer",
+      paramLabel = "ISS",
+      defaultValue = "${env:SIPLINE_JWT_ISSUER}",
+      description =
+          "The iss a JWT must carry, e.g. https://HOST/realms/REALM. Env: SIPLINE_JWT_ISSUER.")
+  String jwtIssuer;
+
+  @Option(
+      names = "--jwt-audience",
+      paramLabel = "AUD",
+      defaultValue = "${env:SIPLINE_JWT_AUDIENCE}",
+      description = "A value a JWT's aud must contain. Env: SIPLINE_JWT_AUDIENCE.")
+  String jwtAudience;
+
+  @Option(
+      names = "--jwt-required-role",
+      paramLabel = "ROLE|CLIENT:ROLE",
+      defaultValue = "${env:SIPLINE_JWT_REQUIRED_ROLE}",
+      description =
+          "Refuse (PERMISSION_DENIED) a JWT without this realm role (realm_access.roles) or "
+              + "client role (resource_access.CLIENT.roles). Env: SIPLINE_JWT_REQUIRED_ROLE.")
+  String jwtRequiredRole;
+
+  @Option(
+      names = "--jwt-required-scope",
+      paramLabel = "SCOPE",
+      defaultValue = "${env:SIPLINE_JWT_REQUIRED_SCOPE}",
+      description =
+          "Refuse (PERMISSION_DENIED) a JWT whose scope lacks this one. "
+              + "Env: SIPLINE_JWT_REQUIRED_SCOPE.")
+  String jwtRequiredScope;
+
+  @Option(
       names = "--max-wav-bytes",
       paramLabel = "SIZE",
       converter = ByteSizeConverter.class,
@@ -298,6 +343,23 @@ final class ServeOptions {
               + "line's); 0 gives none. Env: SIPLINE_LINE_PORTS.")
   int linePorts;
 
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "ADDR",
+      defaultValue = "${env:SIPLINE_METRICS_ADDRESS:-0.0.0.0}",
+      description =
+          "Address the Prometheus metrics endpoint binds to. Env: SIPLINE_METRICS_ADDRESS.")
+  String metricsAddress;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:SIPLINE_METRICS_PORT}",
+      description =
+          "Serve Prometheus metrics at http://ADDR:PORT/metrics (text format); 0 picks any free "
+              + "port; unset serves none. Env: SIPLINE_METRICS_PORT.")
+  Integer metricsPort;
+
   /**
    * @throws InvalidConfigException naming the flag whose value cannot work
    */
@@ -309,6 +371,7 @@ final class ServeOptions {
         .tls(tlsCert, tlsKey)
         .tlsClientCa(tlsClientCa)
         .tokenFile(tokenFile)
+        .jwt(JwtSettings.of(jwtJwks, jwtIssuer, jwtAudience, jwtRequiredRole, jwtRequiredScope))
         .maxWavBytes(maxWavBytes)
         .sipAddress(sipAddress)
         .sipPort(sipPort)
@@ -333,6 +396,8 @@ final class ServeOptions {
         .linePortBase(linePorts)
         .callRecords(callRecords)
         .callRecordsKeep(callRecordsKeep)
+        .metricsAddress(metricsAddress)
+        .metricsPort(metricsPort)
         .build();
   }
 

@@ -43,6 +43,7 @@ import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
 import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendObserver;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 import org.slf4j.Logger;
@@ -82,6 +83,8 @@ public final class SiplineServer implements AutoCloseable {
   private final LineMediaService media;
   private final CallRecordKeeper records;
   private final Server grpc;
+  private final SiplineMetrics metrics;
+  private final MetricsEndpoint metricsEndpoint;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private SiplineServer(
@@ -95,7 +98,9 @@ public final class SiplineServer implements AutoCloseable {
       BulkCallExecutor bulk,
       LineMediaService media,
       CallRecordKeeper records,
-      Server grpc) {
+      Server grpc,
+      SiplineMetrics metrics,
+      MetricsEndpoint metricsEndpoint) {
     this.records = records;
     this.config = config;
     this.backend = backend;
@@ -107,6 +112,8 @@ public final class SiplineServer implements AutoCloseable {
     this.bulk = bulk;
     this.media = media;
     this.grpc = grpc;
+    this.metrics = metrics;
+    this.metricsEndpoint = metricsEndpoint;
   }
 
   /**
@@ -123,10 +130,18 @@ public final class SiplineServer implements AutoCloseable {
     } catch (NoBackendException e) {
       throw new InvalidConfigException("--backend", e.getMessage());
     }
+    // Made before the backend, which reports its pacing and refused strangers into it.
+    SiplineMetrics metrics = config.metricsPort() == null ? null : new SiplineMetrics();
     SipBackend backend;
     try {
-      backend = Backends.start(provider, backendConfig(config));
+      backend =
+          Backends.start(
+              provider,
+              backendConfig(config).toBuilder()
+                  .observer(metrics == null ? BackendObserver.NONE : metrics.backendObserver())
+                  .build());
     } catch (IllegalArgumentException e) {
+      closeQuietly(metrics);
       // Everything else in BackendConfig was checked by ServerConfig; the options were not:
       // core held them to the backend's declared list, and the backend to its own rules.
       if (config.backendOptions().isEmpty()) {
@@ -134,8 +149,11 @@ public final class SiplineServer implements AutoCloseable {
       }
       throw new InvalidConfigException(
           "--backend-option", provider.name() + " refused: " + e.getMessage());
+    } catch (RuntimeException e) {
+      closeQuietly(metrics);
+      throw e;
     }
-    return start(config, backend);
+    return start(config, backend, metrics);
   }
 
   /**
@@ -143,6 +161,12 @@ public final class SiplineServer implements AutoCloseable {
    * closes it in {@link #stop()}, or at once if the start fails.
    */
   public static SiplineServer start(ServerConfig config, SipBackend sipBackend) throws IOException {
+    return start(config, sipBackend, config.metricsPort() == null ? null : new SiplineMetrics());
+  }
+
+  /** As {@link #start(ServerConfig, SipBackend)}, with the metrics (or null) it reports into. */
+  private static SiplineServer start(
+      ServerConfig config, SipBackend sipBackend, SiplineMetrics metrics) throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(sipBackend, "backend");
     // Every line goes through the switchboard: shared accounts, the choice of a free line for an
@@ -155,6 +179,7 @@ public final class SiplineServer implements AutoCloseable {
     LineMediaService media = null;
     LinesService linesService = null;
     CallRecordKeeper records = null;
+    MetricsEndpoint metricsEndpoint = null;
     try {
       records = openCallRecords(config);
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
@@ -171,10 +196,19 @@ public final class SiplineServer implements AutoCloseable {
       LineHealth healthRef = health;
       LineManager manager =
           new LineManager(config, backend, runtime, lines, records, healthRef::close);
-      bulk = new BulkCallExecutor();
-      media = new LineMediaService(() -> LineRouting.current().media());
+      if (metrics != null) {
+        metrics.watch(List.copyOf(opened));
+      }
+      BearerTokenInterceptor auth = tokenCheck(config, metrics);
+      bulk = new BulkCallExecutor(auth == null ? headers -> false : auth::wouldBlock);
+      media =
+          new LineMediaService(
+              () -> LineRouting.current().media(),
+              metrics == null ? MediaStreamObserver.NONE : metrics.mediaStreams());
       linesService = new LinesService(manager, config.drainTimeout());
-      Server grpc = grpcServer(config, lines, healthManager, bulk, media, linesService, records);
+      Server grpc =
+          grpcServer(
+              config, lines, healthManager, bulk, media, linesService, records, auth, metrics);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -185,6 +219,10 @@ public final class SiplineServer implements AutoCloseable {
           throw bindFailure(config, e);
         }
         throw e;
+      }
+      if (metrics != null) {
+        metricsEndpoint =
+            new MetricsEndpoint(config.metricsAddress(), config.metricsPort(), metrics);
       }
       SiplineServer server =
           new SiplineServer(
@@ -198,14 +236,16 @@ public final class SiplineServer implements AutoCloseable {
               bulk,
               media,
               records,
-              grpc);
+              grpc,
+              metrics,
+              metricsEndpoint);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
           config.grpcAddress(),
           mainPort(grpc, config),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
-          config.tokenFile() != null ? "bearer tokens required" : "no token check",
+          tokenMode(config),
           config.reflection() ? "on" : "off",
           backend.name());
       if (lines.size() > 1 || config.linePortBase() > 0) {
@@ -224,6 +264,8 @@ public final class SiplineServer implements AutoCloseable {
       return server;
     } catch (IOException | RuntimeException e) {
       closeQuietly(linesService);
+      closeQuietly(metricsEndpoint);
+      closeQuietly(metrics);
       closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
@@ -343,6 +385,11 @@ public final class SiplineServer implements AutoCloseable {
     return grpc.getPort();
   }
 
+  /** The port of the Prometheus metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   /** Blocks until {@link #stop()} has finished. */
   public void awaitTermination() throws InterruptedException {
     grpc.awaitTermination();
@@ -415,6 +462,8 @@ public final class SiplineServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    closeQuietly(metricsEndpoint);
+    closeQuietly(metrics);
     bulk.close();
     media.close();
     linesService.close();
@@ -438,7 +487,9 @@ public final class SiplineServer implements AutoCloseable {
       BulkCallExecutor bulk,
       LineMediaService media,
       LinesService linesService,
-      CallRecordKeeper records) {
+      CallRecordKeeper records,
+      BearerTokenInterceptor auth,
+      SiplineMetrics metrics) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -464,13 +515,43 @@ public final class SiplineServer implements AutoCloseable {
       builder.addListenAddress(
           new InetSocketAddress(config.grpcAddress(), config.linePortBase() + i));
     }
-    // The last interceptor added runs first: the token check, then routing, so a caller without
-    // a token learns nothing about the lines.
+    // The last interceptor added runs first: the token check, then the early response headers
+    // that make the rpc run once whatever retry policy the client has (HeadersFirst), then routing.
+    // A caller without a token learns nothing about the lines.
     builder.intercept(new LineRouting(lines, config.linePortBase()));
-    if (config.tokenFile() != null) {
-      builder.intercept(new BearerTokenInterceptor(BearerTokens.load(config.tokenFile())));
+    builder.intercept(new HeadersFirst());
+    if (auth != null) {
+      builder.intercept(auth);
+    }
+    if (metrics != null) {
+      // Outermost: refused calls are counted too.
+      builder.intercept(new GrpcMetrics(metrics.registry));
     }
     return builder.build();
+  }
+
+  /** The bearer token check the configuration asks for, or null for none. */
+  private static BearerTokenInterceptor tokenCheck(ServerConfig config, SiplineMetrics metrics) {
+    if (!config.tokensRequired()) {
+      return null;
+    }
+    BearerTokens tokens = config.tokenFile() == null ? null : BearerTokens.load(config.tokenFile());
+    JwtVerifier jwt = config.jwt() == null ? null : JwtVerifier.create(config.jwt());
+    if (jwt != null) {
+      log.info("Accepting {}", jwt.describe());
+    }
+    return new BearerTokenInterceptor(
+        tokens, jwt, metrics == null ? code -> {} : metrics::authRefused);
+  }
+
+  private static String tokenMode(ServerConfig config) {
+    if (config.tokenFile() != null && config.jwt() != null) {
+      return "bearer tokens or JWTs required";
+    }
+    if (config.jwt() != null) {
+      return "JWTs required";
+    }
+    return config.tokenFile() != null ? "bearer tokens required" : "no token check";
   }
 
   /** v1alpha reflection, which many tools (grpcurl, Postman, Evans) still ask for first. */

@@ -62,7 +62,8 @@ final class JainSipBackend implements SipBackend {
     }
     SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp);
     JainSipBackend backend = new JainSipBackend(ctx);
-    Strangers strangers = new Strangers(options.trusted(), backend.accounts.values());
+    Strangers strangers =
+        new Strangers(options.trusted(), backend.accounts.values(), config.observer());
     stack.listen(
         new SipDispatcher(
             ctx, strangers, new IncomingInvites(ctx, backend.accounts.values(), strangers)));

@@ -26,14 +26,16 @@ final class MediaEngineSessions implements RtpSessions {
    * asking for SCHED_FIFO at {@code pacerRealtime} (or not, when off).
    */
   static MediaEngineSessions start(BackendConfig config, int pacerRealtime) throws IOException {
-    return new MediaEngineSessions(
+    MediaEngine engine =
         MediaEngine.start(
             InetAddress.getByName(config.bindAddress()),
             config.rtpPortMin(),
             config.rtpPortMax(),
             config.recordingsDir(),
             MediaClock.system(),
-            pacerRealtime));
+            pacerRealtime);
+    engine.observePacing(config.observer()::paced);
+    return new MediaEngineSessions(engine);
   }
 
   @Override

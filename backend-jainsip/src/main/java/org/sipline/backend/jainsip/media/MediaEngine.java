@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -286,6 +287,14 @@ public final class MediaEngine implements AutoCloseable {
     pacer.close();
     receiveLoop.close();
     rtcpTimer.shutdownNow();
+  }
+
+  /**
+   * Tells {@code observer} how late (ns) each of the pacer's ticks was served, on the pacer's
+   * thread: it must return at once (metrics).
+   */
+  public void observePacing(LongConsumer observer) {
+    pacer.observeLag(observer);
   }
 
   /** How the kernel schedules the pacer thread, as set when the engine started. */
