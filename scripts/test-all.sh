@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of sipline on a fresh Debian 12 machine: installs the SIP peers the tests
-# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark) when they are missing, then the whole
+# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark, Prometheus) when they are missing, then the whole
 # Maven reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import grpc, grpc_tools' 
 fi
 # The benchmarks' quick mode times packets from kernel captures on lo.
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
+# The metrics test scrapes sipline with Debian's Prometheus and checks the exposition with promtool.
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing ${need[*]}"
   sudo_cmd=""

@@ -94,6 +94,8 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
     pjsua_conf_port_id slot = PJSUA_INVALID_ID;
     pj_grp_lock_t *stream_lock = NULL;
     char text[256];
+    char host[128];
+    int hang_up = 0;
 
     if (pjsua_call_get_info(call_id, &ci) != PJ_SUCCESS) return;
     snprintf(text, sizeof(text), "%.*s", (int)ci.last_status_text.slen, ci.last_status_text.ptr);
@@ -118,13 +120,23 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
             pjsip_endpt_cancel_timer(pjsua_get_pjsip_endpt(), &c->invite_timer);
             c->invite_timer_armed = 0;
         }
-        if (!c->ended) {
+        if (!c->incoming && slpj_sdp_guard_take_answer(&ci.call_id, host, sizeof(host))) {
+            /* As jainsip: ACKed (pjsua did), then BYE, and the call failed 488. */
+            c->bad_answer = 1;
+            snprintf(c->bad_answer_text, sizeof(c->bad_answer_text),
+                     "Not Acceptable Here (the answer's c= names host %s, not an IP address)",
+                     host);
+            hang_up = !c->ended;
+        } else if (!c->ended) {
             slpj_event_post(SLPJ_EV_CALL_CONNECTED, c->acc_handle, c->handle, 0, NULL, 0);
         }
         break;
     case PJSIP_INV_STATE_DISCONNECTED:
         slpj_cancel_timers(c);
-        if (c->confirmed) {
+        if (c->bad_answer) {
+            slpj_post_terminal(c, SLPJ_EV_CALL_FAILED, PJSIP_SC_NOT_ACCEPTABLE_HERE,
+                               c->bad_answer_text);
+        } else if (c->confirmed) {
             if (c->transferred) {
                 slpj_post_terminal(c, SLPJ_EV_CALL_ENDED, SLPJ_END_TRANSFERRED, "transferred");
             } else if (c->media_timeout) {
@@ -159,6 +171,7 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
         break;
     }
     pthread_mutex_unlock(&slpj_lock);
+    if (hang_up) pjsua_call_hangup(call_id, 0, NULL, NULL);
     slpj_detach_port(port, slot);
     if (stream_lock) pj_grp_lock_dec_ref(stream_lock);
 }

@@ -1,4 +1,18 @@
-/* State shared by the shim's files. Everything here is guarded by slpj_lock unless noted. */
+/* State shared by the shim's files. Everything here is guarded by slpj_lock unless noted.
+ *
+ * The files call each other one way only, each calling (or naming as a callback) only files on
+ * the rows below its own:
+ *
+ *   slpj_lib.c            start, destroy: installs every callback, resets every file
+ *   slpj_call_ops.c       calls Java asks for (arms call_events' timers)
+ *   slpj_call_events.c    pjsua's call callbacks    slpj_dtmf.c       DTMF both ways
+ *   slpj_call_media.c     a call's audio for Java   slpj_account.c    accounts, REGISTER
+ *   slpj_call_slots.c     the call table            slpj_strangers.c  the stranger module
+ *   slpj_media.c          the audio port            slpj_sdp_guard.c  SDP naming hosts refused
+ *   slpj_events.c         the event queue           slpj_rtp_filter.c RTP from others dropped
+ *   slpj_common.c         lock, configuration, thread registration, errors, generations
+ *
+ * Declarations below are grouped by the file that defines them. */
 #ifndef SLPJ_INTERNAL_H
 #define SLPJ_INTERNAL_H
 
@@ -45,6 +59,8 @@ typedef struct slpj_call {
     int local_hangup;           /* soft hangup asked for */
     int media_timeout;          /* hangup because no RTP arrived */
     int transferred;            /* hangup after a successful transfer */
+    int bad_answer;             /* hangup because the 2xx's SDP named a host (slpj_sdp_guard.c) */
+    char bad_answer_text[200];
     int invite_timed_out;
     int xfer_pending;
     int xfer_accepted;
@@ -62,9 +78,9 @@ typedef struct slpj_call {
     slpj_info_pending info[SLPJ_MAX_INFO_PENDING];
 } slpj_call;
 
+/* slpj_common.c */
 extern pthread_mutex_t slpj_lock;
-extern slpj_acc slpj_accs[SLPJ_MAX_ACCS];
-extern slpj_call slpj_calls[SLPJ_MAX_CALLS];
+extern int slpj_started;        /* pjsua runs: between slpj_start and slpj_destroy */
 extern int slpj_register_timeout_ms;
 extern int slpj_transaction_timeout_ms;
 extern int slpj_transfer_timeout_ms;
@@ -74,8 +90,6 @@ extern int slpj_rtp_port_min;
 extern int slpj_rtp_port_max;
 extern pjsua_transport_id slpj_transport_id;
 extern int slpj_transport_tcp;
-
-/* slpj_lib.c */
 void slpj_ensure_thread(void);
 /* Every API entry that touches pjlib starts here: false (with err set) when pjsua is not
  * running, else the calling thread is registered with pjlib and true is returned. */
@@ -91,6 +105,7 @@ void slpj_events_reset(void);
 void slpj_events_wake_all(void);
 
 /* slpj_account.c */
+extern slpj_acc slpj_accs[SLPJ_MAX_ACCS];
 slpj_acc *slpj_acc_by_handle(int handle);
 slpj_acc *slpj_acc_by_pjsua_id(pjsua_acc_id id);
 void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info);
@@ -98,6 +113,7 @@ pj_status_t slpj_register_module_init(void);
 void slpj_accounts_reset(void);
 
 /* slpj_call_slots.c; the helpers need slpj_lock held unless noted */
+extern slpj_call slpj_calls[SLPJ_MAX_CALLS];
 void slpj_calls_reset(void);
 slpj_call *slpj_call_by_handle(int handle);
 slpj_call *slpj_call_of(pjsua_call_id call_id);
@@ -134,6 +150,19 @@ void slpj_strangers_reset(void);
 void slpj_on_call_transfer_request2(pjsua_call_id call_id, const pj_str_t *dst,
                                     pjsip_status_code *code, pjsua_call_setting *opt);
 
+/* slpj_sdp_guard.c */
+pj_status_t slpj_sdp_guard_module_init(void);
+/* 1 (host copied, NUL-terminated) when a c= line of the SDP text names a host, not an IP. */
+int slpj_sdp_host_name(const char *text, pj_size_t len, char *host, int host_len);
+/* 1 (host copied) when our INVITE with this Call-ID got a 2xx whose SDP named a host: the entry
+ * is taken, so it answers 1 once. */
+int slpj_sdp_guard_take_answer(const pj_str_t *call_id, char *host, int host_len);
+
+/* slpj_rtp_filter.c: pjsua's on_create_media_transport; wraps the call's transport so that RTP
+ * from anywhere but the negotiated remote address is dropped. */
+pjmedia_transport *slpj_on_create_media_transport(pjsua_call_id call_id, unsigned media_idx,
+                                                  pjmedia_transport *base_tp, unsigned flags);
+
 /* slpj_call_ops.c */
 void slpj_calls_end_all(void);
 
@@ -145,6 +174,8 @@ void slpj_port_release(slpj_port *port);
 int slpj_port_push(slpj_port *port, const short *pcm);
 int slpj_port_pull(slpj_port *port, short *pcm, int *missing);
 int slpj_port_depth(slpj_port *port);
+/* Frames taken and silent runs since the last call (see slpj_media_tx_log in slpj.h). */
+int slpj_port_tx_log(slpj_port *port, int *entries, int max);
 /* Whether frames the bridge takes from the port leave in RTP (the stream sends). */
 void slpj_port_set_tx_live(slpj_port *port, int live);
 /* Points the port's loss detection at the call's stream (NULL: none), taking a reference on

@@ -1,26 +1,8 @@
-/* Library life: version check, thread registration, pjsua configured as SPEC requires. */
+/* Library life: version check, pjsua started configured as SPEC requires, and destroyed. The top
+ * of the shim: it calls into every other file and none calls into it (see slpj_internal.h). */
 #include "slpj_internal.h"
 #include <stdio.h>
 #include <string.h>
-
-pthread_mutex_t slpj_lock = PTHREAD_MUTEX_INITIALIZER;
-int slpj_register_timeout_ms;
-int slpj_transaction_timeout_ms;
-int slpj_transfer_timeout_ms;
-char slpj_bind_addr[64];
-char slpj_public_addr[64];
-int slpj_rtp_port_min;
-int slpj_rtp_port_max;
-pjsua_transport_id slpj_transport_id = PJSUA_INVALID_ID;
-int slpj_transport_tcp;
-
-static int generation;
-static int started;
-
-/* A Java thread's registration record; pjlib keeps a pointer to it, so it must live as long as
- * the thread does. */
-static __thread pj_thread_desc thread_desc;
-static __thread pj_thread_t *thread_self;
 
 /* Spelled the way pjlib spells pj_get_version(), so equal versions compare equal as strings. */
 #define SLPJ_STR1(x) #x
@@ -36,57 +18,6 @@ static __thread pj_thread_t *thread_self;
 const char *slpj_compiled_version(void) { return SLPJ_COMPILED_VERSION; }
 
 const char *slpj_runtime_version(void) { return pj_get_version(); }
-
-void slpj_ensure_thread(void)
-{
-    /* pjlib aborts the process when an unregistered thread calls it. */
-    if (!pj_thread_is_registered()) {
-        memset(thread_desc, 0, sizeof(thread_desc));
-        pj_thread_register("sipline-java", thread_desc, &thread_self);
-    }
-}
-
-int slpj_enter(char *err, int err_len)
-{
-    /* After pjsua_destroy pjlib is shut down: even asking whether a thread is registered
-     * would touch freed state. */
-    if (!started) {
-        slpj_set_err(err, err_len, "pjsua is not running (backend closed)", PJ_SUCCESS);
-        return 0;
-    }
-    slpj_ensure_thread();
-    return 1;
-}
-
-void slpj_set_err(char *err, int err_len, const char *what, pj_status_t status)
-{
-    char msg[PJ_ERR_MSG_SIZE];
-    if (!err || err_len <= 0) return;
-    if (status == PJ_SUCCESS) {
-        snprintf(err, (size_t)err_len, "%s", what);
-    } else {
-        pj_strerror(status, msg, sizeof(msg));
-        snprintf(err, (size_t)err_len, "%s: %s (pj_status %d)", what, msg, status);
-    }
-}
-
-int slpj_next_generation(void)
-{
-    /* Caller holds slpj_lock. Generations stay positive and below 2^23 so handles stay > 0. */
-    generation = generation % 0x7fffff + 1;
-    return generation;
-}
-
-void slpj_call_setting(pjsua_call_setting *opt)
-{
-    pjsua_call_setting_default(opt);
-    opt->aud_cnt = 1;
-    opt->vid_cnt = 0;
-#if PJ_VERSION_NUM >= ((2 << 24) | (16 << 16))
-    /* pjsua offers an m=text stream since 2.16; a telephone line carries audio only. */
-    opt->txt_cnt = 0;
-#endif
-}
 
 static void configure_codecs(void)
 {
@@ -119,7 +50,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     pjsua_transport_info tp_info;
     pj_status_t status;
 
-    if (started) {
+    if (slpj_started) {
         slpj_set_err(err, err_len, "pjsua is already running in this process", PJ_SUCCESS);
         return -1;
     }
@@ -175,6 +106,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_stream_destroyed = &slpj_on_stream_destroyed;
     cfg.cb.on_dtmf_event = &slpj_on_dtmf_event;
     cfg.cb.on_call_tsx_state = &slpj_on_call_tsx_state;
+    cfg.cb.on_create_media_transport = &slpj_on_create_media_transport;
 
     pjsua_logging_config_default(&log_cfg);
     log_cfg.console_level = 0;
@@ -210,6 +142,12 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     status = slpj_strangers_module_init();
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "registering sipline's stranger-refusing module", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_sdp_guard_module_init();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "registering sipline's SDP-checking module", status);
         pjsua_destroy();
         return -1;
     }
@@ -251,13 +189,13 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     }
     slpj_transport_id = tp_id;
     slpj_transport_tcp = transport == 1;
-    started = 1;
+    slpj_started = 1;
     return tp_info.local_name.port;
 }
 
 void slpj_post_closed(void)
 {
-    if (!started) return;
+    if (!slpj_started) return;
     slpj_ensure_thread();
     slpj_calls_end_all();
     slpj_event_post(SLPJ_EV_CLOSED, 0, 0, 0, NULL, 0);
@@ -265,10 +203,10 @@ void slpj_post_closed(void)
 
 void slpj_destroy(void)
 {
-    if (!started) return;
+    if (!slpj_started) return;
     slpj_ensure_thread();
     pjsua_destroy2(0);
-    started = 0;
+    slpj_started = 0;
     slpj_media_wake_all();
     slpj_events_wake_all();
     slpj_events_reset();

@@ -250,7 +250,7 @@ int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
     return got;
 }
 
-static int port_tx_log(slpj_port *port, int *entries, int max)
+int slpj_port_tx_log(slpj_port *port, int *entries, int max)
 {
     int n = 0;
     pthread_mutex_lock(&port->lock);
@@ -320,50 +320,4 @@ long long slpj_media_wait(long long last_tick, int timeout_ms)
 void slpj_media_wake_all(void)
 {
     tick();
-}
-
-/* The API Java calls: the call's port is looked up and used under slpj_lock so that it cannot
- * be detached (and freed) in between. */
-int slpj_media_push(int call, const short *pcm)
-{
-    slpj_call *c;
-    int depth = -1;
-    pthread_mutex_lock(&slpj_lock);
-    c = slpj_call_by_handle(call);
-    if (c && c->port && !c->ended) depth = slpj_port_push(c->port, pcm);
-    pthread_mutex_unlock(&slpj_lock);
-    return depth;
-}
-
-int slpj_media_pull(int call, short *pcm, int *missing)
-{
-    slpj_call *c;
-    int got = -1;
-    pthread_mutex_lock(&slpj_lock);
-    c = slpj_call_by_handle(call);
-    if (c && c->port && !c->ended) got = slpj_port_pull(c->port, pcm, missing);
-    pthread_mutex_unlock(&slpj_lock);
-    return got;
-}
-
-int slpj_media_tx_log(int call, int *entries, int max)
-{
-    slpj_call *c;
-    int n = -1;
-    pthread_mutex_lock(&slpj_lock);
-    c = slpj_call_by_handle(call);
-    if (c && c->port && !c->ended) n = port_tx_log(c->port, entries, max);
-    pthread_mutex_unlock(&slpj_lock);
-    return n;
-}
-
-int slpj_media_tx_depth(int call)
-{
-    slpj_call *c;
-    int depth = -1;
-    pthread_mutex_lock(&slpj_lock);
-    c = slpj_call_by_handle(call);
-    if (c && c->port && !c->ended) depth = slpj_port_depth(c->port);
-    pthread_mutex_unlock(&slpj_lock);
-    return depth;
 }

@@ -8,11 +8,12 @@
  * Why a module and where: pjsua's own module (PJSIP_MOD_PRIORITY_APPLICATION) answers an
  * out-of-dialog INVITE by creating an INVITE server transaction and a dialog and sending 100
  * Trying, and it accepts an out-of-dialog MESSAGE (200). A scanner's INVITE answered that way is
- * held until Timer H (32 s). This module sits at PJSIP_MOD_PRIORITY_UA_PROXY_LAYER - 1: after the
+ * held until Timer H (32 s). This module sits at PJSIP_MOD_PRIORITY_UA_PROXY_LAYER - 2: after the
  * transaction layer (16), which only matches requests to transactions that already exist and
- * never creates one, and before the dialog layer (32) and pjsua. A stranger's request therefore
- * reaches no code that keeps state; a trusted source's retransmission of a request this module
- * answered through a transaction is absorbed by that transaction in the layer before.
+ * never creates one, and before the SDP guard (slpj_sdp_guard.c, 31), the dialog layer (32) and
+ * pjsua. A stranger's request therefore reaches no code that keeps state; a trusted source's
+ * retransmission of a request this module answered through a transaction is absorbed by that
+ * transaction in the layer before.
  *
  * The trusted set is given by Java (slpj_set_trusted): addresses, compared without the port, or
  * anyone. Source = the packet's (or connection's) address, never anything in the message.
@@ -35,7 +36,7 @@ static pjsip_module stranger_module = {
     NULL, NULL,                             /* prev, next */
     { "mod-sipline-strangers", 21 },        /* name */
     -1,                                     /* id */
-    PJSIP_MOD_PRIORITY_UA_PROXY_LAYER - 1,  /* after the tsx layer, before dialogs and pjsua */
+    PJSIP_MOD_PRIORITY_UA_PROXY_LAYER - 2,  /* after the tsx layer, before SDP guard and pjsua */
     NULL, NULL, NULL, NULL,                 /* load, start, stop, unload */
     &on_rx_request,                         /* on_rx_request */
     NULL, NULL, NULL, NULL                  /* on_rx_response, on_tx_request/response, tsx */

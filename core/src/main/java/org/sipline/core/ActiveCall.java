@@ -1,9 +1,11 @@
 package org.sipline.core;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import org.sipline.core.media.CallAudio;
+import org.sipline.core.records.CallEnding;
 import org.sipline.core.spi.SipCall;
 
 /** The line's one call and what the line knows about it. Touched only by the line's actor. */
@@ -16,6 +18,24 @@ final class ActiveCall {
 
   /** The call's audio both ways and its media streams. */
   final CallAudio audio;
+
+  /** The session's account the call belongs to. */
+  final String account;
+
+  /** When the INVITE was sent or arrived. */
+  final Instant invited;
+
+  /** When the call connected, or null. */
+  Instant answered;
+
+  /** The audio codec the call connected with, "" before. */
+  String codec = "";
+
+  /** WAV files played to their end, for the call record. */
+  int promptsPlayed;
+
+  /** What a soft hangup under way sends: CANCEL, a rejection (603), or BYE. */
+  CallEnding hangupEnding = CallEnding.BYE;
 
   private CallPhase phase;
 
@@ -39,7 +59,9 @@ final class ActiveCall {
       Map<String, String> headers,
       String nluSessionName,
       CallAudio audio,
-      CallPhase initial) {
+      CallPhase initial,
+      String account,
+      Instant invited) {
     this.sip = sip;
     this.incoming = incoming;
     this.remote = remote;
@@ -47,6 +69,8 @@ final class ActiveCall {
     this.nluSessionName = nluSessionName;
     this.audio = audio;
     this.phase = initial;
+    this.account = account;
+    this.invited = invited;
   }
 
   CallPhase phase() {

@@ -232,6 +232,36 @@ public final class Line implements AutoCloseable {
   }
 
   /**
+   * Up to {@code max} kept statuses with a sequence number above {@code afterSequence}, oldest
+   * first: what a watcher that saw {@code afterSequence} last has missed (a resumable watch).
+   */
+  public List<LineStatus> historyAfter(long afterSequence, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max < 1: " + max);
+    }
+    return recorder.historyAfter(afterSequence, max);
+  }
+
+  /** The oldest sequence number the history still holds; 0 when it holds nothing. */
+  public long oldestSequence() {
+    return recorder.oldestSequence();
+  }
+
+  /** True while the line has a call: ringing, connecting, up or being hung up. */
+  public boolean inCall() {
+    return core.inCall();
+  }
+
+  /**
+   * True when an incoming INVITE for the line's session would be taken now: a session is active and
+   * not ending, and there is no call. Read without waiting for the line, so it may be a moment old;
+   * the line's actor decides for real.
+   */
+  public boolean isFree() {
+    return core.isFree();
+  }
+
+  /**
    * Calls {@code watcher} with every status recorded from now on, in order, on the line's thread.
    * Closing the returned handle stops it.
    */

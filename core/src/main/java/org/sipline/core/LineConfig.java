@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.sipline.core.media.DetachPolicy;
+import org.sipline.core.records.CallRecordSink;
 
 /**
  * How a line behaves. Built once; every value is checked here, so a bad one fails at start-up
@@ -32,6 +33,9 @@ import org.sipline.core.media.DetachPolicy;
  * @param mediaResumeGrace how long a live-media (Converse) writer that went away may come back with
  *     its resume token; its queued audio is cleared at once, silence plays meanwhile
  * @param mediaDetachPolicy what happens to the call when that writer does not come back in time
+ * @param name the line's name in logs and in its call records ({@code line-3}); "line" when it has
+ *     no other
+ * @param callRecords where the record of each ended call goes
  */
 public record LineConfig(
     int historyLimit,
@@ -43,7 +47,9 @@ public record LineConfig(
     Duration transferWait,
     String nluSessionTemplate,
     Duration mediaResumeGrace,
-    DetachPolicy mediaDetachPolicy) {
+    DetachPolicy mediaDetachPolicy,
+    String name,
+    CallRecordSink callRecords) {
 
   public LineConfig {
     if (historyLimit < 1) {
@@ -57,6 +63,8 @@ public record LineConfig(
     Objects.requireNonNull(nluSessionTemplate, "nluSessionTemplate");
     positive(mediaResumeGrace, "mediaResumeGrace");
     Objects.requireNonNull(mediaDetachPolicy, "mediaDetachPolicy");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(callRecords, "callRecords");
   }
 
   private static void positiveOrUnset(Duration d, String name) {
@@ -82,7 +90,8 @@ public record LineConfig(
 
   /**
    * Defaults: 10 000 statuses, no journal, system UTC clock, waits derived from the backend's
-   * bounds, a live-media writer's grace 10 s after which the call goes on.
+   * bounds, a live-media writer's grace 10 s after which the call goes on, line name "default",
+   * call records discarded.
    */
   public static final class Builder {
     private int historyLimit = 10_000;
@@ -95,6 +104,13 @@ public record LineConfig(
     private String nluSessionTemplate = "{callId}";
     private Duration mediaResumeGrace = Duration.ofSeconds(10);
     private DetachPolicy mediaDetachPolicy = DetachPolicy.KEEP_CALL;
+    private String name = "line";
+    private CallRecordSink callRecords = CallRecordSink.DISCARD;
+
+    public Builder name(String v) {
+      name = v;
+      return this;
+    }
 
     public Builder historyLimit(int v) {
       historyLimit = v;
@@ -146,6 +162,11 @@ public record LineConfig(
       return this;
     }
 
+    public Builder callRecords(CallRecordSink v) {
+      callRecords = v;
+      return this;
+    }
+
     public LineConfig build() {
       return new LineConfig(
           historyLimit,
@@ -157,7 +178,9 @@ public record LineConfig(
           transferWait,
           nluSessionTemplate,
           mediaResumeGrace,
-          mediaDetachPolicy);
+          mediaDetachPolicy,
+          name,
+          callRecords);
     }
   }
 }

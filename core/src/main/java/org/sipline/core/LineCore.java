@@ -1,25 +1,35 @@
 package org.sipline.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.sipline.core.StatusRecorder.Facts;
 import org.sipline.core.media.CallAudio;
 import org.sipline.core.media.LineMedia;
 import org.sipline.core.media.MediaHub;
 import org.sipline.core.media.PlaybackResult;
+import org.sipline.core.records.CallDirection;
+import org.sipline.core.records.CallEnding;
+import org.sipline.core.records.CallRecord;
+import org.sipline.core.records.CallSide;
+import org.sipline.core.records.EModel;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.IncomingCall;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipCall;
@@ -45,17 +55,28 @@ final class LineCore {
   private final StatusRecorder recorder;
   private final MediaHub media;
 
+  /** Lines are offered a shared account's INVITEs in the order they were created. */
+  private static final AtomicLong RANKS = new AtomicLong();
+
+  private final long rank = RANKS.incrementAndGet();
+
   private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
 
+  // Written only on the actor; volatile because isFree() and inCall() read them from other threads
+  // (the switchboard choosing a line, OPTIONS, the lines service).
+
   /** The active session's account, or null. */
-  private AccountEntry session;
+  private volatile AccountEntry session;
 
   /** Set while SipEndSession hangs up and un-REGISTERs: no new calls in or out meanwhile. */
-  private boolean sessionEnding;
+  private volatile boolean sessionEnding;
 
   private int autoAnswerSeconds;
-  private ActiveCall call;
-  private boolean closed;
+  private volatile ActiveCall call;
+  private volatile boolean closed;
+
+  /** Set once shutdown began: our own endings of calls from now on are the shutdown's. */
+  private boolean shuttingDown;
 
   LineCore(
       SipBackend backend,
@@ -289,6 +310,14 @@ final class LineCore {
     return s != null && s.registered;
   }
 
+  boolean inCall() {
+    return call != null;
+  }
+
+  boolean isFree() {
+    return session != null && !sessionEnding && call == null && !closed;
+  }
+
   // ---- session ---------------------------------------------------------------------------
 
   CompletableFuture<LineStatus> startSession(String accountName, int interval) {
@@ -417,7 +446,9 @@ final class LineCore {
             headers,
             nluName(sip.callId(), target.addressOfRecord()),
             audio,
-            CallPhase.DIALING);
+            CallPhase.DIALING,
+            session.name(),
+            config.clock().instant());
     audio.bind(sip);
     call = c;
     c.timer = after(waits.callSetup(), () -> setupExpired(c));
@@ -445,13 +476,32 @@ final class LineCore {
         c.callId(),
         waits.callSetup().toSeconds());
     c.sip.terminate();
+    String what = "not connected within " + waits.callSetup().toSeconds() + " s";
     finish(
         c,
         c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
-        "not connected within " + waits.callSetup().toSeconds() + " s");
+        what,
+        null,
+        CallOutcome.local(CallEnding.TIMEOUT, 0, what));
   }
 
   // ---- incoming calls --------------------------------------------------------------------
+
+  /**
+   * An INVITE for {@code entry} offered by the switchboard: taken (it rings here) when {@code
+   * entry} is the active session, not ending, and the line has no call; otherwise declined, and the
+   * switchboard offers it to the next line. Nothing is sent on a decline.
+   */
+  private Switchboard.Verdict offered(AccountEntry entry, SipCall sip, IncomingCall info) {
+    if (closed || session != entry || sessionEnding) {
+      return Switchboard.Verdict.NO_SESSION;
+    }
+    if (call != null) {
+      return Switchboard.Verdict.BUSY;
+    }
+    incoming(entry, sip, info);
+    return Switchboard.Verdict.TAKEN;
+  }
 
   private void incoming(AccountEntry entry, SipCall sip, IncomingCall info) {
     if (session != entry || sessionEnding) {
@@ -461,6 +511,7 @@ final class LineCore {
           sip.callId(),
           entry.name());
       sip.reject(480, "Temporarily Unavailable");
+      rejected(entry, sip, info, 480, "Temporarily Unavailable", "no active session");
       return;
     }
     if (call != null) {
@@ -470,6 +521,7 @@ final class LineCore {
           sip.callId(),
           call.callId());
       sip.reject(486, "Busy Here");
+      rejected(entry, sip, info, 486, "Busy Here", "busy with Call-ID " + call.callId());
       return;
     }
     String caller = info.caller().addressOfRecord();
@@ -483,7 +535,9 @@ final class LineCore {
             info.headers(),
             nluName(sip.callId(), caller),
             audio,
-            CallPhase.RINGING);
+            CallPhase.RINGING,
+            entry.name(),
+            config.clock().instant());
     call = c;
     record(
         StatusType.INCOMING_CALL_INITIATED,
@@ -513,7 +567,13 @@ final class LineCore {
       c.sip.answer(c.audio.media());
     } catch (RuntimeException e) {
       c.sip.terminate();
-      finish(c, StatusType.INCOMING_CALL_FAILED, "200 OK could not be sent: " + e.getMessage(), e);
+      String what = "200 OK could not be sent: " + e.getMessage();
+      finish(
+          c,
+          StatusType.INCOMING_CALL_FAILED,
+          what,
+          e,
+          CallOutcome.local(CallEnding.ERROR, 0, what));
     }
   }
 
@@ -526,6 +586,8 @@ final class LineCore {
     }
     c.cancelTimers();
     c.moveTo(CallPhase.CONNECTED);
+    c.answered = config.clock().instant();
+    c.codec = c.sip.audioCodec();
     c.audio.connected();
     record(
         c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
@@ -541,13 +603,19 @@ final class LineCore {
     String what = (c.incoming ? "INVITE from " : "INVITE ") + c.remote + ": " + failure.describe();
     c.endCode = failure.statusCode();
     if (c.phase() == CallPhase.HANGING_UP) {
-      finish(c, finished(c), what + " (after our hangup)");
+      finish(
+          c,
+          finished(c),
+          what + " (after our hangup)",
+          null,
+          CallOutcome.local(c.hangupEnding, failure.statusCode(), failure.reason()));
     } else {
       finish(
           c,
           c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
           what,
-          failure.cause());
+          failure.cause(),
+          failedOutcome(c, failure));
     }
   }
 
@@ -565,22 +633,46 @@ final class LineCore {
           case MEDIA_TIMEOUT -> "no RTP from " + c.remote;
           case ERROR -> "call with " + c.remote + " broke";
         };
-    finish(c, finished(c), what + (description.isEmpty() ? "" : ": " + description));
+    CallOutcome outcome =
+        switch (cause) {
+          case REMOTE_BYE -> CallOutcome.connected(CallSide.REMOTE, CallEnding.BYE);
+          case LOCAL_BYE -> CallOutcome.connected(CallSide.LOCAL, CallEnding.BYE);
+          case LOCAL_TERMINATE -> CallOutcome.connected(CallSide.LOCAL, CallEnding.TEARDOWN);
+          case TRANSFERRED -> CallOutcome.connected(CallSide.LOCAL, CallEnding.TRANSFER);
+          case MEDIA_TIMEOUT -> CallOutcome.connected(CallSide.LOCAL, CallEnding.MEDIA_TIMEOUT);
+          case ERROR -> CallOutcome.connected(CallSide.NETWORK, CallEnding.ERROR);
+        };
+    finish(c, finished(c), what + (description.isEmpty() ? "" : ": " + description), null, outcome);
+  }
+
+  /** Why a call that never came up failed, for its record. */
+  private static CallOutcome failedOutcome(ActiveCall c, SipFailure failure) {
+    int code = failure.statusCode();
+    String reason = failure.reason();
+    if (c.incoming && code == 487) {
+      return new CallOutcome(CallSide.REMOTE, CallEnding.CANCEL, code, reason);
+    }
+    if (code == 408 || (code == 0 && failure.cause() == null)) {
+      return new CallOutcome(CallSide.NETWORK, CallEnding.TIMEOUT, code, reason);
+    }
+    if (code == 0) {
+      return new CallOutcome(CallSide.LOCAL, CallEnding.ERROR, code, reason);
+    }
+    // An incoming call's failure with a code is one we answered (a codec we cannot take: 488).
+    return new CallOutcome(
+        c.incoming ? CallSide.LOCAL : CallSide.REMOTE, CallEnding.REJECTED, code, reason);
   }
 
   private static StatusType finished(ActiveCall c) {
     return c.incoming ? StatusType.INCOMING_CALL_FINISHED : StatusType.OUTGOING_CALL_FINISHED;
   }
 
-  private void finish(ActiveCall c, StatusType type, String description) {
-    finish(c, type, description, null);
-  }
-
   /**
-   * The call is over: record why, end its audio (playback, media streams), and say the line is
-   * ready again.
+   * The call is over: record why, end its audio (playback, media streams), write its call record,
+   * and say the line is ready again.
    */
-  private void finish(ActiveCall c, StatusType type, String description, Throwable error) {
+  private void finish(
+      ActiveCall c, StatusType type, String description, Throwable error, CallOutcome outcome) {
     c.cancelTimers();
     if (c.phase() != CallPhase.ENDED) {
       c.moveTo(CallPhase.ENDED);
@@ -588,11 +680,90 @@ final class LineCore {
     call = null;
     c.audio.ended(c.endCode, description);
     recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
+    writeRecord(c, shuttingDown ? outcome.duringShutdown() : outcome, description);
     if (session != null && !sessionEnding) {
       record(StatusType.READY, sessionFacts(), "ready for calls");
     }
     if (c.hangupDone != null) {
       c.hangupDone.complete(null);
+    }
+  }
+
+  /** A soft hangup that ended without the network's word: what it was meant to be. */
+  private static CallOutcome hangupOutcome(ActiveCall c, boolean wasUp, int code, String what) {
+    return wasUp
+        ? CallOutcome.connected(CallSide.LOCAL, c.hangupEnding)
+        : CallOutcome.local(c.hangupEnding, code, what);
+  }
+
+  /** An INVITE the line refused at once (no session, busy): a call record, no status. */
+  private void rejected(
+      AccountEntry entry, SipCall sip, IncomingCall info, int code, String reason, String why) {
+    Instant now = config.clock().instant();
+    emit(
+        new CallRecord(
+            sip.callId(),
+            config.name(),
+            entry.name(),
+            CallDirection.INCOMING,
+            info.caller().addressOfRecord(),
+            now,
+            null,
+            now,
+            code,
+            reason,
+            CallSide.LOCAL,
+            CallEnding.REJECTED,
+            code + " " + reason + ": " + why,
+            "",
+            0,
+            0,
+            0,
+            RtpStatistics.NONE,
+            EModel.NONE,
+            EModel.NONE));
+  }
+
+  private void writeRecord(ActiveCall c, CallOutcome outcome, String description) {
+    RtpStatistics rtp;
+    try {
+      rtp = Objects.requireNonNullElse(c.sip.rtpStatistics(), RtpStatistics.NONE);
+    } catch (RuntimeException e) {
+      // A backend fault must not cost the record; the figures are what is lost.
+      log.warn("Call-ID {}: RTP figures unavailable for the call record", c.callId(), e);
+      rtp = RtpStatistics.NONE;
+    }
+    String codec = c.codec;
+    double oneWay = rtp.hasRoundTrip() ? rtp.roundTripMillis() / 2 : 0;
+    emit(
+        new CallRecord(
+            c.callId(),
+            config.name(),
+            c.account,
+            c.incoming ? CallDirection.INCOMING : CallDirection.OUTGOING,
+            c.remote,
+            c.invited,
+            c.answered,
+            config.clock().instant(),
+            outcome.sipCode(),
+            outcome.sipReason(),
+            outcome.side(),
+            outcome.ending(),
+            description,
+            codec,
+            c.promptsPlayed,
+            c.audio.digitsReceived(),
+            c.audio.digitsSent(),
+            rtp,
+            EModel.mos(codec, rtp.inbound(), oneWay),
+            EModel.mos(codec, rtp.outbound(), oneWay)));
+  }
+
+  private void emit(CallRecord r) {
+    try {
+      config.callRecords().accept(r);
+    } catch (RuntimeException e) {
+      log.error("Call-ID {}: the call record sink failed; record lost", r.callId(), e);
     }
   }
 
@@ -613,7 +784,14 @@ final class LineCore {
               callFacts(c),
               "hard hangup of Call-ID " + c.callId());
       c.sip.terminate();
-      finish(c, finished(c), "call torn down locally, nothing awaited from the network");
+      finish(
+          c,
+          finished(c),
+          "call torn down locally, nothing awaited from the network",
+          null,
+          c.phase() == CallPhase.CONNECTED || c.phase() == CallPhase.TRANSFERRING
+              ? CallOutcome.connected(CallSide.LOCAL, CallEnding.TEARDOWN)
+              : CallOutcome.local(CallEnding.TEARDOWN, 0, "torn down before an answer"));
       return done(initiated);
     }
     if (c.phase() == CallPhase.HANGING_UP) {
@@ -642,6 +820,13 @@ final class LineCore {
       return c.hangupDone;
     }
     c.cancelTimers();
+    c.hangupEnding =
+        switch (c.phase()) {
+          case DIALING -> CallEnding.CANCEL;
+          case RINGING -> CallEnding.REJECTED;
+          default -> CallEnding.BYE;
+        };
+    boolean wasUp = c.phase().isUp() || c.phase() == CallPhase.ANSWERING;
     c.moveTo(CallPhase.HANGING_UP);
     c.hangupDone = new CompletableFuture<>();
     c.timer =
@@ -650,19 +835,19 @@ final class LineCore {
             () -> {
               if (call == c) {
                 c.sip.terminate();
-                finish(
-                    c,
-                    finished(c),
+                String what =
                     "no answer to our hangup within "
                         + waits.hangup().toSeconds()
-                        + " s, torn down locally");
+                        + " s, torn down locally";
+                finish(c, finished(c), what, null, hangupOutcome(c, wasUp, 0, what));
               }
             });
     try {
       c.sip.hangup();
     } catch (RuntimeException e) {
       c.sip.terminate();
-      finish(c, finished(c), "hangup failed, torn down locally: " + e.getMessage(), e);
+      String what = "hangup failed, torn down locally: " + e.getMessage();
+      finish(c, finished(c), what, e, hangupOutcome(c, wasUp, 0, what));
     }
     return c.hangupDone;
   }
@@ -770,6 +955,9 @@ final class LineCore {
           callFacts(c),
           "the call ended right after playback: " + amount + " played");
     }
+    if (r.outcome() == PlaybackResult.Outcome.PLAYED) {
+      c.promptsPlayed += files;
+    }
     return switch (r.outcome()) {
       case PLAYED ->
           record(
@@ -849,6 +1037,7 @@ final class LineCore {
   // handleAsync returns a future of a future on purpose: the thenCompose after it flattens it.
   @SuppressWarnings("FutureReturnValueIgnored")
   CompletableFuture<Void> shutdown() {
+    shuttingDown = true;
     CompletableFuture<?> ending = session != null ? endSession() : done(null);
     return ending
         .handleAsync(
@@ -874,7 +1063,14 @@ final class LineCore {
     if (call != null) {
       ActiveCall c = call;
       c.sip.terminate();
-      finish(c, finished(c), "line closed");
+      finish(
+          c,
+          finished(c),
+          "line closed",
+          null,
+          c.phase().isUp()
+              ? CallOutcome.connected(CallSide.LOCAL, CallEnding.SHUTDOWN)
+              : CallOutcome.local(CallEnding.SHUTDOWN, 0, "line closed"));
     }
     media.close();
     for (AccountEntry entry : accounts.values()) {
@@ -896,11 +1092,40 @@ final class LineCore {
   // ---- backend events onto the actor -----------------------------------------------------
 
   /** Per account: every backend event is queued onto the actor, in arrival order. */
-  private final class AccountEvents implements SipEventListener {
+  private final class AccountEvents implements SipEventListener, Switchboard.Taker {
     private final AccountEntry entry;
 
     AccountEvents(AccountEntry entry) {
       this.entry = entry;
+    }
+
+    @Override
+    public String lineName() {
+      return config.name();
+    }
+
+    @Override
+    public long rank() {
+      return rank;
+    }
+
+    @Override
+    public boolean looksFree() {
+      return session == entry && isFree();
+    }
+
+    @Override
+    public boolean hasSession() {
+      return session == entry && !sessionEnding;
+    }
+
+    @Override
+    public void offer(SipCall sip, IncomingCall info, Consumer<Switchboard.Verdict> verdict) {
+      try {
+        actor.execute(() -> verdict.accept(offered(entry, sip, info)));
+      } catch (RejectedExecutionException e) {
+        verdict.accept(Switchboard.Verdict.NO_SESSION);
+      }
     }
 
     /**

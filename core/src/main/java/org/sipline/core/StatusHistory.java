@@ -159,6 +159,37 @@ final class StatusHistory implements AutoCloseable {
     return latest;
   }
 
+  /**
+   * Up to {@code max} kept entries with a sequence number above {@code after}, oldest first. Walks
+   * back from the newest entry, so a reader near the end (a watcher that keeps up) pays for what it
+   * has not seen, not for the whole history.
+   */
+  List<LineStatus> after(long after, int max) {
+    synchronized (entries) {
+      ArrayDeque<LineStatus> newer = new ArrayDeque<>();
+      var it = entries.descendingIterator();
+      while (it.hasNext()) {
+        LineStatus s = it.next();
+        if (s.sequence() <= after) {
+          break;
+        }
+        newer.addFirst(s);
+        if (newer.size() > max) {
+          newer.removeLast();
+        }
+      }
+      return List.copyOf(newer);
+    }
+  }
+
+  /** The oldest kept entry's sequence number, or 0 when the history is empty. */
+  long oldestSequence() {
+    synchronized (entries) {
+      LineStatus first = entries.peekFirst();
+      return first == null ? 0 : first.sequence();
+    }
+  }
+
   List<LineStatus> snapshot() {
     synchronized (entries) {
       return List.copyOf(new ArrayList<>(entries));

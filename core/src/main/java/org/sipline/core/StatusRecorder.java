@@ -106,6 +106,14 @@ final class StatusRecorder implements AutoCloseable {
     return history.snapshot();
   }
 
+  List<LineStatus> historyAfter(long after, int max) {
+    return history.after(after, max);
+  }
+
+  long oldestSequence() {
+    return history.oldestSequence();
+  }
+
   AutoCloseable watch(Consumer<LineStatus> watcher) {
     watchers.add(watcher);
     return () -> watchers.remove(watcher);

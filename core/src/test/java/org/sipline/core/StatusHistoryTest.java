@@ -61,6 +61,28 @@ class StatusHistoryTest {
   }
 
   @Test
+  void historyAfterASequenceGivesWhatAWatcherMissedOldestFirstAndBounded() {
+    try (LineHarness h = new LineHarness(LineConfig.builder().historyLimit(6).build())) {
+      assertThat(h.line.oldestSequence()).isZero();
+      assertThat(h.line.historyAfter(0, 10)).isEmpty();
+      h.connectedOut();
+      get(h.line.endCall(false));
+      // 8 recorded, the newest 6 kept: 3..8.
+      assertThat(h.line.oldestSequence()).isEqualTo(3);
+      assertThat(h.line.historyAfter(4, 10).stream().map(LineStatus::sequence).toList())
+          .containsExactly(5L, 6L, 7L, 8L);
+      assertThat(h.line.historyAfter(4, 2).stream().map(LineStatus::sequence).toList())
+          .containsExactly(5L, 6L);
+      assertThat(h.line.historyAfter(0, 100).get(0).sequence()).isEqualTo(3);
+      assertThat(h.line.historyAfter(8, 10)).isEmpty();
+      assertThat(h.line.inCall()).isFalse();
+      assertThat(h.line.isFree()).isTrue();
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> h.line.historyAfter(0, 0));
+    }
+  }
+
+  @Test
   void journalBringsTheWholeHistoryBackAfterARestart() throws IOException {
     Path journal = dir.resolve("line.jsonl");
     List<LineStatus> before;

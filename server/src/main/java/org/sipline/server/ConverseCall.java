@@ -31,6 +31,7 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
   private final LineMedia media;
   private final ServerCallStreamObserver<ConverseEvent> call;
   private final Executor pool;
+  private final MediaStreamObserver observer;
 
   // Requests arrive one at a time (gRPC serializes a call's callbacks); these are read by the
   // cancel handler too, which may run on another thread.
@@ -39,18 +40,25 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
   private volatile boolean over;
 
   private ConverseCall(
-      LineMedia media, ServerCallStreamObserver<ConverseEvent> call, Executor pool) {
+      LineMedia media,
+      ServerCallStreamObserver<ConverseEvent> call,
+      Executor pool,
+      MediaStreamObserver observer) {
     this.media = media;
     this.call = call;
     this.pool = pool;
+    this.observer = observer;
   }
 
   /** Sets the call up for manual inbound flow and readiness; returns the request observer. */
   static StreamObserver<ConverseRequest> start(
-      LineMedia media, StreamObserver<ConverseEvent> response, Executor pool) {
+      LineMedia media,
+      StreamObserver<ConverseEvent> response,
+      Executor pool,
+      MediaStreamObserver observer) {
     ServerCallStreamObserver<ConverseEvent> call =
         (ServerCallStreamObserver<ConverseEvent>) response;
-    ConverseCall converse = new ConverseCall(media, call, pool);
+    ConverseCall converse = new ConverseCall(media, call, pool, observer);
     call.disableAutoRequest();
     // Both handlers must be set before the service method returns; the pump exists from Open on.
     call.setOnReadyHandler(converse::wakePump);
@@ -116,7 +124,7 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
         options.call().name().toLowerCase(Locale.ROOT),
         options.takeOver() ? ", taking over" : "",
         options.resumeToken().isEmpty() ? "" : ", resuming");
-    MediaEventPump p = new MediaEventPump("Converse", s, call, pool);
+    MediaEventPump p = new MediaEventPump("Converse", s, call, pool, observer);
     // The pump first: whoever sees the stream may use its pump.
     pump = p;
     stream = s;

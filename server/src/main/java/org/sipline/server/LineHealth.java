@@ -17,6 +17,8 @@ final class LineHealth implements AutoCloseable {
   private final HealthStatusManager health;
   private final Line line;
   private final AutoCloseable watch;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   LineHealth(HealthStatusManager health, Line line) {
     this.health = health;
@@ -31,9 +33,15 @@ final class LineHealth implements AutoCloseable {
         SERVICE, line.isRegistered() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
-  /** Stops following the line and reports NOT_SERVING for everything from now on. */
+  /**
+   * Stops following the line and reports NOT_SERVING for everything from now on. Idempotent:
+   * draining closes it first, stopping again.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       watch.close();
     } catch (Exception e) {

@@ -32,6 +32,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
 
   private final Supplier<LineMedia> lines;
   private final ExecutorService pumps;
+  private final MediaStreamObserver streams;
 
   /** A service over one line's media, whatever the request's routing. */
   LineMediaService(LineMedia media) {
@@ -43,7 +44,15 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
    *     LineRouting})
    */
   LineMediaService(Supplier<LineMedia> lines) {
+    this(lines, MediaStreamObserver.NONE);
+  }
+
+  /**
+   * @param streams told of every stream's start and end (metrics)
+   */
+  LineMediaService(Supplier<LineMedia> lines, MediaStreamObserver streams) {
     this.lines = lines;
+    this.streams = streams;
     AtomicInteger n = new AtomicInteger();
     // Drains only move ready events into Netty's buffers and never wait, so one thread per core
     // is enough for every stream.
@@ -59,7 +68,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
 
   @Override
   public StreamObserver<ConverseRequest> converse(StreamObserver<ConverseEvent> response) {
-    return ConverseCall.start(lines.get(), response, pumps);
+    return ConverseCall.start(lines.get(), response, pumps, streams);
   }
 
   @Override
@@ -76,7 +85,7 @@ final class LineMediaService extends LineMediaGrpc.LineMediaImplBase implements 
       return;
     }
     log.info("Listen stream opened on the {} call", options.call().name().toLowerCase(Locale.ROOT));
-    MediaEventPump pump = new MediaEventPump("Listen", stream, call, pumps);
+    MediaEventPump pump = new MediaEventPump("Listen", stream, call, pumps, streams);
     call.setOnReadyHandler(pump::wake);
     call.setOnCancelHandler(
         () -> {

@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Set;
+import org.sipline.api.lines.v1.LinesGrpc;
 import org.sipline.api.media.v1.LineMediaGrpc;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.core.Line;
@@ -18,8 +19,9 @@ import org.sipline.core.Line;
  * Picks the line a request is for, before any service sees it (SPEC §7): the line the {@code
  * x-sipline-line} header names, else the line whose own port ({@code --line-ports}) the request
  * arrived on, else the default line. An unknown name ends the call with NOT_FOUND. Only {@code
- * ondewo.sip.Sip} and {@code sipline.media.v1.LineMedia} are routed; health and reflection are the
- * server's and pass untouched.
+ * ondewo.sip.Sip}, {@code sipline.media.v1.LineMedia} and {@code sipline.lines.v1.Lines} (for its
+ * requests that leave the line empty) are routed; health and reflection are the server's and pass
+ * untouched.
  */
 final class LineRouting implements ServerInterceptor {
   static final Metadata.Key<String> LINE_HEADER =
@@ -27,7 +29,7 @@ final class LineRouting implements ServerInterceptor {
 
   private static final Context.Key<Line> LINE = Context.key("sipline-line");
   private static final Set<String> ROUTED =
-      Set.of(SipGrpc.SERVICE_NAME, LineMediaGrpc.SERVICE_NAME);
+      Set.of(SipGrpc.SERVICE_NAME, LineMediaGrpc.SERVICE_NAME, LinesGrpc.SERVICE_NAME);
 
   private final ServedLines lines;
   private final int linePortBase;

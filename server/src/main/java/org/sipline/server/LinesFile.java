@@ -28,7 +28,9 @@ import org.sipline.core.sip.SipAddresses;
  * <p>Fields: {@code account} (as SipRegisterAccount's account_name), {@code password-file} (its
  * content, without the final line break, is the password; relative to the lines file), {@code
  * auth-username}, {@code outbound-proxy}, {@code auto-answer} (seconds, 0..3600, default 0). A line
- * with an account registers it and starts its session at boot. Every refusal is an {@link
+ * with an account registers it and starts its session at boot. Several lines naming the same
+ * account share it as a trunk identity (registered once; each INVITE goes to the first free line);
+ * they must give it the same password, auth-username and outbound-proxy. Every refusal is an {@link
  * InvalidConfigException} of {@code --lines-file} naming the file's line number, the line and the
  * field.
  */
@@ -51,6 +53,7 @@ final class LinesFile {
       throw new InvalidConfigException(FLAG, file + " cannot be read (" + e + ")");
     }
     Map<String, Integer> seen = new HashMap<>();
+    Map<String, Map.Entry<Integer, LineSpec>> shared = new HashMap<>();
     List<LineSpec> lines = new ArrayList<>();
     for (int i = 0; i < text.size(); i++) {
       int number = i + 1;
@@ -74,6 +77,7 @@ final class LinesFile {
                 + "' is already defined on line "
                 + before);
       }
+      requireSharedAlike(file, number, line, shared);
       lines.add(line);
       if (lines.size() > LineSpec.MAX_LINES) {
         throw new InvalidConfigException(
@@ -84,6 +88,45 @@ final class LinesFile {
       throw new InvalidConfigException(FLAG, file + " defines no line");
     }
     return List.copyOf(lines);
+  }
+
+  /**
+   * Lines naming the same account share it as a trunk identity (one registration, each INVITE to
+   * the first free line); that works only if they all give it the same credentials and proxy.
+   */
+  private static void requireSharedAlike(
+      Path file, int number, LineSpec line, Map<String, Map.Entry<Integer, LineSpec>> shared) {
+    LineAccount a = line.account();
+    if (a == null) {
+      return;
+    }
+    String aor = SipAddresses.parseAccount("account", a.account()).addressOfRecord();
+    Map.Entry<Integer, LineSpec> first = shared.putIfAbsent(aor, Map.entry(number, line));
+    if (first == null) {
+      return;
+    }
+    LineAccount b = first.getValue().account();
+    String field =
+        !a.password().equals(b.password())
+            ? "password-file"
+            : !a.authUsername().equals(b.authUsername())
+                ? "auth-username"
+                : !a.outboundProxy().equals(b.outboundProxy()) ? "outbound-proxy" : null;
+    if (field != null) {
+      throw new InvalidConfigException(
+          FLAG,
+          at(file, number, line.name())
+              + field
+              + ": account "
+              + aor
+              + " is shared with line '"
+              + first.getValue().name()
+              + "' (line "
+              + first.getKey()
+              + ") but its "
+              + field
+              + " differs; lines share an account only when they give it alike");
+    }
   }
 
   private static LineSpec parse(Path file, int number, String[] tokens) {

@@ -29,6 +29,7 @@ final class MediaEventPump {
   private final MediaStream stream;
   private final ServerCallStreamObserver<ConverseEvent> call;
   private final Executor pool;
+  private final MediaStreamObserver observer;
 
   /** Wake-ups not yet answered by a drain; the one that takes it from 0 starts the drain. */
   private final AtomicInteger wanted = new AtomicInteger();
@@ -54,10 +55,24 @@ final class MediaEventPump {
       MediaStream stream,
       ServerCallStreamObserver<ConverseEvent> call,
       Executor pool) {
+    this(kind, stream, call, pool, MediaStreamObserver.NONE);
+  }
+
+  /**
+   * @param observer told now that the stream opened, and once when it ends
+   */
+  MediaEventPump(
+      String kind,
+      MediaStream stream,
+      ServerCallStreamObserver<ConverseEvent> call,
+      Executor pool,
+      MediaStreamObserver observer) {
     this.kind = kind;
     this.stream = stream;
     this.call = call;
     this.pool = pool;
+    this.observer = observer;
+    observer.opened(kind);
   }
 
   /** Starts pumping: the stream wakes it from now on, and a first drain runs. */
@@ -162,6 +177,7 @@ final class MediaEventPump {
   /** Marks the call ended and logs the stream's one summary line. */
   private void finish(String how) {
     ended = true;
+    observer.ended(kind, statistics == null ? null : statistics.counters());
     if (statistics != null) {
       log.info(
           "{} stream of call {} {}: {} control and {} audio events sent; {}",

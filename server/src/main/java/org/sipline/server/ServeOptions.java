@@ -74,6 +74,51 @@ final class ServeOptions {
   Path tokenFile;
 
   @Option(
+      names = "--jwt-jwks",
+      paramLabel = "FILE|URL",
+      defaultValue = "${env:SIPLINE_JWT_JWKS}",
+      description =
+          "Also accept JWT bearer tokens signed (RS256/ES256) by a key of this JWKS: a file "
+              + "(re-read when it changes) or the OIDC provider's jwks_uri, e.g. Keycloak's "
+              + "https://HOST/realms/REALM/protocol/openid-connect/certs (cached, re-fetched on "
+              + "expiry or an unknown kid). Needs --jwt-issuer and --jwt-audience. "
+              + "Env: SIPLINE_JWT_JWKS.")
+  String jwtJwks;
+
+  @Option(
+      names = "--jwt-issuer",
+      paramLabel = "ISS",
+      defaultValue = "${env:SIPLINE_JWT_ISSUER}",
+      description =
+          "The iss a JWT must carry, e.g. https://HOST/realms/REALM. Env: SIPLINE_JWT_ISSUER.")
+  String jwtIssuer;
+
+  @Option(
+      names = "--jwt-audience",
+      paramLabel = "AUD",
+      defaultValue = "${env:SIPLINE_JWT_AUDIENCE}",
+      description = "A value a JWT's aud must contain. Env: SIPLINE_JWT_AUDIENCE.")
+  String jwtAudience;
+
+  @Option(
+      names = "--jwt-required-role",
+      paramLabel = "ROLE|CLIENT:ROLE",
+      defaultValue = "${env:SIPLINE_JWT_REQUIRED_ROLE}",
+      description =
+          "Refuse (PERMISSION_DENIED) a JWT without this realm role (realm_access.roles) or "
+              + "client role (resource_access.CLIENT.roles). Env: SIPLINE_JWT_REQUIRED_ROLE.")
+  String jwtRequiredRole;
+
+  @Option(
+      names = "--jwt-required-scope",
+      paramLabel = "SCOPE",
+      defaultValue = "${env:SIPLINE_JWT_REQUIRED_SCOPE}",
+      description =
+          "Refuse (PERMISSION_DENIED) a JWT whose scope lacks this one. "
+              + "Env: SIPLINE_JWT_REQUIRED_SCOPE.")
+  String jwtRequiredScope;
+
+  @Option(
       names = "--max-wav-bytes",
       paramLabel = "SIZE",
       converter = ByteSizeConverter.class,
@@ -138,7 +183,9 @@ final class ServeOptions {
       showDefaultValue = Visibility.NEVER,
       defaultValue = "${env:SIPLINE_BACKEND_OPTIONS}",
       description =
-          "Backend-specific setting, repeatable (see the backend's documentation). "
+          "Backend setting, repeatable; the same setting has the same name on every backend"
+              + " (register.expires, trusted.sources, ...). An unknown name or a bad value stops"
+              + " the start, listing the backend's valid options. "
               + "Env: SIPLINE_BACKEND_OPTIONS (comma-separated).")
   Map<String, String> backendOptions = new LinkedHashMap<>();
 
@@ -157,6 +204,24 @@ final class ServeOptions {
           "Journal the status history to this file, so a restart keeps it. "
               + "Env: SIPLINE_JOURNAL.")
   Path journal;
+
+  @Option(
+      names = "--call-records",
+      paramLabel = "FILE",
+      defaultValue = "${env:SIPLINE_CALL_RECORDS}",
+      description =
+          "Append a record of every call (parties, times, final SIP code, who hung up, RTP/RTCP"
+              + " quality, MOS) to this file as one JSON line. Env: SIPLINE_CALL_RECORDS.")
+  Path callRecords;
+
+  @Option(
+      names = "--call-records-keep",
+      paramLabel = "N",
+      defaultValue = "${env:SIPLINE_CALL_RECORDS_KEEP:-1000}",
+      description =
+          "How many call records are kept in memory for ListCallRecords (0..1000000)."
+              + " Env: SIPLINE_CALL_RECORDS_KEEP.")
+  int callRecordsKeep;
 
   @Option(
       names = "--recordings-dir",
@@ -215,6 +280,17 @@ final class ServeOptions {
   Duration hangupTimeout;
 
   @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:SIPLINE_DRAIN_TIMEOUT:-30s}",
+      description =
+          "On SIGTERM (or the Drain rpc): new calls are refused 503 and ongoing ones may "
+              + "go on this long before they get a BYE; 0 hangs up at once. "
+              + "Env: SIPLINE_DRAIN_TIMEOUT.")
+  Duration drainTimeout;
+
+  @Option(
       names = "--nlu-session-template",
       paramLabel = "TEMPLATE",
       defaultValue = "${env:SIPLINE_NLU_SESSION_TEMPLATE}",
@@ -267,6 +343,23 @@ final class ServeOptions {
               + "line's); 0 gives none. Env: SIPLINE_LINE_PORTS.")
   int linePorts;
 
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "ADDR",
+      defaultValue = "${env:SIPLINE_METRICS_ADDRESS:-0.0.0.0}",
+      description =
+          "Address the Prometheus metrics endpoint binds to. Env: SIPLINE_METRICS_ADDRESS.")
+  String metricsAddress;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:SIPLINE_METRICS_PORT}",
+      description =
+          "Serve Prometheus metrics at http://ADDR:PORT/metrics (text format); 0 picks any free "
+              + "port; unset serves none. Env: SIPLINE_METRICS_PORT.")
+  Integer metricsPort;
+
   /**
    * @throws InvalidConfigException naming the flag whose value cannot work
    */
@@ -278,6 +371,7 @@ final class ServeOptions {
         .tls(tlsCert, tlsKey)
         .tlsClientCa(tlsClientCa)
         .tokenFile(tokenFile)
+        .jwt(JwtSettings.of(jwtJwks, jwtIssuer, jwtAudience, jwtRequiredRole, jwtRequiredScope))
         .maxWavBytes(maxWavBytes)
         .sipAddress(sipAddress)
         .sipPort(sipPort)
@@ -294,11 +388,16 @@ final class ServeOptions {
         .transferTimeout(transferTimeout)
         .mediaTimeout(mediaTimeout)
         .hangupTimeout(hangupTimeout)
+        .drainTimeout(drainTimeout)
         .nluSessionTemplate(nluSessionTemplate)
         .logLevel(logLevel)
         .logFormat(logFormat)
         .lines(lines())
         .linePortBase(linePorts)
+        .callRecords(callRecords)
+        .callRecordsKeep(callRecordsKeep)
+        .metricsAddress(metricsAddress)
+        .metricsPort(metricsPort)
         .build();
   }
 

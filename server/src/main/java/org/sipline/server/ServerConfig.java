@@ -21,6 +21,7 @@ import org.sipline.core.spi.Transport;
  * @param tlsKey PEM PKCS#8 private key of {@code tlsCert}
  * @param tlsClientCa PEM CA certificates a client certificate must chain to (mTLS), or null
  * @param tokenFile file of accepted bearer tokens, one per line, or null for no token check
+ * @param jwt how JWT bearer tokens are checked, or null to accept none
  * @param maxWavBytes the largest total of WAV bytes one SipPlayWavFiles request may carry
  * @param sipAddress address the SIP and RTP sockets bind to
  * @param sipPort SIP port; 0 means any free port
@@ -43,6 +44,11 @@ import org.sipline.core.spi.Transport;
  * @param logFormat log line format
  * @param lines the lines served, the default line first; by default one, {@code line-0}
  * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
+ * @param drainTimeout on SIGTERM or the Drain rpc, how long ongoing calls may go on before BYE
+ * @param callRecords the file each call's record is appended to as a JSON line, or null
+ * @param callRecordsKeep how many call records are kept in memory for ListCallRecords
+ * @param metricsAddress address the Prometheus metrics endpoint binds to
+ * @param metricsPort the metrics endpoint's port (0: any free one), or null for no metrics
  */
 public record ServerConfig(
     String grpcAddress,
@@ -52,6 +58,7 @@ public record ServerConfig(
     Path tlsKey,
     Path tlsClientCa,
     Path tokenFile,
+    JwtSettings jwt,
     long maxWavBytes,
     String sipAddress,
     int sipPort,
@@ -73,7 +80,15 @@ public record ServerConfig(
     LogLevel logLevel,
     LogFormat logFormat,
     List<LineSpec> lines,
-    int linePortBase) {
+    int linePortBase,
+    Duration drainTimeout,
+    Path callRecords,
+    int callRecordsKeep,
+    String metricsAddress,
+    Integer metricsPort) {
+
+  /** A million records of about 1 kB each: a gigabyte of heap is the most we let it take. */
+  static final int MAX_CALL_RECORDS_KEEP = 1_000_000;
 
   /** 32 MiB: a minute of 16-bit stereo 44.1 kHz audio is about 10 MiB. */
   public static final long DEFAULT_MAX_WAV_BYTES = 32L * 1024 * 1024;
@@ -125,6 +140,21 @@ public record ServerConfig(
     lines = lines == null || lines.isEmpty() ? LineSpec.single() : List.copyOf(lines);
     requireDistinctNames(lines);
     requireLinePorts(linePortBase, lines, grpcPort);
+    if (drainTimeout == null || drainTimeout.isNegative()) {
+      throw new InvalidConfigException("--drain-timeout", drainTimeout + " < 0");
+    }
+    if (callRecords != null && Files.isDirectory(callRecords)) {
+      throw new InvalidConfigException(
+          "--call-records", callRecords + " is a directory, not a file");
+    }
+    if (callRecordsKeep < 0 || callRecordsKeep > MAX_CALL_RECORDS_KEEP) {
+      throw new InvalidConfigException(
+          "--call-records-keep", callRecordsKeep + " is outside 0.." + MAX_CALL_RECORDS_KEEP);
+    }
+    metricsAddress = requireText(metricsAddress, "--metrics-address");
+    if (metricsPort != null) {
+      requirePort(metricsPort, "--metrics-port");
+    }
   }
 
   /** The line a request without a header or line port of its own reaches. */
@@ -167,6 +197,11 @@ public record ServerConfig(
               + lines.get(grpcPort - base).name()
               + "'");
     }
+  }
+
+  /** Whether a call needs a bearer token (static or JWT). */
+  public boolean tokensRequired() {
+    return tokenFile != null || jwt != null;
   }
 
   /** Whether gRPC is served over TLS. */
@@ -247,6 +282,7 @@ public record ServerConfig(
     private Path tlsKey;
     private Path tlsClientCa;
     private Path tokenFile;
+    private JwtSettings jwt;
     private long maxWavBytes = DEFAULT_MAX_WAV_BYTES;
     private String sipAddress = "0.0.0.0";
     private int sipPort = 5060;
@@ -268,9 +304,24 @@ public record ServerConfig(
     private LogLevel logLevel = LogLevel.INFO;
     private LogFormat logFormat = LogFormat.TEXT;
     private List<LineSpec> lines = LineSpec.single();
+    private Path callRecords;
+    private int callRecordsKeep = 1000;
     private int linePortBase;
+    private Duration drainTimeout = Duration.ofSeconds(30);
+    private String metricsAddress = "0.0.0.0";
+    private Integer metricsPort;
 
     private Builder() {}
+
+    public Builder metricsAddress(String v) {
+      metricsAddress = v;
+      return this;
+    }
+
+    public Builder metricsPort(Integer v) {
+      metricsPort = v;
+      return this;
+    }
 
     public Builder grpcAddress(String v) {
       grpcAddress = v;
@@ -300,6 +351,11 @@ public record ServerConfig(
 
     public Builder tokenFile(Path v) {
       tokenFile = v;
+      return this;
+    }
+
+    public Builder jwt(JwtSettings v) {
+      jwt = v;
       return this;
     }
 
@@ -409,6 +465,21 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder drainTimeout(Duration v) {
+      drainTimeout = v;
+      return this;
+    }
+
+    public Builder callRecords(Path v) {
+      callRecords = v;
+      return this;
+    }
+
+    public Builder callRecordsKeep(int v) {
+      callRecordsKeep = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           grpcAddress,
@@ -418,6 +489,7 @@ public record ServerConfig(
           tlsKey,
           tlsClientCa,
           tokenFile,
+          jwt,
           maxWavBytes,
           sipAddress,
           sipPort,
@@ -439,7 +511,12 @@ public record ServerConfig(
           logLevel,
           logFormat,
           lines,
-          linePortBase);
+          linePortBase,
+          drainTimeout,
+          callRecords,
+          callRecordsKeep,
+          metricsAddress,
+          metricsPort);
     }
   }
 }

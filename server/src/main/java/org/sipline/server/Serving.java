@@ -8,8 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Runs a server for the command line: config, logs, start, and the SIGTERM hook that hangs up,
- * un-registers and lets the process exit within a bound.
+ * Runs a server for the command line: config, logs, start, and the SIGTERM hook that drains (no new
+ * calls, ongoing ones may finish up to --drain-timeout), hangs up, un-registers and lets the
+ * process exit within a bound.
  */
 final class Serving {
   private static final Logger log = LoggerFactory.getLogger(Serving.class);
@@ -41,7 +42,10 @@ final class Serving {
       log.error("sipline could not start: {}", e.toString(), e);
       return 1;
     }
-    Duration budget = config.hangupTimeout().plus(STOP_MARGIN);
+    // Draining may take the drain timeout, its hangups and un-REGISTERs the hangup timeout, and
+    // the stop after it the hangup timeout again (nothing is left to hang up by then).
+    Duration budget =
+        config.drainTimeout().plus(config.hangupTimeout().multipliedBy(2)).plus(STOP_MARGIN);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopWithin(server, budget), "sipline-shutdown"));
     try {
@@ -57,7 +61,7 @@ final class Serving {
    * is halted anyway, because an orchestrator sending SIGTERM waits only so long before SIGKILL.
    */
   private static void stopWithin(SiplineServer server, Duration budget) {
-    Thread stopper = new Thread(server::stop, "sipline-stop");
+    Thread stopper = new Thread(server::drainAndStop, "sipline-stop");
     stopper.start();
     try {
       stopper.join(budget.toMillis());

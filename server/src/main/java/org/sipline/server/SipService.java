@@ -3,6 +3,7 @@ package org.sipline.server;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -24,9 +25,10 @@ import org.sipline.core.LineStatus;
 /**
  * The ondewo.sip {@code Sip} service over the {@link Line} each rpc was routed to. Each rpc hands
  * its fields to the line unchanged (the line checks them) and answers when the line's future
- * completes, without holding a gRPC thread meanwhile. Failures become gRPC statuses in {@link
- * GrpcErrors} only. Most rpcs run on the Netty event loop that read them ({@link BulkCallExecutor}
- * says which do not), so nothing here may block or do work that grows with the request.
+ * completes, without holding a gRPC thread meanwhile. Failures become gRPC statuses (or, after the
+ * line may have acted, status answers) in {@link GrpcErrors} only. Most rpcs run on the Netty event
+ * loop that read them ({@link BulkCallExecutor} says which do not), so nothing here may block or do
+ * work that grows with the request.
  */
 final class SipService extends SipGrpc.SipImplBase {
   private static final int MAX_QUOTED = 120;
@@ -50,54 +52,63 @@ final class SipService extends SipGrpc.SipImplBase {
   @Override
   public void sipRegisterAccount(
       SipRegisterAccountRequest request, StreamObserver<SipStatus> response) {
+    Line line = lines.get();
     answer(
         response,
+        line,
         "SipRegisterAccount for " + quoted(request.getAccountName()),
         () ->
-            lines
-                .get()
-                .registerAccount(
-                    request.getAccountName(),
-                    request.getPassword(),
-                    request.getAuthUsername(),
-                    request.getOutboundProxy()));
+            line.registerAccount(
+                request.getAccountName(),
+                request.getPassword(),
+                request.getAuthUsername(),
+                request.getOutboundProxy()));
   }
 
   @Override
   public void sipStartSession(SipStartSessionRequest request, StreamObserver<SipStatus> response) {
+    Line line = lines.get();
     answer(
         response,
+        line,
         "SipStartSession for " + quoted(request.getAccountName()),
-        () -> lines.get().startSession(request.getAccountName(), request.getAutoAnswerInterval()));
+        () -> line.startSession(request.getAccountName(), request.getAutoAnswerInterval()));
   }
 
   @Override
   public void sipEndSession(Empty request, StreamObserver<SipStatus> response) {
-    answer(response, "SipEndSession", lines.get()::endSession);
+    Line line = lines.get();
+    answer(response, line, "SipEndSession", line::endSession);
   }
 
   @Override
   public void sipStartCall(SipStartCallRequest request, StreamObserver<SipStatus> response) {
+    Line line = lines.get();
     answer(
         response,
+        line,
         "SipStartCall to " + quoted(request.getCalleeId()),
-        () -> lines.get().startCall(request.getCalleeId(), request.getHeadersMap()));
+        () -> line.startCall(request.getCalleeId(), request.getHeadersMap()));
   }
 
   @Override
   public void sipEndCall(SipEndCallRequest request, StreamObserver<SipStatus> response) {
+    Line line = lines.get();
     answer(
         response,
+        line,
         request.getHardHangup() ? "SipEndCall (hard)" : "SipEndCall (soft)",
-        () -> lines.get().endCall(request.getHardHangup()));
+        () -> line.endCall(request.getHardHangup()));
   }
 
   @Override
   public void sipTransferCall(SipTransferCallRequest request, StreamObserver<SipStatus> response) {
+    Line line = lines.get();
     answer(
         response,
+        line,
         "SipTransferCall to " + quoted(request.getTransferId()),
-        () -> lines.get().transferCall(request.getTransferId(), request.getHeadersMap()));
+        () -> line.transferCall(request.getTransferId(), request.getHeadersMap()));
   }
 
   @Override
@@ -115,8 +126,9 @@ final class SipService extends SipGrpc.SipImplBase {
       files.add(wav.toByteArray());
     }
     String attempted = "SipPlayWavFiles of " + files.size() + " file(s), " + total + " bytes";
+    Line line = lines.get();
     CompletableFuture<LineStatus> playing =
-        answer(response, attempted, () -> lines.get().playWavFiles(files));
+        answer(response, line, attempted, () -> line.playWavFiles(files));
     // Barge-in: a client that cancels, or whose deadline passes (gRPC cancels the call then too),
     // no longer wants the rest of its audio; cancelling the future drops what is still unplayed.
     ((ServerCallStreamObserver<SipStatus>) response).setOnCancelHandler(() -> playing.cancel(true));
@@ -124,12 +136,14 @@ final class SipService extends SipGrpc.SipImplBase {
 
   @Override
   public void sipMute(Empty request, StreamObserver<SipStatus> response) {
-    answer(response, "SipMute", lines.get()::mute);
+    Line line = lines.get();
+    answer(response, line, "SipMute", line::mute);
   }
 
   @Override
   public void sipUnMute(Empty request, StreamObserver<SipStatus> response) {
-    answer(response, "SipUnMute", lines.get()::unmute);
+    Line line = lines.get();
+    answer(response, line, "SipUnMute", line::unmute);
   }
 
   @Override
@@ -147,13 +161,17 @@ final class SipService extends SipGrpc.SipImplBase {
 
   /**
    * Starts the line command and answers the rpc when it completes. A command that throws instead of
-   * failing its future is answered the same way.
+   * failing its future is answered the same way. Retry safety: a refusal (nothing done) is a gRPC
+   * error whose code no client retries; any other failure may have come after the line acted, so it
+   * is answered with the line's status saying what failed ({@link GrpcErrors}), never with an error
+   * a retrying client would repeat the rpc on.
    *
    * @return the command's future, for the caller to cancel
    */
   @CanIgnoreReturnValue // only SipPlayWavFiles cancels; the others are answered through response
   private static CompletableFuture<LineStatus> answer(
       StreamObserver<SipStatus> response,
+      Line line,
       String attempted,
       Supplier<CompletableFuture<LineStatus>> command) {
     CompletableFuture<LineStatus> outcome;
@@ -174,7 +192,13 @@ final class SipService extends SipGrpc.SipImplBase {
                 return;
               }
               if (failure != null) {
-                call.onError(GrpcErrors.toStatus(failure, attempted));
+                StatusRuntimeException refused = GrpcErrors.refusal(failure);
+                if (refused != null) {
+                  call.onError(refused);
+                } else {
+                  call.onNext(GrpcErrors.failedAfterActing(failure, attempted, line.status()));
+                  call.onCompleted();
+                }
               } else {
                 call.onNext(StatusMessages.toProto(status));
                 call.onCompleted();

@@ -38,9 +38,12 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineRuntime;
 import org.sipline.core.StatusType;
+import org.sipline.core.Switchboard;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.backends.NoBackendException;
+import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendObserver;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 import org.slf4j.Logger;
@@ -70,32 +73,47 @@ public final class SiplineServer implements AutoCloseable {
   private static final Duration GRPC_DRAIN = Duration.ofMillis(500);
 
   private final ServerConfig config;
-  private final SipBackend backend;
+  private final Switchboard backend;
+  private final LineManager manager;
+  private final LinesService linesService;
   private final LineRuntime runtime;
   private final ServedLines lines;
   private final LineHealth health;
   private final BulkCallExecutor bulk;
   private final LineMediaService media;
+  private final CallRecordKeeper records;
   private final Server grpc;
+  private final SiplineMetrics metrics;
+  private final MetricsEndpoint metricsEndpoint;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private SiplineServer(
       ServerConfig config,
-      SipBackend backend,
+      Switchboard backend,
+      LineManager manager,
+      LinesService linesService,
       LineRuntime runtime,
       ServedLines lines,
       LineHealth health,
       BulkCallExecutor bulk,
       LineMediaService media,
-      Server grpc) {
+      CallRecordKeeper records,
+      Server grpc,
+      SiplineMetrics metrics,
+      MetricsEndpoint metricsEndpoint) {
+    this.records = records;
     this.config = config;
     this.backend = backend;
+    this.manager = manager;
+    this.linesService = linesService;
     this.runtime = runtime;
     this.lines = lines;
     this.health = health;
     this.bulk = bulk;
     this.media = media;
     this.grpc = grpc;
+    this.metrics = metrics;
+    this.metricsEndpoint = metricsEndpoint;
   }
 
   /**
@@ -112,47 +130,85 @@ public final class SiplineServer implements AutoCloseable {
     } catch (NoBackendException e) {
       throw new InvalidConfigException("--backend", e.getMessage());
     }
+    // Made before the backend, which reports its pacing and refused strangers into it.
+    SiplineMetrics metrics = config.metricsPort() == null ? null : new SiplineMetrics();
     SipBackend backend;
     try {
-      backend = provider.create(backendConfig(config));
+      backend =
+          Backends.start(
+              provider,
+              backendConfig(config).toBuilder()
+                  .observer(metrics == null ? BackendObserver.NONE : metrics.backendObserver())
+                  .build());
     } catch (IllegalArgumentException e) {
-      // Everything else in BackendConfig was checked by ServerConfig; the options were not.
+      closeQuietly(metrics);
+      // Everything else in BackendConfig was checked by ServerConfig; the options were not:
+      // core held them to the backend's declared list, and the backend to its own rules.
       if (config.backendOptions().isEmpty()) {
         throw e;
       }
       throw new InvalidConfigException(
           "--backend-option", provider.name() + " refused: " + e.getMessage());
+    } catch (RuntimeException e) {
+      closeQuietly(metrics);
+      throw e;
     }
-    return start(config, backend);
+    return start(config, backend, metrics);
   }
 
   /**
    * Starts over a backend the caller built (embedding, tests); the server owns it from now on and
    * closes it in {@link #stop()}, or at once if the start fails.
    */
-  public static SiplineServer start(ServerConfig config, SipBackend backend) throws IOException {
+  public static SiplineServer start(ServerConfig config, SipBackend sipBackend) throws IOException {
+    return start(config, sipBackend, config.metricsPort() == null ? null : new SiplineMetrics());
+  }
+
+  /** As {@link #start(ServerConfig, SipBackend)}, with the metrics (or null) it reports into. */
+  private static SiplineServer start(
+      ServerConfig config, SipBackend sipBackend, SiplineMetrics metrics) throws IOException {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(sipBackend, "backend");
+    // Every line goes through the switchboard: shared accounts, the choice of a free line for an
+    // INVITE, OPTIONS and draining are decided there, once, for every backend.
+    Switchboard backend = Switchboard.over(sipBackend);
     LineRuntime runtime = null;
     List<Line> opened = new ArrayList<>();
     LineHealth health = null;
     BulkCallExecutor bulk = null;
     LineMediaService media = null;
+    LinesService linesService = null;
+    CallRecordKeeper records = null;
+    MetricsEndpoint metricsEndpoint = null;
     try {
+      records = openCallRecords(config);
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
       Map<String, Line> byName = new LinkedHashMap<>();
       for (int i = 0; i < config.lines().size(); i++) {
         LineSpec spec = config.lines().get(i);
-        Line line = Line.open(backend, lineConfig(config, i), runtime);
+        Line line = Line.open(backend, lineConfig(config, spec.name(), i == 0, records), runtime);
         opened.add(line);
         byName.put(spec.name(), line);
       }
       ServedLines lines = new ServedLines(byName);
       HealthStatusManager healthManager = new HealthStatusManager();
       health = new LineHealth(healthManager, lines.defaultLine());
-      bulk = new BulkCallExecutor();
-      media = new LineMediaService(() -> LineRouting.current().media());
-      Server grpc = grpcServer(config, lines, healthManager, bulk, media);
+      LineHealth healthRef = health;
+      LineManager manager =
+          new LineManager(config, backend, runtime, lines, records, healthRef::close);
+      if (metrics != null) {
+        metrics.watch(List.copyOf(opened));
+      }
+      BearerTokenInterceptor auth = tokenCheck(config, metrics);
+      bulk = new BulkCallExecutor(auth == null ? headers -> false : auth::wouldBlock);
+      media =
+          new LineMediaService(
+              () -> LineRouting.current().media(),
+              metrics == null ? MediaStreamObserver.NONE : metrics.mediaStreams());
+      linesService = new LinesService(manager, config.drainTimeout());
+      Server grpc =
+          grpcServer(
+              config, lines, healthManager, bulk, media, linesService, records, auth, metrics);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -164,15 +220,32 @@ public final class SiplineServer implements AutoCloseable {
         }
         throw e;
       }
+      if (metrics != null) {
+        metricsEndpoint =
+            new MetricsEndpoint(config.metricsAddress(), config.metricsPort(), metrics);
+      }
       SiplineServer server =
-          new SiplineServer(config, backend, runtime, lines, health, bulk, media, grpc);
+          new SiplineServer(
+              config,
+              backend,
+              manager,
+              linesService,
+              runtime,
+              lines,
+              health,
+              bulk,
+              media,
+              records,
+              grpc,
+              metrics,
+              metricsEndpoint);
       log.info(
           "sipline {} serving ondewo.sip on {}:{} ({}, {}, reflection {}), backend {}",
           Version.get(),
           config.grpcAddress(),
           mainPort(grpc, config),
           config.tls() ? (config.tlsClientCa() != null ? "mutual TLS" : "TLS") : "plaintext",
-          config.tokenFile() != null ? "bearer tokens required" : "no token check",
+          tokenMode(config),
           config.reflection() ? "on" : "off",
           backend.name());
       if (lines.size() > 1 || config.linePortBase() > 0) {
@@ -190,11 +263,15 @@ public final class SiplineServer implements AutoCloseable {
       server.startBootAccounts();
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(linesService);
+      closeQuietly(metricsEndpoint);
+      closeQuietly(metrics);
       closeQuietly(media);
       closeQuietly(bulk);
       closeQuietly(health);
       opened.forEach(SiplineServer::closeQuietly);
       closeQuietly(runtime);
+      closeQuietly(records);
       backend.close();
       throw e;
     }
@@ -275,6 +352,16 @@ public final class SiplineServer implements AutoCloseable {
     }
   }
 
+  /** The lines served (tests). */
+  ServedLines lines() {
+    return lines;
+  }
+
+  /** What an OPTIONS to the process's SIP address is answered now. */
+  org.sipline.core.spi.Capacity capacity() {
+    return backend.capacity();
+  }
+
   /** The port gRPC listens on (the chosen one when configured as 0). */
   public int grpcPort() {
     return mainPort(grpc, config);
@@ -298,9 +385,40 @@ public final class SiplineServer implements AutoCloseable {
     return grpc.getPort();
   }
 
+  /** The port of the Prometheus metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   /** Blocks until {@link #stop()} has finished. */
   public void awaitTermination() throws InterruptedException {
     grpc.awaitTermination();
+  }
+
+  /**
+   * Drains as the Drain rpc does (health NOT_SERVING, new INVITEs and OPTIONS 503, calls may go on
+   * up to {@code timeout}, then BYE and un-REGISTER); completes when done.
+   */
+  CompletableFuture<LineManager.DrainOutcome> drain(Duration timeout) {
+    return manager.drain(timeout);
+  }
+
+  /**
+   * What SIGTERM does: drains with {@link ServerConfig#drainTimeout()}, then {@link #stop()}s.
+   * Ongoing calls finish normally if they end within the drain timeout.
+   */
+  public void drainAndStop() {
+    try {
+      drain(config.drainTimeout())
+          .get(
+              config.drainTimeout().plus(config.hangupTimeout()).toMillis() + 1000,
+              TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn("Draining did not finish cleanly ({}); stopping anyway", rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stop();
   }
 
   /**
@@ -344,11 +462,16 @@ public final class SiplineServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    closeQuietly(metricsEndpoint);
+    closeQuietly(metrics);
     bulk.close();
     media.close();
+    linesService.close();
     lines.all().forEach(Line::close);
     runtime.close(Duration.ofSeconds(1));
     backend.close();
+    // Last: the lines' shutdown and close wrote the records of the calls they ended.
+    records.close();
     log.info("Stopped");
   }
 
@@ -362,7 +485,11 @@ public final class SiplineServer implements AutoCloseable {
       ServedLines lines,
       HealthStatusManager health,
       BulkCallExecutor bulk,
-      LineMediaService media) {
+      LineMediaService media,
+      LinesService linesService,
+      CallRecordKeeper records,
+      BearerTokenInterceptor auth,
+      SiplineMetrics metrics) {
     NettyServerBuilder builder =
         nettyBuilder(config)
             // The service never blocks (it answers from the line's futures), so rpcs run on the
@@ -377,22 +504,54 @@ public final class SiplineServer implements AutoCloseable {
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
             .addService(new SipService(LineRouting::current, config.maxWavBytes()))
             .addService(media)
+            .addService(linesService)
+            .addService(new CallRecordsService(records))
             .addService(health.getHealthService());
     if (config.reflection()) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
       builder.addService(legacyReflection());
     }
-    for (int i = 0; config.linePortBase() > 0 && i < lines.size(); i++) {
+    for (int i = 0; config.linePortBase() > 0 && i < config.lines().size(); i++) {
       builder.addListenAddress(
           new InetSocketAddress(config.grpcAddress(), config.linePortBase() + i));
     }
-    // The last interceptor added runs first: the token check, then routing, so a caller without
-    // a token learns nothing about the lines.
+    // The last interceptor added runs first: the token check, then the early response headers
+    // that make the rpc run once whatever retry policy the client has (HeadersFirst), then routing.
+    // A caller without a token learns nothing about the lines.
     builder.intercept(new LineRouting(lines, config.linePortBase()));
-    if (config.tokenFile() != null) {
-      builder.intercept(new BearerTokenInterceptor(BearerTokens.load(config.tokenFile())));
+    builder.intercept(new HeadersFirst());
+    if (auth != null) {
+      builder.intercept(auth);
+    }
+    if (metrics != null) {
+      // Outermost: refused calls are counted too.
+      builder.intercept(new GrpcMetrics(metrics.registry));
     }
     return builder.build();
+  }
+
+  /** The bearer token check the configuration asks for, or null for none. */
+  private static BearerTokenInterceptor tokenCheck(ServerConfig config, SiplineMetrics metrics) {
+    if (!config.tokensRequired()) {
+      return null;
+    }
+    BearerTokens tokens = config.tokenFile() == null ? null : BearerTokens.load(config.tokenFile());
+    JwtVerifier jwt = config.jwt() == null ? null : JwtVerifier.create(config.jwt());
+    if (jwt != null) {
+      log.info("Accepting {}", jwt.describe());
+    }
+    return new BearerTokenInterceptor(
+        tokens, jwt, metrics == null ? code -> {} : metrics::authRefused);
+  }
+
+  private static String tokenMode(ServerConfig config) {
+    if (config.tokenFile() != null && config.jwt() != null) {
+      return "bearer tokens or JWTs required";
+    }
+    if (config.jwt() != null) {
+      return "JWTs required";
+    }
+    return config.tokenFile() != null ? "bearer tokens required" : "no token check";
   }
 
   /** v1alpha reflection, which many tools (grpcurl, Postman, Evans) still ask for first. */
@@ -493,20 +652,40 @@ public final class SiplineServer implements AutoCloseable {
     return lineConfig(c, 0);
   }
 
+  private static CallRecordKeeper openCallRecords(ServerConfig config) throws IOException {
+    try {
+      return CallRecordKeeper.open(config.callRecords(), config.callRecordsKeep());
+    } catch (IOException e) {
+      throw new InvalidConfigException(
+          "--call-records", config.callRecords() + " cannot be opened: " + e.getMessage());
+    }
+  }
+
   /**
    * Line {@code index}'s configuration. The default line journals to {@code --journal} itself, as a
    * single-line server does; every other line to a file beside it named {@code <journal>.<line>}.
    */
   static LineConfig lineConfig(ServerConfig c, int index) {
+    return lineConfig(c, c.lines().get(index).name(), index == 0, CallRecordSink.DISCARD);
+  }
+
+  /**
+   * The configuration of line {@code name}, its call records going to {@code records}; see {@link
+   * #lineConfig(ServerConfig, int)}.
+   */
+  static LineConfig lineConfig(
+      ServerConfig c, String name, boolean defaultLine, CallRecordSink records) {
     Path journal = c.journal();
-    if (journal != null && index > 0) {
-      journal = journal.resolveSibling(journal.getFileName() + "." + c.lines().get(index).name());
+    if (journal != null && !defaultLine) {
+      journal = journal.resolveSibling(journal.getFileName() + "." + name);
     }
     LineConfig.Builder b =
         LineConfig.builder()
+            .name(name)
             .historyLimit(c.historyLimit())
             .journal(journal)
-            .clock(Clock.systemUTC());
+            .clock(Clock.systemUTC())
+            .callRecords(records);
     if (c.nluSessionTemplate() != null) {
       b.nluSessionTemplate(c.nluSessionTemplate());
     }

@@ -40,7 +40,7 @@ class CommandLineTest {
           .contains("Env: " + m.group(1));
       checked++;
     }
-    assertThat(checked).isEqualTo(29);
+    assertThat(checked).isEqualTo(39);
   }
 
   @Test
@@ -51,6 +51,7 @@ class CommandLineTest {
         .contains("--sip-port=PORT", "Default: 5060")
         .contains("--max-wav-bytes=SIZE", "Default: 32MiB")
         .contains("--[no-]reflection", "--token-file=FILE", "--tls-client-ca=PEM")
+        .contains("--jwt-jwks=FILE|URL", "--jwt-issuer=ISS", "--metrics-port=PORT")
         .contains("serve", "ctl");
   }
 

@@ -76,6 +76,39 @@ class LinesConfigTest {
   }
 
   @Test
+  void linesMayShareAnAccountOnlyWhenTheyGiveItAlike() throws Exception {
+    Files.writeString(dir.resolve("t.pw"), "trunk-pw\n");
+    Files.writeString(dir.resolve("other.pw"), "other\n");
+    Path alike =
+        write(
+            "t1 account=trunk@example.org password-file=t.pw",
+            "t2 account=sip:trunk@example.org password-file=t.pw auto-answer=1");
+    assertThat(LinesFile.read(alike)).extracting(LineSpec::name).containsExactly("t1", "t2");
+
+    Path otherPassword =
+        write(
+            "t1 account=trunk@example.org password-file=t.pw",
+            "t2 account=trunk@example.org password-file=other.pw");
+    assertThatThrownBy(() -> LinesFile.read(otherPassword))
+        .hasMessage(
+            "--lines-file: "
+                + otherPassword
+                + ":2, line 't2': password-file: account trunk@example.org is shared with line"
+                + " 't1' (line 1) but its password-file differs; lines share an account only"
+                + " when they give it alike");
+    Path otherProxy =
+        write(
+            "t1 account=trunk@example.org",
+            "t2 account=trunk@example.org outbound-proxy=sip:edge.example.org");
+    assertThatThrownBy(() -> LinesFile.read(otherProxy))
+        .hasMessageContaining("line 't2': outbound-proxy: ");
+    Path otherUser =
+        write("t1 account=trunk@example.org", "t2 account=trunk@example.org auth-username=x");
+    assertThatThrownBy(() -> LinesFile.read(otherUser))
+        .hasMessageContaining("line 't2': auth-username: ");
+  }
+
+  @Test
   void aMalformedAccountIsRefusedNamingTheLineAndTheField() throws Exception {
     Path file = write("ok", "line-7 account=nobody-at-all");
     assertThatThrownBy(() -> LinesFile.read(file))

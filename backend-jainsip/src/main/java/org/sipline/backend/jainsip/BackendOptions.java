@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
+import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.Transport;
 
 /**
@@ -59,20 +61,30 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
   static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
   static final String MEDIA_REALTIME = "media.realtime";
 
-  private static final Set<String> KNOWN =
-      Set.of(
-          REGISTER_EXPIRES,
-          TRUSTED_SOURCES,
-          TLS_PORT,
-          TLS_KEY_STORE,
-          TLS_KEY_STORE_PASSWORD,
-          TLS_KEY_STORE_TYPE,
-          TLS_TRUST_STORE,
-          TLS_TRUST_STORE_PASSWORD,
-          TLS_TRUST_STORE_TYPE,
-          MEDIA_REALTIME);
   private static final int DEFAULT_REGISTER_EXPIRES = 600;
   private static final int MAX_REGISTER_EXPIRES = 86_400;
+
+  /** Every option jainsip takes, as {@link JainSipBackendProvider#options()} declares them. */
+  static final List<BackendOption> DECLARED =
+      List.of(
+          BackendOption.integer(
+              REGISTER_EXPIRES, 1, MAX_REGISTER_EXPIRES, "seconds asked for in REGISTER's Expires"),
+          BackendOption.addresses(
+              TRUSTED_SOURCES,
+              "addresses besides registrars and outbound proxies that may open a dialog"),
+          BackendOption.integer(TLS_PORT, 0, 65_535, "the TLS listening port (0: any free port)"),
+          BackendOption.path(TLS_KEY_STORE, "key store with our certificate; turns TLS on"),
+          BackendOption.text(TLS_KEY_STORE_PASSWORD, "the key store's password"),
+          BackendOption.text(TLS_KEY_STORE_TYPE, "the key store's type"),
+          BackendOption.path(TLS_TRUST_STORE, "trust store for peer certificates"),
+          BackendOption.text(TLS_TRUST_STORE_PASSWORD, "the trust store's password"),
+          BackendOption.text(TLS_TRUST_STORE_TYPE, "the trust store's type"),
+          BackendOption.integerOr(
+              MEDIA_REALTIME,
+              MediaEngine.PACER_REALTIME_MIN,
+              MediaEngine.PACER_REALTIME_MAX,
+              Set.of("off"),
+              "the RTP pacer thread's SCHED_FIFO priority"));
 
   /**
    * The TLS listening point's settings. Passwords stay out of {@link #toString()}.
@@ -93,15 +105,14 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
     }
   }
 
-  /** Reads the options of {@code config}; an unknown name or a bad value is refused by name. */
+  /**
+   * Reads the options of {@code config}; an unknown name or a bad value is refused by name. Core's
+   * {@link BackendOptionCheck} (run again here for a backend started directly) checks each option
+   * alone; what needs more than one, or the file system, is checked here.
+   */
   static BackendOptions from(BackendConfig config) {
     Map<String, String> options = config.options();
-    for (String name : options.keySet()) {
-      if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown jainsip option '" + name + "'; known: " + new TreeSet<>(KNOWN));
-      }
-    }
+    BackendOptionCheck.check(JainSipBackendProvider.NAME, DECLARED, options);
     int expires =
         intOption(options, REGISTER_EXPIRES, DEFAULT_REGISTER_EXPIRES, 1, MAX_REGISTER_EXPIRES);
     String trusted = options.get(TRUSTED_SOURCES);
@@ -114,44 +125,17 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
         pacerRealtime(options.get(MEDIA_REALTIME)));
   }
 
-  /** {@value #MEDIA_REALTIME}: "off" or a SCHED_FIFO priority; absent means the default. */
+  /**
+   * {@value #MEDIA_REALTIME}, already held to {@link #DECLARED} ("off" or a SCHED_FIFO priority):
+   * absent means the default.
+   */
   static int pacerRealtime(String value) {
     if (value == null) {
       return MediaEngine.PACER_REALTIME_DEFAULT;
     }
-    if (value.trim().equalsIgnoreCase("off")) {
-      return MediaEngine.PACER_REALTIME_OFF;
-    }
-    int priority;
-    try {
-      priority = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "option '"
-              + MEDIA_REALTIME
-              + "': want off or a"
-              + " SCHED_FIFO priority "
-              + MediaEngine.PACER_REALTIME_MIN
-              + ".."
-              + MediaEngine.PACER_REALTIME_MAX
-              + ": '"
-              + value
-              + "'",
-          e);
-    }
-    if (priority < MediaEngine.PACER_REALTIME_MIN || priority > MediaEngine.PACER_REALTIME_MAX) {
-      throw new IllegalArgumentException(
-          "option '"
-              + MEDIA_REALTIME
-              + "': "
-              + priority
-              + " outside "
-              + MediaEngine.PACER_REALTIME_MIN
-              + ".."
-              + MediaEngine.PACER_REALTIME_MAX
-              + " (or off)");
-    }
-    return priority;
+    return value.strip().equalsIgnoreCase("off")
+        ? MediaEngine.PACER_REALTIME_OFF
+        : Integer.parseInt(value.strip());
   }
 
   private static Tls tls(BackendConfig config, Map<String, String> options) {

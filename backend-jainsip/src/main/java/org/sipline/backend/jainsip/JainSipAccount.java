@@ -73,10 +73,14 @@ final class JainSipAccount implements SipAccount {
     ctx.executor.execute(registration::unregister);
   }
 
-  /** Whether a call of this account is not yet reported over (the core decides busy too). */
+  /**
+   * Whether the account has as many calls not yet reported over as it may ring at once ({@link
+   * AccountSpec#maxCalls()}; the core decides busy too, and alone for a shared account).
+   */
   boolean hasCallInProgress() {
+    int open = 0;
     for (JainSipCall c : calls) {
-      if (!c.isOver()) {
+      if (!c.isOver() && ++open >= spec().maxCalls()) {
         return true;
       }
     }

@@ -62,7 +62,8 @@ final class JainSipBackend implements SipBackend {
     }
     SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp);
     JainSipBackend backend = new JainSipBackend(ctx);
-    Strangers strangers = new Strangers(options.trusted(), backend.accounts.values());
+    Strangers strangers =
+        new Strangers(options.trusted(), backend.accounts.values(), config.observer());
     stack.listen(
         new SipDispatcher(
             ctx, strangers, new IncomingInvites(ctx, backend.accounts.values(), strangers)));
@@ -104,6 +105,12 @@ final class JainSipBackend implements SipBackend {
     account.registration().onTerminal(() -> accounts.remove(spec.accountName(), account));
     ctx.executor.execute(account.registration()::start);
     return account;
+  }
+
+  @Override
+  public void answerOptionsWith(
+      java.util.function.Supplier<org.sipline.core.spi.Capacity> capacity) {
+    ctx.capacity = Objects.requireNonNull(capacity, "capacity");
   }
 
   /** A value we put between quotes in a header: no quote, backslash or control character. */

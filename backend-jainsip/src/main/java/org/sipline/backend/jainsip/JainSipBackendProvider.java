@@ -1,7 +1,9 @@
 package org.sipline.backend.jainsip;
 
+import java.util.List;
 import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 
@@ -29,6 +31,11 @@ public final class JainSipBackendProvider implements SipBackendProvider {
   @Override
   public Availability availability() {
     return Availability.yes();
+  }
+
+  @Override
+  public List<BackendOption> options() {
+    return BackendOptions.DECLARED;
   }
 
   @Override

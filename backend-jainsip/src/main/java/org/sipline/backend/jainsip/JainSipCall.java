@@ -18,6 +18,7 @@ import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipFailureException;
@@ -174,6 +175,12 @@ abstract class JainSipCall implements SipCall {
   @Override
   public String audioCodec() {
     return codec;
+  }
+
+  @Override
+  public RtpStatistics rtpStatistics() {
+    RtpSession r = rtp;
+    return r == null ? RtpStatistics.NONE : r.statistics();
   }
 
   @Override

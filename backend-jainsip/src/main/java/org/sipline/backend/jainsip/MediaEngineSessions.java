@@ -11,6 +11,7 @@ import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.RtpStatistics;
 
 /** The calls' RTP over the media package's engine (one pacer and receive thread per backend). */
 final class MediaEngineSessions implements RtpSessions {
@@ -25,14 +26,16 @@ final class MediaEngineSessions implements RtpSessions {
    * asking for SCHED_FIFO at {@code pacerRealtime} (or not, when off).
    */
   static MediaEngineSessions start(BackendConfig config, int pacerRealtime) throws IOException {
-    return new MediaEngineSessions(
+    MediaEngine engine =
         MediaEngine.start(
             InetAddress.getByName(config.bindAddress()),
             config.rtpPortMin(),
             config.rtpPortMax(),
             config.recordingsDir(),
             MediaClock.system(),
-            pacerRealtime));
+            pacerRealtime);
+    engine.observePacing(config.observer()::paced);
+    return new MediaEngineSessions(engine);
   }
 
   @Override
@@ -98,6 +101,11 @@ final class MediaEngineSessions implements RtpSessions {
         throw new IllegalStateException("the call's RTP is closed");
       }
       return media.sendDtmf(digit, durationMillis);
+    }
+
+    @Override
+    public RtpStatistics statistics() {
+      return media.rtpStatistics();
     }
 
     @Override

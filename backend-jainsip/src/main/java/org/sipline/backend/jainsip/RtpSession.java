@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.RtpStatistics;
 
 /**
  * One call's RTP as the signalling drives it: a port reserved for the SDP, started once offer and
@@ -34,6 +35,9 @@ interface RtpSession {
    *     closed
    */
   CompletableFuture<Void> sendDtmf(char digit, int durationMillis);
+
+  /** The RTP and RTCP figures so far; after {@link #close} the final ones. */
+  RtpStatistics statistics();
 
   /** How long no RTP came from the peer (since start when none came yet). */
   Duration silence();

@@ -57,6 +57,13 @@ final class SipContext {
   /** Every call, until it ended and its dialog's late messages were absorbed. */
   final CallRegistry calls = new CallRegistry();
 
+  /**
+   * What OPTIONS is answered (see {@link org.sipline.core.spi.SipBackend#answerOptionsWith}): 200
+   * until the core says otherwise.
+   */
+  volatile java.util.function.Supplier<org.sipline.core.spi.Capacity> capacity =
+      () -> org.sipline.core.spi.Capacity.FREE;
+
   /** Set once by {@code close()}: from then on nothing new is started. */
   final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();

@@ -13,6 +13,7 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipline.core.spi.Capacity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,10 +206,21 @@ final class SipDispatcher implements SipListener {
     }
   }
 
+  /**
+   * 200 while a line is free, 486 when all are busy, 503 while draining: a proxy in front
+   * (Kamailio's dispatcher) probes with OPTIONS and sends calls only where they can be taken.
+   */
   private void answerOptions(RequestEvent event) {
+    Capacity capacity = ctx.capacity.get();
+    if (capacity != Capacity.FREE) {
+      log.debug("{}: {} {}", SipLog.request(event.getRequest()), capacity.statusCode(), capacity);
+    }
     try {
       answer(
-          event, Response.OK, ctx.allow(), ctx.headers().createAcceptHeader("application", "sdp"));
+          event,
+          capacity.statusCode(),
+          ctx.allow(),
+          ctx.headers().createAcceptHeader("application", "sdp"));
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("Accept header", e);
     }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
+import org.sipline.core.spi.BackendObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,22 @@ final class Strangers {
 
   private final TrustedSources trusted;
   private final Collection<JainSipAccount> accounts;
+  private final BackendObserver observer;
   private boolean logged;
   private long loggedAt;
   private long unlogged;
 
   Strangers(TrustedSources trusted, Collection<JainSipAccount> accounts) {
+    this(trusted, accounts, BackendObserver.NONE);
+  }
+
+  /**
+   * @param observer told of every refusal (metrics), logged or not
+   */
+  Strangers(TrustedSources trusted, Collection<JainSipAccount> accounts, BackendObserver observer) {
     this.trusted = trusted;
     this.accounts = accounts;
+    this.observer = observer;
   }
 
   /** Whether {@code request} comes from a stranger (an unknown source counts as one). */
@@ -48,6 +58,7 @@ final class Strangers {
 
   /** Logs that a stranger's {@code request} got {@code code}, or counts it toward the next line. */
   void refused(Request request, int code) {
+    observer.strangerRefused(request.getMethod(), code);
     long now = System.nanoTime();
     if (logged && now - loggedAt < LOG_INTERVAL_NANOS) {
       unlogged++;

@@ -36,7 +36,9 @@
  * listening point, which exists only when {@code tls.keyStore} is set and is required for transport
  * TLS. The key store is opened at start-up (a wrong password fails the start, naming the option);
  * the TLS side uses the JVM's default cipher suites with TLS 1.2/1.3 and does not ask callers for a
- * client certificate. Unknown names are refused.
+ * client certificate. The provider declares them ({@link
+ * org.sipline.backend.jainsip.JainSipBackendProvider#options()}), and core refuses an unknown name
+ * or a malformed value before the backend starts, listing the valid ones.
  *
  * <p>Calls, in short: we offer PCMU, PCMA and telephone-event with 20 ms packets and answer with
  * the offerer's first G.711 (488 when there is none); a CANCEL waits for a provisional response

@@ -180,6 +180,21 @@ class IncomingCallEdgesTest {
   }
 
   @Test
+  void optionsAreAnsweredByTheCapacityTheCoreReports() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<org.sipline.core.spi.Capacity> capacity =
+        new java.util.concurrent.atomic.AtomicReference<>(org.sipline.core.spi.Capacity.FREE);
+    backend.answerOptionsWith(capacity::get);
+    new Dialog("alice").send("OPTIONS", null);
+    caller.expectResponse(200, WAIT);
+    capacity.set(org.sipline.core.spi.Capacity.FULL);
+    new Dialog("alice").send("OPTIONS", null);
+    assertThat(caller.expectResponse(486, WAIT).header("Allow")).contains("INVITE");
+    capacity.set(org.sipline.core.spi.Capacity.DRAINING);
+    new Dialog("alice").send("OPTIONS", null);
+    caller.expectResponse(503, WAIT);
+  }
+
+  @Test
   void rfc2543OptionsWithoutMaxForwardsGetsItsAnswer() throws Exception {
     Dialog d = new Dialog("alice");
     caller.send(

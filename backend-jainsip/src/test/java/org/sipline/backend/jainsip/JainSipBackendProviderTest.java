@@ -10,6 +10,7 @@ import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
@@ -68,7 +69,36 @@ class JainSipBackendProviderTest {
     BackendConfig config = BackendConfig.loopback().options(Map.of("tls.keystore", "x")).build();
     assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown jainsip option 'tls.keystore'");
+        .hasMessageStartingWith(
+            "unknown jainsip option 'tls.keystore' (did you mean 'tls.keyStore'?); valid:"
+                + " media.realtime (an integer 1..99 or off), register.expires (an integer"
+                + " 1..86400), tls.keyStore (a path), ");
+  }
+
+  @Test
+  void declaresEveryOptionItReadsWithItsKindAndRange() {
+    assertThat(new JainSipBackendProvider().options())
+        .extracting(BackendOption::toString)
+        .containsExactlyInAnyOrder(
+            "register.expires (an integer 1..86400)",
+            "trusted.sources (IP addresses (or *))",
+            "tls.port (an integer 0..65535)",
+            "tls.keyStore (a path)",
+            "tls.keyStorePassword (text)",
+            "tls.keyStoreType (text)",
+            "tls.trustStore (a path)",
+            "tls.trustStorePassword (text)",
+            "tls.trustStoreType (text)",
+            "media.realtime (an integer 1..99 or off)");
+  }
+
+  @Test
+  void aHostNameInTrustedSourcesIsRefusedBeforeAnythingStarts() {
+    BackendConfig config =
+        BackendConfig.loopback().options(Map.of("trusted.sources", "kamailio.local")).build();
+    assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("jainsip option 'trusted.sources': 'kamailio.local' holds");
   }
 
   @Test

@@ -42,7 +42,10 @@ class MediaRealtimeOptionTest {
   void aPriorityOutOfRangeIsRefusedNamingOptionAndValue(String value) {
     assertThatThrownBy(() -> withRealtime(value))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("option 'media.realtime': " + value + " outside 1..99 (or off)");
+        .hasMessage(
+            "jainsip option 'media.realtime': '"
+                + value
+                + "' is outside 1..99; want an integer 1..99 or off");
   }
 
   @ParameterizedTest
@@ -51,6 +54,8 @@ class MediaRealtimeOptionTest {
     assertThatThrownBy(() -> withRealtime(value))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "option 'media.realtime': want off or a SCHED_FIFO priority 1..99: '" + value + "'");
+            "jainsip option 'media.realtime': '"
+                + value
+                + "' is not an integer; want an integer 1..99 or off");
   }
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
+import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipAccount;
@@ -26,15 +28,33 @@ import org.slf4j.LoggerFactory;
  */
 final class PjsipBackend implements SipBackend {
   /** Backend option: seconds asked for in REGISTER's Expires (default 300). */
-  static final String OPTION_REGISTER_EXPIRES = "pjsip.registerExpires";
+  static final String OPTION_REGISTER_EXPIRES = "register.expires";
 
   /** Backend option: a file pjsip writes its own log (SIP messages included) to. */
-  static final String OPTION_LOG_FILE = "pjsip.logFile";
+  static final String OPTION_LOG_FILE = "log.file";
 
   /** Backend option: pjsip's log level 0..6 for that file (default 4). */
-  static final String OPTION_LOG_LEVEL = "pjsip.logLevel";
+  static final String OPTION_LOG_LEVEL = "log.level";
 
   private static final int DEFAULT_EXPIRES = 300;
+  private static final int MAX_EXPIRES = 86_400;
+  private static final int DEFAULT_LOG_LEVEL = 4;
+  private static final int MAX_LOG_LEVEL = 6;
+
+  /**
+   * Every option pjsip takes, as {@link PjsipBackendProvider#options()} declares them; the names
+   * are the ones jainsip gives the same settings.
+   */
+  static final List<BackendOption> OPTIONS =
+      List.of(
+          BackendOption.integer(
+              OPTION_REGISTER_EXPIRES, 1, MAX_EXPIRES, "seconds asked for in REGISTER's Expires"),
+          BackendOption.addresses(
+              TrustedSources.OPTION,
+              "addresses besides registrars and outbound proxies that may open a dialog"),
+          BackendOption.path(OPTION_LOG_FILE, "a file pjsip writes its own log to"),
+          BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"));
+
   private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
   private static final AtomicBoolean RUNNING = new AtomicBoolean();
   private static final Logger log = LoggerFactory.getLogger(PjsipBackend.class);
@@ -78,12 +98,15 @@ final class PjsipBackend implements SipBackend {
 
   static PjsipBackend start(Shim shim, BackendConfig config) {
     Objects.requireNonNull(config, "config");
+    // Core checked them already when started through Backends.start; a direct start is held to
+    // the same list.
+    BackendOptionCheck.check(PjsipBackendProvider.NAME, OPTIONS, config.options());
     if (config.transport() == Transport.TLS) {
       throw new IllegalArgumentException(
           "transport TLS is not supported by the pjsip backend;" + " use UDP or TCP");
     }
-    int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES, 1, 86_400);
-    int logLevel = intOption(config, OPTION_LOG_LEVEL, 4, 0, 6);
+    int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES);
+    int logLevel = intOption(config, OPTION_LOG_LEVEL, DEFAULT_LOG_LEVEL);
     String logFile = config.options().get(OPTION_LOG_FILE);
     TrustedSources trusted = TrustedSources.parse(config.options().get(TrustedSources.OPTION));
     if (!RUNNING.compareAndSet(false, true)) {
@@ -408,22 +431,10 @@ final class PjsipBackend implements SipBackend {
     return proxy.params().contains(";lr") ? "<" + uri + ">" : "<" + uri + ";lr>";
   }
 
-  private static int intOption(BackendConfig config, String name, int fallback, int min, int max) {
+  /** An INTEGER option {@link BackendOptionCheck} has passed, or its default when absent. */
+  private static int intOption(BackendConfig config, String name, int fallback) {
     String raw = config.options().get(name);
-    if (raw == null) {
-      return fallback;
-    }
-    int value;
-    try {
-      value = Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " is not an integer: " + raw);
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          "option " + name + " outside " + min + ".." + max + ": " + value);
-    }
-    return value;
+    return raw == null ? fallback : Integer.parseInt(raw.strip());
   }
 
   private static int millis(Duration d) {

@@ -1,7 +1,10 @@
 package org.sipline.backend.pjsip;
 
+import java.util.List;
 import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
+import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 
@@ -41,7 +44,14 @@ public final class PjsipBackendProvider implements SipBackendProvider {
   }
 
   @Override
+  public List<BackendOption> options() {
+    return PjsipBackend.OPTIONS;
+  }
+
+  @Override
   public SipBackend create(BackendConfig config) {
+    // Before the shim: a wrong option is reported as such even where pjsip cannot load.
+    BackendOptionCheck.check(NAME, options(), config.options());
     return PjsipBackend.start(loader.shim(), config);
   }
 }

@@ -3,9 +3,11 @@ package org.sipline.backend.pjsip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.SipBackendProvider;
 
 class PjsipBackendProviderTest {
@@ -32,5 +34,43 @@ class PjsipBackendProviderTest {
     assertThatThrownBy(() -> provider.create(BackendConfig.loopback().build()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("libsipline-no-such-shim.so not found");
+  }
+
+  @Test
+  void declaresItsOptionsUnderTheNamesJainsipGivesTheSameSettings() {
+    assertThat(new PjsipBackendProvider().options())
+        .extracting(BackendOption::toString)
+        .containsExactlyInAnyOrder(
+            "register.expires (an integer 1..86400)",
+            "trusted.sources (IP addresses (or *))",
+            "log.file (a path)",
+            "log.level (an integer 0..6)");
+  }
+
+  /** pjsua once ignored names it did not know; the old pjsip.* names are now unknown too. */
+  @Test
+  void anUnknownOptionIsRefusedNamingItAndListingTheValidOnesBeforeTheShimLoads() {
+    PjsipBackendProvider provider =
+        new PjsipBackendProvider(new ShimLoader("sipline-no-such-shim"));
+    BackendConfig config =
+        BackendConfig.loopback().options(Map.of("pjsip.registerExpires", "60")).build();
+
+    assertThatThrownBy(() -> provider.create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "unknown pjsip option 'pjsip.registerExpires'; valid: log.file (a path), log.level"
+                + " (an integer 0..6), register.expires (an integer 1..86400), trusted.sources"
+                + " (IP addresses (or *))");
+  }
+
+  @Test
+  void aMalformedOptionIsRefusedNamingIt() {
+    PjsipBackendProvider provider =
+        new PjsipBackendProvider(new ShimLoader("sipline-no-such-shim"));
+    BackendConfig config = BackendConfig.loopback().options(Map.of("log.level", "9")).build();
+
+    assertThatThrownBy(() -> provider.create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pjsip option 'log.level': '9' is outside 0..6; want an integer 0..6");
   }
 }

@@ -8,6 +8,9 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOptionCheck;
+import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,6 +146,23 @@ public final class Backends {
   private static String describe(Throwable e) {
     Throwable cause = e.getCause();
     return cause == null ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause;
+  }
+
+  /**
+   * Starts the backend {@code provider} makes from {@code config}, after holding the config's
+   * options to the ones the provider declares ({@link SipBackendProvider#options()}): an unknown or
+   * malformed option stops the start before the backend is touched. Every start goes through here,
+   * whichever the backend.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong (and listing the valid ones
+   *     when it is unknown), or whatever else the backend refuses in {@code config}
+   */
+  public static SipBackend start(SipBackendProvider provider, BackendConfig config) {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(config, "config");
+    BackendOptionCheck.check(provider.name(), provider.options(), config.options());
+    return Objects.requireNonNull(
+        provider.create(config), () -> provider.name() + " created no backend");
   }
 
   /** Every backend that loaded, highest priority first, available or not. */

@@ -49,6 +49,8 @@ public final class CallAudio {
   private volatile boolean started;
   private boolean connected;
   private volatile boolean ended;
+  private volatile int digitsReceived;
+  private volatile int digitsSent;
 
   /**
    * Bumped (under the lock) whenever what {@link #settle}'s per-stream loop reads of the streams
@@ -499,12 +501,17 @@ public final class CallAudio {
     wakeStreams();
   }
 
+  // digitsReceived is written under the lock only; volatile so that the actor reads the latest.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void dtmf(DtmfEvent e) {
     synchronized (lock) {
       if (ended) {
         return;
       }
       settle(); // what the pacer settled before the digit is told before it
+      if (e.end()) {
+        digitsReceived++;
+      }
       int code = DtmfEvent.DIGITS.indexOf(e.digit());
       long now = anchored ? inboundPosition : queue.tick();
       long at;
@@ -526,6 +533,22 @@ public final class CallAudio {
       }
     }
     wakeStreams();
+  }
+
+  /** DTMF digits received on this call (their end), for the call record. */
+  public int digitsReceived() {
+    return digitsReceived;
+  }
+
+  /** DTMF digits sent on this call, for the call record. */
+  public int digitsSent() {
+    return digitsSent;
+  }
+
+  // Written under the lock only; volatile so that the line's actor reads the latest count.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  void digitSent() {
+    digitsSent++;
   }
 
   InboundHistory history() {

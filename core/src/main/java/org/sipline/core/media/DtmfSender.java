@@ -127,6 +127,7 @@ final class DtmfSender {
                 return false; // the call's end (or the writer's) said it all: no event after it
               }
               c.settle();
+              c.digitSent();
               stream.digitsOut++;
               stream.emit(
                   seq -> new MediaEvent.DtmfSent(seq, d.digit(), d.durationMs(), method, position));

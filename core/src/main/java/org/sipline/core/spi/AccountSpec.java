@@ -9,12 +9,29 @@ import java.util.Objects;
  * @param password the digest secret; never logged, never in a status
  * @param authUsername the digest user name (the AOR's user part when the request left it empty)
  * @param outboundProxy where every request goes first (a pre-loaded Route), or null
+ * @param maxCalls how many calls of the account the backend lets ring at once before it answers 486
+ *     itself: 1 for an account of one line; more when several lines share the account (a trunk
+ *     identity) and the core chooses the line
  */
-public record AccountSpec(SipUri aor, String password, String authUsername, SipUri outboundProxy) {
+public record AccountSpec(
+    SipUri aor, String password, String authUsername, SipUri outboundProxy, int maxCalls) {
   public AccountSpec {
     Objects.requireNonNull(aor, "aor");
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(authUsername, "authUsername");
+    if (maxCalls < 1) {
+      throw new IllegalArgumentException("maxCalls < 1: " + maxCalls);
+    }
+  }
+
+  /** An account of one line: one call at a time. */
+  public AccountSpec(SipUri aor, String password, String authUsername, SipUri outboundProxy) {
+    this(aor, password, authUsername, outboundProxy, 1);
+  }
+
+  /** The same account with another call limit. */
+  public AccountSpec withMaxCalls(int calls) {
+    return new AccountSpec(aor, password, authUsername, outboundProxy, calls);
   }
 
   /** The account as the API names it: {@code user@host[:port]}. */
@@ -31,6 +48,8 @@ public record AccountSpec(SipUri aor, String password, String authUsername, SipU
         + authUsername
         + ", outboundProxy="
         + outboundProxy
+        + ", maxCalls="
+        + maxCalls
         + "]";
   }
 }

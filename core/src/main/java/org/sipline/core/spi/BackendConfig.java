@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param recordingsDir where received audio of each call is written as WAV, or null for none
  * @param userAgent the User-Agent / Server header value
  * @param options backend-specific settings (e.g. TLS key store), name → value
+ * @param observer told of the backend's pacing and refused strangers (metrics); {@link
+ *     BackendObserver#NONE} when null
  */
 public record BackendConfig(
     String bindAddress,
@@ -39,7 +41,8 @@ public record BackendConfig(
     Duration mediaTimeout,
     Path recordingsDir,
     String userAgent,
-    Map<String, String> options) {
+    Map<String, String> options,
+    BackendObserver observer) {
 
   public BackendConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -60,6 +63,7 @@ public record BackendConfig(
     }
     userAgent = userAgent == null ? "sipline" : userAgent;
     options = options == null ? Map.of() : Map.copyOf(options);
+    observer = observer == null ? BackendObserver.NONE : observer;
   }
 
   private static void requirePositive(Duration d, String name) {
@@ -87,7 +91,8 @@ public record BackendConfig(
         .mediaTimeout(mediaTimeout)
         .recordingsDir(recordingsDir)
         .userAgent(userAgent)
-        .options(options);
+        .options(options)
+        .observer(observer);
   }
 
   /** Defaults: 127.0.0.1, any port, UDP, REGISTER bound 10 s, transactions 32 s, transfer 30 s. */
@@ -105,6 +110,7 @@ public record BackendConfig(
     private Path recordingsDir;
     private String userAgent = "sipline";
     private Map<String, String> options = Map.of();
+    private BackendObserver observer = BackendObserver.NONE;
 
     public Builder bindAddress(String v) {
       bindAddress = v;
@@ -167,6 +173,11 @@ public record BackendConfig(
       return this;
     }
 
+    public Builder observer(BackendObserver v) {
+      observer = v;
+      return this;
+    }
+
     public BackendConfig build() {
       return new BackendConfig(
           bindAddress,
@@ -181,7 +192,8 @@ public record BackendConfig(
           mediaTimeout,
           recordingsDir,
           userAgent,
-          options);
+          options,
+          observer);
     }
   }
 }

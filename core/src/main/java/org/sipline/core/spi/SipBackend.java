@@ -1,5 +1,7 @@
 package org.sipline.core.spi;
 
+import java.util.function.Supplier;
+
 /**
  * A SIP stack with its media path, serving every line of the JVM. Created by a {@link
  * SipBackendProvider}; closed once, which ends every call and registration without waiting on the
@@ -23,6 +25,14 @@ public interface SipBackend extends AutoCloseable {
    * @throws IllegalStateException when the account is already registered with this backend
    */
   SipAccount register(AccountSpec account, SipEventListener listener);
+
+  /**
+   * From now on, an out-of-dialog OPTIONS to the backend's SIP address is answered with what {@code
+   * capacity} says at that moment (200, 486 or 503), so that a proxy probing the process learns
+   * whether it can take calls. The supplier is cheap and never blocks. A backend whose stack
+   * answers OPTIONS on its own keeps doing so and ignores this.
+   */
+  default void answerOptionsWith(Supplier<Capacity> capacity) {}
 
   @Override
   void close();

@@ -1,5 +1,7 @@
 package org.sipline.core.spi;
 
+import java.util.List;
+
 /**
  * Found with {@link java.util.ServiceLoader}. The constructor must be cheap and must not touch
  * native code or the network: loading every provider is how the core learns which exist. The real
@@ -15,5 +17,16 @@ public interface SipBackendProvider {
   /** Whether {@link #create} can work here; checked before it is called. */
   Availability availability();
 
+  /**
+   * Every option the backend accepts in {@link BackendConfig#options()}, with its kind and range;
+   * empty when it takes none. Must be as cheap as the constructor: it is read to check a
+   * configuration before {@link #create} and to list the valid options when one is wrong.
+   */
+  List<BackendOption> options();
+
+  /**
+   * Starts the backend. Callers go through {@link org.sipline.core.backends.Backends#start}, which
+   * first holds {@code config}'s options to {@link #options()}.
+   */
   SipBackend create(BackendConfig config);
 }

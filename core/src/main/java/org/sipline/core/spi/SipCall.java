@@ -71,4 +71,14 @@ public interface SipCall {
   default CompletableFuture<DtmfMethod> sendDtmf(char digit, int durationMillis) {
     throw new UnsupportedOperationException("this backend cannot send DTMF");
   }
+
+  /**
+   * The call's RTP and RTCP figures so far; once the call ended (after its terminal event) the
+   * final ones, so that a call record can be written from them. Cheap, never blocks on the network,
+   * callable from any thread. {@link RtpStatistics#NONE} when no media ran or the backend cannot
+   * tell.
+   */
+  default RtpStatistics rtpStatistics() {
+    return RtpStatistics.NONE;
+  }
 }

@@ -1,7 +1,9 @@
 package org.sipline.core.backends;
 
+import java.util.List;
 import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 
@@ -38,6 +40,11 @@ public final class TestProviders {
     @Override
     public Availability availability() {
       return availability;
+    }
+
+    @Override
+    public List<BackendOption> options() {
+      return List.of();
     }
 
     @Override

@@ -49,6 +49,44 @@ public interface ConformanceEnvironment extends AutoCloseable {
   }
 
   /**
+   * Sends one out-of-dialog INVITE for {@link #account()}'s user straight to the backend's SIP port
+   * from a trusted host (the registrar's), its SDP offer's c= a host name rather than an IP
+   * address, once, never retransmitted nor ACKed, and returns every response that arrived within
+   * {@code listen}. An environment without a network aborts.
+   */
+  default StrangerReply offerWithHostNameSends(Duration listen) {
+    throw new TestAbortedException(getClass().getSimpleName() + " has no SDP to send");
+  }
+
+  /**
+   * Sends the backend a 200 OK to an INVITE nobody sent (a made-up Call-ID, branch and tags), its
+   * Contact and SDP naming a third party, and returns the first line of everything that reached the
+   * sender or the third party within {@code listen}: what the backend sent in answer, which should
+   * be nothing. An environment without a network aborts.
+   */
+  default List<String> forgedOkSends(Duration listen) {
+    throw new TestAbortedException(getClass().getSimpleName() + " cannot forge a 200 OK");
+  }
+
+  /**
+   * Starts sending RTP (PCMU, a loud tone, every 20 ms) to every port the backend may give a call's
+   * RTP, from hosts and ports no far end uses, until closed. An environment without a network
+   * aborts.
+   */
+  default AutoCloseable rtpIntruder() {
+    throw new TestAbortedException(getClass().getSimpleName() + " has no RTP to intrude on");
+  }
+
+  /**
+   * Closes the backend and starts another on the same address and port, configured as before but
+   * with {@code mediaTimeout} (zero: off); {@link #backend()} returns it from then on. An
+   * environment whose backend has no media timeout aborts.
+   */
+  default void restartBackend(Duration mediaTimeout) {
+    throw new TestAbortedException(getClass().getSimpleName() + " has no media timeout");
+  }
+
+  /**
    * Waits until the far end {@link #callee(FarEnd)} last made for {@code behaviour} has run its
    * whole part and says whether it succeeded (for {@link FarEnd#REFER_FROM_FAR_END}: its REFER was
    * refused, then the line hung up). An environment whose far ends cannot tell aborts.

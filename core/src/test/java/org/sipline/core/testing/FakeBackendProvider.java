@@ -1,7 +1,9 @@
 package org.sipline.core.testing;
 
+import java.util.List;
 import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
 
@@ -23,6 +25,12 @@ public final class FakeBackendProvider implements SipBackendProvider {
   @Override
   public Availability availability() {
     return Availability.yes();
+  }
+
+  /** None: the fake has nothing to set. */
+  @Override
+  public List<BackendOption> options() {
+    return List.of();
   }
 
   @Override

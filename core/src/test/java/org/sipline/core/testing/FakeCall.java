@@ -14,6 +14,7 @@ import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipFailureException;
@@ -58,6 +59,7 @@ public final class FakeCall implements SipCall {
   private final List<CompletableFuture<DtmfMethod>> dtmfHeld = new ArrayList<>();
   private boolean holdDtmf;
   private String failDtmf;
+  private volatile RtpStatistics rtp = RtpStatistics.NONE;
 
   FakeCall(
       FakeBackend backend,
@@ -295,7 +297,29 @@ public final class FakeCall implements SipCall {
     return done;
   }
 
+  @Override
+  public RtpStatistics rtpStatistics() {
+    return rtp;
+  }
+
   // ---- the far end's controls --------------------------------------------------------------
+
+  /** The figures {@link #rtpStatistics()} reports from now on, as a backend's RTP would. */
+  public void setRtpStatistics(RtpStatistics statistics) {
+    rtp = statistics;
+  }
+
+  /** The far end's RTP stopped for the media timeout: the backend ends the call. */
+  public void mediaTimeout() {
+    synchronized (this) {
+      if (state != State.CONNECTED) {
+        return;
+      }
+      state = State.ENDED;
+    }
+    stopMedia();
+    terminal(() -> account.listener.callEnded(this, CallEnd.MEDIA_TIMEOUT, "no RTP for 30 s"));
+  }
 
   /** The far end sends BYE. */
   public void remoteBye() {

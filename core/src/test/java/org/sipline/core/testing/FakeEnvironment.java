@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opentest4j.TestAbortedException;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipUri;
 
@@ -55,6 +56,8 @@ public final class FakeEnvironment implements ConformanceEnvironment {
       case TRANSFER_REFUSE -> "xfer-refuse";
       case TRANSFER_NOTIFY_FAIL -> "xfer-503";
       case REFER_FROM_FAR_END -> "answer"; // the fake's far end sends no REFER
+      case ANSWER_WITH_HOST_NAME_IN_SDP ->
+          throw new TestAbortedException("the fake's far ends send no SDP");
     };
   }
 

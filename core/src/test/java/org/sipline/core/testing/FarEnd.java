@@ -23,5 +23,10 @@ public enum FarEnd {
    * Answers, then sends a REFER of its own in the dialog (toward a premium number); it succeeds
    * when the line refuses it (603 or 403) and later hangs up with BYE.
    */
-  REFER_FROM_FAR_END
+  REFER_FROM_FAR_END,
+  /**
+   * Answers with an SDP whose c= is a host name rather than an IP address; it succeeds when the
+   * line ACKs the 200 OK and hangs up with BYE (media to a name is refused, not looked up).
+   */
+  ANSWER_WITH_HOST_NAME_IN_SDP
 }

@@ -17,6 +17,11 @@ final class SipClient implements AutoCloseable {
     this.stub = SipGrpc.newBlockingStub(channel);
   }
 
+  /** The channel itself, for services of sipline's own (their stubs carry their own deadlines). */
+  ManagedChannel channel() {
+    return channel;
+  }
+
   /** The live media service on the same channel (streams carry their own deadline, if any). */
   LineMediaGrpc.LineMediaStub media() {
     return LineMediaGrpc.newStub(channel);

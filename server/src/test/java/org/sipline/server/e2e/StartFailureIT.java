@@ -71,6 +71,32 @@ class StartFailureIT {
             "--sip-port",
             "0");
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--backend-option: jainsip refused: ", "nosuch");
+    assertThat(result.err())
+        .contains(
+            "--backend-option: jainsip refused: unknown jainsip option 'nosuch'; valid: ",
+            "register.expires (an integer 1..86400)",
+            "trusted.sources (IP addresses (or *))");
+  }
+
+  @Test
+  void aMalformedBackendOptionExitsTwoNamingIt() throws Exception {
+    Cli.Result result =
+        Cli.run(
+            dir,
+            "--backend",
+            "jainsip",
+            "--backend-option",
+            "register.expires=soon",
+            "--grpc-port",
+            "0",
+            "--sip-address",
+            "127.0.0.1",
+            "--sip-port",
+            "0");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains(
+            "--backend-option: jainsip refused: jainsip option 'register.expires': 'soon' is not"
+                + " an integer; want an integer 1..86400");
   }
 }

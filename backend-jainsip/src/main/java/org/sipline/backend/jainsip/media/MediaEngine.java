@@ -11,19 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The RTP media path of one backend: the shared {@link Pacer} that sends every call's frames, the
- * one receive thread over every call's socket, and the RTP port range. Created once by the backend
- * and closed by it; {@link #close} ends every session.
+ * one receive thread over every call's RTP and RTCP sockets, the one RTCP timer thread that sends
+ * every call's reports, and the RTP port range (even RTP ports, RTCP on the odd port above, RFC
+ * 3550 §11). Created once by the backend and closed by it; {@link #close} ends every session.
  */
 public final class MediaEngine implements AutoCloseable {
   /** The pacer real-time priority meaning "off": the pacer runs at normal priority. */
@@ -66,6 +72,9 @@ public final class MediaEngine implements AutoCloseable {
   private final ReceiveLoop receiveLoop;
   private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextPort;
+  private final ScheduledExecutorService rtcpTimer;
+  private final NtpTime ntp;
+  private final String cname;
   private volatile boolean closed;
 
   private MediaEngine(
@@ -84,6 +93,22 @@ public final class MediaEngine implements AutoCloseable {
     this.random = random;
     this.receiveLoop = receiveLoop;
     this.pacer = new Pacer(clock);
+    this.ntp = new NtpTime(System.currentTimeMillis(), clock.nanoTime());
+    // RFC 7022: a random CNAME per process, so that reports reveal no user or host name.
+    byte[] id = new byte[12];
+    random.nextBytes(id);
+    this.cname = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "sipline-rtcp");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // A call's cancelled report must not stay queued until its time comes.
+    t.setRemoveOnCancelPolicy(true);
+    this.rtcpTimer = Executors.unconfigurableScheduledExecutorService(t);
     // Start the search at a random port so that a restarted process does not at once reuse the
     // ports whose peers may still be sending to them.
     this.nextPort = new AtomicInteger(portMin == 0 ? 0 : random.nextInt(evenPorts()));
@@ -236,9 +261,10 @@ public final class MediaEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("media engine closed");
     }
-    DatagramChannel channel = portMin == 0 ? bindEphemeral() : bindInRange();
-    int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-    MediaSession session = new MediaSession(this, channel, port, clock.nanoTime());
+    PortPair ports = portMin == 0 ? bindEphemeral() : bindInRange();
+    int port = ((InetSocketAddress) ports.rtp().getLocalAddress()).getPort();
+    MediaSession session =
+        new MediaSession(this, ports.rtp(), ports.rtcp(), port, clock.nanoTime());
     sessions.add(session);
     if (closed) {
       // close() may have missed a session added while it ran.
@@ -260,6 +286,15 @@ public final class MediaEngine implements AutoCloseable {
     }
     pacer.close();
     receiveLoop.close();
+    rtcpTimer.shutdownNow();
+  }
+
+  /**
+   * Tells {@code observer} how late (ns) each of the pacer's ticks was served, on the pacer's
+   * thread: it must return at once (metrics).
+   */
+  public void observePacing(LongConsumer observer) {
+    pacer.observeLag(observer);
   }
 
   /** How the kernel schedules the pacer thread, as set when the engine started. */
@@ -278,6 +313,18 @@ public final class MediaEngine implements AutoCloseable {
 
   RandomGenerator random() {
     return random;
+  }
+
+  ScheduledExecutorService rtcpTimer() {
+    return rtcpTimer;
+  }
+
+  NtpTime ntp() {
+    return ntp;
+  }
+
+  String cname() {
+    return cname;
   }
 
   Pacer pacer() {
@@ -323,27 +370,30 @@ public final class MediaEngine implements AutoCloseable {
             : StandardProtocolFamily.INET);
   }
 
-  private DatagramChannel bindInRange() throws IOException {
+  /** A call's RTP socket on an even port and its RTCP socket on the odd port above. */
+  record PortPair(DatagramChannel rtp, DatagramChannel rtcp) {}
+
+  private PortPair bindInRange() throws IOException {
     int firstEven = portMin + (portMin & 1);
     int count = evenPorts();
     int start = Math.floorMod(nextPort.getAndIncrement(), count);
     for (int i = 0; i < count; i++) {
       int port = firstEven + 2 * ((start + i) % count);
-      DatagramChannel channel = openChannel();
-      try {
-        channel.bind(new InetSocketAddress(bindAddress, port));
-        channel.configureBlocking(false);
-        nextPort.set(start + i + 1);
-        return channel;
-      } catch (BindException e) {
-        channel.close();
-      } catch (IOException | RuntimeException e) {
-        channel.close();
-        throw e;
+      DatagramChannel rtp = bindFreeNonBlocking(port);
+      if (rtp == null) {
+        continue;
       }
+      // RTCP may take the odd port just above the range's top: the range names RTP ports.
+      DatagramChannel rtcp = port < 65535 ? bindFreeNonBlocking(port + 1) : null;
+      if (rtcp == null) {
+        rtp.close();
+        continue;
+      }
+      nextPort.set(start + i + 1);
+      return new PortPair(rtp, rtcp);
     }
     throw new IOException(
-        "no free even RTP port in "
+        "no free even RTP port (with its RTCP port above) in "
             + portMin
             + "-"
             + portMax
@@ -351,8 +401,60 @@ public final class MediaEngine implements AutoCloseable {
             + bindAddress.getHostAddress());
   }
 
-  private DatagramChannel bindEphemeral() throws IOException {
-    return bindEvenEphemeral(this::bindChannel, EPHEMERAL_TRIES, bindAddress.getHostAddress());
+  /** A non-blocking channel on {@code port}, or null when the port is taken. */
+  private DatagramChannel bindFreeNonBlocking(int port) throws IOException {
+    DatagramChannel channel = openChannel();
+    try {
+      channel.bind(new InetSocketAddress(bindAddress, port));
+      channel.configureBlocking(false);
+      return channel;
+    } catch (BindException e) {
+      channel.close();
+      return null;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private PortPair bindEphemeral() throws IOException {
+    return bindPairEphemeral(this::bindChannel, EPHEMERAL_TRIES, bindAddress.getHostAddress());
+  }
+
+  /**
+   * An even port the kernel picked ({@link #bindEvenEphemeral}) with the odd port above it free for
+   * RTCP; an even port whose neighbour is taken stays bound while the next is tried, so that the
+   * kernel does not offer it again.
+   *
+   * @throws IOException naming the tries when no such pair was found
+   */
+  static PortPair bindPairEphemeral(PortBinder binder, int tries, String address)
+      throws IOException {
+    List<DatagramChannel> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < tries; i++) {
+        DatagramChannel rtp = bindEvenEphemeral(binder, tries, address);
+        held.add(rtp);
+        int port = ((InetSocketAddress) rtp.getLocalAddress()).getPort();
+        DatagramChannel rtcp = port < 65535 ? bindIfFree(binder, port + 1, held) : null;
+        if (rtcp != null) {
+          rtcp.configureBlocking(false);
+          held.remove(rtp);
+          held.remove(rtcp);
+          return new PortPair(rtp, rtcp);
+        }
+      }
+      throw new IOException(
+          "no even ephemeral UDP port with a free odd port above it on "
+              + address
+              + " after "
+              + tries
+              + " tries");
+    } finally {
+      for (DatagramChannel c : held) {
+        c.close();
+      }
+    }
   }
 
   /** A channel bound to {@code port} on the bind address (0: one the kernel picks). */

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
+import org.sipline.core.spi.RtpStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class MediaSession implements AutoCloseable {
 
   private final MediaEngine engine;
   private final DatagramChannel channel;
+  private final DatagramChannel rtcpChannel;
   private final int localPort;
   private final long allocatedNanos;
   private State state = State.ALLOCATED;
@@ -59,15 +61,22 @@ public final class MediaSession implements AutoCloseable {
   private Pacer.Registration pacing;
   private WavRecorder recorder;
   private int telephoneEvent = NO_TELEPHONE_EVENT;
+  private RtcpSession rtcp;
 
-  MediaSession(MediaEngine engine, DatagramChannel channel, int localPort, long allocatedNanos) {
+  MediaSession(
+      MediaEngine engine,
+      DatagramChannel channel,
+      DatagramChannel rtcpChannel,
+      int localPort,
+      long allocatedNanos) {
     this.engine = engine;
     this.channel = channel;
+    this.rtcpChannel = rtcpChannel;
     this.localPort = localPort;
     this.allocatedNanos = allocatedNanos;
   }
 
-  /** The local RTP port, for the SDP. */
+  /** The local RTP port, for the SDP; RTCP runs on the port above it. */
   public int localPort() {
     return localPort;
   }
@@ -108,7 +117,8 @@ public final class MediaSession implements AutoCloseable {
       state = state.moveTo(State.STARTED, "start");
       this.callId = callId;
       this.telephoneEvent = telephoneEventPayloadType;
-      discardEarlyDatagrams();
+      discardEarlyDatagrams(channel);
+      discardEarlyDatagrams(rtcpChannel);
       MediaClock clock = engine.clock();
       peer = new RtpPeer(remote);
       recorder = engine.openRecorder(callId);
@@ -133,8 +143,22 @@ public final class MediaSession implements AutoCloseable {
               callId,
               // Made even without a type: a re-INVITE may negotiate one later.
               new TelephoneEventSender(telephoneEventPayloadType));
+      rtcp =
+          new RtcpSession(
+              rtcpChannel,
+              peer,
+              sender,
+              receiver.statistics(),
+              clock,
+              engine.ntp(),
+              engine.random(),
+              engine.rtcpTimer(),
+              callId,
+              engine.cname());
       pacing = engine.pacer().add(sender);
       engine.receiveLoop().register(channel, receiver);
+      engine.receiveLoop().register(rtcpChannel, rtcp);
+      rtcp.start();
     }
     log.info(
         "RTP started for Call-ID {}: local port {}, remote {}, {}/{}",
@@ -239,7 +263,31 @@ public final class MediaSession implements AutoCloseable {
   }
 
   /**
-   * Stops sending and receiving at once and frees the port; never waits on the network. Idempotent.
+   * The RTP and RTCP figures so far; after {@link #close} the final ones. {@link
+   * RtpStatistics#NONE} before {@link #start}.
+   */
+  public synchronized RtpStatistics rtpStatistics() {
+    if (sender == null) {
+      return RtpStatistics.NONE;
+    }
+    return new RtpStatistics(
+        sender.sent(),
+        sender.octetsSent(),
+        receiver.received() + receiver.telephoneEvents(),
+        receiver.octetsReceived(),
+        receiver.statistics().report(),
+        rtcp.outbound(),
+        rtcp.farEndPackets(),
+        rtcp.farEndOctets(),
+        rtcp.roundTripMillis(),
+        rtcp.sent(),
+        rtcp.received(),
+        rtcp.dropped());
+  }
+
+  /**
+   * Stops sending and receiving at once and frees the ports; never waits on the network: a last
+   * RTCP report with a BYE (RFC 3550 §6.3.7) is handed to the socket first. Idempotent.
    */
   @Override
   public void close() {
@@ -254,12 +302,14 @@ public final class MediaSession implements AutoCloseable {
         sender.close();
         pacing.cancel();
         receiver.close();
+        rtcp.close(true);
       }
       toClose = recorder;
       id = callId;
     }
     try {
       channel.close();
+      rtcpChannel.close();
     } catch (IOException e) {
       log.warn("Closing RTP port {} failed (Call-ID {})", localPort, id, e);
     }
@@ -272,7 +322,7 @@ public final class MediaSession implements AutoCloseable {
       }
     }
     if (id != null) {
-      log.info("RTP stopped for Call-ID {}: {}", id, stats());
+      log.info("RTP stopped for Call-ID {}: {}; {}", id, stats(), rtpStatistics());
     }
   }
 
@@ -289,10 +339,10 @@ public final class MediaSession implements AutoCloseable {
    * Drops what reached the port before the call's media started (early media, a previous call's
    * stragglers): the sink should hear the call from its start.
    */
-  private void discardEarlyDatagrams() {
+  private void discardEarlyDatagrams(DatagramChannel from) {
     ByteBuffer scratch = ByteBuffer.allocate(ReceiveLoop.MAX_DATAGRAM);
     try {
-      while (channel.receive(scratch) != null) {
+      while (from.receive(scratch) != null) {
         scratch.clear();
       }
     } catch (IOException e) {

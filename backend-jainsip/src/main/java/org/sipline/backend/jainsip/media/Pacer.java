@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ final class Pacer implements AutoCloseable {
   private long failures;
   private volatile boolean closed;
   private volatile Thread thread;
+  private volatile LongConsumer lagObserver = lag -> {};
   private final CompletableFuture<PacerScheduling> scheduling = new CompletableFuture<>();
 
   Pacer(MediaClock clock) {
@@ -91,6 +93,11 @@ final class Pacer implements AutoCloseable {
       this.slots[i] = new Registration[4];
     }
     this.slotSizes = new int[slots];
+  }
+
+  /** Tells {@code observer} how late (ns) each served tick was; called on the pacer's thread. */
+  void observeLag(LongConsumer observer) {
+    lagObserver = observer;
   }
 
   /** Starts the pacer thread at normal priority; {@link #close} stops it. */
@@ -216,6 +223,7 @@ final class Pacer implements AutoCloseable {
       return;
     }
     serve(tick, lag);
+    lagObserver.accept(lag);
     cursor = tick + 1;
   }
 

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that receives RTP for every call of the JVM: a {@link Selector} over all sessions'
- * sockets, each ready socket read into one shared buffer and handed to its {@link RtpReceiver}.
- * Nothing is allocated per datagram by this class.
+ * The one thread that receives RTP and RTCP for every call of the JVM: a {@link Selector} over all
+ * sessions' sockets, each ready socket read into one shared buffer and handed to its {@link
+ * DatagramHandler} (the call's {@link RtpReceiver} or {@link RtcpSession}). Nothing is allocated
+ * per datagram by this class.
  */
 final class ReceiveLoop implements AutoCloseable {
   /** The largest datagram taken; anything longer is dropped as malformed. */
@@ -38,7 +39,7 @@ final class ReceiveLoop implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
 
-  private record Registration(DatagramChannel channel, RtpReceiver receiver) {}
+  private record Registration(DatagramChannel channel, DatagramHandler handler) {}
 
   private final Selector selector;
   private final Queue<Registration> pending = new ConcurrentLinkedQueue<>();
@@ -69,9 +70,9 @@ final class ReceiveLoop implements AutoCloseable {
     t.start();
   }
 
-  /** Starts delivering {@code channel}'s datagrams to {@code receiver}; from any thread. */
-  void register(DatagramChannel channel, RtpReceiver receiver) {
-    pending.add(new Registration(channel, receiver));
+  /** Starts delivering {@code channel}'s datagrams to {@code handler}; from any thread. */
+  void register(DatagramChannel channel, DatagramHandler handler) {
+    pending.add(new Registration(channel, handler));
     selector.wakeup();
   }
 
@@ -138,7 +139,7 @@ final class ReceiveLoop implements AutoCloseable {
     Registration r;
     while ((r = pending.poll()) != null) {
       try {
-        r.channel.register(selector, SelectionKey.OP_READ, r.receiver);
+        r.channel.register(selector, SelectionKey.OP_READ, r.handler);
       } catch (ClosedChannelException e) {
         // The session was closed before the loop got to it; nothing to receive.
       }
@@ -147,7 +148,7 @@ final class ReceiveLoop implements AutoCloseable {
 
   private void drain(SelectionKey key) {
     DatagramChannel channel = (DatagramChannel) key.channel();
-    RtpReceiver receiver = (RtpReceiver) key.attachment();
+    DatagramHandler receiver = (DatagramHandler) key.attachment();
     try {
       for (int i = 0; i < BURST; i++) {
         buffer.clear();

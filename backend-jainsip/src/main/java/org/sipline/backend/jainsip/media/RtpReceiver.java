@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * thrown: the receive loop serves every call of the JVM. Runs on the receive thread; the counters
  * may be read from any thread.
  */
-final class RtpReceiver implements ReorderBuffer.Output {
+final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   /** How many packets may wait for a missing one: 60 ms of 20 ms packets. */
   static final int REORDER_CAPACITY = 3;
 
@@ -41,6 +41,7 @@ final class RtpReceiver implements ReorderBuffer.Output {
   private final ReorderBuffer reorder;
   private final ReceivedTimeline timeline = new ReceivedTimeline();
   private final TelephoneEventReceiver events;
+  private final ReceptionStatistics statistics = new ReceptionStatistics(Codec.CLOCK_RATE);
   private final short[] pcm;
   private final int maxDatagram;
   private final LogLimiter wrongSourceLog = new LogLimiter();
@@ -60,6 +61,7 @@ final class RtpReceiver implements ReorderBuffer.Output {
   private volatile long droppedMalformed;
   private volatile long droppedPayloadType;
   private volatile long telephoneEvents;
+  private volatile long octetsReceived;
   private volatile long lastPacketNanos;
 
   /**
@@ -91,7 +93,8 @@ final class RtpReceiver implements ReorderBuffer.Output {
   // Single writer (the receive thread), readers anywhere: volatile is for visibility, ++ cannot
   // race.
   @SuppressWarnings("NonAtomicVolatileUpdate")
-  void onDatagram(byte[] buf, int length, InetSocketAddress source) {
+  @Override
+  public void onDatagram(byte[] buf, int length, InetSocketAddress source) {
     if (closed) {
       return;
     }
@@ -147,6 +150,15 @@ final class RtpReceiver implements ReorderBuffer.Output {
     } else {
       received++;
     }
+    octetsReceived += packet.payloadLength();
+    // Measured as it arrived, before reordering: RFC 3550's loss and jitter are the network's.
+    statistics.onPacket(
+        packet.ssrc(),
+        packet.sequenceNumber(),
+        packet.timestamp(),
+        now,
+        packet.payloadLength(),
+        !event);
     arrivalNanos = now;
     // Events go through the reorder buffer with the audio: they share its sequence numbers, and
     // they must be told apart from the audio in order too (a digit ends where audio goes on).
@@ -280,6 +292,16 @@ final class RtpReceiver implements ReorderBuffer.Output {
   /** When the last valid packet came, or when this receiver was made if none has. */
   long lastPacketNanos() {
     return lastPacketNanos;
+  }
+
+  /** Payload octets of the packets counted by {@link #received} and {@link #telephoneEvents}. */
+  long octetsReceived() {
+    return octetsReceived;
+  }
+
+  /** Loss and jitter of the far end's stream as it arrives, for RTCP and the call's figures. */
+  ReceptionStatistics statistics() {
+    return statistics;
   }
 
   ReorderBuffer reorder() {

@@ -52,6 +52,12 @@ final class RtpSender implements PacedStream {
 
   private volatile long sent;
   private volatile long unsent;
+  private volatile long octetsSent;
+
+  // The stream's clock at the last tick, for the RTP timestamp of a sender report. Two fields
+  // written without a lock: a report that reads them mid-tick is off by one frame at worst.
+  private volatile long tickNanos;
+  private volatile long tickTimestamp;
 
   /**
    * @param events sends DTMF in this stream, or null when telephone-event was not negotiated
@@ -85,22 +91,29 @@ final class RtpSender implements PacedStream {
     // Read even while a digit plays: the core holds its playback meanwhile, and its timeline
     // must run on with the RTP clock.
     boolean audio = readSource();
+    tickTimestamp = packetizer.nextTimestamp();
+    tickNanos = clock.nanoTime();
     InetSocketAddress to = peer.address();
     boolean event = events != null && events.active();
     boolean onWire;
+    int payload;
     if (event) {
       int length = events.nextPacket(packet, packetizer, FRAME, to != null);
       onWire = to != null && send(length, to);
+      payload = length - RtpPacket.FIXED_HEADER_SIZE;
     } else if (to == null) {
       packetizer.skip(1, FRAME);
       onWire = false;
+      payload = 0;
     } else {
       int header = packetizer.nextHeader(packet, audio, FRAME);
       codec.encode(frame, 0, packet, header, FRAME);
       onWire = send(header + FRAME, to);
+      payload = FRAME;
     }
     if (onWire) {
       sent++;
+      octetsSent += payload;
     } else {
       unsent++;
     }
@@ -204,6 +217,17 @@ final class RtpSender implements PacedStream {
   /** Packets handed to the socket, DTMF events included. */
   long sent() {
     return sent;
+  }
+
+  /** Payload octets of the packets handed to the socket (RFC 3550's sender's octet count). */
+  long octetsSent() {
+    return octetsSent;
+  }
+
+  /** The stream's RTP timestamp at {@code nanos} of the media clock, from the last tick's. */
+  long rtpTimestampAt(long nanos) {
+    long elapsed = nanos - tickNanos;
+    return (tickTimestamp + elapsed * Codec.CLOCK_RATE / 1_000_000_000L) & 0xFFFF_FFFFL;
   }
 
   /** Ticks whose packet was not sent: no peer address yet, full socket buffer, or a send error. */

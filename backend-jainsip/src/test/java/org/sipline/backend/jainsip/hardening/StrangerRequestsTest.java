@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.sipline.backend.jainsip.JainSipBackendProvider;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BackendObserver;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
@@ -65,12 +66,25 @@ class StrangerRequestsTest {
             call.reject(486, "Busy Here");
           }
         };
+    List<String> reported = new CopyOnWriteArrayList<>();
+    BackendObserver observer =
+        new BackendObserver() {
+          @Override
+          public void strangerRefused(String method, int statusCode) {
+            reported.add(method + " " + statusCode);
+          }
+        };
     int port = FreePorts.sipPort();
     Map<String, String> options = trusted.isEmpty() ? Map.of() : Map.of("trusted.sources", trusted);
     try (FakeRegistrar registrar = new FakeRegistrar();
         SipBackend backend =
             new JainSipBackendProvider()
-                .create(BackendConfig.loopback().sipPort(port).options(options).build());
+                .create(
+                    BackendConfig.loopback()
+                        .sipPort(port)
+                        .options(options)
+                        .observer(observer)
+                        .build());
         DatagramSocket peer =
             new DatagramSocket(new InetSocketAddress(InetAddress.getByName(from), 0))) {
       backend.register(
@@ -88,10 +102,12 @@ class StrangerRequestsTest {
         case "rings" -> {
           assertThat(incoming).as("the line was offered the call").hasSize(1);
           assertThat(code).as("the line's 486").isEqualTo(486);
+          assertThat(reported).as("strangers refused, for metrics").isEmpty();
         }
         case "403" -> {
           assertThat(code).isEqualTo(403);
           assertThat(incoming).as("calls offered to the line").isEmpty();
+          assertThat(reported).as("strangers refused, for metrics").containsExactly("INVITE 403");
         }
         default -> {
           assertThat(code).as("%s refused", method).isBetween(400, 699);

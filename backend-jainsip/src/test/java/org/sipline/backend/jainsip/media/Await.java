@@ -12,10 +12,15 @@ final class Await {
   private Await() {}
 
   static void until(BooleanSupplier condition, Supplier<String> describe) {
-    long deadline = System.nanoTime() + TIMEOUT_NANOS;
+    until(condition, TIMEOUT_NANOS, describe);
+  }
+
+  static void until(BooleanSupplier condition, long timeoutNanos, Supplier<String> describe) {
+    long deadline = System.nanoTime() + timeoutNanos;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within 5 s: " + describe.get());
+        throw new AssertionError(
+            "not within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s: " + describe.get());
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }

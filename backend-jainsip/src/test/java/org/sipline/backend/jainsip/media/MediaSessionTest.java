@@ -57,8 +57,9 @@ class MediaSessionTest {
         base = ((InetSocketAddress) c.getLocalAddress()).getPort() & ~1;
       }
       boolean free = base + 2 * evenPorts < 65536;
-      for (int i = 0; free && i < evenPorts; i++) {
-        free = bindable(base + 2 * i);
+      // Each RTP port's RTCP port above it must be free too.
+      for (int i = 0; free && i < 2 * evenPorts; i++) {
+        free = bindable(base + i);
       }
       if (free) {
         return base;
@@ -92,7 +93,12 @@ class MediaSessionTest {
     assertThat(ports).containsExactlyInAnyOrder(base, base + 2, base + 4);
     assertThatThrownBy(() -> engine.allocate())
         .isInstanceOf(IOException.class)
-        .hasMessage("no free even RTP port in " + (base - 1) + "-" + (base + 5) + " on 127.0.0.1");
+        .hasMessage(
+            "no free even RTP port (with its RTCP port above) in "
+                + (base - 1)
+                + "-"
+                + (base + 5)
+                + " on 127.0.0.1");
   }
 
   @Test

@@ -83,6 +83,19 @@ class PacerTest {
   }
 
   @Test
+  void theLagOfEveryServedTickIsReported() {
+    List<Long> lags = new ArrayList<>();
+    pacer.observeLag(lags::add);
+    RecordingStream s = new RecordingStream(clock);
+    pacer.add(s);
+    runFrames(s, 2);
+    clock.wakeLate(3 * MS);
+    runFrames(s, 4);
+
+    assertThat(lags).containsExactly(0L, 0L, 3 * MS, 0L);
+  }
+
+  @Test
   void streamsAreSpreadOverTheTwentyOneMillisecondPhases() {
     List<RecordingStream> streams = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

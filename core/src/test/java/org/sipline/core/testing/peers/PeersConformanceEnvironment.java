@@ -40,9 +40,18 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   private static final String USER = "line";
   private static final String PASSWORD = "line-secret";
 
+  /** Four calls' RTP and RTCP ports: calls run one at a time, and the intruder sprays them all. */
+  private static final int RTP_PORTS = 8;
+
   private final Kamailio kamailio;
-  private final SipBackend backend;
+  private final Function<BackendConfig, ? extends SipBackend> backendFactory;
+  private final BackendConfig config;
+  private SipBackend backend;
   private final int sipPort;
+
+  /** The backend's RTP port range, known here so that an intruder can spray all of it. */
+  private final int rtpMin;
+
   private final List<Sipp> peers = new ArrayList<>();
   private final List<Baresip> phones = new ArrayList<>();
   private final Map<FarEnd, Sipp> lastFarEnds = new EnumMap<>(FarEnd.class);
@@ -56,17 +65,19 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     Kamailio started = Kamailio.start(KamailioOptions.defaults().withUser(USER, PASSWORD));
     // Chosen here rather than by the backend, so that a stranger knows where to knock.
     sipPort = FreePorts.sipPort();
+    this.backendFactory = backendFactory;
+    rtpMin = FreePorts.udpPortBlock(RTP_PORTS);
+    config =
+        BackendConfig.loopback()
+            .sipPort(sipPort)
+            .rtpPorts(rtpMin, rtpMin + RTP_PORTS - 1)
+            .registerTimeout(Duration.ofSeconds(5))
+            .transactionTimeout(Duration.ofSeconds(10))
+            .transferTimeout(Duration.ofSeconds(10))
+            .build();
     try {
       backend =
-          Objects.requireNonNull(
-              backendFactory.apply(
-                  BackendConfig.loopback()
-                      .sipPort(sipPort)
-                      .registerTimeout(Duration.ofSeconds(5))
-                      .transactionTimeout(Duration.ofSeconds(10))
-                      .transferTimeout(Duration.ofSeconds(10))
-                      .build()),
-              "backendFactory returned null");
+          Objects.requireNonNull(backendFactory.apply(config), "backendFactory returned null");
     } catch (RuntimeException e) {
       started.close();
       throw e;
@@ -75,8 +86,17 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   }
 
   @Override
-  public SipBackend backend() {
+  public synchronized SipBackend backend() {
     return backend;
+  }
+
+  @Override
+  public synchronized void restartBackend(Duration mediaTimeout) {
+    backend.close();
+    backend =
+        Objects.requireNonNull(
+            backendFactory.apply(config.toBuilder().mediaTimeout(mediaTimeout).build()),
+            "backendFactory returned null");
   }
 
   @Override
@@ -107,6 +127,8 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
           case TRANSFER_REFUSE -> uas("uas-refer-refuse.xml", SippOptions.defaults());
           case TRANSFER_NOTIFY_FAIL -> uas("uas-refer-notify-503.xml", SippOptions.defaults());
           case REFER_FROM_FAR_END -> uas("uas-refer-from-far-end.xml", SippOptions.defaults());
+          case ANSWER_WITH_HOST_NAME_IN_SDP ->
+              uas("uas-answer-host-name-sdp.xml", SippOptions.defaults());
         };
     lastFarEnds.put(behaviour, uas);
     return "bob@" + uas.hostPort();
@@ -224,6 +246,23 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   @Override
   public StrangerReply strangerSends(String method, Duration listen) {
     return Stranger.send(method, USER, "127.0.0.1", sipPort, listen);
+  }
+
+  /** From 127.0.0.1, Kamailio's host: trusted, so that it is the SDP that is judged. */
+  @Override
+  public StrangerReply offerWithHostNameSends(Duration listen) {
+    return Stranger.sendFrom(
+        "127.0.0.1", "INVITE", USER, "127.0.0.1", sipPort, "media.sipline.invalid", listen);
+  }
+
+  @Override
+  public AutoCloseable rtpIntruder() {
+    return RtpIntruder.start(rtpMin, rtpMin + RTP_PORTS - 1);
+  }
+
+  @Override
+  public List<String> forgedOkSends(Duration listen) {
+    return ForgedAnswer.send(USER, "127.0.0.1", sipPort, listen);
   }
 
   @Override

@@ -35,16 +35,34 @@ public final class Stranger {
    */
   public static StrangerReply send(
       String method, String user, String lineHost, int linePort, Duration listen) {
+    return sendFrom(HOST, method, user, lineHost, linePort, HOST, listen);
+  }
+
+  /**
+   * As {@link #send}, from {@code fromHost} (which need not be a stranger: the registrar's host is
+   * trusted), with an INVITE's SDP naming {@code connection} in its c= lines (an address, or a host
+   * name).
+   */
+  public static StrangerReply sendFrom(
+      String fromHost,
+      String method,
+      String user,
+      String lineHost,
+      int linePort,
+      String connection,
+      Duration listen) {
     String callId = "stranger-" + UUID.randomUUID();
     try (DatagramSocket socket =
-        new DatagramSocket(new InetSocketAddress(InetAddress.getByName(HOST), 0))) {
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByName(fromHost), 0))) {
       byte[] request =
           request(
+              fromHost,
               method.toUpperCase(Locale.ROOT),
               user,
               lineHost,
               linePort,
               socket.getLocalPort(),
+              connection,
               callId);
       socket.send(
           new DatagramPacket(request, request.length, new InetSocketAddress(lineHost, linePort)));
@@ -75,12 +93,19 @@ public final class Stranger {
   }
 
   private static byte[] request(
-      String method, String user, String host, int port, int fromPort, String callId) {
+      String from,
+      String method,
+      String user,
+      String host,
+      int port,
+      int fromPort,
+      String connection,
+      String callId) {
     String sdp =
         "v=0\r\no=mallory 1 1 IN IP4 "
-            + HOST
+            + from
             + "\r\ns=-\r\nc=IN IP4 "
-            + HOST
+            + connection
             + "\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
     String body = method.equals("INVITE") ? sdp : method.equals("MESSAGE") ? "hello" : "";
     String type = method.equals("INVITE") ? "application/sdp" : "text/plain";
@@ -90,7 +115,7 @@ public final class Stranger {
             + target
             + " SIP/2.0\r\n"
             + "Via: SIP/2.0/UDP "
-            + HOST
+            + from
             + ":"
             + fromPort
             + ";branch=z9hG4bK"
@@ -98,7 +123,7 @@ public final class Stranger {
             + "\r\n"
             + "Max-Forwards: 70\r\n"
             + "From: <sip:mallory@"
-            + HOST
+            + from
             + ">;tag=m1\r\n"
             + "To: <"
             + target
@@ -110,7 +135,7 @@ public final class Stranger {
             + method
             + "\r\n"
             + "Contact: <sip:mallory@"
-            + HOST
+            + from
             + ":"
             + fromPort
             + ">\r\n"

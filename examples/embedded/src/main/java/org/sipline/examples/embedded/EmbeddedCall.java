@@ -47,11 +47,12 @@ public final class EmbeddedCall {
       return 2;
     }
     // Backends on the class path are found with ServiceLoader; this one is named, the server's
-    // --backend flag does the same.
+    // --backend flag does the same. Backends.start checks the config's options against the ones
+    // the backend declares before starting it.
     SipBackend backend =
-        Backends.load()
-            .select(options.backend())
-            .create(BackendConfig.loopback().bindAddress(options.bindAddress()).build());
+        Backends.start(
+            Backends.load().select(options.backend()),
+            BackendConfig.loopback().bindAddress(options.bindAddress()).build());
     try (Line line = Line.open(backend, LineConfig.defaults());
         StatusWaiter statuses = new StatusWaiter(line, out)) {
       return call(line, statuses, options, err);

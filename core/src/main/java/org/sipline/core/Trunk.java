@@ -1,0 +1,411 @@
+package org.sipline.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.sipline.core.Switchboard.Taker;
+import org.sipline.core.Switchboard.Verdict;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.IncomingCall;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipEventListener;
+import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One account registered with the backend on behalf of one or more lines (its members): the
+ * backend's listener for it, fanning registration events out to every member and each call's events
+ * to the one member the call belongs to. See {@link Switchboard}.
+ */
+final class Trunk implements SipEventListener {
+  private static final Logger log = LoggerFactory.getLogger(Trunk.class);
+
+  /** Set while a member places a call, for events the backend reports before call() returns. */
+  private static final ThreadLocal<Placement> PLACING = new ThreadLocal<>();
+
+  private static final Comparator<Member> OFFER_ORDER = Comparator.comparingLong(Member::rank);
+
+  private final Switchboard board;
+  private final AccountSpec spec;
+  private final List<Member> members = new CopyOnWriteArrayList<>();
+  private final Map<SipCall, Route> routes = new ConcurrentHashMap<>();
+  private final Object placing = new Object();
+  private volatile SipAccount real;
+
+  // Guarded by this.
+  private boolean registered;
+  private boolean everRegistered;
+  private int expires;
+  private Member lastToLeave;
+
+  Trunk(Switchboard board, AccountSpec spec) {
+    this.board = board;
+    this.spec = spec;
+  }
+
+  AccountSpec spec() {
+    return spec;
+  }
+
+  void attach(SipAccount account) {
+    this.real = account;
+  }
+
+  Member join(SipEventListener listener) {
+    Member m = new Member(listener);
+    boolean tell;
+    int granted;
+    synchronized (this) {
+      List<Member> sorted = new ArrayList<>(members);
+      sorted.add(m);
+      sorted.sort(OFFER_ORDER);
+      members.clear();
+      members.addAll(sorted);
+      tell = registered;
+      granted = expires;
+    }
+    if (members.size() > 1) {
+      log.info(
+          "{}: line '{}' shares the account ({} lines)",
+          spec.accountName(),
+          m.lineName(),
+          members.size());
+    }
+    if (tell) {
+      listener.registered(m, granted);
+    }
+    return m;
+  }
+
+  boolean anyLooksFree() {
+    for (Member m : members) {
+      if (m.looksFree()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void leave(Member m) {
+    boolean last;
+    synchronized (this) {
+      if (!members.remove(m)) {
+        return;
+      }
+      last = members.isEmpty();
+      if (last) {
+        lastToLeave = m;
+        board.forget(this);
+      }
+    }
+    if (last) {
+      real.unregister();
+    } else {
+      // The binding stays for the other members; for this line the account is gone.
+      m.listener.unregistered(m);
+    }
+  }
+
+  // ---- registration events: to every member ----------------------------------------------
+
+  @Override
+  public void registered(SipAccount account, int expiresSeconds) {
+    synchronized (this) {
+      registered = true;
+      everRegistered = true;
+      expires = expiresSeconds;
+    }
+    for (Member m : members) {
+      m.listener.registered(m, expiresSeconds);
+    }
+  }
+
+  @Override
+  public void registrationFailed(SipAccount account, SipFailure failure) {
+    List<Member> told;
+    synchronized (this) {
+      registered = false;
+      told = List.copyOf(members);
+      if (!everRegistered) {
+        // A failed first REGISTER ends the account in the backend: it may be registered anew.
+        members.clear();
+        board.forget(this);
+      }
+    }
+    for (Member m : told) {
+      m.listener.registrationFailed(m, failure);
+    }
+  }
+
+  @Override
+  public void unregistered(SipAccount account) {
+    Member m;
+    synchronized (this) {
+      m = lastToLeave;
+      lastToLeave = null;
+    }
+    if (m != null) {
+      m.listener.unregistered(m);
+    }
+  }
+
+  // ---- incoming calls: offered to one member at a time ------------------------------------
+
+  @Override
+  public void incomingCall(SipCall call, IncomingCall info) {
+    if (board.isDraining()) {
+      log.info(
+          "INVITE from {} Call-ID {} for {}: draining, 503", info.caller(), call.callId(), name());
+      call.reject(503, "Service Unavailable");
+      return;
+    }
+    Route r = new Route(call, info, List.copyOf(members));
+    routes.put(call, r);
+    offerNext(r);
+  }
+
+  private void offerNext(Route r) {
+    Member next = null;
+    boolean busy;
+    synchronized (r) {
+      if (r.over) {
+        // The caller gave up while lines were asked: nothing rings, nothing to answer.
+        routes.remove(r.call, r);
+        return;
+      }
+      while (r.next < r.candidates.size()) {
+        Member c = r.candidates.get(r.next++);
+        if (c.looksFree()) {
+          next = c;
+          break;
+        }
+        r.busy |= c.hasSession();
+      }
+      r.owner = next;
+      busy = r.busy;
+      if (next == null) {
+        routes.remove(r.call, r);
+      }
+    }
+    if (next == null) {
+      int code = busy ? 486 : 480;
+      log.info(
+          "INVITE from {} Call-ID {} for {}: {}, {}",
+          r.info.caller(),
+          r.call.callId(),
+          name(),
+          busy ? "no free line" : "no line has a session for it",
+          code);
+      r.call.reject(code, busy ? "Busy Here" : "Temporarily Unavailable");
+      return;
+    }
+    Member m = next;
+    m.offer(r.call, r.info, verdict -> decided(r, m, verdict));
+  }
+
+  private void decided(Route r, Member m, Verdict verdict) {
+    if (verdict == Verdict.TAKEN) {
+      synchronized (r) {
+        r.taken = true;
+        if (r.over) {
+          routes.remove(r.call, r);
+        }
+      }
+      if (members.size() > 1) {
+        log.info(
+            "INVITE Call-ID {} for {}: line '{}' takes it", r.call.callId(), name(), m.lineName());
+      }
+      return;
+    }
+    synchronized (r) {
+      r.busy |= verdict == Verdict.BUSY;
+    }
+    offerNext(r);
+  }
+
+  // ---- call events: to the call's member --------------------------------------------------
+
+  private void toOwner(SipCall call, boolean terminal, BiConsumer<SipEventListener, Member> event) {
+    Route r = routes.get(call);
+    if (r == null) {
+      synchronized (placing) {
+        // A call being placed right now registers its route when call() returns.
+        r = routes.get(call);
+      }
+    }
+    Member owner;
+    if (r == null) {
+      Placement p = PLACING.get();
+      if (p == null) {
+        log.debug("{}: event for Call-ID {} that no line holds, dropped", name(), call.callId());
+        return;
+      }
+      owner = p.member;
+      p.ended |= terminal;
+    } else {
+      synchronized (r) {
+        owner = r.owner;
+        if (terminal) {
+          r.over = true;
+          if (r.taken) {
+            routes.remove(call, r);
+          }
+        }
+      }
+    }
+    if (owner != null) {
+      event.accept(owner.listener, owner);
+    }
+  }
+
+  @Override
+  public void callRinging(SipCall call, int statusCode, String reason) {
+    toOwner(call, false, (l, m) -> l.callRinging(call, statusCode, reason));
+  }
+
+  @Override
+  public void callConnected(SipCall call) {
+    toOwner(call, false, (l, m) -> l.callConnected(call));
+  }
+
+  @Override
+  public void callFailed(SipCall call, SipFailure failure) {
+    toOwner(call, true, (l, m) -> l.callFailed(call, failure));
+  }
+
+  @Override
+  public void callEnded(SipCall call, CallEnd cause, String description) {
+    toOwner(call, true, (l, m) -> l.callEnded(call, cause, description));
+  }
+
+  @Override
+  public void transferAccepted(SipCall call) {
+    toOwner(call, false, (l, m) -> l.transferAccepted(call));
+  }
+
+  @Override
+  public void transferSucceeded(SipCall call) {
+    toOwner(call, false, (l, m) -> l.transferSucceeded(call));
+  }
+
+  @Override
+  public void transferFailed(SipCall call, SipFailure failure) {
+    toOwner(call, false, (l, m) -> l.transferFailed(call, failure));
+  }
+
+  private String name() {
+    return spec.accountName();
+  }
+
+  /** One incoming call while lines are asked, and after: who has it. */
+  private static final class Route {
+    final SipCall call;
+    final IncomingCall info;
+    final List<Member> candidates;
+
+    // Guarded by this.
+    int next;
+    Member owner;
+    boolean taken;
+    boolean over;
+    boolean busy;
+
+    Route(SipCall call, IncomingCall info, List<Member> candidates) {
+      this.call = call;
+      this.info = info;
+      this.candidates = candidates;
+    }
+
+    static Route placed(SipCall call, Member owner) {
+      Route r = new Route(call, null, List.of());
+      synchronized (r) {
+        r.owner = owner;
+        r.taken = true;
+      }
+      return r;
+    }
+  }
+
+  /** A call being placed on this thread, and whether it already ended. */
+  private static final class Placement {
+    final Member member;
+    boolean ended;
+
+    Placement(Member member) {
+      this.member = member;
+    }
+  }
+
+  /** A line's hold on the account: what the line sees as its registered account. */
+  final class Member implements SipAccount {
+    final SipEventListener listener;
+    private final Taker taker;
+
+    Member(SipEventListener listener) {
+      this.listener = listener;
+      this.taker = listener instanceof Taker t ? t : null;
+    }
+
+    long rank() {
+      return taker == null ? Long.MAX_VALUE : taker.rank();
+    }
+
+    String lineName() {
+      return taker == null ? "?" : taker.lineName();
+    }
+
+    /** A listener that is not a line of the core takes every call (it decides by itself). */
+    boolean looksFree() {
+      return taker == null || taker.looksFree();
+    }
+
+    boolean hasSession() {
+      return taker != null && taker.hasSession();
+    }
+
+    void offer(SipCall call, IncomingCall info, java.util.function.Consumer<Verdict> verdict) {
+      if (taker == null) {
+        listener.incomingCall(call, info);
+        verdict.accept(Verdict.TAKEN);
+      } else {
+        taker.offer(call, info, verdict);
+      }
+    }
+
+    @Override
+    public AccountSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public SipCall call(SipUri target, Map<String, String> headers, CallMedia media) {
+      synchronized (placing) {
+        Placement p = new Placement(this);
+        PLACING.set(p);
+        try {
+          SipCall call = real.call(target, headers, media);
+          if (!p.ended) {
+            routes.put(call, Route.placed(call, this));
+          }
+          return call;
+        } finally {
+          PLACING.remove();
+        }
+      }
+    }
+
+    @Override
+    public void unregister() {
+      leave(this);
+    }
+  }
+}

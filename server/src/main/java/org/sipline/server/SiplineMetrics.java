@@ -1,0 +1,320 @@
+package org.sipline.server;
+
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sipline.core.Line;
+import org.sipline.core.LineStatus;
+import org.sipline.core.StatusType;
+import org.sipline.core.media.StreamCounters;
+import org.sipline.core.spi.BackendObserver;
+
+/**
+ * sipline's Prometheus metrics (SPEC §8), made with Micrometer. What the lines do is read from
+ * their status streams ({@link Line#watch}), so core needs no metrics library: lines by state,
+ * active calls, calls started / answered / failed by direction and SIP code, call duration,
+ * registrations and their failures by SIP code. gRPC requests are measured by {@link GrpcMetrics},
+ * refused tokens by {@link #authRefused}. JVM and process metrics come from Micrometer's binders.
+ *
+ * <p>Labels are bounded: a direction, a three-digit SIP code (or {@code none}), a status type, a
+ * gRPC method or code. Never a Call-ID, an account or a phone number.
+ */
+final class SiplineMetrics implements AutoCloseable {
+  /** "INVITE bob@example.org: 486 Busy Here", "REGISTER sip:a@b: 403 Forbidden". */
+  private static final Pattern SIP_CODE = Pattern.compile(": ([1-6]\\d\\d) ");
+
+  private static final Duration[] CALL_BUCKETS = {
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(15),
+    Duration.ofSeconds(30),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(2),
+    Duration.ofMinutes(5),
+    Duration.ofMinutes(10),
+    Duration.ofMinutes(30),
+    Duration.ofHours(1)
+  };
+
+  /** SIP methods a stranger's request is counted under; anything else is "other". */
+  private static final Set<String> SIP_METHODS =
+      Set.of(
+          "INVITE",
+          "ACK",
+          "BYE",
+          "CANCEL",
+          "OPTIONS",
+          "REGISTER",
+          "REFER",
+          "NOTIFY",
+          "SUBSCRIBE",
+          "INFO",
+          "MESSAGE",
+          "UPDATE",
+          "PRACK",
+          "PUBLISH");
+
+  private static final Duration[] PACER_BUCKETS = {
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(20),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100)
+  };
+
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer pacerLateness;
+  private final List<AutoCloseable> watches = new ArrayList<>();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
+  private final Map<Line, Boolean> inCall = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
+
+  SiplineMetrics() {
+    // Two of Micrometer's names break Prometheus' conventions (promtool says so): a gauge ending in
+    // _count, and CPU time in nanoseconds. Renamed, and CPU time re-made in seconds below.
+    registry
+        .config()
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+              }
+            });
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, b -> b.getProcessCpuTime() / 1e9)
+          .baseUnit("seconds")
+          .description("CPU time the sipline process has used")
+          .register(registry);
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    pacerLateness =
+        Timer.builder("sipline.pacer.lateness")
+            .description(
+                "How late the RTP pacer served each 20 ms tick after its deadline (jainsip)")
+            .serviceLevelObjectives(PACER_BUCKETS)
+            .register(registry);
+  }
+
+  /**
+   * What the backend reports into these metrics: the pacer's lateness (recorded on the pacer's
+   * thread: one histogram update, nothing looked up) and refused strangers by method and code.
+   */
+  BackendObserver backendObserver() {
+    return new BackendObserver() {
+      @Override
+      public void paced(long lagNanos) {
+        pacerLateness.record(lagNanos, TimeUnit.NANOSECONDS);
+      }
+
+      @Override
+      public void strangerRefused(String method, int statusCode) {
+        Counter.builder("sipline.sip.strangers.refused")
+            .description(
+                "SIP requests refused statelessly because they came from no source of ours")
+            .tag("method", SIP_METHODS.contains(method) ? method : "other")
+            .tag("sip_code", statusCode >= 100 && statusCode <= 699 ? "" + statusCode : "other")
+            .register(registry)
+            .increment();
+      }
+    };
+  }
+
+  /** Watches {@code lines} from now on. */
+  void watch(List<Line> lines) {
+    for (StatusType type : StatusType.values()) {
+      Gauge.builder(
+              "sipline.lines",
+              lines,
+              ls -> ls.stream().filter(l -> l.status().type() == type).count())
+          .description("Lines by the type of their latest status")
+          // Micrometer holds a gauge's object weakly; the list is referenced nowhere else.
+          .strongReference(true)
+          .tag("state", type.name().toLowerCase(Locale.ROOT))
+          .register(registry);
+    }
+    Gauge.builder("sipline.active.calls", inCall, m -> m.values().stream().filter(b -> b).count())
+        .description("Calls being set up or connected, over all lines")
+        .register(registry);
+    for (Line line : lines) {
+      inCall.put(line, false);
+      watches.add(line.watch(status -> observe(line, status)));
+    }
+  }
+
+  /**
+   * Live-media streams: {@code sipline_media_streams{kind}} open now, {@code
+   * sipline_media_streams_ended_total{kind}}, and the caller-audio frames dropped because their
+   * client read too slowly, {@code sipline_media_frames_dropped_total{kind}}.
+   */
+  MediaStreamObserver mediaStreams() {
+    return new MediaStreamObserver() {
+      @Override
+      public void opened(String kind) {
+        openStreams(kind).incrementAndGet();
+      }
+
+      @Override
+      public void ended(String kind, StreamCounters counters) {
+        openStreams(kind).decrementAndGet();
+        String k = kind.toLowerCase(Locale.ROOT);
+        Counter.builder("sipline.media.streams.ended")
+            .description("Live-media streams that ended")
+            .tag("kind", k)
+            .register(registry)
+            .increment();
+        Counter dropped =
+            Counter.builder("sipline.media.frames.dropped")
+                .description("Caller-audio frames dropped because the stream's client was slow")
+                .tag("kind", k)
+                .register(registry);
+        if (counters != null) {
+          dropped.increment((double) counters.framesDropped());
+        }
+      }
+    };
+  }
+
+  private AtomicInteger openStreams(String kind) {
+    return streams.computeIfAbsent(
+        kind.toLowerCase(Locale.ROOT),
+        k -> {
+          AtomicInteger n = new AtomicInteger();
+          Gauge.builder("sipline.media.streams", n, AtomicInteger::get)
+              .description("Live-media streams (Converse, Listen) open now")
+              .tag("kind", k)
+              .strongReference(true)
+              .register(registry);
+          return n;
+        });
+  }
+
+  /** A token refused by {@link BearerTokenInterceptor}. */
+  void authRefused(Status.Code code) {
+    Counter.builder("sipline.grpc.auth.refused")
+        .description("gRPC calls refused for their bearer token")
+        .tag("code", code.name())
+        .register(registry)
+        .increment();
+  }
+
+  /** The exposition in Prometheus' text format. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  private void observe(Line line, LineStatus s) {
+    switch (s.type()) {
+      case OUTGOING_CALL_INITIATED, INCOMING_CALL_INITIATED -> {
+        inCall.put(line, true);
+        count("sipline.calls.started", "Calls started: INVITEs sent or received", s, null);
+      }
+      case OUTGOING_CALL_CONNECTED, INCOMING_CALL_CONNECTED -> {
+        connectedAt.put(line, s.timestamp());
+        count("sipline.calls.answered", "Calls that connected", s, null);
+      }
+      case OUTGOING_CALL_FAILED, INCOMING_CALL_FAILED -> {
+        inCall.put(line, false);
+        connectedAt.remove(line);
+        count("sipline.calls.failed", "Calls that never connected, by SIP code", s, sipCode(s));
+      }
+      case OUTGOING_CALL_FINISHED, INCOMING_CALL_FINISHED -> {
+        inCall.put(line, false);
+        Instant start = connectedAt.remove(line);
+        if (start != null) {
+          Timer.builder("sipline.call.duration")
+              .description("How long connected calls lasted, answer to end")
+              .tag("direction", direction(s.type()))
+              .serviceLevelObjectives(CALL_BUCKETS)
+              .register(registry)
+              .record(Duration.between(start, s.timestamp()));
+        }
+        count("sipline.calls.finished", "Connected calls that ended", s, null);
+      }
+      case REGISTERED ->
+          Counter.builder("sipline.registrations")
+              .description("REGISTERs answered 2xx (first and refreshes the line recorded)")
+              .register(registry)
+              .increment();
+      case SESSION_REGISTRATION_FAILED ->
+          Counter.builder("sipline.registration.failures")
+              .description("Failed REGISTERs, by SIP code (none: no answer or not sent)")
+              .tag("sip_code", sipCode(s))
+              .register(registry)
+              .increment();
+      default -> {
+        // Other statuses change no metric.
+      }
+    }
+  }
+
+  private void count(String name, String description, LineStatus s, String sipCode) {
+    Counter.Builder b =
+        Counter.builder(name).description(description).tag("direction", direction(s.type()));
+    if (sipCode != null) {
+      b.tag("sip_code", sipCode);
+    }
+    b.register(registry).increment();
+  }
+
+  private static String direction(StatusType t) {
+    return t.name().startsWith("INCOMING") ? "incoming" : "outgoing";
+  }
+
+  /** The SIP response code a failure status names, or "none" (timeout, not sent, cancelled). */
+  static String sipCode(LineStatus s) {
+    Matcher m = SIP_CODE.matcher(s.description());
+    return m.find() ? m.group(1) : "none";
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable w : watches) {
+      try {
+        w.close();
+      } catch (Exception e) {
+        // Stopping a watch cannot fail in a way worth reporting at shutdown.
+      }
+    }
+    gc.close();
+    registry.close();
+  }
+}

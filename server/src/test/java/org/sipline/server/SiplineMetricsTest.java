@@ -1,0 +1,97 @@
+package org.sipline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sipline.core.LineStatus;
+import org.sipline.core.StatusType;
+import org.sipline.core.media.StreamCounters;
+import org.sipline.core.spi.BackendObserver;
+
+/** What the backend reports, and how SIP codes are read from statuses, with bounded labels. */
+class SiplineMetricsTest {
+  private final SiplineMetrics metrics = new SiplineMetrics();
+
+  @AfterEach
+  void close() {
+    metrics.close();
+  }
+
+  @Test
+  void pacerLatenessIsAHistogramInSeconds() {
+    BackendObserver observer = metrics.backendObserver();
+    observer.paced(0);
+    observer.paced(300_000); // 0.3 ms
+    observer.paced(7_000_000); // 7 ms
+    String text = metrics.scrape();
+    assertThat(text)
+        .contains("sipline_pacer_lateness_seconds_bucket{le=\"1.0E-4\"} 1")
+        .contains("sipline_pacer_lateness_seconds_bucket{le=\"5.0E-4\"} 2")
+        .contains("sipline_pacer_lateness_seconds_bucket{le=\"0.005\"} 2")
+        .contains("sipline_pacer_lateness_seconds_bucket{le=\"0.01\"} 3")
+        .contains("sipline_pacer_lateness_seconds_count 3");
+  }
+
+  @Test
+  void refusedStrangersAreCountedByMethodAndCodeWithBoundedLabels() {
+    BackendObserver observer = metrics.backendObserver();
+    observer.strangerRefused("INVITE", 403);
+    observer.strangerRefused("INVITE", 403);
+    observer.strangerRefused("X-\u0000ATTACK-" + "A".repeat(500), 403);
+    observer.strangerRefused("OPTIONS", 9999);
+    String text = metrics.scrape();
+    assertThat(text)
+        .contains("sipline_sip_strangers_refused_total{method=\"INVITE\",sip_code=\"403\"} 2.0")
+        .contains("sipline_sip_strangers_refused_total{method=\"other\",sip_code=\"403\"} 1.0")
+        .contains("sipline_sip_strangers_refused_total{method=\"OPTIONS\",sip_code=\"other\"} 1.0")
+        .doesNotContain("ATTACK");
+  }
+
+  @Test
+  void liveMediaStreamsAreCountedWithTheirDroppedFrames() {
+    MediaStreamObserver streams = metrics.mediaStreams();
+    streams.opened("Converse");
+    streams.opened("Converse");
+    streams.opened("Listen");
+    assertThat(metrics.scrape())
+        .contains("sipline_media_streams{kind=\"converse\"} 2")
+        .contains("sipline_media_streams{kind=\"listen\"} 1");
+    streams.ended("Converse", new StreamCounters(100, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    streams.ended("Listen", null);
+    assertThat(metrics.scrape())
+        .contains("sipline_media_streams{kind=\"converse\"} 1")
+        .contains("sipline_media_streams{kind=\"listen\"} 0")
+        .contains("sipline_media_streams_ended_total{kind=\"converse\"} 1.0")
+        .contains("sipline_media_frames_dropped_total{kind=\"converse\"} 7.0")
+        .contains("sipline_media_frames_dropped_total{kind=\"listen\"} 0.0");
+  }
+
+  @Test
+  void theSipCodeOfAFailureIsReadFromItsDescription() {
+    assertThat(SiplineMetrics.sipCode(status("INVITE bob@example.org: 486 Busy Here")))
+        .isEqualTo("486");
+    assertThat(SiplineMetrics.sipCode(status("REGISTER sip:a@b: 403 Forbidden"))).isEqualTo("403");
+    assertThat(SiplineMetrics.sipCode(status("INVITE bob@example.org: no answer within 32 s")))
+        .isEqualTo("none");
+    assertThat(SiplineMetrics.sipCode(status("INVITE 4155550123@example.org: timeout")))
+        .isEqualTo("none");
+  }
+
+  private static LineStatus status(String description) {
+    return new LineStatus(
+        1,
+        "",
+        Instant.EPOCH,
+        StatusType.OUTGOING_CALL_FAILED,
+        "",
+        "",
+        Map.of(),
+        description,
+        "",
+        "",
+        "");
+  }
+}
