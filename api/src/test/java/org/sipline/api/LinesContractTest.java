@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
-import com.google.protobuf.Descriptors.GenericDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -122,56 +118,10 @@ class LinesContractTest {
   // ---- rendering in proto syntax ---------------------------------------------------------------
 
   private static String rpc(MethodDescriptor m) {
-    return "rpc "
-        + m.getName()
-        + "("
-        + (m.isClientStreaming() ? "stream " : "")
-        + local(m.getInputType())
-        + ") returns ("
-        + (m.isServerStreaming() ? "stream " : "")
-        + local(m.getOutputType())
-        + ")";
+    return ProtoSyntax.rpc(m, PACKAGE);
   }
 
   private static List<String> fields(Descriptor d) {
-    List<String> out = new ArrayList<>();
-    for (FieldDescriptor f : d.getFields()) {
-      StringBuilder b = new StringBuilder();
-      if (f.getRealContainingOneof() != null) {
-        b.append(f.getRealContainingOneof().getName()).append(": ");
-      } else if (f.hasPresence() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-        b.append("optional ");
-      }
-      if (f.isMapField()) {
-        Descriptor entry = f.getMessageType();
-        b.append("map<")
-            .append(type(entry.findFieldByName("key")))
-            .append(", ")
-            .append(type(entry.findFieldByName("value")))
-            .append("> ");
-      } else {
-        if (f.isRepeated()) {
-          b.append("repeated ");
-        }
-        b.append(type(f)).append(' ');
-      }
-      b.append(f.getName()).append(" = ").append(f.getNumber());
-      out.add(b.toString());
-    }
-    return out;
-  }
-
-  private static String type(FieldDescriptor f) {
-    return switch (f.getType()) {
-      case MESSAGE -> local(f.getMessageType());
-      case ENUM -> local(f.getEnumType());
-      default -> f.getType().name().toLowerCase(Locale.ROOT);
-    };
-  }
-
-  /** A type's name within this package; a foreign type keeps its full name. */
-  private static String local(GenericDescriptor t) {
-    String full = t.getFullName();
-    return full.startsWith(PACKAGE + ".") ? full.substring(PACKAGE.length() + 1) : full;
+    return ProtoSyntax.fields(d, PACKAGE);
   }
 }

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
-import com.google.protobuf.Descriptors.GenericDescriptor;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -43,17 +39,7 @@ class RecordsContractTest {
     assertEquals(
         List.of("rpc ListCallRecords(ListCallRecordsRequest) returns (ListCallRecordsResponse)"),
         service.getMethods().stream()
-            .map(
-                m ->
-                    "rpc "
-                        + m.getName()
-                        + "("
-                        + (m.isClientStreaming() ? "stream " : "")
-                        + local(m.getInputType())
-                        + ") returns ("
-                        + (m.isServerStreaming() ? "stream " : "")
-                        + local(m.getOutputType())
-                        + ")")
+            .map(m -> ProtoSyntax.rpc(m, PACKAGE))
             .collect(Collectors.toList()));
   }
 
@@ -153,31 +139,6 @@ class RecordsContractTest {
   }
 
   private static List<String> fields(Descriptor d) {
-    List<String> out = new ArrayList<>();
-    for (FieldDescriptor f : d.getFields()) {
-      StringBuilder b = new StringBuilder();
-      if (f.hasPresence() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-        b.append("optional ");
-      }
-      if (f.isRepeated()) {
-        b.append("repeated ");
-      }
-      b.append(type(f)).append(' ').append(f.getName()).append(" = ").append(f.getNumber());
-      out.add(b.toString());
-    }
-    return out;
-  }
-
-  private static String type(FieldDescriptor f) {
-    return switch (f.getType()) {
-      case MESSAGE -> local(f.getMessageType());
-      case ENUM -> local(f.getEnumType());
-      default -> f.getType().name().toLowerCase(Locale.ROOT);
-    };
-  }
-
-  private static String local(GenericDescriptor t) {
-    String full = t.getFullName();
-    return full.startsWith(PACKAGE + ".") ? full.substring(PACKAGE.length() + 1) : full;
+    return ProtoSyntax.fields(d, PACKAGE);
   }
 }
