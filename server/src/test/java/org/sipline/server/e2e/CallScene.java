@@ -57,7 +57,10 @@ final class CallScene implements AutoCloseable {
         started.add(phone);
         phones.put(user, phone);
       }
-      SiplineProcess sipline = SiplineProcess.start(dir, "--backend", "jainsip");
+      // A scene's SIGTERM hangs up at once (ShutdownIT checks that bound); letting calls finish
+      // first, the default drain, is AnyFreeLineIT's to check.
+      SiplineProcess sipline =
+          SiplineProcess.start(dir, "--backend", "jainsip", "--drain-timeout", "0s");
       return new CallScene(kamailio, phones, sipline);
     } catch (Exception | Error e) {
       closeAll(started);
