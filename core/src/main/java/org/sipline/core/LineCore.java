@@ -208,8 +208,9 @@ final class LineCore {
     AccountEntry entry = new AccountEntry(spec);
     entry.firstRegistration = new CompletableFuture<>();
     accounts.put(spec.accountName(), entry);
+    AccountEvents events = new AccountEvents(entry);
     try {
-      entry.handle = backend.register(spec, new AccountEvents(entry));
+      entry.handle = backend.register(spec, events);
     } catch (RuntimeException e) {
       accounts.remove(spec.accountName());
       return done(
@@ -218,6 +219,16 @@ final class LineCore {
               new Facts(spec.accountName(), "", "", Map.of(), ""),
               "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(),
               e));
+    }
+    // The wait for a verdict starts when the REGISTER leaves, not while it waits for its turn
+    // under the process's --register-rate.
+    Trunk.whenSent(entry.handle, () -> events.post(() -> awaitFirstVerdict(entry)));
+    return entry.firstRegistration;
+  }
+
+  private void awaitFirstVerdict(AccountEntry entry) {
+    if (entry.firstRegistration == null || accounts.get(entry.name()) != entry) {
+      return; // answered or forgotten already
     }
     entry.registrationTimer =
         after(
@@ -233,7 +244,6 @@ final class LineCore {
                 entry.handle.unregister();
               }
             });
-    return entry.firstRegistration;
   }
 
   private void forget(AccountEntry entry) {
@@ -254,7 +264,9 @@ final class LineCore {
     entry.registered = true;
     Facts facts = new Facts(entry.name(), "", "", Map.of(), "");
     if (entry.firstRegistration != null) {
-      entry.registrationTimer.cancel(false);
+      if (entry.registrationTimer != null) {
+        entry.registrationTimer.cancel(false);
+      }
       CompletableFuture<LineStatus> first = entry.firstRegistration;
       entry.firstRegistration = null;
       first.complete(
