@@ -14,8 +14,8 @@ import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.TestSignals;
 
 /** {@code sipline ctl} from the shell against the running jar: a call, and its exit codes. */
 class CtlIT {

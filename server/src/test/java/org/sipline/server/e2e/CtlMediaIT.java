@@ -17,8 +17,8 @@ import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.testing.peers.Kamailio;
 import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.TestSignals;
 
 /** {@code sipline ctl listen}, {@code say} and {@code dtmf} from the shell on a real call. */
 class CtlMediaIT {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.audio.WavAudio;
 import org.sipline.core.audio.WavReader;
+import org.sipline.testing.AudioCompare;
+import org.sipline.testing.TestSignals;
 
 /** Proves the baresip fixture: calls, events, recordings, registration at Kamailio, stopping. */
 class BaresipTest {

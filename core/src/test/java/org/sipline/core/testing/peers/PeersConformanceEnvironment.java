@@ -14,12 +14,13 @@ import java.util.function.Function;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
-import org.sipline.core.testing.Caller;
-import org.sipline.core.testing.CallerScript;
-import org.sipline.core.testing.ConformanceEnvironment;
-import org.sipline.core.testing.ConformanceEnvironment.StrangerReply;
-import org.sipline.core.testing.FarEnd;
-import org.sipline.core.testing.MediaFarEnd;
+import org.sipline.testing.Caller;
+import org.sipline.testing.CallerScript;
+import org.sipline.testing.ConformanceEnvironment;
+import org.sipline.testing.ConformanceEnvironment.StrangerReply;
+import org.sipline.testing.FarEnd;
+import org.sipline.testing.MediaFarEnd;
+import org.sipline.testing.TestSignals;
 
 /**
  * The conformance suite's world made of real programs, the same for every backend and shaped as a

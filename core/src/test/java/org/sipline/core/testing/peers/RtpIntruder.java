@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sipline.core.audio.G711;
+import org.sipline.testing.TestSignals;
 
 /**
  * RTP from where no far end is: every 100 ms, a burst of {@value #BURST} PCMU packets of a loud

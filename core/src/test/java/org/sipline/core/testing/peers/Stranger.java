@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.sipline.core.testing.ConformanceEnvironment.StrangerReply;
+import org.sipline.testing.ConformanceEnvironment.StrangerReply;
 
 /**
  * A host that is neither a line's registrar nor a trusted source, on loopback: 127.0.0.2 (the whole

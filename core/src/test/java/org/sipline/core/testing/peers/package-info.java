@@ -12,9 +12,9 @@
  *       org.sipline.core.testing.peers.SippScenario#resource(String)}.
  *   <li>{@link org.sipline.core.testing.peers.Baresip} — a softphone driven over ctrl_tcp that
  *       dials, answers, reports call events and records what it hears.
- *   <li>{@link org.sipline.core.testing.peers.AudioCompare}, {@link
- *       org.sipline.core.testing.peers.TestSignals}, {@link org.sipline.core.testing.peers.PcmWav}
- *       — reference audio and how to compare a recording with it.
+ *   <li>{@link org.sipline.testing.AudioCompare}, {@link org.sipline.testing.TestSignals}, {@link
+ *       org.sipline.core.testing.peers.PcmWav} — reference audio and how to compare a recording
+ *       with it.
  *   <li>{@link org.sipline.core.testing.peers.PeersConformanceEnvironment} — the conformance
  *       suite's world of these programs for any backend: Kamailio as registrar and outbound proxy,
  *       SIPp far ends and callers.

@@ -1,4 +1,4 @@
-package org.sipline.core.testing.peers;
+package org.sipline.testing;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package org.sipline.core.testing;
+package org.sipline.testing;
 
 /**
  * How the far end of an outgoing call behaves, for the conformance suite: each real backend's

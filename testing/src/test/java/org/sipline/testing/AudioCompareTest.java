@@ -1,4 +1,4 @@
-package org.sipline.core.testing.peers;
+package org.sipline.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

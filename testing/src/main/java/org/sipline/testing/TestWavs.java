@@ -1,9 +1,11 @@
-package org.sipline.core.audio;
+package org.sipline.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.sipline.core.audio.G711;
+import org.sipline.core.audio.WavEncoding;
 
 /**
  * Builds WAV files for tests (shared with other modules through core's test-jar).
@@ -237,7 +239,7 @@ public final class TestWavs {
   }
 
   /** A chunk with the given header size; odd bodies get their pad byte. */
-  static byte[] chunk(String id, byte[] body, long declaredSize) {
+  public static byte[] chunk(String id, byte[] body, long declaredSize) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(id.getBytes(StandardCharsets.ISO_8859_1));
     writeU32(out, declaredSize);

@@ -1,4 +1,4 @@
-package org.sipline.core.testing;
+package org.sipline.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.sipline.core.testing;
+package org.sipline.testing;
 
 /** What a caller towards the line does, for the conformance suite. */
 public enum CallerScript {
