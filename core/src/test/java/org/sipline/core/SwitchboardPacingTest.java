@@ -19,8 +19,8 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.StatusProbe;
 
 /**
  * First REGISTERs of the process's lines go through the switchboard's pacer: spread at the rate,

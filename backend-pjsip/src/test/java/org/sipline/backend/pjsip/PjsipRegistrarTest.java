@@ -18,9 +18,9 @@ import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
-import org.sipline.core.testing.peers.ReceivedRequest;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.ReceivedRequest;
 
 /** Registration and calls through a real Kamailio registrar/proxy with digest auth. */
 class PjsipRegistrarTest {
