@@ -17,10 +17,10 @@ import org.sipline.api.records.v1.Direction;
 import org.sipline.api.records.v1.Ending;
 import org.sipline.api.records.v1.Side;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.ReceivedRequest;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.ReceivedRequest;
 
 /**
  * SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s,
