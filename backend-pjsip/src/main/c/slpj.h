@@ -106,6 +106,29 @@ SLPJ_API int slpj_call_terminate(int call, char *err, int err_len);
 SLPJ_API int slpj_call_end_media_timeout(int call, char *err, int err_len);
 SLPJ_API int slpj_call_transfer(int call, const char *target, const char **names, const char **values,
                        int header_count, char *err, int err_len);
+/*
+ * The call's RTP figures so far, summed over the audio streams it ran (a re-INVITE may replace
+ * the stream): out[i] for each index below; -1 fields are not known yet. Returns
+ * SLPJ_STAT_FIELDS, or -1 for an unknown handle (the call's slot is freed once it ended: its
+ * terminal event carries the final figures as text fields 1.. after the description) or n too
+ * small. From pjmedia's stream statistics, as pjsua_call_get_stream_stat() gives them.
+ */
+enum slpj_stat_field {
+    SLPJ_STAT_TX_PACKETS = 0,   /* RTP packets sent */
+    SLPJ_STAT_TX_OCTETS = 1,    /* their payload octets */
+    SLPJ_STAT_RX_PACKETS = 2,   /* RTP packets received */
+    SLPJ_STAT_RX_OCTETS = 3,    /* their payload octets */
+    SLPJ_STAT_RX_LOST = 4,      /* packets of the received stream lost */
+    SLPJ_STAT_RX_DUP = 5,       /* duplicates received */
+    SLPJ_STAT_RX_JITTER_US = 6, /* our interarrival jitter at our latest RTCP report, us, or -1 */
+    SLPJ_STAT_FAR_REPORTS = 7,  /* far end's RTCP report blocks about our stream */
+    SLPJ_STAT_TX_LOST = 8,      /* cumulative lost of our stream, as the far end reported it */
+    SLPJ_STAT_TX_JITTER_US = 9, /* the far end's jitter of our stream, us, or -1 */
+    SLPJ_STAT_RTT_US = 10,      /* latest round trip from LSR/DLSR, us, or -1 */
+    SLPJ_STAT_STREAMS = 11,     /* audio streams that ran (0: no media) */
+    SLPJ_STAT_FIELDS = 12
+};
+SLPJ_API int slpj_call_rtp_stat(int call, long long *out, int n);
 /* RTP packets received so far by the call's audio stream, -1 when it has none. */
 SLPJ_API long long slpj_call_rx_packets(int call);
 

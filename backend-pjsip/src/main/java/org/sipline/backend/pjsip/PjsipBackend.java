@@ -14,6 +14,7 @@ import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
@@ -386,6 +387,14 @@ final class PjsipBackend implements SipBackend {
   String audioCodec(PjsipCall call) {
     byte[] out = new byte[32];
     return shim.slpj_call_codec(call.handle(), out, out.length) < 0 ? "" : CText.of(out);
+  }
+
+  /** The call's RTP figures so far; {@link RtpStatistics#NONE} when its slot is gone. */
+  RtpStatistics rtpStatistics(PjsipCall call) {
+    long[] figures = new long[RtpFigures.FIELDS];
+    return shim.slpj_call_rtp_stat(call.handle(), figures, figures.length) < 0
+        ? RtpStatistics.NONE
+        : RtpFigures.of(figures);
   }
 
   /** RTP packets the call's audio stream received so far; -1 before media starts or after it. */

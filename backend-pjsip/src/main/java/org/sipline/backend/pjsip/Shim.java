@@ -85,6 +85,8 @@ interface Shim extends Library {
 
   long slpj_call_rx_packets(int call);
 
+  int slpj_call_rtp_stat(int call, long[] out, int n);
+
   int slpj_media_push(int call, short[] pcm);
 
   int slpj_call_send_dtmf(int call, int digit, int durationMs, int token, byte[] err, int errLen);
