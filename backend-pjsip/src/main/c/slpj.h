@@ -127,8 +127,8 @@ SLPJ_API int slpj_call_codec(int call, char *out, int out_len);
 /*
  * Audio. Frames are 160 samples (20 ms at 8 kHz). push returns the transmit queue depth
  * after the push. pull returns 1 when a received frame was copied into pcm, 2 when the next
- * *missing frames of the received stream were lost or concealed by pjmedia (pcm untouched),
- * 0 when nothing is waiting. tx_log hands over, oldest first, what became of the pushed frames
+ * *missing samples of the received stream were lost, concealed or discarded by pjmedia (pcm
+ * untouched), 0 when nothing is waiting. tx_log hands over, oldest first, what became of the pushed frames
  * since its last call: an entry >= 0 is one frame the bridge took (1: into a stream that sends,
  * 0: into a stream that does not, e.g. on hold), an entry < 0 is that many (negated) ticks the
  * bridge served with silence because nothing was queued; it returns the number of entries.
@@ -141,5 +141,17 @@ SLPJ_API int slpj_media_pull(int call, short *pcm, int *missing);
 SLPJ_API int slpj_media_tx_depth(int call);
 SLPJ_API int slpj_media_tx_log(int call, int *entries, int max);
 SLPJ_API long long slpj_media_wait(long long last_tick, int timeout_ms);
+
+/*
+ * Real-time scheduling of the media path (the backend option media.realtime, as on jainsip).
+ * thread_realtime puts the calling thread under SCHED_FIFO at priority (1..99) and returns 0 or
+ * the errno of the refusal (EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO that allows it).
+ * media_realtime sets the priority pjmedia's clock thread asks for at its next tick through a
+ * call's port (0: none); media_clock_realtime returns the outcome once it asked: 0 granted, an
+ * errno, or -1 when it has not asked yet.
+ */
+SLPJ_API int slpj_thread_realtime(int priority);
+SLPJ_API void slpj_media_realtime(int priority);
+SLPJ_API int slpj_media_clock_realtime(void);
 
 #endif
