@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The RTP media path of one backend: the shared {@link Pacer} that sends every call's frames, the
  * one receive thread over every call's RTP and RTCP sockets, the one RTCP timer thread that sends
- * every call's reports, and the calls' ports ({@link RtpPortAllocator}). Started once by the backend
- * with its {@link MediaEngineOptions} and closed by it; {@link #close} ends every session.
+ * every call's reports, and the calls' ports ({@link RtpPortAllocator}). Started once by the
+ * backend with its {@link MediaEngineOptions} and closed by it; {@link #close} ends every session.
  */
 public final class MediaEngine implements AutoCloseable {
   /** The pacer real-time priority meaning "off": the pacer runs at normal priority. */
@@ -47,6 +47,7 @@ public final class MediaEngine implements AutoCloseable {
 
   private final RtpPortAllocator ports;
   private final Path recordingsDir;
+  private final RecordingWriter recordingWriter;
   private final MediaClock clock;
   private final RandomGenerator random;
   private final Pacer pacer;
@@ -65,6 +66,7 @@ public final class MediaEngine implements AutoCloseable {
       ReceiveLoop receiveLoop) {
     this.ports = ports;
     this.recordingsDir = recordingsDir;
+    this.recordingWriter = recordingsDir == null ? null : RecordingWriter.start();
     this.clock = clock;
     this.random = random;
     this.receiveLoop = receiveLoop;
@@ -114,6 +116,9 @@ public final class MediaEngine implements AutoCloseable {
     } catch (RuntimeException e) {
       engine.pacer.close();
       loop.close();
+      if (engine.recordingWriter != null) {
+        engine.recordingWriter.close();
+      }
       throw e;
     }
     // The receive thread stays at normal priority: it runs whenever datagrams arrive, and
@@ -164,6 +169,10 @@ public final class MediaEngine implements AutoCloseable {
     pacer.close();
     receiveLoop.close();
     rtcpTimer.shutdownNow();
+    if (recordingWriter != null) {
+      // After the sessions: their recordings' ends are queued, and are written first.
+      recordingWriter.close();
+    }
   }
 
   /**
@@ -218,7 +227,7 @@ public final class MediaEngine implements AutoCloseable {
       return null;
     }
     try {
-      return WavRecorder.create(recordingsDir, callId);
+      return WavRecorder.create(recordingWriter, recordingsDir, callId);
     } catch (IOException e) {
       log.error(
           "Cannot record Call-ID {} in {}; the call goes on unrecorded", callId, recordingsDir, e);

@@ -157,6 +157,7 @@ class MediaLoopbackTest {
 
     b.close();
     a.close();
+    b.recordingFinished().get(5, TimeUnit.SECONDS);
 
     assertThat(file).isEqualTo(recordings.resolve("rec_b_test.wav"));
     assertThat(WavFiles.readPcm16Mono8k(file)).isEqualTo(heardByB.samples());
