@@ -14,20 +14,7 @@
  * and then hands the mixed frames out (the stream's put_frame encodes and sends RTP; ours:
  * put_frame). So a frame taken by get_frame goes into RTP in the same tick unless the stream
  * does not send (hold) or sends a DTMF event instead; and the stream's jitter buffer counters,
- * read in put_frame, tell what the frame just received was.
- *
- * Only the caller's timeline goes to Java (the SPI's AudioSink: every sample the caller sent,
- * delivered or reported missing, nothing else). A frame is one of:
- * - received: delivered;
- * - concealed in place of a lost packet (the jitter buffer's "lost" counter moved): reported
- *   missing, its 20 ms standing in for the caller's;
- * - made up because the jitter buffer was empty (its "empty" counter moved: packets late, e.g.
- *   a starved sender or receive thread): not delivered and not reported. pjmedia conceals an
- *   empty read without consuming a sequence number, so the late packets still come, one tick
- *   later each; delivering the made-up frame would push every later sample of the caller 20 ms
- *   further along the timeline, as if the caller had paused.
- * Frames the jitter buffer discards to shrink its delay (its "discard" counter) are the
- * caller's and never reach the bridge: reported missing where the next frame is delivered.
+ * read in put_frame, tell whether the frame just received was concealed (lost or empty).
  */
 #include "slpj_internal.h"
 #include <errno.h>
@@ -44,9 +31,6 @@
 /* Received audio waits here for the pump; on overflow the oldest frame goes (and is reported
  * as missing). */
 #define RX_FRAMES 25
-/* pjmedia's G.711 codec frame (10 ms), the unit its jitter buffer stores and discards; PCMU and
- * PCMA are the only codecs this backend offers. */
-#define JB_FRAME_SAMPLES (SLPJ_CLOCK_RATE / 100)
 #define SLPJ_PORT_SIGNATURE PJMEDIA_SIGNATURE('s', 'l', 'p', 'j')
 
 struct slpj_port {
@@ -60,23 +44,16 @@ struct slpj_port {
     int tx_log[TX_LOG];
     int tx_log_head, tx_log_count;
     short rx[RX_FRAMES][SLPJ_FRAME_SAMPLES];
-    /* Per slot: samples of the caller's timeline missing just before it, and whether its frame
-     * is audio to deliver (0: the slot stands only for those missing samples). */
-    int rx_missing[RX_FRAMES];
-    unsigned char rx_audio[RX_FRAMES];
+    unsigned char rx_lost[RX_FRAMES];   /* 1: the frame was concealed by pjmedia, not received */
     int rx_head, rx_count;
-    int rx_dropped;             /* samples dropped on overflow before rx_head, not yet reported */
-    int rx_discarded;           /* samples the jitter buffer discarded, not yet in a slot */
+    int rx_dropped;             /* frames dropped on overflow before rx_head, not yet reported */
     /* Loss detection: the call's stream (a reference held on stream_lock), whether it ever
-     * returned a received frame, and its jitter buffer's counters at the last tick. */
+     * returned a received frame, and its jitter buffer's lost + empty counts at the last tick. */
     pjmedia_stream *stream;
     pj_grp_lock_t *stream_lock;
     int rx_started;
-    unsigned jb_lost, jb_empty, jb_discard;
+    unsigned jb_seen;
 };
-
-/* What the frame the bridge handed over this tick was (see the top of this file). */
-typedef enum rx_kind { RX_RECEIVED, RX_CONCEALED, RX_MADE_UP } rx_kind;
 
 /* media.realtime for pjmedia's clock thread: the priority to ask for, and the outcome. */
 static volatile int clock_rt_priority;
@@ -177,75 +154,47 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     return PJ_SUCCESS;
 }
 
-/* Port lock held. What the frame the stream gave the bridge this tick was, from its jitter
- * buffer's counters since the last tick; discarded frames are added to rx_discarded. Nothing
- * counts before the stream first returned a received frame (the time before the first packet,
- * whose silence is delivered as it is). A tick with a lost frame is concealed as a whole, even
- * when only one of its two 10 ms frames was. */
-static rx_kind frame_kind(slpj_port *port)
+/* Port lock held. Whether the frame the stream gave the bridge this tick was concealed: its
+ * jitter buffer counted a lost frame or an empty read since the last tick. Nothing counts as
+ * lost before the stream first returned a received frame (the time before the first packet). */
+static int frame_concealed(slpj_port *port)
 {
     pjmedia_jb_state state;
-    rx_kind kind = RX_RECEIVED;
+    unsigned seen;
+    int concealed = 0;
 
     if (!port->stream || pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) {
-        return RX_RECEIVED;
+        return 0;
     }
+    seen = state.lost + state.empty;
     if (!port->rx_started) {
         port->rx_started =
             pjmedia_stream_get_last_jb_frame_type(port->stream) == PJMEDIA_JB_NORMAL_FRAME;
     } else {
-        if (state.lost != port->jb_lost) {
-            kind = RX_CONCEALED;
-        } else if (state.empty != port->jb_empty) {
-            /* pjmedia fills the rest of a tick after an empty read, and reads a tick's two
-             * frames from one packet, so the whole tick was made up. */
-            kind = RX_MADE_UP;
-        }
-        port->rx_discarded += (int)(state.discard - port->jb_discard) * JB_FRAME_SAMPLES;
+        concealed = seen != port->jb_seen;
     }
-    port->jb_lost = state.lost;
-    port->jb_empty = state.empty;
-    port->jb_discard = state.discard;
-    return kind;
-}
-
-/* Port lock held. Frees the oldest slot; what it held is reported as missing. */
-static void rx_drop_oldest(slpj_port *port)
-{
-    int head = port->rx_head;
-    port->rx_dropped += port->rx_missing[head] + (port->rx_audio[head] ? SLPJ_FRAME_SAMPLES : 0);
-    port->rx_head = (head + 1) % RX_FRAMES;
-    --port->rx_count;
+    port->jb_seen = seen;
+    return concealed;
 }
 
 static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
 {
     slpj_port *port = (slpj_port *)base;
     int slot;
-    rx_kind kind;
     pthread_mutex_lock(&port->lock);
-    kind = frame_kind(port);
-    if (kind == RX_MADE_UP) {
-        pthread_mutex_unlock(&port->lock);
-        return PJ_SUCCESS;
+    if (port->rx_count == RX_FRAMES) {
+        port->rx_head = (port->rx_head + 1) % RX_FRAMES;
+        --port->rx_count;
+        ++port->rx_dropped;
     }
-    if (port->rx_count == RX_FRAMES) rx_drop_oldest(port);
     slot = (port->rx_head + port->rx_count) % RX_FRAMES;
-    if (kind == RX_CONCEALED) {
-        port->rx_audio[slot] = 0;
-        port->rx_missing[slot] = port->rx_discarded + SLPJ_FRAME_SAMPLES;
+    if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == sizeof(port->rx[0])) {
+        memcpy(port->rx[slot], frame->buf, sizeof(port->rx[0]));
     } else {
-        if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == sizeof(port->rx[0])) {
-            memcpy(port->rx[slot], frame->buf, sizeof(port->rx[0]));
-        } else {
-            /* The bridge hands over "no frame" when nothing was mixed: that is 20 ms of
-             * silence. */
-            memset(port->rx[slot], 0, sizeof(port->rx[0]));
-        }
-        port->rx_audio[slot] = 1;
-        port->rx_missing[slot] = port->rx_discarded;
+        /* The bridge hands over "no frame" when nothing was mixed: that is 20 ms of silence. */
+        memset(port->rx[slot], 0, sizeof(port->rx[0]));
     }
-    port->rx_discarded = 0;
+    port->rx_lost[slot] = (unsigned char)frame_concealed(port);
     ++port->rx_count;
     pthread_mutex_unlock(&port->lock);
     return PJ_SUCCESS;
@@ -316,21 +265,16 @@ int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
         *missing = port->rx_dropped;
         port->rx_dropped = 0;
         got = 2;
-    } else if (port->rx_count > 0 && (port->rx_missing[port->rx_head] > 0 ||
-                                      !port->rx_audio[port->rx_head])) {
-        /* A run of missing samples, up to the next frame to deliver, is reported as one gap. */
+    } else if (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
+        /* A run of concealed frames is reported as one gap. */
         int n = 0;
-        while (port->rx_count > 0) {
-            int head = port->rx_head;
-            n += port->rx_missing[head];
-            port->rx_missing[head] = 0;
-            if (port->rx_audio[head]) break;
-            n += SLPJ_FRAME_SAMPLES;
-            port->rx_head = (head + 1) % RX_FRAMES;
+        while (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
+            port->rx_head = (port->rx_head + 1) % RX_FRAMES;
             --port->rx_count;
+            ++n;
         }
         *missing = n;
-        got = n > 0 ? 2 : 0;
+        got = 2;
     } else if (port->rx_count > 0) {
         memcpy(pcm, port->rx[port->rx_head], sizeof(port->rx[0]));
         port->rx_head = (port->rx_head + 1) % RX_FRAMES;
@@ -372,13 +316,8 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
     port->stream = stream;
     port->stream_lock = stream_lock;
     /* A new stream counts from its own start; a concealed tick is a change from here on. */
-    if (stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS) {
-        port->jb_lost = state.lost;
-        port->jb_empty = state.empty;
-        port->jb_discard = state.discard;
-    } else {
-        port->jb_lost = port->jb_empty = port->jb_discard = 0;
-    }
+    port->jb_seen = stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS
+                        ? state.lost + state.empty : 0;
     pthread_mutex_unlock(&port->lock);
     return old;
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   AudioSource.read ──push──▶ tx ring ──▶ pjsua bridge (8 kHz, 20 ms) ──▶ G.711 RTP
  *   AudioSource.sent/skipped ◀── tx log (frame taken / tick served with silence)
- *   AudioSink.write/missing ◀──pull── rx ring (+ missing samples) ◀── pjsua bridge ◀── G.711 RTP
+ *   AudioSink.write/missing ◀──pull── rx ring (+ concealed flag) ◀── pjsua bridge ◀── G.711 RTP
  * </pre>
  *
  * It sleeps in the shim until the bridge has taken a frame, so it runs on pjsua's media clock and
@@ -193,10 +193,10 @@ final class MediaPump implements Runnable {
         sink.write(rx, 0, rx.length);
         record(call, rx, rx.length);
       } else {
-        int samples = missing[0];
+        int samples = missing[0] * AudioFrames.FRAME_SAMPLES;
         sink.missing(samples);
-        for (int left = samples; left > 0; left -= SILENCE.length) {
-          record(call, SILENCE, Math.min(left, SILENCE.length));
+        for (int i = 0; i < missing[0]; i++) {
+          record(call, SILENCE, SILENCE.length);
         }
       }
     }
