@@ -11,7 +11,7 @@
  * slpj_event_next(), and audio crosses through per-call ring buffers that one Java thread fills
  * and drains, woken by slpj_media_wait().
  *
- * Handles: accounts and calls are named by int handles ((generation << 8) | slot), never by
+ * Handles: accounts and calls are named by int handles ((generation << 12) | slot), never by
  * pjsua ids, so an event that outlives its call can never be mistaken for a newer call's.
  * Functions returning int return >= 0 on success and -1 on failure with a message in err.
  */
