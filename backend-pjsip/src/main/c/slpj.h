@@ -11,7 +11,7 @@
  * slpj_event_next(), and audio crosses through per-call ring buffers that one Java thread fills
  * and drains, woken by slpj_media_wait().
  *
- * Handles: accounts and calls are named by int handles ((generation << 8) | slot), never by
+ * Handles: accounts and calls are named by int handles ((generation << 12) | slot), never by
  * pjsua ids, so an event that outlives its call can never be mistaken for a newer call's.
  * Functions returning int return >= 0 on success and -1 on failure with a message in err.
  */
@@ -164,5 +164,17 @@ SLPJ_API int slpj_media_pull(int call, short *pcm, int *missing);
 SLPJ_API int slpj_media_tx_depth(int call);
 SLPJ_API int slpj_media_tx_log(int call, int *entries, int max);
 SLPJ_API long long slpj_media_wait(long long last_tick, int timeout_ms);
+
+/*
+ * Real-time scheduling of the media path (the backend option media.realtime, as on jainsip).
+ * thread_realtime puts the calling thread under SCHED_FIFO at priority (1..99) and returns 0 or
+ * the errno of the refusal (EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO that allows it).
+ * media_realtime sets the priority pjmedia's clock thread asks for at its next tick through a
+ * call's port (0: none); media_clock_realtime returns the outcome once it asked: 0 granted, an
+ * errno, or -1 when it has not asked yet.
+ */
+SLPJ_API int slpj_thread_realtime(int priority);
+SLPJ_API void slpj_media_realtime(int priority);
+SLPJ_API int slpj_media_clock_realtime(void);
 
 #endif

@@ -19,7 +19,7 @@ void slpj_calls_reset(void)
 
 slpj_call *slpj_call_by_handle(int handle)
 {
-    int idx = handle & 0xff;
+    int idx = handle & SLPJ_SLOT_MASK;
     if (handle <= 0 || idx >= SLPJ_MAX_CALLS || slpj_calls[idx].handle != handle) return NULL;
     return &slpj_calls[idx];
 }
@@ -42,7 +42,7 @@ slpj_call *slpj_alloc_call(int acc_handle, int incoming)
         slpj_call *c = &slpj_calls[i];
         if (c->handle) continue;
         memset(c, 0, sizeof(*c));
-        c->handle = (slpj_next_generation() << 8) | i;
+        c->handle = (slpj_next_generation() << SLPJ_SLOT_BITS) | i;
         c->acc_handle = acc_handle;
         c->incoming = incoming;
         c->call_id = PJSUA_INVALID_ID;

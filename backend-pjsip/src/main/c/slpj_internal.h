@@ -23,6 +23,13 @@
 
 #define SLPJ_MAX_ACCS PJSUA_MAX_ACC
 #define SLPJ_MAX_CALLS PJSUA_MAX_CALLS
+/* A handle is (generation << SLPJ_SLOT_BITS) | slot: room for a pjproject built with up to 4096
+ * accounts and calls (8 bits, as before, broke the 257th account of a larger build). */
+#define SLPJ_SLOT_BITS 12
+#define SLPJ_SLOT_MASK ((1 << SLPJ_SLOT_BITS) - 1)
+#if PJSUA_MAX_ACC > (1 << SLPJ_SLOT_BITS) || PJSUA_MAX_CALLS > (1 << SLPJ_SLOT_BITS)
+#error "PJSUA_MAX_ACC or PJSUA_MAX_CALLS above 4096: raise SLPJ_SLOT_BITS"
+#endif
 #define SLPJ_FRAME_SAMPLES 160
 #define SLPJ_CLOCK_RATE 8000
 /* SIP INFO digits of one call whose answer is awaited at a time. */

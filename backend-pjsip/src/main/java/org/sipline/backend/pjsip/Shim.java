@@ -102,4 +102,10 @@ interface Shim extends Library {
   int slpj_media_tx_log(int call, int[] entries, int max);
 
   long slpj_media_wait(long lastTick, int timeoutMs);
+
+  int slpj_thread_realtime(int priority);
+
+  void slpj_media_realtime(int priority);
+
+  int slpj_media_clock_realtime();
 }

@@ -38,7 +38,9 @@ class RtcpLoopbackTest {
   void eachSideLearnsHowItsStreamArrivedAndTheRoundTrip() throws Exception {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(11));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(11)));
     MediaSession a = engine.allocate();
     MediaSession b = engine.allocate();
     CollectingSink toA = new CollectingSink();
@@ -92,7 +94,9 @@ class RtcpLoopbackTest {
   void strangersAndMalformedRtcpAreDroppedAndTheAudioGoesOn() throws Exception {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(12));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(12)));
     try (TestPeer rtp = new TestPeer("127.0.0.1");
         TestPeer rtcp = new TestPeer("127.0.0.1");
         TestPeer stranger = new TestPeer("127.0.0.2")) {
