@@ -1,6 +1,27 @@
 package org.sipline.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sipline.core.StatusType.HARD_HANGUP_INITIATED;
+import static org.sipline.core.StatusType.INCOMING_CALL_CONNECTED;
+import static org.sipline.core.StatusType.INCOMING_CALL_FAILED;
+import static org.sipline.core.StatusType.INCOMING_CALL_FINISHED;
+import static org.sipline.core.StatusType.INCOMING_CALL_INITIATED;
+import static org.sipline.core.StatusType.MICROPHONE_MUTED;
+import static org.sipline.core.StatusType.MICROPHONE_UNMUTED;
+import static org.sipline.core.StatusType.MICROPHONE_WAV_FILES_PLAYED;
+import static org.sipline.core.StatusType.NO_SESSION;
+import static org.sipline.core.StatusType.OUTGOING_CALL_CONNECTED;
+import static org.sipline.core.StatusType.OUTGOING_CALL_FAILED;
+import static org.sipline.core.StatusType.OUTGOING_CALL_FINISHED;
+import static org.sipline.core.StatusType.OUTGOING_CALL_INITIATED;
+import static org.sipline.core.StatusType.READY;
+import static org.sipline.core.StatusType.REGISTERED;
+import static org.sipline.core.StatusType.SESSION_ENDED;
+import static org.sipline.core.StatusType.SESSION_REGISTRATION_FAILED;
+import static org.sipline.core.StatusType.SESSION_STARTED;
+import static org.sipline.core.StatusType.SOFT_HANGUP_INITIATED;
+import static org.sipline.core.StatusType.TRANSFER_CALL_FAILED;
+import static org.sipline.core.StatusType.TRANSFER_CALL_INITIATED;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +140,29 @@ public abstract class AbstractBackendConformanceTest {
     return probe.await(type, patience);
   }
 
+  /**
+   * Asserts the exact sequence of statuses the line recorded since this test opened it: waits until
+   * as many as {@code expected} names were recorded (bounded by the environment's patience), then
+   * compares the whole list, so a status missing, extra or out of order fails with both lists. A
+   * case calls it once its scenario has reached its last status.
+   */
+  protected final void assertStatusSequence(StatusType... expected) {
+    List<StatusType> seen = probe.awaitCount(expected.length, patience);
+    assertThat(seen)
+        .as("statuses recorded, in order; history: %s", StatusProbe.describe(line.history()))
+        .containsExactly(expected);
+  }
+
+  /** REGISTERED, SESSION_STARTED, READY (a session started), then {@code rest}. */
+  private static StatusType[] readyThen(StatusType... rest) {
+    StatusType[] all = new StatusType[3 + rest.length];
+    all[0] = REGISTERED;
+    all[1] = SESSION_STARTED;
+    all[2] = READY;
+    System.arraycopy(rest, 0, all, 3, rest.length);
+    return all;
+  }
+
   private void registerAndStartSession(int autoAnswerSeconds) throws Exception {
     Credentials c = env.account();
     LineStatus reg =
@@ -143,8 +187,7 @@ public abstract class AbstractBackendConformanceTest {
   @Test
   void registerThenStartSessionMakesTheLineReady() throws Exception {
     registerAndStartSession(0);
-    assertThat(probe.types())
-        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertStatusSequence(readyThen());
     assertThat(line.isRegistered()).isTrue();
   }
 
@@ -158,6 +201,7 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(s.type()).isEqualTo(StatusType.SESSION_REGISTRATION_FAILED);
     assertThat(s.description()).containsPattern("\\b(401|403|407)\\b");
     assertThat(s.accountName()).isEqualTo(c.accountName());
+    assertStatusSequence(SESSION_REGISTRATION_FAILED);
   }
 
   @Test
@@ -167,6 +211,7 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(ended.type()).isEqualTo(StatusType.SESSION_ENDED);
     assertThat(line.status().type()).isEqualTo(StatusType.NO_SESSION);
     assertThat(env.awaitUnregistered(patience)).as("registrar dropped the binding").isTrue();
+    assertStatusSequence(readyThen(SESSION_ENDED, NO_SESSION));
   }
 
   // ---- outgoing calls ----------------------------------------------------------------------
@@ -181,6 +226,13 @@ public abstract class AbstractBackendConformanceTest {
     await(StatusType.OUTGOING_CALL_FINISHED);
     await(StatusType.READY);
     assertThat(line.status().type()).isEqualTo(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   @Test
@@ -190,6 +242,7 @@ public abstract class AbstractBackendConformanceTest {
     LineStatus failed = await(StatusType.OUTGOING_CALL_FAILED);
     assertThat(failed.description()).contains("486");
     await(StatusType.READY);
+    assertStatusSequence(readyThen(OUTGOING_CALL_INITIATED, OUTGOING_CALL_FAILED, READY));
   }
 
   @Test
@@ -199,6 +252,7 @@ public abstract class AbstractBackendConformanceTest {
     LineStatus failed = await(StatusType.OUTGOING_CALL_FAILED);
     assertThat(failed.description()).contains("603");
     await(StatusType.READY);
+    assertStatusSequence(readyThen(OUTGOING_CALL_INITIATED, OUTGOING_CALL_FAILED, READY));
   }
 
   @Test
@@ -206,6 +260,8 @@ public abstract class AbstractBackendConformanceTest {
     connectOutgoing(FarEnd.ANSWER_THEN_BYE);
     await(StatusType.OUTGOING_CALL_FINISHED);
     await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(OUTGOING_CALL_INITIATED, OUTGOING_CALL_CONNECTED, OUTGOING_CALL_FINISHED, READY));
   }
 
   @Test
@@ -214,10 +270,13 @@ public abstract class AbstractBackendConformanceTest {
     LineStatus hard = get(line.endCall(true));
     assertThat(hard.type()).isEqualTo(StatusType.HARD_HANGUP_INITIATED);
     // Nothing waits on the network: the call is already finished when the answer comes back.
-    List<StatusType> types = line.history().stream().map(LineStatus::type).toList();
-    assertThat(types.subList(types.size() - 3, types.size()))
-        .containsExactly(
-            StatusType.HARD_HANGUP_INITIATED, StatusType.OUTGOING_CALL_FINISHED, StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            HARD_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   // ---- transfer ----------------------------------------------------------------------------
@@ -230,6 +289,13 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(initiated.transferCallId()).isNotEmpty();
     await(StatusType.OUTGOING_CALL_FINISHED);
     await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            TRANSFER_CALL_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   @Test
@@ -240,6 +306,17 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(get(line.mute()).type()).isEqualTo(StatusType.MICROPHONE_MUTED);
     get(line.endCall(false));
     await(StatusType.OUTGOING_CALL_FINISHED);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            TRANSFER_CALL_INITIATED,
+            TRANSFER_CALL_FAILED,
+            MICROPHONE_MUTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   @Test
@@ -250,6 +327,16 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(failed.description()).contains("503");
     get(line.endCall(false));
     await(StatusType.OUTGOING_CALL_FINISHED);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            TRANSFER_CALL_INITIATED,
+            TRANSFER_CALL_FAILED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   /**
@@ -269,6 +356,15 @@ public abstract class AbstractBackendConformanceTest {
         .containsExactly(StatusType.MICROPHONE_MUTED);
     get(line.endCall(false));
     await(StatusType.OUTGOING_CALL_FINISHED);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            MICROPHONE_MUTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
     assertThat(env.awaitFarEndSucceeded(FarEnd.REFER_FROM_FAR_END, patience))
         .as("the far end's REFER was refused 603/403 and the line hung up")
         .isTrue();
@@ -288,6 +384,18 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(get(line.unmute()).type()).isEqualTo(StatusType.MICROPHONE_UNMUTED);
     get(line.endCall(false));
     await(StatusType.OUTGOING_CALL_FINISHED);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            MICROPHONE_WAV_FILES_PLAYED,
+            MICROPHONE_MUTED,
+            MICROPHONE_WAV_FILES_PLAYED,
+            MICROPHONE_UNMUTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   // ---- live media (MEDIA.md) ------------------------------------------------------------------
@@ -321,6 +429,14 @@ public abstract class AbstractBackendConformanceTest {
         bot.all(MediaEvent.CallState.class).get(bot.all(MediaEvent.CallState.class).size() - 1);
     assertThat(ended.ended()).isTrue();
     assertThat(events.get(events.size() - 1)).isInstanceOf(MediaEvent.Statistics.class);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
   }
 
   private static byte[] le(short[] samples) {
@@ -594,9 +710,7 @@ public abstract class AbstractBackendConformanceTest {
     assertThat(reply.finals())
         .as("final responses (one: no transaction) in %s", reply)
         .containsExactly(403);
-    assertThat(probe.types())
-        .as("the line recorded nothing")
-        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertStatusSequence(readyThen()); // the line recorded nothing
     assertThat(line.status().type()).isEqualTo(StatusType.READY);
   }
 
@@ -607,9 +721,7 @@ public abstract class AbstractBackendConformanceTest {
     ConformanceEnvironment.StrangerReply reply = env.strangerSends("REFER", Duration.ofSeconds(1));
     assertThat(reply.finals()).as("%s", reply).hasSize(1);
     assertThat(reply.finals().get(0)).as("%s", reply).isIn(403, 603);
-    assertThat(probe.types())
-        .as("the line recorded nothing")
-        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertStatusSequence(readyThen()); // the line recorded nothing
   }
 
   /** An out-of-dialog MESSAGE from a stranger is refused (403 or 405), nothing recorded. */
@@ -620,9 +732,7 @@ public abstract class AbstractBackendConformanceTest {
         env.strangerSends("MESSAGE", Duration.ofSeconds(1));
     assertThat(reply.finals()).as("%s", reply).hasSize(1);
     assertThat(reply.finals().get(0)).as("%s", reply).isIn(403, 405);
-    assertThat(probe.types())
-        .as("the line recorded nothing")
-        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertStatusSequence(readyThen()); // the line recorded nothing
   }
 
   // ---- SDP, forged answers, media timeout (README "Reliability and security") ----------------
@@ -638,9 +748,7 @@ public abstract class AbstractBackendConformanceTest {
     ConformanceEnvironment.StrangerReply reply = env.offerWithHostNameSends(Duration.ofSeconds(1));
     assertThat(reply.finals()).as("%s", reply).isNotEmpty().containsOnly(488);
     assertThat(reply.provisionals()).as("%s", reply).doesNotContain(180, 183);
-    assertThat(probe.types())
-        .as("the line recorded nothing")
-        .containsExactly(StatusType.REGISTERED, StatusType.SESSION_STARTED, StatusType.READY);
+    assertStatusSequence(readyThen()); // the line recorded nothing
     assertThat(line.status().type()).isEqualTo(StatusType.READY);
   }
 
@@ -656,14 +764,7 @@ public abstract class AbstractBackendConformanceTest {
     LineStatus failed = await(StatusType.OUTGOING_CALL_FAILED);
     assertThat(failed.description()).contains("488");
     await(StatusType.READY);
-    assertThat(probe.types())
-        .containsExactly(
-            StatusType.REGISTERED,
-            StatusType.SESSION_STARTED,
-            StatusType.READY,
-            StatusType.OUTGOING_CALL_INITIATED,
-            StatusType.OUTGOING_CALL_FAILED,
-            StatusType.READY);
+    assertStatusSequence(readyThen(OUTGOING_CALL_INITIATED, OUTGOING_CALL_FAILED, READY));
     assertThat(env.awaitFarEndSucceeded(FarEnd.ANSWER_WITH_HOST_NAME_IN_SDP, patience))
         .as("the far end got its ACK and then a BYE")
         .isTrue();
@@ -686,6 +787,15 @@ public abstract class AbstractBackendConformanceTest {
         .containsExactly(StatusType.MICROPHONE_MUTED);
     get(line.endCall(false));
     await(StatusType.OUTGOING_CALL_FINISHED);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            MICROPHONE_MUTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
     assertThat(env.awaitFarEndSucceeded(FarEnd.ANSWER, patience))
         .as("the real far end's call ended with our BYE")
         .isTrue();
@@ -707,15 +817,9 @@ public abstract class AbstractBackendConformanceTest {
       assertThat(Duration.between(connected.timestamp(), finished.timestamp()))
           .isGreaterThanOrEqualTo(timeout);
       await(StatusType.READY);
-      assertThat(probe.types())
-          .containsExactly(
-              StatusType.REGISTERED,
-              StatusType.SESSION_STARTED,
-              StatusType.READY,
-              StatusType.OUTGOING_CALL_INITIATED,
-              StatusType.OUTGOING_CALL_CONNECTED,
-              StatusType.OUTGOING_CALL_FINISHED,
-              StatusType.READY);
+      assertStatusSequence(
+          readyThen(
+              OUTGOING_CALL_INITIATED, OUTGOING_CALL_CONNECTED, OUTGOING_CALL_FINISHED, READY));
       assertThat(env.awaitFarEndSucceeded(FarEnd.ANSWER, patience))
           .as("the far end got our BYE")
           .isTrue();
@@ -745,6 +849,9 @@ public abstract class AbstractBackendConformanceTest {
           .isGreaterThanOrEqualTo(Duration.ofMillis(950));
       await(StatusType.INCOMING_CALL_FINISHED);
       await(StatusType.READY);
+      assertStatusSequence(
+          readyThen(
+              INCOMING_CALL_INITIATED, INCOMING_CALL_CONNECTED, INCOMING_CALL_FINISHED, READY));
       assertThat(caller.awaitSuccess(patience)).as(caller.describe()).isTrue();
     }
   }
@@ -756,6 +863,7 @@ public abstract class AbstractBackendConformanceTest {
       await(StatusType.INCOMING_CALL_INITIATED);
       await(StatusType.INCOMING_CALL_FAILED);
       await(StatusType.READY);
+      assertStatusSequence(readyThen(INCOMING_CALL_INITIATED, INCOMING_CALL_FAILED, READY));
       assertThat(caller.awaitSuccess(patience)).as(caller.describe()).isTrue();
     }
   }
@@ -771,6 +879,14 @@ public abstract class AbstractBackendConformanceTest {
       assertThat(probe.types()).containsOnlyOnce(StatusType.INCOMING_CALL_INITIATED);
       get(line.endCall(false));
       await(StatusType.INCOMING_CALL_FINISHED);
+      await(StatusType.READY);
+      assertStatusSequence(
+          readyThen(
+              INCOMING_CALL_INITIATED,
+              INCOMING_CALL_CONNECTED,
+              SOFT_HANGUP_INITIATED,
+              INCOMING_CALL_FINISHED,
+              READY));
       assertThat(first.awaitSuccess(patience)).as(first.describe()).isTrue();
     }
   }
@@ -786,6 +902,6 @@ public abstract class AbstractBackendConformanceTest {
     try (Caller caller = env.call(CallerScript.EXPECT_UNAVAILABLE)) {
       assertThat(caller.awaitSuccess(patience)).as(caller.describe()).isTrue();
     }
-    assertThat(probe.types()).doesNotContain(StatusType.INCOMING_CALL_INITIATED);
+    assertStatusSequence(REGISTERED);
   }
 }
