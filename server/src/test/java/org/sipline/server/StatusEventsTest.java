@@ -15,8 +15,8 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.StatusProbe;
 
 /**
  * Issue 13, WatchStatus fan-out: a status is made into its event once, shared by every watcher of

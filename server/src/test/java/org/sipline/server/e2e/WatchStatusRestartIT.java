@@ -21,10 +21,10 @@ import org.sipline.api.lines.v1.WatchStatusRequest;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.StatusProbe;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.StatusProbe;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * Issue 13, WatchStatus: the server jar restarted on the same {@code --journal} keeps every line's
