@@ -35,6 +35,8 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
   private final Duration drainTimeout;
   private final int watchQueue;
   private final ExecutorService pumps;
+  private final StatusEvents events = new StatusEvents();
+  private final AutoCloseable forgetRemoved;
 
   LinesService(LineManager manager, Duration drainTimeout) {
     this(manager, drainTimeout, WATCH_QUEUE);
@@ -45,6 +47,7 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
     this.lines = manager.lines();
     this.drainTimeout = drainTimeout;
     this.watchQueue = watchQueue;
+    this.forgetRemoved = lines.onRemoved((name, line) -> events.forget(name));
     AtomicInteger n = new AtomicInteger();
     // Drains only move ready events into Netty's buffers and never wait.
     this.pumps =
@@ -147,7 +150,7 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
     StatusWatch watch;
     try {
       if (request.getAllLines()) {
-        watch = new StatusWatch(call, pumps, watchQueue, "of all lines");
+        watch = new StatusWatch(call, pumps, events, watchQueue, "of all lines");
         for (String unknown : StatusWatch.unknown(request.getAfterSeqByLineMap(), lines)) {
           throw GrpcErrors.unknownLine(unknown, lines.names());
         }
@@ -172,7 +175,7 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
         }
       } else {
         String name = nameOrRouted(request.getLine());
-        watch = new StatusWatch(call, pumps, watchQueue, "of line '" + name + "'");
+        watch = new StatusWatch(call, pumps, events, watchQueue, "of line '" + name + "'");
         watch.add(name, line(name), request.getAfterSeq());
       }
     } catch (IllegalArgumentException e) {
@@ -211,6 +214,11 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
 
   @Override
   public void close() {
+    try {
+      forgetRemoved.close();
+    } catch (Exception e) {
+      // Unhooking a listener cannot fail in a way anyone could act on.
+    }
     pumps.shutdownNow();
   }
 }

@@ -19,6 +19,7 @@ final class ServedLines {
   private final List<String> configured;
   private final String defaultName;
   private final List<BiConsumer<String, Line>> onAdded = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, Line>> onRemoved = new CopyOnWriteArrayList<>();
 
   /**
    * @param byName the lines in configured order, the default first; at least one
@@ -107,17 +108,39 @@ final class ServedLines {
     return true;
   }
 
-  /** Removes the line; the default line is never removed. */
-  synchronized Line remove(String name) {
+  /**
+   * Removes the line; the default line is never removed.
+   *
+   * @return the line removed, or null when none of that name was served
+   */
+  Line remove(String name) {
     if (name.equals(defaultName)) {
       throw new IllegalArgumentException("the default line stays");
     }
-    return byName.remove(name);
+    Line removed;
+    synchronized (this) {
+      removed = byName.remove(name);
+    }
+    if (removed != null) {
+      for (BiConsumer<String, Line> listener : onRemoved) {
+        listener.accept(name, removed);
+      }
+    }
+    return removed;
   }
 
   /** Tells {@code listener} of every line added from now on; closing the handle stops it. */
   AutoCloseable onAdded(BiConsumer<String, Line> listener) {
     onAdded.add(listener);
     return () -> onAdded.remove(listener);
+  }
+
+  /**
+   * Tells {@code listener} of every line removed from now on, right after it left the served lines
+   * (it may still be hanging up); closing the handle stops it.
+   */
+  AutoCloseable onRemoved(BiConsumer<String, Line> listener) {
+    onRemoved.add(listener);
+    return () -> onRemoved.remove(listener);
   }
 }

@@ -108,6 +108,8 @@ final class SiplineMetrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
   private final Map<Line, Boolean> inCall = new ConcurrentHashMap<>();
+  private final Map<Line, AutoCloseable> lineWatches = new ConcurrentHashMap<>();
+  private final Set<Line> removedLines = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
   private final Counter rtpSent;
   private final Counter rtpReceived;
@@ -250,15 +252,19 @@ final class SiplineMetrics implements AutoCloseable {
     };
   }
 
-  /** Watches {@code lines} from now on. */
-  void watch(List<Line> lines) {
+  /**
+   * Watches the served lines from now on: those served now and those CreateLine adds later. A line
+   * DeleteLine removes leaves {@code sipline_lines} at once; its call, if it still has one, is
+   * counted to its end (the hang-up's status), then the line is forgotten.
+   */
+  void watch(ServedLines lines) {
     for (StatusType type : StatusType.values()) {
       Gauge.builder(
               "sipline.lines",
               lines,
-              ls -> ls.stream().filter(l -> l.status().type() == type).count())
+              ls -> ls.all().stream().filter(l -> l.status().type() == type).count())
           .description("Lines by the type of their latest status")
-          // Micrometer holds a gauge's object weakly; the list is referenced nowhere else.
+          // Micrometer holds a gauge's object weakly; the server holds the lines anyway.
           .strongReference(true)
           .tag("state", type.name().toLowerCase(Locale.ROOT))
           .register(registry);
@@ -266,9 +272,48 @@ final class SiplineMetrics implements AutoCloseable {
     Gauge.builder("sipline.active.calls", inCall, m -> m.values().stream().filter(b -> b).count())
         .description("Calls being set up or connected, over all lines")
         .register(registry);
-    for (Line line : lines) {
-      inCall.put(line, false);
-      watches.add(line.watch(status -> observe(line, status)));
+    // Subscribed before the lines are listed, so a line added meanwhile is not missed; one listed
+    // and also reported added is watched once.
+    watches.add(lines.onAdded((name, line) -> watchLine(line)));
+    watches.add(lines.onRemoved((name, line) -> removed(line)));
+    for (Line line : lines.all()) {
+      watchLine(line);
+    }
+  }
+
+  private void watchLine(Line line) {
+    lineWatches.computeIfAbsent(
+        line,
+        l -> {
+          inCall.putIfAbsent(l, false);
+          return l.watch(status -> observe(l, status));
+        });
+  }
+
+  /** A line no longer served: forgotten now, or once its call has ended. */
+  private void removed(Line line) {
+    removedLines.add(line);
+    forgetIfIdle(line);
+  }
+
+  /**
+   * Forgets a removed line without a call. Both the removal and the line's own call-ending status
+   * call this after writing what the other reads, so one of them forgets it.
+   */
+  private void forgetIfIdle(Line line) {
+    if (!removedLines.contains(line) || Boolean.TRUE.equals(inCall.get(line))) {
+      return;
+    }
+    AutoCloseable w = lineWatches.remove(line);
+    inCall.remove(line);
+    connectedAt.remove(line);
+    removedLines.remove(line);
+    if (w != null) {
+      try {
+        w.close();
+      } catch (Exception e) {
+        // Unhooking a listener cannot fail in a way anyone could act on.
+      }
     }
   }
 
@@ -376,6 +421,7 @@ final class SiplineMetrics implements AutoCloseable {
         // Other statuses change no metric.
       }
     }
+    forgetIfIdle(line);
   }
 
   private void count(String name, String description, LineStatus s, String sipCode) {
@@ -399,7 +445,10 @@ final class SiplineMetrics implements AutoCloseable {
 
   @Override
   public void close() {
-    for (AutoCloseable w : watches) {
+    List<AutoCloseable> all = new ArrayList<>(watches);
+    all.addAll(lineWatches.values());
+    lineWatches.clear();
+    for (AutoCloseable w : all) {
       try {
         w.close();
       } catch (Exception e) {

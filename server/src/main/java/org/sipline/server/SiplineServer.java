@@ -200,7 +200,7 @@ public final class SiplineServer implements AutoCloseable {
       LineManager manager =
           new LineManager(config, backend, runtime, lines, records, healthRef::close);
       if (metrics != null) {
-        metrics.watch(List.copyOf(opened));
+        metrics.watch(lines);
       }
       BearerTokenInterceptor auth = tokenCheck(config, metrics);
       bulk = new BulkCallExecutor(auth == null ? headers -> false : auth::wouldBlock);

@@ -11,7 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.api.lines.v1.CaughtUp;
 import org.sipline.api.lines.v1.Gap;
-import org.sipline.api.lines.v1.StatusEntry;
 import org.sipline.api.lines.v1.WatchEvent;
 import org.sipline.core.Line;
 import org.sipline.core.LineStatus;
@@ -39,6 +38,7 @@ final class StatusWatch {
 
   private final ServerCallStreamObserver<WatchEvent> call;
   private final Executor pool;
+  private final StatusEvents events;
   private final int capacity;
   private final String label;
 
@@ -76,13 +76,19 @@ final class StatusWatch {
   }
 
   /**
+   * @param events where the events of statuses are made, once for every watcher of a line
    * @param capacity how many live statuses may wait for a slow client before its lines fall back to
    *     reading the history
    */
   StatusWatch(
-      ServerCallStreamObserver<WatchEvent> call, Executor pool, int capacity, String label) {
+      ServerCallStreamObserver<WatchEvent> call,
+      Executor pool,
+      StatusEvents events,
+      int capacity,
+      String label) {
     this.call = call;
     this.pool = pool;
+    this.events = events;
     this.capacity = capacity;
     this.label = label;
   }
@@ -272,14 +278,8 @@ final class StatusWatch {
     return true;
   }
 
-  private static WatchEvent entry(Cursor c, LineStatus s) {
-    return WatchEvent.newBuilder()
-        .setStatus(
-            StatusEntry.newBuilder()
-                .setLine(c.name)
-                .setSeq(s.sequence())
-                .setStatus(StatusMessages.toProto(s)))
-        .build();
+  private WatchEvent entry(Cursor c, LineStatus s) {
+    return events.of(c.name, s);
   }
 
   private WatchEvent gap(Cursor c, long first, long last, long oldest) {

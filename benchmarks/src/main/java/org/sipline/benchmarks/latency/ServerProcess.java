@@ -28,9 +28,11 @@ public final class ServerProcess implements AutoCloseable {
   private final ChildProcess process;
   private final ManagedChannel channel;
   private final int grpcPort;
+  private final int sipPort;
 
-  private ServerProcess(ChildProcess process, ManagedChannel channel, int grpcPort) {
+  private ServerProcess(ChildProcess process, ManagedChannel channel, int grpcPort, int sipPort) {
     this.grpcPort = grpcPort;
+    this.sipPort = sipPort;
     this.process = process;
     this.channel = channel;
   }
@@ -48,7 +50,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, "jainsip");
+    return start(dir, jar, jvmFlags, serveFlags, "jainsip", SippPeer.freeUdpPort());
   }
 
   /**
@@ -58,6 +60,28 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, String backend)
       throws IOException, InterruptedException, TimeoutException {
+    return start(dir, jar, jvmFlags, serveFlags, backend, SippPeer.freeUdpPort());
+  }
+
+  /**
+   * As {@link #start(Path, Path, List, List)} with SIP on {@code sipPort} (e.g. a node restarted on
+   * the address a proxy knows it by).
+   */
+  public static ServerProcess start(
+      Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, int sipPort)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(dir, jar, jvmFlags, serveFlags, "jainsip", sipPort);
+  }
+
+  /** The general form: {@code backend} and the SIP port both given. */
+  public static ServerProcess start(
+      Path dir,
+      Path jar,
+      List<String> jvmFlags,
+      List<String> serveFlags,
+      String backend,
+      int sipPort)
+      throws IOException, InterruptedException, TimeoutException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
           "server jar not found: "
@@ -65,7 +89,6 @@ public final class ServerProcess implements AutoCloseable {
               + " (build it: mvn -pl server -am package -DskipTests)");
     }
     int grpcPort = freeTcpPort();
-    int sipPort = SippPeer.freeUdpPort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
@@ -97,7 +120,7 @@ public final class ServerProcess implements AutoCloseable {
             .usePlaintext()
             .directExecutor()
             .build();
-    ServerProcess started = new ServerProcess(server, channel, grpcPort);
+    ServerProcess started = new ServerProcess(server, channel, grpcPort, sipPort);
     try {
       Await.until(
           START_TIMEOUT,
@@ -124,6 +147,17 @@ public final class ServerProcess implements AutoCloseable {
   /** The TCP port the server's gRPC listens on (127.0.0.1). */
   public int grpcPort() {
     return grpcPort;
+  }
+
+  /** The UDP port of the server's SIP (127.0.0.1). */
+  public int sipPort() {
+    return sipPort;
+  }
+
+  /** SIGKILL, as {@code kill -9}: nothing runs in the server after it; returns once it is gone. */
+  public void kill9() throws InterruptedException {
+    channel.shutdownNow();
+    process.process().destroyForcibly().waitFor();
   }
 
   private static boolean answers(ManagedChannel channel) {

@@ -94,19 +94,28 @@ final class ManyCallsRun {
       connect(n, channels, registrar.port(), callee.port());
       List<InetSocketAddress> targets = awaitPorts(portFile, n);
       List<ConverseClient> converses = new ArrayList<>();
-      try (ManyCallerRtp callers = new ManyCallerRtp(sinks.channels().get(0), targets)) {
+      boolean echo = o.manyAudio() == MediaOptions.ManyAudio.ECHO;
+      try (ManyCallerRtp callers = new ManyCallerRtp(sinks.channels().get(0), targets);
+          PlayLoops plays = new PlayLoops()) {
         callers.start();
-        for (int i = 0; i < n; i++) {
-          ConverseClient c =
-              ConverseClient.open(
-                  line(channels.get(i % CHANNELS), i), AudioEncoding.MULAW, false, OPEN_TIMEOUT);
-          c.echo(true);
-          converses.add(c);
+        if (echo) {
+          for (int i = 0; i < n; i++) {
+            ConverseClient c =
+                ConverseClient.open(
+                    line(channels.get(i % CHANNELS), i), AudioEncoding.MULAW, false, OPEN_TIMEOUT);
+            c.echo(true);
+            converses.add(c);
+          }
+          for (ConverseClient c : converses) {
+            c.record().awaitAudio(1, OPEN_TIMEOUT, "a Converse's first AudioIn");
+          }
+          log.info("many: {} calls echoing; window of {} s", n, o.seconds());
+        } else {
+          for (int i = 0; i < n; i++) {
+            plays.start(line(channels.get(i % CHANNELS), i));
+          }
+          log.info("many: {} calls playing a WAV; window of {} s", n, o.seconds());
         }
-        for (ConverseClient c : converses) {
-          c.record().awaitAudio(1, OPEN_TIMEOUT, "a Converse's first AudioIn");
-        }
-        log.info("many: {} calls echoing; window of {} s", n, o.seconds());
         Await.elapse(Duration.ofSeconds(o.warmupSeconds()));
         // Started only now: 500 streams fill a capture at 25,000 packets a second, and the
         // set-up's minutes would cost more to read back than the window.
@@ -114,10 +123,13 @@ final class ManyCallsRun {
             TsharkCapture.filtered(
                 dir, "rtp", "udp and dst port " + sink, TsharkCapture.HEADERS_ONLY)) {
           int[] audioBefore = audioCounts(converses);
+          long playedBefore = plays.played();
           Window.Open w = Window.open("many", server.pid(), -1);
           Await.elapse(Duration.ofSeconds(o.seconds()));
           Window window = w.close();
           int[] audioAfter = audioCounts(converses);
+          long playedInWindow = plays.played() - playedBefore;
+          plays.stop();
           Await.elapse(CAPTURE_MARGIN);
           long dropped = rtp.stopCapturing();
           for (ConverseClient c : converses) {
@@ -151,8 +163,17 @@ final class ManyCallsRun {
           r.value("caller_packets_sent", callers.packets());
           r.value("caller_send_failures", callers.sendFailures());
           pacing(r, window, read(rtp, sink), sink);
-          audioIn(r, audioBefore, audioAfter, window);
-          statistics(r, statistics, failed);
+          if (echo) {
+            audioIn(r, audioBefore, audioAfter, window);
+            statistics(r, statistics, failed);
+          } else {
+            r.value("plays_started", plays.started());
+            r.value("plays_finished_in_window", playedInWindow);
+            r.value("plays_failed", plays.failed());
+            if (plays.failed() > 0) {
+              log.warn("many: a SipPlayWavFiles failed", plays.firstFailure());
+            }
+          }
           return r;
         }
       }

@@ -55,7 +55,9 @@ public final class MediaMain {
         + System.getProperty("java.version")
         + ", server JVM flags: "
         + (o.serverJvm().isEmpty() ? "(none)" : String.join(" ", o.serverJvm()))
-        + (o.calls() > 1 ? ", calls: " + o.calls() : ", phases: " + o.phases())
+        + (o.calls() > 1
+            ? ", calls: " + o.calls() + ", audio: " + o.manyAudio()
+            : ", phases: " + o.phases())
         + ", calls beside: "
         + o.besideCalls()
         + "\n\n"

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param serverJar the server's shaded jar
  * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
  * @param besideCalls calls a separate load process streams on the same machine meanwhile
+ * @param manyAudio what each call of a many-calls run sends: the Converse's echo of its caller, or
+ *     a WAV played with SipPlayWavFiles (the ONDEWO way), looped
  * @param out where the run directory and results go
  */
 record MediaOptions(
@@ -47,7 +49,16 @@ record MediaOptions(
     Path serverJar,
     List<String> serverJvm,
     int besideCalls,
+    ManyAudio manyAudio,
     Path out) {
+
+  /** The bot audio of a many-calls run. */
+  enum ManyAudio {
+    /** A Converse per call sends every caller frame back (audio both ways through gRPC). */
+    ECHO,
+    /** SipPlayWavFiles per call, again whenever it has played; no live-media stream. */
+    PLAY
+  }
 
   /** The measurements, in the order a run makes them. */
   enum Phase {
@@ -92,6 +103,8 @@ record MediaOptions(
         "  --server-jar PATH        default server/target/sipline.jar",
         "  --server-jvm \"FLAGS\"     JVM flags of the server (default none)",
         "  --beside-calls N         a load process streams N calls meanwhile (default 0)",
+        "  --many-audio echo        with --calls N: echo (a Converse per call echoing its",
+        "                           caller) or play (SipPlayWavFiles of a 40 s WAV, looped)",
         "  --quick                  a smoke run: every phase, a few samples each (~1 min)",
         "  --out DIR                results directory (default target/media-<time>)");
   }
@@ -112,6 +125,7 @@ record MediaOptions(
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
     int beside = 0;
+    ManyAudio manyAudio = ManyAudio.ECHO;
     Path out =
         Path.of(
             "target",
@@ -153,6 +167,7 @@ record MediaOptions(
         case "--server-jvm" ->
             jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         case "--beside-calls" -> beside = parseInt(name, value, 0, 5000);
+        case "--many-audio" -> manyAudio = manyAudio(value);
         case "--out" -> out = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
@@ -173,7 +188,17 @@ record MediaOptions(
         jar,
         jvm,
         beside,
+        manyAudio,
         out);
+  }
+
+  private static ManyAudio manyAudio(String value) {
+    try {
+      return ManyAudio.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--many-audio: unknown '" + value.trim() + "'; one of echo, play", e);
+    }
   }
 
   private static Set<Phase> phases(String value) {

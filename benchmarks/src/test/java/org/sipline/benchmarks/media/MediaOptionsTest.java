@@ -37,6 +37,16 @@ class MediaOptionsTest {
   }
 
   @Test
+  void manyCallsEchoByDefaultOrPlayAWavAndNothingElse() {
+    assertThat(MediaOptions.parse(new String[0]).manyAudio())
+        .isEqualTo(MediaOptions.ManyAudio.ECHO);
+    assertThat(MediaOptions.parse(new String[] {"--many-audio", "Play"}).manyAudio())
+        .isEqualTo(MediaOptions.ManyAudio.PLAY);
+    assertThatThrownBy(() -> MediaOptions.parse(new String[] {"--many-audio", "sing"}))
+        .hasMessageContaining("--many-audio: unknown 'sing'; one of echo, play");
+  }
+
+  @Test
   void phasesAreNamedInAnyCase() {
     MediaOptions o = MediaOptions.parse(new String[] {"--phases", "Stall,inbound"});
 

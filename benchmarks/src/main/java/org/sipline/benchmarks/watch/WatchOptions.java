@@ -1,0 +1,114 @@
+package org.sipline.benchmarks.watch;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * What a fan-out run measures, from the command line; every value checked, a bad one named.
+ *
+ * @param watchers WatchStatus streams on the one line
+ * @param channels gRPC connections the watchers are spread over
+ * @param warmup statuses recorded and delivered first, not counted (compiles both sides' paths)
+ * @param statuses statuses timed
+ * @param pauseMinMs smallest pause between two statuses
+ * @param pauseMaxMs largest pause between two statuses (each pause is uniform in between)
+ * @param serverJar the server's shaded jar
+ * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
+ * @param out where the run directory and results go
+ */
+record WatchOptions(
+    int watchers,
+    int channels,
+    int warmup,
+    int statuses,
+    int pauseMinMs,
+    int pauseMaxMs,
+    Path serverJar,
+    List<String> serverJvm,
+    Path out) {
+
+  static String usage() {
+    return String.join(
+        "\n",
+        "usage: java -cp benchmarks.jar org.sipline.benchmarks.watch.WatchMain [options]",
+        "  --watchers 1000      WatchStatus streams on the line",
+        "  --channels 8         gRPC connections they share",
+        "  --warmup 300         statuses delivered first, not counted",
+        "  --statuses 1000      statuses timed",
+        "  --pause-ms 20-40     pause between two statuses, uniform in the range",
+        "  --server-jar PATH    default server/target/sipline.jar",
+        "  --server-jvm \"FLAGS\" JVM flags of the server (default none)",
+        "  --quick              a smoke run: 20 watchers, 20 statuses",
+        "  --out DIR            results directory (default target/watch-<time>)");
+  }
+
+  static WatchOptions parse(String[] args) {
+    int watchers = 1000;
+    int channels = 8;
+    int warmup = 300;
+    int statuses = 1000;
+    int pauseMin = 20;
+    int pauseMax = 40;
+    Path jar = Path.of("server", "target", "sipline.jar");
+    List<String> jvm = List.of();
+    Path out =
+        Path.of(
+            "target",
+            "watch-"
+                + LocalDateTime.now(ZoneId.systemDefault())
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (name.equals("--quick")) {
+        watchers = 20;
+        channels = 2;
+        warmup = 10;
+        statuses = 20;
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + ": missing value\n" + usage());
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--watchers" -> watchers = parseInt(name, value, 1, 100_000);
+        case "--channels" -> channels = parseInt(name, value, 1, 1000);
+        case "--warmup" -> warmup = parseInt(name, value, 0, 1_000_000);
+        case "--statuses" -> statuses = parseInt(name, value, 1, 1_000_000);
+        case "--pause-ms" -> {
+          String[] range = value.split("-", -1);
+          if (range.length != 2) {
+            throw new IllegalArgumentException(
+                "--pause-ms: want MIN-MAX, e.g. 20-40, got " + value);
+          }
+          pauseMin = parseInt(name, range[0], 0, 60_000);
+          pauseMax = parseInt(name, range[1], pauseMin, 60_000);
+        }
+        case "--server-jar" -> jar = Path.of(value);
+        case "--server-jvm" ->
+            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+        case "--out" -> out = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+      }
+    }
+    return new WatchOptions(
+        watchers, channels, warmup, statuses, pauseMin, pauseMax, jar, jvm, out);
+  }
+
+  private static int parseInt(String name, String value, int min, int max) {
+    int v;
+    try {
+      v = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": not a number: " + value, e);
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(
+          name + ": " + v + " is outside " + min + ".." + max + "\n" + usage());
+    }
+    return v;
+  }
+}
