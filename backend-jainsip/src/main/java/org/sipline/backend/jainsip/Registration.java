@@ -16,6 +16,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.SipFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,12 @@ final class Registration {
   private SipExecutor.Timer next = SipExecutor.Timer.NONE;
   private Runnable onTerminal = () -> {};
 
+  /** The Contact the last REGISTER carried. */
+  private String contactSent;
+
+  /** The binding the registrar holds for us; read from any thread by {@link #binding()}. */
+  private volatile BindingRecord bound;
+
   Registration(SipContext ctx, JainSipAccount account) {
     this.ctx = ctx;
     this.account = account;
@@ -64,6 +71,11 @@ final class Registration {
 
   RegistrationState state() {
     return state;
+  }
+
+  /** The binding granted last, or null before the first 2xx and after the un-REGISTER. */
+  BindingRecord binding() {
+    return bound;
   }
 
   /** Runs once the registration reaches a terminal state (failed or unregistered). */
@@ -136,7 +148,9 @@ final class Registration {
     Request request =
         ctx.request(
             Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
-    request.addHeader(ctx.contact(account.contactUser(), localHost));
+    ContactHeader contact = ctx.contact(account.contactUser(), localHost);
+    contactSent = contact.getAddress().getURI().toString();
+    request.addHeader(contact);
     request.addHeader(ctx.headers().createExpiresHeader(expires));
     auth.authorize(request, ctx.headers());
     return request;
@@ -230,6 +244,12 @@ final class Registration {
       return;
     }
     grantedExpires = granted(response, expires);
+    bound =
+        new BindingRecord(
+            spec.aor().toString(),
+            contactSent,
+            spec.outboundProxy() == null ? "" : spec.outboundProxy().toString(),
+            ctx.config.transport());
     move(RegistrationState.REGISTERED);
     log.info(
         "REGISTER {} Call-ID {}: {} (expires {} s)",
@@ -265,6 +285,7 @@ final class Registration {
       }
       case REGISTERING -> {
         log.warn("REGISTER {} Call-ID {}: {}", spec.accountName(), callId, failure.describe());
+        bound = null;
         move(RegistrationState.FAILED);
         // Forget the account before telling: the listener may register it again at once.
         onTerminal.run();
@@ -292,6 +313,7 @@ final class Registration {
   }
 
   private void finishUnregister() {
+    bound = null;
     deadline.cancel();
     next.cancel();
     move(RegistrationState.UNREGISTERED);

@@ -58,6 +58,13 @@ public interface SipEventListener {
   /** An established call ended. Terminal. */
   default void callEnded(SipCall call, CallEnd cause, String description) {}
 
+  /**
+   * What {@link SipCall#dialogRecord()} returns changed after {@code callConnected}: the remote
+   * target or route set was refreshed, or a request of ours in the dialog took a CSeq. Not
+   * terminal; may come any number of times between {@code callConnected} and the terminal event.
+   */
+  default void dialogChanged(SipCall call) {}
+
   /** The far end accepted our REFER (202). */
   default void transferAccepted(SipCall call) {}
 
