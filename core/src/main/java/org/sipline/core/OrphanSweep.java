@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -206,10 +207,7 @@ final class OrphanSweep {
                 TimeUnit.MILLISECONDS)
             .handle(
                 (r, e) ->
-                    e == null
-                        ? r
-                        : FinalResponse.none(
-                            "not sent: " + (e.getCause() != null ? e.getCause() : e).getMessage()))
+                    e == null ? r : FinalResponse.none("not sent: " + unwrapped(e).getMessage()))
             .thenAccept(
                 outcome -> {
                   try {
@@ -223,6 +221,10 @@ final class OrphanSweep {
                     log.info("line closed before an orphan's outcome arrived: {}", outcome);
                   }
                 });
+  }
+
+  private static Throwable unwrapped(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   /** A status of the line's current type: the line's state is unchanged, the description says. */
