@@ -174,8 +174,8 @@ final class OrphanSweep {
    */
   void accountRegistered(AccountSpec spec, BindingRecord current) {
     for (LeftBinding b : List.copyOf(challenged)) {
-      if (!b.account().equals(spec.accountName())) {
-        continue;
+      if (!b.account().equals(spec.accountName()) || !sameRegistrar(b.binding(), spec)) {
+        continue; // the password answers only the registrar (and proxy) the account uses
       }
       challenged.remove(b);
       if (current != null && current.contact().equals(b.binding().contact())) {
@@ -184,6 +184,11 @@ final class OrphanSweep {
       }
       removeBinding(b, spec);
     }
+  }
+
+  private static boolean sameRegistrar(BindingRecord b, AccountSpec spec) {
+    String proxy = spec.outboundProxy() == null ? "" : spec.outboundProxy().toString();
+    return b.aor().equals(spec.aor().toString()) && b.outboundProxy().equals(proxy);
   }
 
   /**

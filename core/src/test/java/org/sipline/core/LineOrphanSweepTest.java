@@ -213,6 +213,32 @@ class LineOrphanSweepTest {
   }
 
   @Test
+  void aBindingRecordNamingAnotherProxyNeverGetsTheAccountsPassword() throws Exception {
+    Path journal = dir.resolve("g.jsonl");
+    Files.writeString(
+        SipStateJournal.pathBeside(journal),
+        "{\"kind\":\"binding\",\"time\":\""
+            + Instant.now()
+            + "\",\"account\":\"bot@fake.test\",\"aor\":\"sip:bot@fake.test\","
+            + "\"contact\":\"sip:bot@127.0.0.1:7\",\"outboundProxy\":\"sip:evil.test\","
+            + "\"transport\":\"UDP\",\"expires\":600}\n"
+            + "{\"kind\":\"binding\",\"time\":\"2026-01-01T00:00:00Z\",\"account\":\"x\","
+            + "\"aor\":\"sip:x@fake.test\",\"contact\":\"sip:x@127.0.0.1:7\","
+            + "\"outboundProxy\":\"\",\"transport\":\"UDP\",\"expires\":600}\n");
+    FakeBackend fake = new FakeBackend().challengeUnregister(true);
+    try (Line line = Line.open(fake, config(journal))) {
+      awaitDescription(line, "answered 401 Unauthorized");
+      LineHarness.get(line.registerAccount(LineHarness.ACCOUNT, "secret", "", ""));
+      LineHarness.get(line.endSession());
+      assertThat(fake.bindingRemovals())
+          .as("one attempt without credentials; the expired record none")
+          .containsExactly("sip:bot@127.0.0.1:7 without credentials");
+    } finally {
+      fake.close();
+    }
+  }
+
+  @Test
   void tornForgedAndStaleRecordsAreReportedAndEarnNoBye() throws Exception {
     Path journal = dir.resolve("e.jsonl");
     Instant now = Instant.now();

@@ -15,8 +15,8 @@ package org.sipline.core.spi;
  * and per call, exactly one terminal event ({@code callFailed} or {@code callEnded}):
  *
  * <pre>
- *   outgoing: callRinging* ( callConnected transfer* callEnded | callFailed )
- *   incoming: incomingCall ( callConnected transfer* callEnded | callFailed )
+ *   outgoing: callRinging* ( callConnected (transfer | dialogChanged)* callEnded | callFailed )
+ *   incoming: incomingCall ( callConnected (transfer | dialogChanged)* callEnded | callFailed )
  *   transfer: transferAccepted? ( transferSucceeded | transferFailed )
  * </pre>
  *
