@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.DialogRecord;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.FakeCall;
 
 /**
  * A line that died with a call up and a binding held (its journals copied mid-life stand for the

@@ -166,7 +166,7 @@ class SipStateJournalTest {
             "bad.jsonl+sip line 7 unreadable: \"expires\" is not a number",
             "bad.jsonl+sip line 8 unreadable: missing \"routeSet\"",
             "bad.jsonl+sip line 9 unreadable: \"direction\" is neither incoming nor outgoing",
-            "bad.jsonl+sip line 10 unreadable: expected ',' or ']' but got '\"' at column 339",
+            "bad.jsonl+sip line 10 unreadable: expected ',' or ']' but got '\"' at column 247",
             "bad.jsonl+sip line 14 unreadable: unexpected end at column 30");
     assertThat(left.dialogs())
         .extracting(d -> d.dialog().routeSet())

@@ -32,10 +32,10 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * What a dead process left, ended by another backend from the records alone: baresip (which matches

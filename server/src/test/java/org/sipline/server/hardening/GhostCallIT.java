@@ -15,14 +15,14 @@ import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
-import org.sipline.core.testing.peers.FreePorts;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.FreePorts;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
 import org.sipline.server.testing.SiplineProcess;
 
 /**
