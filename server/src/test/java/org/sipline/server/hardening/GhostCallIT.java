@@ -15,6 +15,7 @@ import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.server.testing.SiplineProcess;
 import org.sipline.testing.peers.Baresip;
 import org.sipline.testing.peers.BaresipOptions;
 import org.sipline.testing.peers.FreePorts;
@@ -23,7 +24,6 @@ import org.sipline.testing.peers.KamailioOptions;
 import org.sipline.testing.peers.Sipp;
 import org.sipline.testing.peers.SippOptions;
 import org.sipline.testing.peers.SippScenario;
-import org.sipline.server.testing.SiplineProcess;
 
 /**
  * No ghost calls after a crash (issue 17): the server is killed with SIGKILL mid-call and started
