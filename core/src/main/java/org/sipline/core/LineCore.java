@@ -222,8 +222,9 @@ final class LineCore {
     AccountEntry entry = new AccountEntry(spec);
     entry.firstRegistration = new CompletableFuture<>();
     accounts.put(spec.accountName(), entry);
+    AccountEvents events = new AccountEvents(entry);
     try {
-      entry.handle = backend.register(spec, new AccountEvents(entry));
+      entry.handle = backend.register(spec, events);
     } catch (RuntimeException e) {
       accounts.remove(spec.accountName());
       return done(
@@ -232,6 +233,16 @@ final class LineCore {
               new Facts(spec.accountName(), "", "", Map.of(), ""),
               "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(),
               e));
+    }
+    // The wait for a verdict starts when the REGISTER leaves, not while it waits for its turn
+    // under the process's --register-rate.
+    Trunk.whenSent(entry.handle, () -> events.post(() -> awaitFirstVerdict(entry)));
+    return entry.firstRegistration;
+  }
+
+  private void awaitFirstVerdict(AccountEntry entry) {
+    if (entry.firstRegistration == null || accounts.get(entry.name()) != entry) {
+      return; // answered or forgotten already
     }
     entry.registrationTimer =
         after(
@@ -247,7 +258,6 @@ final class LineCore {
                 entry.handle.unregister();
               }
             });
-    return entry.firstRegistration;
   }
 
   private void forget(AccountEntry entry) {
@@ -271,7 +281,9 @@ final class LineCore {
     binding.ifPresent(b -> sipState.binding(entry.name(), b, expires));
     sweep.accountRegistered(entry.spec, binding.orElse(null));
     if (entry.firstRegistration != null) {
-      entry.registrationTimer.cancel(false);
+      if (entry.registrationTimer != null) {
+        entry.registrationTimer.cancel(false);
+      }
       CompletableFuture<LineStatus> first = entry.firstRegistration;
       entry.firstRegistration = null;
       first.complete(

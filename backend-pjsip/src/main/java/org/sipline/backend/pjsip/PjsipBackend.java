@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sipline.core.sip.InstanceId;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
@@ -36,6 +39,14 @@ final class PjsipBackend implements SipBackend {
   /** Backend option: pjsip's log level 0..6 for that file (default 4). */
   static final String OPTION_LOG_LEVEL = "log.level";
 
+  /** Same name, values and default as jainsip's option. */
+  static final String OPTION_MEDIA_REALTIME = "media.realtime";
+
+  /**
+   * The SCHED_FIFO priority asked for by default: jainsip's pacer default, for the same reasons.
+   */
+  static final int DEFAULT_MEDIA_REALTIME = 10;
+
   private static final int DEFAULT_EXPIRES = 300;
   private static final int MAX_EXPIRES = 86_400;
   private static final int DEFAULT_LOG_LEVEL = 4;
@@ -53,7 +64,13 @@ final class PjsipBackend implements SipBackend {
               TrustedSources.OPTION,
               "addresses besides registrars and outbound proxies that may open a dialog"),
           BackendOption.path(OPTION_LOG_FILE, "a file pjsip writes its own log to"),
-          BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"));
+          BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"),
+          BackendOption.integerOr(
+              OPTION_MEDIA_REALTIME,
+              1,
+              99,
+              Set.of("off"),
+              "the SCHED_FIFO priority of pjmedia's clock thread and the media pump"));
 
   private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
   private static final AtomicBoolean RUNNING = new AtomicBoolean();
@@ -76,7 +93,12 @@ final class PjsipBackend implements SipBackend {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PjsipBackend(
-      Shim shim, BackendConfig config, int sipPort, int registerExpires, TrustedSources trusted) {
+      Shim shim,
+      BackendConfig config,
+      int sipPort,
+      int registerExpires,
+      TrustedSources trusted,
+      int realtime) {
     this.shim = shim;
     this.config = config;
     this.trusted = trusted;
@@ -84,7 +106,8 @@ final class PjsipBackend implements SipBackend {
     this.registerExpires = registerExpires;
     this.transactionTimeoutNanos = config.transactionTimeout().toNanos();
     this.pump =
-        new MediaPump(shim, handles, config.mediaTimeout().toNanos(), config.recordingsDir());
+        new MediaPump(
+            shim, handles, config.mediaTimeout().toNanos(), config.recordingsDir(), realtime);
     this.drainerThread = new Thread(new EventDrainer(shim, this, handles), "sipline-pjsip-events");
     this.pumpThread = new Thread(pump, "sipline-pjsip-media");
     drainerThread.setDaemon(true);
@@ -107,6 +130,7 @@ final class PjsipBackend implements SipBackend {
     }
     int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES);
     int logLevel = intOption(config, OPTION_LOG_LEVEL, DEFAULT_LOG_LEVEL);
+    int realtime = mediaRealtime(config.options().get(OPTION_MEDIA_REALTIME));
     String logFile = config.options().get(OPTION_LOG_FILE);
     TrustedSources trusted = TrustedSources.parse(config.options().get(TrustedSources.OPTION));
     if (!RUNNING.compareAndSet(false, true)) {
@@ -135,7 +159,8 @@ final class PjsipBackend implements SipBackend {
       RUNNING.set(false);
       throw new IllegalStateException("pjsua did not start: " + CText.of(err));
     }
-    PjsipBackend backend = new PjsipBackend(shim, config, port, expires, trusted);
+    shim.slpj_media_realtime(realtime);
+    PjsipBackend backend = new PjsipBackend(shim, config, port, expires, trusted, realtime);
     backend.updateTrustedSources();
     backend.drainerThread.start();
     backend.pumpThread.start();
@@ -149,6 +174,14 @@ final class PjsipBackend implements SipBackend {
   }
 
   /** The SIP port actually bound (useful when the configuration asked for 0). */
+  /**
+   * The port that names this node in +sip.instance: the configured one, or the one this run got
+   * when any port was asked for (see jainsip's Registration: never another process's instance).
+   */
+  private int instancePort() {
+    return config.sipPort() != 0 ? config.sipPort() : sipPort;
+  }
+
   int sipPort() {
     return sipPort;
   }
@@ -194,6 +227,9 @@ final class PjsipBackend implements SipBackend {
                       spec.password(),
                       proxy,
                       registerExpires,
+                      InstanceId.of(
+                          InstanceId.node(InstanceId.localHostName(), instancePort()),
+                          spec.accountName()),
                       err,
                       err.length);
               if (handle < 0) {
@@ -376,6 +412,14 @@ final class PjsipBackend implements SipBackend {
     return shim.slpj_call_codec(call.handle(), out, out.length) < 0 ? "" : CText.of(out);
   }
 
+  /** The call's RTP figures so far; {@link RtpStatistics#NONE} when its slot is gone. */
+  RtpStatistics rtpStatistics(PjsipCall call) {
+    long[] figures = new long[RtpFigures.FIELDS];
+    return shim.slpj_call_rtp_stat(call.handle(), figures, figures.length) < 0
+        ? RtpStatistics.NONE
+        : RtpFigures.of(figures);
+  }
+
   /** RTP packets the call's audio stream received so far; -1 before media starts or after it. */
   long rtpPacketsReceived(PjsipCall call) {
     return shim.slpj_call_rx_packets(call.handle());
@@ -432,6 +476,17 @@ final class PjsipBackend implements SipBackend {
   }
 
   /** An INTEGER option {@link BackendOptionCheck} has passed, or its default when absent. */
+  /**
+   * {@value #OPTION_MEDIA_REALTIME}, already held to {@link #OPTIONS}: "off" (0) or a SCHED_FIFO
+   * priority; {@value #DEFAULT_MEDIA_REALTIME} when not set.
+   */
+  static int mediaRealtime(String value) {
+    if (value == null) {
+      return DEFAULT_MEDIA_REALTIME;
+    }
+    return value.equals("off") ? 0 : Integer.parseInt(value.trim());
+  }
+
   private static int intOption(BackendConfig config, String name, int fallback) {
     String raw = config.options().get(name);
     return raw == null ? fallback : Integer.parseInt(raw.strip());
