@@ -45,7 +45,8 @@ public final class Line implements AutoCloseable {
     LineWaits waits = LineWaits.of(config, backend.config());
     StatusHistory history = new StatusHistory(config.historyLimit(), config.journal());
     this.recorder = new StatusRecorder(history, config.clock());
-    this.core = new LineCore(backend, config, waits, runtime, recorder);
+    SipStateJournal sipState = SipStateJournal.open(config.journal(), config.clock());
+    this.core = new LineCore(backend, config, waits, runtime, recorder, sipState);
     this.ownedRuntime = ownsRuntime ? runtime : null;
     LineStatus last = history.latest();
     if (last != null && last.type() != StatusType.NO_SESSION) {
@@ -55,6 +56,10 @@ public final class Line implements AutoCloseable {
           StatusRecorder.Facts.NONE,
           "sipline restarted; the line was " + last.type() + " before, nothing was restored",
           null);
+    }
+    if (!sipState.leftovers().isEmpty()) {
+      // Calls and bindings the previous process did not end: a BYE / Expires: 0 for each, now.
+      core.sweepLeftovers();
     }
   }
 

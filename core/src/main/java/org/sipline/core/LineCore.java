@@ -55,6 +55,12 @@ final class LineCore {
   private final StatusRecorder recorder;
   private final MediaHub media;
 
+  /** What a crash would leave on the network (confirmed dialogs, bindings), journaled. */
+  private final SipStateJournal sipState;
+
+  /** Ends what the previous process left; see {@link #sweepLeftovers()}. */
+  private final OrphanSweep sweep;
+
   /** Lines are offered a shared account's INVITEs in the order they were created. */
   private static final AtomicLong RANKS = new AtomicLong();
 
@@ -83,8 +89,10 @@ final class LineCore {
       LineConfig config,
       LineWaits waits,
       LineRuntime runtime,
-      StatusRecorder recorder) {
+      StatusRecorder recorder,
+      SipStateJournal sipState) {
     this.backend = backend;
+    this.sipState = sipState;
     this.config = config;
     this.waits = waits;
     this.runtime = runtime;
@@ -98,6 +106,12 @@ final class LineCore {
             config.mediaDetachPolicy(),
             () -> recorder.latest().type(),
             audio -> actor.execute(() -> mediaClientGone(audio)));
+    this.sweep = new OrphanSweep(backend, sipState, recorder, actor, config.clock(), () -> closed);
+  }
+
+  /** After a restart: BYE to the calls, Expires: 0 for the bindings the previous process left. */
+  void sweepLeftovers() {
+    actor.execute(sweep::start);
   }
 
   LineMedia media() {
@@ -263,6 +277,9 @@ final class LineCore {
     boolean wasRegistered = entry.registered;
     entry.registered = true;
     Facts facts = new Facts(entry.name(), "", "", Map.of(), "");
+    var binding = entry.handle.binding();
+    binding.ifPresent(b -> sipState.binding(entry.name(), b, expires));
+    sweep.accountRegistered(entry.spec, binding.orElse(null));
     if (entry.firstRegistration != null) {
       if (entry.registrationTimer != null) {
         entry.registrationTimer.cancel(false);
@@ -601,10 +618,16 @@ final class LineCore {
     c.answered = config.clock().instant();
     c.codec = c.sip.audioCodec();
     c.audio.connected();
+    journalDialog(c);
     record(
         c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
         callFacts(c),
         "call with " + c.remote + " connected, Call-ID " + c.callId());
+  }
+
+  /** The call's dialog as it stands now, for a later process to end should this one die. */
+  private void journalDialog(ActiveCall c) {
+    c.sip.dialogRecord().ifPresent(d -> sipState.dialog(c.account, d));
   }
 
   private void callFailed(SipCall sip, SipFailure failure) {
@@ -690,6 +713,7 @@ final class LineCore {
       c.moveTo(CallPhase.ENDED);
     }
     call = null;
+    sipState.dialogEnded(c.callId());
     c.audio.ended(c.endCode, description);
     recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
     writeRecord(c, shuttingDown ? outcome.duringShutdown() : outcome, description);
@@ -1095,6 +1119,7 @@ final class LineCore {
       }
     }
     closed = true;
+    sipState.close();
   }
 
   SerialExecutor actor() {
@@ -1167,6 +1192,7 @@ final class LineCore {
     public void unregistered(SipAccount account) {
       post(
           () -> {
+            sipState.bindingsEnded(entry.name());
             if (entry.unregistered != null) {
               entry.unregistered.complete(null);
             }
@@ -1196,6 +1222,17 @@ final class LineCore {
     @Override
     public void callEnded(SipCall sip, CallEnd cause, String description) {
       post(() -> ended(sip, cause, description == null ? "" : description));
+    }
+
+    @Override
+    public void dialogChanged(SipCall sip) {
+      post(
+          () -> {
+            ActiveCall c = call;
+            if (c != null && c.sip == sip && c.phase().isUp()) {
+              journalDialog(c);
+            }
+          });
     }
 
     @Override

@@ -2,13 +2,17 @@ package org.sipline.core;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.Capacity;
+import org.sipline.core.spi.DialogRecord;
+import org.sipline.core.spi.FinalResponse;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
@@ -189,6 +193,17 @@ public final class Switchboard implements SipBackend {
       }
     }
     return Capacity.FULL;
+  }
+
+  @Override
+  public CompletableFuture<FinalResponse> endOrphanedDialog(DialogRecord dialog) {
+    return backend.endOrphanedDialog(dialog);
+  }
+
+  @Override
+  public CompletableFuture<FinalResponse> removeBinding(
+      BindingRecord binding, AccountSpec credentials) {
+    return backend.removeBinding(binding, credentials);
   }
 
   @Override

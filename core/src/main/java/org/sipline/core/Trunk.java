@@ -370,6 +370,11 @@ final class Trunk implements SipEventListener {
   }
 
   @Override
+  public void dialogChanged(SipCall call) {
+    toOwner(call, false, (l, m) -> l.dialogChanged(call));
+  }
+
+  @Override
   public void transferAccepted(SipCall call) {
     toOwner(call, false, (l, m) -> l.transferAccepted(call));
   }
@@ -499,6 +504,12 @@ final class Trunk implements SipEventListener {
     @Override
     public void unregister() {
       leave(this);
+    }
+
+    @Override
+    public java.util.Optional<org.sipline.core.spi.BindingRecord> binding() {
+      SipAccount r = real;
+      return r == null ? java.util.Optional.empty() : r.binding();
     }
   }
 }

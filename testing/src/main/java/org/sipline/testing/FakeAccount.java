@@ -38,6 +38,18 @@ final class FakeAccount implements SipAccount {
   }
 
   @Override
+  public java.util.Optional<org.sipline.core.spi.BindingRecord> binding() {
+    return bound
+        ? java.util.Optional.of(
+            new org.sipline.core.spi.BindingRecord(
+                spec.aor().toString(),
+                "sip:" + spec.aor().user() + "@127.0.0.1:" + backend.contactPort,
+                spec.outboundProxy() == null ? "" : spec.outboundProxy().toString(),
+                org.sipline.core.spi.Transport.UDP))
+        : java.util.Optional.empty();
+  }
+
+  @Override
   public void unregister() {
     backend.unregister(this);
   }

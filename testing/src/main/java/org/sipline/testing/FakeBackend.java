@@ -243,6 +243,69 @@ public final class FakeBackend implements SipBackend {
     }
   }
 
+  /** The port the fake's bindings name in their Contact (a restarted process gets another). */
+  public volatile int contactPort = 5060;
+
+  private final List<org.sipline.core.spi.DialogRecord> orphanByes = new CopyOnWriteArrayList<>();
+  private final List<String> bindingRemovals = new CopyOnWriteArrayList<>();
+  private volatile int orphanByeCode = 200;
+  private volatile boolean challengeUnregister;
+
+  /** What the orphan BYEs are answered (0: never; the line's bound decides). */
+  public FakeBackend orphanByeAnswer(int code) {
+    orphanByeCode = code;
+    return this;
+  }
+
+  /** The registrar answers an un-REGISTER without credentials 401. */
+  public FakeBackend challengeUnregister(boolean v) {
+    challengeUnregister = v;
+    return this;
+  }
+
+  /** The dialogs BYE was sent to for a previous process, in order. */
+  public List<org.sipline.core.spi.DialogRecord> orphanByes() {
+    return new ArrayList<>(orphanByes);
+  }
+
+  /** "contact with|without credentials", per binding removal asked for, in order. */
+  public List<String> bindingRemovals() {
+    return new ArrayList<>(bindingRemovals);
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<org.sipline.core.spi.FinalResponse>
+      endOrphanedDialog(org.sipline.core.spi.DialogRecord dialog) {
+    orphanByes.add(dialog);
+    var result = new java.util.concurrent.CompletableFuture<org.sipline.core.spi.FinalResponse>();
+    int code = orphanByeCode;
+    if (code != 0) {
+      later(
+          Duration.ofMillis(2),
+          () ->
+              result.complete(
+                  new org.sipline.core.spi.FinalResponse(code, code == 200 ? "OK" : "Nope")));
+    }
+    return result;
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<org.sipline.core.spi.FinalResponse> removeBinding(
+      org.sipline.core.spi.BindingRecord binding, AccountSpec credentials) {
+    bindingRemovals.add(
+        binding.contact() + (credentials == null ? " without credentials" : " with credentials"));
+    var result = new java.util.concurrent.CompletableFuture<org.sipline.core.spi.FinalResponse>();
+    boolean challenged = challengeUnregister && credentials == null;
+    later(
+        Duration.ofMillis(2),
+        () ->
+            result.complete(
+                challenged
+                    ? new org.sipline.core.spi.FinalResponse(401, "Unauthorized")
+                    : new org.sipline.core.spi.FinalResponse(200, "OK")));
+    return result;
+  }
+
   @Override
   public void close() {
     closed = true;

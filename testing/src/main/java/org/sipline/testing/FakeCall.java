@@ -164,6 +164,39 @@ public final class FakeCall implements SipCall {
     account.listener.callConnected(this);
   }
 
+  /** Our next CSeq in the dialog, as a backend would count it; moved on by {@link #refresh}. */
+  private long nextCseq = 2;
+
+  @Override
+  public synchronized java.util.Optional<org.sipline.core.spi.DialogRecord> dialogRecord() {
+    if (state != State.CONNECTED) {
+      return java.util.Optional.empty();
+    }
+    String us = "sip:" + account.spec().aor().addressOfRecord();
+    return java.util.Optional.of(
+        new org.sipline.core.spi.DialogRecord(
+            callId,
+            incoming,
+            us,
+            "local-tag",
+            remote.toString(),
+            "remote-tag",
+            remote.toString(),
+            java.util.List.of(),
+            nextCseq,
+            org.sipline.core.spi.Transport.UDP,
+            remote.host(),
+            remote.port() < 0 ? 5060 : remote.port()));
+  }
+
+  /** A request of ours in the dialog took a CSeq: the backend says the dialog changed. */
+  public void refresh() {
+    synchronized (this) {
+      nextCseq++;
+    }
+    account.listener.dialogChanged(this);
+  }
+
   @Override
   public synchronized void reject(int statusCode, String reason) {
     if (!incoming || state != State.OFFERED) {

@@ -60,6 +60,11 @@ final class GuardedListener implements SipEventListener {
   }
 
   @Override
+  public void dialogChanged(SipCall call) {
+    guard("dialogChanged", () -> delegate.dialogChanged(call));
+  }
+
+  @Override
   public void callFailed(SipCall call, SipFailure failure) {
     guard("callFailed", () -> delegate.callFailed(call, failure));
   }

@@ -98,6 +98,7 @@ final class InDialogRequest implements ResponseHandler {
       tx.setApplicationData(this);
       current = tx;
       call.dialog.sendRequest(tx);
+      call.snapshotDialog(); // our CSeq moved on: a later process's BYE must take the next
       log.debug("{} sent", SipLog.request(request));
     } catch (Exception e) {
       finish(0, "cannot send " + method + ": " + e.getMessage());

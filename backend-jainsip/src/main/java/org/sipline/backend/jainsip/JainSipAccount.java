@@ -4,9 +4,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import javax.sip.header.Header;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
@@ -66,6 +68,11 @@ final class JainSipAccount implements SipAccount {
           call.start();
         });
     return call;
+  }
+
+  @Override
+  public Optional<BindingRecord> binding() {
+    return Optional.ofNullable(registration.binding());
   }
 
   @Override

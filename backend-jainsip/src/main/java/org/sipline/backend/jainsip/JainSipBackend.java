@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.BindingRecord;
+import org.sipline.core.spi.DialogRecord;
+import org.sipline.core.spi.FinalResponse;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
@@ -103,6 +107,28 @@ final class JainSipBackend implements SipBackend {
     account.registration().onTerminal(() -> accounts.remove(spec.accountName(), account));
     ctx.executor.execute(account.registration()::start);
     return account;
+  }
+
+  @Override
+  public CompletableFuture<FinalResponse> endOrphanedDialog(DialogRecord dialog) {
+    Objects.requireNonNull(dialog, "dialog");
+    return OrphanRequest.send(
+        ctx, cseq -> OrphanMessages.bye(ctx, dialog, cseq), dialog.nextCseq(), null);
+  }
+
+  @Override
+  public CompletableFuture<FinalResponse> removeBinding(
+      BindingRecord binding, AccountSpec credentials) {
+    Objects.requireNonNull(binding, "binding");
+    String callId = ctx.token(16) + "@sipline";
+    String fromTag = ctx.token(6);
+    DigestAuthenticator auth =
+        credentials == null
+            ? null
+            : new DigestAuthenticator(
+                credentials.authUsername(), credentials.password(), ctx.random);
+    return OrphanRequest.send(
+        ctx, cseq -> OrphanMessages.unregister(ctx, binding, callId, fromTag, cseq), 1, auth);
   }
 
   @Override

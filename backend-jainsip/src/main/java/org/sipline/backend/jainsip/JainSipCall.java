@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +17,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.RtpStatistics;
@@ -63,6 +65,9 @@ abstract class JainSipCall implements SipCall {
   MediaPlan plan;
   private BlindTransfer transfer;
   private SipExecutor.Timer mediaWatch = SipExecutor.Timer.NONE;
+
+  /** The confirmed dialog as a later process would need it; null before. Read by the API. */
+  private volatile DialogRecord dialogRecord;
 
   JainSipCall(
       SipContext ctx, JainSipAccount account, String callId, SipUri remote, CallState initial) {
@@ -175,6 +180,37 @@ abstract class JainSipCall implements SipCall {
   @Override
   public String audioCodec() {
     return codec;
+  }
+
+  @Override
+  public Optional<DialogRecord> dialogRecord() {
+    return terminalSent ? Optional.empty() : Optional.ofNullable(dialogRecord);
+  }
+
+  /**
+   * Reads the dialog again (on the SIP executor) after it was confirmed or changed — a request of
+   * ours took a CSeq, a re-INVITE refreshed the target — and tells the listener when the record
+   * changed after the call was reported connected.
+   */
+  final void snapshotDialog() {
+    if (dialog == null || terminalSent) {
+      return;
+    }
+    DialogRecord now;
+    try {
+      now = DialogSnapshot.of(dialog, isIncoming(), ctx.config.transport());
+    } catch (RuntimeException e) {
+      log.debug("Call-ID {}: dialog not recordable: {}", callId, e.getMessage());
+      return;
+    }
+    DialogRecord before = dialogRecord;
+    if (now == null || now.equals(before)) {
+      return;
+    }
+    dialogRecord = now;
+    if (before != null) {
+      emit(() -> account.listener().dialogChanged(this));
+    }
   }
 
   @Override
@@ -308,6 +344,7 @@ abstract class JainSipCall implements SipCall {
 
   /** Reports the connection, then watches the media for silence when configured to. */
   final void connected() {
+    snapshotDialog();
     emit(
         () -> {
           log.info("Call-ID {} with {} connected ({})", callId, remote, plan.codecName());
@@ -388,6 +425,7 @@ abstract class JainSipCall implements SipCall {
   /** A re-INVITE: the same codec at a new address is fine, anything else is refused. */
   void onReInvite(RequestEvent event) {
     ReInvite.answer(this, event);
+    snapshotDialog();
   }
 
   /**

@@ -18,6 +18,7 @@ import javax.sip.message.Response;
 import org.sipline.core.sip.InstanceId;
 import org.sipline.core.sip.RegistrationTiming;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.SipFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,12 @@ final class Registration {
   private SipExecutor.Timer next = SipExecutor.Timer.NONE;
   private Runnable onTerminal = () -> {};
 
+  /** The Contact the last REGISTER carried. */
+  private String contactSent;
+
+  /** The binding the registrar holds for us; read from any thread by {@link #binding()}. */
+  private volatile BindingRecord bound;
+
   Registration(SipContext ctx, JainSipAccount account) {
     this.ctx = ctx;
     this.account = account;
@@ -71,6 +78,11 @@ final class Registration {
 
   RegistrationState state() {
     return state;
+  }
+
+  /** The binding granted last, or null before the first 2xx and after the un-REGISTER. */
+  BindingRecord binding() {
+    return bound;
   }
 
   /** Runs once the registration reaches a terminal state (failed or unregistered). */
@@ -144,6 +156,7 @@ final class Registration {
         ctx.request(
             Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
     ContactHeader contact = ctx.contact(account.contactUser(), localHost);
+    contactSent = contact.getAddress().getURI().toString();
     // RFC 5626 §4.2: the same instance on every REGISTER, so a restarted process's REGISTER
     // replaces the binding its previous run left at the registrar.
     contact.setParameter(INSTANCE_PARAM, instance);
@@ -241,6 +254,12 @@ final class Registration {
       return;
     }
     grantedExpires = granted(response, expires);
+    bound =
+        new BindingRecord(
+            spec.aor().toString(),
+            contactSent,
+            spec.outboundProxy() == null ? "" : spec.outboundProxy().toString(),
+            ctx.config.transport());
     failures = 0;
     move(RegistrationState.REGISTERED);
     log.info(
@@ -277,6 +296,7 @@ final class Registration {
       }
       case REGISTERING -> {
         log.warn("REGISTER {} Call-ID {}: {}", spec.accountName(), callId, failure.describe());
+        bound = null;
         move(RegistrationState.FAILED);
         // Forget the account before telling: the listener may register it again at once.
         onTerminal.run();
@@ -304,6 +324,7 @@ final class Registration {
   }
 
   private void finishUnregister() {
+    bound = null;
     deadline.cancel();
     next.cancel();
     move(RegistrationState.UNREGISTERED);

@@ -1,6 +1,7 @@
 package org.sipline.core.spi;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** One registered (or registering) account in a backend. Methods never block on the network. */
 public interface SipAccount {
@@ -17,4 +18,12 @@ public interface SipAccount {
    * follows once the registrar answered or the bound passed. Calls of the account are not touched.
    */
   void unregister();
+
+  /**
+   * The binding the registrar granted last (the Contact registered), while it holds; empty before
+   * the first 2xx, after the un-REGISTER, or when the backend cannot tell.
+   */
+  default Optional<BindingRecord> binding() {
+    return Optional.empty();
+  }
 }

@@ -1,5 +1,6 @@
 package org.sipline.core.spi;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,39 @@ public interface SipBackend extends AutoCloseable {
    * answers OPTIONS on its own keeps doing so and ignores this.
    */
   default void answerOptionsWith(Supplier<Capacity> capacity) {}
+
+  /**
+   * Ends a dialog a previous process left behind (it died before it could hang up): one BYE built
+   * from {@code dialog} alone — Request-URI the remote target, Route the route set, From with our
+   * tag, To with the far end's, CSeq {@code nextCseq} — sent in a new client transaction to the
+   * dialog's first hop and nowhere else. A challenge is not answered (the record holds no
+   * credentials). The core checks the record before it gets here; the backend checks that it can
+   * put it on the wire and completes exceptionally, naming the field, when it cannot.
+   *
+   * @return completes with the BYE's final response, or {@link FinalResponse#none} when none came
+   *     within the backend's transaction timeout
+   */
+  default CompletableFuture<FinalResponse> endOrphanedDialog(DialogRecord dialog) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "the " + name() + " backend cannot end a dialog of a previous process"));
+  }
+
+  /**
+   * Removes a binding a previous process left at a registrar: REGISTER to the AOR's domain (through
+   * the outbound proxy when the record names one) with {@code binding}'s Contact and Expires: 0.
+   * With {@code credentials} (an account registered again with the same AOR) a digest challenge is
+   * answered with them; without, the challenge is the outcome.
+   *
+   * @param credentials the account whose password answers a challenge, or null
+   * @return completes with the REGISTER's final response, or {@link FinalResponse#none}
+   */
+  default CompletableFuture<FinalResponse> removeBinding(
+      BindingRecord binding, AccountSpec credentials) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "the " + name() + " backend cannot remove a binding of a previous process"));
+  }
 
   @Override
   void close();

@@ -1,6 +1,7 @@
 package org.sipline.core.spi;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -80,5 +81,15 @@ public interface SipCall {
    */
   default RtpStatistics rtpStatistics() {
     return RtpStatistics.NONE;
+  }
+
+  /**
+   * What it takes to end this call's dialog from outside it, once the dialog is confirmed (after
+   * {@code callConnected}); empty before, after the call ended, or when the backend cannot tell.
+   * Cheap, callable from any thread. The backend calls {@link SipEventListener#dialogChanged} when
+   * what this returns changed (a target refresh, a request of ours taking a CSeq).
+   */
+  default Optional<DialogRecord> dialogRecord() {
+    return Optional.empty();
   }
 }

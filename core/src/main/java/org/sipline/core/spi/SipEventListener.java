@@ -15,8 +15,8 @@ package org.sipline.core.spi;
  * and per call, exactly one terminal event ({@code callFailed} or {@code callEnded}):
  *
  * <pre>
- *   outgoing: callRinging* ( callConnected transfer* callEnded | callFailed )
- *   incoming: incomingCall ( callConnected transfer* callEnded | callFailed )
+ *   outgoing: callRinging* ( callConnected (transfer | dialogChanged)* callEnded | callFailed )
+ *   incoming: incomingCall ( callConnected (transfer | dialogChanged)* callEnded | callFailed )
  *   transfer: transferAccepted? ( transferSucceeded | transferFailed )
  * </pre>
  *
@@ -57,6 +57,13 @@ public interface SipEventListener {
 
   /** An established call ended. Terminal. */
   default void callEnded(SipCall call, CallEnd cause, String description) {}
+
+  /**
+   * What {@link SipCall#dialogRecord()} returns changed after {@code callConnected}: the remote
+   * target or route set was refreshed, or a request of ours in the dialog took a CSeq. Not
+   * terminal; may come any number of times between {@code callConnected} and the terminal event.
+   */
+  default void dialogChanged(SipCall call) {}
 
   /** The far end accepted our REFER (202). */
   default void transferAccepted(SipCall call) {}
