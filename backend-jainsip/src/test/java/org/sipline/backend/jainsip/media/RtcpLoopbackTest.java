@@ -142,7 +142,9 @@ class RtcpLoopbackTest {
   void tenThousandFuzzedRtcpDatagramsNeverDisturbALiveCall() throws Exception {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(13));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(13)));
     try (TestPeer rtp = new TestPeer("127.0.0.1");
         TestPeer rtcp = new TestPeer("127.0.0.1")) {
       CollectingSink sink = new CollectingSink();
