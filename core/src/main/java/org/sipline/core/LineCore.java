@@ -305,6 +305,11 @@ final class LineCore {
     }
   }
 
+  /**
+   * Read from any thread: {@code session} and {@code registered} are both volatile, so the answer
+   * is one the actor wrote, at most a moment old; the session is read once so both facts are about
+   * the same account.
+   */
   boolean isRegistered() {
     AccountEntry s = session;
     return s != null && s.registered;
@@ -438,25 +443,65 @@ final class LineCore {
       record(StatusType.READY, sessionFacts(), "ready for calls");
       return done(failed);
     }
-    ActiveCall c =
-        new ActiveCall(
-            sip,
-            false,
-            target.addressOfRecord(),
-            headers,
-            nluName(sip.callId(), target.addressOfRecord()),
-            audio,
-            CallPhase.DIALING,
-            session.name(),
-            config.clock().instant());
-    audio.bind(sip);
-    call = c;
-    c.timer = after(waits.callSetup(), () -> setupExpired(c));
+    // The INVITE is out: from here on a fault must not lose the call (the far end would ring with
+    // nobody able to hang up), so it is tracked first and ended on any failure below.
+    ActiveCall c = null;
+    try {
+      c =
+          new ActiveCall(
+              sip,
+              false,
+              target.addressOfRecord(),
+              headers,
+              nluName(sip.callId(), target.addressOfRecord()),
+              audio,
+              CallPhase.DIALING,
+              session.name(),
+              config.clock().instant());
+      audio.bind(sip);
+      call = c;
+      ActiveCall placed = c;
+      c.timer = after(waits.callSetup(), () -> setupExpired(placed));
+    } catch (RuntimeException e) {
+      return done(inviteNotTracked(sip, c, audio, target, headers, e));
+    }
     return done(
         record(
             StatusType.OUTGOING_CALL_INITIATED,
             callFacts(c),
             "INVITE " + target + " sent, Call-ID " + sip.callId()));
+  }
+
+  /**
+   * The INVITE was sent but the line failed to take the call in hand: end it at once (CANCEL or
+   * local teardown, as the backend's terminate does) and record it as failed.
+   */
+  private LineStatus inviteNotTracked(
+      SipCall sip,
+      ActiveCall c,
+      CallAudio audio,
+      SipUri target,
+      Map<String, String> headers,
+      RuntimeException e) {
+    String what = "INVITE " + target + " sent but not tracked, call ended: " + e.getMessage();
+    try {
+      sip.terminate();
+    } catch (RuntimeException again) {
+      e.addSuppressed(again);
+    }
+    if (c != null && call == c) {
+      return finish(
+          c,
+          StatusType.OUTGOING_CALL_FAILED,
+          what,
+          e,
+          CallOutcome.local(CallEnding.ERROR, 0, what));
+    }
+    audio.ended(0, what);
+    Facts facts = new Facts(session.name(), target.addressOfRecord(), "", headers, "");
+    LineStatus failed = recorder.record(StatusType.OUTGOING_CALL_FAILED, facts, what, e);
+    record(StatusType.READY, sessionFacts(), "ready for calls");
+    return failed;
   }
 
   private String nluName(String callId, String remote) {
@@ -671,7 +716,7 @@ final class LineCore {
    * The call is over: record why, end its audio (playback, media streams), write its call record,
    * and say the line is ready again.
    */
-  private void finish(
+  private LineStatus finish(
       ActiveCall c, StatusType type, String description, Throwable error, CallOutcome outcome) {
     c.cancelTimers();
     if (c.phase() != CallPhase.ENDED) {
@@ -679,7 +724,8 @@ final class LineCore {
     }
     call = null;
     c.audio.ended(c.endCode, description);
-    recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
+    LineStatus finished =
+        recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
     writeRecord(c, shuttingDown ? outcome.duringShutdown() : outcome, description);
     if (session != null && !sessionEnding) {
       record(StatusType.READY, sessionFacts(), "ready for calls");
@@ -687,6 +733,7 @@ final class LineCore {
     if (c.hangupDone != null) {
       c.hangupDone.complete(null);
     }
+    return finished;
   }
 
   /** A soft hangup that ended without the network's word: what it was meant to be. */
