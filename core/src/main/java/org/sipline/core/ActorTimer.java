@@ -1,0 +1,27 @@
+package org.sipline.core;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The line's bounds and delays: a shared timer that hands each task to the line's actor. */
+final class ActorTimer {
+  private final ScheduledExecutorService timer;
+  private final Executor actor;
+
+  ActorTimer(ScheduledExecutorService timer, Executor actor) {
+    this.timer = timer;
+    this.actor = actor;
+  }
+
+  /**
+   * Runs {@code onActor} on the actor after {@code delay}.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException when the runtime's timer is closed
+   */
+  ScheduledFuture<?> after(Duration delay, Runnable onActor) {
+    return timer.schedule(() -> actor.execute(onActor), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
