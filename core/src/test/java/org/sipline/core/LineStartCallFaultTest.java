@@ -8,9 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
 
 /**
  * A fault in SipStartCall after the backend has sent the INVITE must not leave a call nobody can
