@@ -92,7 +92,7 @@ SLPJ_API long long slpj_strangers_refused(void);
 /* Accounts. proxy may be NULL. Returns the account handle; registration starts at once. */
 SLPJ_API int slpj_account_add(const char *aor, const char *registrar, const char *auth_user,
                      const char *password, const char *proxy, int expires_seconds,
-                     char *err, int err_len);
+                     const char *instance, char *err, int err_len);
 SLPJ_API int slpj_account_unregister(int acc, char *err, int err_len);
 SLPJ_API int slpj_account_delete(int acc);
 

@@ -14,6 +14,7 @@
 slpj_acc slpj_accs[SLPJ_MAX_ACCS];
 
 static pj_status_t on_tx_request(pjsip_tx_data *tdata);
+static unsigned refresh_lead(unsigned expires_s);
 
 static pjsip_module reg_module = {
     NULL, NULL,
@@ -190,6 +191,12 @@ void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info)
     code = p ? p->code : 0;
     if (p && p->status == PJ_SUCCESS && code / 100 == 2) {
         expires = p->expiration == PJSIP_REGC_EXPIRATION_NOT_SPECIFIED ? -1 : (int)p->expiration;
+        /* regc scheduled this binding's refresh before telling us, with the lead set so far
+         * (from the expiry asked for, or granted last time): from now on the lead follows what
+         * was granted, freshly drawn. */
+        if (expires > 0 && p->regc) {
+            pjsip_regc_set_delay_before_refresh(p->regc, refresh_lead((unsigned)expires));
+        }
         slpj_event_post(SLPJ_EV_REGISTERED, handle, 0, expires, NULL, 0);
         return;
     }
@@ -210,16 +217,28 @@ void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info)
     slpj_event_post_str(SLPJ_EV_REG_FAILED, handle, 0, code, reason);
 }
 
+/*
+ * How long before expiry pjsua refreshes a binding of expires_s seconds: so that the refresh
+ * falls at a uniformly random point between 50 % and 90 % of it (RegistrationTiming's rule).
+ * pjsip's regc takes a lead, not a point, and applies the one set when the 2xx arrives: see
+ * slpj_on_reg_state2 for how the lead follows the granted expiry.
+ */
+static unsigned refresh_lead(unsigned expires_s)
+{
+    unsigned percent = 50 + (unsigned)(pj_rand() % 41); /* 50..90 */
+    return expires_s - (expires_s * percent) / 100;
+}
+
 int slpj_account_add(const char *aor, const char *registrar, const char *auth_user,
                      const char *password, const char *proxy, int expires_seconds,
-                     char *err, int err_len)
+                     const char *instance, char *err, int err_len)
 {
     pjsua_acc_config cfg;
     pjsua_acc_id acc_id;
     pj_status_t status;
     pj_pool_t *pool;
     pjsip_uri *uri;
-    char id[512], aor_copy[512], printed[256];
+    char id[512], aor_copy[512], printed[256], contact_params[256];
     int idx = -1, handle, i, len;
 
     if (!slpj_enter(err, err_len)) return -1;
@@ -256,6 +275,16 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
         cfg.proxy[0] = pj_str((char *)proxy);
     }
     cfg.reg_timeout = (unsigned)expires_seconds;
+    cfg.reg_delay_before_refresh = refresh_lead((unsigned)expires_seconds);
+    /* RFC 5626's +sip.instance on REGISTER's Contact: a restart replaces its binding. */
+    if (instance && instance[0]) {
+        if (snprintf(contact_params, sizeof(contact_params), ";+sip.instance=\"%s\"", instance)
+                >= (int)sizeof(contact_params)) {
+            slpj_set_err(err, err_len, "+sip.instance longer than 200 characters", PJ_SUCCESS);
+            return -1;
+        }
+        cfg.reg_contact_params = pj_str(contact_params);
+    }
     /* The core decides what a failed registration means; pjsua must not retry behind it. */
     cfg.reg_retry_interval = 0;
     cfg.unreg_timeout = (unsigned)(slpj_register_timeout_ms < 4000 ? slpj_register_timeout_ms : 4000);

@@ -2,6 +2,7 @@ package org.sipline.core;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,18 @@ final class ActorTimer {
   ActorTimer(ScheduledExecutorService timer, Executor actor) {
     this.timer = timer;
     this.actor = actor;
+  }
+
+  /**
+   * Queues {@code onActor} onto the actor now, from any thread. Once the line has closed, its actor
+   * refuses tasks and the task is dropped: nobody is left to run it for.
+   */
+  void now(Runnable onActor) {
+    try {
+      actor.execute(onActor);
+    } catch (RejectedExecutionException e) {
+      // The line closed meanwhile.
+    }
   }
 
   /**

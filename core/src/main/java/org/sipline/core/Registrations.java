@@ -89,8 +89,9 @@ final class Registrations {
     AccountEntry entry = new AccountEntry(spec);
     entry.firstRegistration = new CompletableFuture<>();
     accounts.put(spec.accountName(), entry);
+    SipEventListener listener = events.apply(entry);
     try {
-      entry.handle = backend.register(spec, events.apply(entry));
+      entry.handle = backend.register(spec, listener);
     } catch (RuntimeException e) {
       accounts.remove(spec.accountName());
       return CompletableFuture.completedFuture(
@@ -99,6 +100,16 @@ final class Registrations {
               facts(entry),
               "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(),
               e));
+    }
+    // The wait for a verdict starts when the REGISTER leaves, not while it waits for its turn
+    // under the process's --register-rate.
+    Trunk.whenSent(entry.handle, () -> timer.now(() -> awaitFirstVerdict(entry)));
+    return entry.firstRegistration;
+  }
+
+  private void awaitFirstVerdict(AccountEntry entry) {
+    if (entry.firstRegistration == null || accounts.get(entry.name()) != entry) {
+      return; // answered or forgotten already
     }
     entry.registrationTimer =
         timer.after(
@@ -114,7 +125,6 @@ final class Registrations {
                 entry.handle.unregister();
               }
             });
-    return entry.firstRegistration;
   }
 
   /** Drops {@code entry}: its events are ignored from now on. */
@@ -134,7 +144,9 @@ final class Registrations {
     entry.registered = true;
     Facts facts = facts(entry);
     if (entry.firstRegistration != null) {
-      entry.registrationTimer.cancel(false);
+      if (entry.registrationTimer != null) {
+        entry.registrationTimer.cancel(false);
+      }
       CompletableFuture<LineStatus> first = entry.firstRegistration;
       entry.firstRegistration = null;
       first.complete(

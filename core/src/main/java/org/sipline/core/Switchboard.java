@@ -3,6 +3,9 @@ package org.sipline.core;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.Capacity;
@@ -59,19 +62,55 @@ public final class Switchboard implements SipBackend {
     void offer(SipCall call, IncomingCall info, Consumer<Verdict> verdict);
   }
 
+  /** First REGISTERs per second when nobody says otherwise ({@code --register-rate}). */
+  public static final double DEFAULT_REGISTER_RATE = 20;
+
   private final SipBackend backend;
   private final Map<String, Trunk> trunks = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService pacerTimer;
+  private final RegisterPacer pacer;
   private volatile boolean draining;
 
-  private Switchboard(SipBackend backend) {
+  private Switchboard(SipBackend backend, double registerRate) {
     this.backend = backend;
+    this.pacerTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sipline-register-pacer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.pacer =
+        new RegisterPacer(
+            registerRate,
+            (task, delayNanos) -> {
+              // Nothing to cancel: a cancelled ticket is only taken out of the pacer's line.
+              var unused = pacerTimer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            },
+            System::nanoTime);
   }
 
-  /** A switchboard over {@code backend}, which it owns from now on (closed with it). */
+  /**
+   * A switchboard over {@code backend}, which it owns from now on (closed with it), pacing first
+   * REGISTERs at {@link #DEFAULT_REGISTER_RATE}.
+   */
   public static Switchboard over(SipBackend backend) {
-    Switchboard board = new Switchboard(Objects.requireNonNull(backend, "backend"));
+    return over(backend, DEFAULT_REGISTER_RATE);
+  }
+
+  /**
+   * A switchboard over {@code backend} that sends the first REGISTER of its accounts at most {@code
+   * registerRate} per second, in the order the lines asked.
+   */
+  public static Switchboard over(SipBackend backend, double registerRate) {
+    Switchboard board = new Switchboard(Objects.requireNonNull(backend, "backend"), registerRate);
     backend.answerOptionsWith(board::capacity);
     return board;
+  }
+
+  /** How many accounts wait for their turn to send a first REGISTER. */
+  public int registersWaiting() {
+    return pacer.waiting();
   }
 
   @Override
@@ -96,10 +135,22 @@ public final class Switchboard implements SipBackend {
     Objects.requireNonNull(listener, "listener");
     Trunk trunk = trunks.get(spec.accountName());
     if (trunk == null) {
-      trunk = new Trunk(this, spec);
-      // The core picks the line, so the backend must let every call of the account ring.
-      trunk.attach(backend.register(spec.withMaxCalls(Integer.MAX_VALUE), trunk));
-      trunks.put(spec.accountName(), trunk);
+      Trunk fresh = new Trunk(this, spec);
+      trunks.put(spec.accountName(), fresh);
+      try {
+        fresh.queued(
+            pacer.submit(
+                queued ->
+                    // The core picks the line, so the backend must let every call of the account
+                    // ring.
+                    fresh.start(
+                        queued,
+                        () -> backend.register(spec.withMaxCalls(Integer.MAX_VALUE), fresh))));
+      } catch (RuntimeException e) {
+        trunks.remove(spec.accountName(), fresh);
+        throw e;
+      }
+      trunk = fresh;
     } else if (!trunk.spec().equals(spec)) {
       throw new IllegalStateException(
           "account "
@@ -148,6 +199,7 @@ public final class Switchboard implements SipBackend {
 
   @Override
   public void close() {
+    pacerTimer.shutdownNow();
     backend.close();
   }
 }

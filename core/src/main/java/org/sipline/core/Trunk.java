@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.sipline.core.Switchboard.Taker;
 import org.sipline.core.Switchboard.Verdict;
 import org.sipline.core.spi.AccountSpec;
@@ -46,6 +47,10 @@ final class Trunk implements SipEventListener {
   private boolean everRegistered;
   private int expires;
   private Member lastToLeave;
+  private RegisterPacer.Ticket ticket;
+  private boolean started;
+  private boolean abandoned;
+  private final List<Runnable> onSent = new ArrayList<>();
 
   Trunk(Switchboard board, AccountSpec spec) {
     this.board = board;
@@ -56,8 +61,70 @@ final class Trunk implements SipEventListener {
     return spec;
   }
 
-  void attach(SipAccount account) {
-    this.real = account;
+  /** The queued first REGISTER, cancelled when every member leaves before it is sent. */
+  void queued(RegisterPacer.Ticket ticket) {
+    synchronized (this) {
+      this.ticket = ticket;
+    }
+  }
+
+  /**
+   * Registers the account with the backend, now that the pacer says it may. A start that waited
+   * reports a backend refusal to the members as a failed first REGISTER; one run at once throws it
+   * to the line that asked.
+   */
+  void start(boolean queued, Supplier<SipAccount> register) {
+    synchronized (this) {
+      if (abandoned) {
+        return;
+      }
+    }
+    SipAccount account;
+    try {
+      account = register.get();
+    } catch (RuntimeException e) {
+      if (!queued) {
+        throw e;
+      }
+      registrationFailed(
+          null,
+          SipFailure.exception(
+              "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(), e));
+      return;
+    }
+    List<Runnable> toRun;
+    boolean goneMeanwhile;
+    synchronized (this) {
+      real = account;
+      started = true;
+      toRun = List.copyOf(onSent);
+      onSent.clear();
+      goneMeanwhile = abandoned;
+    }
+    if (goneMeanwhile) {
+      account.unregister(); // the last member left while the backend took the account
+      return;
+    }
+    toRun.forEach(Runnable::run);
+  }
+
+  /** Runs {@code action} once the account's first REGISTER has been handed to the backend. */
+  static void whenSent(SipAccount account, Runnable action) {
+    if (account instanceof Member m) {
+      m.trunk().whenSent(action);
+    } else {
+      action.run(); // a backend used without a switchboard: nothing paces it
+    }
+  }
+
+  private void whenSent(Runnable action) {
+    synchronized (this) {
+      if (!started) {
+        onSent.add(action);
+        return;
+      }
+    }
+    action.run();
   }
 
   Member join(SipEventListener listener) {
@@ -97,18 +164,33 @@ final class Trunk implements SipEventListener {
 
   private void leave(Member m) {
     boolean last;
+    boolean sent;
+    RegisterPacer.Ticket queued;
     synchronized (this) {
       if (!members.remove(m)) {
         return;
       }
       last = members.isEmpty();
+      sent = started;
+      queued = ticket;
       if (last) {
-        lastToLeave = m;
         board.forget(this);
+        if (sent) {
+          lastToLeave = m;
+        } else {
+          abandoned = true;
+          onSent.clear();
+        }
       }
     }
-    if (last) {
+    if (last && sent) {
       real.unregister();
+    } else if (last) {
+      // Its REGISTER never left (still waiting for its turn): nothing is bound, nothing to remove.
+      if (queued != null) {
+        queued.cancel();
+      }
+      m.listener.unregistered(m);
     } else {
       // The binding stays for the other members; for this line the account is gone.
       m.listener.unregistered(m);
@@ -355,6 +437,10 @@ final class Trunk implements SipEventListener {
       this.taker = listener instanceof Taker t ? t : null;
     }
 
+    Trunk trunk() {
+      return Trunk.this;
+    }
+
     long rank() {
       return taker == null ? Long.MAX_VALUE : taker.rank();
     }
@@ -388,11 +474,18 @@ final class Trunk implements SipEventListener {
 
     @Override
     public SipCall call(SipUri target, Map<String, String> headers, CallMedia media) {
+      SipAccount account = real;
+      if (account == null) {
+        throw new IllegalStateException(
+            "the REGISTER of "
+                + spec.accountName()
+                + " still waits for its turn (--register-rate): no call before it is sent");
+      }
       synchronized (placing) {
         Placement p = new Placement(this);
         PLACING.set(p);
         try {
-          SipCall call = real.call(target, headers, media);
+          SipCall call = account.call(target, headers, media);
           if (!p.ended) {
             routes.put(call, Route.placed(call, this));
           }

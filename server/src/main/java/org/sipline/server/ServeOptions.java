@@ -291,6 +291,16 @@ final class ServeOptions {
   Duration drainTimeout;
 
   @Option(
+      names = "--register-rate",
+      paramLabel = "PER_SECOND",
+      defaultValue = "${env:SIPLINE_REGISTER_RATE:-20}",
+      description =
+          "First REGISTERs per second across all lines of the process (refreshes are spread "
+              + "by jitter instead): a thousand lines at boot do not flood the registrar. "
+              + "Env: SIPLINE_REGISTER_RATE.")
+  double registerRate;
+
+  @Option(
       names = "--nlu-session-template",
       paramLabel = "TEMPLATE",
       defaultValue = "${env:SIPLINE_NLU_SESSION_TEMPLATE}",
@@ -389,6 +399,7 @@ final class ServeOptions {
         .mediaTimeout(mediaTimeout)
         .hangupTimeout(hangupTimeout)
         .drainTimeout(drainTimeout)
+        .registerRate(registerRate)
         .nluSessionTemplate(nluSessionTemplate)
         .logLevel(logLevel)
         .logFormat(logFormat)

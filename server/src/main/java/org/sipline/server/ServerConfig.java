@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sipline.core.Switchboard;
 import org.sipline.core.spi.Transport;
 
 /**
@@ -45,6 +46,7 @@ import org.sipline.core.spi.Transport;
  * @param lines the lines served, the default line first; by default one, {@code line-0}
  * @param linePortBase 0, or the gRPC port of the first line: line i also listens on base + i
  * @param drainTimeout on SIGTERM or the Drain rpc, how long ongoing calls may go on before BYE
+ * @param registerRate first REGISTERs per second across every line of the process
  * @param callRecords the file each call's record is appended to as a JSON line, or null
  * @param callRecordsKeep how many call records are kept in memory for ListCallRecords
  * @param metricsAddress address the Prometheus metrics endpoint binds to
@@ -82,10 +84,14 @@ public record ServerConfig(
     List<LineSpec> lines,
     int linePortBase,
     Duration drainTimeout,
+    double registerRate,
     Path callRecords,
     int callRecordsKeep,
     String metricsAddress,
     Integer metricsPort) {
+
+  /** First REGISTERs per second beyond which pacing protects no registrar. */
+  static final double MAX_REGISTER_RATE = 10_000;
 
   /** A million records of about 1 kB each: a gigabyte of heap is the most we let it take. */
   static final int MAX_CALL_RECORDS_KEEP = 1_000_000;
@@ -142,6 +148,11 @@ public record ServerConfig(
     requireLinePorts(linePortBase, lines, grpcPort);
     if (drainTimeout == null || drainTimeout.isNegative()) {
       throw new InvalidConfigException("--drain-timeout", drainTimeout + " < 0");
+    }
+    if (!(registerRate > 0) || registerRate > MAX_REGISTER_RATE) {
+      throw new InvalidConfigException(
+          "--register-rate",
+          registerRate + " is not a rate above 0 and at most " + MAX_REGISTER_RATE);
     }
     if (callRecords != null && Files.isDirectory(callRecords)) {
       throw new InvalidConfigException(
@@ -308,6 +319,7 @@ public record ServerConfig(
     private int callRecordsKeep = 1000;
     private int linePortBase;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private double registerRate = Switchboard.DEFAULT_REGISTER_RATE;
     private String metricsAddress = "0.0.0.0";
     private Integer metricsPort;
 
@@ -470,6 +482,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder registerRate(double v) {
+      registerRate = v;
+      return this;
+    }
+
     public Builder callRecords(Path v) {
       callRecords = v;
       return this;
@@ -513,6 +530,7 @@ public record ServerConfig(
           lines,
           linePortBase,
           drainTimeout,
+          registerRate,
           callRecords,
           callRecordsKeep,
           metricsAddress,

@@ -171,7 +171,7 @@ public final class SiplineServer implements AutoCloseable {
     Objects.requireNonNull(sipBackend, "backend");
     // Every line goes through the switchboard: shared accounts, the choice of a free line for an
     // INVITE, OPTIONS and draining are decided there, once, for every backend.
-    Switchboard backend = Switchboard.over(sipBackend);
+    Switchboard backend = Switchboard.over(sipBackend, config.registerRate());
     LineRuntime runtime = null;
     List<Line> opened = new ArrayList<>();
     LineHealth health = null;

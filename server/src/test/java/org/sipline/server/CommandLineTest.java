@@ -40,7 +40,7 @@ class CommandLineTest {
           .contains("Env: " + m.group(1));
       checked++;
     }
-    assertThat(checked).isEqualTo(39);
+    assertThat(checked).isEqualTo(40);
   }
 
   @Test
@@ -75,6 +75,13 @@ class CommandLineTest {
     assertThat(err.toString())
         .startsWith(
             "sipline serve: --rtp-ports: 10001-20000 starts at an odd port; RTP takes even ports");
+  }
+
+  @Test
+  void aRegisterRateThatPacesNothingExitsTwoNamingTheFlag() {
+    assertThat(run("serve", "--register-rate", "0")).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("sipline serve: --register-rate: 0.0 is not a rate above 0 and at most");
   }
 
   @Test

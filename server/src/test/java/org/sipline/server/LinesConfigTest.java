@@ -183,6 +183,16 @@ class LinesConfigTest {
     assertThat(err.toString()).contains("--lines-file: ", "line 'b': password-file: ");
 
     err = new StringWriter();
+    Path twice = write("a", "b", "a");
+    assertThat(run(err, "--lines-file", twice.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(twice + ":3, line 'a': name: duplicate");
+
+    err = new StringWriter();
+    Path badAccount = write("line-7 account=nobody-at-all");
+    assertThat(run(err, "--lines-file", badAccount.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(badAccount + ":1, line 'line-7': account: ");
+
+    err = new StringWriter();
     assertThat(run(err, "--lines", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--lines: 0 is outside 1..10000");
 

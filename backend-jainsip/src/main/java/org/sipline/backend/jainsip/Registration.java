@@ -15,6 +15,8 @@ import javax.sip.header.MinExpiresHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipline.core.sip.InstanceId;
+import org.sipline.core.sip.RegistrationTiming;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.SipFailure;
 import org.slf4j.Logger;
@@ -23,19 +25,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One account's binding at its registrar (RFC 3261 §10): REGISTER with digest auth, refreshed
  * before it expires with the same Call-ID and a growing CSeq, retried while the registrar is away,
- * removed with Expires: 0. Every attempt is bounded by the configured register timeout, well before
- * the stack's own 32 s Timer F. Lives on the SIP executor.
+ * removed with Expires: 0. Refreshed at a random point of the granted time, retried after failures
+ * with a growing, jittered wait ({@link RegistrationTiming}); the Contact carries the line's stable
+ * {@code +sip.instance} ({@link InstanceId}). Every attempt is bounded by the configured register
+ * timeout, well before the stack's own 32 s Timer F. Lives on the SIP executor.
  */
 final class Registration {
   private static final Logger log = LoggerFactory.getLogger(Registration.class);
 
-  /** The longest wait between retries while the registrar is away. */
-  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
-
-  /** Slack kept before expiry on top of one register timeout, for the refresh to land. */
-  private static final Duration REFRESH_SLACK = Duration.ofSeconds(5);
-
-  private static final Duration MIN_DELAY = Duration.ofMillis(500);
+  private static final String INSTANCE_PARAM = "+sip.instance";
 
   private final SipContext ctx;
   private final JainSipAccount account;
@@ -43,6 +41,8 @@ final class Registration {
   private final DigestAuthenticator auth;
   private final String callId;
   private final String fromTag;
+  private final String instance;
+  private int failures;
   private long cseq;
   private int requestedExpires;
   private int grantedExpires;
@@ -60,6 +60,13 @@ final class Registration {
     this.callId = ctx.token(16) + "@sipline";
     this.fromTag = ctx.token(6);
     this.requestedExpires = ctx.options.registerExpires();
+    // The configured port names the node; with "any port" the port this run got (a restart then
+    // leaves its old binding to expire, as its Contact changes too — but never takes another
+    // process's on this host).
+    int port =
+        ctx.config.sipPort() != 0 ? ctx.config.sipPort() : ctx.stack.port(ctx.config.transport());
+    this.instance =
+        InstanceId.quoted(InstanceId.node(InstanceId.localHostName(), port), spec.accountName());
   }
 
   RegistrationState state() {
@@ -136,7 +143,11 @@ final class Registration {
     Request request =
         ctx.request(
             Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
-    request.addHeader(ctx.contact(account.contactUser(), localHost));
+    ContactHeader contact = ctx.contact(account.contactUser(), localHost);
+    // RFC 5626 §4.2: the same instance on every REGISTER, so a restarted process's REGISTER
+    // replaces the binding its previous run left at the registrar.
+    contact.setParameter(INSTANCE_PARAM, instance);
+    request.addHeader(contact);
     request.addHeader(ctx.headers().createExpiresHeader(expires));
     auth.authorize(request, ctx.headers());
     return request;
@@ -230,6 +241,7 @@ final class Registration {
       return;
     }
     grantedExpires = granted(response, expires);
+    failures = 0;
     move(RegistrationState.REGISTERED);
     log.info(
         "REGISTER {} Call-ID {}: {} (expires {} s)",
@@ -342,22 +354,13 @@ final class Registration {
         && uri.getPort() == ctx.stack.port(ctx.config.transport());
   }
 
-  /**
-   * Refresh at half the granted time, or later when that still leaves one register timeout plus a
-   * few seconds before expiry: long bindings aren't refreshed needlessly early, short ones never
-   * lapse.
-   */
+  /** At a random point between 50 % and 90 % of the granted time (RegistrationTiming). */
   private Duration refreshDelay() {
-    Duration granted = Duration.ofSeconds(grantedExpires);
-    Duration half = granted.dividedBy(2);
-    Duration late = granted.minus(ctx.config.registerTimeout()).minus(REFRESH_SLACK);
-    Duration delay = late.compareTo(half) > 0 ? late : half;
-    return delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
+    return RegistrationTiming.refreshDelay(grantedExpires, ctx.random);
   }
 
+  /** Backs off exponentially with jitter over consecutive failures (RegistrationTiming). */
   private Duration retryDelay() {
-    Duration half = Duration.ofSeconds(Math.max(1, grantedExpires)).dividedBy(2);
-    Duration d = half.compareTo(MAX_RETRY) < 0 ? half : MAX_RETRY;
-    return d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d;
+    return RegistrationTiming.retryDelay(++failures, ctx.random);
   }
 }

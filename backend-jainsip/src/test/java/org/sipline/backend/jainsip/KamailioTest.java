@@ -25,6 +25,7 @@ import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
+import org.sipline.testing.peers.FreePorts;
 import org.sipline.testing.peers.Kamailio;
 import org.sipline.testing.peers.KamailioOptions;
 import org.sipline.testing.peers.ReceivedRequest;
@@ -56,7 +57,8 @@ class KamailioTest {
                 .withUser("carol", "carol-secret")
                 .withUser("dave", "dave-secret")
                 .withUser("erin", "erin-secret")
-                .withUser("frank", "frank-secret"));
+                .withUser("frank", "frank-secret")
+                .withUser("grace", "grace-secret"));
     backend = JainSipBackend.start(BackendConfig.loopback().build());
   }
 
@@ -97,6 +99,41 @@ class KamailioTest {
             r -> r.is("REGISTER") && "alice".equals(r.fromUser()) && r.expires().orElse(-1) == 0,
             WAIT);
     assertThat(unregister.callId()).isNotBlank();
+  }
+
+  /**
+   * A node that comes back at another address (a pod rescheduled, a new IP) while its old binding
+   * is still in the location table: its REGISTER carries the same {@code +sip.instance}, so
+   * Kamailio replaces the binding instead of adding a second Contact that would ring nobody.
+   */
+  @Test
+  void aNodeBackAtAnotherAddressReplacesItsBindingByInstance() throws Exception {
+    int port = FreePorts.sipPort();
+    AccountSpec grace = account("grace", "grace-secret", null);
+    RecordingSipEventListener before = new RecordingSipEventListener();
+    RecordingSipEventListener after = new RecordingSipEventListener();
+    try (JainSipBackend first =
+            JainSipBackend.start(
+                BackendConfig.loopback().bindAddress("127.0.0.1").sipPort(port).build());
+        JainSipBackend second =
+            JainSipBackend.start(
+                BackendConfig.loopback().bindAddress("127.0.0.2").sipPort(port).build())) {
+      first.register(grace, before);
+      before.next(Registered.class);
+      assertThat(kamailio.awaitRegistered("grace", WAIT))
+          .singleElement()
+          .asString()
+          .contains("grace@127.0.0.1:" + port);
+
+      // The same node (host name and SIP port) at 127.0.0.2, the first never having said goodbye.
+      second.register(grace, after);
+      after.next(Registered.class);
+      assertThat(kamailio.contacts("grace"))
+          .as("the location table after the second REGISTER")
+          .singleElement()
+          .asString()
+          .contains("grace@127.0.0.2:" + port);
+    }
   }
 
   @Test

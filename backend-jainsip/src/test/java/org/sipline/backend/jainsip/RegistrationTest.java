@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
 import org.sipline.backend.jainsip.RecordingSipEventListener.RegistrationFailed;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Unregistered;
+import org.sipline.core.sip.InstanceId;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipAccount;
@@ -69,7 +70,13 @@ class RegistrationTest {
     assertThat(first.header("Authorization")).isNull();
     assertThat(first.header("Expires")).isEqualTo("600");
     assertThat(first.header("Contact"))
-        .isEqualTo("<sip:alice@127.0.0.1:" + backend.sipPort() + ">");
+        .isEqualTo(
+            "<sip:alice@127.0.0.1:"
+                + backend.sipPort()
+                + ">;+sip.instance="
+                + InstanceId.quoted(
+                    InstanceId.node(InstanceId.localHostName(), backend.sipPort()),
+                    "alice@127.0.0.1:" + registrar.port()));
     assertThat(first.header("Via")).contains(";rport");
     registrar.respond(first, 401, "Unauthorized", CHALLENGE);
 
@@ -225,10 +232,13 @@ class RegistrationTest {
     registrar.respond(answered, 200, "OK", "Expires: 2");
     assertThat(events.next(Registered.class).expires()).isEqualTo(2);
 
-    // Granted 2 s: the refresh goes out at half of it.
+    // Granted 2 s: the refresh goes out between 50 % and 90 % of it (never before 1 s: a timer
+    // does not fire early; the upper end is RegistrationTimingTest's, here only "before expiry").
     long sent = System.nanoTime();
     SipText refresh = registrar.expect("REGISTER", WAIT);
-    assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofMillis(1900));
+    assertThat(Duration.ofNanos(System.nanoTime() - sent))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1))
+        .isLessThan(Duration.ofSeconds(2));
     assertThat(refresh.callId()).isEqualTo(answered.callId());
     assertThat(refresh.cseq()).isEqualTo(answered.cseq() + 1);
     String authorization = refresh.header("Authorization");
@@ -272,6 +282,70 @@ class RegistrationTest {
     SipText retry = registrar.expect("REGISTER", WAIT);
     registrar.respond(retry, 200, "OK", "Expires: 60");
     assertThat(events.next(Registered.class).expires()).isEqualTo(60);
+  }
+
+  @Test
+  void failedRefreshesAreRetriedAfterGrowingJitteredWaitsAndASuccessResetsThem() throws Exception {
+    start().register(alice(), events);
+    registrar.respond(registrar.expect("REGISTER", WAIT), 200, "OK", "Expires: 2");
+    events.next(Registered.class);
+
+    // The n-th failure in a row waits 0.5–1 × min(2^(n-1), 60) s: at least 0.5, 1, then 2 s.
+    SipText refresh = registrar.expect("REGISTER", WAIT);
+    long[] atLeastMillis = {500, 1000, 2000};
+    for (long least : atLeastMillis) {
+      registrar.respond(refresh, 503, "Service Unavailable");
+      long refused = System.nanoTime();
+      refresh = registrar.expect("REGISTER", Duration.ofSeconds(6));
+      assertThat(System.nanoTime() - refused).isGreaterThanOrEqualTo(least * 1_000_000);
+    }
+    assertThat(events.next(RegistrationFailed.class).failure().statusCode()).isEqualTo(503);
+    registrar.respond(refresh, 200, "OK", "Expires: 2");
+    events.next(Registered.class);
+
+    // Registered again: the next failure starts the count from the first wait.
+    refresh = registrar.expect("REGISTER", WAIT);
+    registrar.respond(refresh, 500, "Server Internal Error");
+    long refused = System.nanoTime();
+    SipText retry = registrar.expect("REGISTER", WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - refused)).isLessThan(Duration.ofMillis(1500));
+    registrar.respond(retry, 200, "OK", "Expires: 600");
+  }
+
+  @Test
+  void theInstanceIsTheSameWhenTheProcessComesBackOnItsPortAndDiffersOnAnother() throws Exception {
+    start().register(alice(), events);
+    SipText register = registrar.expect("REGISTER", WAIT);
+    registrar.respond(register, 200, "OK", "Expires: 600");
+    events.next(Registered.class);
+    int port = backend.sipPort();
+    String instance = SipText.param(register.header("Contact"), "+sip.instance");
+    assertThat(register.header("Contact")).contains(";+sip.instance=\"<urn:uuid:");
+    assertThat(instance).startsWith("<urn:uuid:").endsWith(">");
+    registrar.answerEverything(200); // the un-REGISTER at close
+    backend.close();
+    registrar.answerEverything(0);
+
+    // The restart on the configured port: the same instance, so the binding is replaced.
+    start(BackendConfig.loopback().sipPort(port).registerTimeout(Duration.ofSeconds(2)));
+    RecordingSipEventListener restarted = new RecordingSipEventListener();
+    backend.register(alice(), restarted);
+    SipText again = registrar.expect("REGISTER", WAIT);
+    assertThat(SipText.param(again.header("Contact"), "+sip.instance")).isEqualTo(instance);
+    assertThat(again.callId()).isNotEqualTo(register.callId());
+    registrar.respond(again, 200, "OK", "Expires: 600");
+    restarted.next(Registered.class);
+
+    // Another process of this host with the same account: its own instance.
+    try (JainSipBackend other =
+        JainSipBackend.start(
+            BackendConfig.loopback().registerTimeout(Duration.ofSeconds(2)).build())) {
+      other.register(alice(), new RecordingSipEventListener());
+      SipText theirs = registrar.expect("REGISTER", WAIT);
+      assertThat(SipText.param(theirs.header("Contact"), "+sip.instance")).isNotEqualTo(instance);
+      registrar.respond(theirs, 200, "OK", "Expires: 600");
+      registrar.answerEverything(200);
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sipline.core.sip.InstanceId;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
@@ -151,6 +152,14 @@ final class PjsipBackend implements SipBackend {
   }
 
   /** The SIP port actually bound (useful when the configuration asked for 0). */
+  /**
+   * The port that names this node in +sip.instance: the configured one, or the one this run got
+   * when any port was asked for (see jainsip's Registration: never another process's instance).
+   */
+  private int instancePort() {
+    return config.sipPort() != 0 ? config.sipPort() : sipPort;
+  }
+
   int sipPort() {
     return sipPort;
   }
@@ -196,6 +205,9 @@ final class PjsipBackend implements SipBackend {
                       spec.password(),
                       proxy,
                       registerExpires,
+                      InstanceId.of(
+                          InstanceId.node(InstanceId.localHostName(), instancePort()),
+                          spec.accountName()),
                       err,
                       err.length);
               if (handle < 0) {

@@ -45,6 +45,7 @@ interface Shim extends Library {
       String password,
       String proxy,
       int expiresSeconds,
+      String instance,
       byte[] err,
       int errLen);
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sipline.core.sip.InstanceId;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
@@ -19,6 +20,7 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.testing.peers.Kamailio;
 import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.ReceivedRequest;
 
 /** Registration and calls through a real Kamailio registrar/proxy with digest auth. */
 class PjsipRegistrarTest {
@@ -68,6 +70,25 @@ class PjsipRegistrarTest {
 
     account.unregister();
 
+    assertThat(alice.next(BOUND)).isEqualTo("unregistered");
+    kamailio.awaitUnregistered("alice", BOUND);
+  }
+
+  @Test
+  void everyRegisterCarriesTheNodesStableInstance() throws Exception {
+    RecordingListener alice = new RecordingListener();
+    SipAccount account = register("alice", "secret", alice);
+    assertThat(alice.next(BOUND)).matches("registered \\d+");
+    String instance =
+        InstanceId.quoted(
+            InstanceId.node(InstanceId.localHostName(), backend.sipPort()),
+            "alice@127.0.0.1:" + kamailio.port());
+    ReceivedRequest register =
+        kamailio.awaitRequest(
+            r -> r.is("REGISTER") && "alice".equals(r.fromUser()) && r.contact() != null, BOUND);
+    assertThat(register.contact()).contains(";+sip.instance=" + instance);
+
+    account.unregister();
     assertThat(alice.next(BOUND)).isEqualTo("unregistered");
     kamailio.awaitUnregistered("alice", BOUND);
   }
