@@ -11,7 +11,7 @@
  * slpj_event_next(), and audio crosses through per-call ring buffers that one Java thread fills
  * and drains, woken by slpj_media_wait().
  *
- * Handles: accounts and calls are named by int handles ((generation << 8) | slot), never by
+ * Handles: accounts and calls are named by int handles ((generation << 12) | slot), never by
  * pjsua ids, so an event that outlives its call can never be mistaken for a newer call's.
  * Functions returning int return >= 0 on success and -1 on failure with a message in err.
  */
@@ -106,6 +106,29 @@ SLPJ_API int slpj_call_terminate(int call, char *err, int err_len);
 SLPJ_API int slpj_call_end_media_timeout(int call, char *err, int err_len);
 SLPJ_API int slpj_call_transfer(int call, const char *target, const char **names, const char **values,
                        int header_count, char *err, int err_len);
+/*
+ * The call's RTP figures so far, summed over the audio streams it ran (a re-INVITE may replace
+ * the stream): out[i] for each index below; -1 fields are not known yet. Returns
+ * SLPJ_STAT_FIELDS, or -1 for an unknown handle (the call's slot is freed once it ended: its
+ * terminal event carries the final figures as text fields 1.. after the description) or n too
+ * small. From pjmedia's stream statistics, as pjsua_call_get_stream_stat() gives them.
+ */
+enum slpj_stat_field {
+    SLPJ_STAT_TX_PACKETS = 0,   /* RTP packets sent */
+    SLPJ_STAT_TX_OCTETS = 1,    /* their payload octets */
+    SLPJ_STAT_RX_PACKETS = 2,   /* RTP packets received */
+    SLPJ_STAT_RX_OCTETS = 3,    /* their payload octets */
+    SLPJ_STAT_RX_LOST = 4,      /* packets of the received stream lost */
+    SLPJ_STAT_RX_DUP = 5,       /* duplicates received */
+    SLPJ_STAT_RX_JITTER_US = 6, /* our interarrival jitter at our latest RTCP report, us, or -1 */
+    SLPJ_STAT_FAR_REPORTS = 7,  /* far end's RTCP report blocks about our stream */
+    SLPJ_STAT_TX_LOST = 8,      /* cumulative lost of our stream, as the far end reported it */
+    SLPJ_STAT_TX_JITTER_US = 9, /* the far end's jitter of our stream, us, or -1 */
+    SLPJ_STAT_RTT_US = 10,      /* latest round trip from LSR/DLSR, us, or -1 */
+    SLPJ_STAT_STREAMS = 11,     /* audio streams that ran (0: no media) */
+    SLPJ_STAT_FIELDS = 12
+};
+SLPJ_API int slpj_call_rtp_stat(int call, long long *out, int n);
 /* RTP packets received so far by the call's audio stream, -1 when it has none. */
 SLPJ_API long long slpj_call_rx_packets(int call);
 
@@ -141,5 +164,17 @@ SLPJ_API int slpj_media_pull(int call, short *pcm, int *missing);
 SLPJ_API int slpj_media_tx_depth(int call);
 SLPJ_API int slpj_media_tx_log(int call, int *entries, int max);
 SLPJ_API long long slpj_media_wait(long long last_tick, int timeout_ms);
+
+/*
+ * Real-time scheduling of the media path (the backend option media.realtime, as on jainsip).
+ * thread_realtime puts the calling thread under SCHED_FIFO at priority (1..99) and returns 0 or
+ * the errno of the refusal (EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO that allows it).
+ * media_realtime sets the priority pjmedia's clock thread asks for at its next tick through a
+ * call's port (0: none); media_clock_realtime returns the outcome once it asked: 0 granted, an
+ * errno, or -1 when it has not asked yet.
+ */
+SLPJ_API int slpj_thread_realtime(int priority);
+SLPJ_API void slpj_media_realtime(int priority);
+SLPJ_API int slpj_media_clock_realtime(void);
 
 #endif

@@ -41,7 +41,7 @@ void slpj_accounts_reset(void)
 
 slpj_acc *slpj_acc_by_handle(int handle)
 {
-    int idx = handle & 0xff;
+    int idx = handle & SLPJ_SLOT_MASK;
     if (handle <= 0 || idx >= SLPJ_MAX_ACCS || slpj_accs[idx].handle != handle) return NULL;
     return &slpj_accs[idx];
 }
@@ -323,7 +323,7 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
         return -1;
     }
     memset(&slpj_accs[idx], 0, sizeof(slpj_accs[idx]));
-    handle = (slpj_next_generation() << 8) | idx;
+    handle = (slpj_next_generation() << SLPJ_SLOT_BITS) | idx;
     slpj_accs[idx].handle = handle;
     slpj_accs[idx].acc_id = PJSUA_INVALID_ID;
     memcpy(slpj_accs[idx].aor, printed, (size_t)len + 1);

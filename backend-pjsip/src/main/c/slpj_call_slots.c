@@ -5,6 +5,7 @@
  * it is queued the slot is marked ended and nothing more is reported for that handle.
  */
 #include "slpj_internal.h"
+#include <stdio.h>
 #include <string.h>
 
 slpj_call slpj_calls[SLPJ_MAX_CALLS];
@@ -18,7 +19,7 @@ void slpj_calls_reset(void)
 
 slpj_call *slpj_call_by_handle(int handle)
 {
-    int idx = handle & 0xff;
+    int idx = handle & SLPJ_SLOT_MASK;
     if (handle <= 0 || idx >= SLPJ_MAX_CALLS || slpj_calls[idx].handle != handle) return NULL;
     return &slpj_calls[idx];
 }
@@ -41,12 +42,13 @@ slpj_call *slpj_alloc_call(int acc_handle, int incoming)
         slpj_call *c = &slpj_calls[i];
         if (c->handle) continue;
         memset(c, 0, sizeof(*c));
-        c->handle = (slpj_next_generation() << 8) | i;
+        c->handle = (slpj_next_generation() << SLPJ_SLOT_BITS) | i;
         c->acc_handle = acc_handle;
         c->incoming = incoming;
         c->call_id = PJSUA_INVALID_ID;
         c->port_slot = PJSUA_INVALID_ID;
         c->linked_slot = PJSUA_INVALID_ID;
+        slpj_stat_init(c);
         return c;
     }
     return NULL;
@@ -69,17 +71,24 @@ void slpj_cancel_timers(slpj_call *c)
 pj_grp_lock_t *slpj_take_stream(slpj_call *c)
 {
     pj_grp_lock_t *lock = c->stream_lock;
+    slpj_stat_fold(c);
     c->stream = NULL;
     c->stream_lock = NULL;
     return lock;
 }
 
-/* Caller holds slpj_lock. Queues the call's one terminal event. */
+/* Caller holds slpj_lock. Queues the call's one terminal event: text, then its RTP figures. */
 void slpj_post_terminal(slpj_call *c, int type, int code, const char *text)
 {
+    char buf[512 + 24 * SLPJ_STAT_FIELDS];
+    int at, n;
     if (c->ended) return;
     c->ended = 1;
-    slpj_event_post_str(type, c->acc_handle, c->handle, code, text);
+    at = snprintf(buf, 512, "%s", text ? text : "");
+    if (at < 0) at = 0;
+    if (at > 511) at = 511;
+    n = slpj_stat_format(c, buf + at + 1, (int)sizeof(buf) - at - 1);
+    slpj_event_post(type, c->acc_handle, c->handle, code, buf, n < 0 ? at : at + 1 + n);
 }
 
 /* Caller holds slpj_lock; the returned port must be released by slpj_detach_port() after unlocking. */

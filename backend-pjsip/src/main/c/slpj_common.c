@@ -59,8 +59,9 @@ void slpj_set_err(char *err, int err_len, const char *what, pj_status_t status)
 
 int slpj_next_generation(void)
 {
-    /* Caller holds slpj_lock. Generations stay positive and below 2^23 so handles stay > 0. */
-    generation = generation % 0x7fffff + 1;
+    /* Caller holds slpj_lock. Generations stay positive and below 2^(31 - SLPJ_SLOT_BITS) so
+     * handles stay > 0. */
+    generation = generation % ((1 << (31 - SLPJ_SLOT_BITS)) - 1) + 1;
     return generation;
 }
 

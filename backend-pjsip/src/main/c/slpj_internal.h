@@ -8,6 +8,7 @@
  *   slpj_call_events.c    pjsua's call callbacks    slpj_dtmf.c       DTMF both ways
  *   slpj_call_media.c     a call's audio for Java   slpj_account.c    accounts, REGISTER
  *   slpj_call_slots.c     the call table            slpj_strangers.c  the stranger module
+ *   slpj_rtp_stat.c       a call's RTP figures
  *   slpj_media.c          the audio port            slpj_sdp_guard.c  SDP naming hosts refused
  *   slpj_events.c         the event queue           slpj_rtp_filter.c RTP from others dropped
  *   slpj_common.c         lock, configuration, thread registration, errors, generations
@@ -22,6 +23,13 @@
 
 #define SLPJ_MAX_ACCS PJSUA_MAX_ACC
 #define SLPJ_MAX_CALLS PJSUA_MAX_CALLS
+/* A handle is (generation << SLPJ_SLOT_BITS) | slot: room for a pjproject built with up to 4096
+ * accounts and calls (8 bits, as before, broke the 257th account of a larger build). */
+#define SLPJ_SLOT_BITS 12
+#define SLPJ_SLOT_MASK ((1 << SLPJ_SLOT_BITS) - 1)
+#if PJSUA_MAX_ACC > (1 << SLPJ_SLOT_BITS) || PJSUA_MAX_CALLS > (1 << SLPJ_SLOT_BITS)
+#error "PJSUA_MAX_ACC or PJSUA_MAX_CALLS above 4096: raise SLPJ_SLOT_BITS"
+#endif
 #define SLPJ_FRAME_SAMPLES 160
 #define SLPJ_CLOCK_RATE 8000
 /* SIP INFO digits of one call whose answer is awaited at a time. */
@@ -76,6 +84,8 @@ typedef struct slpj_call {
     pjmedia_stream *stream;
     pj_grp_lock_t *stream_lock;
     slpj_info_pending info[SLPJ_MAX_INFO_PENDING];
+    /* RTP figures of the streams that ran before the current one (slpj_rtp_stat.c) */
+    long long stat_base[SLPJ_STAT_FIELDS];
 } slpj_call;
 
 /* slpj_common.c */
@@ -165,6 +175,14 @@ pjmedia_transport *slpj_on_create_media_transport(pjsua_call_id call_id, unsigne
 
 /* slpj_call_ops.c */
 void slpj_calls_end_all(void);
+
+/* slpj_rtp_stat.c; caller holds slpj_lock */
+void slpj_stat_init(slpj_call *c);
+/* Adds the running stream's counters to the call's before the stream goes. */
+void slpj_stat_fold(slpj_call *c);
+void slpj_stat_current(const slpj_call *c, long long *out);
+/* The figures as NUL-separated decimals; returns their length, or -1 when len is too small. */
+int slpj_stat_format(const slpj_call *c, char *buf, int len);
 
 /* slpj_media.c */
 pj_status_t slpj_port_create(slpj_port **out);

@@ -19,6 +19,7 @@
 #include "slpj_internal.h"
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 
@@ -53,6 +54,39 @@ struct slpj_port {
     int rx_started;
     unsigned jb_seen;
 };
+
+/* media.realtime for pjmedia's clock thread: the priority to ask for, and the outcome. */
+static volatile int clock_rt_priority;
+static volatile int clock_rt_result = -1;
+static __thread int clock_rt_asked;
+
+int slpj_thread_realtime(int priority)
+{
+    struct sched_param param;
+    memset(&param, 0, sizeof(param));
+    param.sched_priority = priority;
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
+}
+
+void slpj_media_realtime(int priority)
+{
+    clock_rt_priority = priority;
+    clock_rt_result = -1;
+}
+
+int slpj_media_clock_realtime(void) { return clock_rt_result; }
+
+/* On the clock thread: the bridge's tick (every call's RTP sent, every jitter buffer read) must
+ * not wait behind normally scheduled work, as jainsip's pacer does not. pjmedia's clock asks for
+ * its policy's highest priority itself, which under SCHED_OTHER is no change. Asked once per
+ * thread (a restarted pjsua has a new clock thread). */
+static void clock_realtime(void)
+{
+    int priority = clock_rt_priority;
+    if (clock_rt_asked || priority <= 0) return;
+    clock_rt_asked = 1;
+    clock_rt_result = slpj_thread_realtime(priority);
+}
 
 static pthread_mutex_t tick_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tick_cond;
@@ -99,6 +133,7 @@ static void tx_log_add(slpj_port *port, int entry)
 static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
 {
     slpj_port *port = (slpj_port *)base;
+    clock_realtime();
     pthread_mutex_lock(&port->lock);
     if (port->tx_count > 0) {
         memcpy(frame->buf, port->tx[port->tx_head], sizeof(port->tx[0]));

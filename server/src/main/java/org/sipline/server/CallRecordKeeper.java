@@ -26,6 +26,7 @@ final class CallRecordKeeper implements CallRecordSink, AutoCloseable {
   private final int keep;
   private final CallRecordFile file;
   private final Deque<CallRecord> kept = new ArrayDeque<>();
+  private volatile CallRecordSink observer = CallRecordSink.DISCARD;
 
   private CallRecordKeeper(int keep, CallRecordFile file, List<CallRecord> earlier) {
     this.keep = keep;
@@ -47,6 +48,11 @@ final class CallRecordKeeper implements CallRecordSink, AutoCloseable {
     return new CallRecordKeeper(keep, CallRecordFile.open(file), earlier);
   }
 
+  /** Hands every record from now on to {@code also} too (the metrics' RTP series). */
+  void alsoTo(CallRecordSink also) {
+    observer = also;
+  }
+
   @Override
   public void accept(org.sipline.core.records.CallRecord record) {
     CallRecord r = CallRecordMessages.toProto(record);
@@ -54,6 +60,12 @@ final class CallRecordKeeper implements CallRecordSink, AutoCloseable {
     remember(r);
     if (file != null) {
       file.append(r);
+    }
+    // Last, so that a fault there cannot cost the record its log line, listing or file line.
+    try {
+      observer.accept(record);
+    } catch (RuntimeException e) {
+      log.warn("call {}: its record's metrics not updated", record.callId(), e);
     }
   }
 

@@ -33,14 +33,18 @@ import org.sipline.core.Line;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
 import org.sipline.core.media.StreamCounters;
+import org.sipline.core.records.CallRecordSink;
 import org.sipline.core.spi.BackendObserver;
+import org.sipline.core.spi.ReceptionReport;
+import org.sipline.core.spi.RtpStatistics;
 
 /**
  * sipline's Prometheus metrics (SPEC §8), made with Micrometer. What the lines do is read from
  * their status streams ({@link Line#watch}), so core needs no metrics library: lines by state,
  * active calls, calls started / answered / failed by direction and SIP code, call duration,
- * registrations and their failures by SIP code. gRPC requests are measured by {@link GrpcMetrics},
- * refused tokens by {@link #authRefused}. JVM and process metrics come from Micrometer's binders.
+ * registrations and their failures by SIP code; the RTP series from each call's record ({@link
+ * #callRecords}). gRPC requests are measured by {@link GrpcMetrics}, refused tokens by {@link
+ * #authRefused}. JVM and process metrics come from Micrometer's binders.
  *
  * <p>Labels are bounded: a direction, a three-digit SIP code (or {@code none}), a status type, a
  * gRPC method or code. Never a Call-ID, an account or a phone number.
@@ -91,6 +95,13 @@ final class SiplineMetrics implements AutoCloseable {
     Duration.ofMillis(100)
   };
 
+  /** Jitter buckets: from well below a G.711 packet's 20 ms to far above any jitter buffer. */
+  private static final Duration[] JITTER_BUCKETS = millis(1, 2, 5, 10, 20, 30, 50, 100, 200);
+
+  /** Round-trip buckets: loopback, a LAN, a continent, a satellite. */
+  private static final Duration[] ROUND_TRIP_BUCKETS =
+      millis(1, 5, 10, 25, 50, 100, 150, 300, 500, 1000);
+
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer pacerLateness;
   private final List<AutoCloseable> watches = new ArrayList<>();
@@ -98,6 +109,13 @@ final class SiplineMetrics implements AutoCloseable {
   private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
   private final Map<Line, Boolean> inCall = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
+  private final Counter rtpSent;
+  private final Counter rtpReceived;
+  private final Counter rtpLostReceived;
+  private final Counter rtpLostSent;
+  private final Timer jitterReceived;
+  private final Timer jitterSent;
+  private final Timer roundTrip;
 
   SiplineMetrics() {
     // Two of Micrometer's names break Prometheus' conventions (promtool says so): a gauge ending in
@@ -132,6 +150,80 @@ final class SiplineMetrics implements AutoCloseable {
                 "How late the RTP pacer served each 20 ms tick after its deadline (jainsip)")
             .serviceLevelObjectives(PACER_BUCKETS)
             .register(registry);
+    rtpSent =
+        Counter.builder("sipline.rtp.packets.sent")
+            .description("RTP packets sent, counted when each call ends")
+            .register(registry);
+    rtpReceived =
+        Counter.builder("sipline.rtp.packets.received")
+            .description("RTP packets received, counted when each call ends")
+            .register(registry);
+    rtpLostReceived = lost("received");
+    rtpLostSent = lost("sent");
+    jitterReceived = jitter("received");
+    jitterSent = jitter("sent");
+    roundTrip =
+        Timer.builder("sipline.rtp.round.trip")
+            .description("Each call's latest RTCP round-trip time (calls where one was measured)")
+            .serviceLevelObjectives(ROUND_TRIP_BUCKETS)
+            .register(registry);
+  }
+
+  private Counter lost(String stream) {
+    return Counter.builder("sipline.rtp.packets.lost")
+        .description(
+            "RTP packets lost, counted when each call ends: of the stream we received"
+                + " (stream=received, as we measured it) or sent (as the far end reported it)")
+        .tag("stream", stream)
+        .register(registry);
+  }
+
+  private Timer jitter(String stream) {
+    return Timer.builder("sipline.rtp.jitter")
+        .description(
+            "Each call's interarrival jitter (RFC 3550) at its end: of the stream we received"
+                + " (stream=received, as we measured it) or sent (as the far end reported it)")
+        .tag("stream", stream)
+        .serviceLevelObjectives(JITTER_BUCKETS)
+        .register(registry);
+  }
+
+  private static Duration[] millis(int... values) {
+    Duration[] d = new Duration[values.length];
+    for (int i = 0; i < values.length; i++) {
+      d[i] = Duration.ofMillis(values[i]);
+    }
+    return d;
+  }
+
+  private static void recordMillis(Timer timer, double millis) {
+    timer.record(Math.round(millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The RTP series from each call's final figures, as its call record has them (per call, never
+   * labelled by it): packets sent, received and lost, and the jitter and round-trip distributions.
+   * Called on the line's actor: a few counter and histogram updates, nothing looked up.
+   */
+  CallRecordSink callRecords() {
+    return record -> {
+      RtpStatistics rtp = record.rtp();
+      rtpSent.increment((double) rtp.packetsSent());
+      rtpReceived.increment((double) rtp.packetsReceived());
+      ReceptionReport in = rtp.inbound();
+      if (in.reported()) {
+        rtpLostReceived.increment((double) Math.max(0, in.cumulativeLost()));
+        recordMillis(jitterReceived, in.jitterMillis());
+      }
+      ReceptionReport out = rtp.outbound();
+      if (out.reported()) {
+        rtpLostSent.increment((double) Math.max(0, out.cumulativeLost()));
+        recordMillis(jitterSent, out.jitterMillis());
+      }
+      if (rtp.hasRoundTrip()) {
+        recordMillis(roundTrip, rtp.roundTripMillis());
+      }
+    };
   }
 
   /**

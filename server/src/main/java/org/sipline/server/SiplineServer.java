@@ -182,6 +182,9 @@ public final class SiplineServer implements AutoCloseable {
     MetricsEndpoint metricsEndpoint = null;
     try {
       records = openCallRecords(config);
+      if (metrics != null) {
+        records.alsoTo(metrics.callRecords());
+      }
       runtime = LineRuntime.create(runtimeThreads(config.lines().size()));
       Map<String, Line> byName = new LinkedHashMap<>();
       for (int i = 0; i < config.lines().size(); i++) {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipEndCallRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.core.spi.ReceptionReport;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.testing.FakeScript;
 
 /**
@@ -30,6 +32,25 @@ import org.sipline.testing.FakeScript;
  */
 class PrometheusMetricsTest {
   private static final Duration SCRAPED = Duration.ofSeconds(60);
+
+  /**
+   * The answered call's final RTP figures: 700 packets sent, 690 received; 10 of 700 lost on the
+   * way in, jitter 7 ms; the far end reports 3 of ours lost at 25 ms jitter; round trip 40 ms.
+   */
+  private static final RtpStatistics CALL_RTP =
+      new RtpStatistics(
+          700,
+          112_000,
+          690,
+          110_400,
+          new ReceptionReport(true, 700, 10, 0.01, 7.0),
+          new ReceptionReport(true, 698, 3, 0.0, 25.0),
+          680,
+          108_800,
+          40.0,
+          3,
+          3,
+          0);
 
   @TempDir Path dir;
 
@@ -62,7 +83,7 @@ class PrometheusMetricsTest {
   /** Places one answered call (hung up by us after a moment) and one the far end refuses. */
   private void placeCalls() {
     running.backend.script("busy", FakeScript.reject(486, "Busy Here"));
-    running.connectCall();
+    running.connectCall().setRtpStatistics(CALL_RTP);
     running.sip().sipEndCall(SipEndCallRequest.newBuilder().setHardHangup(false).build());
     running.awaitStatus(StatusType.OUTGOING_CALL_FINISHED);
     running.sip().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId("busy").build());
@@ -107,6 +128,20 @@ class PrometheusMetricsTest {
         "sipline_grpc_server_requests_seconds_count{method=\"ondewo.sip.Sip/SipStartCall\","
             + "code=\"OK\"}",
         2);
+
+    // The RTP series, from the answered call's figures (the refused call had none).
+    assertScraped("sipline_rtp_packets_sent_total", 700);
+    assertScraped("sipline_rtp_packets_received_total", 690);
+    assertScraped("sipline_rtp_packets_lost_total{stream=\"received\"}", 10);
+    assertScraped("sipline_rtp_packets_lost_total{stream=\"sent\"}", 3);
+    assertScraped("sipline_rtp_jitter_seconds_count{stream=\"received\"}", 1);
+    assertScraped("sipline_rtp_jitter_seconds_bucket{stream=\"received\",le=\"0.005\"}", 0);
+    assertScraped("sipline_rtp_jitter_seconds_bucket{stream=\"received\",le=\"0.01\"}", 1);
+    assertScraped("sipline_rtp_jitter_seconds_bucket{stream=\"sent\",le=\"0.02\"}", 0);
+    assertScraped("sipline_rtp_jitter_seconds_bucket{stream=\"sent\",le=\"0.03\"}", 1);
+    assertScraped("sipline_rtp_round_trip_seconds_bucket{le=\"0.025\"}", 0);
+    assertScraped("sipline_rtp_round_trip_seconds_bucket{le=\"0.05\"}", 1);
+    assertScraped("sipline_rtp_round_trip_seconds_sum", 0.04);
 
     // A call placed now shows up in the next scrapes.
     running.sip().sipStartCall(SipStartCallRequest.newBuilder().setCalleeId("busy").build());

@@ -9,7 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
 import org.sipline.core.media.StreamCounters;
+import org.sipline.core.records.CallDirection;
+import org.sipline.core.records.CallEnding;
+import org.sipline.core.records.CallRecord;
+import org.sipline.core.records.CallRecordSink;
+import org.sipline.core.records.CallSide;
 import org.sipline.core.spi.BackendObserver;
+import org.sipline.core.spi.ReceptionReport;
+import org.sipline.core.spi.RtpStatistics;
 
 /** What the backend reports, and how SIP codes are read from statuses, with bounded labels. */
 class SiplineMetricsTest {
@@ -33,6 +40,85 @@ class SiplineMetricsTest {
         .contains("sipline_pacer_lateness_seconds_bucket{le=\"0.005\"} 2")
         .contains("sipline_pacer_lateness_seconds_bucket{le=\"0.01\"} 3")
         .contains("sipline_pacer_lateness_seconds_count 3");
+  }
+
+  private static CallRecord record(RtpStatistics rtp) {
+    Instant t = Instant.parse("2026-12-07T10:00:00Z");
+    return new CallRecord(
+        "call-id-1@host",
+        "line",
+        "alice@example.org",
+        CallDirection.OUTGOING,
+        "sip:bob@example.org",
+        t,
+        t.plusSeconds(1),
+        t.plusSeconds(15),
+        200,
+        "OK",
+        CallSide.LOCAL,
+        CallEnding.BYE,
+        "BYE sent",
+        "PCMU",
+        0,
+        0,
+        0,
+        rtp,
+        4.2,
+        4.1);
+  }
+
+  @Test
+  void rtpSeriesAddUpEachCallsFiguresWithoutNamingTheCall() {
+    CallRecordSink sink = metrics.callRecords();
+    sink.accept(
+        record(
+            new RtpStatistics(
+                700,
+                112_000,
+                690,
+                110_400,
+                new ReceptionReport(true, 700, 10, 0.01, 7.0),
+                new ReceptionReport(true, 698, 3, 0.0, 25.0),
+                680,
+                108_800,
+                40.0,
+                3,
+                3,
+                0)));
+    sink.accept(
+        record(
+            new RtpStatistics(
+                50,
+                8000,
+                40,
+                6400,
+                new ReceptionReport(true, 42, 2, 0.05, 1.5),
+                ReceptionReport.NONE,
+                -1,
+                -1,
+                -1,
+                1,
+                0,
+                0)));
+    sink.accept(record(RtpStatistics.NONE));
+    String text = metrics.scrape();
+    assertThat(text)
+        .contains("sipline_rtp_packets_sent_total 750.0")
+        .contains("sipline_rtp_packets_received_total 730.0")
+        .contains("sipline_rtp_packets_lost_total{stream=\"received\"} 12.0")
+        .contains("sipline_rtp_packets_lost_total{stream=\"sent\"} 3.0")
+        .contains("sipline_rtp_jitter_seconds_bucket{stream=\"received\",le=\"0.002\"} 1")
+        .contains("sipline_rtp_jitter_seconds_bucket{stream=\"received\",le=\"0.005\"} 1")
+        .contains("sipline_rtp_jitter_seconds_bucket{stream=\"received\",le=\"0.01\"} 2")
+        .contains("sipline_rtp_jitter_seconds_count{stream=\"received\"} 2")
+        .contains("sipline_rtp_jitter_seconds_bucket{stream=\"sent\",le=\"0.02\"} 0")
+        .contains("sipline_rtp_jitter_seconds_bucket{stream=\"sent\",le=\"0.03\"} 1")
+        .contains("sipline_rtp_jitter_seconds_count{stream=\"sent\"} 1")
+        .contains("sipline_rtp_round_trip_seconds_bucket{le=\"0.025\"} 0")
+        .contains("sipline_rtp_round_trip_seconds_bucket{le=\"0.05\"} 1")
+        .contains("sipline_rtp_round_trip_seconds_count 1")
+        .doesNotContain("call-id-1")
+        .doesNotContain("bob@example.org");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.sipline.testing;
 
 import java.time.Duration;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The far end of the conformance suite's live-media cases: it answers the line's call, plays a
@@ -23,6 +24,15 @@ public interface MediaFarEnd extends AutoCloseable {
 
   /** What it heard, 8 kHz PCM: waits for the call's end and a complete recording. */
   short[] recording(Duration timeout);
+
+  /**
+   * The far end's own count of the call's RTP once it closed: what it sent and received, the loss
+   * and jitter it measured. Waits for the call's end. An environment whose far end cannot tell
+   * aborts (an assumption).
+   */
+  default FarEndRtp rtpSummary(Duration timeout) {
+    throw new TestAbortedException(getClass().getSimpleName() + " counts no RTP");
+  }
 
   @Override
   void close();

@@ -63,6 +63,28 @@ public final class StatusProbe implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until at least {@code count} statuses have been seen since this probe started, or the
+   * timeout passes, and returns the types seen by then, oldest first: fewer than {@code count} when
+   * the timeout passed, more when extra statuses came meanwhile. The caller compares.
+   */
+  public List<StatusType> awaitCount(int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (seen) {
+      long left = deadline - System.nanoTime();
+      while (seen.size() < count && left > 0) {
+        try {
+          seen.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted waiting for " + count + " statuses");
+        }
+        left = deadline - System.nanoTime();
+      }
+      return seen.stream().map(LineStatus::type).collect(Collectors.toList());
+    }
+  }
+
   /** Statuses seen since this probe started, oldest first. */
   public List<StatusType> types() {
     synchronized (seen) {

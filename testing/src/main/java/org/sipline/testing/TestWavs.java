@@ -8,7 +8,7 @@ import org.sipline.core.audio.G711;
 import org.sipline.core.audio.WavEncoding;
 
 /**
- * Builds WAV files for tests (shared with other modules through core's test-jar).
+ * Builds WAV files for tests: well-formed ones for playback, broken ones for the readers.
  *
  * <p>The shortcuts write well-formed files; {@link #builder} can also write broken ones (any format
  * tag, bit depth, block align, fmt size, RIFF or data size) and add extra chunks. Samples are

@@ -52,9 +52,7 @@ final class JainSipBackend implements SipBackend {
     }
     RtpSessions rtp;
     try {
-      rtp =
-          JainSipStack.callIn(
-              group, () -> MediaEngineSessions.start(config, options.pacerRealtime()));
+      rtp = JainSipStack.callIn(group, () -> RtpSessions.start(config, options.pacerRealtime()));
     } catch (RuntimeException e) {
       executor.shutdown(THREAD_STOP_WAIT);
       stack.close(THREAD_STOP_WAIT);

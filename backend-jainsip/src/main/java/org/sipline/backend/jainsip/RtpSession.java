@@ -3,29 +3,58 @@ package org.sipline.backend.jainsip;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.RtpStatistics;
 
 /**
  * One call's RTP as the signalling drives it: a port reserved for the SDP, started once offer and
- * answer agree, pointed elsewhere by a re-INVITE, closed at the end. Implemented over the media
- * package's {@code MediaSession}. Thread-safe; {@link #close} is idempotent and never waits on the
- * network.
+ * answer agree, pointed elsewhere by a re-INVITE, closed at the end; over the media package's
+ * {@link MediaSession}. Thread-safe; {@link #close} is idempotent and never waits on the network.
+ *
+ * <p>A hard hangup closes it from the API's thread while the SIP executor may be about to start it:
+ * a start after close does nothing, so neither side has to know the order.
  */
-interface RtpSession {
-  int localPort();
+final class RtpSession {
+  private final MediaSession media;
+  private boolean closed;
+
+  RtpSession(MediaSession media) {
+    this.media = media;
+  }
+
+  int localPort() {
+    return media.localPort();
+  }
 
   /** Starts sending {@code media.source()} and delivering to {@code media.sink()}. */
-  void start(MediaPlan plan, CallMedia media, String callId);
+  synchronized void start(MediaPlan plan, CallMedia callMedia, String callId) {
+    if (closed) {
+      return;
+    }
+    int telephoneEvent =
+        plan.telephoneEvent() >= 0 ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
+    media.start(
+        plan.remote(), Codec.forPayloadType(plan.payloadType()), telephoneEvent, callMedia, callId);
+  }
 
   /** The peer's new address from a re-INVITE (null: latch onto the first source). */
-  void updateRemote(InetSocketAddress remote);
+  synchronized void updateRemote(InetSocketAddress remote) {
+    if (!closed) {
+      media.updateRemote(remote);
+    }
+  }
 
   /**
    * The telephone-event payload type of a re-INVITE's SDP, or {@link MediaPlan#NO_TELEPHONE_EVENT}
    * when it has none: events are received and sent with it from now on.
    */
-  void updateTelephoneEvent(int payloadType);
+  synchronized void updateTelephoneEvent(int payloadType) {
+    if (!closed) {
+      media.updateTelephoneEvent(payloadType >= 0 ? payloadType : MediaSession.NO_TELEPHONE_EVENT);
+    }
+  }
 
   /**
    * Sends a DTMF digit as RFC 4733 events in the call's RTP stream; the future completes on the
@@ -34,13 +63,26 @@ interface RtpSession {
    * @throws IllegalStateException unless started with a telephone-event payload type, or when
    *     closed
    */
-  CompletableFuture<Void> sendDtmf(char digit, int durationMillis);
+  synchronized CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
+    if (closed) {
+      throw new IllegalStateException("the call's RTP is closed");
+    }
+    return media.sendDtmf(digit, durationMillis);
+  }
 
   /** The RTP and RTCP figures so far; after {@link #close} the final ones. */
-  RtpStatistics statistics();
+  RtpStatistics statistics() {
+    return media.rtpStatistics();
+  }
 
   /** How long no RTP came from the peer (since start when none came yet). */
-  Duration silence();
+  Duration silence() {
+    // The engine runs on MediaClock.system(), which is System.nanoTime().
+    return Duration.ofNanos(Math.max(0, System.nanoTime() - media.stats().lastPacketNanos()));
+  }
 
-  void close();
+  synchronized void close() {
+    closed = true;
+    media.close();
+  }
 }

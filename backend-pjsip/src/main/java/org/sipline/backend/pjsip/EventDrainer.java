@@ -5,6 +5,7 @@ import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.IncomingCall;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipUri;
@@ -167,6 +168,7 @@ final class EventDrainer implements Runnable {
         listener.callConnected(call);
       }
       case CALL_FAILED -> {
+        call.ended(lastFigures(call, e));
         call.moveTo(CallState.ENDED);
         handles.removeCall(call);
         SipFailure failure = failure(e);
@@ -175,6 +177,7 @@ final class EventDrainer implements Runnable {
         listener.callFailed(call, failure);
       }
       case CALL_ENDED -> {
+        call.ended(lastFigures(call, e));
         call.moveTo(CallState.ENDED);
         handles.removeCall(call);
         CallEnd cause = endCause(e.code());
@@ -229,6 +232,16 @@ final class EventDrainer implements Runnable {
       return Integer.parseInt(field);
     } catch (NumberFormatException ex) {
       throw new IllegalArgumentException("not a number in a shim event: " + field, ex);
+    }
+  }
+
+  /** The figures a terminal event carries; a garbled set is logged, never stops the call's end. */
+  private static RtpStatistics lastFigures(PjsipCall call, NativeEvent e) {
+    try {
+      return RtpFigures.ofFields(e.fields(), 1);
+    } catch (IllegalArgumentException ex) {
+      log.warn("call {}: the shim's RTP figures unreadable: {}", call.callId(), ex.getMessage());
+      return RtpStatistics.NONE;
     }
   }
 

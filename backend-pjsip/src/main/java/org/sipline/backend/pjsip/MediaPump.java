@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * stream does not send; {@code skipped(n)} for ticks the bridge served with silence because this
  * thread was late), then reads the next frame: one frame ahead of the bridge, so that every frame
  * read is reported sent before the next one is read, as {@link AudioSource} expects. Received
- * frames go to the sink, and frames pjmedia concealed (lost or late packets) or that overflowed the
- * ring are reported as {@link AudioSink#missing} instead. It also completes RFC 4733 digits once
- * pjmedia has sent their end packets, ends calls that received no RTP for the configured media
- * timeout, and writes each call's received audio to {@code <recordingsDir>/<Call-ID>.wav} when
- * recordings are on (missing frames as silence).
+ * frames go to the sink; the caller's frames pjmedia concealed (lost packets), discarded (its
+ * jitter buffer shrinking) or that overflowed the ring are reported as {@link AudioSink#missing}
+ * instead; frames pjmedia made up while its jitter buffer ran empty (late packets, which still
+ * come) are neither, since they are no part of the caller's timeline. It also completes RFC 4733
+ * digits once pjmedia has sent their end packets, ends calls that received no RTP for the
+ * configured media timeout, and writes each call's received audio to {@code
+ * <recordingsDir>/<Call-ID>.wav} when recordings are on (missing frames as silence).
  */
 final class MediaPump implements Runnable {
   /**
@@ -61,13 +63,18 @@ final class MediaPump implements Runnable {
   /** Open recordings, by call; touched by this thread only. */
   private final Map<PjsipCall, WavRecording> recordings = new HashMap<>();
 
+  /** media.realtime: the SCHED_FIFO priority this thread and pjmedia's clock ask for, 0: off. */
+  private final int realtime;
+
+  private boolean clockRealtimeLogged;
   private final short[] tx = new short[AudioFrames.FRAME_SAMPLES];
   private final short[] rx = new short[AudioFrames.FRAME_SAMPLES];
   private final int[] txLog = new int[32];
   private final int[] missing = new int[1];
   private volatile boolean running = true;
 
-  MediaPump(Shim shim, Handles handles, long mediaTimeoutNanos, Path recordingsDir) {
+  MediaPump(Shim shim, Handles handles, long mediaTimeoutNanos, Path recordingsDir, int realtime) {
+    this.realtime = realtime;
     this.shim = shim;
     this.handles = handles;
     this.mediaTimeoutNanos = mediaTimeoutNanos;
@@ -78,12 +85,59 @@ final class MediaPump implements Runnable {
     running = false;
   }
 
+  /**
+   * This thread under SCHED_FIFO, as jainsip's pacer: it fills the frame the bridge takes at its
+   * next tick, and a late wake-up sends silence instead. A refusal (no CAP_SYS_NICE, no
+   * RLIMIT_RTPRIO) leaves it at normal priority after one warning.
+   */
+  private void askForRealtime() {
+    if (realtime <= 0) {
+      log.info("media pump at normal priority (media.realtime off)");
+      return;
+    }
+    int result = shim.slpj_thread_realtime(realtime);
+    if (result == 0) {
+      log.info("media pump runs SCHED_FIFO priority {} (media.realtime)", realtime);
+    } else {
+      log.warn(
+          "media pump could not get SCHED_FIFO priority {} (errno {}: needs CAP_SYS_NICE or an"
+              + " RLIMIT_RTPRIO of at least {}); it runs at normal priority, and its audio may"
+              + " skip when the machine is busy",
+          realtime,
+          result,
+          realtime);
+    }
+  }
+
+  /** Logs once how pjmedia's clock thread fared when it asked at its first tick of a call. */
+  private void logClockRealtime() {
+    if (clockRealtimeLogged || realtime <= 0) {
+      return;
+    }
+    int result = shim.slpj_media_clock_realtime();
+    if (result < 0) {
+      return;
+    }
+    clockRealtimeLogged = true;
+    if (result == 0) {
+      log.info("pjmedia's clock thread runs SCHED_FIFO priority {} (media.realtime)", realtime);
+    } else {
+      log.warn(
+          "pjmedia's clock thread could not get SCHED_FIFO priority {} (errno {}); it runs at"
+              + " normal priority",
+          realtime,
+          result);
+    }
+  }
+
   @Override
   public void run() {
+    askForRealtime();
     long tick = 0;
     long nextRtpCheck = System.nanoTime() + RTP_CHECK_NANOS;
     while (running) {
       tick = shim.slpj_media_wait(tick, WAIT_MS);
+      logClockRealtime();
       for (PjsipCall call : handles.mediaCalls()) {
         try {
           pump(call);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +15,7 @@ import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
@@ -38,6 +40,14 @@ final class PjsipBackend implements SipBackend {
   /** Backend option: pjsip's log level 0..6 for that file (default 4). */
   static final String OPTION_LOG_LEVEL = "log.level";
 
+  /** Same name, values and default as jainsip's option. */
+  static final String OPTION_MEDIA_REALTIME = "media.realtime";
+
+  /**
+   * The SCHED_FIFO priority asked for by default: jainsip's pacer default, for the same reasons.
+   */
+  static final int DEFAULT_MEDIA_REALTIME = 10;
+
   private static final int DEFAULT_EXPIRES = 300;
   private static final int MAX_EXPIRES = 86_400;
   private static final int DEFAULT_LOG_LEVEL = 4;
@@ -55,7 +65,13 @@ final class PjsipBackend implements SipBackend {
               TrustedSources.OPTION,
               "addresses besides registrars and outbound proxies that may open a dialog"),
           BackendOption.path(OPTION_LOG_FILE, "a file pjsip writes its own log to"),
-          BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"));
+          BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"),
+          BackendOption.integerOr(
+              OPTION_MEDIA_REALTIME,
+              1,
+              99,
+              Set.of("off"),
+              "the SCHED_FIFO priority of pjmedia's clock thread and the media pump"));
 
   private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
   private static final AtomicBoolean RUNNING = new AtomicBoolean();
@@ -78,7 +94,12 @@ final class PjsipBackend implements SipBackend {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PjsipBackend(
-      Shim shim, BackendConfig config, int sipPort, int registerExpires, TrustedSources trusted) {
+      Shim shim,
+      BackendConfig config,
+      int sipPort,
+      int registerExpires,
+      TrustedSources trusted,
+      int realtime) {
     this.shim = shim;
     this.config = config;
     this.trusted = trusted;
@@ -86,7 +107,8 @@ final class PjsipBackend implements SipBackend {
     this.registerExpires = registerExpires;
     this.transactionTimeoutNanos = config.transactionTimeout().toNanos();
     this.pump =
-        new MediaPump(shim, handles, config.mediaTimeout().toNanos(), config.recordingsDir());
+        new MediaPump(
+            shim, handles, config.mediaTimeout().toNanos(), config.recordingsDir(), realtime);
     this.drainerThread = new Thread(new EventDrainer(shim, this, handles), "sipline-pjsip-events");
     this.pumpThread = new Thread(pump, "sipline-pjsip-media");
     drainerThread.setDaemon(true);
@@ -109,6 +131,7 @@ final class PjsipBackend implements SipBackend {
     }
     int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES);
     int logLevel = intOption(config, OPTION_LOG_LEVEL, DEFAULT_LOG_LEVEL);
+    int realtime = mediaRealtime(config.options().get(OPTION_MEDIA_REALTIME));
     String logFile = config.options().get(OPTION_LOG_FILE);
     TrustedSources trusted =
         TrustedSources.parse(TrustedSources.OPTION, config.options().get(TrustedSources.OPTION));
@@ -138,7 +161,8 @@ final class PjsipBackend implements SipBackend {
       RUNNING.set(false);
       throw new IllegalStateException("pjsua did not start: " + CText.of(err));
     }
-    PjsipBackend backend = new PjsipBackend(shim, config, port, expires, trusted);
+    shim.slpj_media_realtime(realtime);
+    PjsipBackend backend = new PjsipBackend(shim, config, port, expires, trusted, realtime);
     backend.updateTrustedSources();
     backend.drainerThread.start();
     backend.pumpThread.start();
@@ -390,6 +414,14 @@ final class PjsipBackend implements SipBackend {
     return shim.slpj_call_codec(call.handle(), out, out.length) < 0 ? "" : CText.of(out);
   }
 
+  /** The call's RTP figures so far; {@link RtpStatistics#NONE} when its slot is gone. */
+  RtpStatistics rtpStatistics(PjsipCall call) {
+    long[] figures = new long[RtpFigures.FIELDS];
+    return shim.slpj_call_rtp_stat(call.handle(), figures, figures.length) < 0
+        ? RtpStatistics.NONE
+        : RtpFigures.of(figures);
+  }
+
   /** RTP packets the call's audio stream received so far; -1 before media starts or after it. */
   long rtpPacketsReceived(PjsipCall call) {
     return shim.slpj_call_rx_packets(call.handle());
@@ -446,6 +478,17 @@ final class PjsipBackend implements SipBackend {
   }
 
   /** An INTEGER option {@link BackendOptionCheck} has passed, or its default when absent. */
+  /**
+   * {@value #OPTION_MEDIA_REALTIME}, already held to {@link #OPTIONS}: "off" (0) or a SCHED_FIFO
+   * priority; {@value #DEFAULT_MEDIA_REALTIME} when not set.
+   */
+  static int mediaRealtime(String value) {
+    if (value == null) {
+      return DEFAULT_MEDIA_REALTIME;
+    }
+    return value.equals("off") ? 0 : Integer.parseInt(value.trim());
+  }
+
   private static int intOption(BackendConfig config, String name, int fallback) {
     String raw = config.options().get(name);
     return raw == null ? fallback : Integer.parseInt(raw.strip());

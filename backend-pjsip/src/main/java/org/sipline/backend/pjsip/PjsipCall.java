@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ final class PjsipCall implements SipCall {
   private final SipUri remote;
   private CallState state;
   private volatile CallMedia media;
+
+  /** The figures its terminal event carried; null while the call runs. */
+  private volatile RtpStatistics finalStatistics;
 
   /** RTP packet count last seen by the media pump, and since when it has not moved. */
   private long rtpPackets = -1;
@@ -195,6 +199,23 @@ final class PjsipCall implements SipCall {
     Objects.requireNonNull(headers, "headers");
     require("transfer", CallState.CONNECTED);
     backend.transfer(this, target, headers);
+  }
+
+  /** Called by the event thread with the terminal event's figures, before listeners hear of it. */
+  void ended(RtpStatistics last) {
+    finalStatistics = last;
+  }
+
+  @Override
+  public RtpStatistics rtpStatistics() {
+    RtpStatistics last = finalStatistics;
+    if (last != null) {
+      return last;
+    }
+    RtpStatistics now = backend.rtpStatistics(this);
+    // The terminal event may have been taken while the shim was asked.
+    last = finalStatistics;
+    return last != null ? last : now;
   }
 
   @Override

@@ -85,6 +85,8 @@ interface Shim extends Library {
 
   long slpj_call_rx_packets(int call);
 
+  int slpj_call_rtp_stat(int call, long[] out, int n);
+
   int slpj_media_push(int call, short[] pcm);
 
   int slpj_call_send_dtmf(int call, int digit, int durationMs, int token, byte[] err, int errLen);
@@ -100,4 +102,10 @@ interface Shim extends Library {
   int slpj_media_tx_log(int call, int[] entries, int max);
 
   long slpj_media_wait(long lastTick, int timeoutMs);
+
+  int slpj_thread_realtime(int priority);
+
+  void slpj_media_realtime(int priority);
+
+  int slpj_media_clock_realtime();
 }

@@ -44,7 +44,8 @@ class PjsipBackendProviderTest {
             "register.expires (an integer 1..86400)",
             "trusted.sources (IP addresses (or *))",
             "log.file (a path)",
-            "log.level (an integer 0..6)");
+            "log.level (an integer 0..6)",
+            "media.realtime (an integer 1..99 or off)");
   }
 
   /** pjsua once ignored names it did not know; the old pjsip.* names are now unknown too. */
@@ -59,8 +60,8 @@ class PjsipBackendProviderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "unknown pjsip option 'pjsip.registerExpires'; valid: log.file (a path), log.level"
-                + " (an integer 0..6), register.expires (an integer 1..86400), trusted.sources"
-                + " (IP addresses (or *))");
+                + " (an integer 0..6), media.realtime (an integer 1..99 or off), register.expires"
+                + " (an integer 1..86400), trusted.sources (IP addresses (or *))");
   }
 
   @Test
@@ -72,5 +73,12 @@ class PjsipBackendProviderTest {
     assertThatThrownBy(() -> provider.create(config))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("pjsip option 'log.level': '9' is outside 0..6; want an integer 0..6");
+  }
+
+  @Test
+  void mediaRealtimeIsAPriorityOrOffWithJainsipsDefault() {
+    assertThat(PjsipBackend.mediaRealtime(null)).isEqualTo(10);
+    assertThat(PjsipBackend.mediaRealtime("off")).isZero();
+    assertThat(PjsipBackend.mediaRealtime("42")).isEqualTo(42);
   }
 }

@@ -14,10 +14,9 @@ import javax.sound.sampled.AudioSystem;
  * Benchmark input: a 16-bit PCM WAV file of a speech-like signal (a few harmonics of a wandering
  * fundamental plus noise, at conversational loudness), the same in every channel.
  *
- * <p>Written by the JDK's own WAV writer ({@code javax.sound.sampled}) so that the benchmarks do
- * not need core's test-jar on their compile class path (Maven 3.8 cannot resolve a test-jar from
- * the reactor in a plain {@code mvn compile}). Deterministic: the same arguments give the same
- * bytes, so runs compare like with like.
+ * <p>Written by the JDK's own WAV writer ({@code javax.sound.sampled}) so that the benchmarks' main
+ * code needs no test library (sipline-testing's {@code TestWavs}) on its class path. Deterministic:
+ * the same arguments give the same bytes, so runs compare like with like.
  */
 public final class SignalWav {
   private static final int BITS = 16;

@@ -1,5 +1,6 @@
 package org.sipline.benchmarks.latency;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -18,6 +19,8 @@ import java.util.List;
  * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
  * @param besideCalls calls a separate load process streams on the same machine meanwhile
  * @param out where the run directory and results go
+ * @param backend the server's backend: "jainsip" or "pjsip"
+ * @param pjsipNative the folder holding libsiplinepj.so, for the pjsip backend
  */
 record LatencyOptions(
     int samples,
@@ -27,7 +30,9 @@ record LatencyOptions(
     Path serverJar,
     List<String> serverJvm,
     int besideCalls,
-    Path out) {
+    Path out,
+    String backend,
+    Path pjsipNative) {
 
   static String usage() {
     return String.join(
@@ -40,7 +45,9 @@ record LatencyOptions(
         "  --server-jar PATH        default server/target/sipline.jar",
         "  --server-jvm \"FLAGS\"     JVM flags of the server (default none)",
         "  --beside-calls N         a load process streams N calls meanwhile (default 0)",
-        "  --out DIR                results directory (default target/latency-<time>)");
+        "  --out DIR                results directory (default target/latency-<time>)",
+        "  --backend jainsip|pjsip  the server's backend (default jainsip)",
+        "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)");
   }
 
   static LatencyOptions parse(String[] args) {
@@ -51,6 +58,8 @@ record LatencyOptions(
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
     int beside = 0;
+    String backend = "jainsip";
+    Path pjsipNative = Path.of("backend-pjsip", "target", "native");
     Path out =
         Path.of(
             "target",
@@ -73,10 +82,31 @@ record LatencyOptions(
             jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         case "--beside-calls" -> beside = parseInt(name, value, 0, 5000);
         case "--out" -> out = Path.of(value);
+        case "--backend" -> {
+          if (!value.equals("jainsip") && !value.equals("pjsip")) {
+            throw new IllegalArgumentException("--backend: want jainsip or pjsip: '" + value + "'");
+          }
+          backend = value;
+        }
+        case "--pjsip-native" -> pjsipNative = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
-    return new LatencyOptions(samples, warmup, statusSamples, statusWarmup, jar, jvm, beside, out);
+    if (backend.equals("pjsip") && !Files.isRegularFile(pjsipNative.resolve("libsiplinepj.so"))) {
+      throw new IllegalArgumentException(
+          "--backend pjsip: no libsiplinepj.so in " + pjsipNative.toAbsolutePath());
+    }
+    return new LatencyOptions(
+        samples,
+        warmup,
+        statusSamples,
+        statusWarmup,
+        jar,
+        jvm,
+        beside,
+        out,
+        backend,
+        pjsipNative.toAbsolutePath());
   }
 
   private static int parseInt(String name, String value, int min, int max) {

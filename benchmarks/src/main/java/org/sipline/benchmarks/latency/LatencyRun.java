@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeoutException;
@@ -70,7 +71,8 @@ final class LatencyRun {
                 ? null
                 : BesideLoad.start(
                     dir.resolve("beside"), o.besideCalls(), sinks.port(1), registrar.port());
-        ServerProcess server = ServerProcess.start(dir, o.serverJar(), o.serverJvm());
+        ServerProcess server =
+            ServerProcess.start(dir, o.serverJar(), serverJvm(o), List.of(), o.backend());
         TsharkCapture capture =
             TsharkCapture.start(
                 dir,
@@ -202,5 +204,14 @@ final class LatencyRun {
   private static long now() {
     Instant t = Instant.now();
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** The server's JVM flags, with the pjsip shim's folder on JNA's path when it runs pjsip. */
+  private static List<String> serverJvm(LatencyOptions o) {
+    List<String> jvm = new ArrayList<>(o.serverJvm());
+    if (o.backend().equals("pjsip")) {
+      jvm.add("-Djna.library.path=" + o.pjsipNative());
+    }
+    return jvm;
   }
 }

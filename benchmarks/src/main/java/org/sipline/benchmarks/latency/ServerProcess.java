@@ -48,6 +48,16 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags)
       throws IOException, InterruptedException, TimeoutException {
+    return start(dir, jar, jvmFlags, serveFlags, "jainsip");
+  }
+
+  /**
+   * The same on {@code backend} ("jainsip" or "pjsip"; for pjsip, {@code jvmFlags} must put
+   * libsiplinepj.so on {@code jna.library.path}).
+   */
+  public static ServerProcess start(
+      Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, String backend)
+      throws IOException, InterruptedException, TimeoutException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
           "server jar not found: "
@@ -73,7 +83,7 @@ public final class ServerProcess implements AutoCloseable {
             "--sip-port",
             Integer.toString(sipPort),
             "--backend",
-            "jainsip",
+            backend,
             "--backend-option",
             "register.expires=3600",
             "--log-level",

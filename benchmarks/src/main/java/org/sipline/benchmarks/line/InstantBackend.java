@@ -19,9 +19,9 @@ import org.sipline.core.spi.SipUri;
  * from one thread of their own, in the SPI's order, as from a real stack. Nothing pulls audio: no
  * pacer runs.
  *
- * <p>Why not core's {@code FakeBackend}: it lives in core's test-jar, which Maven 3.8 cannot
- * resolve from the reactor for a module's main code in a plain {@code mvn compile}; and it answers
- * a REGISTER only after 5 ms, which would be measured too.
+ * <p>Why not sipline-testing's {@code FakeBackend}: it answers a REGISTER only after 5 ms and rings
+ * its far ends on real-time timers, which would be measured too; and benchmarks ship no test
+ * library in their jar.
  */
 public final class InstantBackend implements SipBackend {
   private static final BackendConfig CONFIG = BackendConfig.loopback().build();

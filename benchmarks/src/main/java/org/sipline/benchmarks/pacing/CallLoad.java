@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.sipline.backend.jainsip.media.MediaClock;
 import org.sipline.core.audio.WavAudio;
@@ -16,9 +17,9 @@ import org.sipline.core.spi.AudioFrames;
  * harness chose (see {@link Load}). Run by {@link LoadProcess}; talks to it through stdout ({@value
  * #READY}), stdin ({@value #STOP}) and a {@link LoadResult} file.
  *
- * <p>Live heap ({@link LiveHeap}) is measured at three points: the stack up with no call, every
- * call connected and silent, every call playing. All three come before the harness's warm-up, so
- * the collections the measurement needs never fall into the pacing window.
+ * <p>Live heap ({@link LiveHeap}) and the resident set are measured at three points: the stack up
+ * with no call, every call connected and silent, every call playing. All three come before the
+ * harness's warm-up, so the collections the measurement needs never fall into the pacing window.
  */
 public final class CallLoad {
   static final String READY = "LOAD-READY";
@@ -76,7 +77,15 @@ public final class CallLoad {
               clip,
               a.spinClock() ? new SpinClock() : MediaClock.system(),
               a.pacerRealtime());
-      case "line" -> LineLoad.start(a.registrar(), a.callee(), wav, a.realtime(), a.sipPort());
+      case "line" ->
+          LineLoad.start(
+              a.backend(),
+              a.registrar(),
+              a.callee(),
+              wav,
+              a.realtime(),
+              a.sipPort(),
+              a.result().resolveSibling("setup-ms.txt"));
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };
   }
@@ -92,7 +101,20 @@ public final class CallLoad {
     System.gc();
     String histogram = LiveHeap.histogram();
     Files.writeString(a.result().resolveSibling("heap-" + point + ".txt"), histogram);
+    // The resident set too: the pjsip backend keeps its calls' state in native memory, which the
+    // heap does not show.
+    Files.writeString(a.result().resolveSibling("rss-" + point + ".txt"), residentKib() + "\n");
     return LiveHeap.bytes(histogram);
+  }
+
+  /** This process's resident set (VmRSS), KiB. */
+  private static long residentKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+      }
+    }
+    throw new IOException("no VmRSS in /proc/self/status");
   }
 
   private static void awaitStop() throws IOException {

@@ -1,14 +1,21 @@
 package org.sipline.benchmarks.pacing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineRuntime;
@@ -21,10 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load through the whole stack: one jainsip backend (found by {@link Backends}, as the server
- * finds it) and N core {@link Line}s on one shared {@link LineRuntime}, each its own account
- * registered with the harness's registrar and in a real SIP call to its callee, playing the WAV
- * through SipPlayWavFiles semantics, again each time it has been played.
+ * The load through the whole stack: one backend, jainsip or pjsip (found by {@link Backends}, as
+ * the server finds it), and N core {@link Line}s on one shared {@link LineRuntime}, each its own
+ * account registered with the harness's registrar and in a real SIP call to its callee, playing the
+ * WAV through SipPlayWavFiles semantics, again each time it has been played. Each call's set-up
+ * time (SipStartCall to OUTGOING_CALL_CONNECTED) is written to a file, one line per call.
  */
 final class LineLoad implements Load {
   private static final Logger log = LoggerFactory.getLogger(LineLoad.class);
@@ -41,10 +49,18 @@ final class LineLoad implements Load {
   private final String callee;
   private final byte[] wav;
   private final List<Line> lines = new ArrayList<>();
+  private final Path setupTimes;
+  private final List<Double> setupMillis = Collections.synchronizedList(new ArrayList<>());
 
   private LineLoad(
-      SipBackend backend, LineRuntime runtime, String registrar, String callee, byte[] wav) {
+      SipBackend backend,
+      LineRuntime runtime,
+      String registrar,
+      String callee,
+      byte[] wav,
+      Path setupTimes) {
     this.backend = backend;
+    this.setupTimes = setupTimes;
     this.runtime = runtime;
     this.registrar = registrar;
     this.callee = callee;
@@ -52,20 +68,31 @@ final class LineLoad implements Load {
   }
 
   /**
+   * @param backendName "jainsip" or "pjsip"
    * @param registrar host:port every account registers with
    * @param callee the URI every line calls
    * @param realtime the backend option media.realtime, or "default" to leave it out
    * @param sipPort the backend's SIP port (0: any), which a flood is aimed at
+   * @param setupTimes where each call's set-up time goes (milliseconds, one line per call)
    */
-  static LineLoad start(String registrar, String callee, byte[] wav, String realtime, int sipPort) {
+  static LineLoad start(
+      String backendName,
+      String registrar,
+      String callee,
+      byte[] wav,
+      String realtime,
+      int sipPort,
+      Path setupTimes) {
     // No refresh REGISTER during a run: the registrar grants what is asked.
     Map<String, String> options = new HashMap<>(Map.of("register.expires", "3600"));
     if (!realtime.equals("default")) {
+      // jainsip's option; the harness refuses --realtime with pjsip.
       options.put("media.realtime", realtime);
     }
     BackendConfig config = BackendConfig.loopback().sipPort(sipPort).options(options).build();
-    SipBackend backend = Backends.load().select("jainsip").create(config);
-    return new LineLoad(backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav);
+    SipBackend backend = Backends.load().select(backendName).create(config);
+    return new LineLoad(
+        backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav, setupTimes);
   }
 
   @Override
@@ -84,16 +111,33 @@ final class LineLoad implements Load {
       f.get(STEP_SECONDS * 4, TimeUnit.SECONDS);
       connected++;
     }
+    StringBuilder sb = new StringBuilder();
+    synchronized (setupMillis) {
+      for (double ms : setupMillis) {
+        sb.append(String.format(Locale.ROOT, "%.3f%n", ms));
+      }
+    }
+    try {
+      Files.writeString(setupTimes, sb);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + setupTimes, e);
+    }
     return connected;
   }
 
   /** REGISTER, SipStartSession, SipStartCall; completes when the call is connected. */
   private CompletableFuture<Line> connect(Line line, String account) {
     CompletableFuture<Line> connected = new CompletableFuture<>();
+    // Set on the thread that starts the call, read on the one that reports it connected.
+    AtomicLong callStarted = new AtomicLong();
     AutoCloseable watch =
         line.watch(
             s -> {
               if (s.type() == StatusType.OUTGOING_CALL_CONNECTED) {
+                long started = callStarted.get();
+                if (started != 0) {
+                  setupMillis.add((System.nanoTime() - started) / 1e6);
+                }
                 connected.complete(line);
               } else if (s.type() == StatusType.OUTGOING_CALL_FAILED) {
                 connected.completeExceptionally(
@@ -107,7 +151,11 @@ final class LineLoad implements Load {
             .thenCompose(s -> expect(s, StatusType.REGISTERED, account))
             .thenCompose(s -> line.startSession(account, 0))
             .thenCompose(s -> expect(s, StatusType.SESSION_STARTED, account))
-            .thenCompose(s -> line.startCall(callee, Map.of()))
+            .thenCompose(
+                s -> {
+                  callStarted.set(System.nanoTime());
+                  return line.startCall(callee, Map.of());
+                })
             .thenCompose(s -> expect(s, StatusType.OUTGOING_CALL_INITIATED, account))
             .whenComplete(
                 (s, e) -> {

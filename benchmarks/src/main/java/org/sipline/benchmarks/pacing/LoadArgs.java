@@ -16,6 +16,7 @@ import org.sipline.backend.jainsip.media.MediaEngine;
  * @param spinClock whether the media stack's pacer spins instead of parking ({@link SpinClock})
  * @param realtime the pacer's media.realtime: "default", "off" or a priority 1..99
  * @param sipPort the line stack's SIP port (0: any free port)
+ * @param backend the line stack's backend: "jainsip" or "pjsip"
  */
 record LoadArgs(
     String stack,
@@ -27,7 +28,8 @@ record LoadArgs(
     Path result,
     boolean spinClock,
     String realtime,
-    int sipPort) {
+    int sipPort,
+    String backend) {
 
   static LoadArgs parse(String[] args) {
     String stack = null;
@@ -40,6 +42,7 @@ record LoadArgs(
     boolean spin = false;
     String realtime = "default";
     int sipPort = 0;
+    String backend = "jainsip";
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in pairs: " + String.join(" ", args));
     }
@@ -63,6 +66,7 @@ record LoadArgs(
                 };
         case "--realtime" -> realtime = v;
         case "--sip-port" -> sipPort = Integer.parseInt(v);
+        case "--backend" -> backend = v;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -91,8 +95,11 @@ record LoadArgs(
     if (sipPort < 0 || sipPort > 65535) {
       throw new IllegalArgumentException("--sip-port outside 0..65535: " + sipPort);
     }
+    if (!backend.equals("jainsip") && !backend.equals("pjsip")) {
+      throw new IllegalArgumentException("--backend must be jainsip or pjsip, got " + backend);
+    }
     return new LoadArgs(
-        stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime, sipPort);
+        stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime, sipPort, backend);
   }
 
   /** The pacer's SCHED_FIFO priority for the media stack's engine, as the backend reads it. */

@@ -48,13 +48,23 @@ public final class LoadProcess implements AutoCloseable {
       throws IOException {
     List<String> extra =
         new ArrayList<>(
-            List.of("--realtime", options.realtime(), "--sip-port", Integer.toString(sipPort)));
+            List.of(
+                "--realtime",
+                options.realtime(),
+                "--sip-port",
+                Integer.toString(sipPort),
+                "--backend",
+                options.backend()));
+    List<String> jvm = new ArrayList<>(options.jvmFlags());
+    if (options.backend().equals("pjsip")) {
+      jvm.add("-Djna.library.path=" + options.pjsipNative());
+    }
     if (options.spinClock()) {
       extra.addAll(List.of("--clock", "spin"));
     }
     return start(
         dir,
-        options.jvmFlags(),
+        jvm,
         options.jfrSettings(),
         options.stack(),
         extra,

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.sipline.backend.jainsip.media.Codec;
 import org.sipline.backend.jainsip.media.MediaClock;
 import org.sipline.backend.jainsip.media.MediaEngine;
+import org.sipline.backend.jainsip.media.MediaEngineOptions;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.CallMedia;
@@ -38,7 +39,10 @@ final class MediaLoad implements Load {
   static MediaLoad start(int sinkPort, short[] clip, MediaClock clock, int pacerRealtime)
       throws IOException {
     MediaEngine engine =
-        MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, clock, pacerRealtime);
+        MediaEngine.start(
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withClock(clock)
+                .withPacerRealtime(pacerRealtime));
     return new MediaLoad(engine, new InetSocketAddress("127.0.0.1", sinkPort), clip);
   }
 

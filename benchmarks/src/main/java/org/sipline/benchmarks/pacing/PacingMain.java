@@ -100,6 +100,9 @@ public final class PacingMain {
             "os: " + System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "load JVM flags: " + String.join(" ", options.jvmFlags()),
             "JFR settings: " + options.jfrSettings(),
+            "stack: "
+                + options.stack()
+                + (options.stack().equals("line") ? ", backend " + options.backend() : ""),
             "pacer media.realtime: " + options.realtime(),
             "INVITE flood: " + (options.floodRate() > 0 ? options.floodRate() + "/s" : "none"),
             "warm-up: "

@@ -31,6 +31,8 @@ import java.util.Locale;
  * @param spinClock whether the media stack's pacer spins instead of parking (an experiment)
  * @param floodRate 0, or out-of-dialog INVITEs per second from a stranger during a second window of
  *     each phase, measured beside an idle window of the same length (line stack only)
+ * @param backend the SIP backend the line stack's lines run on: "jainsip" or "pjsip"
+ * @param pjsipNative the folder holding libsiplinepj.so, for the pjsip backend
  */
 record PacingOptions(
     List<Integer> calls,
@@ -45,7 +47,9 @@ record PacingOptions(
     String stack,
     String realtime,
     boolean spinClock,
-    int floodRate) {
+    int floodRate,
+    String backend,
+    Path pjsipNative) {
 
   static final List<String> DEFAULT_JVM_FLAGS =
       List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
@@ -73,7 +77,9 @@ record PacingOptions(
             + " priority, or SCHED_FIFO priority N (1..99)",
         "  --clock system|spin      the media stack's pacer parks (system) or spins (experiment)",
         "  --flood 0                INVITE/s from a stranger (SIPp) in a second window per phase,"
-            + " beside the idle one (0: no flood; --stack line)");
+            + " beside the idle one (0: no flood; --stack line)",
+        "  --backend jainsip|pjsip  the backend the line stack's lines run on (default jainsip)",
+        "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)");
   }
 
   static PacingOptions parse(String[] args) {
@@ -95,6 +101,8 @@ record PacingOptions(
     String realtime = "default";
     boolean spin = false;
     int flood = 0;
+    String backend = "jainsip";
+    Path pjsipNative = Path.of("backend-pjsip", "target", "native");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -115,6 +123,8 @@ record PacingOptions(
         case "--realtime" -> realtime = realtime(value);
         case "--clock" -> spin = oneOf(name, value, "system", "spin").equals("spin");
         case "--flood" -> flood = parseInt(name, value, 0, MAX_FLOOD_RATE);
+        case "--backend" -> backend = oneOf(name, value, "jainsip", "pjsip");
+        case "--pjsip-native" -> pjsipNative = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -132,8 +142,37 @@ record PacingOptions(
       throw new IllegalArgumentException(
           "--flood needs sipline calls: --calls 0 has no SIP port" + " to flood");
     }
+    if (backend.equals("pjsip")) {
+      if (!stack.equals("line")) {
+        throw new IllegalArgumentException("--backend pjsip needs --stack line");
+      }
+      if (!realtime.equals("default")) {
+        throw new IllegalArgumentException(
+            "--realtime is jainsip's media.realtime; the pjsip backend has no such option");
+      }
+      if (!Files.isRegularFile(pjsipNative.resolve("libsiplinepj.so"))) {
+        throw new IllegalArgumentException(
+            "--backend pjsip: no libsiplinepj.so in "
+                + pjsipNative.toAbsolutePath()
+                + " (build backend-pjsip with SIPLINE_PJPROJECT_PREFIX, or give --pjsip-native)");
+      }
+    }
     return new PacingOptions(
-        calls, runs, warmup, window, out, jvm, baresip, capture, jfr, stack, realtime, spin, flood);
+        calls,
+        runs,
+        warmup,
+        window,
+        out,
+        jvm,
+        baresip,
+        capture,
+        jfr,
+        stack,
+        realtime,
+        spin,
+        flood,
+        backend,
+        pjsipNative.toAbsolutePath());
   }
 
   /** "default", "off" or a priority 1..99, as the backend option takes it. */

@@ -44,8 +44,14 @@ final class Phase {
   private static final Duration SETUP_BASE = Duration.ofSeconds(60);
   private static final Duration SETUP_PER_CALL = Duration.ofMillis(200);
 
-  /** The jainsip media engine's pacer thread, whose scheduling the window records. */
-  private static final String PACER_THREAD = "sipline-rtp-pacer";
+  /**
+   * The thread that sends every call's RTP, whose scheduling the window records: the jainsip media
+   * engine's pacer, or pjmedia's clock thread (pjsua's conference bridge ticks on it, and each
+   * call's stream encodes and sends its packet in that tick).
+   */
+  private static String pacerThread(String backend) {
+    return backend.equals("pjsip") ? "clock" : "sipline-rtp-pacer";
+  }
 
   private Phase() {}
 
@@ -81,10 +87,11 @@ final class Phase {
       if (load != null) {
         log.info("run {}: setting up {} calls", run, calls);
         load.awaitReady(SETUP_BASE.plus(SETUP_PER_CALL.multipliedBy(calls)));
-        pacerTid = ThreadSched.find(load.pid(), PACER_THREAD);
+        String pacerName = viaSip ? pacerThread(options.backend()) : pacerThread("jainsip");
+        pacerTid = ThreadSched.find(load.pid(), pacerName);
         if (pacerTid < 0) {
           throw new IllegalStateException(
-              "no thread named " + PACER_THREAD + " in the load" + " process " + load.pid());
+              "no thread named " + pacerName + " in the load" + " process " + load.pid());
         }
         pacerPolicy = PacerPolicy.read(load.pid(), pacerTid);
         log.info(

@@ -17,7 +17,7 @@ import org.sipline.core.spi.ReceptionReport;
  *   Ie,eff = Ie + (95 − Ie) · Ppl / (Ppl / BurstR + Bpl)       (clause 7.4; BurstR = 1: random
  *                                                               loss, all we can tell from counts)
  *   MOS = 1                                          R ≤ 0     (Annex B, eq. B-4)
- *       = 1 + 0.035·R + R·(R − 60)·(100 − R)·7·10⁻⁶   0 < R < 100
+ *       = 1 + 0.035·R + R·(R − 60)·(100 − R)·7·10⁻⁶   0 &lt; R &lt; 100
  *       = 4.5                                        R ≥ 100
  * </pre>
  *

@@ -38,6 +38,20 @@ final class CallScene implements AutoCloseable {
    */
   static CallScene start(Path dir, UnaryOperator<BaresipOptions> phoneOptions, String... users)
       throws Exception {
+    return start(dir, phoneOptions, List.of(), users);
+  }
+
+  /** As {@link #start(Path, String...)}, sipline started with {@code siplineArgs} added. */
+  static CallScene start(Path dir, List<String> siplineArgs, String... users) throws Exception {
+    return start(dir, UnaryOperator.identity(), siplineArgs, users);
+  }
+
+  private static CallScene start(
+      Path dir,
+      UnaryOperator<BaresipOptions> phoneOptions,
+      List<String> siplineArgs,
+      String... users)
+      throws Exception {
     KamailioOptions options = KamailioOptions.defaults().withUser("alice", "alice-pw");
     for (String user : users) {
       options = options.withUser(user, user + "-pw");
@@ -59,8 +73,9 @@ final class CallScene implements AutoCloseable {
       }
       // A scene's SIGTERM hangs up at once (ShutdownIT checks that bound); letting calls finish
       // first, the default drain, is AnyFreeLineIT's to check.
-      SiplineProcess sipline =
-          SiplineProcess.start(dir, "--backend", "jainsip", "--drain-timeout", "0s");
+      List<String> args = new ArrayList<>(List.of("--backend", "jainsip", "--drain-timeout", "0s"));
+      args.addAll(siplineArgs);
+      SiplineProcess sipline = SiplineProcess.start(dir, args.toArray(String[]::new));
       return new CallScene(kamailio, phones, sipline);
     } catch (Exception | Error e) {
       closeAll(started);

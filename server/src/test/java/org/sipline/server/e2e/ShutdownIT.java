@@ -2,12 +2,20 @@ package org.sipline.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.util.JsonFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipline.api.records.v1.CallRecord;
+import org.sipline.api.records.v1.Direction;
+import org.sipline.api.records.v1.Ending;
+import org.sipline.api.records.v1.Side;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.server.testing.SiplineProcess;
 import org.sipline.testing.peers.Baresip;
@@ -15,7 +23,8 @@ import org.sipline.testing.peers.Kamailio;
 import org.sipline.testing.peers.ReceivedRequest;
 
 /**
- * SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s.
+ * SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s,
+ * and the call's record says the shutdown ended it.
  */
 class ShutdownIT {
   private static final Duration WAIT = LineClient.WAIT;
@@ -72,5 +81,37 @@ class ShutdownIT {
     assertThat(unregister.callId()).isNotBlank();
     kamailio.awaitUnregistered("alice", WAIT);
     assertThat(sipline.log()).contains("Stopped");
+  }
+
+  @Test
+  void sigtermDuringACallWritesTheCallsRecordAsEndedByTheShutdown() throws Exception {
+    Path records = dir.resolve("records.jsonl");
+    scene = CallScene.start(dir, List.of("--call-records", records.toString()), "bob");
+    kamailio = scene.kamailio();
+    bob = scene.phone("bob");
+    sipline = scene.sipline();
+    LineClient line = new LineClient(sipline::sip);
+    String alice = "alice@" + kamailio.hostPort();
+    line.register(alice, "alice-pw");
+    line.startSession(alice);
+    int mark = line.mark();
+    line.call("bob");
+    line.awaitAfter(mark, StatusType.OUTGOING_CALL_CONNECTED);
+    bob.awaitEvent("CALL_RTPESTAB", WAIT);
+
+    Duration exit = sipline.terminate(Duration.ofSeconds(10));
+
+    assertThat(exit).as("process exited after SIGTERM").isNotNull();
+    List<String> lines = Files.readAllLines(records, StandardCharsets.UTF_8);
+    assertThat(lines).as("one record, whole, written before the process ended").hasSize(1);
+    CallRecord.Builder record = CallRecord.newBuilder();
+    JsonFormat.parser().merge(lines.get(0), record);
+    assertThat(record.getDirection()).isEqualTo(Direction.DIRECTION_OUTGOING);
+    assertThat(record.getRemote()).contains("bob");
+    assertThat(record.getSipCode()).as("the call had connected").isEqualTo(200);
+    assertThat(record.getEndedBy()).isEqualTo(Side.SIDE_LOCAL);
+    assertThat(record.getEnding()).isEqualTo(Ending.ENDING_SHUTDOWN);
+    assertThat(record.getRtp().getPacketsSent()).isPositive();
+    assertThat(record.getRtp().getPacketsReceived()).isPositive();
   }
 }

@@ -314,6 +314,27 @@ public final class Baresip implements AutoCloseable {
     return awaitEvent(e -> e.is(type), timeout);
   }
 
+  /**
+   * The {@code rtcpsummary} line of the {@code n}th call with RTP (0 = the first) that closed, as
+   * it appears in baresip's log, within {@code timeout}.
+   *
+   * @throws PeerException with the log tail when it does not come
+   */
+  public RtcpSummary awaitRtcpSummary(int n, Duration timeout) {
+    String line =
+        Await.poll(
+            timeout,
+            () -> {
+              List<String> found =
+                  process.readLog().stream().filter(l -> l.contains(RtcpSummary.PREFIX)).toList();
+              return found.size() > n ? found.get(n) : null;
+            });
+    if (line == null) {
+      throw process.failure("printed no rtcpsummary line for call " + n + " within " + timeout);
+    }
+    return RtcpSummary.parse(line);
+  }
+
   /** The recordings of received audio ({@code …-dec.wav}), oldest first; complete or not. */
   public List<Path> recordings() {
     return listRecordings("-dec.wav");

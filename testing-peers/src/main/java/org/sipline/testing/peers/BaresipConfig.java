@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * The {@code config} file and the account line of one {@link Baresip}. Only the modules the tests
  * need are loaded: G.711, a WAV file as audio source (aufile), recording of the audio (sndfile),
- * the command menu driven over ctrl_tcp, and account/uuid handling. No sound card.
+ * the command menu driven over ctrl_tcp, a summary of each call's RTCP figures (rtcpsummary), and
+ * account/uuid handling. No sound card.
  */
 final class BaresipConfig {
   private BaresipConfig() {}
@@ -39,6 +40,8 @@ final class BaresipConfig {
         module_tmp              uuid.so
         module_tmp              account.so
         module_app              menu.so
+        # Prints its view of each call's RTP when the call closes (RtcpSummary).
+        module_app              rtcpsummary.so
         module_app              ctrl_tcp.so
         ctrl_tcp_listen         127.0.0.1:%d
         snd_path                %s

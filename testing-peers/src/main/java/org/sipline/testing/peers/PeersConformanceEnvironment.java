@@ -19,6 +19,7 @@ import org.sipline.testing.CallerScript;
 import org.sipline.testing.ConformanceEnvironment;
 import org.sipline.testing.ConformanceEnvironment.StrangerReply;
 import org.sipline.testing.FarEnd;
+import org.sipline.testing.FarEndRtp;
 import org.sipline.testing.MediaFarEnd;
 import org.sipline.testing.TestSignals;
 
@@ -177,6 +178,9 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
     return new BaresipFarEnd(phone);
   }
 
+  /** Samples of one 20 ms RTP packet at 8 kHz. */
+  private static final int FRAME_SAMPLES = 160;
+
   /** A baresip as the suite's {@link MediaFarEnd}. */
   private final class BaresipFarEnd implements MediaFarEnd {
     private final Baresip phone;
@@ -211,6 +215,37 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
       List<Path> recordings = phone.awaitRecordingComplete(timeout);
       try {
         return WavReader.read(Files.readAllBytes(recordings.get(recordings.size() - 1))).samples();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public FarEndRtp rtpSummary(Duration timeout) {
+      phone.awaitEvent("CALL_CLOSED", timeout);
+      List<Path> heard = phone.awaitRecordingComplete(timeout);
+      Path said =
+          Await.poll(
+              timeout,
+              () -> {
+                List<Path> all = phone.sentRecordings();
+                return !all.isEmpty() && RecordingState.isComplete(all.get(all.size() - 1))
+                    ? all.get(all.size() - 1)
+                    : null;
+              });
+      if (said == null) {
+        throw new PeerException(
+            phone + ": no complete recording of what it sent within " + timeout);
+      }
+      // sndfile records every frame baresip encodes (one packet each) and every one it decodes
+      // (jitter_buffer_delay 0-0: as each packet arrives). rtcpsummary's counts would be only as
+      // of the last RTCP baresip received, none at all in a call shorter than a report interval.
+      return new FarEndRtp(frames(said), frames(heard.get(heard.size() - 1)));
+    }
+
+    private static long frames(Path wav) {
+      try {
+        return WavReader.read(Files.readAllBytes(wav)).samples().length / FRAME_SAMPLES;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

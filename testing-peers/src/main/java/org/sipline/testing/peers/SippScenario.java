@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A SIPp scenario: its XML and a file name to write it under. The stock scenarios live in this
- * module's test resources under {@code peers/sipp/} (also inside core's test-jar) and each
- * documents its message flow and the keys it reads at its top.
+ * A SIPp scenario: its XML and a file name to write it under. The stock scenarios are this module's
+ * resources under {@code peers/sipp/} (inside its jar, so every module's tests load them the same
+ * way) and each documents its message flow and the keys it reads at its top.
  */
 public final class SippScenario {
   private static final String RESOURCE_DIR = "/peers/sipp/";

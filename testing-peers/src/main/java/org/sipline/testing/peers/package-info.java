@@ -8,7 +8,7 @@
  *   <li>{@link org.sipline.testing.peers.Kamailio} — registrar with digest auth and proxy; tells
  *       which users are registered and which requests it received.
  *   <li>{@link org.sipline.testing.peers.Sipp} — runs a SIPp scenario as UAS or UAC; the stock
- *       scenarios are in the test resources under {@code peers/sipp/}, loaded with {@link
+ *       scenarios are this module's resources under {@code peers/sipp/}, loaded with {@link
  *       org.sipline.testing.peers.SippScenario#resource(String)}.
  *   <li>{@link org.sipline.testing.peers.Baresip} — a softphone driven over ctrl_tcp that dials,
  *       answers, reports call events and records what it hears.

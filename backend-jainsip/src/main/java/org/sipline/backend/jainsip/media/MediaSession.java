@@ -315,11 +315,8 @@ public final class MediaSession implements AutoCloseable {
     }
     engine.released(this);
     if (toClose != null) {
-      try {
-        toClose.close();
-      } catch (IOException e) {
-        log.warn("Finishing recording {} failed (Call-ID {})", toClose.path(), id, e);
-      }
+      // Hands the recording's end to the engine's writer thread: no disk on this thread.
+      toClose.close();
     }
     if (id != null) {
       log.info("RTP stopped for Call-ID {}: {}; {}", id, stats(), rtpStatistics());
@@ -333,6 +330,14 @@ public final class MediaSession implements AutoCloseable {
   /** The recording's file, or null when none is made. */
   synchronized Path recordingPath() {
     return recorder == null ? null : recorder.path();
+  }
+
+  /**
+   * Completes once the recording's file is complete after {@link #close} (its disk writes run on
+   * the engine's recording thread); at once when none is made.
+   */
+  synchronized CompletableFuture<Void> recordingFinished() {
+    return recorder == null ? CompletableFuture.completedFuture(null) : recorder.finished();
   }
 
   /**

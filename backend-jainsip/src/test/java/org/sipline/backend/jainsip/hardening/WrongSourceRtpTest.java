@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.media.Codec;
 import org.sipline.backend.jainsip.media.CollectingSink;
 import org.sipline.backend.jainsip.media.MediaEngine;
+import org.sipline.backend.jainsip.media.MediaEngineOptions;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.backend.jainsip.media.MediaStats;
 import org.sipline.backend.jainsip.media.ScriptedSource;
@@ -45,7 +46,7 @@ class WrongSourceRtpTest {
       throws Exception {
     Duration spray = HardeningRun.duration(Duration.ofSeconds(3), Duration.ofSeconds(30));
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
-    engine = MediaEngine.start(loopback, 0, 0, null);
+    engine = MediaEngine.start(MediaEngineOptions.on(loopback));
     MediaSession call = engine.allocate();
     MediaSession far = engine.allocate();
     // The far end plays for the whole spray and a bit more, so every stranger packet lands

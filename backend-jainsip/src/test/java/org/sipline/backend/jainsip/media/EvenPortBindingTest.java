@@ -38,7 +38,7 @@ class EvenPortBindingTest {
   }
 
   /** Real sockets on 127.0.0.1; for port 0 only an odd port the kernel picked is returned. */
-  private final class OddKernel implements MediaEngine.PortBinder {
+  private final class OddKernel implements RtpPortAllocator.PortBinder {
     final List<Integer> oddAnswers = new ArrayList<>();
     boolean neighboursTaken;
 
@@ -67,7 +67,7 @@ class EvenPortBindingTest {
   void anOddPortFromTheKernelLeadsToTheEvenPortBelowIt() throws IOException {
     OddKernel kernel = new OddKernel();
 
-    DatagramChannel channel = MediaEngine.bindEvenEphemeral(kernel, 4, "127.0.0.1");
+    DatagramChannel channel = RtpPortAllocator.bindEvenEphemeral(kernel, 4, "127.0.0.1");
 
     int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
     assertThat(port % 2).as("port %d", port).isZero();
@@ -82,7 +82,7 @@ class EvenPortBindingTest {
     OddKernel kernel = new OddKernel();
     kernel.neighboursTaken = true;
 
-    assertThatThrownBy(() -> MediaEngine.bindEvenEphemeral(kernel, 5, "127.0.0.1"))
+    assertThatThrownBy(() -> RtpPortAllocator.bindEvenEphemeral(kernel, 5, "127.0.0.1"))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("no even ephemeral UDP port on 127.0.0.1 after 5 tries");
     assertThat(kernel.oddAnswers).hasSize(5);
@@ -91,7 +91,11 @@ class EvenPortBindingTest {
 
   @Test
   void fifteenHundredSessionsWithoutARangeAllGetDistinctEvenPorts() throws IOException {
-    engine = MediaEngine.start(LOOPBACK, 0, 0, null, MediaClock.system(), new Random(11));
+    engine =
+        MediaEngine.start(
+            MediaEngineOptions.on(LOOPBACK)
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(11)));
     Set<Integer> ports = new HashSet<>();
     for (int i = 0; i < 1500; i++) {
       int port = engine.allocate().localPort();

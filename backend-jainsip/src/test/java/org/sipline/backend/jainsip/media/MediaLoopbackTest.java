@@ -91,7 +91,10 @@ class MediaLoopbackTest {
       throws Exception {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, recordings, MediaClock.system(), new Random(7));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withRecordingsDir(recordings)
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(7)));
     short[] fromA = ScriptedSource.sweep(40);
     short[] fromB = Arrays.copyOf(ScriptedSource.sweep(65), 25 * FRAME);
     for (int i = 0; i < fromB.length; i++) {
@@ -138,7 +141,10 @@ class MediaLoopbackTest {
   void eachSideRecordsExactlyWhatItsSinkHeard(Codec codec) throws Exception {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, recordings, MediaClock.system(), new Random(8));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withRecordingsDir(recordings)
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(8)));
     GatedSource sourceA = new GatedSource(ScriptedSource.sweep(20));
     CollectingSink heardByB = new CollectingSink();
     MediaSession a = engine.allocate();
@@ -151,6 +157,7 @@ class MediaLoopbackTest {
 
     b.close();
     a.close();
+    b.recordingFinished().get(5, TimeUnit.SECONDS);
 
     assertThat(file).isEqualTo(recordings.resolve("rec_b_test.wav"));
     assertThat(WavFiles.readPcm16Mono8k(file)).isEqualTo(heardByB.samples());

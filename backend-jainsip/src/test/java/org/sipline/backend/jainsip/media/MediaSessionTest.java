@@ -28,7 +28,12 @@ class MediaSessionTest {
   private MediaEngine engine;
 
   private MediaEngine engine(int min, int max) throws IOException {
-    engine = MediaEngine.start(LOOPBACK, min, max, null, MediaClock.system(), new Random(5));
+    engine =
+        MediaEngine.start(
+            MediaEngineOptions.on(LOOPBACK)
+                .withRtpPorts(min, max)
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(5)));
     return engine;
   }
 

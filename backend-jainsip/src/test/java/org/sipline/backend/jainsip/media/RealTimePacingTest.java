@@ -26,7 +26,9 @@ class RealTimePacingTest {
   void startEngine() throws Exception {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(3));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(3)));
   }
 
   @AfterEach

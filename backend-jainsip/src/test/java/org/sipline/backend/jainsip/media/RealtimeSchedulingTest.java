@@ -47,7 +47,8 @@ class RealtimeSchedulingTest {
     assumeTrue(why == null, () -> "cannot test SCHED_FIFO being granted: " + why);
 
     engine =
-        MediaEngine.start(InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), 7);
+        MediaEngine.start(
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress()).withPacerRealtime(7));
 
     PacerScheduling s = engine.pacerScheduling();
     assertThat(s.policy()).as("reported: %s", s).isEqualTo(PacerScheduling.Policy.FIFO);
@@ -64,12 +65,8 @@ class RealtimeSchedulingTest {
 
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(),
-            0,
-            0,
-            null,
-            MediaClock.system(),
-            MediaEngine.PACER_REALTIME_OFF);
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF));
 
     PacerScheduling s = engine.pacerScheduling();
     assertThat(s.policy()).isEqualTo(PacerScheduling.Policy.NORMAL);
@@ -168,7 +165,7 @@ class RealtimeSchedulingTest {
     assertThatThrownBy(
             () ->
                 MediaEngine.start(
-                    InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), -1))
+                    MediaEngineOptions.on(InetAddress.getLoopbackAddress()).withPacerRealtime(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("priority -1 outside 1..99");
   }

@@ -31,7 +31,9 @@ class RtpReceiverTest {
   void startEngine() throws IOException {
     engine =
         MediaEngine.start(
-            InetAddress.getLoopbackAddress(), 0, 0, null, MediaClock.system(), new Random(1));
+            MediaEngineOptions.on(InetAddress.getLoopbackAddress())
+                .withPacerRealtime(MediaEngine.PACER_REALTIME_OFF)
+                .withRandom(new Random(1)));
   }
 
   @AfterEach
