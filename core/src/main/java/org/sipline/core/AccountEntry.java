@@ -10,8 +10,12 @@ final class AccountEntry {
   final AccountSpec spec;
   SipAccount handle;
 
-  /** True while the registrar holds a binding we know of. */
-  boolean registered;
+  /**
+   * True while the registrar holds a binding we know of. Written only on the actor, but volatile:
+   * {@link Line#isRegistered()} reads it from any thread (health checks, the lines service), and a
+   * plain field would let that thread see a stale value indefinitely.
+   */
+  volatile boolean registered;
 
   /** Completes with the first REGISTER's verdict; null once it has. */
   CompletableFuture<LineStatus> firstRegistration;

@@ -8,7 +8,10 @@ import org.sipline.core.media.CallAudio;
 import org.sipline.core.records.CallEnding;
 import org.sipline.core.spi.SipCall;
 
-/** The line's one call and what the line knows about it. Touched only by the line's actor. */
+/**
+ * The line's one call and what the line knows about it. Where the call stands is the line's {@link
+ * LineState}. Touched only by the line's actor.
+ */
 final class ActiveCall {
   final SipCall sip;
   final boolean incoming;
@@ -37,8 +40,6 @@ final class ActiveCall {
   /** What a soft hangup under way sends: CANCEL, a rejection (603), or BYE. */
   CallEnding hangupEnding = CallEnding.BYE;
 
-  private CallPhase phase;
-
   /** The pending auto-answer, setup bound or hangup bound; cancelled when the phase moves on. */
   ScheduledFuture<?> timer;
 
@@ -59,7 +60,6 @@ final class ActiveCall {
       Map<String, String> headers,
       String nluSessionName,
       CallAudio audio,
-      CallPhase initial,
       String account,
       Instant invited) {
     this.sip = sip;
@@ -68,17 +68,8 @@ final class ActiveCall {
     this.headers = Map.copyOf(headers);
     this.nluSessionName = nluSessionName;
     this.audio = audio;
-    this.phase = initial;
     this.account = account;
     this.invited = invited;
-  }
-
-  CallPhase phase() {
-    return phase;
-  }
-
-  void moveTo(CallPhase next) {
-    phase = phase.to(next);
   }
 
   void cancelTimers() {

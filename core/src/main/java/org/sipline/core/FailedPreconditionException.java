@@ -9,8 +9,26 @@ public final class FailedPreconditionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final StatusType current;
 
+  /**
+   * @param current the line's latest status
+   * @param what what was refused and why, e.g. {@code "account x is still registering"}
+   */
   public FailedPreconditionException(StatusType current, String what) {
     super(what + " (line is " + current + ")");
+    this.current = current;
+  }
+
+  /**
+   * A refusal naming the line's state in words, since the latest status alone can mislead (a line
+   * whose latest status is MICROPHONE_MUTED is in a connected call): {@code "what (line is in a
+   * connected call with bob@example.org, microphone muted; last status MICROPHONE_MUTED)"}.
+   *
+   * @param current the line's latest status
+   * @param state the line's state as a user reads it after "the line is"
+   * @param what what was refused and why
+   */
+  public FailedPreconditionException(StatusType current, String state, String what) {
+    super(what + " (line is " + state + "; last status " + current + ")");
     this.current = current;
   }
 

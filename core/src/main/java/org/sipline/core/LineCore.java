@@ -1,16 +1,10 @@
 package org.sipline.core;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -19,17 +13,12 @@ import org.sipline.core.StatusRecorder.Facts;
 import org.sipline.core.media.CallAudio;
 import org.sipline.core.media.LineMedia;
 import org.sipline.core.media.MediaHub;
-import org.sipline.core.media.PlaybackResult;
-import org.sipline.core.records.CallDirection;
 import org.sipline.core.records.CallEnding;
-import org.sipline.core.records.CallRecord;
 import org.sipline.core.records.CallSide;
-import org.sipline.core.records.EModel;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.IncomingCall;
-import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipCall;
@@ -40,20 +29,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The line's state and every change to it. Each method here runs on the line's actor (the {@link
- * SerialExecutor}), commands and backend events alike, so state is plain fields and a remote BYE
- * can never race a local hangup: whichever is queued first wins, the other finds the call gone.
+ * The line's session and its call, and every change to them, through the one {@link LineState}.
+ * Each method here runs on the line's actor (the {@link SerialExecutor}), commands and backend
+ * events alike, so state is plain fields and a remote BYE can never race a local hangup: whichever
+ * is queued first wins, the other finds the call gone. The accounts ({@link Registrations}),
+ * playback ({@link CallPrompts}), mute ({@link Microphone}) and call records ({@link
+ * CallRecordWriter}) are kept by classes of their own that this one calls on the actor.
  */
 final class LineCore {
   private static final Logger log = LoggerFactory.getLogger(LineCore.class);
 
-  private final SipBackend backend;
   private final LineConfig config;
   private final LineWaits waits;
   private final SerialExecutor actor;
-  private final LineRuntime runtime;
+  private final ActorTimer timer;
   private final StatusRecorder recorder;
   private final MediaHub media;
+  private final Registrations accounts;
+  private final CallRecordWriter records;
+  private final CallPrompts prompts;
+  private final Microphone microphone;
 
   /** What a crash would leave on the network (confirmed dialogs, bindings), journaled. */
   private final SipStateJournal sipState;
@@ -66,23 +61,19 @@ final class LineCore {
 
   private final long rank = RANKS.incrementAndGet();
 
-  private final Map<String, AccountEntry> accounts = new LinkedHashMap<>();
+  // Written only on the actor; volatile because isFree(), inCall() and isRegistered() read them
+  // from other threads (the switchboard choosing a line, OPTIONS, the lines service).
 
-  // Written only on the actor; volatile because isFree() and inCall() read them from other threads
-  // (the switchboard choosing a line, OPTIONS, the lines service).
+  /** Where the line stands; changed only through {@link #move}. */
+  private volatile LineState state = LineState.NO_SESSION;
 
-  /** The active session's account, or null. */
+  /** The active session's account while the state has a session, else null. */
   private volatile AccountEntry session;
 
-  /** Set while SipEndSession hangs up and un-REGISTERs: no new calls in or out meanwhile. */
-  private volatile boolean sessionEnding;
+  /** The line's call while the state has one, else null. */
+  private volatile ActiveCall call;
 
   private int autoAnswerSeconds;
-  private volatile ActiveCall call;
-  private volatile boolean closed;
-
-  /** Set once shutdown began: our own endings of calls from now on are the shutdown's. */
-  private boolean shuttingDown;
 
   LineCore(
       SipBackend backend,
@@ -91,12 +82,11 @@ final class LineCore {
       LineRuntime runtime,
       StatusRecorder recorder,
       SipStateJournal sipState) {
-    this.backend = backend;
     this.sipState = sipState;
     this.config = config;
     this.waits = waits;
-    this.runtime = runtime;
     this.actor = new SerialExecutor(runtime.workers());
+    this.timer = new ActorTimer(runtime.timer(), actor);
     this.recorder = recorder;
     this.media =
         new MediaHub(
@@ -106,7 +96,23 @@ final class LineCore {
             config.mediaDetachPolicy(),
             () -> recorder.latest().type(),
             audio -> actor.execute(() -> mediaClientGone(audio)));
-    this.sweep = new OrphanSweep(backend, sipState, recorder, actor, config.clock(), () -> closed);
+    this.sweep =
+        new OrphanSweep(
+            backend, sipState, recorder, actor, config.clock(), () -> state == LineState.CLOSED);
+    this.accounts =
+        new Registrations(
+            backend,
+            waits,
+            timer,
+            recorder,
+            () -> session,
+            () -> call != null,
+            this::refused,
+            this::bindingConfirmed,
+            entry -> sipState.bindingsEnded(entry.name()));
+    this.records = new CallRecordWriter(config);
+    this.prompts = new CallPrompts(recorder, actor, () -> call, this::callFacts);
+    this.microphone = new Microphone(recorder);
   }
 
   /** After a restart: BYE to the calls, Expires: 0 for the bindings the previous process left. */
@@ -125,9 +131,8 @@ final class LineCore {
     CompletableFuture<T> result = new CompletableFuture<>();
     actor.execute(
         () -> {
-          if (closed) {
-            result.completeExceptionally(
-                new FailedPreconditionException(recorder.latest().type(), "the line is closed"));
+          if (state == LineState.CLOSED) {
+            result.completeExceptionally(refused("the line takes no more requests"));
             return;
           }
           try {
@@ -149,10 +154,29 @@ final class LineCore {
     return result;
   }
 
-  private ScheduledFuture<?> after(Duration delay, Runnable onActor) {
-    return runtime
-        .timer()
-        .schedule(() -> actor.execute(onActor), delay.toMillis(), TimeUnit.MILLISECONDS);
+  /** The one way the line's state changes: to where {@code event} leads from the current one. */
+  private void move(LineEvent event) {
+    state = state.next(event);
+  }
+
+  /** Refuses a command unless the current state takes {@code event}; nothing changes either way. */
+  private void require(LineEvent event, String what) {
+    if (state.after(event) == null) {
+      throw refused(what);
+    }
+  }
+
+  /** A refusal of {@code what} naming the line's state in words (SPEC §2, errors). */
+  private FailedPreconditionException refused(String what) {
+    StringBuilder words = new StringBuilder(state.words());
+    ActiveCall c = call;
+    if (c != null) {
+      words.append(" with ").append(c.remote);
+      if (c.audio.isMuted()) {
+        words.append(", microphone muted");
+      }
+    }
+    return new FailedPreconditionException(current(), words.toString(), what);
   }
 
   private static <T> CompletableFuture<T> done(T value) {
@@ -197,167 +221,47 @@ final class LineCore {
   // ---- registration ----------------------------------------------------------------------
 
   CompletableFuture<LineStatus> register(AccountSpec spec) {
-    AccountEntry existing = accounts.get(spec.accountName());
-    if (existing != null) {
-      if (existing.firstRegistration != null && existing.spec.equals(spec)) {
-        return existing.firstRegistration; // the same REGISTER is under way: share its verdict
-      }
-      if (existing.registered && existing.spec.equals(spec)) {
-        return done(
-            recorder.answer(
-                StatusType.REGISTERED,
-                new Facts(spec.accountName(), "", "", Map.of(), ""),
-                "already registered"));
-      }
-      if (existing == session) {
-        throw new FailedPreconditionException(
-            current(),
-            "account "
-                + spec.accountName()
-                + " is the active session: call SipEndSession before registering it anew");
-      }
-      forget(existing);
-      existing.handle.unregister();
-    }
-    AccountEntry entry = new AccountEntry(spec);
-    entry.firstRegistration = new CompletableFuture<>();
-    accounts.put(spec.accountName(), entry);
-    AccountEvents events = new AccountEvents(entry);
-    try {
-      entry.handle = backend.register(spec, events);
-    } catch (RuntimeException e) {
-      accounts.remove(spec.accountName());
-      return done(
-          recorder.record(
-              StatusType.SESSION_REGISTRATION_FAILED,
-              new Facts(spec.accountName(), "", "", Map.of(), ""),
-              "REGISTER " + spec.aor() + " could not be sent: " + e.getMessage(),
-              e));
-    }
-    // The wait for a verdict starts when the REGISTER leaves, not while it waits for its turn
-    // under the process's --register-rate.
-    Trunk.whenSent(entry.handle, () -> events.post(() -> awaitFirstVerdict(entry)));
-    return entry.firstRegistration;
+    return accounts.register(spec, AccountEvents::new);
   }
 
-  private void awaitFirstVerdict(AccountEntry entry) {
-    if (entry.firstRegistration == null || accounts.get(entry.name()) != entry) {
-      return; // answered or forgotten already
-    }
-    entry.registrationTimer =
-        after(
-            waits.register(),
-            () -> {
-              if (entry.firstRegistration != null) {
-                registrationFailed(
-                    entry,
-                    SipFailure.noResponse(
-                        "no answer from the registrar within "
-                            + waits.register().toSeconds()
-                            + " s"));
-                entry.handle.unregister();
-              }
-            });
-  }
-
-  private void forget(AccountEntry entry) {
-    accounts.remove(entry.name(), entry);
-    if (entry.registrationTimer != null) {
-      entry.registrationTimer.cancel(false);
-    }
-    if (session == entry) {
-      session = null;
-    }
-  }
-
-  private void registered(AccountEntry entry, int expires) {
-    if (accounts.get(entry.name()) != entry) {
-      return; // an account replaced or forgotten meanwhile
-    }
-    boolean wasRegistered = entry.registered;
-    entry.registered = true;
-    Facts facts = new Facts(entry.name(), "", "", Map.of(), "");
+  /**
+   * A registrar confirmed {@code entry}'s binding: journal it (so a crash leaves a record to remove
+   * it by) and let the sweep re-send an un-REGISTER it was waiting on this account's credentials
+   * for.
+   */
+  private void bindingConfirmed(AccountEntry entry, int expires) {
     var binding = entry.handle.binding();
     binding.ifPresent(b -> sipState.binding(entry.name(), b, expires));
     sweep.accountRegistered(entry.spec, binding.orElse(null));
-    if (entry.firstRegistration != null) {
-      if (entry.registrationTimer != null) {
-        entry.registrationTimer.cancel(false);
-      }
-      CompletableFuture<LineStatus> first = entry.firstRegistration;
-      entry.firstRegistration = null;
-      first.complete(
-          record(
-              StatusType.REGISTERED,
-              facts,
-              "REGISTER " + entry.spec.aor() + ": 200 OK, binding for " + expires + " s"));
-    } else if (!wasRegistered && call == null) {
-      record(
-          StatusType.REGISTERED,
-          facts,
-          "REGISTER "
-              + entry.spec.aor()
-              + ": registration recovered, binding for "
-              + expires
-              + " s");
-      if (session == entry) {
-        record(StatusType.READY, facts, "session " + entry.name() + " is ready again");
-      }
-    }
   }
 
-  private void registrationFailed(AccountEntry entry, SipFailure failure) {
-    if (accounts.get(entry.name()) != entry) {
-      return;
-    }
-    Facts facts = new Facts(entry.name(), "", "", Map.of(), "");
-    String what = "REGISTER " + entry.spec.aor() + ": " + failure.describe();
-    if (entry.firstRegistration != null) {
-      CompletableFuture<LineStatus> first = entry.firstRegistration;
-      entry.firstRegistration = null;
-      forget(entry);
-      first.complete(
-          recorder.record(StatusType.SESSION_REGISTRATION_FAILED, facts, what, failure.cause()));
-      return;
-    }
-    boolean wasRegistered = entry.registered;
-    entry.registered = false;
-    if (wasRegistered && call == null) {
-      // A refresh failed: the backend keeps retrying; say so once, not on every retry.
-      recorder.record(
-          StatusType.SESSION_REGISTRATION_FAILED,
-          facts,
-          what + " (refresh failed; retrying)",
-          failure.cause());
-    } else {
-      log.warn("{} (refresh failed during a call; retrying)", what);
-    }
-  }
-
+  /**
+   * Read from any thread: {@code session} and {@code registered} are both volatile, so the answer
+   * is one the actor wrote, at most a moment old; the session is read once so both facts are about
+   * the same account.
+   */
   boolean isRegistered() {
     AccountEntry s = session;
     return s != null && s.registered;
   }
 
   boolean inCall() {
-    return call != null;
+    return state.hasCall();
   }
 
   boolean isFree() {
-    return session != null && !sessionEnding && call == null && !closed;
+    return state == LineState.READY;
   }
 
   // ---- session ---------------------------------------------------------------------------
 
   CompletableFuture<LineStatus> startSession(String accountName, int interval) {
-    if (sessionEnding) {
-      throw new FailedPreconditionException(
-          current(), "session " + session.name() + " is ending; wait for SESSION_ENDED");
+    if (state.isEnding()) {
+      throw refused("session " + session.name() + " is ending; wait for SESSION_ENDED");
     }
     AccountEntry entry = accounts.get(accountName);
     if (entry == null || entry.firstRegistration != null) {
-      throw new FailedPreconditionException(
-          current(),
+      throw refused(
           "account "
               + accountName
               + (entry == null
@@ -365,17 +269,18 @@ final class LineCore {
                   : " is still registering"));
     }
     if (!entry.registered) {
-      throw new FailedPreconditionException(
-          current(), "account " + accountName + " is not registered (its last REGISTER failed)");
+      throw refused("account " + accountName + " is not registered (its last REGISTER failed)");
     }
     if (session == entry) {
       autoAnswerSeconds = interval;
       return done(recorder.latest());
     }
-    if (call != null) {
-      throw new FailedPreconditionException(
-          current(), "a call is ongoing in session " + session.name() + ": end it first");
-    }
+    require(
+        LineEvent.START_SESSION,
+        "a call is ongoing in session "
+            + (session == null ? "" : session.name())
+            + ": end it first");
+    move(LineEvent.START_SESSION);
     session = entry;
     autoAnswerSeconds = interval;
     Facts facts = sessionFacts();
@@ -393,11 +298,12 @@ final class LineCore {
   }
 
   CompletableFuture<LineStatus> endSession() {
-    if (session == null) {
+    if (!state.hasSession()) {
       return done(noSession("SipEndSession"));
     }
-    sessionEnding = true;
-    CompletableFuture<Void> hungUp = call == null ? done(null) : softHangupFuture();
+    LineState before = state;
+    move(LineEvent.END_SESSION);
+    CompletableFuture<Void> hungUp = call == null ? done(null) : softHangup(call, before);
     return hungUp.thenComposeAsync(v -> unregisterSession(), actor);
   }
 
@@ -409,18 +315,19 @@ final class LineCore {
     if (entry.unregistered == null) {
       entry.unregistered = new CompletableFuture<>();
       entry.handle.unregister();
-      ScheduledFuture<?> bound = after(waits.register(), () -> entry.unregistered.complete(null));
+      var bound = timer.after(waits.register(), () -> entry.unregistered.complete(null));
       // Cancelling a timer cannot fail: nothing to observe.
       var unused = entry.unregistered.whenComplete((v, e) -> bound.cancel(false));
     }
     return entry.unregistered.thenApplyAsync(
         v -> {
-          sessionEnding = false;
-          if (session != entry) {
+          if (session != entry || state != LineState.ENDING_SESSION) {
             return recorder.latest();
           }
           Facts facts = sessionFacts();
-          forget(entry);
+          accounts.forget(entry);
+          move(LineEvent.SESSION_ENDED);
+          session = null;
           LineStatus ended =
               record(
                   StatusType.SESSION_ENDED,
@@ -439,17 +346,15 @@ final class LineCore {
   // ---- outgoing calls --------------------------------------------------------------------
 
   CompletableFuture<LineStatus> startCall(String calleeId, Map<String, String> headers) {
-    if (session == null) {
+    if (!state.hasSession()) {
       return done(noSession("SipStartCall"));
     }
-    if (call != null) {
-      throw new FailedPreconditionException(
-          current(), "a call with " + call.remote + " is ongoing (Call-ID " + call.callId() + ")");
-    }
-    if (sessionEnding) {
-      throw new FailedPreconditionException(
-          current(), "session " + session.name() + " is ending; no new calls");
-    }
+    ActiveCall ongoing = call;
+    require(
+        LineEvent.DIAL,
+        ongoing != null
+            ? "a call with " + ongoing.remote + " is ongoing (Call-ID " + ongoing.callId() + ")"
+            : "session " + session.name() + " is ending; no new calls");
     SipUri target = SipAddresses.parseTarget("callee_id", calleeId, session.spec.aor());
     CallAudio audio = media.newCall(false, target.addressOfRecord());
     SipCall sip;
@@ -467,25 +372,65 @@ final class LineCore {
       record(StatusType.READY, sessionFacts(), "ready for calls");
       return done(failed);
     }
-    ActiveCall c =
-        new ActiveCall(
-            sip,
-            false,
-            target.addressOfRecord(),
-            headers,
-            nluName(sip.callId(), target.addressOfRecord()),
-            audio,
-            CallPhase.DIALING,
-            session.name(),
-            config.clock().instant());
-    audio.bind(sip);
-    call = c;
-    c.timer = after(waits.callSetup(), () -> setupExpired(c));
+    // The INVITE is out: from here on a fault must not lose the call (the far end would ring with
+    // nobody able to hang up), so it is tracked first and ended on any failure below.
+    ActiveCall c = null;
+    try {
+      c =
+          new ActiveCall(
+              sip,
+              false,
+              target.addressOfRecord(),
+              headers,
+              nluName(sip.callId(), target.addressOfRecord()),
+              audio,
+              session.name(),
+              config.clock().instant());
+      audio.bind(sip);
+      move(LineEvent.DIAL);
+      call = c;
+      ActiveCall placed = c;
+      c.timer = timer.after(waits.callSetup(), () -> setupExpired(placed));
+    } catch (RuntimeException e) {
+      return done(inviteNotTracked(sip, c, audio, target, headers, e));
+    }
     return done(
         record(
             StatusType.OUTGOING_CALL_INITIATED,
             callFacts(c),
             "INVITE " + target + " sent, Call-ID " + sip.callId()));
+  }
+
+  /**
+   * The INVITE was sent but the line failed to take the call in hand: end it at once (CANCEL or
+   * local teardown, as the backend's terminate does) and record it as failed.
+   */
+  private LineStatus inviteNotTracked(
+      SipCall sip,
+      ActiveCall c,
+      CallAudio audio,
+      SipUri target,
+      Map<String, String> headers,
+      RuntimeException e) {
+    String what = "INVITE " + target + " sent but not tracked, call ended: " + e.getMessage();
+    try {
+      sip.terminate();
+    } catch (RuntimeException again) {
+      e.addSuppressed(again);
+    }
+    if (c != null && call == c) {
+      return finish(
+          c,
+          StatusType.OUTGOING_CALL_FAILED,
+          what,
+          e,
+          CallOutcome.local(CallEnding.ERROR, 0, what));
+    }
+    audio.ended(0, what);
+    Facts facts = new Facts(session.name(), target.addressOfRecord(), "", headers, "");
+    LineStatus failed = recorder.record(StatusType.OUTGOING_CALL_FAILED, facts, what, e);
+    record(StatusType.READY, sessionFacts(), "ready for calls");
+    return failed;
   }
 
   private String nluName(String callId, String remote) {
@@ -497,7 +442,7 @@ final class LineCore {
   }
 
   private void setupExpired(ActiveCall c) {
-    if (call != c || c.phase().isUp() || c.phase() == CallPhase.HANGING_UP) {
+    if (call != c || state.isUp() || state.isHangingUp()) {
       return;
     }
     log.warn(
@@ -522,10 +467,10 @@ final class LineCore {
    * switchboard offers it to the next line. Nothing is sent on a decline.
    */
   private Switchboard.Verdict offered(AccountEntry entry, SipCall sip, IncomingCall info) {
-    if (closed || session != entry || sessionEnding) {
+    if (session != entry || !state.hasSession() || state.isEnding()) {
       return Switchboard.Verdict.NO_SESSION;
     }
-    if (call != null) {
+    if (state.hasCall()) {
       return Switchboard.Verdict.BUSY;
     }
     incoming(entry, sip, info);
@@ -533,24 +478,26 @@ final class LineCore {
   }
 
   private void incoming(AccountEntry entry, SipCall sip, IncomingCall info) {
-    if (session != entry || sessionEnding) {
+    if (session != entry || !state.hasSession() || state.isEnding()) {
       log.info(
           "INVITE from {} Call-ID {}: no active session for {}, 480",
           info.caller(),
           sip.callId(),
           entry.name());
       sip.reject(480, "Temporarily Unavailable");
-      rejected(entry, sip, info, 480, "Temporarily Unavailable", "no active session");
+      records.rejected(
+          entry.name(), sip, info, 480, "Temporarily Unavailable", "no active session");
       return;
     }
-    if (call != null) {
+    if (state.hasCall()) {
       log.info(
           "INVITE from {} Call-ID {}: busy with Call-ID {}, 486",
           info.caller(),
           sip.callId(),
           call.callId());
       sip.reject(486, "Busy Here");
-      rejected(entry, sip, info, 486, "Busy Here", "busy with Call-ID " + call.callId());
+      records.rejected(
+          entry.name(), sip, info, 486, "Busy Here", "busy with Call-ID " + call.callId());
       return;
     }
     String caller = info.caller().addressOfRecord();
@@ -564,9 +511,9 @@ final class LineCore {
             info.headers(),
             nluName(sip.callId(), caller),
             audio,
-            CallPhase.RINGING,
             entry.name(),
             config.clock().instant());
+    move(LineEvent.INCOMING_CALL);
     call = c;
     record(
         StatusType.INCOMING_CALL_INITIATED,
@@ -582,16 +529,16 @@ final class LineCore {
     if (autoAnswerSeconds == 0) {
       answer.run();
     } else {
-      c.timer = after(Duration.ofSeconds(autoAnswerSeconds), answer);
+      c.timer = timer.after(Duration.ofSeconds(autoAnswerSeconds), answer);
     }
   }
 
   private void answer(ActiveCall c) {
-    if (call != c || c.phase() != CallPhase.RINGING) {
+    if (call != c || state != LineState.RINGING) {
       return;
     }
-    c.moveTo(CallPhase.ANSWERING);
-    c.timer = after(waits.callSetup(), () -> setupExpired(c));
+    move(LineEvent.AUTO_ANSWER);
+    c.timer = timer.after(waits.callSetup(), () -> setupExpired(c));
     try {
       c.sip.answer(c.audio.media());
     } catch (RuntimeException e) {
@@ -610,11 +557,11 @@ final class LineCore {
 
   private void connected(SipCall sip) {
     ActiveCall c = call;
-    if (c == null || c.sip != sip || c.phase().isUp() || c.phase() == CallPhase.HANGING_UP) {
-      return;
+    if (c == null || c.sip != sip || state.after(LineEvent.CALL_CONNECTED) == null) {
+      return; // a stale event: the call was hung up, ended or replaced meanwhile
     }
     c.cancelTimers();
-    c.moveTo(CallPhase.CONNECTED);
+    move(LineEvent.CALL_CONNECTED);
     c.answered = config.clock().instant();
     c.codec = c.sip.audioCodec();
     c.audio.connected();
@@ -637,7 +584,7 @@ final class LineCore {
     }
     String what = (c.incoming ? "INVITE from " : "INVITE ") + c.remote + ": " + failure.describe();
     c.endCode = failure.statusCode();
-    if (c.phase() == CallPhase.HANGING_UP) {
+    if (state.isHangingUp()) {
       finish(
           c,
           finished(c),
@@ -650,7 +597,7 @@ final class LineCore {
           c.incoming ? StatusType.INCOMING_CALL_FAILED : StatusType.OUTGOING_CALL_FAILED,
           what,
           failure.cause(),
-          failedOutcome(c, failure));
+          CallRecordWriter.failedOutcome(c, failure));
     }
   }
 
@@ -680,136 +627,40 @@ final class LineCore {
     finish(c, finished(c), what + (description.isEmpty() ? "" : ": " + description), null, outcome);
   }
 
-  /** Why a call that never came up failed, for its record. */
-  private static CallOutcome failedOutcome(ActiveCall c, SipFailure failure) {
-    int code = failure.statusCode();
-    String reason = failure.reason();
-    if (c.incoming && code == 487) {
-      return new CallOutcome(CallSide.REMOTE, CallEnding.CANCEL, code, reason);
-    }
-    if (code == 408 || (code == 0 && failure.cause() == null)) {
-      return new CallOutcome(CallSide.NETWORK, CallEnding.TIMEOUT, code, reason);
-    }
-    if (code == 0) {
-      return new CallOutcome(CallSide.LOCAL, CallEnding.ERROR, code, reason);
-    }
-    // An incoming call's failure with a code is one we answered (a codec we cannot take: 488).
-    return new CallOutcome(
-        c.incoming ? CallSide.LOCAL : CallSide.REMOTE, CallEnding.REJECTED, code, reason);
-  }
-
   private static StatusType finished(ActiveCall c) {
     return c.incoming ? StatusType.INCOMING_CALL_FINISHED : StatusType.OUTGOING_CALL_FINISHED;
   }
 
   /**
    * The call is over: record why, end its audio (playback, media streams), write its call record,
-   * and say the line is ready again.
+   * and say the line is ready again when it is.
    */
-  private void finish(
+  private LineStatus finish(
       ActiveCall c, StatusType type, String description, Throwable error, CallOutcome outcome) {
     c.cancelTimers();
-    if (c.phase() != CallPhase.ENDED) {
-      c.moveTo(CallPhase.ENDED);
-    }
+    move(LineEvent.CALL_ENDED);
     call = null;
     sipState.dialogEnded(c.callId());
     c.audio.ended(c.endCode, description);
-    recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
-    writeRecord(c, shuttingDown ? outcome.duringShutdown() : outcome, description);
-    if (session != null && !sessionEnding) {
+    LineStatus finished =
+        recorder.record(type, callFacts(c), description + " (Call-ID " + c.callId() + ")", error);
+    records.ended(c, outcome, description);
+    if (state == LineState.READY) {
       record(StatusType.READY, sessionFacts(), "ready for calls");
     }
     if (c.hangupDone != null) {
       c.hangupDone.complete(null);
     }
-  }
-
-  /** A soft hangup that ended without the network's word: what it was meant to be. */
-  private static CallOutcome hangupOutcome(ActiveCall c, boolean wasUp, int code, String what) {
-    return wasUp
-        ? CallOutcome.connected(CallSide.LOCAL, c.hangupEnding)
-        : CallOutcome.local(c.hangupEnding, code, what);
-  }
-
-  /** An INVITE the line refused at once (no session, busy): a call record, no status. */
-  private void rejected(
-      AccountEntry entry, SipCall sip, IncomingCall info, int code, String reason, String why) {
-    Instant now = config.clock().instant();
-    emit(
-        new CallRecord(
-            sip.callId(),
-            config.name(),
-            entry.name(),
-            CallDirection.INCOMING,
-            info.caller().addressOfRecord(),
-            now,
-            null,
-            now,
-            code,
-            reason,
-            CallSide.LOCAL,
-            CallEnding.REJECTED,
-            code + " " + reason + ": " + why,
-            "",
-            0,
-            0,
-            0,
-            RtpStatistics.NONE,
-            EModel.NONE,
-            EModel.NONE));
-  }
-
-  private void writeRecord(ActiveCall c, CallOutcome outcome, String description) {
-    RtpStatistics rtp;
-    try {
-      rtp = Objects.requireNonNullElse(c.sip.rtpStatistics(), RtpStatistics.NONE);
-    } catch (RuntimeException e) {
-      // A backend fault must not cost the record; the figures are what is lost.
-      log.warn("Call-ID {}: RTP figures unavailable for the call record", c.callId(), e);
-      rtp = RtpStatistics.NONE;
-    }
-    String codec = c.codec;
-    double oneWay = rtp.hasRoundTrip() ? rtp.roundTripMillis() / 2 : 0;
-    emit(
-        new CallRecord(
-            c.callId(),
-            config.name(),
-            c.account,
-            c.incoming ? CallDirection.INCOMING : CallDirection.OUTGOING,
-            c.remote,
-            c.invited,
-            c.answered,
-            config.clock().instant(),
-            outcome.sipCode(),
-            outcome.sipReason(),
-            outcome.side(),
-            outcome.ending(),
-            description,
-            codec,
-            c.promptsPlayed,
-            c.audio.digitsReceived(),
-            c.audio.digitsSent(),
-            rtp,
-            EModel.mos(codec, rtp.inbound(), oneWay),
-            EModel.mos(codec, rtp.outbound(), oneWay)));
-  }
-
-  private void emit(CallRecord r) {
-    try {
-      config.callRecords().accept(r);
-    } catch (RuntimeException e) {
-      log.error("Call-ID {}: the call record sink failed; record lost", r.callId(), e);
-    }
+    return finished;
   }
 
   // ---- hangup ----------------------------------------------------------------------------
 
   CompletableFuture<LineStatus> endCall(boolean hard) {
-    if (session == null) {
+    if (!state.hasSession()) {
       return done(noSession("SipEndCall"));
     }
-    if (call == null) {
+    if (!state.hasCall()) {
       return done(noCall("SipEndCall"));
     }
     ActiveCall c = call;
@@ -825,48 +676,51 @@ final class LineCore {
           finished(c),
           "call torn down locally, nothing awaited from the network",
           null,
-          c.phase() == CallPhase.CONNECTED || c.phase() == CallPhase.TRANSFERRING
+          state.isUp()
               ? CallOutcome.connected(CallSide.LOCAL, CallEnding.TEARDOWN)
               : CallOutcome.local(CallEnding.TEARDOWN, 0, "torn down before an answer"));
       return done(initiated);
     }
-    if (c.phase() == CallPhase.HANGING_UP) {
+    if (state.isHangingUp()) {
       return c.hangupDone.thenApply(v -> recorder.latest());
     }
+    LineState before = state;
+    move(LineEvent.HANGUP);
     LineStatus initiated =
         record(
             StatusType.SOFT_HANGUP_INITIATED,
             callFacts(c),
-            softHangupWord(c) + " for Call-ID " + c.callId());
-    return softHangupFuture().thenApply(v -> initiated);
+            softHangupWord(before) + " for Call-ID " + c.callId());
+    return softHangup(c, before).thenApply(v -> initiated);
   }
 
-  private static String softHangupWord(ActiveCall c) {
-    return switch (c.phase()) {
+  private static String softHangupWord(LineState before) {
+    return switch (before) {
       case DIALING -> "CANCEL";
       case RINGING -> "603 Decline";
       default -> "BYE";
     };
   }
 
-  /** Starts (or joins) a soft hangup of the current call; completes when it has ended. */
-  private CompletableFuture<Void> softHangupFuture() {
-    ActiveCall c = call;
-    if (c.phase() == CallPhase.HANGING_UP) {
+  /**
+   * Starts (or joins) a soft hangup of {@code c}, the line having moved already (to HANGING_UP or
+   * ENDING_SESSION_IN_CALL) from {@code before}; completes when the call has ended.
+   */
+  private CompletableFuture<Void> softHangup(ActiveCall c, LineState before) {
+    if (before.isHangingUp()) {
       return c.hangupDone;
     }
     c.cancelTimers();
     c.hangupEnding =
-        switch (c.phase()) {
+        switch (before) {
           case DIALING -> CallEnding.CANCEL;
           case RINGING -> CallEnding.REJECTED;
           default -> CallEnding.BYE;
         };
-    boolean wasUp = c.phase().isUp() || c.phase() == CallPhase.ANSWERING;
-    c.moveTo(CallPhase.HANGING_UP);
+    boolean wasUp = before.isUp() || before == LineState.ANSWERING;
     c.hangupDone = new CompletableFuture<>();
     c.timer =
-        after(
+        timer.after(
             waits.hangup(),
             () -> {
               if (call == c) {
@@ -875,7 +729,8 @@ final class LineCore {
                     "no answer to our hangup within "
                         + waits.hangup().toSeconds()
                         + " s, torn down locally";
-                finish(c, finished(c), what, null, hangupOutcome(c, wasUp, 0, what));
+                finish(
+                    c, finished(c), what, null, CallRecordWriter.hangupOutcome(c, wasUp, 0, what));
               }
             });
     try {
@@ -883,7 +738,7 @@ final class LineCore {
     } catch (RuntimeException e) {
       c.sip.terminate();
       String what = "hangup failed, torn down locally: " + e.getMessage();
-      finish(c, finished(c), what, e, hangupOutcome(c, wasUp, 0, what));
+      finish(c, finished(c), what, e, CallRecordWriter.hangupOutcome(c, wasUp, 0, what));
     }
     return c.hangupDone;
   }
@@ -891,22 +746,16 @@ final class LineCore {
   // ---- transfer --------------------------------------------------------------------------
 
   CompletableFuture<LineStatus> transfer(String transferId, Map<String, String> headers) {
-    if (session == null) {
+    if (!state.hasSession()) {
       return done(noSession("SipTransferCall"));
     }
-    if (call == null) {
+    if (!state.hasCall()) {
       return done(noCall("SipTransferCall"));
     }
     ActiveCall c = call;
-    if (c.phase() != CallPhase.CONNECTED) {
-      throw new FailedPreconditionException(
-          current(),
-          "the call is "
-              + c.phase().name().toLowerCase(Locale.ROOT)
-              + "; a transfer needs a connected call");
-    }
+    require(LineEvent.TRANSFER, "a transfer needs a connected call");
     SipUri target = SipAddresses.parseTarget("transfer_id", transferId, session.spec.aor());
-    c.moveTo(CallPhase.TRANSFERRING);
+    move(LineEvent.TRANSFER);
     c.transferTarget = target.addressOfRecord();
     c.transferHeaders = headers;
     Facts facts = new Facts(session.name(), c.remote, c.transferTarget, headers, c.nluSessionName);
@@ -916,7 +765,7 @@ final class LineCore {
             facts,
             "REFER to " + target + " for Call-ID " + c.callId());
     c.transferTimer =
-        after(
+        timer.after(
             waits.transfer(),
             () ->
                 transferFailed(
@@ -933,14 +782,14 @@ final class LineCore {
 
   private void transferFailed(SipCall sip, SipFailure failure) {
     ActiveCall c = call;
-    if (c == null || c.sip != sip || c.phase() != CallPhase.TRANSFERRING) {
+    if (c == null || c.sip != sip || state != LineState.TRANSFERRING) {
       return;
     }
     if (c.transferTimer != null) {
       c.transferTimer.cancel(false);
       c.transferTimer = null;
     }
-    c.moveTo(CallPhase.CONNECTED);
+    move(LineEvent.TRANSFER_FAILED);
     Facts facts =
         new Facts(session.name(), c.remote, c.transferTarget, c.transferHeaders, c.nluSessionName);
     recorder.record(
@@ -960,90 +809,25 @@ final class LineCore {
 
   /** Queues decoded clips; the future completes when they have played (or the call ended). */
   CompletableFuture<LineStatus> play(List<short[]> clips, CompletableFuture<?> cancelled) {
-    if (session == null) {
+    if (!state.hasSession()) {
       return done(noSession("SipPlayWavFiles"));
     }
-    if (call == null || call.phase() == CallPhase.HANGING_UP) {
+    if (!state.hasCall() || state.isHangingUp()) {
       return done(noCall("SipPlayWavFiles"));
     }
-    ActiveCall c = call;
-    if (!c.phase().isUp()) {
-      throw new FailedPreconditionException(
-          current(),
-          "the call is "
-              + c.phase().name().toLowerCase(Locale.ROOT)
-              + "; wait for it to connect before SipPlayWavFiles");
-    }
-    var playback = c.audio.play(clips);
-    // Cancelling a playback cannot fail: nothing to observe.
-    var unused = cancelled.whenComplete((v, e) -> playback.cancel());
-    return playback.completion().thenApplyAsync(r -> played(c, clips.size(), r), actor);
-  }
-
-  private LineStatus played(ActiveCall c, int files, PlaybackResult r) {
-    String amount =
-        String.format("%.2f s of %.2f s", r.playedMillis() / 1000.0, r.totalMillis() / 1000.0);
-    if (call != c && r.outcome() == PlaybackResult.Outcome.PLAYED) {
-      // The last frame went out just before the call ended: say so without recording a played
-      // status after the call's end.
-      return recorder.answer(
-          StatusType.NO_ONGOING_CALL,
-          callFacts(c),
-          "the call ended right after playback: " + amount + " played");
-    }
-    if (r.outcome() == PlaybackResult.Outcome.PLAYED) {
-      c.promptsPlayed += files;
-    }
-    return switch (r.outcome()) {
-      case PLAYED ->
-          record(
-              StatusType.MICROPHONE_WAV_FILES_PLAYED,
-              callFacts(c),
-              "played "
-                  + files
-                  + " WAV file"
-                  + (files == 1 ? "" : "s")
-                  + " ("
-                  + amount
-                  + ")"
-                  + (c.audio.isMuted() ? " while muted" : ""));
-      case INTERRUPTED ->
-          recorder.answer(
-              StatusType.NO_ONGOING_CALL,
-              callFacts(c),
-              "the call ended during playback: " + amount + " played");
-      case CANCELLED ->
-          recorder.answer(
-              recorder.latest().type(), callFacts(c), "playback cancelled after " + amount);
-      case CLEARED ->
-          recorder.answer(
-              recorder.latest().type(),
-              callFacts(c),
-              "playback cleared by the live-media client after " + amount);
-    };
+    require(LineEvent.PLAY, "wait for the call to connect before SipPlayWavFiles");
+    return prompts.play(call, clips, cancelled);
   }
 
   CompletableFuture<LineStatus> mute(boolean muted) {
     String rpc = muted ? "SipMute" : "SipUnMute";
-    if (session == null) {
+    if (!state.hasSession()) {
       return done(noSession(rpc));
     }
-    if (call == null) {
+    if (!state.hasCall()) {
       return done(noCall(rpc));
     }
-    ActiveCall c = call;
-    if (c.audio.isMuted() == muted) {
-      return done(recorder.latest());
-    }
-    c.audio.setMuted(muted);
-    return done(
-        record(
-            muted ? StatusType.MICROPHONE_MUTED : StatusType.MICROPHONE_UNMUTED,
-            callFacts(c),
-            (muted ? "microphone muted" : "microphone unmuted")
-                + " on Call-ID "
-                + c.callId()
-                + "; RTP keeps flowing"));
+    return done(microphone.set(call, muted, callFacts(call)));
   }
 
   /**
@@ -1052,9 +836,11 @@ final class LineCore {
    */
   private void mediaClientGone(CallAudio audio) {
     ActiveCall c = call;
-    if (c == null || c.audio != audio || !c.phase().isUp()) {
+    if (c == null || c.audio != audio || !state.isUp()) {
       return;
     }
+    LineState before = state;
+    move(LineEvent.HANGUP);
     record(
         StatusType.SOFT_HANGUP_INITIATED,
         callFacts(c),
@@ -1064,7 +850,7 @@ final class LineCore {
             + config.mediaResumeGrace().toMillis()
             + " ms");
     // The hangup's end is recorded by finish(); nobody waits for it here.
-    var unused = softHangupFuture();
+    var unused = softHangup(c, before);
   }
 
   // ---- shutdown --------------------------------------------------------------------------
@@ -1073,52 +859,32 @@ final class LineCore {
   // handleAsync returns a future of a future on purpose: the thenCompose after it flattens it.
   @SuppressWarnings("FutureReturnValueIgnored")
   CompletableFuture<Void> shutdown() {
-    shuttingDown = true;
-    CompletableFuture<?> ending = session != null ? endSession() : done(null);
+    records.shuttingDown();
+    CompletableFuture<?> ending = state.hasSession() ? endSession() : done(null);
     return ending
-        .handleAsync(
-            (v, e) -> {
-              List<CompletableFuture<Void>> pending = new ArrayList<>();
-              for (AccountEntry entry : new ArrayList<>(accounts.values())) {
-                if (entry.unregistered == null) {
-                  entry.unregistered = new CompletableFuture<>();
-                  entry.handle.unregister();
-                }
-                pending.add(entry.unregistered);
-              }
-              return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
-            },
-            actor)
+        .handleAsync((v, e) -> accounts.unregisterAll(), actor)
         .thenCompose(
             all -> all.completeOnTimeout(null, waits.register().toMillis(), TimeUnit.MILLISECONDS))
-        .thenRunAsync(() -> closed = true, actor);
+        .thenRunAsync(() -> move(LineEvent.CLOSE), actor);
   }
 
   /** Tears down at once: the call locally, pending futures failed. */
   void closeNow() {
-    if (call != null) {
-      ActiveCall c = call;
+    ActiveCall c = call;
+    if (c != null) {
       c.sip.terminate();
       finish(
           c,
           finished(c),
           "line closed",
           null,
-          c.phase().isUp()
+          state.isUp()
               ? CallOutcome.connected(CallSide.LOCAL, CallEnding.SHUTDOWN)
               : CallOutcome.local(CallEnding.SHUTDOWN, 0, "line closed"));
     }
     media.close();
-    for (AccountEntry entry : accounts.values()) {
-      if (entry.firstRegistration != null) {
-        entry.firstRegistration.completeExceptionally(
-            new FailedPreconditionException(current(), "the line was closed"));
-      }
-      if (entry.registrationTimer != null) {
-        entry.registrationTimer.cancel(false);
-      }
-    }
-    closed = true;
+    move(LineEvent.CLOSE);
+    accounts.close(() -> refused("the line was closed before the registrar answered"));
     sipState.close();
   }
 
@@ -1153,7 +919,7 @@ final class LineCore {
 
     @Override
     public boolean hasSession() {
-      return session == entry && !sessionEnding;
+      return session == entry && state.hasSession() && !state.isEnding();
     }
 
     @Override
@@ -1180,23 +946,17 @@ final class LineCore {
 
     @Override
     public void registered(SipAccount account, int expiresSeconds) {
-      post(() -> LineCore.this.registered(entry, expiresSeconds));
+      post(() -> accounts.registered(entry, expiresSeconds));
     }
 
     @Override
     public void registrationFailed(SipAccount account, SipFailure failure) {
-      post(() -> LineCore.this.registrationFailed(entry, failure));
+      post(() -> accounts.failed(entry, failure));
     }
 
     @Override
     public void unregistered(SipAccount account) {
-      post(
-          () -> {
-            sipState.bindingsEnded(entry.name());
-            if (entry.unregistered != null) {
-              entry.unregistered.complete(null);
-            }
-          });
+      post(() -> accounts.unregistered(entry));
     }
 
     @Override
@@ -1229,7 +989,7 @@ final class LineCore {
       post(
           () -> {
             ActiveCall c = call;
-            if (c != null && c.sip == sip && c.phase().isUp()) {
+            if (c != null && c.sip == sip && state.isUp()) {
               journalDialog(c);
             }
           });

@@ -259,4 +259,35 @@ class LineCallLifeTest {
       assertThat(h.line.history()).hasSize(before + 1);
     }
   }
+
+  @Test
+  void aRefusalDuringAMutedCallNamesTheCallNotTheMute() {
+    try (LineHarness h = new LineHarness()) {
+      h.connectedOut();
+      get(h.line.mute());
+      int before = h.line.history().size();
+      Throwable refused = catchThrowable(() -> get(h.line.startCall("bob", Map.of())));
+      assertThat(refused)
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageStartingWith("a call with answer@fake.test is ongoing (Call-ID ")
+          .hasMessageEndingWith(
+              " (line is in a connected call with answer@fake.test, microphone muted;"
+                  + " last status MICROPHONE_MUTED)");
+      assertThat(((FailedPreconditionException) refused).currentStatus())
+          .isEqualTo(StatusType.MICROPHONE_MUTED);
+      assertThat(h.line.history()).hasSize(before);
+    }
+  }
+
+  @Test
+  void aClosedLineRefusesEveryRequestNamingItsState() {
+    LineHarness h = new LineHarness();
+    h.ready(0);
+    get(h.line.shutdown());
+    assertThat(h.line.isFree()).isFalse();
+    assertThat(catchThrowable(() -> get(h.line.startCall("answer", Map.of()))))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageStartingWith("the line takes no more requests (line is closed;");
+    h.close();
+  }
 }

@@ -21,21 +21,24 @@ import org.sipline.testing.TestWavs;
  */
 class LineRpcTableTest {
 
-  /** The line states the table walks through, and how to reach each. */
+  /** The line states the table walks through, how to reach each, and how a refusal names it. */
   enum State {
-    FRESH(h -> {}),
-    REGISTERED(LineHarness::registered),
-    READY(h -> h.ready(0)),
-    DIALING(LineHarness::dialing),
-    RINGING_IN(LineHarness::ringingIn),
-    CONNECTED_OUT(LineHarness::connectedOut),
-    CONNECTED_IN(LineHarness::connectedIn),
-    TRANSFERRING(LineHarness::transferring);
+    FRESH(h -> {}, "without an active session"),
+    REGISTERED(LineHarness::registered, "without an active session"),
+    READY(h -> h.ready(0), "ready for calls"),
+    DIALING(LineHarness::dialing, "in an outgoing call not answered yet with silent@fake.test"),
+    RINGING_IN(LineHarness::ringingIn, "in an incoming call still ringing with alice@caller.test"),
+    CONNECTED_OUT(LineHarness::connectedOut, "in a connected call with answer@fake.test"),
+    CONNECTED_IN(LineHarness::connectedIn, "in a connected call with alice@caller.test"),
+    TRANSFERRING(
+        LineHarness::transferring, "in a call being transferred with xfer-silent@fake.test");
 
     final Consumer<LineHarness> reach;
+    final String words;
 
-    State(Consumer<LineHarness> reach) {
+    State(Consumer<LineHarness> reach, String words) {
       this.reach = reach;
+      this.words = words;
     }
   }
 
@@ -201,7 +204,8 @@ class LineRpcTableTest {
         Throwable t = catchThrowable(() -> LineHarness.get(rpc.call.apply(h.line)));
         assertThat(t)
             .isInstanceOf(FailedPreconditionException.class)
-            .hasMessageContaining("line is " + before.type());
+            .hasMessageEndingWith(
+                " (line is " + state.words + "; last status " + before.type() + ")");
         assertThat(h.line.history()).hasSize(historyBefore);
         return;
       }

@@ -14,6 +14,7 @@ import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.Transport;
+import org.sipline.core.spi.TrustedSources;
 
 /**
  * The jainsip-specific settings of {@link BackendConfig#options()}, checked once at start-up.
@@ -50,7 +51,7 @@ import org.sipline.core.spi.Transport;
  *     MediaEngine#PACER_REALTIME_OFF}
  */
 record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int pacerRealtime) {
-  static final String TRUSTED_SOURCES = "trusted.sources";
+  static final String TRUSTED_SOURCES = TrustedSources.OPTION;
   static final String REGISTER_EXPIRES = "register.expires";
   static final String TLS_PORT = "tls.port";
   static final String TLS_KEY_STORE = "tls.keyStore";

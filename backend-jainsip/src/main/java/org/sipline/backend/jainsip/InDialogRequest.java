@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>It goes to the dialog's route set or remote target, and the RI resolves a host name there on
  * this thread as it sends (so do the ACK and BYE of {@link Dialogs}). That lookup stays: RFC 3263
  * routes by name and proxies Record-Route by name, and the names come from a peer we already hold a
- * dialog with: an incoming call's INVITE came from a trusted source ({@link TrustedSources}), an
- * outgoing call's 2xx answers the INVITE our client addressed, and a forged 2xx never gets a dialog
- * of ours ({@link SipDispatcher}).
+ * dialog with: an incoming call's INVITE came from a trusted source ({@link
+ * org.sipline.core.spi.TrustedSources}), an outgoing call's 2xx answers the INVITE our client
+ * addressed, and a forged 2xx never gets a dialog of ours ({@link SipDispatcher}).
  */
 final class InDialogRequest implements ResponseHandler {
   private static final Logger log = LoggerFactory.getLogger(InDialogRequest.class);

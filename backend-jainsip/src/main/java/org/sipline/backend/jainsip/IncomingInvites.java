@@ -10,15 +10,17 @@ import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipline.core.InvalidArgumentException;
+import org.sipline.core.spi.IncomingCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a new INVITE goes: 403 from a stranger (see {@link TrustedSources}), sent statelessly (see
- * {@link Strangers}); else to the account whose user the Request-URI (else the To) names; 404 when
- * none, 486 when that account is in a call, 482 for a second copy of a request we are already
- * handling, 415/400 for a body we can't read, 488 with a Warning for an SDP we read but won't take
- * (see {@link UnacceptableSdp}).
+ * Where a new INVITE goes: 403 from a stranger (see {@link org.sipline.core.spi.TrustedSources}),
+ * sent statelessly (see {@link Strangers}); else to the account whose user the Request-URI (else
+ * the To) names; 404 when none, 486 when that account is in a call, 482 for a second copy of a
+ * request we are already handling, 415/400 for a body we can't read, 488 with a Warning for an SDP
+ * we read but won't take (see {@link UnacceptableSdp}).
  */
 final class IncomingInvites {
   private static final Logger log = LoggerFactory.getLogger(IncomingInvites.class);
@@ -71,6 +73,15 @@ final class IncomingInvites {
       reply(request, tx, Response.BUSY_HERE, "Busy Here");
       return;
     }
+    IncomingCall caller;
+    try {
+      caller = Requests.incomingCall(request, account.spec().aor());
+    } catch (InvalidArgumentException e) {
+      // The same answer the pjsip backend gives: a caller we cannot name is not rung.
+      log.warn("{}: From unusable ({}), answering 400", SipLog.request(request), e.getMessage());
+      reply(request, tx, Response.BAD_REQUEST, "Bad From");
+      return;
+    }
     SessionDescription offer;
     try {
       offer = offer(request);
@@ -102,14 +113,7 @@ final class IncomingInvites {
       reply(request, null, Response.BAD_REQUEST, "Bad Request (" + noTransaction + ")");
       return;
     }
-    IncomingSipCall call =
-        new IncomingSipCall(
-            ctx,
-            account,
-            tx,
-            offer,
-            localHost,
-            Requests.incomingCall(request, account.spec().aor()));
+    IncomingSipCall call = new IncomingSipCall(ctx, account, tx, offer, localHost, caller);
     ctx.calls.add(call);
     account.added(call);
     call.ring();

@@ -7,8 +7,6 @@ import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.sip.address.SipURI;
-import javax.sip.address.TelURL;
 import javax.sip.address.URI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
@@ -17,6 +15,8 @@ import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
+import org.sipline.core.InvalidArgumentException;
+import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipUri;
 
@@ -69,7 +69,11 @@ final class Requests {
     }
   }
 
-  /** Who calls and what the INVITE said about itself, for {@code incomingCall}. */
+  /**
+   * Who calls and what the INVITE said about itself, for {@code incomingCall}.
+   *
+   * @throws InvalidArgumentException when the From URI is not an address sipline accepts
+   */
   static IncomingCall incomingCall(Request invite, SipUri account) {
     FromHeader from = (FromHeader) invite.getHeader(FromHeader.NAME);
     String display = from.getAddress().getDisplayName();
@@ -77,27 +81,14 @@ final class Requests {
   }
 
   /**
-   * A From/To URI as the core's SipUri. A tel: URI becomes its number at the account's domain with
-   * {@code ;user=phone} (RFC 3261 §19.1.6), so the caller still has a SIP name.
+   * A From URI as the core's SipUri, read by the core's rules (the pjsip backend reads its From the
+   * same way): a tel: URI becomes its number at the account's domain with {@code ;user=phone} (RFC
+   * 3261 §19.1.6), so the caller still has a SIP name.
+   *
+   * @throws InvalidArgumentException when the URI is not an address sipline accepts
    */
   static SipUri sipUri(URI uri, SipUri account) {
-    if (uri instanceof SipURI sip) {
-      return new SipUri(
-          sip.isSecure() ? "sips" : "sip",
-          sip.getUser(),
-          bracketed(sip.getHost()),
-          sip.getPort(),
-          "");
-    }
-    if (uri instanceof TelURL tel) {
-      String number = (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();
-      return new SipUri("sip", number, account.host(), account.port(), ";user=phone");
-    }
-    return new SipUri("sip", null, account.host(), account.port(), "");
-  }
-
-  private static String bracketed(String host) {
-    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return SipAddresses.parseTarget("From", uri.toString(), account);
   }
 
   /** The request's headers, name → value, repeated ones joined with ", ", credentials left out. */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
 import org.sipline.core.spi.BackendObserver;
+import org.sipline.core.spi.TrustedSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,6 +21,7 @@ import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
+import org.sipline.core.spi.TrustedSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +133,8 @@ final class PjsipBackend implements SipBackend {
     int logLevel = intOption(config, OPTION_LOG_LEVEL, DEFAULT_LOG_LEVEL);
     int realtime = mediaRealtime(config.options().get(OPTION_MEDIA_REALTIME));
     String logFile = config.options().get(OPTION_LOG_FILE);
-    TrustedSources trusted = TrustedSources.parse(config.options().get(TrustedSources.OPTION));
+    TrustedSources trusted =
+        TrustedSources.parse(TrustedSources.OPTION, config.options().get(TrustedSources.OPTION));
     if (!RUNNING.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "a pjsip backend is already running in this JVM (pjsua is a"

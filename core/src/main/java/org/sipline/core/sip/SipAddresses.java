@@ -127,15 +127,46 @@ public final class SipAddresses {
     return uri(scheme, null, body.hostPort(), body.params());
   }
 
+  /**
+   * The checks behind {@link SipUri#of(String, String, String, int, String)}, part by part, with
+   * the rules above: what every SipUri passes, whoever builds it.
+   *
+   * @return the host in its canonical (lower-case) form
+   * @throws InvalidArgumentException naming the part ({@code sip_uri.host}, …) and what was wrong
+   */
+  public static String checkParts(
+      String scheme, String user, String host, int port, String params) {
+    String s = scheme.toLowerCase(java.util.Locale.ROOT);
+    if (!s.equals(Scheme.SIP.text()) && !s.equals(Scheme.SIPS.text())) {
+      throw new InvalidArgumentException(
+          "sip_uri.scheme", "must be sip or sips: " + Quote.single(scheme));
+    }
+    if (user != null) {
+      UserPart.check(Input.clean("sip_uri.user", user), user);
+    }
+    String checkedHost = HostPort.host(Input.clean("sip_uri.host", host), host);
+    if (port != -1 && (port < 1 || port > 65535)) {
+      throw new InvalidArgumentException("sip_uri.port", port + " out of range 1..65535 (or -1)");
+    }
+    if (!params.isEmpty()) {
+      if (params.charAt(0) != ';') {
+        throw new InvalidArgumentException(
+            "sip_uri.params", Quote.single(params) + " must start with ';'");
+      }
+      UriParams.check(Input.clean("sip_uri.params", params), params);
+    }
+    return checkedHost;
+  }
+
   private static SipUri resolve(Input in, SipUri account, String user, String params) {
     if (account == null) {
       throw in.failIn("no host, and no account to take it from");
     }
-    return new SipUri(account.scheme(), user, account.host(), account.port(), params);
+    return SipUri.of(account.scheme(), user, account.host(), account.port(), params);
   }
 
   private static SipUri uri(Scheme scheme, String user, HostPort hostPort, String params) {
     String name = scheme == null ? Scheme.SIP.text() : scheme.text();
-    return new SipUri(name, user, hostPort.host(), hostPort.port(), params);
+    return SipUri.of(name, user, hostPort.host(), hostPort.port(), params);
   }
 }

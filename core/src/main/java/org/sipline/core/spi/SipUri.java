@@ -2,34 +2,76 @@ package org.sipline.core.spi;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.sipline.core.sip.SipAddresses;
 
 /**
- * A checked SIP or SIPS address: {@code scheme:[user@]host[:port][;params]}. Instances are built
- * only from validated parts (see {@code org.sipline.core.sip.SipAddresses}), so a backend can put
- * {@link #toString()} on the wire as it is.
- *
- * @param scheme "sip" or "sips"
- * @param user the user part, already escaped for the wire, or null
- * @param host a host name, IPv4 address or bracketed IPv6 reference
- * @param port the port, or -1 for the scheme's default
- * @param params URI parameters including their leading ';' (e.g. ";user=phone"), or ""
+ * A checked SIP or SIPS address: {@code scheme:[user@]host[:port][;params]}. Every instance passed
+ * the checks of {@link #of(String, String, String, int, String)} (the rules of {@link
+ * SipAddresses}), whoever made it — the core parsing a request, a backend reading a From header, a
+ * test — so a backend can put {@link #toString()} on the wire as it is.
  */
-public record SipUri(String scheme, String user, String host, int port, String params) {
-  public SipUri {
-    Objects.requireNonNull(scheme, "scheme");
-    Objects.requireNonNull(host, "host");
-    scheme = scheme.toLowerCase(Locale.ROOT);
-    if (!scheme.equals("sip") && !scheme.equals("sips")) {
-      throw new IllegalArgumentException("scheme must be sip or sips: " + scheme);
-    }
-    if (port < -1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
-    params = params == null ? "" : params;
+public final class SipUri {
+  private final String scheme;
+  private final String user;
+  private final String host;
+  private final int port;
+  private final String params;
+
+  private SipUri(String scheme, String user, String host, int port, String params) {
+    this.scheme = scheme;
+    this.user = user;
+    this.host = host;
+    this.port = port;
+    this.params = params;
   }
 
+  /**
+   * The one way to make a SipUri: checks every part and refuses what {@link SipAddresses} would not
+   * accept.
+   *
+   * @param scheme "sip" or "sips", in any case
+   * @param user the user part, already escaped for the wire, or null
+   * @param host a host name, IPv4 address or bracketed IPv6 reference (host names are lower-cased)
+   * @param port 1..65535, or -1 for the scheme's default
+   * @param params URI parameters including their leading ';' (e.g. ";user=phone"), "" or null
+   * @throws org.sipline.core.InvalidArgumentException naming the part and what was wrong
+   */
+  public static SipUri of(String scheme, String user, String host, int port, String params) {
+    Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(host, "host");
+    String p = params == null ? "" : params;
+    String checkedHost = SipAddresses.checkParts(scheme, user, host, port, p);
+    return new SipUri(scheme.toLowerCase(Locale.ROOT), user, checkedHost, port, p);
+  }
+
+  /** {@code sip:user@host[:port]}, checked as {@link #of(String, String, String, int, String)}. */
   public static SipUri of(String user, String host, int port) {
-    return new SipUri("sip", user, host, port, "");
+    return of("sip", user, host, port, "");
+  }
+
+  /** "sip" or "sips". */
+  public String scheme() {
+    return scheme;
+  }
+
+  /** The user part, escaped for the wire, or null. */
+  public String user() {
+    return user;
+  }
+
+  /** A host name (lower case), IPv4 address or bracketed IPv6 reference. */
+  public String host() {
+    return host;
+  }
+
+  /** The port, or -1 for the scheme's default. */
+  public int port() {
+    return port;
+  }
+
+  /** URI parameters including their leading ';', or "". */
+  public String params() {
+    return params;
   }
 
   /** {@code user@host[:port]}, the form accounts and callees are reported in. */
@@ -52,6 +94,21 @@ public record SipUri(String scheme, String user, String host, int port, String p
 
   public SipUri withoutUser() {
     return new SipUri(scheme, null, host, port, "");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SipUri u
+        && scheme.equals(u.scheme)
+        && Objects.equals(user, u.user)
+        && host.equals(u.host)
+        && port == u.port
+        && params.equals(u.params);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(scheme, user, host, port, params);
   }
 
   @Override

@@ -25,7 +25,7 @@ import org.sipline.core.spi.SipUri;
  * allows on the wire — one header line, one URI — and nothing else ever comes out.
  */
 class RequestInputPropertyTest {
-  private static final SipUri ACCOUNT = new SipUri("sip", "bot", "pbx.example.org", 5080, "");
+  private static final SipUri ACCOUNT = SipUri.of("sip", "bot", "pbx.example.org", 5080, "");
 
   private static final List<String> VALID_NAMES =
       List.of(

@@ -13,7 +13,7 @@ import org.sipline.core.spi.SipUri;
  * the property test found passing into a Request-URI that JAIN-SIP and strict peers refuse.
  */
 class UriParameterGrammarTest {
-  private static final SipUri ACCOUNT = new SipUri("sip", "bot", "pbx.example.org", -1, "");
+  private static final SipUri ACCOUNT = SipUri.of("sip", "bot", "pbx.example.org", -1, "");
 
   @Test
   void aBacktickInAUriParameterNameOrValueIsRefusedNamingIt() {

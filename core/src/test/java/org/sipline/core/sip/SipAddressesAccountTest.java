@@ -49,7 +49,7 @@ class SipAddressesAccountTest {
       """)
   void splitsUserHostAndPort(String input, String user, String host, int port) {
     SipUri uri = SipAddresses.parseAccount("account_name", input);
-    assertThat(uri).isEqualTo(new SipUri("sip", user, host, port, ""));
+    assertThat(uri).isEqualTo(SipUri.of("sip", user, host, port, ""));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

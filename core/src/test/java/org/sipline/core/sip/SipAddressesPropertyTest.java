@@ -21,7 +21,7 @@ import org.sipline.core.spi.SipUri;
  * stable under re-parsing, or throw InvalidArgumentException with a safe message — nothing else.
  */
 class SipAddressesPropertyTest {
-  private static final SipUri ACCOUNT = new SipUri("sip", "bot", "pbx.example.org", 5080, "");
+  private static final SipUri ACCOUNT = SipUri.of("sip", "bot", "pbx.example.org", 5080, "");
 
   /** Inputs that are valid, so that mutations of them land near the edge of validity. */
   private static final List<String> VALID =
@@ -126,7 +126,7 @@ class SipAddressesPropertyTest {
       @ForAll("users") String user, @ForAll("hosts") String host, @ForAll("ports") int port) {
     String text = user + "@" + host + (port > 0 ? ":" + port : "");
     SipUri uri = SipAddresses.parseAccount("account_name", text);
-    assertThat(uri).isEqualTo(new SipUri("sip", user, host, port > 0 ? port : -1, ""));
+    assertThat(uri).isEqualTo(SipUri.of("sip", user, host, port > 0 ? port : -1, ""));
     assertThat(SipAddresses.parseAccount("account_name", uri.addressOfRecord())).isEqualTo(uri);
     assertSafeAndStable(uri, s -> SipAddresses.parseAccount("account_name", s));
   }
