@@ -96,6 +96,20 @@ final class MediaEngineSessions implements RtpSessions {
     }
 
     @Override
+    public synchronized void updateCodec(int payloadType) {
+      if (!closed) {
+        media.updateCodec(Codec.forPayloadType(payloadType));
+      }
+    }
+
+    @Override
+    public synchronized void updateSending(boolean on) {
+      if (!closed) {
+        media.updateSending(on);
+      }
+    }
+
+    @Override
     public synchronized CompletableFuture<Void> sendDtmf(char digit, int durationMillis) {
       if (closed) {
         throw new IllegalStateException("the call's RTP is closed");

@@ -27,6 +27,12 @@ interface RtpSession {
    */
   void updateTelephoneEvent(int payloadType);
 
+  /** The codec of a new SDP (0 PCMU, 8 PCMA): sent and received from now on. */
+  void updateCodec(int payloadType);
+
+  /** Sends RTP, or stops while the peer holds the call; receiving goes on either way. */
+  void updateSending(boolean on);
+
   /**
    * Sends a DTMF digit as RFC 4733 events in the call's RTP stream; the future completes on the
    * media's pacer thread (hand over before doing real work) once its end packets went out.
