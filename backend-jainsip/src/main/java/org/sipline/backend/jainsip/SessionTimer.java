@@ -301,7 +301,8 @@ final class SessionTimer {
       }
     } else if (code == Response.REQUEST_PENDING) {
       Duration wait = Glare.wait(call);
-      log.info("Call-ID {}: {} answered 491; again in {}", call.callId(), method, wait);
+      log.info(
+          "Call-ID {}: {} answered 491; again in {}", call.callId(), method, Durations.text(wait));
       timer = call.ctx.executor.schedule(wait, this::refresh);
       return;
     }
