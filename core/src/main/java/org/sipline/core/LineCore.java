@@ -595,6 +595,27 @@ final class LineCore {
         "call with " + c.remote + " connected, Call-ID " + c.callId());
   }
 
+  /**
+   * The far end held or resumed the call: the line stays connected, its status says so, and the
+   * live-media streams hear it.
+   */
+  private void holdChanged(SipCall sip, boolean held, String description) {
+    ActiveCall c = call;
+    if (c == null || c.sip != sip || !c.phase().isUp()) {
+      return;
+    }
+    c.audio.holdChanged(held, description);
+    if (c.phase() != CallPhase.CONNECTED) {
+      // A transfer under way owns the status; the media streams heard it all the same.
+      log.info("Call-ID {}: {}", c.callId(), description);
+      return;
+    }
+    record(
+        c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
+        callFacts(c),
+        description + ", Call-ID " + c.callId());
+  }
+
   private void callFailed(SipCall sip, SipFailure failure) {
     ActiveCall c = call;
     if (c == null || c.sip != sip) {
@@ -1184,6 +1205,11 @@ final class LineCore {
     @Override
     public void callEnded(SipCall sip, CallEnd cause, String description) {
       post(() -> ended(sip, cause, description == null ? "" : description));
+    }
+
+    @Override
+    public void callHoldChanged(SipCall sip, boolean held, String description) {
+      post(() -> holdChanged(sip, held, description == null ? "" : description));
     }
 
     @Override
