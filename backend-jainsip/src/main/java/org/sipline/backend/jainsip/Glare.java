@@ -11,7 +11,8 @@ final class Glare {
   private Glare() {}
 
   static Duration wait(JainSipCall call) {
-    int tens = call.isIncoming() ? call.ctx.random.nextInt(201) : 210 + call.ctx.random.nextInt(191);
+    int tens =
+        call.isIncoming() ? call.ctx.random.nextInt(201) : 210 + call.ctx.random.nextInt(191);
     return Duration.ofMillis(tens * 10L);
   }
 }

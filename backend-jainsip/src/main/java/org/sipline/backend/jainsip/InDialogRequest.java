@@ -72,8 +72,8 @@ final class InDialogRequest implements ResponseHandler {
   }
 
   /**
-   * Hands the final response to {@code handler} before the outcome, or null when none came (timeout,
-   * transport failure): for what the code alone does not carry (an SDP answer, Min-SE).
+   * Hands the final response to {@code handler} before the outcome, or null when none came
+   * (timeout, transport failure): for what the code alone does not carry (an SDP answer, Min-SE).
    */
   InDialogRequest onFinal(java.util.function.Consumer<Response> handler) {
     this.finalResponse = handler;

@@ -75,7 +75,11 @@ final class IncomingInvites {
     if (least > 0) {
       // RFC 4028 §8.1: too brief an interval is refused naming the least we take.
       log.info("{}: 422, Session-Expires below our Min-SE {}", SipLog.request(request), least);
-      reply(request, tx, SessionInterval.TOO_SMALL, null,
+      reply(
+          request,
+          tx,
+          SessionInterval.TOO_SMALL,
+          null,
           SessionInterval.minSeHeader(ctx.headers(), least));
       return;
     }

@@ -377,8 +377,7 @@ abstract class JainSipCall implements SipCall {
     rtp.updateRemote(next.remote());
     rtp.updateTelephoneEvent(next.telephoneEvent());
     if (next.payloadType() != before.payloadType()) {
-      log.info(
-          "Call-ID {}: codec {} -> {} ({})", callId, before.codecName(), next.codecName(), by);
+      log.info("Call-ID {}: codec {} -> {} ({})", callId, before.codecName(), next.codecName(), by);
       rtp.updateCodec(next.payloadType());
       codec = next.codecName();
     }
@@ -595,7 +594,8 @@ abstract class JainSipCall implements SipCall {
     }
     if (next == null) {
       // RFC 3264 leaves no way to refuse an answer: the call goes on as it was.
-      log.warn("{}: no usable answer to our offer, media unchanged", SipLog.request(event.getRequest()));
+      log.warn(
+          "{}: no usable answer to our offer, media unchanged", SipLog.request(event.getRequest()));
       return;
     }
     applyPlan(next, "the ACK's answer");

@@ -131,8 +131,7 @@ final class LocalSdp {
 
   private static MediaPlan plan(SessionDescription sdp, MediaDescription m) {
     String connection = sdp.connectionOf(m);
-    boolean legacyHold =
-        connection != null && LiteralAddress.parse(connection).isAnyLocalAddress();
+    boolean legacyHold = connection != null && LiteralAddress.parse(connection).isAnyLocalAddress();
     return new MediaPlan(
         remote(connection, m.port()),
         codec(m),

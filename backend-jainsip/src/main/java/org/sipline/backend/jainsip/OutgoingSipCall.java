@@ -37,8 +37,10 @@ final class OutgoingSipCall extends JainSipCall {
   private ClientTransaction invite;
   private String localHost;
   private long cseq = 1;
+
   /** The Session-Expires our INVITE asks for (0: none); raised by a 422's Min-SE. */
   private int sessionExpires;
+
   private int minSe;
   private int retries422;
   private int lastRinging;
@@ -235,7 +237,8 @@ final class OutgoingSipCall extends JainSipCall {
    */
   private boolean tooBrief(Response response) {
     int asked = SessionInterval.minSe(response);
-    log.info("{}: {} (Min-SE {})", SipLog.request(invite.getRequest()), SipLog.status(response), asked);
+    log.info(
+        "{}: {} (Min-SE {})", SipLog.request(invite.getRequest()), SipLog.status(response), asked);
     if (state() == CallState.CANCELLING
         || isOver()
         || asked <= sessionExpires

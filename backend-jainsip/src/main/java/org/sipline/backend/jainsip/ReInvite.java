@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
  * A re-INVITE or UPDATE (RFC 3311) in a connected call: a hold or resume, a moved peer, another
  * codec, a session refresh (RFC 4028), or several at once. An offer is answered with the first of
  * PCMU/PCMA it lists, and what it says is applied to the media path: the address, the codec,
- * telephone-event, and the direction (RFC 3264 §8.4: while the far end holds the call with
- * sendonly or inactive, we send nothing and answer recvonly or inactive). A re-INVITE without SDP
- * gets our offer in the 200 OK, and its ACK's answer is applied. An offer crossing one of ours gets
- * 491 (RFC 3261 §14.2, RFC 3311 §5.2); an interval below our Min-SE 422; an offer without PCMU or
- * PCMA 488, and the call goes on as it was.
+ * telephone-event, and the direction (RFC 3264 §8.4: while the far end holds the call with sendonly
+ * or inactive, we send nothing and answer recvonly or inactive). A re-INVITE without SDP gets our
+ * offer in the 200 OK, and its ACK's answer is applied. An offer crossing one of ours gets 491 (RFC
+ * 3261 §14.2, RFC 3311 §5.2); an interval below our Min-SE 422; an offer without PCMU or PCMA 488,
+ * and the call goes on as it was.
  */
 final class ReInvite {
   private static final Logger log = LoggerFactory.getLogger(ReInvite.class);
@@ -44,9 +44,7 @@ final class ReInvite {
     if (least > 0) {
       log.info("{}: 422, Session-Expires below our Min-SE {}", SipLog.request(request), least);
       ctx.responder.respond(
-          event,
-          SessionInterval.TOO_SMALL,
-          SessionInterval.minSeHeader(ctx.headers(), least));
+          event, SessionInterval.TOO_SMALL, SessionInterval.minSeHeader(ctx.headers(), least));
       return;
     }
     ServerTransaction tx = ctx.responder.serverTransaction(event);

@@ -13,8 +13,8 @@ import javax.sip.message.Message;
 /**
  * What one message's RFC 4028 headers say: the session interval of its {@code Session-Expires} and
  * who refreshes ({@code refresher=uac|uas}, or none named). The text is a peer's: a value that is
- * not a delta-seconds in range is read as no header at all, so a garbled Session-Expires cannot
- * end a call early.
+ * not a delta-seconds in range is read as no header at all, so a garbled Session-Expires cannot end
+ * a call early.
  *
  * @param seconds the session interval
  * @param refresher {@code "uac"}, {@code "uas"}, or null when the message names none

@@ -306,7 +306,8 @@ final class SessionTimer {
       timer = call.ctx.executor.schedule(wait, this::refresh);
       return;
     }
-    if (code == 0 || code == Response.REQUEST_TIMEOUT
+    if (code == 0
+        || code == Response.REQUEST_TIMEOUT
         || code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
       state = state.moveTo(State.DONE);
       call.sessionExpired(

@@ -159,11 +159,7 @@ final class SipDispatcher implements SipListener {
         }
       }
       case Request.OPTIONS -> answerOptions(event);
-      case Request.REGISTER,
-          Request.SUBSCRIBE,
-          Request.MESSAGE,
-          Request.PRACK,
-          Request.PUBLISH ->
+      case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.PRACK, Request.PUBLISH ->
           answer(event, Response.METHOD_NOT_ALLOWED, ctx.allow());
       default -> answer(event, Response.NOT_IMPLEMENTED);
     }

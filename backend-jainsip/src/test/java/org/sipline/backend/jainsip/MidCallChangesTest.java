@@ -28,10 +28,10 @@ import org.sipline.core.testing.peers.SippResult;
 import org.sipline.core.testing.peers.SippScenario;
 
 /**
- * Changes in a connected call from SIPp far ends: hold by re-INVITE (a=sendonly: our RTP stops,
- * we answer recvonly), resume by UPDATE with another codec and address (our RTP goes there, in
- * that codec), each reported; and an incoming call that requires session timers, whose first
- * INVITE asks for too brief an interval (422) and whose refresher refreshes by UPDATE.
+ * Changes in a connected call from SIPp far ends: hold by re-INVITE (a=sendonly: our RTP stops, we
+ * answer recvonly), resume by UPDATE with another codec and address (our RTP goes there, in that
+ * codec), each reported; and an incoming call that requires session timers, whose first INVITE asks
+ * for too brief an interval (422) and whose refresher refreshes by UPDATE.
  */
 class MidCallChangesTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -104,8 +104,7 @@ class MidCallChangesTest {
       HoldChanged held = events.next(HoldChanged.class);
       long heldAt = System.nanoTime();
       assertThat(held.held()).isTrue();
-      assertThat(held.description())
-          .isEqualTo("call held by the far end (INVITE with a=sendonly)");
+      assertThat(held.description()).isEqualTo("call held by the far end (INVITE with a=sendonly)");
 
       HoldChanged resumed = events.next(HoldChanged.class);
       long resumedAt = System.nanoTime();
@@ -129,8 +128,8 @@ class MidCallChangesTest {
       assertThat(second).allMatch(p -> p.arrivalNanos() > heldAt);
       assertThat(second.get(0).arrivalNanos()).isLessThan(resumedAt + 1_000_000_000L);
       // The hold was ~800 ms: no packet went anywhere during it.
-      long gapMillis = (second.get(0).arrivalNanos() - first.get(first.size() - 1).arrivalNanos())
-          / 1_000_000;
+      long gapMillis =
+          (second.get(0).arrivalNanos() - first.get(first.size() - 1).arrivalNanos()) / 1_000_000;
       assertThat(gapMillis).isGreaterThan(500);
 
       String log = callee.messages();

@@ -158,7 +158,8 @@ class SessionTimersTest {
         .contains("Supported: timer", "Session-Expires: " + se, "Min-SE: " + Math.min(90, se));
     // Each refresh offers the session as it stands: the same SDP, its version unchanged.
     Matcher refresh =
-        Pattern.compile("INVITE sip:[^\\n]*\\n(?:[^\\n]+\\n)*?Session-Expires: " + se + ";refresher=uac")
+        Pattern.compile(
+                "INVITE sip:[^\\n]*\\n(?:[^\\n]+\\n)*?Session-Expires: " + se + ";refresher=uac")
             .matcher(log);
     int found = 0;
     while (refresh.find()) {
@@ -226,8 +227,7 @@ class SessionTimersTest {
     SipAccount account = start(Duration.ofSeconds(2), events);
     try (Sipp callee =
         Sipp.uas(
-            SippScenario.resource("uas-glare.xml"),
-            SippOptions.defaults().withKey("se", "2"))) {
+            SippScenario.resource("uas-glare.xml"), SippOptions.defaults().withKey("se", "2"))) {
       account.call(bob(callee), Map.of(), SILENCE);
       events.next(Connected.class);
       assertThat(events.next(Ended.class, Duration.ofSeconds(15)).cause())

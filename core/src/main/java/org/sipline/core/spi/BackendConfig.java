@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param transferTimeout how long to wait for the NOTIFY that ends a transfer
  * @param mediaTimeout how long a connected call may receive no RTP before it is ended; zero
  *     disables the check
- * @param sessionExpires the session interval asked for in Session-Expires (RFC 4028) of our
- *     INVITEs and offered in 2xx; zero asks for no session timer (one a far end asks for is still
+ * @param sessionExpires the session interval asked for in Session-Expires (RFC 4028) of our INVITEs
+ *     and offered in 2xx; zero asks for no session timer (one a far end asks for is still
  *     honoured). {@link #MIN_SESSION_EXPIRES} is the least RFC 4028 allows on the wire; shorter
  *     values (tests) lower our Min-SE with them
  * @param recordingsDir where received audio of each call is written as WAV, or null for none

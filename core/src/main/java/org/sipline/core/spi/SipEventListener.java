@@ -59,8 +59,8 @@ public interface SipEventListener {
   default void callEnded(SipCall call, CallEnd cause, String description) {}
 
   /**
-   * The far end put the connected call on hold ({@code held}: its SDP said sendonly or inactive,
-   * so we send no RTP, RFC 3264 §8.4) or took it back (sendrecv again: we send again). {@code
+   * The far end put the connected call on hold ({@code held}: its SDP said sendonly or inactive, so
+   * we send no RTP, RFC 3264 §8.4) or took it back (sendrecv again: we send again). {@code
    * description} says which and by what request.
    */
   default void callHoldChanged(SipCall call, boolean held, String description) {}

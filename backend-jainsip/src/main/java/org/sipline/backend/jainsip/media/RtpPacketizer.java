@@ -18,6 +18,7 @@ import java.util.random.RandomGenerator;
 final class RtpPacketizer {
   /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per packet. */
   private volatile int payloadType;
+
   private final long ssrc;
   private int sequenceNumber;
   private long timestamp;

@@ -29,6 +29,7 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   private static final Logger log = LoggerFactory.getLogger(RtpReceiver.class);
 
   private final RtpPeer peer;
+
   /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per packet. */
   private volatile Codec codec;
 
@@ -253,7 +254,9 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
     telephoneEventPayloadType = payloadType;
   }
 
-  /** The codec of a new SDP: packets of the old one are dropped as a stray payload type from now. */
+  /**
+   * The codec of a new SDP: packets of the old one are dropped as a stray payload type from now.
+   */
   void codec(Codec next) {
     codec = next;
   }

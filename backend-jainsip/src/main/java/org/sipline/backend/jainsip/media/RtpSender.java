@@ -34,11 +34,13 @@ final class RtpSender implements PacedStream {
 
   private final DatagramChannel channel;
   private final AudioSource source;
+
   /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per tick. */
   private volatile Codec codec;
 
   /** False while the peer holds the call (sendonly or inactive): ticks run on, nothing is sent. */
   private volatile boolean sending = true;
+
   private final RtpPacketizer packetizer;
   private final RtpPeer peer;
   private final MediaClock clock;
