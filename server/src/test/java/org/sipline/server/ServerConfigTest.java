@@ -99,7 +99,7 @@ class ServerConfigTest {
 
   @Test
   void sessionExpiresIsZeroOrAtLeastRfc4028sMinimum() {
-    assertThat(ServerConfig.builder().build().sessionExpires()).isEqualTo(Duration.ofSeconds(1800));
+    assertThat(ServerConfig.builder().build().sessionExpires()).isEqualTo(Duration.ofMinutes(30));
     assertThat(ServerConfig.builder().sessionExpires(Duration.ZERO).build().sessionExpires())
         .isZero();
     assertThat(
