@@ -11,6 +11,7 @@ import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
 import org.sipline.backend.jainsip.RecordingSipEventListener.HoldChanged;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
+import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
@@ -54,6 +55,7 @@ class BaresipHoldTest {
               SipUri.of(phone.user(), "127.0.0.1", phone.port()),
               Map.of(),
               new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+      events.next(Ringing.class, WAIT);
       events.next(Connected.class, WAIT);
       phone.awaitEvent("CALL_ESTABLISHED", WAIT);
       await(call, s -> s.packetsSent() >= 10);
