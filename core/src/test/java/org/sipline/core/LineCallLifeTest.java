@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
 
 /** The whole life of calls through the fake backend, beyond what the conformance suite asks. */
 class LineCallLifeTest {

@@ -10,7 +10,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.records.CallDirection;
 import org.sipline.core.records.CallEnding;
 import org.sipline.core.records.CallRecord;
@@ -20,8 +19,9 @@ import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.ReceptionReport;
 import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
+import org.sipline.testing.TestWavs;
 
 /** One call record per call, for every way a call ends, with the right code, side and ending. */
 class LineCallRecordsTest {

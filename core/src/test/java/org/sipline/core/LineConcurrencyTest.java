@@ -17,10 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
+import org.sipline.testing.TestWavs;
 
 /**
  * 16 threads fire random rpcs (and the far end random calls and BYEs) at one line for 10 s: every

@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
+import org.sipline.testing.StatusProbe;
 
 /** A line on the fake backend, and the steps that drive it into each state. */
 final class LineHarness implements AutoCloseable {

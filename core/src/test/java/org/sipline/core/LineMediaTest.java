@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.media.CallSelector;
 import org.sipline.core.media.ConverseOptions;
 import org.sipline.core.media.DetachPolicy;
@@ -21,8 +20,9 @@ import org.sipline.core.media.MediaStream;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.StreamReader;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.StreamReader;
+import org.sipline.testing.TestWavs;
 
 /**
  * Live media through a whole line on the fake backend, the test being the pacer: streams meet the

@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.audio.WavDecoder;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.TestWavs;
 
 /** Playback through the line as the far end hears it: order, barge-in, mute, call end. */
 class LinePlaybackTest {

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sipline.core.audio.TestWavs;
+import org.sipline.testing.TestWavs;
 
 /**
  * Every rpc in every line state, with what it must answer (SPEC §2): a status type, the current

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.spi.BackendConfig;
-import org.sipline.core.testing.FakeBackend;
+import org.sipline.testing.FakeBackend;
 
 class LineWaitsTest {
   private static final BackendConfig BACKEND =

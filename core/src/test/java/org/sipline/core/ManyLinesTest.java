@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.FakeScript;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.FakeScript;
+import org.sipline.testing.StatusProbe;
 
 /** Many lines share one backend and one two-thread runtime, and never see each other's calls. */
 class ManyLinesTest {

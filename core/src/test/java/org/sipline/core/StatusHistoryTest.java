@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipline.core.testing.FakeBackend;
+import org.sipline.testing.FakeBackend;
 
 /** The history: totally ordered, bounded, and journaled so a restart loses nothing. */
 class StatusHistoryTest {

@@ -1,7 +1,7 @@
 package org.sipline.core;
 
 import java.util.function.BooleanSupplier;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.StatusProbe;
 
 /** Short form of a bounded condition wait for this package's tests. */
 final class StatusProbeAwait {

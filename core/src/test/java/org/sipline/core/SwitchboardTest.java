@@ -19,10 +19,10 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
+import org.sipline.testing.StatusProbe;
 
 /**
  * Lines sharing an account through the {@link Switchboard}: one REGISTER for all of them, each

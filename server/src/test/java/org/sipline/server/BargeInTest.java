@@ -16,8 +16,8 @@ import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipPlayWavFilesRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.audio.TestWavs;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.TestWavs;
 
 /**
  * A SipPlayWavFiles the client cancels, or whose deadline passes, drops its unplayed audio: a

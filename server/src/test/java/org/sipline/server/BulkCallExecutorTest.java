@@ -30,7 +30,7 @@ import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipPlayWavFilesRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.audio.TestWavs;
+import org.sipline.testing.TestWavs;
 
 /**
  * SipPlayWavFiles and SipGetSipStatusHistory run on the bulk pool, every other rpc on the event

@@ -17,7 +17,7 @@ import org.sipline.api.records.v1.CallRecordsGrpc;
 import org.sipline.api.records.v1.Ending;
 import org.sipline.api.records.v1.ListCallRecordsRequest;
 import org.sipline.api.records.v1.Side;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeCall;
 
 /** ListCallRecords over gRPC on a served line, and the record of the call a shutdown ends. */
 class CallRecordsServiceTest {

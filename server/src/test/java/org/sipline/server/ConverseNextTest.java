@@ -15,7 +15,7 @@ import org.sipline.api.media.v1.ConverseRequest;
 import org.sipline.api.media.v1.LineMediaGrpc;
 import org.sipline.api.media.v1.ListenRequest;
 import org.sipline.api.media.v1.Open;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeCall;
 
 /**
  * A stream opened with NEXT while no call is there learns at once that it was accepted and waits

@@ -21,7 +21,7 @@ import org.sipline.api.media.v1.Mark;
 import org.sipline.api.media.v1.MarkResolved;
 import org.sipline.api.media.v1.Open;
 import org.sipline.core.spi.AudioFrames;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeCall;
 
 /**
  * MEDIA.md: "Bad requests get a gRPC error naming the field; nothing already queued is lost by a

@@ -49,7 +49,7 @@ class CtlWatchStreamTest {
                   "--until",
                   "MICROPHONE_UNMUTED");
             });
-    org.sipline.core.testing.StatusProbe.awaitTrue(
+    org.sipline.testing.StatusProbe.awaitTrue(
         () -> out.toString().contains("OUTGOING_CALL_CONNECTED"),
         "the latest status printed",
         RunningServer.WAIT);

@@ -16,7 +16,7 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeBackend;
+import org.sipline.testing.FakeBackend;
 
 /**
  * The {@link FakeBackend} behind a layer that fails the way a broken backend can: it throws after

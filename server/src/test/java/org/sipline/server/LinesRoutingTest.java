@@ -25,7 +25,7 @@ import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * One server, three lines on one fake backend: a client without metadata drives the default line,

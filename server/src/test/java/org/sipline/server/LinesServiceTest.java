@@ -32,8 +32,8 @@ import org.sipline.api.lines.v1.ListLinesResponse;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.spi.Capacity;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.StatusProbe;
 
 /**
  * sipline.lines.v1 besides the watch: listing and reading lines, adding and removing them (a line

@@ -22,7 +22,8 @@ class ModuleNamesIT {
   @CsvSource({
     "api, sipline-api-, org.sipline.api",
     "core, sipline-core-, org.sipline.core",
-    "core, tests.jar, org.sipline.core.testing",
+    "testing, sipline-testing-, org.sipline.testing",
+    "testing-peers, sipline-testing-peers-, org.sipline.testing.peers",
     "backend-jainsip, sipline-backend-jainsip-, org.sipline.backend.jainsip",
     "backend-pjsip, sipline-backend-pjsip-, org.sipline.backend.pjsip",
   })
@@ -35,11 +36,7 @@ class ModuleNamesIT {
       jar =
           files
               .filter(f -> f.getFileName().toString().endsWith(".jar"))
-              .filter(f -> f.getFileName().toString().contains(marker))
-              .filter(
-                  f ->
-                      marker.equals("tests.jar")
-                          || !f.getFileName().toString().endsWith("-tests.jar"))
+              .filter(f -> f.getFileName().toString().startsWith(marker))
               .findFirst()
               .orElseThrow(() -> new AssertionError("no jar with " + marker + " in " + target));
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipEndCallRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeScript;
 
 /**
  * Issue 14 item 3: Debian's real Prometheus scrapes sipline's {@code /metrics} while calls are

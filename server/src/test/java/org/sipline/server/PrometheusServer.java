@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * Debian's {@code prometheus} (package prometheus) on a loopback port, scraping one target every

@@ -21,8 +21,8 @@ import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.api.sip.SipTransferCallRequest;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
 
 /**
  * Issue 14 item 5: a client with ONDEWO's retry policy drives the server while the backend fails in

@@ -16,8 +16,8 @@ import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.FakeBackend;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeBackend;
+import org.sipline.testing.FakeCall;
 
 /**
  * A {@link SiplineServer} on loopback over the in-memory {@link FakeBackend}, with a plaintext

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
 
 /** Stopping the server hangs up, un-registers, and is bounded even when the network is not. */
 class ServerStopTest {

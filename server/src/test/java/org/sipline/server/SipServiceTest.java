@@ -23,9 +23,9 @@ import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.api.sip.SipTransferCallRequest;
-import org.sipline.core.audio.TestWavs;
-import org.sipline.core.testing.FakeCall;
-import org.sipline.core.testing.FakeScript;
+import org.sipline.testing.FakeCall;
+import org.sipline.testing.FakeScript;
+import org.sipline.testing.TestWavs;
 
 /** Every ondewo.sip rpc through real gRPC on loopback, over the line and the fake backend. */
 class SipServiceTest {

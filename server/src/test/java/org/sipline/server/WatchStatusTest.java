@@ -25,7 +25,7 @@ import org.sipline.api.lines.v1.WatchEvent;
 import org.sipline.api.lines.v1.WatchStatusRequest;
 import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.FakeCall;
+import org.sipline.testing.FakeCall;
 
 /**
  * WatchStatus: a watcher that reconnects with the last sequence number it saw gets exactly what it

@@ -16,7 +16,7 @@ import org.sipline.api.lines.v1.LinesGrpc;
 import org.sipline.api.lines.v1.StatusEntry;
 import org.sipline.api.lines.v1.WatchEvent;
 import org.sipline.api.lines.v1.WatchStatusRequest;
-import org.sipline.core.testing.StatusProbe;
+import org.sipline.testing.StatusProbe;
 
 /**
  * A WatchStatus client for tests: records every event; with {@link #paused} it reads nothing until

@@ -26,9 +26,9 @@ import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipEvent;
-import org.sipline.core.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipEvent;
+import org.sipline.testing.peers.BaresipOptions;
 
 /**
  * DTMF with baresip 1.0 as the phone, RFC 4733 both ways: digits it sends with its menu's {@code

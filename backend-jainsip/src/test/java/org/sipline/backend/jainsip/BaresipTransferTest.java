@@ -20,11 +20,11 @@ import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipEvent;
-import org.sipline.core.testing.peers.BaresipOptions;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipEvent;
+import org.sipline.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * A blind transfer with real phones: the line calls baresip A through Kamailio and transfers it to

@@ -1,8 +1,8 @@
 package org.sipline.backend.jainsip;
 
-import org.sipline.core.testing.AbstractBackendConformanceTest;
-import org.sipline.core.testing.ConformanceEnvironment;
-import org.sipline.core.testing.peers.PeersConformanceEnvironment;
+import org.sipline.testing.AbstractBackendConformanceTest;
+import org.sipline.testing.ConformanceEnvironment;
+import org.sipline.testing.peers.PeersConformanceEnvironment;
 
 /** The core conformance suite (SPEC §2 through a Line) on the jainsip backend with real peers. */
 class JainSipConformanceTest extends AbstractBackendConformanceTest {

@@ -21,10 +21,10 @@ import org.sipline.core.media.MediaEvent;
 import org.sipline.core.media.MediaStream;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.DtmfMethod;
-import org.sipline.core.testing.StatusProbe;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipEvent;
-import org.sipline.core.testing.peers.BaresipOptions;
+import org.sipline.testing.StatusProbe;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipEvent;
+import org.sipline.testing.peers.BaresipOptions;
 
 /**
  * DTMF through the whole stack, core included: a line on the jainsip backend calls baresip, a

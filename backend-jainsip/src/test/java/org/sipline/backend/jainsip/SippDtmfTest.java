@@ -38,10 +38,10 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipFailureException;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippResult;
-import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippResult;
+import org.sipline.testing.peers.SippScenario;
 
 /**
  * DTMF with SIPp as the far end: RFC 4733 events it replays from a pcap written here (known digits,

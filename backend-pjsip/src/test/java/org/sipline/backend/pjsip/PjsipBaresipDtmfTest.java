@@ -25,10 +25,10 @@ import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipEvent;
-import org.sipline.core.testing.peers.BaresipOptions;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipEvent;
+import org.sipline.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * DTMF with baresip, a softphone that sends and receives RFC 4733 its own way: the digits it sends

@@ -36,9 +36,9 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipFailureException;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
 
 /**
  * DTMF both ways and the audio reports (sent, skipped, missing) against SIPp far ends: RFC 4733

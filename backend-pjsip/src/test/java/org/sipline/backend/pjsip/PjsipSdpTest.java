@@ -18,10 +18,10 @@ import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.FreePorts;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.testing.peers.FreePorts;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
 
 /** What our INVITE's SDP offers, read off the wire by SIPp: SPEC §3's media, nothing more. */
 class PjsipSdpTest {

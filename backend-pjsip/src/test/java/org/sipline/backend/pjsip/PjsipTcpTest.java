@@ -16,8 +16,8 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /** With transport TCP every request of the account, REGISTER and INVITE alike, goes over TCP. */
 class PjsipTcpTest {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipline.testing.TestWavs;
 
 class InterpolatorTest {
   private static final double AMPLITUDE = 0.5 * 32767;

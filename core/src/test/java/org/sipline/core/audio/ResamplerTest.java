@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipline.testing.TestWavs;
 
 class ResamplerTest {
   private static final double AMPLITUDE = 0.5 * 32767;

@@ -14,6 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
+import org.sipline.testing.TestWavs;
 
 /**
  * Whatever bytes arrive, WavReader either decodes them or throws WavFormatException: random bytes,

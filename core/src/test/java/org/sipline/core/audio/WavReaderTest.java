@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sipline.testing.TestWavs;
 
 class WavReaderTest {
   private static final short[] STEREO = {1000, -1000, 32767, 32767, -32768, -32768, 300, 101};

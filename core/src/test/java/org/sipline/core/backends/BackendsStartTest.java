@@ -11,7 +11,7 @@ import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipBackendProvider;
-import org.sipline.core.testing.FakeBackend;
+import org.sipline.testing.FakeBackend;
 
 /** {@link Backends#start}: the declared options are enforced before the backend is touched. */
 class BackendsStartTest {

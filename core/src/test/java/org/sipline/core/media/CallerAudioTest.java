@@ -10,9 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.audio.G711;
 import org.sipline.core.audio.Interpolator;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.testing.TestWavs;
 
 /** The caller's side of a stream: positions, gaps, a slow reader, formats, DTMF in. */
 class CallerAudioTest {

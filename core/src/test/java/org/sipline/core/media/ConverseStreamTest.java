@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.InvalidArgumentException;
+import org.sipline.testing.TestWavs;
 
 /** A Converse writer's side, one rule per test, with the test as the pacer. */
 class ConverseStreamTest {
@@ -287,7 +288,7 @@ class ConverseStreamTest {
                 new ConverseOptions(CallSelector.CURRENT, null, f, 0, 0, 0, 0, false, ""));
         drain(s);
         int rate = f.sampleRate() == 0 ? 8000 : f.sampleRate();
-        short[] tone = org.sipline.core.audio.TestWavs.sineSamples(rate, 1000, 400, 0.5);
+        short[] tone = TestWavs.sineSamples(rate, 1000, 400, 0.5);
         byte[] bytes;
         if (f.encoding() == AudioEncoding.LINEAR16) {
           bytes = le(tone);

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.media.v1.AudioIn;
 import org.sipline.api.media.v1.ConverseEvent;
 import org.sipline.api.media.v1.ConverseRequest;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.audio.WavReader;
+import org.sipline.testing.TestWavs;
 
 /**
  * Ctrl-C during {@code ctl say} and {@code ctl listen}, for real: the command runs in a JVM of its

@@ -27,10 +27,10 @@ import org.sipline.api.media.v1.ConverseRequest;
 import org.sipline.api.media.v1.ListenRequest;
 import org.sipline.api.media.v1.MarkResolved;
 import org.sipline.api.media.v1.StreamStatistics;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.audio.WavAudio;
 import org.sipline.core.audio.WavReader;
 import org.sipline.server.Main;
+import org.sipline.testing.TestWavs;
 import picocli.CommandLine;
 
 /** {@code ctl listen}, {@code say} and {@code dtmf} against a scripted LineMedia server. */

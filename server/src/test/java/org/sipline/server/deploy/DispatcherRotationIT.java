@@ -10,9 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipline.core.testing.peers.FreePorts;
-import org.sipline.core.testing.peers.KamailioDispatcher;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.peers.FreePorts;
+import org.sipline.testing.peers.KamailioDispatcher;
 
 /**
  * {@code deploy/kamailio/kamailio.cfg}, run as it is, in front of three sipline processes: the

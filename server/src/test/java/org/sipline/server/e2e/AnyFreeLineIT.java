@@ -35,13 +35,13 @@ import org.sipline.api.lines.v1.StatusEntry;
 import org.sipline.api.lines.v1.WatchEvent;
 import org.sipline.api.lines.v1.WatchStatusRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.StatusProbe;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippScenario;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.StatusProbe;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
 
 /**
  * The jar with lines sharing one trunk identity, registered at Kamailio and called by SIPp: 30

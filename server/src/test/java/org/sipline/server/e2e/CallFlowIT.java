@@ -13,12 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.testing.peers.AudioCompare;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.AudioCompare;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.PcmWav;
 
 /**
  * The whole ONDEWO flow against the jar as a process with the jainsip backend: alice (sipline)

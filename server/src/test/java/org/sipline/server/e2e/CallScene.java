@@ -6,11 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * What the end-to-end tests call through: Kamailio with the account {@code alice} (sipline's) and

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.PcmWav;
 
 /** {@code sipline ctl} from the shell against the running jar: a call, and its exit codes. */
 class CtlIT {

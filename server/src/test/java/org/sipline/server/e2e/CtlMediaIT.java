@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.PcmWav;
 
 /** {@code sipline ctl listen}, {@code say} and {@code dtmf} from the shell on a real call. */
 class CtlMediaIT {

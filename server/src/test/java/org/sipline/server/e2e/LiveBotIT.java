@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.audio.Resampler;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.testing.peers.AudioCompare;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.AudioCompare;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.PcmWav;
 
 /**
  * The example bot ({@code examples/live-bot/echo_bot.py}) as the README runs it: it registers alice

@@ -22,12 +22,12 @@ import org.sipline.api.media.v1.Opened;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.Resampler;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.testing.peers.AudioCompare;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.AudioCompare;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.PcmWav;
 
 /**
  * sipline.media.v1 end to end: the jar on the jainsip backend, Kamailio, and baresip as the caller

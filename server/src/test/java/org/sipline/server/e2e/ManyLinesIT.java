@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.FreePorts;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.peers.FreePorts;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * The jar with three named lines against Kamailio: a client with no metadata drives the default

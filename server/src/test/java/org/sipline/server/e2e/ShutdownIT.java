@@ -9,10 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.ReceivedRequest;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.ReceivedRequest;
 
 /**
  * SIGTERM during a call: the peer gets a BYE, Kamailio an un-REGISTER, the process exits in 5 s.

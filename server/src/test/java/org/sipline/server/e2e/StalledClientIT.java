@@ -34,11 +34,11 @@ import org.sipline.api.media.v1.Open;
 import org.sipline.api.media.v1.StreamStatistics;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.testing.peers.AudioCompare;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.TestSignals;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.AudioCompare;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.Kamailio;
 
 /**
  * MEDIA.md's stalled client: a Converse client that stops reading during a real call (the jar on

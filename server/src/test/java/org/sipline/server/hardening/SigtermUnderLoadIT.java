@@ -25,13 +25,13 @@ import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus.StatusType;
-import org.sipline.core.audio.TestWavs;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippScenario;
 import org.sipline.server.testing.SiplineProcess;
+import org.sipline.testing.TestWavs;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
 
 /**
  * SIGTERM while the server is busy — a call up with a long prompt playing and 50 gRPC clients

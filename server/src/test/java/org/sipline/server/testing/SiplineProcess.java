@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sipline.api.sip.SipGrpc;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * {@code java -jar server/target/sipline.jar serve …} as a child process on 127.0.0.1, the way an

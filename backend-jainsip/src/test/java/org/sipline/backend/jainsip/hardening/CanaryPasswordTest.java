@@ -21,8 +21,8 @@ import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * Canary passwords go through everything a password goes through — a registration with digest

@@ -13,7 +13,7 @@ import org.sipline.core.LineConfig;
 import org.sipline.core.StatusType;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * A SIPp INVITE flood from a stranger while a call plays: the call stays up, its RTP keeps flowing

@@ -18,9 +18,9 @@ import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
 import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
-import org.sipline.core.audio.TestWavs;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
+import org.sipline.testing.TestWavs;
 
 /**
  * A line on a real jainsip backend for a stateful property test: each rpc is called as a client

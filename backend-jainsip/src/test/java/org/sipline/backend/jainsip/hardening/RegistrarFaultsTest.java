@@ -20,9 +20,9 @@ import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.FreePorts;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.FreePorts;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
 
 /**
  * A registrar that never answers makes SipRegisterAccount fail within the configured bound; a

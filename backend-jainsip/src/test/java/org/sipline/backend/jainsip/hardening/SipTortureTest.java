@@ -24,7 +24,7 @@ import org.sipline.backend.jainsip.JainSipBackendProvider;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.Transport;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * Every torture message of RFC 4475 (all 49) and RFC 5118 (12), sent to the jainsip backend's SIP

@@ -31,7 +31,7 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.Transport;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * Mutated INVITEs (to the registered account, SDP and all), NOTIFYs, REFERs, responses and torture

@@ -12,7 +12,7 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * A stranger's INVITE flood leaves nothing behind: every INVITE gets its 403 (SIPp counts each call

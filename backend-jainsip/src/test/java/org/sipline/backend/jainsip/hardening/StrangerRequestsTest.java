@@ -28,7 +28,7 @@ import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.FreePorts;
+import org.sipline.testing.peers.FreePorts;
 
 /**
  * Out-of-dialog INVITE, REFER and MESSAGE for a registered account, sent from the registrar's host

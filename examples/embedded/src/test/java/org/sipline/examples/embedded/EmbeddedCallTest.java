@@ -13,13 +13,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.testing.peers.AudioCompare;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
-import org.sipline.core.testing.peers.Kamailio;
-import org.sipline.core.testing.peers.KamailioOptions;
-import org.sipline.core.testing.peers.PcmWav;
-import org.sipline.core.testing.peers.TestSignals;
+import org.sipline.testing.AudioCompare;
+import org.sipline.testing.TestSignals;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.PcmWav;
 
 /**
  * Runs the example as a user would, against real programs: a Kamailio registrar with digest auth

@@ -1,0 +1,206 @@
+package org.sipline.testing.peers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a {@link Baresip} peer is set up. Immutable; each {@code with…} returns a copy.
+ *
+ * <p>Defaults: user "baresip" on a picked port, not registered, answering calls by itself, PCMU and
+ * PCMA, sending a minute of silence per call, ten seconds to start.
+ */
+public final class BaresipOptions {
+  private static final Pattern USER = Pattern.compile("[A-Za-z0-9._~+-]{1,64}");
+  private static final Pattern HOST_PORT = Pattern.compile("127(\\.\\d{1,3}){3}:\\d{1,5}");
+  private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7e&&[^;\"<>\\\\]]{1,64}");
+  private static final List<String> CODECS = List.of("PCMU", "PCMA");
+
+  private final String user;
+  private final int port;
+  private final String registrar;
+  private final String password;
+  private final boolean autoAnswer;
+  private final List<String> codecs;
+  private final Path audioSource;
+  private final Duration silence;
+  private final Duration startTimeout;
+
+  private BaresipOptions(
+      String user,
+      int port,
+      String registrar,
+      String password,
+      boolean autoAnswer,
+      List<String> codecs,
+      Path audioSource,
+      Duration silence,
+      Duration startTimeout) {
+    this.user = user;
+    this.port = port;
+    this.registrar = registrar;
+    this.password = password;
+    this.autoAnswer = autoAnswer;
+    this.codecs = codecs;
+    this.audioSource = audioSource;
+    this.silence = silence;
+    this.startTimeout = startTimeout;
+  }
+
+  public static BaresipOptions defaults() {
+    return new BaresipOptions(
+        "baresip",
+        0,
+        null,
+        null,
+        true,
+        CODECS,
+        null,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10));
+  }
+
+  /** The account's user part (letters, digits, {@code . _ ~ + -}). */
+  public BaresipOptions withUser(String user) {
+    Objects.requireNonNull(user, "user");
+    if (!USER.matcher(user).matches()) {
+      throw new IllegalArgumentException("user must be 1-64 of [A-Za-z0-9._~+-]: " + user);
+    }
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+  }
+
+  /** The SIP port (UDP and TCP; baresip also takes the next one for TLS); 0 picks them. */
+  public BaresipOptions withPort(int port) {
+    if (port < 0 || port > 65534) {
+      throw new IllegalArgumentException("port out of range 0-65534: " + port);
+    }
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+  }
+
+  /**
+   * Registers the account at {@code registrarHostPort} (e.g. {@link Kamailio#hostPort()}) with
+   * digest auth; the account's address becomes {@code sip:<user>@<registrarHostPort>}. {@link
+   * Baresip#start} then returns once the registration succeeded.
+   */
+  public BaresipOptions withRegistrar(String registrarHostPort, String password) {
+    Objects.requireNonNull(registrarHostPort, "registrarHostPort");
+    Objects.requireNonNull(password, "password");
+    if (!HOST_PORT.matcher(registrarHostPort).matches()) {
+      throw new IllegalArgumentException(
+          "registrar must be <127.x.y.z>:<port> (tests stay on loopback): " + registrarHostPort);
+    }
+    if (!PASSWORD.matcher(password).matches()) {
+      throw new IllegalArgumentException(
+          "password must be 1-64 printable ASCII characters without ; \" < > \\");
+    }
+    return new BaresipOptions(
+        user,
+        port,
+        registrarHostPort,
+        password,
+        autoAnswer,
+        codecs,
+        audioSource,
+        silence,
+        startTimeout);
+  }
+
+  /**
+   * Whether baresip answers incoming calls by itself (default) or waits for {@link
+   * Baresip#accept()}.
+   */
+  public BaresipOptions withAutoAnswer(boolean autoAnswer) {
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+  }
+
+  /** The audio codecs offered and accepted, in order of preference: PCMU and/or PCMA. */
+  public BaresipOptions withCodecs(String... codecs) {
+    List<String> list = List.of(codecs);
+    if (list.isEmpty()
+        || !CODECS.containsAll(list)
+        || list.stream().distinct().count() != list.size()) {
+      throw new IllegalArgumentException("codecs must be distinct, from " + CODECS + ": " + list);
+    }
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, list, audioSource, silence, startTimeout);
+  }
+
+  /**
+   * What baresip sends in each call: a WAV file, mono 16-bit PCM at 8000 Hz (the only format its
+   * aufile module plays for G.711). baresip hangs up within about a second after the file has
+   * played.
+   */
+  public BaresipOptions withAudioSource(Path wav) {
+    Objects.requireNonNull(wav, "wav");
+    if (!Files.isRegularFile(wav)) {
+      throw new IllegalArgumentException("audio source is not a file: " + wav);
+    }
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, codecs, wav, silence, startTimeout);
+  }
+
+  /**
+   * Without an audio source, how long the silence lasts that baresip sends in each call; it hangs
+   * up when the silence has played (default one minute).
+   */
+  public BaresipOptions withSilence(Duration silence) {
+    if (silence.toMillis() < 20) {
+      throw new IllegalArgumentException("silence must last at least 20 ms: " + silence);
+    }
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, codecs, null, silence, startTimeout);
+  }
+
+  /** How long {@link Baresip#start} waits for baresip to be ready (and registered). */
+  public BaresipOptions withStartTimeout(Duration startTimeout) {
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
+    }
+    return new BaresipOptions(
+        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The registrar's {@code host:port}, or null when not registering. */
+  public String registrar() {
+    return registrar;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  public boolean autoAnswer() {
+    return autoAnswer;
+  }
+
+  public List<String> codecs() {
+    return codecs;
+  }
+
+  /** The WAV to send, or null for silence. */
+  public Path audioSource() {
+    return audioSource;
+  }
+
+  public Duration silence() {
+    return silence;
+  }
+
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+}

@@ -1,0 +1,131 @@
+package org.sipline.testing.peers;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a {@link Kamailio} registrar/proxy is set up. Immutable; each {@code with…} returns a copy.
+ *
+ * <pre>{@code
+ * KamailioOptions.defaults().withUser("alice", "secret").withUser("bob", "s3cret")
+ * }</pre>
+ *
+ * <p>Defaults: domain (and digest realm) {@code 127.0.0.1}, a port picked by {@link FreePorts},
+ * INVITEs from known users challenged with 407, ten seconds to start.
+ */
+public final class KamailioOptions {
+  /** SIP user names we put into the generated config and db_text table unescaped. */
+  private static final Pattern USER = Pattern.compile("[A-Za-z0-9._~+-]{1,64}");
+
+  /** db_text separates columns with ':' and escapes with '\'; the config quotes with '"'. */
+  private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7e&&[^:\\\\\"]]{1,64}");
+
+  private static final Pattern DOMAIN =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+
+  private final Map<String, String> users;
+  private final String domain;
+  private final boolean inviteAuth;
+  private final int port;
+  private final Duration startTimeout;
+
+  private KamailioOptions(
+      Map<String, String> users,
+      String domain,
+      boolean inviteAuth,
+      int port,
+      Duration startTimeout) {
+    this.users = users;
+    this.domain = domain;
+    this.inviteAuth = inviteAuth;
+    this.port = port;
+    this.startTimeout = startTimeout;
+  }
+
+  public static KamailioOptions defaults() {
+    return new KamailioOptions(Map.of(), "127.0.0.1", true, 0, Duration.ofSeconds(10));
+  }
+
+  /**
+   * Adds a subscriber that may REGISTER (and place calls) with digest auth.
+   *
+   * @param user letters, digits and {@code . _ ~ + -}, at most 64
+   * @param password printable ASCII without {@code : \ "}, at most 64
+   */
+  public KamailioOptions withUser(String user, String password) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    if (!USER.matcher(user).matches()) {
+      throw new IllegalArgumentException("user must be 1-64 of [A-Za-z0-9._~+-]: " + user);
+    }
+    if (!PASSWORD.matcher(password).matches()) {
+      throw new IllegalArgumentException(
+          "password of " + user + " must be 1-64 printable ASCII characters without : \\ \"");
+    }
+    Map<String, String> copy = new LinkedHashMap<>(users);
+    copy.put(user, password);
+    return new KamailioOptions(
+        Collections.unmodifiableMap(copy), domain, inviteAuth, port, startTimeout);
+  }
+
+  /**
+   * The SIP domain and digest realm. Requests for it (any port) count as local besides those for
+   * 127.0.0.1 on Kamailio's own port.
+   */
+  public KamailioOptions withDomain(String domain) {
+    Objects.requireNonNull(domain, "domain");
+    if (!DOMAIN.matcher(domain).matches()) {
+      throw new IllegalArgumentException("domain must be a host name or IPv4 address: " + domain);
+    }
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+  }
+
+  /**
+   * Whether an INVITE whose From names one of the users gets a 407 challenge (default true).
+   * Callers that are not users are never challenged.
+   */
+  public KamailioOptions withInviteAuth(boolean inviteAuth) {
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+  }
+
+  /** The UDP+TCP port to listen on; 0 (the default) picks one with {@link FreePorts#sipPort()}. */
+  public KamailioOptions withPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range 0-65535: " + port);
+    }
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+  }
+
+  /** How long {@link Kamailio#start} waits for the control socket to answer. */
+  public KamailioOptions withStartTimeout(Duration startTimeout) {
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
+    }
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+  }
+
+  /** User name to password, in the order added. */
+  public Map<String, String> users() {
+    return users;
+  }
+
+  public String domain() {
+    return domain;
+  }
+
+  public boolean inviteAuth() {
+    return inviteAuth;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+}
