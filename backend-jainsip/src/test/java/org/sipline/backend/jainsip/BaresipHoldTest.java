@@ -21,8 +21,8 @@ import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Baresip;
-import org.sipline.core.testing.peers.BaresipOptions;
+import org.sipline.testing.peers.Baresip;
+import org.sipline.testing.peers.BaresipOptions;
 
 /**
  * baresip holds the call ({@code hold}: its re-INVITE says sendonly) and takes it back ({@code

@@ -22,10 +22,10 @@ import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippResult;
-import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippResult;
+import org.sipline.testing.peers.SippScenario;
 
 /**
  * Changes in a connected call from SIPp far ends: hold by re-INVITE (a=sendonly: our RTP stops, we

@@ -21,10 +21,10 @@ import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.testing.peers.Sipp;
-import org.sipline.core.testing.peers.SippOptions;
-import org.sipline.core.testing.peers.SippResult;
-import org.sipline.core.testing.peers.SippScenario;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippResult;
+import org.sipline.testing.peers.SippScenario;
 
 /**
  * RFC 4028 session timers against SIPp far ends: we refresh at half the interval (by re-INVITE, or
