@@ -247,7 +247,13 @@ class MediaContractTest {
     expected.put("Dtmf.Phase", List.of("PHASE_UNSPECIFIED = 0", "START = 1", "END = 2"));
     expected.put(
         "CallState.State",
-        List.of("STATE_UNSPECIFIED = 0", "CONNECTED = 1", "ENDED = 2", "WAITING = 3"));
+        List.of(
+            "STATE_UNSPECIFIED = 0",
+            "CONNECTED = 1",
+            "ENDED = 2",
+            "WAITING = 3",
+            "HELD = 4",
+            "RESUMED = 5"));
 
     Map<String, EnumDescriptor> actual = new TreeMap<>();
     for (EnumDescriptor e : FILE.getEnumTypes()) {

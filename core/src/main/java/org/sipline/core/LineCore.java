@@ -577,6 +577,27 @@ final class LineCore {
     c.sip.dialogRecord().ifPresent(d -> sipState.dialog(c.account, d));
   }
 
+  /**
+   * The far end held or resumed the call: the line stays connected, its status says so, and the
+   * live-media streams hear it.
+   */
+  private void holdChanged(SipCall sip, boolean held, String description) {
+    ActiveCall c = call;
+    if (c == null || c.sip != sip || !state.isUp()) {
+      return;
+    }
+    c.audio.holdChanged(held, description);
+    if (state != LineState.CONNECTED) {
+      // A transfer under way owns the status; the media streams heard it all the same.
+      log.info("Call-ID {}: {}", c.callId(), description);
+      return;
+    }
+    record(
+        c.incoming ? StatusType.INCOMING_CALL_CONNECTED : StatusType.OUTGOING_CALL_CONNECTED,
+        callFacts(c),
+        description + ", Call-ID " + c.callId());
+  }
+
   private void callFailed(SipCall sip, SipFailure failure) {
     ActiveCall c = call;
     if (c == null || c.sip != sip) {
@@ -993,6 +1014,11 @@ final class LineCore {
               journalDialog(c);
             }
           });
+    }
+
+    @Override
+    public void callHoldChanged(SipCall sip, boolean held, String description) {
+      post(() -> holdChanged(sip, held, description == null ? "" : description));
     }
 
     @Override

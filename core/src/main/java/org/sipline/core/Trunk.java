@@ -380,6 +380,11 @@ final class Trunk implements SipEventListener {
   }
 
   @Override
+  public void callHoldChanged(SipCall call, boolean held, String description) {
+    toOwner(call, false, (l, m) -> l.callHoldChanged(call, held, description));
+  }
+
+  @Override
   public void transferSucceeded(SipCall call) {
     toOwner(call, false, (l, m) -> l.transferSucceeded(call));
   }

@@ -132,6 +132,49 @@ class LineMediaTest {
   }
 
   @Test
+  void holdAndResumeByTheFarEndAreStatusesOfTheConnectedCallAndCallStatesOfItsStreams() {
+    try (LineHarness h = harness()) {
+      FakeCall call = h.connectedIn();
+      StreamReader bot = converse(h, CallSelector.CURRENT);
+      bot.await(MediaEvent.CallState.class, PATIENCE);
+      int before = h.line.history().size();
+
+      call.farEndHolds(true, "call held by the far end (INVITE with a=sendonly)");
+      MediaEvent.CallState held =
+          bot.await(
+              MediaEvent.CallState.class,
+              c -> c.state() == MediaEvent.CallState.State.HELD,
+              PATIENCE);
+      assertThat(held.reason()).isEqualTo("call held by the far end (INVITE with a=sendonly)");
+      call.farEndHolds(false, "call resumed by the far end (UPDATE with a=sendrecv)");
+      MediaEvent.CallState resumed =
+          bot.await(
+              MediaEvent.CallState.class,
+              c -> c.state() == MediaEvent.CallState.State.RESUMED,
+              PATIENCE);
+      assertThat(resumed.reason())
+          .isEqualTo("call resumed by the far end (UPDATE with a=sendrecv)");
+      assertThat(resumed.sequence()).isGreaterThan(held.sequence());
+
+      StatusProbeAwait.until(() -> h.line.history().size() >= before + 2);
+      List<LineStatus> added = h.line.history().subList(before, before + 2);
+      assertThat(added)
+          .extracting(LineStatus::type)
+          .containsOnly(StatusType.INCOMING_CALL_CONNECTED);
+      assertThat(added)
+          .extracting(LineStatus::description)
+          .containsExactly(
+              "call held by the far end (INVITE with a=sendonly), Call-ID " + call.callId(),
+              "call resumed by the far end (UPDATE with a=sendrecv), Call-ID " + call.callId());
+      assertThat(h.line.status().type()).isEqualTo(StatusType.INCOMING_CALL_CONNECTED);
+
+      call.remoteBye();
+      bot.await(
+          MediaEvent.CallState.class, c -> c.state() == MediaEvent.CallState.State.ENDED, PATIENCE);
+    }
+  }
+
+  @Test
   void aClientThatDropsIsSilencedAtOnceAndResumesWithTheEventsItMissed() {
     try (LineHarness h = harness()) {
       FakeCall call = h.connectedOut();

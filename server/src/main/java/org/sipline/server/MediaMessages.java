@@ -185,6 +185,8 @@ final class MediaMessages {
                     case WAITING -> CallState.State.WAITING;
                     case CONNECTED -> CallState.State.CONNECTED;
                     case ENDED -> CallState.State.ENDED;
+                    case HELD -> CallState.State.HELD;
+                    case RESUMED -> CallState.State.RESUMED;
                   })
               .setSipCode(e.sipCode())
               .setReason(e.reason())

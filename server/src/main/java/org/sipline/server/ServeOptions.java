@@ -270,6 +270,17 @@ final class ServeOptions {
   Duration mediaTimeout;
 
   @Option(
+      names = "--session-expires",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:SIPLINE_SESSION_EXPIRES:-1800s}",
+      description =
+          "Session timer (RFC 4028) asked for in INVITEs and offered in 2xx: a call whose "
+              + "refresher stops refreshing is ended with BYE. At least 90s; 0 asks for none "
+              + "(one a far end asks for is still honoured). Env: SIPLINE_SESSION_EXPIRES.")
+  Duration sessionExpires;
+
+  @Option(
       names = "--hangup-timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
@@ -397,6 +408,7 @@ final class ServeOptions {
         .transactionTimeout(transactionTimeout)
         .transferTimeout(transferTimeout)
         .mediaTimeout(mediaTimeout)
+        .sessionExpires(sessionExpires)
         .hangupTimeout(hangupTimeout)
         .drainTimeout(drainTimeout)
         .registerRate(registerRate)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sipline.core.Switchboard;
+import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.Transport;
 
 /**
@@ -39,6 +40,8 @@ import org.sipline.core.spi.Transport;
  * @param transactionTimeout bound on any other SIP client transaction
  * @param transferTimeout bound on waiting for the NOTIFY that ends a transfer
  * @param mediaTimeout a connected call without incoming RTP this long is ended; zero disables
+ * @param sessionExpires the RFC 4028 session interval asked for; zero asks for none, otherwise at
+ *     least 90 s (whole seconds)
  * @param hangupTimeout bound on hanging up and un-registering when the server stops
  * @param nluSessionTemplate template of each call's nlu_session_name, or null for the default
  * @param logLevel log level of sipline's own loggers
@@ -77,6 +80,7 @@ public record ServerConfig(
     Duration transactionTimeout,
     Duration transferTimeout,
     Duration mediaTimeout,
+    Duration sessionExpires,
     Duration hangupTimeout,
     String nluSessionTemplate,
     LogLevel logLevel,
@@ -135,6 +139,7 @@ public record ServerConfig(
     if (mediaTimeout == null || mediaTimeout.isNegative()) {
       throw new InvalidConfigException("--media-timeout", mediaTimeout + " < 0");
     }
+    requireSessionExpires(sessionExpires);
     requirePositive(hangupTimeout, "--hangup-timeout");
     nluSessionTemplate = blankToNull(nluSessionTemplate);
     if (logLevel == null) {
@@ -241,6 +246,26 @@ public record ServerConfig(
     }
   }
 
+  /** 0 (no timer asked for) or whole seconds of at least RFC 4028's 90. */
+  private static void requireSessionExpires(Duration d) {
+    if (d == null) {
+      throw new InvalidConfigException("--session-expires", "missing");
+    }
+    if (d.isZero()) {
+      return;
+    }
+    if (d.compareTo(BackendConfig.MIN_SESSION_EXPIRES) < 0
+        || d.getNano() != 0
+        || d.getSeconds() > Integer.MAX_VALUE) {
+      throw new InvalidConfigException(
+          "--session-expires",
+          d
+              + " is neither 0 nor whole seconds of at least "
+              + BackendConfig.MIN_SESSION_EXPIRES.toSeconds()
+              + "s (RFC 4028's least Min-SE)");
+    }
+  }
+
   private static void requirePositive(Duration d, String flag) {
     if (d == null || d.isZero() || d.isNegative()) {
       throw new InvalidConfigException(flag, d + " is not positive");
@@ -310,6 +335,7 @@ public record ServerConfig(
     private Duration transactionTimeout = Duration.ofSeconds(32);
     private Duration transferTimeout = Duration.ofSeconds(30);
     private Duration mediaTimeout = Duration.ZERO;
+    private Duration sessionExpires = BackendConfig.DEFAULT_SESSION_EXPIRES;
     private Duration hangupTimeout = Duration.ofSeconds(3);
     private String nluSessionTemplate;
     private LogLevel logLevel = LogLevel.INFO;
@@ -447,6 +473,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder sessionExpires(Duration v) {
+      sessionExpires = v;
+      return this;
+    }
+
     public Builder hangupTimeout(Duration v) {
       hangupTimeout = v;
       return this;
@@ -523,6 +554,7 @@ public record ServerConfig(
           transactionTimeout,
           transferTimeout,
           mediaTimeout,
+          sessionExpires,
           hangupTimeout,
           nluSessionTemplate,
           logLevel,

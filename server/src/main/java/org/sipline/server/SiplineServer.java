@@ -641,6 +641,7 @@ public final class SiplineServer implements AutoCloseable {
         .transactionTimeout(c.transactionTimeout())
         .transferTimeout(c.transferTimeout())
         .mediaTimeout(c.mediaTimeout())
+        .sessionExpires(c.sessionExpires())
         .recordingsDir(c.recordingsDir())
         .userAgent("sipline/" + Version.get())
         .options(c.backendOptions())

@@ -98,6 +98,25 @@ class ServerConfigTest {
   }
 
   @Test
+  void sessionExpiresIsZeroOrAtLeastRfc4028sMinimum() {
+    assertThat(ServerConfig.builder().build().sessionExpires()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(ServerConfig.builder().sessionExpires(Duration.ZERO).build().sessionExpires())
+        .isZero();
+    assertThat(
+            ServerConfig.builder().sessionExpires(Duration.ofSeconds(90)).build().sessionExpires())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> ServerConfig.builder().sessionExpires(Duration.ofSeconds(89)).build())
+        .hasMessage(
+            "--session-expires: PT1M29S is neither 0 nor whole seconds of at least 90s"
+                + " (RFC 4028's least Min-SE)");
+    assertThatThrownBy(
+            () -> ServerConfig.builder().sessionExpires(Duration.ofMillis(90_500)).build())
+        .hasMessageStartingWith("--session-expires: PT1M30.5S is neither");
+    assertThatThrownBy(() -> ServerConfig.builder().sessionExpires(Duration.ofSeconds(-1)).build())
+        .hasMessageStartingWith("--session-expires: PT-1S is neither");
+  }
+
+  @Test
   void journalMustNotBeADirectoryAndRecordingsDirMustNotBeAFile() throws Exception {
     assertThatThrownBy(() -> ServerConfig.builder().journal(dir).build())
         .hasMessage("--journal: " + dir + " is a directory, not a file");

@@ -354,6 +354,19 @@ public final class FakeCall implements SipCall {
     terminal(() -> account.listener.callEnded(this, CallEnd.MEDIA_TIMEOUT, "no RTP for 30 s"));
   }
 
+  /**
+   * The far end holds ({@code held}) or resumes the connected call, as its re-INVITE or UPDATE
+   * would: the backend reports it with {@code description}.
+   */
+  public void farEndHolds(boolean held, String description) {
+    synchronized (this) {
+      if (state != State.CONNECTED || terminalSent) {
+        return;
+      }
+    }
+    account.listener.callHoldChanged(this, held, description);
+  }
+
   /** The far end sends BYE. */
   public void remoteBye() {
     synchronized (this) {

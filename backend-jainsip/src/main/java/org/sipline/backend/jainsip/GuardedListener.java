@@ -75,6 +75,11 @@ final class GuardedListener implements SipEventListener {
   }
 
   @Override
+  public void callHoldChanged(SipCall call, boolean held, String description) {
+    guard("callHoldChanged", () -> delegate.callHoldChanged(call, held, description));
+  }
+
+  @Override
   public void transferAccepted(SipCall call) {
     guard("transferAccepted", () -> delegate.transferAccepted(call));
   }

@@ -33,6 +33,8 @@ final class InDialogRequest implements ResponseHandler {
   private String contentType;
   private String contentSubtype;
   private String content;
+  private java.util.function.Consumer<Response> finalResponse = r -> {};
+  private Response lastFinal;
   private ClientTransaction current;
   private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
   private boolean done;
@@ -66,6 +68,15 @@ final class InDialogRequest implements ResponseHandler {
     this.contentType = type;
     this.contentSubtype = subtype;
     this.content = text;
+    return this;
+  }
+
+  /**
+   * Hands the final response to {@code handler} before the outcome, or null when none came
+   * (timeout, transport failure): for what the code alone does not carry (an SDP answer, Min-SE).
+   */
+  InDialogRequest onFinal(java.util.function.Consumer<Response> handler) {
+    this.finalResponse = handler;
     return this;
   }
 
@@ -122,6 +133,7 @@ final class InDialogRequest implements ResponseHandler {
       transmit();
       return;
     }
+    lastFinal = response;
     finish(code, response.getReasonPhrase());
   }
 
@@ -147,6 +159,7 @@ final class InDialogRequest implements ResponseHandler {
       log.warn("Call-ID {}: {}", call.callId(), reason);
       terminateCurrent();
     }
+    finalResponse.accept(code == 0 ? null : lastFinal);
     outcome.done(code, reason);
   }
 

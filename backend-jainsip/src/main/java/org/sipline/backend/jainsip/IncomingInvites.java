@@ -82,6 +82,18 @@ final class IncomingInvites {
       reply(request, tx, Response.BAD_REQUEST, "Bad From");
       return;
     }
+    int least = SessionTimer.tooBrief(request, ctx.config);
+    if (least > 0) {
+      // RFC 4028 §8.1: too brief an interval is refused naming the least we take.
+      log.info("{}: 422, Session-Expires below our Min-SE {}", SipLog.request(request), least);
+      reply(
+          request,
+          tx,
+          SessionInterval.TOO_SMALL,
+          null,
+          SessionInterval.minSeHeader(ctx.headers(), least));
+      return;
+    }
     SessionDescription offer;
     try {
       offer = offer(request);

@@ -29,6 +29,7 @@ final class IncomingSipCall extends JainSipCall {
   private final String localTag;
   private final String remoteTag;
   private final IncomingCall info;
+  private final SessionInterval sessionInterval;
   private CallMedia answerMedia;
   private boolean byeOnAck;
   private SipExecutor.Timer ackDeadline = SipExecutor.Timer.NONE;
@@ -48,6 +49,8 @@ final class IncomingSipCall extends JainSipCall {
     this.remoteTag = Requests.fromTag(invite.getRequest());
     this.info = info;
     this.dialog = invite.getDialog();
+    this.sessionInterval = SessionTimer.answer(invite.getRequest(), ctx.config);
+    this.peerAllowsUpdate = SessionInterval.allows(invite.getRequest(), Request.UPDATE);
   }
 
   @Override
@@ -178,6 +181,7 @@ final class IncomingSipCall extends JainSipCall {
   @Override
   void onAck(RequestEvent event) {
     if (state() != CallState.ANSWERING) {
+      super.onAck(event);
       return;
     }
     ackDeadline.cancel();
@@ -203,6 +207,7 @@ final class IncomingSipCall extends JainSipCall {
       failed(SipFailure.noResponse("hung up before the caller's ACK"));
       return;
     }
+    sessionTimer.answered(sessionInterval);
     connected();
   }
 
@@ -286,6 +291,7 @@ final class IncomingSipCall extends JainSipCall {
       }
       if (code == Response.OK) {
         response.addHeader(ctx.allow());
+        SessionTimer.addToAnswer(ctx, invite.getRequest(), response, sessionInterval);
       }
       if (sdp != null) {
         response.setContent(sdp, ctx.headers().createContentTypeHeader("application", "sdp"));

@@ -1,5 +1,6 @@
 package org.sipline.backend.jainsip;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,21 @@ abstract class JainSipCall implements SipCall {
   /** The confirmed dialog as a later process would need it; null before. Read by the API. */
   private volatile DialogRecord dialogRecord;
 
+  /** RFC 4028's timer; off until the INVITE's 2xx (ours or theirs) says otherwise. */
+  final SessionTimer sessionTimer;
+
+  /** The far end's Allow named UPDATE: session refreshes go by UPDATE, not re-INVITE. */
+  boolean peerAllowsUpdate;
+
+  /** Our re-INVITE with an offer waits for its answer: a crossing offer of theirs gets 491. */
+  boolean offerPending;
+
+  /** Our offer went in a 2xx to a re-INVITE without SDP: its ACK brings the answer. */
+  boolean answerInAck;
+
+  /** The far end holds the call (its SDP said sendonly or inactive): we send no RTP. */
+  private boolean held;
+
   JainSipCall(
       SipContext ctx, JainSipAccount account, String callId, SipUri remote, CallState initial) {
     this.ctx = ctx;
@@ -79,6 +95,7 @@ abstract class JainSipCall implements SipCall {
     this.auth =
         new DigestAuthenticator(
             account.spec().authUsername(), account.spec().password(), ctx.random);
+    this.sessionTimer = new SessionTimer(this);
   }
 
   @Override
@@ -102,6 +119,7 @@ abstract class JainSipCall implements SipCall {
     state = state.moveTo(target);
     if (target == CallState.ENDED) {
       mediaWatch.cancel();
+      sessionTimer.stop();
       closeMedia();
       ctx.executor.schedule(LINGER, () -> ctx.calls.remove(this));
       account.callGone(this);
@@ -314,6 +332,7 @@ abstract class JainSipCall implements SipCall {
     }
     terminalSent = true;
     mediaWatch.cancel();
+    sessionTimer.stop();
     closeMedia();
     log.info("Call-ID {} with {} failed: {}", callId, remote, failure.describe());
     account.listener().callFailed(this, failure);
@@ -330,6 +349,7 @@ abstract class JainSipCall implements SipCall {
     }
     terminalSent = true;
     mediaWatch.cancel();
+    sessionTimer.stop();
     closeMedia();
     if (transfer != null && !transfer.isFinished() && cause != CallEnd.TRANSFERRED) {
       transfer.abandon();
@@ -357,6 +377,88 @@ abstract class JainSipCall implements SipCall {
   final void startMedia(CallMedia media) {
     rtp.start(plan, media, callId);
     codec = plan.codecName();
+    held = !plan.weSend();
+    if (held) {
+      // The call starts on hold (RFC 3264 §6.1): nothing to send until the far end resumes it.
+      rtp.updateSending(false);
+    }
+  }
+
+  // ---- mid-call changes and the session timer ---------------------------------------------
+
+  /** Whether a session refresh may go out now: the call is up and not being ended. */
+  final boolean connectedForRefresh() {
+    return state == CallState.CONNECTED && !terminalSent && dialog != null;
+  }
+
+  /** The session timer ran out, or its refresh failed: BYE, and the call ends saying why. */
+  final void sessionExpired(String what) {
+    if (state != CallState.CONNECTED || terminalSent) {
+      return;
+    }
+    log.warn("Call-ID {}: {}, sending BYE", callId, what);
+    sendBye(Outcome.IGNORE);
+    ended(CallEnd.ERROR, what);
+  }
+
+  /**
+   * A new SDP agreed mid-call (their offer in a re-INVITE or UPDATE, or their answer to ours)
+   * applied to the media path: the address, the codec, telephone-event, and whether we send (RFC
+   * 3264 §8.4: not while they hold the call). Hold and resume are reported.
+   */
+  final void applyPlan(MediaPlan next, String by) {
+    if (rtp == null || plan == null) {
+      return;
+    }
+    MediaPlan before = plan;
+    rtp.updateRemote(next.remote());
+    rtp.updateTelephoneEvent(next.telephoneEvent());
+    if (next.payloadType() != before.payloadType()) {
+      log.info("Call-ID {}: codec {} -> {} ({})", callId, before.codecName(), next.codecName(), by);
+      rtp.updateCodec(next.payloadType());
+      codec = next.codecName();
+    }
+    if (next.telephoneEvent() != before.telephoneEvent()) {
+      log.info(
+          "Call-ID {}: telephone-event {} -> {} ({})",
+          callId,
+          before.telephoneEvent(),
+          next.telephoneEvent(),
+          by);
+    }
+    // What DTMF is sent by (RFC 4733 or INFO) follows the plan in force.
+    plan = next;
+    boolean nowHeld = !next.weSend();
+    if (nowHeld != held) {
+      held = nowHeld;
+      rtp.updateSending(!nowHeld);
+      String what =
+          nowHeld
+              ? "call held by the far end (" + by + " with a=" + next.direction() + ")"
+              : "call resumed by the far end (" + by + " with a=" + next.direction() + ")";
+      log.info("Call-ID {}: {}", callId, what);
+      emit(() -> account.listener().callHoldChanged(this, nowHeld, what));
+    }
+  }
+
+  /** The SDP answer in a 2xx to our re-INVITE, applied; a 2xx without one changes nothing. */
+  final void applyAnswer(javax.sip.message.Response response) {
+    byte[] body = response.getRawContent();
+    if (body == null || body.length == 0) {
+      return;
+    }
+    MediaPlan next;
+    try {
+      next =
+          LocalSdp.planFromAnswer(
+              SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      log.warn("Call-ID {}: unusable SDP answer to our re-INVITE: {}", callId, e.getMessage());
+      return;
+    }
+    if (next != null) {
+      applyPlan(next, "the 200 OK to our re-INVITE");
+    }
   }
 
   private void closeMedia() {
@@ -422,10 +524,15 @@ abstract class JainSipCall implements SipCall {
     }
   }
 
-  /** A re-INVITE: the same codec at a new address is fine, anything else is refused. */
+  /** A re-INVITE: a new offer (or a request for ours), a session refresh, or both. */
   void onReInvite(RequestEvent event) {
     ReInvite.answer(this, event);
     snapshotDialog();
+  }
+
+  /** An UPDATE (RFC 3311): a new offer in the dialog, a session refresh, or both. */
+  void onUpdate(RequestEvent event) {
+    ReInvite.answer(this, event);
   }
 
   /**
@@ -506,8 +613,30 @@ abstract class JainSipCall implements SipCall {
     ctx.responder.send(tx, response);
   }
 
+  /** The ACK of a re-INVITE: the answer to the offer our 2xx made, when it made one. */
   void onAck(RequestEvent event) {
-    // Only an incoming call waits for an ACK; re-INVITE ACKs carry nothing we need.
+    if (!answerInAck) {
+      return;
+    }
+    answerInAck = false;
+    byte[] body = event.getRequest().getRawContent();
+    MediaPlan next = null;
+    try {
+      if (body != null && body.length > 0) {
+        next =
+            LocalSdp.planFromAnswer(
+                SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+      }
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: unusable SDP answer: {}", SipLog.request(event.getRequest()), e.getMessage());
+    }
+    if (next == null) {
+      // RFC 3264 leaves no way to refuse an answer: the call goes on as it was.
+      log.warn(
+          "{}: no usable answer to our offer, media unchanged", SipLog.request(event.getRequest()));
+      return;
+    }
+    applyPlan(next, "the ACK's answer");
   }
 
   void onCancel(RequestEvent event) {

@@ -17,6 +17,7 @@ final class LocalSdp {
   private final int port;
   private final long sessionId;
   private long version;
+  private String last;
 
   /**
    * @param address our advertised address (c= and o=)
@@ -33,6 +34,14 @@ final class LocalSdp {
     return port;
   }
 
+  /**
+   * The SDP we sent last, unchanged (its version too): a session refresh's offer, which changes
+   * nothing (RFC 4028 §7.4, RFC 3264 §8); our offer when we sent none yet.
+   */
+  String repeat() {
+    return last != null ? last : offer();
+  }
+
   /** Our offer. */
   String offer() {
     StringBuilder sb = header();
@@ -47,7 +56,8 @@ final class LocalSdp {
     sb.append("a=fmtp:").append(OUR_TELEPHONE_EVENT).append(" 0-16\r\n");
     sb.append("a=ptime:20\r\n");
     sb.append("a=sendrecv\r\n");
-    return sb.toString();
+    last = sb.toString();
+    return last;
   }
 
   /**
@@ -99,7 +109,8 @@ final class LocalSdp {
       sb.append("a=ptime:20\r\n");
       sb.append("a=").append(answerDirection(m.direction())).append("\r\n");
     }
-    return sb.toString();
+    last = sb.toString();
+    return last;
   }
 
   /** The plan in the peer's answer to our offer, or null when it accepted no PCMU or PCMA audio. */
@@ -119,7 +130,13 @@ final class LocalSdp {
   }
 
   private static MediaPlan plan(SessionDescription sdp, MediaDescription m) {
-    return new MediaPlan(remote(sdp.connectionOf(m), m.port()), codec(m), telephoneEvent(m));
+    String connection = sdp.connectionOf(m);
+    boolean legacyHold = connection != null && LiteralAddress.parse(connection).isAnyLocalAddress();
+    return new MediaPlan(
+        remote(connection, m.port()),
+        codec(m),
+        telephoneEvent(m),
+        legacyHold ? "inactive" : m.direction());
   }
 
   /** The first of PCMU (0) / PCMA (8) in the stream's own order, or -1. */

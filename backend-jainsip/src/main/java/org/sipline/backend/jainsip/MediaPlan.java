@@ -9,13 +9,28 @@ import java.net.InetSocketAddress;
  *     address, so the media path latches onto the first source instead
  * @param payloadType 0 (PCMU) or 8 (PCMA)
  * @param telephoneEvent the RFC 4733 payload type both sides know, or -1
+ * @param direction the peer's direction attribute for the stream ({@code sendrecv}, {@code
+ *     sendonly}, {@code recvonly}, {@code inactive}); {@code inactive} too when it put 0.0.0.0 in
+ *     c=, RFC 2543's way of holding a call
  */
-record MediaPlan(InetSocketAddress remote, int payloadType, int telephoneEvent) {
+record MediaPlan(InetSocketAddress remote, int payloadType, int telephoneEvent, String direction) {
   static final int PCMU = 0;
   static final int PCMA = 8;
   static final int NO_TELEPHONE_EVENT = -1;
 
+  MediaPlan(InetSocketAddress remote, int payloadType, int telephoneEvent) {
+    this(remote, payloadType, telephoneEvent, "sendrecv");
+  }
+
   String codecName() {
     return payloadType == PCMU ? "PCMU" : "PCMA";
+  }
+
+  /**
+   * Whether we send RTP (RFC 3264 §6.1): not to a peer that said it only sends ({@code sendonly}:
+   * it holds the call) or neither ({@code inactive}).
+   */
+  boolean weSend() {
+    return direction.equals("sendrecv") || direction.equals("recvonly");
   }
 }

@@ -37,6 +37,12 @@ final class OutgoingSipCall extends JainSipCall {
   private ClientTransaction invite;
   private String localHost;
   private long cseq = 1;
+
+  /** The Session-Expires our INVITE asks for (0: none); raised by a 422's Min-SE. */
+  private int sessionExpires;
+
+  private int minSe;
+  private int retries422;
   private int lastRinging;
   private boolean cancelWhenAllowed;
   private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
@@ -51,6 +57,8 @@ final class OutgoingSipCall extends JainSipCall {
     this.extraHeaders = extraHeaders;
     this.media = media;
     this.fromTag = ctx.token(6);
+    this.sessionExpires = SessionTimer.ourInterval(ctx.config);
+    this.minSe = SessionTimer.ourMinSe(ctx.config);
   }
 
   @Override
@@ -134,6 +142,9 @@ final class OutgoingSipCall extends JainSipCall {
             account.spec().outboundProxy());
     request.addHeader(ctx.contact(account.contactUser(), localHost));
     request.addHeader(ctx.allow());
+    for (Header h : SessionTimer.inviteHeaders(ctx, sessionExpires, minSe)) {
+      request.addHeader(h);
+    }
     ExtraHeaders.addTo(request, extraHeaders);
     request.setContent(
         localSdp.offer().getBytes(StandardCharsets.UTF_8),
@@ -165,6 +176,8 @@ final class OutgoingSipCall extends JainSipCall {
         provisional(response);
       } else if (code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) {
         challenged(response);
+      } else if (code == SessionInterval.TOO_SMALL && tooBrief(response)) {
+        send();
       } else {
         refused(response);
       }
@@ -215,6 +228,27 @@ final class OutgoingSipCall extends JainSipCall {
       return;
     }
     send();
+  }
+
+  /**
+   * RFC 4028 §7.3: a 422 names the least interval the far end takes in Min-SE; the INVITE goes
+   * again asking for that (with a new CSeq, as after a challenge). False when it names none above
+   * what we asked, or we tried enough: then the 422 fails the call.
+   */
+  private boolean tooBrief(Response response) {
+    int asked = SessionInterval.minSe(response);
+    log.info(
+        "{}: {} (Min-SE {})", SipLog.request(invite.getRequest()), SipLog.status(response), asked);
+    if (state() == CallState.CANCELLING
+        || isOver()
+        || asked <= sessionExpires
+        || retries422 >= SessionTimer.MAX_422_RETRIES) {
+      return false;
+    }
+    retries422++;
+    sessionExpires = asked;
+    minSe = Math.max(minSe, asked);
+    return true;
   }
 
   private void refused(Response response) {
@@ -274,6 +308,8 @@ final class OutgoingSipCall extends JainSipCall {
     startMedia(media);
     Dialogs.ack(ctx, dialog, response);
     moveTo(CallState.CONNECTED);
+    peerAllowsUpdate = SessionInterval.allows(response, Request.UPDATE);
+    sessionTimer.confirmed(response);
     connected();
   }
 

@@ -19,6 +19,9 @@ import javax.sip.message.Response;
 final class RequestChecks {
   private static final Set<String> SCHEMES = Set.of("sip", "sips", "tel");
 
+  /** The option tags a request may require of us: RFC 4028's session timers. */
+  private static final Set<String> SUPPORTED = Set.of(SessionInterval.TIMER);
+
   /**
    * A refusal: the status code, and for 420 the option tags we do not support.
    *
@@ -45,8 +48,12 @@ final class RequestChecks {
     List<String> unsupported = new ArrayList<>();
     Iterator<?> required = request.getHeaders(RequireHeader.NAME);
     while (required.hasNext()) {
-      // We implement no SIP extension a request could require (RFC 3262, 4028, 3891, ...).
-      unsupported.add(((RequireHeader) required.next()).getOptionTag());
+      // Of the SIP extensions a request could require (RFC 3262, 4028, 3891, ...), we implement
+      // session timers only.
+      String tag = ((RequireHeader) required.next()).getOptionTag();
+      if (!SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) {
+        unsupported.add(tag);
+      }
     }
     return unsupported.isEmpty() ? null : new Refusal(Response.BAD_EXTENSION, unsupported);
   }

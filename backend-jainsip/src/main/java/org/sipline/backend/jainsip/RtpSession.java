@@ -56,6 +56,20 @@ final class RtpSession {
     }
   }
 
+  /** The codec of a new SDP (0 PCMU, 8 PCMA): sent and received from now on. */
+  synchronized void updateCodec(int payloadType) {
+    if (!closed) {
+      media.updateCodec(Codec.forPayloadType(payloadType));
+    }
+  }
+
+  /** Sends RTP, or stops while the peer holds the call; receiving goes on either way. */
+  synchronized void updateSending(boolean on) {
+    if (!closed) {
+      media.updateSending(on);
+    }
+  }
+
   /**
    * Sends a DTMF digit as RFC 4733 events in the call's RTP stream; the future completes on the
    * media's pacer thread (hand over before doing real work) once its end packets went out.

@@ -42,6 +42,8 @@ record SessionDescription(String connection, List<MediaDescription> media) {
       throw new IllegalArgumentException("SDP does not start with v=0");
     }
     String sessionConnection = null;
+    // RFC 4566 §6: a direction at session level is every stream's unless it names its own.
+    String sessionDirection = "sendrecv";
     List<Builder> media = new ArrayList<>();
     Builder current = null;
     for (int i = 1; i < lines.length; i++) {
@@ -68,11 +70,14 @@ record SessionDescription(String connection, List<MediaDescription> media) {
             throw new IllegalArgumentException("SDP has more than " + MAX_MEDIA + " m= lines");
           }
           current = mediaLine(n, value);
+          current.direction = sessionDirection;
           media.add(current);
         }
         case 'a' -> {
           if (current != null) {
             attribute(n, value, current);
+          } else if (DIRECTIONS.contains(value.trim().toLowerCase(Locale.ROOT))) {
+            sessionDirection = value.trim().toLowerCase(Locale.ROOT);
           }
         }
         default -> {}

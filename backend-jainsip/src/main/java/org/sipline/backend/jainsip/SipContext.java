@@ -43,7 +43,8 @@ final class SipContext {
           Request.OPTIONS,
           Request.REFER,
           Request.NOTIFY,
-          Request.INFO);
+          Request.INFO,
+          Request.UPDATE);
 
   final BackendConfig config;
   final BackendOptions options;

@@ -150,6 +150,7 @@ final class SipDispatcher implements SipListener {
       case Request.BYE -> toCall(call, event, JainSipCall::onBye);
       case Request.NOTIFY -> toCall(call, event, JainSipCall::onNotify);
       case Request.INFO -> toCall(call, event, JainSipCall::onInfo);
+      case Request.UPDATE -> toCall(call, event, JainSipCall::onUpdate);
       case Request.REFER -> {
         if (call != null) {
           call.onRefer(event);
@@ -158,12 +159,7 @@ final class SipDispatcher implements SipListener {
         }
       }
       case Request.OPTIONS -> answerOptions(event);
-      case Request.REGISTER,
-          Request.SUBSCRIBE,
-          Request.MESSAGE,
-          Request.UPDATE,
-          Request.PRACK,
-          Request.PUBLISH ->
+      case Request.REGISTER, Request.SUBSCRIBE, Request.MESSAGE, Request.PRACK, Request.PUBLISH ->
           answer(event, Response.METHOD_NOT_ALLOWED, ctx.allow());
       default -> answer(event, Response.NOT_IMPLEMENTED);
     }

@@ -373,14 +373,19 @@ class IncomingCallEdgesTest {
   }
 
   @Test
-  void reInviteWithTheRunningCodecIsAcceptedAndOneWithoutItRefused() throws Exception {
+  void reInviteMayMoveTheMediaOrChangeTheCodecButOneWithoutPcmuOrPcmaIsRefused() throws Exception {
     Dialog d = connected();
     d.send("INVITE", OFFER.replace("40002", "40010"));
     SipText ok = caller.expectResponse(200, WAIT);
     assertThat(ok.body()).contains(" RTP/AVP 8 101");
     d.send("ACK", null);
 
+    // RFC 3264 §8.3.2: another codec of those we support is taken.
     d.send("INVITE", OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 0"));
+    assertThat(caller.expectResponse(200, WAIT).body()).contains(" RTP/AVP 0\r\n");
+    d.send("ACK", null);
+
+    d.send("INVITE", OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 18"));
     caller.expectResponse(488, WAIT);
     events.assertNoMoreEvents(Duration.ofMillis(200));
   }

@@ -33,6 +33,31 @@ class LocalSdpTest {
   }
 
   @Test
+  void holdIsReadFromTheStreamsDirectionTheSessionsOrAnAddressOfZeros() {
+    MediaPlan media =
+        LocalSdp.planFor(offer("m=audio 4000 RTP/AVP 0\r\na=sendonly\r\n", "10.0.0.1"));
+    assertThat(media.direction()).isEqualTo("sendonly");
+    assertThat(media.weSend()).isFalse();
+    MediaPlan session =
+        LocalSdp.planFor(
+            SessionDescription.parse(
+                "v=0\r\nc=IN IP4 10.0.0.1\r\na=inactive\r\nm=audio 4000 RTP/AVP 0\r\n"));
+    assertThat(session.direction()).isEqualTo("inactive");
+    MediaPlan legacy = LocalSdp.planFor(offer("m=audio 4000 RTP/AVP 0\r\n", "0.0.0.0"));
+    assertThat(legacy.direction()).isEqualTo("inactive");
+    assertThat(legacy.remote()).isNull();
+    MediaPlan recvonly =
+        LocalSdp.planFor(offer("m=audio 4000 RTP/AVP 0\r\na=recvonly\r\n", "10.0.0.1"));
+    assertThat(recvonly.weSend()).isTrue();
+    LocalSdp ours = new LocalSdp("192.0.2.7", 40000, 1);
+    SessionDescription held = offer("m=audio 4000 RTP/AVP 0\r\na=sendonly\r\n", "10.0.0.1");
+    String answer = ours.answer(held, LocalSdp.planFor(held));
+    assertThat(answer).contains("a=recvonly\r\n");
+    // A session refresh offers what we sent last, version and all.
+    assertThat(ours.repeat()).isEqualTo(answer);
+  }
+
+  @Test
   void answerTakesTheOfferersFirstG711AndItsTelephoneEventType() {
     SessionDescription offer =
         offer("m=audio 4000 RTP/AVP 18 8 0 96\r\na=rtpmap:96 telephone-event/8000\r\n", "10.0.0.1");

@@ -41,6 +41,8 @@ final class RecordingSipEventListener implements SipEventListener {
 
   record Ended(SipCall call, CallEnd cause, String description) implements Event {}
 
+  record HoldChanged(SipCall call, boolean held, String description) implements Event {}
+
   record TransferAccepted(SipCall call) implements Event {}
 
   record TransferSucceeded(SipCall call) implements Event {}
@@ -149,6 +151,11 @@ final class RecordingSipEventListener implements SipEventListener {
   @Override
   public void callEnded(SipCall call, CallEnd cause, String description) {
     record(new Ended(call, cause, description), call, true);
+  }
+
+  @Override
+  public void callHoldChanged(SipCall call, boolean held, String description) {
+    record(new HoldChanged(call, held, description), call, false);
   }
 
   @Override

@@ -144,6 +144,20 @@ public final class CallAudio {
   }
 
   /**
+   * The far end held or resumed the call (on the line's actor): its streams hear CallState(held or
+   * resumed) with {@code reason}.
+   */
+  public void holdChanged(boolean held, String reason) {
+    synchronized (lock) {
+      long at = queue.tick();
+      for (CallStream s : streams) {
+        s.holdChanged(held, reason, at);
+      }
+    }
+    wakeStreams();
+  }
+
+  /**
    * The call ended (on the line's actor): each stream gets its remaining caller frames, its pending
    * marks as CALL_ENDED, then CallState(ended) and its statistics. Streams opened with NEXT for a
    * call that never got going wait for the next one instead.

@@ -208,6 +208,20 @@ final class CallStream {
     }
   }
 
+  /** The far end held or resumed the call: CallState(held or resumed), after connected. */
+  void holdChanged(boolean held, String reason, long position) {
+    if (connectedSent) {
+      emit(
+          seq ->
+              new MediaEvent.CallState(
+                  seq,
+                  held ? MediaEvent.CallState.State.HELD : MediaEvent.CallState.State.RESUMED,
+                  0,
+                  reason,
+                  position));
+    }
+  }
+
   /** From now on control events join the tail: they come after the remaining caller frames. */
   void beginEnding() {
     if (phase == Phase.ATTACHED) {

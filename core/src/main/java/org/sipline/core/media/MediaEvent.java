@@ -145,7 +145,11 @@ public sealed interface MediaEvent {
       /** No call yet: a stream opened with NEXT waits for the next call to connect. */
       WAITING,
       CONNECTED,
-      ENDED
+      ENDED,
+      /** The far end holds the call: nothing we play reaches it meanwhile (RFC 3264 §8.4). */
+      HELD,
+      /** The far end took the call back off hold. */
+      RESUMED
     }
 
     public boolean ended() {

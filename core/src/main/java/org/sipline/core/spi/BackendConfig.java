@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param transferTimeout how long to wait for the NOTIFY that ends a transfer
  * @param mediaTimeout how long a connected call may receive no RTP before it is ended; zero
  *     disables the check
+ * @param sessionExpires the session interval asked for in Session-Expires (RFC 4028) of our INVITEs
+ *     and offered in 2xx; zero asks for no session timer (one a far end asks for is still
+ *     honoured). {@link #MIN_SESSION_EXPIRES} is the least RFC 4028 allows on the wire; shorter
+ *     values (tests) lower our Min-SE with them
  * @param recordingsDir where received audio of each call is written as WAV, or null for none
  * @param userAgent the User-Agent / Server header value
  * @param options backend-specific settings (e.g. TLS key store), name → value
@@ -39,10 +43,17 @@ public record BackendConfig(
     Duration transactionTimeout,
     Duration transferTimeout,
     Duration mediaTimeout,
+    Duration sessionExpires,
     Path recordingsDir,
     String userAgent,
     Map<String, String> options,
     BackendObserver observer) {
+
+  /** RFC 4028 §5: a Min-SE below 90 seconds is not allowed; it is ours unless set lower. */
+  public static final Duration MIN_SESSION_EXPIRES = Duration.ofSeconds(90);
+
+  /** RFC 4028's default session interval, which we also ask for by default. */
+  public static final Duration DEFAULT_SESSION_EXPIRES = Duration.ofMinutes(30);
 
   public BackendConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -60,6 +71,13 @@ public record BackendConfig(
     Objects.requireNonNull(mediaTimeout, "mediaTimeout");
     if (mediaTimeout.isNegative()) {
       throw new IllegalArgumentException("mediaTimeout < 0: " + mediaTimeout);
+    }
+    Objects.requireNonNull(sessionExpires, "sessionExpires");
+    if (sessionExpires.isNegative()
+        || sessionExpires.getNano() != 0
+        || sessionExpires.getSeconds() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "sessionExpires must be whole seconds, 0 or more: " + sessionExpires);
     }
     userAgent = userAgent == null ? "sipline" : userAgent;
     options = options == null ? Map.of() : Map.copyOf(options);
@@ -89,13 +107,17 @@ public record BackendConfig(
         .transactionTimeout(transactionTimeout)
         .transferTimeout(transferTimeout)
         .mediaTimeout(mediaTimeout)
+        .sessionExpires(sessionExpires)
         .recordingsDir(recordingsDir)
         .userAgent(userAgent)
         .options(options)
         .observer(observer);
   }
 
-  /** Defaults: 127.0.0.1, any port, UDP, REGISTER bound 10 s, transactions 32 s, transfer 30 s. */
+  /**
+   * Defaults: 127.0.0.1, any port, UDP, REGISTER bound 10 s, transactions 32 s, transfer 30 s,
+   * session timers of 1800 s.
+   */
   public static final class Builder {
     private String bindAddress = "127.0.0.1";
     private int sipPort = 0;
@@ -107,6 +129,7 @@ public record BackendConfig(
     private Duration transactionTimeout = Duration.ofSeconds(32);
     private Duration transferTimeout = Duration.ofSeconds(30);
     private Duration mediaTimeout = Duration.ZERO;
+    private Duration sessionExpires = DEFAULT_SESSION_EXPIRES;
     private Path recordingsDir;
     private String userAgent = "sipline";
     private Map<String, String> options = Map.of();
@@ -158,6 +181,11 @@ public record BackendConfig(
       return this;
     }
 
+    public Builder sessionExpires(Duration v) {
+      sessionExpires = v;
+      return this;
+    }
+
     public Builder recordingsDir(Path v) {
       recordingsDir = v;
       return this;
@@ -190,6 +218,7 @@ public record BackendConfig(
           transactionTimeout,
           transferTimeout,
           mediaTimeout,
+          sessionExpires,
           recordingsDir,
           userAgent,
           options,

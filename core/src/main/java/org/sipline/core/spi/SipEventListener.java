@@ -15,8 +15,8 @@ package org.sipline.core.spi;
  * and per call, exactly one terminal event ({@code callFailed} or {@code callEnded}):
  *
  * <pre>
- *   outgoing: callRinging* ( callConnected (transfer | dialogChanged)* callEnded | callFailed )
- *   incoming: incomingCall ( callConnected (transfer | dialogChanged)* callEnded | callFailed )
+ *   outgoing: callRinging* ( callConnected (transfer | dialogChanged | callHoldChanged)* callEnded | callFailed )
+ *   incoming: incomingCall ( callConnected (transfer | dialogChanged | callHoldChanged)* callEnded | callFailed )
  *   transfer: transferAccepted? ( transferSucceeded | transferFailed )
  * </pre>
  *
@@ -64,6 +64,13 @@ public interface SipEventListener {
    * terminal; may come any number of times between {@code callConnected} and the terminal event.
    */
   default void dialogChanged(SipCall call) {}
+
+  /**
+   * The far end put the connected call on hold ({@code held}: its SDP said sendonly or inactive, so
+   * we send no RTP, RFC 3264 §8.4) or took it back (sendrecv again: we send again). {@code
+   * description} says which and by what request.
+   */
+  default void callHoldChanged(SipCall call, boolean held, String description) {}
 
   /** The far end accepted our REFER (202). */
   default void transferAccepted(SipCall call) {}

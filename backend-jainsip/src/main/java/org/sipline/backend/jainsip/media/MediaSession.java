@@ -215,6 +215,37 @@ public final class MediaSession implements AutoCloseable {
   }
 
   /**
+   * The codec of a new SDP (a re-INVITE's or UPDATE's): sent from the next frame on, and the only
+   * audio payload type received.
+   *
+   * @throws IllegalStateException unless started
+   */
+  public synchronized void updateCodec(Codec codec) {
+    Objects.requireNonNull(codec, "codec");
+    if (state != State.STARTED) {
+      throw new IllegalStateException("updateCodec in state " + state);
+    }
+    sender.codec(codec);
+    receiver.codec(codec);
+    log.info(
+        "RTP codec of Call-ID {} now {}/{}", callId, codec.encodingName(), codec.payloadType());
+  }
+
+  /**
+   * Sends RTP, or stops sending while the peer holds the call (RFC 3264 §6.1); what the peer sends
+   * is received either way.
+   *
+   * @throws IllegalStateException unless started
+   */
+  public synchronized void updateSending(boolean on) {
+    if (state != State.STARTED) {
+      throw new IllegalStateException("updateSending in state " + state);
+    }
+    sender.sending(on);
+    log.info("RTP of Call-ID {}: {}", callId, on ? "sending" : "not sending (held)");
+  }
+
+  /**
    * Sends one DTMF digit as RFC 4733 events in this call's RTP stream, in place of the audio for
    * its duration and its three end packets; the source is still read every tick. Digits asked for
    * while one plays follow it.

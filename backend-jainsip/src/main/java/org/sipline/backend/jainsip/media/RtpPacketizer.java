@@ -16,12 +16,19 @@ import java.util.random.RandomGenerator;
  * <p>Used by the pacer thread only; not thread-safe.
  */
 final class RtpPacketizer {
-  private final int payloadType;
+  /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per packet. */
+  private volatile int payloadType;
+
   private final long ssrc;
   private int sequenceNumber;
   private long timestamp;
   private boolean lastWasAudio;
   private boolean gap = true;
+
+  /** Audio packets carry {@code codec}'s payload type from the next one on. */
+  void payloadType(Codec codec) {
+    payloadType = codec.payloadType();
+  }
 
   RtpPacketizer(Codec codec, RandomGenerator random) {
     this.payloadType = codec.payloadType();

@@ -29,7 +29,9 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   private static final Logger log = LoggerFactory.getLogger(RtpReceiver.class);
 
   private final RtpPeer peer;
-  private final Codec codec;
+
+  /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per packet. */
+  private volatile Codec codec;
 
   /** Set again by a re-INVITE's new SDP (from the SIP thread); read per packet. */
   private volatile int telephoneEventPayloadType;
@@ -250,6 +252,13 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
    */
   void telephoneEventPayloadType(int payloadType) {
     telephoneEventPayloadType = payloadType;
+  }
+
+  /**
+   * The codec of a new SDP: packets of the old one are dropped as a stray payload type from now.
+   */
+  void codec(Codec next) {
+    codec = next;
   }
 
   /** Nothing more reaches the sink once this returns, apart from a delivery already under way. */

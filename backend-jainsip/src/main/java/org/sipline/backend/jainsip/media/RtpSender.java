@@ -34,7 +34,13 @@ final class RtpSender implements PacedStream {
 
   private final DatagramChannel channel;
   private final AudioSource source;
-  private final Codec codec;
+
+  /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per tick. */
+  private volatile Codec codec;
+
+  /** False while the peer holds the call (sendonly or inactive): ticks run on, nothing is sent. */
+  private volatile boolean sending = true;
+
   private final RtpPacketizer packetizer;
   private final RtpPeer peer;
   private final MediaClock clock;
@@ -101,7 +107,7 @@ final class RtpSender implements PacedStream {
       int length = events.nextPacket(packet, packetizer, FRAME, to != null);
       onWire = to != null && send(length, to);
       payload = length - RtpPacket.FIXED_HEADER_SIZE;
-    } else if (to == null) {
+    } else if (to == null || !sending) {
       packetizer.skip(1, FRAME);
       onWire = false;
       payload = 0;
@@ -163,6 +169,20 @@ final class RtpSender implements PacedStream {
           "telephone-event was not negotiated for Call-ID " + callId + "; DTMF needs SIP INFO");
     }
     return events.enqueue(digit, durationMillis);
+  }
+
+  /** Audio from the next tick on is {@code next}'s, in its payload type. */
+  void codec(Codec next) {
+    codec = next;
+    packetizer.payloadType(next);
+  }
+
+  /**
+   * Stops or resumes sending (RFC 3264 §6.1: a peer that holds the call, with sendonly or inactive,
+   * gets no RTP). The source is still read every tick, so the core's playback timeline runs on.
+   */
+  void sending(boolean on) {
+    sending = on;
   }
 
   /** Where a new telephone-event payload type goes (a re-INVITE), or null without one. */
