@@ -40,7 +40,7 @@ class CommandLineTest {
           .contains("Env: " + m.group(1));
       checked++;
     }
-    assertThat(checked).isEqualTo(40);
+    assertThat(checked).isEqualTo(41);
   }
 
   @Test

@@ -160,14 +160,17 @@ class RetrySafetyTest {
     assertThat(thrown.getDescription()).contains("transport closed after the INVITE was sent");
     assertThat(backend.invites.get()).isEqualTo(2);
 
-    // Sent, then the line failed on the backend's broken call: an answer, not INTERNAL.
+    // Sent, then the line failed on the backend's broken call: the line ends the call it could not
+    // track and answers with the failure, not INTERNAL.
     backend.fault = FaultyBackend.Fault.BROKEN_CALL_AFTER_INVITE;
     SipStatus broken = startCall("silent");
+    assertThat(broken.getStatusType()).isEqualTo(StatusType.OUTGOING_CALL_FAILED);
     assertThat(broken.getDescription())
-        .contains("SipStartCall to \"silent\" failed inside sipline")
+        .contains("INVITE sip:silent@example.org sent but not tracked, call ended")
         .contains("Call-ID lost by the backend");
     assertThat(broken.getExceptionName()).isEqualTo(IllegalStateException.class.getName());
-    assertThat(broken.getExceptionTraceback()).isEmpty();
+    assertThat(broken.getExceptionTraceback())
+        .startsWith("java.lang.IllegalStateException: Call-ID lost by the backend");
     assertThat(backend.invites.get()).isEqualTo(3);
 
     // The far end never answers: the rpc does not wait for it.
