@@ -232,6 +232,20 @@ class IncomingCallEdgesTest {
   }
 
   @Test
+  void inviteFromACallerWeCannotNameGets400AndRingsNothing() throws Exception {
+    // A From that JAIN-SIP parses but core's SIP address rules refuse (an IPv4 address with an
+    // octet over 255): the line could not name the caller in its status, so the call is refused as
+    // pjsip refuses it.
+    Dialog d = new Dialog("alice");
+    String invite =
+        d.request("INVITE", OFFER, "application/sdp")
+            .replaceFirst("From: [^\r]*\r\n", "From: <sip:dave@300.1.1.1>;tag=bad1\r\n");
+    caller.send(invite, backendAddress);
+    assertThat(caller.expectResponse(400, WAIT).startLine()).isEqualTo("SIP/2.0 400 Bad From");
+    events.assertNoMoreEvents(Duration.ofMillis(200));
+  }
+
+  @Test
   void incomingCallReportsCallerAndHeadersWithoutCredentials() throws Exception {
     Dialog d = new Dialog("alice");
     d.send("INVITE", OFFER, "Subject: edge");
