@@ -3,6 +3,7 @@ package org.sipline.backend.jainsip.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -96,5 +97,41 @@ class ExtraHeaderRefusalTest {
         .doesNotContain("[C@")
         .doesNotContain("Exception")
         .doesNotContain("Cannot invoke");
+  }
+
+  /**
+   * Values JAIN-SIP's grammar accepts but would re-encode in its own form (an address header gains
+   * angle brackets): they go out as the caller wrote them. The first was found by {@link
+   * EmittedMessagesPropertyTest} in CI.
+   */
+  @ParameterizedTest(name = "{0}: ''{1}''")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "P-Asserted-Identity|:",
+        "P-Asserted-Identity|sip:bot@example.com",
+        "P-Asserted-Identity|\"Bot\"<sip:bot@example.com>",
+        "Call-Info|<http://example.org/a.png>;purpose=icon",
+      })
+  void aHeaderJainSipWouldRewriteGoesOutAsWritten(String name, String value) throws Exception {
+    int before = far.received().size();
+    line.startCall("bob@127.0.0.1:" + far.port(), Map.of(name, value)).get(5, TimeUnit.SECONDS);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> far.received().stream().skip(before).anyMatch(b -> startsWith(b, "INVITE ")));
+    String invite =
+        far.received().stream()
+            .skip(before)
+            .filter(b -> startsWith(b, "INVITE "))
+            .map(b -> new String(b, StandardCharsets.UTF_8))
+            .findFirst()
+            .orElseThrow();
+    assertThat(invite.split("\r\n")).contains(name + ": " + value);
+    await().atMost(Duration.ofSeconds(5)).until(() -> line.status().type() == StatusType.READY);
+  }
+
+  private static boolean startsWith(byte[] b, String prefix) {
+    return new String(b, 0, Math.min(b.length, prefix.length()), StandardCharsets.US_ASCII)
+        .equals(prefix);
   }
 }
