@@ -40,6 +40,12 @@ public final class G722Decoder {
   /**
    * Decodes {@code bytes} code words from {@code src[srcOffset..]} into {@code 2 * bytes} samples
    * at {@code pcm[pcmOffset..]}.
+   *
+   * @param src the code words
+   * @param srcOffset where the first code word is in {@code src}
+   * @param pcm where the samples go
+   * @param pcmOffset where the first sample goes in {@code pcm}
+   * @param bytes how many code words to decode
    */
   public void decode(byte[] src, int srcOffset, short[] pcm, int pcmOffset, int bytes) {
     Objects.checkFromIndexSize(srcOffset, bytes, src.length);

@@ -41,6 +41,11 @@ public final class G722Encoder {
    * Encodes {@code samples} 16 kHz samples from {@code pcm[pcmOffset..]} into {@code samples / 2}
    * bytes at {@code dst[dstOffset..]}.
    *
+   * @param pcm the 16 kHz samples
+   * @param pcmOffset where the first sample is in {@code pcm}
+   * @param dst where the code words go
+   * @param dstOffset where the first code word goes in {@code dst}
+   * @param samples how many samples to encode, an even number
    * @throws IllegalArgumentException if {@code samples} is odd: a code word covers two samples
    */
   public void encode(short[] pcm, int pcmOffset, byte[] dst, int dstOffset, int samples) {

@@ -49,10 +49,20 @@ public final class OpusDecoder implements AutoCloseable {
     this.scratch = new short[sampleRate * MAX_PACKET_MILLIS / 1000];
   }
 
+  /**
+   * The PCM's rate.
+   *
+   * @return Hz, as given to the constructor
+   */
   public int sampleRate() {
     return sampleRate;
   }
 
+  /**
+   * The samples in one 20 ms frame.
+   *
+   * @return {@code sampleRate() / 50}
+   */
   public int frameSamples() {
     return frameSamples;
   }
@@ -61,6 +71,11 @@ public final class OpusDecoder implements AutoCloseable {
    * Decodes one packet into exactly one 20 ms frame at {@code frame[0..]}. A packet longer than 20
    * ms (a peer using another ptime) keeps its first 20 ms and is counted as truncated; a shorter
    * one is followed by concealment up to 20 ms. Never throws on the payload's content.
+   *
+   * @param payload holds the RTP payload
+   * @param offset where the payload starts in {@code payload}
+   * @param length the payload's length in bytes
+   * @param frame where the 20 ms of PCM go, at least {@link #frameSamples()} long
    */
   public void decode(byte[] payload, int offset, int length, short[] frame) {
     requireOpen();
@@ -91,7 +106,11 @@ public final class OpusDecoder implements AutoCloseable {
     }
   }
 
-  /** Fills one 20 ms frame with libopus's concealment: the packet for it never came. */
+  /**
+   * Fills one 20 ms frame with libopus's concealment: the packet for it never came.
+   *
+   * @param frame where the 20 ms of PCM go, at least {@link #frameSamples()} long
+   */
   public void conceal(short[] frame) {
     requireOpen();
     concealed++;
@@ -115,17 +134,29 @@ public final class OpusDecoder implements AutoCloseable {
     }
   }
 
-  /** Frames filled by concealment (lost packets and undecodable ones). */
+  /**
+   * Frames filled by concealment.
+   *
+   * @return lost packets and undecodable ones so far
+   */
   public long concealed() {
     return concealed;
   }
 
-  /** Payloads libopus refused (each also concealed). */
+  /**
+   * Payloads libopus refused, each also concealed.
+   *
+   * @return how many so far
+   */
   public long undecodable() {
     return undecodable;
   }
 
-  /** Packets longer than 20 ms whose excess was dropped. */
+  /**
+   * Packets longer than 20 ms whose excess was dropped.
+   *
+   * @return how many so far
+   */
   public long truncated() {
     return truncated;
   }

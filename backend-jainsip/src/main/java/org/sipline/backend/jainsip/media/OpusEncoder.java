@@ -52,7 +52,11 @@ public final class OpusEncoder implements AutoCloseable {
     }
   }
 
-  /** Whether Opus can be used in this JVM, and why not. */
+  /**
+   * Whether Opus can be used in this JVM, and why not.
+   *
+   * @return available, or not with the reason (what failed to load, what to install)
+   */
   public static Availability availability() {
     OpusLibrary library = OpusLibrary.get();
     return library.available() ? Availability.yes() : Availability.no(library.unavailableReason());
@@ -89,11 +93,20 @@ public final class OpusEncoder implements AutoCloseable {
     }
   }
 
+  /**
+   * The PCM's rate.
+   *
+   * @return Hz, as given to the constructor
+   */
   public int sampleRate() {
     return sampleRate;
   }
 
-  /** Samples in one 20 ms frame at {@link #sampleRate()}. */
+  /**
+   * Samples in one 20 ms frame at {@link #sampleRate()}.
+   *
+   * @return {@code sampleRate() / 50}
+   */
   public int frameSamples() {
     return frameSamples;
   }
@@ -102,6 +115,8 @@ public final class OpusEncoder implements AutoCloseable {
    * Encodes one 20 ms frame ({@link #frameSamples()} samples from {@code pcm[0..]}) into {@code
    * packet}, which should hold {@link #MAX_PACKET_BYTES}.
    *
+   * @param pcm the frame
+   * @param packet where the payload goes
    * @return the payload's length in bytes
    * @throws IllegalStateException when closed or when libopus fails (which it does only on a
    *     programming error: a short buffer)

@@ -29,6 +29,15 @@ public record OpusParameters(
   public static final OpusParameters DEFAULTS =
       new OpusParameters(48000, false, false, 0, List.of());
 
+  /**
+   * Keeps a copy of the problems.
+   *
+   * @param maxPlaybackRate Hz, 8000..48000
+   * @param inbandFec the peer would like in-band FEC
+   * @param dtx the peer accepts DTX
+   * @param maxAverageBitrate bit/s, or 0 for no cap
+   * @param problems one sentence per ignored parameter
+   */
   public OpusParameters {
     problems = List.copyOf(problems);
   }
@@ -37,6 +46,9 @@ public record OpusParameters(
    * Reads the parameter part of an fmtp attribute, such as {@code
    * "maxplaybackrate=16000;useinbandfec=1"} (what follows {@code a=fmtp:111 }); null or blank gives
    * the defaults.
+   *
+   * @param fmtp the peer's parameters, untrusted
+   * @return what they ask, with the ones ignored named in {@link #problems()}
    */
   public static OpusParameters parse(String fmtp) {
     if (fmtp == null || fmtp.isBlank()) {
@@ -97,7 +109,11 @@ public record OpusParameters(
     return value.length() <= 16 ? value : value.substring(0, 16) + "…";
   }
 
-  /** The audio bandwidth worth coding for this peer: half its playback rate (Nyquist). */
+  /**
+   * The audio bandwidth worth coding for this peer.
+   *
+   * @return Hz: half its playback rate (Nyquist)
+   */
   public int maxBandwidthHz() {
     return maxPlaybackRate / 2;
   }
