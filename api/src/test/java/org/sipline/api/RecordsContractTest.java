@@ -126,7 +126,8 @@ class RecordsContractTest {
             "ENDING_SHUTDOWN = 6",
             "ENDING_TEARDOWN = 7",
             "ENDING_TIMEOUT = 8",
-            "ENDING_ERROR = 9"));
+            "ENDING_ERROR = 9",
+            "ENDING_CRASH = 10"));
     Map<String, List<String>> actual = new TreeMap<>();
     for (EnumDescriptor e : FILE.getEnumTypes()) {
       actual.put(

@@ -7,6 +7,7 @@ import org.sipline.core.records.CallEnding;
 import org.sipline.core.records.CallRecord;
 import org.sipline.core.records.CallSide;
 import org.sipline.core.records.EModel;
+import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipCall;
@@ -90,6 +91,39 @@ final class CallRecordWriter {
             CallSide.LOCAL,
             CallEnding.REJECTED,
             code + " " + reason + ": " + why,
+            "",
+            0,
+            0,
+            0,
+            RtpStatistics.NONE,
+            EModel.NONE,
+            EModel.NONE));
+  }
+
+  /**
+   * The record of a call the previous process left up when it died, written by this one when it
+   * ended it (its journal's dialog record). What only the dead process knew — the INVITE's time,
+   * the RTP figures, prompts, DTMF, when exactly it died — died with it: invited and answered are
+   * the time the dialog was journaled as confirmed, ended is now, the figures are none.
+   */
+  void leftByCrash(String account, DialogRecord dialog, Instant confirmed, String description) {
+    String remote = dialog.remoteUri();
+    int colon = remote.indexOf(':');
+    emit(
+        new CallRecord(
+            dialog.callId(),
+            config.name(),
+            account,
+            dialog.incoming() ? CallDirection.INCOMING : CallDirection.OUTGOING,
+            colon >= 0 ? remote.substring(colon + 1) : remote,
+            confirmed,
+            confirmed,
+            config.clock().instant(),
+            200,
+            "OK",
+            CallSide.LOCAL,
+            CallEnding.CRASH,
+            description,
             "",
             0,
             0,

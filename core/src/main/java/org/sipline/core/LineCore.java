@@ -96,9 +96,6 @@ final class LineCore {
             config.mediaDetachPolicy(),
             this::refused,
             audio -> actor.execute(() -> mediaClientGone(audio)));
-    this.sweep =
-        new OrphanSweep(
-            backend, sipState, recorder, actor, config.clock(), () -> state == LineState.CLOSED);
     this.accounts =
         new Registrations(
             backend,
@@ -111,6 +108,15 @@ final class LineCore {
             this::bindingConfirmed,
             entry -> sipState.bindingsEnded(entry.name()));
     this.records = new CallRecordWriter(config);
+    this.sweep =
+        new OrphanSweep(
+            backend,
+            sipState,
+            recorder,
+            actor,
+            config.clock(),
+            () -> state == LineState.CLOSED,
+            records);
     this.prompts = new CallPrompts(recorder, actor, () -> call, this::callFacts);
     this.microphone = new Microphone(recorder);
   }

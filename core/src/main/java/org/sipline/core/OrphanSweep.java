@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * SipStateJournal}): a BYE to each dialog it did not end, a REGISTER with Expires: 0 for each
  * binding it did not remove. Each outcome is a status entry of the type the line is in (the line's
  * state does not change; the history says what happened to the orphan), and the record leaves the
- * journal once dealt with, so a ghost gets one BYE from one restart, not one per restart.
+ * journal once dealt with, so a ghost gets one BYE from one restart, not one per restart. A call
+ * ended so gets its call record then ({@link org.sipline.core.records.CallEnding#CRASH}), once; one
+ * whose record is skipped gets none, as nothing in it can be trusted.
  *
  * <p>A binding's un-REGISTER is sent at once without credentials (the record holds none); a
  * registrar that challenges it gets it again, answered, when the line registers the same account
@@ -49,6 +51,7 @@ final class OrphanSweep {
   private final Executor actor;
   private final Clock clock;
   private final Supplier<Boolean> closed;
+  private final CallRecordWriter records;
 
   /** Bindings whose registrar wants credentials: removed when their account is registered. */
   private final List<LeftBinding> challenged = new ArrayList<>();
@@ -59,13 +62,15 @@ final class OrphanSweep {
       StatusRecorder recorder,
       Executor actor,
       Clock clock,
-      Supplier<Boolean> closed) {
+      Supplier<Boolean> closed,
+      CallRecordWriter records) {
     this.backend = backend;
     this.journal = journal;
     this.recorder = recorder;
     this.actor = actor;
     this.clock = clock;
     this.closed = closed;
+    this.records = records;
   }
 
   /** Deals with every leftover; on the actor. */
@@ -124,14 +129,16 @@ final class OrphanSweep {
         () -> backend.endOrphanedDialog(d.dialog()),
         outcome -> {
           journal.dialogEnded(callId);
-          note(
-              facts(d),
-              "ended call "
-                  + callId
-                  + " left by the previous process: BYE to "
+          String what =
+              "left by the previous process: BYE to "
                   + d.dialog().farEnd()
                   + " answered "
-                  + outcome.describe());
+                  + outcome.describe();
+          note(facts(d), "ended call " + callId + " " + what);
+          // Beside the journal's end of the dialog, so that one restart writes it and the next,
+          // finding no dialog, does not.
+          records.leftByCrash(
+              d.account(), d.dialog(), d.time(), "the process died with the call up; " + what);
         });
   }
 

@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipline.core.records.CallDirection;
+import org.sipline.core.records.CallEnding;
+import org.sipline.core.records.CallRecord;
+import org.sipline.core.records.CallSide;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.DialogRecord;
+import org.sipline.core.spi.RtpStatistics;
 import org.sipline.testing.FakeBackend;
 import org.sipline.testing.FakeCall;
 
@@ -122,6 +131,97 @@ class LineOrphanSweepTest {
     assertThat(leftovers(crashed).dialogs())
         .as("the ghost was dealt with: no later restart sends it another BYE")
         .isEmpty();
+  }
+
+  @Test
+  void aCallLeftUpGetsItsCallRecordAsACrashFromTheRestartThatEndsItAndNoneFromTheNext()
+      throws Exception {
+    Path journal = dir.resolve("r.jsonl");
+    Path crashed;
+    String callId;
+    try (LineHarness first = new LineHarness(config(journal))) {
+      FakeCall call = first.connectedOut();
+      callId = call.callId();
+      awaitJournaled(journal, callId);
+      crashed = crashCopy(journal, "r-crashed.jsonl");
+    }
+    Instant restarted = Instant.now();
+    BlockingQueue<CallRecord> records = new LinkedBlockingQueue<>();
+    FakeBackend fake = new FakeBackend();
+    try (Line second = Line.open(fake, recording(crashed, records))) {
+      awaitDescription(second, "ended call " + callId + " left by the previous process");
+      CallRecord r = records.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(r).as("the torn call's record").isNotNull();
+      assertThat(r.callId()).isEqualTo(callId);
+      assertThat(r.ending()).isEqualTo(CallEnding.CRASH);
+      assertThat(r.endedBy()).isEqualTo(CallSide.LOCAL);
+      assertThat(r.direction()).isEqualTo(CallDirection.OUTGOING);
+      assertThat(r.account()).isEqualTo(LineHarness.ACCOUNT);
+      assertThat(r.remote()).isEqualTo("answer@fake.test");
+      assertThat(r.sipCode()).as("it had connected").isEqualTo(200);
+      assertThat(r.answered()).as("the journal's time of the confirmed dialog").isNotNull();
+      assertThat(r.invited()).isEqualTo(r.answered()).isBefore(restarted);
+      assertThat(r.ended()).isAfterOrEqualTo(restarted);
+      assertThat(r.description())
+          .isEqualTo(
+              "the process died with the call up; left by the previous process: BYE to"
+                  + " fake.test:5060 answered 200 OK");
+      assertThat(r.rtp()).isEqualTo(RtpStatistics.NONE);
+      second.shutdown().get(PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } finally {
+      fake.close();
+    }
+    assertThat(records).as("nothing but the torn call's record").isEmpty();
+
+    FakeBackend again = new FakeBackend();
+    try (Line third = Line.open(again, recording(crashed, records))) {
+      third.shutdown().get(PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } finally {
+      again.close();
+    }
+    assertThat(again.orphanByes()).isEmpty();
+    assertThat(records).as("the next restart writes the record no more").isEmpty();
+  }
+
+  /** A skipped dialog record earns no call record: nothing in it can be trusted. */
+  @Test
+  void aStaleDialogRecordGetsNoCallRecord() throws Exception {
+    Path journal = dir.resolve("s.jsonl");
+    Path crashed;
+    String callId;
+    try (LineHarness first = new LineHarness(config(journal))) {
+      FakeCall call = first.connectedOut();
+      callId = call.callId();
+      awaitJournaled(journal, callId);
+      crashed = crashCopy(journal, "s-crashed.jsonl");
+    }
+    BlockingQueue<CallRecord> records = new LinkedBlockingQueue<>();
+    FakeBackend fake = new FakeBackend();
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofDays(400));
+    LineConfig config =
+        LineConfig.builder()
+            .journal(crashed)
+            .registerWait(PATIENCE)
+            .hangupWait(PATIENCE)
+            .callRecords(records::add)
+            .clock(later)
+            .build();
+    try (Line second = Line.open(fake, config)) {
+      awaitDescription(second, "no BYE for call " + callId);
+      second.shutdown().get(PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } finally {
+      fake.close();
+    }
+    assertThat(records).isEmpty();
+  }
+
+  private static LineConfig recording(Path journal, BlockingQueue<CallRecord> records) {
+    return LineConfig.builder()
+        .journal(journal)
+        .registerWait(PATIENCE)
+        .hangupWait(PATIENCE)
+        .callRecords(records::add)
+        .build();
   }
 
   @Test

@@ -73,6 +73,7 @@ final class CallRecordMessages {
       case TRANSFER -> Ending.ENDING_TRANSFER;
       case MEDIA_TIMEOUT -> Ending.ENDING_MEDIA_TIMEOUT;
       case SHUTDOWN -> Ending.ENDING_SHUTDOWN;
+      case CRASH -> Ending.ENDING_CRASH;
       case TEARDOWN -> Ending.ENDING_TEARDOWN;
       case TIMEOUT -> Ending.ENDING_TIMEOUT;
       case ERROR -> Ending.ENDING_ERROR;

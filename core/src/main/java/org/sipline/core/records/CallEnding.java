@@ -17,6 +17,11 @@ public enum CallEnding {
   MEDIA_TIMEOUT,
   /** The process shut down (SIGTERM) or the line closed while the call ran. */
   SHUTDOWN,
+  /**
+   * The process died with the call up (kill -9, a crash, power loss): the record is written by the
+   * next process on the same journal when it ends the call it found there, once.
+   */
+  CRASH,
   /** A hard hangup: torn down locally without waiting for the network. */
   TEARDOWN,
   /** The call did not come up in time, or its hangup went unanswered. */

@@ -85,6 +85,8 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
   private long outboundJitter;
   private double roundTripMillis = -1;
   private boolean farEndBye;
+  private InetSocketAddress destinationOf;
+  private InetSocketAddress destination;
   private final long firstSequence;
 
   private volatile long sent;
@@ -220,7 +222,13 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
     if (rtpPeer.latching() && latchedSource != null) {
       return latchedSource;
     }
-    return new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
+    if (!rtp.equals(destinationOf)) {
+      // Made again only when the far end's RTP address changes (a re-INVITE), so that a report
+      // allocates nothing (RtcpBenchmark.reportSent).
+      destinationOf = rtp;
+      destination = new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
+    }
+    return destination;
   }
 
   // Single writer (the receive thread): volatile is for visibility, ++ cannot race.
