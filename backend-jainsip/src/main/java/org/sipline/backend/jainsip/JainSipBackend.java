@@ -202,6 +202,7 @@ final class JainSipBackend implements SipBackend {
         Thread.currentThread().interrupt();
       }
     }
+    ctx.locations.close();
     ctx.executor.shutdown(THREAD_STOP_WAIT);
     ctx.rtp.close();
     ctx.stack.close(THREAD_STOP_WAIT);
