@@ -39,8 +39,11 @@ public final class ServerLocator {
   /** Cached RRsets and negative answers at most; the oldest go first past this. */
   static final int CACHE_ENTRIES = 4096;
 
-  /** How long one query waits for an answer before the next server (or the failure). */
-  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * How long one query waits for an answer. As long as a whole location may take: the caller's
+   * bound ends the wait first and names the lookup ("timed out after 8 s").
+   */
+  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(8);
 
   private final Resolver resolver;
   private final Cache cache;
@@ -58,6 +61,12 @@ public final class ServerLocator {
    * list is empty; {@code random} orders SRV targets of equal priority.
    */
   public static ServerLocator create(List<InetSocketAddress> servers, RandomGenerator random) {
+    return create(servers, random, QUERY_TIMEOUT);
+  }
+
+  /** As {@link #create(List, RandomGenerator)}, each query waiting at most {@code queryTimeout}. */
+  static ServerLocator create(
+      List<InetSocketAddress> servers, RandomGenerator random, Duration queryTimeout) {
     Resolver resolver;
     if (servers.isEmpty()) {
       resolver = new ExtendedResolver();
@@ -68,7 +77,7 @@ public final class ServerLocator {
       }
       resolver = new ExtendedResolver(each);
     }
-    resolver.setTimeout(QUERY_TIMEOUT);
+    resolver.setTimeout(queryTimeout);
     return new ServerLocator(resolver, random);
   }
 
@@ -167,7 +176,7 @@ public final class ServerLocator {
       Query query, Name name, int port, Transport transport) throws LookupFailedException {
     List<SipTarget> found = query.addresses(name, port, transport);
     if (found.isEmpty()) {
-      throw new LookupFailedException("DNS lookup of " + text(name) + ": no such host (A/AAAA)");
+      throw new LookupFailedException("DNS lookup of " + text(name) + ": no address (A/AAAA)");
     }
     return found;
   }
@@ -256,19 +265,14 @@ public final class ServerLocator {
       Lookup lookup = new Lookup(name, type);
       lookup.setResolver(resolver);
       lookup.setCache(cache);
-      lookup.setSearchPath((Name[]) null);
       Record[] records = lookup.run();
       return switch (lookup.getResult()) {
         case Lookup.SUCCESSFUL -> records;
         case Lookup.HOST_NOT_FOUND, Lookup.TYPE_NOT_FOUND -> null;
-        case Lookup.TRY_AGAIN -> {
-          String why = lookup.getErrorString();
-          throw new LookupFailedException(
-              what
-                  + (why.contains("timed out")
-                      ? " timed out (no answer from the name servers)"
-                      : " failed: " + why));
-        }
+        case Lookup.TRY_AGAIN ->
+            // dnsjava reports a silent server as a "network error" like an unreachable one.
+            throw new LookupFailedException(
+                what + ": no answer from the name servers (" + lookup.getErrorString() + ")");
         default -> throw new LookupFailedException(what + " failed: " + lookup.getErrorString());
       };
     }
