@@ -547,6 +547,9 @@ final class OutgoingSipCall extends JainSipCall {
 
   /** No final response in time: CANCEL what can be cancelled and report the failure now. */
   private void expired(String reason) {
+    if (state() == CallState.CALLING && nextTarget(reason)) {
+      return;
+    }
     switch (state()) {
       case CALLING, CANCELLING -> {
         terminate(invite);

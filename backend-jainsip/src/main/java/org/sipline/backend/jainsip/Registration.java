@@ -63,6 +63,10 @@ final class Registration {
   private boolean locating;
 
   private int lookups;
+
+  /** Every address the last location of the registrar (or proxy) found: where calls come from. */
+  private java.util.Set<String> located = java.util.Set.of();
+
   private Runnable onTerminal = () -> {};
 
   /** The Contact the last REGISTER carried. */
@@ -90,6 +94,14 @@ final class Registration {
 
   RegistrationState state() {
     return state;
+  }
+
+  /**
+   * Whether {@code address} is one the registrar or outbound proxy was located at: trusted as a
+   * source of calls without a lookup on the SIP thread (see {@link Strangers}).
+   */
+  boolean locatedAt(String address) {
+    return located.contains(address);
   }
 
   /** The binding granted last, or null before the first 2xx and after the un-REGISTER. */
@@ -169,6 +181,7 @@ final class Registration {
   }
 
   private void use(List<SipTarget> found, int expires) {
+    located = found.stream().map(SipTarget::address).collect(java.util.stream.Collectors.toSet());
     List<SipTarget> ordered = new ArrayList<>(found);
     SipTarget inUse = targets.isEmpty() ? null : targets.get(0);
     if (inUse != null && ordered.remove(inUse)) {

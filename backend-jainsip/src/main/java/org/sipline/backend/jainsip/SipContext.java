@@ -85,13 +85,18 @@ final class SipContext {
     }
   }
 
+  /**
+   * @param dnsRandom orders SRV targets of one priority by weight; null for our SecureRandom (a
+   *     test passes a seeded one to replay an order)
+   */
   SipContext(
       BackendConfig config,
       BackendOptions options,
       JainSipStack stack,
       SipExecutor executor,
       LocalAddresses localAddresses,
-      RtpSessions rtp) {
+      RtpSessions rtp,
+      java.util.random.RandomGenerator dnsRandom) {
     this.config = config;
     this.options = options;
     this.stack = stack;
@@ -100,7 +105,8 @@ final class SipContext {
     this.rtp = rtp;
     this.locations =
         new org.sipline.backend.jainsip.dns.LocationExecutor(
-            org.sipline.backend.jainsip.dns.ServerLocator.create(options.dnsServers(), random),
+            org.sipline.backend.jainsip.dns.ServerLocator.create(
+                options.dnsServers(), dnsRandom == null ? random : dnsRandom),
             // Not in the stack's group: dnsjava starts its one NIO selector thread for the whole
             // JVM from whichever thread asks first, and it must not count as this backend's.
             new ThreadGroup(stack.threads.getParent(), stack.threads.getName() + "-dns"),

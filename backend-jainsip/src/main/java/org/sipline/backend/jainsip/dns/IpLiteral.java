@@ -8,13 +8,18 @@ import java.util.regex.Pattern;
  * Numeric host checks that never consult a name server: a host that passes is used as it is (RFC
  * 3263 §4.2, a numeric IP address needs no lookup); any other host is a name.
  */
-final class IpLiteral {
+public final class IpLiteral {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private IpLiteral() {}
 
+  /** Whether {@code host} is a numeric address (IPv6 bracketed or not), found without a lookup. */
+  public static boolean isNumeric(String host) {
+    return parse(host) != null;
+  }
+
   /** The address {@code host} spells (IPv6 bracketed or not), or null when it is a name. */
-  static InetAddress parse(String host) {
+  public static InetAddress parse(String host) {
     String h =
         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (IPV4.matcher(h).matches()) {
@@ -35,7 +40,7 @@ final class IpLiteral {
   }
 
   /** The wire form of {@code address} without brackets or an IPv6 scope. */
-  static String text(InetAddress address) {
+  public static String text(InetAddress address) {
     String text = address.getHostAddress();
     int scope = text.indexOf('%');
     return scope >= 0 ? text.substring(0, scope) : text;

@@ -25,7 +25,7 @@ import org.xbill.DNS.Type;
  * or NODATA with an SOA otherwise, so negative answers can be cached), or whatever a test's
  * function makes of a query (garbage, or nothing at all: null drops the query). Counts queries.
  */
-final class FakeNameServer implements AutoCloseable {
+public final class FakeNameServer implements AutoCloseable {
   static final Name ZONE = Name.fromConstantString("test.");
 
   private final DatagramSocket socket;
@@ -34,29 +34,29 @@ final class FakeNameServer implements AutoCloseable {
   private final List<String> queries = new CopyOnWriteArrayList<>();
   private volatile Function<Message, byte[]> handler = this::answer;
 
-  FakeNameServer() throws SocketException {
+  public FakeNameServer() throws SocketException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     thread = new Thread(this::serve, "fake-name-server");
     thread.setDaemon(true);
     thread.start();
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
-  FakeNameServer add(Record r) {
+  public FakeNameServer add(Record r) {
     records.add(r);
     return this;
   }
 
   /** Replaces the answers with {@code h}'s bytes for each query (null: no answer). */
-  void handleWith(Function<Message, byte[]> h) {
+  public void handleWith(Function<Message, byte[]> h) {
     handler = h;
   }
 
   /** "name TYPE" of each query received, in order. */
-  List<String> queries() {
+  public List<String> queries() {
     return new ArrayList<>(queries);
   }
 
@@ -104,7 +104,7 @@ final class FakeNameServer implements AutoCloseable {
     return response.toWire();
   }
 
-  static Message reply(Message query) {
+  public static Message reply(Message query) {
     Message response = new Message(query.getHeader().getID());
     response.getHeader().setFlag(Flags.QR);
     response.getHeader().setFlag(Flags.AA);
