@@ -29,7 +29,12 @@ import org.sipline.backend.jainsip.dns.SipTarget;
 public final class LocatedRouter extends DefaultRouter {
   private final Map<String, SipTarget> pinned = new ConcurrentHashMap<>();
 
-  /** The RI's constructor signature for a router. */
+  /**
+   * The RI's constructor signature for a router.
+   *
+   * @param stack the stack that routes with it
+   * @param outboundProxy the stack's {@code javax.sip.OUTBOUND_PROXY}, null here
+   */
   public LocatedRouter(SipStack stack, String outboundProxy) {
     super(stack, outboundProxy);
   }

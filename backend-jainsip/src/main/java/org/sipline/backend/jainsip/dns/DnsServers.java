@@ -17,6 +17,8 @@ public final class DnsServers {
   /**
    * The servers {@code text} lists, in order.
    *
+   * @param text {@code address[:port],…}, IPv6 as {@code [v6]:port}
+   * @return the servers, port {@value #DEFAULT_PORT} where none was given
    * @throws IllegalArgumentException naming the entry that is not {@code address[:port]}
    */
   public static List<InetSocketAddress> parse(String text) {

@@ -13,12 +13,22 @@ public final class IpLiteral {
 
   private IpLiteral() {}
 
-  /** Whether {@code host} is a numeric address (IPv6 bracketed or not), found without a lookup. */
+  /**
+   * Whether {@code host} is a numeric address (IPv6 bracketed or not), found without a lookup.
+   *
+   * @param host a URI's host
+   * @return true for an IPv4 or IPv6 literal
+   */
   public static boolean isNumeric(String host) {
     return parse(host) != null;
   }
 
-  /** The address {@code host} spells (IPv6 bracketed or not), or null when it is a name. */
+  /**
+   * The address {@code host} spells (IPv6 bracketed or not), or null when it is a name.
+   *
+   * @param host a URI's host
+   * @return the address, or null for a name
+   */
   public static InetAddress parse(String host) {
     String h =
         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -39,7 +49,12 @@ public final class IpLiteral {
     }
   }
 
-  /** The wire form of {@code address} without brackets or an IPv6 scope. */
+  /**
+   * The wire form of {@code address} without brackets or an IPv6 scope.
+   *
+   * @param address any address
+   * @return its text, as a Via or a Hop takes it
+   */
   public static String text(InetAddress address) {
     String text = address.getHostAddress();
     int scope = text.indexOf('%');

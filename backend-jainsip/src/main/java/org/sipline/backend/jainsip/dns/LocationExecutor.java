@@ -31,13 +31,30 @@ public final class LocationExecutor implements AutoCloseable {
   private final ServerLocator locator;
   private final ThreadPoolExecutor executor;
 
-  /** What a location came to: targets in order, or the failure that says why there are none. */
+  /**
+   * What a location came to: targets in order, or the failure that says why there are none.
+   *
+   * @param targets the targets in the order to try them; empty on failure
+   * @param failure what went wrong, naming the lookup; null on success
+   */
   public record Outcome(List<SipTarget> targets, String failure) {
+    /**
+     * Whether targets were found.
+     *
+     * @return true when {@link #failure()} is null
+     */
     public boolean ok() {
       return failure == null;
     }
   }
 
+  /**
+   * Starts no thread yet: they come with the first lookups and go after 30 s idle.
+   *
+   * @param locator what runs on the threads
+   * @param group the group the threads are made in
+   * @param name the threads' name prefix
+   */
   public LocationExecutor(ServerLocator locator, ThreadGroup group, String name) {
     this.locator = locator;
     AtomicInteger n = new AtomicInteger();
@@ -60,6 +77,10 @@ public final class LocationExecutor implements AutoCloseable {
   /**
    * The targets for {@code uri} if it needs no lookup (a numeric host), else null: the caller can
    * then send at once, without a round trip through the executor.
+   *
+   * @param uri what to locate
+   * @param transport the transport to send with
+   * @return the one target of a numeric host, or null for a name
    */
   public List<SipTarget> immediate(SipUri uri, Transport transport) {
     if (IpLiteral.parse(uri.host()) == null) {
@@ -75,6 +96,11 @@ public final class LocationExecutor implements AutoCloseable {
   /**
    * Locates {@code uri} on a lookup thread and hands the outcome to {@code done} (on that thread,
    * or on the caller's when the queue is full or the executor closed).
+   *
+   * @param uri what to locate
+   * @param transport the transport to send with
+   * @param bound how long the location may take
+   * @param done told the outcome, once
    */
   public void locate(SipUri uri, Transport transport, Duration bound, Consumer<Outcome> done) {
     Runnable task =

@@ -59,6 +59,10 @@ public final class ServerLocator {
   /**
    * A locator asking {@code servers} in order, or the system's name servers (resolv.conf) when the
    * list is empty; {@code random} orders SRV targets of equal priority.
+   *
+   * @param servers name servers in order; empty for the system's
+   * @param random orders SRV targets of one priority by weight
+   * @return a locator with an empty cache
    */
   public static ServerLocator create(List<InetSocketAddress> servers, RandomGenerator random) {
     return create(servers, random, QUERY_TIMEOUT);
@@ -84,7 +88,10 @@ public final class ServerLocator {
   /**
    * The targets for {@code uri} over {@code transport}, in the order to try them.
    *
+   * @param uri the URI to locate (its host and port)
+   * @param transport the transport we send with: picks the NAPTR service and SRV name
    * @param bound how long the whole location may take; past it the next query is not sent
+   * @return at least one target
    * @throws LookupFailedException naming the name, the record type and what went wrong
    */
   public List<SipTarget> locate(SipUri uri, Transport transport, Duration bound)

@@ -12,6 +12,13 @@ import org.sipline.core.spi.Transport;
  * @param transport how to reach it
  */
 public record SipTarget(String address, int port, Transport transport) {
+  /**
+   * Checks the port's range.
+   *
+   * @param address an IPv4 address or an IPv6 address without brackets
+   * @param port 1..65535
+   * @param transport how to reach it
+   */
   public SipTarget {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(transport, "transport");
@@ -20,7 +27,11 @@ public record SipTarget(String address, int port, Transport transport) {
     }
   }
 
-  /** {@code address:port}, the IPv6 address bracketed. */
+  /**
+   * {@code address:port}, the IPv6 address bracketed.
+   *
+   * @return the target as a Via or log line shows it
+   */
   public String hostPort() {
     return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
