@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of sipline on a fresh Debian 12 machine: installs the SIP peers the tests
-# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark, Prometheus) when they are missing, then the whole
+# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark, Prometheus, dnsmasq) when they are missing, then the whole
 # Maven reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ fi
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 # The metrics test scrapes sipline with Debian's Prometheus and checks the exposition with promtool.
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+# The RFC 3263 tests serve NAPTR and SRV records from dnsmasq (in /usr/sbin).
+{ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ]; } || need+=(dnsmasq-base)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing ${need[*]}"
   sudo_cmd=""

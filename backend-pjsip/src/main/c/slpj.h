@@ -86,6 +86,13 @@ SLPJ_API int slpj_event_next(int timeout_ms, int *ints, char *text, int text_len
  * first call nobody is trusted. Returns 0, or -1 with err set (the old set stays).
  */
 SLPJ_API int slpj_set_trusted(const char **addrs, int count, int anyone, char *err, int err_len);
+/*
+ * The name servers pjsua's resolver asks (IP literals, ports 1..65535; at most four), for the
+ * next slpj_start; count 0: none, pjsip then resolves through the system. Returns 0, or -1 with
+ * err set.
+ */
+SLPJ_API int slpj_set_nameservers(const char **hosts, const int *ports, int count, char *err,
+                                  int err_len);
 /* Out-of-dialog INVITE/REFER/MESSAGE requests from strangers refused so far. */
 SLPJ_API long long slpj_strangers_refused(void);
 

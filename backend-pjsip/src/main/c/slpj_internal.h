@@ -157,6 +157,11 @@ void slpj_on_call_tsx_state(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip
 /* slpj_strangers.c */
 pj_status_t slpj_strangers_module_init(void);
 void slpj_strangers_reset(void);
+
+/* slpj_dns.c: the name servers given by slpj_set_nameservers, into pjsua_config before
+ * pjsua_init, and with their ports into the resolver pjsua_init created. */
+void slpj_dns_config(pjsua_config *cfg);
+pj_status_t slpj_dns_apply_ports(void);
 void slpj_on_call_transfer_request2(pjsua_call_id call_id, const pj_str_t *dst,
                                     pjsip_status_code *code, pjsua_call_setting *opt);
 

@@ -90,6 +90,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     pjsip_cfg()->tsx.td = (unsigned)transaction_timeout_ms;
 
     pjsua_config_default(&cfg);
+    slpj_dns_config(&cfg);
     cfg.max_calls = PJSUA_MAX_CALLS;
     cfg.thread_cnt = 1;
     cfg.user_agent = pj_str((char *)user_agent);
@@ -130,6 +131,12 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     status = pjsua_init(&cfg, &log_cfg, &med_cfg);
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "pjsua_init", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_dns_apply_ports();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "setting the name servers of pjsua's resolver", status);
         pjsua_destroy();
         return -1;
     }

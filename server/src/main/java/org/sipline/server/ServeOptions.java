@@ -160,6 +160,16 @@ final class ServeOptions {
   String advertisedAddress;
 
   @Option(
+      names = "--dns-servers",
+      paramLabel = "HOST[:PORT],...",
+      defaultValue = "${env:SIPLINE_DNS_SERVERS}",
+      description =
+          "Name servers (numeric addresses, port 53 by default) that locate SIP servers by RFC"
+              + " 3263 (NAPTR, SRV, A/AAAA); by default the system's (resolv.conf)."
+              + " Env: SIPLINE_DNS_SERVERS.")
+  String dnsServers;
+
+  @Option(
       names = "--rtp-ports",
       paramLabel = "MIN-MAX|any",
       converter = RtpPorts.Converter.class,
@@ -382,6 +392,27 @@ final class ServeOptions {
   Integer metricsPort;
 
   /**
+   * The backend options with {@code --dns-servers} as the option both backends read ({@value
+   * #DNS_SERVERS_OPTION}); the backend checks the value and names the option when it is wrong.
+   */
+  private Map<String, String> withDnsServers() {
+    if (dnsServers == null || dnsServers.isBlank()) {
+      return backendOptions;
+    }
+    if (backendOptions.containsKey(DNS_SERVERS_OPTION)) {
+      throw new InvalidConfigException(
+          "--dns-servers",
+          "also given as --backend-option " + DNS_SERVERS_OPTION + "; keep one of them");
+    }
+    Map<String, String> options = new LinkedHashMap<>(backendOptions);
+    options.put(DNS_SERVERS_OPTION, dnsServers.strip());
+    return options;
+  }
+
+  /** The backend option {@code --dns-servers} sets. */
+  static final String DNS_SERVERS_OPTION = "dns.servers";
+
+  /**
    * @throws InvalidConfigException naming the flag whose value cannot work
    */
   ServerConfig toConfig() {
@@ -400,7 +431,7 @@ final class ServeOptions {
         .advertisedAddress(advertisedAddress)
         .rtpPorts(rtpPorts.min(), rtpPorts.max())
         .backend(backend)
-        .backendOptions(backendOptions)
+        .backendOptions(withDnsServers())
         .historyLimit(historyLimit)
         .journal(journal)
         .recordingsDir(recordingsDir)

@@ -42,6 +42,8 @@ import org.sipline.core.spi.TrustedSources;
  *   <tr><td>{@value #MEDIA_REALTIME}</td><td>the SCHED_FIFO priority (1..99) the RTP pacer
  *       thread asks for, or {@code off}; refused by the system, it runs at normal priority
  *       after one warning</td><td>{@value MediaEngine#PACER_REALTIME_DEFAULT}</td></tr>
+ *   <tr><td>{@value #DNS_SERVERS}</td><td>name servers for RFC 3263 location,
+ *       {@code address[:port]} comma-separated, numeric</td><td>the system's (resolv.conf)</td></tr>
  * </table>
  *
  * @param registerExpires seconds asked for in REGISTER
@@ -49,8 +51,14 @@ import org.sipline.core.spi.TrustedSources;
  * @param trusted who may send a line out-of-dialog INVITEs
  * @param pacerRealtime the RTP pacer's SCHED_FIFO priority, or {@link
  *     MediaEngine#PACER_REALTIME_OFF}
+ * @param dnsServers the name servers to ask, in order; empty for the system's
  */
-record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int pacerRealtime) {
+record BackendOptions(
+    int registerExpires,
+    Tls tls,
+    TrustedSources trusted,
+    int pacerRealtime,
+    List<java.net.InetSocketAddress> dnsServers) {
   static final String TRUSTED_SOURCES = TrustedSources.OPTION;
   static final String REGISTER_EXPIRES = "register.expires";
   static final String TLS_PORT = "tls.port";
@@ -61,6 +69,7 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
   static final String TLS_TRUST_STORE_PASSWORD = "tls.trustStorePassword";
   static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
   static final String MEDIA_REALTIME = "media.realtime";
+  static final String DNS_SERVERS = "dns.servers";
 
   private static final int DEFAULT_REGISTER_EXPIRES = 600;
   private static final int MAX_REGISTER_EXPIRES = 86_400;
@@ -85,7 +94,9 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
               MediaEngine.PACER_REALTIME_MIN,
               MediaEngine.PACER_REALTIME_MAX,
               Set.of("off"),
-              "the RTP pacer thread's SCHED_FIFO priority"));
+              "the RTP pacer thread's SCHED_FIFO priority"),
+          BackendOption.text(
+              DNS_SERVERS, "name servers (address[:port], comma-separated) for RFC 3263"));
 
   /**
    * The TLS listening point's settings. Passwords stay out of {@link #toString()}.
@@ -123,7 +134,19 @@ record BackendOptions(int registerExpires, Tls tls, TrustedSources trusted, int 
         trusted == null
             ? TrustedSources.registrarsOnly()
             : TrustedSources.parse(TRUSTED_SOURCES, trusted),
-        pacerRealtime(options.get(MEDIA_REALTIME)));
+        pacerRealtime(options.get(MEDIA_REALTIME)),
+        dnsServers(options.get(DNS_SERVERS)));
+  }
+
+  private static List<java.net.InetSocketAddress> dnsServers(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    try {
+      return org.sipline.backend.jainsip.dns.DnsServers.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("option '" + DNS_SERVERS + "': " + e.getMessage(), e);
+    }
   }
 
   /**

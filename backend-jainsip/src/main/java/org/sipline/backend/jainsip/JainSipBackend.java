@@ -42,6 +42,14 @@ final class JainSipBackend implements SipBackend {
 
   /** Starts the stack for {@code config}; fails naming the setting that can't be honoured. */
   static JainSipBackend start(BackendConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * As {@link #start(BackendConfig)}, with {@code dnsRandom} ordering SRV targets of one priority
+   * (null: a SecureRandom); tests pass a seeded one.
+   */
+  static JainSipBackend start(BackendConfig config, java.util.random.RandomGenerator dnsRandom) {
     Objects.requireNonNull(config, "config");
     BackendOptions options = BackendOptions.from(config);
     LocalAddresses addresses = LocalAddresses.of(config);
@@ -62,7 +70,7 @@ final class JainSipBackend implements SipBackend {
       stack.close(THREAD_STOP_WAIT);
       throw new IllegalStateException("cannot start RTP media: " + e.getMessage(), e);
     }
-    SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp);
+    SipContext ctx = new SipContext(config, options, stack, executor, addresses, rtp, dnsRandom);
     JainSipBackend backend = new JainSipBackend(ctx);
     Strangers strangers =
         new Strangers(options.trusted(), backend.accounts.values(), config.observer());
@@ -202,6 +210,7 @@ final class JainSipBackend implements SipBackend {
         Thread.currentThread().interrupt();
       }
     }
+    ctx.locations.close();
     ctx.executor.shutdown(THREAD_STOP_WAIT);
     ctx.rtp.close();
     ctx.stack.close(THREAD_STOP_WAIT);

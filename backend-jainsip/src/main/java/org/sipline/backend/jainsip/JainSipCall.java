@@ -121,6 +121,8 @@ abstract class JainSipCall implements SipCall {
       mediaWatch.cancel();
       sessionTimer.stop();
       closeMedia();
+      // An out-of-dialog request of ours for this Call-ID (a late CANCEL) has nowhere new to go.
+      ctx.stack.router().unpin(callId);
       ctx.executor.schedule(LINGER, () -> ctx.calls.remove(this));
       account.callGone(this);
     }

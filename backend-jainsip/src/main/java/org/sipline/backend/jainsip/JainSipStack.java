@@ -146,6 +146,10 @@ final class JainSipStack {
     // Closes three faults of the RI's receive path; see GuardedParser.
     p.setProperty(
         "gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedParserFactory.class.getName());
+    // RFC 3263 location happens before a request reaches the RI (off its thread, see
+    // LocatedRouter); the RI must then send where we located, for sip: URIs too.
+    p.setProperty("javax.sip.ROUTER_PATH", LocatedRouter.class.getName());
+    p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
     // Our SipListener hands every event to the SIP executor, so one delivery thread suffices.
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
     // Without a pool the RI parses every UDP datagram on a thread of its own, so a 200 can
@@ -297,6 +301,11 @@ final class JainSipStack {
 
   SipProvider provider() {
     return provider;
+  }
+
+  /** The router that sends located requests to their target (see {@link LocatedRouter}). */
+  LocatedRouter router() {
+    return (LocatedRouter) stack.getRouter();
   }
 
   /** The port we listen on with {@code transport}. */

@@ -1,6 +1,7 @@
 package org.sipline.backend.jainsip;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -14,6 +15,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipline.backend.jainsip.dns.SipTarget;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipFailure;
@@ -46,6 +48,14 @@ final class OutgoingSipCall extends JainSipCall {
   private int lastRinging;
   private boolean cancelWhenAllowed;
   private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
+
+  /** The located targets still to try, the one in use first. */
+  private List<SipTarget> targets = List.of();
+
+  /** Waiting for the location of the next hop: no INVITE sent yet. */
+  private boolean locating;
+
+  private SipExecutor.Timer lookupTimer = SipExecutor.Timer.NONE;
 
   OutgoingSipCall(
       SipContext ctx,
@@ -81,21 +91,108 @@ final class OutgoingSipCall extends JainSipCall {
     return media;
   }
 
-  /** Allocates the RTP port and sends the INVITE. */
+  /**
+   * Allocates the RTP port, locates the next hop (RFC 3263) and sends the INVITE. A numeric host is
+   * sent to at once; a name is looked up on the location threads and the INVITE goes when the
+   * answer comes back to the SIP executor as an event ({@link #located}), or the call fails naming
+   * the lookup after {@link SipContext#LOOKUP_BOUND}.
+   */
   void start() {
-    SipUri target = remote();
+    SipUri hop = SipContext.nextHop(remote(), account.spec().outboundProxy());
     try {
       rtp = ctx.rtp.allocate();
-      localHost =
-          ctx.localHostToward(SipContext.nextHopHost(target, account.spec().outboundProxy()));
+    } catch (Exception e) {
+      moveTo(CallState.ENDED);
+      failed(
+          SipFailure.exception("cannot place the call to " + remote() + ": " + e.getMessage(), e));
+      return;
+    }
+    List<SipTarget> now = ctx.locations.immediate(hop, ctx.config.transport());
+    if (now != null) {
+      located(now);
+      return;
+    }
+    locating = true;
+    lookupTimer =
+        ctx.executor.schedule(
+            SipContext.LOOKUP_BOUND,
+            () ->
+                lookupFailed(
+                    "DNS lookup of "
+                        + hop.host()
+                        + " timed out after "
+                        + Durations.text(SipContext.LOOKUP_BOUND)));
+    ctx.locations.locate(
+        hop,
+        ctx.config.transport(),
+        SipContext.LOOKUP_BOUND,
+        outcome ->
+            ctx.executor.execute(
+                () -> {
+                  if (outcome.ok()) {
+                    locatedLate(outcome.targets());
+                  } else {
+                    lookupFailed(outcome.failure());
+                  }
+                }));
+  }
+
+  /** The lookup's answer, unless the call gave up waiting (bound, hangup) meanwhile. */
+  private void locatedLate(List<SipTarget> found) {
+    if (!locating) {
+      return;
+    }
+    locating = false;
+    lookupTimer.cancel();
+    located(found);
+  }
+
+  private void lookupFailed(String reason) {
+    if (!locating) {
+      return;
+    }
+    locating = false;
+    lookupTimer.cancel();
+    log.warn("INVITE {} Call-ID {}: {}", remote(), callId(), reason);
+    moveTo(CallState.ENDED);
+    failed(SipFailure.noResponse(reason));
+  }
+
+  /** Where to send found: our address toward the first target, the SDP offer, the INVITE. */
+  private void located(List<SipTarget> found) {
+    targets = new ArrayList<>(found);
+    SipTarget first = targets.get(0);
+    try {
+      localHost = ctx.localHostToward(first.address());
       localSdp = new LocalSdp(localHost, rtp.localPort(), ctx.random.nextInt(1 << 30));
     } catch (Exception e) {
       moveTo(CallState.ENDED);
-      failed(SipFailure.exception("cannot place the call to " + target + ": " + e.getMessage(), e));
+      failed(
+          SipFailure.exception("cannot place the call to " + remote() + ": " + e.getMessage(), e));
       return;
     }
+    ctx.stack.router().pin(callId(), first);
     armDeadline("no answer within " + Durations.text(ctx.config.transactionTimeout()));
     send();
+  }
+
+  /**
+   * RFC 3263 §4.3: after a timeout, a 503 or a transport error before any provisional response, the
+   * request goes to the next target, in a new client transaction. False when none is left.
+   */
+  private boolean nextTarget(String why) {
+    if (targets.size() < 2 || state() != CallState.CALLING || isOver()) {
+      return false;
+    }
+    SipTarget failedTarget = targets.remove(0);
+    SipTarget next = targets.get(0);
+    log.info(
+        "INVITE {} Call-ID {}: {} at {}; trying {}", remote(), callId(), why, failedTarget, next);
+    terminate(invite);
+    ctx.stack.router().pin(callId(), next);
+    armDeadline("no answer within " + Durations.text(ctx.config.transactionTimeout()));
+    send();
+    return true;
   }
 
   private void send() {
@@ -118,6 +215,9 @@ final class OutgoingSipCall extends JainSipCall {
       log.info("{} sent", SipLog.request(request));
     } catch (Exception e) {
       invite = null;
+      if (nextTarget("cannot send: " + e.getMessage())) {
+        return;
+      }
       moveTo(CallState.ENDED);
       failed(
           SipFailure.exception(
@@ -178,6 +278,9 @@ final class OutgoingSipCall extends JainSipCall {
         challenged(response);
       } else if (code == SessionInterval.TOO_SMALL && tooBrief(response)) {
         send();
+      } else if (code == Response.SERVICE_UNAVAILABLE
+          && nextTarget(code + " " + response.getReasonPhrase())) {
+        return;
       } else {
         refused(response);
       }
@@ -186,6 +289,9 @@ final class OutgoingSipCall extends JainSipCall {
     @Override
     public void onStackTimeout() {
       if (tx != invite || state() == CallState.ENDED) {
+        return;
+      }
+      if (nextTarget("no response (transaction timed out)")) {
         return;
       }
       moveTo(CallState.ENDED);
@@ -375,6 +481,10 @@ final class OutgoingSipCall extends JainSipCall {
 
   @Override
   void onHangup() {
+    if (locating) {
+      lookupFailed("cancelled while the DNS lookup of the next hop was pending; no INVITE sent");
+      return;
+    }
     switch (state()) {
       case CALLING -> {
         // RFC 3261 §9.1: no CANCEL before a provisional response.
@@ -394,6 +504,10 @@ final class OutgoingSipCall extends JainSipCall {
 
   @Override
   void abandon() {
+    if (locating) {
+      lookupFailed("abandoned while the DNS lookup of the next hop was pending; no INVITE sent");
+      return;
+    }
     switch (state()) {
       case CALLING -> {
         cancelWhenAllowed = true;
@@ -433,6 +547,9 @@ final class OutgoingSipCall extends JainSipCall {
 
   /** No final response in time: CANCEL what can be cancelled and report the failure now. */
   private void expired(String reason) {
+    if (state() == CallState.CALLING && nextTarget(reason)) {
+      return;
+    }
     switch (state()) {
       case CALLING, CANCELLING -> {
         terminate(invite);

@@ -1,6 +1,8 @@
 package org.sipline.backend.jainsip;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ListIterator;
 import javax.sip.ClientTransaction;
 import javax.sip.ObjectInUseException;
@@ -15,11 +17,13 @@ import javax.sip.header.MinExpiresHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.sipline.backend.jainsip.dns.SipTarget;
 import org.sipline.core.sip.InstanceId;
 import org.sipline.core.sip.RegistrationTiming;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.SipFailure;
+import org.sipline.core.spi.SipUri;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +55,18 @@ final class Registration {
   private ClientTransaction current;
   private SipExecutor.Timer deadline = SipExecutor.Timer.NONE;
   private SipExecutor.Timer next = SipExecutor.Timer.NONE;
+
+  /** The located registrar targets still to try, the one in use first. */
+  private List<SipTarget> targets = List.of();
+
+  /** Waiting for a location; {@link #lookups} tells a stale answer from the awaited one. */
+  private boolean locating;
+
+  private int lookups;
+
+  /** Every address the last location of the registrar (or proxy) found: where calls come from. */
+  private java.util.Set<String> located = java.util.Set.of();
+
   private Runnable onTerminal = () -> {};
 
   /** The Contact the last REGISTER carried. */
@@ -78,6 +94,14 @@ final class Registration {
 
   RegistrationState state() {
     return state;
+  }
+
+  /**
+   * Whether {@code address} is one the registrar or outbound proxy was located at: trusted as a
+   * source of calls without a lookup on the SIP thread (see {@link Strangers}).
+   */
+  boolean locatedAt(String address) {
+    return located.contains(address);
   }
 
   /** The binding granted last, or null before the first 2xx and after the un-REGISTER. */
@@ -110,6 +134,8 @@ final class Registration {
     }
     next.cancel();
     abandonCurrent();
+    locating = false;
+    lookups++;
     move(RegistrationState.UNREGISTERING);
     attempt(0);
   }
@@ -118,7 +144,78 @@ final class Registration {
     auth.newChain();
     deadline.cancel();
     deadline = ctx.executor.schedule(ctx.config.registerTimeout(), this::onDeadline);
+    locate(expires);
+  }
+
+  /**
+   * RFC 3263: locates the registrar (or the outbound proxy) and then sends. A numeric host at once;
+   * a name on the location threads, whose answer comes back here as an event. Every attempt locates
+   * again (answers are cached for their TTL), keeping the target in use while it is still listed.
+   */
+  private void locate(int expires) {
+    SipUri hop = SipContext.nextHop(spec.aor().withoutUser(), spec.outboundProxy());
+    List<SipTarget> now = ctx.locations.immediate(hop, ctx.config.transport());
+    if (now != null) {
+      use(now, expires);
+      return;
+    }
+    int generation = ++lookups;
+    locating = true;
+    ctx.locations.locate(
+        hop,
+        ctx.config.transport(),
+        SipContext.LOOKUP_BOUND,
+        outcome ->
+            ctx.executor.execute(
+                () -> {
+                  if (generation != lookups || !locating) {
+                    return; // given up on (deadline, un-REGISTER) meanwhile
+                  }
+                  locating = false;
+                  if (outcome.ok()) {
+                    use(outcome.targets(), expires);
+                  } else {
+                    failAttempt(SipFailure.noResponse(outcome.failure()));
+                  }
+                }));
+  }
+
+  private void use(List<SipTarget> found, int expires) {
+    located = found.stream().map(SipTarget::address).collect(java.util.stream.Collectors.toSet());
+    List<SipTarget> ordered = new ArrayList<>(found);
+    SipTarget inUse = targets.isEmpty() ? null : targets.get(0);
+    if (inUse != null && ordered.remove(inUse)) {
+      ordered.add(0, inUse); // a refresh stays with the registrar that holds our binding
+    }
+    targets = ordered;
+    ctx.stack.router().pin(callId, targets.get(0));
     send(expires);
+  }
+
+  /**
+   * RFC 3263 §4.3: after a timeout, a 503 or a transport error the REGISTER goes to the next
+   * located target in a new transaction, with a fresh bound. False when none is left.
+   */
+  private boolean nextTarget(String why, int expires) {
+    if (targets.size() < 2) {
+      return false;
+    }
+    SipTarget failedTarget = targets.remove(0);
+    SipTarget next = targets.get(0);
+    log.info(
+        "REGISTER {} Call-ID {}: {} at {}; trying {}",
+        spec.accountName(),
+        callId,
+        why,
+        failedTarget,
+        next);
+    abandonCurrent();
+    ctx.stack.router().pin(callId, next);
+    auth.newChain();
+    deadline.cancel();
+    deadline = ctx.executor.schedule(ctx.config.registerTimeout(), this::onDeadline);
+    send(expires);
+    return true;
   }
 
   private void send(int expires) {
@@ -139,6 +236,9 @@ final class Registration {
       log.debug("{} sent (Expires {})", SipLog.request(request), expires);
     } catch (Exception e) {
       current = null;
+      if (nextTarget("cannot send: " + e.getMessage(), expires)) {
+        return;
+      }
       failAttempt(
           SipFailure.exception(
               "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
@@ -150,8 +250,7 @@ final class Registration {
     Address aor = ctx.address(spec.aor());
     FromHeader from = ctx.headers().createFromHeader(aor, fromTag);
     ToHeader to = ctx.headers().createToHeader(aor, null);
-    String localHost =
-        ctx.localHostToward(SipContext.nextHopHost(spec.aor(), spec.outboundProxy()));
+    String localHost = ctx.localHostToward(targets.get(0).address());
     Request request =
         ctx.request(
             Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
@@ -196,6 +295,9 @@ final class Registration {
         } else {
           failAttempt(SipFailure.response(code, response.getReasonPhrase() + " (" + refusal + ")"));
         }
+      } else if (code == Response.SERVICE_UNAVAILABLE
+          && nextTarget(code + " " + response.getReasonPhrase(), expires)) {
+        return;
       } else if (code == Response.INTERVAL_TOO_BRIEF
           && expires > 0
           && minExpires(response) > expires) {
@@ -214,6 +316,9 @@ final class Registration {
     @Override
     public void onStackTimeout() {
       if (tx == current) {
+        if (nextTarget("no response (transaction timed out)", expires)) {
+          return;
+        }
         current = null;
         failAttempt(
             SipFailure.noResponse(
@@ -230,8 +335,24 @@ final class Registration {
   }
 
   private void onDeadline() {
+    if (locating) {
+      locating = false;
+      lookups++;
+      failAttempt(
+          SipFailure.noResponse(
+              "DNS lookup of "
+                  + SipContext.nextHop(spec.aor(), spec.outboundProxy()).host()
+                  + " timed out after "
+                  + Durations.text(ctx.config.registerTimeout())));
+      return;
+    }
     if (current == null) {
       return; // answered, or the send itself failed and was reported
+    }
+    if (current.getApplicationData() instanceof Handler h
+        && nextTarget(
+            "no answer within " + Durations.text(ctx.config.registerTimeout()), h.expires)) {
+      return;
     }
     abandonCurrent();
     failAttempt(
@@ -346,6 +467,9 @@ final class Registration {
 
   private void move(RegistrationState target) {
     state = state.moveTo(target);
+    if (state.isTerminal()) {
+      ctx.stack.router().unpin(callId);
+    }
   }
 
   /**

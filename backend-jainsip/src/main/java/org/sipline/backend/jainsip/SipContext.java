@@ -55,6 +55,15 @@ final class SipContext {
   final SecureRandom random = new SecureRandom();
   final Responder responder = new Responder(this);
 
+  /** RFC 3263 location, on threads of its own (never this executor's). */
+  final org.sipline.backend.jainsip.dns.LocationExecutor locations;
+
+  /**
+   * How long locating a server may take before the request fails naming the lookup: Timer B's 32 s
+   * is for the far end; a name server gets a quarter of it, as a SIP client transaction's 8 s.
+   */
+  static final java.time.Duration LOOKUP_BOUND = java.time.Duration.ofSeconds(8);
+
   /** Every call, until it ended and its dialog's late messages were absorbed. */
   final CallRegistry calls = new CallRegistry();
 
@@ -76,19 +85,32 @@ final class SipContext {
     }
   }
 
+  /**
+   * @param dnsRandom orders SRV targets of one priority by weight; null for our SecureRandom (a
+   *     test passes a seeded one to replay an order)
+   */
   SipContext(
       BackendConfig config,
       BackendOptions options,
       JainSipStack stack,
       SipExecutor executor,
       LocalAddresses localAddresses,
-      RtpSessions rtp) {
+      RtpSessions rtp,
+      java.util.random.RandomGenerator dnsRandom) {
     this.config = config;
     this.options = options;
     this.stack = stack;
     this.executor = executor;
     this.localAddresses = localAddresses;
     this.rtp = rtp;
+    this.locations =
+        new org.sipline.backend.jainsip.dns.LocationExecutor(
+            org.sipline.backend.jainsip.dns.ServerLocator.create(
+                options.dnsServers(), dnsRandom == null ? random : dnsRandom),
+            // Not in the stack's group: dnsjava starts its one NIO selector thread for the whole
+            // JVM from whichever thread asks first, and it must not count as this backend's.
+            new ThreadGroup(stack.threads.getParent(), stack.threads.getName() + "-dns"),
+            stack.threads.getName() + "-dns");
   }
 
   SipProvider provider() {
@@ -126,6 +148,11 @@ final class SipContext {
   /** The host a request to {@code uri} (through {@code proxy} when not null) travels to first. */
   static String nextHopHost(SipUri uri, SipUri proxy) {
     return proxy != null ? proxy.host() : uri.host();
+  }
+
+  /** What RFC 3263 locates for a request to {@code uri}: the outbound proxy when there is one. */
+  static SipUri nextHop(SipUri uri, SipUri proxy) {
+    return proxy != null ? proxy : uri;
   }
 
   /** Our address as seen from {@code peerHost} (see {@link LocalAddresses}). */

@@ -2,9 +2,12 @@ package org.sipline.backend.jainsip;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
+import org.sipline.backend.jainsip.dns.IpLiteral;
 import org.sipline.core.spi.BackendObserver;
 import org.sipline.core.spi.TrustedSources;
 import org.slf4j.Logger;
@@ -49,7 +52,26 @@ final class Strangers {
 
   /** Whether {@code request} comes from a stranger (an unknown source counts as one). */
   boolean sent(Request request) {
-    return !trusted.admits(source(request), accounts);
+    InetAddress source = source(request);
+    if (source != null) {
+      String address = IpLiteral.text(source);
+      for (JainSipAccount a : accounts) {
+        if (a.registration().locatedAt(address)) {
+          return false;
+        }
+      }
+    }
+    // Only accounts whose registrar and proxy are numeric: TrustedSources would resolve a name
+    // here, on the SIP thread every line shares; a named one is trusted by its location above.
+    List<JainSipAccount> numeric = new ArrayList<>();
+    for (JainSipAccount a : accounts) {
+      if (IpLiteral.isNumeric(a.spec().aor().host())
+          && (a.spec().outboundProxy() == null
+              || IpLiteral.isNumeric(a.spec().outboundProxy().host()))) {
+        numeric.add(a);
+      }
+    }
+    return !trusted.admits(source, numeric);
   }
 
   /** The address the request's packet or connection came from; null when the stack knows none. */

@@ -71,7 +71,7 @@ class JainSipBackendProviderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "unknown jainsip option 'tls.keystore' (did you mean 'tls.keyStore'?); valid:"
-                + " media.realtime (an integer 1..99 or off), register.expires (an integer"
+                + " dns.servers (text), media.realtime (an integer 1..99 or off), register.expires (an integer"
                 + " 1..86400), tls.keyStore (a path), ");
   }
 
@@ -89,7 +89,21 @@ class JainSipBackendProviderTest {
             "tls.trustStore (a path)",
             "tls.trustStorePassword (text)",
             "tls.trustStoreType (text)",
-            "media.realtime (an integer 1..99 or off)");
+            "media.realtime (an integer 1..99 or off)",
+            "dns.servers (text)");
+  }
+
+  @Test
+  void aNameServerThatIsNoNumericAddressIsRefusedByName() {
+    BackendConfig config =
+        BackendConfig.loopback()
+            .options(Map.of("dns.servers", "127.0.0.1:5353,ns.example"))
+            .build();
+    assertThatThrownBy(() -> new JainSipBackendProvider().create(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "option 'dns.servers': name server 'ns.example': 'ns.example' is not a numeric IPv4"
+                + " or IPv6 address");
   }
 
   @Test

@@ -43,6 +43,9 @@ final class PjsipBackend implements SipBackend {
   /** Same name, values and default as jainsip's option. */
   static final String OPTION_MEDIA_REALTIME = "media.realtime";
 
+  /** Same name and values as jainsip's option: pjsua's resolver asks these name servers. */
+  static final String OPTION_DNS_SERVERS = "dns.servers";
+
   /**
    * The SCHED_FIFO priority asked for by default: jainsip's pacer default, for the same reasons.
    */
@@ -71,7 +74,9 @@ final class PjsipBackend implements SipBackend {
               1,
               99,
               Set.of("off"),
-              "the SCHED_FIFO priority of pjmedia's clock thread and the media pump"));
+              "the SCHED_FIFO priority of pjmedia's clock thread and the media pump"),
+          BackendOption.text(
+              OPTION_DNS_SERVERS, "name servers (address[:port], comma-separated) for RFC 3263"));
 
   private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
   private static final AtomicBoolean RUNNING = new AtomicBoolean();
@@ -135,12 +140,21 @@ final class PjsipBackend implements SipBackend {
     String logFile = config.options().get(OPTION_LOG_FILE);
     TrustedSources trusted =
         TrustedSources.parse(TrustedSources.OPTION, config.options().get(TrustedSources.OPTION));
+    NameServers servers =
+        NameServers.parse(OPTION_DNS_SERVERS, config.options().get(OPTION_DNS_SERVERS));
     if (!RUNNING.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "a pjsip backend is already running in this JVM (pjsua is a"
               + " process-wide singleton): close it first");
     }
     byte[] err = CText.errorBuffer();
+    // Every start says it, none included: the shim keeps them for the process.
+    if (shim.slpj_set_nameservers(
+            servers.hosts(), servers.ports(), servers.hosts().length, err, err.length)
+        != 0) {
+      RUNNING.set(false);
+      throw new IllegalArgumentException("option '" + OPTION_DNS_SERVERS + "': " + CText.of(err));
+    }
     int port =
         shim.slpj_start(
             config.bindAddress(),

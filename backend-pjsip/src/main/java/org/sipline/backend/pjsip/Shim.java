@@ -28,6 +28,8 @@ interface Shim extends Library {
       byte[] err,
       int errLen);
 
+  int slpj_set_nameservers(String[] hosts, int[] ports, int count, byte[] err, int errLen);
+
   void slpj_post_closed();
 
   void slpj_destroy();

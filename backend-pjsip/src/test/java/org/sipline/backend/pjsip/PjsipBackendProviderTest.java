@@ -45,7 +45,8 @@ class PjsipBackendProviderTest {
             "trusted.sources (IP addresses (or *))",
             "log.file (a path)",
             "log.level (an integer 0..6)",
-            "media.realtime (an integer 1..99 or off)");
+            "media.realtime (an integer 1..99 or off)",
+            "dns.servers (text)");
   }
 
   /** pjsua once ignored names it did not know; the old pjsip.* names are now unknown too. */
@@ -59,7 +60,8 @@ class PjsipBackendProviderTest {
     assertThatThrownBy(() -> provider.create(config))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "unknown pjsip option 'pjsip.registerExpires'; valid: log.file (a path), log.level"
+            "unknown pjsip option 'pjsip.registerExpires'; valid: dns.servers (text), log.file"
+                + " (a path), log.level"
                 + " (an integer 0..6), media.realtime (an integer 1..99 or off), register.expires"
                 + " (an integer 1..86400), trusted.sources (IP addresses (or *))");
   }
