@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of sipline on a fresh Debian 12 machine: installs the SIP peers the tests
-# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark, Prometheus) when they are missing, then the whole
+# start (Kamailio with TLS, SIPp, baresip, openssl, sox, espeak-ng, Python gRPC, tshark, Prometheus) when they are missing, then the whole
 # Maven reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,9 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# The TLS tests run Kamailio with its TLS module and make their certificates with openssl.
+compgen -G '/usr/lib/*/kamailio/modules/tls.so' >/dev/null || need+=(kamailio-tls-modules)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The live-media tests and the example bot's test speak with espeak-ng.
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 # The Python client test uses Debian's own python3 (another python3 earlier on PATH may lack grpc).
