@@ -120,8 +120,11 @@ final class OutgoingSipCall extends JainSipCall {
       invite = null;
       moveTo(CallState.ENDED);
       failed(
-          SipFailure.exception(
-              "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
+          TlsFailure.of(
+              "cannot send " + SipLog.request(request),
+              remote(),
+              account.spec().outboundProxy(),
+              e));
     }
   }
 

@@ -140,8 +140,8 @@ final class Registration {
     } catch (Exception e) {
       current = null;
       failAttempt(
-          SipFailure.exception(
-              "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
+          TlsFailure.of(
+              "cannot send " + SipLog.request(request), spec.aor(), spec.outboundProxy(), e));
     }
   }
 

@@ -146,6 +146,36 @@ public final class TestCertificates implements AutoCloseable {
     return wrongHost;
   }
 
+  /**
+   * {@code identity}'s key and certificate as a PKCS12 key store protected by {@code password}, for
+   * a Java TLS endpoint (the JDK reads OpenSSL 3's PKCS12). Made once per identity and password.
+   */
+  public synchronized Path keyStore(TlsIdentity identity, String password) {
+    Path store =
+        dir.resolve(
+            identity.certificate().getFileName().toString().replace(".pem", "")
+                + "-"
+                + Integer.toHexString(password.hashCode())
+                + ".p12");
+    if (!Files.exists(store)) {
+      new Openssl(Executables.find("openssl", "openssl"), dir)
+          .exec(
+              "pkcs12",
+              "-export",
+              "-in",
+              identity.certificate().toString(),
+              "-inkey",
+              identity.privateKey().toString(),
+              "-name",
+              "sipline",
+              "-out",
+              store.toString(),
+              "-passout",
+              "pass:" + password);
+    }
+    return store;
+  }
+
   /** The certificate at {@code pem}, parsed (the first one in the file). */
   public static X509Certificate read(Path pem) {
     try (InputStream in = Files.newInputStream(pem)) {
