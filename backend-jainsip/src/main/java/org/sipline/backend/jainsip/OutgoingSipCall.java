@@ -143,7 +143,8 @@ final class OutgoingSipCall extends JainSipCall {
             cseq++,
             localHost,
             account.spec().outboundProxy());
-    request.addHeader(ctx.contact(account.contactUser(), localHost));
+    request.addHeader(
+        ctx.contact(account.contactUser(), localHost, ctx.secure(account.spec().aor(), remote())));
     request.addHeader(ctx.allow());
     for (Header h : SessionTimer.inviteHeaders(ctx, sessionExpires, minSe)) {
       request.addHeader(h);

@@ -155,7 +155,8 @@ final class Registration {
     Request request =
         ctx.request(
             Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
-    ContactHeader contact = ctx.contact(account.contactUser(), localHost);
+    ContactHeader contact =
+        ctx.contact(account.contactUser(), localHost, ctx.secure(spec.aor(), spec.aor()));
     contactSent = contact.getAddress().getURI().toString();
     // RFC 5626 §4.2: the same instance on every REGISTER, so a restarted process's REGISTER
     // replaces the binding its previous run left at the registrar.
