@@ -28,6 +28,10 @@ interface Shim extends Library {
       byte[] err,
       int errLen);
 
+  int slpj_tls_config(String caFile);
+
+  int slpj_tls_failure(byte[] out, int outLen);
+
   void slpj_post_closed();
 
   void slpj_destroy();
