@@ -36,6 +36,8 @@ public final class TlsTrust {
   /**
    * The CA certificates in {@code pem}, in file order.
    *
+   * @param pem a file of PEM (or DER) X.509 certificates
+   * @return its certificates, at least one
    * @throws IllegalArgumentException naming the option and the file when it cannot be read, holds
    *     something other than PEM/DER certificates, or holds none
    */
