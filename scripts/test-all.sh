@@ -13,6 +13,10 @@ command -v sox >/dev/null 2>&1 || need+=(sox)
 # The TLS tests run Kamailio with its TLS module and make their certificates with openssl.
 compgen -G '/usr/lib/*/kamailio/modules/tls.so' >/dev/null || need+=(kamailio-tls-modules)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# Opus calls go through Debian's libopus (JNA); the G.722 cross-check test reads libspandsp, which
+# baresip-core's g722 module pulls in.
+[ -e /usr/lib/x86_64-linux-gnu/libopus.so.0 ] || ldconfig -p 2>/dev/null | grep -q 'libopus.so.0' \
+  || need+=(libopus0)
 # The live-media tests and the example bot's test speak with espeak-ng.
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 # The Python client test uses Debian's own python3 (another python3 earlier on PATH may lack grpc).
