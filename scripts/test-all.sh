@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of sipline on a fresh Debian 12 machine: installs the SIP peers the tests
-# start (Kamailio, SIPp, baresip, sox, espeak-ng, Python gRPC, tshark, Prometheus, dnsmasq) when they are missing, then the whole
+# start (Kamailio with TLS, SIPp, baresip, openssl, sox, espeak-ng, Python gRPC, tshark, Prometheus, dnsmasq) when they are missing, then the whole
 # Maven reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,9 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# The TLS tests run Kamailio with its TLS module and make their certificates with openssl.
+compgen -G '/usr/lib/*/kamailio/modules/tls.so' >/dev/null || need+=(kamailio-tls-modules)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Opus calls go through Debian's libopus (JNA); the G.722 cross-check test reads libspandsp, which
 # baresip-core's g722 module pulls in.
 [ -e /usr/lib/x86_64-linux-gnu/libopus.so.0 ] || ldconfig -p 2>/dev/null | grep -q 'libopus.so.0' \

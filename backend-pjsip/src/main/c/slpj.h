@@ -57,7 +57,19 @@ SLPJ_API const char *slpj_compiled_version(void);
 SLPJ_API const char *slpj_runtime_version(void);
 
 /*
- * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP. rtp_port_min/max 0/0 = any
+ * SIP over TLS: the PEM file of CAs a peer's certificate must chain to ("" or NULL: none given,
+ * pjsip/OpenSSL's defaults). Call before slpj_start with transport 2.
+ */
+SLPJ_API int slpj_tls_config(const char *ca_file);
+/*
+ * Why the last TLS handshake whose certificate was refused was refused ("TLS handshake with
+ * host:port failed: certificate of CN=x expired on ..."), copied into out (NUL-terminated) and
+ * forgotten. Returns its length, 0 when none is recorded.
+ */
+SLPJ_API int slpj_tls_failure(char *out, int out_len);
+
+/*
+ * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP, 2 TLS (slpj_tls_config first). rtp_port_min/max 0/0 = any
  * free port. Timeouts in ms. log_file may be NULL (no pjsip log). Returns the bound SIP port.
  */
 SLPJ_API int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,

@@ -307,7 +307,9 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
      * whatever its target URI says. */
     cfg.transport_id = slpj_transport_id;
     /* ...and the Contact says so, or proxies would send requests for us over UDP. */
-    if (slpj_transport_tcp) cfg.contact_uri_params = pj_str(";transport=tcp");
+    /* slpj_transport_tcp holds the transport: 1 TCP, 2 TLS. */
+    if (slpj_transport_tcp == 1) cfg.contact_uri_params = pj_str(";transport=tcp");
+    if (slpj_transport_tcp == 2) cfg.contact_uri_params = pj_str(";transport=tls");
     cfg.rtp_cfg.port = (unsigned)slpj_rtp_port_min;
     cfg.rtp_cfg.port_range = (unsigned)(slpj_rtp_port_max - slpj_rtp_port_min);
     cfg.rtp_cfg.bound_addr = pj_str(slpj_bind_addr);

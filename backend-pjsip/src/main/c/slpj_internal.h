@@ -208,4 +208,9 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
                                     pj_grp_lock_t *stream_lock);
 void slpj_media_wake_all(void);
 
+/* slpj_tls.c */
+void slpj_tls_apply(pjsua_transport_config *tp_cfg);
+void slpj_on_transport_state(pjsip_transport *tp, pjsip_transport_state state,
+                             const pjsip_transport_state_info *info);
+
 #endif

@@ -54,9 +54,9 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
         slpj_set_err(err, err_len, "pjsua is already running in this process", PJ_SUCCESS);
         return -1;
     }
-    if (transport != 0 && transport != 1) {
+    if (transport < 0 || transport > 2) {
         char what[64];
-        snprintf(what, sizeof(what), "transport %d is neither UDP (0) nor TCP (1)", transport);
+        snprintf(what, sizeof(what), "transport %d is not UDP (0), TCP (1) or TLS (2)", transport);
         slpj_set_err(err, err_len, what, PJ_SUCCESS);
         return -1;
     }
@@ -108,6 +108,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_dtmf_event = &slpj_on_dtmf_event;
     cfg.cb.on_call_tsx_state = &slpj_on_call_tsx_state;
     cfg.cb.on_create_media_transport = &slpj_on_create_media_transport;
+    cfg.cb.on_transport_state = &slpj_on_transport_state;
 
     pjsua_logging_config_default(&log_cfg);
     log_cfg.console_level = 0;
@@ -163,12 +164,15 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     tp_cfg.port = (unsigned)sip_port;
     tp_cfg.bound_addr = pj_str((char *)bind_addr);
     if (public_addr && public_addr[0]) tp_cfg.public_addr = pj_str((char *)public_addr);
-    status = pjsua_transport_create(transport == 1 ? PJSIP_TRANSPORT_TCP : PJSIP_TRANSPORT_UDP,
+    if (transport == 2) slpj_tls_apply(&tp_cfg);
+    status = pjsua_transport_create(transport == 2   ? PJSIP_TRANSPORT_TLS
+                                    : transport == 1 ? PJSIP_TRANSPORT_TCP
+                                                     : PJSIP_TRANSPORT_UDP,
                                     &tp_cfg, &tp_id);
     if (status != PJ_SUCCESS) {
         char what[160];
-        snprintf(what, sizeof(what), "binding SIP %s to %s:%d", transport == 1 ? "TCP" : "UDP",
-                 bind_addr, sip_port);
+        snprintf(what, sizeof(what), "binding SIP %s to %s:%d",
+                 transport == 2 ? "TLS" : transport == 1 ? "TCP" : "UDP", bind_addr, sip_port);
         slpj_set_err(err, err_len, what, status);
         pjsua_destroy();
         return -1;
@@ -195,7 +199,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
         return -1;
     }
     slpj_transport_id = tp_id;
-    slpj_transport_tcp = transport == 1;
+    slpj_transport_tcp = transport;
     slpj_started = 1;
     return tp_info.local_name.port;
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
@@ -148,6 +149,16 @@ final class ServeOptions {
       defaultValue = "${env:SIPLINE_SIP_TRANSPORT:-udp}",
       description = "SIP transport. Env: SIPLINE_SIP_TRANSPORT.")
   Transport sipTransport;
+
+  @Option(
+      names = "--sip-tls-ca",
+      paramLabel = "PEM",
+      defaultValue = "${env:SIPLINE_SIP_TLS_CA}",
+      description =
+          "CA certificates (PEM) a SIP-over-TLS peer's certificate must chain to; the "
+              + "peer's host name is checked too. By default the system's trusted CAs. The "
+              + "backend option tls.ca. Env: SIPLINE_SIP_TLS_CA.")
+  String sipTlsCa;
 
   @Option(
       names = "--advertised-address",
@@ -431,7 +442,7 @@ final class ServeOptions {
         .advertisedAddress(advertisedAddress)
         .rtpPorts(rtpPorts.min(), rtpPorts.max())
         .backend(backend)
-        .backendOptions(withDnsServers())
+        .backendOptions(withSipTlsCa(withDnsServers()))
         .historyLimit(historyLimit)
         .journal(journal)
         .recordingsDir(recordingsDir)
@@ -453,6 +464,25 @@ final class ServeOptions {
         .metricsAddress(metricsAddress)
         .metricsPort(metricsPort)
         .build();
+  }
+
+  /**
+   * {@code --sip-tls-ca} is the backend option {@value TlsTrust#OPTION} with a flag of its own (it
+   * means the same on every backend); giving both with different values is refused.
+   */
+  private Map<String, String> withSipTlsCa(Map<String, String> options) {
+    if (sipTlsCa == null || sipTlsCa.isBlank()) {
+      return options;
+    }
+    String given = options.get(TlsTrust.OPTION);
+    if (given != null && !given.equals(sipTlsCa)) {
+      throw new InvalidConfigException(
+          "--sip-tls-ca",
+          sipTlsCa + " differs from --backend-option " + TlsTrust.OPTION + "=" + given);
+    }
+    Map<String, String> merged = new LinkedHashMap<>(options);
+    merged.put(TlsTrust.OPTION, sipTlsCa);
+    return merged;
   }
 
   private List<LineSpec> lines() {

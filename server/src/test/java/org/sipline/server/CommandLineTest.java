@@ -40,7 +40,7 @@ class CommandLineTest {
           .contains("Env: " + m.group(1));
       checked++;
     }
-    assertThat(checked).isEqualTo(42);
+    assertThat(checked).isEqualTo(43);
   }
 
   @Test
@@ -82,6 +82,24 @@ class CommandLineTest {
     assertThat(run("serve", "--register-rate", "0")).isEqualTo(2);
     assertThat(err.toString())
         .startsWith("sipline serve: --register-rate: 0.0 is not a rate above 0 and at most");
+  }
+
+  @Test
+  void sipTlsCaIsTheBackendOptionTlsCa() {
+    ServeOptions options = new ServeOptions();
+    new CommandLine(options)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .parseArgs("--sip-tls-ca", "/etc/sip/ca.pem");
+    assertThat(options.toConfig().backendOptions()).containsEntry("tls.ca", "/etc/sip/ca.pem");
+  }
+
+  @Test
+  void sipTlsCaDifferentFromItsBackendOptionExitsTwoNamingBoth() {
+    assertThat(run("serve", "--sip-tls-ca", "/a.pem", "--backend-option", "tls.ca=/b.pem"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "sipline serve: --sip-tls-ca: /a.pem differs from --backend-option tls.ca=/b.pem");
   }
 
   @Test

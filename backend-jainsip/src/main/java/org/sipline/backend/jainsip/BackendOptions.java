@@ -13,6 +13,7 @@ import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
+import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
 import org.sipline.core.spi.TrustedSources;
 
@@ -34,8 +35,11 @@ import org.sipline.core.spi.TrustedSources;
  *       <td>none</td></tr>
  *   <tr><td>{@value #TLS_KEY_STORE_PASSWORD}</td><td>its password</td><td>""</td></tr>
  *   <tr><td>{@value #TLS_KEY_STORE_TYPE}</td><td>its type</td><td>PKCS12</td></tr>
- *   <tr><td>{@value #TLS_TRUST_STORE}</td><td>trust store for peer certificates</td>
- *       <td>the key store</td></tr>
+ *   <tr><td>{@value #TLS_CA}</td><td>PEM file of the CAs a peer's certificate must chain to
+ *       ({@link TlsTrust}); the peer's host name is checked too</td>
+ *       <td>the JDK's trust store</td></tr>
+ *   <tr><td>{@value #TLS_TRUST_STORE}</td><td>a key store of trusted CAs instead of {@value
+ *       #TLS_CA}</td><td>the JDK's trust store</td></tr>
  *   <tr><td>{@value #TLS_TRUST_STORE_PASSWORD}</td><td>its password</td>
  *       <td>the key store's</td></tr>
  *   <tr><td>{@value #TLS_TRUST_STORE_TYPE}</td><td>its type</td><td>PKCS12</td></tr>
@@ -65,6 +69,7 @@ record BackendOptions(
   static final String TLS_KEY_STORE = "tls.keyStore";
   static final String TLS_KEY_STORE_PASSWORD = "tls.keyStorePassword";
   static final String TLS_KEY_STORE_TYPE = "tls.keyStoreType";
+  static final String TLS_CA = TlsTrust.OPTION;
   static final String TLS_TRUST_STORE = "tls.trustStore";
   static final String TLS_TRUST_STORE_PASSWORD = "tls.trustStorePassword";
   static final String TLS_TRUST_STORE_TYPE = "tls.trustStoreType";
@@ -86,7 +91,8 @@ record BackendOptions(
           BackendOption.path(TLS_KEY_STORE, "key store with our certificate; turns TLS on"),
           BackendOption.text(TLS_KEY_STORE_PASSWORD, "the key store's password"),
           BackendOption.text(TLS_KEY_STORE_TYPE, "the key store's type"),
-          BackendOption.path(TLS_TRUST_STORE, "trust store for peer certificates"),
+          TlsTrust.DECLARATION,
+          BackendOption.path(TLS_TRUST_STORE, "a key store of trusted CAs instead of tls.ca"),
           BackendOption.text(TLS_TRUST_STORE_PASSWORD, "the trust store's password"),
           BackendOption.text(TLS_TRUST_STORE_TYPE, "the trust store's type"),
           BackendOption.integerOr(
@@ -102,18 +108,29 @@ record BackendOptions(
    * The TLS listening point's settings. Passwords stay out of {@link #toString()}.
    *
    * @param port the listening port, 0 for any free port
+   * @param ca the PEM file of trusted CAs, or null
+   * @param trustStore a key store of trusted CAs, or null; with neither, the JDK's trust store
    */
   record Tls(
       int port,
       Path keyStore,
       String keyStorePassword,
       String keyStoreType,
+      Path ca,
       Path trustStore,
       String trustStorePassword,
       String trustStoreType) {
     @Override
     public String toString() {
-      return "Tls[port=" + port + ", keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
+      return "Tls[port="
+          + port
+          + ", keyStore="
+          + keyStore
+          + ", ca="
+          + ca
+          + ", trustStore="
+          + trustStore
+          + "]";
     }
   }
 
@@ -181,8 +198,16 @@ record BackendOptions(
     String keyStorePassword = options.getOrDefault(TLS_KEY_STORE_PASSWORD, "");
     String keyStoreType = options.getOrDefault(TLS_KEY_STORE_TYPE, "PKCS12");
     String trustStore = options.get(TLS_TRUST_STORE);
-    Path trustStorePath =
-        trustStore == null ? keyStorePath : readableFile(TLS_TRUST_STORE, trustStore);
+    String ca = options.get(TLS_CA);
+    if (ca != null && trustStore != null) {
+      throw new IllegalArgumentException(
+          "options '" + TLS_CA + "' and '" + TLS_TRUST_STORE + "' both name trusted CAs: give one");
+    }
+    Path trustStorePath = trustStore == null ? null : readableFile(TLS_TRUST_STORE, trustStore);
+    Path caPath = ca == null ? null : readableFile(TLS_CA, ca);
+    if (caPath != null) {
+      TlsTrust.read(caPath); // refuses a file without certificates now, naming the option
+    }
     // The RI only logs a key store it can't open and then fails obscurely: open it here.
     requireOpens(TLS_KEY_STORE, keyStorePath, keyStoreType, keyStorePassword);
     int defaultPort = config.sipPort() == 0 ? 0 : config.sipPort() + 1;
@@ -196,6 +221,7 @@ record BackendOptions(
         keyStorePath,
         keyStorePassword,
         keyStoreType,
+        caPath,
         trustStorePath,
         options.getOrDefault(TLS_TRUST_STORE_PASSWORD, keyStorePassword),
         options.getOrDefault(TLS_TRUST_STORE_TYPE, keyStoreType));

@@ -104,10 +104,15 @@ final class JainSipStack {
   private static JainSipStack build(
       String name, ThreadGroup group, BackendConfig config, BackendOptions options) {
     SipStackImpl stack;
+    if (options.tls() != null) {
+      TlsNetworkLayer.register(name, SipTlsContext.build(options.tls()));
+    }
     try {
       stack = new SipStackImpl(properties(name, options));
     } catch (javax.sip.PeerUnavailableException e) {
       throw new IllegalStateException("JAIN-SIP refused its configuration: " + e.getMessage(), e);
+    } finally {
+      TlsNetworkLayer.forget(name);
     }
     List<ListeningPoint> points = new ArrayList<>();
     try {
@@ -180,12 +185,8 @@ final class JainSipStack {
     // away from a call still ringing for a long auto-answer interval).
     BackendOptions.Tls tls = options.tls();
     if (tls != null) {
-      p.setProperty("javax.net.ssl.keyStore", tls.keyStore().toString());
-      p.setProperty("javax.net.ssl.keyStorePassword", tls.keyStorePassword());
-      p.setProperty("javax.net.ssl.keyStoreType", tls.keyStoreType());
-      p.setProperty("javax.net.ssl.trustStore", tls.trustStore().toString());
-      p.setProperty("javax.net.ssl.trustStorePassword", tls.trustStorePassword());
-      p.setProperty("javax.net.ssl.trustStoreType", tls.trustStoreType());
+      // Our own context and host name checks instead of the RI's javax.net.ssl.* handling.
+      p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
       // Phones rarely hold a client certificate; the RI's default would demand one.
       p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
       // The RI's own defaults are TLS 1.0-1.2 with RSA-only suites from 2009: use the JVM's.

@@ -220,8 +220,11 @@ final class OutgoingSipCall extends JainSipCall {
       }
       moveTo(CallState.ENDED);
       failed(
-          SipFailure.exception(
-              "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
+          TlsFailure.of(
+              "cannot send " + SipLog.request(request),
+              remote(),
+              account.spec().outboundProxy(),
+              e));
     }
   }
 
@@ -240,7 +243,8 @@ final class OutgoingSipCall extends JainSipCall {
             cseq++,
             localHost,
             account.spec().outboundProxy());
-    request.addHeader(ctx.contact(account.contactUser(), localHost));
+    request.addHeader(
+        ctx.contact(account.contactUser(), localHost, ctx.secure(account.spec().aor(), remote())));
     request.addHeader(ctx.allow());
     for (Header h : SessionTimer.inviteHeaders(ctx, sessionExpires, minSe)) {
       request.addHeader(h);

@@ -240,8 +240,8 @@ final class Registration {
         return;
       }
       failAttempt(
-          SipFailure.exception(
-              "cannot send " + SipLog.request(request) + ": " + e.getMessage(), e));
+          TlsFailure.of(
+              "cannot send " + SipLog.request(request), spec.aor(), spec.outboundProxy(), e));
     }
   }
 
@@ -254,7 +254,8 @@ final class Registration {
     Request request =
         ctx.request(
             Request.REGISTER, registrar, from, to, callId, ++cseq, localHost, spec.outboundProxy());
-    ContactHeader contact = ctx.contact(account.contactUser(), localHost);
+    ContactHeader contact =
+        ctx.contact(account.contactUser(), localHost, ctx.secure(spec.aor(), spec.aor()));
     contactSent = contact.getAddress().getURI().toString();
     // RFC 5626 §4.2: the same instance on every REGISTER, so a restarted process's REGISTER
     // replaces the binding its previous run left at the registrar.

@@ -179,12 +179,44 @@ final class SipContext {
 
   /** {@code <sip:user@host:port;transport=…>}: where requests for {@code user} reach us. */
   ContactHeader contact(String user, String host) throws ParseException {
+    return contact(user, host, false);
+  }
+
+  /**
+   * As {@link #contact(String, String)}; {@code secure} (a {@code sips:} account or target) makes
+   * it {@code <sips:user@host:port>} — RFC 3261 §8.1.1.8: a request to a sips: URI carries a sips:
+   * Contact — which implies TLS without a transport parameter (RFC 5630 §3.1.2).
+   */
+  ContactHeader contact(String user, String host, boolean secure) throws ParseException {
     SipURI uri = addresses().createSipURI(user, host);
     uri.setPort(stack.port(config.transport()));
-    if (config.transport() != Transport.UDP) {
+    if (secure) {
+      uri.setSecure(true);
+    } else if (config.transport() != Transport.UDP) {
       uri.setTransportParam(config.transport().name().toLowerCase(java.util.Locale.ROOT));
     }
     return headers().createContactHeader(addresses().createAddress(uri));
+  }
+
+  /**
+   * Whether a request to {@code target} (from {@code aor}) is a sips: one, which must travel over
+   * TLS.
+   *
+   * @throws IllegalArgumentException when it is but the transport is not TLS
+   */
+  boolean secure(SipUri aor, SipUri target) {
+    boolean secure = isSips(aor) || isSips(target);
+    if (secure && config.transport() != Transport.TLS) {
+      throw new IllegalArgumentException(
+          (isSips(target) ? target : aor)
+              + " is a sips: URI, which needs SIP over TLS; the transport is "
+              + config.transport());
+    }
+    return secure;
+  }
+
+  private static boolean isSips(SipUri uri) {
+    return uri != null && "sips".equalsIgnoreCase(uri.scheme());
   }
 
   /** The pre-loaded Route to an outbound proxy: its URI with {@code ;lr}. */

@@ -9,6 +9,7 @@ import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipUri;
+import org.sipline.core.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,9 @@ final class EventDrainer implements Runnable {
   private static final long HOUSEKEEPING_NANOS = 100_000_000L;
 
   private static final Logger log = LoggerFactory.getLogger(EventDrainer.class);
+
+  /** The shim keeps at most 2047 bytes of a TLS failure's text. */
+  private static final int TLS_FAILURE_CAPACITY = 2048;
 
   private final Shim shim;
   private final PjsipBackend backend;
@@ -245,7 +249,18 @@ final class EventDrainer implements Runnable {
     }
   }
 
-  private static SipFailure failure(NativeEvent e) {
+  /**
+   * The failure an event reports; over TLS, a refused certificate told in words instead of pjsua's
+   * transport failure ("503 … certificate verification"), as jainsip does: the request never
+   * reached the peer, so it is a failure without a response.
+   */
+  private SipFailure failure(NativeEvent e) {
+    if (backend.config().transport() == Transport.TLS) {
+      byte[] why = new byte[TLS_FAILURE_CAPACITY];
+      if (shim.slpj_tls_failure(why, why.length) > 0) {
+        return SipFailure.noResponse(CText.of(why));
+      }
+    }
     return e.code() > 0
         ? SipFailure.response(e.code(), e.field(0))
         : SipFailure.noResponse(e.field(0));

@@ -1,5 +1,7 @@
 package org.sipline.backend.pjsip;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
-import org.sipline.core.spi.Transport;
+import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.TrustedSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,7 @@ final class PjsipBackend implements SipBackend {
               TrustedSources.OPTION,
               "addresses besides registrars and outbound proxies that may open a dialog"),
           BackendOption.path(OPTION_LOG_FILE, "a file pjsip writes its own log to"),
+          TlsTrust.DECLARATION,
           BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"),
           BackendOption.integerOr(
               OPTION_MEDIA_REALTIME,
@@ -130,9 +133,9 @@ final class PjsipBackend implements SipBackend {
     // Core checked them already when started through Backends.start; a direct start is held to
     // the same list.
     BackendOptionCheck.check(PjsipBackendProvider.NAME, OPTIONS, config.options());
-    if (config.transport() == Transport.TLS) {
-      throw new IllegalArgumentException(
-          "transport TLS is not supported by the pjsip backend;" + " use UDP or TCP");
+    String ca = config.options().get(TlsTrust.OPTION);
+    if (ca != null) {
+      TlsTrust.read(Path.of(ca)); // refuses a file without certificates now, naming the option
     }
     int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES);
     int logLevel = intOption(config, OPTION_LOG_LEVEL, DEFAULT_LOG_LEVEL);
@@ -147,6 +150,8 @@ final class PjsipBackend implements SipBackend {
           "a pjsip backend is already running in this JVM (pjsua is a"
               + " process-wide singleton): close it first");
     }
+    // Without tls.ca, the system's CAs (Debian's bundle), as jainsip takes the JDK's.
+    shim.slpj_tls_config(ca != null ? ca : systemCas());
     byte[] err = CText.errorBuffer();
     // Every start says it, none included: the shim keeps them for the process.
     if (shim.slpj_set_nameservers(
@@ -159,7 +164,11 @@ final class PjsipBackend implements SipBackend {
         shim.slpj_start(
             config.bindAddress(),
             config.sipPort(),
-            config.transport() == Transport.TCP ? 1 : 0,
+            switch (config.transport()) {
+              case UDP -> 0;
+              case TCP -> 1;
+              case TLS -> 2;
+            },
             advertisedAddress(config),
             config.rtpPortMin(),
             config.rtpPortMax(),
@@ -187,6 +196,15 @@ final class PjsipBackend implements SipBackend {
         port,
         shim.slpj_runtime_version());
     return backend;
+  }
+
+  /**
+   * The system's CA bundle where Debian (and most distributions) keep it, or "" (OpenSSL's
+   * defaults, which pjsip does not load: every peer is then refused, saying so).
+   */
+  private static String systemCas() {
+    Path debian = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    return Files.isReadable(debian) ? debian.toString() : "";
   }
 
   /** The SIP port actually bound (useful when the configuration asked for 0). */

@@ -30,6 +30,10 @@ interface Shim extends Library {
 
   int slpj_set_nameservers(String[] hosts, int[] ports, int count, byte[] err, int errLen);
 
+  int slpj_tls_config(String caFile);
+
+  int slpj_tls_failure(byte[] out, int outLen);
+
   void slpj_post_closed();
 
   void slpj_destroy();

@@ -44,6 +44,7 @@ class PjsipBackendProviderTest {
             "register.expires (an integer 1..86400)",
             "trusted.sources (IP addresses (or *))",
             "log.file (a path)",
+            "tls.ca (a path)",
             "log.level (an integer 0..6)",
             "media.realtime (an integer 1..99 or off)",
             "dns.servers (text)");
@@ -63,7 +64,7 @@ class PjsipBackendProviderTest {
             "unknown pjsip option 'pjsip.registerExpires'; valid: dns.servers (text), log.file"
                 + " (a path), log.level"
                 + " (an integer 0..6), media.realtime (an integer 1..99 or off), register.expires"
-                + " (an integer 1..86400), trusted.sources (IP addresses (or *))");
+                + " (an integer 1..86400), tls.ca (a path), trusted.sources (IP addresses (or *))");
   }
 
   @Test

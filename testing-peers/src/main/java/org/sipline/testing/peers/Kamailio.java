@@ -26,6 +26,7 @@ public final class Kamailio implements AutoCloseable {
 
   private final KamailioOptions options;
   private final int port;
+  private final int tlsPort;
   private final Path runDir;
   private final PeerProcess process;
   private final KamailioCtl ctl;
@@ -34,9 +35,15 @@ public final class Kamailio implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Kamailio(
-      KamailioOptions options, int port, Path runDir, PeerProcess process, KamailioCtl ctl) {
+      KamailioOptions options,
+      int port,
+      int tlsPort,
+      Path runDir,
+      PeerProcess process,
+      KamailioCtl ctl) {
     this.options = options;
     this.port = port;
+    this.tlsPort = tlsPort;
     this.runDir = runDir;
     this.process = process;
     this.ctl = ctl;
@@ -50,11 +57,15 @@ public final class Kamailio implements AutoCloseable {
    */
   public static Kamailio start(KamailioOptions options) {
     Path binary = Executables.find("kamailio", "kamailio");
+    if (options.tls() != null) {
+      KamailioConfig.requireTlsModule();
+    }
     int port = options.port() == 0 ? FreePorts.sipPort() : options.port();
+    int tlsPort = options.tls() == null ? -1 : FreePorts.tcpPort();
     Path runDir = RunDirs.create("kamailio");
     PeerProcess process = null;
     try {
-      Path config = KamailioConfig.write(options, port, runDir);
+      Path config = KamailioConfig.write(options, port, tlsPort, runDir);
       KamailioCtl ctl = new KamailioCtl(runDir);
       process =
           PeerProcess.start(
@@ -79,12 +90,15 @@ public final class Kamailio implements AutoCloseable {
       awaitReady(process, ctl, options.startTimeout());
       process.rememberWorkers();
       log.info(
-          "kamailio ready on udp+tcp 127.0.0.1:{} (domain {}, users {}), pid {}",
+          "kamailio ready on udp+tcp 127.0.0.1:{}{} (domain {}, users {}), pid {}",
           port,
+          tlsPort > 0
+              ? ", tls 127.0.0.1:" + tlsPort + " (" + options.tls().description() + ")"
+              : "",
           options.domain(),
           options.users().keySet(),
           process.pid());
-      return new Kamailio(options, port, runDir, process, ctl);
+      return new Kamailio(options, port, tlsPort, runDir, process, ctl);
     } catch (RuntimeException e) {
       if (process != null) {
         process.close();
@@ -110,6 +124,23 @@ public final class Kamailio implements AutoCloseable {
   /** The UDP and TCP port it listens on, at 127.0.0.1. */
   public int port() {
     return port;
+  }
+
+  /**
+   * The TLS port at 127.0.0.1, when started {@link KamailioOptions#withTls with TLS}.
+   *
+   * @throws IllegalStateException when TLS is off
+   */
+  public int tlsPort() {
+    if (tlsPort < 0) {
+      throw new IllegalStateException("kamailio " + hostPort() + " was started without TLS");
+    }
+    return tlsPort;
+  }
+
+  /** {@code 127.0.0.1:<tls port>}: the registrar and outbound proxy address over TLS. */
+  public String tlsHostPort() {
+    return host() + ":" + tlsPort();
   }
 
   public String host() {

@@ -3,8 +3,11 @@ package org.sipline.testing.peers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -32,8 +35,11 @@ final class KamailioConfig {
 
   private KamailioConfig() {}
 
-  /** Writes the config and tables into {@code runDir} and returns the config's path. */
-  static Path write(KamailioOptions options, int port, Path runDir) {
+  /**
+   * Writes the config and tables into {@code runDir} and returns the config's path; {@code tlsPort}
+   * is used only when the options have TLS on.
+   */
+  static Path write(KamailioOptions options, int port, int tlsPort, Path runDir) {
     Path db = runDir.resolve("db");
     Path cfg = runDir.resolve("kamailio.cfg");
     try {
@@ -41,7 +47,10 @@ final class KamailioConfig {
       Files.writeString(db.resolve("version"), versionTable(), StandardCharsets.US_ASCII);
       Files.writeString(
           db.resolve("subscriber"), subscriberTable(options), StandardCharsets.US_ASCII);
-      Files.writeString(cfg, script(options, port, runDir), StandardCharsets.US_ASCII);
+      if (options.tls() != null) {
+        Files.writeString(tlsConfig(runDir), tlsTable(options.tls()), StandardCharsets.US_ASCII);
+      }
+      Files.writeString(cfg, script(options, port, tlsPort, runDir), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException("writing the kamailio config into " + runDir, e);
     }
@@ -50,6 +59,52 @@ final class KamailioConfig {
 
   static Path controlSocket(Path runDir) {
     return runDir.resolve("kamailio_ctl");
+  }
+
+  /**
+   * Fails naming the Debian package when tls.so is not where Debian's kamailio looks for modules
+   * (kamailio itself would only say "could not find module").
+   */
+  static void requireTlsModule() {
+    List<Path> candidates = new ArrayList<>();
+    try (DirectoryStream<Path> arches = Files.newDirectoryStream(Path.of("/usr/lib"))) {
+      for (Path arch : arches) {
+        candidates.add(arch.resolve("kamailio/modules/tls.so"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing /usr/lib", e);
+    }
+    if (candidates.stream().noneMatch(Files::isRegularFile)) {
+      throw new PeerException(
+          "kamailio's tls.so not found under /usr/lib/*/kamailio/modules; install the Debian"
+              + " package kamailio-tls-modules (scripts/test-all.sh does)");
+    }
+  }
+
+  static Path tlsConfig(Path runDir) {
+    return runDir.resolve("tls.cfg");
+  }
+
+  /**
+   * tls.so's own config: the server side presents {@code identity} and asks for no client
+   * certificate; the client side (relaying to a UA's TLS Contact) checks nothing, as the tests are
+   * about the UA's checks of Kamailio, not the reverse.
+   */
+  static String tlsTable(TlsIdentity identity) {
+    return "[server:default]\n"
+        + "method = TLSv1.2+\n"
+        + "verify_certificate = no\n"
+        + "require_certificate = no\n"
+        + "certificate = "
+        + identity.certificate()
+        + "\n"
+        + "private_key = "
+        + identity.privateKey()
+        + "\n\n"
+        + "[client:default]\n"
+        + "method = TLSv1.2+\n"
+        + "verify_certificate = no\n"
+        + "require_certificate = no\n";
   }
 
   static String versionTable() {
@@ -76,7 +131,7 @@ final class KamailioConfig {
     return table.toString();
   }
 
-  static String script(KamailioOptions options, int port, Path runDir) {
+  static String script(KamailioOptions options, int port, int tlsPort, Path runDir) {
     String domain = options.domain();
     String isUser =
         options.users().isEmpty()
@@ -93,7 +148,19 @@ final class KamailioConfig {
         domain.equals("127.0.0.1")
             ? "$fd == \"127.0.0.1\""
             : "$fd == \"127.0.0.1\" || $fd == \"" + domain + "\"";
+    String tls =
+        options.tls() == null
+            ? ""
+            : "enable_tls=yes\n"
+                + "listen=tls:127.0.0.1:"
+                + tlsPort
+                + "\nalias=\"127.0.0.1:"
+                + tlsPort
+                + "\"\nloadmodule \"tls.so\"\nmodparam(\"tls\", \"config\", \""
+                + tlsConfig(runDir)
+                + "\")\n";
     return TEMPLATE
+        .replace("@TLS@", tls)
         .replace("@PORT@", Integer.toString(port))
         .replace("@DOMAIN@", domain)
         .replace("@CTL@", controlSocket(runDir).toString())
@@ -117,7 +184,7 @@ final class KamailioConfig {
       listen=udp:127.0.0.1:@PORT@
       listen=tcp:127.0.0.1:@PORT@
       alias="127.0.0.1:@PORT@"
-
+      @TLS@
       loadmodule "ctl.so"
       loadmodule "kex.so"
       loadmodule "corex.so"

@@ -32,22 +32,25 @@ public final class KamailioOptions {
   private final boolean inviteAuth;
   private final int port;
   private final Duration startTimeout;
+  private final TlsIdentity tls;
 
   private KamailioOptions(
       Map<String, String> users,
       String domain,
       boolean inviteAuth,
       int port,
-      Duration startTimeout) {
+      Duration startTimeout,
+      TlsIdentity tls) {
     this.users = users;
     this.domain = domain;
     this.inviteAuth = inviteAuth;
     this.port = port;
     this.startTimeout = startTimeout;
+    this.tls = tls;
   }
 
   public static KamailioOptions defaults() {
-    return new KamailioOptions(Map.of(), "127.0.0.1", true, 0, Duration.ofSeconds(10));
+    return new KamailioOptions(Map.of(), "127.0.0.1", true, 0, Duration.ofSeconds(10), null);
   }
 
   /**
@@ -69,7 +72,7 @@ public final class KamailioOptions {
     Map<String, String> copy = new LinkedHashMap<>(users);
     copy.put(user, password);
     return new KamailioOptions(
-        Collections.unmodifiableMap(copy), domain, inviteAuth, port, startTimeout);
+        Collections.unmodifiableMap(copy), domain, inviteAuth, port, startTimeout, tls);
   }
 
   /**
@@ -81,7 +84,7 @@ public final class KamailioOptions {
     if (!DOMAIN.matcher(domain).matches()) {
       throw new IllegalArgumentException("domain must be a host name or IPv4 address: " + domain);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls);
   }
 
   /**
@@ -89,7 +92,7 @@ public final class KamailioOptions {
    * Callers that are not users are never challenged.
    */
   public KamailioOptions withInviteAuth(boolean inviteAuth) {
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls);
   }
 
   /** The UDP+TCP port to listen on; 0 (the default) picks one with {@link FreePorts#sipPort()}. */
@@ -97,7 +100,7 @@ public final class KamailioOptions {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range 0-65535: " + port);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls);
   }
 
   /** How long {@link Kamailio#start} waits for the control socket to answer. */
@@ -105,7 +108,23 @@ public final class KamailioOptions {
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout);
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls);
+  }
+
+  /**
+   * Listens for SIP over TLS too (Kamailio's {@code tls.so}, Debian's {@code
+   * kamailio-tls-modules}), on a port of its own ({@link Kamailio#tlsPort()}), presenting {@code
+   * identity}. Kamailio asks clients for no certificate and checks none of the UAs it relays to:
+   * the tests are about the client's checks.
+   */
+  public KamailioOptions withTls(TlsIdentity identity) {
+    Objects.requireNonNull(identity, "identity");
+    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, identity);
+  }
+
+  /** The certificate and key served over TLS, or null when TLS is off (the default). */
+  public TlsIdentity tls() {
+    return tls;
   }
 
   /** User name to password, in the order added. */

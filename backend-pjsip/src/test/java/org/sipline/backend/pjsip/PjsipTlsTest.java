@@ -1,0 +1,133 @@
+package org.sipline.backend.pjsip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.AudioSink;
+import org.sipline.core.spi.AudioSource;
+import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.SipAccount;
+import org.sipline.core.spi.SipCall;
+import org.sipline.core.spi.SipUri;
+import org.sipline.core.spi.Transport;
+import org.sipline.testing.peers.Kamailio;
+import org.sipline.testing.peers.KamailioOptions;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
+import org.sipline.testing.peers.TestCertificates;
+import org.sipline.testing.peers.TlsIdentity;
+
+/**
+ * SIP over TLS through pjsua's TLS transport against Kamailio's tls.so, with the same certificates
+ * and the same expectations as jainsip's TlsCertificateTest: the registrar's certificate checked
+ * against {@code tls.ca} and for the host dialled; an expired, a self-signed and a wrong-host one
+ * each fail registration saying why, in jainsip's words.
+ */
+class PjsipTlsTest {
+  private static final Duration BOUND = Duration.ofSeconds(15);
+  private static TestCertificates certificates;
+
+  @BeforeAll
+  static void makeCertificates() {
+    NativeShimAvailable.assume();
+    certificates = TestCertificates.create();
+  }
+
+  @AfterAll
+  static void removeCertificates() {
+    if (certificates != null) {
+      certificates.close();
+    }
+  }
+
+  @Test
+  void trustedCertificateRegistersAndCarriesACallOverTls() throws Exception {
+    try (Kamailio kamailio = tlsKamailio(certificates.server());
+        PjsipBackend backend = start();
+        Sipp callee = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults())) {
+      RecordingListener tina = new RecordingListener();
+      SipUri proxy = SipUri.of("sip", null, "127.0.0.1", kamailio.tlsPort(), ";transport=tls");
+      SipAccount account =
+          backend.register(
+              new AccountSpec(
+                  SipUri.of("tina", "127.0.0.1", kamailio.tlsPort()), "pw-1", "tina", proxy),
+              tina);
+      assertThat(tina.next(BOUND)).startsWith("registered");
+      SipCall call =
+          account.call(
+              SipUri.of("bob", "127.0.0.1", callee.port()),
+              Map.of(),
+              new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+      assertThat(tina.next(BOUND)).isEqualTo("callRinging 180");
+      assertThat(tina.next(BOUND)).isEqualTo("callConnected");
+      call.hangup();
+      assertThat(tina.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      assertThat(callee.awaitExit(BOUND).succeeded()).as(callee.messages()).isTrue();
+      assertThat(kamailio.receivedRequests())
+          .filteredOn(r -> r.is("REGISTER") || r.is("INVITE") || r.is("BYE"))
+          .hasSizeGreaterThanOrEqualTo(3)
+          .allMatch(r -> "tls".equalsIgnoreCase(r.transport()), "arrived over TLS");
+    }
+  }
+
+  @Test
+  void expiredCertificateFailsRegistrationSayingSo() throws Exception {
+    assertRefused(certificates.expired(), "127.0.0.1", "expired on ");
+  }
+
+  @Test
+  void selfSignedCertificateFailsRegistrationSayingSo() throws Exception {
+    assertRefused(
+        certificates.selfSigned(), "127.0.0.1", "is self-signed and not among the CAs in");
+  }
+
+  @Test
+  void wrongHostCertificateFailsRegistrationNamingBothHosts() throws Exception {
+    assertRefused(certificates.wrongHost(), "127.0.0.1", "is for wrong.example, not 127.0.0.1");
+  }
+
+  /** As on jainsip: refused with its reason, then the same backend registers at a good one. */
+  private static void assertRefused(TlsIdentity identity, String host, String reason)
+      throws Exception {
+    try (PjsipBackend backend = start()) {
+      RecordingListener tina = new RecordingListener();
+      try (Kamailio bad = tlsKamailio(identity)) {
+        backend.register(account(host, bad.tlsPort()), tina);
+        assertThat(tina.next(BOUND))
+            .as("failure for the %s certificate", identity.description())
+            .startsWith("registrationFailed TLS handshake with " + host + ":" + bad.tlsPort())
+            .contains(reason);
+        assertThat(bad.receivedRequests()).noneMatch(r -> r.is("REGISTER"));
+      }
+      try (Kamailio good = tlsKamailio(certificates.server())) {
+        backend.register(account(host, good.tlsPort()), tina);
+        assertThat(tina.next(BOUND)).startsWith("registered");
+      }
+    }
+  }
+
+  private static AccountSpec account(String host, int port) {
+    return new AccountSpec(SipUri.of("tina", host, port), "pw-1", "tina", null);
+  }
+
+  private static Kamailio tlsKamailio(TlsIdentity identity) {
+    return Kamailio.start(KamailioOptions.defaults().withUser("tina", "pw-1").withTls(identity));
+  }
+
+  private static PjsipBackend start() {
+    return (PjsipBackend)
+        new PjsipBackendProvider()
+            .create(
+                BackendConfig.loopback()
+                    .transport(Transport.TLS)
+                    .options(Map.of("tls.ca", certificates.ca().toString()))
+                    .build());
+  }
+}
