@@ -184,7 +184,8 @@ public final class Line implements AutoCloseable {
       }
       for (int i = 0; i < wavFiles.size(); i++) {
         try {
-          clips.add(PROMPTS.decode(wavFiles.get(i), Resampler.TARGET_RATE, WavDecoder::toCodecRate));
+          clips.add(
+              PROMPTS.decode(wavFiles.get(i), Resampler.TARGET_RATE, WavDecoder::toCodecRate));
         } catch (WavFormatException e) {
           throw new InvalidArgumentException("wav_files[" + i + "]", e.getMessage(), e);
         }

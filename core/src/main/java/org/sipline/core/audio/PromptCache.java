@@ -2,7 +2,7 @@ package org.sipline.core.audio;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,11 +12,11 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * Decoded prompts shared between calls: the same WAV bytes played at the same rate are decoded
- * once and every call plays the one read-only array. A voice bot plays the same few prompts on
- * hundreds of lines; decoding each request again kept one 40 s prompt (625 KiB of samples at 8
- * kHz) alive per call for as long as it played, and at 500 calls that garbage set off the G1 pauses
- * that cost pacing (BENCHMARKS.md §8).
+ * Decoded prompts shared between calls: the same WAV bytes played at the same rate are decoded once
+ * and every call plays the one read-only array. A voice bot plays the same few prompts on hundreds
+ * of lines; decoding each request again kept one 40 s prompt (625 KiB of samples at 8 kHz) alive
+ * per call for as long as it played, and at 500 calls that garbage set off the G1 pauses that cost
+ * pacing (BENCHMARKS.md §8).
  *
  * <p>Keyed by the bytes' SHA-256 and the target rate, not by a name: SipPlayWavFiles carries the
  * file itself, so changed content is another key and is decoded afresh, and equal content sent by
@@ -49,13 +49,16 @@ public final class PromptCache {
    * The samples of {@code wav} at {@code targetRate}, decoded by {@code decoder} unless this cache
    * holds them already or another caller is decoding them now.
    *
+   * @param wav the WAV file's bytes, as the request carried them
+   * @param targetRate the sample rate the call plays at, in Hz
    * @param decoder turns the bytes into mono PCM at {@code targetRate}; it may throw (e.g. {@link
    *     WavFormatException}), and then every caller waiting for it gets that exception
+   * @return the decoded samples, shared: read them, never write into them
    */
   public short[] decode(byte[] wav, int targetRate, Function<byte[], short[]> decoder) {
     Objects.requireNonNull(wav, "wav");
     Objects.requireNonNull(decoder, "decoder");
-    Key key = new Key(sha256(wav), targetRate);
+    Key key = new Key(HexFormat.of().formatHex(sha256(wav)), targetRate);
     Entry entry;
     boolean mine = false;
     synchronized (this) {
@@ -91,12 +94,20 @@ public final class PromptCache {
     return pcm;
   }
 
-  /** The decoded bytes held now. */
+  /**
+   * The decoded bytes held now.
+   *
+   * @return 2 bytes per sample of every prompt kept
+   */
   public synchronized long bytes() {
     return bytes;
   }
 
-  /** How many decoded prompts are held (or being decoded) now. */
+  /**
+   * How many decoded prompts are held (or being decoded) now.
+   *
+   * @return the number of entries
+   */
   public synchronized int size() {
     return entries.size();
   }
@@ -136,20 +147,6 @@ public final class PromptCache {
     boolean counted; // false while being decoded: not in bytes yet, not to be evicted
   }
 
-  private record Key(byte[] digest, int rate) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && rate == k.rate && Arrays.equals(digest, k.digest);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * Arrays.hashCode(digest) + rate;
-    }
-
-    @Override
-    public String toString() {
-      return "Key[rate=" + rate + "]";
-    }
-  }
+  /** The content's SHA-256 (in hex: a record holds no array) and the rate it is decoded to. */
+  private record Key(String sha256, int rate) {}
 }

@@ -41,8 +41,8 @@ import org.sipline.testing.peers.SippScenario;
  *   <li>60 calls: all answered, each rung on one line of one node, every node taking some;
  *   <li>{@code kill -9} of a node with calls on it: those calls end (their BYE finds no one), the
  *       node is out of rotation within 3 s, and every call placed after that is answered;
- *   <li>SIGTERM of another node with calls on it: they finish normally, calls placed meanwhile go to
- *       the remaining node, and the drained process exits;
+ *   <li>SIGTERM of another node with calls on it: they finish normally, calls placed meanwhile go
+ *       to the remaining node, and the drained process exits;
  *   <li>the killed node restarted on the same SIP port and {@code --journal}: it is back in
  *       rotation and takes calls, and its REGISTER replaced the binding its first run left (kill -9
  *       un-registers nothing) rather than adding one beside it.
@@ -141,8 +141,7 @@ class ClusterIT {
 
     // 3. SIGTERM of another: its calls finish, it takes no new one, it exits.
     try (Sipp held = call(4, 8000)) {
-      StatusProbe.awaitTrue(
-          () -> a.callsNow() + drained.callsNow() == 4, "four calls up", WAIT);
+      StatusProbe.awaitTrue(() -> a.callsNow() + drained.callsNow() == 4, "four calls up", WAIT);
       assertThat(drained.callsNow()).as("calls on the node to be drained").isPositive();
       int before = a.incomingCallIds().size();
       ProcessHandle.of(drained.process.pid()).orElseThrow().destroy(); // SIGTERM
