@@ -38,8 +38,10 @@ enum slpj_event_type {
     SLPJ_EV_DTMF = 13,             /* call, code = digit (ASCII), text = method (0 RFC 4733,
                                       1 SIP INFO) \0 timestamp ms \0 duration ms \0 flags, as
                                       pjsua's on_dtmf_event gave them (unsigned decimals) */
-    SLPJ_EV_DTMF_INFO_DONE = 14    /* call, code = token of slpj_call_send_dtmf, text = status
+    SLPJ_EV_DTMF_INFO_DONE = 14,   /* call, code = token of slpj_call_send_dtmf, text = status
                                       (0 = no response) \0 reason */
+    SLPJ_EV_CALL_HOLD = 15         /* call, code = 1 held by the far end (we send no RTP), 0
+                                      taken back; text = description (request, direction) */
 };
 
 /* Why an established call ended; mirrors org.sipline.core.spi.CallEnd's order. */
@@ -58,12 +60,14 @@ SLPJ_API const char *slpj_runtime_version(void);
 
 /*
  * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP. rtp_port_min/max 0/0 = any
- * free port. Timeouts in ms. log_file may be NULL (no pjsip log). Returns the bound SIP port.
+ * free port. Timeouts in ms. session_expires_s: the RFC 4028 interval asked for (0: none; pjsip
+ * raises anything below 90 to 90). log_file may be NULL (no pjsip log). Returns the bound SIP port.
  */
 SLPJ_API int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,
                int rtp_port_min, int rtp_port_max, int register_timeout_ms,
-               int transaction_timeout_ms, int transfer_timeout_ms, const char *user_agent,
-               const char *log_file, int log_level, char *err, int err_len);
+               int transaction_timeout_ms, int transfer_timeout_ms, int session_expires_s,
+               const char *user_agent, const char *log_file, int log_level, char *err,
+               int err_len);
 
 /* Hangs up every call (their terminal events are queued), then posts SLPJ_EV_CLOSED. */
 SLPJ_API void slpj_post_closed(void);

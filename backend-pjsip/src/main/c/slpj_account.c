@@ -296,7 +296,7 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
     cfg.allow_sdp_nat_rewrite = PJ_FALSE;
     cfg.sip_stun_use = PJSUA_STUN_USE_DISABLED;
     cfg.media_stun_use = PJSUA_STUN_USE_DISABLED;
-    cfg.use_timer = PJSUA_SIP_TIMER_INACTIVE;
+    slpj_session_timer_config(&cfg.use_timer, &cfg.timer_setting);
     /* pjsua would re-INVITE after an answer that lists several codecs, to keep only one; the
      * far end did nothing wrong, and an unexpected re-INVITE breaks simple peers. */
     cfg.lock_codec = 0;

@@ -187,6 +187,10 @@ final class EventDrainer implements Runnable {
         log.info("call {} ended: {} ({})", call.callId(), cause, e.field(0));
         listener.callEnded(call, cause, e.field(0));
       }
+      case CALL_HOLD -> {
+        log.info("Call-ID {}: {}", call.callId(), e.field(0));
+        listener.callHoldChanged(call, e.code() == 1, e.field(0));
+      }
       case DTMF -> dtmfReceived(call, e);
       case DTMF_INFO_DONE -> {
         int status = parseInt(e.field(0));

@@ -152,6 +152,7 @@ final class PjsipBackend implements SipBackend {
             millis(config.registerTimeout()),
             millis(config.transactionTimeout()),
             millis(config.transferTimeout()),
+            (int) config.sessionExpires().toSeconds(),
             config.userAgent(),
             logFile,
             logLevel,

@@ -22,6 +22,7 @@ interface Shim extends Library {
       int registerTimeoutMs,
       int transactionTimeoutMs,
       int transferTimeoutMs,
+      int sessionExpiresSeconds,
       String userAgent,
       String logFile,
       int logLevel,
