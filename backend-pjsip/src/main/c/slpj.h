@@ -90,6 +90,10 @@ SLPJ_API int slpj_event_next(int timeout_ms, int *ints, char *text, int text_len
  * first call nobody is trusted. Returns 0, or -1 with err set (the old set stays).
  */
 SLPJ_API int slpj_set_trusted(const char **addrs, int count, int anyone, char *err, int err_len);
+/* How an out-of-dialog OPTIONS to the process is answered from now on: code (200, 486, 503...)
+ * and reason, through a transaction with Allow and Accept; code 0 leaves it to pjsua (200).
+ * Returns 0, or -1 with err set. */
+SLPJ_API int slpj_set_options_answer(int code, const char *reason, char *err, int err_len);
 /* Out-of-dialog INVITE/REFER/MESSAGE requests from strangers refused so far. */
 SLPJ_API long long slpj_strangers_refused(void);
 
@@ -98,6 +102,9 @@ SLPJ_API int slpj_account_add(const char *aor, const char *registrar, const char
                      const char *password, const char *proxy, int expires_seconds,
                      const char *instance, char *err, int err_len);
 SLPJ_API int slpj_account_unregister(int acc, char *err, int err_len);
+/* Sends the account's REGISTER again now (a failed refresh's retry, which pjsua does not make:
+ * reg_retry_interval is 0). Returns 1 when sent, 0 when one is in flight already, -1 on error. */
+SLPJ_API int slpj_account_register(int acc, char *err, int err_len);
 SLPJ_API int slpj_account_delete(int acc);
 
 /* Calls. Extra headers as parallel name/value arrays. Writes the Call-ID to call_id_out. */

@@ -174,6 +174,10 @@ void slpj_session_timer_tsx(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip
  * because its session timer expired; else 0. */
 int slpj_session_timer_expired(const slpj_call *c, const pjsua_call_info *ci, char *out, int len);
 
+/* slpj_options.c */
+pj_status_t slpj_options_module_init(void);
+void slpj_options_reset(void);
+
 /* slpj_strangers.c */
 pj_status_t slpj_strangers_module_init(void);
 void slpj_strangers_reset(void);

@@ -87,6 +87,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     slpj_accounts_reset();
     slpj_calls_reset();
     slpj_strangers_reset();
+    slpj_options_reset();
 
     /* Timer B/F (and D): the bound on any client transaction. */
     pjsip_cfg()->tsx.td = (unsigned)transaction_timeout_ms;
@@ -144,6 +145,12 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     status = slpj_strangers_module_init();
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "registering sipline's stranger-refusing module", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_options_module_init();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "registering sipline's OPTIONS-answering module", status);
         pjsua_destroy();
         return -1;
     }

@@ -19,8 +19,8 @@ void slpj_session_timer_config(pjsua_sip_timer_use *use, pjsip_timer_setting *se
     unsigned asked = (unsigned)slpj_session_expires_s;
     pjsip_timer_setting_default(setting);
     if (asked == 0) {
-        /* Asks for none. pjsua cannot ask for none and still accept a far end's Require: timer
-         * (OPTIONAL puts Session-Expires in every INVITE): such an INVITE gets 420 (README). */
+        /* Asks for none (OPTIONAL would put Session-Expires in every INVITE). A far end's
+         * Require: timer is still honoured: pjsua then runs the timer it asks for. */
         *use = PJSUA_SIP_TIMER_INACTIVE;
         return;
     }

@@ -39,6 +39,8 @@ interface Shim extends Library {
 
   long slpj_strangers_refused();
 
+  int slpj_set_options_answer(int code, String reason, byte[] err, int errLen);
+
   int slpj_account_add(
       String aor,
       String registrar,
@@ -51,6 +53,8 @@ interface Shim extends Library {
       int errLen);
 
   int slpj_account_unregister(int acc, byte[] err, int errLen);
+
+  int slpj_account_register(int acc, byte[] err, int errLen);
 
   int slpj_account_delete(int acc);
 

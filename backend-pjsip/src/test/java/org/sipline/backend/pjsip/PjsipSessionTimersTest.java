@@ -176,6 +176,44 @@ class PjsipSessionTimersTest {
     }
   }
 
+  /**
+   * {@code session.expires} 0 asks for no timer (the account's is inactive), but one a far end
+   * requires is still honoured, as SPEC says: pjsua takes the INVITE with {@code Require: timer}
+   * (not 420) and answers it with the far end's Session-Expires.
+   */
+  @Test
+  void withoutTimersAskedForAFarEndsRequiredTimerIsStillHonoured() throws Exception {
+    backend.close();
+    backend =
+        (PjsipBackend)
+            new PjsipBackendProvider()
+                .create(
+                    BackendConfig.loopback()
+                        .registerTimeout(Duration.ofMillis(300))
+                        .sessionExpires(Duration.ZERO)
+                        .build());
+    backend.register(
+        new AccountSpec(
+            SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()), "pw", "alice", null),
+        listener);
+    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    try (Sipp caller =
+        Sipp.uac(
+            SippScenario.resource("uac-call-requires-timer.xml"),
+            "127.0.0.1:" + backend.sipPort(),
+            SippOptions.defaults().withService("alice").withHoldMillis(500))) {
+      assertThat(listener.next(BOUND)).startsWith("incomingCall");
+      listener.lastIncoming.answer(QUIET);
+      assertThat(listener.next(BOUND)).isEqualTo("callConnected");
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded REMOTE_BYE");
+      caller.awaitSuccess(BOUND);
+      String log = caller.messages();
+      int ok = log.indexOf("SIP/2.0 200 OK");
+      String answer = log.substring(ok, log.indexOf("ACK sip:", ok));
+      assertThat(answer).contains("Require: timer", "Session-Expires: " + SE + ";refresher=uac");
+    }
+  }
+
   /** The far end's part of {@code count} re-INVITE refreshes, each answered 200 with SDP. */
   private static String refreshes(int count) {
     String block =
