@@ -38,8 +38,10 @@ enum slpj_event_type {
     SLPJ_EV_DTMF = 13,             /* call, code = digit (ASCII), text = method (0 RFC 4733,
                                       1 SIP INFO) \0 timestamp ms \0 duration ms \0 flags, as
                                       pjsua's on_dtmf_event gave them (unsigned decimals) */
-    SLPJ_EV_DTMF_INFO_DONE = 14    /* call, code = token of slpj_call_send_dtmf, text = status
+    SLPJ_EV_DTMF_INFO_DONE = 14,   /* call, code = token of slpj_call_send_dtmf, text = status
                                       (0 = no response) \0 reason */
+    SLPJ_EV_CALL_HOLD = 15         /* call, code = 1 held by the far end (we send no RTP), 0
+                                      taken back; text = description (request, direction) */
 };
 
 /* Why an established call ended; mirrors org.sipline.core.spi.CallEnd's order. */
@@ -69,13 +71,16 @@ SLPJ_API int slpj_tls_config(const char *ca_file);
 SLPJ_API int slpj_tls_failure(char *out, int out_len);
 
 /*
- * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP, 2 TLS (slpj_tls_config first). rtp_port_min/max 0/0 = any
- * free port. Timeouts in ms. log_file may be NULL (no pjsip log). Returns the bound SIP port.
+ * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP, 2 TLS (slpj_tls_config first).
+ * rtp_port_min/max 0/0 = any free port. Timeouts in ms. session_expires_s: the RFC 4028 interval
+ * asked for (0: none; pjsip raises anything below 90 to 90). log_file may be NULL (no pjsip log).
+ * Returns the bound SIP port.
  */
 SLPJ_API int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,
                int rtp_port_min, int rtp_port_max, int register_timeout_ms,
-               int transaction_timeout_ms, int transfer_timeout_ms, const char *user_agent,
-               const char *log_file, int log_level, char *err, int err_len);
+               int transaction_timeout_ms, int transfer_timeout_ms, int session_expires_s,
+               const char *user_agent, const char *log_file, int log_level, char *err,
+               int err_len);
 
 /* Hangs up every call (their terminal events are queued), then posts SLPJ_EV_CLOSED. */
 SLPJ_API void slpj_post_closed(void);
@@ -105,6 +110,10 @@ SLPJ_API int slpj_set_trusted(const char **addrs, int count, int anyone, char *e
  */
 SLPJ_API int slpj_set_nameservers(const char **hosts, const int *ports, int count, char *err,
                                   int err_len);
+/* How an out-of-dialog OPTIONS to the process is answered from now on: code (200, 486, 503...)
+ * and reason, through a transaction with Allow and Accept; code 0 leaves it to pjsua (200).
+ * Returns 0, or -1 with err set. */
+SLPJ_API int slpj_set_options_answer(int code, const char *reason, char *err, int err_len);
 /* Out-of-dialog INVITE/REFER/MESSAGE requests from strangers refused so far. */
 SLPJ_API long long slpj_strangers_refused(void);
 
@@ -113,6 +122,9 @@ SLPJ_API int slpj_account_add(const char *aor, const char *registrar, const char
                      const char *password, const char *proxy, int expires_seconds,
                      const char *instance, char *err, int err_len);
 SLPJ_API int slpj_account_unregister(int acc, char *err, int err_len);
+/* Sends the account's REGISTER again now (a failed refresh's retry, which pjsua does not make:
+ * reg_retry_interval is 0). Returns 1 when sent, 0 when one is in flight already, -1 on error. */
+SLPJ_API int slpj_account_register(int acc, char *err, int err_len);
 SLPJ_API int slpj_account_delete(int acc);
 
 /* Calls. Extra headers as parallel name/value arrays. Writes the Call-ID to call_id_out. */

@@ -296,7 +296,7 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
     cfg.allow_sdp_nat_rewrite = PJ_FALSE;
     cfg.sip_stun_use = PJSUA_STUN_USE_DISABLED;
     cfg.media_stun_use = PJSUA_STUN_USE_DISABLED;
-    cfg.use_timer = PJSUA_SIP_TIMER_INACTIVE;
+    slpj_session_timer_config(&cfg.use_timer, &cfg.timer_setting);
     /* pjsua would re-INVITE after an answer that lists several codecs, to keep only one; the
      * far end did nothing wrong, and an unexpected re-INVITE breaks simple peers. */
     cfg.lock_codec = 0;
@@ -353,6 +353,32 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
         return -1;
     }
     return handle;
+}
+
+int slpj_account_register(int acc, char *err, int err_len)
+{
+    slpj_acc *a;
+    pjsua_acc_id acc_id;
+    pj_status_t status;
+    int busy;
+
+    if (!slpj_enter(err, err_len)) return -1;
+    pthread_mutex_lock(&slpj_lock);
+    a = slpj_acc_by_handle(acc);
+    acc_id = a ? a->acc_id : PJSUA_INVALID_ID;
+    busy = a ? a->reg_timer_armed || a->unregister_pending : 0;
+    pthread_mutex_unlock(&slpj_lock);
+    if (!a) {
+        slpj_set_err(err, err_len, "no such account", PJ_SUCCESS);
+        return -1;
+    }
+    if (busy) return 0;
+    status = pjsua_acc_set_registration(acc_id, PJ_TRUE);
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "sending REGISTER", status);
+        return -1;
+    }
+    return 1;
 }
 
 int slpj_account_unregister(int acc, char *err, int err_len)

@@ -95,6 +95,7 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
     pj_grp_lock_t *stream_lock = NULL;
     char text[256];
     char host[128];
+    char expired[200];
     int hang_up = 0;
 
     if (pjsua_call_get_info(call_id, &ci) != PJ_SUCCESS) return;
@@ -145,6 +146,8 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
                 slpj_post_terminal(c, SLPJ_EV_CALL_ENDED, SLPJ_END_LOCAL_BYE, "BYE sent");
             } else if (is_remote_bye(e)) {
                 slpj_post_terminal(c, SLPJ_EV_CALL_ENDED, SLPJ_END_REMOTE_BYE, "BYE received");
+            } else if (slpj_session_timer_expired(c, &ci, expired, sizeof(expired))) {
+                slpj_post_terminal(c, SLPJ_EV_CALL_ENDED, SLPJ_END_ERROR, expired);
             } else {
                 char what[300];
                 snprintf(what, sizeof(what), "dialog ended: %d %s", ci.last_status, text);
@@ -190,6 +193,40 @@ static int audio_sends(const pjsua_call_info *ci)
     return 0;
 }
 
+/* The far end's direction attribute, as our negotiated direction mirrors it (RFC 3264 §6.1). */
+static const char *remote_direction(const pjsua_call_info *ci)
+{
+    unsigned i;
+    for (i = 0; i < ci->media_cnt; ++i) {
+        if (ci->media[i].type != PJMEDIA_TYPE_AUDIO) continue;
+        switch (ci->media[i].dir) {
+        case PJMEDIA_DIR_ENCODING_DECODING: return "sendrecv";
+        case PJMEDIA_DIR_DECODING: return "sendonly";
+        case PJMEDIA_DIR_ENCODING: return "recvonly";
+        default: return "inactive";
+        }
+    }
+    return "inactive";
+}
+
+/* Caller holds slpj_lock. Reports a change of hold (SPI callHoldChanged) once media ran. */
+static void note_hold(slpj_call *c, const pjsua_call_info *ci, int sends)
+{
+    char what[160];
+    int held = !sends;
+    if (!c->media_seen) {
+        c->media_seen = 1;
+        c->held = held;
+        return;
+    }
+    if (held == c->held || !c->confirmed) return;
+    c->held = held;
+    snprintf(what, sizeof(what), "call %s by the far end (%s with a=%s)",
+             held ? "held" : "resumed", c->offer_by[0] ? c->offer_by : "re-INVITE",
+             remote_direction(ci));
+    slpj_event_post_str(SLPJ_EV_CALL_HOLD, c->acc_handle, c->handle, held, what);
+}
+
 void slpj_on_call_media_state(pjsua_call_id call_id)
 {
     pjsua_call_info ci;
@@ -212,6 +249,7 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
         return;
     }
     handle = c->handle;
+    note_hold(c, &ci, sends);
     create = c->port == NULL;
     if (!create) {
         slpj_port_set_tx_live(c->port, sends);

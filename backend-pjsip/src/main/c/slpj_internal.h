@@ -6,6 +6,7 @@
  *   slpj_lib.c            start, destroy: installs every callback, resets every file
  *   slpj_call_ops.c       calls Java asks for (arms call_events' timers)
  *   slpj_call_events.c    pjsua's call callbacks    slpj_dtmf.c       DTMF both ways
+ *                                                   slpj_session_timer.c  RFC 4028 timers
  *   slpj_call_media.c     a call's audio for Java   slpj_account.c    accounts, REGISTER
  *   slpj_call_slots.c     the call table            slpj_strangers.c  the stranger module
  *   slpj_rtp_stat.c       a call's RTP figures
@@ -84,6 +85,15 @@ typedef struct slpj_call {
     pjmedia_stream *stream;
     pj_grp_lock_t *stream_lock;
     slpj_info_pending info[SLPJ_MAX_INFO_PENDING];
+    /* The session timer the last 2xx to an INVITE or UPDATE agreed (slpj_session_timer.c):
+     * its interval in seconds (0: none) and whether we are the refresher. */
+    int session_expires;
+    int we_refresh;
+    /* What carried the latest SDP offer of the far end's ("INVITE", "UPDATE"), or of ours (the
+     * answer then came in its 2xx), and whether the call is held (we do not send). */
+    char offer_by[48];
+    int held;
+    int media_seen;             /* a first media state was applied: later ones are changes */
     /* RTP figures of the streams that ran before the current one (slpj_rtp_stat.c) */
     long long stat_base[SLPJ_STAT_FIELDS];
 } slpj_call;
@@ -153,6 +163,20 @@ void slpj_on_stream_destroyed(pjsua_call_id call_id, pjmedia_stream *strm, unsig
 /* slpj_dtmf.c: DTMF in both directions */
 void slpj_on_dtmf_event(pjsua_call_id call_id, const pjsua_dtmf_event *event);
 void slpj_on_call_tsx_state(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip_event *e);
+
+/* slpj_session_timer.c */
+extern int slpj_session_expires_s; /* the interval asked for (0: none), set by slpj_start */
+/* The account's use_timer and timer_setting for the interval asked for. */
+void slpj_session_timer_config(pjsua_sip_timer_use *use, pjsip_timer_setting *setting);
+/* From pjsua's on_call_tsx_state: records the interval a 2xx to an INVITE or UPDATE agreed. */
+void slpj_session_timer_tsx(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip_event *e);
+/* Caller holds slpj_lock. 1 (and a description of why, into out) when pjsip ended the call
+ * because its session timer expired; else 0. */
+int slpj_session_timer_expired(const slpj_call *c, const pjsua_call_info *ci, char *out, int len);
+
+/* slpj_options.c */
+pj_status_t slpj_options_module_init(void);
+void slpj_options_reset(void);
 
 /* slpj_strangers.c */
 pj_status_t slpj_strangers_module_init(void);

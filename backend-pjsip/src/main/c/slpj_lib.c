@@ -39,8 +39,9 @@ static void configure_codecs(void)
 
 int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,
                int rtp_port_min, int rtp_port_max, int register_timeout_ms,
-               int transaction_timeout_ms, int transfer_timeout_ms, const char *user_agent,
-               const char *log_file, int log_level, char *err, int err_len)
+               int transaction_timeout_ms, int transfer_timeout_ms, int session_expires_s,
+               const char *user_agent, const char *log_file, int log_level, char *err,
+               int err_len)
 {
     pjsua_config cfg;
     pjsua_logging_config log_cfg;
@@ -75,6 +76,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     slpj_register_timeout_ms = register_timeout_ms;
     slpj_transaction_timeout_ms = transaction_timeout_ms;
     slpj_transfer_timeout_ms = transfer_timeout_ms;
+    slpj_session_expires_s = session_expires_s < 0 ? 0 : session_expires_s;
     /* RTP settings are per account in pjsua (pjsua_acc_config.rtp_cfg): kept for account_add. */
     snprintf(slpj_bind_addr, sizeof(slpj_bind_addr), "%s", bind_addr);
     snprintf(slpj_public_addr, sizeof(slpj_public_addr), "%s", public_addr ? public_addr : "");
@@ -85,6 +87,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     slpj_accounts_reset();
     slpj_calls_reset();
     slpj_strangers_reset();
+    slpj_options_reset();
 
     /* Timer B/F (and D): the bound on any client transaction. */
     pjsip_cfg()->tsx.td = (unsigned)transaction_timeout_ms;
@@ -96,7 +99,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.user_agent = pj_str((char *)user_agent);
     cfg.stun_srv_cnt = 0;
     cfg.enable_unsolicited_mwi = PJ_FALSE;
-    cfg.use_timer = PJSUA_SIP_TIMER_INACTIVE;
+    slpj_session_timer_config(&cfg.use_timer, &cfg.timer_setting);
     cfg.cb.on_incoming_call = &slpj_on_incoming_call;
     cfg.cb.on_call_state = &slpj_on_call_state;
     cfg.cb.on_call_media_state = &slpj_on_call_media_state;
@@ -150,6 +153,12 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     status = slpj_strangers_module_init();
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "registering sipline's stranger-refusing module", status);
+        pjsua_destroy();
+        return -1;
+    }
+    status = slpj_options_module_init();
+    if (status != PJ_SUCCESS) {
+        slpj_set_err(err, err_len, "registering sipline's OPTIONS-answering module", status);
         pjsua_destroy();
         return -1;
     }

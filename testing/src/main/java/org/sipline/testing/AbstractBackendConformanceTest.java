@@ -269,6 +269,34 @@ public abstract class AbstractBackendConformanceTest {
         readyThen(OUTGOING_CALL_INITIATED, OUTGOING_CALL_CONNECTED, OUTGOING_CALL_FINISHED, READY));
   }
 
+  /**
+   * RFC 3264 §8.4: the far end's re-INVITE with {@code a=sendonly} holds the call, one with {@code
+   * a=sendrecv} takes it back; each is a CONNECTED status saying so (ONDEWO's surface has no hold
+   * status of its own).
+   */
+  @Test
+  void aFarEndsHoldAndResumeAreReportedAsTheCallGoesOn() throws Exception {
+    connectOutgoing(FarEnd.HOLD_THEN_RESUME);
+    LineStatus held = await(StatusType.OUTGOING_CALL_CONNECTED);
+    assertThat(held.description()).startsWith("call held by the far end (INVITE with a=sendonly)");
+    LineStatus resumed = await(StatusType.OUTGOING_CALL_CONNECTED);
+    assertThat(resumed.description())
+        .startsWith("call resumed by the far end (INVITE with a=sendrecv)");
+    get(line.endCall(false));
+    await(StatusType.OUTGOING_CALL_FINISHED);
+    await(StatusType.READY);
+    assertStatusSequence(
+        readyThen(
+            OUTGOING_CALL_INITIATED,
+            OUTGOING_CALL_CONNECTED,
+            OUTGOING_CALL_CONNECTED,
+            OUTGOING_CALL_CONNECTED,
+            SOFT_HANGUP_INITIATED,
+            OUTGOING_CALL_FINISHED,
+            READY));
+    assertThat(env.awaitFarEndSucceeded(FarEnd.HOLD_THEN_RESUME, patience)).isTrue();
+  }
+
   @Test
   void hardHangupFinishesAtOnce() throws Exception {
     connectOutgoing(FarEnd.ANSWER);
@@ -852,6 +880,25 @@ public abstract class AbstractBackendConformanceTest {
       LineStatus connected = await(StatusType.INCOMING_CALL_CONNECTED);
       assertThat(Duration.between(initiated.timestamp(), connected.timestamp()))
           .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+      await(StatusType.INCOMING_CALL_FINISHED);
+      await(StatusType.READY);
+      assertStatusSequence(
+          readyThen(
+              INCOMING_CALL_INITIATED, INCOMING_CALL_CONNECTED, INCOMING_CALL_FINISHED, READY));
+      assertThat(caller.awaitSuccess(patience)).as(caller.describe()).isTrue();
+    }
+  }
+
+  /**
+   * RFC 4028: an INVITE that requires session timers ({@code Require: timer}) is answered 200 with
+   * a Session-Expires (the caller's scenario fails without one), not 420, and the call runs.
+   */
+  @Test
+  void anInviteThatRequiresSessionTimersIsAnswered200WithSessionExpires() throws Exception {
+    registerAndStartSession(1);
+    try (Caller caller = env.call(CallerScript.REQUIRES_SESSION_TIMER)) {
+      await(StatusType.INCOMING_CALL_INITIATED);
+      await(StatusType.INCOMING_CALL_CONNECTED);
       await(StatusType.INCOMING_CALL_FINISHED);
       await(StatusType.READY);
       assertStatusSequence(

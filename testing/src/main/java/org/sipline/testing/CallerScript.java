@@ -11,5 +11,10 @@ public enum CallerScript {
   /** Expects 486 Busy Here. */
   EXPECT_BUSY,
   /** Expects 480 Temporarily Unavailable. */
-  EXPECT_UNAVAILABLE
+  EXPECT_UNAVAILABLE,
+  /**
+   * Calls with {@code Require: timer} and {@code Session-Expires: 90;refresher=uac} (RFC 4028);
+   * succeeds when answered 200 with a Session-Expires; stays about two seconds, then sends BYE.
+   */
+  REQUIRES_SESSION_TIMER
 }

@@ -65,7 +65,7 @@ public final class FakeEnvironment implements ConformanceEnvironment {
       case TRANSFER_REFUSE -> "xfer-refuse";
       case TRANSFER_NOTIFY_FAIL -> "xfer-503";
       case REFER_FROM_FAR_END -> "answer"; // the fake's far end sends no REFER
-      case ANSWER_WITH_HOST_NAME_IN_SDP ->
+      case ANSWER_WITH_HOST_NAME_IN_SDP, HOLD_THEN_RESUME ->
           throw new TestAbortedException("the fake's far ends send no SDP");
     };
   }
@@ -77,6 +77,9 @@ public final class FakeEnvironment implements ConformanceEnvironment {
 
   @Override
   public Caller call(CallerScript script) {
+    if (script == CallerScript.REQUIRES_SESSION_TIMER) {
+      throw new TestAbortedException("the fake's callers send no SIP headers to require timers");
+    }
     FakeCall call =
         backend.callIn(
             ACCOUNT, SipUri.of("caller", "fake.test", -1), Map.of("X-Caller", "conformance"));
@@ -220,6 +223,8 @@ public final class FakeEnvironment implements ConformanceEnvironment {
             StatusProbe.awaitTrue(() -> call.finalCode() != 0, "a final response", t);
             success = call.finalCode() == 480;
           }
+          case REQUIRES_SESSION_TIMER ->
+              throw new IllegalStateException("refused in call(): the fake has no headers");
         }
         outcome = "final " + call.finalCode() + ", state " + call.state();
       } catch (AssertionError e) {

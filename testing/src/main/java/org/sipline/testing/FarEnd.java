@@ -28,5 +28,10 @@ public enum FarEnd {
    * Answers with an SDP whose c= is a host name rather than an IP address; it succeeds when the
    * line ACKs the 200 OK and hangs up with BYE (media to a name is refused, not looked up).
    */
-  ANSWER_WITH_HOST_NAME_IN_SDP
+  ANSWER_WITH_HOST_NAME_IN_SDP,
+  /**
+   * Answers; about a second later holds the call by re-INVITE with {@code a=sendonly}, a second
+   * after that takes it back by re-INVITE with {@code a=sendrecv}; then waits for our BYE.
+   */
+  HOLD_THEN_RESUME
 }

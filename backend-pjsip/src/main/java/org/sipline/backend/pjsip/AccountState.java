@@ -6,7 +6,13 @@ enum AccountState {
   REGISTERING,
   /** The registrar answered 2xx (first time or refresh). */
   REGISTERED,
-  /** The last REGISTER failed; pjsua does not retry (the core decides). */
+  /**
+   * A refresh failed: the binding may be gone, and the REGISTER is sent again after core's {@code
+   * RegistrationTiming} backoff until it succeeds (pjsua itself would give up, as jainsip does
+   * not).
+   */
+  RETRYING,
+  /** The first REGISTER failed; pjsua does not retry (the core decides). */
   FAILED,
   /** unregister() was called; the un-REGISTER may still be in flight. */
   UNREGISTERED;

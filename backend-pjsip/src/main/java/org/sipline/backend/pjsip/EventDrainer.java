@@ -1,7 +1,10 @@
 package org.sipline.backend.pjsip;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.sipline.core.InvalidArgumentException;
+import org.sipline.core.sip.RegistrationTiming;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.IncomingCall;
@@ -64,6 +67,8 @@ final class EventDrainer implements Runnable {
       }
       try {
         dispatch(event);
+        // A call that came or went may have changed the capacity OPTIONS are answered with.
+        backend.refreshOptionsAnswer();
       } catch (RuntimeException e) {
         // A listener's failure must not stop the events of every other account and call.
         log.error("listener failed on {} event", event.type(), e);
@@ -78,6 +83,7 @@ final class EventDrainer implements Runnable {
       return;
     }
     nextHousekeeping = now + HOUSEKEEPING_NANOS;
+    backend.refreshOptionsAnswer();
     for (PjsipCall call : handles.calls()) {
       try {
         call.dtmfIn().expire(now);
@@ -117,12 +123,31 @@ final class EventDrainer implements Runnable {
       case REGISTERED -> {
         int expires = e.code() >= 0 ? e.code() : account.requestedExpires();
         log.info("REGISTER {}: 200 OK, binding expires in {} s", aor, expires);
+        account.refreshSucceeded();
         account.moveTo(AccountState.REGISTERED);
         backend.updateTrustedSources();
         listener.registered(account, expires);
       }
       case REGISTRATION_FAILED -> {
         SipFailure failure = failure(e);
+        AccountState before = account.state();
+        if (before == AccountState.REGISTERED || before == AccountState.RETRYING) {
+          // A refresh failed: pjsua gives up here; we send it again with core's backoff, and
+          // tell the listener once, as jainsip does (its RETRY_WAIT).
+          Duration retry =
+              RegistrationTiming.retryDelay(account.refreshFailed(), ThreadLocalRandom.current());
+          log.warn(
+              "REGISTER {} refresh failed: {}; retrying in {} ms",
+              aor,
+              failure.describe(),
+              retry.toMillis());
+          account.moveTo(AccountState.RETRYING);
+          backend.retryRegistration(account, retry);
+          if (before == AccountState.REGISTERED) {
+            listener.registrationFailed(account, failure);
+          }
+          return;
+        }
         log.warn("REGISTER {} failed: {}", aor, failure.describe());
         account.moveTo(AccountState.FAILED);
         listener.registrationFailed(account, failure);
@@ -190,6 +215,10 @@ final class EventDrainer implements Runnable {
         call.dtmfOut().callEnded(cause.toString());
         log.info("call {} ended: {} ({})", call.callId(), cause, e.field(0));
         listener.callEnded(call, cause, e.field(0));
+      }
+      case CALL_HOLD -> {
+        log.info("Call-ID {}: {}", call.callId(), e.field(0));
+        listener.callHoldChanged(call, e.code() == 1, e.field(0));
       }
       case DTMF -> dtmfReceived(call, e);
       case DTMF_INFO_DONE -> {

@@ -15,7 +15,8 @@ enum EventType {
   TRANSFER_FAILED(11),
   CLOSED(12),
   DTMF(13),
-  DTMF_INFO_DONE(14);
+  DTMF_INFO_DONE(14),
+  CALL_HOLD(15);
 
   private final int code;
 

@@ -18,6 +18,9 @@ final class PjsipAccount implements SipAccount {
   private final int requestedExpires;
   private volatile AccountState state = AccountState.REGISTERING;
 
+  /** Failed refreshes in a row, for the backoff (drainer thread only). */
+  private int refreshFailures;
+
   PjsipAccount(
       PjsipBackend backend,
       AccountSpec spec,
@@ -45,6 +48,15 @@ final class PjsipAccount implements SipAccount {
 
   AccountState state() {
     return state;
+  }
+
+  /** One more failed refresh in a row; returns how many there were. */
+  int refreshFailed() {
+    return ++refreshFailures;
+  }
+
+  void refreshSucceeded() {
+    refreshFailures = 0;
   }
 
   /** Follows the account's events; once unregister() was called the account stays there. */

@@ -8,14 +8,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.sipline.core.sip.InstanceId;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.Capacity;
 import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
@@ -99,6 +105,22 @@ final class PjsipBackend implements SipBackend {
   private final MediaPump pump;
   private final Thread drainerThread;
   private final Thread pumpThread;
+
+  /** What OPTIONS to the process are answered with (null: pjsua's own 200). */
+  private Supplier<Capacity> capacity;
+
+  /** The answer the shim was last given, so that it is told only of changes. */
+  private Capacity optionsAnswer;
+
+  /** Sends failed refreshes again after their backoff (pjsua would not): one daemon thread. */
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "sipline-pjsip-register-retry");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PjsipBackend(
@@ -175,6 +197,7 @@ final class PjsipBackend implements SipBackend {
             millis(config.registerTimeout()),
             millis(config.transactionTimeout()),
             millis(config.transferTimeout()),
+            (int) config.sessionExpires().toSeconds(),
             config.userAgent(),
             logFile,
             logLevel,
@@ -314,6 +337,59 @@ final class PjsipBackend implements SipBackend {
       throw new IllegalStateException(
           "un-REGISTER of " + account.spec().accountName() + " failed: " + CText.of(err));
     }
+  }
+
+  /**
+   * Sends {@code account}'s REGISTER again after {@code delay}, unless it was un-registered, the
+   * backend closed, or a REGISTER is already in flight meanwhile. Its outcome arrives as any
+   * REGISTER's: REGISTERED, or REGISTRATION_FAILED (and another retry).
+   */
+  void retryRegistration(PjsipAccount account, Duration delay) {
+    if (closed.get()) {
+      return;
+    }
+    // Nothing waits on the retry: its outcome comes back as a REGISTER event.
+    Future<?> unused =
+        retries.schedule(
+            () -> {
+              if (closed.get() || account.state() != AccountState.RETRYING) {
+                return;
+              }
+              byte[] err = CText.errorBuffer();
+              if (shim.slpj_account_register(account.handle(), err, err.length) < 0) {
+                log.warn(
+                    "REGISTER {} retry not sent: {}", account.spec().accountName(), CText.of(err));
+              }
+            },
+            delay.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void answerOptionsWith(Supplier<Capacity> capacity) {
+    this.capacity = Objects.requireNonNull(capacity, "capacity");
+    refreshOptionsAnswer();
+  }
+
+  /**
+   * Gives the shim the capacity as it is now: the shim answers OPTIONS on pjsip's thread, which
+   * must not call Java. Called when the supplier is set and by the event thread after every event
+   * and at every housekeeping round, so the answer is at most one round old.
+   */
+  synchronized void refreshOptionsAnswer() {
+    if (capacity == null || closed.get()) {
+      return;
+    }
+    Capacity now = capacity.get();
+    if (now == optionsAnswer) {
+      return;
+    }
+    byte[] err = CText.errorBuffer();
+    if (shim.slpj_set_options_answer(now.statusCode(), now.reason(), err, err.length) < 0) {
+      log.warn("OPTIONS answer {} not set: {}", now, CText.of(err));
+      return;
+    }
+    optionsAnswer = now;
   }
 
   PjsipCall placeCall(
@@ -469,6 +545,13 @@ final class PjsipBackend implements SipBackend {
     join(drainerThread);
     pump.stop();
     join(pumpThread);
+    retries.shutdownNow();
+    try {
+      // A retry under way finishes with pjsua, not after it.
+      retries.awaitTermination(THREAD_STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     shim.slpj_destroy(); // un-REGISTERs bounded per account by min(registerTimeout, 4 s)
     RUNNING.set(false);
     log.info("pjsip backend closed");

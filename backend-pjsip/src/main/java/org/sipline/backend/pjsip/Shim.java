@@ -22,6 +22,7 @@ interface Shim extends Library {
       int registerTimeoutMs,
       int transactionTimeoutMs,
       int transferTimeoutMs,
+      int sessionExpiresSeconds,
       String userAgent,
       String logFile,
       int logLevel,
@@ -44,6 +45,8 @@ interface Shim extends Library {
 
   long slpj_strangers_refused();
 
+  int slpj_set_options_answer(int code, String reason, byte[] err, int errLen);
+
   int slpj_account_add(
       String aor,
       String registrar,
@@ -56,6 +59,8 @@ interface Shim extends Library {
       int errLen);
 
   int slpj_account_unregister(int acc, byte[] err, int errLen);
+
+  int slpj_account_register(int acc, byte[] err, int errLen);
 
   int slpj_account_delete(int acc);
 

@@ -242,7 +242,7 @@ class PjsipDtmfTest {
   void framesOfACallTheFarEndHoldsAreReportedSentButNotOnTheWire() throws Exception {
     MediaProbe probe = new MediaProbe();
     try (RtpSocket far = new RtpSocket();
-        Sipp sipp = Sipp.uas(scenario("uas-hold-and-resume.xml"), keys(far))) {
+        Sipp sipp = Sipp.uas(SippScenario.resource("uas-hold-and-resume.xml"), keys(far))) {
       SipCall call = connect(sipp, probe);
       Awaitility.await().atMost(BOUND).until(() -> far.packets().size() >= 10);
 

@@ -21,6 +21,9 @@ import org.sipline.core.spi.SipUri;
 import org.sipline.testing.peers.Kamailio;
 import org.sipline.testing.peers.KamailioOptions;
 import org.sipline.testing.peers.ReceivedRequest;
+import org.sipline.testing.peers.Sipp;
+import org.sipline.testing.peers.SippOptions;
+import org.sipline.testing.peers.SippScenario;
 
 /** Registration and calls through a real Kamailio registrar/proxy with digest auth. */
 class PjsipRegistrarTest {
@@ -150,5 +153,35 @@ class PjsipRegistrarTest {
     assertThat(bob.next(BOUND)).isEqualTo("callEnded REMOTE_BYE");
     assertThat(kamailio.receivedRequests())
         .anyMatch(r -> r.is("INVITE") && "alice".equals(r.fromUser()));
+  }
+
+  /**
+   * Issue 13: pjsua gives up after a failed refresh (reg_retry_interval 0); the backend sends it
+   * again after core's RegistrationTiming backoff (1 s × [0.5, 1] for the first failure), tells the
+   * listener of the failure once, and of the binding when the retry succeeds.
+   */
+  @Test
+  void aRefreshAnswered503IsSentAgainAfterTheBackoffAndTheBindingComesBack() throws Exception {
+    RecordingListener alice = new RecordingListener();
+    try (Sipp registrar =
+        Sipp.uas(
+            SippScenario.resource("uas-registrar-fails-one-refresh.xml"),
+            SippOptions.defaults().withKey("expires", "2").withCalls(2))) {
+      SipAccount account =
+          backend.register(
+              new AccountSpec(
+                  SipUri.of("alice", "127.0.0.1", registrar.port()), "pw", "alice", null),
+              alice);
+      assertThat(alice.next(BOUND)).isEqualTo("registered 2");
+      assertThat(alice.next(BOUND)).startsWith("registrationFailed 503");
+      long failed = System.nanoTime();
+      assertThat(alice.next(BOUND)).isEqualTo("registered 3600");
+      // Not at once: after the backoff's half second at least.
+      assertThat((System.nanoTime() - failed) / 1_000_000).isGreaterThanOrEqualTo(450L);
+
+      account.unregister();
+      assertThat(alice.next(BOUND)).isEqualTo("unregistered");
+      registrar.awaitSuccess(BOUND);
+    }
   }
 }

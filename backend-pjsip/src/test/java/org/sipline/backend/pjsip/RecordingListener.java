@@ -16,6 +16,13 @@ import org.sipline.core.spi.SipFailure;
 /** Records every event as a line of text, in order, for exact-sequence assertions. */
 final class RecordingListener implements SipEventListener {
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+  /** Each ended call's description, in order: apart, so that sequences above stay exact. */
+  final BlockingQueue<String> endDescriptions = new LinkedBlockingQueue<>();
+
+  /** Each hold change as "held: description" or "resumed: description", in order. */
+  final BlockingQueue<String> holds = new LinkedBlockingQueue<>();
+
   volatile SipCall lastIncoming;
   volatile IncomingCall lastIncomingInfo;
 
@@ -72,7 +79,13 @@ final class RecordingListener implements SipEventListener {
 
   @Override
   public void callEnded(SipCall call, CallEnd cause, String description) {
+    endDescriptions.add(description);
     events.add("callEnded " + cause);
+  }
+
+  @Override
+  public void callHoldChanged(SipCall call, boolean held, String description) {
+    holds.add((held ? "held: " : "resumed: ") + description);
   }
 
   @Override

@@ -131,6 +131,11 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
           case REFER_FROM_FAR_END -> uas("uas-refer-from-far-end.xml", SippOptions.defaults());
           case ANSWER_WITH_HOST_NAME_IN_SDP ->
               uas("uas-answer-host-name-sdp.xml", SippOptions.defaults());
+          case HOLD_THEN_RESUME ->
+              uas(
+                  SippScenario.resource("uas-hold-and-resume.xml")
+                      .replace("[rtp_port]", "[media_port]"),
+                  SippOptions.defaults());
         };
     lastFarEnds.put(behaviour, uas);
     return "bob@" + uas.hostPort();
@@ -152,6 +157,8 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
           case CANCEL_WHILE_RINGING -> uac("uac-call-cancel.xml", options.withHoldMillis(500));
           case EXPECT_BUSY -> uac("uac-call-expect-busy.xml", options);
           case EXPECT_UNAVAILABLE -> uac("uac-call-expect-480.xml", options);
+          case REQUIRES_SESSION_TIMER ->
+              uac("uac-call-requires-timer.xml", options.withHoldMillis(2000));
         };
     return new SippCaller(uac);
   }
@@ -326,7 +333,11 @@ public final class PeersConformanceEnvironment implements ConformanceEnvironment
   }
 
   private Sipp uas(String scenario, SippOptions options) {
-    Sipp sipp = Sipp.uas(SippScenario.resource(scenario), options);
+    return uas(SippScenario.resource(scenario), options);
+  }
+
+  private Sipp uas(SippScenario scenario, SippOptions options) {
+    Sipp sipp = Sipp.uas(scenario, options);
     peers.add(sipp);
     return sipp;
   }
