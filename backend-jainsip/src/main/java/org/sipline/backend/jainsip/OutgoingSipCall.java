@@ -88,7 +88,13 @@ final class OutgoingSipCall extends JainSipCall {
       rtp = ctx.rtp.allocate();
       localHost =
           ctx.localHostToward(SipContext.nextHopHost(target, account.spec().outboundProxy()));
-      localSdp = new LocalSdp(localHost, rtp.localPort(), ctx.random.nextInt(1 << 30));
+      localSdp =
+          new LocalSdp(
+              localHost,
+              rtp.localPort(),
+              ctx.random.nextInt(1 << 30),
+              ctx.config.srtp(),
+              ctx.random);
     } catch (Exception e) {
       moveTo(CallState.ENDED);
       failed(SipFailure.exception("cannot place the call to " + target + ": " + e.getMessage(), e));
@@ -289,7 +295,7 @@ final class OutgoingSipCall extends JainSipCall {
     }
     MediaPlan agreed;
     try {
-      agreed = answerPlan(response);
+      agreed = answerPlan(response, ctx.config.srtp());
     } catch (IllegalArgumentException e) {
       Dialogs.ack(ctx, dialog, response);
       log.warn(
@@ -360,13 +366,14 @@ final class OutgoingSipCall extends JainSipCall {
   }
 
   /** The plan the 2xx's SDP answer agrees to; refused naming what makes it unusable. */
-  private static MediaPlan answerPlan(Response response) {
+  private static MediaPlan answerPlan(Response response, org.sipline.core.spi.SrtpMode srtp) {
     byte[] body = response.getRawContent();
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the 200 OK has no SDP answer");
     }
     MediaPlan plan =
-        LocalSdp.planFromAnswer(SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+        LocalSdp.planFromAnswer(
+            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)), srtp);
     if (plan == null) {
       throw new IllegalArgumentException("the answer has neither PCMU nor PCMA");
     }
