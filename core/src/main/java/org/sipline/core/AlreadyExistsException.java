@@ -7,6 +7,11 @@ package org.sipline.core;
 public final class AlreadyExistsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception whose message says what exists already.
+   *
+   * @param what the thing that exists, in words a client can act on
+   */
   public AlreadyExistsException(String what) {
     super(what);
   }

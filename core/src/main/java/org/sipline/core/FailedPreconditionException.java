@@ -7,6 +7,8 @@ package org.sipline.core;
  */
 public final class FailedPreconditionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+
+  /** The line's latest status when the request was refused. */
   private final StatusType current;
 
   /**
@@ -32,6 +34,11 @@ public final class FailedPreconditionException extends RuntimeException {
     this.current = current;
   }
 
+  /**
+   * The line's latest status when the request was refused.
+   *
+   * @return the status type
+   */
   public StatusType currentStatus() {
     return current;
   }

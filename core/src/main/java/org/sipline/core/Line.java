@@ -63,7 +63,13 @@ public final class Line implements AutoCloseable {
     }
   }
 
-  /** A line with threads of its own, released by {@link #close()}. */
+  /**
+   * A line with threads of its own, released by {@link #close()}.
+   *
+   * @param backend the backend the line's SIP goes through; the caller closes it
+   * @param config the line's configuration
+   * @return the open line
+   */
   public static Line open(SipBackend backend, LineConfig config) {
     Objects.requireNonNull(backend, "backend");
     LineRuntime runtime = LineRuntime.create(1);
@@ -75,14 +81,30 @@ public final class Line implements AutoCloseable {
     }
   }
 
-  /** A line on a shared runtime (many lines, few threads); the caller closes the runtime. */
+  /**
+   * A line on a shared runtime (many lines, few threads); the caller closes the runtime.
+   *
+   * @param backend the backend the line's SIP goes through; the caller closes it
+   * @param config the line's configuration
+   * @param runtime the threads the line shares with others
+   * @return the open line
+   */
   public static Line open(SipBackend backend, LineConfig config, LineRuntime runtime) {
     return new Line(Objects.requireNonNull(backend, "backend"), config, runtime, false);
   }
 
   // ---- commands ----------------------------------------------------------------------------
 
-  /** SipRegisterAccount: REGISTERED or SESSION_REGISTRATION_FAILED once the registrar decided. */
+  /**
+   * SipRegisterAccount: REGISTERED or SESSION_REGISTRATION_FAILED once the registrar decided.
+   *
+   * @param accountName the account, {@code user@host[:port]} or a sip:/sips: URI
+   * @param password the digest secret; never logged
+   * @param authUsername the digest user name; empty means the account's user part
+   * @param outboundProxy where every request goes first; empty means none
+   * @return the status the registration ended in; fails with {@link InvalidArgumentException} for
+   *     bad input, {@link FailedPreconditionException} when the line's state refuses it
+   */
   public CompletableFuture<LineStatus> registerAccount(
       String accountName, String password, String authUsername, String outboundProxy) {
     AccountSpec spec;
@@ -98,7 +120,13 @@ public final class Line implements AutoCloseable {
     return core.submit(() -> core.register(spec));
   }
 
-  /** SipStartSession: SESSION_STARTED (then READY is recorded). */
+  /**
+   * SipStartSession: SESSION_STARTED (then READY is recorded).
+   *
+   * @param accountName a registered account
+   * @param autoAnswerSeconds 0 answers incoming calls at once, more answers after that many seconds
+   * @return the status; fails as {@link #registerAccount} does
+   */
   public CompletableFuture<LineStatus> startSession(String accountName, int autoAnswerSeconds) {
     String name;
     try {
@@ -119,12 +147,22 @@ public final class Line implements AutoCloseable {
     return core.submit(() -> core.startSession(name, autoAnswerSeconds));
   }
 
-  /** SipEndSession: hangs up, un-REGISTERs; SESSION_ENDED (then NO_SESSION is recorded). */
+  /**
+   * SipEndSession: hangs up, un-REGISTERs; SESSION_ENDED (then NO_SESSION is recorded).
+   *
+   * @return the status; fails when there is no session
+   */
   public CompletableFuture<LineStatus> endSession() {
     return core.submit(core::endSession);
   }
 
-  /** SipStartCall: OUTGOING_CALL_INITIATED once the INVITE is on its way. */
+  /**
+   * SipStartCall: OUTGOING_CALL_INITIATED once the INVITE is on its way.
+   *
+   * @param calleeId whom to call: a user, an address, a sip:/sips:/tel: URI or a phone number
+   * @param headers extra headers of the INVITE, name to value
+   * @return the status; fails for bad input or when the line is not ready
+   */
   public CompletableFuture<LineStatus> startCall(String calleeId, Map<String, String> headers) {
     Map<String, String> checked;
     try {
@@ -141,12 +179,21 @@ public final class Line implements AutoCloseable {
   /**
    * SipEndCall: the HARD_/SOFT_HANGUP_INITIATED status. A soft hangup's future completes once the
    * call has finished (bounded by {@link LineConfig#hangupWait()}); a hard one's at once.
+   *
+   * @param hard true for a hard hangup
+   * @return the status; NO_ONGOING_CALL when there is no call
    */
   public CompletableFuture<LineStatus> endCall(boolean hard) {
     return core.submit(() -> core.endCall(hard));
   }
 
-  /** SipTransferCall: TRANSFER_CALL_INITIATED once the REFER is on its way. */
+  /**
+   * SipTransferCall: TRANSFER_CALL_INITIATED once the REFER is on its way.
+   *
+   * @param transferId the transfer target, in the forms {@link #startCall} takes
+   * @param headers extra headers of the REFER, name to value
+   * @return the status; fails for bad input or when there is no call to transfer
+   */
   public CompletableFuture<LineStatus> transferCall(
       String transferId, Map<String, String> headers) {
     Map<String, String> checked;
@@ -166,6 +213,9 @@ public final class Line implements AutoCloseable {
    * is already playing. Completes with MICROPHONE_WAV_FILES_PLAYED when played, or a
    * NO_ONGOING_CALL answer saying how much was played if the call ended first. Cancelling the
    * returned future drops its files still unplayed (barge-in).
+   *
+   * @param wavFiles the WAV files' bytes, in the order to play
+   * @return the status when played or cut short
    */
   public CompletableFuture<LineStatus> playWavFiles(List<byte[]> wavFiles) {
     List<short[]> clips = new ArrayList<>();
@@ -206,12 +256,20 @@ public final class Line implements AutoCloseable {
     return result;
   }
 
-  /** SipMute: MICROPHONE_MUTED; outgoing audio becomes silence, RTP keeps flowing. */
+  /**
+   * SipMute: MICROPHONE_MUTED; outgoing audio becomes silence, RTP keeps flowing.
+   *
+   * @return the status
+   */
   public CompletableFuture<LineStatus> mute() {
     return core.submit(() -> core.mute(true));
   }
 
-  /** SipUnMute: MICROPHONE_UNMUTED. */
+  /**
+   * SipUnMute: MICROPHONE_UNMUTED.
+   *
+   * @return the status
+   */
   public CompletableFuture<LineStatus> unmute() {
     return core.submit(() -> core.mute(false));
   }
@@ -219,6 +277,8 @@ public final class Line implements AutoCloseable {
   /**
    * The line's live media (sipline.media.v1): Converse and Listen streams of its calls, and
    * Interrupt. Its methods never wait for the line's actor.
+   *
+   * @return the line's media
    */
   public LineMedia media() {
     return core.media();
@@ -226,12 +286,20 @@ public final class Line implements AutoCloseable {
 
   // ---- observation -------------------------------------------------------------------------
 
-  /** SipGetSipStatus: the latest status (NO_SESSION on a fresh line). */
+  /**
+   * SipGetSipStatus: the latest status (NO_SESSION on a fresh line).
+   *
+   * @return the latest status
+   */
   public LineStatus status() {
     return recorder.latest();
   }
 
-  /** SipGetSipStatusHistory: every kept status, oldest first. */
+  /**
+   * SipGetSipStatusHistory: every kept status, oldest first.
+   *
+   * @return the history, a copy
+   */
   public List<LineStatus> history() {
     return recorder.history();
   }
@@ -239,6 +307,10 @@ public final class Line implements AutoCloseable {
   /**
    * Up to {@code max} kept statuses with a sequence number above {@code afterSequence}, oldest
    * first: what a watcher that saw {@code afterSequence} last has missed (a resumable watch).
+   *
+   * @param afterSequence the last sequence number seen; 0 for all
+   * @param max at most this many statuses
+   * @return the statuses missed, at most {@code max}
    */
   public List<LineStatus> historyAfter(long afterSequence, int max) {
     if (max < 1) {
@@ -247,12 +319,20 @@ public final class Line implements AutoCloseable {
     return recorder.historyAfter(afterSequence, max);
   }
 
-  /** The oldest sequence number the history still holds; 0 when it holds nothing. */
+  /**
+   * The oldest sequence number the history still holds; 0 when it holds nothing.
+   *
+   * @return the sequence number, or 0
+   */
   public long oldestSequence() {
     return recorder.oldestSequence();
   }
 
-  /** True while the line has a call: ringing, connecting, up or being hung up. */
+  /**
+   * True while the line has a call: ringing, connecting, up or being hung up.
+   *
+   * @return whether the line has a call
+   */
   public boolean inCall() {
     return core.inCall();
   }
@@ -261,6 +341,8 @@ public final class Line implements AutoCloseable {
    * True when an incoming INVITE for the line's session would be taken now: a session is active and
    * not ending, and there is no call. Read without waiting for the line, so it may be a moment old;
    * the line's actor decides for real.
+   *
+   * @return whether the line would take a call now
    */
   public boolean isFree() {
     return core.isFree();
@@ -269,19 +351,30 @@ public final class Line implements AutoCloseable {
   /**
    * Calls {@code watcher} with every status recorded from now on, in order, on the line's thread.
    * Closing the returned handle stops it.
+   *
+   * @param watcher what to call with each status; must return quickly
+   * @return a handle whose close stops the watch
    */
   public AutoCloseable watch(Consumer<LineStatus> watcher) {
     return recorder.watch(Objects.requireNonNull(watcher, "watcher"));
   }
 
-  /** True while the active session's account holds a registration. */
+  /**
+   * True while the active session's account holds a registration.
+   *
+   * @return whether the account is registered
+   */
   public boolean isRegistered() {
     return core.isRegistered();
   }
 
   // ---- life --------------------------------------------------------------------------------
 
-  /** Hangs up (BYE), un-REGISTERs every account; completes when done or the bounds passed. */
+  /**
+   * Hangs up (BYE), un-REGISTERs every account; completes when done or the bounds passed.
+   *
+   * @return a future completed when the line has shut down
+   */
   public CompletableFuture<Void> shutdown() {
     return core.submit(core::shutdown);
   }

@@ -23,7 +23,12 @@ public final class LineRuntime implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sipline-line-timer"));
   }
 
-  /** A runtime with {@code workerThreads} threads for the actors of all its lines. */
+  /**
+   * A runtime with {@code workerThreads} threads for the actors of all its lines.
+   *
+   * @param workerThreads how many threads; at least 1
+   * @return the runtime; its owner closes it
+   */
   public static LineRuntime create(int workerThreads) {
     if (workerThreads < 1) {
       throw new IllegalArgumentException("workerThreads < 1: " + workerThreads);
@@ -39,7 +44,11 @@ public final class LineRuntime implements AutoCloseable {
     return timer;
   }
 
-  /** Stops the threads; work still queued is dropped after {@code bound}. */
+  /**
+   * Stops the threads; work still queued is dropped after {@code bound}.
+   *
+   * @param bound how long queued work may still run
+   */
   public void close(Duration bound) {
     timer.shutdownNow();
     workers.shutdown();

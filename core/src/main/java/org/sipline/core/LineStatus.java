@@ -9,6 +9,18 @@ import java.util.Objects;
  * it. Mirrors {@code ondewo.sip.SipStatus} field for field, plus a sequence number that is unique
  * and increasing per line (for a resumable watch later) — answers that change nothing (NO_SESSION /
  * NO_ONGOING_CALL replies) carry the sequence number of the latest entry.
+ *
+ * @param sequence the entry's number, unique and increasing per line
+ * @param accountName the session's account, or ""
+ * @param timestamp when the line became this
+ * @param type what the line became
+ * @param calleeId the call's far end, or "" without a call
+ * @param transferCallId the transfer target, or ""
+ * @param headers the call's SIP headers as the status reports them
+ * @param description the status in words, with SIP's details
+ * @param exceptionName the failure's kind, or ""
+ * @param exceptionTraceback the failure's trace, or ""
+ * @param nluSessionName the call's NLU session name, or ""
  */
 public record LineStatus(
     long sequence,
@@ -23,6 +35,21 @@ public record LineStatus(
     String exceptionTraceback,
     String nluSessionName) {
 
+  /**
+   * Checks that timestamp and type are given; null text fields become "" and null headers empty.
+   *
+   * @param sequence the entry's number, unique and increasing per line
+   * @param accountName the session's account, or ""
+   * @param timestamp when the line became this
+   * @param type what the line became
+   * @param calleeId the call's far end, or "" without a call
+   * @param transferCallId the transfer target, or ""
+   * @param headers the call's SIP headers as the status reports them
+   * @param description the status in words, with SIP's details
+   * @param exceptionName the failure's kind, or ""
+   * @param exceptionTraceback the failure's trace, or ""
+   * @param nluSessionName the call's NLU session name, or ""
+   */
   public LineStatus {
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(type, "type");
@@ -40,7 +67,13 @@ public record LineStatus(
     return s == null ? "" : s;
   }
 
-  /** The same facts as a different type, e.g. a reply that is not recorded. */
+  /**
+   * The same facts as a different type, e.g. a reply that is not recorded.
+   *
+   * @param newType the type of the copy
+   * @param newDescription the description of the copy
+   * @return a copy with the same sequence, time and call facts
+   */
   public LineStatus as(StatusType newType, String newDescription) {
     return new LineStatus(
         sequence,

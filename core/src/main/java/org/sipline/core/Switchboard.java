@@ -97,6 +97,9 @@ public final class Switchboard implements SipBackend {
   /**
    * A switchboard over {@code backend}, which it owns from now on (closed with it), pacing first
    * REGISTERs at {@link #DEFAULT_REGISTER_RATE}.
+   *
+   * @param backend the backend all lines share
+   * @return the switchboard
    */
   public static Switchboard over(SipBackend backend) {
     return over(backend, DEFAULT_REGISTER_RATE);
@@ -105,6 +108,10 @@ public final class Switchboard implements SipBackend {
   /**
    * A switchboard over {@code backend} that sends the first REGISTER of its accounts at most {@code
    * registerRate} per second, in the order the lines asked.
+   *
+   * @param backend the backend all lines share
+   * @param registerRate first REGISTERs per second, more than 0
+   * @return the switchboard
    */
   public static Switchboard over(SipBackend backend, double registerRate) {
     Switchboard board = new Switchboard(Objects.requireNonNull(backend, "backend"), registerRate);
@@ -112,7 +119,11 @@ public final class Switchboard implements SipBackend {
     return board;
   }
 
-  /** How many accounts wait for their turn to send a first REGISTER. */
+  /**
+   * How many accounts wait for their turn to send a first REGISTER.
+   *
+   * @return the count
+   */
   public int registersWaiting() {
     return pacer.waiting();
   }
@@ -178,11 +189,20 @@ public final class Switchboard implements SipBackend {
     }
   }
 
+  /**
+   * Whether the process drains: new calls are refused 503, calls in progress go on.
+   *
+   * @return true while draining
+   */
   public boolean isDraining() {
     return draining;
   }
 
-  /** What an OPTIONS to the process is answered now. */
+  /**
+   * What an OPTIONS to the process is answered now.
+   *
+   * @return the capacity: lines, calls, and whether the process drains
+   */
   public Capacity capacity() {
     if (draining) {
       return Capacity.DRAINING;

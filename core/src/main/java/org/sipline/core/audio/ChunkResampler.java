@@ -47,11 +47,18 @@ public final class ChunkResampler {
    * A resampler from {@code sourceRate} to 8 kHz for one stream.
    *
    * @throws IllegalArgumentException for a rate {@link Resampler#toCodecRate} refuses
+   * @param sourceRate the input's rate in Hz
+   * @return a resampler with no input yet
    */
   public static ChunkResampler toCodecRate(int sourceRate) {
     return new ChunkResampler(sourceRate);
   }
 
+  /**
+   * The input's rate.
+   *
+   * @return the rate in Hz
+   */
   public int sourceRate() {
     return rate;
   }
@@ -61,6 +68,10 @@ public final class ChunkResampler {
    * none). The input is copied; the result is the caller's.
    *
    * @throws IllegalStateException after {@link #finish()}
+   * @param input the samples
+   * @param offset the first sample to take
+   * @param count how many to take
+   * @return the output samples now complete
    */
   public short[] push(short[] input, int offset, int count) {
     if (finished) {
@@ -84,6 +95,8 @@ public final class ChunkResampler {
   /**
    * The stream ended: returns the samples still held, the end padded with silence as the whole-clip
    * resampler pads it. The total output is then {@link Resampler#outputLength} of all input.
+   *
+   * @return the last output samples
    */
   public short[] finish() {
     if (finished) {
@@ -100,7 +113,11 @@ public final class ChunkResampler {
     return emit(total);
   }
 
-  /** Input samples held back, waiting for their right-hand context. */
+  /**
+   * Input samples held back, waiting for their right-hand context.
+   *
+   * @return the count
+   */
   public int pending() {
     return length;
   }

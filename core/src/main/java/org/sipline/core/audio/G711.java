@@ -41,23 +41,56 @@ public final class G711 {
 
   private G711() {}
 
+  /**
+   * One linear 16-bit sample as a μ-law code (bits inverted, as on the wire), clipped at G.711's
+   * range.
+   *
+   * @param sample the sample
+   * @return the code
+   */
   public static byte linearToUlaw(short sample) {
     return ULAW_ENCODE[(sample >> 2) & 0x3FFF];
   }
 
+  /**
+   * One μ-law code as a linear 16-bit sample (G.711 table lookup).
+   *
+   * @param code the code as it is on the wire
+   * @return the sample
+   */
   public static short ulawToLinear(byte code) {
     return ULAW_DECODE[code & 0xFF];
   }
 
+  /**
+   * One linear 16-bit sample as an A-law code (even bits inverted, as on the wire).
+   *
+   * @param sample the sample
+   * @return the code
+   */
   public static byte linearToAlaw(short sample) {
     return ALAW_ENCODE[(sample >> 4) & 0xFFF];
   }
 
+  /**
+   * One A-law code as a linear 16-bit sample (G.711 table lookup).
+   *
+   * @param code the code as it is on the wire
+   * @return the sample
+   */
   public static short alawToLinear(byte code) {
     return ALAW_DECODE[code & 0xFF];
   }
 
-  /** Encodes {@code len} samples from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
+  /**
+   * Encodes {@code len} samples from {@code src[srcOff..]} into {@code dst[dstOff..]}.
+   *
+   * @param src linear 16-bit samples
+   * @param srcOff the first sample to encode
+   * @param dst where the μ-law codes go
+   * @param dstOff the first code's index in {@code dst}
+   * @param len how many samples
+   */
   public static void encodeUlaw(short[] src, int srcOff, byte[] dst, int dstOff, int len) {
     checkRanges(src.length, srcOff, dst.length, dstOff, len);
     for (int i = 0; i < len; i++) {
@@ -65,7 +98,15 @@ public final class G711 {
     }
   }
 
-  /** Decodes {@code len} codes from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
+  /**
+   * Decodes {@code len} codes from {@code src[srcOff..]} into {@code dst[dstOff..]}.
+   *
+   * @param src μ-law codes
+   * @param srcOff the first code to decode
+   * @param dst where the linear samples go
+   * @param dstOff the first sample's index in {@code dst}
+   * @param len how many codes
+   */
   public static void decodeUlaw(byte[] src, int srcOff, short[] dst, int dstOff, int len) {
     checkRanges(src.length, srcOff, dst.length, dstOff, len);
     for (int i = 0; i < len; i++) {
@@ -73,7 +114,15 @@ public final class G711 {
     }
   }
 
-  /** Encodes {@code len} samples from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
+  /**
+   * Encodes {@code len} samples from {@code src[srcOff..]} into {@code dst[dstOff..]}.
+   *
+   * @param src linear 16-bit samples
+   * @param srcOff the first sample to encode
+   * @param dst where the A-law codes go
+   * @param dstOff the first code's index in {@code dst}
+   * @param len how many samples
+   */
   public static void encodeAlaw(short[] src, int srcOff, byte[] dst, int dstOff, int len) {
     checkRanges(src.length, srcOff, dst.length, dstOff, len);
     for (int i = 0; i < len; i++) {
@@ -81,7 +130,15 @@ public final class G711 {
     }
   }
 
-  /** Decodes {@code len} codes from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
+  /**
+   * Decodes {@code len} codes from {@code src[srcOff..]} into {@code dst[dstOff..]}.
+   *
+   * @param src A-law codes
+   * @param srcOff the first code to decode
+   * @param dst where the linear samples go
+   * @param dstOff the first sample's index in {@code dst}
+   * @param len how many codes
+   */
   public static void decodeAlaw(byte[] src, int srcOff, short[] dst, int dstOff, int len) {
     checkRanges(src.length, srcOff, dst.length, dstOff, len);
     for (int i = 0; i < len; i++) {

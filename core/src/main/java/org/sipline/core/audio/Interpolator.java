@@ -66,6 +66,8 @@ public final class Interpolator {
    * An interpolator from 8 kHz to {@code targetRate}.
    *
    * @throws IllegalArgumentException unless {@code targetRate} is 16000, 24000 or 48000
+   * @param targetRate the output rate in Hz
+   * @return the interpolator, with no input yet
    */
   public static Interpolator fromCodecRate(int targetRate) {
     if (targetRate != 16000 && targetRate != 24000 && targetRate != 48000) {
@@ -75,12 +77,20 @@ public final class Interpolator {
     return new Interpolator(targetRate / AudioFrames.SAMPLE_RATE);
   }
 
-  /** Output samples per input sample. */
+  /**
+   * Output samples per input sample.
+   *
+   * @return the factor
+   */
   public int factor() {
     return factor;
   }
 
-  /** How many input samples the output lags behind the input. */
+  /**
+   * How many input samples the output lags behind the input.
+   *
+   * @return the delay in input samples
+   */
   public int delay() {
     return halfWidth;
   }
@@ -88,6 +98,12 @@ public final class Interpolator {
   /**
    * Feeds {@code input[offset, offset + count)} and writes {@code count × factor()} output samples
    * as 16-bit little-endian bytes into {@code out} from {@code outOffset} on.
+   *
+   * @param input 8 kHz samples
+   * @param offset the first sample to take
+   * @param count how many to take
+   * @param out where the output bytes go
+   * @param outOffset the first output byte's index in {@code out}
    */
   public void process(short[] input, int offset, int count, byte[] out, int outOffset) {
     int o = outOffset;

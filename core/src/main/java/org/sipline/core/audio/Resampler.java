@@ -33,7 +33,9 @@ import org.sipline.core.spi.AudioFrames;
  * sample, and sums in integers (exact DC gain) so the JIT vectorises the loops.
  */
 public final class Resampler {
+  /** The rate every resampler here produces: the G.711 codecs' 8 kHz. */
   public static final int TARGET_RATE = AudioFrames.SAMPLE_RATE;
+
   static final double STOP_BAND_DB = 55;
   static final double PASS_BAND_FRACTION = 0.85;
   static final int MAX_PHASES = 1024;
@@ -100,7 +102,12 @@ public final class Resampler {
     }
   }
 
-  /** The resampler from {@code sourceRate} to 8 kHz; common rates are designed once and kept. */
+  /**
+   * The resampler from {@code sourceRate} to 8 kHz; common rates are designed once and kept.
+   *
+   * @param sourceRate the input's rate in Hz
+   * @return the resampler
+   */
   public static Resampler toCodecRate(int sourceRate) {
     if (sourceRate < WavReader.MIN_SAMPLE_RATE || sourceRate > WavReader.MAX_SAMPLE_RATE) {
       throw new IllegalArgumentException(
@@ -124,6 +131,11 @@ public final class Resampler {
     return designed;
   }
 
+  /**
+   * The input's rate.
+   *
+   * @return the rate in Hz
+   */
   public int sourceRate() {
     return sourceRate;
   }
@@ -159,12 +171,22 @@ public final class Resampler {
     return lcm(stage1 * later, sourceRate / gcd(sourceRate, TARGET_RATE));
   }
 
-  /** {@code round(inputLength · 8000 / sourceRate)}: the output spans the input's duration. */
+  /**
+   * {@code round(inputLength · 8000 / sourceRate)}: the output spans the input's duration.
+   *
+   * @param inputLength how many input samples
+   * @return how many output samples
+   */
   public int outputLength(int inputLength) {
     return (int) ((2L * inputLength * TARGET_RATE + sourceRate) / (2L * sourceRate));
   }
 
-  /** Resamples a whole clip; at 8 kHz already, the result is a copy. */
+  /**
+   * Resamples a whole clip; at 8 kHz already, the result is a copy.
+   *
+   * @param input the clip at the source rate
+   * @return the clip at 8 kHz
+   */
   public short[] resample(short[] input) {
     if (decimator == null && sharp == null && polyphase == null) {
       return input.clone();

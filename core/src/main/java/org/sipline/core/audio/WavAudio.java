@@ -18,6 +18,15 @@ import java.util.Objects;
 // array identity does not matter, and copying the samples would cost what the pipeline saves.
 @SuppressWarnings("ArrayRecordComponent")
 public record WavAudio(int sampleRate, int channels, WavEncoding encoding, short[] samples) {
+  /**
+   * Checks the parts: a known encoding, a positive rate, one or two channels, and samples.
+   *
+   * @param sampleRate the file's sample rate in Hz (also the rate of {@code samples})
+   * @param channels how many channels the file had (1 or 2; stereo is downmixed into {@code
+   *     samples})
+   * @param encoding how the file stored its samples
+   * @param samples mono 16-bit signed PCM, never empty
+   */
   public WavAudio {
     Objects.requireNonNull(encoding, "encoding");
     Objects.requireNonNull(samples, "samples");
@@ -29,12 +38,20 @@ public record WavAudio(int sampleRate, int channels, WavEncoding encoding, short
     }
   }
 
-  /** Bits per sample of the file (8 or 16). */
+  /**
+   * Bits per sample of the file (8 or 16).
+   *
+   * @return 8 or 16
+   */
   public int bitsPerSample() {
     return encoding.bitsPerSample();
   }
 
-  /** How long the audio plays, rounded down to whole milliseconds. */
+  /**
+   * How long the audio plays, rounded down to whole milliseconds.
+   *
+   * @return the duration in milliseconds
+   */
   public long durationMillis() {
     return samples.length * 1000L / sampleRate;
   }

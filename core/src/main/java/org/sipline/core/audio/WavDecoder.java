@@ -9,6 +9,8 @@ public final class WavDecoder {
    *
    * @throws WavFormatException when the file is not playable (see {@link WavReader}), including a
    *     file too short to last one sample at 8 kHz
+   * @param wav the file's bytes
+   * @return mono 8 kHz samples
    */
   public static short[] toCodecRate(byte[] wav) {
     WavAudio audio = WavReader.read(wav);

@@ -19,15 +19,29 @@ public enum WavEncoding {
     this.bitsPerSample = bitsPerSample;
   }
 
-  /** The WAVE format tag (or the SubFormat code of WAVE_FORMAT_EXTENSIBLE). */
+  /**
+   * The WAVE format tag (or the SubFormat code of WAVE_FORMAT_EXTENSIBLE).
+   *
+   * @return the tag
+   */
   public int formatTag() {
     return formatTag;
   }
 
+  /**
+   * Bits per stored sample.
+   *
+   * @return 8 or 16
+   */
   public int bitsPerSample() {
     return bitsPerSample;
   }
 
+  /**
+   * Bytes per stored sample.
+   *
+   * @return 1 or 2
+   */
   public int bytesPerSample() {
     return bitsPerSample / 8;
   }

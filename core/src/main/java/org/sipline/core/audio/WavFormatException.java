@@ -11,6 +11,11 @@ package org.sipline.core.audio;
 public final class WavFormatException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refusal of a WAV file.
+   *
+   * @param message what is wrong with the file, in words a client can act on
+   */
   public WavFormatException(String message) {
     super(message);
   }

@@ -27,7 +27,10 @@ import java.util.Objects;
  * Whatever the bytes, the only exception is {@link WavFormatException}, naming the problem.
  */
 public final class WavReader {
+  /** The lowest sample rate accepted, in Hz. */
   public static final int MIN_SAMPLE_RATE = 1000;
+
+  /** The highest sample rate accepted, in Hz. */
   public static final int MAX_SAMPLE_RATE = 192_000;
 
   private static final int RIFF_HEADER = 12;
@@ -40,6 +43,8 @@ public final class WavReader {
    *
    * @throws WavFormatException when the bytes are not a WAV file this reader accepts
    * @throws NullPointerException when {@code bytes} is null
+   * @param bytes the file's bytes
+   * @return the decoded audio
    */
   public static WavAudio read(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");

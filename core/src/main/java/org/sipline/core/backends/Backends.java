@@ -54,6 +54,8 @@ public final class Backends {
   /**
    * The backends visible to this class's class loader, or, when it sees none, to the thread's
    * context class loader (where containers and plug-in frameworks put theirs).
+   *
+   * @return the backends found, possibly none
    */
   public static Backends load() {
     ClassLoader own = Backends.class.getClassLoader();
@@ -68,7 +70,12 @@ public final class Backends {
     return found;
   }
 
-  /** The backends {@code loader} provides. */
+  /**
+   * The backends {@code loader} provides.
+   *
+   * @param loader where to look for {@link org.sipline.core.spi.SipBackendProvider} services
+   * @return the backends found, possibly none
+   */
   public static Backends load(ClassLoader loader) {
     return load(loader, System::getProperty);
   }
@@ -156,6 +163,9 @@ public final class Backends {
    *
    * @throws IllegalArgumentException naming the option that is wrong (and listing the valid ones
    *     when it is unknown), or whatever else the backend refuses in {@code config}
+   * @param provider the backend chosen
+   * @param config the configuration to start it with
+   * @return the running backend; the caller closes it
    */
   public static SipBackend start(SipBackendProvider provider, BackendConfig config) {
     Objects.requireNonNull(provider, "provider");
@@ -165,12 +175,20 @@ public final class Backends {
         provider.create(config), () -> provider.name() + " created no backend");
   }
 
-  /** Every backend that loaded, highest priority first, available or not. */
+  /**
+   * Every backend that loaded, highest priority first, available or not.
+   *
+   * @return a description of each backend
+   */
   public List<ProviderInfo> describe() {
     return candidates.stream().map(Candidate::info).toList();
   }
 
-  /** Why providers on the class path were left out (class missing, constructor threw, ...). */
+  /**
+   * Why providers on the class path were left out (class missing, constructor threw, ...).
+   *
+   * @return one line per provider left out
+   */
   public List<String> skipped() {
     return skipped;
   }
@@ -183,6 +201,7 @@ public final class Backends {
    *     highest priority
    * @throws NoBackendException when the named backend is unknown or unavailable, or none is
    *     available at all; the message lists what is known
+   * @return the chosen backend's provider
    */
   public SipBackendProvider select(String nameOrNull) {
     String source = "the configuration";

@@ -7,6 +7,11 @@ package org.sipline.core.backends;
 public final class NoBackendException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A failure to choose a backend.
+   *
+   * @param message what was asked, and which backends are known and why each could not be used
+   */
   public NoBackendException(String message) {
     super(message);
   }

@@ -10,6 +10,12 @@ import org.sipline.core.InvalidArgumentException;
  * @param sampleRate Hz; 0 means "the call's native rate" and is resolved when the stream attaches
  */
 public record AudioFormat(AudioEncoding encoding, int sampleRate) {
+  /**
+   * Checks that an encoding is given and the rate is not negative.
+   *
+   * @param encoding the encoding
+   * @param sampleRate Hz; 0 means "the call's native rate" and is resolved when the stream attaches
+   */
   public AudioFormat {
     Objects.requireNonNull(encoding, "encoding");
   }
@@ -21,6 +27,8 @@ public record AudioFormat(AudioEncoding encoding, int sampleRate) {
    * Checks the format a client asked for, naming {@code field} in the error.
    *
    * @throws InvalidArgumentException for a rate the encoding does not take
+   * @param field the request field the format came from, named in the error
+   * @return this format, when the encoding takes its rate
    */
   public AudioFormat validate(String field) {
     switch (encoding) {

@@ -86,12 +86,20 @@ public final class CallAudio {
 
   // ---- the line's side ---------------------------------------------------------------------
 
-  /** The source and sink to give the backend for this call. */
+  /**
+   * The source and sink to give the backend for this call.
+   *
+   * @return the call's media
+   */
   public CallMedia media() {
     return new CallMedia(queue, inbound);
   }
 
-  /** The backend's call, once it exists (its Call-ID, codec, DTMF sending). */
+  /**
+   * The backend's call, once it exists (its Call-ID, codec, DTMF sending).
+   *
+   * @param call the backend's call
+   */
   public void bind(SipCall call) {
     this.sip = call;
   }
@@ -100,6 +108,8 @@ public final class CallAudio {
    * SipPlayWavFiles: one utterance of decoded 8 kHz clips behind everything queued.
    *
    * @throws IllegalArgumentException when the clips hold no samples
+   * @param clips the clips, decoded to 8 kHz, played in order
+   * @return the playback, which completes when played or cut short
    */
   public Playback play(List<short[]> clips) {
     Playback p;
@@ -120,11 +130,20 @@ public final class CallAudio {
     return p;
   }
 
-  /** SipMute / SipUnMute: silence while the queue and the timeline run on. */
+  /**
+   * SipMute / SipUnMute: silence while the queue and the timeline run on.
+   *
+   * @param muted true to send silence
+   */
   public void setMuted(boolean muted) {
     queue.setMuted(muted);
   }
 
+  /**
+   * Whether SipMute is in force.
+   *
+   * @return true while muted
+   */
   public boolean isMuted() {
     return queue.isMuted();
   }
@@ -146,6 +165,9 @@ public final class CallAudio {
   /**
    * The far end held or resumed the call (on the line's actor): its streams hear CallState(held or
    * resumed) with {@code reason}.
+   *
+   * @param held true when the far end put the call on hold, false when it took it back
+   * @param reason the change in words
    */
   public void holdChanged(boolean held, String reason) {
     synchronized (lock) {
@@ -170,6 +192,11 @@ public final class CallAudio {
     wakeStreams();
   }
 
+  /**
+   * The call's Call-ID, once the backend's call is bound.
+   *
+   * @return the Call-ID, or "" before {@link #bind}
+   */
   public String callId() {
     SipCall s = sip;
     return s == null ? "" : s.callId();
@@ -549,12 +576,20 @@ public final class CallAudio {
     wakeStreams();
   }
 
-  /** DTMF digits received on this call (their end), for the call record. */
+  /**
+   * DTMF digits received on this call (their end), for the call record.
+   *
+   * @return the count
+   */
   public int digitsReceived() {
     return digitsReceived;
   }
 
-  /** DTMF digits sent on this call, for the call record. */
+  /**
+   * DTMF digits sent on this call, for the call record.
+   *
+   * @return the count
+   */
   public int digitsSent() {
     return digitsSent;
   }

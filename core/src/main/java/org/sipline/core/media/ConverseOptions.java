@@ -28,11 +28,31 @@ public record ConverseOptions(
     boolean takeOver,
     String resumeToken) {
 
+  /** Caller audio per event when none is asked for: one packet's worth. */
   public static final int DEFAULT_FRAME_MS = 20;
+
+  /** Caller audio kept for a slow client when no bound is asked for. */
   public static final int DEFAULT_MAX_INBOUND_LAG_MS = 1000;
+
+  /** Bot audio queued at most when no bound is asked for. */
   public static final int DEFAULT_MAX_QUEUED_MS = 20_000;
+
+  /** The Playout report period when none is asked for. */
   public static final int DEFAULT_PLAYOUT_INTERVAL_MS = 100;
 
+  /**
+   * Fills unset formats with the call's native one and an unset resume token with "".
+   *
+   * @param call which call to attach to
+   * @param inbound caller → bot format
+   * @param outbound bot → caller format
+   * @param inboundFrameMs caller audio per event, 10..100 in steps of 10; 0 = per packet (20)
+   * @param maxInboundLagMs caller audio kept for a slow client; 0 = 1000
+   * @param maxQueuedMs bot audio queued at most; 0 = 20000
+   * @param playoutIntervalMs Playout report period while audio plays; 0 = 100
+   * @param takeOver replace the call's current writer instead of being refused
+   * @param resumeToken a cut-off stream's token, or "" for a new stream
+   */
   public ConverseOptions {
     Objects.requireNonNull(call, "call");
     inbound = inbound == null ? AudioFormat.NATIVE : inbound;
@@ -40,7 +60,12 @@ public record ConverseOptions(
     resumeToken = resumeToken == null ? "" : resumeToken;
   }
 
-  /** Defaults everywhere, attached to {@code call}. */
+  /**
+   * Defaults everywhere, attached to {@code call}.
+   *
+   * @param call which call to attach to
+   * @return the options
+   */
   public static ConverseOptions defaults(CallSelector call) {
     return new ConverseOptions(call, null, null, 0, 0, 0, 0, false, "");
   }
@@ -49,6 +74,7 @@ public record ConverseOptions(
    * Checks every field and fills the defaults in.
    *
    * @throws InvalidArgumentException naming the first field at fault
+   * @return the options with every default filled in
    */
   public ConverseOptions validate() {
     inbound.validate("open.inbound_format");

@@ -12,10 +12,17 @@ public interface LineMedia {
    *     resume token that is unknown or past its grace
    * @throws org.sipline.core.AlreadyExistsException the call has a writer and {@code takeOver} is
    *     not set
+   * @param options the stream's call, formats and bounds
+   * @return the open stream
    */
   MediaStream converse(ConverseOptions options);
 
-  /** Opens a read-only tap; any number may be open. */
+  /**
+   * Opens a read-only tap; any number may be open.
+   *
+   * @param options the stream's call, format and bounds
+   * @return the open stream
+   */
   MediaStream listen(ListenOptions options);
 
   /**
@@ -24,6 +31,8 @@ public interface LineMedia {
    *
    * @return what was cleared
    * @throws org.sipline.core.FailedPreconditionException without a (matching) call in progress
+   * @param callId the call to clear, or "" for the current one
+   * @param throughUtterance the last utterance to drop, or "" for all
    */
   CompletableFuture<MediaEvent.Cleared> interrupt(String callId, String throughUtterance);
 }

@@ -9,7 +9,11 @@ import org.sipline.core.spi.DtmfMethod;
  * never dropped. Positions are samples at the call's timeline rate since the call connected.
  */
 public sealed interface MediaEvent {
-  /** The control event's number on its stream; 0 for {@link AudioIn}. */
+  /**
+   * The control event's number on its stream; 0 for {@link AudioIn}.
+   *
+   * @return the sequence number
+   */
   long sequence();
 
   /**
@@ -68,6 +72,14 @@ public sealed interface MediaEvent {
    * effect in was sent. {@code playedSamples} counts the interrupted utterance's samples handed to
    * the socket, its fade included. Interrupt's answer carries sequence 0: it belongs to no stream
    * (the writer's stream gets its own, numbered, copy).
+   *
+   * @param sequence the event's number on its stream; 0 for Interrupt's answer
+   * @param throughUtterance the last utterance the clear asked to drop, or "" for all
+   * @param interruptedUtterance the utterance cut while it played, or "" when none played
+   * @param playedSamples samples of the interrupted utterance handed to the socket
+   * @param position where in the call's outbound timeline the clear took effect, in samples
+   * @param clearedUtterances every utterance dropped, in queue order
+   * @param droppedSamples queued samples that will never play
    */
   record Cleared(
       long sequence,
@@ -78,6 +90,17 @@ public sealed interface MediaEvent {
       List<String> clearedUtterances,
       long droppedSamples)
       implements MediaEvent {
+    /**
+     * Keeps its own copy of the cleared utterances.
+     *
+     * @param sequence the event's number on its stream; 0 for Interrupt's answer
+     * @param throughUtterance the last utterance the clear asked to drop, or "" for all
+     * @param interruptedUtterance the utterance cut while it played, or "" when none played
+     * @param playedSamples samples of the interrupted utterance handed to the socket
+     * @param position where in the call's outbound timeline the clear took effect, in samples
+     * @param clearedUtterances every utterance dropped, in queue order
+     * @param droppedSamples queued samples that will never play
+     */
     public Cleared {
       clearedUtterances = List.copyOf(clearedUtterances);
     }
@@ -116,11 +139,24 @@ public sealed interface MediaEvent {
       String failure,
       int sipCode)
       implements MediaEvent {
-    /** A digit that went out. */
+    /**
+     * A digit that went out.
+     *
+     * @param sequence the event's number
+     * @param digit the digit
+     * @param durationMs how long it was sent for
+     * @param method how it went out
+     * @param position where in the call's outbound timeline it started, in samples
+     */
     public DtmfSent(long sequence, char digit, int durationMs, DtmfMethod method, long position) {
       this(sequence, digit, durationMs, method, position, "", 0);
     }
 
+    /**
+     * Whether the digit went out.
+     *
+     * @return true when it was sent, false when {@code failure} says why not
+     */
     public boolean sent() {
       return failure.isEmpty();
     }
@@ -141,10 +177,13 @@ public sealed interface MediaEvent {
    */
   record CallState(long sequence, State state, int sipCode, String reason, long position)
       implements MediaEvent {
+    /** Where the call is, as a stream sees it. */
     public enum State {
       /** No call yet: a stream opened with NEXT waits for the next call to connect. */
       WAITING,
+      /** The call is up: audio flows both ways. */
       CONNECTED,
+      /** The call ended; no more audio will come or go. */
       ENDED,
       /** The far end holds the call: nothing we play reaches it meanwhile (RFC 3264 §8.4). */
       HELD,
@@ -152,6 +191,11 @@ public sealed interface MediaEvent {
       RESUMED
     }
 
+    /**
+     * Whether this is the call's end; the stream's last events follow it.
+     *
+     * @return true for {@link State#ENDED}
+     */
     public boolean ended() {
       return state == State.ENDED;
     }

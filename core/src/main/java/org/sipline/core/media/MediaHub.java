@@ -79,6 +79,10 @@ public final class MediaHub implements LineMedia {
   /**
    * A new call's audio (on the line's actor, before its media is handed to the backend): streams
    * waiting for the next call are bound to it now, so they miss none of its frames.
+   *
+   * @param incoming true when the far end called
+   * @param remote the far end's address, as statuses report it
+   * @return the call's audio
    */
   public CallAudio newCall(boolean incoming, String remote) {
     CallAudio c = new CallAudio(this, completions, incoming, remote);

@@ -22,6 +22,8 @@ public interface MediaStream {
    * order, ahead of any caller audio waiting (a Clear's answer is never stuck behind audio); caller
    * audio in position order. At the call's end the remaining caller frames come first, then pending
    * marks (CALL_ENDED), {@link MediaEvent.CallState}, {@link MediaEvent.Statistics}.
+   *
+   * @return the event, or null
    */
   MediaEvent poll();
 
@@ -30,13 +32,23 @@ public interface MediaStream {
    * should not allocate much) whenever an event becomes available after {@link #poll()} returned
    * null; it may run when nothing is new (then poll returns null again). Set once, before the first
    * poll.
+   *
+   * @param wakeup what to run; must not block
    */
   void onAvailable(Runnable wakeup);
 
-  /** True once the stream's last event has been polled. */
+  /**
+   * True once the stream's last event has been polled.
+   *
+   * @return whether the stream is finished
+   */
   boolean isFinished();
 
-  /** The token that resumes this stream within the grace period after {@link #detach()}. */
+  /**
+   * The token that resumes this stream within the grace period after {@link #detach()}.
+   *
+   * @return the token
+   */
   String resumeToken();
 
   // ---- Converse only: a Listen stream refuses these with IllegalStateException ----
@@ -49,17 +61,34 @@ public interface MediaStream {
    * MediaEvent.AudioRejected} event. Nothing queued before is lost either way. Chunks may have any
    * length (an odd trailing byte of LINEAR16 waits for the next chunk); a chunk of a new utterance
    * ends the one before it. After the call ended, chunks are dropped: its CallState says so.
+   *
+   * @param utteranceId the utterance the chunk belongs to; not empty
+   * @param data the audio, at most 64 KiB
+   * @param endOfUtterance true when this chunk is the utterance's last
    */
   void audio(String utteranceId, byte[] data, boolean endOfUtterance);
 
-  /** Marks the end of the audio written so far; the id must be new on this stream. */
+  /**
+   * Marks the end of the audio written so far; the id must be new on this stream.
+   *
+   * @param id the mark's id, new on this stream
+   */
   void mark(String id);
 
-  /** Drops everything queued through {@code throughUtterance} ("" = all) at the next frame. */
+  /**
+   * Drops everything queued through {@code throughUtterance} ("" = all) at the next frame.
+   *
+   * @param throughUtterance the last utterance to drop, or "" for all
+   */
   void clear(String throughUtterance);
 
+  /**
+   * Holds the queue: silence plays and nothing queued is consumed until {@link #resume()} (a barge-
+   * in that may turn out to be noise).
+   */
   void pause();
 
+  /** Continues the queue held by {@link #pause()} where it stopped. */
   void resume();
 
   /**
@@ -71,6 +100,7 @@ public interface MediaStream {
    * @param gapMs between digits, 40..2000, 0 = 70
    * @throws org.sipline.core.InvalidArgumentException naming {@code send_dtmf.digits}, {@code
    *     send_dtmf.duration_ms} or {@code send_dtmf.gap_ms}
+   * @param digits the digits: 0-9, *, #, A-D
    */
   void sendDtmf(String digits, int durationMs, int gapMs);
 

@@ -39,6 +39,8 @@ public final class Playback {
   /**
    * Completes with the result once the request has played, was cancelled, cleared or interrupted;
    * once. Cancelling this future cancels the request (barge-in), like {@link #cancel()}.
+   *
+   * @return the future of the result
    */
   public CompletableFuture<PlaybackResult> completion() {
     return completion;
@@ -52,11 +54,20 @@ public final class Playback {
     queue.cancel(this);
   }
 
+  /**
+   * The length of the request.
+   *
+   * @return all its samples, at 8 kHz
+   */
   public long totalSamples() {
     return totalSamples;
   }
 
-  /** Its utterance id in the queue ("prompt-1", …): what Playout and Cleared events call it. */
+  /**
+   * Its utterance id in the queue ("prompt-1", …): what Playout and Cleared events call it.
+   *
+   * @return the utterance id
+   */
   public String utteranceId() {
     return utterance.id;
   }

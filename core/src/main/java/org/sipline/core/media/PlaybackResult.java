@@ -24,6 +24,14 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
     CLEARED
   }
 
+  /**
+   * Checks that an outcome is given and the counts are not negative.
+   *
+   * @param playedSamples samples of the request handed to the socket (muted ones included: playback
+   *     time runs on while muted), at 8 kHz
+   * @param totalSamples all samples of the request
+   * @param outcome why it ended
+   */
   public PlaybackResult {
     Objects.requireNonNull(outcome, "outcome");
     if (playedSamples < 0 || playedSamples > totalSamples) {
@@ -32,10 +40,20 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
     }
   }
 
+  /**
+   * How much of the request was played.
+   *
+   * @return {@code playedSamples} in whole milliseconds
+   */
   public long playedMillis() {
     return playedSamples * 1000 / AudioFrames.SAMPLE_RATE;
   }
 
+  /**
+   * How long the whole request is.
+   *
+   * @return {@code totalSamples} in whole milliseconds
+   */
   public long totalMillis() {
     return totalSamples * 1000 / AudioFrames.SAMPLE_RATE;
   }

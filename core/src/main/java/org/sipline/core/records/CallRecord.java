@@ -52,6 +52,32 @@ public record CallRecord(
     double mosReceived,
     double mosSent) {
 
+  /**
+   * Checks that the identifying fields are given; null text fields become "".
+   *
+   * @param callId the dialog's Call-ID
+   * @param line the name of the line that had the call
+   * @param account the session's account name
+   * @param direction who placed the call
+   * @param remote the far end's address of record
+   * @param invited when the INVITE was sent or arrived
+   * @param answered when the call connected (2xx + ACK), or null when it never did
+   * @param ended when the line learned the call was over
+   * @param sipCode the INVITE's final response code: 200 for a call that connected, the error code
+   *     for one that did not (486, 487, 603, …), 0 when no final response came
+   * @param sipReason that response's reason phrase, or what happened when none came
+   * @param endedBy who ended it
+   * @param ending how it ended
+   * @param description the ending in words, as the status history has it
+   * @param codec the audio codec's encoding name, "" when media never ran
+   * @param promptsPlayed WAV files (SipPlayWavFiles) played to their end
+   * @param dtmfReceived DTMF digits received (RFC 4733 events or SIP INFO)
+   * @param dtmfSent DTMF digits sent
+   * @param rtp the RTP/RTCP figures both ways
+   * @param mosReceived the estimated MOS of the audio we received ({@link EModel}), 0 when none
+   * @param mosSent the estimated MOS of the audio we sent, from the far end's RTCP reports, 0 when
+   *     none came
+   */
   public CallRecord {
     Objects.requireNonNull(callId, "callId");
     Objects.requireNonNull(line, "line");
@@ -68,7 +94,11 @@ public record CallRecord(
     Objects.requireNonNull(rtp, "rtp");
   }
 
-  /** Whether the call connected. */
+  /**
+   * Whether the call connected.
+   *
+   * @return true when the call was answered
+   */
   public boolean wasAnswered() {
     return answered != null;
   }

@@ -11,5 +11,11 @@ public interface CallRecordSink {
   /** Drops every record: the default when nobody asked for them. */
   CallRecordSink DISCARD = record -> {};
 
+  /**
+   * Takes the record of a call that ended. Called once per call, on the line's thread: an
+   * implementation that writes to disk or the network hands the work on.
+   *
+   * @param record the call's record
+   */
   void accept(CallRecord record);
 }

@@ -49,6 +49,7 @@ public final class EModel {
    * @param codec the encoding name the SDP used ("PCMU", "PCMA")
    * @param report the direction's reception figures (whole-call loss ratio is used)
    * @param oneWayDelayMillis Ta; 0 or less when not known
+   * @return the estimated MOS, or {@link #NONE}
    */
   public static double mos(String codec, ReceptionReport report, double oneWayDelayMillis) {
     if (!report.reported() || report.expected() == 0 || !isG711(codec)) {

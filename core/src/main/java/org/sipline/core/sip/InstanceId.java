@@ -25,6 +25,10 @@ public final class InstanceId {
   /**
    * The instance URN, as put in the Contact's {@code +sip.instance} parameter (quoted there): e.g.
    * {@code <urn:uuid:0c3f…>}.
+   *
+   * @param node this process, from {@link #node}
+   * @param account the account's address of record
+   * @return the URN in angle brackets
    */
   public static String of(String node, String account) {
     Objects.requireNonNull(node, "node");
@@ -33,7 +37,13 @@ public final class InstanceId {
     return "<urn:uuid:" + UUID.nameUUIDFromBytes(name) + ">";
   }
 
-  /** The Contact parameter's value: the URN in double quotes (RFC 5626 §4.1's grammar). */
+  /**
+   * The Contact parameter's value: the URN in double quotes (RFC 5626 §4.1's grammar).
+   *
+   * @param node this process, from {@link #node}
+   * @param account the account's address of record
+   * @return the quoted URN
+   */
   public static String quoted(String node, String account) {
     return "\"" + of(node, account) + "\"";
   }
@@ -41,6 +51,10 @@ public final class InstanceId {
   /**
    * This process as a node: its host name and SIP port ({@code HOSTNAME} from the environment when
    * set, which containers set to the pod's name).
+   *
+   * @param hostName the host's name
+   * @param sipPort the SIP port the process listens on
+   * @return the node's name
    */
   public static String node(String hostName, int sipPort) {
     return hostName + ":" + sipPort;
@@ -49,6 +63,8 @@ public final class InstanceId {
   /**
    * The host name this process goes by: {@code HOSTNAME} from the environment when set (containers
    * set it to the pod's name), else the kernel's, without a DNS lookup.
+   *
+   * @return the host name
    */
   public static String localHostName() {
     return hostName(System.getenv("HOSTNAME"), Path.of("/proc/sys/kernel/hostname"));

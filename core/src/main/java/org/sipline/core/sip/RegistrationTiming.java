@@ -30,11 +30,18 @@ public final class RegistrationTiming {
   /** The refresh point's range, as fractions of the granted expiry. */
   public static final double REFRESH_FROM = 0.5;
 
+  /** The refresh point's upper end, as a fraction of the granted expiry. */
   public static final double REFRESH_TO = 0.9;
 
   private RegistrationTiming() {}
 
-  /** How long after a 2xx granting {@code grantedSeconds} the binding is refreshed. */
+  /**
+   * How long after a 2xx granting {@code grantedSeconds} the binding is refreshed.
+   *
+   * @param grantedSeconds the expiry the registrar granted
+   * @param random the source of the jitter that spreads many lines' refreshes
+   * @return the delay, between {@link #REFRESH_FROM} and {@link #REFRESH_TO} of the expiry
+   */
   public static Duration refreshDelay(int grantedSeconds, RandomGenerator random) {
     if (grantedSeconds < 0) {
       throw new IllegalArgumentException("granted expiry < 0: " + grantedSeconds);
@@ -47,6 +54,10 @@ public final class RegistrationTiming {
   /**
    * How long to wait before the next attempt after {@code failures} consecutive failed attempts (1
    * for the first failure).
+   *
+   * @param failures consecutive failed attempts, at least 1
+   * @param random the source of the jitter
+   * @return the delay, at most {@link #RETRY_CAP}
    */
   public static Duration retryDelay(int failures, RandomGenerator random) {
     if (failures < 1) {

@@ -44,6 +44,8 @@ public final class SipAddresses {
    * backend's setting, not the account's).
    *
    * @param field the request field, for the error message (e.g. {@code account_name})
+   * @param accountName the name as given
+   * @return the account's address
    */
   public static SipUri parseAccount(String field, String accountName) {
     Input in = Input.clean(field, accountName);
@@ -77,6 +79,8 @@ public final class SipAddresses {
    * @param field the request field, for the error message (e.g. {@code callee_id})
    * @param account the account whose host a relative target is resolved against; when null, a
    *     relative target is refused
+   * @param target the target as given
+   * @return the target's address
    */
   public static SipUri parseTarget(String field, String target, SipUri account) {
     Input in = Input.clean(field, target);
@@ -110,6 +114,8 @@ public final class SipAddresses {
    * proxy and gives null.
    *
    * @param field the request field, for the error message (e.g. {@code outbound_proxy})
+   * @param proxy the proxy as given
+   * @return the proxy's address, or null for none
    */
   public static SipUri parseProxy(String field, String proxy) {
     if (proxy == null || proxy.chars().allMatch(c -> c == ' ')) {
@@ -133,6 +139,11 @@ public final class SipAddresses {
    *
    * @return the host in its canonical (lower-case) form
    * @throws InvalidArgumentException naming the part ({@code sip_uri.host}, …) and what was wrong
+   * @param scheme the URI's scheme
+   * @param user the user part, escaped for the wire, or null
+   * @param host the host
+   * @param port the port, or -1
+   * @param params the URI parameters with their leading ';', or "" or null
    */
   public static String checkParts(
       String scheme, String user, String host, int port, String params) {

@@ -26,9 +26,16 @@ import org.sipline.core.InvalidArgumentException;
  * </ul>
  */
 public final class SipHeaders {
+  /** The most extra headers a request may carry. */
   public static final int MAX_COUNT = 64;
+
+  /** The longest header name accepted. */
   public static final int MAX_NAME_LENGTH = 128;
+
+  /** The longest header value accepted. */
   public static final int MAX_VALUE_LENGTH = 1024;
+
+  /** The most characters all extra headers may hold together. */
   public static final int MAX_TOTAL_LENGTH = 4096;
 
   static final String PROTECTED_LIST =
@@ -70,7 +77,11 @@ public final class SipHeaders {
     return Map.copyOf(m);
   }
 
-  /** The header names that may not be set, in their full form. */
+  /**
+   * The header names that may not be set, in their full form.
+   *
+   * @return the names
+   */
   public static Set<String> protectedHeaders() {
     return Set.copyOf(PROTECTED.values());
   }
@@ -81,6 +92,8 @@ public final class SipHeaders {
    *
    * @param field the request field, e.g. {@code headers}; a header at fault is named as {@code
    *     field["name"]}
+   * @param headers the headers as given, name to value
+   * @return the checked headers
    */
   public static Map<String, String> checkExtraHeaders(String field, Map<String, String> headers) {
     if (headers == null || headers.isEmpty()) {

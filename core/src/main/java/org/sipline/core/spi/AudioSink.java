@@ -12,15 +12,29 @@ package org.sipline.core.spi;
  */
 @FunctionalInterface
 public interface AudioSink {
+  /**
+   * Takes received audio: {@code length} samples of 8 kHz PCM from {@code pcm[offset]}, to be
+   * copied before returning.
+   *
+   * @param pcm the buffer holding the samples; the backend reuses it after the call
+   * @param offset where the samples start in {@code pcm}
+   * @param length how many samples there are
+   */
   void write(short[] pcm, int offset, int length);
 
   /**
    * {@code samples} samples at this point of the received stream were lost or came too late; the
    * core fills them with silence. Not called for the time before the first packet.
+   *
+   * @param samples how many samples are missing; more than zero
    */
   default void missing(int samples) {}
 
-  /** A DTMF digit started or ended (see {@link DtmfEvent}). */
+  /**
+   * A DTMF digit started or ended (see {@link DtmfEvent}).
+   *
+   * @param event the digit and whether it started or ended
+   */
   default void dtmf(DtmfEvent event) {}
 
   /** A sink that drops everything. */

@@ -16,6 +16,7 @@ public interface AudioSource {
    *
    * @return true when the frame carries played audio, false when it is silence (nothing queued, or
    *     muted). A false → true change starts a talkspurt (RTP marker bit).
+   * @param frame the buffer to fill; its previous content is overwritten
    */
   boolean read(short[] frame);
 
@@ -25,10 +26,16 @@ public interface AudioSource {
    * thread right after the send; a backend that cannot tell reports true right after the frame is
    * handed to its media engine. A source that is read again without this call treats the previous
    * frame as sent.
+   *
+   * @param onWire true when the packet reached the socket
    */
   default void sent(boolean onWire) {}
 
-  /** {@code frames} ticks passed without a read (the pacer fell behind); never negative. */
+  /**
+   * {@code frames} ticks passed without a read (the pacer fell behind); never negative.
+   *
+   * @param frames how many 20 ms ticks were not read
+   */
   default void skipped(int frames) {}
 
   /** A source of endless silence. */

@@ -58,6 +58,32 @@ public record BackendConfig(
   /** RFC 4028's default session interval, which we also ask for by default. */
   public static final Duration DEFAULT_SESSION_EXPIRES = Duration.ofMinutes(30);
 
+  /**
+   * Checks every value; an out-of-range one is refused with an exception naming it.
+   *
+   * @param bindAddress the local address the SIP and RTP sockets bind to
+   * @param sipPort the SIP port; 0 means any free port
+   * @param transport the SIP transport
+   * @param advertisedAddress the address put in Via, Contact and SDP; null means the bind address
+   *     when it is specific, otherwise the address of the interface that routes to the peer
+   * @param rtpPortMin lowest RTP port (even), 0 with {@code rtpPortMax} 0 for any free port
+   * @param rtpPortMax highest RTP port
+   * @param registerTimeout how long a REGISTER may go unanswered before it fails
+   * @param transactionTimeout the bound on any other client transaction (INVITE until final
+   *     response, BYE, CANCEL, REFER)
+   * @param transferTimeout how long to wait for the NOTIFY that ends a transfer
+   * @param mediaTimeout how long a connected call may receive no RTP before it is ended; zero
+   *     disables the check
+   * @param sessionExpires the session interval asked for in Session-Expires (RFC 4028) of our
+   *     INVITEs and offered in 2xx; zero asks for no session timer (one a far end asks for is still
+   *     honoured). {@link #MIN_SESSION_EXPIRES} is the least RFC 4028 allows on the wire; shorter
+   *     values (tests) lower our Min-SE with them
+   * @param recordingsDir where received audio of each call is written as WAV, or null for none
+   * @param userAgent the User-Agent / Server header value
+   * @param options backend-specific settings (e.g. TLS key store), name → value
+   * @param observer told of the backend's pacing and refused strangers (metrics); {@link
+   *     BackendObserver#NONE} when null
+   */
   public BackendConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(transport, "transport");
@@ -95,11 +121,20 @@ public record BackendConfig(
     }
   }
 
-  /** Loopback, any free SIP and RTP port, bounds suited to tests and to a single host. */
+  /**
+   * Loopback, any free SIP and RTP port, bounds suited to tests and to a single host.
+   *
+   * @return a builder of that configuration
+   */
   public static Builder loopback() {
     return new Builder();
   }
 
+  /**
+   * A builder holding this configuration's values, to change a few of them.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder()
         .bindAddress(bindAddress)
@@ -141,82 +176,178 @@ public record BackendConfig(
     private Map<String, String> options = Map.of();
     private BackendObserver observer = BackendObserver.NONE;
 
+    /**
+     * Sets the local address the SIP and RTP sockets bind to.
+     *
+     * @param v a numeric address
+     * @return this builder
+     */
     public Builder bindAddress(String v) {
       bindAddress = v;
       return this;
     }
 
+    /**
+     * Sets the SIP port.
+     *
+     * @param v the port; 0 for any free port
+     * @return this builder
+     */
     public Builder sipPort(int v) {
       sipPort = v;
       return this;
     }
 
+    /**
+     * Sets the SIP transport.
+     *
+     * @param v the transport
+     * @return this builder
+     */
     public Builder transport(Transport v) {
       transport = v;
       return this;
     }
 
+    /**
+     * Sets the address put in Via, Contact and SDP.
+     *
+     * @param v an address, or null for the bind address or the routing interface's
+     * @return this builder
+     */
     public Builder advertisedAddress(String v) {
       advertisedAddress = v;
       return this;
     }
 
+    /**
+     * Sets the range of RTP ports.
+     *
+     * @param min the lowest port (even), or 0 with {@code max} 0 for any free port
+     * @param max the highest port
+     * @return this builder
+     */
     public Builder rtpPorts(int min, int max) {
       rtpPortMin = min;
       rtpPortMax = max;
       return this;
     }
 
+    /**
+     * Sets how long a REGISTER may go unanswered before it fails.
+     *
+     * @param v the bound
+     * @return this builder
+     */
     public Builder registerTimeout(Duration v) {
       registerTimeout = v;
       return this;
     }
 
+    /**
+     * Sets the bound on client transactions other than REGISTER.
+     *
+     * @param v the bound
+     * @return this builder
+     */
     public Builder transactionTimeout(Duration v) {
       transactionTimeout = v;
       return this;
     }
 
+    /**
+     * Sets how long to wait for the NOTIFY that ends a transfer.
+     *
+     * @param v the bound
+     * @return this builder
+     */
     public Builder transferTimeout(Duration v) {
       transferTimeout = v;
       return this;
     }
 
+    /**
+     * Sets how long a connected call may receive no RTP before it is ended.
+     *
+     * @param v the bound; zero disables the check
+     * @return this builder
+     */
     public Builder mediaTimeout(Duration v) {
       mediaTimeout = v;
       return this;
     }
 
+    /**
+     * Sets the session interval (RFC 4028) asked for.
+     *
+     * @param v the interval; zero asks for no session timer
+     * @return this builder
+     */
     public Builder sessionExpires(Duration v) {
       sessionExpires = v;
       return this;
     }
 
+    /**
+     * Sets whether call audio is offered, answered and required as SRTP.
+     *
+     * @param v the mode; null means {@link SrtpMode#OFF}
+     * @return this builder
+     */
     public Builder srtp(SrtpMode v) {
       srtp = v;
       return this;
     }
 
+    /**
+     * Sets where each call's received audio is written as WAV.
+     *
+     * @param v a directory, or null to record nothing
+     * @return this builder
+     */
     public Builder recordingsDir(Path v) {
       recordingsDir = v;
       return this;
     }
 
+    /**
+     * Sets the User-Agent and Server header value.
+     *
+     * @param v the value
+     * @return this builder
+     */
     public Builder userAgent(String v) {
       userAgent = v;
       return this;
     }
 
+    /**
+     * Sets the backend-specific options, checked against the options the backend declares.
+     *
+     * @param v option name to value
+     * @return this builder
+     */
     public Builder options(Map<String, String> v) {
       options = v;
       return this;
     }
 
+    /**
+     * Sets who is told of pacing and refused strangers.
+     *
+     * @param v the observer, or null for none
+     * @return this builder
+     */
     public Builder observer(BackendObserver v) {
       observer = v;
       return this;
     }
 
+    /**
+     * Checks the values and builds the configuration.
+     *
+     * @return the configuration
+     */
     public BackendConfig build() {
       return new BackendConfig(
           bindAddress,

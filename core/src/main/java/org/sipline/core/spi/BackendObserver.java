@@ -13,6 +13,8 @@ public interface BackendObserver {
   /**
    * The RTP pacer served a tick {@code lagNanos} after its deadline (0 when on time): how late
    * every stream of that tick sent its frame.
+   *
+   * @param lagNanos how late the tick was served, in nanoseconds
    */
   default void paced(long lagNanos) {}
 

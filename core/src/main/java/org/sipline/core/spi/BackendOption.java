@@ -42,6 +42,16 @@ public record BackendOption(
   private static final Pattern IP_LITERAL =
       Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
+  /**
+   * Checks the name's form (dotted lower camel case) and that the range is not empty.
+   *
+   * @param name the name, lower case words joined by dots ({@code register.expires})
+   * @param kind what the value must be
+   * @param min the smallest number allowed ({@link Kind#INTEGER} only, else 0)
+   * @param max the largest number allowed ({@link Kind#INTEGER} only, else 0)
+   * @param words words allowed instead of a number ({@link Kind#INTEGER} only; e.g. {@code off})
+   * @param description what it does, for error messages and help
+   */
   public BackendOption {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
@@ -60,33 +70,72 @@ public record BackendOption(
     }
   }
 
-  /** A whole number in {@code min..max}. */
+  /**
+   * A whole number in {@code min..max}.
+   *
+   * @param name the option's name, e.g. {@code register.expires}
+   * @param min the least value allowed
+   * @param max the greatest value allowed
+   * @param description what it sets, for the list of valid options
+   * @return the option
+   */
   public static BackendOption integer(String name, long min, long max, String description) {
     return new BackendOption(name, Kind.INTEGER, min, max, Set.of(), description);
   }
 
-  /** A whole number in {@code min..max}, or one of {@code words} (matched ignoring case). */
+  /**
+   * A whole number in {@code min..max}, or one of {@code words} (matched ignoring case).
+   *
+   * @param name the option's name
+   * @param min the least number allowed
+   * @param max the greatest number allowed
+   * @param words the words allowed besides numbers
+   * @param description what it sets, for the list of valid options
+   * @return the option
+   */
   public static BackendOption integerOr(
       String name, long min, long max, Set<String> words, String description) {
     return new BackendOption(name, Kind.INTEGER, min, max, words, description);
   }
 
-  /** Any text, empty included. */
+  /**
+   * Any text, empty included.
+   *
+   * @param name the option's name
+   * @param description what it sets, for the list of valid options
+   * @return the option
+   */
   public static BackendOption text(String name, String description) {
     return new BackendOption(name, Kind.TEXT, 0, 0, Set.of(), description);
   }
 
-  /** A path to a file. */
+  /**
+   * A path to a file.
+   *
+   * @param name the option's name
+   * @param description what it sets, for the list of valid options
+   * @return the option
+   */
   public static BackendOption path(String name, String description) {
     return new BackendOption(name, Kind.PATH, 0, 0, Set.of(), description);
   }
 
-  /** IP address literals, or {@code *}; see {@link Kind#ADDRESSES}. */
+  /**
+   * IP address literals, or {@code *}; see {@link Kind#ADDRESSES}.
+   *
+   * @param name the option's name
+   * @param description what it sets, for the list of valid options
+   * @return the option
+   */
   public static BackendOption addresses(String name, String description) {
     return new BackendOption(name, Kind.ADDRESSES, 0, 0, Set.of(), description);
   }
 
-  /** What the value must be, as error messages say it: "an integer 1..86400", "a path". */
+  /**
+   * What the value must be, as error messages say it: "an integer 1..86400", "a path".
+   *
+   * @return the expectation in words
+   */
   public String expected() {
     return switch (kind) {
       case INTEGER ->
@@ -101,7 +150,12 @@ public record BackendOption(
     };
   }
 
-  /** Why {@code value} is not acceptable, or null when it is. */
+  /**
+   * Why {@code value} is not acceptable, or null when it is.
+   *
+   * @param value the value as configured
+   * @return the problem in words, or null
+   */
   public String problem(String value) {
     Objects.requireNonNull(value, "value");
     String v = value.strip();

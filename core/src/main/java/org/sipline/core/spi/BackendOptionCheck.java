@@ -23,6 +23,8 @@ public final class BackendOptionCheck {
    * @param backend the backend's name, for the message
    * @throws IllegalArgumentException naming the first unknown option and listing the valid ones, or
    *     naming the first malformed one and what it should be
+   * @param declared the options the backend takes
+   * @param options the configured options, name to value
    */
   public static void check(
       String backend, Collection<BackendOption> declared, Map<String, String> options) {

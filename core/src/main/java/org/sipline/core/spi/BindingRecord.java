@@ -14,6 +14,14 @@ import java.util.Objects;
  * @param transport the transport it was registered over
  */
 public record BindingRecord(String aor, String contact, String outboundProxy, Transport transport) {
+  /**
+   * Checks that every part is given ("" for no outbound proxy).
+   *
+   * @param aor the address of record, e.g. {@code sip:bot@example.org}; its host is the registrar
+   * @param contact the Contact URI registered, e.g. {@code sip:bot@127.0.0.1:40123}
+   * @param outboundProxy the outbound proxy the REGISTER went through, or "" for none
+   * @param transport the transport it was registered over
+   */
   public BindingRecord {
     Objects.requireNonNull(aor, "aor");
     Objects.requireNonNull(contact, "contact");

@@ -21,11 +21,20 @@ public enum Capacity {
     this.reason = reason;
   }
 
-  /** The response code an OPTIONS to the process gets. */
+  /**
+   * The response code an OPTIONS to the process gets.
+   *
+   * @return the response code
+   */
   public int statusCode() {
     return statusCode;
   }
 
+  /**
+   * The reason phrase that goes with {@link #statusCode()}.
+   *
+   * @return the reason phrase
+   */
   public String reason() {
     return reason;
   }

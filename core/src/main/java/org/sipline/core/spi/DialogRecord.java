@@ -36,6 +36,24 @@ public record DialogRecord(
     Transport transport,
     String farEndHost,
     int farEndPort) {
+  /**
+   * Checks that the identifying parts are given, and keeps its own copy of the route set.
+   *
+   * @param callId the dialog's Call-ID
+   * @param incoming true when the far end placed the call
+   * @param localUri our URI as the dialog's requests carry it in From (no display name, no tag)
+   * @param localTag our tag
+   * @param remoteUri the far end's URI as the dialog's requests carry it in To
+   * @param remoteTag the far end's tag
+   * @param remoteTarget the far end's Contact URI: the Request-URI of requests in the dialog
+   * @param routeSet the route set's URIs in the order requests carry them as Route (empty when
+   *     none)
+   * @param nextCseq the CSeq number our next request in the dialog takes
+   * @param transport the transport the dialog's requests travel on
+   * @param farEndHost the host requests in the dialog are sent to first: the first route's host, or
+   *     the remote target's when there is no route set
+   * @param farEndPort that hop's port (the scheme's default written out when the URI has none)
+   */
   public DialogRecord {
     Objects.requireNonNull(callId, "callId");
     Objects.requireNonNull(localUri, "localUri");
@@ -48,7 +66,11 @@ public record DialogRecord(
     Objects.requireNonNull(farEndHost, "farEndHost");
   }
 
-  /** {@code host:port} of the first hop, as logs and statuses name it. */
+  /**
+   * {@code host:port} of the first hop, as logs and statuses name it.
+   *
+   * @return host and port of the first hop
+   */
   public String farEnd() {
     return (farEndHost.indexOf(':') >= 0 && !farEndHost.startsWith("[")
             ? "[" + farEndHost + "]"

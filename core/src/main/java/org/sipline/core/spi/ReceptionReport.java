@@ -24,6 +24,18 @@ public record ReceptionReport(
   /** Nothing known. */
   public static final ReceptionReport NONE = new ReceptionReport(false, 0, 0, 0, 0);
 
+  /**
+   * Checks the figures: expected not negative, a fraction within 0..1, jitter not negative.
+   *
+   * @param reported false when there is nothing to report: no packet received yet, or (for the far
+   *     end's view) no RTCP report block about our stream has come
+   * @param expected packets expected: the extended highest sequence number received minus the first
+   *     one, plus one (RFC 3550 A.3)
+   * @param cumulativeLost expected minus received since the start; negative when duplicates came
+   *     (RFC 3550 §6.4.1 allows it)
+   * @param fractionLost the share lost in the last report interval, 0..1 (the 8-bit fraction / 256)
+   * @param jitterMillis the interarrival jitter estimate of RFC 3550 A.8, in milliseconds
+   */
   public ReceptionReport {
     if (expected < 0) {
       throw new IllegalArgumentException("expected < 0: " + expected);
@@ -39,6 +51,8 @@ public record ReceptionReport(
   /**
    * The share of the expected packets lost over the whole stream, 0..1: what a quality estimate of
    * the call as a whole uses (the fraction is only the last interval's).
+   *
+   * @return the loss ratio, 0 when nothing was expected
    */
   public double lossRatio() {
     if (expected == 0 || cumulativeLost <= 0) {

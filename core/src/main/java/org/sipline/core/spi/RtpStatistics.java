@@ -43,6 +43,25 @@ public record RtpStatistics(
       new RtpStatistics(
           0, 0, 0, 0, ReceptionReport.NONE, ReceptionReport.NONE, -1, -1, -1, 0, 0, 0);
 
+  /**
+   * Checks the figures: counters not negative, a round-trip time measured or -1.
+   *
+   * @param packetsSent RTP packets we handed to the socket, telephone events included
+   * @param octetsSent their payload octets (RFC 3550's "sender's octet count": headers not counted)
+   * @param packetsReceived RTP packets of the negotiated payload types accepted from the far end
+   * @param octetsReceived their payload octets
+   * @param inbound our view of the stream we receive: loss and jitter measured on arrival
+   * @param outbound the far end's view of the stream we send, from its latest RTCP report block
+   *     about our SSRC; {@link ReceptionReport#NONE} when none came
+   * @param farEndPacketsSent the packet count of the far end's latest sender report, or -1 when no
+   *     SR came
+   * @param farEndOctetsSent the octet count of that sender report, or -1
+   * @param roundTripMillis the latest round-trip time from a report block's LSR/DLSR, or -1 when
+   *     not known (no report about our SR came)
+   * @param rtcpSent RTCP compound packets we sent
+   * @param rtcpReceived RTCP compound packets from the far end taken
+   * @param rtcpDropped RTCP datagrams dropped: malformed, or from anyone but the far end
+   */
   public RtpStatistics {
     Objects.requireNonNull(inbound, "inbound");
     Objects.requireNonNull(outbound, "outbound");
@@ -66,7 +85,11 @@ public record RtpStatistics(
     }
   }
 
-  /** Whether a round-trip time was measured. */
+  /**
+   * Whether a round-trip time was measured.
+   *
+   * @return true when {@code roundTripMillis} holds a measurement
+   */
   public boolean hasRoundTrip() {
     return roundTripMillis >= 0;
   }

@@ -9,13 +9,19 @@ import java.util.function.Supplier;
  * network beyond a bound.
  */
 public interface SipBackend extends AutoCloseable {
-  /** The provider's name, e.g. "jainsip". */
+  /**
+   * The provider's name, e.g. "jainsip".
+   *
+   * @return the name
+   */
   String name();
 
   /**
    * The configuration this backend was created with. A line derives its own waits from the bounds
    * in it (register, transaction and transfer timeouts), so the backend's verdict always reaches
    * the line before the line gives up.
+   *
+   * @return the configuration
    */
   BackendConfig config();
 
@@ -24,6 +30,9 @@ public interface SipBackend extends AutoCloseable {
    * for the account and its calls, including incoming calls, go to {@code listener}.
    *
    * @throws IllegalStateException when the account is already registered with this backend
+   * @param account the account to register
+   * @param listener who hears the account's events
+   * @return the registered account, a handle to call and un-register with
    */
   SipAccount register(AccountSpec account, SipEventListener listener);
 
@@ -32,6 +41,8 @@ public interface SipBackend extends AutoCloseable {
    * capacity} says at that moment (200, 486 or 503), so that a proxy probing the process learns
    * whether it can take calls. The supplier is cheap and never blocks. A backend whose stack
    * answers OPTIONS on its own keeps doing so and ignores this.
+   *
+   * @param capacity what to answer, asked per OPTIONS
    */
   default void answerOptionsWith(Supplier<Capacity> capacity) {}
 
@@ -45,6 +56,7 @@ public interface SipBackend extends AutoCloseable {
    *
    * @return completes with the BYE's final response, or {@link FinalResponse#none} when none came
    *     within the backend's transaction timeout
+   * @param dialog the journaled dialog
    */
   default CompletableFuture<FinalResponse> endOrphanedDialog(DialogRecord dialog) {
     return CompletableFuture.failedFuture(
@@ -60,6 +72,7 @@ public interface SipBackend extends AutoCloseable {
    *
    * @param credentials the account whose password answers a challenge, or null
    * @return completes with the REGISTER's final response, or {@link FinalResponse#none}
+   * @param binding the journaled binding
    */
   default CompletableFuture<FinalResponse> removeBinding(
       BindingRecord binding, AccountSpec credentials) {

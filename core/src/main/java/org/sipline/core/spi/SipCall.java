@@ -11,18 +11,40 @@ import java.util.concurrent.CompletableFuture;
  * IllegalStateException} naming the state.
  */
 public interface SipCall {
-  /** The dialog's Call-ID, the key that ties logs and statuses to the wire. */
+  /**
+   * The dialog's Call-ID, the key that ties logs and statuses to the wire.
+   *
+   * @return the Call-ID
+   */
   String callId();
 
+  /**
+   * Whether the far end called us (an INVITE we received) rather than we it.
+   *
+   * @return true for an incoming call
+   */
   boolean isIncoming();
 
-  /** The far end: the callee for outgoing calls, the caller for incoming ones. */
+  /**
+   * The far end: the callee for outgoing calls, the caller for incoming ones.
+   *
+   * @return the far end's address
+   */
   SipUri remote();
 
-  /** Incoming only: sends 200 OK with an SDP answer and starts media. */
+  /**
+   * Incoming only: sends 200 OK with an SDP answer and starts media.
+   *
+   * @param media where the call's audio comes from and goes to
+   */
   void answer(CallMedia media);
 
-  /** Incoming only, before answer: sends the given final response (e.g. 486, 480, 603). */
+  /**
+   * Incoming only, before answer: sends the given final response (e.g. 486, 480, 603).
+   *
+   * @param statusCode the final response's code, 300..699
+   * @param reason its reason phrase
+   */
   void reject(int statusCode, String reason);
 
   /**
@@ -43,12 +65,17 @@ public interface SipCall {
    * Blind transfer: REFER with Refer-To {@code target} and the extra headers; the outcome arrives
    * as {@code transferSucceeded} (then the call ends with {@code TRANSFERRED}) or {@code
    * transferFailed} (the call goes on).
+   *
+   * @param target the Refer-To address
+   * @param headers extra headers of the REFER, checked by the core
    */
   void transfer(SipUri target, Map<String, String> headers);
 
   /**
    * The negotiated audio codec's encoding name as the SDP names it ("PCMU", "PCMA"), once media
    * runs; "" before, or when the backend cannot tell.
+   *
+   * @return the encoding name, or ""
    */
   default String audioCodec() {
     return "";
@@ -78,6 +105,8 @@ public interface SipCall {
    * final ones, so that a call record can be written from them. Cheap, never blocks on the network,
    * callable from any thread. {@link RtpStatistics#NONE} when no media ran or the backend cannot
    * tell.
+   *
+   * @return the figures, or {@link RtpStatistics#NONE}
    */
   default RtpStatistics rtpStatistics() {
     return RtpStatistics.NONE;
@@ -88,6 +117,8 @@ public interface SipCall {
    * {@code callConnected}); empty before, after the call ended, or when the backend cannot tell.
    * Cheap, callable from any thread. The backend calls {@link SipEventListener#dialogChanged} when
    * what this returns changed (a target refresh, a request of ours taking a CSeq).
+   *
+   * @return the dialog's state, when there is a confirmed dialog
    */
   default Optional<DialogRecord> dialogRecord() {
     return Optional.empty();

@@ -35,6 +35,7 @@ public final class SipUri {
    * @param port 1..65535, or -1 for the scheme's default
    * @param params URI parameters including their leading ';' (e.g. ";user=phone"), "" or null
    * @throws org.sipline.core.InvalidArgumentException naming the part and what was wrong
+   * @return the URI
    */
   public static SipUri of(String scheme, String user, String host, int port, String params) {
     Objects.requireNonNull(scheme, "scheme");
@@ -44,37 +45,68 @@ public final class SipUri {
     return new SipUri(scheme.toLowerCase(Locale.ROOT), user, checkedHost, port, p);
   }
 
-  /** {@code sip:user@host[:port]}, checked as {@link #of(String, String, String, int, String)}. */
+  /**
+   * {@code sip:user@host[:port]}, checked as {@link #of(String, String, String, int, String)}.
+   *
+   * @param user the user part, escaped for the wire
+   * @param host a host name or address
+   * @param port 1..65535, or -1 for the default
+   * @return the URI
+   */
   public static SipUri of(String user, String host, int port) {
     return of("sip", user, host, port, "");
   }
 
-  /** "sip" or "sips". */
+  /**
+   * "sip" or "sips".
+   *
+   * @return the scheme
+   */
   public String scheme() {
     return scheme;
   }
 
-  /** The user part, escaped for the wire, or null. */
+  /**
+   * The user part, escaped for the wire, or null.
+   *
+   * @return the user part, or null
+   */
   public String user() {
     return user;
   }
 
-  /** A host name (lower case), IPv4 address or bracketed IPv6 reference. */
+  /**
+   * A host name (lower case), IPv4 address or bracketed IPv6 reference.
+   *
+   * @return the host
+   */
   public String host() {
     return host;
   }
 
-  /** The port, or -1 for the scheme's default. */
+  /**
+   * The port, or -1 for the scheme's default.
+   *
+   * @return the port, or -1
+   */
   public int port() {
     return port;
   }
 
-  /** URI parameters including their leading ';', or "". */
+  /**
+   * URI parameters including their leading ';', or "".
+   *
+   * @return the parameters, or ""
+   */
   public String params() {
     return params;
   }
 
-  /** {@code user@host[:port]}, the form accounts and callees are reported in. */
+  /**
+   * {@code user@host[:port]}, the form accounts and callees are reported in.
+   *
+   * @return the address of record
+   */
   public String addressOfRecord() {
     StringBuilder sb = new StringBuilder();
     if (user != null) {
@@ -87,11 +119,20 @@ public final class SipUri {
     return sb.toString();
   }
 
-  /** {@code host[:port]}, the registrar / domain this address belongs to. */
+  /**
+   * {@code host[:port]}, the registrar / domain this address belongs to.
+   *
+   * @return host and port
+   */
   public String hostPort() {
     return port >= 0 ? host + ":" + port : host;
   }
 
+  /**
+   * The same host and port without user or parameters: the registrar's address of an account.
+   *
+   * @return the URI of the host
+   */
   public SipUri withoutUser() {
     return new SipUri(scheme, null, host, port, "");
   }

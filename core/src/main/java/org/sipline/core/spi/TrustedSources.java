@@ -34,7 +34,11 @@ public final class TrustedSources {
     this.listed = Set.copyOf(listed);
   }
 
-  /** No one beyond the registrars and outbound proxies: what an absent option means. */
+  /**
+   * No one beyond the registrars and outbound proxies: what an absent option means.
+   *
+   * @return the sources
+   */
   public static TrustedSources registrarsOnly() {
     return new TrustedSources(false, Set.of());
   }
@@ -48,6 +52,7 @@ public final class TrustedSources {
    * @param option the option's name, for the message
    * @param value the option's value; null (not given) is {@link #registrarsOnly()}
    * @throws IllegalArgumentException naming the option and the item that is not an IP address
+   * @return the sources the option lists
    */
   public static TrustedSources parse(String option, String value) {
     if (value == null) {
@@ -86,7 +91,11 @@ public final class TrustedSources {
     return new TrustedSources(anyone, listed);
   }
 
-  /** Whether the option said {@value #ANYONE}. */
+  /**
+   * Whether the option said {@value #ANYONE}.
+   *
+   * @return true when anyone is trusted
+   */
   public boolean anyone() {
     return anyone;
   }
@@ -97,6 +106,8 @@ public final class TrustedSources {
    * admit the source already.
    *
    * @param source the request's sender, or null when unknown (admitted only by {@value #ANYONE})
+   * @param accounts the backend's accounts, whose registrars and proxies are trusted
+   * @return true when the source is trusted
    */
   public boolean admits(InetAddress source, Collection<? extends SipAccount> accounts) {
     if (anyone || (source != null && listed.contains(source))) {
@@ -118,6 +129,9 @@ public final class TrustedSources {
    * The addresses to trust for {@code accounts} now, as text: the listed ones and every address the
    * hosts of their registrars and outbound proxies resolve to (a name that does not resolve adds
    * none). For a backend that hands the list to a stack that must not wait for DNS.
+   *
+   * @param accounts the backend's accounts
+   * @return the addresses, as text
    */
   public List<String> addresses(Collection<? extends SipAccount> accounts) {
     Set<String> out = new LinkedHashSet<>();
