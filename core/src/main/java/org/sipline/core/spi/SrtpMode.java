@@ -17,7 +17,11 @@ public enum SrtpMode {
   /** SRTP or no call: a plain offer gets 488, a call answered plain fails naming SRTP. */
   REQUIRE;
 
-  /** The flag's spelling: {@code off}, {@code offer}, {@code require}. */
+  /**
+   * The flag's spelling.
+   *
+   * @return {@code off}, {@code offer} or {@code require}
+   */
   public String flag() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -25,6 +29,8 @@ public enum SrtpMode {
   /**
    * The mode a flag names, any case.
    *
+   * @param value the flag's value
+   * @return the mode
    * @throws IllegalArgumentException naming the value and the choices
    */
   public static SrtpMode parse(String value) {
