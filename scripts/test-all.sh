@@ -10,6 +10,10 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# Opus calls go through Debian's libopus (JNA); the G.722 cross-check test reads libspandsp, which
+# baresip-core's g722 module pulls in.
+[ -e /usr/lib/x86_64-linux-gnu/libopus.so.0 ] || ldconfig -p 2>/dev/null | grep -q 'libopus.so.0' \
+  || need+=(libopus0)
 # The live-media tests and the example bot's test speak with espeak-ng.
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 # The Python client test uses Debian's own python3 (another python3 earlier on PATH may lack grpc).

@@ -94,7 +94,7 @@ final class LineCore {
             runtime.timer(),
             config.mediaResumeGrace(),
             config.mediaDetachPolicy(),
-            () -> recorder.latest().type(),
+            this::refused,
             audio -> actor.execute(() -> mediaClientGone(audio)));
     this.sweep =
         new OrphanSweep(

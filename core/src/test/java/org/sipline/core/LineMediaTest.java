@@ -102,7 +102,7 @@ class LineMediaTest {
       h.ready(0);
       assertThatThrownBy(() -> converse(h, CallSelector.CURRENT))
           .isInstanceOf(FailedPreconditionException.class)
-          .hasMessageContaining("(line is READY)");
+          .hasMessageContaining("(line is ready for calls; last status READY)");
       get(h.line.startCall("answer", java.util.Map.of()));
       h.await(StatusType.OUTGOING_CALL_CONNECTED);
       FakeCall call = h.fake.lastCall();
@@ -399,6 +399,24 @@ class LineMediaTest {
       assertThat(m.outcome()).isEqualTo(MarkOutcome.PLAYED);
       assertThat(m.position()).isEqualTo(3 * FRAME);
       assertThat(call.speechFrames()).isZero();
+    }
+  }
+
+  @Test
+  void aMediaRefusalNamesTheLinesStateInWordsNotItsLatestStatus() {
+    try (LineHarness h = harness()) {
+      h.connectedOut();
+      assertThat(get(h.line.mute()).type()).isEqualTo(StatusType.MICROPHONE_MUTED);
+      ConverseOptions resume =
+          new ConverseOptions(CallSelector.CURRENT, null, null, 0, 0, 0, 0, false, "no-such-token");
+      // The latest status is MICROPHONE_MUTED, but the line is in a connected call: the answer
+      // says that, as the line's own refusals do (SPEC §2, errors).
+      assertThatThrownBy(() -> h.line.media().converse(resume))
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageContaining("resume_token")
+          .hasMessageContaining("line is in a connected call with")
+          .hasMessageContaining("microphone muted")
+          .hasMessageNotContaining("line is MICROPHONE_MUTED");
     }
   }
 

@@ -79,6 +79,9 @@ public abstract class AbstractBackendConformanceTest {
    * The environment for this class; called once, closed after the last test. It may abort with an
    * assumption (e.g. a native library missing): every test of the class is then reported skipped
    * with that reason, rather than the class vanishing from the report as "Tests run: 0".
+   *
+   * @return the environment the cases run in
+   * @throws Exception when it cannot be set up; the class's cases then fail with it
    */
   protected abstract ConformanceEnvironment createEnvironment() throws Exception;
 
@@ -145,6 +148,8 @@ public abstract class AbstractBackendConformanceTest {
    * as many as {@code expected} names were recorded (bounded by the environment's patience), then
    * compares the whole list, so a status missing, extra or out of order fails with both lists. A
    * case calls it once its scenario has reached its last status.
+   *
+   * @param expected the statuses, in the order the line must record them
    */
   protected final void assertStatusSequence(StatusType... expected) {
     List<StatusType> seen = probe.awaitCount(expected.length, patience);

@@ -29,7 +29,12 @@ public final class AudioCompare {
    *     up with {@code reference[i]}; positive means the recording is late
    */
   public record Match(double correlation, int lagSamples) {
-    /** The lag in milliseconds at {@code sampleRate}. */
+    /**
+     * The lag in milliseconds at {@code sampleRate}.
+     *
+     * @param sampleRate the signals' rate in Hz
+     * @return the lag in milliseconds
+     */
     public double lagMillis(int sampleRate) {
       return lagSamples * 1000.0 / sampleRate;
     }
@@ -37,22 +42,47 @@ public final class AudioCompare {
 
   /** A run of samples {@code [from, to)}. */
   public record Span(int from, int to) {
+    /**
+     * Checks that the run is not negative.
+     *
+     * @param from the first sample
+     * @param to the end, exclusive
+     */
     public Span {
       if (from < 0 || to < from) {
         throw new IllegalArgumentException("span must have 0 <= from <= to: " + from + ".." + to);
       }
     }
 
+    /**
+     * How many samples the run holds.
+     *
+     * @return {@code to - from}
+     */
     public int length() {
       return to - from;
     }
 
+    /**
+     * How long the run lasts.
+     *
+     * @param sampleRate the signal's rate in Hz
+     * @return the duration in milliseconds
+     */
     public double millis(int sampleRate) {
       return length() * 1000.0 / sampleRate;
     }
   }
 
-  /** {@link #bestMatch(short[], short[], int)} with the lag window given as a duration. */
+  /**
+   * {@link #bestMatch(short[], short[], int)} with the lag window given as a duration.
+   *
+   * @param reference the signal sent
+   * @param recorded the signal as the far end recorded it
+   * @param sampleRate both signals' rate in Hz
+   * @param maxLag the most the recording may lead or lag
+   * @return the best alignment
+   */
   public static Match bestMatch(
       short[] reference, short[] recorded, int sampleRate, Duration maxLag) {
     if (sampleRate < 1) {
@@ -66,6 +96,10 @@ public final class AudioCompare {
    * with {@code recorded}.
    *
    * @throws IllegalArgumentException when a signal is empty or the window is negative
+   * @param reference the signal sent
+   * @param recorded the signal as the far end recorded it
+   * @param maxLagSamples the most the recording may lead or lag, in samples
+   * @return the best alignment
    */
   public static Match bestMatch(short[] reference, short[] recorded, int maxLagSamples) {
     Objects.requireNonNull(reference, "reference");
@@ -112,7 +146,14 @@ public final class AudioCompare {
     return energy == 0 ? 0 : dot / Math.sqrt(energy);
   }
 
-  /** Root mean square of {@code samples[from, to)}; 0 for an empty range. */
+  /**
+   * Root mean square of {@code samples[from, to)}; 0 for an empty range.
+   *
+   * @param samples the signal
+   * @param from the first sample of the range
+   * @param to the end of the range, exclusive
+   * @return the RMS, in sample units
+   */
   public static double rms(short[] samples, int from, int to) {
     Objects.checkFromToIndex(from, to, samples.length);
     if (from == to) {
@@ -128,6 +169,12 @@ public final class AudioCompare {
   /**
    * The runs of 10 ms windows whose RMS is at most {@code maxRms}, each at least {@code minLength}
    * long, in order. A trailing partial window counts as a window.
+   *
+   * @param samples the signal
+   * @param sampleRate its rate in Hz
+   * @param maxRms the loudest a window may be and count as silent
+   * @param minLength the shortest run reported
+   * @return the silent runs
    */
   public static List<Span> silentSpans(
       short[] samples, int sampleRate, double maxRms, Duration minLength) {

@@ -10,30 +10,66 @@ import org.sipline.core.spi.SipBackend;
  * the suite asks. One environment serves a whole test class; it is closed after it.
  */
 public interface ConformanceEnvironment extends AutoCloseable {
+  /**
+   * The backend under test, started by the environment and closed with it.
+   *
+   * @return the backend
+   */
   SipBackend backend();
 
-  /** An account the registrar accepts: {user@host[:port], password, auth user, proxy}. */
+  /**
+   * An account the registrar accepts: {user@host[:port], password, auth user, proxy}.
+   *
+   * @return the account
+   */
   Credentials account();
 
-  /** The same account with a password the registrar refuses. */
+  /**
+   * The same account with a password the registrar refuses.
+   *
+   * @return the account with a wrong password
+   */
   Credentials wrongPassword();
 
-  /** The callee_id that reaches a far end behaving as {@code behaviour}. */
+  /**
+   * The callee_id that reaches a far end behaving as {@code behaviour}.
+   *
+   * @param behaviour how the far end is to behave
+   * @return the callee_id
+   */
   String callee(FarEnd behaviour);
 
-  /** A transfer target (transfer_id) for the TRANSFER_* far ends. */
+  /**
+   * A transfer target (transfer_id) for the TRANSFER_* far ends.
+   *
+   * @return the transfer target
+   */
   String transferTarget();
 
-  /** Starts a caller towards {@link #account()} following {@code script}. */
+  /**
+   * Starts a caller towards {@link #account()} following {@code script}.
+   *
+   * @param script what the caller does and expects
+   * @return the caller, already started
+   */
   Caller call(CallerScript script);
 
   /**
    * A far end for the live-media cases that plays {@code audio} (8 kHz mono PCM) from its answer
    * on; see {@link MediaFarEnd}.
+   *
+   * @param audio the far end's audio
+   * @return the far end, whose callee_id the case calls
    */
   MediaFarEnd mediaFarEnd(short[] audio);
 
-  /** Waits until the registrar no longer holds a binding for {@link #account()}. */
+  /**
+   * Waits until the registrar no longer holds a binding for {@link #account()}.
+   *
+   * @param timeout how long to wait at most
+   * @return true when the binding is gone, false when the time passed
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
   boolean awaitUnregistered(Duration timeout) throws InterruptedException;
 
   /**
@@ -43,6 +79,10 @@ public interface ConformanceEnvironment extends AutoCloseable {
    * answer never ACKed, and returns every response to it that arrived within {@code listen}. An
    * environment without a network to send it over aborts (an assumption), so the cases that need it
    * are reported skipped there.
+   *
+   * @param method the request's method
+   * @param listen how long to collect responses
+   * @return the responses' codes
    */
   default StrangerReply strangerSends(String method, Duration listen) {
     throw new TestAbortedException(getClass().getSimpleName() + " has no stranger to send from");
@@ -53,6 +93,9 @@ public interface ConformanceEnvironment extends AutoCloseable {
    * from a trusted host (the registrar's), its SDP offer's c= a host name rather than an IP
    * address, once, never retransmitted nor ACKed, and returns every response that arrived within
    * {@code listen}. An environment without a network aborts.
+   *
+   * @param listen how long to collect responses
+   * @return the responses' codes
    */
   default StrangerReply offerWithHostNameSends(Duration listen) {
     throw new TestAbortedException(getClass().getSimpleName() + " has no SDP to send");
@@ -63,6 +106,9 @@ public interface ConformanceEnvironment extends AutoCloseable {
    * Contact and SDP naming a third party, and returns the first line of everything that reached the
    * sender or the third party within {@code listen}: what the backend sent in answer, which should
    * be nothing. An environment without a network aborts.
+   *
+   * @param listen how long to watch
+   * @return the first lines of what arrived, in order
    */
   default List<String> forgedOkSends(Duration listen) {
     throw new TestAbortedException(getClass().getSimpleName() + " cannot forge a 200 OK");
@@ -72,6 +118,8 @@ public interface ConformanceEnvironment extends AutoCloseable {
    * Starts sending RTP (PCMU, a loud tone, every 20 ms) to every port the backend may give a call's
    * RTP, from hosts and ports no far end uses, until closed. An environment without a network
    * aborts.
+   *
+   * @return a handle whose close stops the intruder
    */
   default AutoCloseable rtpIntruder() {
     throw new TestAbortedException(getClass().getSimpleName() + " has no RTP to intrude on");
@@ -81,6 +129,8 @@ public interface ConformanceEnvironment extends AutoCloseable {
    * Closes the backend and starts another on the same address and port, configured as before but
    * with {@code mediaTimeout} (zero: off); {@link #backend()} returns it from then on. An
    * environment whose backend has no media timeout aborts.
+   *
+   * @param mediaTimeout the new backend's media timeout
    */
   default void restartBackend(Duration mediaTimeout) {
     throw new TestAbortedException(getClass().getSimpleName() + " has no media timeout");
@@ -90,12 +140,20 @@ public interface ConformanceEnvironment extends AutoCloseable {
    * Waits until the far end {@link #callee(FarEnd)} last made for {@code behaviour} has run its
    * whole part and says whether it succeeded (for {@link FarEnd#REFER_FROM_FAR_END}: its REFER was
    * refused, then the line hung up). An environment whose far ends cannot tell aborts.
+   *
+   * @param behaviour the far end's behaviour
+   * @param timeout how long to wait at most
+   * @return true when the far end ran its part as expected
    */
   default boolean awaitFarEndSucceeded(FarEnd behaviour, Duration timeout) {
     throw new TestAbortedException(getClass().getSimpleName() + "'s far ends report no outcome");
   }
 
-  /** Bounds that suit this environment's peers (a fake answers in microseconds, SIPp doesn't). */
+  /**
+   * Bounds that suit this environment's peers (a fake answers in microseconds, SIPp doesn't).
+   *
+   * @return the bound on waits for this environment's peers
+   */
   default Duration patience() {
     return Duration.ofSeconds(15);
   }
@@ -105,12 +163,20 @@ public interface ConformanceEnvironment extends AutoCloseable {
 
   /** The status codes of every response a stranger got, in order of arrival. */
   record StrangerReply(List<Integer> codes) {
-    /** The final responses (200-699), retransmissions included. */
+    /**
+     * The final responses (200-699), retransmissions included.
+     *
+     * @return the final responses' codes
+     */
     public List<Integer> finals() {
       return codes.stream().filter(c -> c >= 200).toList();
     }
 
-    /** The provisional responses (100-199). */
+    /**
+     * The provisional responses (100-199).
+     *
+     * @return the provisional responses' codes
+     */
     public List<Integer> provisionals() {
       return codes.stream().filter(c -> c < 200).toList();
     }

@@ -82,7 +82,12 @@ public final class FakeBackend implements SipBackend {
     return config;
   }
 
-  /** The configuration the line sees, e.g. to test how its waits are derived. */
+  /**
+   * The configuration the line sees, e.g. to test how its waits are derived.
+   *
+   * @param v the configuration
+   * @return this backend
+   */
   public FakeBackend config(BackendConfig v) {
     config = Objects.requireNonNull(v, "config");
     return this;
@@ -90,13 +95,24 @@ public final class FakeBackend implements SipBackend {
 
   // ---- scripting ---------------------------------------------------------------------------
 
-  /** The registrar accepts {@code accountName} only with {@code password} (else 403 Forbidden). */
+  /**
+   * The registrar accepts {@code accountName} only with {@code password} (else 403 Forbidden).
+   *
+   * @param accountName the account, {@code user@host}
+   * @param password the only password accepted
+   * @return this backend
+   */
   public FakeBackend requirePassword(String accountName, String password) {
     passwords.put(accountName, password);
     return this;
   }
 
-  /** The registrar never answers. */
+  /**
+   * The registrar never answers.
+   *
+   * @param silent true to leave every REGISTER unanswered
+   * @return this backend
+   */
   public FakeBackend silentRegistrar(boolean silent) {
     this.silentRegistrar = silent;
     return this;
@@ -105,19 +121,32 @@ public final class FakeBackend implements SipBackend {
   /**
    * Connected calls no longer pull audio every 20 ms by themselves: the test is the pacer ({@link
    * FakeCall#tick}), so that media timing is exact and nothing waits on a clock.
+   *
+   * @return this backend
    */
   public FakeBackend manualMedia() {
     this.manualMedia = true;
     return this;
   }
 
-  /** The codec connected calls report ({@link FakeCall#audioCodec()}); PCMU unless set. */
+  /**
+   * The codec connected calls report ({@link FakeCall#audioCodec()}); PCMU unless set.
+   *
+   * @param encodingName the encoding name, as SDP writes it
+   * @return this backend
+   */
   public FakeBackend codec(String encodingName) {
     this.codec = encodingName;
     return this;
   }
 
-  /** How a callee whose user part is {@code user} behaves. */
+  /**
+   * How a callee whose user part is {@code user} behaves.
+   *
+   * @param user the callee's user part
+   * @param script what that far end does
+   * @return this backend
+   */
   public FakeBackend script(String user, FakeScript script) {
     scripts.put(user, script);
     return this;
@@ -126,6 +155,10 @@ public final class FakeBackend implements SipBackend {
   /**
    * The far end {@code user} answers and, in real time from its answer on, sends {@code audio} (8
    * kHz PCM) to the line, then silence.
+   *
+   * @param user the callee's user part
+   * @param audio what the far end says
+   * @return this backend
    */
   public FakeBackend talkingFarEnd(String user, short[] audio) {
     scripts.put(user, FakeScript.answer());
@@ -144,20 +177,39 @@ public final class FakeBackend implements SipBackend {
 
   // ---- observation -------------------------------------------------------------------------
 
-  /** What the registrar saw: "REGISTER alice@example.org expires=3600", ... in order. */
+  /**
+   * What the registrar saw: "REGISTER alice@example.org expires=3600", ... in order.
+   *
+   * @return the registrar's log, a copy
+   */
   public List<String> registrarLog() {
     return new ArrayList<>(registrarLog);
   }
 
-  /** Every call so far, outgoing and incoming, oldest first. */
+  /**
+   * Every call so far, outgoing and incoming, oldest first.
+   *
+   * @return the calls, a copy
+   */
   public List<FakeCall> calls() {
     return new ArrayList<>(calls);
   }
 
+  /**
+   * The newest call, outgoing or incoming.
+   *
+   * @return the call, or null before the first
+   */
   public FakeCall lastCall() {
     return calls.isEmpty() ? null : calls.get(calls.size() - 1);
   }
 
+  /**
+   * Whether the registrar holds a binding of the account.
+   *
+   * @param accountName the account, {@code user@host}
+   * @return true while bound
+   */
   public boolean isBound(String accountName) {
     FakeAccount a = accounts.get(accountName);
     return a != null && a.bound;
@@ -168,6 +220,11 @@ public final class FakeBackend implements SipBackend {
   /**
    * An INVITE from {@code caller} to {@code accountName} arrives now; the returned call is the
    * caller's view (cancel, BYE, outcome).
+   *
+   * @param accountName the account called
+   * @param caller the caller's address
+   * @param headers the INVITE's headers
+   * @return the caller's view of the call
    */
   public FakeCall callIn(String accountName, SipUri caller, Map<String, String> headers) {
     FakeAccount account = accounts.get(accountName);
@@ -251,24 +308,42 @@ public final class FakeBackend implements SipBackend {
   private volatile int orphanByeCode = 200;
   private volatile boolean challengeUnregister;
 
-  /** What the orphan BYEs are answered (0: never; the line's bound decides). */
+  /**
+   * What the orphan BYEs are answered (0: never; the line's bound decides).
+   *
+   * @param code the final response's code, or 0
+   * @return this backend
+   */
   public FakeBackend orphanByeAnswer(int code) {
     orphanByeCode = code;
     return this;
   }
 
-  /** The registrar answers an un-REGISTER without credentials 401. */
+  /**
+   * The registrar answers an un-REGISTER without credentials 401.
+   *
+   * @param v true to challenge
+   * @return this backend
+   */
   public FakeBackend challengeUnregister(boolean v) {
     challengeUnregister = v;
     return this;
   }
 
-  /** The dialogs BYE was sent to for a previous process, in order. */
+  /**
+   * The dialogs BYE was sent to for a previous process, in order.
+   *
+   * @return the dialogs, a copy
+   */
   public List<org.sipline.core.spi.DialogRecord> orphanByes() {
     return new ArrayList<>(orphanByes);
   }
 
-  /** "contact with|without credentials", per binding removal asked for, in order. */
+  /**
+   * "contact with|without credentials", per binding removal asked for, in order.
+   *
+   * @return the removals, a copy
+   */
   public List<String> bindingRemovals() {
     return new ArrayList<>(bindingRemovals);
   }

@@ -27,9 +27,13 @@ import org.sipline.core.spi.SipUri;
 public final class FakeCall implements SipCall {
   /** Where the call stands, as the far end sees it. */
   public enum State {
+    /** The INVITE is out (outgoing) or in (incoming) and not answered yet. */
     DIALING,
+    /** An incoming call rings, waiting for the line to answer or reject it. */
     OFFERED,
+    /** The call is up. */
     CONNECTED,
+    /** The call ended, whoever ended it. */
     ENDED
   }
 
@@ -337,7 +341,11 @@ public final class FakeCall implements SipCall {
 
   // ---- the far end's controls --------------------------------------------------------------
 
-  /** The figures {@link #rtpStatistics()} reports from now on, as a backend's RTP would. */
+  /**
+   * The figures {@link #rtpStatistics()} reports from now on, as a backend's RTP would.
+   *
+   * @param statistics the figures
+   */
   public void setRtpStatistics(RtpStatistics statistics) {
     rtp = statistics;
   }
@@ -357,6 +365,9 @@ public final class FakeCall implements SipCall {
   /**
    * The far end holds ({@code held}) or resumes the connected call, as its re-INVITE or UPDATE
    * would: the backend reports it with {@code description}.
+   *
+   * @param held true to hold, false to resume
+   * @param description what the backend reports
    */
   public void farEndHolds(boolean held, String description) {
     synchronized (this) {
@@ -379,7 +390,11 @@ public final class FakeCall implements SipCall {
     terminal(() -> account.listener.callEnded(this, CallEnd.REMOTE_BYE, "BYE received"));
   }
 
-  /** The caller will cancel after {@code delay}, unless answered before. */
+  /**
+   * The caller will cancel after {@code delay}, unless answered before.
+   *
+   * @param delay how long after the INVITE
+   */
   public void remoteCancelAfter(Duration delay) {
     backend.later(delay, this::remoteCancel);
   }
@@ -404,6 +419,8 @@ public final class FakeCall implements SipCall {
   /**
    * The pacer's {@code frames} ticks, on the caller's thread: each frame is read, recorded as sent
    * and reported handed to the socket.
+   *
+   * @param frames how many ticks
    */
   public void tick(int frames) {
     for (int i = 0; i < frames; i++) {
@@ -440,6 +457,8 @@ public final class FakeCall implements SipCall {
   /**
    * The far end presses {@code digits}, 120 ms each, 80 ms apart, in real time (RFC 4733 as the
    * line hears it: a start, then an end with the duration).
+   *
+   * @param digits the digits, from {@code 0-9 * # A-D}
    */
   public void sendDigits(String digits) {
     for (int i = 0; i < digits.length(); i++) {
@@ -452,12 +471,20 @@ public final class FakeCall implements SipCall {
     }
   }
 
-  /** The pacer fell behind by {@code frames} ticks. */
+  /**
+   * The pacer fell behind by {@code frames} ticks.
+   *
+   * @param frames how many ticks were missed
+   */
   public void skip(int frames) {
     media.source().skipped(frames);
   }
 
-  /** The caller's audio arrives (8 kHz PCM, as decoded from RTP). */
+  /**
+   * The caller's audio arrives (8 kHz PCM, as decoded from RTP).
+   *
+   * @param pcm the audio
+   */
   public void receive(short[] pcm) {
     CallMedia m = media;
     if (m != null) {
@@ -465,7 +492,11 @@ public final class FakeCall implements SipCall {
     }
   }
 
-  /** {@code samples} of the caller's audio were lost on the way. */
+  /**
+   * {@code samples} of the caller's audio were lost on the way.
+   *
+   * @param samples how many samples
+   */
   public void lose(int samples) {
     CallMedia m = media;
     if (m != null) {
@@ -473,7 +504,11 @@ public final class FakeCall implements SipCall {
     }
   }
 
-  /** The caller sends a DTMF event (start or end). */
+  /**
+   * The caller sends a DTMF event (start or end).
+   *
+   * @param event the event
+   */
   public void dtmf(DtmfEvent event) {
     CallMedia m = media;
     if (m != null) {
@@ -481,7 +516,11 @@ public final class FakeCall implements SipCall {
     }
   }
 
-  /** DTMF sending keeps its futures pending until {@link #releaseDtmf}. */
+  /**
+   * DTMF sending keeps its futures pending until {@link #releaseDtmf}.
+   *
+   * @param hold true to hold the futures, false to let them complete as they come
+   */
   public synchronized void holdDtmf(boolean hold) {
     holdDtmf = hold;
   }
@@ -496,49 +535,94 @@ public final class FakeCall implements SipCall {
     held.forEach(f -> f.complete(DtmfMethod.RFC4733));
   }
 
-  /** From now on every digit fails as an INFO refused with 488 {@code reason}; null: none. */
+  /**
+   * From now on every digit fails as an INFO refused with 488 {@code reason}; null: none.
+   *
+   * @param reason the 488's reason phrase, or null to let digits succeed again
+   */
   public synchronized void failDtmf(String reason) {
     failDtmf = reason;
   }
 
-  /** The digits the line sent, as "digit/durationMs", in order. */
+  /**
+   * The digits the line sent, as "digit/durationMs", in order.
+   *
+   * @return the digits sent
+   */
   public synchronized List<String> dtmfSent() {
     return new ArrayList<>(dtmfSent);
   }
 
   // ---- observation -------------------------------------------------------------------------
 
+  /**
+   * Where the call stands now.
+   *
+   * @return the state
+   */
   public synchronized State state() {
     return state;
   }
 
-  /** The final response the line gave an incoming call (200, 480, 486, 603), or 0 so far. */
+  /**
+   * The final response the line gave an incoming call (200, 480, 486, 603), or 0 so far.
+   *
+   * @return the code
+   */
   public synchronized int finalCode() {
     return finalCode;
   }
 
+  /**
+   * The extra headers of the line's INVITE (outgoing calls).
+   *
+   * @return the headers
+   */
   public Map<String, String> sentHeaders() {
     return sentHeaders;
   }
 
+  /**
+   * The Refer-To of the line's REFER.
+   *
+   * @return the target, or null before a transfer
+   */
   public synchronized SipUri transferTarget() {
     return transferTarget;
   }
 
+  /**
+   * The extra headers of the line's REFER.
+   *
+   * @return the headers, or null before a transfer
+   */
   public synchronized Map<String, String> transferHeaders() {
     return transferHeaders;
   }
 
-  /** Everything the line sent, sample by sample, since the call connected. */
+  /**
+   * Everything the line sent, sample by sample, since the call connected.
+   *
+   * @return the samples, a copy
+   */
   public synchronized short[] sentAudio() {
     return Arrays.copyOf(sent, sentLength);
   }
 
+  /**
+   * Frames the line's source gave, silence and muted ones included.
+   *
+   * @return the count
+   */
   public synchronized int framesSent() {
     return framesSent;
   }
 
-  /** Frames the source marked as played audio (not silence, not muted). */
+  /**
+   * Frames the source marked as played audio (not silence, not muted).
+   *
+   * @return the count
+   */
   public synchronized int speechFrames() {
     return speechFrames;
   }

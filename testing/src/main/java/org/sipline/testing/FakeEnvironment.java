@@ -15,6 +15,10 @@ public final class FakeEnvironment implements ConformanceEnvironment {
   private final FakeBackend backend = new FakeBackend();
   private final AtomicInteger farEnds = new AtomicInteger();
 
+  /**
+   * An environment with one account ({@code bot@fake.test}, password {@code secret}) and a far end
+   * per {@link FarEnd}.
+   */
   public FakeEnvironment() {
     backend.requirePassword(ACCOUNT, "secret");
     backend.script("answer", FakeScript.answer());
@@ -26,6 +30,11 @@ public final class FakeEnvironment implements ConformanceEnvironment {
     backend.script("xfer-503", FakeScript.answer().notifyOutcome(503));
   }
 
+  /**
+   * The fake behind the environment, for cases that drive it directly.
+   *
+   * @return the backend
+   */
   public FakeBackend fake() {
     return backend;
   }

@@ -19,6 +19,11 @@ public final class StatusProbe implements AutoCloseable {
   private final AutoCloseable subscription;
   private int cursor;
 
+  /**
+   * A probe that sees every status {@code line} records from now on.
+   *
+   * @param line the line to watch
+   */
   public StatusProbe(Line line) {
     this.line = line;
     this.subscription =
@@ -33,11 +38,24 @@ public final class StatusProbe implements AutoCloseable {
 
   /**
    * Waits for the next status of {@code type} recorded after the previous match, and returns it.
+   *
+   * @param type the status type awaited
+   * @param timeout how long to wait at most
+   * @return the status
    */
   public LineStatus await(StatusType type, Duration timeout) {
     return await(s -> s.type() == type, type.toString(), timeout);
   }
 
+  /**
+   * Waits for the next status matching {@code match} recorded after the previous match, and returns
+   * it.
+   *
+   * @param match what the status must be
+   * @param what the match in words, for the failure message
+   * @param timeout how long to wait at most
+   * @return the status
+   */
   public LineStatus await(Predicate<LineStatus> match, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (seen) {
@@ -67,6 +85,10 @@ public final class StatusProbe implements AutoCloseable {
    * Waits until at least {@code count} statuses have been seen since this probe started, or the
    * timeout passes, and returns the types seen by then, oldest first: fewer than {@code count} when
    * the timeout passed, more when extra statuses came meanwhile. The caller compares.
+   *
+   * @param count how many statuses
+   * @param timeout how long to wait at most
+   * @return the types seen
    */
   public List<StatusType> awaitCount(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -85,14 +107,23 @@ public final class StatusProbe implements AutoCloseable {
     }
   }
 
-  /** Statuses seen since this probe started, oldest first. */
+  /**
+   * Statuses seen since this probe started, oldest first.
+   *
+   * @return the types
+   */
   public List<StatusType> types() {
     synchronized (seen) {
       return seen.stream().map(LineStatus::type).collect(Collectors.toList());
     }
   }
 
-  /** "REGISTERED(…) → READY(…)" for failure messages. */
+  /**
+   * "REGISTERED(…) → READY(…)" for failure messages.
+   *
+   * @param history the statuses
+   * @return the statuses in one line
+   */
   public static String describe(List<LineStatus> history) {
     return history.stream()
         .map(s -> s.type() + "(" + s.description() + ")")
@@ -108,7 +139,13 @@ public final class StatusProbe implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code condition} holds, checking every few milliseconds, bounded. */
+  /**
+   * Waits until {@code condition} holds, checking every few milliseconds, bounded.
+   *
+   * @param condition what must become true
+   * @param what the condition in words, for the failure message
+   * @param timeout how long to wait at most
+   */
   public static void awaitTrue(
       java.util.function.BooleanSupplier condition, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

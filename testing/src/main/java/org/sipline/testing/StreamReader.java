@@ -19,6 +19,11 @@ public final class StreamReader {
   private boolean woken;
   private int cursor;
 
+  /**
+   * A reader that polls {@code stream} whenever it says events are ready.
+   *
+   * @param stream the stream to read
+   */
   public StreamReader(MediaStream stream) {
     this.stream = stream;
     stream.onAvailable(
@@ -30,11 +35,20 @@ public final class StreamReader {
         });
   }
 
+  /**
+   * The stream being read.
+   *
+   * @return the stream
+   */
   public MediaStream stream() {
     return stream;
   }
 
-  /** Takes whatever is ready now. */
+  /**
+   * Takes whatever is ready now.
+   *
+   * @return the events, possibly none
+   */
   public synchronized List<MediaEvent> drain() {
     List<MediaEvent> now = new ArrayList<>();
     for (MediaEvent e = stream.poll(); e != null; e = stream.poll()) {
@@ -47,6 +61,12 @@ public final class StreamReader {
   /**
    * The next event (after the last one this returned) that is a {@code type} matching {@code
    * match}, reading until it comes or {@code timeout} passes.
+   *
+   * @param <T> the event's type
+   * @param type the event's class
+   * @param match what the event must be
+   * @param timeout how long to read at most
+   * @return the event
    */
   public <T extends MediaEvent> T await(Class<T> type, Predicate<T> match, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -80,16 +100,35 @@ public final class StreamReader {
     }
   }
 
+  /**
+   * The next event (after the last one this returned) that is a {@code type}, reading until it
+   * comes or {@code timeout} passes.
+   *
+   * @param <T> the event's type
+   * @param type the event's class
+   * @param timeout how long to read at most
+   * @return the event
+   */
   public <T extends MediaEvent> T await(Class<T> type, Duration timeout) {
     return await(type, e -> true, timeout);
   }
 
-  /** Every event read so far, in order. */
+  /**
+   * Every event read so far, in order.
+   *
+   * @return the events
+   */
   public synchronized List<MediaEvent> all() {
     return new ArrayList<>(events);
   }
 
-  /** Every event of {@code type} read so far. */
+  /**
+   * Every event of {@code type} read so far.
+   *
+   * @param <T> the events' type
+   * @param type the events' class
+   * @return the events
+   */
   public synchronized <T extends MediaEvent> List<T> all(Class<T> type) {
     List<T> out = new ArrayList<>();
     for (MediaEvent e : events) {
@@ -100,7 +139,12 @@ public final class StreamReader {
     return out;
   }
 
-  /** Reads until the stream is finished (its Statistics taken), bounded. */
+  /**
+   * Reads until the stream is finished (its Statistics taken), bounded.
+   *
+   * @param timeout how long to read at most
+   * @return every event read, in order
+   */
   public List<MediaEvent> awaitFinished(Duration timeout) {
     await(MediaEvent.Statistics.class, timeout);
     if (!stream.isFinished()) {

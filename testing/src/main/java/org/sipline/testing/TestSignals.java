@@ -9,7 +9,14 @@ import java.util.SplittableRandom;
 public final class TestSignals {
   private TestSignals() {}
 
-  /** Uniform pseudo-random noise in {@code ±amplitude}, the same for the same seed. */
+  /**
+   * Uniform pseudo-random noise in {@code ±amplitude}, the same for the same seed.
+   *
+   * @param seed the generator's seed
+   * @param samples how many samples
+   * @param amplitude the peak
+   * @return the noise
+   */
   public static short[] noise(long seed, int samples, int amplitude) {
     checkAmplitude(amplitude);
     SplittableRandom random = new SplittableRandom(seed);
@@ -20,7 +27,15 @@ public final class TestSignals {
     return s;
   }
 
-  /** A sine of {@code hz} at {@code sampleRate} with peak {@code amplitude}. */
+  /**
+   * A sine of {@code hz} at {@code sampleRate} with peak {@code amplitude}.
+   *
+   * @param hz the tone's frequency
+   * @param sampleRate the rate in Hz
+   * @param samples how many samples
+   * @param amplitude the peak
+   * @return the tone
+   */
   public static short[] tone(double hz, int sampleRate, int samples, int amplitude) {
     checkAmplitude(amplitude);
     if (hz <= 0 || hz >= sampleRate / 2.0) {
@@ -34,12 +49,22 @@ public final class TestSignals {
     return s;
   }
 
-  /** {@code samples} zeros. */
+  /**
+   * {@code samples} zeros.
+   *
+   * @param samples how many samples
+   * @return the silence
+   */
   public static short[] silence(int samples) {
     return new short[checkLength(samples)];
   }
 
-  /** The signals one after the other. */
+  /**
+   * The signals one after the other.
+   *
+   * @param parts the signals
+   * @return one signal holding them all
+   */
   public static short[] concat(short[]... parts) {
     int total = 0;
     for (short[] p : parts) {

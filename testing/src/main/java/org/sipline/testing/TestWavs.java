@@ -18,18 +18,50 @@ import org.sipline.core.audio.WavEncoding;
 public final class TestWavs {
   private TestWavs() {}
 
+  /**
+   * A 16-bit PCM WAV file.
+   *
+   * @param rate the sample rate in Hz
+   * @param channels the channel count
+   * @param interleaved the samples, channels interleaved
+   * @return the file
+   */
   public static byte[] pcm16(int rate, int channels, short[] interleaved) {
     return builder(WavEncoding.PCM_S16LE, rate, channels).samples(interleaved).build();
   }
 
+  /**
+   * An 8-bit unsigned PCM WAV file.
+   *
+   * @param rate the sample rate in Hz
+   * @param channels the channel count
+   * @param interleaved the samples, channels interleaved, as 16-bit values
+   * @return the file
+   */
   public static byte[] pcm8(int rate, int channels, short[] interleaved) {
     return builder(WavEncoding.PCM_U8, rate, channels).samples(interleaved).build();
   }
 
+  /**
+   * A G.711 μ-law WAV file.
+   *
+   * @param rate the sample rate in Hz
+   * @param channels the channel count
+   * @param interleaved the samples, channels interleaved, as 16-bit values
+   * @return the file
+   */
   public static byte[] ulaw(int rate, int channels, short[] interleaved) {
     return builder(WavEncoding.ULAW, rate, channels).samples(interleaved).build();
   }
 
+  /**
+   * A G.711 A-law WAV file.
+   *
+   * @param rate the sample rate in Hz
+   * @param channels the channel count
+   * @param interleaved the samples, channels interleaved, as 16-bit values
+   * @return the file
+   */
   public static byte[] alaw(int rate, int channels, short[] interleaved) {
     return builder(WavEncoding.ALAW, rate, channels).samples(interleaved).build();
   }
@@ -38,6 +70,11 @@ public final class TestWavs {
    * A 16-bit PCM WAV of a sine tone, the same in every channel.
    *
    * @param amplitude peak as a fraction of full scale, 0..1
+   * @param rate the sample rate in Hz
+   * @param channels the channel count
+   * @param hz the tone's frequency
+   * @param millis its duration in milliseconds
+   * @return the file
    */
   public static byte[] sine(int rate, int channels, double hz, int millis, double amplitude) {
     short[] mono = sineSamples(rate, hz, millis, amplitude);
@@ -50,7 +87,15 @@ public final class TestWavs {
     return pcm16(rate, channels, interleaved);
   }
 
-  /** {@code rate * millis / 1000} samples of a sine tone; amplitude as a fraction of full scale. */
+  /**
+   * {@code rate * millis / 1000} samples of a sine tone; amplitude as a fraction of full scale.
+   *
+   * @param rate the sample rate in Hz
+   * @param hz the tone's frequency
+   * @param millis its duration in milliseconds
+   * @param amplitude the peak as a fraction of full scale, 0..1
+   * @return the samples
+   */
   public static short[] sineSamples(int rate, double hz, int millis, double amplitude) {
     short[] out = new short[(int) ((long) rate * millis / 1000)];
     for (int i = 0; i < out.length; i++) {
@@ -59,7 +104,14 @@ public final class TestWavs {
     return out;
   }
 
-  /** A builder for a WAV of {@code encoding}; the fmt fields follow from it unless overridden. */
+  /**
+   * A builder for a WAV of {@code encoding}; the fmt fields follow from it unless overridden.
+   *
+   * @param encoding how the samples are stored
+   * @param rate the sample rate in Hz
+   * @param channels the channel count
+   * @return the builder
+   */
   public static Builder builder(WavEncoding encoding, int rate, int channels) {
     return new Builder(encoding, rate, channels);
   }
@@ -90,7 +142,12 @@ public final class TestWavs {
       this.blockAlign = channels * encoding.bytesPerSample();
     }
 
-    /** Encodes interleaved 16-bit samples as the builder's encoding into the data chunk. */
+    /**
+     * Encodes interleaved 16-bit samples as the builder's encoding into the data chunk.
+     *
+     * @param interleaved the samples, channels interleaved
+     * @return this builder
+     */
     public Builder samples(short[] interleaved) {
       int width = encoding.bytesPerSample();
       byte[] out = new byte[interleaved.length * width];
@@ -110,76 +167,157 @@ public final class TestWavs {
       return this;
     }
 
-    /** The data chunk's body as raw bytes. */
+    /**
+     * The data chunk's body as raw bytes.
+     *
+     * @param raw the bytes
+     * @return this builder
+     */
     public Builder data(byte[] raw) {
       this.data = raw.clone();
       return this;
     }
 
-    /** Writes WAVE_FORMAT_EXTENSIBLE with the encoding's tag as SubFormat GUID. */
+    /**
+     * Writes WAVE_FORMAT_EXTENSIBLE with the encoding's tag as SubFormat GUID.
+     *
+     * @param on true for WAVE_FORMAT_EXTENSIBLE
+     * @return this builder
+     */
     public Builder extensible(boolean on) {
       this.extensible = on;
       return this;
     }
 
+    /**
+     * Overrides the fmt chunk's format tag.
+     *
+     * @param tag the tag written
+     * @return this builder
+     */
     public Builder formatTag(int tag) {
       this.formatTag = tag;
       return this;
     }
 
+    /**
+     * Overrides the fmt chunk's channel count.
+     *
+     * @param n the count written
+     * @return this builder
+     */
     public Builder channels(int n) {
       this.channels = n;
       return this;
     }
 
+    /**
+     * Overrides the fmt chunk's sample rate.
+     *
+     * @param hz the rate written
+     * @return this builder
+     */
     public Builder sampleRate(long hz) {
       this.sampleRate = hz;
       return this;
     }
 
+    /**
+     * Overrides the fmt chunk's bits per sample.
+     *
+     * @param bits the bits written
+     * @return this builder
+     */
     public Builder bitsPerSample(int bits) {
       this.bitsPerSample = bits;
       return this;
     }
 
+    /**
+     * Overrides the fmt chunk's block alignment.
+     *
+     * @param align the alignment written
+     * @return this builder
+     */
     public Builder blockAlign(int align) {
       this.blockAlign = align;
       return this;
     }
 
-    /** Cuts the fmt chunk body to (or pads it with zeros up to) {@code size} bytes. */
+    /**
+     * Cuts the fmt chunk body to (or pads it with zeros up to) {@code size} bytes.
+     *
+     * @param size the fmt body's size
+     * @return this builder
+     */
     public Builder fmtSize(int size) {
       this.fmtSize = size;
       return this;
     }
 
-    /** Writes {@code size} into the data chunk header whatever the body holds. */
+    /**
+     * Writes {@code size} into the data chunk header whatever the body holds.
+     *
+     * @param size the size written
+     * @return this builder
+     */
     public Builder dataSize(long size) {
       this.dataSize = size;
       return this;
     }
 
-    /** Writes {@code size} into the RIFF header whatever follows. */
+    /**
+     * Writes {@code size} into the RIFF header whatever follows.
+     *
+     * @param size the size written
+     * @return this builder
+     */
     public Builder riffSize(long size) {
       this.riffSize = size;
       return this;
     }
 
+    /**
+     * Puts a chunk between the RIFF header and the fmt chunk.
+     *
+     * @param id the chunk's four-character id
+     * @param body its body
+     * @return this builder
+     */
     public Builder chunkBeforeFmt(String id, byte[] body) {
       beforeFmt.add(chunk(id, body, body.length));
       return this;
     }
 
+    /**
+     * Puts a chunk between the fmt chunk and the data chunk.
+     *
+     * @param id the chunk's four-character id
+     * @param body its body
+     * @return this builder
+     */
     public Builder chunkBeforeData(String id, byte[] body) {
       beforeData.add(chunk(id, body, body.length));
       return this;
     }
 
+    /**
+     * Puts a chunk after the data chunk.
+     *
+     * @param id the chunk's four-character id
+     * @param body its body
+     * @return this builder
+     */
     public Builder chunkAfterData(String id, byte[] body) {
       afterData.add(chunk(id, body, body.length));
       return this;
     }
 
+    /**
+     * The WAV file's bytes.
+     *
+     * @return the file
+     */
     public byte[] build() {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       body.writeBytes("WAVE".getBytes(StandardCharsets.ISO_8859_1));
@@ -238,7 +376,14 @@ public final class TestWavs {
     }
   }
 
-  /** A chunk with the given header size; odd bodies get their pad byte. */
+  /**
+   * A chunk with the given header size; odd bodies get their pad byte.
+   *
+   * @param id the chunk's four-character id
+   * @param body its body
+   * @param declaredSize the size its header states
+   * @return the chunk's bytes
+   */
   public static byte[] chunk(String id, byte[] body, long declaredSize) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(id.getBytes(StandardCharsets.ISO_8859_1));

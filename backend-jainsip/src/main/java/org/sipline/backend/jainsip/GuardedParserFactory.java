@@ -10,6 +10,7 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  * GuardedParser}. Public with a public constructor because the RI instantiates it by name.
  */
 public final class GuardedParserFactory implements MessageParserFactory {
+  /** The factory the RI makes by name; it holds nothing. */
   public GuardedParserFactory() {}
 
   @Override

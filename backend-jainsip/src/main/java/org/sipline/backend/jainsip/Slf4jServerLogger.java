@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class Slf4jServerLogger implements ServerLogger {
   private static final Logger wire = LoggerFactory.getLogger("org.sipline.backend.jainsip.wire");
 
+  /** The logger the stack makes by name; it holds nothing of its own. */
   public Slf4jServerLogger() {}
 
   @Override

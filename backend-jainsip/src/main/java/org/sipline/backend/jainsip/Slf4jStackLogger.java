@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class Slf4jStackLogger implements StackLogger {
   private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
 
+  /** The logger the stack makes by name; it holds nothing of its own. */
   public Slf4jStackLogger() {}
 
   @Override

@@ -13,10 +13,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.sipline.core.AlreadyExistsException;
 import org.sipline.core.FailedPreconditionException;
-import org.sipline.core.StatusType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ public final class MediaHub implements LineMedia {
   private final ScheduledExecutorService timer;
   private final Duration grace;
   private final DetachPolicy policy;
-  private final Supplier<StatusType> status;
+  private final Function<String, FailedPreconditionException> refusal;
   private final Consumer<CallAudio> hangup;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, CallStream> tokens = new ConcurrentHashMap<>();
@@ -56,7 +55,8 @@ public final class MediaHub implements LineMedia {
    * @param timer runs grace periods and DTMF gaps
    * @param grace how long a detached writer may come back (LineConfig)
    * @param policy what happens to the call when it does not (LineConfig)
-   * @param status the line's current status, named in FAILED_PRECONDITION answers
+   * @param refusal makes the FAILED_PRECONDITION answer to a refused request: the line names its
+   *     state in words (callable from any thread)
    * @param hangup asks the line to hang a call up (the HANG_UP policy)
    */
   public MediaHub(
@@ -64,13 +64,13 @@ public final class MediaHub implements LineMedia {
       ScheduledExecutorService timer,
       Duration grace,
       DetachPolicy policy,
-      Supplier<StatusType> status,
+      Function<String, FailedPreconditionException> refusal,
       Consumer<CallAudio> hangup) {
     this.completions = Objects.requireNonNull(completions, "completions");
     this.timer = Objects.requireNonNull(timer, "timer");
     this.grace = Objects.requireNonNull(grace, "grace");
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.status = Objects.requireNonNull(status, "status");
+    this.refusal = Objects.requireNonNull(refusal, "refusal");
     this.hangup = Objects.requireNonNull(hangup, "hangup");
   }
 
@@ -392,7 +392,7 @@ public final class MediaHub implements LineMedia {
   // ---- for the package ---------------------------------------------------------------------
 
   FailedPreconditionException precondition(String what) {
-    return new FailedPreconditionException(status.get(), what);
+    return refusal.apply(what);
   }
 
   Duration grace() {

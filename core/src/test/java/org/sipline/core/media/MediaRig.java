@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sipline.core.FailedPreconditionException;
 import org.sipline.core.StatusType;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
@@ -57,7 +58,9 @@ final class MediaRig implements AutoCloseable {
             TIMER,
             grace,
             policy,
-            () -> StatusType.INCOMING_CALL_CONNECTED,
+            what ->
+                new FailedPreconditionException(
+                    StatusType.INCOMING_CALL_CONNECTED, "in a connected call", what),
             c -> {
               synchronized (hungUp) {
                 hungUp.add(c);
