@@ -31,6 +31,7 @@ public class SrtpBenchmark {
   private static final int HEADER = 12;
   private static final int PAYLOAD = 160;
 
+  /** The suite measured. */
   @Param({"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"})
   public String suite;
 
@@ -40,6 +41,7 @@ public class SrtpBenchmark {
   private final byte[] packet = new byte[1500];
   private int sequence;
 
+  /** Keys, contexts and a random packet, once per trial. */
   @Setup
   public void setUp() {
     SplittableRandom random = new SplittableRandom(42);
@@ -63,11 +65,21 @@ public class SrtpBenchmark {
     return protector.protectRtp(packet, plain.length);
   }
 
+  /**
+   * Protects the next packet.
+   *
+   * @return its protected length
+   */
   @Benchmark
   public int protect() {
     return next();
   }
 
+  /**
+   * Protects the next packet and unprotects it as the far end.
+   *
+   * @return its plain length
+   */
   @Benchmark
   public int protectThenUnprotect() {
     int length = unprotector.unprotectRtp(packet, next());

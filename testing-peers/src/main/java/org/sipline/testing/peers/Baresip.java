@@ -239,12 +239,20 @@ public final class Baresip implements AutoCloseable {
   }
 
   /** The SIP port (UDP and TCP). */
-  /** The lowest of the UDP ports baresip takes its RTP (and RTCP) ports from. */
+  /**
+   * The lowest of the UDP ports baresip takes its RTP (and RTCP) ports from.
+   *
+   * @return the port
+   */
   public int rtpPortFirst() {
     return rtpFirst;
   }
 
-  /** The highest of them. */
+  /**
+   * The highest of them.
+   *
+   * @return the port
+   */
   public int rtpPortLast() {
     return rtpFirst + RTP_PORTS - 1;
   }

@@ -220,6 +220,9 @@ public final class BaresipOptions {
    * The account's media encryption through baresip's {@code srtp} module (SDES keys): {@code srtp}
    * (best effort: RTP/AVP with crypto lines), {@code srtp-mand} (RTP/SAVP, plain refused), or null
    * for none (default).
+   *
+   * @param mediaEncryption {@code srtp}, {@code srtp-mand} or null
+   * @return a copy with it
    */
   public BaresipOptions withMediaEncryption(String mediaEncryption) {
     if (mediaEncryption != null && !List.of("srtp", "srtp-mand").contains(mediaEncryption)) {
@@ -239,7 +242,11 @@ public final class BaresipOptions {
         mediaEncryption);
   }
 
-  /** The account's media encryption ({@code srtp}, {@code srtp-mand}), or null for none. */
+  /**
+   * The account's media encryption.
+   *
+   * @return {@code srtp}, {@code srtp-mand}, or null for none
+   */
   public String mediaEncryption() {
     return mediaEncryption;
   }

@@ -188,6 +188,8 @@ public final class MediaSession implements AutoCloseable {
    * next packet (a re-INVITE that changed them). Keys equal to the ones in use change nothing: the
    * contexts and their rollover counters go on (RFC 4568 §7.1.4).
    *
+   * @param send our keys, or null
+   * @param receive the far end's keys, or null
    * @throws IllegalArgumentException when only one direction has keys
    * @throws IllegalStateException when closed
    */
@@ -234,6 +236,8 @@ public final class MediaSession implements AutoCloseable {
   /**
    * SRTP and SRTCP packets refused so far: authentication failures, replays, and ones behind the
    * replay window, in that order; zeros for plain RTP.
+   *
+   * @return the three counts
    */
   public synchronized long[] srtpRefusals() {
     SrtpUnprotector u = unprotector;

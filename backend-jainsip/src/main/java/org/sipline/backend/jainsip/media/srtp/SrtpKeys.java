@@ -23,6 +23,10 @@ public final class SrtpKeys {
   /**
    * Keys from their bytes (copied).
    *
+   * @param suite the suite they are for
+   * @param key the 16-byte master key
+   * @param salt the 14-byte master salt
+   * @return the keys
    * @throws IllegalArgumentException when the key or salt has the wrong length (the lengths are
    *     said, the bytes never)
    */
@@ -39,7 +43,13 @@ public final class SrtpKeys {
     return new SrtpKeys(suite, key.clone(), salt.clone());
   }
 
-  /** A fresh random key and salt (RFC 4568 §6.1: each side picks its own for what it sends). */
+  /**
+   * A fresh random key and salt (RFC 4568 §6.1: each side picks its own for what it sends).
+   *
+   * @param suite the suite they are for
+   * @param random where the bytes come from
+   * @return the keys
+   */
   public static SrtpKeys generate(SrtpSuite suite, SecureRandom random) {
     byte[] key = new byte[SrtpSuite.KEY_LENGTH];
     byte[] salt = new byte[SrtpSuite.SALT_LENGTH];
@@ -51,6 +61,9 @@ public final class SrtpKeys {
   /**
    * The key and salt of an SDES {@code inline:} parameter: base64 of key || salt (RFC 4568 §6.1).
    *
+   * @param suite the suite of the crypto line
+   * @param base64 the parameter after {@code inline:}, without lifetime or MKI
+   * @return the keys
    * @throws IllegalArgumentException when it is not base64 or not 30 bytes long
    */
   public static SrtpKeys fromInline(SrtpSuite suite, String base64) {
@@ -75,7 +88,11 @@ public final class SrtpKeys {
     return keys;
   }
 
-  /** Base64 of key || salt, for an SDES {@code inline:} parameter. */
+  /**
+   * Base64 of key || salt, for an SDES {@code inline:} parameter.
+   *
+   * @return the base64 text
+   */
   public String inline() {
     byte[] both = new byte[SrtpSuite.KEY_LENGTH + SrtpSuite.SALT_LENGTH];
     System.arraycopy(key, 0, both, 0, key.length);
@@ -85,6 +102,11 @@ public final class SrtpKeys {
     return text;
   }
 
+  /**
+   * The suite the keys are for.
+   *
+   * @return the suite
+   */
   public SrtpSuite suite() {
     return suite;
   }
@@ -97,7 +119,12 @@ public final class SrtpKeys {
     return salt;
   }
 
-  /** Same suite, key and salt (a re-INVITE that repeats its crypto keeps the context). */
+  /**
+   * Same suite, key and salt (a re-INVITE that repeats its crypto keeps the context).
+   *
+   * @param other keys to compare with, or null
+   * @return whether they are the same
+   */
   public boolean sameAs(SrtpKeys other) {
     return other != null
         && suite == other.suite

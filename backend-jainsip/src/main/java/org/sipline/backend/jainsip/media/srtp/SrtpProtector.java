@@ -20,6 +20,7 @@ public final class SrtpProtector {
   /**
    * Derives the session keys of {@code keys} and makes the ciphers and buffers for them.
    *
+   * @param keys the master key, salt and suite
    * @param maxPacket the longest plain packet (RTP or RTCP) to be protected
    */
   public SrtpProtector(SrtpKeys keys, int maxPacket) {
@@ -28,6 +29,11 @@ public final class SrtpProtector {
     this.rtcp = new SessionCrypto(keys, true, maxPacket);
   }
 
+  /**
+   * The suite of the keys.
+   *
+   * @return the suite
+   */
   public SrtpSuite suite() {
     return suite;
   }
@@ -35,6 +41,8 @@ public final class SrtpProtector {
   /**
    * Protects the RTP packet {@code packet[0, length)}: its payload encrypted, the tag appended.
    *
+   * @param packet the buffer holding the packet, with room for what is appended
+   * @param length the plain packet's length
    * @return the protected length, {@code length} + the suite's tag length
    * @throws IllegalArgumentException when it is no RTP packet or there is no room for the tag (our
    *     own packet: a bug, not input)
@@ -73,6 +81,8 @@ public final class SrtpProtector {
    * Protects the compound RTCP packet {@code packet[0, length)}: all but its first 8 bytes
    * encrypted, then the E flag with the SRTCP index and the tag appended.
    *
+   * @param packet the buffer holding the packet, with room for what is appended
+   * @param length the plain packet's length
    * @return the protected length, {@code length} + {@link SrtpSuite#RTCP_OVERHEAD}
    * @throws IllegalArgumentException when it is shorter than an RTCP header or there is no room
    */

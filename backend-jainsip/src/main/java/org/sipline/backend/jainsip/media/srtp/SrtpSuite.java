@@ -8,7 +8,9 @@ import java.util.Optional;
  * SRTP tag is shortened, RTCP is too rare for the saving to matter).
  */
 public enum SrtpSuite {
+  /** AES-CM, 128-bit key, HMAC-SHA1 with an 80-bit SRTP tag. */
   AES_CM_128_HMAC_SHA1_80(10),
+  /** The same with a 32-bit SRTP tag (SRTCP's stays 80 bits). */
   AES_CM_128_HMAC_SHA1_32(4);
 
   /** The master key's length in bytes (128 bits). */
@@ -32,17 +34,30 @@ public enum SrtpSuite {
     this.rtpTagLength = rtpTagLength;
   }
 
-  /** The SRTP authentication tag's length in bytes. */
+  /**
+   * The SRTP authentication tag's length.
+   *
+   * @return bytes: 10 or 4
+   */
   public int rtpTagLength() {
     return rtpTagLength;
   }
 
-  /** The name on an SDP crypto line. */
+  /**
+   * The name on an SDP crypto line.
+   *
+   * @return e.g. {@code AES_CM_128_HMAC_SHA1_80}
+   */
   public String sdesName() {
     return name();
   }
 
-  /** The suite of an SDP crypto line's name (case-sensitive, as RFC 4568's grammar), if any. */
+  /**
+   * The suite of an SDP crypto line's name (case-sensitive, as RFC 4568's grammar), if any.
+   *
+   * @param name the name as the line has it
+   * @return the suite, or empty when sipline does not speak it
+   */
   public static Optional<SrtpSuite> bySdesName(String name) {
     for (SrtpSuite suite : values()) {
       if (suite.name().equals(name)) {

@@ -35,6 +35,7 @@ public final class SrtpUnprotector {
   /**
    * Derives the session keys of {@code keys} and makes the ciphers and buffers for them.
    *
+   * @param keys the master key, salt and suite
    * @param maxPacket the longest protected packet (RTP or RTCP) to be taken
    */
   public SrtpUnprotector(SrtpKeys keys, int maxPacket) {
@@ -43,6 +44,11 @@ public final class SrtpUnprotector {
     this.rtcp = new SessionCrypto(keys, true, maxPacket);
   }
 
+  /**
+   * The suite of the keys.
+   *
+   * @return the suite
+   */
   public SrtpSuite suite() {
     return suite;
   }
@@ -50,6 +56,8 @@ public final class SrtpUnprotector {
   /**
    * Checks and decrypts the SRTP packet {@code packet[0, length)} in place.
    *
+   * @param packet the buffer holding the packet
+   * @param length the protected packet's length
    * @return the plain RTP packet's length, or {@link #AUTH_FAILED}, {@link #REPLAYED}, {@link
    *     #OUT_OF_WINDOW}, {@link #MALFORMED}
    */
@@ -84,6 +92,8 @@ public final class SrtpUnprotector {
    * Checks and decrypts the SRTCP packet {@code packet[0, length)} in place (one sent without the E
    * flag is authenticated but left as it is, §3.4).
    *
+   * @param packet the buffer holding the packet
+   * @param length the protected packet's length
    * @return the plain compound packet's length, or a negative code as for {@link #unprotectRtp}
    */
   public int unprotectRtcp(byte[] packet, int length) {
@@ -131,17 +141,29 @@ public final class SrtpUnprotector {
     }
   }
 
-  /** Packets (RTP and RTCP) whose tag did not match. */
+  /**
+   * Packets (RTP and RTCP) whose tag did not match.
+   *
+   * @return the count so far
+   */
   public long authFailures() {
     return authFailures;
   }
 
-  /** Packets (RTP and RTCP) whose index was authenticated before. */
+  /**
+   * Packets (RTP and RTCP) whose index was authenticated before.
+   *
+   * @return the count so far
+   */
   public long replays() {
     return replays;
   }
 
-  /** Packets (RTP and RTCP) too far behind the highest index to tell whether they are replays. */
+  /**
+   * Packets (RTP and RTCP) too far behind the highest index to tell whether they are replays.
+   *
+   * @return the count so far
+   */
   public long outOfWindow() {
     return outOfWindow;
   }
