@@ -78,8 +78,8 @@ public record BackendConfig(
    *     INVITEs and offered in 2xx; zero asks for no session timer (one a far end asks for is still
    *     honoured). {@link #MIN_SESSION_EXPIRES} is the least RFC 4028 allows on the wire; shorter
    *     values (tests) lower our Min-SE with them
-   * @param srtp whether call audio is offered, answered and required as SRTP; {@link
-   *     SrtpMode#OFF} when null
+   * @param srtp whether call audio is offered, answered and required as SRTP; {@link SrtpMode#OFF}
+   *     when null
    * @param recordingsDir where received audio of each call is written as WAV, or null for none
    * @param userAgent the User-Agent / Server header value
    * @param options backend-specific settings (e.g. TLS key store), name → value
