@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sipline.core.spi.SrtpMode;
 import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
 import picocli.CommandLine.Help.Visibility;
@@ -302,6 +303,17 @@ final class ServeOptions {
   Duration sessionExpires;
 
   @Option(
+      names = "--srtp",
+      paramLabel = "off|offer|require",
+      defaultValue = "${env:SIPLINE_SRTP:-off}",
+      description =
+          "SRTP (RFC 3711, AES_CM_128_HMAC_SHA1_80/_32, keys by SDES): off sends and takes plain "
+              + "RTP only; offer encrypts when the far end agrees (our offers are RTP/SAVP, plain "
+              + "answers and offers taken); require refuses plain offers with 488 and fails "
+              + "calls answered plain. Env: SIPLINE_SRTP.")
+  SrtpMode srtp;
+
+  @Option(
       names = "--hangup-timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
@@ -451,6 +463,7 @@ final class ServeOptions {
         .transferTimeout(transferTimeout)
         .mediaTimeout(mediaTimeout)
         .sessionExpires(sessionExpires)
+        .srtp(srtp)
         .hangupTimeout(hangupTimeout)
         .drainTimeout(drainTimeout)
         .registerRate(registerRate)

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.sipline.core.Switchboard;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.SrtpMode;
 import org.sipline.core.spi.Transport;
 
 /**
@@ -42,6 +43,7 @@ import org.sipline.core.spi.Transport;
  * @param mediaTimeout a connected call without incoming RTP this long is ended; zero disables
  * @param sessionExpires the RFC 4028 session interval asked for; zero asks for none, otherwise at
  *     least 90 s (whole seconds)
+ * @param srtp whether call audio is offered, answered and required as SRTP (RFC 3711, SDES keys)
  * @param hangupTimeout bound on hanging up and un-registering when the server stops
  * @param nluSessionTemplate template of each call's nlu_session_name, or null for the default
  * @param logLevel log level of sipline's own loggers
@@ -81,6 +83,7 @@ public record ServerConfig(
     Duration transferTimeout,
     Duration mediaTimeout,
     Duration sessionExpires,
+    SrtpMode srtp,
     Duration hangupTimeout,
     String nluSessionTemplate,
     LogLevel logLevel,
@@ -140,6 +143,9 @@ public record ServerConfig(
       throw new InvalidConfigException("--media-timeout", mediaTimeout + " < 0");
     }
     requireSessionExpires(sessionExpires);
+    if (srtp == null) {
+      throw new InvalidConfigException("--srtp", "missing");
+    }
     requirePositive(hangupTimeout, "--hangup-timeout");
     nluSessionTemplate = blankToNull(nluSessionTemplate);
     if (logLevel == null) {
@@ -336,6 +342,7 @@ public record ServerConfig(
     private Duration transferTimeout = Duration.ofSeconds(30);
     private Duration mediaTimeout = Duration.ZERO;
     private Duration sessionExpires = BackendConfig.DEFAULT_SESSION_EXPIRES;
+    private SrtpMode srtp = SrtpMode.OFF;
     private Duration hangupTimeout = Duration.ofSeconds(3);
     private String nluSessionTemplate;
     private LogLevel logLevel = LogLevel.INFO;
@@ -478,6 +485,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder srtp(SrtpMode v) {
+      srtp = v;
+      return this;
+    }
+
     public Builder hangupTimeout(Duration v) {
       hangupTimeout = v;
       return this;
@@ -555,6 +567,7 @@ public record ServerConfig(
           transferTimeout,
           mediaTimeout,
           sessionExpires,
+          srtp,
           hangupTimeout,
           nluSessionTemplate,
           logLevel,

@@ -642,6 +642,7 @@ public final class SiplineServer implements AutoCloseable {
         .transferTimeout(c.transferTimeout())
         .mediaTimeout(c.mediaTimeout())
         .sessionExpires(c.sessionExpires())
+        .srtp(c.srtp())
         .recordingsDir(c.recordingsDir())
         .userAgent("sipline/" + Version.get())
         .options(c.backendOptions())

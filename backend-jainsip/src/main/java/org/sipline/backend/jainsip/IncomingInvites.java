@@ -97,6 +97,10 @@ final class IncomingInvites {
     SessionDescription offer;
     try {
       offer = offer(request);
+      if (offer != null) {
+        // Refused before the line rings: an offer SRTP rules out (--srtp) cannot be answered.
+        LocalSdp.planFor(offer, ctx.config.srtp());
+      }
     } catch (UnsupportedMediaType e) {
       reply(request, tx, Response.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
       return;

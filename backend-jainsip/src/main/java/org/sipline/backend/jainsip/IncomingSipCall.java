@@ -139,7 +139,13 @@ final class IncomingSipCall extends JainSipCall {
     }
     MediaPlan agreed = null;
     if (offer != null) {
-      agreed = LocalSdp.planFor(offer);
+      try {
+        agreed = LocalSdp.planFor(offer, ctx.config.srtp());
+      } catch (UnacceptableSdp e) {
+        // IncomingInvites refused such an offer before ringing; kept for safety's sake.
+        decline(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here (" + e.getMessage() + ")");
+        return;
+      }
       if (agreed == null) {
         decline(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here");
         return;
@@ -148,7 +154,13 @@ final class IncomingSipCall extends JainSipCall {
     String body;
     try {
       rtp = ctx.rtp.allocate();
-      localSdp = new LocalSdp(localHost, rtp.localPort(), ctx.random.nextInt(1 << 30));
+      localSdp =
+          new LocalSdp(
+              localHost,
+              rtp.localPort(),
+              ctx.random.nextInt(1 << 30),
+              ctx.config.srtp(),
+              ctx.random);
       body = offer != null ? localSdp.answer(offer, agreed) : localSdp.offer();
     } catch (Exception e) {
       respond(Response.SERVICE_UNAVAILABLE, null);
@@ -187,7 +199,7 @@ final class IncomingSipCall extends JainSipCall {
     ackDeadline.cancel();
     if (plan == null) {
       try {
-        plan = planInAck(event.getRequest());
+        plan = planInAck(event.getRequest(), ctx.config.srtp());
       } catch (IllegalArgumentException e) {
         log.warn(
             "{}: unusable SDP answer, sending BYE: {}",
@@ -212,13 +224,14 @@ final class IncomingSipCall extends JainSipCall {
   }
 
   /** The plan the ACK's SDP answer agrees to; refused naming what makes it unusable. */
-  private static MediaPlan planInAck(Request ack) {
+  private static MediaPlan planInAck(Request ack, org.sipline.core.spi.SrtpMode srtp) {
     byte[] body = ack.getRawContent();
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the ACK has no SDP answer");
     }
     MediaPlan plan =
-        LocalSdp.planFromAnswer(SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+        LocalSdp.planFromAnswer(
+            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)), srtp);
     if (plan == null) {
       throw new IllegalArgumentException("the ACK's answer has neither PCMU nor PCMA");
     }

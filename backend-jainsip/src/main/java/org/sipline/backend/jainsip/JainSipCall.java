@@ -377,7 +377,7 @@ abstract class JainSipCall implements SipCall {
 
   /** Starts the agreed {@link #plan}'s RTP with {@code media}. */
   final void startMedia(CallMedia media) {
-    rtp.start(plan, media, callId);
+    rtp.start(plan, localSdp.sendKeys(plan), media, callId);
     codec = plan.codecName();
     held = !plan.weSend();
     if (held) {
@@ -414,6 +414,7 @@ abstract class JainSipCall implements SipCall {
     }
     MediaPlan before = plan;
     rtp.updateRemote(next.remote());
+    rtp.updateSrtp(localSdp.sendKeys(next), next.receiveKeys());
     rtp.updateTelephoneEvent(next.telephoneEvent());
     if (next.payloadType() != before.payloadType()) {
       log.info("Call-ID {}: codec {} -> {} ({})", callId, before.codecName(), next.codecName(), by);
@@ -453,7 +454,8 @@ abstract class JainSipCall implements SipCall {
     try {
       next =
           LocalSdp.planFromAnswer(
-              SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+              SessionDescription.parse(new String(body, StandardCharsets.UTF_8)),
+              ctx.config.srtp());
     } catch (IllegalArgumentException e) {
       log.warn("Call-ID {}: unusable SDP answer to our re-INVITE: {}", callId, e.getMessage());
       return;
@@ -627,7 +629,8 @@ abstract class JainSipCall implements SipCall {
       if (body != null && body.length > 0) {
         next =
             LocalSdp.planFromAnswer(
-                SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+                SessionDescription.parse(new String(body, StandardCharsets.UTF_8)),
+                ctx.config.srtp());
       }
     } catch (IllegalArgumentException e) {
       log.warn("{}: unusable SDP answer: {}", SipLog.request(event.getRequest()), e.getMessage());

@@ -2,12 +2,27 @@ package org.sipline.backend.jainsip;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
+import org.sipline.backend.jainsip.media.srtp.SrtpSuite;
+import org.sipline.core.spi.SrtpMode;
 
 /**
  * Our side of one call's SDP offer/answer (RFC 3264): we offer PCMU, PCMA and telephone-event with
  * 20 ms packets; we answer with the first of PCMU/PCMA in the offerer's order of preference,
  * telephone-event when offered, and every other stream refused with port 0.
+ *
+ * <p>SRTP (SDES, RFC 4568) by {@link SrtpMode}: with {@code offer} or {@code require} our offers
+ * are RTP/SAVP with one crypto line per suite (tag 1 for AES_CM_128_HMAC_SHA1_80, tag 2 for _32,
+ * each its own key); an answer takes the first RTP/SAVP stream with a crypto line we can use,
+ * echoing its tag with our own key. Our key for a suite is made once per call and kept through
+ * re-INVITEs (RFC 4568 §7.1.4 lets the answerer keep its key; the far end's new key, if it sends
+ * one, is taken).
  */
 final class LocalSdp {
   /** Our telephone-event payload type in offers; in answers we take the offerer's. */
@@ -16,6 +31,9 @@ final class LocalSdp {
   private final String address;
   private final int port;
   private final long sessionId;
+  private final SrtpMode srtpMode;
+  private final SecureRandom random;
+  private final Map<SrtpSuite, SrtpKeys> ours = new EnumMap<>(SrtpSuite.class);
   private long version;
   private String last;
 
@@ -25,9 +43,37 @@ final class LocalSdp {
    * @param sessionId o= session id, random per call
    */
   LocalSdp(String address, int port, long sessionId) {
+    this(address, port, sessionId, SrtpMode.OFF, null);
+  }
+
+  /**
+   * @param srtpMode whether we offer SRTP
+   * @param random makes our SRTP keys; may be null with {@link SrtpMode#OFF}
+   */
+  LocalSdp(String address, int port, long sessionId, SrtpMode srtpMode, SecureRandom random) {
     this.address = address;
     this.port = port;
     this.sessionId = sessionId;
+    this.srtpMode = srtpMode;
+    this.random = random;
+  }
+
+  /** Our SRTP key for {@code suite}: made the first time it is needed, then kept. */
+  private SrtpKeys keys(SrtpSuite suite) {
+    return ours.computeIfAbsent(suite, s -> SrtpKeys.generate(s, random));
+  }
+
+  /** Our keys for what we send under {@code plan}, or null for plain RTP. */
+  SrtpKeys sendKeys(MediaPlan plan) {
+    return plan.srtp() == null ? null : keys(plan.srtp().keys().suite());
+  }
+
+  /** The tag of our crypto line for {@code suite} in offers: 1, 2, … in the suites' order. */
+  static long offeredTag(SrtpSuite suite) {
+    return switch (suite) {
+      case AES_CM_128_HMAC_SHA1_80 -> 1;
+      case AES_CM_128_HMAC_SHA1_32 -> 2;
+    };
   }
 
   int port() {
@@ -47,7 +93,7 @@ final class LocalSdp {
     StringBuilder sb = header();
     sb.append("m=audio ")
         .append(port)
-        .append(" RTP/AVP 0 8 ")
+        .append(srtpMode == SrtpMode.OFF ? " RTP/AVP 0 8 " : " RTP/SAVP 0 8 ")
         .append(OUR_TELEPHONE_EVENT)
         .append("\r\n");
     sb.append("a=rtpmap:0 PCMU/8000\r\n");
@@ -56,24 +102,102 @@ final class LocalSdp {
     sb.append("a=fmtp:").append(OUR_TELEPHONE_EVENT).append(" 0-16\r\n");
     sb.append("a=ptime:20\r\n");
     sb.append("a=sendrecv\r\n");
+    if (srtpMode != SrtpMode.OFF) {
+      for (SrtpSuite suite : SrtpSuite.values()) {
+        sb.append("a=crypto:")
+            .append(new SdesCrypto(offeredTag(suite), keys(suite)).attribute())
+            .append("\r\n");
+      }
+    }
     last = sb.toString();
     return last;
   }
 
   /**
-   * The plan for answering {@code offer}, or null when it has no RTP audio stream with PCMU or PCMA
-   * (answer 488 then).
+   * The plan for answering {@code offer} with SRTP off, or null when it has no RTP audio stream
+   * with PCMU or PCMA (answer 488 then).
    */
   static MediaPlan planFor(SessionDescription offer) {
-    MediaDescription audio = chosenAudio(offer);
-    return audio == null ? null : plan(offer, audio);
+    return planFor(offer, SrtpMode.OFF);
+  }
+
+  /**
+   * The plan for answering {@code offer} under {@code mode}, or null when it has no RTP audio
+   * stream with PCMU or PCMA (answer 488 then).
+   *
+   * @throws UnacceptableSdp when SRTP decides against it: a plain offer while SRTP is required, an
+   *     RTP/SAVP-only offer while it is off, no crypto line sipline can take (488 with a Warning
+   *     saying which)
+   */
+  static MediaPlan planFor(SessionDescription offer, SrtpMode mode) {
+    Choice choice = choose(offer, mode);
+    return choice == null ? null : plan(offer, choice.media(), choice.crypto());
+  }
+
+  /** The stream of an offer we answer, and its crypto line when it is SRTP. */
+  private record Choice(MediaDescription media, SdesCrypto crypto) {}
+
+  private static Choice choose(SessionDescription offer, SrtpMode mode) {
+    List<String> problems = new ArrayList<>();
+    MediaDescription plain = null;
+    boolean secure = false;
+    for (MediaDescription m : offer.media()) {
+      if (!m.isRtpAudio() || m.port() == 0 || codec(m) < 0) {
+        continue;
+      }
+      if (!m.isSecure()) {
+        plain = plain == null ? m : plain;
+        continue;
+      }
+      secure = true;
+      if (mode != SrtpMode.OFF) {
+        SdesCrypto crypto = firstUsable(m, problems);
+        if (crypto != null) {
+          return new Choice(m, crypto);
+        }
+      }
+    }
+    if (plain != null && mode != SrtpMode.REQUIRE) {
+      return new Choice(plain, null);
+    }
+    if (secure && mode == SrtpMode.OFF) {
+      throw new UnacceptableSdp(
+          UnacceptableSdp.INCOMPATIBLE_TRANSPORT,
+          "the audio is offered as RTP/SAVP only and SRTP is off (--srtp off)");
+    }
+    if (secure) {
+      throw new UnacceptableSdp(
+          UnacceptableSdp.ATTRIBUTE_NOT_UNDERSTOOD,
+          "SRTP: no usable crypto line ("
+              + (problems.isEmpty() ? "none given" : String.join("; ", problems))
+              + ")");
+    }
+    if (plain != null) {
+      throw new UnacceptableSdp(
+          UnacceptableSdp.INCOMPATIBLE_TRANSPORT,
+          "SRTP is required (--srtp require) and the audio is offered as plain RTP/AVP");
+    }
+    return null;
+  }
+
+  /** The first crypto line of {@code m} sipline can take; why each other was not, in problems. */
+  private static SdesCrypto firstUsable(MediaDescription m, List<String> problems) {
+    for (String line : m.crypto()) {
+      try {
+        return SdesCrypto.parse(line);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    return null;
   }
 
   /** Our answer to {@code offer}, agreeing to {@code plan} (from {@link #planFor}). */
   // Identity on purpose: two m= lines may be equal, and only the chosen one is accepted.
   @SuppressWarnings("ReferenceEquality")
   String answer(SessionDescription offer, MediaPlan plan) {
-    MediaDescription chosen = chosenAudio(offer);
+    Choice choice = choose(offer, srtpMode);
+    MediaDescription chosen = choice == null ? null : choice.media();
     StringBuilder sb = header();
     for (MediaDescription m : offer.media()) {
       if (m != chosen) {
@@ -108,15 +232,63 @@ final class LocalSdp {
       }
       sb.append("a=ptime:20\r\n");
       sb.append("a=").append(answerDirection(m.direction())).append("\r\n");
+      if (plan.srtp() != null) {
+        // RFC 4568 §6.1: the offer's tag and suite, with the key we send with.
+        SrtpKeys key = keys(plan.srtp().keys().suite());
+        sb.append("a=crypto:")
+            .append(new SdesCrypto(plan.srtp().tag(), key).attribute())
+            .append("\r\n");
+      }
     }
     last = sb.toString();
     return last;
   }
 
-  /** The plan in the peer's answer to our offer, or null when it accepted no PCMU or PCMA audio. */
+  /** The plan in the peer's answer to our plain offer (SRTP off); see the two-argument one. */
   static MediaPlan planFromAnswer(SessionDescription answer) {
+    return planFromAnswer(answer, SrtpMode.OFF);
+  }
+
+  /**
+   * The plan in the peer's answer to our offer made under {@code mode}, or null when it accepted no
+   * PCMU or PCMA audio.
+   *
+   * @throws IllegalArgumentException naming why SRTP makes the answer unusable: plain while SRTP is
+   *     required, RTP/SAVP to our plain offer, or no crypto line matching one we offered
+   */
+  static MediaPlan planFromAnswer(SessionDescription answer, SrtpMode mode) {
     MediaDescription audio = chosenAudio(answer);
-    return audio == null ? null : plan(answer, audio);
+    if (audio == null) {
+      return null;
+    }
+    if (!audio.isSecure()) {
+      if (mode == SrtpMode.REQUIRE) {
+        throw new IllegalArgumentException(
+            "SRTP is required (--srtp require) and the answer is plain " + audio.proto());
+      }
+      return plan(answer, audio, null);
+    }
+    if (mode == SrtpMode.OFF) {
+      throw new IllegalArgumentException(
+          "the answer is " + audio.proto() + " to our plain RTP/AVP offer (SRTP is off)");
+    }
+    List<String> problems = new ArrayList<>();
+    for (String line : audio.crypto()) {
+      try {
+        SdesCrypto crypto = SdesCrypto.parse(line);
+        if (crypto.tag() != offeredTag(crypto.keys().suite())) {
+          throw new IllegalArgumentException(
+              "crypto tag " + crypto.tag() + " is not ours for " + crypto.keys().suite());
+        }
+        return plan(answer, audio, crypto);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    throw new IllegalArgumentException(
+        "SRTP: the answer has no usable crypto line ("
+            + (problems.isEmpty() ? "none given" : String.join("; ", problems))
+            + ")");
   }
 
   /** The first RTP audio stream, not refused, that carries PCMU or PCMA. */
@@ -129,14 +301,15 @@ final class LocalSdp {
     return null;
   }
 
-  private static MediaPlan plan(SessionDescription sdp, MediaDescription m) {
+  private static MediaPlan plan(SessionDescription sdp, MediaDescription m, SdesCrypto crypto) {
     String connection = sdp.connectionOf(m);
     boolean legacyHold = connection != null && LiteralAddress.parse(connection).isAnyLocalAddress();
     return new MediaPlan(
         remote(connection, m.port()),
         codec(m),
         telephoneEvent(m),
-        legacyHold ? "inactive" : m.direction());
+        legacyHold ? "inactive" : m.direction(),
+        crypto);
   }
 
   /** The first of PCMU (0) / PCMA (8) in the stream's own order, or -1. */

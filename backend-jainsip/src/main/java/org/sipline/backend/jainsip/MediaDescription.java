@@ -13,6 +13,8 @@ import java.util.Map;
  * @param connection this section's c= address, or null to use the session's
  * @param rtpmap payload type → "encoding/clock rate[/channels]"
  * @param direction sendrecv, sendonly, recvonly or inactive (sendrecv when none is given)
+ * @param crypto the values of its {@code a=crypto:} attributes (RFC 4568), unparsed and in order:
+ *     each is read alone, so one bad line does not spoil the others
  */
 record MediaDescription(
     String media,
@@ -21,10 +23,28 @@ record MediaDescription(
     List<String> formats,
     String connection,
     Map<Integer, String> rtpmap,
-    String direction) {
+    String direction,
+    List<String> crypto) {
   MediaDescription {
     formats = List.copyOf(formats);
     rtpmap = Map.copyOf(rtpmap);
+    crypto = List.copyOf(crypto);
+  }
+
+  MediaDescription(
+      String media,
+      int port,
+      String proto,
+      List<String> formats,
+      String connection,
+      Map<Integer, String> rtpmap,
+      String direction) {
+    this(media, port, proto, formats, connection, rtpmap, direction, List.of());
+  }
+
+  /** Whether the profile is secure RTP (RTP/SAVP, RTP/SAVPF), keyed here by SDES. */
+  boolean isSecure() {
+    return proto.toUpperCase(java.util.Locale.ROOT).startsWith("RTP/SAVP");
   }
 
   boolean isRtpAudio() {

@@ -164,7 +164,13 @@ final class OutgoingSipCall extends JainSipCall {
     SipTarget first = targets.get(0);
     try {
       localHost = ctx.localHostToward(first.address());
-      localSdp = new LocalSdp(localHost, rtp.localPort(), ctx.random.nextInt(1 << 30));
+      localSdp =
+          new LocalSdp(
+              localHost,
+              rtp.localPort(),
+              ctx.random.nextInt(1 << 30),
+              ctx.config.srtp(),
+              ctx.random);
     } catch (Exception e) {
       moveTo(CallState.ENDED);
       failed(
@@ -399,7 +405,7 @@ final class OutgoingSipCall extends JainSipCall {
     }
     MediaPlan agreed;
     try {
-      agreed = answerPlan(response);
+      agreed = answerPlan(response, ctx.config.srtp());
     } catch (IllegalArgumentException e) {
       Dialogs.ack(ctx, dialog, response);
       log.warn(
@@ -470,13 +476,14 @@ final class OutgoingSipCall extends JainSipCall {
   }
 
   /** The plan the 2xx's SDP answer agrees to; refused naming what makes it unusable. */
-  private static MediaPlan answerPlan(Response response) {
+  private static MediaPlan answerPlan(Response response, org.sipline.core.spi.SrtpMode srtp) {
     byte[] body = response.getRawContent();
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the 200 OK has no SDP answer");
     }
     MediaPlan plan =
-        LocalSdp.planFromAnswer(SessionDescription.parse(new String(body, StandardCharsets.UTF_8)));
+        LocalSdp.planFromAnswer(
+            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)), srtp);
     if (plan == null) {
       throw new IllegalArgumentException("the answer has neither PCMU nor PCMA");
     }

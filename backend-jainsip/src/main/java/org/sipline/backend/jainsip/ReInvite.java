@@ -71,7 +71,16 @@ final class ReInvite {
         ctx.responder.send(tx, refusal);
         return;
       }
-      MediaPlan plan = LocalSdp.planFor(offer);
+      MediaPlan plan;
+      try {
+        plan = LocalSdp.planFor(offer, ctx.config.srtp());
+      } catch (UnacceptableSdp e) {
+        log.warn("{}: offer not acceptable: {}", SipLog.request(request), e.getMessage());
+        Response refusal = ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE);
+        refusal.addHeader(e.warning(ctx.headers()));
+        ctx.responder.send(tx, refusal);
+        return;
+      }
       if (plan == null) {
         log.warn("{}: the offer has neither PCMU nor PCMA", SipLog.request(request));
         ctx.responder.send(tx, ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.sipline.backend.jainsip.media.Codec;
 import org.sipline.backend.jainsip.media.MediaSession;
+import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.RtpStatistics;
 
@@ -29,14 +30,22 @@ final class RtpSession {
   }
 
   /** Starts sending {@code media.source()} and delivering to {@code media.sink()}. */
-  synchronized void start(MediaPlan plan, CallMedia callMedia, String callId) {
+  synchronized void start(MediaPlan plan, SrtpKeys send, CallMedia callMedia, String callId) {
     if (closed) {
       return;
     }
+    media.srtp(send, plan.receiveKeys());
     int telephoneEvent =
         plan.telephoneEvent() >= 0 ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
     media.start(
         plan.remote(), Codec.forPayloadType(plan.payloadType()), telephoneEvent, callMedia, callId);
+  }
+
+  /** SRTP keys of a re-INVITE's SDP both ways (nulls: plain RTP from now on). */
+  synchronized void updateSrtp(SrtpKeys send, SrtpKeys receive) {
+    if (!closed) {
+      media.srtp(send, receive);
+    }
   }
 
   /** The peer's new address from a re-INVITE (null: latch onto the first source). */

@@ -21,6 +21,7 @@ record SessionDescription(String connection, List<MediaDescription> media) {
   static final int MAX_LENGTH = 16_384;
   private static final int MAX_MEDIA = 16;
   private static final int MAX_FORMATS = 64;
+  private static final int MAX_CRYPTO = 16;
   private static final Set<String> DIRECTIONS =
       Set.of("sendrecv", "sendonly", "recvonly", "inactive");
 
@@ -87,7 +88,7 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     for (Builder b : media) {
       built.add(
           new MediaDescription(
-              b.media, b.port, b.proto, b.formats, b.connection, b.rtpmap, b.direction));
+              b.media, b.port, b.proto, b.formats, b.connection, b.rtpmap, b.direction, b.crypto));
     }
     return new SessionDescription(sessionConnection, built);
   }
@@ -139,6 +140,12 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     String lower = value.toLowerCase(Locale.ROOT);
     if (DIRECTIONS.contains(lower)) {
       media.direction = lower;
+    } else if (lower.startsWith("crypto:")) {
+      if (media.crypto.size() == MAX_CRYPTO) {
+        throw new IllegalArgumentException(
+            "SDP line " + n + ": more than " + MAX_CRYPTO + " crypto lines in one m= section");
+      }
+      media.crypto.add(value.substring("crypto:".length()));
     } else if (lower.startsWith("rtpmap:")) {
       String rest = value.substring("rtpmap:".length()).trim();
       int space = rest.indexOf(' ');
@@ -179,5 +186,6 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     String connection;
     final Map<Integer, String> rtpmap = new HashMap<>();
     String direction = "sendrecv";
+    final List<String> crypto = new ArrayList<>();
   }
 }

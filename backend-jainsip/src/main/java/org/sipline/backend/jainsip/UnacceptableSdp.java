@@ -15,6 +15,12 @@ final class UnacceptableSdp extends IllegalArgumentException {
   /** RFC 3261 §20.43: "Incompatible network address formats". */
   static final int INCOMPATIBLE_ADDRESS = 301;
 
+  /** RFC 3261 §20.43: "Incompatible transport protocol" (RTP/AVP where SRTP is needed, or back). */
+  static final int INCOMPATIBLE_TRANSPORT = 302;
+
+  /** RFC 3261 §20.43: "Attribute not understood" (no crypto line sipline can take). */
+  static final int ATTRIBUTE_NOT_UNDERSTOOD = 306;
+
   private final int warnCode;
 
   UnacceptableSdp(int warnCode, String message) {

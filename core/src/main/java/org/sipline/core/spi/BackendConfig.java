@@ -26,6 +26,8 @@ import java.util.Objects;
  *     and offered in 2xx; zero asks for no session timer (one a far end asks for is still
  *     honoured). {@link #MIN_SESSION_EXPIRES} is the least RFC 4028 allows on the wire; shorter
  *     values (tests) lower our Min-SE with them
+ * @param srtp whether call audio is offered, answered and required as SRTP; {@link SrtpMode#OFF}
+ *     when null
  * @param recordingsDir where received audio of each call is written as WAV, or null for none
  * @param userAgent the User-Agent / Server header value
  * @param options backend-specific settings (e.g. TLS key store), name → value
@@ -44,6 +46,7 @@ public record BackendConfig(
     Duration transferTimeout,
     Duration mediaTimeout,
     Duration sessionExpires,
+    SrtpMode srtp,
     Path recordingsDir,
     String userAgent,
     Map<String, String> options,
@@ -75,6 +78,8 @@ public record BackendConfig(
    *     INVITEs and offered in 2xx; zero asks for no session timer (one a far end asks for is still
    *     honoured). {@link #MIN_SESSION_EXPIRES} is the least RFC 4028 allows on the wire; shorter
    *     values (tests) lower our Min-SE with them
+   * @param srtp whether call audio is offered, answered and required as SRTP; {@link SrtpMode#OFF}
+   *     when null
    * @param recordingsDir where received audio of each call is written as WAV, or null for none
    * @param userAgent the User-Agent / Server header value
    * @param options backend-specific settings (e.g. TLS key store), name → value
@@ -105,6 +110,7 @@ public record BackendConfig(
       throw new IllegalArgumentException(
           "sessionExpires must be whole seconds, 0 or more: " + sessionExpires);
     }
+    srtp = srtp == null ? SrtpMode.OFF : srtp;
     userAgent = userAgent == null ? "sipline" : userAgent;
     options = options == null ? Map.of() : Map.copyOf(options);
     observer = observer == null ? BackendObserver.NONE : observer;
@@ -143,6 +149,7 @@ public record BackendConfig(
         .transferTimeout(transferTimeout)
         .mediaTimeout(mediaTimeout)
         .sessionExpires(sessionExpires)
+        .srtp(srtp)
         .recordingsDir(recordingsDir)
         .userAgent(userAgent)
         .options(options)
@@ -165,6 +172,7 @@ public record BackendConfig(
     private Duration transferTimeout = Duration.ofSeconds(30);
     private Duration mediaTimeout = Duration.ZERO;
     private Duration sessionExpires = DEFAULT_SESSION_EXPIRES;
+    private SrtpMode srtp = SrtpMode.OFF;
     private Path recordingsDir;
     private String userAgent = "sipline";
     private Map<String, String> options = Map.of();
@@ -283,6 +291,17 @@ public record BackendConfig(
     }
 
     /**
+     * Sets whether call audio is offered, answered and required as SRTP.
+     *
+     * @param v the mode; null means {@link SrtpMode#OFF}
+     * @return this builder
+     */
+    public Builder srtp(SrtpMode v) {
+      srtp = v;
+      return this;
+    }
+
+    /**
      * Sets where each call's received audio is written as WAV.
      *
      * @param v a directory, or null to record nothing
@@ -344,6 +363,7 @@ public record BackendConfig(
           transferTimeout,
           mediaTimeout,
           sessionExpires,
+          srtp,
           recordingsDir,
           userAgent,
           options,

@@ -42,6 +42,7 @@ public final class Baresip implements AutoCloseable {
   private static final int SAMPLE_RATE = 8000;
 
   private final BaresipOptions options;
+  private final int rtpFirst;
   private final int port;
   private final String aor;
   private final Path runDir;
@@ -60,7 +61,9 @@ public final class Baresip implements AutoCloseable {
       Path runDir,
       Path recordingsDir,
       PeerProcess process,
-      BaresipControl control) {
+      BaresipControl control,
+      int rtpFirst) {
+    this.rtpFirst = rtpFirst;
     this.options = options;
     this.port = port;
     this.aor = aor;
@@ -102,7 +105,7 @@ public final class Baresip implements AutoCloseable {
               + "@"
               + (options.registrar() != null ? options.registrar() : "127.0.0.1:" + port);
       log.info("{} ready on 127.0.0.1:{} as {}, pid {}", name, port, aor, process.pid());
-      return new Baresip(options, port, aor, runDir, recordings, process, control);
+      return new Baresip(options, port, aor, runDir, recordings, process, control, rtpFirst);
     } catch (RuntimeException e) {
       if (control != null) {
         control.close();
@@ -236,6 +239,24 @@ public final class Baresip implements AutoCloseable {
   }
 
   /** The SIP port (UDP and TCP). */
+  /**
+   * The lowest of the UDP ports baresip takes its RTP (and RTCP) ports from.
+   *
+   * @return the port
+   */
+  public int rtpPortFirst() {
+    return rtpFirst;
+  }
+
+  /**
+   * The highest of them.
+   *
+   * @return the port
+   */
+  public int rtpPortLast() {
+    return rtpFirst + RTP_PORTS - 1;
+  }
+
   public int port() {
     return port;
   }

@@ -37,6 +37,8 @@ final class BaresipConfig {
         module                  g711.so
         module                  aufile.so
         module                  sndfile.so
+        # SDES-keyed SRTP; used only by accounts with mediaenc=srtp or srtp-mand.
+        module                  srtp.so
         module_tmp              uuid.so
         module_tmp              account.so
         module_app              menu.so
@@ -66,6 +68,9 @@ final class BaresipConfig {
     }
     line.append(";answermode=").append(options.autoAnswer() ? "auto" : "manual");
     line.append(";audio_codecs=").append(String.join(",", options.codecs()));
+    if (options.mediaEncryption() != null) {
+      line.append(";mediaenc=").append(options.mediaEncryption());
+    }
     return line.toString();
   }
 

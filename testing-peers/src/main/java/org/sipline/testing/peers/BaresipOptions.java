@@ -28,6 +28,7 @@ public final class BaresipOptions {
   private final Path audioSource;
   private final Duration silence;
   private final Duration startTimeout;
+  private final String mediaEncryption;
 
   private BaresipOptions(
       String user,
@@ -38,7 +39,9 @@ public final class BaresipOptions {
       List<String> codecs,
       Path audioSource,
       Duration silence,
-      Duration startTimeout) {
+      Duration startTimeout,
+      String mediaEncryption) {
+    this.mediaEncryption = mediaEncryption;
     this.user = user;
     this.port = port;
     this.registrar = registrar;
@@ -60,7 +63,8 @@ public final class BaresipOptions {
         CODECS,
         null,
         Duration.ofSeconds(60),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        null);
   }
 
   /** The account's user part (letters, digits, {@code . _ ~ + -}). */
@@ -70,7 +74,16 @@ public final class BaresipOptions {
       throw new IllegalArgumentException("user must be 1-64 of [A-Za-z0-9._~+-]: " + user);
     }
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        audioSource,
+        silence,
+        startTimeout,
+        mediaEncryption);
   }
 
   /** The SIP port (UDP and TCP; baresip also takes the next one for TLS); 0 picks them. */
@@ -79,7 +92,16 @@ public final class BaresipOptions {
       throw new IllegalArgumentException("port out of range 0-65534: " + port);
     }
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        audioSource,
+        silence,
+        startTimeout,
+        mediaEncryption);
   }
 
   /**
@@ -107,7 +129,8 @@ public final class BaresipOptions {
         codecs,
         audioSource,
         silence,
-        startTimeout);
+        startTimeout,
+        mediaEncryption);
   }
 
   /**
@@ -116,7 +139,16 @@ public final class BaresipOptions {
    */
   public BaresipOptions withAutoAnswer(boolean autoAnswer) {
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        audioSource,
+        silence,
+        startTimeout,
+        mediaEncryption);
   }
 
   /** The audio codecs offered and accepted, in order of preference: PCMU and/or PCMA. */
@@ -128,7 +160,16 @@ public final class BaresipOptions {
       throw new IllegalArgumentException("codecs must be distinct, from " + CODECS + ": " + list);
     }
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, list, audioSource, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        list,
+        audioSource,
+        silence,
+        startTimeout,
+        mediaEncryption);
   }
 
   /**
@@ -142,7 +183,16 @@ public final class BaresipOptions {
       throw new IllegalArgumentException("audio source is not a file: " + wav);
     }
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, codecs, wav, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        wav,
+        silence,
+        startTimeout,
+        mediaEncryption);
   }
 
   /**
@@ -154,7 +204,51 @@ public final class BaresipOptions {
       throw new IllegalArgumentException("silence must last at least 20 ms: " + silence);
     }
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, codecs, null, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        null,
+        silence,
+        startTimeout,
+        mediaEncryption);
+  }
+
+  /**
+   * The account's media encryption through baresip's {@code srtp} module (SDES keys): {@code srtp}
+   * (best effort: RTP/AVP with crypto lines), {@code srtp-mand} (RTP/SAVP, plain refused), or null
+   * for none (default).
+   *
+   * @param mediaEncryption {@code srtp}, {@code srtp-mand} or null
+   * @return a copy with it
+   */
+  public BaresipOptions withMediaEncryption(String mediaEncryption) {
+    if (mediaEncryption != null && !List.of("srtp", "srtp-mand").contains(mediaEncryption)) {
+      throw new IllegalArgumentException(
+          "media encryption must be srtp or srtp-mand: " + mediaEncryption);
+    }
+    return new BaresipOptions(
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        audioSource,
+        silence,
+        startTimeout,
+        mediaEncryption);
+  }
+
+  /**
+   * The account's media encryption.
+   *
+   * @return {@code srtp}, {@code srtp-mand}, or null for none
+   */
+  public String mediaEncryption() {
+    return mediaEncryption;
   }
 
   /** How long {@link Baresip#start} waits for baresip to be ready (and registered). */
@@ -163,7 +257,16 @@ public final class BaresipOptions {
       throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
     }
     return new BaresipOptions(
-        user, port, registrar, password, autoAnswer, codecs, audioSource, silence, startTimeout);
+        user,
+        port,
+        registrar,
+        password,
+        autoAnswer,
+        codecs,
+        audioSource,
+        silence,
+        startTimeout,
+        mediaEncryption);
   }
 
   public String user() {

@@ -7,6 +7,9 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
+import org.sipline.backend.jainsip.media.srtp.SrtpProtector;
+import org.sipline.backend.jainsip.media.srtp.SrtpUnprotector;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
@@ -62,6 +65,14 @@ public final class MediaSession implements AutoCloseable {
   private WavRecorder recorder;
   private int telephoneEvent = NO_TELEPHONE_EVENT;
   private RtcpSession rtcp;
+  private SrtpKeys sendKeys;
+  private SrtpKeys receiveKeys;
+  private SrtpProtector protector;
+  private SrtpUnprotector unprotector;
+  // The counters of receive contexts a re-key replaced, so the call's totals keep them.
+  private long srtpAuthFailures;
+  private long srtpReplays;
+  private long srtpOutOfWindow;
 
   MediaSession(
       MediaEngine engine,
@@ -155,18 +166,86 @@ public final class MediaSession implements AutoCloseable {
               engine.rtcpTimer(),
               callId,
               engine.cname());
+      applySrtp();
       pacing = engine.pacer().add(sender);
       engine.receiveLoop().register(channel, receiver);
       engine.receiveLoop().register(rtcpChannel, rtcp);
       rtcp.start();
     }
     log.info(
-        "RTP started for Call-ID {}: local port {}, remote {}, {}/{}",
+        "RTP started for Call-ID {}: local port {}, remote {}, {}/{}, {}",
         callId,
         localPort,
         RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")",
         codec.encodingName(),
-        codec.payloadType());
+        codec.payloadType(),
+        srtpText());
+  }
+
+  /**
+   * The call's SRTP keys (SDES, RFC 4568): ours for what we send, the far end's for what we take;
+   * both null for plain RTP. Before {@link #start} they apply from the start, after it from the
+   * next packet (a re-INVITE that changed them). Keys equal to the ones in use change nothing: the
+   * contexts and their rollover counters go on (RFC 4568 §7.1.4).
+   *
+   * @param send our keys, or null
+   * @param receive the far end's keys, or null
+   * @throws IllegalArgumentException when only one direction has keys
+   * @throws IllegalStateException when closed
+   */
+  public synchronized void srtp(SrtpKeys send, SrtpKeys receive) {
+    if ((send == null) != (receive == null)) {
+      throw new IllegalArgumentException("SRTP needs keys both ways, or none");
+    }
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("srtp in state " + state);
+    }
+    if (send == null ? protector != null : !send.sameAs(sendKeys)) {
+      protector = send == null ? null : new SrtpProtector(send, ReceiveLoop.MAX_DATAGRAM);
+    }
+    if (receive == null ? unprotector != null : !receive.sameAs(receiveKeys)) {
+      if (unprotector != null) {
+        srtpAuthFailures += unprotector.authFailures();
+        srtpReplays += unprotector.replays();
+        srtpOutOfWindow += unprotector.outOfWindow();
+      }
+      unprotector = receive == null ? null : new SrtpUnprotector(receive, ReceiveLoop.MAX_DATAGRAM);
+    }
+    sendKeys = send;
+    receiveKeys = receive;
+    if (state == State.STARTED) {
+      applySrtp();
+      log.info("RTP of Call-ID {} now {}", callId, srtpText());
+    }
+  }
+
+  private void applySrtp() {
+    sender.srtp(protector);
+    receiver.srtp(unprotector);
+    rtcp.srtp(protector, unprotector);
+  }
+
+  /** What protects the media, for log lines: the suite each way, never a key. */
+  private String srtpText() {
+    if (protector == null) {
+      return "plain RTP";
+    }
+    return "SRTP " + protector.suite() + " out, " + unprotector.suite() + " in";
+  }
+
+  /**
+   * SRTP and SRTCP packets refused so far: authentication failures, replays, and ones behind the
+   * replay window, in that order; zeros for plain RTP.
+   *
+   * @return the three counts
+   */
+  public synchronized long[] srtpRefusals() {
+    SrtpUnprotector u = unprotector;
+    return new long[] {
+      srtpAuthFailures + (u == null ? 0 : u.authFailures()),
+      srtpReplays + (u == null ? 0 : u.replays()),
+      srtpOutOfWindow + (u == null ? 0 : u.outOfWindow())
+    };
   }
 
   /**
@@ -351,6 +430,15 @@ public final class MediaSession implements AutoCloseable {
     }
     if (id != null) {
       log.info("RTP stopped for Call-ID {}: {}; {}", id, stats(), rtpStatistics());
+      if (protector != null || srtpAuthFailures + srtpReplays + srtpOutOfWindow > 0) {
+        long[] refused = srtpRefusals();
+        log.info(
+            "SRTP of Call-ID {}: {} authentication failures, {} replays, {} behind the window",
+            id,
+            refused[0],
+            refused[1],
+            refused[2]);
+      }
     }
   }
 

@@ -10,6 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.sipline.backend.jainsip.media.srtp.SrtpProtector;
+import org.sipline.backend.jainsip.media.srtp.SrtpSuite;
+import org.sipline.backend.jainsip.media.srtp.SrtpUnprotector;
 import org.sipline.core.spi.ReceptionReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,10 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
   private final RtcpWriter.Block block = new RtcpWriter.Block();
   private final LogLimiter dropLog = new LogLimiter();
   private final LogLimiter sendLog = new LogLimiter();
+
+  // SRTCP both ways, or null for plain RTCP; guarded by this.
+  private SrtpProtector protector;
+  private SrtpUnprotector unprotector;
 
   // Guarded by this: written by the receive thread, the timer thread and close().
   private boolean closed;
@@ -118,7 +125,7 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
     this.firstSequence = sender.packetizer().nextSequenceNumber();
     byte[] name = cname.getBytes(StandardCharsets.UTF_8);
     this.cname = name.length > 255 ? java.util.Arrays.copyOf(name, 255) : name;
-    this.out = new byte[RtcpWriter.maxSize(this.cname.length)];
+    this.out = new byte[RtcpWriter.maxSize(this.cname.length) + SrtpSuite.RTCP_OVERHEAD];
     this.outBuffer = ByteBuffer.allocateDirect(out.length);
     this.averageSize = RtcpWriter.maxSize(this.cname.length) + UDP_IP_OVERHEAD;
   }
@@ -195,11 +202,15 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
             b,
             cname,
             bye);
-    averageSize = averageSize + (length + UDP_IP_OVERHEAD - averageSize) / 16; // §6.3.3
     InetSocketAddress to = destination();
     if (to == null) {
+      averageSize = averageSize + (length + UDP_IP_OVERHEAD - averageSize) / 16; // §6.3.3
       return; // latching has no far end yet
     }
+    if (protector != null) {
+      length = protector.protectRtcp(out, length);
+    }
+    averageSize = averageSize + (length + UDP_IP_OVERHEAD - averageSize) / 16; // §6.3.3
     outBuffer.clear();
     outBuffer.put(out, 0, length).flip();
     try {
@@ -251,8 +262,24 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
         }
         return;
       }
+      int plain = length;
+      if (unprotector != null) {
+        plain = unprotector.unprotectRtcp(buf, length);
+        if (plain < 0) {
+          long n = ++dropped;
+          if (dropLog.allow(clock.nanoTime())) {
+            log.warn(
+                "SRTCP from {} dropped (Call-ID {}): {} ({} dropped so far)",
+                source,
+                callId,
+                SrtpRefusal.text(plain),
+                n);
+          }
+          return;
+        }
+      }
       try {
-        RtcpParser.parse(buf, 0, length, this);
+        RtcpParser.parse(buf, 0, plain, this);
       } catch (MalformedRtpException e) {
         long n = ++dropped;
         if (dropLog.allow(clock.nanoTime())) {
@@ -386,6 +413,12 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
 
   long dropped() {
     return dropped;
+  }
+
+  /** SRTCP from the next packet on with these, or plain RTCP with nulls. */
+  synchronized void srtp(SrtpProtector protector, SrtpUnprotector unprotector) {
+    this.protector = protector;
+    this.unprotector = unprotector;
   }
 
   /** Stops reporting; with {@code bye} a last report and a BYE go out first (§6.3.7). */

@@ -1,6 +1,7 @@
 package org.sipline.backend.jainsip.media;
 
 import java.net.InetSocketAddress;
+import org.sipline.backend.jainsip.media.srtp.SrtpUnprotector;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.DtmfEvent;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   /** Set again by a re-INVITE's new SDP (from the SIP thread); read per packet. */
   private volatile int telephoneEventPayloadType;
 
+  /** SRTP for what comes in, or null for plain RTP; set again by a re-INVITE (SIP thread). */
+  private volatile SrtpUnprotector srtp;
+
   private final AudioSink sink;
   private final MediaClock clock;
   private final String callId;
@@ -50,6 +54,7 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   private final LogLimiter malformedLog = new LogLimiter();
   private final LogLimiter payloadTypeLog = new LogLimiter();
   private final LogLimiter sinkLog = new LogLimiter();
+  private final LogLimiter srtpLog = new LogLimiter();
   private volatile boolean closed;
 
   /** When the datagram being handled arrived; the timeline's clock. */
@@ -62,6 +67,7 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   private volatile long droppedWrongSource;
   private volatile long droppedMalformed;
   private volatile long droppedPayloadType;
+  private volatile long droppedSrtp;
   private volatile long telephoneEvents;
   private volatile long octetsReceived;
   private volatile long lastPacketNanos;
@@ -112,6 +118,23 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
             n);
       }
       return;
+    }
+    SrtpUnprotector unprotector = srtp;
+    if (unprotector != null && length <= maxDatagram) {
+      int plain = unprotector.unprotectRtp(buf, length);
+      if (plain < 0) {
+        long n = ++droppedSrtp;
+        if (srtpLog.allow(now)) {
+          log.warn(
+              "SRTP from {} dropped (Call-ID {}): {} ({} dropped so far)",
+              source,
+              callId,
+              SrtpRefusal.text(plain),
+              n);
+        }
+        return;
+      }
+      length = plain;
     }
     try {
       if (length > maxDatagram) {
@@ -259,6 +282,16 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
    */
   void codec(Codec next) {
     codec = next;
+  }
+
+  /** Takes SRTP with {@code unprotector} from the next packet on; null takes plain RTP. */
+  void srtp(SrtpUnprotector unprotector) {
+    srtp = unprotector;
+  }
+
+  /** SRTP packets refused: authentication failed, replayed, out of the window, too short. */
+  long droppedSrtp() {
+    return droppedSrtp;
   }
 
   /** Nothing more reaches the sink once this returns, apart from a delivery already under way. */

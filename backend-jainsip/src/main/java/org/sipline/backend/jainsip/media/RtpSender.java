@@ -7,6 +7,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import org.sipline.backend.jainsip.media.srtp.SrtpProtector;
+import org.sipline.backend.jainsip.media.srtp.SrtpSuite;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.slf4j.Logger;
@@ -38,6 +40,9 @@ final class RtpSender implements PacedStream {
   /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per tick. */
   private volatile Codec codec;
 
+  /** SRTP for what goes out, or null for plain RTP; set again by a re-INVITE (SIP thread). */
+  private volatile SrtpProtector srtp;
+
   /** False while the peer holds the call (sendonly or inactive): ticks run on, nothing is sent. */
   private volatile boolean sending = true;
 
@@ -47,9 +52,12 @@ final class RtpSender implements PacedStream {
   private final String callId;
   private final TelephoneEventSender events;
   private final short[] frame = new short[FRAME];
-  // Audio or an event: the larger of the two payloads.
+  // Audio or an event: the larger of the two payloads, and room for an SRTP tag after it.
   private final byte[] packet =
-      new byte[RtpPacket.FIXED_HEADER_SIZE + Math.max(FRAME, TelephoneEventPayload.SIZE)];
+      new byte
+          [RtpPacket.FIXED_HEADER_SIZE
+              + Math.max(FRAME, TelephoneEventPayload.SIZE)
+              + SrtpSuite.MAX_RTP_TAG_LENGTH];
   // Sending from a direct buffer saves the JDK's copy into a temporary one, and measured about
   // a fifth of the per-packet cost here (the sendto system call is the rest: 7–10 µs).
   private final ByteBuffer packetBuffer = ByteBuffer.allocateDirect(packet.length);
@@ -131,6 +139,10 @@ final class RtpSender implements PacedStream {
 
   /** Hands {@code packet[0, length)} to the socket; false when it did not take it. */
   private boolean send(int length, InetSocketAddress to) {
+    SrtpProtector protector = srtp;
+    if (protector != null) {
+      length = protector.protectRtp(packet, length);
+    }
     packetBuffer.clear();
     packetBuffer.put(packet, 0, length).flip();
     try {
@@ -175,6 +187,11 @@ final class RtpSender implements PacedStream {
   void codec(Codec next) {
     codec = next;
     packetizer.payloadType(next);
+  }
+
+  /** Protects packets from the next tick on with {@code protector}; null sends plain RTP. */
+  void srtp(SrtpProtector protector) {
+    srtp = protector;
   }
 
   /**
