@@ -52,6 +52,9 @@ final class OutgoingSipCall extends JainSipCall {
   /** The located targets still to try, the one in use first. */
   private List<SipTarget> targets = List.of();
 
+  /** The host the targets were located for: the name a TLS next hop's certificate must carry. */
+  private String locatedHost = "";
+
   /** Waiting for the location of the next hop: no INVITE sent yet. */
   private boolean locating;
 
@@ -99,6 +102,7 @@ final class OutgoingSipCall extends JainSipCall {
    */
   void start() {
     SipUri hop = SipContext.nextHop(remote(), account.spec().outboundProxy());
+    locatedHost = hop.host();
     try {
       rtp = ctx.rtp.allocate();
     } catch (Exception e) {
@@ -177,7 +181,7 @@ final class OutgoingSipCall extends JainSipCall {
           SipFailure.exception("cannot place the call to " + remote() + ": " + e.getMessage(), e));
       return;
     }
-    ctx.stack.router().pin(callId(), first);
+    ctx.stack.router().pin(callId(), first, locatedHost);
     armDeadline("no answer within " + Durations.text(ctx.config.transactionTimeout()));
     send();
   }
@@ -195,7 +199,7 @@ final class OutgoingSipCall extends JainSipCall {
     log.info(
         "INVITE {} Call-ID {}: {} at {}; trying {}", remote(), callId(), why, failedTarget, next);
     terminate(invite);
-    ctx.stack.router().pin(callId(), next);
+    ctx.stack.router().pin(callId(), next, locatedHost);
     armDeadline("no answer within " + Durations.text(ctx.config.transactionTimeout()));
     send();
     return true;

@@ -59,6 +59,9 @@ final class Registration {
   /** The located registrar targets still to try, the one in use first. */
   private List<SipTarget> targets = List.of();
 
+  /** The host the targets were located for: the name a TLS registrar's certificate must carry. */
+  private String locatedHost = "";
+
   /** Waiting for a location; {@link #lookups} tells a stale answer from the awaited one. */
   private boolean locating;
 
@@ -154,6 +157,7 @@ final class Registration {
    */
   private void locate(int expires) {
     SipUri hop = SipContext.nextHop(spec.aor().withoutUser(), spec.outboundProxy());
+    locatedHost = hop.host();
     List<SipTarget> now = ctx.locations.immediate(hop, ctx.config.transport());
     if (now != null) {
       use(now, expires);
@@ -188,7 +192,7 @@ final class Registration {
       ordered.add(0, inUse); // a refresh stays with the registrar that holds our binding
     }
     targets = ordered;
-    ctx.stack.router().pin(callId, targets.get(0));
+    ctx.stack.router().pin(callId, targets.get(0), locatedHost);
     send(expires);
   }
 
@@ -210,7 +214,7 @@ final class Registration {
         failedTarget,
         next);
     abandonCurrent();
-    ctx.stack.router().pin(callId, next);
+    ctx.stack.router().pin(callId, next, locatedHost);
     auth.newChain();
     deadline.cancel();
     deadline = ctx.executor.schedule(ctx.config.registerTimeout(), this::onDeadline);

@@ -39,6 +39,7 @@ public final class TlsNetworkLayer implements NetworkLayer {
 
   private final NetworkLayer plain = DefaultNetworkLayer.SINGLETON;
   private volatile SSLContext context;
+  private volatile SipStackImpl stack;
 
   /** Makes {@code context} the TLS context of the stack named {@code stackName} once it starts. */
   static void register(String stackName, SSLContext context) {
@@ -58,6 +59,7 @@ public final class TlsNetworkLayer implements NetworkLayer {
           "no TLS context registered for SIP stack " + stack.getStackName());
     }
     context = registered;
+    this.stack = stack;
     plain.setSipStack(stack);
   }
 
@@ -87,10 +89,8 @@ public final class TlsNetworkLayer implements NetworkLayer {
       }
       InetSocketAddress peer = new InetSocketAddress(address, port);
       raw.connect(peer, CONNECT_TIMEOUT_MILLIS);
-      // getHostString: the name the URI held (resolved by the RI), never a reverse lookup.
       SSLSocket socket =
-          (SSLSocket)
-              context.getSocketFactory().createSocket(raw, peer.getHostString(), port, true);
+          (SSLSocket) context.getSocketFactory().createSocket(raw, expectedHost(peer), port, true);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(parameters);
@@ -99,6 +99,21 @@ public final class TlsNetworkLayer implements NetworkLayer {
       raw.close();
       throw e;
     }
+  }
+
+  /**
+   * The name the certificate must carry: the host the request was located for (RFC 3263) when our
+   * router pinned it, else the name the RI resolved (getHostString: never a reverse lookup).
+   */
+  private String expectedHost(InetSocketAddress peer) {
+    SipStackImpl s = stack;
+    if (s != null && s.getRouter() instanceof LocatedRouter router) {
+      String host = router.tlsHost(peer.getAddress(), peer.getPort());
+      if (host != null) {
+        return host;
+      }
+    }
+    return peer.getHostString();
   }
 
   @Override
