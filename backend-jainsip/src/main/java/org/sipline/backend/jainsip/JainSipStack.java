@@ -108,7 +108,7 @@ final class JainSipStack {
       TlsNetworkLayer.register(name, SipTlsContext.build(options.tls()));
     }
     try {
-      stack = new SipStackImpl(properties(name, options));
+      stack = new StoppedOnceSipStack(properties(name, options));
     } catch (javax.sip.PeerUnavailableException e) {
       throw new IllegalStateException("JAIN-SIP refused its configuration: " + e.getMessage(), e);
     } finally {
