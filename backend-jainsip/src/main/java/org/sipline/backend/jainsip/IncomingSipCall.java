@@ -153,7 +153,7 @@ final class IncomingSipCall extends JainSipCall {
     }
     String body;
     try {
-      rtp = ctx.rtp.allocate();
+      rtp = ctx.rtp.allocate(ctx.executor::execute);
       localSdp =
           new LocalSdp(
               localHost,

@@ -104,7 +104,7 @@ final class OutgoingSipCall extends JainSipCall {
     SipUri hop = SipContext.nextHop(remote(), account.spec().outboundProxy());
     locatedHost = hop.host();
     try {
-      rtp = ctx.rtp.allocate();
+      rtp = ctx.rtp.allocate(ctx.executor::execute);
     } catch (Exception e) {
       moveTo(CallState.ENDED);
       failed(

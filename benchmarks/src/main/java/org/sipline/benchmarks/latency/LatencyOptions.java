@@ -21,6 +21,7 @@ import java.util.List;
  * @param out where the run directory and results go
  * @param backend the server's backend: "jainsip" or "pjsip"
  * @param pjsipNative the folder holding libsiplinepj.so, for the pjsip backend
+ * @param startCallOnly measure SipStartCall → INVITE only (profiling the set-up path, issue 16)
  */
 record LatencyOptions(
     int samples,
@@ -32,7 +33,8 @@ record LatencyOptions(
     int besideCalls,
     Path out,
     String backend,
-    Path pjsipNative) {
+    Path pjsipNative,
+    boolean startCallOnly) {
 
   static String usage() {
     return String.join(
@@ -47,7 +49,8 @@ record LatencyOptions(
         "  --beside-calls N         a load process streams N calls meanwhile (default 0)",
         "  --out DIR                results directory (default target/latency-<time>)",
         "  --backend jainsip|pjsip  the server's backend (default jainsip)",
-        "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)");
+        "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)",
+        "  --only start-call        SipStartCall → INVITE only, nothing else (default: all)");
   }
 
   static LatencyOptions parse(String[] args) {
@@ -60,6 +63,7 @@ record LatencyOptions(
     int beside = 0;
     String backend = "jainsip";
     Path pjsipNative = Path.of("backend-pjsip", "target", "native");
+    boolean startCallOnly = false;
     Path out =
         Path.of(
             "target",
@@ -89,6 +93,12 @@ record LatencyOptions(
           backend = value;
         }
         case "--pjsip-native" -> pjsipNative = Path.of(value);
+        case "--only" -> {
+          if (!value.equals("start-call")) {
+            throw new IllegalArgumentException("--only: want start-call: '" + value + "'");
+          }
+          startCallOnly = true;
+        }
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -106,7 +116,8 @@ record LatencyOptions(
         beside,
         out,
         backend,
-        pjsipNative.toAbsolutePath());
+        pjsipNative.toAbsolutePath(),
+        startCallOnly);
   }
 
   private static int parseInt(String name, String value, int min, int max) {

@@ -8,6 +8,8 @@ import org.sipline.benchmarks.harness.Percentiles;
  * Delays of one latency run, nanoseconds per sample (-1: the wire event never showed up).
  *
  * @param startCallToInvite SipStartCall sent → the INVITE on the wire
+ * @param startCallInToInvite the SipStartCall request's arrival (its first TCP segment to the
+ *     server) → the INVITE on the wire: the server's own share
  * @param playToAudio SipPlayWavFiles sent → the first RTP packet carrying the new audio
  * @param muteToSilence SipMute sent → the first silent RTP packet
  * @param playInToAudio the same as {@code playToAudio}, from the request's arrival at the server
@@ -23,6 +25,7 @@ import org.sipline.benchmarks.harness.Percentiles;
 @SuppressWarnings("ArrayRecordComponent")
 record LatencyResult(
     long[] startCallToInvite,
+    long[] startCallInToInvite,
     long[] playToAudio,
     long[] muteToSilence,
     long[] playInToAudio,
@@ -39,6 +42,7 @@ record LatencyResult(
     sb.append("| measurement | samples | p50 ms | p99 ms | max ms | unmatched |\n")
         .append("|---|---|---|---|---|---|\n");
     row(sb, "SipStartCall → INVITE on the wire", startCallToInvite);
+    row(sb, "SipStartCall on the wire → INVITE on the wire", startCallInToInvite);
     row(sb, "SipPlayWavFiles → first packet of the new audio", playToAudio);
     row(sb, "SipMute → first silent packet", muteToSilence);
     row(sb, "SipPlayWavFiles on the wire → first packet of the new audio", playInToAudio);
@@ -52,6 +56,7 @@ record LatencyResult(
   String tsv() {
     StringBuilder sb = new StringBuilder("measurement\tsample\tnanos\n");
     tsv(sb, "start_call_to_invite", startCallToInvite);
+    tsv(sb, "start_call_in_to_invite", startCallInToInvite);
     tsv(sb, "play_to_audio", playToAudio);
     tsv(sb, "mute_to_silence", muteToSilence);
     tsv(sb, "play_in_to_audio", playInToAudio);

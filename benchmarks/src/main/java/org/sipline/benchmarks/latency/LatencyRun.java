@@ -86,19 +86,25 @@ final class LatencyRun {
 
       log.info("SipStartCall → INVITE: {} + {} warm-up calls", o.samples(), o.warmup());
       long[] calls = startCalls(sip, calleeUri, o);
-
-      sip.startCall(calleeUri);
-      sip.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
-      log.info("SipPlayWavFiles → new audio: {} + {} warm-up prompts", o.samples(), o.warmup());
-      long[] plays = plays(sip, prompt, o);
-      log.info("SipMute → silence: {} + {} warm-up mutes", o.samples(), o.warmup());
-      long[] mutes = mutes(sip, longPrompt, o);
-      log.info("SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(), o.statusWarmup());
-      long[] status = roundTrips(sip::status, o);
-      log.info(
-          "gRPC health check round trip: {} + {} warm-up", o.statusSamples(), o.statusWarmup());
-      long[] health = roundTrips(sip::health, o);
-      sip.hardHangupAndAwaitReady();
+      long[] plays = new long[0];
+      long[] mutes = new long[0];
+      long[] status = new long[0];
+      long[] health = new long[0];
+      if (!o.startCallOnly()) {
+        sip.startCall(calleeUri);
+        sip.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
+        log.info("SipPlayWavFiles → new audio: {} + {} warm-up prompts", o.samples(), o.warmup());
+        plays = plays(sip, prompt, o);
+        log.info("SipMute → silence: {} + {} warm-up mutes", o.samples(), o.warmup());
+        mutes = mutes(sip, longPrompt, o);
+        log.info(
+            "SipGetSipStatus round trip: {} + {} warm-up", o.statusSamples(), o.statusWarmup());
+        status = roundTrips(sip::status, o);
+        log.info(
+            "gRPC health check round trip: {} + {} warm-up", o.statusSamples(), o.statusWarmup());
+        health = roundTrips(sip::health, o);
+        sip.hardHangupAndAwaitReady();
+      }
       double loadAfter = ProcStat.loadAverage();
       if (beside != null) {
         beside.stop();
@@ -108,10 +114,12 @@ final class LatencyRun {
       WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port(), server.grpcPort());
       // The same events timed from when each request reached the server: sipline's own share,
       // without the client's gRPC stack (waking its event loop, writing the request).
+      long[] callsIn = Matching.arrivals(calls, wire.grpcSegments());
       long[] playsIn = Matching.arrivals(plays, wire.grpcSegments());
       long[] mutesIn = Matching.arrivals(mutes, wire.grpcSegments());
       return new LatencyResult(
           Matching.invites(calls, wire.invites()),
+          Matching.invites(callsIn, wire.invites()),
           Matching.rtp(plays, wire.rtp(), p -> !p.silent()),
           Matching.rtp(mutes, wire.rtp(), WireEvents.Rtp::silent),
           Matching.rtp(playsIn, wire.rtp(), p -> !p.silent()),

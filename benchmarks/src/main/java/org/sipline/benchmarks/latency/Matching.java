@@ -13,13 +13,19 @@ import java.util.function.Predicate;
 final class Matching {
   private Matching() {}
 
-  /** The first INVITE with a Call-ID not seen before, at or after each request. */
+  /**
+   * The first INVITE with a Call-ID not seen before, at or after each request (a request time of
+   * -1, unknown, gives -1).
+   */
   static long[] invites(long[] requests, List<WireEvents.Invite> invites) {
     long[] delays = new long[requests.length];
     Set<String> used = new HashSet<>();
     int from = 0;
     for (int i = 0; i < requests.length; i++) {
       delays[i] = -1;
+      if (requests[i] < 0) {
+        continue;
+      }
       for (int j = from; j < invites.size(); j++) {
         WireEvents.Invite inv = invites.get(j);
         if (inv.epochNanos() >= requests[i] && !used.contains(inv.callId())) {
