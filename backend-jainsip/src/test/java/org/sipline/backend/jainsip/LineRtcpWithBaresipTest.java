@@ -226,7 +226,11 @@ class LineRtcpWithBaresipTest {
    * carries LSR/DLSR of baresip's SR, so baresip measures the round trip as well).
    */
   static RtpStatistics awaitRtcpBothWays(CallWatchingBackend backend) {
-    SipCall call = backend.placed().get(0);
+    return awaitRtcpBothWays(backend.placed().get(0));
+  }
+
+  /** {@link #awaitRtcpBothWays(CallWatchingBackend)} on one call of the backend. */
+  static RtpStatistics awaitRtcpBothWays(SipCall call) {
     AtomicReference<RtpStatistics> seen = new AtomicReference<>(call.rtpStatistics());
     await()
         .atMost(RTCP_BOTH_WAYS)
