@@ -25,6 +25,21 @@ class CallRecordFileTest {
   @TempDir Path dir;
 
   static org.sipline.core.records.CallRecord record(String callId, String line, Instant ended) {
+    return record(
+        callId,
+        line,
+        ended,
+        new ReceptionReport(true, 1250, 2, 0.0, 1.5),
+        new ReceptionReport(true, 1250, 0, 0.0, 0.8));
+  }
+
+  /** A record whose RTP figures carry these two reports (what we received, what we sent). */
+  static org.sipline.core.records.CallRecord record(
+      String callId,
+      String line,
+      Instant ended,
+      ReceptionReport inbound,
+      ReceptionReport outbound) {
     return new org.sipline.core.records.CallRecord(
         callId,
         line,
@@ -44,18 +59,7 @@ class CallRecordFileTest {
         1,
         0,
         new RtpStatistics(
-            1250,
-            200_000,
-            1248,
-            199_680,
-            new ReceptionReport(true, 1250, 2, 0.0, 1.5),
-            new ReceptionReport(true, 1250, 0, 0.0, 0.8),
-            1250,
-            200_000,
-            0.4,
-            6,
-            6,
-            0),
+            1250, 200_000, 1248, 199_680, inbound, outbound, 1250, 200_000, 0.4, 6, 6, 0),
         4.39,
         4.41);
   }
