@@ -3,6 +3,7 @@ package org.sipline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.Line;
 import org.sipline.core.LineConfig;
@@ -22,10 +23,12 @@ class LineMetricsTest {
       metrics.add("load-0", a);
       metrics.add("load-1", b);
       metrics.backendObserver().paced(7_000_000);
+      a.registerAccount("alice@example.org", "", "", "").get(10, TimeUnit.SECONDS);
 
       String text = metrics.scrape();
       assertThat(text)
-          .contains("sipline_lines{state=\"ready\"} 2.0")
+          .contains("sipline_lines{state=\"registered\"} 1.0")
+          .contains("sipline_lines{state=\"no_session\"} 1.0")
           .contains("sipline_pacer_lateness_seconds_count 1")
           .contains("jvm_memory_used_bytes");
       assertThatThrownBy(() -> metrics.add("load-1", b))
