@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 13's measurements that BENCHMARKS.md §8 reports: 500 calls over 500 lines of one server,
-# the WatchStatus fan-out to 1000 watchers, and failover behind Kamailio's dispatcher; each
+# the WatchStatus fan-out to 1000 watchers, 1000 idle lines, and failover behind Kamailio's
+# dispatcher; issue 14's metrics on/off at 500 calls (§10); each
 # result with the machine's load next to it. The measured processes run under nice -n -5 (as
 # root), as the recorded runs did.
 #
@@ -26,6 +27,13 @@ for run in 1 2 3; do
     --server-jar server/target/sipline.jar --out "$out/watch-1000-$run"
   note "watch-1000-$run end"
 done
+# 1 and 1000 idle lines registered at boot (--register-rate 20), 60 s of idle CPU each with the
+# registrar granting 120 s, so refreshes fall into the window (about 5 minutes).
+note "idle start"
+nice -n -5 java -cp "$jar" org.sipline.benchmarks.idle.IdleMain --lines 1,1000 \
+  --register-rate 20 --expires 120 --seconds 60 --server-jar server/target/sipline.jar \
+  --out "$out/idle"
+note "idle end"
 # A node killed behind kamailio, seven times (about 2 minutes).
 note "failover start"
 nice -n -5 java -cp "$jar" org.sipline.benchmarks.failover.FailoverMain \
@@ -40,3 +48,9 @@ for run in 1 2 3; do
   note "many-500-play-$run end"
 done
 benchmarks/scripts/media-summary.py "$out"/many-500-play-? > "$out/many-500-play.md"
+# Issue 14: the server's meters on and off in the pacing load, 500 calls, alternating (about
+# 8 minutes a run).
+note "metrics start"
+nice -n -5 java -cp "$jar" org.sipline.benchmarks.pacing.PacingMain --calls 500 --runs 3 \
+  --metrics on,off --baresip false --out "$out/metrics-500"
+note "metrics end"

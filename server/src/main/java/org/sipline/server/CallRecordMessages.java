@@ -100,12 +100,19 @@ final class CallRecordMessages {
         .build();
   }
 
+  /**
+   * A stream's figures as the record states them. The backend's {@link
+   * ReceptionReport#fractionLost} is RFC 3550's fraction of the last report interval, which at the
+   * call's end covers only the packets since the report before the BYE (usually 0 even on a lossy
+   * call); the record is about the whole call, so its {@code fraction_lost} is the whole call's
+   * share, as pjsip reports it anyway.
+   */
   private static Reception reception(ReceptionReport r) {
     return Reception.newBuilder()
         .setReported(r.reported())
         .setExpected(r.expected())
         .setCumulativeLost(r.cumulativeLost())
-        .setFractionLost(r.fractionLost())
+        .setFractionLost(r.lossRatio())
         .setLossRatio(r.lossRatio())
         .setJitterMs(r.jitterMillis())
         .build();

@@ -1,9 +1,15 @@
 package org.sipline.server;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +64,46 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * The service to add to the server: as generated ({@link #bindService}, final), except that
+   * WatchStatus writes a line's newest status to every watcher as the bytes it was encoded to once
+   * ({@link WatchEventMarshaller}).
+   */
+  ServerServiceDefinition definition() {
+    ServerServiceDefinition generated = bindService();
+    String watch = LinesGrpc.getWatchStatusMethod().getFullMethodName();
+    List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      methods.add(m.getMethodDescriptor().getFullMethodName().equals(watch) ? encodedOnce(m) : m);
+    }
+    // A service's descriptor must list the very method descriptors bound, so it is made anew.
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(generated.getServiceDescriptor().getName())
+            .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
+    for (ServerMethodDefinition<?, ?> m : methods) {
+      descriptor.addMethod(m.getMethodDescriptor());
+    }
+    ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(descriptor.build());
+    for (ServerMethodDefinition<?, ?> m : methods) {
+      service.addMethod(m);
+    }
+    return service.build();
+  }
+
+  // The definition bound under WatchStatus's name is generated from that method, so its types are
+  // WatchStatusRequest and WatchEvent; gRPC's API hands it over with wildcards.
+  @SuppressWarnings("unchecked")
+  private ServerMethodDefinition<WatchStatusRequest, WatchEvent> encodedOnce(
+      ServerMethodDefinition<?, ?> generated) {
+    ServerMethodDefinition<WatchStatusRequest, WatchEvent> typed =
+        (ServerMethodDefinition<WatchStatusRequest, WatchEvent>) generated;
+    MethodDescriptor<WatchStatusRequest, WatchEvent> method =
+        typed.getMethodDescriptor().toBuilder()
+            .setResponseMarshaller(new WatchEventMarshaller(events))
+            .build();
+    return ServerMethodDefinition.create(method, typed.getServerCallHandler());
   }
 
   @Override

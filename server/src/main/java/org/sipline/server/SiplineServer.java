@@ -388,6 +388,11 @@ public final class SiplineServer implements AutoCloseable {
     return grpc.getPort();
   }
 
+  /** The gRPC services as bound (tests: which marshaller a method writes with). */
+  List<io.grpc.ServerServiceDefinition> services() {
+    return grpc.getServices();
+  }
+
   /** The port of the Prometheus metrics endpoint, or -1 when it is off. */
   public int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.port();
@@ -507,7 +512,7 @@ public final class SiplineServer implements AutoCloseable {
             .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
             .addService(new SipService(LineRouting::current, config.maxWavBytes()))
             .addService(media)
-            .addService(linesService)
+            .addService(linesService.definition())
             .addService(new CallRecordsService(records))
             .addService(health.getHealthService());
     if (config.reflection()) {

@@ -26,6 +26,21 @@ class CallRecordFileTest {
   @TempDir Path dir;
 
   static org.sipline.core.records.CallRecord record(String callId, String line, Instant ended) {
+    return record(
+        callId,
+        line,
+        ended,
+        new ReceptionReport(true, 1250, 2, 0.0, 1.5),
+        new ReceptionReport(true, 1250, 0, 0.0, 0.8));
+  }
+
+  /** A record whose RTP figures carry these two reports (what we received, what we sent). */
+  static org.sipline.core.records.CallRecord record(
+      String callId,
+      String line,
+      Instant ended,
+      ReceptionReport inbound,
+      ReceptionReport outbound) {
     return new org.sipline.core.records.CallRecord(
         callId,
         line,
@@ -49,8 +64,8 @@ class CallRecordFileTest {
             200_000,
             1248,
             199_680,
-            new ReceptionReport(true, 1250, 2, 0.0, 1.5),
-            new ReceptionReport(true, 1250, 0, 0.0, 0.8),
+            inbound,
+            outbound,
             1250,
             200_000,
             0.4,

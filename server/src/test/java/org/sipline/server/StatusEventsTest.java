@@ -45,6 +45,84 @@ class StatusEventsTest {
   }
 
   @Test
+  void theNewestStatusGoesToEveryStreamAsTheBytesItWasEncodedToOnce() throws Exception {
+    LineStatus s = status(11, "BYE from bob@example.org \u00e9\u4e2d");
+    WatchEvent live = events.of("line-0", s);
+    WatchEventMarshaller marshaller = new WatchEventMarshaller(events);
+
+    byte[] once = events.encoded(live);
+    assertThat(once).isEqualTo(live.toByteArray());
+    for (int watcher = 0; watcher < 3; watcher++) {
+      java.io.InputStream in = marshaller.stream(live);
+      assertThat(in).isInstanceOf(WatchEventMarshaller.Encoded.class);
+      assertThat(((io.grpc.KnownLength) in).available()).isEqualTo(once.length);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      assertThat(((io.grpc.Drainable) in).drainTo(out)).isEqualTo(once.length);
+      assertThat(out.toByteArray()).isEqualTo(once);
+      assertThat(in.available()).isZero();
+    }
+    assertThat(events.encoded(live)).isSameAs(once);
+    assertThat(marshaller.parse(marshaller.stream(live))).isEqualTo(live);
+  }
+
+  @Test
+  void anyOtherEventIsEncodedAsUsualAndReadsBackTheSame() {
+    WatchEventMarshaller marshaller = new WatchEventMarshaller(events);
+    WatchEvent live = events.of("line-0", status(5, "newest"));
+    WatchEvent older = events.of("line-0", status(4, "read by a catch-up"));
+    WatchEvent equalButNotShared = StatusEvents.make("line-0", status(5, "newest"));
+    WatchEvent gap =
+        WatchEvent.newBuilder()
+            .setGap(
+                org.sipline.api.lines.v1.Gap.newBuilder()
+                    .setLine("line-0")
+                    .setFirstMissingSeq(1)
+                    .setLastMissingSeq(3)
+                    .setOldestSeq(4)
+                    .setReason("fell behind"))
+            .build();
+
+    for (WatchEvent e : List.of(older, equalButNotShared, gap)) {
+      assertThat(events.encoded(e)).isNull();
+      assertThat(marshaller.stream(e)).isNotInstanceOf(WatchEventMarshaller.Encoded.class);
+      assertThat(marshaller.parse(marshaller.stream(e))).isEqualTo(e);
+    }
+    assertThat(events.encoded(live)).isNotNull();
+    events.forget("line-0");
+    assertThat(events.encoded(live)).as("a forgotten line's event").isNull();
+  }
+
+  @Test
+  void theServerBindsWatchStatusWithTheEncodedOnceMarshaller() throws Exception {
+    try (RunningServer running = RunningServer.start(b -> b)) {
+      io.grpc.ServerMethodDefinition<?, ?> watch =
+          running.server.services().stream()
+              .map(
+                  d ->
+                      d.getMethod(
+                          org.sipline.api.lines.v1.LinesGrpc.getWatchStatusMethod()
+                              .getFullMethodName()))
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElseThrow();
+      assertThat(watch.getMethodDescriptor().getResponseMarshaller())
+          .isInstanceOf(WatchEventMarshaller.class);
+      io.grpc.ServerMethodDefinition<?, ?> list =
+          running.server.services().stream()
+              .map(
+                  d ->
+                      d.getMethod(
+                          org.sipline.api.lines.v1.LinesGrpc.getListLinesMethod()
+                              .getFullMethodName()))
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElseThrow();
+      assertThat(list.getMethodDescriptor())
+          .isSameAs(org.sipline.api.lines.v1.LinesGrpc.getListLinesMethod());
+    }
+  }
+
+  @Test
   void eachLineAndEachStatusHasItsOwnEventAndCatchingUpKeepsTheNewest() {
     LineStatus older = status(3, "older");
     LineStatus newer = status(4, "newer");

@@ -12,11 +12,11 @@ import org.sipline.benchmarks.pacing.LiveHeap;
  * collection, {@code jcmd <pid> GC.class_histogram}, kept in the run directory) and its resident
  * set size.
  */
-final class ServerHeap {
+public final class ServerHeap {
   private ServerHeap() {}
 
   /** Live heap bytes of {@code pid}; the histogram goes to {@code file}. Forces a full GC. */
-  static long live(long pid, Path file) throws IOException, InterruptedException {
+  public static long live(long pid, Path file) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p =
         new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
@@ -32,7 +32,7 @@ final class ServerHeap {
   }
 
   /** Resident set size of {@code pid} in bytes ({@code VmRSS} of {@code /proc/<pid>/status}). */
-  static long rss(long pid) throws IOException {
+  public static long rss(long pid) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith("VmRSS:")) {
         String[] f = line.substring(6).trim().split("\\s+");

@@ -85,7 +85,8 @@ public final class CallLoad {
               wav,
               a.realtime(),
               a.sipPort(),
-              a.result().resolveSibling("setup-ms.txt"));
+              a.result().resolveSibling("setup-ms.txt"),
+              a.metrics());
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };
   }

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +26,7 @@ import org.sipline.core.StatusType;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipBackend;
+import org.sipline.server.LineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * account registered with the harness's registrar and in a real SIP call to its callee, playing the
  * WAV through SipPlayWavFiles semantics, again each time it has been played. Each call's set-up
  * time (SipStartCall to OUTGOING_CALL_CONNECTED) is written to a file, one line per call.
+ *
+ * <p>With metrics on, the server's own meters ({@link LineMetrics}) are bound as {@code
+ * --metrics-port} binds them: the backend reports its pacing into them, every line's statuses and
+ * call records are counted, and the registry is scraped every {@value #SCRAPE_SECONDS} s, as a
+ * Prometheus server scraping {@code /metrics} would have it render the exposition.
  */
 final class LineLoad implements Load {
   private static final Logger log = LoggerFactory.getLogger(LineLoad.class);
@@ -43,6 +51,9 @@ final class LineLoad implements Load {
   private static final long STEP_SECONDS = 30;
   private static final int LINE_THREADS = 2;
 
+  /** Prometheus' usual scrape interval in production set-ups (its own default is 60 s). */
+  static final long SCRAPE_SECONDS = 15;
+
   private final SipBackend backend;
   private final LineRuntime runtime;
   private final String registrar;
@@ -51,6 +62,9 @@ final class LineLoad implements Load {
   private final List<Line> lines = new ArrayList<>();
   private final Path setupTimes;
   private final List<Double> setupMillis = Collections.synchronizedList(new ArrayList<>());
+  private final LineMetrics metrics;
+  private final ScheduledExecutorService scraper;
+  private final AtomicLong scrapedChars = new AtomicLong();
 
   private LineLoad(
       SipBackend backend,
@@ -58,8 +72,28 @@ final class LineLoad implements Load {
       String registrar,
       String callee,
       byte[] wav,
-      Path setupTimes) {
+      Path setupTimes,
+      LineMetrics metrics) {
     this.backend = backend;
+    this.metrics = metrics;
+    if (metrics == null) {
+      this.scraper = null;
+    } else {
+      this.scraper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "metrics-scrape");
+                t.setDaemon(true);
+                return t;
+              });
+      // Only its size is kept: rendering the exposition is the cost a scrape puts on the process.
+      var unused =
+          scraper.scheduleAtFixedRate(
+              () -> scrapedChars.addAndGet(metrics.scrape().length()),
+              SCRAPE_SECONDS,
+              SCRAPE_SECONDS,
+              TimeUnit.SECONDS);
+    }
     this.setupTimes = setupTimes;
     this.runtime = runtime;
     this.registrar = registrar;
@@ -74,6 +108,7 @@ final class LineLoad implements Load {
    * @param realtime the backend option media.realtime, or "default" to leave it out
    * @param sipPort the backend's SIP port (0: any), which a flood is aimed at
    * @param setupTimes where each call's set-up time goes (milliseconds, one line per call)
+   * @param withMetrics whether the server's meters are bound and fed (see the class comment)
    */
   static LineLoad start(
       String backendName,
@@ -82,17 +117,22 @@ final class LineLoad implements Load {
       byte[] wav,
       String realtime,
       int sipPort,
-      Path setupTimes) {
+      Path setupTimes,
+      boolean withMetrics) {
     // No refresh REGISTER during a run: the registrar grants what is asked.
     Map<String, String> options = new HashMap<>(Map.of("register.expires", "3600"));
     if (!realtime.equals("default")) {
       // jainsip's option; the harness refuses --realtime with pjsip.
       options.put("media.realtime", realtime);
     }
-    BackendConfig config = BackendConfig.loopback().sipPort(sipPort).options(options).build();
-    SipBackend backend = Backends.load().select(backendName).create(config);
+    LineMetrics metrics = withMetrics ? LineMetrics.create() : null;
+    BackendConfig.Builder config = BackendConfig.loopback().sipPort(sipPort).options(options);
+    if (metrics != null) {
+      config.observer(metrics.backendObserver());
+    }
+    SipBackend backend = Backends.load().select(backendName).create(config.build());
     return new LineLoad(
-        backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav, setupTimes);
+        backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav, setupTimes, metrics);
   }
 
   @Override
@@ -101,8 +141,17 @@ final class LineLoad implements Load {
     List<CompletableFuture<Line>> setups = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       inFlight.acquire();
-      Line line = Line.open(backend, LineConfig.defaults(), runtime);
+      Line line =
+          Line.open(
+              backend,
+              metrics == null
+                  ? LineConfig.defaults()
+                  : LineConfig.builder().callRecords(metrics.callRecords()).build(),
+              runtime);
       lines.add(line);
+      if (metrics != null) {
+        metrics.add("load-" + i, line);
+      }
       String account = String.format("load%05d@%s", i, registrar);
       setups.add(connect(line, account).whenComplete((l, e) -> inFlight.release()));
     }
@@ -215,5 +264,9 @@ final class LineLoad implements Load {
     }
     runtime.close();
     backend.close();
+    if (metrics != null) {
+      scraper.shutdownNow();
+      metrics.close();
+    }
   }
 }

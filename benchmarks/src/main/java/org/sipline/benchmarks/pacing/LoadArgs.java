@@ -17,6 +17,7 @@ import org.sipline.backend.jainsip.media.MediaEngine;
  * @param realtime the pacer's media.realtime: "default", "off" or a priority 1..99
  * @param sipPort the line stack's SIP port (0: any free port)
  * @param backend the line stack's backend: "jainsip" or "pjsip"
+ * @param metrics whether the line stack binds and feeds the server's meters ({@code LineMetrics})
  */
 record LoadArgs(
     String stack,
@@ -29,7 +30,8 @@ record LoadArgs(
     boolean spinClock,
     String realtime,
     int sipPort,
-    String backend) {
+    String backend,
+    boolean metrics) {
 
   static LoadArgs parse(String[] args) {
     String stack = null;
@@ -43,6 +45,7 @@ record LoadArgs(
     String realtime = "default";
     int sipPort = 0;
     String backend = "jainsip";
+    boolean metrics = false;
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in pairs: " + String.join(" ", args));
     }
@@ -67,6 +70,14 @@ record LoadArgs(
         case "--realtime" -> realtime = v;
         case "--sip-port" -> sipPort = Integer.parseInt(v);
         case "--backend" -> backend = v;
+        case "--metrics" ->
+            metrics =
+                switch (v) {
+                  case "on" -> true;
+                  case "off" -> false;
+                  default ->
+                      throw new IllegalArgumentException("--metrics must be on or off: " + v);
+                };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -98,8 +109,12 @@ record LoadArgs(
     if (!backend.equals("jainsip") && !backend.equals("pjsip")) {
       throw new IllegalArgumentException("--backend must be jainsip or pjsip, got " + backend);
     }
+    if (metrics && !"line".equals(stack)) {
+      throw new IllegalArgumentException("--metrics on needs --stack line (lines feed the meters)");
+    }
     return new LoadArgs(
-        stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime, sipPort, backend);
+        stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime, sipPort, backend,
+        metrics);
   }
 
   /** The pacer's SCHED_FIFO priority for the media stack's engine, as the backend reads it. */

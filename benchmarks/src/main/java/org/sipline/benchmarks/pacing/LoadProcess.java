@@ -35,6 +35,7 @@ public final class LoadProcess implements AutoCloseable {
    * Starts the load as {@code options} say; returns at once (see {@link #awaitReady}).
    *
    * @param sipPort the line stack's SIP port (0: any free port)
+   * @param metrics "on" to bind the server's meters in the load, "off" or null not to
    */
   static LoadProcess start(
       Path dir,
@@ -44,7 +45,8 @@ public final class LoadProcess implements AutoCloseable {
       int registrarPort,
       int calleePort,
       int sipPort,
-      Path wav)
+      Path wav,
+      String metrics)
       throws IOException {
     List<String> extra =
         new ArrayList<>(
@@ -58,6 +60,9 @@ public final class LoadProcess implements AutoCloseable {
     List<String> jvm = new ArrayList<>(options.jvmFlags());
     if (options.backend().equals("pjsip")) {
       jvm.add("-Djna.library.path=" + options.pjsipNative());
+    }
+    if (metrics != null) {
+      extra.addAll(List.of("--metrics", metrics));
     }
     if (options.spinClock()) {
       extra.addAll(List.of("--clock", "spin"));

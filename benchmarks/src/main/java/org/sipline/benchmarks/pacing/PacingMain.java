@@ -68,17 +68,34 @@ public final class PacingMain {
     List<String> failures = new ArrayList<>();
     for (int run = 1; run <= options.runs(); run++) {
       for (int calls : options.calls()) {
-        Path dir = out.resolve("run-" + run).resolve("calls-" + calls);
-        try {
-          for (PhaseResult r : Phase.run(options, run, calls, dir, wav)) {
-            results.add(r);
-            String rows = ResultTable.tsvRows(r);
-            Files.writeString(tsv, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            System.out.print(rows);
+        // Without --metrics one phase per call count, as before; with it one per mode, in turn.
+        List<String> modes = new ArrayList<>(options.metrics());
+        if (modes.isEmpty()) {
+          modes.add(null);
+        }
+        for (String metrics : modes) {
+          Path dir =
+              out.resolve("run-" + run)
+                  .resolve("calls-" + calls + (metrics == null ? "" : "-metrics-" + metrics));
+          try {
+            for (PhaseResult r : Phase.run(options, run, calls, dir, wav, metrics)) {
+              results.add(r);
+              String rows = ResultTable.tsvRows(r);
+              Files.writeString(tsv, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+              System.out.print(rows);
+            }
+          } catch (IOException | TimeoutException | RuntimeException e) {
+            log.error("run {} with {} calls failed; its files are in {}", run, calls, dir, e);
+            failures.add(
+                "run "
+                    + run
+                    + ", "
+                    + calls
+                    + " calls"
+                    + (metrics == null ? "" : ", metrics " + metrics)
+                    + ": "
+                    + e);
           }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-          log.error("run {} with {} calls failed; its files are in {}", run, calls, dir, e);
-          failures.add("run " + run + ", " + calls + " calls: " + e);
         }
       }
     }
@@ -104,6 +121,8 @@ public final class PacingMain {
                 + options.stack()
                 + (options.stack().equals("line") ? ", backend " + options.backend() : ""),
             "pacer media.realtime: " + options.realtime(),
+            "metrics: "
+                + (options.metrics().isEmpty() ? "off" : String.join(" then ", options.metrics())),
             "INVITE flood: " + (options.floodRate() > 0 ? options.floodRate() + "/s" : "none"),
             "warm-up: "
                 + options.warmup().toSeconds()

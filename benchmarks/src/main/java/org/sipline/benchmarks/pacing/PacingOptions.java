@@ -33,6 +33,9 @@ import java.util.Locale;
  *     each phase, measured beside an idle window of the same length (line stack only)
  * @param backend the SIP backend the line stack's lines run on: "jainsip" or "pjsip"
  * @param pjsipNative the folder holding libsiplinepj.so, for the pjsip backend
+ * @param metrics the metrics modes each phase is measured in, in this order, each a load of its own
+ *     ("on": the server's meters bound and fed, "off": none); empty when not asked, which measures
+ *     without metrics and labels nothing
  */
 record PacingOptions(
     List<Integer> calls,
@@ -49,7 +52,8 @@ record PacingOptions(
     boolean spinClock,
     int floodRate,
     String backend,
-    Path pjsipNative) {
+    Path pjsipNative,
+    List<String> metrics) {
 
   static final List<String> DEFAULT_JVM_FLAGS =
       List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
@@ -79,7 +83,9 @@ record PacingOptions(
         "  --flood 0                INVITE/s from a stranger (SIPp) in a second window per phase,"
             + " beside the idle one (0: no flood; --stack line)",
         "  --backend jainsip|pjsip  the backend the line stack's lines run on (default jainsip)",
-        "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)");
+        "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)",
+        "  --metrics on|off|on,off  the server's Prometheus meters in the load (--stack line);"
+            + " a list measures each call count once per mode, alternating, in that order");
   }
 
   static PacingOptions parse(String[] args) {
@@ -103,6 +109,7 @@ record PacingOptions(
     int flood = 0;
     String backend = "jainsip";
     Path pjsipNative = Path.of("backend-pjsip", "target", "native");
+    List<String> metrics = List.of();
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -125,6 +132,7 @@ record PacingOptions(
         case "--flood" -> flood = parseInt(name, value, 0, MAX_FLOOD_RATE);
         case "--backend" -> backend = oneOf(name, value, "jainsip", "pjsip");
         case "--pjsip-native" -> pjsipNative = Path.of(value);
+        case "--metrics" -> metrics = metricsModes(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -141,6 +149,10 @@ record PacingOptions(
     if (flood > 0 && calls.contains(0)) {
       throw new IllegalArgumentException(
           "--flood needs sipline calls: --calls 0 has no SIP port" + " to flood");
+    }
+    if (metrics.contains("on") && !stack.equals("line")) {
+      throw new IllegalArgumentException(
+          "--metrics on needs --stack line: the meters count lines, calls and the backend's pacing");
     }
     if (backend.equals("pjsip")) {
       if (!stack.equals("line")) {
@@ -172,7 +184,31 @@ record PacingOptions(
         spin,
         flood,
         backend,
-        pjsipNative.toAbsolutePath());
+        pjsipNative.toAbsolutePath(),
+        metrics);
+  }
+
+  /** "on", "off", or both in a comma-separated order, each once. */
+  private static List<String> metricsModes(String value) {
+    List<String> modes = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      String mode = oneOf("--metrics", part.trim(), "on", "off");
+      if (modes.contains(mode)) {
+        throw new IllegalArgumentException("--metrics: " + mode + " given twice: '" + value + "'");
+      }
+      modes.add(mode);
+    }
+    return List.copyOf(modes);
+  }
+
+  /**
+   * The condition a window of this phase is labelled with.
+   *
+   * @param base what else the window had ("idle", "flood N/s")
+   * @param metricsMode "on", "off", or null when --metrics was not given
+   */
+  static String condition(String base, String metricsMode) {
+    return metricsMode == null ? base : base + ", metrics " + metricsMode;
   }
 
   /** "default", "off" or a priority 1..99, as the backend option takes it. */

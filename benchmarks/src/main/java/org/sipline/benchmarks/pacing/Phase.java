@@ -59,7 +59,8 @@ final class Phase {
    * Measures one phase: one window, or with {@code --flood} an idle window and then one of the same
    * length under the flood; one result per window.
    */
-  static List<PhaseResult> run(PacingOptions options, int run, int calls, Path dir, Path wav)
+  static List<PhaseResult> run(
+      PacingOptions options, int run, int calls, Path dir, Path wav, String metrics)
       throws IOException, InterruptedException, TimeoutException {
     Files.createDirectories(dir);
     boolean viaSip = options.stack().equals("line");
@@ -80,7 +81,8 @@ final class Phase {
                     viaSip ? registrar.port() : 0,
                     viaSip ? siplineCallee.port() : 0,
                     sipPort,
-                    wav)
+                    wav,
+                    metrics)
                 : null) {
       long pacerTid = -1;
       String pacerPolicy = "";
@@ -120,7 +122,13 @@ final class Phase {
                 : "");
         Await.elapse(options.warmup());
         List<Window> windows = new ArrayList<>();
-        windows.add(Window.measure(PhaseResult.IDLE, options, load, baresip, pacerTid));
+        windows.add(
+            Window.measure(
+                PacingOptions.condition(PhaseResult.IDLE, metrics),
+                options,
+                load,
+                baresip,
+                pacerTid));
         if (options.floodRate() > 0) {
           try (InviteFlood flood =
               InviteFlood.start(dir, sipPort, options.floodRate(), options.window())) {
@@ -133,7 +141,11 @@ final class Phase {
                 options.floodRate());
             windows.add(
                 Window.measure(
-                    "flood " + options.floodRate() + "/s", options, load, baresip, pacerTid));
+                    PacingOptions.condition("flood " + options.floodRate() + "/s", metrics),
+                    options,
+                    load,
+                    baresip,
+                    pacerTid));
           }
         }
         if (baresip != null && !baresip.isAlive()) {

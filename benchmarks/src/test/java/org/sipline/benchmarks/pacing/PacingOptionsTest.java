@@ -34,6 +34,60 @@ class PacingOptionsTest {
   }
 
   @Test
+  void metricsModesAreMeasuredInTheOrderGivenAndLabelTheirWindows() {
+    PacingOptions none = PacingOptions.parse(new String[0]);
+    assertThat(none.metrics()).isEmpty();
+    assertThat(PacingOptions.condition(PhaseResult.IDLE, null)).isEqualTo("idle");
+    assertThat(PacingOptions.parse(new String[] {"--metrics", "on,off"}).metrics())
+        .containsExactly("on", "off");
+    assertThat(PacingOptions.condition(PhaseResult.IDLE, "on")).isEqualTo("idle, metrics on");
+    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--metrics", "on,on"}))
+        .hasMessage("--metrics: on given twice: 'on,on'");
+    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--metrics", "yes"}))
+        .hasMessage("--metrics: want one of on, off: 'yes'");
+    assertThatThrownBy(
+            () -> PacingOptions.parse(new String[] {"--metrics", "on", "--stack", "media"}))
+        .hasMessageStartingWith("--metrics on needs --stack line");
+  }
+
+  @Test
+  void theLoadProcessTakesTheMetricsModeOnlyForTheLineStack() {
+    String[] line = {
+      "--stack",
+      "line",
+      "--calls",
+      "1",
+      "--registrar",
+      "r",
+      "--callee",
+      "c",
+      "--wav",
+      "w",
+      "--result",
+      "x",
+      "--metrics",
+      "on"
+    };
+    assertThat(LoadArgs.parse(line).metrics()).isTrue();
+    String[] media = {
+      "--stack",
+      "media",
+      "--calls",
+      "1",
+      "--sink-port",
+      "9",
+      "--wav",
+      "w",
+      "--result",
+      "x",
+      "--metrics",
+      "on"
+    };
+    assertThatThrownBy(() -> LoadArgs.parse(media))
+        .hasMessageStartingWith("--metrics on needs --stack line");
+  }
+
+  @Test
   void thePolicyIsReadFromTheKernelsStatLineWhateverTheThreadsName() {
     // proc(5) fields 3..52 after "(name)"; field 40 rt_priority = 10, field 41 policy = 1.
     String fifo = "4242 (sipline-rtp (p)) S" + " 0".repeat(36) + " 10 1" + " 0".repeat(11);
