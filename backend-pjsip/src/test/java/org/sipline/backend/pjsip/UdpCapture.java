@@ -42,6 +42,15 @@ final class UdpCapture implements AutoCloseable {
 
   /** Captures UDP to ports {@code min..max} on lo into {@code dir}; returns once it captures. */
   static UdpCapture start(Path dir, int min, int max) throws IOException {
+    return start(dir, "udp dst portrange " + min + "-" + max);
+  }
+
+  /** Captures UDP to or from ports {@code min..max}: both directions of a far end's RTP. */
+  static UdpCapture bothWays(Path dir, int min, int max) throws IOException {
+    return start(dir, "udp portrange " + min + "-" + max);
+  }
+
+  private static UdpCapture start(Path dir, String filter) throws IOException {
     Path binary = dumpcap();
     if (binary == null) {
       throw new IllegalStateException("dumpcap is not installed");
@@ -55,7 +64,7 @@ final class UdpCapture implements AutoCloseable {
                 "lo",
                 "-P",
                 "-f",
-                "udp dst portrange " + min + "-" + max,
+                filter,
                 "-w",
                 file.toString())
             .redirectErrorStream(true)
