@@ -176,8 +176,10 @@ int slpj_orphan_bye(const char *call_id, const char *local_uri, const char *loca
 
     if (!slpj_enter(err, err_len)) return -1;
     endpt = pjsua_get_pjsip_endpt();
-    snprintf(from, sizeof(from), "<%s>;tag=%s", local_uri, local_tag);
-    snprintf(to, sizeof(to), "<%s>;tag=%s", remote_uri, remote_tag);
+    /* pjsip_endpt_create_request takes the URIs alone (and makes a From tag of its own): the
+     * record's tags are set on the headers afterwards. */
+    snprintf(from, sizeof(from), "<%s>", local_uri);
+    snprintf(to, sizeof(to), "<%s>", remote_uri);
     s_target = pj_str((char *)target);
     s_from = pj_str(from);
     s_to = pj_str(to);
@@ -188,6 +190,8 @@ int slpj_orphan_bye(const char *call_id, const char *local_uri, const char *loca
         slpj_set_err(err, err_len, "building the BYE from the dialog record", status);
         return -1;
     }
+    pj_strdup2_with_null(tdata->pool, &PJSIP_MSG_FROM_HDR(tdata->msg)->tag, local_tag);
+    pj_strdup2_with_null(tdata->pool, &PJSIP_MSG_TO_HDR(tdata->msg)->tag, remote_tag);
     for (i = 0; i < route_count; ++i) {
         char value[600];
         pjsip_hdr *h;
@@ -267,7 +271,8 @@ int slpj_orphan_unregister(const char *aor, const char *contact, const char *pro
         slpj_set_err(err, err_len, "pjsip_regc_create", status);
         return -1;
     }
-    status = pjsip_regc_init(regc, &s_registrar, &s_aor, &s_aor, 1, &s_contact, 0);
+    /* regc refuses an expiry of 0 here; pjsip_regc_unregister below writes Expires: 0. */
+    status = pjsip_regc_init(regc, &s_registrar, &s_aor, &s_aor, 1, &s_contact, 1);
     if (status != PJ_SUCCESS) {
         pjsip_regc_destroy(regc);
         slpj_set_err(err, err_len, "the binding's REGISTER", status);

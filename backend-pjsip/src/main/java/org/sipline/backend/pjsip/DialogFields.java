@@ -7,9 +7,10 @@ import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.Transport;
 
 /**
- * A call's dialog record as the shim writes it ({@code slpj_call_dialog}, read from pjsip's dialog):
- * NUL-separated Call-ID, incoming (0/1), local URI, local tag, remote URI, remote tag, remote
- * target, next CSeq, transport (0 UDP, 1 TCP, 2 TLS), first hop's host and port, then each route.
+ * A call's dialog record as the shim writes it ({@code slpj_call_dialog}, read from pjsip's
+ * dialog): NUL-separated Call-ID, incoming (0/1), local URI, local tag, remote URI, remote tag,
+ * remote target, next CSeq, transport (0 UDP, 1 TCP, 2 TLS), first hop's host and port, then each
+ * route.
  */
 final class DialogFields {
   private static final int FIXED = 11;

@@ -1,10 +1,10 @@
 package org.sipline.backend.pjsip;
 
-import java.util.Optional;
-import org.sipline.core.spi.BindingRecord;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;

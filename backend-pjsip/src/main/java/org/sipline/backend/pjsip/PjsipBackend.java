@@ -204,7 +204,8 @@ final class PjsipBackend implements SipBackend {
         };
     if (shim.slpj_srtp_config(srtp, err, err.length) != 0) {
       RUNNING.set(false);
-      throw new IllegalArgumentException("SRTP mode " + config.srtp().flag() + ": " + CText.of(err));
+      throw new IllegalArgumentException(
+          "SRTP mode " + config.srtp().flag() + ": " + CText.of(err));
     }
     int port =
         shim.slpj_start(

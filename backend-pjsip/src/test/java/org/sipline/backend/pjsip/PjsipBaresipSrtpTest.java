@@ -34,9 +34,9 @@ import org.sipline.testing.peers.PcmWav;
 /**
  * SRTP through pjsua with baresip's {@code srtp} module ({@code mediaenc=srtp-mand}: RTP/SAVP, SDES
  * keys), as jainsip's {@code BaresipSrtpTest}: a call each way carries audio both ways intact
- * (correlation ≥ 0.9), and a capture of baresip's RTP ports holds none of either side's μ-law bytes;
- * the same check with SRTP off and the same kind of signals finds them (so it can fail). pjsip's own
- * log, written at level 6 with SIP messages, names no key.
+ * (correlation ≥ 0.9), and a capture of baresip's RTP ports holds none of either side's μ-law
+ * bytes; the same check with SRTP off and the same kind of signals finds them (so it can fail).
+ * pjsip's own log, written at level 6 with SIP messages, names no key.
  */
 class PjsipBaresipSrtpTest {
   private static final Duration WAIT = Duration.ofSeconds(15);

@@ -58,15 +58,7 @@ final class UdpCapture implements AutoCloseable {
     Path file = dir.resolve("capture.pcap");
     Path log = dir.resolve("dumpcap.log");
     Process p =
-        new ProcessBuilder(
-                binary.toString(),
-                "-i",
-                "lo",
-                "-P",
-                "-f",
-                filter,
-                "-w",
-                file.toString())
+        new ProcessBuilder(binary.toString(), "-i", "lo", "-P", "-f", filter, "-w", file.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
