@@ -193,9 +193,11 @@ int slpj_orphan_bye(const char *call_id, const char *local_uri, const char *loca
     pj_strdup2_with_null(tdata->pool, &PJSIP_MSG_FROM_HDR(tdata->msg)->tag, local_tag);
     pj_strdup2_with_null(tdata->pool, &PJSIP_MSG_TO_HDR(tdata->msg)->tag, remote_tag);
     for (i = 0; i < route_count; ++i) {
-        char value[600];
+        /* The parsed header points into the text: it lives in the request's pool. */
+        pj_size_t cap = strlen(routes[i]) + 3;
+        char *value = (char *)pj_pool_alloc(tdata->pool, cap);
         pjsip_hdr *h;
-        int n = snprintf(value, sizeof(value), "<%s>", routes[i]);
+        int n = snprintf(value, cap, "<%s>", routes[i]);
         h = (pjsip_hdr *)pjsip_parse_hdr(tdata->pool, &route_name, value, (pj_size_t)n, NULL);
         if (!h) {
             pjsip_tx_data_dec_ref(tdata);
