@@ -102,7 +102,7 @@ class PjsipBaresipSrtpTest {
     short[] file = new short[RATE / 2 + theirs.length + RATE];
     System.arraycopy(theirs, 0, file, RATE / 2, theirs.length);
     PcmWav.write(theirWav, RATE, file);
-    Path pjsipLog = Path.of("/tmp/pjsrtp-" + mode.flag() + ".log"); // DEBUG
+    Path pjsipLog = dir.resolve("pjsip.log");
     RecordingListener listener = new RecordingListener();
     try (DatagramSocket silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         PjsipBackend backend =
