@@ -79,6 +79,9 @@ SLPJ_API int slpj_tls_failure(char *out, int out_len);
  * Warning 302. Returns 0, or -1 with err set.
  */
 SLPJ_API int slpj_srtp_config(int mode, char *err, int err_len);
+/* 1 when the pjproject loaded has its SRTP transport (built with libsrtp), else 0; modes other
+ * than off are refused without it. */
+SLPJ_API int slpj_srtp_available(void);
 
 /*
  * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP, 2 TLS (slpj_tls_config first).

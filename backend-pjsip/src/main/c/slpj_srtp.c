@@ -19,6 +19,7 @@
  * callback), not by pjsua: each key is replaced by "<redacted>" before the line reaches the file.
  */
 #include "slpj_internal.h"
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +28,22 @@ static int srtp_mode; /* 0 off, 1 offer, 2 require */
 static FILE *log_file;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* pjproject's headers say PJMEDIA_HAS_SRTP 1 whatever the build used (--disable-libsrtp passes
+ * -DPJMEDIA_HAS_SRTP=0 to pjproject's own compile only), and pjsua silently makes plain calls
+ * without it: the library itself is asked whether its SRTP transport is there. */
+int slpj_srtp_available(void)
+{
+    return dlsym(RTLD_DEFAULT, "pjmedia_transport_srtp_create") != NULL;
+}
+
 int slpj_srtp_config(int mode, char *err, int err_len)
 {
+    if (mode != 0 && !slpj_srtp_available()) {
+        slpj_set_err(err, err_len,
+                     "the pjproject loaded was built without SRTP (configure without"
+                     " --disable-libsrtp)", PJ_SUCCESS);
+        return -1;
+    }
     if (mode < 0 || mode > 2) {
         char what[80];
         snprintf(what, sizeof(what), "SRTP mode %d is not off (0), offer (1) or require (2)",

@@ -63,6 +63,8 @@ interface Shim extends Library {
 
   int slpj_srtp_config(int mode, byte[] err, int errLen);
 
+  int slpj_srtp_available();
+
   int slpj_tls_failure(byte[] out, int outLen);
 
   void slpj_post_closed();

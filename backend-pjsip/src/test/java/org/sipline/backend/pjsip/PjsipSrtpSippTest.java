@@ -17,7 +17,9 @@ import org.sipline.testing.peers.SippScenario;
 /**
  * The SRTP modes against far ends that know no SRTP (SIPp with plain RTP/AVP SDP): {@code require}
  * refuses a plain offer with 488 and jainsip's Warning before anything rings; {@code offer} calls a
- * plain answerer and the call is plain; {@code off} refuses an RTP/SAVP-only offer with 488.
+ * plain answerer and the call is plain; {@code off} refuses an RTP/SAVP-only offer with 488 (also
+ * with a pjproject built without SRTP). With such a pjproject a mode other than off is refused at
+ * start, naming why.
  */
 class PjsipSrtpSippTest {
   private static final CallMedia QUIET = new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD);
@@ -41,6 +43,7 @@ class PjsipSrtpSippTest {
 
   @Test
   void requireRefusesAPlainOfferWith488AndSaysWhyBeforeAnythingRings() throws Exception {
+    NativeShimAvailable.assumeSrtp();
     try (PjsipTestLine line = PjsipTestLine.start("alice", b -> b.srtp(SrtpMode.REQUIRE));
         Sipp caller =
             Sipp.uac(
@@ -74,7 +77,20 @@ class PjsipSrtpSippTest {
   }
 
   @Test
+  void withoutSrtpInPjprojectAModeOtherThanOffIsRefusedAtStart() throws Exception {
+    NativeShimAvailable.assume();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ShimLoader.forConfiguredLibrary().shim().slpj_srtp_available() == 0,
+        "this pjproject has SRTP");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PjsipTestLine.start("alice", b -> b.srtp(SrtpMode.OFFER)))
+        .hasMessageContaining("SRTP mode offer")
+        .hasMessageContaining("built without SRTP");
+  }
+
+  @Test
   void offerToAPlainAnswererMakesAPlainCall() throws Exception {
+    NativeShimAvailable.assumeSrtp();
     try (PjsipTestLine line = PjsipTestLine.start("alice", b -> b.srtp(SrtpMode.OFFER));
         Sipp far = Sipp.uas(SippScenario.resource("uas-answer.xml"), SippOptions.defaults())) {
       SipCall call = line.account.call(SipUri.of("bob", "127.0.0.1", far.port()), Map.of(), QUIET);
