@@ -182,10 +182,9 @@ static void log_writer(int level, const char *data, int len)
     if (len > (int)sizeof(buf) - 64) len = (int)sizeof(buf) - 64;
     n = slpj_srtp_redact(data, len, buf, (int)sizeof(buf));
     pthread_mutex_lock(&log_lock);
-    if (log_file) {
-        fwrite(buf, 1, (size_t)n, log_file);
-        fflush(log_file);
-    }
+    /* Not flushed per line: pjsip logs from its media and I/O threads (pjsua did not flush
+     * either); slpj_log_close flushes when pjsua is gone. */
+    if (log_file) fwrite(buf, 1, (size_t)n, log_file);
     pthread_mutex_unlock(&log_lock);
 }
 
