@@ -40,8 +40,11 @@ enum slpj_event_type {
                                       pjsua's on_dtmf_event gave them (unsigned decimals) */
     SLPJ_EV_DTMF_INFO_DONE = 14,   /* call, code = token of slpj_call_send_dtmf, text = status
                                       (0 = no response) \0 reason */
-    SLPJ_EV_CALL_HOLD = 15         /* call, code = 1 held by the far end (we send no RTP), 0
+    SLPJ_EV_CALL_HOLD = 15,        /* call, code = 1 held by the far end (we send no RTP), 0
                                       taken back; text = description (request, direction) */
+    SLPJ_EV_DIALOG = 16,           /* call: what slpj_call_dialog returns changed */
+    SLPJ_EV_ORPHAN_DONE = 17       /* call = token of slpj_orphan_bye/_unregister, code = final
+                                      status (0 = no response), text = reason */
 };
 
 /* Why an established call ended; mirrors org.sipline.core.spi.CallEnd's order. */
@@ -69,6 +72,16 @@ SLPJ_API int slpj_tls_config(const char *ca_file);
  * forgotten. Returns its length, 0 when none is recorded.
  */
 SLPJ_API int slpj_tls_failure(char *out, int out_len);
+
+/*
+ * SRTP for calls (SDES keys only): 0 off, 1 offer (pjsua's optional SRTP), 2 require. Call before
+ * slpj_start; a plain offer under require, or an RTP/SAVP-only one under off, gets 488 with
+ * Warning 302. Returns 0, or -1 with err set.
+ */
+SLPJ_API int slpj_srtp_config(int mode, char *err, int err_len);
+/* 1 when the pjproject loaded has its SRTP transport (built with libsrtp), else 0; modes other
+ * than off are refused without it. */
+SLPJ_API int slpj_srtp_available(void);
 
 /*
  * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP, 2 TLS (slpj_tls_config first).
@@ -160,6 +173,33 @@ enum slpj_stat_field {
     SLPJ_STAT_FIELDS = 12
 };
 SLPJ_API int slpj_call_rtp_stat(int call, long long *out, int n);
+/*
+ * The confirmed dialog of a call as a later process needs it to end the call (core's
+ * DialogRecord), NUL-separated: Call-ID, incoming (0/1), local URI, local tag, remote URI, remote
+ * tag, remote target, next CSeq, transport (0 UDP, 1 TCP, 2 TLS), first hop's host, its port,
+ * then each route's URI. Returns the length, or -1 (no confirmed dialog, unknown handle, out_len
+ * too small). Changes are announced by SLPJ_EV_DIALOG.
+ */
+SLPJ_API int slpj_call_dialog(int call, char *out, int out_len);
+/*
+ * Ends a dialog a previous process left: a BYE with the record's Call-ID, tags, URIs, CSeq and
+ * routes. Its final response comes as SLPJ_EV_ORPHAN_DONE with call = token. Returns 0, or -1.
+ */
+SLPJ_API int slpj_orphan_bye(const char *call_id, const char *local_uri, const char *local_tag,
+                             const char *remote_uri, const char *remote_tag, const char *target,
+                             const char **routes, int route_count, int cseq, int token,
+                             char *err, int err_len);
+/*
+ * Removes a binding a previous process left: REGISTER to the AOR's domain (through proxy, a Route
+ * header value such as "<sip:proxy;lr>", or "" / NULL) with contact and Expires: 0, answering a challenge with auth_user/password when
+ * auth_user is not empty. Outcome as SLPJ_EV_ORPHAN_DONE with call = token. Returns 0, or -1.
+ */
+SLPJ_API int slpj_orphan_unregister(const char *aor, const char *contact, const char *proxy,
+                                    const char *auth_user, const char *password, int token,
+                                    char *err, int err_len);
+/* The Contact URI of the account's last REGISTER into out; its length, or -1 when none. */
+SLPJ_API int slpj_account_contact(int acc, char *out, int out_len);
+
 /* RTP packets received so far by the call's audio stream, -1 when it has none. */
 SLPJ_API long long slpj_call_rx_packets(int call);
 

@@ -13,6 +13,12 @@
 
 slpj_acc slpj_accs[SLPJ_MAX_ACCS];
 
+/* Call-IDs of REGISTERs that remove a previous process's binding (slpj_dialog.c): they carry an
+ * account's AOR in From, but no account's timer must watch them. */
+#define FOREIGN_MAX 16
+static char foreign[FOREIGN_MAX][128];
+static int foreign_next;
+
 static pj_status_t on_tx_request(pjsip_tx_data *tdata);
 static unsigned refresh_lead(unsigned expires_s);
 
@@ -36,7 +42,54 @@ void slpj_accounts_reset(void)
 {
     pthread_mutex_lock(&slpj_lock);
     memset(slpj_accs, 0, sizeof(slpj_accs));
+    memset(foreign, 0, sizeof(foreign));
+    foreign_next = 0;
     pthread_mutex_unlock(&slpj_lock);
+}
+
+void slpj_register_foreign_add(const pj_str_t *call_id)
+{
+    pthread_mutex_lock(&slpj_lock);
+    snprintf(foreign[foreign_next], sizeof(foreign[0]), "%.*s", (int)call_id->slen, call_id->ptr);
+    foreign_next = (foreign_next + 1) % FOREIGN_MAX;
+    pthread_mutex_unlock(&slpj_lock);
+}
+
+/* Caller holds slpj_lock. */
+static int foreign_index(const pj_str_t *call_id)
+{
+    int i;
+    for (i = 0; i < FOREIGN_MAX; ++i) {
+        if (foreign[i][0] && (pj_ssize_t)strlen(foreign[i]) == call_id->slen &&
+            memcmp(foreign[i], call_id->ptr, (size_t)call_id->slen) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void slpj_register_foreign_remove(const pj_str_t *call_id)
+{
+    int i;
+    pthread_mutex_lock(&slpj_lock);
+    i = foreign_index(call_id);
+    if (i >= 0) foreign[i][0] = '\0';
+    pthread_mutex_unlock(&slpj_lock);
+}
+
+int slpj_account_contact(int acc, char *out, int out_len)
+{
+    slpj_acc *a;
+    int len = -1;
+    if (!slpj_enter(NULL, 0)) return -1;
+    pthread_mutex_lock(&slpj_lock);
+    a = slpj_acc_by_handle(acc);
+    if (a && a->contact[0] && (int)strlen(a->contact) < out_len) {
+        len = (int)strlen(a->contact);
+        memcpy(out, a->contact, (size_t)len + 1);
+    }
+    pthread_mutex_unlock(&slpj_lock);
+    return len;
 }
 
 slpj_acc *slpj_acc_by_handle(int handle)
@@ -94,7 +147,9 @@ static pj_status_t on_tx_request(pjsip_tx_data *tdata)
 {
     pjsip_transaction *tsx;
     pjsip_from_hdr *from;
-    char from_uri[256];
+    pjsip_contact_hdr *contact;
+    pjsip_cid_hdr *cid;
+    char from_uri[256], contact_uri[256];
     int len, i;
 
     if (tdata->msg->type != PJSIP_REQUEST_MSG ||
@@ -110,11 +165,24 @@ static pj_status_t on_tx_request(pjsip_tx_data *tdata)
                           sizeof(from_uri) - 1);
     if (len <= 0) return PJ_SUCCESS;
     from_uri[len] = '\0';
+    contact = (pjsip_contact_hdr *)pjsip_msg_find_hdr(tdata->msg, PJSIP_H_CONTACT, NULL);
+    contact_uri[0] = '\0';
+    if (contact && contact->uri) {
+        len = pjsip_uri_print(PJSIP_URI_IN_CONTACT_HDR, pjsip_uri_get_uri(contact->uri),
+                              contact_uri, sizeof(contact_uri) - 1);
+        contact_uri[len > 0 ? len : 0] = '\0';
+    }
+    cid = PJSIP_MSG_CID_HDR(tdata->msg);
 
     pthread_mutex_lock(&slpj_lock);
+    if (cid && foreign_index(&cid->id) >= 0) {
+        pthread_mutex_unlock(&slpj_lock);
+        return PJ_SUCCESS;
+    }
     for (i = 0; i < SLPJ_MAX_ACCS; ++i) {
         slpj_acc *a = &slpj_accs[i];
         if (!a->handle || strcmp(a->aor, from_uri) != 0) continue;
+        if (contact_uri[0]) memcpy(a->contact, contact_uri, sizeof(a->contact));
         if (tsx->transaction_key.slen < (pj_ssize_t)sizeof(a->tsx_key)) {
             memcpy(a->tsx_key, tsx->transaction_key.ptr, (size_t)tsx->transaction_key.slen);
             a->tsx_key[tsx->transaction_key.slen] = '\0';
@@ -297,6 +365,7 @@ int slpj_account_add(const char *aor, const char *registrar, const char *auth_us
     cfg.sip_stun_use = PJSUA_STUN_USE_DISABLED;
     cfg.media_stun_use = PJSUA_STUN_USE_DISABLED;
     slpj_session_timer_config(&cfg.use_timer, &cfg.timer_setting);
+    slpj_srtp_apply_account(&cfg);
     /* pjsua would re-INVITE after an answer that lists several codecs, to keep only one; the
      * far end did nothing wrong, and an unexpected re-INVITE breaks simple peers. */
     cfg.lock_codec = 0;

@@ -129,6 +129,7 @@ void slpj_on_call_state(pjsua_call_id call_id, pjsip_event *e)
                      host);
             hang_up = !c->ended;
         } else if (!c->ended) {
+            slpj_dialog_take(c, call_id); /* read by the core when it hears of the connection */
             slpj_event_post(SLPJ_EV_CALL_CONNECTED, c->acc_handle, c->handle, 0, NULL, 0);
         }
         break;

@@ -7,11 +7,13 @@
  *   slpj_call_ops.c       calls Java asks for (arms call_events' timers)
  *   slpj_call_events.c    pjsua's call callbacks    slpj_dtmf.c       DTMF both ways
  *                                                   slpj_session_timer.c  RFC 4028 timers
+ *                                                   slpj_dialog.c     dialog records, orphans
  *   slpj_call_media.c     a call's audio for Java   slpj_account.c    accounts, REGISTER
  *   slpj_call_slots.c     the call table            slpj_strangers.c  the stranger module
  *   slpj_rtp_stat.c       a call's RTP figures
  *   slpj_media.c          the audio port            slpj_sdp_guard.c  SDP naming hosts refused
  *   slpj_events.c         the event queue           slpj_rtp_filter.c RTP from others dropped
+ *                                                   slpj_srtp.c       --srtp, the redacted log
  *   slpj_common.c         lock, configuration, thread registration, errors, generations
  *
  * Declarations below are grouped by the file that defines them. */
@@ -55,6 +57,7 @@ typedef struct slpj_acc {
     int unregister_pending;     /* asked while a REGISTER was in flight: sent when it ends */
     pj_timer_entry unreg_timer;
     int unreg_timer_armed;
+    char contact[256];          /* the Contact URI of our last REGISTER, "" before it */
 } slpj_acc;
 
 typedef struct slpj_call {
@@ -94,6 +97,9 @@ typedef struct slpj_call {
     char offer_by[48];
     int held;
     int media_seen;             /* a first media state was applied: later ones are changes */
+    /* The confirmed dialog's record as slpj_call_dialog returns it (slpj_dialog.c) */
+    char dialog[2048];
+    int dialog_len;
     /* RTP figures of the streams that ran before the current one (slpj_rtp_stat.c) */
     long long stat_base[SLPJ_STAT_FIELDS];
 } slpj_call;
@@ -124,12 +130,23 @@ void slpj_event_post_str(int type, int acc, int call, int code, const char *text
 void slpj_events_reset(void);
 void slpj_events_wake_all(void);
 
+/* slpj_dialog.c */
+/* Caller holds slpj_lock, in a callback of the call's (dialog locked): records the dialog;
+ * 1 when the record changed. */
+int slpj_dialog_take(slpj_call *c, pjsua_call_id call_id);
+/* From on_call_tsx_state: records the dialog again, posting SLPJ_EV_DIALOG when it changed. */
+void slpj_dialog_tsx(pjsua_call_id call_id);
+
 /* slpj_account.c */
 extern slpj_acc slpj_accs[SLPJ_MAX_ACCS];
 slpj_acc *slpj_acc_by_handle(int handle);
 slpj_acc *slpj_acc_by_pjsua_id(pjsua_acc_id id);
 void slpj_on_reg_state2(pjsua_acc_id acc_id, pjsua_reg_info *info);
 pj_status_t slpj_register_module_init(void);
+/* REGISTERs with this Call-ID are not an account's (a previous process's binding removed):
+ * the registration timer leaves them alone. add keeps at most 16; remove forgets one. */
+void slpj_register_foreign_add(const pj_str_t *call_id);
+void slpj_register_foreign_remove(const pj_str_t *call_id);
 void slpj_accounts_reset(void);
 
 /* slpj_call_slots.c; the helpers need slpj_lock held unless noted */
@@ -231,6 +248,18 @@ void slpj_port_set_tx_live(slpj_port *port, int live);
 pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
                                     pj_grp_lock_t *stream_lock);
 void slpj_media_wake_all(void);
+
+/* slpj_srtp.c: --srtp onto pjsua, and pjsip's log written with the keys redacted */
+int slpj_srtp_mode(void); /* 0 off, 1 offer, 2 require */
+void slpj_srtp_apply_config(pjsua_config *cfg);
+void slpj_srtp_apply_account(pjsua_acc_config *cfg);
+/* The Warning code (302, reason into why) when the mode refuses an offer with this SDP; else 0. */
+int slpj_srtp_refusal(const char *text, pj_size_t len, char *why, int why_len);
+int slpj_srtp_redact(const char *data, int len, char *out, int out_len);
+/* Points pjsua's logging at path (NULL or "": no log) through the redacting writer. */
+int slpj_log_open(pjsua_logging_config *log_cfg, const char *path, int level, char *err,
+                  int err_len);
+void slpj_log_close(void);
 
 /* slpj_tls.c */
 void slpj_tls_apply(pjsua_transport_config *tp_cfg);

@@ -113,11 +113,17 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_create_media_transport = &slpj_on_create_media_transport;
     cfg.cb.on_transport_state = &slpj_on_transport_state;
 
+    slpj_srtp_apply_config(&cfg);
+
     pjsua_logging_config_default(&log_cfg);
     log_cfg.console_level = 0;
-    log_cfg.msg_logging = log_file && log_file[0] ? PJ_TRUE : PJ_FALSE;
-    log_cfg.level = log_file && log_file[0] ? (unsigned)log_level : 0;
-    if (log_file && log_file[0]) log_cfg.log_filename = pj_str((char *)log_file);
+    log_cfg.msg_logging = PJ_FALSE;
+    log_cfg.level = 0;
+    /* Written by slpj_srtp.c, which keeps SRTP keys out of it. */
+    if (slpj_log_open(&log_cfg, log_file, log_level, err, err_len) != 0) {
+        pjsua_destroy();
+        return -1;
+    }
 
     pjsua_media_config_default(&med_cfg);
     med_cfg.clock_rate = SLPJ_CLOCK_RATE;       /* the bridge runs at G.711's rate: no resampling */
@@ -136,6 +142,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     if (status != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "pjsua_init", status);
         pjsua_destroy();
+        slpj_log_close();
         return -1;
     }
     status = slpj_dns_apply_ports();
@@ -226,6 +233,7 @@ void slpj_destroy(void)
     if (!slpj_started) return;
     slpj_ensure_thread();
     pjsua_destroy2(0);
+    slpj_log_close();
     slpj_started = 0;
     slpj_media_wake_all();
     slpj_events_wake_all();

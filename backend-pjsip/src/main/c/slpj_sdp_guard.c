@@ -8,7 +8,8 @@
  * with Warning 301, through a transaction (it absorbs the retransmissions and the ACK), before
  * the dialog layer and pjsua see it: no call is created, nothing rings. That module sits at
  * PJSIP_MOD_PRIORITY_UA_PROXY_LAYER - 1, after the stranger module (a stranger gets its 403
- * whatever its SDP) and before the dialog layer and pjsua.
+ * whatever its SDP) and before the dialog layer and pjsua. The same module refuses, likewise with
+ * 488 and jainsip's Warning 302, an offer the --srtp mode rules out (slpj_srtp.c).
  *
  * A 2xx answer to our INVITE with one cannot be refused: the dialog exists, and jainsip ACKs it
  * and hangs up with BYE, the call failing 488. A second module, ahead of the transaction layer
@@ -148,7 +149,19 @@ static pj_bool_t on_rx_request(pjsip_rx_data *rdata)
     body = sdp_body(msg);
     if (body == NULL) return PJ_FALSE;
     if (!slpj_sdp_host_name((const char *)body->data, body->len, host, sizeof(host))) {
-        return PJ_FALSE;
+        char why[160];
+        int code = slpj_srtp_refusal((const char *)body->data, body->len, why, sizeof(why));
+        if (code == 0) return PJ_FALSE;
+        PJ_LOG(3, ("sipline", "INVITE Call-ID %.*s: 488, %s", (int)rdata->msg_info.cid->id.slen,
+                   rdata->msg_info.cid->id.ptr, why));
+        snprintf(warning, sizeof(warning), "%d sipline \"%s\"", code, why);
+        warning_value = pj_str(warning);
+        pj_list_init(&hdrs);
+        pj_list_push_back(&hdrs, pjsip_generic_string_hdr_create(rdata->tp_info.pool,
+                                                                 &warning_name, &warning_value));
+        pjsip_endpt_respond(pjsua_get_pjsip_endpt(), NULL, rdata, PJSIP_SC_NOT_ACCEPTABLE_HERE,
+                            NULL, &hdrs, NULL, NULL);
+        return PJ_TRUE;
     }
     PJ_LOG(3, ("sipline", "INVITE Call-ID %.*s: 488, SDP offer's c= names host %s, not an IP"
                " address (not looked up)", (int)rdata->msg_info.cid->id.slen,

@@ -107,6 +107,8 @@ final class EventDrainer implements Runnable {
           incomingCall(account, e);
         }
       }
+      // Not a call's: the call field carries the request's token.
+      case ORPHAN_DONE -> backend.orphanDone(e.call(), e.code(), e.field(0));
       default -> {
         PjsipCall call = handles.call(e.call());
         if (call != null) {
@@ -215,6 +217,12 @@ final class EventDrainer implements Runnable {
         call.dtmfOut().callEnded(cause.toString());
         log.info("call {} ended: {} ({})", call.callId(), cause, e.field(0));
         listener.callEnded(call, cause, e.field(0));
+      }
+      case DIALOG -> {
+        // The grammar allows dialogChanged only between callConnected and the terminal event.
+        if (call.state() == CallState.CONNECTED) {
+          listener.dialogChanged(call);
+        }
       }
       case CALL_HOLD -> {
         log.info("Call-ID {}: {}", call.callId(), e.field(0));

@@ -16,7 +16,9 @@ enum EventType {
   CLOSED(12),
   DTMF(13),
   DTMF_INFO_DONE(14),
-  CALL_HOLD(15);
+  CALL_HOLD(15),
+  DIALOG(16),
+  ORPHAN_DONE(17);
 
   private final int code;
 

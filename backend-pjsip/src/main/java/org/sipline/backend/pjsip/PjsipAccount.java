@@ -2,7 +2,9 @@ package org.sipline.backend.pjsip;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
@@ -77,6 +79,11 @@ final class PjsipAccount implements SipAccount {
     Objects.requireNonNull(headers, "headers");
     Objects.requireNonNull(media, "media");
     return backend.placeCall(this, target, headers, media);
+  }
+
+  @Override
+  public Optional<BindingRecord> binding() {
+    return state == AccountState.REGISTERED ? backend.binding(this) : Optional.empty();
   }
 
   @Override

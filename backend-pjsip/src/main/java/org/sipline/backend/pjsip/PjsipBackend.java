@@ -1,11 +1,13 @@
 package org.sipline.backend.pjsip;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -15,14 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.sip.InstanceId;
+import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
+import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.Capacity;
+import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.DtmfMethod;
+import org.sipline.core.spi.FinalResponse;
 import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
@@ -122,6 +129,12 @@ final class PjsipBackend implements SipBackend {
           });
 
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final OrphanRequests orphans = new OrphanRequests();
+
+  /** Room for a dialog record (slpj_call_dialog) and for a Contact URI (slpj_account_contact). */
+  private static final int DIALOG_CAPACITY = 8192;
+
+  private static final int CONTACT_CAPACITY = 512;
 
   private PjsipBackend(
       Shim shim,
@@ -181,6 +194,18 @@ final class PjsipBackend implements SipBackend {
         != 0) {
       RUNNING.set(false);
       throw new IllegalArgumentException("option '" + OPTION_DNS_SERVERS + "': " + CText.of(err));
+    }
+    // SDES keys in SIP over any transport: pjsua's secure-signalling check is off (slpj_srtp.c).
+    int srtp =
+        switch (config.srtp()) {
+          case OFF -> 0;
+          case OFFER -> 1;
+          case REQUIRE -> 2;
+        };
+    if (shim.slpj_srtp_config(srtp, err, err.length) != 0) {
+      RUNNING.set(false);
+      throw new IllegalArgumentException(
+          "SRTP mode " + config.srtp().flag() + ": " + CText.of(err));
     }
     int port =
         shim.slpj_start(
@@ -535,6 +560,93 @@ final class PjsipBackend implements SipBackend {
     return shim.slpj_call_rx_packets(call.handle());
   }
 
+  /** The call's confirmed dialog as pjsip holds it (slpj_dialog.c), empty before or without. */
+  Optional<DialogRecord> dialogRecord(PjsipCall call) {
+    if (closed.get()) {
+      return Optional.empty();
+    }
+    byte[] text = new byte[DIALOG_CAPACITY];
+    int n = shim.slpj_call_dialog(call.handle(), text, text.length);
+    return n <= 0 ? Optional.empty() : Optional.of(DialogFields.parse(text, n));
+  }
+
+  /** The Contact the account's last REGISTER bound, while the account is registered. */
+  Optional<BindingRecord> binding(PjsipAccount account) {
+    if (closed.get()) {
+      return Optional.empty();
+    }
+    byte[] text = new byte[CONTACT_CAPACITY];
+    int n = shim.slpj_account_contact(account.handle(), text, text.length);
+    if (n <= 0) {
+      return Optional.empty();
+    }
+    AccountSpec spec = account.spec();
+    return Optional.of(
+        new BindingRecord(
+            spec.aor().toString(),
+            new String(text, 0, n, StandardCharsets.UTF_8),
+            spec.outboundProxy() == null ? "" : spec.outboundProxy().toString(),
+            config.transport()));
+  }
+
+  @Override
+  public CompletableFuture<FinalResponse> endOrphanedDialog(DialogRecord dialog) {
+    Objects.requireNonNull(dialog, "dialog");
+    requireOpen();
+    if (dialog.nextCseq() < 1 || dialog.nextCseq() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("CSeq " + dialog.nextCseq() + " outside 1..2^31-1");
+    }
+    return orphans.send(
+        "BYE Call-ID " + dialog.callId() + " to " + dialog.farEnd(),
+        (token, err) ->
+            shim.slpj_orphan_bye(
+                dialog.callId(),
+                dialog.localUri(),
+                dialog.localTag(),
+                dialog.remoteUri(),
+                dialog.remoteTag(),
+                dialog.remoteTarget(),
+                dialog.routeSet().toArray(String[]::new),
+                dialog.routeSet().size(),
+                (int) dialog.nextCseq(),
+                token,
+                err,
+                err.length));
+  }
+
+  @Override
+  public CompletableFuture<FinalResponse> removeBinding(
+      BindingRecord binding, AccountSpec credentials) {
+    Objects.requireNonNull(binding, "binding");
+    requireOpen();
+    String proxy;
+    try {
+      proxy =
+          binding.outboundProxy().isEmpty()
+              ? ""
+              : looseRoute(SipAddresses.parseProxy("outboundProxy", binding.outboundProxy()));
+    } catch (InvalidArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return orphans.send(
+        "REGISTER " + binding.aor() + " Contact " + binding.contact() + " Expires: 0",
+        (token, err) ->
+            shim.slpj_orphan_unregister(
+                binding.aor(),
+                binding.contact(),
+                proxy,
+                credentials == null ? "" : credentials.authUsername(),
+                credentials == null ? "" : credentials.password(),
+                token,
+                err,
+                err.length));
+  }
+
+  /** The event thread's report of an orphan request's final response (slpj_dialog.c). */
+  void orphanDone(int token, int status, String reason) {
+    orphans.done(token, status, reason);
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -553,6 +665,7 @@ final class PjsipBackend implements SipBackend {
       Thread.currentThread().interrupt();
     }
     shim.slpj_destroy(); // un-REGISTERs bounded per account by min(registerTimeout, 4 s)
+    orphans.closed();
     RUNNING.set(false);
     log.info("pjsip backend closed");
   }

@@ -2,8 +2,10 @@ package org.sipline.backend.pjsip;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.RtpStatistics;
@@ -216,6 +218,11 @@ final class PjsipCall implements SipCall {
     // The terminal event may have been taken while the shim was asked.
     last = finalStatistics;
     return last != null ? last : now;
+  }
+
+  @Override
+  public Optional<DialogRecord> dialogRecord() {
+    return state() == CallState.ENDED ? Optional.empty() : backend.dialogRecord(this);
   }
 
   @Override

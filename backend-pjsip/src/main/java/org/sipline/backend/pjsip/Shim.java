@@ -33,6 +33,38 @@ interface Shim extends Library {
 
   int slpj_tls_config(String caFile);
 
+  int slpj_call_dialog(int call, byte[] out, int outLen);
+
+  int slpj_orphan_bye(
+      String callId,
+      String localUri,
+      String localTag,
+      String remoteUri,
+      String remoteTag,
+      String target,
+      String[] routes,
+      int routeCount,
+      int cseq,
+      int token,
+      byte[] err,
+      int errLen);
+
+  int slpj_orphan_unregister(
+      String aor,
+      String contact,
+      String proxy,
+      String authUser,
+      String password,
+      int token,
+      byte[] err,
+      int errLen);
+
+  int slpj_account_contact(int acc, byte[] out, int outLen);
+
+  int slpj_srtp_config(int mode, byte[] err, int errLen);
+
+  int slpj_srtp_available();
+
   int slpj_tls_failure(byte[] out, int outLen);
 
   void slpj_post_closed();

@@ -22,4 +22,14 @@ final class NativeShimAvailable {
     Assumptions.assumeTrue(
         availability.available(), "pjsip backend unavailable: " + availability.reason());
   }
+
+  /** As {@link #assume}, and the pjproject loaded has SRTP (built with libsrtp). */
+  static void assumeSrtp() {
+    assume();
+    boolean srtp = ShimLoader.forConfiguredLibrary().shim().slpj_srtp_available() == 1;
+    if (!srtp) {
+      System.err.println("[sipline] pjsip SRTP tests skipped: pjproject built without libsrtp");
+    }
+    Assumptions.assumeTrue(srtp, "the pjproject loaded was built without SRTP (libsrtp)");
+  }
 }

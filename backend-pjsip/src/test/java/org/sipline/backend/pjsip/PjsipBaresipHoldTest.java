@@ -2,8 +2,6 @@ package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +9,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.spi.AccountSpec;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
@@ -31,37 +27,21 @@ class PjsipBaresipHoldTest {
   /** 25 of our 20 ms frames: half a second of hold. */
   private static final long HELD_FOR_FRAMES = 25;
 
-  private DatagramSocket silentRegistrar;
-  private PjsipBackend backend;
-  private final RecordingListener listener = new RecordingListener();
+  private PjsipTestLine line;
+  private RecordingListener listener;
   private SipAccount account;
 
   @BeforeEach
   void start() throws Exception {
-    NativeShimAvailable.assume();
-    silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend =
-        (PjsipBackend)
-            new PjsipBackendProvider()
-                .create(BackendConfig.loopback().registerTimeout(Duration.ofMillis(300)).build());
-    account =
-        backend.register(
-            new AccountSpec(
-                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
-                "pw",
-                "alice",
-                null),
-            listener);
-    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    line = PjsipTestLine.start("alice", b -> b);
+    listener = line.listener;
+    account = line.account;
   }
 
   @AfterEach
   void stop() {
-    if (backend != null) {
-      backend.close();
-    }
-    if (silentRegistrar != null) {
-      silentRegistrar.close();
+    if (line != null) {
+      line.close();
     }
   }
 

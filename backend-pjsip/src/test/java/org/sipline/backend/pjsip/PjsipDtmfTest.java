@@ -8,8 +8,6 @@ import static org.sipline.core.spi.DtmfMethod.SIP_INFO;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.DtmfMethod;
@@ -56,41 +52,21 @@ class PjsipDtmfTest {
 
   @TempDir Path dir;
 
-  private DatagramSocket silentRegistrar;
-  private PjsipBackend backend;
-  private final RecordingListener listener = new RecordingListener();
+  private PjsipTestLine line;
+  private RecordingListener listener;
   private SipAccount account;
 
   @BeforeEach
   void start() throws Exception {
-    NativeShimAvailable.assume();
-    silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend =
-        (PjsipBackend)
-            new PjsipBackendProvider()
-                .create(
-                    BackendConfig.loopback()
-                        .registerTimeout(Duration.ofMillis(300))
-                        .transactionTimeout(Duration.ofSeconds(4))
-                        .build());
-    account =
-        backend.register(
-            new AccountSpec(
-                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
-                "pw",
-                "alice",
-                null),
-            listener);
-    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    line = PjsipTestLine.start("alice", b -> b.transactionTimeout(Duration.ofSeconds(4)));
+    listener = line.listener;
+    account = line.account;
   }
 
   @AfterEach
   void stop() {
-    if (backend != null) {
-      backend.close();
-    }
-    if (silentRegistrar != null) {
-      silentRegistrar.close();
+    if (line != null) {
+      line.close();
     }
   }
 
@@ -314,7 +290,7 @@ class PjsipDtmfTest {
   void sendDtmfRefusesBadDigitsAndDurationsAndCallsThatAreNotConnected() throws Exception {
     SipCall call =
         account.call(
-            SipUri.of("bob", "127.0.0.1", silentRegistrar.getLocalPort()),
+            SipUri.of("bob", "127.0.0.1", line.silentRegistrar.getLocalPort()),
             Map.of(),
             new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
 

@@ -2,8 +2,6 @@ package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.audio.WavAudio;
 import org.sipline.core.audio.WavReader;
-import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
@@ -34,42 +30,25 @@ class PjsipRecordingAndMediaTimeoutTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
 
   @TempDir Path recordings;
-  private DatagramSocket silentRegistrar;
+  private PjsipTestLine line;
   private PjsipBackend backend;
-  private final RecordingListener listener = new RecordingListener();
+  private RecordingListener listener;
   private SipAccount account;
 
   @BeforeEach
   void start() throws Exception {
-    NativeShimAvailable.assume();
-    silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend =
-        (PjsipBackend)
-            new PjsipBackendProvider()
-                .create(
-                    BackendConfig.loopback()
-                        .registerTimeout(Duration.ofMillis(300))
-                        .mediaTimeout(Duration.ofSeconds(2))
-                        .recordingsDir(recordings)
-                        .build());
-    account =
-        backend.register(
-            new AccountSpec(
-                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
-                "pw",
-                "alice",
-                null),
-            listener);
-    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    line =
+        PjsipTestLine.start(
+            "alice", b -> b.mediaTimeout(Duration.ofSeconds(2)).recordingsDir(recordings));
+    backend = line.backend;
+    listener = line.listener;
+    account = line.account;
   }
 
   @AfterEach
   void stop() {
-    if (backend != null) {
-      backend.close();
-    }
-    if (silentRegistrar != null) {
-      silentRegistrar.close();
+    if (line != null) {
+      line.close();
     }
   }
 

@@ -2,18 +2,14 @@ package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipUri;
@@ -35,43 +31,23 @@ class PjsipSessionTimersTest {
   /** RFC 4028's least interval, and pjsip's. */
   private static final int SE = 90;
 
-  private DatagramSocket silentRegistrar;
+  private PjsipTestLine line;
   private PjsipBackend backend;
-  private final RecordingListener listener = new RecordingListener();
+  private RecordingListener listener;
   private SipAccount account;
 
   @BeforeEach
   void start() throws Exception {
-    NativeShimAvailable.assume();
-    // No registrar: the REGISTER goes to a socket that never answers; its host is trusted for
-    // incoming INVITEs (the README's strangers rule), which the SIPp caller needs.
-    silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend =
-        (PjsipBackend)
-            new PjsipBackendProvider()
-                .create(
-                    BackendConfig.loopback()
-                        .registerTimeout(Duration.ofMillis(300))
-                        .sessionExpires(Duration.ofSeconds(SE))
-                        .build());
-    account =
-        backend.register(
-            new AccountSpec(
-                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
-                "pw",
-                "alice",
-                null),
-            listener);
-    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    line = PjsipTestLine.start("alice", b -> b.sessionExpires(Duration.ofSeconds(SE)));
+    backend = line.backend;
+    listener = line.listener;
+    account = line.account;
   }
 
   @AfterEach
   void stop() {
-    if (backend != null) {
-      backend.close();
-    }
-    if (silentRegistrar != null) {
-      silentRegistrar.close();
+    if (line != null) {
+      line.close();
     }
   }
 
@@ -183,20 +159,10 @@ class PjsipSessionTimersTest {
    */
   @Test
   void withoutTimersAskedForAFarEndsRequiredTimerIsStillHonoured() throws Exception {
-    backend.close();
-    backend =
-        (PjsipBackend)
-            new PjsipBackendProvider()
-                .create(
-                    BackendConfig.loopback()
-                        .registerTimeout(Duration.ofMillis(300))
-                        .sessionExpires(Duration.ZERO)
-                        .build());
-    backend.register(
-        new AccountSpec(
-            SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()), "pw", "alice", null),
-        listener);
-    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    line.close();
+    line = PjsipTestLine.start("alice", b -> b.sessionExpires(Duration.ZERO));
+    backend = line.backend;
+    listener = line.listener;
     try (Sipp caller =
         Sipp.uac(
             SippScenario.resource("uac-call-requires-timer.xml"),

@@ -2,17 +2,13 @@ package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
@@ -29,43 +25,23 @@ class PjsipSippTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final CallMedia QUIET = new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD);
 
-  private DatagramSocket silentRegistrar;
+  private PjsipTestLine line;
   private PjsipBackend backend;
-  private final RecordingListener listener = new RecordingListener();
+  private RecordingListener listener;
   private SipAccount account;
 
   @BeforeEach
   void start() throws Exception {
-    NativeShimAvailable.assume();
-    // These calls need no registrar: the account's REGISTER goes to a socket that never answers
-    // and fails after the (short) bound, which each test takes off the event queue first.
-    silentRegistrar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    backend =
-        (PjsipBackend)
-            new PjsipBackendProvider()
-                .create(
-                    BackendConfig.loopback()
-                        .registerTimeout(Duration.ofMillis(300))
-                        .transferTimeout(Duration.ofSeconds(5))
-                        .build());
-    account =
-        backend.register(
-            new AccountSpec(
-                SipUri.of("alice", "127.0.0.1", silentRegistrar.getLocalPort()),
-                "pw",
-                "alice",
-                null),
-            listener);
-    assertThat(listener.next(BOUND)).startsWith("registrationFailed");
+    line = PjsipTestLine.start("alice", b -> b.transferTimeout(Duration.ofSeconds(5)));
+    backend = line.backend;
+    listener = line.listener;
+    account = line.account;
   }
 
   @AfterEach
   void stop() {
-    if (backend != null) {
-      backend.close();
-    }
-    if (silentRegistrar != null) {
-      silentRegistrar.close();
+    if (line != null) {
+      line.close();
     }
   }
 

@@ -42,6 +42,15 @@ final class UdpCapture implements AutoCloseable {
 
   /** Captures UDP to ports {@code min..max} on lo into {@code dir}; returns once it captures. */
   static UdpCapture start(Path dir, int min, int max) throws IOException {
+    return start(dir, "udp dst portrange " + min + "-" + max);
+  }
+
+  /** Captures UDP to or from ports {@code min..max}: both directions of a far end's RTP. */
+  static UdpCapture bothWays(Path dir, int min, int max) throws IOException {
+    return start(dir, "udp portrange " + min + "-" + max);
+  }
+
+  private static UdpCapture start(Path dir, String filter) throws IOException {
     Path binary = dumpcap();
     if (binary == null) {
       throw new IllegalStateException("dumpcap is not installed");
@@ -49,15 +58,7 @@ final class UdpCapture implements AutoCloseable {
     Path file = dir.resolve("capture.pcap");
     Path log = dir.resolve("dumpcap.log");
     Process p =
-        new ProcessBuilder(
-                binary.toString(),
-                "-i",
-                "lo",
-                "-P",
-                "-f",
-                "udp dst portrange " + min + "-" + max,
-                "-w",
-                file.toString())
+        new ProcessBuilder(binary.toString(), "-i", "lo", "-P", "-f", filter, "-w", file.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
