@@ -17,7 +17,7 @@ public final class BaresipOptions {
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._~+-]{1,64}");
   private static final Pattern HOST_PORT = Pattern.compile("127(\\.\\d{1,3}){3}:\\d{1,5}");
   private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7e&&[^;\"<>\\\\]]{1,64}");
-  private static final List<String> CODECS = List.of("PCMU", "PCMA");
+  private static final List<String> CODECS = List.of("PCMU", "PCMA", "G722", "opus");
 
   private final String user;
   private final int port;
@@ -151,7 +151,11 @@ public final class BaresipOptions {
         mediaEncryption);
   }
 
-  /** The audio codecs offered and accepted, in order of preference: PCMU and/or PCMA. */
+  /**
+   * The audio codecs offered and accepted, in order of preference: PCMU, PCMA, G722, opus (as
+   * baresip names them; its aufile source then needs a file at the codec's rate: 8000, 16000 or
+   * 48000 Hz).
+   */
   public BaresipOptions withCodecs(String... codecs) {
     List<String> list = List.of(codecs);
     if (list.isEmpty()
