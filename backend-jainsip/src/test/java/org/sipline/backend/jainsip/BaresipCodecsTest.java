@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -201,6 +202,64 @@ class BaresipCodecsTest {
         assertThat(oursHigh).as("G.711 carries nothing above 4 kHz").isLessThan(0.1);
         assertThat(theirsHigh).as("G.711 carries nothing above 4 kHz").isLessThan(0.1);
       }
+    }
+  }
+
+  /**
+   * baresip calls us offering PCMU before G.722; we answer with the first of ours: G.722 under
+   * {@code g722,pcmu}, PCMU under {@code pcmu,g722}. Audio flows at the chosen codec's rate.
+   */
+  @ParameterizedTest
+  @CsvSource({"'g722,pcmu', G722, 16000", "'pcmu,g722', PCMU, 8000"})
+  void whenAnsweringOurCodecsOrderDecides(String ours, String expected, int rate, @TempDir Path dir)
+      throws Exception {
+    Path theirWav = dir.resolve("theirs.wav");
+    short[] file = new short[3 * rate];
+    short[] tone = sweep(rate);
+    System.arraycopy(tone, 0, file, rate / 2, Math.min(tone.length, 2 * rate));
+    PcmWav.write(theirWav, rate, file);
+    RecordingSipEventListener events = new RecordingSipEventListener();
+    try (JainSipBackend backend =
+            JainSipBackend.start(
+                BackendConfig.loopback()
+                    .options(
+                        Map.of(
+                            BackendOptions.TRUSTED_SOURCES,
+                            "127.0.0.1",
+                            org.sipline.core.spi.CodecList.OPTION,
+                            ours))
+                    .build());
+        Baresip phone =
+            Baresip.start(
+                BaresipOptions.defaults()
+                    .withUser("codec-caller")
+                    .withCodecs("PCMU", "G722")
+                    .withAudioSource(theirWav))) {
+      // Registered so that incoming calls for codec-line reach the listener.
+      var unused =
+          backend.register(
+              new AccountSpec(
+                  SipUri.of("codec-line", "127.0.0.1", registrar.port()), "secret", "codec", null),
+              events);
+      events.next(Registered.class);
+      CollectingSink sink = new CollectingSink();
+      phone.dial("sip:codec-line@127.0.0.1:" + backend.sipPort());
+      SipCall call = events.next(RecordingSipEventListener.Incoming.class, WAIT).call();
+      call.answer(new CallMedia(new ScriptedSource(new short[rate / 50 * 10]), sink));
+      events.next(Connected.class, WAIT);
+      assertThat(call.audioCodec()).isEqualTo(expected);
+      assertThat(call.audioRate()).isEqualTo(rate);
+      events.next(Ended.class, WAIT);
+      AudioCompare.Match heard =
+          AudioCompare.bestMatch(
+              Arrays.copyOf(tone, 2 * rate), sink.samples(), rate, Duration.ofSeconds(4));
+      log.info(
+          "FIGURE answering with --codecs {}: {} at {} Hz, r={}",
+          ours,
+          call.audioCodec(),
+          rate,
+          String.format("%.3f", heard.correlation()));
+      assertThat(heard.correlation()).isGreaterThanOrEqualTo(MIN_CORRELATION);
     }
   }
 }

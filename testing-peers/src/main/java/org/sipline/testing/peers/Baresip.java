@@ -84,7 +84,7 @@ public final class Baresip implements AutoCloseable {
    */
   public static Baresip start(BaresipOptions options) {
     if (options.audioSource() != null) {
-      checkSource(options.audioSource(), options.codecs().get(0));
+      checkSource(options.audioSource(), options.codecs());
     }
     Path binary = Executables.find("baresip", "baresip-core");
     int port = options.port() == 0 ? FreePorts.sipPorts(2) : options.port();
@@ -159,9 +159,23 @@ public final class Baresip implements AutoCloseable {
   }
 
   /**
-   * aufile refuses a file whose rate and channels are not the codec's: 8000 Hz mono for G.711,
-   * 16000 Hz mono for G.722, 48000 Hz stereo for Opus (as baresip 1.0 runs it).
+   * aufile refuses a file whose rate and channels are not the negotiated codec's: 8000 Hz mono for
+   * G.711, 16000 Hz mono for G.722, 48000 Hz stereo for Opus (as baresip 1.0 runs it). The file
+   * must suit one of the codecs; that the call ends up on that one is the test's to arrange.
    */
+  private static void checkSource(Path wav, List<String> codecs) {
+    IllegalArgumentException refused = null;
+    for (String codec : codecs) {
+      try {
+        checkSource(wav, codec);
+        return;
+      } catch (IllegalArgumentException e) {
+        refused = refused == null ? e : refused;
+      }
+    }
+    throw refused;
+  }
+
   private static void checkSource(Path wav, String codec) {
     int rate =
         switch (codec) {

@@ -19,6 +19,9 @@ public final class BaresipOptions {
   private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7e&&[^;\"<>\\\\]]{1,64}");
   private static final List<String> CODECS = List.of("PCMU", "PCMA", "G722", "opus");
 
+  /** G.711 unless a test asks for more: its aufile source is then 8 kHz whatever is negotiated. */
+  private static final List<String> DEFAULT_CODECS = List.of("PCMU", "PCMA");
+
   private final String user;
   private final int port;
   private final String registrar;
@@ -60,7 +63,7 @@ public final class BaresipOptions {
         null,
         null,
         true,
-        CODECS,
+        DEFAULT_CODECS,
         null,
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
