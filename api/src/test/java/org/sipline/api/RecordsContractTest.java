@@ -88,7 +88,10 @@ class RecordsContractTest {
             "double round_trip_ms = 9",
             "int64 rtcp_sent = 10",
             "int64 rtcp_received = 11",
-            "int64 rtcp_dropped = 12"));
+            "int64 rtcp_dropped = 12",
+            "int64 srtp_auth_failures = 13",
+            "int64 srtp_replays = 14",
+            "int64 srtp_out_of_window = 15"));
     expected.put(
         "Reception",
         List.of(

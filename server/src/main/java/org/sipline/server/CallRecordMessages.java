@@ -94,6 +94,9 @@ final class CallRecordMessages {
         .setRtcpSent(s.rtcpSent())
         .setRtcpReceived(s.rtcpReceived())
         .setRtcpDropped(s.rtcpDropped())
+        .setSrtpAuthFailures(s.srtp().authFailures())
+        .setSrtpReplays(s.srtp().replays())
+        .setSrtpOutOfWindow(s.srtp().outOfWindow())
         .build();
   }
 

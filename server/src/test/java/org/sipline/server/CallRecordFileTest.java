@@ -19,6 +19,7 @@ import org.sipline.core.records.CallEnding;
 import org.sipline.core.records.CallSide;
 import org.sipline.core.spi.ReceptionReport;
 import org.sipline.core.spi.RtpStatistics;
+import org.sipline.core.spi.SrtpRefusals;
 
 /** The JSON-lines file: whole lines under concurrent calls on many lines, torn lines skipped. */
 class CallRecordFileTest {
@@ -55,9 +56,22 @@ class CallRecordFileTest {
             0.4,
             6,
             6,
-            0),
+            0,
+            new SrtpRefusals(3, 1, 0)),
         4.39,
         4.41);
+  }
+
+  @Test
+  void theSrtpRefusalsAreInTheRecordsJson() throws Exception {
+    String json =
+        CallRecordMessages.toJson(
+            CallRecordMessages.toProto(record("srtp@test", "line-0", Instant.now())));
+    assertThat(json).contains("\"srtp_auth_failures\":\"3\"", "\"srtp_replays\":\"1\"");
+    CallRecord back = CallRecordMessages.fromJson(json);
+    assertThat(back.getRtp().getSrtpAuthFailures()).isEqualTo(3);
+    assertThat(back.getRtp().getSrtpReplays()).isEqualTo(1);
+    assertThat(back.getRtp().getSrtpOutOfWindow()).isZero();
   }
 
   @Test

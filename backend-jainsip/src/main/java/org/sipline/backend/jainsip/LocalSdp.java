@@ -19,10 +19,11 @@ import org.sipline.core.spi.SrtpMode;
  *
  * <p>SRTP (SDES, RFC 4568) by {@link SrtpMode}: with {@code offer} or {@code require} our offers
  * are RTP/SAVP with one crypto line per suite (tag 1 for AES_CM_128_HMAC_SHA1_80, tag 2 for _32,
- * each its own key); an answer takes the first RTP/SAVP stream with a crypto line we can use,
- * echoing its tag with our own key. Our key for a suite is made once per call and kept through
- * re-INVITEs (RFC 4568 §7.1.4 lets the answerer keep its key; the far end's new key, if it sends
- * one, is taken).
+ * each its own key); an answer takes the first RTP/SAVP stream — or RTP/AVP stream with crypto
+ * lines, "best effort" SRTP — with a crypto line we can use (an 80-bit one first), echoing its tag
+ * with our own key in the offered profile. Our key for a suite is made once per call and kept
+ * through re-INVITEs (RFC 4568 §7.1.4 lets the answerer keep its key; the far end's new key, if it
+ * sends one, is taken).
  */
 final class LocalSdp {
   /** Our telephone-event payload type in offers; in answers we take the offerer's. */
@@ -169,19 +170,25 @@ final class LocalSdp {
       if (!m.isRtpAudio() || m.port() == 0 || codecs.choose(m) == null) {
         continue;
       }
+      // Crypto lines on RTP/AVP are "best effort" SRTP (baresip's mediaenc=srtp, pjsip's
+      // use_srtp=OPTIONAL): the offerer sends SRTP if the answer carries a crypto line, plain RTP
+      // otherwise. RFC 4568 defines the attribute for RTP/SAVP only, but answering such a stream
+      // in RTP/AVP with a crypto line is what those user agents do and expect; with SRTP on we
+      // take it, which also satisfies require (the media is SRTP whatever the m= line's profile).
+      if (mode != SrtpMode.OFF && (m.isSecure() || !m.crypto().isEmpty())) {
+        SdesCrypto crypto = preferredUsable(m, problems);
+        if (crypto != null) {
+          return new Choice(m, crypto);
+        }
+      }
       if (!m.isSecure()) {
         plain = plain == null ? m : plain;
         continue;
       }
       secure = true;
-      if (mode != SrtpMode.OFF) {
-        SdesCrypto crypto = firstUsable(m, problems);
-        if (crypto != null) {
-          return new Choice(m, crypto);
-        }
-      }
     }
     if (plain != null && mode != SrtpMode.REQUIRE) {
+      // Best effort: an RTP/AVP offer whose crypto lines we cannot use is still a plain offer.
       return new Choice(plain, null);
     }
     if (secure && mode == SrtpMode.OFF) {
@@ -199,21 +206,34 @@ final class LocalSdp {
     if (plain != null) {
       throw new UnacceptableSdp(
           UnacceptableSdp.INCOMPATIBLE_TRANSPORT,
-          "SRTP is required (--srtp require) and the audio is offered as plain RTP/AVP");
+          "SRTP is required (--srtp require) and the audio is offered as plain RTP/AVP"
+              + (problems.isEmpty()
+                  ? ""
+                  : " (no usable crypto line: " + String.join("; ", problems) + ")"));
     }
     return null;
   }
 
-  /** The first crypto line of {@code m} sipline can take; why each other was not, in problems. */
-  private static SdesCrypto firstUsable(MediaDescription m, List<String> problems) {
+  /**
+   * The crypto line of {@code m} we answer: the first with an 80-bit tag, else the first sipline
+   * can take; why each unusable one was not, in problems. The 80-bit suite first because its tag is
+   * the stronger, and because libre (baresip) tags SRTCP under AES_CM_128_HMAC_SHA1_32 with 32 bits
+   * where RFC 4568 §6.2.2 says 80, so no SRTCP would pass between us under _32 (FACTS.md).
+   */
+  private static SdesCrypto preferredUsable(MediaDescription m, List<String> problems) {
+    SdesCrypto first = null;
     for (String line : m.crypto()) {
       try {
-        return SdesCrypto.parse(line);
+        SdesCrypto crypto = SdesCrypto.parse(line);
+        if (crypto.keys().suite() == SrtpSuite.AES_CM_128_HMAC_SHA1_80) {
+          return crypto;
+        }
+        first = first == null ? crypto : first;
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       }
     }
-    return null;
+    return first;
   }
 
   /** Our answer to {@code offer}, agreeing to {@code plan} (from {@link #planFor}). */

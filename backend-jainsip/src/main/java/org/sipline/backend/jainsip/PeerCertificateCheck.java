@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -41,22 +42,40 @@ final class PeerCertificateCheck extends X509ExtendedTrustManager {
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    checkChain(chain, authType);
-    try {
-      pkix.checkServerTrusted(chain, authType, socket);
-    } catch (CertificateException e) {
-      throw wrongHost(chain[0], peerHost(socket), e);
-    }
+    checkWithHost(
+        chain,
+        authType,
+        () -> pkix.checkServerTrusted(chain, authType, socket),
+        () -> peerHost(socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
+    checkWithHost(
+        chain,
+        authType,
+        () -> pkix.checkServerTrusted(chain, authType, engine),
+        () -> engine == null ? null : engine.getPeerHost());
+  }
+
+  /** One of the JDK's checks that also verify the host name (by socket or by engine). */
+  private interface PkixWithHost {
+    void check() throws CertificateException;
+  }
+
+  /**
+   * Dates and CA first ({@link #checkChain}), so that what is left to fail in the JDK's full check
+   * is the host name, which the refusal then names against {@code host}.
+   */
+  private void checkWithHost(
+      X509Certificate[] chain, String authType, PkixWithHost pkixWithHost, Supplier<String> host)
+      throws CertificateException {
     checkChain(chain, authType);
     try {
-      pkix.checkServerTrusted(chain, authType, engine);
+      pkixWithHost.check();
     } catch (CertificateException e) {
-      throw wrongHost(chain[0], engine == null ? null : engine.getPeerHost(), e);
+      throw wrongHost(chain[0], host.get(), e);
     }
   }
 

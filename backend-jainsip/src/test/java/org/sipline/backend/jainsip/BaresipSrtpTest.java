@@ -36,10 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SRTP with baresip's {@code srtp} module ({@code mediaenc=srtp-mand}: RTP/SAVP, SDES keys): a call
- * each way carries audio both ways intact (correlation ≥ 0.9), and a tshark capture of baresip's
- * RTP ports shows none of either side's G.711 bytes — while the same check, with SRTP off and the
- * same signals, finds them (so the check can fail).
+ * SRTP with baresip's {@code srtp} module ({@code mediaenc=srtp-mand}: RTP/SAVP, SDES keys; and
+ * {@code mediaenc=srtp}: RTP/AVP with crypto lines, "best effort"): each call carries audio both
+ * ways intact (correlation ≥ 0.9), and a tshark capture of baresip's RTP ports shows none of either
+ * side's G.711 bytes — while the same check, with SRTP off and the same signals, finds them (so the
+ * check can fail).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BaresipSrtpTest {
@@ -80,6 +81,19 @@ class BaresipSrtpTest {
       throws Exception {
     Outcome o = call(dir, SrtpMode.OFFER, "srtp-mand", false);
     assertSecure(o);
+  }
+
+  @Test
+  void baresipCallsUsWithBestEffortSrtpOnRtpAvpAndWeAnswerWithSrtp(@TempDir Path dir)
+      throws Exception {
+    // mediaenc=srtp: RTP/AVP with crypto lines; we answer RTP/AVP with our crypto line, and both
+    // sides send SRTP.
+    assertSecure(call(dir, SrtpMode.OFFER, "srtp", false));
+  }
+
+  @Test
+  void bestEffortSrtpOnRtpAvpSatisfiesRequire(@TempDir Path dir) throws Exception {
+    assertSecure(call(dir, SrtpMode.REQUIRE, "srtp", false));
   }
 
   @Test
@@ -196,7 +210,7 @@ class BaresipSrtpTest {
    * Whether any 16-byte run of {@code wire} from inside its 20 ms frames is in a payload: a plain
    * G.711 packet carries 160 of them as they are.
    */
-  private static boolean inClear(byte[] wire, List<byte[]> payloads) {
+  static boolean inClear(byte[] wire, List<byte[]> payloads) {
     for (int frame = 0; frame + 160 <= wire.length; frame += 160) {
       for (int at : new int[] {frame + 20, frame + 100}) {
         byte[] run = Arrays.copyOfRange(wire, at, at + 16);

@@ -11,21 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Failed;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Incoming;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
 import org.sipline.backend.jainsip.dns.FakeNameServer;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
-import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
-import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -73,32 +67,6 @@ class DnsIsolationTest {
     return account;
   }
 
-  /** A call from {@code caller} to {@code callee}'s line, answered and hung up: its set-up time. */
-  private static long callOnce(
-      SipAccount caller,
-      RecordingSipEventListener callerEvents,
-      RecordingSipEventListener calleeEvents,
-      SipUri callee)
-      throws InterruptedException {
-    long started = System.nanoTime();
-    SipCall call = caller.call(callee, Map.of(), SILENCE);
-    Incoming incoming = calleeEvents.next(Incoming.class, WAIT);
-    incoming.call().answer(SILENCE);
-    calleeEvents.next(Connected.class, WAIT);
-    // A 180 may come first or not at all: the callee answers at once.
-    RecordingSipEventListener.Event first =
-        callerEvents.next(RecordingSipEventListener.Event.class, WAIT);
-    assertThat(first).isInstanceOfAny(Ringing.class, Connected.class);
-    if (first instanceof Ringing) {
-      callerEvents.next(Connected.class, WAIT);
-    }
-    long setUp = System.nanoTime() - started;
-    call.hangup();
-    assertThat(callerEvents.next(Ended.class, WAIT).cause()).isEqualTo(CallEnd.LOCAL_BYE);
-    assertThat(calleeEvents.next(Ended.class, WAIT).cause()).isEqualTo(CallEnd.REMOTE_BYE);
-    return setUp;
-  }
-
   @Test
   void aSilentNameServerFailsOnlyTheCallThatWaitsForIt() throws Exception {
     try (ScriptedSipPeer registrar = registrar();
@@ -119,13 +87,13 @@ class DnsIsolationTest {
 
       List<Long> before = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        before.add(callOnce(alice, aliceEvents, bobEvents, bob));
+        before.add(LineToLineCall.callAndHangUp(alice, aliceEvents, bobEvents, bob));
       }
       long started = System.nanoTime();
       stuck.call(SipUri.of("bob", "some-carrier.test", -1), Map.of(), SILENCE);
       List<Long> during = new ArrayList<>();
       while (System.nanoTime() - started < SipContext.LOOKUP_BOUND.toNanos() - 1_000_000_000L) {
-        during.add(callOnce(alice, aliceEvents, bobEvents, bob));
+        during.add(LineToLineCall.callAndHangUp(alice, aliceEvents, bobEvents, bob));
       }
       Failed failed = stuckEvents.next(Failed.class, Duration.ofSeconds(12));
       double after = (System.nanoTime() - started) / 1e9;
@@ -232,7 +200,7 @@ class DnsIsolationTest {
           .startsWith("DNS lookup of cut.test (NAPTR): no answer from the name servers");
 
       // The line is none the worse: a call by number still connects.
-      callOnce(alice, aliceEvents, bobEvents, bob);
+      LineToLineCall.callAndHangUp(alice, aliceEvents, bobEvents, bob);
     }
   }
 

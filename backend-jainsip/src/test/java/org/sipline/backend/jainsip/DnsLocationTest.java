@@ -8,19 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Incoming;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
 import org.sipline.core.spi.AccountSpec;
-import org.sipline.core.spi.AudioSink;
-import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
-import org.sipline.core.spi.CallEnd;
-import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
-import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.testing.peers.Dnsmasq;
 import org.sipline.testing.peers.Kamailio;
@@ -34,7 +25,6 @@ import org.sipline.testing.peers.KamailioOptions;
 class DnsLocationTest {
   private static final String DOMAIN = "sipline.test";
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final CallMedia SILENCE = new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD);
 
   private static KamailioOptions registrar(int users) {
     KamailioOptions o = KamailioOptions.defaults().withDomain(DOMAIN);
@@ -94,7 +84,7 @@ class DnsLocationTest {
       assertThat(second.isRegistered("user0")).isFalse();
 
       // The Request-URI stays as asked; the INVITE went to the first registrar, which found bob.
-      callAndHangUp(alice, aliceEvents, bobEvents, SipUri.of("user1", DOMAIN, -1));
+      LineToLineCall.callAndHangUp(alice, aliceEvents, bobEvents, SipUri.of("user1", DOMAIN, -1));
       assertThat(first.receivedRequests())
           .anyMatch(r -> r.is("INVITE") && r.requestUri().equals("sip:user1@" + DOMAIN));
 
@@ -115,33 +105,11 @@ class DnsLocationTest {
 
       // And an INVITE: no answer from the first within the transaction bound (3 s), the second.
       started = System.nanoTime();
-      callAndHangUp(carol, carolEvents, daveEvents, SipUri.of("user3", DOMAIN, -1));
+      LineToLineCall.callAndHangUp(carol, carolEvents, daveEvents, SipUri.of("user3", DOMAIN, -1));
       System.out.printf(
           "FIGURE dns-failover call set-up %.1f s (transaction timeout 3 s)%n",
           (System.nanoTime() - started) / 1e9);
     }
-  }
-
-  private static void callAndHangUp(
-      SipAccount caller,
-      RecordingSipEventListener callerEvents,
-      RecordingSipEventListener calleeEvents,
-      SipUri callee)
-      throws InterruptedException {
-    SipCall call = caller.call(callee, Map.of(), SILENCE);
-    Incoming incoming = calleeEvents.next(Incoming.class, WAIT);
-    incoming.call().answer(SILENCE);
-    calleeEvents.next(Connected.class, WAIT);
-    // A 180 may come first or not at all: the callee answers at once.
-    RecordingSipEventListener.Event first =
-        callerEvents.next(RecordingSipEventListener.Event.class, WAIT);
-    assertThat(first).isInstanceOfAny(Ringing.class, Connected.class);
-    if (first instanceof Ringing) {
-      callerEvents.next(Connected.class, WAIT);
-    }
-    call.hangup();
-    assertThat(callerEvents.next(Ended.class, WAIT).cause()).isEqualTo(CallEnd.LOCAL_BYE);
-    assertThat(calleeEvents.next(Ended.class, WAIT).cause()).isEqualTo(CallEnd.REMOTE_BYE);
   }
 
   @Test

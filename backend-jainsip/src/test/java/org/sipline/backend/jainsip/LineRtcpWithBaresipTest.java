@@ -76,26 +76,23 @@ class LineRtcpWithBaresipTest {
         Baresip phone = Baresip.start(BaresipOptions.defaults().withUser("rtcp-summary"));
         Line line = Line.open(backend, LineConfig.builder().callRecords(records::add).build());
         StatusProbe probe = new StatusProbe(line)) {
-      registrar.answerEverything(200);
-      String account = "quality@" + registrar.hostPort();
-      get(line.registerAccount(account, "pw", "", ""));
-      get(line.startSession(account, 0));
-      long started = System.nanoTime();
-      get(line.startCall("rtcp-summary@127.0.0.1:" + phone.port(), Map.of()));
-      probe.await(StatusType.OUTGOING_CALL_CONNECTED, WAIT);
-      phone.awaitEvent("CALL_ESTABLISHED", WAIT);
-
-      awaitRtcpBothWays(backend);
-      double seconds = (System.nanoTime() - started) / 1e9;
-      get(line.endCall(false));
-      probe.await(StatusType.OUTGOING_CALL_FINISHED, WAIT);
-      CallRecord record = records.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(record).as("the call's record").isNotNull();
-      RtcpSummary theirs = phone.awaitRtcpSummary(0, WAIT);
+      Finished call =
+          callUntilRtcpBothWays(
+              registrar,
+              backend,
+              phone,
+              line,
+              probe,
+              records,
+              "rtcp-summary@127.0.0.1:" + phone.port());
+      CallRecord record = call.record();
+      RtcpSummary theirs = call.theirs();
       RtpStatistics ours = record.rtp();
       String both = "ours " + ours + ", baresip's " + theirs;
       log.info(
-          "FIGURE rtcp vs baresip after a {} s call: {}", String.format("%.1f", seconds), both);
+          "FIGURE rtcp vs baresip after a {} s call: {}",
+          String.format("%.1f", call.seconds()),
+          both);
 
       assertThat(ours.rtcpDropped()).as(both).isZero();
       // Counts: what one side sent, the other received, to within the packets in flight.
@@ -160,22 +157,19 @@ class LineRtcpWithBaresipTest {
             new LossyRelay(new InetSocketAddress("127.0.0.1", phone.port()), DROP_EVERY);
         Line line = Line.open(backend, LineConfig.builder().callRecords(records::add).build());
         StatusProbe probe = new StatusProbe(line)) {
-      registrar.answerEverything(200);
-      String account = "quality@" + registrar.hostPort();
-      get(line.registerAccount(account, "pw", "", ""));
-      get(line.startSession(account, 0));
-      long started = System.nanoTime();
-      get(line.startCall("lossy@127.0.0.1:" + relay.sipPort(), Map.of()));
-      probe.await(StatusType.OUTGOING_CALL_CONNECTED, WAIT);
-      phone.awaitEvent("CALL_ESTABLISHED", WAIT);
-
-      RtpStatistics reported = awaitRtcpBothWays(backend);
-      double seconds = (System.nanoTime() - started) / 1e9;
-      get(line.endCall(false));
-      probe.await(StatusType.OUTGOING_CALL_FINISHED, WAIT);
-      CallRecord record = records.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(record).as("the call's record").isNotNull();
-      RtcpSummary theirs = phone.awaitRtcpSummary(0, WAIT);
+      Finished call =
+          callUntilRtcpBothWays(
+              registrar,
+              backend,
+              phone,
+              line,
+              probe,
+              records,
+              "lossy@127.0.0.1:" + relay.sipPort());
+      RtpStatistics reported = call.reported();
+      double seconds = call.seconds();
+      CallRecord record = call.record();
+      RtcpSummary theirs = call.theirs();
       RtpStatistics ours = record.rtp();
       String all =
           "as of our last full report interval "
@@ -220,13 +214,52 @@ class LineRtcpWithBaresipTest {
     }
   }
 
+  /** What one call to baresip left: our figures while it ran, its record, baresip's summary. */
+  private record Finished(
+      RtpStatistics reported, CallRecord record, RtcpSummary theirs, double seconds) {}
+
+  /**
+   * Registers the line at {@code registrar}, calls {@code target} (baresip, or a relay to it),
+   * keeps the call until RTCP went both ways, hangs up and collects what each side made of it.
+   */
+  private static Finished callUntilRtcpBothWays(
+      ScriptedSipPeer registrar,
+      CallWatchingBackend backend,
+      Baresip phone,
+      Line line,
+      StatusProbe probe,
+      BlockingQueue<CallRecord> records,
+      String target)
+      throws Exception {
+    registrar.answerEverything(200);
+    String account = "quality@" + registrar.hostPort();
+    get(line.registerAccount(account, "pw", "", ""));
+    get(line.startSession(account, 0));
+    long started = System.nanoTime();
+    get(line.startCall(target, Map.of()));
+    probe.await(StatusType.OUTGOING_CALL_CONNECTED, WAIT);
+    phone.awaitEvent("CALL_ESTABLISHED", WAIT);
+
+    RtpStatistics reported = awaitRtcpBothWays(backend);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    get(line.endCall(false));
+    probe.await(StatusType.OUTGOING_CALL_FINISHED, WAIT);
+    CallRecord record = records.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(record).as("the call's record").isNotNull();
+    return new Finished(reported, record, phone.awaitRtcpSummary(0, WAIT), seconds);
+  }
+
   /**
    * Waits until RTCP flowed both ways: baresip's sender report arrived with a report block about
    * our stream and we measured the round trip, then one more report of ours left after that (it
    * carries LSR/DLSR of baresip's SR, so baresip measures the round trip as well).
    */
   static RtpStatistics awaitRtcpBothWays(CallWatchingBackend backend) {
-    SipCall call = backend.placed().get(0);
+    return awaitRtcpBothWays(backend.placed().get(0));
+  }
+
+  /** {@link #awaitRtcpBothWays(CallWatchingBackend)} on one call of the backend. */
+  static RtpStatistics awaitRtcpBothWays(SipCall call) {
     AtomicReference<RtpStatistics> seen = new AtomicReference<>(call.rtpStatistics());
     await()
         .atMost(RTCP_BOTH_WAYS)

@@ -68,20 +68,87 @@ class LocalSdpSrtpTest {
   }
 
   @Test
-  void theAnswerTakesTheFirstUsableLineEchoingItsTagWithOurOwnKey() {
+  void theAnswerTakesTheEightyBitLineEchoingItsTagWithOurOwnKey() {
     SessionDescription offer = sdp(SECURE);
     MediaPlan plan = LocalSdp.planFor(offer, SrtpMode.OFFER);
-    assertThat(plan.srtp().tag()).isEqualTo(6);
-    assertThat(plan.receiveKeys().suite()).isEqualTo(SrtpSuite.AES_CM_128_HMAC_SHA1_32);
-    assertThat(plan.receiveKeys().inline()).isEqualTo(KEY);
+    // Tag 5 is a suite we do not speak; 6 (_32) comes first, but the 80-bit tag is preferred.
+    assertThat(plan.srtp().tag()).isEqualTo(7);
+    assertThat(plan.receiveKeys().suite()).isEqualTo(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+    assertThat(plan.receiveKeys().inline()).isEqualTo(KEY2);
     LocalSdp ours = local(SrtpMode.OFFER);
     String answer = ours.answer(offer, plan);
     assertThat(answer).contains("m=audio 40000 RTP/SAVP 8\r\n");
     assertThat(answer).containsOnlyOnce("a=crypto:");
-    assertThat(answer).contains("a=crypto:6 AES_CM_128_HMAC_SHA1_32 inline:");
-    assertThat(keyOf(answer, 6)).isNotEqualTo(KEY).isEqualTo(ours.sendKeys(plan).inline());
+    assertThat(answer).contains("a=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:");
+    assertThat(keyOf(answer, 7)).isNotEqualTo(KEY2).isEqualTo(ours.sendKeys(plan).inline());
     // A re-INVITE with the same crypto: the same key again (RFC 4568 §7.1.4 lets us keep it).
-    assertThat(keyOf(ours.answer(offer, plan), 6)).isEqualTo(keyOf(answer, 6));
+    assertThat(keyOf(ours.answer(offer, plan), 7)).isEqualTo(keyOf(answer, 7));
+  }
+
+  @Test
+  void withoutAnEightyBitLineTheFirstUsableOneIsTaken() {
+    String only32 =
+        "m=audio 4000 RTP/SAVP 0\r\n"
+            + "a=crypto:3 AES_256_CM_HMAC_SHA1_80 inline:"
+            + KEY
+            + "\r\n"
+            + "a=crypto:4 AES_CM_128_HMAC_SHA1_32 inline:"
+            + KEY
+            + "\r\n"
+            + "a=crypto:8 AES_CM_128_HMAC_SHA1_32 inline:"
+            + KEY2
+            + "\r\n";
+    MediaPlan plan = LocalSdp.planFor(sdp(only32), SrtpMode.REQUIRE);
+    assertThat(plan.srtp().tag()).isEqualTo(4);
+    assertThat(plan.receiveKeys().suite()).isEqualTo(SrtpSuite.AES_CM_128_HMAC_SHA1_32);
+  }
+
+  /** baresip's {@code mediaenc=srtp}, pjsip's {@code use_srtp=OPTIONAL}: RTP/AVP with crypto. */
+  private static final String BEST_EFFORT =
+      "m=audio 4000 RTP/AVP 0 101\r\n"
+          + "a=rtpmap:101 telephone-event/8000\r\n"
+          + "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:"
+          + KEY
+          + "\r\n"
+          + "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:"
+          + KEY2
+          + "\r\n";
+
+  @Test
+  void bestEffortSrtpOnRtpAvpIsAnsweredWithSrtpInRtpAvpWhenSrtpIsOn() {
+    for (SrtpMode mode : new SrtpMode[] {SrtpMode.OFFER, SrtpMode.REQUIRE}) {
+      SessionDescription offer = sdp(BEST_EFFORT);
+      MediaPlan plan = LocalSdp.planFor(offer, mode);
+      assertThat(plan.srtp()).as("%s", mode).isNotNull();
+      assertThat(plan.srtp().tag()).isEqualTo(2);
+      assertThat(plan.receiveKeys().inline()).isEqualTo(KEY2);
+      LocalSdp ours = local(mode);
+      String answer = ours.answer(offer, plan);
+      // The offered profile, as RFC 3264 §6 wants, with our key for the chosen line.
+      assertThat(answer).contains("m=audio 40000 RTP/AVP 0 101\r\n");
+      assertThat(answer).containsOnlyOnce("a=crypto:");
+      assertThat(keyOf(answer, 2)).isEqualTo(ours.sendKeys(plan).inline());
+    }
+    // With SRTP off the crypto lines are ignored: a plain answer, as before.
+    SessionDescription offer = sdp(BEST_EFFORT);
+    MediaPlan plain = LocalSdp.planFor(offer, SrtpMode.OFF);
+    assertThat(plain.srtp()).isNull();
+    assertThat(local(SrtpMode.OFF).answer(offer, plain))
+        .contains("m=audio 40000 RTP/AVP 0 101\r\n")
+        .doesNotContain("crypto");
+  }
+
+  @Test
+  void bestEffortSrtpWithNoUsableLineIsPlainUnderOfferAndRefusedUnderRequire() {
+    String unusable =
+        "m=audio 4000 RTP/AVP 0\r\na=crypto:1 F8_128_HMAC_SHA1_80 inline:" + KEY + "\r\n";
+    assertThat(LocalSdp.planFor(sdp(unusable), SrtpMode.OFFER).srtp()).isNull();
+    assertThatThrownBy(() -> LocalSdp.planFor(sdp(unusable), SrtpMode.REQUIRE))
+        .isInstanceOf(UnacceptableSdp.class)
+        .hasMessageContaining("SRTP is required (--srtp require)")
+        .hasMessageContaining("no usable crypto line")
+        .hasMessageContaining("F8_128_HMAC_SHA1_80")
+        .hasMessageNotContaining(KEY);
   }
 
   @Test

@@ -3,6 +3,8 @@ package org.sipline.backend.jainsip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -219,6 +221,96 @@ class SessionTimersTest {
       assertThat(again).isGreaterThan(first);
       assertThat(log.substring(again)).contains("Min-SE: 1800");
     }
+  }
+
+  /** The far end's 491 to the next refresh by {@code method}: no crossing request, just 491. */
+  private static String refusedWith491(String method) {
+    return "  <recv request=\""
+        + method
+        + "\" timeout=\"200000\"/>\n"
+        + "  <send>\n    <![CDATA[\n\n"
+        + "      SIP/2.0 491 Request Pending\n"
+        + "      [last_Via:]\n      [last_From:]\n      [last_To:]\n      [last_Call-ID:]\n"
+        + "      [last_CSeq:]\n"
+        + "      Content-Length: 0\n"
+        + "\n    ]]>\n  </send>\n"
+        + (method.equals("INVITE") ? "  <recv request=\"ACK\" crlf=\"true\"/>\n" : "");
+  }
+
+  /** SIPp's {@code -trace_msg} stamps each message with the wall clock of its send or receipt. */
+  private static final Pattern STAMPED =
+      Pattern.compile(
+          "-{10,} (\\d{4}-\\d{2}-\\d{2}) (\\d{2}):(\\d{2}):(\\d{2})\\.(\\d{6})\\s*\\n"
+              + "[^\\n]*message received[^\\n]*\\n\\s*\\n(\\w+) sip:");
+
+  /** When SIPp received each request of {@code method}, in ms of the day, in order. */
+  private static List<Long> receivedAt(String log, String method) {
+    List<Long> at = new ArrayList<>();
+    Matcher m = STAMPED.matcher(log);
+    while (m.find()) {
+      if (m.group(6).equals(method)) {
+        at.add(
+            ((Long.parseLong(m.group(2)) * 60 + Long.parseLong(m.group(3))) * 60
+                        + Long.parseLong(m.group(4)))
+                    * 1000
+                + Long.parseLong(m.group(5)) / 1000);
+      }
+    }
+    return at;
+  }
+
+  /**
+   * A far end that answers our refresh 491 with no request of its own crossing it (its own
+   * transaction pending, say): we send the refresh again after RFC 3261 §14.1's wait for the side
+   * that chose the Call-ID, 2.1–4 s, and the call survives. SIPp's receive times of the two
+   * requests measure the wait: not before 2.1 s; at most 4 s plus {@value #WAIT_SLACK_MILLIS} ms
+   * for the 491's way back and our scheduler on a loaded machine.
+   */
+  private void refreshAnswered491IsSentAgainAfterTheWait(String allow, String method)
+      throws Exception {
+    RecordingSipEventListener events = new RecordingSipEventListener();
+    // 10 s: the first refresh at 5 s, the second by 9 s, inside the session either way.
+    int se = 10;
+    SipAccount account = start(Duration.ofSeconds(se), events);
+    SippScenario scenario =
+        SippScenario.resource("uas-timer-we-refresh.xml")
+            .replace("[allow]", allow)
+            .replace("<!--REFRESHES-->", refusedWith491(method) + refreshes(method, 1));
+    try (Sipp callee =
+        Sipp.uas(
+            scenario,
+            SippOptions.defaults()
+                .withKey("se", Integer.toString(se))
+                .withTimeout(Duration.ofSeconds(40)))) {
+      account.call(bob(callee), Map.of(), SILENCE);
+      events.next(Connected.class);
+      assertThat(events.next(Ended.class, Duration.ofSeconds(30)).cause())
+          .isEqualTo(CallEnd.REMOTE_BYE);
+      assertSucceeded(callee, Duration.ofSeconds(10));
+      String log = callee.messages();
+      assertThat(log).contains("SIP/2.0 491 Request Pending");
+      List<Long> at = receivedAt(log, method);
+      // An INVITE's list starts with the call's own.
+      List<Long> refreshes = method.equals("INVITE") ? at.subList(1, at.size()) : at;
+      assertThat(refreshes).as("%s refreshes SIPp received\n%s", method, log).hasSize(2);
+      long waitedMillis = refreshes.get(1) - refreshes.get(0);
+      assertThat(waitedMillis)
+          .as("the wait before sending the %s again (RFC 3261 §14.1: 2.1-4 s)", method)
+          .isBetween(2100L, 4000L + WAIT_SLACK_MILLIS);
+    }
+  }
+
+  private static final long WAIT_SLACK_MILLIS = 1000;
+
+  @Test
+  void anUpdateRefreshAnswered491IsSentAgainAfterTheWait() throws Exception {
+    refreshAnswered491IsSentAgainAfterTheWait(
+        "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE", "UPDATE");
+  }
+
+  @Test
+  void aReInviteRefreshAnswered491IsSentAgainAfterTheWait() throws Exception {
+    refreshAnswered491IsSentAgainAfterTheWait("INVITE, ACK, BYE, CANCEL, OPTIONS", "INVITE");
   }
 
   @Test

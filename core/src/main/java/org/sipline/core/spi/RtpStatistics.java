@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param rtcpSent RTCP compound packets we sent
  * @param rtcpReceived RTCP compound packets from the far end taken
  * @param rtcpDropped RTCP datagrams dropped: malformed, or from anyone but the far end
+ * @param srtp SRTP and SRTCP packets refused (authentication, replay, window); {@link
+ *     SrtpRefusals#NONE} for plain RTP
  */
 public record RtpStatistics(
     long packetsSent,
@@ -36,12 +38,58 @@ public record RtpStatistics(
     double roundTripMillis,
     long rtcpSent,
     long rtcpReceived,
-    long rtcpDropped) {
+    long rtcpDropped,
+    SrtpRefusals srtp) {
 
   /** No media ran (the call never connected, or the backend cannot tell). */
   public static final RtpStatistics NONE =
       new RtpStatistics(
           0, 0, 0, 0, ReceptionReport.NONE, ReceptionReport.NONE, -1, -1, -1, 0, 0, 0);
+
+  /**
+   * The figures of a call without SRTP refusals (plain RTP, or a backend that does not count them).
+   *
+   * @param packetsSent RTP packets we handed to the socket, telephone events included
+   * @param octetsSent their payload octets
+   * @param packetsReceived RTP packets of the negotiated payload types accepted from the far end
+   * @param octetsReceived their payload octets
+   * @param inbound our view of the stream we receive
+   * @param outbound the far end's view of the stream we send, or {@link ReceptionReport#NONE}
+   * @param farEndPacketsSent the packet count of the far end's latest sender report, or -1
+   * @param farEndOctetsSent the octet count of that sender report, or -1
+   * @param roundTripMillis the latest round-trip time, or -1 when not known
+   * @param rtcpSent RTCP compound packets we sent
+   * @param rtcpReceived RTCP compound packets from the far end taken
+   * @param rtcpDropped RTCP datagrams dropped
+   */
+  public RtpStatistics(
+      long packetsSent,
+      long octetsSent,
+      long packetsReceived,
+      long octetsReceived,
+      ReceptionReport inbound,
+      ReceptionReport outbound,
+      long farEndPacketsSent,
+      long farEndOctetsSent,
+      double roundTripMillis,
+      long rtcpSent,
+      long rtcpReceived,
+      long rtcpDropped) {
+    this(
+        packetsSent,
+        octetsSent,
+        packetsReceived,
+        octetsReceived,
+        inbound,
+        outbound,
+        farEndPacketsSent,
+        farEndOctetsSent,
+        roundTripMillis,
+        rtcpSent,
+        rtcpReceived,
+        rtcpDropped,
+        SrtpRefusals.NONE);
+  }
 
   /**
    * Checks the figures: counters not negative, a round-trip time measured or -1.
@@ -61,10 +109,12 @@ public record RtpStatistics(
    * @param rtcpSent RTCP compound packets we sent
    * @param rtcpReceived RTCP compound packets from the far end taken
    * @param rtcpDropped RTCP datagrams dropped: malformed, or from anyone but the far end
+   * @param srtp SRTP and SRTCP packets refused; {@link SrtpRefusals#NONE} for plain RTP
    */
   public RtpStatistics {
     Objects.requireNonNull(inbound, "inbound");
     Objects.requireNonNull(outbound, "outbound");
+    Objects.requireNonNull(srtp, "srtp");
     if (packetsSent < 0 || octetsSent < 0 || packetsReceived < 0 || octetsReceived < 0) {
       throw new IllegalArgumentException(
           "negative RTP counter: sent "

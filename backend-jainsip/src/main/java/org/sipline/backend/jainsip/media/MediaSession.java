@@ -14,6 +14,7 @@ import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DtmfEvent;
 import org.sipline.core.spi.RtpStatistics;
+import org.sipline.core.spi.SrtpRefusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,18 +261,16 @@ public final class MediaSession implements AutoCloseable {
   }
 
   /**
-   * SRTP and SRTCP packets refused so far: authentication failures, replays, and ones behind the
-   * replay window, in that order; zeros for plain RTP.
+   * SRTP and SRTCP packets refused so far (over every key the far end used); zeros for plain RTP.
    *
-   * @return the three counts
+   * @return the counts
    */
-  public synchronized long[] srtpRefusals() {
+  public synchronized SrtpRefusals srtpRefusals() {
     SrtpUnprotector u = unprotector;
-    return new long[] {
-      srtpAuthFailures + (u == null ? 0 : u.authFailures()),
-      srtpReplays + (u == null ? 0 : u.replays()),
-      srtpOutOfWindow + (u == null ? 0 : u.outOfWindow())
-    };
+    return new SrtpRefusals(
+        srtpAuthFailures + (u == null ? 0 : u.authFailures()),
+        srtpReplays + (u == null ? 0 : u.replays()),
+        srtpOutOfWindow + (u == null ? 0 : u.outOfWindow()));
   }
 
   /**
@@ -438,7 +437,8 @@ public final class MediaSession implements AutoCloseable {
         rtcp.roundTripMillis(),
         rtcp.sent(),
         rtcp.received(),
-        rtcp.dropped());
+        rtcp.dropped(),
+        srtpRefusals());
   }
 
   /**
@@ -490,13 +490,13 @@ public final class MediaSession implements AutoCloseable {
             started.encodingName());
       }
       if (protector != null || srtpAuthFailures + srtpReplays + srtpOutOfWindow > 0) {
-        long[] refused = srtpRefusals();
+        SrtpRefusals refused = srtpRefusals();
         log.info(
             "SRTP of Call-ID {}: {} authentication failures, {} replays, {} behind the window",
             id,
-            refused[0],
-            refused[1],
-            refused[2]);
+            refused.authFailures(),
+            refused.replays(),
+            refused.outOfWindow());
       }
     }
   }
