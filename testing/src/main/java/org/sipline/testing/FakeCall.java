@@ -312,7 +312,11 @@ public final class FakeCall implements SipCall {
     return state == State.CONNECTED ? backend.codec : "";
   }
 
-  /** The rate its backend was set to when the call was made ({@link FakeBackend#audioRate}). */
+  /**
+   * The rate its backend was set to when the call was made ({@link FakeBackend#audioRate}).
+   *
+   * @return 8000 unless the backend was set to another rate
+   */
   @Override
   public int audioRate() {
     return rate;
