@@ -35,5 +35,4 @@ public final class CodecList {
               + " (all of them the backend can run here when not given)");
 
   private CodecList() {}
-
 }
