@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.sipline.core.audio.PromptCache;
-import org.sipline.core.audio.Resampler;
 import org.sipline.core.audio.WavDecoder;
 import org.sipline.core.audio.WavFormatException;
 import org.sipline.core.media.LineMedia;
@@ -227,19 +226,15 @@ public final class Line implements AutoCloseable {
    * @return the status when played or cut short
    */
   public CompletableFuture<LineStatus> playWavFiles(List<byte[]> wavFiles) {
-    List<short[]> clips = new ArrayList<>();
+    List<short[]> clips;
+    // Decoded here, off the actor, at the rate of the call playing now; should the call (and its
+    // rate) change before the actor queues them, it decodes them again (see LineCore#play).
+    int rate = core.audioRate();
     try {
       if (wavFiles == null || wavFiles.isEmpty()) {
         throw new InvalidArgumentException("wav_files", "empty: give at least one WAV file");
       }
-      for (int i = 0; i < wavFiles.size(); i++) {
-        try {
-          clips.add(
-              PROMPTS.decode(wavFiles.get(i), Resampler.TARGET_RATE, WavDecoder::toCodecRate));
-        } catch (WavFormatException e) {
-          throw new InvalidArgumentException("wav_files[" + i + "]", e.getMessage(), e);
-        }
-      }
+      clips = decode(wavFiles, rate);
     } catch (InvalidArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -254,7 +249,7 @@ public final class Line implements AutoCloseable {
               }
             });
     var unusedToo =
-        core.submit(() -> core.play(clips, cancelled))
+        core.submit(() -> core.play(wavFiles, clips, rate, cancelled))
             .whenComplete(
                 (v, e) -> {
                   if (e != null) {
@@ -264,6 +259,23 @@ public final class Line implements AutoCloseable {
                   }
                 });
     return result;
+  }
+
+  /**
+   * The files decoded to {@code rate}, through the shared cache.
+   *
+   * @throws InvalidArgumentException naming the first file that is not playable
+   */
+  static List<short[]> decode(List<byte[]> wavFiles, int rate) {
+    List<short[]> clips = new ArrayList<>();
+    for (int i = 0; i < wavFiles.size(); i++) {
+      try {
+        clips.add(PROMPTS.decode(wavFiles.get(i), rate, wav -> WavDecoder.toRate(wav, rate)));
+      } catch (WavFormatException e) {
+        throw new InvalidArgumentException("wav_files[" + i + "]", e.getMessage(), e);
+      }
+    }
+    return clips;
   }
 
   /**

@@ -17,6 +17,7 @@ import org.sipline.core.records.CallEnding;
 import org.sipline.core.records.CallSide;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
@@ -833,6 +834,25 @@ final class LineCore {
   }
 
   // ---- audio -----------------------------------------------------------------------------
+
+  /** The audio rate of the call now, 8000 without one: what prompts are decoded to. */
+  int audioRate() {
+    ActiveCall c = call;
+    return c == null ? AudioFrames.SAMPLE_RATE : c.audio.rate();
+  }
+
+  /**
+   * Queues clips decoded at {@code rate} (again from {@code wavFiles} when the call's rate is
+   * another); the future completes when they have played (or the call ended).
+   */
+  CompletableFuture<LineStatus> play(
+      List<byte[]> wavFiles, List<short[]> decoded, int rate, CompletableFuture<?> cancelled) {
+    List<short[]> clips = decoded;
+    if (call != null && call.audio.rate() != rate) {
+      clips = Line.decode(wavFiles, call.audio.rate()); // checked once already: cannot fail
+    }
+    return play(clips, cancelled);
+  }
 
   /** Queues decoded clips; the future completes when they have played (or the call ended). */
   CompletableFuture<LineStatus> play(List<short[]> clips, CompletableFuture<?> cancelled) {

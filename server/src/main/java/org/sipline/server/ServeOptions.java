@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.SrtpMode;
 import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
@@ -160,6 +161,17 @@ final class ServeOptions {
               + "peer's host name is checked too. By default the system's trusted CAs. The "
               + "backend option tls.ca. Env: SIPLINE_SIP_TLS_CA.")
   String sipTlsCa;
+
+  @Option(
+      names = "--codecs",
+      paramLabel = "LIST",
+      defaultValue = "${env:SIPLINE_CODECS}",
+      description =
+          "Audio codecs in order of preference, comma-separated, from opus, g722, pcmu, pcma: "
+              + "the order offered and the preference when answering. By default every one the "
+              + "backend runs here (opus,g722,pcmu,pcma on jainsip, Opus where libopus0 loads). "
+              + "The backend option codecs. Env: SIPLINE_CODECS.")
+  String codecs;
 
   @Option(
       names = "--advertised-address",
@@ -454,7 +466,7 @@ final class ServeOptions {
         .advertisedAddress(advertisedAddress)
         .rtpPorts(rtpPorts.min(), rtpPorts.max())
         .backend(backend)
-        .backendOptions(withSipTlsCa(withDnsServers()))
+        .backendOptions(withCodecs(withSipTlsCa(withDnsServers())))
         .historyLimit(historyLimit)
         .journal(journal)
         .recordingsDir(recordingsDir)
@@ -495,6 +507,24 @@ final class ServeOptions {
     }
     Map<String, String> merged = new LinkedHashMap<>(options);
     merged.put(TlsTrust.OPTION, sipTlsCa);
+    return merged;
+  }
+
+  /**
+   * {@code --codecs} is the backend option {@value CodecList#OPTION} with a flag of its own; giving
+   * both with different values is refused. The backend checks the names.
+   */
+  private Map<String, String> withCodecs(Map<String, String> options) {
+    if (codecs == null || codecs.isBlank()) {
+      return options;
+    }
+    String given = options.get(CodecList.OPTION);
+    if (given != null && !given.equals(codecs)) {
+      throw new InvalidConfigException(
+          "--codecs", codecs + " differs from --backend-option " + CodecList.OPTION + "=" + given);
+    }
+    Map<String, String> merged = new LinkedHashMap<>(options);
+    merged.put(CodecList.OPTION, codecs);
     return merged;
   }
 

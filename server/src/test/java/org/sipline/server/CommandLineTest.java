@@ -40,7 +40,7 @@ class CommandLineTest {
           .contains("Env: " + m.group(1));
       checked++;
     }
-    assertThat(checked).isEqualTo(44);
+    assertThat(checked).isEqualTo(45);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
@@ -58,6 +59,7 @@ public final class FakeBackend implements SipBackend {
   private volatile boolean silentRegistrar;
   volatile boolean manualMedia;
   volatile String codec = "PCMU";
+  volatile int audioRate = AudioFrames.SAMPLE_RATE;
   private volatile int registrationExpires = 3600;
   private volatile boolean closed;
 
@@ -137,6 +139,19 @@ public final class FakeBackend implements SipBackend {
    */
   public FakeBackend codec(String encodingName) {
     this.codec = encodingName;
+    return this;
+  }
+
+  /**
+   * The audio rate calls made from now on speak ({@link FakeCall#audioRate()}): 8000 unless set;
+   * 16000 stands for a G.722 call, 48000 for Opus.
+   *
+   * @param rate a call rate (8000, 16000, 24000 or 48000)
+   * @return this backend
+   * @throws IllegalArgumentException for another rate
+   */
+  public FakeBackend audioRate(int rate) {
+    this.audioRate = AudioFrames.checkRate(rate);
     return this;
   }
 

@@ -54,8 +54,9 @@ public final class FakeCall implements SipCall {
   private int finalCode;
   private SipUri transferTarget;
   private Map<String, String> transferHeaders = Map.of();
-  private final short[] frame = new short[AudioFrames.FRAME_SAMPLES];
-  private short[] sent = new short[AudioFrames.SAMPLE_RATE];
+  private final int rate;
+  private final short[] frame;
+  private short[] sent;
   private int sentLength;
   private int speechFrames;
   private int framesSent;
@@ -77,6 +78,9 @@ public final class FakeCall implements SipCall {
     this.remote = remote;
     this.script = script;
     this.state = incoming ? State.OFFERED : State.DIALING;
+    this.rate = backend.audioRate;
+    this.frame = new short[AudioFrames.frameSamples(rate)];
+    this.sent = new short[rate];
   }
 
   // ---- SipCall (the line's side) -----------------------------------------------------------
@@ -309,6 +313,16 @@ public final class FakeCall implements SipCall {
   }
 
   /**
+   * The rate its backend was set to when the call was made ({@link FakeBackend#audioRate}).
+   *
+   * @return 8000 unless the backend was set to another rate
+   */
+  @Override
+  public int audioRate() {
+    return rate;
+  }
+
+  /**
    * Records the digit; completes at once with RFC 4733 unless {@link #holdDtmf} keeps it pending or
    * {@link #failDtmf} makes it fail as a refused INFO would.
    */
@@ -431,14 +445,14 @@ public final class FakeCall implements SipCall {
   /** One tick whose packet could not be sent: read, not recorded, reported not on the wire. */
   public void tickNotOnWire() {
     CallMedia m = media;
-    m.source().read(new short[AudioFrames.FRAME_SAMPLES]);
+    m.source().read(new short[frame.length]);
     m.source().sent(false);
   }
 
   /** The far end's voice: one packet of {@code says} every 20 ms, then silence. */
   private Runnable talk(short[] says) {
     int[] at = {0};
-    short[] packet = new short[AudioFrames.FRAME_SAMPLES];
+    short[] packet = new short[frame.length];
     return () -> {
       CallMedia m = media;
       if (m == null || state() != State.CONNECTED) {
@@ -481,7 +495,7 @@ public final class FakeCall implements SipCall {
   }
 
   /**
-   * The caller's audio arrives (8 kHz PCM, as decoded from RTP).
+   * The caller's audio arrives (PCM at the call's rate, as decoded from RTP).
    *
    * @param pcm the audio
    */

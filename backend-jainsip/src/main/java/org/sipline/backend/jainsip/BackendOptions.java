@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sipline.backend.jainsip.media.MediaEngine;
+import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
+import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
 import org.sipline.core.spi.TrustedSources;
@@ -48,6 +50,10 @@ import org.sipline.core.spi.TrustedSources;
  *       after one warning</td><td>{@value MediaEngine#PACER_REALTIME_DEFAULT}</td></tr>
  *   <tr><td>{@value #DNS_SERVERS}</td><td>name servers for RFC 3263 location,
  *       {@code address[:port]} comma-separated, numeric</td><td>the system's (resolv.conf)</td></tr>
+ *   <tr><td>{@value CodecList#OPTION}</td><td>audio codecs in our order of preference,
+ *       comma-separated: {@code opus}, {@code g722}, {@code pcmu}, {@code pcma} (see {@link
+ *       CodecPreference}); Opus only where libopus loads</td>
+ *       <td>{@code opus,g722,pcmu,pcma}, Opus left out where libopus does not load</td></tr>
  * </table>
  *
  * @param registerExpires seconds asked for in REGISTER
@@ -56,13 +62,15 @@ import org.sipline.core.spi.TrustedSources;
  * @param pacerRealtime the RTP pacer's SCHED_FIFO priority, or {@link
  *     MediaEngine#PACER_REALTIME_OFF}
  * @param dnsServers the name servers to ask, in order; empty for the system's
+ * @param codecs the audio codecs in our order of preference ({@value CodecList#OPTION})
  */
 record BackendOptions(
     int registerExpires,
     Tls tls,
     TrustedSources trusted,
     int pacerRealtime,
-    List<java.net.InetSocketAddress> dnsServers) {
+    List<java.net.InetSocketAddress> dnsServers,
+    CodecPreference codecs) {
   static final String TRUSTED_SOURCES = TrustedSources.OPTION;
   static final String REGISTER_EXPIRES = "register.expires";
   static final String TLS_PORT = "tls.port";
@@ -102,7 +110,8 @@ record BackendOptions(
               Set.of("off"),
               "the RTP pacer thread's SCHED_FIFO priority"),
           BackendOption.text(
-              DNS_SERVERS, "name servers (address[:port], comma-separated) for RFC 3263"));
+              DNS_SERVERS, "name servers (address[:port], comma-separated) for RFC 3263"),
+          CodecList.DECLARATION);
 
   /**
    * The TLS listening point's settings. Passwords stay out of {@link #toString()}.
@@ -152,7 +161,14 @@ record BackendOptions(
             ? TrustedSources.registrarsOnly()
             : TrustedSources.parse(TRUSTED_SOURCES, trusted),
         pacerRealtime(options.get(MEDIA_REALTIME)),
-        dnsServers(options.get(DNS_SERVERS)));
+        dnsServers(options.get(DNS_SERVERS)),
+        codecs(options.get(CodecList.OPTION)));
+  }
+
+  /** {@value CodecList#OPTION}: absent, every codec that runs here (Opus where libopus loads). */
+  private static CodecPreference codecs(String value) {
+    Availability opus = org.sipline.backend.jainsip.media.OpusEncoder.availability();
+    return value == null ? CodecPreference.defaults(opus) : CodecPreference.parse(value, opus);
   }
 
   private static List<java.net.InetSocketAddress> dnsServers(String value) {

@@ -99,7 +99,7 @@ final class IncomingInvites {
       offer = offer(request);
       if (offer != null) {
         // Refused before the line rings: an offer SRTP rules out (--srtp) cannot be answered.
-        LocalSdp.planFor(offer, ctx.config.srtp());
+        LocalSdp.planFor(offer, ctx.config.srtp(), ctx.options.codecs());
       }
     } catch (UnsupportedMediaType e) {
       reply(request, tx, Response.UNSUPPORTED_MEDIA_TYPE, e.getMessage());

@@ -140,7 +140,7 @@ final class IncomingSipCall extends JainSipCall {
     MediaPlan agreed = null;
     if (offer != null) {
       try {
-        agreed = LocalSdp.planFor(offer, ctx.config.srtp());
+        agreed = LocalSdp.planFor(offer, ctx.config.srtp(), ctx.options.codecs());
       } catch (UnacceptableSdp e) {
         // IncomingInvites refused such an offer before ringing; kept for safety's sake.
         decline(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here (" + e.getMessage() + ")");
@@ -160,7 +160,8 @@ final class IncomingSipCall extends JainSipCall {
               rtp.localPort(),
               ctx.random.nextInt(1 << 30),
               ctx.config.srtp(),
-              ctx.random);
+              ctx.random,
+              ctx.options.codecs());
       body = offer != null ? localSdp.answer(offer, agreed) : localSdp.offer();
     } catch (Exception e) {
       respond(Response.SERVICE_UNAVAILABLE, null);
@@ -224,16 +225,19 @@ final class IncomingSipCall extends JainSipCall {
   }
 
   /** The plan the ACK's SDP answer agrees to; refused naming what makes it unusable. */
-  private static MediaPlan planInAck(Request ack, org.sipline.core.spi.SrtpMode srtp) {
+  private MediaPlan planInAck(Request ack, org.sipline.core.spi.SrtpMode srtp) {
     byte[] body = ack.getRawContent();
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the ACK has no SDP answer");
     }
     MediaPlan plan =
         LocalSdp.planFromAnswer(
-            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)), srtp);
+            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)),
+            srtp,
+            ctx.options.codecs());
     if (plan == null) {
-      throw new IllegalArgumentException("the ACK's answer has neither PCMU nor PCMA");
+      throw new IllegalArgumentException(
+          "the ACK's answer has none of our codecs (" + ctx.options.codecs() + ")");
     }
     return plan;
   }

@@ -52,6 +52,12 @@ final class JainSipBackend implements SipBackend {
   static JainSipBackend start(BackendConfig config, java.util.random.RandomGenerator dnsRandom) {
     Objects.requireNonNull(config, "config");
     BackendOptions options = BackendOptions.from(config);
+    org.sipline.core.spi.Availability opus =
+        org.sipline.backend.jainsip.media.OpusEncoder.availability();
+    log.info(
+        "Audio codecs in order of preference: {}{}",
+        options.codecs(),
+        opus.available() ? "" : " (Opus is not available: " + opus.reason() + ")");
     LocalAddresses addresses = LocalAddresses.of(config);
     ThreadGroup group = new ThreadGroup("sipline-jainsip-" + INSTANCES.incrementAndGet());
     SipExecutor executor = new SipExecutor(group, group.getName() + "-sip");

@@ -202,6 +202,19 @@ abstract class JainSipCall implements SipCall {
     return codec;
   }
 
+  /** The rate of the codec agreed first; a call keeps it (see {@link #midCallCodecs()}). */
+  @Override
+  public int audioRate() {
+    MediaPlan p = plan;
+    return p == null ? org.sipline.core.spi.AudioFrames.SAMPLE_RATE : p.codec().audioRate();
+  }
+
+  /** What a mid-call offer or answer may switch to: codecs of the call's audio rate. */
+  final CodecPreference midCallCodecs() {
+    MediaPlan p = plan;
+    return p == null ? ctx.options.codecs() : ctx.options.codecs().keeping(p.codec());
+  }
+
   @Override
   public Optional<DialogRecord> dialogRecord() {
     return terminalSent ? Optional.empty() : Optional.ofNullable(dialogRecord);
@@ -416,9 +429,9 @@ abstract class JainSipCall implements SipCall {
     rtp.updateRemote(next.remote());
     rtp.updateSrtp(localSdp.sendKeys(next), next.receiveKeys());
     rtp.updateTelephoneEvent(next.telephoneEvent());
-    if (next.payloadType() != before.payloadType()) {
+    if (next.payloadType() != before.payloadType() || next.codec() != before.codec()) {
       log.info("Call-ID {}: codec {} -> {} ({})", callId, before.codecName(), next.codecName(), by);
-      rtp.updateCodec(next.payloadType());
+      rtp.updateCodec(next.codec(), next.payloadType());
       codec = next.codecName();
     }
     if (next.telephoneEvent() != before.telephoneEvent()) {
@@ -455,7 +468,8 @@ abstract class JainSipCall implements SipCall {
       next =
           LocalSdp.planFromAnswer(
               SessionDescription.parse(new String(body, StandardCharsets.UTF_8)),
-              ctx.config.srtp());
+              ctx.config.srtp(),
+              midCallCodecs());
     } catch (IllegalArgumentException e) {
       log.warn("Call-ID {}: unusable SDP answer to our re-INVITE: {}", callId, e.getMessage());
       return;
@@ -630,7 +644,8 @@ abstract class JainSipCall implements SipCall {
         next =
             LocalSdp.planFromAnswer(
                 SessionDescription.parse(new String(body, StandardCharsets.UTF_8)),
-                ctx.config.srtp());
+                ctx.config.srtp(),
+                midCallCodecs());
       }
     } catch (IllegalArgumentException e) {
       log.warn("{}: unusable SDP answer: {}", SipLog.request(event.getRequest()), e.getMessage());

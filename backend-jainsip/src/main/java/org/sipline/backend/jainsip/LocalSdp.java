@@ -6,16 +6,16 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
 import org.sipline.backend.jainsip.media.srtp.SrtpSuite;
 import org.sipline.core.spi.SrtpMode;
 
 /**
- * Our side of one call's SDP offer/answer (RFC 3264): we offer PCMU, PCMA and telephone-event with
- * 20 ms packets; we answer with the first of PCMU/PCMA in the offerer's order of preference,
- * telephone-event when offered, and every other stream refused with port 0.
+ * Our side of one call's SDP offer/answer (RFC 3264): we offer our codecs ({@link CodecPreference},
+ * {@code --codecs}) and telephone-event with 20 ms packets; we answer with the first of our codecs
+ * the offer has, telephone-event at that codec's clock when offered, and every other stream refused
+ * with port 0.
  *
  * <p>SRTP (SDES, RFC 4568) by {@link SrtpMode}: with {@code offer} or {@code require} our offers
  * are RTP/SAVP with one crypto line per suite (tag 1 for AES_CM_128_HMAC_SHA1_80, tag 2 for _32,
@@ -34,6 +34,7 @@ final class LocalSdp {
   private final long sessionId;
   private final SrtpMode srtpMode;
   private final SecureRandom random;
+  private final CodecPreference codecs;
   private final Map<SrtpSuite, SrtpKeys> ours = new EnumMap<>(SrtpSuite.class);
   private long version;
   private String last;
@@ -52,6 +53,20 @@ final class LocalSdp {
    * @param random makes our SRTP keys; may be null with {@link SrtpMode#OFF}
    */
   LocalSdp(String address, int port, long sessionId, SrtpMode srtpMode, SecureRandom random) {
+    this(address, port, sessionId, srtpMode, random, CodecPreference.G711);
+  }
+
+  /**
+   * @param codecs what we offer, in order, and prefer when answering
+   */
+  LocalSdp(
+      String address,
+      int port,
+      long sessionId,
+      SrtpMode srtpMode,
+      SecureRandom random,
+      CodecPreference codecs) {
+    this.codecs = codecs;
     this.address = address;
     this.port = port;
     this.sessionId = sessionId;
@@ -94,13 +109,10 @@ final class LocalSdp {
     StringBuilder sb = header();
     sb.append("m=audio ")
         .append(port)
-        .append(srtpMode == SrtpMode.OFF ? " RTP/AVP 0 8 " : " RTP/SAVP 0 8 ")
-        .append(OUR_TELEPHONE_EVENT)
+        .append(srtpMode == SrtpMode.OFF ? " RTP/AVP " : " RTP/SAVP ")
+        .append(codecs.offerFormats())
         .append("\r\n");
-    sb.append("a=rtpmap:0 PCMU/8000\r\n");
-    sb.append("a=rtpmap:8 PCMA/8000\r\n");
-    sb.append("a=rtpmap:").append(OUR_TELEPHONE_EVENT).append(" telephone-event/8000\r\n");
-    sb.append("a=fmtp:").append(OUR_TELEPHONE_EVENT).append(" 0-16\r\n");
+    sb.append(codecs.offerAttributes());
     sb.append("a=ptime:20\r\n");
     sb.append("a=sendrecv\r\n");
     if (srtpMode != SrtpMode.OFF) {
@@ -131,19 +143,31 @@ final class LocalSdp {
    *     saying which)
    */
   static MediaPlan planFor(SessionDescription offer, SrtpMode mode) {
-    Choice choice = choose(offer, mode);
-    return choice == null ? null : plan(offer, choice.media(), choice.crypto());
+    return planFor(offer, mode, CodecPreference.G711);
+  }
+
+  /**
+   * The plan for answering {@code offer} under {@code mode} with the first of {@code codecs} it
+   * has, or null when its RTP audio streams have none of them (answer 488 then).
+   *
+   * @throws UnacceptableSdp as {@link #planFor(SessionDescription, SrtpMode)}
+   */
+  static MediaPlan planFor(SessionDescription offer, SrtpMode mode, CodecPreference codecs) {
+    Choice choice = choose(offer, mode, codecs);
+    return choice == null
+        ? null
+        : plan(offer, choice.media(), choice.crypto(), codecs.choose(choice.media()));
   }
 
   /** The stream of an offer we answer, and its crypto line when it is SRTP. */
   private record Choice(MediaDescription media, SdesCrypto crypto) {}
 
-  private static Choice choose(SessionDescription offer, SrtpMode mode) {
+  private static Choice choose(SessionDescription offer, SrtpMode mode, CodecPreference codecs) {
     List<String> problems = new ArrayList<>();
     MediaDescription plain = null;
     boolean secure = false;
     for (MediaDescription m : offer.media()) {
-      if (!m.isRtpAudio() || m.port() == 0 || codec(m) < 0) {
+      if (!m.isRtpAudio() || m.port() == 0 || codecs.choose(m) == null) {
         continue;
       }
       // Crypto lines on RTP/AVP are "best effort" SRTP (baresip's mediaenc=srtp, pjsip's
@@ -216,7 +240,7 @@ final class LocalSdp {
   // Identity on purpose: two m= lines may be equal, and only the chosen one is accepted.
   @SuppressWarnings("ReferenceEquality")
   String answer(SessionDescription offer, MediaPlan plan) {
-    Choice choice = choose(offer, srtpMode);
+    Choice choice = choose(offer, srtpMode, codecs);
     MediaDescription chosen = choice == null ? null : choice.media();
     StringBuilder sb = header();
     for (MediaDescription m : offer.media()) {
@@ -241,14 +265,10 @@ final class LocalSdp {
         sb.append(' ').append(plan.telephoneEvent());
       }
       sb.append("\r\n");
-      sb.append("a=rtpmap:")
-          .append(plan.payloadType())
-          .append(' ')
-          .append(plan.codecName())
-          .append("/8000\r\n");
+      CodecPreference.appendRtpmap(sb, plan.payloadType(), plan.codec());
       if (plan.telephoneEvent() >= 0) {
-        sb.append("a=rtpmap:").append(plan.telephoneEvent()).append(" telephone-event/8000\r\n");
-        sb.append("a=fmtp:").append(plan.telephoneEvent()).append(" 0-16\r\n");
+        CodecPreference.appendTelephoneEvent(
+            sb, plan.telephoneEvent(), plan.codec().rtpClockRate());
       }
       sb.append("a=ptime:20\r\n");
       sb.append("a=").append(answerDirection(m.direction())).append("\r\n");
@@ -277,7 +297,18 @@ final class LocalSdp {
    *     required, RTP/SAVP to our plain offer, or no crypto line matching one we offered
    */
   static MediaPlan planFromAnswer(SessionDescription answer, SrtpMode mode) {
-    MediaDescription audio = chosenAudio(answer);
+    return planFromAnswer(answer, mode, CodecPreference.G711);
+  }
+
+  /**
+   * The plan in the peer's answer to our offer of {@code codecs} made under {@code mode}, or null
+   * when it accepted none of them.
+   *
+   * @throws IllegalArgumentException as {@link #planFromAnswer(SessionDescription, SrtpMode)}
+   */
+  static MediaPlan planFromAnswer(
+      SessionDescription answer, SrtpMode mode, CodecPreference codecs) {
+    MediaDescription audio = chosenAudio(answer, codecs);
     if (audio == null) {
       return null;
     }
@@ -286,7 +317,7 @@ final class LocalSdp {
         throw new IllegalArgumentException(
             "SRTP is required (--srtp require) and the answer is plain " + audio.proto());
       }
-      return plan(answer, audio, null);
+      return plan(answer, audio, null, codecs.accepted(audio));
     }
     if (mode == SrtpMode.OFF) {
       throw new IllegalArgumentException(
@@ -300,7 +331,7 @@ final class LocalSdp {
           throw new IllegalArgumentException(
               "crypto tag " + crypto.tag() + " is not ours for " + crypto.keys().suite());
         }
-        return plan(answer, audio, crypto);
+        return plan(answer, audio, crypto, codecs.accepted(audio));
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       }
@@ -311,54 +342,27 @@ final class LocalSdp {
             + ")");
   }
 
-  /** The first RTP audio stream, not refused, that carries PCMU or PCMA. */
-  private static MediaDescription chosenAudio(SessionDescription sdp) {
+  /** The first RTP audio stream, not refused, that carries one of {@code codecs}. */
+  private static MediaDescription chosenAudio(SessionDescription sdp, CodecPreference codecs) {
     for (MediaDescription m : sdp.media()) {
-      if (m.isRtpAudio() && m.port() != 0 && codec(m) >= 0) {
+      if (m.isRtpAudio() && m.port() != 0 && codecs.accepted(m) != null) {
         return m;
       }
     }
     return null;
   }
 
-  private static MediaPlan plan(SessionDescription sdp, MediaDescription m, SdesCrypto crypto) {
+  private static MediaPlan plan(
+      SessionDescription sdp, MediaDescription m, SdesCrypto crypto, CodecPreference.Match codec) {
     String connection = sdp.connectionOf(m);
     boolean legacyHold = connection != null && LiteralAddress.parse(connection).isAnyLocalAddress();
     return new MediaPlan(
         remote(connection, m.port()),
-        codec(m),
-        telephoneEvent(m),
+        codec.payloadType(),
+        CodecPreference.telephoneEvent(m, codec.codec()),
         legacyHold ? "inactive" : m.direction(),
-        crypto);
-  }
-
-  /** The first of PCMU (0) / PCMA (8) in the stream's own order, or -1. */
-  private static int codec(MediaDescription m) {
-    for (String f : m.formats()) {
-      if (f.equals("0")) {
-        return MediaPlan.PCMU;
-      }
-      if (f.equals("8")) {
-        return MediaPlan.PCMA;
-      }
-    }
-    return -1;
-  }
-
-  private static int telephoneEvent(MediaDescription m) {
-    for (String f : m.formats()) {
-      int pt;
-      try {
-        pt = Integer.parseInt(f);
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      String map = m.rtpmap().get(pt);
-      if (map != null && map.toLowerCase(Locale.ROOT).startsWith("telephone-event/8000")) {
-        return pt;
-      }
-    }
-    return MediaPlan.NO_TELEPHONE_EVENT;
+        crypto,
+        codec.codec());
   }
 
   private static InetSocketAddress remote(String connection, int port) {

@@ -1,6 +1,7 @@
 package org.sipline.backend.jainsip;
 
 import java.net.InetSocketAddress;
+import org.sipline.backend.jainsip.media.Codec;
 import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
 
 /**
@@ -8,22 +9,35 @@ import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
  *
  * @param remote where the peer wants our RTP (its c= and m= port); null when it named no usable
  *     address, so the media path latches onto the first source instead
- * @param payloadType 0 (PCMU) or 8 (PCMA)
- * @param telephoneEvent the RFC 4733 payload type both sides know, or -1
+ * @param payloadType the audio's payload type: 0 (PCMU), 8 (PCMA), 9 (G.722), or the dynamic one
+ *     agreed for Opus
+ * @param telephoneEvent the RFC 4733 payload type both sides know at the codec's clock rate, or -1
  * @param direction the peer's direction attribute for the stream ({@code sendrecv}, {@code
  *     sendonly}, {@code recvonly}, {@code inactive}); {@code inactive} too when it put 0.0.0.0 in
  *     c=, RFC 2543's way of holding a call
  * @param srtp the far end's SDES crypto line that keys what it sends us, or null for plain RTP
+ * @param codec the codec {@code payloadType} stands for
  */
 record MediaPlan(
     InetSocketAddress remote,
     int payloadType,
     int telephoneEvent,
     String direction,
-    SdesCrypto srtp) {
+    SdesCrypto srtp,
+    Codec codec) {
   static final int PCMU = 0;
   static final int PCMA = 8;
   static final int NO_TELEPHONE_EVENT = -1;
+
+  /** A plan for a static payload type (PCMU, PCMA, G.722): the codec follows from it. */
+  MediaPlan(
+      InetSocketAddress remote,
+      int payloadType,
+      int telephoneEvent,
+      String direction,
+      SdesCrypto srtp) {
+    this(remote, payloadType, telephoneEvent, direction, srtp, Codec.forPayloadType(payloadType));
+  }
 
   MediaPlan(InetSocketAddress remote, int payloadType, int telephoneEvent) {
     this(remote, payloadType, telephoneEvent, "sendrecv", null);
@@ -38,8 +52,9 @@ record MediaPlan(
     return srtp == null ? null : srtp.keys();
   }
 
+  /** The codec's encoding name as SDP writes it, as the core is told it. */
   String codecName() {
-    return payloadType == PCMU ? "PCMU" : "PCMA";
+    return codec.encodingName();
   }
 
   /**

@@ -174,7 +174,8 @@ final class OutgoingSipCall extends JainSipCall {
               rtp.localPort(),
               ctx.random.nextInt(1 << 30),
               ctx.config.srtp(),
-              ctx.random);
+              ctx.random,
+              ctx.options.codecs());
     } catch (Exception e) {
       moveTo(CallState.ENDED);
       failed(
@@ -409,7 +410,7 @@ final class OutgoingSipCall extends JainSipCall {
     }
     MediaPlan agreed;
     try {
-      agreed = answerPlan(response, ctx.config.srtp());
+      agreed = answerPlan(response, ctx.config.srtp(), ctx.options.codecs());
     } catch (IllegalArgumentException e) {
       Dialogs.ack(ctx, dialog, response);
       log.warn(
@@ -480,16 +481,17 @@ final class OutgoingSipCall extends JainSipCall {
   }
 
   /** The plan the 2xx's SDP answer agrees to; refused naming what makes it unusable. */
-  private static MediaPlan answerPlan(Response response, org.sipline.core.spi.SrtpMode srtp) {
+  private static MediaPlan answerPlan(
+      Response response, org.sipline.core.spi.SrtpMode srtp, CodecPreference codecs) {
     byte[] body = response.getRawContent();
     if (body == null || body.length == 0) {
       throw new IllegalArgumentException("the 200 OK has no SDP answer");
     }
     MediaPlan plan =
         LocalSdp.planFromAnswer(
-            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)), srtp);
+            SessionDescription.parse(new String(body, StandardCharsets.UTF_8)), srtp, codecs);
     if (plan == null) {
-      throw new IllegalArgumentException("the answer has neither PCMU nor PCMA");
+      throw new IllegalArgumentException("the answer has none of our codecs (" + codecs + ")");
     }
     return plan;
   }

@@ -73,7 +73,7 @@ final class ReInvite {
       }
       MediaPlan plan;
       try {
-        plan = LocalSdp.planFor(offer, ctx.config.srtp());
+        plan = LocalSdp.planFor(offer, ctx.config.srtp(), call.midCallCodecs());
       } catch (UnacceptableSdp e) {
         log.warn("{}: offer not acceptable: {}", SipLog.request(request), e.getMessage());
         Response refusal = ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE);

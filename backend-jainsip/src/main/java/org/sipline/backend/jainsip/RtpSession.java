@@ -37,8 +37,7 @@ final class RtpSession {
     media.srtp(send, plan.receiveKeys());
     int telephoneEvent =
         plan.telephoneEvent() >= 0 ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
-    media.start(
-        plan.remote(), Codec.forPayloadType(plan.payloadType()), telephoneEvent, callMedia, callId);
+    media.start(plan.remote(), plan.codec(), plan.payloadType(), telephoneEvent, callMedia, callId);
   }
 
   /** SRTP keys of a re-INVITE's SDP both ways (nulls: plain RTP from now on). */
@@ -67,8 +66,13 @@ final class RtpSession {
 
   /** The codec of a new SDP (0 PCMU, 8 PCMA): sent and received from now on. */
   synchronized void updateCodec(int payloadType) {
+    updateCodec(Codec.forPayloadType(payloadType), payloadType);
+  }
+
+  /** The codec of a new SDP and its payload type there: sent and received from now on. */
+  synchronized void updateCodec(Codec codec, int payloadType) {
     if (!closed) {
-      media.updateCodec(Codec.forPayloadType(payloadType));
+      media.updateCodec(codec, payloadType);
     }
   }
 

@@ -77,7 +77,8 @@ class LocalSdpSrtpTest {
     assertThat(plan.receiveKeys().inline()).isEqualTo(KEY2);
     LocalSdp ours = local(SrtpMode.OFFER);
     String answer = ours.answer(offer, plan);
-    assertThat(answer).contains("m=audio 40000 RTP/SAVP 8\r\n");
+    // Our codec preference (PCMU before PCMA without --codecs here) picks from the offer's 8 0.
+    assertThat(answer).contains("m=audio 40000 RTP/SAVP 0\r\n");
     assertThat(answer).containsOnlyOnce("a=crypto:");
     assertThat(answer).contains("a=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:");
     assertThat(keyOf(answer, 7)).isNotEqualTo(KEY2).isEqualTo(ours.sendKeys(plan).inline());

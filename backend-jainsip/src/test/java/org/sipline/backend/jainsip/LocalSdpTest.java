@@ -58,16 +58,17 @@ class LocalSdpTest {
   }
 
   @Test
-  void answerTakesTheOfferersFirstG711AndItsTelephoneEventType() {
+  void answerTakesOurFirstG711TheOfferHasAndItsTelephoneEventType() {
+    // Our preference decides (--codecs; PCMU before PCMA here), not the offer's order.
     SessionDescription offer =
         offer("m=audio 4000 RTP/AVP 18 8 0 96\r\na=rtpmap:96 telephone-event/8000\r\n", "10.0.0.1");
     MediaPlan plan = LocalSdp.planFor(offer);
-    assertThat(plan).isEqualTo(new MediaPlan(new InetSocketAddress("10.0.0.1", 4000), 8, 96));
+    assertThat(plan).isEqualTo(new MediaPlan(new InetSocketAddress("10.0.0.1", 4000), 0, 96));
     String answer = new LocalSdp("192.0.2.7", 40000, 1).answer(offer, plan);
     assertThat(answer)
         .contains(
-            "m=audio 40000 RTP/AVP 8 96\r\n",
-            "a=rtpmap:8 PCMA/8000\r\n",
+            "m=audio 40000 RTP/AVP 0 96\r\n",
+            "a=rtpmap:0 PCMU/8000\r\n",
             "a=rtpmap:96 telephone-event/8000\r\n",
             "a=sendrecv\r\n");
   }

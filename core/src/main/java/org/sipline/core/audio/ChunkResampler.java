@@ -3,10 +3,10 @@ package org.sipline.core.audio;
 import java.util.Arrays;
 
 /**
- * Resamples one stream of audio that arrives in pieces (a live utterance's chunks) to 8 kHz, with
- * the same filters as {@link Resampler}: the samples that come out are exactly those the whole
- * stream resampled at once would give, so chunk boundaries leave no trace (no click, no gap, no
- * drift).
+ * Resamples one stream of audio that arrives in pieces (a live utterance's chunks) to a call's
+ * rate, with the same filters as {@link Resampler}: the samples that come out are exactly those the
+ * whole stream resampled at once would give, so chunk boundaries leave no trace (no click, no gap,
+ * no drift).
  *
  * <p>An output sample needs input from both sides of its time, so each {@link #push} returns the
  * samples whose input is complete and keeps the rest ({@link Resampler#support()} input samples, a
@@ -17,10 +17,11 @@ import java.util.Arrays;
 public final class ChunkResampler {
   private static final short[] NONE = new short[0];
 
-  /** Null when the source is at 8 kHz already: chunks pass through. */
+  /** Null when the source is at the target rate already: chunks pass through. */
   private final Resampler resampler;
 
   private final int rate;
+  private final int target;
   private final int support;
   private final int alignment;
 
@@ -36,9 +37,10 @@ public final class ChunkResampler {
 
   private boolean finished;
 
-  private ChunkResampler(int rate) {
+  private ChunkResampler(int rate, int target) {
     this.rate = rate;
-    this.resampler = rate == Resampler.TARGET_RATE ? null : Resampler.toCodecRate(rate);
+    this.target = target;
+    this.resampler = rate == target ? null : Resampler.between(rate, target);
     this.support = resampler == null ? 0 : resampler.support();
     this.alignment = resampler == null ? 1 : resampler.alignment();
   }
@@ -51,7 +53,19 @@ public final class ChunkResampler {
    * @return a resampler with no input yet
    */
   public static ChunkResampler toCodecRate(int sourceRate) {
-    return new ChunkResampler(sourceRate);
+    return new ChunkResampler(sourceRate, Resampler.TARGET_RATE);
+  }
+
+  /**
+   * A resampler from {@code sourceRate} to a call's rate for one stream.
+   *
+   * @throws IllegalArgumentException for rates {@link Resampler#between} refuses
+   * @param sourceRate the input's rate in Hz
+   * @param targetRate the call's rate in Hz
+   * @return a resampler with no input yet
+   */
+  public static ChunkResampler between(int sourceRate, int targetRate) {
+    return new ChunkResampler(sourceRate, targetRate);
   }
 
   /**
@@ -64,7 +78,7 @@ public final class ChunkResampler {
   }
 
   /**
-   * Takes {@code input[offset, offset + count)} and returns the 8 kHz samples now complete (maybe
+   * Takes {@code input[offset, offset + count)} and returns the output samples now complete (maybe
    * none). The input is copied; the result is the caller's.
    *
    * @throws IllegalStateException after {@link #finish()}
@@ -83,9 +97,9 @@ public final class ChunkResampler {
     }
     append(input, offset, count);
     long end = bufferStart + length;
-    // The last output whose input reaches no further than what we hold: position · rate / 8000
+    // The last output whose input reaches no further than what we hold: position · rate / target
     // plus the filters' reach must stay inside [.., end).
-    long last = Math.floorDiv((end - 1 - support) * Resampler.TARGET_RATE, rate);
+    long last = Math.floorDiv((end - 1 - support) * target, rate);
     if (last < nextOut) {
       return NONE;
     }
@@ -106,7 +120,7 @@ public final class ChunkResampler {
     if (resampler == null) {
       return NONE;
     }
-    long total = Math.round((double) inputTotal * Resampler.TARGET_RATE / rate);
+    long total = Math.round((double) inputTotal * target / rate);
     if (total <= nextOut) {
       return NONE;
     }
@@ -137,7 +151,7 @@ public final class ChunkResampler {
     int skip = (int) (from - bufferStart);
     short[] segment = Arrays.copyOfRange(buffer, skip, length);
     short[] out = resampler.resample(segment);
-    long firstOut = from * Resampler.TARGET_RATE / rate; // exact: from is aligned
+    long firstOut = from * target / rate; // exact: from is aligned
     short[] result = Arrays.copyOfRange(out, (int) (nextOut - firstOut), (int) (until - firstOut));
     nextOut = until;
     // Keep only what the next outputs will need.
@@ -153,7 +167,7 @@ public final class ChunkResampler {
 
   /** Where a stretch must start (aligned, not before 0) to compute output {@code n} exactly. */
   private long segmentStart(long n) {
-    long needed = Math.floorDiv(n * rate, Resampler.TARGET_RATE) - support;
+    long needed = Math.floorDiv(n * rate, target) - support;
     long aligned = Math.floorDiv(needed, alignment) * alignment;
     return Math.max(bufferStart, Math.max(0, aligned));
   }

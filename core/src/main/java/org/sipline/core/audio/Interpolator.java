@@ -3,21 +3,23 @@ package org.sipline.core.audio;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * Raises a stream of 8 kHz audio to 16, 24 or 48 kHz as it arrives: a polyphase windowed-sinc
- * filter that keeps the telephone band (to 3.4 kHz) and removes the images of it that plain
- * repetition or linear interpolation would leave (from 4.6 kHz up, by {@value #STOP_BAND_DB} dB).
+ * Raises a stream of call audio (8 kHz, or 16 kHz for G.722) by an integer factor as it arrives: a
+ * polyphase windowed-sinc filter that keeps the source's band (to 3.4 kHz at 8 kHz: 42.5 % of the
+ * source rate) and removes the images of it that plain repetition or linear interpolation would
+ * leave (from 4.6 kHz up at 8 kHz, by {@value #STOP_BAND_DB} dB).
  *
  * <p>The filter is linear-phase and causal, so its output lags its input by {@link #delay()} input
- * samples (1.375 ms): the output of an input sample at index {@code i} leaves with the call that
- * feeds index {@code i + delay()}. A caller that labels audio with positions shifts them by that
- * much (see {@code InboundFramer} in the media package). Between calls the filter keeps the last
- * inputs it needs, so feeding in pieces gives the same output as feeding all at once. Not
+ * samples (1.375 ms at 8 kHz): the output of an input sample at index {@code i} leaves with the
+ * call that feeds index {@code i + delay()}. A caller that labels audio with positions shifts them
+ * by that much (see {@code InboundFramer} in the media package). Between calls the filter keeps the
+ * last inputs it needs, so feeding in pieces gives the same output as feeding all at once. Not
  * thread-safe.
  */
 public final class Interpolator {
   static final double STOP_BAND_DB = 55;
-  private static final double PASS_HZ = 3400;
-  private static final double STOP_HZ = AudioFrames.SAMPLE_RATE - PASS_HZ;
+
+  /** The pass band's edge as a fraction of the source rate: 3.4 kHz at 8 kHz. */
+  private static final double PASS = 3400.0 / AudioFrames.SAMPLE_RATE;
 
   private final int factor;
   private final int halfWidth;
@@ -33,9 +35,7 @@ public final class Interpolator {
 
   private Interpolator(int factor) {
     this.factor = factor;
-    KaiserLowPass kernel =
-        new KaiserLowPass(
-            PASS_HZ / AudioFrames.SAMPLE_RATE, STOP_HZ / AudioFrames.SAMPLE_RATE, STOP_BAND_DB);
+    KaiserLowPass kernel = new KaiserLowPass(PASS, 1 - PASS, STOP_BAND_DB);
     this.halfWidth = kernel.halfWidth();
     this.taps = 2 * halfWidth;
     double[][] real = new double[factor][taps];
@@ -78,6 +78,25 @@ public final class Interpolator {
   }
 
   /**
+   * An interpolator from {@code sourceRate} to {@code targetRate}, an integer multiple of it.
+   *
+   * @throws IllegalArgumentException unless {@code targetRate} is 2 to 6 times {@code sourceRate}
+   * @param sourceRate the input rate in Hz
+   * @param targetRate the output rate in Hz
+   * @return the interpolator, with no input yet
+   */
+  public static Interpolator between(int sourceRate, int targetRate) {
+    if (sourceRate <= 0
+        || targetRate % sourceRate != 0
+        || targetRate / sourceRate < 2
+        || targetRate / sourceRate > 6) {
+      throw new IllegalArgumentException(
+          "from " + sourceRate + " Hz to " + targetRate + " Hz: 2 to 6 times the rate only");
+    }
+    return new Interpolator(targetRate / sourceRate);
+  }
+
+  /**
    * Output samples per input sample.
    *
    * @return the factor
@@ -99,7 +118,7 @@ public final class Interpolator {
    * Feeds {@code input[offset, offset + count)} and writes {@code count × factor()} output samples
    * as 16-bit little-endian bytes into {@code out} from {@code outOffset} on.
    *
-   * @param input 8 kHz samples
+   * @param input samples at the source rate
    * @param offset the first sample to take
    * @param count how many to take
    * @param out where the output bytes go

@@ -5,8 +5,10 @@ import java.util.concurrent.ConcurrentMap;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * Converts mono 16-bit PCM from a file's sample rate to the codec rate (8 kHz) with windowed-sinc
- * FIR filters, so that nothing above the new Nyquist frequency folds back into the band.
+ * Converts mono 16-bit PCM from a file's sample rate to a call's rate (8 kHz for G.711, 16 kHz for
+ * G.722, 48 kHz for Opus) with windowed-sinc FIR filters, so that nothing above the new Nyquist
+ * frequency folds back into the band. The description below is for 8 kHz; other targets scale every
+ * frequency and the intermediate rate with the target.
  *
  * <p>The response keeps everything up to 85 % of the lower rate's Nyquist frequency (3.4 kHz, the
  * telephone band, when going down to 8 kHz) and attenuates by {@value #STOP_BAND_DB} dB from that
@@ -33,7 +35,7 @@ import org.sipline.core.spi.AudioFrames;
  * sample, and sums in integers (exact DC gain) so the JIT vectorises the loops.
  */
 public final class Resampler {
-  /** The rate every resampler here produces: the G.711 codecs' 8 kHz. */
+  /** The rate {@link #toCodecRate} produces: the G.711 codecs' 8 kHz. */
   public static final int TARGET_RATE = AudioFrames.SAMPLE_RATE;
 
   static final double STOP_BAND_DB = 55;
@@ -44,9 +46,10 @@ public final class Resampler {
   static final int MIN_INTERMEDIATE_RATE = 11_000;
 
   private static final int MAX_CACHED = 32;
-  private static final ConcurrentMap<Integer, Resampler> CACHE = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<Long, Resampler> CACHE = new ConcurrentHashMap<>();
 
   private final int sourceRate;
+  private final int targetRate;
 
   /** Null when the source rate is low enough for the sharp filter to run at it. */
   private final IntegerDecimator decimator;
@@ -57,17 +60,18 @@ public final class Resampler {
   /** Null at 8 kHz (the resampler copies) and when {@link #sharp} already lands on 8 kHz. */
   private final PolyphaseFilter polyphase;
 
-  private Resampler(int sourceRate) {
+  private Resampler(int sourceRate, int targetRate) {
     this.sourceRate = sourceRate;
-    if (sourceRate == TARGET_RATE) {
+    this.targetRate = targetRate;
+    if (sourceRate == targetRate) {
       this.decimator = null;
       this.sharp = null;
       this.polyphase = null;
       return;
     }
-    double nyquist = Math.min(sourceRate, TARGET_RATE) / 2.0;
+    double nyquist = Math.min(sourceRate, targetRate) / 2.0;
     double passEdge = PASS_BAND_FRACTION * nyquist;
-    int factor = decimationFactor(sourceRate);
+    int factor = decimationFactor(sourceRate, targetRate);
     double stageRate = (double) sourceRate / factor;
     // Stage one only has to keep what would fold into 0..nyquist out of it: its stop band
     // starts at stageRate − nyquist; the rest of the work is the sharp filter's.
@@ -80,10 +84,10 @@ public final class Resampler {
                     passEdge / sourceRate, (stageRate - nyquist) / sourceRate, STOP_BAND_DB));
     KaiserLowPass sharpKernel =
         new KaiserLowPass(passEdge / stageRate, nyquist / stageRate, STOP_BAND_DB);
-    int gcd = gcd(TARGET_RATE * factor, sourceRate);
-    int up = TARGET_RATE * factor / gcd;
+    int gcd = gcd(targetRate * factor, sourceRate);
+    int up = targetRate * factor / gcd;
     int down = sourceRate / gcd;
-    if (stageRate < MIN_INTERMEDIATE_RATE) {
+    if (stageRate < minIntermediateRate(targetRate)) {
       this.sharp = null;
       this.polyphase = new PolyphaseFilter(up, down, sharpKernel, MAX_PHASES);
     } else if (up == 1) {
@@ -109,6 +113,20 @@ public final class Resampler {
    * @return the resampler
    */
   public static Resampler toCodecRate(int sourceRate) {
+    return between(sourceRate, TARGET_RATE);
+  }
+
+  /**
+   * The resampler from {@code sourceRate} to a call's rate; common pairs are designed once and
+   * kept.
+   *
+   * @param sourceRate the input's rate in Hz
+   * @param targetRate a call's rate ({@link AudioFrames#isCallRate})
+   * @return the resampler
+   * @throws IllegalArgumentException for a source rate no WAV file has, or a target that is no
+   *     call's rate
+   */
+  public static Resampler between(int sourceRate, int targetRate) {
     if (sourceRate < WavReader.MIN_SAMPLE_RATE || sourceRate > WavReader.MAX_SAMPLE_RATE) {
       throw new IllegalArgumentException(
           "source rate "
@@ -118,17 +136,28 @@ public final class Resampler {
               + ".."
               + WavReader.MAX_SAMPLE_RATE);
     }
-    Resampler cached = CACHE.get(sourceRate);
+    AudioFrames.checkRate(targetRate);
+    long key = (long) sourceRate << 32 | targetRate;
+    Resampler cached = CACHE.get(key);
     if (cached != null) {
       return cached;
     }
-    Resampler designed = new Resampler(sourceRate);
+    Resampler designed = new Resampler(sourceRate, targetRate);
     // Bounded: files at odd rates should not pin a few MB of filter each forever.
     if (CACHE.size() < MAX_CACHED) {
-      Resampler raced = CACHE.putIfAbsent(sourceRate, designed);
+      Resampler raced = CACHE.putIfAbsent(key, designed);
       return raced != null ? raced : designed;
     }
     return designed;
+  }
+
+  /**
+   * The output's rate.
+   *
+   * @return the rate in Hz
+   */
+  public int targetRate() {
+    return targetRate;
   }
 
   /**
@@ -155,7 +184,7 @@ public final class Resampler {
       reach += (polyphase.taps() / 2 + 1) * stage1;
     }
     // One more output period for the rounding of an output's position to the input grid.
-    return reach + (sourceRate + TARGET_RATE - 1) / TARGET_RATE;
+    return reach + (sourceRate + targetRate - 1) / targetRate;
   }
 
   /**
@@ -168,24 +197,24 @@ public final class Resampler {
     if (polyphase != null) {
       later = lcm(later, polyphase.down());
     }
-    return lcm(stage1 * later, sourceRate / gcd(sourceRate, TARGET_RATE));
+    return lcm(stage1 * later, sourceRate / gcd(sourceRate, targetRate));
   }
 
   /**
-   * {@code round(inputLength · 8000 / sourceRate)}: the output spans the input's duration.
+   * {@code round(inputLength · targetRate / sourceRate)}: the output spans the input's duration.
    *
    * @param inputLength how many input samples
    * @return how many output samples
    */
   public int outputLength(int inputLength) {
-    return (int) ((2L * inputLength * TARGET_RATE + sourceRate) / (2L * sourceRate));
+    return (int) ((2L * inputLength * targetRate + sourceRate) / (2L * sourceRate));
   }
 
   /**
-   * Resamples a whole clip; at 8 kHz already, the result is a copy.
+   * Resamples a whole clip; at the target rate already, the result is a copy.
    *
    * @param input the clip at the source rate
-   * @return the clip at 8 kHz
+   * @return the clip at the target rate
    */
   public short[] resample(short[] input) {
     if (decimator == null && sharp == null && polyphase == null) {
@@ -216,22 +245,32 @@ public final class Resampler {
   }
 
   /**
-   * The factor for stage one. A multiple of 16 kHz goes to 16 kHz, where the sharp filter also
-   * halves the rate and no polyphase stage is needed. Otherwise the largest factor that keeps the
-   * intermediate rate at {@value #MIN_INTERMEDIATE_RATE} Hz or more, preferring one that divides
-   * the rate (an integer intermediate rate keeps the polyphase ratio small); 1 for one stage.
+   * The factor for stage one. A multiple of twice the target goes to twice the target, where the
+   * sharp filter also halves the rate and no polyphase stage is needed. Otherwise the largest
+   * factor that keeps the intermediate rate at {@link #minIntermediateRate} or more, preferring one
+   * that divides the rate (an integer intermediate rate keeps the polyphase ratio small); 1 for one
+   * stage.
    */
   static int decimationFactor(int sourceRate) {
-    if (sourceRate % (2 * TARGET_RATE) == 0) {
-      return sourceRate / (2 * TARGET_RATE);
+    return decimationFactor(sourceRate, TARGET_RATE);
+  }
+
+  static int decimationFactor(int sourceRate, int targetRate) {
+    if (sourceRate % (2 * targetRate) == 0) {
+      return sourceRate / (2 * targetRate);
     }
-    int largest = sourceRate / MIN_INTERMEDIATE_RATE;
+    int largest = sourceRate / minIntermediateRate(targetRate);
     for (int factor = largest; factor >= 2; factor--) {
       if (sourceRate % factor == 0) {
         return factor;
       }
     }
     return Math.max(1, largest);
+  }
+
+  /** {@value #MIN_INTERMEDIATE_RATE} Hz for an 8 kHz target, scaled with the target. */
+  static int minIntermediateRate(int targetRate) {
+    return (int) ((long) MIN_INTERMEDIATE_RATE * targetRate / TARGET_RATE);
   }
 
   private static int lcm(int a, int b) {
@@ -276,6 +315,6 @@ public final class Resampler {
           .append(polyphase.taps())
           .append(" taps");
     }
-    return "Resampler[" + sourceRate + " Hz -> " + TARGET_RATE + " Hz: " + stages + "]";
+    return "Resampler[" + sourceRate + " Hz -> " + targetRate + " Hz: " + stages + "]";
   }
 }

@@ -1,6 +1,6 @@
 package org.sipline.core.audio;
 
-/** One WAV file to what a call plays: mono 16-bit PCM at 8 kHz. */
+/** One WAV file to what a call plays: mono 16-bit PCM at the call's rate (8 kHz for G.711). */
 public final class WavDecoder {
   private WavDecoder() {}
 
@@ -13,15 +13,30 @@ public final class WavDecoder {
    * @return mono 8 kHz samples
    */
   public static short[] toCodecRate(byte[] wav) {
+    return toRate(wav, Resampler.TARGET_RATE);
+  }
+
+  /**
+   * Reads, downmixes and resamples a WAV file to a call's rate.
+   *
+   * @throws WavFormatException when the file is not playable (see {@link WavReader}), including a
+   *     file too short to last one sample at {@code rate}
+   * @throws IllegalArgumentException when {@code rate} is no call's rate
+   * @param wav the file's bytes
+   * @param rate the call's rate in Hz
+   * @return mono samples at {@code rate}
+   */
+  public static short[] toRate(byte[] wav, int rate) {
+    org.sipline.core.spi.AudioFrames.checkRate(rate);
     WavAudio audio = WavReader.read(wav);
-    if (audio.sampleRate() == Resampler.TARGET_RATE) {
+    if (audio.sampleRate() == rate) {
       return audio.samples(); // freshly decoded, nobody else holds it
     }
-    short[] pcm = Resampler.toCodecRate(audio.sampleRate()).resample(audio.samples());
+    short[] pcm = Resampler.between(audio.sampleRate(), rate).resample(audio.samples());
     if (pcm.length == 0) {
       throw new WavFormatException(
           "no samples at "
-              + Resampler.TARGET_RATE
+              + rate
               + " Hz: "
               + audio.samples().length
               + " sample(s) at "

@@ -19,10 +19,11 @@ import org.sipline.core.spi.SipCall;
  * media streams attached to the call. Made by {@link MediaHub#newCall} for the line, which drives
  * its life from the line's actor ({@link #connected}, {@link #ended}); applications never see it.
  *
- * <p>The timeline counts 8 kHz samples since the call's first frame: one frame per pacer tick
- * (read, or skipped when the pacer fell behind), so it runs with the RTP clock. Caller audio is
- * anchored where the timeline stands when its first packet arrives and runs on from there, missing
- * samples included, so its positions never jump.
+ * <p>The timeline counts samples at the call's rate ({@link SipCall#audioRate()}: 8 kHz for G.711,
+ * 16 kHz for G.722) since the call's first frame: one frame per pacer tick (read, or skipped when
+ * the pacer fell behind), so it runs with the RTP clock. Caller audio is anchored where the
+ * timeline stands when its first packet arrives and runs on from there, missing samples included,
+ * so its positions never jump.
  *
  * <p>Locks: {@link #lock} guards the streams and the caller-audio side; the queue has its own,
  * taken inside this one and alone by the pacer, which never takes this one. Client wake-ups run
@@ -105,10 +106,20 @@ public final class CallAudio {
   }
 
   /**
-   * SipPlayWavFiles: one utterance of decoded 8 kHz clips behind everything queued.
+   * The rate the call's audio runs at: the backend's once it connected, 8000 before.
+   *
+   * @return samples per second
+   */
+  public int rate() {
+    SipCall c = sip;
+    return c == null ? AudioFrames.SAMPLE_RATE : c.audioRate();
+  }
+
+  /**
+   * SipPlayWavFiles: one utterance of decoded clips behind everything queued.
    *
    * @throws IllegalArgumentException when the clips hold no samples
-   * @param clips the clips, decoded to 8 kHz, played in order
+   * @param clips the clips, decoded to the call's {@link #rate()}, played in order
    * @return the playback, which completes when played or cut short
    */
   public Playback play(List<short[]> clips) {
@@ -150,11 +161,17 @@ public final class CallAudio {
 
   /** The call connected (on the line's actor): its streams hear CallState(connected). */
   public void connected() {
+    SipCall c = sip;
+    if (c != null) {
+      queue.setRate(c.audioRate());
+    }
     synchronized (lock) {
       connected = true;
       started = true;
       long at = queue.tick();
+      int rate = rate();
       for (CallStream s : streams) {
+        s.adoptRate(rate);
         s.connected(at);
       }
     }
@@ -324,7 +341,7 @@ public final class CallAudio {
         remote,
         incoming,
         c == null ? "" : c.audioCodec(),
-        AudioFrames.SAMPLE_RATE,
+        rate(),
         s.inbound,
         s.outbound,
         s.inboundFrameMs,
@@ -424,7 +441,7 @@ public final class CallAudio {
                     q.utteranceId(),
                     q.utterancePlayed(),
                     false,
-                    (int) (q.queuedSamples() / 8),
+                    (int) (q.queuedSamples() / samplesPerMs()),
                     q.paused()));
         played = false;
       }
@@ -476,7 +493,7 @@ public final class CallAudio {
                   u.id,
                   u.played(),
                   true,
-                  (int) (q.queuedSamples() / 8),
+                  (int) (q.queuedSamples() / samplesPerMs()),
                   q.paused()));
     }
   }
@@ -532,6 +549,10 @@ public final class CallAudio {
         anchored = true;
         started = true;
         inboundPosition = queue.tick();
+        int rate = rate(); // fixed before the first packet; the actor may not have said it yet
+        for (CallStream s : streams) {
+          s.adoptRate(rate);
+        }
       }
       history.write(pcm, offset, length, inboundPosition);
       for (CallStream s : streams) {
@@ -561,7 +582,7 @@ public final class CallAudio {
         at = now;
       } else {
         long start = digitStart[code];
-        at = start >= 0 ? start : Math.max(0, now - e.durationMillis() * 8L);
+        at = start >= 0 ? start : Math.max(0, now - e.durationMillis() * (long) samplesPerMs());
         digitStart[code] = -1;
       }
       for (CallStream s : streams) {
@@ -598,6 +619,11 @@ public final class CallAudio {
   @SuppressWarnings("NonAtomicVolatileUpdate")
   void digitSent() {
     digitsSent++;
+  }
+
+  /** Samples per millisecond at the call's rate: 8 for G.711. */
+  int samplesPerMs() {
+    return queue.rate() / 1000;
   }
 
   InboundHistory history() {

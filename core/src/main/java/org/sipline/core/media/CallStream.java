@@ -53,13 +53,21 @@ final class CallStream {
   final Writer writer;
 
   final String token;
-  final AudioFormat inbound;
-  final AudioFormat outbound;
+
+  /** What the client asked for; {@link #inbound} and {@link #outbound} are what it was granted. */
+  private final AudioFormat askedInbound;
+
+  private final AudioFormat askedOutbound;
+
+  // Resolved against the call's rate when the stream binds and whenever that rate turns out to be
+  // another (a call whose codec is wideband); read by the client's threads.
+  volatile AudioFormat inbound;
+  volatile AudioFormat outbound;
   final int inboundFrameMs;
   final int maxInboundLagMs;
   final int maxQueuedMs;
   final int playoutIntervalMs;
-  final InboundFramer framer;
+  private volatile InboundFramer framer;
 
   private volatile CallAudio call;
   private Phase phase = Phase.PENDING;
@@ -106,13 +114,16 @@ final class CallStream {
   CallStream(MediaHub hub, boolean converse, ConverseOptions o, String token) {
     this.hub = hub;
     this.token = token;
-    this.inbound = resolve(o.inbound());
-    this.outbound = resolve(o.outbound());
+    this.askedInbound = o.inbound();
+    this.askedOutbound = o.outbound();
+    this.inbound = resolve(o.inbound(), AudioFrames.SAMPLE_RATE);
+    this.outbound = resolve(o.outbound(), AudioFrames.SAMPLE_RATE);
     this.inboundFrameMs = o.inboundFrameMs();
     this.maxInboundLagMs = o.maxInboundLagMs();
     this.maxQueuedMs = o.maxQueuedMs();
     this.playoutIntervalMs = o.playoutIntervalMs();
-    this.framer = new InboundFramer(inbound, inboundFrameMs, maxInboundLagMs);
+    this.framer =
+        new InboundFramer(inbound, AudioFrames.SAMPLE_RATE, inboundFrameMs, maxInboundLagMs);
     this.writer = converse ? new Writer(this) : null;
     this.handle = new StreamHandle(this);
     if (o.call() == CallSelector.NEXT) {
@@ -123,9 +134,44 @@ final class CallStream {
     }
   }
 
-  /** The call's native rate is 8 kHz (G.711): a 0 rate means that. */
-  private static AudioFormat resolve(AudioFormat f) {
-    return f.sampleRate() == 0 ? new AudioFormat(f.encoding(), AudioFrames.SAMPLE_RATE) : f;
+  /**
+   * The format granted on a call at {@code callRate}: a 0 rate means the call's; µ-law and A-law
+   * are 8 kHz. A LINEAR16 rate that is neither the call's nor 2 to 6 times it or a 2nd to a 6th of
+   * it (24 kHz on a 16 kHz G.722 call) is granted at the call's rate instead: Opened says so.
+   */
+  static AudioFormat resolve(AudioFormat f, int callRate) {
+    if (f.encoding() != AudioEncoding.LINEAR16) {
+      return new AudioFormat(f.encoding(), AudioFrames.SAMPLE_RATE);
+    }
+    if (f.sampleRate() == 0) {
+      return new AudioFormat(f.encoding(), callRate);
+    }
+    int rate = f.sampleRate();
+    int high = Math.max(rate, callRate);
+    int low = Math.min(rate, callRate);
+    if (high % low != 0 || high / low > 6) {
+      return new AudioFormat(f.encoding(), callRate);
+    }
+    return f;
+  }
+
+  /**
+   * Under the call's lock: the call's audio runs at {@code callRate}; when the formats were
+   * resolved for another, they are again and the framer starts afresh (nothing was received at the
+   * old rate: the rate is fixed before the call's first packet).
+   */
+  void adoptRate(int callRate) {
+    if (framer.callRate() == callRate) {
+      return;
+    }
+    inbound = resolve(askedInbound, callRate);
+    outbound = resolve(askedOutbound, callRate);
+    framer = new InboundFramer(inbound, callRate, inboundFrameMs, maxInboundLagMs);
+  }
+
+  /** The framer, for the call's caller-audio side (under its lock). */
+  InboundFramer framer() {
+    return framer;
   }
 
   // ---- locking -----------------------------------------------------------------------------
@@ -184,6 +230,7 @@ final class CallStream {
    */
   void bind(CallAudio c, long position, PlaybackQueue.QueueState state) {
     call = c;
+    adoptRate(c.rate());
     moveTo(Phase.ATTACHED);
     attachPosition = position;
     lastPlayoutTick = position;
@@ -366,7 +413,7 @@ final class CallStream {
         framesSent,
         framer.framesDropped(),
         framer.maxLagMs(),
-        q == null ? 0 : (int) (q.queuedSamples() / 8),
+        q == null ? 0 : (int) (q.queuedSamples() / c.samplesPerMs()),
         q == null ? 0 : q.underruns() - underrunsAtAttach,
         chunksRejected,
         marksPlayed,
@@ -379,7 +426,8 @@ final class CallStream {
   }
 
   long playoutIntervalSamples() {
-    return playoutIntervalMs * 8L;
+    CallAudio c = call;
+    return playoutIntervalMs * (long) (c == null ? 8 : c.samplesPerMs());
   }
 
   @Override

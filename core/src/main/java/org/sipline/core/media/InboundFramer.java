@@ -1,23 +1,24 @@
 package org.sipline.core.media;
 
+import org.sipline.core.audio.Decimator;
 import org.sipline.core.audio.G711;
 import org.sipline.core.audio.Interpolator;
 
 /**
- * One stream's caller audio between the receive thread and its client: a bounded ring of 8 kHz
- * samples (with which of them were concealed), cut into events of {@code inbound_frame_ms} and
- * converted to the stream's format when the client takes them.
+ * One stream's caller audio between the receive thread and its client: a bounded ring of samples at
+ * the call's rate (with which of them were concealed), cut into events of {@code inbound_frame_ms}
+ * and converted to the stream's format when the client takes them.
  *
  * <p>The receive thread only copies samples in ({@link #write}), allocating nothing; a client too
  * slow to take them loses the oldest whole frames beyond {@code max_inbound_lag_ms}, and the next
  * event says how many samples are missing before it. Conversion happens on the client's thread.
  *
  * <p>Positions: an event's position is the timeline position its first sample stands for. When the
- * stream interpolates to 16, 24 or 48 kHz, the filter's output lags its input by {@link
- * Interpolator#delay()} samples; the events are labelled by what their samples stand for, so the
- * first event is that much shorter and every later one starts that much before the input it was
- * made from. Nothing waits for input beyond the frame: the latency is the same as at 8 kHz. Guarded
- * by the call's lock.
+ * stream's rate differs from the call's, the filter's output lags its input by {@link
+ * Interpolator#delay()} (or {@link Decimator#delay()}) samples; the events are labelled by what
+ * their samples stand for, so the first event is that much shorter and every later one starts that
+ * much before the input it was made from. Nothing waits for input beyond the frame: the latency is
+ * the same as at the call's rate. Guarded by the call's lock.
  */
 final class InboundFramer {
   private final int frameSamples;
@@ -29,9 +30,14 @@ final class InboundFramer {
   private int limit;
 
   private final AudioFormat format;
+  private final int callRate;
   private final Interpolator interpolator;
+  private final Decimator decimator;
   private final int delay;
   private final int bytesPerInput;
+
+  /** Input samples per output sample when decimating, else 1. */
+  private final int step;
 
   private short[] ring;
   private boolean[] concealed;
@@ -60,21 +66,29 @@ final class InboundFramer {
   private short[] scratch;
 
   /**
-   * @param format the stream's inbound format, its rate resolved (8000 for G.711)
+   * @param format the stream's inbound format, its rate resolved; an integer multiple or fraction
+   *     of the call's (see {@link CallStream})
+   * @param callRate the call's audio rate: what the ring holds
    * @param frameMs audio per event
    * @param maxLagMs audio kept for a slow client
    */
-  InboundFramer(AudioFormat format, int frameMs, int maxLagMs) {
+  InboundFramer(AudioFormat format, int callRate, int frameMs, int maxLagMs) {
     this.format = format;
-    this.frameSamples = frameMs * 8;
-    int frames = (maxLagMs * 8 + frameSamples - 1) / frameSamples;
+    this.callRate = callRate;
+    int perMs = callRate / 1000;
+    this.frameSamples = frameMs * perMs;
+    int frames = (maxLagMs * perMs + frameSamples - 1) / frameSamples;
     this.capacity = Math.max(1, frames) * frameSamples;
-    boolean interpolating =
-        format.encoding() == AudioEncoding.LINEAR16 && format.sampleRate() > 8000;
-    this.interpolator = interpolating ? Interpolator.fromCodecRate(format.sampleRate()) : null;
-    this.delay = interpolating ? interpolator.delay() : 0;
+    int rate = format.sampleRate();
+    this.interpolator = rate > callRate ? Interpolator.between(callRate, rate) : null;
+    this.decimator = rate < callRate ? Decimator.between(callRate, rate) : null;
+    this.step = decimator == null ? 1 : decimator.factor();
+    this.delay =
+        interpolator != null ? interpolator.delay() : decimator != null ? decimator.delay() : 0;
     this.bytesPerInput =
-        format.encoding() == AudioEncoding.LINEAR16 ? 2 * (format.sampleRate() / 8000) : 1;
+        format.encoding() == AudioEncoding.LINEAR16
+            ? 2 * (interpolator == null ? 1 : interpolator.factor())
+            : 1;
     this.ring = new short[capacity];
     this.concealed = new boolean[capacity];
     this.limit = capacity;
@@ -132,6 +146,7 @@ final class InboundFramer {
     int real = Math.min(count, frameSamples);
     boolean last = real < frameSamples; // only when flushing
     int fed = last ? real + delay : real;
+    fed = (fed + step - 1) / step * step; // a decimator takes whole outputs' worth
     if (last) {
       flushed = true;
     }
@@ -167,6 +182,28 @@ final class InboundFramer {
   }
 
   private byte[] convert(short[] samples, int fed, int skip) {
+    if (decimator != null) {
+      // Lower first (in place: output n is written after inputs up to (n + 1) · step are read),
+      // then encode what stands for the stream's time.
+      int n = decimator.process(samples, 0, fed, samples, 0);
+      int skipped = skip / step;
+      short[] out = java.util.Arrays.copyOfRange(samples, skipped, n);
+      return encode(out, out.length);
+    }
+    if (interpolator == null) {
+      return encode(samples, fed);
+    }
+    byte[] all = new byte[fed * bytesPerInput];
+    interpolator.process(samples, 0, fed, all, 0);
+    if (skip == 0) {
+      return all;
+    }
+    return java.util.Arrays.copyOfRange(all, skip * bytesPerInput, all.length);
+  }
+
+  /** {@code samples[0, n)} at the stream's rate in its encoding. */
+  private byte[] encode(short[] samples, int n) {
+    int fed = n;
     switch (format.encoding()) {
       case MULAW -> {
         byte[] out = new byte[fed];
@@ -179,20 +216,12 @@ final class InboundFramer {
         return out;
       }
       default -> {
-        if (interpolator == null) {
-          byte[] out = new byte[2 * fed];
-          for (int i = 0; i < fed; i++) {
-            out[2 * i] = (byte) samples[i];
-            out[2 * i + 1] = (byte) (samples[i] >> 8);
-          }
-          return out;
+        byte[] out = new byte[2 * fed];
+        for (int i = 0; i < fed; i++) {
+          out[2 * i] = (byte) samples[i];
+          out[2 * i + 1] = (byte) (samples[i] >> 8);
         }
-        byte[] all = new byte[fed * bytesPerInput];
-        interpolator.process(samples, 0, fed, all, 0);
-        if (skip == 0) {
-          return all;
-        }
-        return java.util.Arrays.copyOfRange(all, skip * bytesPerInput, all.length);
+        return out;
       }
     }
   }
@@ -218,6 +247,9 @@ final class InboundFramer {
     if (interpolator != null) {
       interpolator.reset();
     }
+    if (decimator != null) {
+      decimator.reset();
+    }
   }
 
   /** Drops whatever waits (a detached client takes nothing): nothing is kept, nothing counted. */
@@ -232,7 +264,12 @@ final class InboundFramer {
   }
 
   int maxLagMs() {
-    return maxLagSamples / 8;
+    return maxLagSamples / (callRate / 1000);
+  }
+
+  /** The call rate this framer was made for. */
+  int callRate() {
+    return callRate;
   }
 
   long concealedDelivered() {

@@ -29,11 +29,14 @@ public final class Playback {
   /** The next request that ended in the same turn of the queue (a chain without a list). */
   private Playback nextEnded;
 
-  Playback(PlaybackQueue queue, Utterance utterance, long totalSamples) {
+  private final int sampleRate;
+
+  Playback(PlaybackQueue queue, Utterance utterance, long totalSamples, int sampleRate) {
     this.queue = queue;
     this.utterance = utterance;
     this.totalSamples = totalSamples;
-    this.played = new PlaybackResult(totalSamples, totalSamples, Outcome.PLAYED);
+    this.sampleRate = sampleRate;
+    this.played = new PlaybackResult(totalSamples, totalSamples, Outcome.PLAYED, sampleRate);
   }
 
   /**
@@ -57,7 +60,7 @@ public final class Playback {
   /**
    * The length of the request.
    *
-   * @return all its samples, at 8 kHz
+   * @return all its samples, at the call's rate
    */
   public long totalSamples() {
     return totalSamples;
@@ -87,7 +90,8 @@ public final class Playback {
     result =
         outcome == Outcome.PLAYED && playedSamples == totalSamples
             ? played
-            : new PlaybackResult(Math.min(playedSamples, totalSamples), totalSamples, outcome);
+            : new PlaybackResult(
+                Math.min(playedSamples, totalSamples), totalSamples, outcome, sampleRate);
     return true;
   }
 

@@ -50,7 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PlaybackQueue implements AudioSource {
   private static final Logger log = LoggerFactory.getLogger(PlaybackQueue.class);
+
+  /** A G.711 call's frame, the size until the call's rate says otherwise. */
   static final int FRAME = AudioFrames.FRAME_SAMPLES;
+
   private static final Runnable NOTHING = () -> {};
 
   private final Executor completionExecutor;
@@ -60,6 +63,13 @@ final class PlaybackQueue implements AudioSource {
 
   /** The timeline position of the next frame: one frame per tick, read or skipped. */
   private volatile long tick;
+
+  /**
+   * Samples per frame at the call's rate (guarded by lock): set from the call's rate when it
+   * connects ({@link #setRate}) and taken from the pacer's frame, which is the backend's word on
+   * it, should the pacer read before the line's actor told the rate.
+   */
+  private int frame = FRAME;
 
   // Everything below is guarded by lock.
   private Utterance head;
@@ -132,8 +142,8 @@ final class PlaybackQueue implements AudioSource {
   /**
    * Queues one request as one utterance behind everything already queued or playing.
    *
-   * @param clips 8 kHz mono PCM, played in order; the arrays are read as they are when played, so
-   *     the caller hands them over and must not change them
+   * @param clips mono PCM at the call's rate ({@link #rate}), played in order; the arrays are read
+   *     as they are when played, so the caller hands them over and must not change them
    * @throws IllegalArgumentException when there is nothing to play (no clips, or all empty)
    */
   Playback enqueue(List<short[]> clips) {
@@ -158,7 +168,7 @@ final class PlaybackQueue implements AudioSource {
         u.append(clip);
       }
       u.end();
-      playback = new Playback(this, u, total);
+      playback = new Playback(this, u, total, frame * 50);
       u.prompt = playback;
       if (closed) {
         u.moveTo(Utterance.State.DROPPED);
@@ -374,18 +384,21 @@ final class PlaybackQueue implements AudioSource {
    * Fills {@code frame} with the next 20 ms: queued audio, then silence.
    *
    * @return true when the frame carries queued audio and the queue is not muted
-   * @throws IllegalArgumentException when {@code frame} is not {@value AudioFrames#FRAME_SAMPLES}
-   *     samples long
+   * @throws IllegalArgumentException when {@code frame} is not 20 ms at a call rate ({@value
+   *     AudioFrames#FRAME_SAMPLES} samples at 8 kHz); its length sets the queue's rate
    */
   @Override
   public boolean read(short[] frame) {
-    if (frame.length != FRAME) {
-      throw new IllegalArgumentException("frame length " + frame.length + " != " + FRAME);
+    int length = frame.length;
+    if (!AudioFrames.isCallRate(length * 50)) {
+      // 20 ms at a call rate are taken (the backend's word on the rate); anything else is not.
+      throw new IllegalArgumentException("frame length " + length + " != " + rate() / 50);
     }
     boolean audible;
     boolean completions;
     boolean signal;
     synchronized (lock) {
+      this.frame = length;
       if (outstanding) {
         commitLocked(true); // read again without sent(): the previous frame went out
       }
@@ -404,7 +417,7 @@ final class PlaybackQueue implements AudioSource {
         filled = fill(frame, filled, silent);
       }
       frameAudio = filled > 0;
-      Arrays.fill(frame, filled, FRAME, (short) 0);
+      Arrays.fill(frame, filled, length, (short) 0);
       audible = frameAudio && !silent;
       completions = firstEnded != null || firstNotify != null;
       signal = factsAdded;
@@ -441,7 +454,7 @@ final class PlaybackQueue implements AudioSource {
       if (outstanding) {
         commitLocked(true);
       }
-      tick += (long) frames * FRAME;
+      tick += (long) frames * frame;
       completions = firstEnded != null || firstNotify != null;
       signal = factsAdded;
       factsAdded = false;
@@ -485,19 +498,19 @@ final class PlaybackQueue implements AudioSource {
 
   private int fill(short[] frame, int at, boolean silent) {
     int filled = at;
-    for (Utterance u = head; u != null && filled < FRAME; u = u.next) {
+    for (Utterance u = head; u != null && filled < frame.length; u = u.next) {
       if (u.dropping != null) {
         continue;
       }
       if (!u.touched) {
         touch(u, framePosition + filled);
       }
-      filled += u.take(frame, filled, FRAME - filled, silent);
+      filled += u.take(frame, filled, frame.length - filled, silent);
       if (!u.drained()) {
         break; // the frame is full
       }
       if (!u.isEnded()) {
-        frameDry = filled < FRAME; // ran dry: silence until more of it comes
+        frameDry = filled < frame.length; // ran dry: silence until more of it comes
         break;
       }
     }
@@ -521,7 +534,7 @@ final class PlaybackQueue implements AudioSource {
   private void commitLocked(boolean onWire) {
     outstanding = false;
     long frameStart = framePosition;
-    tick = frameStart + FRAME;
+    tick = frameStart + frame;
     if (!onWire) {
       rollbackLocked();
       return;
@@ -807,6 +820,21 @@ final class PlaybackQueue implements AudioSource {
     synchronized (lock) {
       wakeAtTick = tickPosition;
       wakeBelowQueued = belowQueued;
+    }
+  }
+
+  /** The call's rate is known (it connected): frames and prompts are counted at it. */
+  void setRate(int rate) {
+    int samples = AudioFrames.frameSamples(rate);
+    synchronized (lock) {
+      frame = samples;
+    }
+  }
+
+  /** The rate the queue's samples are at: the call's. */
+  int rate() {
+    synchronized (lock) {
+      return frame * 50;
     }
   }
 

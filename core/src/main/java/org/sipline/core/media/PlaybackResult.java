@@ -7,11 +7,13 @@ import org.sipline.core.spi.AudioFrames;
  * How one playback request ended.
  *
  * @param playedSamples samples of the request handed to the socket (muted ones included: playback
- *     time runs on while muted), at 8 kHz
+ *     time runs on while muted), at the call's rate
  * @param totalSamples all samples of the request
  * @param outcome why it ended
+ * @param sampleRate the call's audio rate the samples are counted at (8000 for G.711)
  */
-public record PlaybackResult(long playedSamples, long totalSamples, Outcome outcome) {
+public record PlaybackResult(
+    long playedSamples, long totalSamples, Outcome outcome, int sampleRate) {
   /** Why a request ended. */
   public enum Outcome {
     /** Every sample was played. */
@@ -28,16 +30,29 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
    * Checks that an outcome is given and the counts are not negative.
    *
    * @param playedSamples samples of the request handed to the socket (muted ones included: playback
-   *     time runs on while muted), at 8 kHz
+   *     time runs on while muted), at the call's rate
    * @param totalSamples all samples of the request
    * @param outcome why it ended
+   * @param sampleRate the call's audio rate the samples are counted at
    */
   public PlaybackResult {
     Objects.requireNonNull(outcome, "outcome");
+    AudioFrames.checkRate(sampleRate);
     if (playedSamples < 0 || playedSamples > totalSamples) {
       throw new IllegalArgumentException(
           "playedSamples " + playedSamples + " outside 0.." + totalSamples);
     }
+  }
+
+  /**
+   * A result counted at 8 kHz (a G.711 call).
+   *
+   * @param playedSamples samples of the request handed to the socket, at 8 kHz
+   * @param totalSamples all samples of the request
+   * @param outcome why it ended
+   */
+  public PlaybackResult(long playedSamples, long totalSamples, Outcome outcome) {
+    this(playedSamples, totalSamples, outcome, AudioFrames.SAMPLE_RATE);
   }
 
   /**
@@ -46,7 +61,7 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
    * @return {@code playedSamples} in whole milliseconds
    */
   public long playedMillis() {
-    return playedSamples * 1000 / AudioFrames.SAMPLE_RATE;
+    return playedSamples * 1000 / sampleRate;
   }
 
   /**
@@ -55,6 +70,6 @@ public record PlaybackResult(long playedSamples, long totalSamples, Outcome outc
    * @return {@code totalSamples} in whole milliseconds
    */
   public long totalMillis() {
-    return totalSamples * 1000 / AudioFrames.SAMPLE_RATE;
+    return totalSamples * 1000 / sampleRate;
   }
 }

@@ -8,7 +8,6 @@ import java.util.Set;
 import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.audio.ChunkResampler;
 import org.sipline.core.audio.G711;
-import org.sipline.core.spi.AudioFrames;
 
 /**
  * The writing side of a Converse stream: chunks re-framed and converted into the call's queue as
@@ -69,11 +68,10 @@ final class Writer {
       }
       if (!utteranceId.equals(convertingId)) {
         convertingId = utteranceId;
+        // Resampled to the call's rate; G.711 chunks are decoded (at 8 kHz) first.
         int rate = stream.outbound.sampleRate();
-        resampler =
-            stream.outbound.encoding() == AudioEncoding.LINEAR16 && rate != AudioFrames.SAMPLE_RATE
-                ? ChunkResampler.toCodecRate(rate)
-                : null;
+        int callRate = queue().rate();
+        resampler = rate != callRate ? ChunkResampler.between(rate, callRate) : null;
         oddByte = -1;
       }
       short[] pcm = convert(data, end);
@@ -100,16 +98,17 @@ final class Writer {
       return reject(id, bytes, "utterance '" + id + "' already ended");
     }
     long queued = queue().queuedSamples();
-    long cap = stream.maxQueuedMs * 8L;
+    int perMs = perMs();
+    long cap = stream.maxQueuedMs * (long) perMs;
     long adding = estimate(bytes);
     if (queued + adding > cap) {
       return reject(
           id,
           bytes,
           "queue full: "
-              + queued / 8
+              + queued / perMs
               + " ms queued + "
-              + adding / 8
+              + adding / perMs
               + " ms > max_queued_ms "
               + stream.maxQueuedMs);
     }
@@ -147,45 +146,54 @@ final class Writer {
       openId = null;
     }
     long queued = queue().queuedSamples();
-    if (!xoff && queued * 10 > stream.maxQueuedMs * 8L * 8) {
+    int perMs = perMs();
+    if (!xoff && queued * 10 > stream.maxQueuedMs * (long) perMs * 8) {
       stream.call().settle();
       xoff = true;
-      stream.emit(seq -> new MediaEvent.Flow(seq, true, (int) (queued / 8)));
+      stream.emit(seq -> new MediaEvent.Flow(seq, true, (int) (queued / perMs)));
     }
   }
 
   /** Under the call's lock, while settling: back under half the cap after an xoff. */
   void checkXon(long queued) {
-    if (xoff && queued * 2 < stream.maxQueuedMs * 8L) {
+    int perMs = perMs();
+    if (xoff && queued * 2 < stream.maxQueuedMs * (long) perMs) {
       xoff = false;
-      stream.emit(seq -> new MediaEvent.Flow(seq, false, (int) (queued / 8)));
+      stream.emit(seq -> new MediaEvent.Flow(seq, false, (int) (queued / perMs)));
     }
   }
 
   /** The queue level below which {@link #checkXon} has something to say, or -1. */
   long xonLevel() {
-    return xoff ? stream.maxQueuedMs * 4L - 1 : -1;
+    return xoff ? stream.maxQueuedMs * (perMs() / 2L) - 1 : -1;
   }
 
   private boolean reject(String id, int bytes, String reason) {
     stream.call().settle();
     stream.chunksRejected++;
-    long queuedMs = queue().queuedSamples() / 8;
+    long queuedMs = queue().queuedSamples() / perMs();
     stream.emit(seq -> new MediaEvent.AudioRejected(seq, id, bytes, reason, (int) queuedMs));
     return false;
   }
 
-  /** 8 kHz samples a chunk of {@code bytes} will give (± the resampler's few held back). */
-  private long estimate(int bytes) {
-    AudioFormat f = stream.outbound;
-    if (f.encoding() != AudioEncoding.LINEAR16) {
-      return bytes;
-    }
-    long samples = ((long) bytes + (oddByte >= 0 ? 1 : 0)) / 2;
-    return samples * AudioFrames.SAMPLE_RATE / f.sampleRate();
+  /** Samples per millisecond at the call's rate: 8 for G.711. */
+  private int perMs() {
+    return queue().rate() / 1000;
   }
 
-  /** Bytes in the stream's outbound format to 8 kHz samples. Under {@link #writeLock}. */
+  /** Call-rate samples a chunk of {@code bytes} will give (± the resampler's few held back). */
+  private long estimate(int bytes) {
+    AudioFormat f = stream.outbound;
+    long samples =
+        f.encoding() != AudioEncoding.LINEAR16
+            ? bytes
+            : ((long) bytes + (oddByte >= 0 ? 1 : 0)) / 2;
+    return samples * queue().rate() / f.sampleRate();
+  }
+
+  /**
+   * Bytes in the stream's outbound format to samples at the call's rate. Under {@link #writeLock}.
+   */
   private short[] convert(byte[] data, boolean end) {
     AudioFormat f = stream.outbound;
     short[] pcm;
@@ -193,10 +201,12 @@ final class Writer {
       case MULAW -> {
         pcm = new short[data.length];
         G711.decodeUlaw(data, 0, pcm, 0, data.length);
+        pcm = resampled(pcm, end);
       }
       case ALAW -> {
         pcm = new short[data.length];
         G711.decodeAlaw(data, 0, pcm, 0, data.length);
+        pcm = resampled(pcm, end);
       }
       default -> {
         int total = data.length + (oddByte >= 0 ? 1 : 0);
@@ -217,16 +227,25 @@ final class Writer {
         if (end) {
           oddByte = -1; // half a sample at the very end: nothing to play
         }
-        pcm = resampler == null ? linear : resampler.push(linear, 0, linear.length);
-        if (end && resampler != null) {
-          short[] rest = resampler.finish();
-          short[] all = java.util.Arrays.copyOf(pcm, pcm.length + rest.length);
-          System.arraycopy(rest, 0, all, pcm.length, rest.length);
-          pcm = all;
-        }
+        pcm = resampled(linear, end);
       }
     }
     return pcm;
+  }
+
+  /** {@code pcm} at the call's rate: through the utterance's resampler when it has one. */
+  private short[] resampled(short[] pcm, boolean end) {
+    if (resampler == null) {
+      return pcm;
+    }
+    short[] out = resampler.push(pcm, 0, pcm.length);
+    if (end) {
+      short[] rest = resampler.finish();
+      short[] all = java.util.Arrays.copyOf(out, out.length + rest.length);
+      System.arraycopy(rest, 0, all, out.length, rest.length);
+      out = all;
+    }
+    return out;
   }
 
   // ---- marks, clears, pause ----------------------------------------------------------------

@@ -1,10 +1,11 @@
 package org.sipline.core.spi;
 
 /**
- * What a call receives: audio decoded to 8 kHz PCM in RTP sequence order, the gaps in it, and DTMF
- * digits. Called on backend threads (audio and RFC 4733 digits on the media receive thread, SIP
- * INFO digits on a signalling thread); an implementation must return quickly, must copy what it
- * keeps, and must accept calls from two threads.
+ * What a call receives: audio decoded to PCM at the call's rate ({@link SipCall#audioRate()}) in
+ * RTP sequence order, the gaps in it, and DTMF digits. Called on backend threads (audio and RFC
+ * 4733 digits on the media receive thread, SIP INFO digits on a signalling thread); an
+ * implementation must return quickly, must copy what it keeps, and must accept calls from two
+ * threads.
  *
  * <p>The samples given to {@link #write} and counted by {@link #missing} together are the caller's
  * side of the call's timeline, in order: a backend reports every sample it did not deliver (lost or
@@ -13,8 +14,8 @@ package org.sipline.core.spi;
 @FunctionalInterface
 public interface AudioSink {
   /**
-   * Takes received audio: {@code length} samples of 8 kHz PCM from {@code pcm[offset]}, to be
-   * copied before returning.
+   * Takes received audio: {@code length} samples of PCM at the call's rate from {@code
+   * pcm[offset]}, to be copied before returning.
    *
    * @param pcm the buffer holding the samples; the backend reuses it after the call
    * @param offset where the samples start in {@code pcm}

@@ -12,7 +12,8 @@ package org.sipline.core.spi;
 @FunctionalInterface
 public interface AudioSource {
   /**
-   * Fills {@code frame} (exactly {@link AudioFrames#FRAME_SAMPLES} samples) with the next 20 ms.
+   * Fills {@code frame} (exactly {@code AudioFrames.frameSamples(call.audioRate())} samples: {@link
+   * AudioFrames#FRAME_SAMPLES} for G.711) with the next 20 ms.
    *
    * @return true when the frame carries played audio, false when it is silence (nothing queued, or
    *     muted). A false → true change starts a talkspurt (RTP marker bit).

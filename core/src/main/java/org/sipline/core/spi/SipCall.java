@@ -82,6 +82,18 @@ public interface SipCall {
   }
 
   /**
+   * The rate of the PCM the call's {@link AudioSource} and {@link AudioSink} speak, fixed from
+   * {@code callConnected} on: a frame is {@code AudioFrames.frameSamples(audioRate())} samples, and
+   * the core's timeline, prompts and live media count samples at this rate. 8000 for G.711 (and
+   * before media runs); 16000 for G.722; what the backend decodes Opus to.
+   *
+   * @return one of {@link AudioFrames#isCallRate}'s rates
+   */
+  default int audioRate() {
+    return AudioFrames.SAMPLE_RATE;
+  }
+
+  /**
    * Sends one DTMF digit on a connected call: RFC 4733 telephone-event packets in the call's own
    * RTP stream (same SSRC, the event's packets in place of audio packets, the audio source still
    * read every tick so the timeline runs on; the core holds its playback for the digit so no bot

@@ -47,6 +47,18 @@ final class MediaRig implements AutoCloseable {
   final List<Long> framePositions = new ArrayList<>();
   long position;
 
+  /** The call's audio rate (what its StubCall reports) and its frame: 8 kHz unless set. */
+  int rate = AudioFrames.SAMPLE_RATE;
+
+  int frame = FRAME;
+
+  /** The calls set up from now on run at {@code callRate} (16000 for G.722). */
+  MediaRig atRate(int callRate) {
+    rate = callRate;
+    frame = AudioFrames.frameSamples(callRate);
+    return this;
+  }
+
   MediaRig() {
     this(Runnable::run, Duration.ofSeconds(10), DetachPolicy.KEEP_CALL);
   }
@@ -71,7 +83,9 @@ final class MediaRig implements AutoCloseable {
   /** A call set up (not connected yet): streams waiting for NEXT are bound to it now. */
   MediaRig setUp() {
     call = hub.newCall(true, "alice@caller.test");
-    call.bind(new StubCall());
+    StubCall stub = new StubCall();
+    stub.rate = rate;
+    call.bind(stub);
     media = call.media();
     source = media.source();
     position = 0;
@@ -88,32 +102,32 @@ final class MediaRig implements AutoCloseable {
   /** {@code n} pacer ticks, each frame sent. */
   void tick(int n) {
     for (int i = 0; i < n; i++) {
-      short[] frame = new short[FRAME];
-      source.read(frame);
+      short[] f = new short[frame];
+      source.read(f);
       source.sent(true);
-      frames.add(frame);
+      frames.add(f);
       framePositions.add(position);
-      position += FRAME;
+      position += frame;
     }
   }
 
   /** One tick whose packet did not go out. */
   void tickNotOnWire() {
-    source.read(new short[FRAME]);
+    source.read(new short[frame]);
     source.sent(false);
-    position += FRAME;
+    position += frame;
   }
 
   void skip(int n) {
     source.skipped(n);
-    position += (long) n * FRAME;
+    position += (long) n * frame;
   }
 
   /** Everything sent so far, back to back (skipped ticks not included). */
   short[] sentAudio() {
-    short[] all = new short[frames.size() * FRAME];
+    short[] all = new short[frames.size() * frame];
     for (int i = 0; i < frames.size(); i++) {
-      System.arraycopy(frames.get(i), 0, all, i * FRAME, FRAME);
+      System.arraycopy(frames.get(i), 0, all, i * frame, frame);
     }
     return all;
   }
@@ -160,6 +174,13 @@ final class MediaRig implements AutoCloseable {
 
   /** The backend's call: a Call-ID, PCMU, DTMF that completes at once. */
   static final class StubCall implements SipCall {
+    int rate = AudioFrames.SAMPLE_RATE;
+
+    @Override
+    public int audioRate() {
+      return rate;
+    }
+
     private static final AtomicInteger IDS = new AtomicInteger();
     private final String id = "rig-" + IDS.incrementAndGet();
     final List<Character> digits = new ArrayList<>();

@@ -79,11 +79,12 @@ public final class Baresip implements AutoCloseable {
    *
    * @throws PeerException when baresip is missing, exits, is not ready in time, or the registration
    *     fails; the message ends with its log tail
-   * @throws IllegalArgumentException when the audio source is not 8 kHz mono 16-bit PCM
+   * @throws IllegalArgumentException when the audio source is not 16-bit PCM at the first codec's
+   *     rate and channels (8 kHz mono for G.711)
    */
   public static Baresip start(BaresipOptions options) {
     if (options.audioSource() != null) {
-      checkSource(options.audioSource());
+      checkSource(options.audioSource(), options.codecs());
     }
     Path binary = Executables.find("baresip", "baresip-core");
     int port = options.port() == 0 ? FreePorts.sipPorts(2) : options.port();
@@ -157,7 +158,32 @@ public final class Baresip implements AutoCloseable {
     }
   }
 
-  private static void checkSource(Path wav) {
+  /**
+   * aufile refuses a file whose rate and channels are not the negotiated codec's: 8000 Hz mono for
+   * G.711, 16000 Hz mono for G.722, 48000 Hz stereo for Opus (as baresip 1.0 runs it). The file
+   * must suit one of the codecs; that the call ends up on that one is the test's to arrange.
+   */
+  private static void checkSource(Path wav, List<String> codecs) {
+    IllegalArgumentException refused = null;
+    for (String codec : codecs) {
+      try {
+        checkSource(wav, codec);
+        return;
+      } catch (IllegalArgumentException e) {
+        refused = refused == null ? e : refused;
+      }
+    }
+    throw refused;
+  }
+
+  private static void checkSource(Path wav, String codec) {
+    int rate =
+        switch (codec) {
+          case "G722" -> 16000;
+          case "opus" -> 48000;
+          default -> SAMPLE_RATE;
+        };
+    int channels = codec.equals("opus") ? 2 : 1;
     WavAudio audio;
     try {
       audio = WavReader.read(Files.readAllBytes(wav));
@@ -167,17 +193,20 @@ public final class Baresip implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("reading audio source " + wav, e);
     }
-    if (audio.sampleRate() != SAMPLE_RATE
-        || audio.channels() != 1
+    if (audio.sampleRate() != rate
+        || audio.channels() != channels
         || audio.encoding() != WavEncoding.PCM_S16LE) {
       throw new IllegalArgumentException(
           "audio source "
               + wav
               + " is "
               + audio
-              + "; baresip's aufile plays only mono 16-bit PCM at "
-              + SAMPLE_RATE
-              + " Hz");
+              + "; baresip's aufile plays only "
+              + (channels == 1 ? "mono" : "stereo")
+              + " 16-bit PCM at "
+              + rate
+              + " Hz for "
+              + codec);
     }
   }
 

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 
 /**
  * The {@code config} file and the account line of one {@link Baresip}. Only the modules the tests
- * need are loaded: G.711, a WAV file as audio source (aufile), recording of the audio (sndfile),
- * the command menu driven over ctrl_tcp, a summary of each call's RTCP figures (rtcpsummary), and
- * account/uuid handling. No sound card.
+ * need are loaded: G.711, G.722 and Opus, a WAV file as audio source (aufile), recording of the
+ * audio (sndfile), the command menu driven over ctrl_tcp, a summary of each call's RTCP figures
+ * (rtcpsummary), and account/uuid handling. No sound card.
  */
 final class BaresipConfig {
   private BaresipConfig() {}
@@ -35,6 +35,9 @@ final class BaresipConfig {
         net_interface           127.0.0.1
         module_path             %s
         module                  g711.so
+        # Wideband codecs; an account uses them only when its audio_codecs names them.
+        module                  g722.so
+        module                  opus.so
         module                  aufile.so
         module                  sndfile.so
         # SDES-keyed SRTP; used only by accounts with mediaenc=srtp or srtp-mand.
@@ -67,7 +70,15 @@ final class BaresipConfig {
       line.append("127.0.0.1:").append(sipPort).append(">;regint=0");
     }
     line.append(";answermode=").append(options.autoAnswer() ? "auto" : "manual");
-    line.append(";audio_codecs=").append(String.join(",", options.codecs()));
+    // baresip 1.0 looks a codec up at 8000 Hz unless told: G.722's entry is G722/16000/1 (its
+    // SDP still says G722/8000, RFC 3551's clock). Opus it finds by name.
+    line.append(";audio_codecs=")
+        .append(
+            String.join(
+                ",",
+                options.codecs().stream()
+                    .map(c -> c.equals("G722") ? "G722/16000/1" : c)
+                    .toList()));
     if (options.mediaEncryption() != null) {
       line.append(";mediaenc=").append(options.mediaEncryption());
     }

@@ -17,7 +17,10 @@ public final class BaresipOptions {
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._~+-]{1,64}");
   private static final Pattern HOST_PORT = Pattern.compile("127(\\.\\d{1,3}){3}:\\d{1,5}");
   private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7e&&[^;\"<>\\\\]]{1,64}");
-  private static final List<String> CODECS = List.of("PCMU", "PCMA");
+  private static final List<String> CODECS = List.of("PCMU", "PCMA", "G722", "opus");
+
+  /** G.711 unless a test asks for more: its aufile source is then 8 kHz whatever is negotiated. */
+  private static final List<String> DEFAULT_CODECS = List.of("PCMU", "PCMA");
 
   private final String user;
   private final int port;
@@ -60,7 +63,7 @@ public final class BaresipOptions {
         null,
         null,
         true,
-        CODECS,
+        DEFAULT_CODECS,
         null,
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
@@ -151,7 +154,11 @@ public final class BaresipOptions {
         mediaEncryption);
   }
 
-  /** The audio codecs offered and accepted, in order of preference: PCMU and/or PCMA. */
+  /**
+   * The audio codecs offered and accepted, in order of preference: PCMU, PCMA, G722, opus (as
+   * baresip names them; its aufile source then needs a file at the codec's rate: 8000, 16000 or
+   * 48000 Hz).
+   */
   public BaresipOptions withCodecs(String... codecs) {
     List<String> list = List.of(codecs);
     if (list.isEmpty()

@@ -223,11 +223,17 @@ public final class MediaEngine implements AutoCloseable {
 
   /** The recording for a call, or null when recordings are off or the file cannot be made. */
   WavRecorder openRecorder(String callId) {
+    return openRecorder(callId, org.sipline.core.spi.AudioFrames.SAMPLE_RATE);
+  }
+
+  /** As {@link #openRecorder(String)}, for a call whose audio runs at {@code rate}. */
+  WavRecorder openRecorder(String callId, int rate) {
     if (recordingsDir == null) {
       return null;
     }
     try {
-      return WavRecorder.create(recordingWriter, recordingsDir, callId);
+      return WavRecorder.create(
+          recordingWriter, recordingsDir, callId, WavRecorder.MAX_DATA_BYTES, rate);
     } catch (IOException e) {
       log.error(
           "Cannot record Call-ID {} in {}; the call goes on unrecorded", callId, recordingsDir, e);

@@ -59,6 +59,9 @@ public final class MediaSession implements AutoCloseable {
   private final long allocatedNanos;
   private State state = State.ALLOCATED;
   private String callId;
+
+  // The codec the media started with: a later one keeps its rates (guarded by this).
+  private Codec startCodec;
   private RtpPeer peer;
   private RtpSender sender;
   private RtpReceiver receiver;
@@ -118,6 +121,27 @@ public final class MediaSession implements AutoCloseable {
       CallMedia media,
       String callId) {
     Objects.requireNonNull(codec, "codec");
+    start(remote, codec, codec.payloadType(), telephoneEventPayloadType, media, callId);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, Codec, int, CallMedia, String)}, with the payload type the
+   * SDP gave the codec (Opus's is dynamic). The media's frames are {@code codec.frameSamples()}
+   * long: the core sizes them from the call's audio rate, which is the codec's.
+   *
+   * @param payloadType the codec's payload type, 0..127
+   */
+  public void start(
+      InetSocketAddress remote,
+      Codec codec,
+      int payloadType,
+      int telephoneEventPayloadType,
+      CallMedia media,
+      String callId) {
+    Objects.requireNonNull(codec, "codec");
+    if (payloadType < 0 || payloadType > 127) {
+      throw new IllegalArgumentException("payload type out of range 0..127: " + payloadType);
+    }
     Objects.requireNonNull(media, "media");
     Objects.requireNonNull(callId, "callId");
     if (telephoneEventPayloadType != NO_TELEPHONE_EVENT
@@ -127,18 +151,20 @@ public final class MediaSession implements AutoCloseable {
     }
     synchronized (this) {
       state = state.moveTo(State.STARTED, "start");
+      this.startCodec = codec;
       this.callId = callId;
       this.telephoneEvent = telephoneEventPayloadType;
       discardEarlyDatagrams(channel);
       discardEarlyDatagrams(rtcpChannel);
       MediaClock clock = engine.clock();
       peer = new RtpPeer(remote);
-      recorder = engine.openRecorder(callId);
+      recorder = engine.openRecorder(callId, codec.audioRate());
       AudioSink sink = recorder == null ? media.sink() : new TeeSink(recorder, media.sink());
       receiver =
           new RtpReceiver(
               peer,
               codec,
+              payloadType,
               telephoneEventPayloadType,
               sink,
               clock,
@@ -149,12 +175,12 @@ public final class MediaSession implements AutoCloseable {
               channel,
               media.source(),
               codec,
-              new RtpPacketizer(codec, engine.random()),
+              new RtpPacketizer(payloadType, engine.random()),
               peer,
               clock,
               callId,
               // Made even without a type: a re-INVITE may negotiate one later.
-              new TelephoneEventSender(telephoneEventPayloadType));
+              new TelephoneEventSender(telephoneEventPayloadType, codec.rtpClockRate()));
       rtcp =
           new RtcpSession(
               rtcpChannel,
@@ -179,7 +205,7 @@ public final class MediaSession implements AutoCloseable {
         localPort,
         RtpPeer.usable(remote) ? remote : "latching (SDP said " + remote + ")",
         codec.encodingName(),
-        codec.payloadType(),
+        payloadType,
         srtpText());
   }
 
@@ -299,14 +325,29 @@ public final class MediaSession implements AutoCloseable {
    * @throws IllegalStateException unless started
    */
   public synchronized void updateCodec(Codec codec) {
+    updateCodec(codec, codec.payloadType());
+  }
+
+  /**
+   * As {@link #updateCodec(Codec)}, with the payload type the SDP gave it; the codec must keep the
+   * call's audio rate and RTP clock (the core's frames and the timestamps run on).
+   *
+   * @throws IllegalStateException unless started
+   * @throws IllegalArgumentException for a codec of another rate or clock
+   */
+  public synchronized void updateCodec(Codec codec, int payloadType) {
     Objects.requireNonNull(codec, "codec");
     if (state != State.STARTED) {
       throw new IllegalStateException("updateCodec in state " + state);
     }
-    sender.codec(codec);
-    receiver.codec(codec);
-    log.info(
-        "RTP codec of Call-ID {} now {}/{}", callId, codec.encodingName(), codec.payloadType());
+    if (codec.audioRate() != startCodec.audioRate()
+        || codec.rtpClockRate() != startCodec.rtpClockRate()) {
+      throw new IllegalArgumentException(
+          codec.encodingName() + " runs at another rate than " + startCodec.encodingName());
+    }
+    sender.codec(codec, payloadType);
+    receiver.codec(codec, payloadType);
+    log.info("RTP codec of Call-ID {} now {}/{}", callId, codec.encodingName(), payloadType);
   }
 
   /**
@@ -344,6 +385,11 @@ public final class MediaSession implements AutoCloseable {
       throw new IllegalStateException("sendDtmf in state " + state);
     }
     return sender.sendDtmf(digit, durationMillis);
+  }
+
+  /** G.722 or Opus payloads that were not one good frame and were concealed (0 before start). */
+  synchronized long concealedPayloads() {
+    return receiver == null ? 0 : receiver.concealedPayloads();
   }
 
   /** The counters so far; after {@link #close} the last ones. */
@@ -403,6 +449,8 @@ public final class MediaSession implements AutoCloseable {
   public void close() {
     WavRecorder toClose;
     String id;
+    RtpReceiver rx;
+    Codec started;
     synchronized (this) {
       if (state == State.CLOSED) {
         return;
@@ -416,6 +464,8 @@ public final class MediaSession implements AutoCloseable {
       }
       toClose = recorder;
       id = callId;
+      rx = receiver;
+      started = startCodec;
     }
     try {
       channel.close();
@@ -430,6 +480,15 @@ public final class MediaSession implements AutoCloseable {
     }
     if (id != null) {
       log.info("RTP stopped for Call-ID {}: {}; {}", id, stats(), rtpStatistics());
+      long concealed = rx == null ? 0 : rx.concealedPayloads();
+      if (concealed > 0) {
+        log.info(
+            "RTP of Call-ID {}: {} payload(s) were not one good 20 ms frame of {} and were"
+                + " concealed",
+            id,
+            concealed,
+            started.encodingName());
+      }
       if (protector != null || srtpAuthFailures + srtpReplays + srtpOutOfWindow > 0) {
         SrtpRefusals refused = srtpRefusals();
         log.info(

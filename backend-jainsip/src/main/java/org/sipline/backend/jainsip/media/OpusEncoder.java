@@ -53,6 +53,16 @@ public final class OpusEncoder implements AutoCloseable {
   }
 
   /**
+   * Sets the target bit rate (libopus picks one from the rate and mode otherwise).
+   *
+   * @param bitsPerSecond 6000..510000
+   * @throws IllegalArgumentException when libopus refuses it
+   */
+  public void bitrate(int bitsPerSecond) {
+    control(loaded(), OpusLibrary.OPUS_SET_BITRATE_REQUEST, bitsPerSecond);
+  }
+
+  /**
    * Whether Opus can be used in this JVM, and why not.
    *
    * @return available, or not with the reason (what failed to load, what to install)

@@ -22,8 +22,20 @@ final class ReceivedTimeline {
   /** How much further the timestamp may run than the wall clock before it is taken for a jump. */
   static final long SLACK_MILLIS = 1000;
 
-  private static final long NANOS_PER_SAMPLE = TimeUnit.SECONDS.toNanos(1) / Codec.CLOCK_RATE;
-  private static final long SLACK_SAMPLES = SLACK_MILLIS * Codec.CLOCK_RATE / 1000;
+  /** Nanoseconds per step of the RTP clock, and the slack in steps: the codec's clock. */
+  private final long nanosPerSample;
+
+  private final long slackSamples;
+
+  ReceivedTimeline() {
+    this(Codec.CLOCK_RATE);
+  }
+
+  /** A timeline counting in steps of an RTP clock of {@code clockRate} Hz. */
+  ReceivedTimeline(int clockRate) {
+    this.nanosPerSample = TimeUnit.SECONDS.toNanos(1) / clockRate;
+    this.slackSamples = SLACK_MILLIS * clockRate / 1000;
+  }
 
   private boolean started;
   private boolean newStream;
@@ -43,9 +55,9 @@ final class ReceivedTimeline {
   int next(long timestamp, int samples, long arrivalNanos) {
     int gap = 0;
     if (started) {
-      long elapsed = Math.max(0, arrivalNanos - lastArrivalNanos) / NANOS_PER_SAMPLE;
+      long elapsed = Math.max(0, arrivalNanos - lastArrivalNanos) / nanosPerSample;
       int jump = (int) (timestamp - expected); // RFC 3550 timestamps wrap at 2^32
-      if (!newStream && jump >= 0 && jump <= elapsed + SLACK_SAMPLES) {
+      if (!newStream && jump >= 0 && jump <= elapsed + slackSamples) {
         gap = jump;
       } else {
         gap = silentPackets(elapsed) * lastSamples;

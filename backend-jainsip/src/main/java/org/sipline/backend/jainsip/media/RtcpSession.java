@@ -40,6 +40,8 @@ final class RtcpSession implements DatagramHandler, RtcpParser.Handler {
 
   /**
    * G.711's session bandwidth with IPv4, UDP and RTP headers: 160 + 40 bytes per 20 ms, 10 kB/s.
+   * G.722 runs at the same 64 kbit/s; Opus at 16 kHz uses less, and for a two-party call the
+   * interval's 5 s minimum (§6.2) governs anyway, so one figure serves every codec.
    */
   static final double SESSION_BYTES_PER_SECOND = 10_000;
 

@@ -30,8 +30,17 @@ final class RtpPacketizer {
     payloadType = codec.payloadType();
   }
 
+  /** Audio packets carry {@code type} from the next one on (Opus's dynamic type). */
+  void payloadType(int type) {
+    payloadType = type;
+  }
+
   RtpPacketizer(Codec codec, RandomGenerator random) {
-    this.payloadType = codec.payloadType();
+    this(codec.payloadType(), random);
+  }
+
+  RtpPacketizer(int audioPayloadType, RandomGenerator random) {
+    this.payloadType = audioPayloadType;
     this.ssrc = random.nextInt() & 0xFFFF_FFFFL;
     this.sequenceNumber = random.nextInt() & 0xFFFF;
     this.timestamp = random.nextInt() & 0xFFFF_FFFFL;

@@ -34,6 +34,15 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per packet. */
   private volatile Codec codec;
 
+  /** The codec's payload type in this call's SDP (Opus's is dynamic); set with {@link #codec}. */
+  private volatile int payloadType;
+
+  /**
+   * G.722's or Opus's decoder for this stream (they keep state), or null for G.711. A call keeps
+   * its codec's rate and clock (see the SDP code), so a switch never needs another one.
+   */
+  private volatile Codec.FrameDecoder decoder;
+
   /** Set again by a re-INVITE's new SDP (from the SIP thread); read per packet. */
   private volatile int telephoneEventPayloadType;
 
@@ -45,9 +54,9 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   private final String callId;
   private final RtpPacket packet = new RtpPacket();
   private final ReorderBuffer reorder;
-  private final ReceivedTimeline timeline = new ReceivedTimeline();
+  private final ReceivedTimeline timeline;
   private final TelephoneEventReceiver events;
-  private final ReceptionStatistics statistics = new ReceptionStatistics(Codec.CLOCK_RATE);
+  private final ReceptionStatistics statistics;
   private final short[] pcm;
   private final int maxDatagram;
   private final LogLimiter wrongSourceLog = new LogLimiter();
@@ -84,15 +93,42 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
       MediaClock clock,
       String callId,
       int maxDatagram) {
+    this(
+        peer,
+        codec,
+        codec.payloadType(),
+        telephoneEventPayloadType,
+        sink,
+        clock,
+        callId,
+        maxDatagram);
+  }
+
+  /**
+   * @param payloadType {@code codec}'s payload type in the call's SDP
+   */
+  RtpReceiver(
+      RtpPeer peer,
+      Codec codec,
+      int payloadType,
+      int telephoneEventPayloadType,
+      AudioSink sink,
+      MediaClock clock,
+      String callId,
+      int maxDatagram) {
     this.peer = peer;
     this.codec = codec;
+    this.payloadType = payloadType;
+    this.decoder = codec.newDecoder();
+    this.timeline = new ReceivedTimeline(codec.rtpClockRate());
+    this.statistics = new ReceptionStatistics(codec.rtpClockRate());
     this.telephoneEventPayloadType = telephoneEventPayloadType;
     this.sink = sink;
     this.clock = clock;
     this.callId = callId;
     this.reorder = new ReorderBuffer(REORDER_CAPACITY, maxDatagram, this);
-    this.events = new TelephoneEventReceiver(this::reportDtmf);
-    this.pcm = new short[maxDatagram];
+    this.events = new TelephoneEventReceiver(this::reportDtmf, codec.rtpClockRate());
+    this.pcm = new short[Math.max(maxDatagram, Codec.OPUS.frameSamples() * 3)];
     this.maxDatagram = maxDatagram;
     this.lastPacketNanos = clock.nanoTime();
   }
@@ -155,7 +191,7 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
     }
     int pt = packet.payloadType();
     boolean event = pt == telephoneEventPayloadType;
-    if (!event && pt != codec.payloadType()) {
+    if (!event && pt != payloadType) {
       long n = ++droppedPayloadType;
       if (payloadTypeLog.allow(now)) {
         log.warn(
@@ -164,7 +200,7 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
             source,
             callId,
             codec.encodingName(),
-            codec.payloadType(),
+            payloadType,
             n);
       }
       return;
@@ -220,7 +256,7 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
     }
     // Only the codec's type and the telephone-event type get this far (onDatagram): anything else
     // is an event, even one of a type a re-INVITE replaced while it waited for reordering.
-    if (payloadType != codec.payloadType()) {
+    if (payloadType != this.payloadType) {
       try {
         events.onPacket(timestamp, arrivalNanos, payload, offset, length);
       } catch (MalformedRtpException e) {
@@ -235,14 +271,34 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
       }
       return;
     }
-    int gap = timeline.next(timestamp, length, arrivalNanos);
+    Codec c = codec;
+    Codec.FrameDecoder d = decoder;
+    int samples;
+    int ticks;
+    if (d == null) {
+      samples = length; // G.711: a sample per byte, any packet time
+      ticks = length;
+      c.decode(payload, offset, pcm, 0, length);
+    } else {
+      // G.722, Opus: 20 ms a packet; a payload that is not one good frame is concealed (and
+      // counted by the decoder), so the call's timeline keeps its step.
+      samples = c.frameSamples();
+      ticks = c.frameTicks();
+      d.decode(payload, offset, length, pcm);
+    }
+    // The gap is in steps of the RTP clock; the sink counts samples of the call's audio (G.722:
+    // 16 kHz audio on an 8 kHz clock).
+    int gap =
+        (int)
+            ((long) timeline.next(timestamp, ticks, arrivalNanos)
+                * c.audioRate()
+                / c.rtpClockRate());
     events.onAudio(timestamp);
-    codec.decode(payload, offset, pcm, 0, length);
     try {
       if (gap > 0) {
         sink.missing(gap);
       }
-      sink.write(pcm, 0, length);
+      sink.write(pcm, 0, samples);
     } catch (RuntimeException e) {
       sinkFailed(e);
     }
@@ -281,7 +337,22 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
    * The codec of a new SDP: packets of the old one are dropped as a stray payload type from now.
    */
   void codec(Codec next) {
+    codec(next, next.payloadType());
+  }
+
+  /** As {@link #codec(Codec)}, with the payload type the SDP gave it (Opus's is dynamic). */
+  void codec(Codec next, int nextPayloadType) {
+    if (next != codec) {
+      decoder = next.newDecoder();
+    }
+    payloadType = nextPayloadType;
     codec = next;
+  }
+
+  /** Payloads of G.722 or Opus that were not one good 20 ms frame, concealed instead. */
+  long concealedPayloads() {
+    Codec.FrameDecoder d = decoder;
+    return d == null ? 0 : d.refused();
   }
 
   /** Takes SRTP with {@code unprotector} from the next packet on; null takes plain RTP. */
@@ -297,6 +368,10 @@ final class RtpReceiver implements ReorderBuffer.Output, DatagramHandler {
   /** Nothing more reaches the sink once this returns, apart from a delivery already under way. */
   void close() {
     closed = true;
+    Codec.FrameDecoder d = decoder;
+    if (d != null) {
+      d.close();
+    }
   }
 
   /** Valid audio packets of the negotiated codec from the peer. */

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.sipline.backend.jainsip.media.srtp.SrtpProtector;
 import org.sipline.backend.jainsip.media.srtp.SrtpSuite;
-import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +31,25 @@ import org.slf4j.LoggerFactory;
  */
 final class RtpSender implements PacedStream {
   private static final Logger log = LoggerFactory.getLogger(RtpSender.class);
-  private static final int FRAME = AudioFrames.FRAME_SAMPLES;
 
   private final DatagramChannel channel;
   private final AudioSource source;
 
-  /** Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per tick. */
+  /**
+   * Set again when a re-INVITE or UPDATE changes the codec (SIP thread); read per tick. A call
+   * keeps its codec's audio rate and RTP clock (the SDP code sees to it), so the frame and the
+   * timestamp step below stay.
+   */
   private volatile Codec codec;
+
+  /** This stream's encoder (G.722 and Opus keep state); replaced with the codec. */
+  private volatile Codec.FrameEncoder encoder;
+
+  /** PCM samples per frame at the call's rate, and RTP clock steps per frame. */
+  private final int frameSamples;
+
+  private final int frameTicks;
+  private final int clockRate;
 
   /** SRTP for what goes out, or null for plain RTP; set again by a re-INVITE (SIP thread). */
   private volatile SrtpProtector srtp;
@@ -51,16 +62,12 @@ final class RtpSender implements PacedStream {
   private final MediaClock clock;
   private final String callId;
   private final TelephoneEventSender events;
-  private final short[] frame = new short[FRAME];
+  private final short[] frame;
   // Audio or an event: the larger of the two payloads, and room for an SRTP tag after it.
-  private final byte[] packet =
-      new byte
-          [RtpPacket.FIXED_HEADER_SIZE
-              + Math.max(FRAME, TelephoneEventPayload.SIZE)
-              + SrtpSuite.MAX_RTP_TAG_LENGTH];
+  private final byte[] packet;
   // Sending from a direct buffer saves the JDK's copy into a temporary one, and measured about
   // a fifth of the per-packet cost here (the sendto system call is the rest: 7–10 µs).
-  private final ByteBuffer packetBuffer = ByteBuffer.allocateDirect(packet.length);
+  private final ByteBuffer packetBuffer;
   private final LogLimiter errorLog = new LogLimiter();
   private volatile boolean closed;
 
@@ -89,10 +96,32 @@ final class RtpSender implements PacedStream {
     this.events = events;
     this.source = source;
     this.codec = codec;
+    this.encoder = codec.newEncoder();
+    this.frameSamples = codec.frameSamples();
+    this.frameTicks = codec.frameTicks();
+    this.clockRate = codec.rtpClockRate();
+    this.frame = new short[frameSamples];
+    this.packet =
+        new byte
+            [RtpPacket.FIXED_HEADER_SIZE
+                + Math.max(maxPayload(codec), TelephoneEventPayload.SIZE)
+                + SrtpSuite.MAX_RTP_TAG_LENGTH];
+    this.packetBuffer = ByteBuffer.allocateDirect(packet.length);
     this.packetizer = packetizer;
     this.peer = peer;
     this.clock = clock;
     this.callId = callId;
+  }
+
+  /** The largest payload of any codec the call may switch to (same rate and clock). */
+  private static int maxPayload(Codec codec) {
+    int max = 0;
+    for (Codec c : Codec.values()) {
+      if (c.audioRate() == codec.audioRate() && c.rtpClockRate() == codec.rtpClockRate()) {
+        max = Math.max(max, c.maxPayload());
+      }
+    }
+    return max;
   }
 
   // Single writer (the pacer thread), readers anywhere: volatile is for visibility, ++ cannot race.
@@ -112,18 +141,17 @@ final class RtpSender implements PacedStream {
     boolean onWire;
     int payload;
     if (event) {
-      int length = events.nextPacket(packet, packetizer, FRAME, to != null);
+      int length = events.nextPacket(packet, packetizer, frameTicks, to != null);
       onWire = to != null && send(length, to);
       payload = length - RtpPacket.FIXED_HEADER_SIZE;
     } else if (to == null || !sending) {
-      packetizer.skip(1, FRAME);
+      packetizer.skip(1, frameTicks);
       onWire = false;
       payload = 0;
     } else {
-      int header = packetizer.nextHeader(packet, audio, FRAME);
-      codec.encode(frame, 0, packet, header, FRAME);
-      onWire = send(header + FRAME, to);
-      payload = FRAME;
+      int header = packetizer.nextHeader(packet, audio, frameTicks);
+      payload = encode(header);
+      onWire = payload > 0 && send(header + payload, to);
     }
     if (onWire) {
       sent++;
@@ -157,12 +185,25 @@ final class RtpSender implements PacedStream {
     }
   }
 
+  /** The frame encoded behind the header; 0 when the encoder failed (then nothing is sent). */
+  private int encode(int header) {
+    try {
+      return encoder.encode(frame, packet, header);
+    } catch (RuntimeException e) {
+      // libopus refusing a frame is not expected; the call goes on, a frame short.
+      if (errorLog.allow(clock.nanoTime())) {
+        log.error("{} encoder of Call-ID {} failed", codec.encodingName(), callId, e);
+      }
+      return 0;
+    }
+  }
+
   @Override
   public void skipFrames(int frames) {
     if (closed) {
       return;
     }
-    packetizer.skip(frames, FRAME);
+    packetizer.skip(frames, frameTicks);
     try {
       source.skipped(frames);
     } catch (RuntimeException e) {
@@ -185,8 +226,16 @@ final class RtpSender implements PacedStream {
 
   /** Audio from the next tick on is {@code next}'s, in its payload type. */
   void codec(Codec next) {
+    codec(next, next.payloadType());
+  }
+
+  /** As {@link #codec(Codec)}, with the payload type the SDP gave it (Opus's is dynamic). */
+  void codec(Codec next, int payloadType) {
+    if (next != codec) {
+      encoder = next.newEncoder();
+    }
     codec = next;
-    packetizer.payloadType(next);
+    packetizer.payloadType(payloadType);
   }
 
   /** Protects packets from the next tick on with {@code protector}; null sends plain RTP. */
@@ -218,6 +267,7 @@ final class RtpSender implements PacedStream {
    */
   void close() {
     closed = true;
+    encoder.close();
     if (events != null) {
       events.close();
     }
@@ -264,7 +314,7 @@ final class RtpSender implements PacedStream {
   /** The stream's RTP timestamp at {@code nanos} of the media clock, from the last tick's. */
   long rtpTimestampAt(long nanos) {
     long elapsed = nanos - tickNanos;
-    return (tickTimestamp + elapsed * Codec.CLOCK_RATE / 1_000_000_000L) & 0xFFFF_FFFFL;
+    return (tickTimestamp + elapsed * clockRate / 1_000_000_000L) & 0xFFFF_FFFFL;
   }
 
   /** Ticks whose packet was not sent: no peer address yet, full socket buffer, or a send error. */

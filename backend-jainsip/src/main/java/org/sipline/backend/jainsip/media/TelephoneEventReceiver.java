@@ -35,17 +35,19 @@ import org.sipline.core.spi.DtmfMethod;
  * </ul>
  *
  * <p>Events 16 and above (flash, tones) are not DTMF: they are counted and otherwise ignored, but
- * their timestamps still order the stream. The duration is converted at 8 kHz, the clock of every
- * codec we negotiate. Used by the receive thread only; allocates nothing but the events it reports.
+ * their timestamps still order the stream. The duration is converted at the clock of the call's
+ * codec, which telephone-event shares (8 kHz, 48 kHz with Opus; RFC 4733 §2.1). Used by the receive
+ * thread only; allocates nothing but the events it reports.
  */
 final class TelephoneEventReceiver {
   /** How far audio may run past an open digit's last known end before the digit counts as ended. */
   static final int END_GRACE_MILLIS = 200;
 
-  private static final int SAMPLES_PER_MILLI = Codec.CLOCK_RATE / 1000;
-  private static final int END_GRACE_SAMPLES = END_GRACE_MILLIS * SAMPLES_PER_MILLI;
   private static final long END_GRACE_NANOS = END_GRACE_MILLIS * 1_000_000L;
-  private static final long NANOS_PER_SAMPLE = 1_000_000_000L / Codec.CLOCK_RATE;
+
+  private final int samplesPerMilli;
+  private final int endGraceSamples;
+  private final long nanosPerSample;
 
   private final Consumer<DtmfEvent> sink;
   private final TelephoneEventPayload payload = new TelephoneEventPayload();
@@ -75,7 +77,18 @@ final class TelephoneEventReceiver {
    * @param sink where digits go, in order; it must not throw (the receive thread serves every call)
    */
   TelephoneEventReceiver(Consumer<DtmfEvent> sink) {
+    this(sink, Codec.CLOCK_RATE);
+  }
+
+  /**
+   * @param sink where digits go, in order; it must not throw
+   * @param clockRate the RTP clock of the call's codec, which events share
+   */
+  TelephoneEventReceiver(Consumer<DtmfEvent> sink, int clockRate) {
     this.sink = sink;
+    this.samplesPerMilli = clockRate / 1000;
+    this.endGraceSamples = END_GRACE_MILLIS * samplesPerMilli;
+    this.nanosPerSample = 1_000_000_000L / clockRate;
   }
 
   /**
@@ -113,7 +126,7 @@ final class TelephoneEventReceiver {
     }
     openDigit = DtmfEvent.DIGITS.charAt(event);
     openDuration = payload.duration();
-    openStartNanos = arrivalNanos - openDuration * NANOS_PER_SAMPLE;
+    openStartNanos = arrivalNanos - openDuration * nanosPerSample;
     openLastNanos = arrivalNanos;
     open = true;
     digits.incrementAndGet();
@@ -128,7 +141,7 @@ final class TelephoneEventReceiver {
    * is well past it.
    */
   void onAudio(long timestamp) {
-    if (open && (int) (timestamp - latest) - openDuration > END_GRACE_SAMPLES) {
+    if (open && (int) (timestamp - latest) - openDuration > endGraceSamples) {
       end(openDuration);
     }
   }
@@ -143,7 +156,7 @@ final class TelephoneEventReceiver {
     if (!open) {
       return;
     }
-    long knownEnd = Math.max(openLastNanos, openStartNanos + openDuration * NANOS_PER_SAMPLE);
+    long knownEnd = Math.max(openLastNanos, openStartNanos + openDuration * nanosPerSample);
     if (nowNanos - knownEnd > END_GRACE_NANOS) {
       end(openDuration);
     }
@@ -182,6 +195,6 @@ final class TelephoneEventReceiver {
     open = false;
     sink.accept(
         DtmfEvent.end(
-            openDigit, (duration + SAMPLES_PER_MILLI / 2) / SAMPLES_PER_MILLI, DtmfMethod.RFC4733));
+            openDigit, (duration + samplesPerMilli / 2) / samplesPerMilli, DtmfMethod.RFC4733));
   }
 }

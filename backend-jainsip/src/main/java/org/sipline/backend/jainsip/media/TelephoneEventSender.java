@@ -44,7 +44,8 @@ final class TelephoneEventSender {
   /** The power level we claim, in −dBm0: a typical keypad's tone. */
   static final int VOLUME = 10;
 
-  private static final int SAMPLES_PER_MILLI = Codec.CLOCK_RATE / 1000;
+  /** Steps of the RTP clock per millisecond: the codec's clock, which events share. */
+  private final int samplesPerMilli;
 
   /** One digit to send and the future of whoever asked. */
   private record Digit(
@@ -69,6 +70,15 @@ final class TelephoneEventSender {
    * @param payloadType the negotiated telephone-event payload type, 0..127, or -1 for none (yet)
    */
   TelephoneEventSender(int payloadType) {
+    this(payloadType, Codec.CLOCK_RATE);
+  }
+
+  /**
+   * @param payloadType the negotiated telephone-event payload type, or -1 for none (yet)
+   * @param clockRate the RTP clock of the call's codec (8000, 48000 with Opus)
+   */
+  TelephoneEventSender(int payloadType, int clockRate) {
+    this.samplesPerMilli = clockRate / 1000;
     payloadType(payloadType);
   }
 
@@ -117,7 +127,7 @@ final class TelephoneEventSender {
       throw new IllegalStateException("telephone-event is not negotiated");
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    queue.add(new Digit(digit, event, durationMillis * SAMPLES_PER_MILLI, type, done));
+    queue.add(new Digit(digit, event, durationMillis * samplesPerMilli, type, done));
     if (closed) {
       // close() may have drained the queue before this digit was in it.
       failQueued();

@@ -69,9 +69,13 @@ final class WavRecorder implements AudioSink {
   private final Disk disk;
   private boolean diskFailed;
 
+  /** The call's audio rate: a recording keeps it (16 kHz for G.722 and Opus). */
+  private final int rate;
+
   private WavRecorder(
-      Path path, Disk disk, String callId, RecordingWriter writer, long maxDataBytes)
+      Path path, Disk disk, String callId, RecordingWriter writer, long maxDataBytes, int rate)
       throws IOException {
+    this.rate = rate;
     this.path = path;
     this.disk = disk;
     this.callId = callId;
@@ -79,7 +83,7 @@ final class WavRecorder implements AudioSink {
     this.maxDataBytes = maxDataBytes;
     // The first header is written here, on the thread that opens the recording (the call's start,
     // not the receive thread).
-    disk.write(header(0), 0);
+    disk.write(header(0, rate), 0);
   }
 
   /**
@@ -93,6 +97,13 @@ final class WavRecorder implements AudioSink {
 
   static WavRecorder create(RecordingWriter writer, Path dir, String callId, long maxDataBytes)
       throws IOException {
+    return create(writer, dir, callId, maxDataBytes, AudioFrames.SAMPLE_RATE);
+  }
+
+  /** As {@link #create(RecordingWriter, Path, String)}, of audio at {@code rate}. */
+  static WavRecorder create(
+      RecordingWriter writer, Path dir, String callId, long maxDataBytes, int rate)
+      throws IOException {
     String base = fileNameFor(callId);
     for (int n = 0; ; n++) {
       Path candidate = dir.resolve(n == 0 ? base + ".wav" : base + "-" + n + ".wav");
@@ -100,7 +111,7 @@ final class WavRecorder implements AudioSink {
         FileChannel ch =
             FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-          return new WavRecorder(candidate, new FileDisk(ch), callId, writer, maxDataBytes);
+          return new WavRecorder(candidate, new FileDisk(ch), callId, writer, maxDataBytes, rate);
         } catch (IOException | RuntimeException e) {
           ch.close();
           throw e;
@@ -116,7 +127,7 @@ final class WavRecorder implements AudioSink {
   /** A recording onto {@code disk} (tests: a disk that blocks). */
   static WavRecorder onDisk(RecordingWriter writer, Path path, Disk disk, String callId)
       throws IOException {
-    return new WavRecorder(path, disk, callId, writer, MAX_DATA_BYTES);
+    return new WavRecorder(path, disk, callId, writer, MAX_DATA_BYTES, AudioFrames.SAMPLE_RATE);
   }
 
   /** A file name (without extension) that cannot leave the directory or surprise a shell. */
@@ -231,7 +242,7 @@ final class WavRecorder implements AudioSink {
                 + " behind",
             path,
             callId,
-            droppedBytes / 2 * 1000 / AudioFrames.SAMPLE_RATE);
+            droppedBytes / 2 * 1000 / rate);
       }
     }
     writer.finish(this, last, position, total);
@@ -267,7 +278,7 @@ final class WavRecorder implements AudioSink {
         // The last blocks were dropped: the file still spans the call, ending in silence.
         disk.write(ByteBuffer.allocate(2), end - 2);
       }
-      disk.write(header(claimed), 0);
+      disk.write(header(claimed, rate), 0);
     } catch (IOException e) {
       log.error("Finishing recording {} of Call-ID {} failed", path, callId, e);
     } finally {
@@ -322,8 +333,7 @@ final class WavRecorder implements AudioSink {
     }
   }
 
-  private static ByteBuffer header(long dataBytes) {
-    int rate = AudioFrames.SAMPLE_RATE;
+  private static ByteBuffer header(long dataBytes, int rate) {
     ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     h.put((byte) 'R').put((byte) 'I').put((byte) 'F').put((byte) 'F');
     h.putInt((int) (36 + dataBytes));

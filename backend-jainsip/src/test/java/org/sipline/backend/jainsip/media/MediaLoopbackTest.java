@@ -86,7 +86,9 @@ class MediaLoopbackTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Codec.class)
+  @EnumSource(
+      value = Codec.class,
+      names = {"PCMU", "PCMA"}) // G.722 and Opus: WidebandMediaTest
   void twoSessionsHearEachOtherAsTheG711RoundTripOfTheSourceSampleExactly(Codec codec)
       throws Exception {
     engine =
@@ -137,7 +139,9 @@ class MediaLoopbackTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Codec.class)
+  @EnumSource(
+      value = Codec.class,
+      names = {"PCMU", "PCMA"}) // G.722 and Opus: WidebandMediaTest
   void eachSideRecordsExactlyWhatItsSinkHeard(Codec codec) throws Exception {
     engine =
         MediaEngine.start(
