@@ -32,6 +32,7 @@ import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
+import org.sipline.core.spi.SrtpMode;
 import org.sipline.testing.AudioCompare;
 import org.sipline.testing.TestWavs;
 import org.sipline.testing.peers.Baresip;
@@ -106,10 +107,15 @@ class BaresipCodecsTest {
 
   @ParameterizedTest
   @CsvSource({
-    "G722, G722, 16000, 16000, true",
-    "opus, opus, 48000, 16000, true",
-    "PCMU, PCMU, 8000, 8000, false",
-    "PCMA, PCMA, 8000, 8000, false"
+    "G722, G722, 16000, 16000, true, plain",
+    "opus, opus, 48000, 16000, true, plain",
+    "PCMU, PCMU, 8000, 8000, false, plain",
+    "PCMA, PCMA, 8000, 8000, false, plain",
+    // The same over SRTP (baresip srtp-mand, we require it: a plain answer would end the call, so
+    // audio both ways means the codec's payload went through SRTP both ways).
+    "G722, G722, 16000, 16000, true, srtp-mand",
+    "opus, opus, 48000, 16000, true, srtp-mand",
+    "PCMA, PCMA, 8000, 8000, false, srtp-mand"
   })
   void aCallPerCodecCarriesWhatTheCodecCanBothWays(
       String baresipCodec,
@@ -117,11 +123,13 @@ class BaresipCodecsTest {
       int baresipRate,
       int callRate,
       boolean wideband,
+      String mediaEncryption,
       @TempDir Path dir)
       throws Exception {
     if (baresipCodec.equals("opus")) {
       assumeTrue(OpusEncoder.availability().available(), "libopus0 is not installed");
     }
+    boolean srtp = !mediaEncryption.equals("plain");
     short[] ours = sweep(callRate); // what the core hands us: audio at the call's rate
     short[] theirs = sweep(baresipRate);
     Path theirWav = dir.resolve("theirs.wav");
@@ -144,6 +152,7 @@ class BaresipCodecsTest {
     try (JainSipBackend backend =
             JainSipBackend.start(
                 BackendConfig.loopback()
+                    .srtp(srtp ? SrtpMode.REQUIRE : SrtpMode.OFF)
                     .options(Map.of(BackendOptions.TRUSTED_SOURCES, "127.0.0.1"))
                     .build());
         Baresip phone =
@@ -151,7 +160,8 @@ class BaresipCodecsTest {
                 BaresipOptions.defaults()
                     .withUser("codec-phone")
                     .withCodecs(baresipCodec)
-                    .withAudioSource(theirWav))) {
+                    .withAudioSource(theirWav)
+                    .withMediaEncryption(srtp ? mediaEncryption : null))) {
       SipAccount line =
           backend.register(
               new AccountSpec(
@@ -185,9 +195,10 @@ class BaresipCodecsTest {
       double oursHigh = highOverLow(heard, oursAtThem.lagSamples(), callRate);
       double theirsHigh = highOverLow(sink.samples(), theirsAtUs.lagSamples(), callRate);
       log.info(
-          "FIGURE codec {}: recorded at baresip {} Hz; ours at baresip r={} high/low={}; baresip's"
+          "FIGURE codec {} ({}): recorded at baresip {} Hz; ours at baresip r={} high/low={}; baresip's"
               + " at us r={} high/low={}",
           sdpName,
+          mediaEncryption,
           recorded.sampleRate(),
           String.format("%.3f", oursAtThem.correlation()),
           String.format("%.3f", oursHigh),
