@@ -82,7 +82,10 @@ final class ReInvite {
         return;
       }
       if (plan == null) {
-        log.warn("{}: the offer has neither PCMU nor PCMA", SipLog.request(request));
+        log.warn(
+            "{}: the offer has none of the codecs this call can switch to ({})",
+            SipLog.request(request),
+            call.midCallCodecs());
         ctx.responder.send(tx, ctx.responder.response(request, Response.NOT_ACCEPTABLE_HERE));
         return;
       }

@@ -71,7 +71,7 @@ class JainSipBackendProviderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "unknown jainsip option 'tls.keystore' (did you mean 'tls.keyStore'?); valid:"
-                + " dns.servers (text), media.realtime (an integer 1..99 or off), register.expires (an integer"
+                + " codecs (text), dns.servers (text), media.realtime (an integer 1..99 or off), register.expires (an integer"
                 + " 1..86400), tls.ca (a path), tls.keyStore (a path), ");
   }
 
@@ -91,7 +91,8 @@ class JainSipBackendProviderTest {
             "tls.trustStorePassword (text)",
             "tls.trustStoreType (text)",
             "media.realtime (an integer 1..99 or off)",
-            "dns.servers (text)");
+            "dns.servers (text)",
+            "codecs (text)");
   }
 
   @Test

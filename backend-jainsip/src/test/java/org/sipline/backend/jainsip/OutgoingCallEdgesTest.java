@@ -216,7 +216,9 @@ class OutgoingCallEdgesTest {
     peer.respond(bye, 200, "OK");
     Failed failed = events.next(Failed.class);
     assertThat(failed.failure().statusCode()).isEqualTo(488);
-    assertThat(failed.failure().reason()).contains("neither PCMU nor PCMA");
+    assertThat(failed.failure().reason())
+        .contains("the answer has none of our codecs (")
+        .endsWith("pcmu,pcma))");
   }
 
   @Test
