@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,6 +31,7 @@ import org.sipline.testing.AudioCompare;
 import org.sipline.testing.peers.Baresip;
 import org.sipline.testing.peers.BaresipOptions;
 import org.sipline.testing.peers.PcmWav;
+import org.sipline.testing.peers.PlainMuLaw;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,8 +172,8 @@ class BaresipSrtpTest {
           AudioCompare.bestMatch(ours, heard, RATE, Duration.ofSeconds(3)).correlation();
       double theirsAtUs =
           AudioCompare.bestMatch(theirs, sink.samples(), RATE, Duration.ofSeconds(3)).correlation();
-      boolean oursInClear = inClear(G711Bytes.muLaw(ours), payloads);
-      boolean theirsInClear = inClear(G711Bytes.muLaw(theirs), payloads);
+      boolean oursInClear = PlainMuLaw.foundIn(ours, payloads);
+      boolean theirsInClear = PlainMuLaw.foundIn(theirs, payloads);
       log.info(
           "FIGURE srtp {} ({}, {}): ours at baresip {}, baresip's at us {}, {} datagrams captured,"
               + " our PCMU in clear {}, baresip's {}",
@@ -204,37 +204,6 @@ class BaresipSrtpTest {
                   - 400);
     }
     return s;
-  }
-
-  /**
-   * Whether any 16-byte run of {@code wire} from inside its 20 ms frames is in a payload: a plain
-   * G.711 packet carries 160 of them as they are.
-   */
-  static boolean inClear(byte[] wire, List<byte[]> payloads) {
-    for (int frame = 0; frame + 160 <= wire.length; frame += 160) {
-      for (int at : new int[] {frame + 20, frame + 100}) {
-        byte[] run = Arrays.copyOfRange(wire, at, at + 16);
-        for (byte[] p : payloads) {
-          if (contains(p, run)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   private static short[] readPcm(Path wav) throws Exception {

@@ -14,7 +14,6 @@ import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
-import org.sipline.backend.jainsip.media.G711Bytes;
 import org.sipline.backend.jainsip.media.RecordingSink;
 import org.sipline.backend.jainsip.media.ScriptedSource;
 import org.sipline.core.spi.AccountSpec;
@@ -26,6 +25,7 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.SrtpMode;
 import org.sipline.core.spi.SrtpRefusals;
+import org.sipline.testing.peers.PlainMuLaw;
 import org.sipline.testing.peers.Sipp;
 import org.sipline.testing.peers.SippOptions;
 import org.sipline.testing.peers.SippResult;
@@ -157,7 +157,7 @@ class SippSrtpTest {
       assertThat(during.srtp()).isEqualTo(SrtpRefusals.NONE);
       // Ours crossed lo in the clear, as plain G.711 to SIPp's media port.
       assertThat(during.packetsSent()).isPositive();
-      assertThat(BaresipSrtpTest.inClear(G711Bytes.muLaw(ours), payloads))
+      assertThat(PlainMuLaw.foundIn(ours, payloads))
           .as("our PCMU in the capture of SIPp's media port (%d datagrams)", payloads.size())
           .isTrue();
     }

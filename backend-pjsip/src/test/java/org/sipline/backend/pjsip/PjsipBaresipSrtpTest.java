@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipline.core.audio.G711;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSink;
@@ -29,6 +28,7 @@ import org.sipline.testing.AudioCompare;
 import org.sipline.testing.peers.Baresip;
 import org.sipline.testing.peers.BaresipOptions;
 import org.sipline.testing.peers.PcmWav;
+import org.sipline.testing.peers.PlainMuLaw;
 
 /**
  * SRTP through pjsua with baresip's {@code srtp} module ({@code mediaenc=srtp-mand}: RTP/SAVP, SDES
@@ -165,8 +165,8 @@ class PjsipBaresipSrtpTest {
           AudioCompare.bestMatch(ours, heard, RATE, Duration.ofSeconds(3)).correlation();
       double theirsAtUs =
           AudioCompare.bestMatch(theirs, sink.samples(), RATE, Duration.ofSeconds(3)).correlation();
-      boolean oursInClear = inClear(muLaw(ours), payloads);
-      boolean theirsInClear = inClear(muLaw(theirs), payloads);
+      boolean oursInClear = PlainMuLaw.foundIn(ours, payloads);
+      boolean theirsInClear = PlainMuLaw.foundIn(theirs, payloads);
       System.out.printf(
           "FIGURE pjsip srtp %s (%s, %s): ours at baresip %.3f, baresip's at us %.3f, %d datagrams"
               + " captured, our PCMU in clear %s, baresip's %s%n",
@@ -221,43 +221,6 @@ class PjsipBaresipSrtpTest {
           .get(out);
       return out;
     }
-  }
-
-  private static byte[] muLaw(short[] pcm) {
-    byte[] out = new byte[pcm.length];
-    G711.encodeUlaw(pcm, 0, out, 0, pcm.length);
-    return out;
-  }
-
-  /**
-   * Whether any 16-byte run of {@code wire} from inside its 20 ms frames is in a payload: a plain
-   * G.711 packet carries 160 of them as they are.
-   */
-  private static boolean inClear(byte[] wire, List<byte[]> payloads) {
-    for (int frame = 0; frame + 160 <= wire.length; frame += 160) {
-      for (int at : new int[] {frame + 20, frame + 100}) {
-        byte[] run = Arrays.copyOfRange(wire, at, at + 16);
-        for (byte[] p : payloads) {
-          if (contains(p, run)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   /** Plays a fixed sample array once in 20 ms frames, then silence. */
