@@ -56,7 +56,9 @@ final class CallRateRun {
                 KamailioOptions.defaults()
                     .withUser("trunk", "trunk-pw")
                     .withUser("out", "out-pw")
-                    .withInviteAuth(false));
+                    .withInviteAuth(false)
+                    // 32 MB ran out at 100 calls/s each way (Kamailio's 500s, BENCHMARKS §11).
+                    .withSharedMemoryMb(256));
         UdpSinks sinks = UdpSinks.bind(1);
         SippPeer callee =
             SippPeer.withScenario(

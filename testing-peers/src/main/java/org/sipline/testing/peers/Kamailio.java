@@ -83,7 +83,7 @@ public final class Kamailio implements AutoCloseable {
                   "-w",
                   runDir.toString(),
                   "-m",
-                  "32", // MB of shared memory; the default 64 is more than tests need
+                  Integer.toString(options.sharedMemoryMb()),
                   "-M",
                   "8"),
               runDir);

@@ -37,6 +37,23 @@ class KamailioTest {
   }
 
   @Test
+  void theSharedMemoryAskedForIsWhatKamailioStartsWith() {
+    assertThat(argumentAfter(kamailio, "-m")).isEqualTo("32");
+    try (Kamailio big = Kamailio.start(KamailioOptions.defaults().withSharedMemoryMb(96))) {
+      assertThat(argumentAfter(big, "-m")).isEqualTo("96");
+    }
+    assertThatThrownBy(() -> KamailioOptions.defaults().withSharedMemoryMb(8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shared memory out of range 16-4096 MB: 8");
+  }
+
+  private static String argumentAfter(Kamailio k, String flag) {
+    List<String> args =
+        List.of(ProcessHandle.of(k.pid()).orElseThrow().info().arguments().orElseThrow());
+    return args.get(args.indexOf(flag) + 1);
+  }
+
+  @Test
   void registerWithDigestAuthCreatesBindingAndIsLogged() {
     try (Sipp alice = register("alice", "secret", "uac-register.xml", SippOptions.defaults())) {
       alice.awaitSuccess(WAIT);
