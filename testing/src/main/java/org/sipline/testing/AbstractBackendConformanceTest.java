@@ -847,8 +847,10 @@ public abstract class AbstractBackendConformanceTest {
       LineStatus connected = connectOutgoing(FarEnd.ANSWER);
       LineStatus finished = await(StatusType.OUTGOING_CALL_FINISHED);
       assertThat(finished.description()).startsWith("no RTP from");
+      // The line stamps each status when its actor takes the backend's event, so the two stamps
+      // each carry one hand-off delay; a few milliseconds either way is that, not an early BYE.
       assertThat(Duration.between(connected.timestamp(), finished.timestamp()))
-          .isGreaterThanOrEqualTo(timeout);
+          .isGreaterThanOrEqualTo(timeout.minusMillis(20));
       await(StatusType.READY);
       assertStatusSequence(
           readyThen(

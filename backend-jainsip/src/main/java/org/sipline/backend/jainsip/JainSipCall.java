@@ -491,6 +491,9 @@ abstract class JainSipCall implements SipCall {
     if (timeout.isZero() || rtp == null) {
       return;
     }
+    // The receiver's clock starts when the RTP session is made, which can be before the call
+    // connected (pre-bound pairs, early media); the timeout counts from the connection.
+    long connectedAt = System.nanoTime();
     Duration period = timeout.dividedBy(4);
     if (period.compareTo(Duration.ofSeconds(1)) > 0) {
       period = Duration.ofSeconds(1);
@@ -503,7 +506,9 @@ abstract class JainSipCall implements SipCall {
                 mediaWatch.cancel();
                 return;
               }
-              Duration silence = rtp.silence();
+              Duration sinceConnected = Duration.ofNanos(System.nanoTime() - connectedAt);
+              Duration heard = rtp.silence();
+              Duration silence = heard.compareTo(sinceConnected) < 0 ? heard : sinceConnected;
               if (silence.compareTo(timeout) >= 0) {
                 mediaWatch.cancel();
                 String what = "no RTP for " + Durations.text(silence);
