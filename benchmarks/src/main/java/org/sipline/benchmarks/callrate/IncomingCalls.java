@@ -155,6 +155,8 @@ public final class IncomingCalls implements AutoCloseable {
   }
 
   /**
+   * What SIPp's log says about the calls.
+   *
    * @param ringMicros INVITE → 180 per call that got one
    * @param answerMicros INVITE → 200 per answered call
    * @param ended calls whose BYE was answered
