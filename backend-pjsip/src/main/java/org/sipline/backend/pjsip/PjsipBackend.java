@@ -26,7 +26,9 @@ import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.Capacity;
+import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.DtmfMethod;
 import org.sipline.core.spi.FinalResponse;
@@ -92,7 +94,8 @@ final class PjsipBackend implements SipBackend {
               Set.of("off"),
               "the SCHED_FIFO priority of pjmedia's clock thread and the media pump"),
           BackendOption.text(
-              OPTION_DNS_SERVERS, "name servers (address[:port], comma-separated) for RFC 3263"));
+              OPTION_DNS_SERVERS, "name servers (address[:port], comma-separated) for RFC 3263"),
+          CodecList.DECLARATION);
 
   private static final Duration THREAD_STOP_BOUND = Duration.ofSeconds(5);
   private static final AtomicBoolean RUNNING = new AtomicBoolean();
@@ -195,6 +198,11 @@ final class PjsipBackend implements SipBackend {
       RUNNING.set(false);
       throw new IllegalArgumentException("option '" + OPTION_DNS_SERVERS + "': " + CText.of(err));
     }
+    List<String> codecs = codecs(shim, config.options().get(CodecList.OPTION));
+    if (shim.slpj_codecs_config(String.join(",", codecs), err, err.length) != 0) {
+      RUNNING.set(false);
+      throw new IllegalArgumentException("option '" + CodecList.OPTION + "': " + CText.of(err));
+    }
     // SDES keys in SIP over any transport: pjsua's secure-signalling check is off (slpj_srtp.c).
     int srtp =
         switch (config.srtp()) {
@@ -238,12 +246,42 @@ final class PjsipBackend implements SipBackend {
     backend.drainerThread.start();
     backend.pumpThread.start();
     log.info(
-        "pjsip backend listening for SIP on {} {}:{} (pjproject {})",
+        "pjsip backend listening for SIP on {} {}:{} (pjproject {}); audio codecs in order of"
+            + " preference: {}",
         config.transport(),
         config.bindAddress(),
         port,
-        shim.slpj_runtime_version());
+        shim.slpj_runtime_version(),
+        String.join(",", codecs));
     return backend;
+  }
+
+  /**
+   * The codecs option read as on every backend ({@link CodecList}); without it every codec the
+   * loaded pjproject has, in the default order.
+   */
+  static List<String> codecs(Shim shim, String value) {
+    return value == null
+        ? CodecList.defaults(name -> codecAvailability(shim, name))
+        : CodecList.parse(value, name -> codecAvailability(shim, name));
+  }
+
+  /** Whether the loaded pjproject has the codec built in, and if not how to build one that has. */
+  static Availability codecAvailability(Shim shim, String name) {
+    if (shim.slpj_codec_available(name) == 1) {
+      return Availability.yes();
+    }
+    return Availability.no(
+        "the pjproject loaded was built without "
+            + name
+            + (name.equals(CodecList.OPUS)
+                ? " (configure it with --with-opus, libopus-dev installed)"
+                : name.equals(CodecList.G722) ? " (configure it without --disable-g722-codec)" : ""));
+  }
+
+  /** The call's audio rate as the shim fixed it, 0 before its first stream. */
+  int audioRate(PjsipCall call) {
+    return Math.max(0, shim.slpj_call_audio_rate(call.handle()));
   }
 
   /**
