@@ -25,19 +25,19 @@ import org.slf4j.LoggerFactory;
  * <p>Frames are 20 ms at the call's audio rate ({@link PjsipCall#audioRate()}: 8 kHz for G.711, 16
  * kHz for G.722 and Opus), the rate of the call's port in the shim; recordings keep it.
  *
- * It sleeps in the shim until the bridge has taken a frame, so it runs on pjsua's media clock and
- * never drifts from it. Per call and wake-up it first reports what became of the frames it pushed
- * ({@code sent(true)} for a frame the bridge took into a stream that sends: the bridge hands it to
- * the stream, which encodes and sends its RTP packet in the same tick; {@code sent(false)} when the
- * stream does not send; {@code skipped(n)} for ticks the bridge served with silence because this
- * thread was late), then reads the next frame: one frame ahead of the bridge, so that every frame
- * read is reported sent before the next one is read, as {@link AudioSource} expects. Received
- * frames go to the sink; the caller's frames pjmedia concealed (lost packets), discarded (its
- * jitter buffer shrinking) or that overflowed the ring are reported as {@link AudioSink#missing}
- * instead; frames pjmedia made up while its jitter buffer ran empty (late packets, which still
- * come) are neither, since they are no part of the caller's timeline. It also completes RFC 4733
- * digits once pjmedia has sent their end packets, ends calls that received no RTP for the
- * configured media timeout, and writes each call's received audio to {@code
+ * <p>It sleeps in the shim until the bridge has taken a frame, so it runs on pjsua's media clock
+ * and never drifts from it. Per call and wake-up it first reports what became of the frames it
+ * pushed ({@code sent(true)} for a frame the bridge took into a stream that sends: the bridge hands
+ * it to the stream, which encodes and sends its RTP packet in the same tick; {@code sent(false)}
+ * when the stream does not send; {@code skipped(n)} for ticks the bridge served with silence
+ * because this thread was late), then reads the next frame: one frame ahead of the bridge, so that
+ * every frame read is reported sent before the next one is read, as {@link AudioSource} expects.
+ * Received frames go to the sink; the caller's frames pjmedia concealed (lost packets), discarded
+ * (its jitter buffer shrinking) or that overflowed the ring are reported as {@link
+ * AudioSink#missing} instead; frames pjmedia made up while its jitter buffer ran empty (late
+ * packets, which still come) are neither, since they are no part of the caller's timeline. It also
+ * completes RFC 4733 digits once pjmedia has sent their end packets, ends calls that received no
+ * RTP for the configured media timeout, and writes each call's received audio to {@code
  * <recordingsDir>/<Call-ID>.wav} when recordings are on (missing frames as silence).
  */
 final class MediaPump implements Runnable {
@@ -49,7 +49,6 @@ final class MediaPump implements Runnable {
   static final int TX_AHEAD = 1;
 
   private static final int WAIT_MS = 100;
-
 
   /** RTP counters are sampled about once a second: cheap, and precise enough for a timeout. */
   private static final long RTP_CHECK_NANOS = 1_000_000_000L;
@@ -68,6 +67,7 @@ final class MediaPump implements Runnable {
   private final int realtime;
 
   private boolean clockRealtimeLogged;
+
   /** Frame buffers by audio rate (one pair per rate in use: calls are pumped one at a time). */
   private final Map<Integer, short[]> txFrames = new HashMap<>();
 
@@ -75,6 +75,7 @@ final class MediaPump implements Runnable {
 
   /** What a recording holds for a missing frame, by rate. */
   private final Map<Integer, short[]> silence = new HashMap<>();
+
   private final int[] txLog = new int[32];
   private final int[] missing = new int[1];
   private volatile boolean running = true;

@@ -21,12 +21,12 @@ import org.sipline.core.InvalidArgumentException;
 import org.sipline.core.sip.InstanceId;
 import org.sipline.core.sip.SipAddresses;
 import org.sipline.core.spi.AccountSpec;
+import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.BindingRecord;
 import org.sipline.core.spi.CallMedia;
-import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.Capacity;
 import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.DialogRecord;
@@ -276,7 +276,9 @@ final class PjsipBackend implements SipBackend {
             + name
             + (name.equals(CodecList.OPUS)
                 ? " (configure it with --with-opus, libopus-dev installed)"
-                : name.equals(CodecList.G722) ? " (configure it without --disable-g722-codec)" : ""));
+                : name.equals(CodecList.G722)
+                    ? " (configure it without --disable-g722-codec)"
+                    : ""));
   }
 
   /** The call's audio rate as the shim fixed it, 0 before its first stream. */

@@ -12,10 +12,9 @@ import org.sipline.core.spi.AudioFrames;
 
 /**
  * A call's received audio as a WAV file (RIFF, PCM 16-bit, mono, at the call's audio rate: 8 kHz
- * for G.711, 16 kHz for G.722 and Opus), named after its Call-ID
- * like every backend's recordings. The header goes out with zero sizes first and is fixed up on
- * {@link #close}, so a recording cut short by a crash still holds its audio. Used by the media
- * pump's thread only.
+ * for G.711, 16 kHz for G.722 and Opus), named after its Call-ID like every backend's recordings.
+ * The header goes out with zero sizes first and is fixed up on {@link #close}, so a recording cut
+ * short by a crash still holds its audio. Used by the media pump's thread only.
  */
 final class WavRecording implements Closeable {
   private static final int HEADER_BYTES = 44;

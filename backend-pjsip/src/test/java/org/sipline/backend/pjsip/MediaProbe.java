@@ -23,8 +23,10 @@ import org.sipline.core.spi.DtmfEvent;
  */
 final class MediaProbe implements AudioSource, AudioSink {
   private final BlockingQueue<DtmfEvent> dtmf = new LinkedBlockingQueue<>();
+
   /** The samples of a received frame at this call's rate, from its first write (0 before). */
   private final AtomicInteger frameSamples = new AtomicInteger();
+
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong missing = new AtomicLong();
   private final AtomicLong loudFrames = new AtomicLong();

@@ -68,8 +68,7 @@ public final class WidebandSweep {
    */
   public static double highOverLow(short[] recorded, int offset, int rate) {
     double low =
-        AudioCompare.rms(
-            recorded, offset + sampleAt(500, rate), offset + sampleAt(3500, rate));
+        AudioCompare.rms(recorded, offset + sampleAt(500, rate), offset + sampleAt(3500, rate));
     int from = offset + sampleAt(4500, rate);
     int to = Math.min(recorded.length, offset + sampleAt(6800, rate));
     double high = from < to ? AudioCompare.rms(recorded, from, to) : 0;
@@ -138,7 +137,9 @@ public final class WidebandSweep {
     AudioCompare.Match oursAtThem = AudioCompare.bestMatch(ours, heard, callRate, seconds(3));
     short[] theirs = at(baresipRate);
     short[] theirsAtCallRate =
-        baresipRate == callRate ? theirs : Resampler.between(baresipRate, callRate).resample(theirs);
+        baresipRate == callRate
+            ? theirs
+            : Resampler.between(baresipRate, callRate).resample(theirs);
     AudioCompare.Match theirsAtUs =
         AudioCompare.bestMatch(theirsAtCallRate, received, callRate, seconds(4));
     return new Figures(
