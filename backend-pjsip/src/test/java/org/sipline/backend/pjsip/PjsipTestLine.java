@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
-import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipUri;
 
@@ -46,16 +44,8 @@ final class PjsipTestLine implements AutoCloseable {
   }
 
   /**
-   * The codecs of these tests, whatever the pjproject has: their SIPp scenarios answer with fixed
-   * payload types (telephone-event 120, pjsua's number when it offers G.711 alone; with G.722 or
-   * Opus offered too pjsua numbers a telephone-event per clock rate and SIPp's 120 names another).
-   */
-  static final Map<String, String> G711 = Map.of(CodecList.OPTION, "pcmu,pcma");
-
-  /**
    * A line {@code user} on a backend whose loopback configuration {@code config} adjusts (the
-   * REGISTER bound is set to 300 ms and the codecs to {@link #G711} first; options given by {@code
-   * config} replace those).
+   * REGISTER bound is set to 300 ms first).
    */
   static PjsipTestLine start(String user, UnaryOperator<BackendConfig.Builder> config)
       throws Exception {
@@ -68,10 +58,7 @@ final class PjsipTestLine implements AutoCloseable {
               new PjsipBackendProvider()
                   .create(
                       config
-                          .apply(
-                              BackendConfig.loopback()
-                                  .registerTimeout(Duration.ofMillis(300))
-                                  .options(G711))
+                          .apply(BackendConfig.loopback().registerTimeout(Duration.ofMillis(300)))
                           .build());
       return new PjsipTestLine(registrar, backend, user);
     } catch (Exception | AssertionError e) {
