@@ -61,6 +61,11 @@ class SwitchboardTest {
 
   /** {@code n} lines with a session on the trunk account, in order. */
   private List<Line> trunkLines(int n) {
+    return trunkLines(n, 0);
+  }
+
+  /** {@code n} lines sharing the trunk, auto-answering after {@code answerAfter} seconds. */
+  private List<Line> trunkLines(int n, int answerAfter) {
     List<Line> opened = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       opened.add(open("line-" + i));
@@ -68,7 +73,8 @@ class SwitchboardTest {
     for (Line line : opened) {
       assertThat(get(line.registerAccount(TRUNK, "pw", "", "")).type())
           .isEqualTo(StatusType.REGISTERED);
-      assertThat(get(line.startSession(TRUNK, 0)).type()).isEqualTo(StatusType.SESSION_STARTED);
+      assertThat(get(line.startSession(TRUNK, answerAfter)).type())
+          .isEqualTo(StatusType.SESSION_STARTED);
     }
     return opened;
   }
@@ -192,7 +198,9 @@ class SwitchboardTest {
 
   @Test
   void aCallerWhoCancelsWhileLinesAreAskedRingsNoLineAfterwards() {
-    List<Line> two = trunkLines(2);
+    // Answering at once would race the CANCEL (a CANCEL after the 200 changes nothing): the
+    // lines wait a minute, so the CANCEL always lands while the call is offered or ringing.
+    List<Line> two = trunkLines(2, 60);
     fake.script("x", FakeScript.answer());
     FakeCall call = fake.callIn(TRUNK, CALLER, Map.of());
     call.remoteCancel();
