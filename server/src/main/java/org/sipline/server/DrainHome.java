@@ -11,8 +11,8 @@ import java.util.concurrent.Executor;
  * thread hands each stream's message to the event loop separately, so the loop woke and flushed a
  * write per stream or per few streams. Drains queued on the loop itself run back to back, and
  * gRPC's write queue then flushes a connection's messages of one status together (issue 13,
- * BENCHMARKS.md §8). A drain only moves ready events into Netty's buffers and never waits, so it may
- * run there.
+ * BENCHMARKS.md §8). A drain only moves ready events into Netty's buffers and never waits, so it
+ * may run there.
  */
 final class DrainHome {
   private DrainHome() {}

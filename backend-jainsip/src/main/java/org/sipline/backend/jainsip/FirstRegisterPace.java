@@ -66,8 +66,9 @@ final class FirstRegisterPace {
   }
 
   /**
-   * Runs {@code send} now if its turn has come (nobody waiting, the gap since the last send passed),
-   * else when it comes, in order. {@code send} puts the REGISTER on the wire before it returns.
+   * Runs {@code send} now if its turn has come (nobody waiting, the gap since the last send
+   * passed), else when it comes, in order. {@code send} puts the REGISTER on the wire before it
+   * returns.
    */
   Turn take(Runnable send) {
     Turn t = new Turn(send);
@@ -94,7 +95,8 @@ final class FirstRegisterPace {
     try {
       t.send.run();
     } finally {
-      // Measured after the send returned: a send that took long still leaves a full gap on the wire.
+      // Measured after the send returned: a send that took long still leaves a full gap on the
+      // wire.
       anySent = true;
       lastSent = nanoTime.getAsLong();
     }

@@ -37,13 +37,13 @@ public interface SipBackend extends AutoCloseable {
   SipAccount register(AccountSpec account, SipEventListener listener);
 
   /**
-   * From now on the first REGISTER of each account registered here leaves at most {@code
-   * perSecond} per second: each at least {@code 1 / perSecond} seconds after the previous first
-   * REGISTER was put on the wire, kept at the point of sending, so that no window of one second
-   * holds more than {@code perSecond} of them however the threads before the send bunch them (SPEC
-   * §7, {@code --register-rate}). A REGISTER waiting for its turn is not yet under the register
-   * timeout; an account un-registered before its turn sends nothing. Digest rounds, refreshes and
-   * retries are not paced. The core calls this once, before registering anything.
+   * From now on the first REGISTER of each account registered here leaves at most {@code perSecond}
+   * per second: each at least {@code 1 / perSecond} seconds after the previous first REGISTER was
+   * put on the wire, kept at the point of sending, so that no window of one second holds more than
+   * {@code perSecond} of them however the threads before the send bunch them (SPEC §7, {@code
+   * --register-rate}). A REGISTER waiting for its turn is not yet under the register timeout; an
+   * account un-registered before its turn sends nothing. Digest rounds, refreshes and retries are
+   * not paced. The core calls this once, before registering anything.
    *
    * <p>The default does nothing, which is right for a backend whose {@link #register} puts the
    * REGISTER on the wire before it returns: the core spaces those calls at the same rate, measured
