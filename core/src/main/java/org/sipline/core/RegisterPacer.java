@@ -7,11 +7,20 @@ import java.util.function.LongSupplier;
 
 /**
  * The pace of first REGISTERs for every line of the process (issue 13, {@code --register-rate}): a
- * token bucket holding one token, refilled every {@code 1 / rate} seconds. A start that finds the
- * token runs at once on the caller's thread; otherwise it waits in line, in order, and the timer
- * runs it when the token is back. The gap is measured between the moments starts actually run (not
- * between the slots they were given), so a timer that fires late never lets two starts run closer
- * together than the pace: in any window of one second, at most {@code rate} starts run.
+ * token bucket holding one token, refilled {@code 1 / rate} seconds after the previous start
+ * <em>returned</em>. A start that finds the token runs at once on the caller's thread; otherwise it
+ * waits in line, in order, and the timer runs it when the token is back. One start runs at a time,
+ * and the gap is measured from the moment the previous one returned (not from when it began, nor
+ * from the slot it was given): a start that took long or a timer that fired late never lets two
+ * starts run closer together than the pace.
+ *
+ * <p>A start hands the account to the backend. A backend whose {@code register} puts the REGISTER
+ * on the wire before it returns is paced exactly by this; one that hands it on to threads of its
+ * own (jainsip's SIP executor) keeps the pace again where it sends, told the rate by {@link
+ * org.sipline.core.spi.SipBackend#paceFirstRegisters}: hand-offs after this point wait for a CPU
+ * for different times and would otherwise release REGISTERs in bursts. This pacer then keeps the
+ * queue (order, cancelling a line gone before its turn, the register wait counted from the start)
+ * and the backend's the wire.
  *
  * <p>A thousand lines booting at 20/s therefore send their first REGISTERs over 50 s instead of all
  * at once, which a registrar would take for a flood. Refreshes and retries are not paced here: they
@@ -64,6 +73,7 @@ final class RegisterPacer {
   private boolean anyRan;
   private long lastRan;
   private boolean armed;
+  private boolean running;
 
   /**
    * A pacer letting {@code ratePerSecond} starts run per second (above 0), timed by {@code
@@ -94,14 +104,18 @@ final class RegisterPacer {
       long at = nanoTime.getAsLong();
       now = waiting.isEmpty() && tokenAt(at);
       if (now) {
-        take(t, at);
+        take(t);
       } else {
         waiting.add(t);
         arm(at);
       }
     }
     if (now) {
-      start.run(false);
+      try {
+        start.run(false);
+      } finally {
+        ran();
+      }
     }
     return t;
   }
@@ -112,17 +126,26 @@ final class RegisterPacer {
   }
 
   private boolean tokenAt(long now) {
-    return !anyRan || now - lastRan >= intervalNanos;
+    return !running && (!anyRan || now - lastRan >= intervalNanos);
   }
 
-  private void take(Ticket t, long now) {
+  private void take(Ticket t) {
     t.started = true;
-    anyRan = true;
-    lastRan = now;
+    running = true;
+  }
+
+  /** A start returned: the next one's gap counts from now. */
+  private void ran() {
+    synchronized (this) {
+      running = false;
+      anyRan = true;
+      lastRan = nanoTime.getAsLong();
+      arm(lastRan);
+    }
   }
 
   private void arm(long now) {
-    if (armed || waiting.isEmpty()) {
+    if (armed || running || waiting.isEmpty()) {
       return;
     }
     armed = true;
@@ -137,12 +160,17 @@ final class RegisterPacer {
       long now = nanoTime.getAsLong();
       next = waiting.isEmpty() || !tokenAt(now) ? null : waiting.poll();
       if (next != null) {
-        take(next, now);
+        take(next);
+      } else {
+        arm(now);
       }
-      arm(now);
     }
     if (next != null) {
-      next.start.run(true);
+      try {
+        next.start.run(true);
+      } finally {
+        ran();
+      }
     }
   }
 }

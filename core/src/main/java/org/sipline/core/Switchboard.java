@@ -115,6 +115,8 @@ public final class Switchboard implements SipBackend {
    */
   public static Switchboard over(SipBackend backend, double registerRate) {
     Switchboard board = new Switchboard(Objects.requireNonNull(backend, "backend"), registerRate);
+    // The pacer here keeps the queue; the backend keeps the pace where the REGISTER leaves.
+    backend.paceFirstRegisters(registerRate);
     backend.answerOptionsWith(board::capacity);
     return board;
   }
@@ -224,6 +226,12 @@ public final class Switchboard implements SipBackend {
   public CompletableFuture<FinalResponse> removeBinding(
       BindingRecord binding, AccountSpec credentials) {
     return backend.removeBinding(binding, credentials);
+  }
+
+  @Override
+  public void paceFirstRegisters(double perSecond) {
+    throw new UnsupportedOperationException(
+        "the switchboard's register rate is set when it is made (Switchboard.over)");
   }
 
   @Override

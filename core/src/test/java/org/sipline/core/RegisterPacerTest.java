@@ -124,6 +124,42 @@ class RegisterPacerTest {
   }
 
   @Test
+  void theGapCountsFromWhenTheLastStartReturnedSoASlowHandOverNeverBunchesTwo() {
+    RegisterPacer pacer = pacer(20);
+    List<Long> returned = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      // Each start takes 30 ms to hand its REGISTER over (a backend sending on this thread).
+      pacer.submit(
+          queued -> {
+            ran.add(time.now());
+            time.now += 30 * MS;
+            returned.add(time.now());
+          });
+    }
+    time.runUntil(10 * SECOND);
+
+    assertThat(ran).containsExactly(0L, 80 * MS, 160 * MS, 240 * MS, 320 * MS);
+    for (int i = 1; i < ran.size(); i++) {
+      assertThat(ran.get(i) - returned.get(i - 1)).isEqualTo(50 * MS);
+    }
+  }
+
+  @Test
+  void aStartSubmittedWhileAnotherRunsWaitsForItToReturn() {
+    RegisterPacer pacer = pacer(10);
+    List<String> events = new ArrayList<>();
+    pacer.submit(
+        queued -> {
+          events.add("first runs");
+          pacer.submit(q -> events.add("second runs, queued " + q));
+          events.add("first returns, " + pacer.waiting() + " waiting");
+        });
+    assertThat(events).containsExactly("first runs", "first returns, 1 waiting");
+    time.runUntil(SECOND);
+    assertThat(events).endsWith("second runs, queued true");
+  }
+
+  @Test
   void aStartAfterAQuietSpellRunsAtOnceAndTheOneAfterItWaits() {
     RegisterPacer pacer = pacer(2);
     submit(pacer, 0);

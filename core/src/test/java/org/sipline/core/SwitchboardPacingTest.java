@@ -36,6 +36,12 @@ class SwitchboardPacingTest {
     final FakeBackend fake = new FakeBackend();
     final List<Long> registeredAt = new CopyOnWriteArrayList<>();
     volatile String refuse = "";
+    final List<String> told = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void paceFirstRegisters(double perSecond) {
+      told.add("pace " + perSecond + " after " + registeredAt.size() + " accounts");
+    }
 
     @Override
     public String name() {
@@ -159,5 +165,17 @@ class SwitchboardPacingTest {
     assertThatThrownBy(() -> waiting.call(SipUri.of("c", "fake.test", -1), Map.of(), null))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("b@fake.test still waits for its turn (--register-rate)");
+  }
+
+  @Test
+  void theBackendIsToldThePaceBeforeAnyAccountAndTheSwitchboardsOwnIsFixed() {
+    board = Switchboard.over(backend, 7.5);
+    assertThat(backend.told).containsExactly("pace 7.5 after 0 accounts");
+    assertThatThrownBy(() -> board.paceFirstRegisters(100))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("Switchboard.over");
+    assertThatThrownBy(() -> Switchboard.over(new Recording(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("register rate");
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -193,10 +194,11 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
   @Override
   public void watchStatus(WatchStatusRequest request, StreamObserver<WatchEvent> response) {
     ServerCallStreamObserver<WatchEvent> call = (ServerCallStreamObserver<WatchEvent>) response;
+    Executor drains = DrainHome.current(pumps);
     StatusWatch watch;
     try {
       if (request.getAllLines()) {
-        watch = new StatusWatch(call, pumps, events, watchQueue, "of all lines");
+        watch = new StatusWatch(call, drains, events, watchQueue, "of all lines");
         for (String unknown : StatusWatch.unknown(request.getAfterSeqByLineMap(), lines)) {
           throw GrpcErrors.unknownLine(unknown, lines.names());
         }
@@ -221,7 +223,7 @@ final class LinesService extends LinesGrpc.LinesImplBase implements AutoCloseabl
         }
       } else {
         String name = nameOrRouted(request.getLine());
-        watch = new StatusWatch(call, pumps, events, watchQueue, "of line '" + name + "'");
+        watch = new StatusWatch(call, drains, events, watchQueue, "of line '" + name + "'");
         watch.add(name, line(name), request.getAfterSeq());
       }
     } catch (IllegalArgumentException e) {

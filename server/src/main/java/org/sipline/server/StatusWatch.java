@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * What the history no longer holds is reported as a {@link Gap}, never skipped silently.
  *
  * <p>Events go out only while the call is ready (gRPC flow control, as {@link MediaEventPump}):
- * whatever wakes it only asks for a drain, drains run on the pool one at a time.
+ * whatever wakes it only asks for a drain, drains run one at a time on the executor given, the
+ * stream's Netty event loop in the server ({@link DrainHome}).
  */
 final class StatusWatch {
   private static final Logger log = LoggerFactory.getLogger(StatusWatch.class);

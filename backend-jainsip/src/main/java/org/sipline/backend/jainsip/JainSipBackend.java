@@ -101,6 +101,11 @@ final class JainSipBackend implements SipBackend {
     return ctx.stack.port(ctx.config.transport());
   }
 
+  /** The SIP executor, for tests that load it. */
+  SipExecutor executor() {
+    return ctx.executor;
+  }
+
   /** The thread group holding every thread of this backend, for leak checks. */
   ThreadGroup threads() {
     return ctx.stack.threads;
@@ -143,6 +148,11 @@ final class JainSipBackend implements SipBackend {
                 credentials.authUsername(), credentials.password(), ctx.random);
     return OrphanRequest.send(
         ctx, cseq -> OrphanMessages.unregister(ctx, binding, callId, fromTag, cseq), 1, auth);
+  }
+
+  @Override
+  public void paceFirstRegisters(double perSecond) {
+    ctx.registerPace.rate(perSecond);
   }
 
   @Override

@@ -72,6 +72,12 @@ final class Registration {
 
   private Runnable onTerminal = () -> {};
 
+  /** Whether the first REGISTER took its turn under {@code --register-rate} (waited or not). */
+  private boolean paced;
+
+  /** The first REGISTER's turn while it waits for it; null once sent, or cancelled. */
+  private FirstRegisterPace.Turn turn;
+
   /** The Contact the last REGISTER carried. */
   private String contactSent;
 
@@ -134,6 +140,15 @@ final class Registration {
         return;
       }
       default -> {}
+    }
+    if (turn != null) {
+      // The first REGISTER still waits for its turn: nothing left, nothing is bound.
+      turn.cancel();
+      turn = null;
+      log.info("REGISTER {} Call-ID {}: un-registered before its turn", spec.accountName(), callId);
+      move(RegistrationState.UNREGISTERING);
+      finishUnregister();
+      return;
     }
     next.cancel();
     abandonCurrent();
@@ -222,7 +237,28 @@ final class Registration {
     return true;
   }
 
+  /**
+   * Sends the REGISTER; the first of the account only when its turn under {@code --register-rate}
+   * came (on this thread: where it leaves), its register timeout counted from then.
+   */
   private void send(int expires) {
+    if (paced) {
+      transmit(expires);
+      return;
+    }
+    paced = true;
+    deadline.cancel();
+    FirstRegisterPace.Turn t =
+        ctx.registerPace.take(
+            () -> {
+              turn = null;
+              deadline = ctx.executor.schedule(ctx.config.registerTimeout(), this::onDeadline);
+              transmit(expires);
+            });
+    turn = t.waiting() ? t : null;
+  }
+
+  private void transmit(int expires) {
     Request request;
     try {
       request = build(expires);

@@ -75,6 +75,9 @@ final class SipContext {
    * What OPTIONS is answered (see {@link org.sipline.core.spi.SipBackend#answerOptionsWith}): 200
    * until the core says otherwise.
    */
+  /** Spaces the accounts' first REGISTERs at the process's {@code --register-rate}. */
+  final FirstRegisterPace registerPace;
+
   volatile java.util.function.Supplier<org.sipline.core.spi.Capacity> capacity =
       () -> org.sipline.core.spi.Capacity.FREE;
 
@@ -108,6 +111,7 @@ final class SipContext {
     this.localAddresses = localAddresses;
     this.rtp = rtp;
     this.parsed = new ParsedOnce(stack.addresses, stack.headers);
+    this.registerPace = new FirstRegisterPace(executor, System::nanoTime);
     this.locations =
         new org.sipline.backend.jainsip.dns.LocationExecutor(
             org.sipline.backend.jainsip.dns.ServerLocator.create(

@@ -60,23 +60,64 @@ final class LoopbackCapture implements AutoCloseable {
     return capture;
   }
 
+  /** One captured datagram: the kernel's timestamp of it on {@code lo}, and its UDP payload. */
+  record Datagram(long epochNanos, byte[] payload) {}
+
   /** Stops tshark (SIGTERM, by its PID) and returns the captured UDP payloads in order. */
   List<byte[]> stop() throws IOException, InterruptedException {
+    return stopTimed().stream().map(Datagram::payload).toList();
+  }
+
+  /** As {@link #stop}, with each datagram's capture time (the kernel's, not a reader's). */
+  List<Datagram> stopTimed() throws IOException, InterruptedException {
     close();
+    return read();
+  }
+
+  /**
+   * Waits until what tshark has written so far satisfies {@code done} (dumpcap flushes its file a
+   * few times a second, which Wireshark's live view relies on), then stops and returns it all: a
+   * datagram still in the kernel's buffer when tshark is stopped is lost otherwise.
+   */
+  List<Datagram> stopWhen(java.util.function.Predicate<List<Datagram>> done, Duration within)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!done.test(read())) {
+      if (System.nanoTime() > deadline) {
+        break; // the caller's assertions say what is missing
+      }
+      tshark.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    return stopTimed();
+  }
+
+  private List<Datagram> read() throws IOException, InterruptedException {
     Process read =
-        new ProcessBuilder("tshark", "-r", file.toString(), "-T", "fields", "-e", "udp.payload")
+        new ProcessBuilder(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-T",
+                "fields",
+                "-e",
+                "frame.time_epoch",
+                "-e",
+                "udp.payload")
             .redirectErrorStream(false)
             .start();
     String out = new String(read.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     read.waitFor(30, TimeUnit.SECONDS);
-    List<byte[]> payloads = new ArrayList<>();
+    List<Datagram> datagrams = new ArrayList<>();
     for (String line : out.split("\n")) {
-      String hex = line.strip().replace(":", "");
-      if (!hex.isEmpty()) {
-        payloads.add(HexFormat.of().parseHex(hex));
+      String[] fields = line.strip().split("\t");
+      if (fields.length == 2 && !fields[1].isEmpty()) {
+        datagrams.add(
+            new Datagram(
+                new java.math.BigDecimal(fields[0]).movePointRight(9).longValue(),
+                HexFormat.of().parseHex(fields[1].replace(":", ""))));
       }
     }
-    return payloads;
+    return datagrams;
   }
 
   @Override

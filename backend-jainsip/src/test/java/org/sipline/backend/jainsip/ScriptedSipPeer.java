@@ -25,6 +25,7 @@ final class ScriptedSipPeer implements AutoCloseable {
   private final Thread reader;
   private volatile boolean silent;
   private volatile int autoAnswer;
+  private final List<SipText> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ScriptedSipPeer() throws SocketException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -44,6 +45,11 @@ final class ScriptedSipPeer implements AutoCloseable {
   /** From now on every request but ACK is answered {@code code} at once and not kept. */
   void answerEverything(int code) {
     autoAnswer = code;
+  }
+
+  /** The requests answered by {@link #answerEverything}, in the order they arrived. */
+  List<SipText> answered() {
+    return List.copyOf(answered);
   }
 
   /** While silent, everything received is dropped, as by a registrar that went away. */
@@ -67,6 +73,7 @@ final class ScriptedSipPeer implements AutoCloseable {
           SipText.parse(p.getData(), p.getLength(), (InetSocketAddress) p.getSocketAddress());
       int code = autoAnswer;
       if (code > 0 && m.isRequest() && !m.method().equals("ACK")) {
+        answered.add(m);
         try {
           respond(m, code, "Auto");
         } catch (IOException e) {

@@ -37,6 +37,23 @@ public interface SipBackend extends AutoCloseable {
   SipAccount register(AccountSpec account, SipEventListener listener);
 
   /**
+   * From now on the first REGISTER of each account registered here leaves at most {@code perSecond}
+   * per second: each at least {@code 1 / perSecond} seconds after the previous first REGISTER was
+   * put on the wire, kept at the point of sending, so that no window of one second holds more than
+   * {@code perSecond} of them however the threads before the send bunch them (SPEC §7, {@code
+   * --register-rate}). A REGISTER waiting for its turn is not yet under the register timeout; an
+   * account un-registered before its turn sends nothing. Digest rounds, refreshes and retries are
+   * not paced. The core calls this once, before registering anything.
+   *
+   * <p>The default does nothing, which is right for a backend whose {@link #register} puts the
+   * REGISTER on the wire before it returns: the core spaces those calls at the same rate, measured
+   * from when each returned.
+   *
+   * @param perSecond first REGISTERs per second, above 0 and finite
+   */
+  default void paceFirstRegisters(double perSecond) {}
+
+  /**
    * From now on, an out-of-dialog OPTIONS to the backend's SIP address is answered with what {@code
    * capacity} says at that moment (200, 486 or 503), so that a proxy probing the process learns
    * whether it can take calls. The supplier is cheap and never blocks. A backend whose stack
