@@ -35,6 +35,7 @@
 #endif
 #define SLPJ_FRAME_SAMPLES 160
 #define SLPJ_CLOCK_RATE 8000
+#define SLPJ_FRAME_PTIME 20
 /* SIP INFO digits of one call whose answer is awaited at a time. */
 #define SLPJ_MAX_INFO_PENDING 16
 

@@ -14,7 +14,18 @@
  * and then hands the mixed frames out (the stream's put_frame encodes and sends RTP; ours:
  * put_frame). So a frame taken by get_frame goes into RTP in the same tick unless the stream
  * does not send (hold) or sends a DTMF event instead; and the stream's jitter buffer counters,
- * read in put_frame, tell whether the frame just received was concealed (lost or empty).
+ * read in put_frame, tell what the frame just received is on the caller's timeline.
+ *
+ * That timeline is the caller's RTP, not the bridge's clock. pjmedia's jitter buffer holds the
+ * codec's own frames (G.711: 10 ms, two per 20 ms tick) and fills a tick in three ways that are
+ * no caller audio: a frame it conceals because its packet was lost (caller time: reported
+ * missing), a frame it makes up while it runs empty because packets are late (no caller time: the
+ * late packets still come, so it is dropped, neither delivered nor missing), and frames it drops
+ * from its head when it overflows (caller time: missing before the next audio). Its progressive
+ * discard, pjmedia's default, would also drop caller frames to shorten the delay without counting
+ * them (and turn the frame after each into a concealed one): the timeline would silently lose
+ * 10 ms at every discard, so slpj_start turns discarding off and this port drains the buffer
+ * itself instead (catch_up).
  */
 #include "slpj_internal.h"
 #include <errno.h>
@@ -44,15 +55,20 @@ struct slpj_port {
     int tx_log[TX_LOG];
     int tx_log_head, tx_log_count;
     short rx[RX_FRAMES][SLPJ_FRAME_SAMPLES];
-    unsigned char rx_lost[RX_FRAMES];   /* 1: the frame was concealed by pjmedia, not received */
+    int rx_gap[RX_FRAMES];              /* caller samples missing before the entry's audio */
+    unsigned char rx_audio[RX_FRAMES];  /* 1: the entry holds received audio, 0: a gap only */
     int rx_head, rx_count;
-    int rx_dropped;             /* frames dropped on overflow before rx_head, not yet reported */
-    /* Loss detection: the call's stream (a reference held on stream_lock), whether it ever
-     * returned a received frame, and its jitter buffer's lost + empty counts at the last tick. */
+    int rx_dropped;             /* samples dropped on overflow before rx_head, not yet reported */
+    /* The caller's timeline: the call's stream (a reference held on stream_lock) and its port,
+     * whether any received audio was queued yet (nothing is missing before the first), the
+     * samples in one of the jitter buffer's frames, and its lost/empty/discard counts at the
+     * last look. */
     pjmedia_stream *stream;
+    pjmedia_port *stream_port;
     pj_grp_lock_t *stream_lock;
     int rx_started;
-    unsigned jb_seen;
+    int jb_frame_samples;
+    unsigned jb_lost, jb_empty, jb_discard;
 };
 
 /* media.realtime for pjmedia's clock thread: the priority to ask for, and the outcome. */
@@ -154,48 +170,100 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     return PJ_SUCCESS;
 }
 
-/* Port lock held. Whether the frame the stream gave the bridge this tick was concealed: its
- * jitter buffer counted a lost frame or an empty read since the last tick. Nothing counts as
- * lost before the stream first returned a received frame (the time before the first packet). */
-static int frame_concealed(slpj_port *port)
+/* Port lock held. What the stream's frame of this tick (or of a catch_up read) is on the caller's
+ * timeline, from its jitter buffer's counters since the last look: *gap caller samples missing
+ * before it, and whether it is received audio (1) or none of the caller's (0). Within a tick the
+ * order of the jitter buffer's frames is not known, so a tick with a concealed frame counts whole
+ * as missing (its length is right; at most one codec frame of received audio goes with it). */
+static int rx_classify(slpj_port *port, int *gap)
 {
     pjmedia_jb_state state;
-    unsigned seen;
-    int concealed = 0;
+    unsigned lost, empty, discard;
 
+    *gap = 0;
     if (!port->stream || pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) {
+        return 1; /* no stream to ask (pjmedia without group locks): the frame as it came */
+    }
+    lost = state.lost - port->jb_lost;
+    empty = state.empty - port->jb_empty;
+    discard = state.discard - port->jb_discard;
+    port->jb_lost = state.lost;
+    port->jb_empty = state.empty;
+    port->jb_discard = state.discard;
+    *gap = (int)discard * port->jb_frame_samples;
+    if (empty > 0) {
+        /* Ran empty (or is prefetching): the rest of the tick is made up; concealed frames may
+         * come before it. */
+        *gap += (int)lost * port->jb_frame_samples;
         return 0;
     }
-    seen = state.lost + state.empty;
-    if (!port->rx_started) {
-        port->rx_started =
-            pjmedia_stream_get_last_jb_frame_type(port->stream) == PJMEDIA_JB_NORMAL_FRAME;
-    } else {
-        concealed = seen != port->jb_seen;
+    if (lost > 0) {
+        *gap += SLPJ_FRAME_SAMPLES;
+        return 0;
     }
-    port->jb_seen = seen;
-    return concealed;
+    return 1;
+}
+
+/* Port lock held. Queues what one frame is on the caller's timeline (see rx_classify). */
+static void rx_queue(slpj_port *port, const pjmedia_frame *frame)
+{
+    int gap, slot;
+    int audio = rx_classify(port, &gap);
+    if (frame->type != PJMEDIA_FRAME_TYPE_AUDIO || frame->size != sizeof(port->rx[0])) {
+        audio = 0; /* nothing mixed: the stream gave nothing */
+    }
+    if (!port->rx_started) {
+        if (!audio) return; /* nothing is missing before the first received audio */
+        port->rx_started = 1;
+        gap = 0;
+    }
+    if (!audio && gap == 0) return;
+    if (port->rx_count == RX_FRAMES) {
+        port->rx_dropped += port->rx_gap[port->rx_head]
+                            + (port->rx_audio[port->rx_head] ? SLPJ_FRAME_SAMPLES : 0);
+        port->rx_head = (port->rx_head + 1) % RX_FRAMES;
+        --port->rx_count;
+    }
+    slot = (port->rx_head + port->rx_count) % RX_FRAMES;
+    port->rx_gap[slot] = gap;
+    port->rx_audio[slot] = (unsigned char)audio;
+    if (audio) memcpy(port->rx[slot], frame->buf, sizeof(port->rx[0]));
+    ++port->rx_count;
+}
+
+/* Port lock held, on the bridge's clock thread after the stream's get_frame of this tick. With
+ * discarding off, a jitter buffer that filled up while its packets were late (a stall of the
+ * sender, of pjmedia's receive thread or of this clock) would keep that delay for the rest of the
+ * call; instead the frames beyond CATCH_UP_TICKS ticks are read here at once, as extra reads of the
+ * stream, so the caller's audio reaches the pump as soon as it came, as on jainsip. */
+#define CATCH_UP_TICKS 2
+static void catch_up(slpj_port *port)
+{
+    pjmedia_jb_state state;
+    int frames_per_tick, reads;
+    pjmedia_frame frame;
+    short pcm[SLPJ_FRAME_SAMPLES];
+
+    if (!port->stream || !port->stream_port || port->jb_frame_samples <= 0) return;
+    frames_per_tick = SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
+    if (frames_per_tick < 1) frames_per_tick = 1;
+    for (reads = 0; reads < RX_FRAMES; ++reads) {
+        if (pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) return;
+        if ((int)state.size <= CATCH_UP_TICKS * frames_per_tick) return;
+        memset(&frame, 0, sizeof(frame));
+        frame.buf = pcm;
+        frame.size = sizeof(pcm);
+        if (pjmedia_port_get_frame(port->stream_port, &frame) != PJ_SUCCESS) return;
+        rx_queue(port, &frame);
+    }
 }
 
 static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
 {
     slpj_port *port = (slpj_port *)base;
-    int slot;
     pthread_mutex_lock(&port->lock);
-    if (port->rx_count == RX_FRAMES) {
-        port->rx_head = (port->rx_head + 1) % RX_FRAMES;
-        --port->rx_count;
-        ++port->rx_dropped;
-    }
-    slot = (port->rx_head + port->rx_count) % RX_FRAMES;
-    if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == sizeof(port->rx[0])) {
-        memcpy(port->rx[slot], frame->buf, sizeof(port->rx[0]));
-    } else {
-        /* The bridge hands over "no frame" when nothing was mixed: that is 20 ms of silence. */
-        memset(port->rx[slot], 0, sizeof(port->rx[0]));
-    }
-    port->rx_lost[slot] = (unsigned char)frame_concealed(port);
-    ++port->rx_count;
+    rx_queue(port, frame);
+    catch_up(port);
     pthread_mutex_unlock(&port->lock);
     return PJ_SUCCESS;
 }
@@ -207,6 +275,7 @@ static pj_status_t port_on_destroy(pjmedia_port *base)
     if (port->stream_lock) pj_grp_lock_dec_ref(port->stream_lock);
     port->stream_lock = NULL;
     port->stream = NULL;
+    port->stream_port = NULL;
     pthread_mutex_destroy(&port->lock);
     pj_pool_release(port->pool);
     return PJ_SUCCESS;
@@ -265,13 +334,16 @@ int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
         *missing = port->rx_dropped;
         port->rx_dropped = 0;
         got = 2;
-    } else if (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
-        /* A run of concealed frames is reported as one gap. */
+    } else if (port->rx_count > 0 && (port->rx_gap[port->rx_head] > 0 ||
+                                      !port->rx_audio[port->rx_head])) {
+        /* A run of gaps is reported as one, up to the next received audio. */
         int n = 0;
-        while (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
+        while (port->rx_count > 0) {
+            n += port->rx_gap[port->rx_head];
+            port->rx_gap[port->rx_head] = 0;
+            if (port->rx_audio[port->rx_head]) break;
             port->rx_head = (port->rx_head + 1) % RX_FRAMES;
             --port->rx_count;
-            ++n;
         }
         *missing = n;
         got = 2;
@@ -310,14 +382,30 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
 {
     pj_grp_lock_t *old;
     pjmedia_jb_state state;
+    pjmedia_stream_info info;
+    pjmedia_port *stream_port = NULL;
+    int jb_frame_samples = SLPJ_FRAME_SAMPLES;
     if (stream_lock) pj_grp_lock_add_ref(stream_lock);
+    if (stream && pjmedia_stream_get_info(stream, &info) == PJ_SUCCESS && info.param &&
+        info.param->info.frm_ptime > 0 && info.param->info.frm_ptime < SLPJ_FRAME_PTIME) {
+        /* The jitter buffer holds the codec's frames: G.711's are 10 ms. */
+        jb_frame_samples = SLPJ_FRAME_SAMPLES * info.param->info.frm_ptime / SLPJ_FRAME_PTIME;
+    }
+    if (stream && pjmedia_stream_get_port(stream, &stream_port) != PJ_SUCCESS) stream_port = NULL;
     pthread_mutex_lock(&port->lock);
     old = port->stream_lock;
     port->stream = stream;
+    port->stream_port = stream_port;
     port->stream_lock = stream_lock;
-    /* A new stream counts from its own start; a concealed tick is a change from here on. */
-    port->jb_seen = stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS
-                        ? state.lost + state.empty : 0;
+    port->jb_frame_samples = jb_frame_samples;
+    /* A new stream counts from its own start. */
+    if (stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS) {
+        port->jb_lost = state.lost;
+        port->jb_empty = state.empty;
+        port->jb_discard = state.discard;
+    } else {
+        port->jb_lost = port->jb_empty = port->jb_discard = 0;
+    }
     pthread_mutex_unlock(&port->lock);
     return old;
 }
