@@ -19,9 +19,13 @@
  * That timeline is the caller's RTP, not the bridge's clock. pjmedia's jitter buffer holds the
  * codec's own frames (G.711: 10 ms, two per 20 ms tick) and fills a tick in three ways that are
  * no caller audio: a frame it conceals because its packet was lost (caller time: reported
- * missing), a frame it makes up while it runs empty because packets are late (no caller time: the
- * late packets still come, so it is dropped, neither delivered nor missing), and frames it drops
- * from its head when it overflows (caller time: missing before the next audio). Its progressive
+ * missing), frames it drops from its head when it overflows (caller time: missing before the
+ * next audio), and a tick it makes up while it runs empty. A made-up tick is caller time only if
+ * no packet comes for it: packets that were late (a stall of the far end, of pjmedia's receive
+ * thread or of this clock) arrive together afterwards and are delivered then, while after an
+ * outage the stream resumes with no backlog (pjmedia restarts an empty buffer at whatever
+ * packet comes next, so its counters do not show that loss). So made-up ticks are held back and,
+ * when audio resumes, reported missing only for the part the backlog does not cover. Its progressive
  * discard, pjmedia's default, would also drop caller frames to shorten the delay without counting
  * them (and turn the frame after each into a concealed one): the timeline would silently lose
  * 10 ms at every discard, so slpj_start turns discarding off and this port drains the buffer
@@ -67,6 +71,7 @@ struct slpj_port {
     pjmedia_port *stream_port;
     pj_grp_lock_t *stream_lock;
     int rx_started;
+    int rx_made_up;             /* samples of made-up ticks since the last received audio */
     int jb_frame_samples;
     unsigned jb_lost, jb_empty, jb_discard;
 };
@@ -195,7 +200,15 @@ static int rx_classify(slpj_port *port, int *gap)
         /* Ran empty (or is prefetching): the rest of the tick is made up; concealed frames may
          * come before it. */
         *gap += (int)lost * port->jb_frame_samples;
+        if (port->rx_made_up < INT_MAX / 2) port->rx_made_up += SLPJ_FRAME_SAMPLES;
         return 0;
+    }
+    if (port->rx_made_up > 0) {
+        /* Audio again after made-up ticks: what the buffer holds now came late; the rest of the
+         * made-up time had no packet. */
+        int backlog = (int)state.size * port->jb_frame_samples;
+        if (port->rx_made_up > backlog) *gap += port->rx_made_up - backlog;
+        port->rx_made_up = 0;
     }
     if (lost > 0) {
         *gap += SLPJ_FRAME_SAMPLES;
@@ -209,10 +222,14 @@ static void rx_queue(slpj_port *port, const pjmedia_frame *frame)
 {
     int gap, slot;
     int audio = rx_classify(port, &gap);
-    if (frame->type != PJMEDIA_FRAME_TYPE_AUDIO || frame->size != sizeof(port->rx[0])) {
-        audio = 0; /* nothing mixed: the stream gave nothing */
+    if (audio && (frame->type != PJMEDIA_FRAME_TYPE_AUDIO ||
+                  frame->size != sizeof(port->rx[0]))) {
+        /* Nothing mixed: the stream gave nothing this tick (starting, paused). */
+        audio = 0;
+        if (port->rx_made_up < INT_MAX / 2) port->rx_made_up += SLPJ_FRAME_SAMPLES;
     }
     if (!port->rx_started) {
+        port->rx_made_up = 0;
         if (!audio) return; /* nothing is missing before the first received audio */
         port->rx_started = 1;
         gap = 0;
@@ -406,6 +423,7 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
     } else {
         port->jb_lost = port->jb_empty = port->jb_discard = 0;
     }
+    port->rx_made_up = 0;
     pthread_mutex_unlock(&port->lock);
     return old;
 }
