@@ -10,26 +10,24 @@
  * pump, so the pump runs on the bridge's clock rather than a second one of its own.
  *
  * What the port can see of the wire: within one bridge tick the conference first takes a frame
- * from every port (ours: get_frame; the stream's: its jitter buffer, concealing what is missing)
- * and then hands the mixed frames out (the stream's put_frame encodes and sends RTP; ours:
- * put_frame). So a frame taken by get_frame goes into RTP in the same tick unless the stream
- * does not send (hold) or sends a DTMF event instead; and the stream's jitter buffer counters,
- * read in put_frame, tell what the frame just received is on the caller's timeline.
+ * from every port it reads (ours: get_frame) and then hands the mixed frames out (the stream's
+ * put_frame encodes and sends RTP; ours: put_frame). So a frame taken by get_frame goes into RTP
+ * in the same tick unless the stream does not send (hold) or sends a DTMF event instead.
  *
- * That timeline is the caller's RTP, not the bridge's clock. pjmedia's jitter buffer holds the
- * codec's own frames (G.711: 10 ms, two per 20 ms tick) and fills a tick in three ways that are
- * no caller audio: a frame it conceals because its packet was lost (caller time: reported
- * missing), frames it drops from its head when it overflows (caller time: missing before the
- * next audio), and a tick it makes up while it runs empty. A made-up tick is caller time only if
- * no packet comes for it: packets that were late (a stall of the far end, of pjmedia's receive
- * thread or of this clock) arrive together afterwards and are delivered then, while after an
- * outage the stream resumes with no backlog (pjmedia restarts an empty buffer at whatever
- * packet comes next, so its counters do not show that loss). So made-up ticks are held back and,
- * when audio resumes, reported missing only for the part the backlog does not cover. Its progressive
- * discard, pjmedia's default, would also drop caller frames to shorten the delay without counting
- * them (and turn the frame after each into a concealed one): the timeline would silently lose
- * 10 ms at every discard, so slpj_start turns discarding off and this port drains the buffer
- * itself instead (catch_up).
+ * The received side is the caller's RTP timeline, not the bridge's clock, so this port reads the
+ * call's stream itself, in put_frame (the bridge does not: the stream is connected to nothing;
+ * see slpj_call_events.c). pjmedia's jitter buffer holds the codec's own frames (G.711: 10 ms,
+ * two per tick), numbered from the RTP timestamp, and fills a tick with no caller audio when it
+ * conceals a lost packet or runs empty while packets are late. Before each read the port looks
+ * at the number of the buffer's first frame: received audio is delivered, and the caller's time
+ * between the end of the last audio delivered and the start of this one is reported missing
+ * (lost packets, and the packets an outage skipped, which pjmedia does not count: it restarts an
+ * empty buffer at whatever packet comes next). Made-up and concealed ticks are dropped; late
+ * packets are delivered when they come, so a stall costs nothing of the caller's audio. After a
+ * stall the buffer holds what came late: the port reads on until it holds at most CATCH_UP_TICKS
+ * ticks, so the caller's audio reaches the pump as soon as it came, as on jainsip. pjmedia's
+ * progressive discard, its default, would drop 10 ms frames uncounted to shorten its delay:
+ * slpj_start turns discarding off.
  */
 #include "slpj_internal.h"
 #include <errno.h>
@@ -64,16 +62,19 @@ struct slpj_port {
     int rx_head, rx_count;
     int rx_dropped;             /* samples dropped on overflow before rx_head, not yet reported */
     /* The caller's timeline: the call's stream (a reference held on stream_lock) and its port,
-     * whether any received audio was queued yet (nothing is missing before the first), the
-     * samples in one of the jitter buffer's frames, and its lost/empty/discard counts at the
-     * last look. */
+     * whether received audio was queued yet (nothing is missing before the first), the number of
+     * the jitter buffer frame that follows the last audio delivered (valid: rx_next_known), the
+     * samples in one of its frames, the samples of ticks read since that audio, and its lost and
+     * empty counts at the last read. */
     pjmedia_stream *stream;
     pjmedia_port *stream_port;
     pj_grp_lock_t *stream_lock;
     int rx_started;
-    int rx_made_up;             /* samples of made-up ticks since the last received audio */
+    int rx_next_known;
+    int rx_next;
+    int rx_since;
     int jb_frame_samples;
-    unsigned jb_lost, jb_empty, jb_discard;
+    unsigned jb_lost, jb_empty;
 };
 
 /* media.realtime for pjmedia's clock thread: the priority to ask for, and the outcome. */
@@ -175,66 +176,16 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     return PJ_SUCCESS;
 }
 
-/* Port lock held. What the stream's frame of this tick (or of a catch_up read) is on the caller's
- * timeline, from its jitter buffer's counters since the last look: *gap caller samples missing
- * before it, and whether it is received audio (1) or none of the caller's (0). Within a tick the
- * order of the jitter buffer's frames is not known, so a tick with a concealed frame counts whole
- * as missing (its length is right; at most one codec frame of received audio goes with it). */
-static int rx_classify(slpj_port *port, int *gap)
-{
-    pjmedia_jb_state state;
-    unsigned lost, empty, discard;
+/* Ticks the jitter buffer may hold after a read before the port reads on (rx_tick). */
+#define CATCH_UP_TICKS 2
+/* A jump of the frame number by more than this (30 s of G.711 frames) is a new timeline (a
+ * restarted sender, a new SSRC): the ticks read since the last audio say how long it was. */
+#define MAX_JUMP_FRAMES 3000
 
-    *gap = 0;
-    if (!port->stream || pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) {
-        return 1; /* no stream to ask (pjmedia without group locks): the frame as it came */
-    }
-    lost = state.lost - port->jb_lost;
-    empty = state.empty - port->jb_empty;
-    discard = state.discard - port->jb_discard;
-    port->jb_lost = state.lost;
-    port->jb_empty = state.empty;
-    port->jb_discard = state.discard;
-    *gap = (int)discard * port->jb_frame_samples;
-    if (empty > 0) {
-        /* Ran empty (or is prefetching): the rest of the tick is made up; concealed frames may
-         * come before it. */
-        *gap += (int)lost * port->jb_frame_samples;
-        if (port->rx_made_up < INT_MAX / 2) port->rx_made_up += SLPJ_FRAME_SAMPLES;
-        return 0;
-    }
-    if (port->rx_made_up > 0) {
-        /* Audio again after made-up ticks: what the buffer holds now came late; the rest of the
-         * made-up time had no packet. */
-        int backlog = (int)state.size * port->jb_frame_samples;
-        if (port->rx_made_up > backlog) *gap += port->rx_made_up - backlog;
-        port->rx_made_up = 0;
-    }
-    if (lost > 0) {
-        *gap += SLPJ_FRAME_SAMPLES;
-        return 0;
-    }
-    return 1;
-}
-
-/* Port lock held. Queues what one frame is on the caller's timeline (see rx_classify). */
-static void rx_queue(slpj_port *port, const pjmedia_frame *frame)
+/* Port lock held. Queues a gap of the caller's samples, then (pcm not NULL) received audio. */
+static void rx_queue(slpj_port *port, int gap, const short *pcm)
 {
-    int gap, slot;
-    int audio = rx_classify(port, &gap);
-    if (audio && (frame->type != PJMEDIA_FRAME_TYPE_AUDIO ||
-                  frame->size != sizeof(port->rx[0]))) {
-        /* Nothing mixed: the stream gave nothing this tick (starting, paused). */
-        audio = 0;
-        if (port->rx_made_up < INT_MAX / 2) port->rx_made_up += SLPJ_FRAME_SAMPLES;
-    }
-    if (!port->rx_started) {
-        port->rx_made_up = 0;
-        if (!audio) return; /* nothing is missing before the first received audio */
-        port->rx_started = 1;
-        gap = 0;
-    }
-    if (!audio && gap == 0) return;
+    int slot;
     if (port->rx_count == RX_FRAMES) {
         port->rx_dropped += port->rx_gap[port->rx_head]
                             + (port->rx_audio[port->rx_head] ? SLPJ_FRAME_SAMPLES : 0);
@@ -243,44 +194,82 @@ static void rx_queue(slpj_port *port, const pjmedia_frame *frame)
     }
     slot = (port->rx_head + port->rx_count) % RX_FRAMES;
     port->rx_gap[slot] = gap;
-    port->rx_audio[slot] = (unsigned char)audio;
-    if (audio) memcpy(port->rx[slot], frame->buf, sizeof(port->rx[0]));
+    port->rx_audio[slot] = (unsigned char)(pcm != NULL);
+    if (pcm) memcpy(port->rx[slot], pcm, sizeof(port->rx[0]));
     ++port->rx_count;
 }
 
-/* Port lock held, on the bridge's clock thread after the stream's get_frame of this tick. With
- * discarding off, a jitter buffer that filled up while its packets were late (a stall of the
- * sender, of pjmedia's receive thread or of this clock) would keep that delay for the rest of the
- * call; instead the frames beyond CATCH_UP_TICKS ticks are read here at once, as extra reads of the
- * stream, so the caller's audio reaches the pump as soon as it came, as on jainsip. */
-#define CATCH_UP_TICKS 2
-static void catch_up(slpj_port *port)
+/* Port lock held, on the bridge's clock thread. Reads one tick of the call's stream and queues
+ * what it is on the caller's timeline; returns the jitter buffer frames left after the read
+ * (-1: nothing to read). */
+static int rx_read(slpj_port *port)
 {
+    pjmedia_stream_common *common = (pjmedia_stream_common *)port->stream;
     pjmedia_jb_state state;
-    int frames_per_tick, reads;
     pjmedia_frame frame;
     short pcm[SLPJ_FRAME_SAMPLES];
+    char type;
+    int first = 0, known = 0, audio;
 
-    if (!port->stream || !port->stream_port || port->jb_frame_samples <= 0) return;
-    frames_per_tick = SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
-    if (frames_per_tick < 1) frames_per_tick = 1;
-    for (reads = 0; reads < RX_FRAMES; ++reads) {
-        if (pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) return;
-        if ((int)state.size <= CATCH_UP_TICKS * frames_per_tick) return;
-        memset(&frame, 0, sizeof(frame));
-        frame.buf = pcm;
-        frame.size = sizeof(pcm);
-        if (pjmedia_port_get_frame(port->stream_port, &frame) != PJ_SUCCESS) return;
-        rx_queue(port, &frame);
+    if (!port->stream || !port->stream_port || !common->jb) return -1;
+    /* The number of the frame the read starts at. Only a put can come between this look and the
+     * read (the clock thread is the only reader): it appends, or restarts an empty buffer, which
+     * the read then finds not empty and takes from a frame it cannot number (known stays 0). */
+    pj_mutex_lock(common->jb_mutex);
+    if (pjmedia_jbuf_get_state(common->jb, &state) == PJ_SUCCESS && state.size > 0) {
+        pjmedia_jbuf_peek_frame(common->jb, 0, NULL, NULL, &type, NULL, NULL, &first);
+        known = 1;
+    }
+    pj_mutex_unlock(common->jb_mutex);
+
+    memset(&frame, 0, sizeof(frame));
+    frame.buf = pcm;
+    frame.size = sizeof(pcm);
+    if (pjmedia_port_get_frame(port->stream_port, &frame) != PJ_SUCCESS) return -1;
+    if (pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) return -1;
+    /* Received audio: the whole tick decoded from frames that came (nothing concealed, nothing
+     * made up while empty). */
+    audio = frame.type == PJMEDIA_FRAME_TYPE_AUDIO && frame.size == sizeof(pcm) &&
+            state.lost == port->jb_lost && state.empty == port->jb_empty;
+    port->jb_lost = state.lost;
+    port->jb_empty = state.empty;
+    if (port->rx_since < INT_MAX / 2) port->rx_since += SLPJ_FRAME_SAMPLES;
+    if (audio) {
+        int gap = 0;
+        if (port->rx_started && known && port->rx_next_known) {
+            int jump = first - port->rx_next;
+            if (jump >= 0 && jump <= MAX_JUMP_FRAMES) {
+                gap = jump * port->jb_frame_samples;
+            } else {
+                gap = port->rx_since - SLPJ_FRAME_SAMPLES;
+            }
+        }
+        rx_queue(port, gap, pcm);
+        port->rx_started = 1;
+        port->rx_since = 0;
+        port->rx_next_known = known;
+        port->rx_next = first + SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
+    }
+    return (int)state.size;
+}
+
+/* Port lock held: the tick's read, and the reads that catch up with what came late. */
+static void rx_tick(slpj_port *port)
+{
+    int frames_per_tick = SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
+    int left = rx_read(port);
+    int reads;
+    for (reads = 0; left > CATCH_UP_TICKS * frames_per_tick && reads < RX_FRAMES; ++reads) {
+        left = rx_read(port);
     }
 }
 
 static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
 {
     slpj_port *port = (slpj_port *)base;
+    (void)frame; /* nothing is connected to the port: the bridge's heartbeat, once a tick */
     pthread_mutex_lock(&port->lock);
-    rx_queue(port, frame);
-    catch_up(port);
+    rx_tick(port);
     pthread_mutex_unlock(&port->lock);
     return PJ_SUCCESS;
 }
@@ -408,22 +397,25 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
         /* The jitter buffer holds the codec's frames: G.711's are 10 ms. */
         jb_frame_samples = SLPJ_FRAME_SAMPLES * info.param->info.frm_ptime / SLPJ_FRAME_PTIME;
     }
-    if (stream && pjmedia_stream_get_port(stream, &stream_port) != PJ_SUCCESS) stream_port = NULL;
+    if (stream && (pjmedia_stream_get_port(stream, &stream_port) != PJ_SUCCESS ||
+                   PJMEDIA_PIA_SPF(&stream_port->info) != SLPJ_FRAME_SAMPLES)) {
+        stream_port = NULL; /* not frames of the port's size: nothing is read */
+    }
     pthread_mutex_lock(&port->lock);
     old = port->stream_lock;
     port->stream = stream;
     port->stream_port = stream_port;
     port->stream_lock = stream_lock;
     port->jb_frame_samples = jb_frame_samples;
-    /* A new stream counts from its own start. */
+    /* A new stream numbers its frames afresh: the next audio starts a timeline that goes on
+     * from the last (nothing is known missing across the change). */
+    port->rx_next_known = 0;
     if (stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS) {
         port->jb_lost = state.lost;
         port->jb_empty = state.empty;
-        port->jb_discard = state.discard;
     } else {
-        port->jb_lost = port->jb_empty = port->jb_discard = 0;
+        port->jb_lost = port->jb_empty = 0;
     }
-    port->rx_made_up = 0;
     pthread_mutex_unlock(&port->lock);
     return old;
 }
