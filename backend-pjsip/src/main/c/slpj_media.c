@@ -24,8 +24,8 @@
  * (lost packets, and the packets an outage skipped, which pjmedia does not count: it restarts an
  * empty buffer at whatever packet comes next). Made-up and concealed ticks are dropped; late
  * packets are delivered when they come, so a stall costs nothing of the caller's audio. After a
- * stall the buffer holds what came late: the port reads on until it holds at most CATCH_UP_TICKS
- * ticks, so the caller's audio reaches the pump as soon as it came, as on jainsip. pjmedia's
+ * stall the buffer holds what came late: the port reads twice a tick until it holds at most
+ * CATCH_UP_TICKS ticks, so no delay is left behind. pjmedia's
  * progressive discard, its default, would drop 10 ms frames uncounted to shorten its delay:
  * slpj_start turns discarding off.
  */
@@ -253,15 +253,14 @@ static int rx_read(slpj_port *port)
     return (int)state.size;
 }
 
-/* Port lock held: the tick's read, and the reads that catch up with what came late. */
+/* Port lock held: the tick's read, and one more while the buffer holds more than
+ * CATCH_UP_TICKS ticks: what came late is caught up at twice real time, not in one burst (the
+ * pump and the bot take audio at about real time; a burst of half a second, what a buffer holds
+ * when its first read comes late, would overflow the rings on the way). */
 static void rx_tick(slpj_port *port)
 {
     int frames_per_tick = SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
-    int left = rx_read(port);
-    int reads;
-    for (reads = 0; left > CATCH_UP_TICKS * frames_per_tick && reads < RX_FRAMES; ++reads) {
-        left = rx_read(port);
-    }
+    if (rx_read(port) > CATCH_UP_TICKS * frames_per_tick) rx_read(port);
 }
 
 static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
