@@ -5,8 +5,9 @@
  *                        tx log <-- one entry per frame taken / per silent tick --> Java: sent()
  *   RTP --> call's stream --put_frame (bridge clock)--> rx ring (+ lost flag) --pull--> Java pump
  *
- * The bridge runs at 8 kHz with 20 ms frames (see slpj_start), the same format as the port,
- * so no resampling happens anywhere. Every get_frame bumps a tick counter that wakes the Java
+ * The port runs at the call's audio rate with 20 ms frames: 8 kHz for G.711, 16 kHz for G.722
+ * and Opus (slpj_codecs.c). The bridge resamples only where its own clock differs (a G.711 call
+ * under a 16 kHz bridge, when --codecs has a wideband codec). Every get_frame bumps a tick counter that wakes the Java
  * pump, so the pump runs on the bridge's clock rather than a second one of its own.
  *
  * What the port can see of the wire: within one bridge tick the conference first takes a frame
@@ -44,19 +45,21 @@
 /* Received audio waits here for the pump; on overflow the oldest frame goes (and is reported
  * as missing). */
 #define RX_FRAMES 25
+#define FRAME_BYTES(port) ((size_t)(port)->frame_samples * sizeof(short))
 #define SLPJ_PORT_SIGNATURE PJMEDIA_SIGNATURE('s', 'l', 'p', 'j')
 
 struct slpj_port {
     pjmedia_port base;
     pj_pool_t *pool;
     pthread_mutex_t lock;
-    short tx[TX_FRAMES][SLPJ_FRAME_SAMPLES];
+    int frame_samples;          /* 20 ms at the port's rate; fixed at creation */
+    short tx[TX_FRAMES][SLPJ_MAX_FRAME_SAMPLES];
     int tx_head, tx_count;
     int tx_live;                /* the stream sends: frames taken go into RTP */
     int tx_started;             /* a pushed frame was taken: silent ticks are reported from now */
     int tx_log[TX_LOG];
     int tx_log_head, tx_log_count;
-    short rx[RX_FRAMES][SLPJ_FRAME_SAMPLES];
+    short rx[RX_FRAMES][SLPJ_MAX_FRAME_SAMPLES];
     int rx_gap[RX_FRAMES];              /* caller samples missing before the entry's audio */
     unsigned char rx_audio[RX_FRAMES];  /* 1: the entry holds received audio, 0: a gap only */
     int rx_head, rx_count;
@@ -158,7 +161,7 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     clock_realtime();
     pthread_mutex_lock(&port->lock);
     if (port->tx_count > 0) {
-        memcpy(frame->buf, port->tx[port->tx_head], sizeof(port->tx[0]));
+        memcpy(frame->buf, port->tx[port->tx_head], FRAME_BYTES(port));
         port->tx_head = (port->tx_head + 1) % TX_FRAMES;
         --port->tx_count;
         port->tx_started = 1;
@@ -166,12 +169,12 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     } else {
         /* Nothing queued (the pump is late or the call just started): send silence so the
          * RTP clock keeps running, and tell the pump it missed this tick. */
-        memset(frame->buf, 0, sizeof(port->tx[0]));
+        memset(frame->buf, 0, FRAME_BYTES(port));
         if (port->tx_started) tx_log_add(port, -1);
     }
     pthread_mutex_unlock(&port->lock);
     frame->type = PJMEDIA_FRAME_TYPE_AUDIO;
-    frame->size = sizeof(port->tx[0]);
+    frame->size = FRAME_BYTES(port);
     tick();
     return PJ_SUCCESS;
 }
@@ -188,14 +191,14 @@ static void rx_queue(slpj_port *port, int gap, const short *pcm)
     int slot;
     if (port->rx_count == RX_FRAMES) {
         port->rx_dropped += port->rx_gap[port->rx_head]
-                            + (port->rx_audio[port->rx_head] ? SLPJ_FRAME_SAMPLES : 0);
+                            + (port->rx_audio[port->rx_head] ? port->frame_samples : 0);
         port->rx_head = (port->rx_head + 1) % RX_FRAMES;
         --port->rx_count;
     }
     slot = (port->rx_head + port->rx_count) % RX_FRAMES;
     port->rx_gap[slot] = gap;
     port->rx_audio[slot] = (unsigned char)(pcm != NULL);
-    if (pcm) memcpy(port->rx[slot], pcm, sizeof(port->rx[0]));
+    if (pcm) memcpy(port->rx[slot], pcm, FRAME_BYTES(port));
     ++port->rx_count;
 }
 
@@ -207,7 +210,7 @@ static int rx_read(slpj_port *port)
     pjmedia_stream_common *common = (pjmedia_stream_common *)port->stream;
     pjmedia_jb_state state;
     pjmedia_frame frame;
-    short pcm[SLPJ_FRAME_SAMPLES];
+    short pcm[SLPJ_MAX_FRAME_SAMPLES];
     char type;
     int first = 0, known = 0, audio;
 
@@ -224,16 +227,16 @@ static int rx_read(slpj_port *port)
 
     memset(&frame, 0, sizeof(frame));
     frame.buf = pcm;
-    frame.size = sizeof(pcm);
+    frame.size = FRAME_BYTES(port);
     if (pjmedia_port_get_frame(port->stream_port, &frame) != PJ_SUCCESS) return -1;
     if (pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) return -1;
     /* Received audio: the whole tick decoded from frames that came (nothing concealed, nothing
      * made up while empty). */
-    audio = frame.type == PJMEDIA_FRAME_TYPE_AUDIO && frame.size == sizeof(pcm) &&
+    audio = frame.type == PJMEDIA_FRAME_TYPE_AUDIO && frame.size == FRAME_BYTES(port) &&
             state.lost == port->jb_lost && state.empty == port->jb_empty;
     port->jb_lost = state.lost;
     port->jb_empty = state.empty;
-    if (port->rx_since < INT_MAX / 2) port->rx_since += SLPJ_FRAME_SAMPLES;
+    if (port->rx_since < INT_MAX / 2) port->rx_since += port->frame_samples;
     if (audio) {
         int gap = 0;
         if (port->rx_started && known && port->rx_next_known) {
@@ -241,14 +244,14 @@ static int rx_read(slpj_port *port)
             if (jump >= 0 && jump <= MAX_JUMP_FRAMES) {
                 gap = jump * port->jb_frame_samples;
             } else {
-                gap = port->rx_since - SLPJ_FRAME_SAMPLES;
+                gap = port->rx_since - port->frame_samples;
             }
         }
         rx_queue(port, gap, pcm);
         port->rx_started = 1;
         port->rx_since = 0;
         port->rx_next_known = known;
-        port->rx_next = first + SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
+        port->rx_next = first + port->frame_samples / port->jb_frame_samples;
     }
     return (int)state.size;
 }
@@ -259,7 +262,7 @@ static int rx_read(slpj_port *port)
  * when its first read comes late, would overflow the rings on the way). */
 static void rx_tick(slpj_port *port)
 {
-    int frames_per_tick = SLPJ_FRAME_SAMPLES / port->jb_frame_samples;
+    int frames_per_tick = port->frame_samples / port->jb_frame_samples;
     if (rx_read(port) > CATCH_UP_TICKS * frames_per_tick) rx_read(port);
 }
 
@@ -286,19 +289,21 @@ static pj_status_t port_on_destroy(pjmedia_port *base)
     return PJ_SUCCESS;
 }
 
-pj_status_t slpj_port_create(slpj_port **out)
+pj_status_t slpj_port_create(unsigned clock_rate, slpj_port **out)
 {
     pj_pool_t *pool;
     slpj_port *port;
     pj_str_t name = pj_str("sipline");
 
+    if (clock_rate != SLPJ_CLOCK_RATE && clock_rate != SLPJ_WIDEBAND_RATE) return PJ_EINVAL;
     pool = pjsua_pool_create("slpj-port", sizeof(slpj_port) + 1024, 1024);
     if (!pool) return PJ_ENOMEM;
     port = PJ_POOL_ZALLOC_T(pool, slpj_port);
     port->pool = pool;
     pthread_mutex_init(&port->lock, NULL);
-    pjmedia_port_info_init(&port->base.info, &name, SLPJ_PORT_SIGNATURE, SLPJ_CLOCK_RATE, 1, 16,
-                           SLPJ_FRAME_SAMPLES);
+    port->frame_samples = (int)clock_rate / 50;
+    pjmedia_port_info_init(&port->base.info, &name, SLPJ_PORT_SIGNATURE, clock_rate, 1, 16,
+                           (unsigned)port->frame_samples);
     port->base.get_frame = &port_get_frame;
     port->base.put_frame = &port_put_frame;
     port->base.on_destroy = &port_on_destroy;
@@ -307,6 +312,8 @@ pj_status_t slpj_port_create(slpj_port **out)
 }
 
 pjmedia_port *slpj_port_base(slpj_port *port) { return &port->base; }
+
+int slpj_port_frame_samples(const slpj_port *port) { return port->frame_samples; }
 
 pj_pool_t *slpj_port_pool(slpj_port *port) { return port->pool; }
 
@@ -322,7 +329,7 @@ int slpj_port_push(slpj_port *port, const short *pcm)
     int depth;
     pthread_mutex_lock(&port->lock);
     if (port->tx_count < TX_FRAMES) {
-        memcpy(port->tx[(port->tx_head + port->tx_count) % TX_FRAMES], pcm, sizeof(port->tx[0]));
+        memcpy(port->tx[(port->tx_head + port->tx_count) % TX_FRAMES], pcm, FRAME_BYTES(port));
         ++port->tx_count;
     }
     depth = port->tx_count;
@@ -353,7 +360,7 @@ int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
         *missing = n;
         got = 2;
     } else if (port->rx_count > 0) {
-        memcpy(pcm, port->rx[port->rx_head], sizeof(port->rx[0]));
+        memcpy(pcm, port->rx[port->rx_head], FRAME_BYTES(port));
         port->rx_head = (port->rx_head + 1) % RX_FRAMES;
         --port->rx_count;
         got = 1;
@@ -389,15 +396,15 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
     pjmedia_jb_state state;
     pjmedia_stream_info info;
     pjmedia_port *stream_port = NULL;
-    int jb_frame_samples = SLPJ_FRAME_SAMPLES;
+    int jb_frame_samples = port->frame_samples;
     if (stream_lock) pj_grp_lock_add_ref(stream_lock);
     if (stream && pjmedia_stream_get_info(stream, &info) == PJ_SUCCESS && info.param &&
         info.param->info.frm_ptime > 0 && info.param->info.frm_ptime < SLPJ_FRAME_PTIME) {
         /* The jitter buffer holds the codec's frames: G.711's are 10 ms. */
-        jb_frame_samples = SLPJ_FRAME_SAMPLES * info.param->info.frm_ptime / SLPJ_FRAME_PTIME;
+        jb_frame_samples = port->frame_samples * info.param->info.frm_ptime / SLPJ_FRAME_PTIME;
     }
     if (stream && (pjmedia_stream_get_port(stream, &stream_port) != PJ_SUCCESS ||
-                   PJMEDIA_PIA_SPF(&stream_port->info) != SLPJ_FRAME_SAMPLES)) {
+                   PJMEDIA_PIA_SPF(&stream_port->info) != (unsigned)port->frame_samples)) {
         stream_port = NULL; /* not frames of the port's size: nothing is read */
     }
     pthread_mutex_lock(&port->lock);
