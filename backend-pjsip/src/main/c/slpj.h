@@ -235,8 +235,8 @@ SLPJ_API int slpj_call_audio_rate(int call);
  * Audio. Frames are 20 ms at the call's audio rate (slpj_call_audio_rate): 160 or 320 samples,
  * and samples must say so (-1 otherwise). push returns the transmit queue depth
  * after the push. pull returns 1 when a received frame was copied into pcm, 2 when the next
- * *missing frames of the received stream were lost or concealed by pjmedia (pcm untouched),
- * 0 when nothing is waiting. tx_log hands over, oldest first, what became of the pushed frames
+ * *missing samples of the caller's stream were lost, concealed or dropped by pjmedia (pcm
+ * untouched), 0 when nothing is waiting. tx_log hands over, oldest first, what became of the pushed frames
  * since its last call: an entry >= 0 is one frame the bridge took (1: into a stream that sends,
  * 0: into a stream that does not, e.g. on hold), an entry < 0 is that many (negated) ticks the
  * bridge served with silence because nothing was queued; it returns the number of entries.

@@ -269,11 +269,7 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
 
     if (!create) {
         if (port_slot != PJSUA_INVALID_ID) {
-            if (old_link != PJSUA_INVALID_ID) {
-                pjsua_conf_disconnect(old_link, port_slot);
-                pjsua_conf_disconnect(port_slot, old_link);
-            }
-            pjsua_conf_connect(ci.conf_slot, port_slot);
+            if (old_link != PJSUA_INVALID_ID) pjsua_conf_disconnect(port_slot, old_link);
             pjsua_conf_connect(port_slot, ci.conf_slot);
         }
         return;
@@ -284,7 +280,8 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
         slpj_port_release(port);
         return;
     }
-    pjsua_conf_connect(ci.conf_slot, port_slot);
+    /* Our frames go to the call; the call's received audio is read by the port itself, off the
+     * stream (slpj_media.c), so nothing is connected the other way. */
     pjsua_conf_connect(port_slot, ci.conf_slot);
 
     pthread_mutex_lock(&slpj_lock);

@@ -36,6 +36,8 @@
 #endif
 /* G.711's rate; the bridge runs at it unless --codecs has a wideband codec (slpj_codecs.c). */
 #define SLPJ_CLOCK_RATE 8000
+/* A port's frames last 20 ms. */
+#define SLPJ_FRAME_PTIME 20
 /* G.722's and (as configured) Opus's audio rate. */
 #define SLPJ_WIDEBAND_RATE 16000
 /* A 20 ms frame at the fastest rate a call's port runs at. */

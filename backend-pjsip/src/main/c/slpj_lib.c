@@ -120,6 +120,10 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     med_cfg.enable_turn = PJ_FALSE;
     med_cfg.thread_cnt = 1;
     med_cfg.snd_auto_close_time = -1;          /* the bridge clock must never pause when idle */
+    /* The jitter buffer must not drop the caller's audio to shorten its delay: its progressive
+     * discard does so uncounted, and its static one would still lose it; the call's audio port
+     * drains it instead (slpj_media.c). It drops only when it overflows (counted, reported). */
+    med_cfg.jb_discard_algo = PJMEDIA_JB_DISCARD_NONE;
 
     status = pjsua_init(&cfg, &log_cfg, &med_cfg);
     if (status != PJ_SUCCESS) {

@@ -11,11 +11,24 @@
  * pump, so the pump runs on the bridge's clock rather than a second one of its own.
  *
  * What the port can see of the wire: within one bridge tick the conference first takes a frame
- * from every port (ours: get_frame; the stream's: its jitter buffer, concealing what is missing)
- * and then hands the mixed frames out (the stream's put_frame encodes and sends RTP; ours:
- * put_frame). So a frame taken by get_frame goes into RTP in the same tick unless the stream
- * does not send (hold) or sends a DTMF event instead; and the stream's jitter buffer counters,
- * read in put_frame, tell whether the frame just received was concealed (lost or empty).
+ * from every port it reads (ours: get_frame) and then hands the mixed frames out (the stream's
+ * put_frame encodes and sends RTP; ours: put_frame). So a frame taken by get_frame goes into RTP
+ * in the same tick unless the stream does not send (hold) or sends a DTMF event instead.
+ *
+ * The received side is the caller's RTP timeline, not the bridge's clock, so this port reads the
+ * call's stream itself, in put_frame (the bridge does not: the stream is connected to nothing;
+ * see slpj_call_events.c). pjmedia's jitter buffer holds the codec's own frames (G.711: 10 ms,
+ * two per tick), numbered from the RTP timestamp, and fills a tick with no caller audio when it
+ * conceals a lost packet or runs empty while packets are late. Before each read the port looks
+ * at the number of the buffer's first frame: received audio is delivered, and the caller's time
+ * between the end of the last audio delivered and the start of this one is reported missing
+ * (lost packets, and the packets an outage skipped, which pjmedia does not count: it restarts an
+ * empty buffer at whatever packet comes next). Made-up and concealed ticks are dropped; late
+ * packets are delivered when they come, so a stall costs nothing of the caller's audio. After a
+ * stall the buffer holds what came late: the port reads twice a tick until it holds at most
+ * CATCH_UP_TICKS ticks, so no delay is left behind. pjmedia's
+ * progressive discard, its default, would drop 10 ms frames uncounted to shorten its delay:
+ * slpj_start turns discarding off.
  */
 #include "slpj_internal.h"
 #include <errno.h>
@@ -47,15 +60,24 @@ struct slpj_port {
     int tx_log[TX_LOG];
     int tx_log_head, tx_log_count;
     short rx[RX_FRAMES][SLPJ_MAX_FRAME_SAMPLES];
-    unsigned char rx_lost[RX_FRAMES];   /* 1: the frame was concealed by pjmedia, not received */
+    int rx_gap[RX_FRAMES];              /* caller samples missing before the entry's audio */
+    unsigned char rx_audio[RX_FRAMES];  /* 1: the entry holds received audio, 0: a gap only */
     int rx_head, rx_count;
-    int rx_dropped;             /* frames dropped on overflow before rx_head, not yet reported */
-    /* Loss detection: the call's stream (a reference held on stream_lock), whether it ever
-     * returned a received frame, and its jitter buffer's lost + empty counts at the last tick. */
+    int rx_dropped;             /* samples dropped on overflow before rx_head, not yet reported */
+    /* The caller's timeline: the call's stream (a reference held on stream_lock) and its port,
+     * whether received audio was queued yet (nothing is missing before the first), the number of
+     * the jitter buffer frame that follows the last audio delivered (valid: rx_next_known), the
+     * samples in one of its frames, the samples of ticks read since that audio, and its lost and
+     * empty counts at the last read. */
     pjmedia_stream *stream;
+    pjmedia_port *stream_port;
     pj_grp_lock_t *stream_lock;
     int rx_started;
-    unsigned jb_seen;
+    int rx_next_known;
+    int rx_next;
+    int rx_since;
+    int jb_frame_samples;
+    unsigned jb_lost, jb_empty;
 };
 
 /* media.realtime for pjmedia's clock thread: the priority to ask for, and the outcome. */
@@ -157,48 +179,99 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     return PJ_SUCCESS;
 }
 
-/* Port lock held. Whether the frame the stream gave the bridge this tick was concealed: its
- * jitter buffer counted a lost frame or an empty read since the last tick. Nothing counts as
- * lost before the stream first returned a received frame (the time before the first packet). */
-static int frame_concealed(slpj_port *port)
-{
-    pjmedia_jb_state state;
-    unsigned seen;
-    int concealed = 0;
+/* Ticks the jitter buffer may hold after a read before the port reads on (rx_tick). */
+#define CATCH_UP_TICKS 2
+/* A jump of the frame number by more than this (30 s of G.711 frames) is a new timeline (a
+ * restarted sender, a new SSRC): the ticks read since the last audio say how long it was. */
+#define MAX_JUMP_FRAMES 3000
 
-    if (!port->stream || pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) {
-        return 0;
+/* Port lock held. Queues a gap of the caller's samples, then (pcm not NULL) received audio. */
+static void rx_queue(slpj_port *port, int gap, const short *pcm)
+{
+    int slot;
+    if (port->rx_count == RX_FRAMES) {
+        port->rx_dropped += port->rx_gap[port->rx_head]
+                            + (port->rx_audio[port->rx_head] ? port->frame_samples : 0);
+        port->rx_head = (port->rx_head + 1) % RX_FRAMES;
+        --port->rx_count;
     }
-    seen = state.lost + state.empty;
-    if (!port->rx_started) {
-        port->rx_started =
-            pjmedia_stream_get_last_jb_frame_type(port->stream) == PJMEDIA_JB_NORMAL_FRAME;
-    } else {
-        concealed = seen != port->jb_seen;
+    slot = (port->rx_head + port->rx_count) % RX_FRAMES;
+    port->rx_gap[slot] = gap;
+    port->rx_audio[slot] = (unsigned char)(pcm != NULL);
+    if (pcm) memcpy(port->rx[slot], pcm, FRAME_BYTES(port));
+    ++port->rx_count;
+}
+
+/* Port lock held, on the bridge's clock thread. Reads one tick of the call's stream and queues
+ * what it is on the caller's timeline; returns the jitter buffer frames left after the read
+ * (-1: nothing to read). */
+static int rx_read(slpj_port *port)
+{
+    pjmedia_stream_common *common = (pjmedia_stream_common *)port->stream;
+    pjmedia_jb_state state;
+    pjmedia_frame frame;
+    short pcm[SLPJ_MAX_FRAME_SAMPLES];
+    char type;
+    int first = 0, known = 0, audio;
+
+    if (!port->stream || !port->stream_port || !common->jb) return -1;
+    /* The number of the frame the read starts at. Only a put can come between this look and the
+     * read (the clock thread is the only reader): it appends, or restarts an empty buffer, which
+     * the read then finds not empty and takes from a frame it cannot number (known stays 0). */
+    pj_mutex_lock(common->jb_mutex);
+    if (pjmedia_jbuf_get_state(common->jb, &state) == PJ_SUCCESS && state.size > 0) {
+        pjmedia_jbuf_peek_frame(common->jb, 0, NULL, NULL, &type, NULL, NULL, &first);
+        known = 1;
     }
-    port->jb_seen = seen;
-    return concealed;
+    pj_mutex_unlock(common->jb_mutex);
+
+    memset(&frame, 0, sizeof(frame));
+    frame.buf = pcm;
+    frame.size = FRAME_BYTES(port);
+    if (pjmedia_port_get_frame(port->stream_port, &frame) != PJ_SUCCESS) return -1;
+    if (pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) return -1;
+    /* Received audio: the whole tick decoded from frames that came (nothing concealed, nothing
+     * made up while empty). */
+    audio = frame.type == PJMEDIA_FRAME_TYPE_AUDIO && frame.size == FRAME_BYTES(port) &&
+            state.lost == port->jb_lost && state.empty == port->jb_empty;
+    port->jb_lost = state.lost;
+    port->jb_empty = state.empty;
+    if (port->rx_since < INT_MAX / 2) port->rx_since += port->frame_samples;
+    if (audio) {
+        int gap = 0;
+        if (port->rx_started && known && port->rx_next_known) {
+            int jump = first - port->rx_next;
+            if (jump >= 0 && jump <= MAX_JUMP_FRAMES) {
+                gap = jump * port->jb_frame_samples;
+            } else {
+                gap = port->rx_since - port->frame_samples;
+            }
+        }
+        rx_queue(port, gap, pcm);
+        port->rx_started = 1;
+        port->rx_since = 0;
+        port->rx_next_known = known;
+        port->rx_next = first + port->frame_samples / port->jb_frame_samples;
+    }
+    return (int)state.size;
+}
+
+/* Port lock held: the tick's read, and one more while the buffer holds more than
+ * CATCH_UP_TICKS ticks: what came late is caught up at twice real time, not in one burst (the
+ * pump and the bot take audio at about real time; a burst of half a second, what a buffer holds
+ * when its first read comes late, would overflow the rings on the way). */
+static void rx_tick(slpj_port *port)
+{
+    int frames_per_tick = port->frame_samples / port->jb_frame_samples;
+    if (rx_read(port) > CATCH_UP_TICKS * frames_per_tick) rx_read(port);
 }
 
 static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
 {
     slpj_port *port = (slpj_port *)base;
-    int slot;
+    (void)frame; /* nothing is connected to the port: the bridge's heartbeat, once a tick */
     pthread_mutex_lock(&port->lock);
-    if (port->rx_count == RX_FRAMES) {
-        port->rx_head = (port->rx_head + 1) % RX_FRAMES;
-        --port->rx_count;
-        ++port->rx_dropped;
-    }
-    slot = (port->rx_head + port->rx_count) % RX_FRAMES;
-    if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == FRAME_BYTES(port)) {
-        memcpy(port->rx[slot], frame->buf, FRAME_BYTES(port));
-    } else {
-        /* The bridge hands over "no frame" when nothing was mixed: that is 20 ms of silence. */
-        memset(port->rx[slot], 0, FRAME_BYTES(port));
-    }
-    port->rx_lost[slot] = (unsigned char)frame_concealed(port);
-    ++port->rx_count;
+    rx_tick(port);
     pthread_mutex_unlock(&port->lock);
     return PJ_SUCCESS;
 }
@@ -210,6 +283,7 @@ static pj_status_t port_on_destroy(pjmedia_port *base)
     if (port->stream_lock) pj_grp_lock_dec_ref(port->stream_lock);
     port->stream_lock = NULL;
     port->stream = NULL;
+    port->stream_port = NULL;
     pthread_mutex_destroy(&port->lock);
     pj_pool_release(port->pool);
     return PJ_SUCCESS;
@@ -272,13 +346,16 @@ int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
         *missing = port->rx_dropped;
         port->rx_dropped = 0;
         got = 2;
-    } else if (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
-        /* A run of concealed frames is reported as one gap. */
+    } else if (port->rx_count > 0 && (port->rx_gap[port->rx_head] > 0 ||
+                                      !port->rx_audio[port->rx_head])) {
+        /* A run of gaps is reported as one, up to the next received audio. */
         int n = 0;
-        while (port->rx_count > 0 && port->rx_lost[port->rx_head]) {
+        while (port->rx_count > 0) {
+            n += port->rx_gap[port->rx_head];
+            port->rx_gap[port->rx_head] = 0;
+            if (port->rx_audio[port->rx_head]) break;
             port->rx_head = (port->rx_head + 1) % RX_FRAMES;
             --port->rx_count;
-            ++n;
         }
         *missing = n;
         got = 2;
@@ -317,14 +394,34 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
 {
     pj_grp_lock_t *old;
     pjmedia_jb_state state;
+    pjmedia_stream_info info;
+    pjmedia_port *stream_port = NULL;
+    int jb_frame_samples = port->frame_samples;
     if (stream_lock) pj_grp_lock_add_ref(stream_lock);
+    if (stream && pjmedia_stream_get_info(stream, &info) == PJ_SUCCESS && info.param &&
+        info.param->info.frm_ptime > 0 && info.param->info.frm_ptime < SLPJ_FRAME_PTIME) {
+        /* The jitter buffer holds the codec's frames: G.711's are 10 ms. */
+        jb_frame_samples = port->frame_samples * info.param->info.frm_ptime / SLPJ_FRAME_PTIME;
+    }
+    if (stream && (pjmedia_stream_get_port(stream, &stream_port) != PJ_SUCCESS ||
+                   PJMEDIA_PIA_SPF(&stream_port->info) != (unsigned)port->frame_samples)) {
+        stream_port = NULL; /* not frames of the port's size: nothing is read */
+    }
     pthread_mutex_lock(&port->lock);
     old = port->stream_lock;
     port->stream = stream;
+    port->stream_port = stream_port;
     port->stream_lock = stream_lock;
-    /* A new stream counts from its own start; a concealed tick is a change from here on. */
-    port->jb_seen = stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS
-                        ? state.lost + state.empty : 0;
+    port->jb_frame_samples = jb_frame_samples;
+    /* A new stream numbers its frames afresh: the next audio starts a timeline that goes on
+     * from the last (nothing is known missing across the change). */
+    port->rx_next_known = 0;
+    if (stream && pjmedia_stream_get_stat_jbuf(stream, &state) == PJ_SUCCESS) {
+        port->jb_lost = state.lost;
+        port->jb_empty = state.empty;
+    } else {
+        port->jb_lost = port->jb_empty = 0;
+    }
     pthread_mutex_unlock(&port->lock);
     return old;
 }

@@ -11,12 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
 import org.sipline.backend.jainsip.RecordingSipEventListener.HoldChanged;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
-import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
@@ -56,19 +53,10 @@ class BaresipHoldTest {
 
   @Test
   void baresipsHoldStopsOurRtpAndItsResumeStartsItAgain() throws Exception {
-    ScriptedSipPeer registrar = new ScriptedSipPeer();
-    registrar.answerEverything(200);
-    JainSipBackend backend = JainSipBackend.start(BackendConfig.loopback().build());
-    try (registrar;
-        backend;
+    RecordingSipEventListener events = new RecordingSipEventListener();
+    try (JainSipTestLine fixture = JainSipTestLine.start("holder", b -> b, events);
         Baresip phone = Baresip.start(BaresipOptions.defaults().withUser("hold-phone"))) {
-      RecordingSipEventListener events = new RecordingSipEventListener();
-      SipAccount line =
-          backend.register(
-              new AccountSpec(
-                  SipUri.of("holder", "127.0.0.1", registrar.port()), "secret", "holder", null),
-              events);
-      events.next(Registered.class);
+      SipAccount line = fixture.account;
       CountingSilence source = new CountingSilence();
       SipCall call =
           line.call(

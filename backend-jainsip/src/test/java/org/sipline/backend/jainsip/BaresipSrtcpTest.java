@@ -9,12 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Incoming;
-import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
-import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
-import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.RtpStatistics;
 import org.sipline.core.spi.SipAccount;
@@ -55,25 +52,14 @@ class BaresipSrtcpTest {
 
   private void srtcpCall(SrtpMode mode, String mediaEncryption, boolean weCall) throws Exception {
     RecordingSipEventListener events = new RecordingSipEventListener();
-    try (ScriptedSipPeer registrar = new ScriptedSipPeer();
-        JainSipBackend backend =
-            JainSipBackend.start(
-                BackendConfig.loopback()
-                    .srtp(mode)
-                    .options(Map.of(BackendOptions.TRUSTED_SOURCES, "127.0.0.1"))
-                    .build());
+    try (JainSipTestLine fixture = JainSipTestLine.start("srtcp-line", b -> b.srtp(mode), events);
         Baresip phone =
             Baresip.start(
                 BaresipOptions.defaults()
                     .withUser("srtcp-phone")
                     .withMediaEncryption(mediaEncryption))) {
-      registrar.answerEverything(200);
-      SipAccount line =
-          backend.register(
-              new AccountSpec(
-                  SipUri.of("srtcp-line", "127.0.0.1", registrar.port()), "secret", "srtcp", null),
-              events);
-      events.next(Registered.class);
+      SipAccount line = fixture.account;
+      JainSipBackend backend = fixture.backend;
       SipCall call;
       if (weCall) {
         call = line.call(SipUri.of(phone.user(), "127.0.0.1", phone.port()), Map.of(), SILENCE);

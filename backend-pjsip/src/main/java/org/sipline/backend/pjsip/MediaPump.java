@@ -3,6 +3,7 @@ package org.sipline.backend.pjsip;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -32,13 +33,14 @@ import org.slf4j.LoggerFactory;
  * when the stream does not send; {@code skipped(n)} for ticks the bridge served with silence
  * because this thread was late), then reads the next frame: one frame ahead of the bridge, so that
  * every frame read is reported sent before the next one is read, as {@link AudioSource} expects.
- * Received frames go to the sink; the caller's frames pjmedia concealed (lost packets), discarded
- * (its jitter buffer shrinking) or that overflowed the ring are reported as {@link
- * AudioSink#missing} instead; frames pjmedia made up while its jitter buffer ran empty (late
- * packets, which still come) are neither, since they are no part of the caller's timeline. It also
- * completes RFC 4733 digits once pjmedia has sent their end packets, ends calls that received no
- * RTP for the configured media timeout, and writes each call's received audio to {@code
- * <recordingsDir>/<Call-ID>.wav} when recordings are on (missing frames as silence).
+ * Received frames go to the sink; the caller's audio pjmedia concealed (lost packets), dropped (its
+ * jitter buffer overflowing) or that overflowed the ring is reported as {@link AudioSink#missing}
+ * instead, in samples; frames pjmedia made up while its jitter buffer ran empty (late packets,
+ * which still come) are neither, since they are no part of the caller's timeline (the shim sorts
+ * them by the RTP timestamps, see slpj_media.c). It also completes RFC 4733 digits once pjmedia has
+ * sent their end packets, ends calls that received no RTP for the configured media timeout, and
+ * writes each call's received audio to {@code <recordingsDir>/<Call-ID>.wav} when recordings are on
+ * (missing frames as silence).
  */
 final class MediaPump implements Runnable {
   /**
@@ -204,10 +206,10 @@ final class MediaPump implements Runnable {
         sink.write(rx, 0, rx.length);
         record(call, rate, rx);
       } else {
-        sink.missing(missing[0] * samples);
+        sink.missing(missing[0]);
         short[] quiet = silence.computeIfAbsent(samples, short[]::new);
-        for (int i = 0; i < missing[0]; i++) {
-          record(call, rate, quiet);
+        for (int left = missing[0]; left > 0; left -= quiet.length) {
+          record(call, rate, left >= quiet.length ? quiet : Arrays.copyOf(quiet, left));
         }
       }
     }

@@ -14,8 +14,9 @@ import org.sipline.core.spi.DtmfEvent;
  * An RTP stream as a caller would send it, written as a pcap file for SIPp's {@code
  * play_pcap_audio}: loud PCMU audio every 20 ms, RFC 4733 digits in place of audio packets (first
  * packet marked, the duration growing by 160 every 20 ms, the end packet sent three times, the
- * timestamp the digit's start), and gaps (packets never sent). One SSRC, continuous sequence
- * numbers except across a gap, send times from the RTP clock.
+ * timestamp the digit's start), gaps (packets never sent) and holds (packets sent late, together).
+ * One SSRC, continuous sequence numbers except across a gap, send times from the RTP clock except
+ * within a hold.
  *
  * <p>Frames are Ethernet/IPv4/UDP with valid checksums; SIPp rewrites addresses and ports.
  */
@@ -33,6 +34,9 @@ final class RtpPcap {
   private long clock = 160_000;
 
   private boolean talkspurt = true;
+
+  /** No packet is sent before this point of the RTP clock (see {@link #hold}). */
+  private long heldUntil;
 
   /** A loud PCMU square wave (±8031) for {@code millis} (a multiple of 20). */
   RtpPcap audio(int millis) {
@@ -76,6 +80,15 @@ final class RtpPcap {
     return this;
   }
 
+  /**
+   * The next {@code millis} of packets are held back (a stalled sender or link) and then sent
+   * together at the end of the hold: late, but nothing lost, and time and sequence go on.
+   */
+  RtpPcap hold(int millis) {
+    heldUntil = clock + millis * 8L;
+    return this;
+  }
+
   private static byte[] eventPayload(int event, boolean end, int duration) {
     return new byte[] {
       (byte) event, (byte) ((end ? 0x80 : 0) | 10), (byte) (duration >> 8), (byte) duration
@@ -91,7 +104,7 @@ final class RtpPcap {
 
   /** Sent at the packet's slot on the RTP clock, so packets go 20 ms apart. */
   private void add(byte[] rtp) {
-    times.add((clock - 160_000) * 125);
+    times.add((Math.max(clock, heldUntil) - 160_000) * 125);
     packets.add(rtp);
     clock += 160;
   }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -33,41 +34,63 @@ public final class BaresipOptions {
   private final Duration startTimeout;
   private final String mediaEncryption;
 
-  private BaresipOptions(
-      String user,
-      int port,
-      String registrar,
-      String password,
-      boolean autoAnswer,
-      List<String> codecs,
-      Path audioSource,
-      Duration silence,
-      Duration startTimeout,
-      String mediaEncryption) {
-    this.mediaEncryption = mediaEncryption;
-    this.user = user;
-    this.port = port;
-    this.registrar = registrar;
-    this.password = password;
-    this.autoAnswer = autoAnswer;
-    this.codecs = codecs;
-    this.audioSource = audioSource;
-    this.silence = silence;
-    this.startTimeout = startTimeout;
+  private BaresipOptions(Copy c) {
+    this.user = c.user;
+    this.port = c.port;
+    this.registrar = c.registrar;
+    this.password = c.password;
+    this.autoAnswer = c.autoAnswer;
+    this.codecs = c.codecs;
+    this.audioSource = c.audioSource;
+    this.silence = c.silence;
+    this.startTimeout = c.startTimeout;
+    this.mediaEncryption = c.mediaEncryption;
+  }
+
+  /** The fields of an options object being changed: each wither changes its own and builds. */
+  private static final class Copy {
+    String user;
+    int port;
+    String registrar;
+    String password;
+    boolean autoAnswer;
+    List<String> codecs;
+    Path audioSource;
+    Duration silence;
+    Duration startTimeout;
+    String mediaEncryption;
+
+    Copy() {}
+
+    Copy(BaresipOptions o) {
+      user = o.user;
+      port = o.port;
+      registrar = o.registrar;
+      password = o.password;
+      autoAnswer = o.autoAnswer;
+      codecs = o.codecs;
+      audioSource = o.audioSource;
+      silence = o.silence;
+      startTimeout = o.startTimeout;
+      mediaEncryption = o.mediaEncryption;
+    }
+  }
+
+  /** A copy of these options with {@code change} applied. */
+  private BaresipOptions with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return new BaresipOptions(copy);
   }
 
   public static BaresipOptions defaults() {
-    return new BaresipOptions(
-        "baresip",
-        0,
-        null,
-        null,
-        true,
-        DEFAULT_CODECS,
-        null,
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(10),
-        null);
+    Copy c = new Copy();
+    c.user = "baresip";
+    c.autoAnswer = true;
+    c.codecs = DEFAULT_CODECS;
+    c.silence = Duration.ofSeconds(60);
+    c.startTimeout = Duration.ofSeconds(10);
+    return new BaresipOptions(c);
   }
 
   /** The account's user part (letters, digits, {@code . _ ~ + -}). */
@@ -76,17 +99,7 @@ public final class BaresipOptions {
     if (!USER.matcher(user).matches()) {
       throw new IllegalArgumentException("user must be 1-64 of [A-Za-z0-9._~+-]: " + user);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.user = user);
   }
 
   /** The SIP port (UDP and TCP; baresip also takes the next one for TLS); 0 picks them. */
@@ -94,17 +107,7 @@ public final class BaresipOptions {
     if (port < 0 || port > 65534) {
       throw new IllegalArgumentException("port out of range 0-65534: " + port);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.port = port);
   }
 
   /**
@@ -123,17 +126,11 @@ public final class BaresipOptions {
       throw new IllegalArgumentException(
           "password must be 1-64 printable ASCII characters without ; \" < > \\");
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrarHostPort,
-        password,
-        autoAnswer,
-        codecs,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(
+        c -> {
+          c.registrar = registrarHostPort;
+          c.password = password;
+        });
   }
 
   /**
@@ -141,17 +138,7 @@ public final class BaresipOptions {
    * Baresip#accept()}.
    */
   public BaresipOptions withAutoAnswer(boolean autoAnswer) {
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.autoAnswer = autoAnswer);
   }
 
   /**
@@ -166,17 +153,7 @@ public final class BaresipOptions {
         || list.stream().distinct().count() != list.size()) {
       throw new IllegalArgumentException("codecs must be distinct, from " + CODECS + ": " + list);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        list,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.codecs = list);
   }
 
   /**
@@ -189,17 +166,7 @@ public final class BaresipOptions {
     if (!Files.isRegularFile(wav)) {
       throw new IllegalArgumentException("audio source is not a file: " + wav);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        wav,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.audioSource = wav);
   }
 
   /**
@@ -210,17 +177,11 @@ public final class BaresipOptions {
     if (silence.toMillis() < 20) {
       throw new IllegalArgumentException("silence must last at least 20 ms: " + silence);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        null,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(
+        c -> {
+          c.audioSource = null;
+          c.silence = silence;
+        });
   }
 
   /**
@@ -236,17 +197,7 @@ public final class BaresipOptions {
       throw new IllegalArgumentException(
           "media encryption must be srtp or srtp-mand: " + mediaEncryption);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.mediaEncryption = mediaEncryption);
   }
 
   /**
@@ -263,17 +214,7 @@ public final class BaresipOptions {
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
     }
-    return new BaresipOptions(
-        user,
-        port,
-        registrar,
-        password,
-        autoAnswer,
-        codecs,
-        audioSource,
-        silence,
-        startTimeout,
-        mediaEncryption);
+    return with(c -> c.startTimeout = startTimeout);
   }
 
   public String user() {
