@@ -36,6 +36,10 @@ import java.util.Locale;
  * @param metrics the metrics modes each phase is measured in, in this order, each a load of its own
  *     ("on": the server's meters bound and fed, "off": none); empty when not asked, which measures
  *     without metrics and labels nothing
+ * @param codecs the codecs the line stack's calls use, each measured in turn within a call count
+ *     ("pcmu", "pcma", "g722", "opus"): the load offers only that codec and the callee answers it
+ * @param srtp the SRTP modes measured in turn for each codec: "off" (RTP/AVP) or "require" (the
+ *     load's --srtp require, the callee answering RTP/SAVP with a key of its own)
  */
 record PacingOptions(
     List<Integer> calls,
@@ -53,7 +57,9 @@ record PacingOptions(
     int floodRate,
     String backend,
     Path pjsipNative,
-    List<String> metrics) {
+    List<String> metrics,
+    List<String> codecs,
+    List<String> srtp) {
 
   static final List<String> DEFAULT_JVM_FLAGS =
       List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
@@ -85,7 +91,11 @@ record PacingOptions(
         "  --backend jainsip|pjsip  the backend the line stack's lines run on (default jainsip)",
         "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)",
         "  --metrics on|off|on,off  the server's Prometheus meters in the load (--stack line);"
-            + " a list measures each call count once per mode, alternating, in that order");
+            + " a list measures each call count once per mode, alternating, in that order",
+        "  --codec pcmu|pcma|g722|opus   the calls' codec (--stack line; default pcmu); a list"
+            + " measures each in turn, alternating within a call count",
+        "  --srtp off|require       the calls' SRTP (--stack line; default off); a list measures"
+            + " each in turn for every codec");
   }
 
   static PacingOptions parse(String[] args) {
@@ -110,6 +120,8 @@ record PacingOptions(
     String backend = "jainsip";
     Path pjsipNative = Path.of("backend-pjsip", "target", "native");
     List<String> metrics = List.of();
+    List<String> codecs = List.of("pcmu");
+    List<String> srtp = List.of("off");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -133,6 +145,8 @@ record PacingOptions(
         case "--backend" -> backend = oneOf(name, value, "jainsip", "pjsip");
         case "--pjsip-native" -> pjsipNative = Path.of(value);
         case "--metrics" -> metrics = metricsModes(value);
+        case "--codec" -> codecs = distinctList(name, value, "pcmu", "pcma", "g722", "opus");
+        case "--srtp" -> srtp = distinctList(name, value, "off", "require");
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -153,6 +167,11 @@ record PacingOptions(
     if (metrics.contains("on") && !stack.equals("line")) {
       throw new IllegalArgumentException(
           "--metrics on needs --stack line: the meters count lines, calls and the backend's pacing");
+    }
+    if (!stack.equals("line") && (!codecs.equals(List.of("pcmu")) || srtp.contains("require"))) {
+      throw new IllegalArgumentException(
+          "--codec and --srtp need --stack line: the media stack sends PCMU without SIP to key"
+              + " SRTP or agree a codec");
     }
     if (backend.equals("pjsip")) {
       if (!stack.equals("line")) {
@@ -185,20 +204,32 @@ record PacingOptions(
         flood,
         backend,
         pjsipNative.toAbsolutePath(),
-        metrics);
+        metrics,
+        codecs,
+        srtp);
+  }
+
+  /** Whether the phases are labelled with their codec and SRTP mode: any but plain PCMU asked. */
+  boolean labelsMedia() {
+    return !codecs.equals(List.of("pcmu")) || !srtp.equals(List.of("off"));
   }
 
   /** "on", "off", or both in a comma-separated order, each once. */
   private static List<String> metricsModes(String value) {
-    List<String> modes = new ArrayList<>();
+    return distinctList("--metrics", value, "on", "off");
+  }
+
+  /** A comma-separated list of {@code allowed} values in the order given, each once. */
+  private static List<String> distinctList(String name, String value, String... allowed) {
+    List<String> values = new ArrayList<>();
     for (String part : value.split(",", -1)) {
-      String mode = oneOf("--metrics", part.trim(), "on", "off");
-      if (modes.contains(mode)) {
-        throw new IllegalArgumentException("--metrics: " + mode + " given twice: '" + value + "'");
+      String v = oneOf(name, part.trim(), allowed);
+      if (values.contains(v)) {
+        throw new IllegalArgumentException(name + ": " + v + " given twice: '" + value + "'");
       }
-      modes.add(mode);
+      values.add(v);
     }
-    return List.copyOf(modes);
+    return List.copyOf(values);
   }
 
   /**
@@ -208,7 +239,17 @@ record PacingOptions(
    * @param metricsMode "on", "off", or null when --metrics was not given
    */
   static String condition(String base, String metricsMode) {
-    return metricsMode == null ? base : base + ", metrics " + metricsMode;
+    return condition(base, metricsMode, null);
+  }
+
+  /**
+   * As {@link #condition(String, String)}, with the calls' codec and SRTP when they are labelled.
+   *
+   * @param media e.g. "g722", "pcmu srtp"; null when only plain PCMU is measured
+   */
+  static String condition(String base, String metricsMode, String media) {
+    String c = metricsMode == null ? base : base + ", metrics " + metricsMode;
+    return media == null ? c : c + ", " + media;
   }
 
   /** "default", "off" or a priority 1..99, as the backend option takes it. */
