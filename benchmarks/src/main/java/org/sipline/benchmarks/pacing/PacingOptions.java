@@ -3,12 +3,8 @@ package org.sipline.benchmarks.pacing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.sipline.benchmarks.harness.OptionValues;
 
 /**
  * What a pacing run measures, from the command line; every value checked, a bad one named.
@@ -103,12 +99,7 @@ record PacingOptions(
     int runs = 3;
     Duration warmup = Duration.ofSeconds(5);
     Duration window = Duration.ofSeconds(20);
-    Path out =
-        Path.of(
-            "target",
-            "pacing-"
-                + LocalDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out = OptionValues.timestamped("pacing");
     List<String> jvm = DEFAULT_JVM_FLAGS;
     boolean baresip = true;
     String capture = "tshark";
@@ -124,30 +115,30 @@ record PacingOptions(
     List<String> srtp = List.of("off");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + ": missing value\n" + usage());
-      }
-      String value = args[++i];
+      String value = OptionValues.valueAfter(args, i++, usage());
       switch (name) {
-        case "--calls" -> calls = parseCalls(value);
-        case "--runs" -> runs = parseInt(name, value, 1, 100);
-        case "--warmup" -> warmup = Duration.ofSeconds(parseInt(name, value, 0, 600));
-        case "--seconds" -> window = Duration.ofSeconds(parseInt(name, value, 1, 3600));
+        case "--calls" -> calls = OptionValues.wholeNumbers(name, value, 0, MAX_CALLS);
+        case "--runs" -> runs = OptionValues.wholeNumber(name, value, 1, 100);
+        case "--warmup" ->
+            warmup = Duration.ofSeconds(OptionValues.wholeNumber(name, value, 0, 600));
+        case "--seconds" ->
+            window = Duration.ofSeconds(OptionValues.wholeNumber(name, value, 1, 3600));
         case "--out" -> out = Path.of(value);
-        case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
-        case "--baresip" -> baresip = parseBoolean(name, value);
-        case "--capture" -> capture = oneOf(name, value, "auto", "tshark", "socket");
+        case "--jvm" -> jvm = OptionValues.jvmFlags(value);
+        case "--baresip" -> baresip = OptionValues.trueOrFalse(name, value);
+        case "--capture" -> capture = OptionValues.oneOf(name, value, "auto", "tshark", "socket");
         case "--jfr" -> jfr = jfrSettings(value);
-        case "--stack" -> stack = oneOf(name, value, "line", "media");
+        case "--stack" -> stack = OptionValues.oneOf(name, value, "line", "media");
         case "--realtime" -> realtime = realtime(value);
-        case "--clock" -> spin = oneOf(name, value, "system", "spin").equals("spin");
-        case "--flood" -> flood = parseInt(name, value, 0, MAX_FLOOD_RATE);
-        case "--backend" -> backend = oneOf(name, value, "jainsip", "pjsip");
+        case "--clock" -> spin = OptionValues.oneOf(name, value, "system", "spin").equals("spin");
+        case "--flood" -> flood = OptionValues.wholeNumber(name, value, 0, MAX_FLOOD_RATE);
+        case "--backend" -> backend = OptionValues.oneOf(name, value, "jainsip", "pjsip");
         case "--pjsip-native" -> pjsipNative = Path.of(value);
         case "--metrics" -> metrics = metricsModes(value);
-        case "--codec" -> codecs = distinctList(name, value, "pcmu", "pcma", "g722", "opus");
-        case "--srtp" -> srtp = distinctList(name, value, "off", "require");
-        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+        case "--codec" ->
+            codecs = OptionValues.distinctList(name, value, "pcmu", "pcma", "g722", "opus");
+        case "--srtp" -> srtp = OptionValues.distinctList(name, value, "off", "require");
+        default -> throw OptionValues.unknown(name, usage());
       }
     }
     if (calls.contains(0) && !baresip) {
@@ -216,20 +207,7 @@ record PacingOptions(
 
   /** "on", "off", or both in a comma-separated order, each once. */
   private static List<String> metricsModes(String value) {
-    return distinctList("--metrics", value, "on", "off");
-  }
-
-  /** A comma-separated list of {@code allowed} values in the order given, each once. */
-  private static List<String> distinctList(String name, String value, String... allowed) {
-    List<String> values = new ArrayList<>();
-    for (String part : value.split(",", -1)) {
-      String v = oneOf(name, part.trim(), allowed);
-      if (values.contains(v)) {
-        throw new IllegalArgumentException(name + ": " + v + " given twice: '" + value + "'");
-      }
-      values.add(v);
-    }
-    return List.copyOf(values);
+    return OptionValues.distinctList("--metrics", value, "on", "off");
   }
 
   /**
@@ -257,36 +235,7 @@ record PacingOptions(
     if (value.equals("default") || value.equals("off")) {
       return value;
     }
-    return Integer.toString(parseInt("--realtime", value, 1, 99));
-  }
-
-  private static List<Integer> parseCalls(String value) {
-    List<Integer> calls = new ArrayList<>();
-    for (String part : value.split(",")) {
-      calls.add(parseInt("--calls", part.trim(), 0, MAX_CALLS));
-    }
-    return List.copyOf(calls);
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    int v;
-    try {
-      v = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-    }
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
-    }
-    return v;
-  }
-
-  private static boolean parseBoolean(String name, String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException(name + ": want true or false: '" + value + "'");
-    };
+    return Integer.toString(OptionValues.wholeNumber("--realtime", value, 1, 99));
   }
 
   private static String jfrSettings(String value) {
@@ -299,15 +248,5 @@ record PacingOptions(
           "--jfr: want default, profile or an existing .jfc file:" + " '" + value + "'");
     }
     return file.toAbsolutePath().toString();
-  }
-
-  private static String oneOf(String name, String value, String... allowed) {
-    for (String a : allowed) {
-      if (a.equals(value)) {
-        return value;
-      }
-    }
-    throw new IllegalArgumentException(
-        name + ": want one of " + String.join(", ", allowed) + ": '" + value + "'");
   }
 }
