@@ -169,7 +169,9 @@ record SessionDescription(String connection, List<MediaDescription> media) {
       String rest = value.substring("fmtp:".length()).trim();
       int space = rest.indexOf(' ');
       String type = space < 0 ? rest : rest.substring(0, space);
-      if (type.length() <= 3 && !type.isEmpty() && type.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (type.length() <= 3
+          && !type.isEmpty()
+          && type.chars().allMatch(c -> c >= '0' && c <= '9')) {
         int pt = Integer.parseInt(type);
         if (pt <= 127 && space >= 0) {
           media.fmtp.putIfAbsent(pt, rest.substring(space + 1).trim());
