@@ -84,6 +84,15 @@ SLPJ_API int slpj_srtp_config(int mode, char *err, int err_len);
 SLPJ_API int slpj_srtp_available(void);
 
 /*
+ * The audio codecs (the backend option codecs): names from opus, g722, pcmu, pcma, comma-separated,
+ * most preferred first. Call before slpj_start; a name this pjproject lacks is refused, saying so.
+ * Returns 0, or -1 with err set. Without a call: pcmu,pcma.
+ */
+SLPJ_API int slpj_codecs_config(const char *list, char *err, int err_len);
+/* 1 when the pjproject loaded has the codec (opus, g722, pcmu, pcma) built in, else 0. */
+SLPJ_API int slpj_codec_available(const char *name);
+
+/*
  * Creates, configures and starts pjsua. transport: 0 UDP, 1 TCP, 2 TLS (slpj_tls_config first).
  * rtp_port_min/max 0/0 = any free port. Timeouts in ms. session_expires_s: the RFC 4028 interval
  * asked for (0: none; pjsip raises anything below 90 to 90). log_file may be NULL (no pjsip log).
@@ -218,8 +227,13 @@ SLPJ_API int slpj_call_dtmf_queued(int call);
  * no audio stream runs. */
 SLPJ_API int slpj_call_codec(int call, char *out, int out_len);
 
+/* The call's audio rate (8000 or 16000: its port's, from the codec its first stream ran), or 0
+ * before its first stream, -1 for no such call. It does not change for the rest of the call. */
+SLPJ_API int slpj_call_audio_rate(int call);
+
 /*
- * Audio. Frames are 160 samples (20 ms at 8 kHz). push returns the transmit queue depth
+ * Audio. Frames are 20 ms at the call's audio rate (slpj_call_audio_rate): 160 or 320 samples,
+ * and samples must say so (-1 otherwise). push returns the transmit queue depth
  * after the push. pull returns 1 when a received frame was copied into pcm, 2 when the next
  * *missing frames of the received stream were lost or concealed by pjmedia (pcm untouched),
  * 0 when nothing is waiting. tx_log hands over, oldest first, what became of the pushed frames
@@ -230,8 +244,8 @@ SLPJ_API int slpj_call_codec(int call, char *out, int out_len);
  * until the conference bridge took a frame from any call (or timeout) and returns the tick
  * counter.
  */
-SLPJ_API int slpj_media_push(int call, const short *pcm);
-SLPJ_API int slpj_media_pull(int call, short *pcm, int *missing);
+SLPJ_API int slpj_media_push(int call, const short *pcm, int samples);
+SLPJ_API int slpj_media_pull(int call, short *pcm, int samples, int *missing);
 SLPJ_API int slpj_media_tx_depth(int call);
 SLPJ_API int slpj_media_tx_log(int call, int *entries, int max);
 SLPJ_API long long slpj_media_wait(long long last_tick, int timeout_ms);

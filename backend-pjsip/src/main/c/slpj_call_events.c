@@ -48,6 +48,7 @@ void slpj_on_incoming_call(pjsua_acc_id acc_id, pjsua_call_id call_id, pjsip_rx_
         pjsua_call_hangup(call_id, PJSIP_SC_BUSY_HERE, NULL, NULL);
         return;
     }
+    slpj_codecs_prefer_ours(rdata);
 
     pos = append(text, pos, (int)sizeof(text), rdata->msg_info.cid->id.ptr,
                  (int)rdata->msg_info.cid->id.slen);
@@ -235,7 +236,7 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
     slpj_port *port = NULL;
     pjsua_conf_port_id port_slot = PJSUA_INVALID_ID, old_link = PJSUA_INVALID_ID;
     pj_grp_lock_t *old_stream = NULL;
-    int handle, create, sends;
+    int handle, create, sends, rate;
 
     if (pjsua_call_get_info(call_id, &ci) != PJ_SUCCESS) return;
     if (ci.conf_slot == PJSUA_INVALID_ID || (ci.media_status != PJSUA_CALL_MEDIA_ACTIVE &&
@@ -252,6 +253,9 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
     handle = c->handle;
     note_hold(c, &ci, sends);
     create = c->port == NULL;
+    rate = slpj_call_rate(c);
+    /* No stream announced (a pjsua whose streams have no group lock): the bridge's rate. */
+    if (rate == 0) rate = c->audio_rate = (int)slpj_codecs_clock_rate();
     if (!create) {
         slpj_port_set_tx_live(c->port, sends);
         if (c->linked_slot != ci.conf_slot) {
@@ -274,7 +278,7 @@ void slpj_on_call_media_state(pjsua_call_id call_id)
         }
         return;
     }
-    if (slpj_port_create(&port) != PJ_SUCCESS) return;
+    if (slpj_port_create((unsigned)rate, &port) != PJ_SUCCESS) return;
     slpj_port_set_tx_live(port, sends);
     if (pjsua_conf_add_port(slpj_port_pool(port), slpj_port_base(port), &port_slot) != PJ_SUCCESS) {
         slpj_port_release(port);

@@ -121,3 +121,15 @@ void slpj_arm_timer(pj_timer_entry *entry, int *armed, int ms, pj_timer_heap_cal
     }
 }
 
+
+int slpj_call_rate(slpj_call *c)
+{
+    pjmedia_port *stream_port = NULL;
+    /* Fixed once: the core counts the whole call at one rate, so a later stream of another rate
+     * (a re-INVITE switching codec) is resampled by the bridge to this one instead. */
+    if (c->audio_rate == 0 && c->stream &&
+        pjmedia_stream_get_port(c->stream, &stream_port) == PJ_SUCCESS && stream_port) {
+        c->audio_rate = (int)slpj_codecs_port_rate(PJMEDIA_PIA_SRATE(&stream_port->info));
+    }
+    return c->audio_rate;
+}

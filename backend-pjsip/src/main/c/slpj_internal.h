@@ -14,6 +14,7 @@
  *   slpj_media.c          the audio port            slpj_sdp_guard.c  SDP naming hosts refused
  *   slpj_events.c         the event queue           slpj_rtp_filter.c RTP from others dropped
  *                                                   slpj_srtp.c       --srtp, the redacted log
+ *                                                   slpj_codecs.c     --codecs, the bridge clock
  *   slpj_common.c         lock, configuration, thread registration, errors, generations
  *
  * Declarations below are grouped by the file that defines them. */
@@ -33,8 +34,12 @@
 #if PJSUA_MAX_ACC > (1 << SLPJ_SLOT_BITS) || PJSUA_MAX_CALLS > (1 << SLPJ_SLOT_BITS)
 #error "PJSUA_MAX_ACC or PJSUA_MAX_CALLS above 4096: raise SLPJ_SLOT_BITS"
 #endif
-#define SLPJ_FRAME_SAMPLES 160
+/* G.711's rate; the bridge runs at it unless --codecs has a wideband codec (slpj_codecs.c). */
 #define SLPJ_CLOCK_RATE 8000
+/* G.722's and (as configured) Opus's audio rate. */
+#define SLPJ_WIDEBAND_RATE 16000
+/* A 20 ms frame at the fastest rate a call's port runs at. */
+#define SLPJ_MAX_FRAME_SAMPLES (SLPJ_WIDEBAND_RATE / 50)
 /* SIP INFO digits of one call whose answer is awaited at a time. */
 #define SLPJ_MAX_INFO_PENDING 16
 
@@ -81,6 +86,7 @@ typedef struct slpj_call {
     pj_timer_entry invite_timer;/* bounds an outgoing INVITE until its final response */
     int invite_timer_armed;
     slpj_port *port;            /* the call's audio port once media is active */
+    int audio_rate;             /* the port's rate, fixed at the first stream (0: none yet) */
     pjsua_conf_port_id port_slot;
     pjsua_conf_port_id linked_slot;
     /* The call's audio stream as on_stream_created2 announced it, with a reference on its group
@@ -159,6 +165,8 @@ void slpj_cancel_timers(slpj_call *c);
 /* Caller holds slpj_lock: detaches the call's stream; returns the group lock reference to drop
  * (with pj_grp_lock_dec_ref, after unlocking), or NULL. */
 pj_grp_lock_t *slpj_take_stream(slpj_call *c);
+/* The call's audio rate: fixed from its stream's port at the first stream (0 before it). */
+int slpj_call_rate(slpj_call *c);
 void slpj_post_terminal(slpj_call *c, int type, int code, const char *text);
 slpj_port *slpj_take_port(slpj_call *c, pjsua_conf_port_id *slot);
 /* Without slpj_lock: removes a port taken with slpj_take_port from the bridge and releases it. */
@@ -231,7 +239,10 @@ void slpj_stat_current(const slpj_call *c, long long *out);
 int slpj_stat_format(const slpj_call *c, char *buf, int len);
 
 /* slpj_media.c */
-pj_status_t slpj_port_create(slpj_port **out);
+/* A port of 20 ms frames at clock_rate (8000 or 16000). */
+pj_status_t slpj_port_create(unsigned clock_rate, slpj_port **out);
+/* Samples in one of the port's frames. */
+int slpj_port_frame_samples(const slpj_port *port);
 pjmedia_port *slpj_port_base(slpj_port *port);
 pj_pool_t *slpj_port_pool(slpj_port *port);
 void slpj_port_release(slpj_port *port);
@@ -260,6 +271,16 @@ int slpj_srtp_redact(const char *data, int len, char *out, int out_len);
 int slpj_log_open(pjsua_logging_config *log_cfg, const char *path, int level, char *err,
                   int err_len);
 void slpj_log_close(void);
+
+/* slpj_codecs.c: --codecs onto pjsua */
+/* The bridge's clock: 16 kHz with G.722 or Opus in the list, else 8 kHz. */
+unsigned slpj_codecs_clock_rate(void);
+/* After pjsua_init: the list's priorities (the rest disabled), Opus at 16 kHz mono. */
+void slpj_codecs_apply(void);
+/* From on_incoming_call: this dialog's answers take the first of our codecs the offer has. */
+void slpj_codecs_prefer_ours(pjsip_rx_data *rdata);
+/* The rate a call's port runs at for a stream port of stream_rate. */
+unsigned slpj_codecs_port_rate(unsigned stream_rate);
 
 /* slpj_tls.c */
 void slpj_tls_apply(pjsua_transport_config *tp_cfg);

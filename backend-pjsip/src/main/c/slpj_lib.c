@@ -19,24 +19,6 @@ const char *slpj_compiled_version(void) { return SLPJ_COMPILED_VERSION; }
 
 const char *slpj_runtime_version(void) { return pj_get_version(); }
 
-static void configure_codecs(void)
-{
-    pjsua_codec_info codecs[64];
-    unsigned count = PJ_ARRAY_SIZE(codecs);
-    unsigned i;
-    pj_str_t pcmu = pj_str("PCMU/8000/1");
-    pj_str_t pcma = pj_str("PCMA/8000/1");
-
-    /* SPEC §3: G.711 only (telephone-event is added by pjmedia on its own). */
-    if (pjsua_enum_codecs(codecs, &count) == PJ_SUCCESS) {
-        for (i = 0; i < count; ++i) {
-            pjsua_codec_set_priority(&codecs[i].codec_id, PJMEDIA_CODEC_PRIO_DISABLED);
-        }
-    }
-    pjsua_codec_set_priority(&pcmu, PJMEDIA_CODEC_PRIO_HIGHEST);
-    pjsua_codec_set_priority(&pcma, PJMEDIA_CODEC_PRIO_NEXT_HIGHER);
-}
-
 int slpj_start(const char *bind_addr, int sip_port, int transport, const char *public_addr,
                int rtp_port_min, int rtp_port_max, int register_timeout_ms,
                int transaction_timeout_ms, int transfer_timeout_ms, int session_expires_s,
@@ -126,8 +108,9 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     }
 
     pjsua_media_config_default(&med_cfg);
-    med_cfg.clock_rate = SLPJ_CLOCK_RATE;       /* the bridge runs at G.711's rate: no resampling */
-    med_cfg.snd_clock_rate = SLPJ_CLOCK_RATE;
+    /* 8 kHz for G.711 only (nothing resampled), 16 kHz with G.722 or Opus (slpj_codecs.c). */
+    med_cfg.clock_rate = slpj_codecs_clock_rate();
+    med_cfg.snd_clock_rate = med_cfg.clock_rate;
     med_cfg.channel_count = 1;
     med_cfg.audio_frame_ptime = 20;
     med_cfg.ptime = 20;
@@ -207,7 +190,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
         pjsua_destroy();
         return -1;
     }
-    configure_codecs();
+    slpj_codecs_apply();
 
     if (pjsua_transport_get_info(tp_id, &tp_info) != PJ_SUCCESS) {
         slpj_set_err(err, err_len, "pjsua_transport_get_info", status);

@@ -5,8 +5,9 @@
  *                        tx log <-- one entry per frame taken / per silent tick --> Java: sent()
  *   RTP --> call's stream --put_frame (bridge clock)--> rx ring (+ lost flag) --pull--> Java pump
  *
- * The bridge runs at 8 kHz with 20 ms frames (see slpj_start), the same format as the port,
- * so no resampling happens anywhere. Every get_frame bumps a tick counter that wakes the Java
+ * The port runs at the call's audio rate with 20 ms frames: 8 kHz for G.711, 16 kHz for G.722
+ * and Opus (slpj_codecs.c). The bridge resamples only where its own clock differs (a G.711 call
+ * under a 16 kHz bridge, when --codecs has a wideband codec). Every get_frame bumps a tick counter that wakes the Java
  * pump, so the pump runs on the bridge's clock rather than a second one of its own.
  *
  * What the port can see of the wire: within one bridge tick the conference first takes a frame
@@ -31,19 +32,21 @@
 /* Received audio waits here for the pump; on overflow the oldest frame goes (and is reported
  * as missing). */
 #define RX_FRAMES 25
+#define FRAME_BYTES(port) ((size_t)(port)->frame_samples * sizeof(short))
 #define SLPJ_PORT_SIGNATURE PJMEDIA_SIGNATURE('s', 'l', 'p', 'j')
 
 struct slpj_port {
     pjmedia_port base;
     pj_pool_t *pool;
     pthread_mutex_t lock;
-    short tx[TX_FRAMES][SLPJ_FRAME_SAMPLES];
+    int frame_samples;          /* 20 ms at the port's rate; fixed at creation */
+    short tx[TX_FRAMES][SLPJ_MAX_FRAME_SAMPLES];
     int tx_head, tx_count;
     int tx_live;                /* the stream sends: frames taken go into RTP */
     int tx_started;             /* a pushed frame was taken: silent ticks are reported from now */
     int tx_log[TX_LOG];
     int tx_log_head, tx_log_count;
-    short rx[RX_FRAMES][SLPJ_FRAME_SAMPLES];
+    short rx[RX_FRAMES][SLPJ_MAX_FRAME_SAMPLES];
     unsigned char rx_lost[RX_FRAMES];   /* 1: the frame was concealed by pjmedia, not received */
     int rx_head, rx_count;
     int rx_dropped;             /* frames dropped on overflow before rx_head, not yet reported */
@@ -136,7 +139,7 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     clock_realtime();
     pthread_mutex_lock(&port->lock);
     if (port->tx_count > 0) {
-        memcpy(frame->buf, port->tx[port->tx_head], sizeof(port->tx[0]));
+        memcpy(frame->buf, port->tx[port->tx_head], FRAME_BYTES(port));
         port->tx_head = (port->tx_head + 1) % TX_FRAMES;
         --port->tx_count;
         port->tx_started = 1;
@@ -144,12 +147,12 @@ static pj_status_t port_get_frame(pjmedia_port *base, pjmedia_frame *frame)
     } else {
         /* Nothing queued (the pump is late or the call just started): send silence so the
          * RTP clock keeps running, and tell the pump it missed this tick. */
-        memset(frame->buf, 0, sizeof(port->tx[0]));
+        memset(frame->buf, 0, FRAME_BYTES(port));
         if (port->tx_started) tx_log_add(port, -1);
     }
     pthread_mutex_unlock(&port->lock);
     frame->type = PJMEDIA_FRAME_TYPE_AUDIO;
-    frame->size = sizeof(port->tx[0]);
+    frame->size = FRAME_BYTES(port);
     tick();
     return PJ_SUCCESS;
 }
@@ -188,11 +191,11 @@ static pj_status_t port_put_frame(pjmedia_port *base, pjmedia_frame *frame)
         ++port->rx_dropped;
     }
     slot = (port->rx_head + port->rx_count) % RX_FRAMES;
-    if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == sizeof(port->rx[0])) {
-        memcpy(port->rx[slot], frame->buf, sizeof(port->rx[0]));
+    if (frame->type == PJMEDIA_FRAME_TYPE_AUDIO && frame->size == FRAME_BYTES(port)) {
+        memcpy(port->rx[slot], frame->buf, FRAME_BYTES(port));
     } else {
         /* The bridge hands over "no frame" when nothing was mixed: that is 20 ms of silence. */
-        memset(port->rx[slot], 0, sizeof(port->rx[0]));
+        memset(port->rx[slot], 0, FRAME_BYTES(port));
     }
     port->rx_lost[slot] = (unsigned char)frame_concealed(port);
     ++port->rx_count;
@@ -212,19 +215,21 @@ static pj_status_t port_on_destroy(pjmedia_port *base)
     return PJ_SUCCESS;
 }
 
-pj_status_t slpj_port_create(slpj_port **out)
+pj_status_t slpj_port_create(unsigned clock_rate, slpj_port **out)
 {
     pj_pool_t *pool;
     slpj_port *port;
     pj_str_t name = pj_str("sipline");
 
+    if (clock_rate != SLPJ_CLOCK_RATE && clock_rate != SLPJ_WIDEBAND_RATE) return PJ_EINVAL;
     pool = pjsua_pool_create("slpj-port", sizeof(slpj_port) + 1024, 1024);
     if (!pool) return PJ_ENOMEM;
     port = PJ_POOL_ZALLOC_T(pool, slpj_port);
     port->pool = pool;
     pthread_mutex_init(&port->lock, NULL);
-    pjmedia_port_info_init(&port->base.info, &name, SLPJ_PORT_SIGNATURE, SLPJ_CLOCK_RATE, 1, 16,
-                           SLPJ_FRAME_SAMPLES);
+    port->frame_samples = (int)clock_rate / 50;
+    pjmedia_port_info_init(&port->base.info, &name, SLPJ_PORT_SIGNATURE, clock_rate, 1, 16,
+                           (unsigned)port->frame_samples);
     port->base.get_frame = &port_get_frame;
     port->base.put_frame = &port_put_frame;
     port->base.on_destroy = &port_on_destroy;
@@ -233,6 +238,8 @@ pj_status_t slpj_port_create(slpj_port **out)
 }
 
 pjmedia_port *slpj_port_base(slpj_port *port) { return &port->base; }
+
+int slpj_port_frame_samples(const slpj_port *port) { return port->frame_samples; }
 
 pj_pool_t *slpj_port_pool(slpj_port *port) { return port->pool; }
 
@@ -248,7 +255,7 @@ int slpj_port_push(slpj_port *port, const short *pcm)
     int depth;
     pthread_mutex_lock(&port->lock);
     if (port->tx_count < TX_FRAMES) {
-        memcpy(port->tx[(port->tx_head + port->tx_count) % TX_FRAMES], pcm, sizeof(port->tx[0]));
+        memcpy(port->tx[(port->tx_head + port->tx_count) % TX_FRAMES], pcm, FRAME_BYTES(port));
         ++port->tx_count;
     }
     depth = port->tx_count;
@@ -276,7 +283,7 @@ int slpj_port_pull(slpj_port *port, short *pcm, int *missing)
         *missing = n;
         got = 2;
     } else if (port->rx_count > 0) {
-        memcpy(pcm, port->rx[port->rx_head], sizeof(port->rx[0]));
+        memcpy(pcm, port->rx[port->rx_head], FRAME_BYTES(port));
         port->rx_head = (port->rx_head + 1) % RX_FRAMES;
         --port->rx_count;
         got = 1;

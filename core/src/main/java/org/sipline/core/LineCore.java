@@ -71,6 +71,9 @@ final class LineCore {
   /** The active session's account while the state has a session, else null. */
   private volatile AccountEntry session;
 
+  /** The account this line last told its trunk it looks free for, else null; actor only. */
+  private AccountEntry advertised;
+
   /** The line's call while the state has one, else null. */
   private volatile ActiveCall call;
 
@@ -164,6 +167,27 @@ final class LineCore {
   /** The one way the line's state changes: to where {@code event} leads from the current one. */
   private void move(LineEvent event) {
     state = state.next(event);
+    advertise();
+  }
+
+  /**
+   * Keeps the shared account's set of free lines in step with this line (a trunk offers an INVITE
+   * to its first free line from that set instead of walking all its lines per INVITE): called after
+   * every change of state or session, on the actor.
+   */
+  private void advertise() {
+    AccountEntry now = session != null && isFree() ? session : null;
+    if (now == advertised) {
+      return;
+    }
+    AccountEntry before = advertised;
+    advertised = now;
+    if (before != null) {
+      Trunk.freeChanged(before.handle);
+    }
+    if (now != null) {
+      Trunk.freeChanged(now.handle);
+    }
   }
 
   /** Refuses a command unless the current state takes {@code event}; nothing changes either way. */
@@ -289,6 +313,7 @@ final class LineCore {
             + ": end it first");
     move(LineEvent.START_SESSION);
     session = entry;
+    advertise();
     autoAnswerSeconds = interval;
     Facts facts = sessionFacts();
     LineStatus started =
@@ -335,6 +360,7 @@ final class LineCore {
           accounts.forget(entry);
           move(LineEvent.SESSION_ENDED);
           session = null;
+          advertise();
           LineStatus ended =
               record(
                   StatusType.SESSION_ENDED,

@@ -2,10 +2,13 @@ package org.sipline.core;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.sipline.core.Switchboard.Taker;
@@ -33,11 +36,24 @@ final class Trunk implements SipEventListener {
   /** Set while a member places a call, for events the backend reports before call() returns. */
   private static final ThreadLocal<Placement> PLACING = new ThreadLocal<>();
 
-  private static final Comparator<Member> OFFER_ORDER = Comparator.comparingLong(Member::rank);
+  private static final Comparator<Member> OFFER_ORDER =
+      Comparator.comparingLong(Member::rank).thenComparingLong(m -> m.joined);
+
+  /** Breaks ties of rank (listeners that are not lines all rank last) in the order they joined. */
+  private static final AtomicLong JOINED = new AtomicLong();
 
   private final Switchboard board;
   private final AccountSpec spec;
   private final List<Member> members = new CopyOnWriteArrayList<>();
+
+  /**
+   * The members that look free, in offer order: an INVITE goes to the first of them instead of
+   * walking every member (at hundreds of lines on one trunk that walk grew with the lines, 2.5 % of
+   * the process at 100 calls/s each way, BENCHMARKS.md §11). A hint, as {@link Member#looksFree()}
+   * is: kept in step by {@link #freeChanged}, checked again when offered, and the line decides.
+   */
+  private final ConcurrentSkipListSet<Member> free = new ConcurrentSkipListSet<>(OFFER_ORDER);
+
   private final Map<SipCall, Route> routes = new ConcurrentHashMap<>();
   private final Object placing = new Object();
   private volatile SipAccount real;
@@ -140,6 +156,7 @@ final class Trunk implements SipEventListener {
       tell = registered;
       granted = expires;
     }
+    m.refreshFree();
     if (members.size() > 1) {
       log.info(
           "{}: line '{}' shares the account ({} lines)",
@@ -154,12 +171,25 @@ final class Trunk implements SipEventListener {
   }
 
   boolean anyLooksFree() {
-    for (Member m : members) {
+    for (Member m : free) {
       if (m.looksFree()) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The line behind {@code account} may have become free or busy: re-reads its hint into the
+   * trunk's free set. Does nothing for an account no switchboard shares.
+   *
+   * <p>Called by the line on its actor after each change, so the last call for a member always
+   * reads its latest state.
+   */
+  static void freeChanged(SipAccount account) {
+    if (account instanceof Member m) {
+      m.refreshFree();
+    }
   }
 
   private void leave(Member m) {
@@ -170,6 +200,7 @@ final class Trunk implements SipEventListener {
       if (!members.remove(m)) {
         return;
       }
+      m.left();
       last = members.isEmpty();
       sent = started;
       queued = ticket;
@@ -220,6 +251,7 @@ final class Trunk implements SipEventListener {
       if (!everRegistered) {
         // A failed first REGISTER ends the account in the backend: it may be registered anew.
         members.clear();
+        told.forEach(Member::left);
         board.forget(this);
       }
     }
@@ -250,7 +282,7 @@ final class Trunk implements SipEventListener {
       call.reject(503, "Service Unavailable");
       return;
     }
-    Route r = new Route(call, info, List.copyOf(members));
+    Route r = new Route(call, info);
     routes.put(call, r);
     offerNext(r);
   }
@@ -264,19 +296,25 @@ final class Trunk implements SipEventListener {
         routes.remove(r.call, r);
         return;
       }
-      while (r.next < r.candidates.size()) {
-        Member c = r.candidates.get(r.next++);
+      // In offer order after the last member asked: each member is asked at most once, and the
+      // ones not free are never visited (see free).
+      Member c = r.asked == null ? first(free) : free.higher(r.asked);
+      while (c != null) {
+        r.asked = c;
         if (c.looksFree()) {
           next = c;
           break;
         }
-        r.busy |= c.hasSession();
+        c = free.higher(c);
       }
       r.owner = next;
-      busy = r.busy;
       if (next == null) {
+        // Refused: 486 when some line is in a call (busy), 480 when none has a session. Only now
+        // are the members walked, once, to tell which.
+        r.busy |= anyHasSession();
         routes.remove(r.call, r);
       }
+      busy = r.busy;
     }
     if (next == null) {
       int code = busy ? 486 : 480;
@@ -398,27 +436,42 @@ final class Trunk implements SipEventListener {
     return spec.accountName();
   }
 
+  private boolean anyHasSession() {
+    for (Member m : members) {
+      if (m.hasSession()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Member first(ConcurrentSkipListSet<Member> set) {
+    // Not isEmpty() then first(): another thread may empty the set between the two.
+    Iterator<Member> it = set.iterator();
+    return it.hasNext() ? it.next() : null;
+  }
+
   /** One incoming call while lines are asked, and after: who has it. */
   private static final class Route {
     final SipCall call;
     final IncomingCall info;
-    final List<Member> candidates;
 
     // Guarded by this.
-    int next;
+    /** The last member asked (in offer order), or null before the first. */
+    Member asked;
+
     Member owner;
     boolean taken;
     boolean over;
     boolean busy;
 
-    Route(SipCall call, IncomingCall info, List<Member> candidates) {
+    Route(SipCall call, IncomingCall info) {
       this.call = call;
       this.info = info;
-      this.candidates = candidates;
     }
 
     static Route placed(SipCall call, Member owner) {
-      Route r = new Route(call, null, List.of());
+      Route r = new Route(call, null);
       synchronized (r) {
         r.owner = owner;
         r.taken = true;
@@ -441,10 +494,29 @@ final class Trunk implements SipEventListener {
   final class Member implements SipAccount {
     final SipEventListener listener;
     private final Taker taker;
+    final long joined = JOINED.incrementAndGet();
+
+    // Guarded by this: a refresh racing the member's leaving must not put it back in the set.
+    private boolean gone;
 
     Member(SipEventListener listener) {
       this.listener = listener;
       this.taker = listener instanceof Taker t ? t : null;
+    }
+
+    /** Puts this member in the trunk's free set or takes it out, by its hint now. */
+    synchronized void refreshFree() {
+      if (!gone && looksFree()) {
+        free.add(this);
+      } else {
+        free.remove(this);
+      }
+    }
+
+    /** No longer a member: out of the free set for good. */
+    synchronized void left() {
+      gone = true;
+      free.remove(this);
     }
 
     Trunk trunk() {

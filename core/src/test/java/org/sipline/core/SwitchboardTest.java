@@ -135,6 +135,36 @@ class SwitchboardTest {
   }
 
   @Test
+  void aLineLeavesTheOfferWithItsSessionAndRejoinsItInOrderWithANewOne() {
+    List<Line> two = trunkLines(2);
+    assertThat(get(two.get(0).endSession()).type()).isEqualTo(StatusType.SESSION_ENDED);
+    FakeCall first = fake.callIn(TRUNK, CALLER, Map.of());
+    probes.get(1).await(StatusType.INCOMING_CALL_CONNECTED, PATIENCE);
+    assertThat(count(two.get(0), StatusType.INCOMING_CALL_INITIATED)).isZero();
+
+    // Line 0 takes a session again: first in order, it takes the next INVITE (line 1 is busy).
+    assertThat(get(two.get(0).registerAccount(TRUNK, "pw", "", "")).type())
+        .isEqualTo(StatusType.REGISTERED);
+    assertThat(get(two.get(0).startSession(TRUNK, 0)).type()).isEqualTo(StatusType.SESSION_STARTED);
+    fake.callIn(TRUNK, CALLER, Map.of());
+    probes.get(0).await(StatusType.INCOMING_CALL_CONNECTED, PATIENCE);
+    assertThat(count(two.get(1), StatusType.INCOMING_CALL_INITIATED)).isEqualTo(1);
+
+    // Both busy: 486; the first call's end frees line 1 for the one after.
+    FakeCall third = fake.callIn(TRUNK, CALLER, Map.of());
+    StatusProbe.awaitTrue(() -> third.finalCode() == 486, "486 with both lines busy", PATIENCE);
+    first.remoteBye();
+    probes.get(1).await(s -> s.type() == StatusType.READY && two.get(1).isFree(), "free", PATIENCE);
+    fake.callIn(TRUNK, CALLER, Map.of());
+    probes
+        .get(1)
+        .await(
+            s -> count(two.get(1), StatusType.INCOMING_CALL_CONNECTED) == 2,
+            "a second call on line-1",
+            PATIENCE);
+  }
+
+  @Test
   void withoutASessionTheInviteIsRefused480AndOptionsSayFull() {
     Line line = open("line-0");
     get(line.registerAccount(TRUNK, "pw", "", ""));

@@ -169,7 +169,8 @@ final class ServeOptions {
       description =
           "Audio codecs in order of preference, comma-separated, from opus, g722, pcmu, pcma: "
               + "the order offered and the preference when answering. By default every one the "
-              + "backend runs here (opus,g722,pcmu,pcma on jainsip, Opus where libopus0 loads). "
+              + "backend runs here (opus,g722,pcmu,pcma on jainsip, Opus where libopus0 loads; "
+              + "pcmu,pcma on pjsip, whose G.722 and Opus are asked for by name). "
               + "The backend option codecs. Env: SIPLINE_CODECS.")
   String codecs;
 

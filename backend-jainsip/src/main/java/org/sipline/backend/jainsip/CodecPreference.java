@@ -57,34 +57,17 @@ final class CodecPreference {
   }
 
   static CodecPreference parse(String value, Availability opus) {
+    // The reading (and its refusals) is core's, the same on every backend.
     List<Codec> list = new ArrayList<>();
-    for (String name : value.split(",", -1)) {
-      String n = name.strip().toLowerCase(Locale.ROOT);
-      Codec c =
+    for (String n :
+        CodecList.parse(value, name -> name.equals(CodecList.OPUS) ? opus : Availability.yes())) {
+      list.add(
           switch (n) {
             case CodecList.PCMU -> Codec.PCMU;
             case CodecList.PCMA -> Codec.PCMA;
             case CodecList.G722 -> Codec.G722;
-            case CodecList.OPUS -> Codec.OPUS;
-            default ->
-                throw new IllegalArgumentException(
-                    "option '"
-                        + CodecList.OPTION
-                        + "': unknown codec '"
-                        + name.strip()
-                        + "' (valid: "
-                        + String.join(", ", CodecList.NAMES)
-                        + ")");
-          };
-      if (list.contains(c)) {
-        throw new IllegalArgumentException(
-            "option '" + CodecList.OPTION + "': '" + n + "' is given twice");
-      }
-      if (c == Codec.OPUS && !opus.available()) {
-        throw new IllegalArgumentException(
-            "option '" + CodecList.OPTION + "': opus is not available here: " + opus.reason());
-      }
-      list.add(c);
+            default -> Codec.OPUS;
+          });
     }
     return new CodecPreference(list);
   }

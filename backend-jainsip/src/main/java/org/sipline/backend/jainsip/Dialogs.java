@@ -19,7 +19,7 @@ final class Dialogs {
     try {
       long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
       Request ack = dialog.createAck(cseq);
-      ack.addHeader(ctx.headers().createHeader("User-Agent", ctx.config.userAgent()));
+      ack.addHeader(ctx.userAgent());
       dialog.sendAck(ack);
       log.debug("{} sent", SipLog.request(ack));
       return true;
@@ -43,7 +43,7 @@ final class Dialogs {
     }
     try {
       Request bye = dialog.createRequest(Request.BYE);
-      bye.addHeader(ctx.headers().createHeader("User-Agent", ctx.config.userAgent()));
+      bye.addHeader(ctx.userAgent());
       ClientTransaction tx = ctx.provider().getNewClientTransaction(bye);
       dialog.sendRequest(tx);
       log.info("{} sent", SipLog.request(bye));

@@ -98,7 +98,7 @@ final class InDialogRequest implements ResponseHandler {
   private void transmit() {
     try {
       Request request = call.dialog.createRequest(method);
-      request.addHeader(call.ctx.headers().createHeader("User-Agent", call.ctx.config.userAgent()));
+      request.addHeader(call.ctx.userAgent());
       ExtraHeaders.addTo(request, extra);
       if (content != null) {
         request.setContent(

@@ -346,6 +346,7 @@ abstract class JainSipCall implements SipCall {
       return;
     }
     terminalSent = true;
+    account.callOver(this);
     mediaWatch.cancel();
     sessionTimer.stop();
     closeMedia();
@@ -363,6 +364,7 @@ abstract class JainSipCall implements SipCall {
       return;
     }
     terminalSent = true;
+    account.callOver(this);
     mediaWatch.cancel();
     sessionTimer.stop();
     closeMedia();

@@ -92,7 +92,7 @@ final class Responder {
   Response response(Request request, int code) {
     try {
       Response response = ctx.messages().createResponse(code, request);
-      response.addHeader(ctx.headers().createHeader("Server", ctx.config.userAgent()));
+      response.addHeader(ctx.parsed.header("Server", ctx.config.userAgent()));
       return response;
     } catch (ParseException e) {
       throw new IllegalStateException("cannot build a " + code + " response", e);

@@ -1,5 +1,6 @@
 package org.sipline.backend.jainsip;
 
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +95,13 @@ final class SessionTimer {
     List<Header> headers = new ArrayList<>();
     headers.add(SessionInterval.supportedTimer(ctx.headers()));
     if (seconds > 0) {
-      headers.add(new SessionInterval(seconds, null).header(ctx.headers()));
-      headers.add(SessionInterval.minSeHeader(ctx.headers(), minSe));
+      // The same two values on every INVITE of the process: parsed once (see ParsedOnce).
+      try {
+        headers.add(ctx.parsed.header(SessionInterval.SESSION_EXPIRES, Integer.toString(seconds)));
+        headers.add(ctx.parsed.header(SessionInterval.MIN_SE, Integer.toString(minSe)));
+      } catch (ParseException e) {
+        throw new IllegalStateException("Session-Expires " + seconds + ", Min-SE " + minSe, e);
+      }
     }
     return headers;
   }

@@ -16,6 +16,7 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RouteHeader;
@@ -54,6 +55,9 @@ final class SipContext {
   final RtpSessions rtp;
   final SecureRandom random = new SecureRandom();
   final Responder responder = new Responder(this);
+
+  /** What every request says in the same words, parsed once (see {@link ParsedOnce}). */
+  final ParsedOnce parsed;
 
   /** RFC 3263 location, on threads of its own (never this executor's). */
   final org.sipline.backend.jainsip.dns.LocationExecutor locations;
@@ -103,6 +107,7 @@ final class SipContext {
     this.executor = executor;
     this.localAddresses = localAddresses;
     this.rtp = rtp;
+    this.parsed = new ParsedOnce(stack.addresses, stack.headers);
     this.locations =
         new org.sipline.backend.jainsip.dns.LocationExecutor(
             org.sipline.backend.jainsip.dns.ServerLocator.create(
@@ -127,6 +132,11 @@ final class SipContext {
 
   MessageFactory messages() {
     return stack.messages;
+  }
+
+  /** User-Agent: who we are, on every request. */
+  Header userAgent() throws ParseException {
+    return parsed.header("User-Agent", config.userAgent());
   }
 
   /** Allow: the methods we answer. */
@@ -161,7 +171,7 @@ final class SipContext {
   }
 
   URI uri(SipUri uri) throws ParseException {
-    return addresses().createURI(uri.toString());
+    return parsed.uri(uri.toString());
   }
 
   Address address(SipUri uri) throws ParseException {
@@ -257,7 +267,7 @@ final class SipContext {
     if (outboundProxy != null) {
       request.addHeader(route(outboundProxy));
     }
-    request.addHeader(headers().createHeader("User-Agent", config.userAgent()));
+    request.addHeader(userAgent());
     return request;
   }
 }

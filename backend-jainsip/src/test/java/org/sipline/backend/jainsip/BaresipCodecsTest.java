@@ -22,9 +22,6 @@ import org.sipline.backend.jainsip.RecordingSipEventListener.Ringing;
 import org.sipline.backend.jainsip.media.CollectingSink;
 import org.sipline.backend.jainsip.media.OpusEncoder;
 import org.sipline.backend.jainsip.media.ScriptedSource;
-import org.sipline.core.audio.Resampler;
-import org.sipline.core.audio.WavAudio;
-import org.sipline.core.audio.WavDecoder;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.BackendConfig;
@@ -34,10 +31,10 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.SrtpMode;
 import org.sipline.testing.AudioCompare;
-import org.sipline.testing.TestWavs;
 import org.sipline.testing.peers.Baresip;
 import org.sipline.testing.peers.BaresipOptions;
 import org.sipline.testing.peers.PcmWav;
+import org.sipline.testing.peers.WidebandSweep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +47,6 @@ import org.slf4j.LoggerFactory;
 class BaresipCodecsTest {
   private static final Logger log = LoggerFactory.getLogger(BaresipCodecsTest.class);
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final double MIN_CORRELATION = 0.9;
-  private static final double SWEEP_SECONDS = 2;
-  private static final double FROM_HZ = 300;
-  private static final double TO_HZ = 7000;
 
   private ScriptedSipPeer registrar;
 
@@ -66,43 +59,6 @@ class BaresipCodecsTest {
   @AfterAll
   void stopRegistrar() {
     registrar.close();
-  }
-
-  /** A linear sweep FROM_HZ → TO_HZ at {@code rate} (band-limited by the rate itself). */
-  static short[] sweep(int rate) {
-    int n = (int) (SWEEP_SECONDS * rate);
-    short[] s = new short[n];
-    double k = (TO_HZ - FROM_HZ) / SWEEP_SECONDS;
-    for (int i = 0; i < n; i++) {
-      double t = i / (double) rate;
-      double f = FROM_HZ + k * t;
-      // Above the rate's Nyquist frequency there is nothing to write.
-      s[i] =
-          f < rate / 2.0 - 200
-              ? (short) (8000 * Math.sin(2 * Math.PI * (FROM_HZ + k * t / 2) * t))
-              : 0;
-    }
-    return s;
-  }
-
-  /** The sample of the sweep (at {@code rate}, from {@code start}) where it passes {@code hz}. */
-  static int at(double hz, int rate) {
-    return (int) ((hz - FROM_HZ) / (TO_HZ - FROM_HZ) * SWEEP_SECONDS * rate);
-  }
-
-  /**
-   * RMS of the sweep's part above 4.5 kHz over that of its part below 3.5 kHz, in the recording.
-   */
-  static double highOverLow(short[] recorded, int offset, int rate) {
-    double low = AudioCompare.rms(recorded, offset + at(500, rate), offset + at(3500, rate));
-    int from = offset + at(4500, rate);
-    int to = Math.min(recorded.length, offset + at(6800, rate));
-    double high = from < to ? AudioCompare.rms(recorded, from, to) : 0;
-    return low == 0 ? 0 : high / low;
-  }
-
-  private static short[] toRate(short[] pcm, int from, int to) {
-    return from == to ? pcm : Resampler.between(from, to).resample(pcm);
   }
 
   @ParameterizedTest
@@ -130,24 +86,9 @@ class BaresipCodecsTest {
       assumeTrue(OpusEncoder.availability().available(), "libopus0 is not installed");
     }
     boolean srtp = !mediaEncryption.equals("plain");
-    short[] ours = sweep(callRate); // what the core hands us: audio at the call's rate
-    short[] theirs = sweep(baresipRate);
+    short[] ours = WidebandSweep.at(callRate); // what the core hands us: audio at the call's rate
     Path theirWav = dir.resolve("theirs.wav");
-    // baresip may start its file before our media runs and hangs up about a second after its
-    // end: silence around the sweep keeps all of it in the call.
-    short[] file = new short[baresipRate + theirs.length + 2 * baresipRate];
-    System.arraycopy(theirs, 0, file, baresipRate, theirs.length);
-    if (baresipCodec.equals("opus")) {
-      // baresip 1.0 runs Opus in stereo: its aufile wants a stereo file.
-      short[] stereo = new short[2 * file.length];
-      for (int i = 0; i < file.length; i++) {
-        stereo[2 * i] = file[i];
-        stereo[2 * i + 1] = file[i];
-      }
-      Files.write(theirWav, TestWavs.pcm16(baresipRate, 2, stereo));
-    } else {
-      PcmWav.write(theirWav, baresipRate, file);
-    }
+    WidebandSweep.writeBaresipSource(theirWav, baresipCodec, baresipRate);
     RecordingSipEventListener events = new RecordingSipEventListener();
     try (JainSipBackend backend =
             JainSipBackend.start(
@@ -185,33 +126,30 @@ class BaresipCodecsTest {
       List<Path> recordings = phone.awaitRecordingComplete(WAIT);
       assertThat(recordings).hasSize(1);
       byte[] recording = Files.readAllBytes(recordings.get(0));
-      WavAudio recorded = WavReader.read(recording);
-      short[] heard = WavDecoder.toRate(recording, callRate); // downmixed, resampled
-      AudioCompare.Match oursAtThem =
-          AudioCompare.bestMatch(ours, heard, callRate, Duration.ofSeconds(3));
-      short[] theirsAtCallRate = toRate(theirs, baresipRate, callRate);
-      AudioCompare.Match theirsAtUs =
-          AudioCompare.bestMatch(theirsAtCallRate, sink.samples(), callRate, Duration.ofSeconds(4));
-      double oursHigh = highOverLow(heard, oursAtThem.lagSamples(), callRate);
-      double theirsHigh = highOverLow(sink.samples(), theirsAtUs.lagSamples(), callRate);
+      WidebandSweep.Figures f =
+          WidebandSweep.measure(recording, sink.samples(), callRate, baresipRate);
       log.info(
-          "FIGURE codec {} ({}): recorded at baresip {} Hz; ours at baresip r={} high/low={}; baresip's"
-              + " at us r={} high/low={}",
+          "FIGURE codec {} ({}): recorded at baresip {} Hz; {}",
           sdpName,
           mediaEncryption,
-          recorded.sampleRate(),
-          String.format("%.3f", oursAtThem.correlation()),
-          String.format("%.3f", oursHigh),
-          String.format("%.3f", theirsAtUs.correlation()),
-          String.format("%.3f", theirsHigh));
-      assertThat(oursAtThem.correlation()).isGreaterThanOrEqualTo(MIN_CORRELATION);
-      assertThat(theirsAtUs.correlation()).isGreaterThanOrEqualTo(MIN_CORRELATION);
+          WavReader.read(recording).sampleRate(),
+          f);
+      assertThat(f.oursAtThem()).isGreaterThanOrEqualTo(WidebandSweep.MIN_CORRELATION);
+      assertThat(f.theirsAtUs()).isGreaterThanOrEqualTo(WidebandSweep.MIN_CORRELATION);
       if (wideband) {
-        assertThat(oursHigh).as("our > 4.5 kHz at baresip").isGreaterThan(0.5);
-        assertThat(theirsHigh).as("baresip's > 4.5 kHz at us").isGreaterThan(0.5);
+        assertThat(f.oursHigh())
+            .as("our > 4.5 kHz at baresip")
+            .isGreaterThan(WidebandSweep.WIDEBAND_MIN_HIGH);
+        assertThat(f.theirsHigh())
+            .as("baresip's > 4.5 kHz at us")
+            .isGreaterThan(WidebandSweep.WIDEBAND_MIN_HIGH);
       } else {
-        assertThat(oursHigh).as("G.711 carries nothing above 4 kHz").isLessThan(0.1);
-        assertThat(theirsHigh).as("G.711 carries nothing above 4 kHz").isLessThan(0.1);
+        assertThat(f.oursHigh())
+            .as("G.711 carries nothing above 4 kHz")
+            .isLessThan(WidebandSweep.NARROWBAND_MAX_HIGH);
+        assertThat(f.theirsHigh())
+            .as("G.711 carries nothing above 4 kHz")
+            .isLessThan(WidebandSweep.NARROWBAND_MAX_HIGH);
       }
     }
   }
@@ -226,7 +164,7 @@ class BaresipCodecsTest {
       throws Exception {
     Path theirWav = dir.resolve("theirs.wav");
     short[] file = new short[3 * rate];
-    short[] tone = sweep(rate);
+    short[] tone = WidebandSweep.at(rate);
     System.arraycopy(tone, 0, file, rate / 2, Math.min(tone.length, 2 * rate));
     PcmWav.write(theirWav, rate, file);
     RecordingSipEventListener events = new RecordingSipEventListener();
@@ -270,7 +208,7 @@ class BaresipCodecsTest {
           call.audioCodec(),
           rate,
           String.format("%.3f", heard.correlation()));
-      assertThat(heard.correlation()).isGreaterThanOrEqualTo(MIN_CORRELATION);
+      assertThat(heard.correlation()).isGreaterThanOrEqualTo(WidebandSweep.MIN_CORRELATION);
     }
   }
 }

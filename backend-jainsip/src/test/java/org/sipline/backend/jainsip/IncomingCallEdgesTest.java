@@ -149,6 +149,26 @@ class IncomingCallEdgesTest {
   }
 
   @Test
+  void anAccountRingsUpToItsMaxCallsAndAgainOnceOneIsOver() throws Exception {
+    backend.register(
+        new AccountSpec(SipUri.of("trunk", "127.0.0.1", registrar.port()), "secret", "trunk", null)
+            .withMaxCalls(2),
+        events);
+    events.next(Registered.class);
+    SipCall first = ring(new Dialog("trunk"), OFFER);
+    ring(new Dialog("trunk"), OFFER);
+
+    new Dialog("trunk").send("INVITE", OFFER);
+    caller.expectResponse(486, WAIT);
+
+    // The open calls are counted, not walked: a call reported over must free its place at once.
+    first.reject(603, "Decline");
+    caller.expectResponse(603, WAIT);
+    events.next(Failed.class);
+    ring(new Dialog("trunk"), OFFER);
+  }
+
+  @Test
   void inviteForAnUnknownUserGets404() throws Exception {
     new Dialog("nobody").send("INVITE", OFFER);
     caller.expectResponse(404, WAIT);

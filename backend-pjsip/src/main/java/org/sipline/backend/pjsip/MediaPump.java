@@ -17,24 +17,27 @@ import org.slf4j.LoggerFactory;
  * The one thread that moves audio between the core and the shim's per-call ring buffers.
  *
  * <pre>
- *   AudioSource.read ──push──▶ tx ring ──▶ pjsua bridge (8 kHz, 20 ms) ──▶ G.711 RTP
+ *   AudioSource.read ──push──▶ tx ring ──▶ pjsua bridge (20 ms) ──▶ RTP
  *   AudioSource.sent/skipped ◀── tx log (frame taken / tick served with silence)
- *   AudioSink.write/missing ◀──pull── rx ring (+ concealed flag) ◀── pjsua bridge ◀── G.711 RTP
+ *   AudioSink.write/missing ◀──pull── rx ring (+ concealed flag) ◀── pjsua bridge ◀── RTP
  * </pre>
  *
- * It sleeps in the shim until the bridge has taken a frame, so it runs on pjsua's media clock and
- * never drifts from it. Per call and wake-up it first reports what became of the frames it pushed
- * ({@code sent(true)} for a frame the bridge took into a stream that sends: the bridge hands it to
- * the stream, which encodes and sends its RTP packet in the same tick; {@code sent(false)} when the
- * stream does not send; {@code skipped(n)} for ticks the bridge served with silence because this
- * thread was late), then reads the next frame: one frame ahead of the bridge, so that every frame
- * read is reported sent before the next one is read, as {@link AudioSource} expects. Received
- * frames go to the sink; the caller's frames pjmedia concealed (lost packets), discarded (its
- * jitter buffer shrinking) or that overflowed the ring are reported as {@link AudioSink#missing}
- * instead; frames pjmedia made up while its jitter buffer ran empty (late packets, which still
- * come) are neither, since they are no part of the caller's timeline. It also completes RFC 4733
- * digits once pjmedia has sent their end packets, ends calls that received no RTP for the
- * configured media timeout, and writes each call's received audio to {@code
+ * <p>Frames are 20 ms at the call's audio rate ({@link PjsipCall#audioRate()}: 8 kHz for G.711, 16
+ * kHz for G.722 and Opus), the rate of the call's port in the shim; recordings keep it.
+ *
+ * <p>It sleeps in the shim until the bridge has taken a frame, so it runs on pjsua's media clock
+ * and never drifts from it. Per call and wake-up it first reports what became of the frames it
+ * pushed ({@code sent(true)} for a frame the bridge took into a stream that sends: the bridge hands
+ * it to the stream, which encodes and sends its RTP packet in the same tick; {@code sent(false)}
+ * when the stream does not send; {@code skipped(n)} for ticks the bridge served with silence
+ * because this thread was late), then reads the next frame: one frame ahead of the bridge, so that
+ * every frame read is reported sent before the next one is read, as {@link AudioSource} expects.
+ * Received frames go to the sink; the caller's frames pjmedia concealed (lost packets), discarded
+ * (its jitter buffer shrinking) or that overflowed the ring are reported as {@link
+ * AudioSink#missing} instead; frames pjmedia made up while its jitter buffer ran empty (late
+ * packets, which still come) are neither, since they are no part of the caller's timeline. It also
+ * completes RFC 4733 digits once pjmedia has sent their end packets, ends calls that received no
+ * RTP for the configured media timeout, and writes each call's received audio to {@code
  * <recordingsDir>/<Call-ID>.wav} when recordings are on (missing frames as silence).
  */
 final class MediaPump implements Runnable {
@@ -46,9 +49,6 @@ final class MediaPump implements Runnable {
   static final int TX_AHEAD = 1;
 
   private static final int WAIT_MS = 100;
-
-  /** What a recording holds for a missing frame. */
-  private static final short[] SILENCE = new short[AudioFrames.FRAME_SAMPLES];
 
   /** RTP counters are sampled about once a second: cheap, and precise enough for a timeout. */
   private static final long RTP_CHECK_NANOS = 1_000_000_000L;
@@ -67,8 +67,15 @@ final class MediaPump implements Runnable {
   private final int realtime;
 
   private boolean clockRealtimeLogged;
-  private final short[] tx = new short[AudioFrames.FRAME_SAMPLES];
-  private final short[] rx = new short[AudioFrames.FRAME_SAMPLES];
+
+  /** Frame buffers by audio rate (one pair per rate in use: calls are pumped one at a time). */
+  private final Map<Integer, short[]> txFrames = new HashMap<>();
+
+  private final Map<Integer, short[]> rxFrames = new HashMap<>();
+
+  /** What a recording holds for a missing frame, by rate. */
+  private final Map<Integer, short[]> silence = new HashMap<>();
+
   private final int[] txLog = new int[32];
   private final int[] missing = new int[1];
   private volatile boolean running = true;
@@ -181,29 +188,33 @@ final class MediaPump implements Runnable {
         source.skipped(-txLog[i]);
       }
     }
+    int rate = call.audioRate();
+    int samples = AudioFrames.frameSamples(rate);
+    short[] tx = txFrames.computeIfAbsent(samples, short[]::new);
+    short[] rx = rxFrames.computeIfAbsent(samples, short[]::new);
     int depth = shim.slpj_media_tx_depth(handle);
     while (depth >= 0 && depth < TX_AHEAD) {
       source.read(tx);
-      depth = shim.slpj_media_push(handle, tx);
+      depth = shim.slpj_media_push(handle, tx, samples);
     }
     AudioSink sink = media.sink();
     int got;
-    while ((got = shim.slpj_media_pull(handle, rx, missing)) > 0) {
+    while ((got = shim.slpj_media_pull(handle, rx, samples, missing)) > 0) {
       if (got == 1) {
         sink.write(rx, 0, rx.length);
-        record(call, rx, rx.length);
+        record(call, rate, rx);
       } else {
-        int samples = missing[0] * AudioFrames.FRAME_SAMPLES;
-        sink.missing(samples);
+        sink.missing(missing[0] * samples);
+        short[] quiet = silence.computeIfAbsent(samples, short[]::new);
         for (int i = 0; i < missing[0]; i++) {
-          record(call, SILENCE, SILENCE.length);
+          record(call, rate, quiet);
         }
       }
     }
     call.dtmfOut().tick(System.nanoTime());
   }
 
-  private void record(PjsipCall call, short[] pcm, int length) {
+  private void record(PjsipCall call, int rate, short[] pcm) {
     if (recordingsDir == null) {
       return;
     }
@@ -214,11 +225,11 @@ final class MediaPump implements Runnable {
           return; // opening failed before: the call goes on unrecorded
         }
         Files.createDirectories(recordingsDir);
-        recording = WavRecording.create(recordingsDir, call.callId());
+        recording = WavRecording.create(recordingsDir, call.callId(), rate);
         recordings.put(call, recording);
         log.info("recording received audio of call {} to {}", call.callId(), recording.path());
       }
-      recording.write(pcm, 0, length);
+      recording.write(pcm, 0, pcm.length);
     } catch (IOException e) {
       log.error("recording of call {} stopped; the call goes on unrecorded", call.callId(), e);
       closeRecording(call, recording);

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.DtmfEvent;
@@ -35,6 +36,9 @@ final class PjsipCall implements SipCall {
   private final SipUri remote;
   private CallState state;
   private volatile CallMedia media;
+
+  /** The audio rate the shim fixed at the call's first stream; 0 until then. */
+  private volatile int audioRate;
 
   /** The figures its terminal event carried; null while the call runs. */
   private volatile RtpStatistics finalStatistics;
@@ -228,6 +232,23 @@ final class PjsipCall implements SipCall {
   @Override
   public String audioCodec() {
     return state() == CallState.ENDED ? "" : backend.audioCodec(this);
+  }
+
+  /**
+   * The rate of the codec the call's first stream ran (G.711 8 kHz, G.722 and Opus 16 kHz), fixed
+   * for the whole call; 8 kHz before media runs.
+   */
+  @Override
+  public int audioRate() {
+    int rate = audioRate;
+    if (rate == 0) {
+      rate = backend.audioRate(this);
+      if (rate == 0) {
+        return AudioFrames.SAMPLE_RATE;
+      }
+      audioRate = rate;
+    }
+    return rate;
   }
 
   @Override

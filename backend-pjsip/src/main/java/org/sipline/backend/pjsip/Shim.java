@@ -65,6 +65,12 @@ interface Shim extends Library {
 
   int slpj_srtp_available();
 
+  int slpj_codecs_config(String list, byte[] err, int errLen);
+
+  int slpj_codec_available(String name);
+
+  int slpj_call_audio_rate(int call);
+
   int slpj_tls_failure(byte[] out, int outLen);
 
   void slpj_post_closed();
@@ -130,7 +136,7 @@ interface Shim extends Library {
 
   int slpj_call_rtp_stat(int call, long[] out, int n);
 
-  int slpj_media_push(int call, short[] pcm);
+  int slpj_media_push(int call, short[] pcm, int samples);
 
   int slpj_call_send_dtmf(int call, int digit, int durationMs, int token, byte[] err, int errLen);
 
@@ -138,7 +144,7 @@ interface Shim extends Library {
 
   int slpj_call_codec(int call, byte[] out, int outLen);
 
-  int slpj_media_pull(int call, short[] pcm, int[] missing);
+  int slpj_media_pull(int call, short[] pcm, int samples, int[] missing);
 
   int slpj_media_tx_depth(int call);
 

@@ -11,10 +11,10 @@ import java.nio.file.StandardOpenOption;
 import org.sipline.core.spi.AudioFrames;
 
 /**
- * A call's received audio as a WAV file (RIFF, PCM 16-bit, mono, 8 kHz), named after its Call-ID
- * like every backend's recordings. The header goes out with zero sizes first and is fixed up on
- * {@link #close}, so a recording cut short by a crash still holds its audio. Used by the media
- * pump's thread only.
+ * A call's received audio as a WAV file (RIFF, PCM 16-bit, mono, at the call's audio rate: 8 kHz
+ * for G.711, 16 kHz for G.722 and Opus), named after its Call-ID like every backend's recordings.
+ * The header goes out with zero sizes first and is fixed up on {@link #close}, so a recording cut
+ * short by a crash still holds its audio. Used by the media pump's thread only.
  */
 final class WavRecording implements Closeable {
   private static final int HEADER_BYTES = 44;
@@ -27,13 +27,17 @@ final class WavRecording implements Closeable {
 
   private final Path path;
   private final FileChannel file;
-  private final ByteBuffer frame =
-      ByteBuffer.allocate(AudioFrames.FRAME_SAMPLES * 2).order(ByteOrder.LITTLE_ENDIAN);
+  private final int rate;
+  private final int frameSamples;
+  private final ByteBuffer frame;
   private long dataBytes;
 
-  private WavRecording(Path path, FileChannel file) throws IOException {
+  private WavRecording(Path path, FileChannel file, int rate) throws IOException {
     this.path = path;
     this.file = file;
+    this.rate = rate;
+    this.frameSamples = AudioFrames.frameSamples(rate);
+    this.frame = ByteBuffer.allocate(frameSamples * 2).order(ByteOrder.LITTLE_ENDIAN);
     file.write(header(0), 0);
     file.position(HEADER_BYTES);
   }
@@ -41,9 +45,9 @@ final class WavRecording implements Closeable {
   /**
    * Creates {@code <Call-ID>.wav} in {@code dir} (characters outside {@code [A-Za-z0-9._-]}
    * replaced by '_'); a second recording of the same Call-ID gets {@code -1}, {@code -2}, ...
-   * instead of overwriting the first.
+   * instead of overwriting the first. The file's rate is {@code rate} (the call's audio rate).
    */
-  static WavRecording create(Path dir, String callId) throws IOException {
+  static WavRecording create(Path dir, String callId, int rate) throws IOException {
     String base = fileNameFor(callId);
     for (int n = 0; n <= MAX_NUMBERED; n++) {
       Path candidate = dir.resolve(n == 0 ? base + ".wav" : base + "-" + n + ".wav");
@@ -51,7 +55,7 @@ final class WavRecording implements Closeable {
         FileChannel ch =
             FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-          return new WavRecording(candidate, ch);
+          return new WavRecording(candidate, ch, rate);
         } catch (IOException | RuntimeException e) {
           ch.close();
           throw e;
@@ -77,9 +81,8 @@ final class WavRecording implements Closeable {
 
   /** Appends samples; past WAV's 4 GiB limit the file simply stops growing. */
   void write(short[] pcm, int offset, int length) throws IOException {
-    if (length > AudioFrames.FRAME_SAMPLES) {
-      throw new IllegalArgumentException(
-          "frame of " + length + " samples > " + AudioFrames.FRAME_SAMPLES);
+    if (length > frameSamples) {
+      throw new IllegalArgumentException("frame of " + length + " samples > " + frameSamples);
     }
     if (dataBytes + 2L * length > MAX_DATA_BYTES) {
       return;
@@ -104,7 +107,7 @@ final class WavRecording implements Closeable {
     }
   }
 
-  private static ByteBuffer header(long dataBytes) {
+  private ByteBuffer header(long dataBytes) {
     ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     h.put(new byte[] {'R', 'I', 'F', 'F'})
         .putInt((int) (36 + dataBytes))
@@ -112,8 +115,8 @@ final class WavRecording implements Closeable {
         .putInt(16)
         .putShort((short) 1) // PCM
         .putShort((short) 1) // mono
-        .putInt(AudioFrames.SAMPLE_RATE)
-        .putInt(AudioFrames.SAMPLE_RATE * 2) // byte rate
+        .putInt(rate)
+        .putInt(rate * 2) // byte rate
         .putShort((short) 2) // block align
         .putShort((short) 16)
         .put(new byte[] {'d', 'a', 't', 'a'})

@@ -23,6 +23,10 @@ import org.sipline.core.spi.DtmfEvent;
  */
 final class MediaProbe implements AudioSource, AudioSink {
   private final BlockingQueue<DtmfEvent> dtmf = new LinkedBlockingQueue<>();
+
+  /** The samples of a received frame at this call's rate, from its first write (0 before). */
+  private final AtomicInteger frameSamples = new AtomicInteger();
+
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong missing = new AtomicLong();
   private final AtomicLong loudFrames = new AtomicLong();
@@ -80,7 +84,11 @@ final class MediaProbe implements AudioSource, AudioSink {
 
   @Override
   public void write(short[] pcm, int offset, int length) {
-    if (length != AudioFrames.FRAME_SAMPLES) {
+    // 20 ms at the call's rate (G.711 8 kHz, G.722 and Opus 16 kHz: the codec follows --codecs
+    // and the pjproject), the same for the whole call.
+    int first = frameSamples.compareAndExchange(0, length);
+    if ((length != AudioFrames.FRAME_SAMPLES && length != AudioFrames.frameSamples(16_000))
+        || (first != 0 && first != length)) {
       violation("write of " + length + " samples");
     }
     written.addAndGet(length);
@@ -103,7 +111,7 @@ final class MediaProbe implements AudioSource, AudioSink {
     missing.addAndGet(samples);
     trace
         .append(" M")
-        .append(samples / 160)
+        .append(samples / Math.max(1, frameSamples.get()))
         .append('@')
         .append((System.nanoTime() - t0) / 1_000_000)
         .append(' ');

@@ -32,4 +32,15 @@ final class NativeShimAvailable {
     }
     Assumptions.assumeTrue(srtp, "the pjproject loaded was built without SRTP (libsrtp)");
   }
+
+  /** As {@link #assume}, and the pjproject loaded has the codec (opus, g722) built in. */
+  static void assumeCodec(String name) {
+    assume();
+    Availability codec =
+        PjsipBackend.codecAvailability(ShimLoader.forConfiguredLibrary().shim(), name);
+    if (!codec.available()) {
+      System.err.println("[sipline] pjsip " + name + " tests skipped: " + codec.reason());
+    }
+    Assumptions.assumeTrue(codec.available(), codec.reason());
+  }
 }

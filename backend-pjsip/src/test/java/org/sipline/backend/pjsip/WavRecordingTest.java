@@ -22,7 +22,7 @@ class WavRecordingTest {
       frame[i] = (short) (i * 100 - 8000);
     }
     Path path;
-    try (WavRecording r = WavRecording.create(dir, "abc@127.0.0.1")) {
+    try (WavRecording r = WavRecording.create(dir, "abc@127.0.0.1", 8000)) {
       r.write(frame, 0, 160);
       r.write(frame, 0, 80);
       path = r.path();
@@ -45,16 +45,36 @@ class WavRecordingTest {
   }
 
   @Test
+  void aWidebandCallsRecordingKeeps16kHzAndTakes320SampleFrames() throws Exception {
+    short[] frame = new short[320];
+    frame[319] = 1234;
+    Path path;
+    try (WavRecording r = WavRecording.create(dir, "wide", 16_000)) {
+      r.write(frame, 0, 320);
+      assertThatThrownBy(() -> r.write(new short[321], 0, 321))
+          .hasMessage("frame of 321 samples > 320");
+      path = r.path();
+    }
+    byte[] bytes = Files.readAllBytes(path);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(b.getInt(24)).isEqualTo(16_000);
+    assertThat(b.getInt(28)).isEqualTo(32_000);
+    WavAudio audio = WavReader.read(bytes);
+    assertThat(audio.sampleRate()).isEqualTo(16_000);
+    assertThat(audio.samples()).hasSize(320).endsWith((short) 1234);
+  }
+
+  @Test
   void theFileIsNamedAfterTheCallIdWithUnsafeCharactersReplaced() throws Exception {
-    try (WavRecording r = WavRecording.create(dir, "a/b@c d")) {
+    try (WavRecording r = WavRecording.create(dir, "a/b@c d", 8000)) {
       assertThat(r.path().getFileName().toString()).isEqualTo("a_b_c_d.wav");
     }
   }
 
   @Test
   void aSecondRecordingOfTheSameCallIdIsNumberedInsteadOfOverwriting() throws Exception {
-    try (WavRecording first = WavRecording.create(dir, "same");
-        WavRecording second = WavRecording.create(dir, "same")) {
+    try (WavRecording first = WavRecording.create(dir, "same", 8000);
+        WavRecording second = WavRecording.create(dir, "same", 8000)) {
       assertThat(first.path().getFileName().toString()).isEqualTo("same.wav");
       assertThat(second.path().getFileName().toString()).isEqualTo("same-1.wav");
     }
@@ -62,7 +82,7 @@ class WavRecordingTest {
 
   @Test
   void aFrameLongerThan20MsIsRefused() throws Exception {
-    try (WavRecording r = WavRecording.create(dir, "x")) {
+    try (WavRecording r = WavRecording.create(dir, "x", 8000)) {
       assertThatThrownBy(() -> r.write(new short[200], 0, 200))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("frame of 200 samples > 160");

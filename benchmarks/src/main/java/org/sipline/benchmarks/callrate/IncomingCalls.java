@@ -21,7 +21,7 @@ import org.sipline.benchmarks.harness.SippPeer;
  * Kamailio, each held for the hold time and hung up by SIPp; its log gives each call's 180 and 200
  * times from the INVITE's send, and which calls ended with their BYE answered.
  */
-final class IncomingCalls implements AutoCloseable {
+public final class IncomingCalls implements AutoCloseable {
   private final ChildProcess sipp;
   private final Path log;
   private final Path errors;
@@ -43,6 +43,24 @@ final class IncomingCalls implements AutoCloseable {
       String service,
       int rate,
       int count,
+      int holdMillis,
+      int sinkPort)
+      throws IOException {
+    return start(dir, name, proxy, service, rate, count, Math.max(count, 1), holdMillis, sinkPort);
+  }
+
+  /**
+   * As {@link #start(Path, String, String, String, int, int, int, int)}, with at most {@code
+   * concurrent} calls at once (SIPp's {@code -l}): 1 calls one line without ever finding it busy.
+   */
+  public static IncomingCalls start(
+      Path dir,
+      String name,
+      String proxy,
+      String service,
+      int rate,
+      int count,
+      int concurrent,
       int holdMillis,
       int sinkPort)
       throws IOException {
@@ -76,7 +94,7 @@ final class IncomingCalls implements AutoCloseable {
             "-m",
             Integer.toString(count),
             "-l",
-            Integer.toString(Math.max(count, 1)),
+            Integer.toString(concurrent),
             "-recv_timeout",
             "32000",
             "-timeout",
@@ -94,18 +112,28 @@ final class IncomingCalls implements AutoCloseable {
   }
 
   /** Waits for SIPp to finish its calls; its exit code (0: every call went through). */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     return sipp.awaitExit(timeout);
   }
 
   /** What SIPp's log says about the calls, once it exited. */
   Outcome outcome() throws IOException {
+    return outcome(0);
+  }
+
+  /**
+   * As {@link #outcome()}, leaving out the times of the first {@code skipFirst} calls (a warm-up):
+   * SIPp numbers its calls from 1.
+   */
+  public Outcome outcome(int skipFirst) throws IOException {
     Map<String, Long> ring = new HashMap<>();
     Map<String, Long> answer = new HashMap<>();
     Set<String> ended = new HashSet<>();
     for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
       String[] f = line.strip().split("\\s+");
-      if (f.length == 6 && (f[0].equals("RING") || f[0].equals("ANSWER"))) {
+      if (f.length == 6
+          && (f[0].equals("RING") || f[0].equals("ANSWER"))
+          && Long.parseLong(f[1]) > skipFirst) {
         // SIPp's variables are doubles: "1796658525.000000".
         long sent = micros(f[2], f[3]);
         long got = micros(f[4], f[5]);
@@ -127,6 +155,8 @@ final class IncomingCalls implements AutoCloseable {
   }
 
   /**
+   * What SIPp's log says about the calls.
+   *
    * @param ringMicros INVITE → 180 per call that got one
    * @param answerMicros INVITE → 200 per answered call
    * @param ended calls whose BYE was answered
@@ -134,7 +164,7 @@ final class IncomingCalls implements AutoCloseable {
    */
   // Error Prone: the arrays are samples, read once; no record equality is wanted.
   @SuppressWarnings("ArrayRecordComponent")
-  record Outcome(long[] ringMicros, long[] answerMicros, int ended, List<String> errors) {}
+  public record Outcome(long[] ringMicros, long[] answerMicros, int ended, List<String> errors) {}
 
   static String resource(String name) {
     try (InputStream in = IncomingCalls.class.getResourceAsStream(name)) {

@@ -20,6 +20,7 @@ import org.sipline.benchmarks.harness.OptionValues;
  * @param backend the server's backend: "jainsip" or "pjsip"
  * @param pjsipNative the folder holding libsiplinepj.so, for the pjsip backend
  * @param startCallOnly measure SipStartCall → INVITE only (profiling the set-up path, issue 16)
+ * @param incoming measure incoming INVITE → 180 and → 200 too (auto-answer 0)
  */
 record LatencyOptions(
     int samples,
@@ -32,7 +33,8 @@ record LatencyOptions(
     Path out,
     String backend,
     Path pjsipNative,
-    boolean startCallOnly) {
+    boolean startCallOnly,
+    boolean incoming) {
 
   static String usage() {
     return String.join(
@@ -48,7 +50,8 @@ record LatencyOptions(
         "  --out DIR                results directory (default target/latency-<time>)",
         "  --backend jainsip|pjsip  the server's backend (default jainsip)",
         "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)",
-        "  --only start-call        SipStartCall → INVITE only, nothing else (default: all)");
+        "  --only start-call        SipStartCall → INVITE only, nothing else (default: all)",
+        "  --only set-up            SipStartCall → INVITE and incoming INVITE → 180 / 200 only");
   }
 
   static LatencyOptions parse(String[] args) {
@@ -62,6 +65,7 @@ record LatencyOptions(
     String backend = "jainsip";
     Path pjsipNative = Path.of("backend-pjsip", "target", "native");
     boolean startCallOnly = false;
+    boolean incoming = true;
     Path out = OptionValues.timestamped("latency");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
@@ -85,10 +89,12 @@ record LatencyOptions(
         }
         case "--pjsip-native" -> pjsipNative = Path.of(value);
         case "--only" -> {
-          if (!value.equals("start-call")) {
-            throw new IllegalArgumentException("--only: want start-call: '" + value + "'");
+          if (!value.equals("start-call") && !value.equals("set-up")) {
+            throw new IllegalArgumentException(
+                "--only: want start-call or set-up: '" + value + "'");
           }
           startCallOnly = true;
+          incoming = value.equals("set-up");
         }
         default -> throw OptionValues.unknown(name, usage());
       }
@@ -108,6 +114,7 @@ record LatencyOptions(
         out,
         backend,
         pjsipNative.toAbsolutePath(),
-        startCallOnly);
+        startCallOnly,
+        incoming);
   }
 }

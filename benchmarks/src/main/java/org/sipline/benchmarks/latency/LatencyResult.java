@@ -10,6 +10,8 @@ import org.sipline.benchmarks.harness.Percentiles;
  * @param startCallToInvite SipStartCall sent → the INVITE on the wire
  * @param startCallInToInvite the SipStartCall request's arrival (its first TCP segment to the
  *     server) → the INVITE on the wire: the server's own share
+ * @param inviteToRinging an incoming INVITE's send → its 180, at the SIPp caller (auto-answer 0)
+ * @param inviteToAnswer the same INVITE's send → its 200
  * @param playToAudio SipPlayWavFiles sent → the first RTP packet carrying the new audio
  * @param muteToSilence SipMute sent → the first silent RTP packet
  * @param playInToAudio the same as {@code playToAudio}, from the request's arrival at the server
@@ -26,6 +28,8 @@ import org.sipline.benchmarks.harness.Percentiles;
 record LatencyResult(
     long[] startCallToInvite,
     long[] startCallInToInvite,
+    long[] inviteToRinging,
+    long[] inviteToAnswer,
     long[] playToAudio,
     long[] muteToSilence,
     long[] playInToAudio,
@@ -43,6 +47,8 @@ record LatencyResult(
         .append("|---|---|---|---|---|---|\n");
     row(sb, "SipStartCall → INVITE on the wire", startCallToInvite);
     row(sb, "SipStartCall on the wire → INVITE on the wire", startCallInToInvite);
+    row(sb, "incoming INVITE → 180 (at the SIPp caller)", inviteToRinging);
+    row(sb, "incoming INVITE → 200, auto-answer 0 (at the SIPp caller)", inviteToAnswer);
     row(sb, "SipPlayWavFiles → first packet of the new audio", playToAudio);
     row(sb, "SipMute → first silent packet", muteToSilence);
     row(sb, "SipPlayWavFiles on the wire → first packet of the new audio", playInToAudio);
@@ -57,6 +63,8 @@ record LatencyResult(
     StringBuilder sb = new StringBuilder("measurement\tsample\tnanos\n");
     tsv(sb, "start_call_to_invite", startCallToInvite);
     tsv(sb, "start_call_in_to_invite", startCallInToInvite);
+    tsv(sb, "invite_to_ringing", inviteToRinging);
+    tsv(sb, "invite_to_answer", inviteToAnswer);
     tsv(sb, "play_to_audio", playToAudio);
     tsv(sb, "mute_to_silence", muteToSilence);
     tsv(sb, "play_in_to_audio", playInToAudio);

@@ -1,6 +1,7 @@
 package org.sipline.benchmarks.latency;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
 import org.sipline.benchmarks.audio.SignalWav;
+import org.sipline.benchmarks.callrate.IncomingCalls;
 import org.sipline.benchmarks.harness.Await;
 import org.sipline.benchmarks.harness.ProcStat;
 import org.sipline.benchmarks.harness.SippPeer;
@@ -40,6 +42,14 @@ final class LatencyRun {
 
   private static final int PROMPT_MILLIS = 100;
 
+  /**
+   * Incoming calls per second: one at a time on the one line, each over (BYE answered, the line
+   * ready again) well before the next, so none finds the line busy.
+   */
+  private static final int INCOMING_RATE = 10;
+
+  private static final int INCOMING_HOLD_MS = 20;
+
   /** Silence let pass after a prompt, so the next one starts from silence (a talkspurt). */
   private static final Duration QUIET = Duration.ofMillis(60);
 
@@ -63,7 +73,7 @@ final class LatencyRun {
     byte[] longPrompt =
         SignalWav.speechLike(
             8000, 1, (int) (muteRounds * (AUDIBLE.toMillis() + QUIET.toMillis() + 100) + 30_000));
-    try (UdpSinks sinks = UdpSinks.bind(2);
+    try (UdpSinks sinks = UdpSinks.bind(3);
         SippPeer registrar = SippPeer.registrar(dir);
         SippPeer callee = SippPeer.callee(dir, "callee", sinks.port(0));
         BesideLoad beside =
@@ -86,6 +96,11 @@ final class LatencyRun {
 
       log.info("SipStartCall → INVITE: {} + {} warm-up calls", o.samples(), o.warmup());
       long[] calls = startCalls(sip, calleeUri, o);
+      long[][] incoming = {new long[0], new long[0]};
+      if (o.incoming()) {
+        log.info("incoming INVITE → 180 / 200: {} + {} warm-up calls", o.samples(), o.warmup());
+        incoming = incomingCalls(dir, server.sipPort(), sinks.port(2), o);
+      }
       long[] plays = new long[0];
       long[] mutes = new long[0];
       long[] status = new long[0];
@@ -120,6 +135,8 @@ final class LatencyRun {
       return new LatencyResult(
           Matching.invites(calls, wire.invites()),
           Matching.invites(callsIn, wire.invites()),
+          incoming[0],
+          incoming[1],
           Matching.rtp(plays, wire.rtp(), p -> !p.silent()),
           Matching.rtp(mutes, wire.rtp(), WireEvents.Rtp::silent),
           Matching.rtp(playsIn, wire.rtp(), p -> !p.silent()),
@@ -145,6 +162,46 @@ final class LatencyRun {
       sip.hardHangupAndAwaitReady();
     }
     return at;
+  }
+
+  /**
+   * A SIPp caller calls the line's account straight at the server's SIP port, one call at a time
+   * ({@link #INCOMING_RATE} per second, held {@link #INCOMING_HOLD_MS} ms, then SIPp's BYE); the
+   * line answers at once (auto-answer 0). Its times are SIPp's, from the INVITE's send to the 180
+   * and to the 200, the same way as the call-rate harness's.
+   *
+   * @return INVITE → 180 and INVITE → 200 per measured call, in nanoseconds
+   */
+  private static long[][] incomingCalls(Path dir, int sipPort, int sinkPort, LatencyOptions o)
+      throws IOException, InterruptedException {
+    int count = o.warmup() + o.samples();
+    try (IncomingCalls sipp =
+        IncomingCalls.start(
+            dir.resolve("incoming"),
+            "incoming",
+            "127.0.0.1:" + sipPort,
+            "bench",
+            INCOMING_RATE,
+            count,
+            1,
+            INCOMING_HOLD_MS,
+            sinkPort)) {
+      Duration bound = Duration.ofSeconds(count / INCOMING_RATE + 60);
+      int exit = sipp.awaitExit(bound);
+      IncomingCalls.Outcome outcome = sipp.outcome(o.warmup());
+      if (exit != 0) {
+        log.warn("incoming calls: SIPp exit {}; errors: {}", exit, outcome.errors());
+      }
+      return new long[][] {nanos(outcome.ringMicros()), nanos(outcome.answerMicros())};
+    }
+  }
+
+  private static long[] nanos(long[] micros) {
+    long[] n = new long[micros.length];
+    for (int i = 0; i < micros.length; i++) {
+      n[i] = micros[i] * 1000;
+    }
+    return n;
   }
 
   private static long[] plays(SipClient sip, byte[] prompt, LatencyOptions o)

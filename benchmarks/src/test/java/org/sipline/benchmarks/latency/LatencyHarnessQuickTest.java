@@ -45,6 +45,11 @@ class LatencyHarnessQuickTest {
 
     // -1 marks a request whose wire event was not found.
     assertThat(r.startCallToInvite()).hasSize(SAMPLES).doesNotContain(-1L);
+    // Every incoming call rang and was answered (auto-answer 0), the 180 before the 200.
+    assertThat(r.inviteToRinging()).hasSize(SAMPLES);
+    assertThat(r.inviteToAnswer()).hasSize(SAMPLES);
+    assertThat(Arrays.stream(r.inviteToRinging()).min().orElseThrow()).isPositive();
+    assertThat(Arrays.stream(r.inviteToAnswer()).min().orElseThrow()).isPositive();
     assertThat(r.playToAudio()).hasSize(SAMPLES).doesNotContain(-1L);
     assertThat(r.muteToSilence()).hasSize(SAMPLES).doesNotContain(-1L);
     // Timed from the request's arrival at the server, which comes after the client's send.
@@ -57,6 +62,7 @@ class LatencyHarnessQuickTest {
     assertThat(r.statusRoundTrip()).hasSize(20);
     assertThat(Arrays.stream(r.statusRoundTrip()).min().orElseThrow()).isPositive();
     assertThat(r.healthRoundTrip()).hasSize(20);
-    assertThat(Files.readString(out.resolve("summary.md"))).contains("SipMute → first silent");
+    assertThat(Files.readString(out.resolve("summary.md")))
+        .contains("SipMute → first silent", "incoming INVITE → 200");
   }
 }
