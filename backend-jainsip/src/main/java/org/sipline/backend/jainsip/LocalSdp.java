@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.OpusParameters;
 import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
 import org.sipline.backend.jainsip.media.srtp.SrtpSuite;
 import org.sipline.core.spi.SrtpMode;
@@ -362,7 +364,10 @@ final class LocalSdp {
         CodecPreference.telephoneEvent(m, codec.codec()),
         legacyHold ? "inactive" : m.direction(),
         crypto,
-        codec.codec());
+        codec.codec(),
+        codec.codec() == Codec.OPUS
+            ? OpusParameters.parse(m.fmtp().get(codec.payloadType()))
+            : OpusParameters.DEFAULTS);
   }
 
   private static InetSocketAddress remote(String connection, int port) {

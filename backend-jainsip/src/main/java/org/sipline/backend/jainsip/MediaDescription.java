@@ -15,6 +15,8 @@ import java.util.Map;
  * @param direction sendrecv, sendonly, recvonly or inactive (sendrecv when none is given)
  * @param crypto the values of its {@code a=crypto:} attributes (RFC 4568), unparsed and in order:
  *     each is read alone, so one bad line does not spoil the others
+ * @param fmtp payload type → its {@code a=fmtp:} parameters (RFC 4566 §6), unparsed: what they mean
+ *     depends on the format (e.g. Opus's, RFC 7587 §6.1)
  */
 record MediaDescription(
     String media,
@@ -24,11 +26,25 @@ record MediaDescription(
     String connection,
     Map<Integer, String> rtpmap,
     String direction,
-    List<String> crypto) {
+    List<String> crypto,
+    Map<Integer, String> fmtp) {
   MediaDescription {
     formats = List.copyOf(formats);
     rtpmap = Map.copyOf(rtpmap);
     crypto = List.copyOf(crypto);
+    fmtp = Map.copyOf(fmtp);
+  }
+
+  MediaDescription(
+      String media,
+      int port,
+      String proto,
+      List<String> formats,
+      String connection,
+      Map<Integer, String> rtpmap,
+      String direction,
+      List<String> crypto) {
+    this(media, port, proto, formats, connection, rtpmap, direction, crypto, Map.of());
   }
 
   MediaDescription(

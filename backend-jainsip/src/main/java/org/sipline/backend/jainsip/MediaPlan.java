@@ -2,6 +2,7 @@ package org.sipline.backend.jainsip;
 
 import java.net.InetSocketAddress;
 import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.OpusParameters;
 import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
 
 /**
@@ -17,6 +18,8 @@ import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
  *     c=, RFC 2543's way of holding a call
  * @param srtp the far end's SDES crypto line that keys what it sends us, or null for plain RTP
  * @param codec the codec {@code payloadType} stands for
+ * @param opus what the peer's fmtp for Opus asks of the stream we send ({@link
+ *     OpusParameters#DEFAULTS} for the other codecs and when it gave none)
  */
 record MediaPlan(
     InetSocketAddress remote,
@@ -24,10 +27,22 @@ record MediaPlan(
     int telephoneEvent,
     String direction,
     SdesCrypto srtp,
-    Codec codec) {
+    Codec codec,
+    OpusParameters opus) {
   static final int PCMU = 0;
   static final int PCMA = 8;
   static final int NO_TELEPHONE_EVENT = -1;
+
+  /** A plan without Opus parameters: RFC 7587's defaults. */
+  MediaPlan(
+      InetSocketAddress remote,
+      int payloadType,
+      int telephoneEvent,
+      String direction,
+      SdesCrypto srtp,
+      Codec codec) {
+    this(remote, payloadType, telephoneEvent, direction, srtp, codec, OpusParameters.DEFAULTS);
+  }
 
   /** A plan for a static payload type (PCMU, PCMA, G.722): the codec follows from it. */
   MediaPlan(

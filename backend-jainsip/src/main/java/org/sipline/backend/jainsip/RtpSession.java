@@ -8,6 +8,8 @@ import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.backend.jainsip.media.srtp.SrtpKeys;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.RtpStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call's RTP as the signalling drives it: a port reserved for the SDP, started once offer and
@@ -18,6 +20,8 @@ import org.sipline.core.spi.RtpStatistics;
  * a start after close does nothing, so neither side has to know the order.
  */
 final class RtpSession {
+  private static final Logger log = LoggerFactory.getLogger(RtpSession.class);
+
   private final MediaSession media;
   private boolean closed;
 
@@ -35,6 +39,12 @@ final class RtpSession {
       return;
     }
     media.srtp(send, plan.receiveKeys());
+    if (plan.codec() == Codec.OPUS) {
+      for (String problem : plan.opus().problems()) {
+        log.warn("Call-ID {}: the far end's Opus fmtp {}; Opus's default used", callId, problem);
+      }
+      media.opus(plan.opus());
+    }
     int telephoneEvent =
         plan.telephoneEvent() >= 0 ? plan.telephoneEvent() : MediaSession.NO_TELEPHONE_EVENT;
     media.start(plan.remote(), plan.codec(), plan.payloadType(), telephoneEvent, callMedia, callId);

@@ -88,7 +88,15 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     for (Builder b : media) {
       built.add(
           new MediaDescription(
-              b.media, b.port, b.proto, b.formats, b.connection, b.rtpmap, b.direction, b.crypto));
+              b.media,
+              b.port,
+              b.proto,
+              b.formats,
+              b.connection,
+              b.rtpmap,
+              b.direction,
+              b.crypto,
+              b.fmtp));
     }
     return new SessionDescription(sessionConnection, built);
   }
@@ -155,6 +163,20 @@ record SessionDescription(String connection, List<MediaDescription> media) {
       }
       int pt = number(n, "rtpmap payload type", rest.substring(0, space), 0, 127);
       media.rtpmap.put(pt, rest.substring(space + 1).trim());
+    } else if (lower.startsWith("fmtp:")) {
+      // Format parameters only tune a codec: one we cannot read is skipped, never the whole SDP
+      // refused (its codec then runs on its defaults).
+      String rest = value.substring("fmtp:".length()).trim();
+      int space = rest.indexOf(' ');
+      String type = space < 0 ? rest : rest.substring(0, space);
+      if (type.length() <= 3
+          && !type.isEmpty()
+          && type.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        int pt = Integer.parseInt(type);
+        if (pt <= 127 && space >= 0) {
+          media.fmtp.putIfAbsent(pt, rest.substring(space + 1).trim());
+        }
+      }
     }
   }
 
@@ -187,5 +209,6 @@ record SessionDescription(String connection, List<MediaDescription> media) {
     final Map<Integer, String> rtpmap = new HashMap<>();
     String direction = "sendrecv";
     final List<String> crypto = new ArrayList<>();
+    final Map<Integer, String> fmtp = new HashMap<>();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.media.Codec;
+import org.sipline.backend.jainsip.media.OpusParameters;
 import org.sipline.core.spi.Availability;
 import org.sipline.core.spi.SrtpMode;
 
@@ -134,5 +135,41 @@ class CodecNegotiationTest {
     assertThat(all.keeping(Codec.PCMA).codecs()).containsExactly(Codec.PCMA, Codec.PCMU);
     assertThat(all.keeping(Codec.G722).codecs()).containsExactly(Codec.G722);
     assertThat(all.keeping(Codec.OPUS).codecs()).containsExactly(Codec.OPUS);
+  }
+
+  @Test
+  void theFarEndsOpusFmtpRidesWithThePlanAndBadValuesAreNamedNotFatal() {
+    SessionDescription offer =
+        sdp(
+            "m=audio 4000 RTP/AVP 96 0\r\n"
+                + "a=rtpmap:96 opus/48000/2\r\n"
+                + "a=fmtp:96 maxplaybackrate=8000;stereo=0;sprop-stereo=0;useinbandfec=1;"
+                + "maxaveragebitrate=12000;usedtx=1\r\n"
+                + "a=fmtp:0 whatever\r\n"
+                + "a=fmtp:x broken\r\n");
+    MediaPlan plan = LocalSdp.planFor(offer, SrtpMode.OFF, CodecPreference.defaults(OPUS));
+    assertThat(plan.codec()).isEqualTo(Codec.OPUS);
+    assertThat(plan.opus().maxBandwidthHz()).isEqualTo(4000);
+    assertThat(plan.opus().inbandFec()).isTrue();
+    assertThat(plan.opus().maxAverageBitrate()).isEqualTo(12000);
+    assertThat(plan.opus().problems()).isEmpty();
+
+    MediaPlan odd =
+        LocalSdp.planFor(
+            sdp(
+                "m=audio 4000 RTP/AVP 96\r\n"
+                    + "a=rtpmap:96 opus/48000/2\r\n"
+                    + "a=fmtp:96 maxplaybackrate=99999;useinbandfec=yes\r\n"),
+            SrtpMode.OFF,
+            CodecPreference.defaults(OPUS));
+    assertThat(odd.opus().maxPlaybackRate()).as("RFC 7587's default kept").isEqualTo(48000);
+    assertThat(odd.opus().problems())
+        .containsExactly(
+            "maxplaybackrate=99999 ignored: not a number in 8000..48000",
+            "useinbandfec=yes ignored: 0 or 1 only");
+
+    MediaPlan g711 = LocalSdp.planFor(offer, SrtpMode.OFF, CodecPreference.G711);
+    assertThat(g711.codec()).isEqualTo(Codec.PCMU);
+    assertThat(g711.opus()).isEqualTo(OpusParameters.DEFAULTS);
   }
 }

@@ -31,6 +31,17 @@ class SessionDescriptionTest {
   }
 
   @Test
+  void keepsEachFormatsFirstFmtpAndSkipsOnesItCannotReadWithoutRefusingTheSdp() {
+    String sdp =
+        TWO_STREAMS.replace(
+            "a=sendonly\r\n",
+            "a=sendonly\r\na=fmtp:101 0-16\r\na=fmtp:x1 junk\r\na=fmtp:999 junk\r\n"
+                + "a=fmtp:\u0663 junk\r\na=fmtp:8\r\n");
+    MediaDescription audio = SessionDescription.parse(sdp).media().get(0);
+    assertThat(audio.fmtp()).containsExactly(java.util.Map.entry(101, "0-15"));
+  }
+
+  @Test
   void acceptsBareLineFeeds() {
     assertThat(SessionDescription.parse(TWO_STREAMS.replace("\r\n", "\n")).media()).hasSize(2);
   }

@@ -1,11 +1,9 @@
 package org.sipline.benchmarks.callrate;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import org.sipline.benchmarks.harness.OptionValues;
 
 /**
  * What a call-rate run does, from the command line; every value checked, a bad one named.
@@ -64,29 +62,20 @@ record CallRateOptions(
     int lines = 0;
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
-    Path out =
-        Path.of(
-            "target",
-            "callrate-"
-                + LocalDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out = OptionValues.timestamped("callrate");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + ": missing value\n" + usage());
-      }
-      String value = args[++i];
+      String value = OptionValues.valueAfter(args, i++, usage());
       switch (name) {
         case "--rates" -> rates = parseRates(value);
-        case "--seconds" -> seconds = parseInt(name, value, 1, 3600);
-        case "--warmup-seconds" -> warmup = parseInt(name, value, 0, 3600);
-        case "--hold-ms" -> hold = parseInt(name, value, 0, 600_000);
-        case "--lines" -> lines = parseInt(name, value, 1, 5000);
+        case "--seconds" -> seconds = OptionValues.wholeNumber(name, value, 1, 3600);
+        case "--warmup-seconds" -> warmup = OptionValues.wholeNumber(name, value, 0, 3600);
+        case "--hold-ms" -> hold = OptionValues.wholeNumber(name, value, 0, 600_000);
+        case "--lines" -> lines = OptionValues.wholeNumber(name, value, 1, 5000);
         case "--server-jar" -> jar = Path.of(value);
-        case "--server-jvm" ->
-            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+        case "--server-jvm" -> jvm = OptionValues.jvmFlags(value);
         case "--out" -> out = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+        default -> throw OptionValues.unknown(name, usage());
       }
     }
     CallRateOptions o = new CallRateOptions(rates, seconds, warmup, hold, lines, jar, jvm, out);
@@ -103,21 +92,8 @@ record CallRateOptions(
   private static List<Integer> parseRates(String value) {
     List<Integer> rates = new ArrayList<>();
     for (String part : value.split(",", -1)) {
-      rates.add(parseInt("--rates", part.strip(), 1, 2000));
+      rates.add(OptionValues.wholeNumber("--rates", part.strip(), 1, 2000));
     }
     return List.copyOf(rates);
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    int v;
-    try {
-      v = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-    }
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
-    }
-    return v;
   }
 }

@@ -34,11 +34,28 @@ public final class SippPeer implements AutoCloseable {
     return start(dir, "registrar", scenario("registrar.xml"));
   }
 
-  /** A callee whose SDP sends every caller's RTP to {@code sinkPort} on 127.0.0.1. */
+  /** The answer's media when the caller does not say: PCMU, plain RTP. */
+  public static final String PCMU_MEDIA = "m=audio @SINK_PORT@ RTP/AVP 0\na=rtpmap:0 PCMU/8000";
+
+  /** A callee whose SDP sends every caller's RTP, PCMU, to {@code sinkPort} on 127.0.0.1. */
   public static SippPeer callee(Path dir, String name, int sinkPort)
       throws IOException, InterruptedException, TimeoutException {
+    return callee(dir, name, sinkPort, PCMU_MEDIA);
+  }
+
+  /**
+   * A callee whose answer is {@code media} (its m= line and attributes, one per line,
+   * {@code @SINK_PORT@} standing for the port), so every caller's RTP goes to {@code sinkPort} on
+   * 127.0.0.1 in the format and profile that answer agrees.
+   */
+  public static SippPeer callee(Path dir, String name, int sinkPort, String media)
+      throws IOException, InterruptedException, TimeoutException {
     return start(
-        dir, name, scenario("callee.xml").replace("@SINK_PORT@", Integer.toString(sinkPort)));
+        dir,
+        name,
+        scenario("callee.xml")
+            .replace("@MEDIA@", media.replace("\n", "\n      "))
+            .replace("@SINK_PORT@", Integer.toString(sinkPort)));
   }
 
   /**

@@ -62,7 +62,9 @@ public final class SocketCapture implements Capture {
                       dstPort,
                       buf.getInt(8) & 0xFFFF_FFFFL,
                       buf.getShort(2) & 0xFFFF,
-                      buf.getInt(4) & 0xFFFF_FFFFL));
+                      buf.getInt(4) & 0xFFFF_FFFFL,
+                      buf.get(1) & 0x7F,
+                      buf.remaining()));
             }
           }
         }

@@ -178,7 +178,9 @@ public final class TsharkCapture implements Capture {
                 "udp.dstport",
                 "rtp.ssrc",
                 "rtp.seq",
-                "rtp.timestamp"))) {
+                "rtp.timestamp",
+                "rtp.p_type",
+                "udp.length"))) {
       CapturedPacket p = TsharkFields.parse(row);
       if (p != null) {
         packets.add(p);

@@ -2,10 +2,8 @@ package org.sipline.benchmarks.latency;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.sipline.benchmarks.harness.OptionValues;
 
 /**
  * What a latency run measures, from the command line; every value checked, a bad one named.
@@ -68,27 +66,20 @@ record LatencyOptions(
     Path pjsipNative = Path.of("backend-pjsip", "target", "native");
     boolean startCallOnly = false;
     boolean incoming = true;
-    Path out =
-        Path.of(
-            "target",
-            "latency-"
-                + LocalDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out = OptionValues.timestamped("latency");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + ": missing value\n" + usage());
-      }
-      String value = args[++i];
+      String value = OptionValues.valueAfter(args, i++, usage());
       switch (name) {
-        case "--samples" -> samples = parseInt(name, value, 1, 100_000);
-        case "--warmup" -> warmup = parseInt(name, value, 0, 10_000);
-        case "--status-samples" -> statusSamples = parseInt(name, value, 1, 10_000_000);
-        case "--status-warmup" -> statusWarmup = parseInt(name, value, 0, 10_000_000);
+        case "--samples" -> samples = OptionValues.wholeNumber(name, value, 1, 100_000);
+        case "--warmup" -> warmup = OptionValues.wholeNumber(name, value, 0, 10_000);
+        case "--status-samples" ->
+            statusSamples = OptionValues.wholeNumber(name, value, 1, 10_000_000);
+        case "--status-warmup" ->
+            statusWarmup = OptionValues.wholeNumber(name, value, 0, 10_000_000);
         case "--server-jar" -> jar = Path.of(value);
-        case "--server-jvm" ->
-            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
-        case "--beside-calls" -> beside = parseInt(name, value, 0, 5000);
+        case "--server-jvm" -> jvm = OptionValues.jvmFlags(value);
+        case "--beside-calls" -> beside = OptionValues.wholeNumber(name, value, 0, 5000);
         case "--out" -> out = Path.of(value);
         case "--backend" -> {
           if (!value.equals("jainsip") && !value.equals("pjsip")) {
@@ -105,7 +96,7 @@ record LatencyOptions(
           startCallOnly = true;
           incoming = value.equals("set-up");
         }
-        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+        default -> throw OptionValues.unknown(name, usage());
       }
     }
     if (backend.equals("pjsip") && !Files.isRegularFile(pjsipNative.resolve("libsiplinepj.so"))) {
@@ -125,18 +116,5 @@ record LatencyOptions(
         pjsipNative.toAbsolutePath(),
         startCallOnly,
         incoming);
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    int v;
-    try {
-      v = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-    }
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
-    }
-    return v;
   }
 }

@@ -1,13 +1,11 @@
 package org.sipline.benchmarks.media;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.sipline.benchmarks.harness.OptionValues;
 
 /**
  * What a media run measures, from the command line; every value checked, a bad one named.
@@ -126,12 +124,7 @@ record MediaOptions(
     List<String> jvm = List.of();
     int beside = 0;
     ManyAudio manyAudio = ManyAudio.ECHO;
-    Path out =
-        Path.of(
-            "target",
-            "media-"
-                + LocalDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out = OptionValues.timestamped("media");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--quick")) {
@@ -146,30 +139,28 @@ record MediaOptions(
         stall = 4;
         continue;
       }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + ": missing value\n" + usage());
-      }
-      String value = args[++i];
+      String value = OptionValues.valueAfter(args, i++, usage());
       switch (name) {
         case "--phases" -> phases = phases(value);
-        case "--calls" -> calls = parseInt(name, value, 1, 5000);
-        case "--seconds" -> seconds = parseInt(name, value, 1, 3600);
-        case "--warmup-seconds" -> warmup = parseInt(name, value, 0, 600);
-        case "--listeners" -> listeners = parseInt(name, value, 1, 5000);
-        case "--listen-channels" -> listenChannels = parseInt(name, value, 1, 100);
-        case "--speak-rounds" -> speak = parseInt(name, value, 1, 100_000);
-        case "--clear-rounds" -> clear = parseInt(name, value, 1, 100_000);
-        case "--interrupt-warmup" -> interruptWarmup = parseInt(name, value, 0, 1_000_000);
-        case "--digits" -> digits = parseInt(name, value, 1, 100_000);
-        case "--stall-seconds" -> stall = parseInt(name, value, 1, 3600);
-        case "--stall-window" -> stallWindow = parseInt(name, value, 65_535, 1 << 30);
+        case "--calls" -> calls = OptionValues.wholeNumber(name, value, 1, 5000);
+        case "--seconds" -> seconds = OptionValues.wholeNumber(name, value, 1, 3600);
+        case "--warmup-seconds" -> warmup = OptionValues.wholeNumber(name, value, 0, 600);
+        case "--listeners" -> listeners = OptionValues.wholeNumber(name, value, 1, 5000);
+        case "--listen-channels" -> listenChannels = OptionValues.wholeNumber(name, value, 1, 100);
+        case "--speak-rounds" -> speak = OptionValues.wholeNumber(name, value, 1, 100_000);
+        case "--clear-rounds" -> clear = OptionValues.wholeNumber(name, value, 1, 100_000);
+        case "--interrupt-warmup" ->
+            interruptWarmup = OptionValues.wholeNumber(name, value, 0, 1_000_000);
+        case "--digits" -> digits = OptionValues.wholeNumber(name, value, 1, 100_000);
+        case "--stall-seconds" -> stall = OptionValues.wholeNumber(name, value, 1, 3600);
+        case "--stall-window" ->
+            stallWindow = OptionValues.wholeNumber(name, value, 65_535, 1 << 30);
         case "--server-jar" -> jar = Path.of(value);
-        case "--server-jvm" ->
-            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
-        case "--beside-calls" -> beside = parseInt(name, value, 0, 5000);
+        case "--server-jvm" -> jvm = OptionValues.jvmFlags(value);
+        case "--beside-calls" -> beside = OptionValues.wholeNumber(name, value, 0, 5000);
         case "--many-audio" -> manyAudio = manyAudio(value);
         case "--out" -> out = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+        default -> throw OptionValues.unknown(name, usage());
       }
     }
     return new MediaOptions(
@@ -218,18 +209,5 @@ record MediaOptions(
       }
     }
     return set;
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    int v;
-    try {
-      v = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'", e);
-    }
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
-    }
-    return v;
   }
 }

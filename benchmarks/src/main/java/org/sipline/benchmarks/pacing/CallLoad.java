@@ -86,7 +86,9 @@ public final class CallLoad {
               a.realtime(),
               a.sipPort(),
               a.result().resolveSibling("setup-ms.txt"),
-              a.metrics());
+              a.metrics(),
+              a.codec(),
+              a.srtp());
       default -> throw new IllegalArgumentException("unknown stack " + a.stack());
     };
   }

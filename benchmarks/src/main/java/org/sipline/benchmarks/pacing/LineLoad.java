@@ -25,7 +25,9 @@ import org.sipline.core.LineStatus;
 import org.sipline.core.StatusType;
 import org.sipline.core.backends.Backends;
 import org.sipline.core.spi.BackendConfig;
+import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.SipBackend;
+import org.sipline.core.spi.SrtpMode;
 import org.sipline.server.LineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +111,9 @@ final class LineLoad implements Load {
    * @param sipPort the backend's SIP port (0: any), which a flood is aimed at
    * @param setupTimes where each call's set-up time goes (milliseconds, one line per call)
    * @param withMetrics whether the server's meters are bound and fed (see the class comment)
+   * @param codec the calls' only codec (the backend's codec list option), or null for the backend's
+   *     default list
+   * @param srtp "off" or "require": the backend's SRTP mode
    */
   static LineLoad start(
       String backendName,
@@ -118,15 +123,21 @@ final class LineLoad implements Load {
       String realtime,
       int sipPort,
       Path setupTimes,
-      boolean withMetrics) {
+      boolean withMetrics,
+      String codec,
+      String srtp) {
     // No refresh REGISTER during a run: the registrar grants what is asked.
     Map<String, String> options = new HashMap<>(Map.of("register.expires", "3600"));
     if (!realtime.equals("default")) {
       // jainsip's option; the harness refuses --realtime with pjsip.
       options.put("media.realtime", realtime);
     }
+    if (codec != null) {
+      options.put(CodecList.OPTION, codec);
+    }
     LineMetrics metrics = withMetrics ? LineMetrics.create() : null;
-    BackendConfig.Builder config = BackendConfig.loopback().sipPort(sipPort).options(options);
+    BackendConfig.Builder config =
+        BackendConfig.loopback().sipPort(sipPort).options(options).srtp(SrtpMode.parse(srtp));
     if (metrics != null) {
       config.observer(metrics.backendObserver());
     }

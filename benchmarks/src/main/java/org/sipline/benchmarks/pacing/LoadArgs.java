@@ -18,6 +18,9 @@ import org.sipline.backend.jainsip.media.MediaEngine;
  * @param sipPort the line stack's SIP port (0: any free port)
  * @param backend the line stack's backend: "jainsip" or "pjsip"
  * @param metrics whether the line stack binds and feeds the server's meters ({@code LineMetrics})
+ * @param codec the line stack's only codec (the backend's codec list option), or null for the
+ *     backend's default list
+ * @param srtp the line stack's SRTP mode: "off" or "require"
  */
 record LoadArgs(
     String stack,
@@ -31,7 +34,9 @@ record LoadArgs(
     String realtime,
     int sipPort,
     String backend,
-    boolean metrics) {
+    boolean metrics,
+    String codec,
+    String srtp) {
 
   static LoadArgs parse(String[] args) {
     String stack = null;
@@ -46,6 +51,8 @@ record LoadArgs(
     int sipPort = 0;
     String backend = "jainsip";
     boolean metrics = false;
+    String codec = null;
+    String srtp = "off";
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("options come in pairs: " + String.join(" ", args));
     }
@@ -78,6 +85,16 @@ record LoadArgs(
                   default ->
                       throw new IllegalArgumentException("--metrics must be on or off: " + v);
                 };
+        case "--codec" -> {
+          MediaVariant.rtpClockRate(v); // refuses an unknown codec
+          codec = v;
+        }
+        case "--srtp" -> {
+          if (!v.equals("off") && !v.equals("require")) {
+            throw new IllegalArgumentException("--srtp must be off or require: " + v);
+          }
+          srtp = v;
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -112,9 +129,12 @@ record LoadArgs(
     if (metrics && !"line".equals(stack)) {
       throw new IllegalArgumentException("--metrics on needs --stack line (lines feed the meters)");
     }
+    if ((codec != null || srtp.equals("require")) && !"line".equals(stack)) {
+      throw new IllegalArgumentException("--codec and --srtp need --stack line");
+    }
     return new LoadArgs(
         stack, calls, sinkPort, registrar, callee, wav, result, spin, realtime, sipPort, backend,
-        metrics);
+        metrics, codec, srtp);
   }
 
   /** The pacer's SCHED_FIFO priority for the media stack's engine, as the backend reads it. */

@@ -36,6 +36,7 @@ public final class LoadProcess implements AutoCloseable {
    *
    * @param sipPort the line stack's SIP port (0: any free port)
    * @param metrics "on" to bind the server's meters in the load, "off" or null not to
+   * @param media the calls' codec and SRTP (the media stack takes only plain PCMU)
    */
   static LoadProcess start(
       Path dir,
@@ -46,7 +47,8 @@ public final class LoadProcess implements AutoCloseable {
       int calleePort,
       int sipPort,
       Path wav,
-      String metrics)
+      String metrics,
+      MediaVariant media)
       throws IOException {
     List<String> extra =
         new ArrayList<>(
@@ -57,6 +59,9 @@ public final class LoadProcess implements AutoCloseable {
                 Integer.toString(sipPort),
                 "--backend",
                 options.backend()));
+    if (options.labelsMedia()) {
+      extra.addAll(List.of("--codec", media.codec(), "--srtp", media.srtp()));
+    }
     List<String> jvm = new ArrayList<>(options.jvmFlags());
     if (options.backend().equals("pjsip")) {
       jvm.add("-Djna.library.path=" + options.pjsipNative());

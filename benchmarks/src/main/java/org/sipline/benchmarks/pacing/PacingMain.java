@@ -73,28 +73,42 @@ public final class PacingMain {
         if (modes.isEmpty()) {
           modes.add(null);
         }
-        for (String metrics : modes) {
-          Path dir =
-              out.resolve("run-" + run)
-                  .resolve("calls-" + calls + (metrics == null ? "" : "-metrics-" + metrics));
-          try {
-            for (PhaseResult r : Phase.run(options, run, calls, dir, wav, metrics)) {
-              results.add(r);
-              String rows = ResultTable.tsvRows(r);
-              Files.writeString(tsv, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-              System.out.print(rows);
+        // Every codec with every SRTP mode, in turn within the call count: side by side in time.
+        List<MediaVariant> media = new ArrayList<>();
+        for (String codec : options.codecs()) {
+          for (String srtp : options.srtp()) {
+            media.add(new MediaVariant(codec, srtp));
+          }
+        }
+        for (MediaVariant variant : media) {
+          for (String metrics : modes) {
+            Path dir =
+                out.resolve("run-" + run)
+                    .resolve(
+                        "calls-"
+                            + calls
+                            + (options.labelsMedia() ? variant.dirSuffix() : "")
+                            + (metrics == null ? "" : "-metrics-" + metrics));
+            try {
+              for (PhaseResult r : Phase.run(options, run, calls, dir, wav, metrics, variant)) {
+                results.add(r);
+                String rows = ResultTable.tsvRows(r);
+                Files.writeString(tsv, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                System.out.print(rows);
+              }
+            } catch (IOException | TimeoutException | RuntimeException e) {
+              log.error("run {} with {} calls failed; its files are in {}", run, calls, dir, e);
+              failures.add(
+                  "run "
+                      + run
+                      + ", "
+                      + calls
+                      + " calls"
+                      + (options.labelsMedia() ? ", " + variant.label() : "")
+                      + (metrics == null ? "" : ", metrics " + metrics)
+                      + ": "
+                      + e);
             }
-          } catch (IOException | TimeoutException | RuntimeException e) {
-            log.error("run {} with {} calls failed; its files are in {}", run, calls, dir, e);
-            failures.add(
-                "run "
-                    + run
-                    + ", "
-                    + calls
-                    + " calls"
-                    + (metrics == null ? "" : ", metrics " + metrics)
-                    + ": "
-                    + e);
           }
         }
       }
@@ -123,6 +137,10 @@ public final class PacingMain {
             "pacer media.realtime: " + options.realtime(),
             "metrics: "
                 + (options.metrics().isEmpty() ? "off" : String.join(" then ", options.metrics())),
+            "codecs: "
+                + String.join(" then ", options.codecs())
+                + ", SRTP: "
+                + String.join(" then ", options.srtp()),
             "INVITE flood: " + (options.floodRate() > 0 ? options.floodRate() + "/s" : "none"),
             "warm-up: "
                 + options.warmup().toSeconds()

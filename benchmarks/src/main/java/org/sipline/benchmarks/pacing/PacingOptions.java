@@ -3,12 +3,8 @@ package org.sipline.benchmarks.pacing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.sipline.benchmarks.harness.OptionValues;
 
 /**
  * What a pacing run measures, from the command line; every value checked, a bad one named.
@@ -36,6 +32,10 @@ import java.util.Locale;
  * @param metrics the metrics modes each phase is measured in, in this order, each a load of its own
  *     ("on": the server's meters bound and fed, "off": none); empty when not asked, which measures
  *     without metrics and labels nothing
+ * @param codecs the codecs the line stack's calls use, each measured in turn within a call count
+ *     ("pcmu", "pcma", "g722", "opus"): the load offers only that codec and the callee answers it
+ * @param srtp the SRTP modes measured in turn for each codec: "off" (RTP/AVP) or "require" (the
+ *     load's --srtp require, the callee answering RTP/SAVP with a key of its own)
  */
 record PacingOptions(
     List<Integer> calls,
@@ -53,7 +53,9 @@ record PacingOptions(
     int floodRate,
     String backend,
     Path pjsipNative,
-    List<String> metrics) {
+    List<String> metrics,
+    List<String> codecs,
+    List<String> srtp) {
 
   static final List<String> DEFAULT_JVM_FLAGS =
       List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
@@ -85,7 +87,11 @@ record PacingOptions(
         "  --backend jainsip|pjsip  the backend the line stack's lines run on (default jainsip)",
         "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)",
         "  --metrics on|off|on,off  the server's Prometheus meters in the load (--stack line);"
-            + " a list measures each call count once per mode, alternating, in that order");
+            + " a list measures each call count once per mode, alternating, in that order",
+        "  --codec pcmu|pcma|g722|opus   the calls' codec (--stack line; default pcmu); a list"
+            + " measures each in turn, alternating within a call count",
+        "  --srtp off|require       the calls' SRTP (--stack line; default off); a list measures"
+            + " each in turn for every codec");
   }
 
   static PacingOptions parse(String[] args) {
@@ -93,12 +99,7 @@ record PacingOptions(
     int runs = 3;
     Duration warmup = Duration.ofSeconds(5);
     Duration window = Duration.ofSeconds(20);
-    Path out =
-        Path.of(
-            "target",
-            "pacing-"
-                + LocalDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out = OptionValues.timestamped("pacing");
     List<String> jvm = DEFAULT_JVM_FLAGS;
     boolean baresip = true;
     String capture = "tshark";
@@ -110,30 +111,34 @@ record PacingOptions(
     String backend = "jainsip";
     Path pjsipNative = Path.of("backend-pjsip", "target", "native");
     List<String> metrics = List.of();
+    List<String> codecs = List.of("pcmu");
+    List<String> srtp = List.of("off");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + ": missing value\n" + usage());
-      }
-      String value = args[++i];
+      String value = OptionValues.valueAfter(args, i++, usage());
       switch (name) {
-        case "--calls" -> calls = parseCalls(value);
-        case "--runs" -> runs = parseInt(name, value, 1, 100);
-        case "--warmup" -> warmup = Duration.ofSeconds(parseInt(name, value, 0, 600));
-        case "--seconds" -> window = Duration.ofSeconds(parseInt(name, value, 1, 3600));
+        case "--calls" -> calls = OptionValues.wholeNumbers(name, value, 0, MAX_CALLS);
+        case "--runs" -> runs = OptionValues.wholeNumber(name, value, 1, 100);
+        case "--warmup" ->
+            warmup = Duration.ofSeconds(OptionValues.wholeNumber(name, value, 0, 600));
+        case "--seconds" ->
+            window = Duration.ofSeconds(OptionValues.wholeNumber(name, value, 1, 3600));
         case "--out" -> out = Path.of(value);
-        case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
-        case "--baresip" -> baresip = parseBoolean(name, value);
-        case "--capture" -> capture = oneOf(name, value, "auto", "tshark", "socket");
+        case "--jvm" -> jvm = OptionValues.jvmFlags(value);
+        case "--baresip" -> baresip = OptionValues.trueOrFalse(name, value);
+        case "--capture" -> capture = OptionValues.oneOf(name, value, "auto", "tshark", "socket");
         case "--jfr" -> jfr = jfrSettings(value);
-        case "--stack" -> stack = oneOf(name, value, "line", "media");
+        case "--stack" -> stack = OptionValues.oneOf(name, value, "line", "media");
         case "--realtime" -> realtime = realtime(value);
-        case "--clock" -> spin = oneOf(name, value, "system", "spin").equals("spin");
-        case "--flood" -> flood = parseInt(name, value, 0, MAX_FLOOD_RATE);
-        case "--backend" -> backend = oneOf(name, value, "jainsip", "pjsip");
+        case "--clock" -> spin = OptionValues.oneOf(name, value, "system", "spin").equals("spin");
+        case "--flood" -> flood = OptionValues.wholeNumber(name, value, 0, MAX_FLOOD_RATE);
+        case "--backend" -> backend = OptionValues.oneOf(name, value, "jainsip", "pjsip");
         case "--pjsip-native" -> pjsipNative = Path.of(value);
         case "--metrics" -> metrics = metricsModes(value);
-        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+        case "--codec" ->
+            codecs = OptionValues.distinctList(name, value, "pcmu", "pcma", "g722", "opus");
+        case "--srtp" -> srtp = OptionValues.distinctList(name, value, "off", "require");
+        default -> throw OptionValues.unknown(name, usage());
       }
     }
     if (calls.contains(0) && !baresip) {
@@ -153,6 +158,11 @@ record PacingOptions(
     if (metrics.contains("on") && !stack.equals("line")) {
       throw new IllegalArgumentException(
           "--metrics on needs --stack line: the meters count lines, calls and the backend's pacing");
+    }
+    if (!stack.equals("line") && (!codecs.equals(List.of("pcmu")) || srtp.contains("require"))) {
+      throw new IllegalArgumentException(
+          "--codec and --srtp need --stack line: the media stack sends PCMU without SIP to key"
+              + " SRTP or agree a codec");
     }
     if (backend.equals("pjsip")) {
       if (!stack.equals("line")) {
@@ -185,20 +195,19 @@ record PacingOptions(
         flood,
         backend,
         pjsipNative.toAbsolutePath(),
-        metrics);
+        metrics,
+        codecs,
+        srtp);
+  }
+
+  /** Whether the phases are labelled with their codec and SRTP mode: any but plain PCMU asked. */
+  boolean labelsMedia() {
+    return !codecs.equals(List.of("pcmu")) || !srtp.equals(List.of("off"));
   }
 
   /** "on", "off", or both in a comma-separated order, each once. */
   private static List<String> metricsModes(String value) {
-    List<String> modes = new ArrayList<>();
-    for (String part : value.split(",", -1)) {
-      String mode = oneOf("--metrics", part.trim(), "on", "off");
-      if (modes.contains(mode)) {
-        throw new IllegalArgumentException("--metrics: " + mode + " given twice: '" + value + "'");
-      }
-      modes.add(mode);
-    }
-    return List.copyOf(modes);
+    return OptionValues.distinctList("--metrics", value, "on", "off");
   }
 
   /**
@@ -208,7 +217,17 @@ record PacingOptions(
    * @param metricsMode "on", "off", or null when --metrics was not given
    */
   static String condition(String base, String metricsMode) {
-    return metricsMode == null ? base : base + ", metrics " + metricsMode;
+    return condition(base, metricsMode, null);
+  }
+
+  /**
+   * As {@link #condition(String, String)}, with the calls' codec and SRTP when they are labelled.
+   *
+   * @param media e.g. "g722", "pcmu srtp"; null when only plain PCMU is measured
+   */
+  static String condition(String base, String metricsMode, String media) {
+    String c = metricsMode == null ? base : base + ", metrics " + metricsMode;
+    return media == null ? c : c + ", " + media;
   }
 
   /** "default", "off" or a priority 1..99, as the backend option takes it. */
@@ -216,36 +235,7 @@ record PacingOptions(
     if (value.equals("default") || value.equals("off")) {
       return value;
     }
-    return Integer.toString(parseInt("--realtime", value, 1, 99));
-  }
-
-  private static List<Integer> parseCalls(String value) {
-    List<Integer> calls = new ArrayList<>();
-    for (String part : value.split(",")) {
-      calls.add(parseInt("--calls", part.trim(), 0, MAX_CALLS));
-    }
-    return List.copyOf(calls);
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    int v;
-    try {
-      v = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a whole number: '" + value + "'");
-    }
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(name + ": " + v + " out of range " + min + ".." + max);
-    }
-    return v;
-  }
-
-  private static boolean parseBoolean(String name, String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException(name + ": want true or false: '" + value + "'");
-    };
+    return Integer.toString(OptionValues.wholeNumber("--realtime", value, 1, 99));
   }
 
   private static String jfrSettings(String value) {
@@ -258,15 +248,5 @@ record PacingOptions(
           "--jfr: want default, profile or an existing .jfc file:" + " '" + value + "'");
     }
     return file.toAbsolutePath().toString();
-  }
-
-  private static String oneOf(String name, String value, String... allowed) {
-    for (String a : allowed) {
-      if (a.equals(value)) {
-        return value;
-      }
-    }
-    throw new IllegalArgumentException(
-        name + ": want one of " + String.join(", ", allowed) + ": '" + value + "'");
   }
 }

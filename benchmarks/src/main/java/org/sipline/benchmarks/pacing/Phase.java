@@ -60,7 +60,13 @@ final class Phase {
    * length under the flood; one result per window.
    */
   static List<PhaseResult> run(
-      PacingOptions options, int run, int calls, Path dir, Path wav, String metrics)
+      PacingOptions options,
+      int run,
+      int calls,
+      Path dir,
+      Path wav,
+      String metrics,
+      MediaVariant media)
       throws IOException, InterruptedException, TimeoutException {
     Files.createDirectories(dir);
     boolean viaSip = options.stack().equals("line");
@@ -68,7 +74,9 @@ final class Phase {
     try (UdpSinks sinks = UdpSinks.bind(2);
         SippPeer registrar = calls > 0 && viaSip ? SippPeer.registrar(dir) : null;
         SippPeer siplineCallee =
-            calls > 0 && viaSip ? SippPeer.callee(dir, "callee-sipline", sinks.port(0)) : null;
+            calls > 0 && viaSip
+                ? SippPeer.callee(dir, "callee-sipline", sinks.port(0), media.calleeMedia())
+                : null;
         SippPeer baresipCallee =
             options.baresip() ? SippPeer.callee(dir, "callee-baresip", sinks.port(1)) : null;
         LoadProcess load =
@@ -82,7 +90,8 @@ final class Phase {
                     viaSip ? siplineCallee.port() : 0,
                     sipPort,
                     wav,
-                    metrics)
+                    metrics,
+                    media)
                 : null) {
       long pacerTid = -1;
       String pacerPolicy = "";
@@ -124,7 +133,7 @@ final class Phase {
         List<Window> windows = new ArrayList<>();
         windows.add(
             Window.measure(
-                PacingOptions.condition(PhaseResult.IDLE, metrics),
+                PacingOptions.condition(PhaseResult.IDLE, metrics, mediaLabel(options, media)),
                 options,
                 load,
                 baresip,
@@ -141,7 +150,8 @@ final class Phase {
                 options.floodRate());
             windows.add(
                 Window.measure(
-                    PacingOptions.condition("flood " + options.floodRate() + "/s", metrics),
+                    PacingOptions.condition(
+                        "flood " + options.floodRate() + "/s", metrics, mediaLabel(options, media)),
                     options,
                     load,
                     baresip,
@@ -163,7 +173,20 @@ final class Phase {
               load == null
                   ? null
                   : StreamAnalysis.analyse(
+                      captured.packets(),
+                      fromNanos,
+                      toNanos,
+                      port -> port == sinks.port(0),
+                      media.rtpClockRate());
+          WireFormat wire =
+              load == null
+                  ? null
+                  : WireFormat.of(
                       captured.packets(), fromNanos, toNanos, port -> port == sinks.port(0));
+          String mismatch = wire == null ? null : wire.mismatch(media);
+          if (mismatch != null) {
+            throw new IllegalStateException(w.condition + ": " + mismatch);
+          }
           PacingStats baresipStats =
               baresip == null
                   ? null
@@ -191,7 +214,8 @@ final class Phase {
                   gcWindow,
                   gcRun,
                   w.pacer,
-                  w.stealNanos));
+                  w.stealNanos,
+                  wire == null ? "" : wire.describe()));
         }
         return results;
       }
@@ -264,6 +288,11 @@ final class Phase {
     }
     log.warn("Timing packets where the sinks read them, not in the kernel: {}", reason);
     return SocketCapture.start(sinks);
+  }
+
+  /** The phase's codec and SRTP for its label, or null when only plain PCMU is measured. */
+  private static String mediaLabel(PacingOptions options, MediaVariant media) {
+    return options.labelsMedia() ? media.label() : null;
   }
 
   private static long epochNanos(Instant t) {

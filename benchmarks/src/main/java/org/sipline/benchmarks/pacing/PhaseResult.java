@@ -25,6 +25,8 @@ import org.sipline.benchmarks.harness.ThreadSched;
  * @param pacer the load's pacer thread in the window (CPU, time runnable but not running), or null
  *     without calls
  * @param stealNanos CPU time the hypervisor took from the machine in the window, all CPUs
+ * @param wire the load's packets on the wire in the window ({@link WireFormat#describe()}), or ""
+ *     without calls
  */
 record PhaseResult(
     int run,
@@ -44,7 +46,8 @@ record PhaseResult(
     GcPauses gcInWindow,
     GcPauses gcWholeRun,
     ThreadSched.Counters pacer,
-    long stealNanos) {
+    long stealNanos,
+    String wire) {
 
   static final String IDLE = "idle";
 

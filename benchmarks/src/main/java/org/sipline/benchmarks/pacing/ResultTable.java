@@ -48,7 +48,8 @@ final class ResultTable {
     "pacer_wait_share",
     "pacer_wait_per_wakeup_us",
     "steal_ms",
-    "pacer_policy"
+    "pacer_policy",
+    "wire"
   };
 
   private ResultTable() {}
@@ -109,7 +110,8 @@ final class ResultTable {
             p == null ? "" : share(p.waitNanos(), r.windowNanos()),
             p == null ? "" : String.format(Locale.ROOT, "%.1f", r.pacerWaitPerWakeup() / 1e3),
             String.format(Locale.ROOT, "%.0f", r.stealNanos() / 1e6),
-            withLoad ? r.pacerPolicy() : "");
+            withLoad ? r.pacerPolicy() : "",
+            withLoad ? r.wire() : "");
     return String.join("\t", v) + "\n";
   }
 

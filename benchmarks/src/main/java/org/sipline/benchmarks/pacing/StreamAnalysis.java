@@ -16,15 +16,15 @@ import org.sipline.benchmarks.harness.Percentiles;
  * <p>Comparing with the RTP timestamp step (instead of a flat 20 ms) keeps a skipped frame from
  * counting as a 40 ms "deviation": skipped frames are counted as lost instead. A stream's ideal
  * schedule is anchored at its earliest packet relative to its RTP clock, so lateness measures how
- * far a packet fell behind where an even 8 kHz clock would have put it.
+ * far a packet fell behind where an even clock (8 kHz for G.711 and G.722, 48 kHz for Opus) would
+ * have put it.
  */
 public final class StreamAnalysis {
   /** Behind schedule by more than one packet time: a one-frame jitter buffer would underrun. */
   static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-  private static final int CLOCK_RATE = 8000;
-  private static final long NANOS_PER_TICK = 1_000_000_000L / CLOCK_RATE;
-  private static final long FRAME_TICKS = 160;
+  /** G.711's RTP clock, the harness's default. */
+  static final int G711_CLOCK_RATE = 8000;
 
   private StreamAnalysis() {}
 
@@ -38,6 +38,22 @@ public final class StreamAnalysis {
    */
   public static PacingStats analyse(
       List<CapturedPacket> packets, long fromNanos, long toNanos, IntPredicate destination) {
+    return analyse(packets, fromNanos, toNanos, destination, G711_CLOCK_RATE);
+  }
+
+  /**
+   * As {@link #analyse(List, long, long, IntPredicate)}, for streams whose RTP clock runs at {@code
+   * clockRate} Hz (a 20 ms frame is {@code clockRate / 50} ticks).
+   */
+  public static PacingStats analyse(
+      List<CapturedPacket> packets,
+      long fromNanos,
+      long toNanos,
+      IntPredicate destination,
+      int clockRate) {
+    if (clockRate < 50 || clockRate % 50 != 0) {
+      throw new IllegalArgumentException("RTP clock " + clockRate + " Hz has no whole 20 ms frame");
+    }
     Map<Long, Stream> streams = new HashMap<>();
     long packetCount = 0;
     for (CapturedPacket p : packets) {
@@ -48,7 +64,7 @@ public final class StreamAnalysis {
       }
       packetCount++;
       long key = ((long) p.srcPort() << 32) | p.ssrc();
-      streams.computeIfAbsent(key, k -> new Stream()).add(p);
+      streams.computeIfAbsent(key, k -> new Stream(clockRate)).add(p);
     }
     long intervals = 0;
     for (Stream s : streams.values()) {
@@ -93,6 +109,8 @@ public final class StreamAnalysis {
 
   /** One stream's packets, reduced as they come. */
   private static final class Stream {
+    private final int clockRate;
+    private final long frameTicks;
     private long[] deviations = new long[64];
     private int deviationCount;
 
@@ -111,6 +129,16 @@ public final class StreamAnalysis {
     /** RTP ticks since the first packet, unwrapped. */
     private long ticks;
 
+    Stream(int clockRate) {
+      this.clockRate = clockRate;
+      this.frameTicks = clockRate / 50;
+    }
+
+    /** RTP ticks as nanoseconds; exact for 48 kHz too, where a tick is no whole number of ns. */
+    private long nanos(long rtpTicks) {
+      return rtpTicks * 1_000_000_000L / clockRate;
+    }
+
     void add(CapturedPacket p) {
       if (!started) {
         started = true;
@@ -126,16 +154,16 @@ public final class StreamAnalysis {
         return;
       }
       missedByCapture += seqStep - 1;
-      long frames = Math.max(1, step / FRAME_TICKS);
+      long frames = Math.max(1, step / frameTicks);
       // Frames the timestamp skipped beyond the packets the sequence says were sent.
       lostFrames += Math.max(0, frames - seqStep);
-      long nominal = step * NANOS_PER_TICK;
+      long nominal = nanos(step);
       if (seqStep == 1) {
         addDeviation(Math.abs(p.epochNanos() - lastNanos - nominal));
       }
       ticks += step;
       remember(p);
-      addOffset(p.epochNanos() - ticks * NANOS_PER_TICK);
+      addOffset(p.epochNanos() - nanos(ticks));
     }
 
     private void remember(CapturedPacket p) {

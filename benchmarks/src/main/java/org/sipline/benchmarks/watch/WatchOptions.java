@@ -1,10 +1,8 @@
 package org.sipline.benchmarks.watch;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.sipline.benchmarks.harness.OptionValues;
 
 /**
  * What a fan-out run measures, from the command line; every value checked, a bad one named.
@@ -54,12 +52,7 @@ record WatchOptions(
     int pauseMax = 40;
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
-    Path out =
-        Path.of(
-            "target",
-            "watch-"
-                + LocalDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path out = OptionValues.timestamped("watch");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--quick")) {
@@ -69,46 +62,28 @@ record WatchOptions(
         statuses = 20;
         continue;
       }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + ": missing value\n" + usage());
-      }
-      String value = args[++i];
+      String value = OptionValues.valueAfter(args, i++, usage());
       switch (name) {
-        case "--watchers" -> watchers = parseInt(name, value, 1, 100_000);
-        case "--channels" -> channels = parseInt(name, value, 1, 1000);
-        case "--warmup" -> warmup = parseInt(name, value, 0, 1_000_000);
-        case "--statuses" -> statuses = parseInt(name, value, 1, 1_000_000);
+        case "--watchers" -> watchers = OptionValues.wholeNumber(name, value, 1, 100_000);
+        case "--channels" -> channels = OptionValues.wholeNumber(name, value, 1, 1000);
+        case "--warmup" -> warmup = OptionValues.wholeNumber(name, value, 0, 1_000_000);
+        case "--statuses" -> statuses = OptionValues.wholeNumber(name, value, 1, 1_000_000);
         case "--pause-ms" -> {
           String[] range = value.split("-", -1);
           if (range.length != 2) {
             throw new IllegalArgumentException(
                 "--pause-ms: want MIN-MAX, e.g. 20-40, got " + value);
           }
-          pauseMin = parseInt(name, range[0], 0, 60_000);
-          pauseMax = parseInt(name, range[1], pauseMin, 60_000);
+          pauseMin = OptionValues.wholeNumber(name, range[0].trim(), 0, 60_000);
+          pauseMax = OptionValues.wholeNumber(name, range[1].trim(), pauseMin, 60_000);
         }
         case "--server-jar" -> jar = Path.of(value);
-        case "--server-jvm" ->
-            jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+        case "--server-jvm" -> jvm = OptionValues.jvmFlags(value);
         case "--out" -> out = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
+        default -> throw OptionValues.unknown(name, usage());
       }
     }
     return new WatchOptions(
         watchers, channels, warmup, statuses, pauseMin, pauseMax, jar, jvm, out);
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    int v;
-    try {
-      v = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": not a number: " + value, e);
-    }
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(
-          name + ": " + v + " is outside " + min + ".." + max + "\n" + usage());
-    }
-    return v;
   }
 }

@@ -64,4 +64,38 @@ class PacingHarnessQuickTest {
     assertThat(Files.readAllLines(out.resolve("results.tsv"))).hasSize(baresip ? 3 : 2);
     assertThat(Files.readString(out.resolve("summary.md"))).contains("| " + CALLS + " | sipline");
   }
+
+  /**
+   * The codec and SRTP switches reach the calls: two SRTP G.722 calls, and the capture finds
+   * payload type 9 in 182-byte datagrams (12 + 160 + the 10-byte SRTP tag). Were either switch
+   * ignored, the packets would be PCMU or 172 bytes and the phase would fail naming that.
+   */
+  @Test
+  void srtpG722CallsSendG722WithTheSrtpTag(@TempDir Path out) throws Exception {
+    PacingOptions options =
+        PacingOptions.parse(
+            new String[] {
+              "--calls", "2",
+              "--runs", "1",
+              "--warmup", "1",
+              "--seconds", "2",
+              "--capture", "auto",
+              "--baresip", "false",
+              "--codec", "g722",
+              "--srtp", "require",
+              "--jvm", "-XX:+UseZGC -Xmx256m",
+              "--out", out.toString()
+            });
+    List<PhaseResult> results = new ArrayList<>();
+
+    List<String> failures = PacingMain.run(options, results);
+
+    assertThat(failures).isEmpty();
+    assertThat(results).hasSize(1);
+    PhaseResult r = results.get(0);
+    assertThat(r.condition()).isEqualTo("idle, g722 srtp");
+    assertThat(r.sipline().streams()).isEqualTo(2);
+    assertThat(r.wire()).isEqualTo("PT 9, 182 bytes");
+    assertThat(out.resolve("run-1").resolve("calls-2-g722-srtp")).isDirectory();
+  }
 }

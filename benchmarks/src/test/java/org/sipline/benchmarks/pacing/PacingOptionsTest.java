@@ -51,6 +51,80 @@ class PacingOptionsTest {
   }
 
   @Test
+  void codecsAndSrtpModesAreListsMeasuredInTurnAndLabelledOnlyWhenAsked() {
+    PacingOptions plain = PacingOptions.parse(new String[0]);
+    assertThat(plain.codecs()).containsExactly("pcmu");
+    assertThat(plain.srtp()).containsExactly("off");
+    assertThat(plain.labelsMedia()).isFalse();
+    PacingOptions mixed =
+        PacingOptions.parse(new String[] {"--codec", "pcmu,g722", "--srtp", "off,require"});
+    assertThat(mixed.codecs()).containsExactly("pcmu", "g722");
+    assertThat(mixed.srtp()).containsExactly("off", "require");
+    assertThat(mixed.labelsMedia()).isTrue();
+    assertThat(PacingOptions.condition(PhaseResult.IDLE, null, "pcmu srtp"))
+        .isEqualTo("idle, pcmu srtp");
+    assertThat(PacingOptions.condition(PhaseResult.IDLE, "off", "g722"))
+        .isEqualTo("idle, metrics off, g722");
+    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--codec", "g729"}))
+        .hasMessage("--codec: want one of pcmu, pcma, g722, opus: 'g729'");
+    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--srtp", "offer"}))
+        .hasMessage("--srtp: want one of off, require: 'offer'");
+    assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--codec", "opus,opus"}))
+        .hasMessage("--codec: opus given twice: 'opus,opus'");
+    assertThatThrownBy(
+            () -> PacingOptions.parse(new String[] {"--codec", "g722", "--stack", "media"}))
+        .hasMessageStartingWith("--codec and --srtp need --stack line");
+    assertThatThrownBy(
+            () -> PacingOptions.parse(new String[] {"--srtp", "require", "--stack", "media"}))
+        .hasMessageStartingWith("--codec and --srtp need --stack line");
+  }
+
+  @Test
+  void theLoadProcessTakesItsCodecAndSrtpOnlyForTheLineStack() {
+    String[] line = {
+      "--stack",
+      "line",
+      "--calls",
+      "1",
+      "--registrar",
+      "r",
+      "--callee",
+      "c",
+      "--wav",
+      "w",
+      "--result",
+      "x",
+      "--codec",
+      "opus",
+      "--srtp",
+      "require"
+    };
+    LoadArgs a = LoadArgs.parse(line);
+    assertThat(a.codec()).isEqualTo("opus");
+    assertThat(a.srtp()).isEqualTo("require");
+    String[] media = {
+      "--stack",
+      "media",
+      "--calls",
+      "1",
+      "--sink-port",
+      "9",
+      "--wav",
+      "w",
+      "--result",
+      "x",
+      "--codec",
+      "g722"
+    };
+    assertThatThrownBy(() -> LoadArgs.parse(media))
+        .hasMessageStartingWith("--codec and --srtp need --stack line");
+    String[] bad = line.clone();
+    bad[bad.length - 1] = "offer";
+    assertThatThrownBy(() -> LoadArgs.parse(bad))
+        .hasMessage("--srtp must be off or require: offer");
+  }
+
+  @Test
   void theLoadProcessTakesTheMetricsModeOnlyForTheLineStack() {
     String[] line = {
       "--stack",

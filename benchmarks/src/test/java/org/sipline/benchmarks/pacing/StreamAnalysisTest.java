@@ -1,6 +1,7 @@
 package org.sipline.benchmarks.pacing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +41,26 @@ class StreamAnalysisTest {
     assertThat(s.p99()).isEqualTo(3 * MS);
     assertThat(s.maxLateness()).isEqualTo(3 * MS);
     assertThat(s.late()).isZero();
+  }
+
+  @Test
+  void anOpusStreamIsTimedByItsFortyEightKilohertzClock() {
+    // 960 ticks a frame; the third packet 3 ms late. At 8 kHz these steps would be 120 ms each.
+    List<CapturedPacket> p =
+        List.of(
+            packet(0, 5000, 1, 0, 0),
+            packet(20, 5000, 1, 1, 960),
+            packet(43, 5000, 1, 2, 1920),
+            packet(60, 5000, 1, 3, 2880),
+            packet(100, 5000, 1, 4, 4800));
+
+    PacingStats s = StreamAnalysis.analyse(p, T0, T0 + 1000 * MS, port -> true, 48000);
+
+    assertThat(s.max()).isEqualTo(3 * MS);
+    assertThat(s.maxLateness()).isEqualTo(3 * MS);
+    assertThat(s.lostFrames()).as("the last step skips one 960-tick frame").isEqualTo(1);
+    assertThatThrownBy(() -> StreamAnalysis.analyse(p, T0, T0 + MS, port -> true, 44_110))
+        .hasMessageContaining("44110 Hz");
   }
 
   @Test

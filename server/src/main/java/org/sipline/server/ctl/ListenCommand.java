@@ -28,12 +28,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "Record the caller's side of a call into a WAV file (16-bit PCM, 8 kHz, mono) through",
-      "a read-only Listen stream, until the call ends or Ctrl-C; the WAV is complete either",
-      "way. Exit 0 when recorded; 1 when the server refused (e.g. no call with --call current)."
+      "Record the caller's side of a call into a WAV file (16-bit PCM, mono, at the call's own",
+      "rate: 8 kHz for G.711, 16 kHz for G.722 and Opus) through a read-only Listen stream,",
+      "until the call ends or Ctrl-C; the WAV is complete either way. Exit 0 when recorded;",
+      "1 when the server refused (e.g. no call with --call current)."
     })
 final class ListenCommand implements Callable<Integer> {
-  private static final int RATE = 8000;
+  /** Until Opened says otherwise: G.711's rate, the rate of every call before wideband codecs. */
+  private static final int DEFAULT_RATE = 8000;
 
   @ParentCommand CtlCommand ctl;
 
@@ -56,7 +58,10 @@ final class ListenCommand implements Callable<Integer> {
   /** Caller samples the server dropped because this client was slow; silence in the file. */
   private long dropped;
 
-  private int timelineRate = RATE;
+  private int timelineRate = DEFAULT_RATE;
+
+  /** The recording's rate: what the server granted, the call's own (Opened). */
+  private int rate = DEFAULT_RATE;
 
   @Override
   public Integer call() {
@@ -66,7 +71,7 @@ final class ListenCommand implements Callable<Integer> {
         client -> {
           WavFileWriter wav;
           try {
-            wav = new WavFileWriter(out, RATE);
+            wav = new WavFileWriter(out, DEFAULT_RATE);
           } catch (IOException e) {
             throw new ParameterException(
                 spec.commandLine(), "--out: " + out + " cannot be written: " + e.getMessage());
@@ -81,10 +86,11 @@ final class ListenCommand implements Callable<Integer> {
                   .listen(
                       ListenRequest.newBuilder()
                           .setCall(call.selector)
+                          // Rate 0: the call's native rate, so a wideband call is heard whole.
                           .setInboundFormat(
                               AudioFormat.newBuilder()
                                   .setEncoding(AudioEncoding.LINEAR16)
-                                  .setSampleRate(RATE))
+                                  .setSampleRate(0))
                           .build(),
                       inbox);
               ended = record(inbox, file, say);
@@ -102,10 +108,11 @@ final class ListenCommand implements Callable<Integer> {
             }
             say.printf(
                 Locale.ROOT,
-                "wrote %.2f s (%d samples) to %s%n",
-                wav.samples() / (double) RATE,
+                "wrote %.2f s (%d samples) to %s, %d Hz%n",
+                wav.samples() / (double) rate,
                 wav.samples(),
-                out);
+                out,
+                rate);
             if (dropped > 0) {
               say.printf(
                   "%d samples were dropped because this client read too slowly; "
@@ -147,16 +154,27 @@ final class ListenCommand implements Callable<Integer> {
       switch (event.getKindCase()) {
         case OPENED -> {
           timelineRate = Math.max(1, event.getOpened().getTimelineRate());
+          int granted = event.getOpened().getInboundFormat().getSampleRate();
+          rate = granted > 0 ? granted : timelineRate;
+          if (file.samples() == 0) {
+            file.sampleRate(rate);
+          }
           say.printf(
-              "recording call %s (%s) into %s%n",
-              event.getOpened().getCallId(), event.getOpened().getRemote(), out);
+              "recording call %s (%s) into %s, %d Hz%s%n",
+              event.getOpened().getCallId(),
+              event.getOpened().getRemote(),
+              out,
+              rate,
+              event.getOpened().getCodec().isEmpty()
+                  ? ""
+                  : " (" + event.getOpened().getCodec() + ")");
         }
         case AUDIO_IN -> {
           AudioIn a = event.getAudioIn();
           // The timeline never jumps: audio dropped because we were slow is reported, not lost
           // from the file's clock; keep the recording's length true to the call's.
           if (a.getDroppedSamples() > 0) {
-            long samples = a.getDroppedSamples() * RATE / timelineRate;
+            long samples = a.getDroppedSamples() * rate / timelineRate;
             dropped += samples;
             file.write(new byte[(int) Math.min(Integer.MAX_VALUE / 2, samples) * 2]);
           }

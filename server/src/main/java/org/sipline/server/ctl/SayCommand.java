@@ -25,6 +25,7 @@ import org.sipline.core.audio.Resampler;
 import org.sipline.core.audio.WavAudio;
 import org.sipline.core.audio.WavFormatException;
 import org.sipline.core.audio.WavReader;
+import org.sipline.core.spi.AudioFrames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sipline ctl say FILE.wav}: speaks a WAV into the call in progress as one utterance of a
  * Converse stream, in chunks sent at the pace they play, as a speech synthesiser would; waits until
- * its end has played. Ctrl-C clears it and says how much the caller heard.
+ * its end has played. Ctrl-C clears it and says how much the caller heard. The file is resampled
+ * here to the call's own rate (Opened says it: 16 kHz on a G.722 or Opus call), so a wideband
+ * prompt keeps its band and the server passes the audio on as it is.
  */
 @Command(
     name = "say",
@@ -44,6 +47,7 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     description = {
       "Speak a WAV file into the call in progress through a Converse stream: one utterance",
+      "at the call's own rate (8 kHz G.711, 16 kHz G.722 and Opus; the file is resampled),",
       "in chunks of --chunk-ms, sent in real time (the first "
           + SayCommand.LEAD_MS
           + " ms at once), then",
@@ -56,8 +60,15 @@ final class SayCommand implements Callable<Integer> {
 
   static final String UTTERANCE = "ctl-say";
   static final String END_MARK = "ctl-say-end";
-  private static final int RATE = 8000;
-  private static final int BYTES_PER_MS = RATE * 2 / 1000;
+
+  /** Until Opened says otherwise: G.711's rate, the rate of every call before wideband codecs. */
+  private static final int DEFAULT_RATE = 8000;
+
+  /**
+   * MEDIA.md's cap on one Audio chunk: 64 KiB. --chunk-ms 4000 fits it at 8 kHz (64,000 bytes) but
+   * not at 16 kHz, so longer chunks are cut to it.
+   */
+  static final int MAX_CHUNK_BYTES = 64 * 1024;
 
   @ParentCommand CtlCommand ctl;
 
@@ -79,7 +90,7 @@ final class SayCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--chunk-ms: " + chunkMs + " not in 1..4000");
     }
-    byte[] pcm = pcm8k();
+    WavAudio wav = readFile();
     Connection connection = ctl.connection;
     return connection.run(
         client -> {
@@ -92,29 +103,33 @@ final class SayCommand implements Callable<Integer> {
                     .setOpen(
                         Open.newBuilder()
                             .setCall(CallSelector.CURRENT)
+                            // Rate 0: the call's native rate, granted in Opened.
                             .setOutboundFormat(
                                 AudioFormat.newBuilder()
                                     .setEncoding(AudioEncoding.LINEAR16)
-                                    .setSampleRate(RATE)))
+                                    .setSampleRate(0)))
                     .build());
-            return new Speaking(connection, inbox, requests, pcm).run();
+            return new Speaking(connection, inbox, requests, wav).run();
           } finally {
             ctrlC.close();
           }
         });
   }
 
-  /** The file as 16-bit little-endian PCM at 8 kHz. */
-  private byte[] pcm8k() {
-    WavAudio wav;
+  /** The file, checked before anything is sent: a bad one is a usage error. */
+  private WavAudio readFile() {
     try {
-      wav = WavReader.read(Files.readAllBytes(file));
+      return WavReader.read(Files.readAllBytes(file));
     } catch (IOException e) {
       throw new ParameterException(spec.commandLine(), file + " cannot be read: " + e.getMessage());
     } catch (WavFormatException e) {
       throw new ParameterException(spec.commandLine(), file + ": " + e.getMessage());
     }
-    short[] samples = Resampler.toCodecRate(wav.sampleRate()).resample(wav.samples());
+  }
+
+  /** {@code wav} as 16-bit little-endian PCM at {@code rate}. */
+  static byte[] pcmAt(WavAudio wav, int rate) {
+    short[] samples = Resampler.between(wav.sampleRate(), rate).resample(wav.samples());
     byte[] pcm = new byte[samples.length * 2];
     for (int i = 0; i < samples.length; i++) {
       pcm[2 * i] = (byte) samples[i];
@@ -128,11 +143,15 @@ final class SayCommand implements Callable<Integer> {
     private final Connection connection;
     private final EventInbox<ConverseRequest> inbox;
     private final StreamObserver<ConverseRequest> requests;
-    private final byte[] pcm;
+    private final WavAudio wav;
     private final PrintWriter out;
-    private final int chunkBytes = chunkMs * BYTES_PER_MS;
 
-    private int timelineRate = RATE;
+    /** The file at the call's rate: set when Opened grants the rate. */
+    private byte[] pcm = new byte[0];
+
+    private int bytesPerMs = DEFAULT_RATE * 2 / 1000;
+    private int chunkBytes = chunkMs * bytesPerMs;
+    private int timelineRate = DEFAULT_RATE;
     private int sent;
     private long startNanos;
     private boolean opened;
@@ -142,11 +161,11 @@ final class SayCommand implements Callable<Integer> {
         Connection connection,
         EventInbox<ConverseRequest> inbox,
         StreamObserver<ConverseRequest> requests,
-        byte[] pcm) {
+        WavAudio wav) {
       this.connection = connection;
       this.inbox = inbox;
       this.requests = requests;
-      this.pcm = pcm;
+      this.wav = wav;
       this.out = spec.commandLine().getOut();
     }
 
@@ -177,7 +196,7 @@ final class SayCommand implements Callable<Integer> {
       if (!opened || clearing || sent >= pcm.length) {
         return Duration.ofDays(1);
       }
-      long dueNanos = startNanos + (sent / BYTES_PER_MS - LEAD_MS) * 1_000_000L;
+      long dueNanos = startNanos + ((long) sent / bytesPerMs - LEAD_MS) * 1_000_000L;
       return Duration.ofNanos(dueNanos - System.nanoTime());
     }
 
@@ -218,13 +237,23 @@ final class SayCommand implements Callable<Integer> {
         case OPENED -> {
           opened = true;
           timelineRate = Math.max(1, event.getOpened().getTimelineRate());
+          int granted = event.getOpened().getOutboundFormat().getSampleRate();
+          int rate = granted > 0 ? granted : timelineRate;
+          if (!AudioFrames.isCallRate(rate)) {
+            out.printf("the server granted %d Hz, which is no call's rate%n", rate);
+            return CtlExit.REFUSED;
+          }
+          pcm = pcmAt(wav, rate);
+          bytesPerMs = rate * 2 / 1000;
+          chunkBytes = Math.min(chunkMs * bytesPerMs, MAX_CHUNK_BYTES);
           startNanos = System.nanoTime();
           out.printf(
-              "saying %s (%d ms) into call %s (%s)%n",
+              "saying %s (%d ms) into call %s (%s), %d Hz%n",
               file,
-              pcm.length / BYTES_PER_MS,
+              pcm.length / bytesPerMs,
               event.getOpened().getCallId(),
-              event.getOpened().getRemote());
+              event.getOpened().getRemote(),
+              rate);
           out.flush();
           sendDueChunks();
         }
@@ -234,14 +263,14 @@ final class SayCommand implements Callable<Integer> {
               Locale.ROOT,
               "cleared: %d ms of %d ms played (%d samples)%n",
               c.getPlayedSamples() * 1000 / timelineRate,
-              pcm.length / BYTES_PER_MS,
+              pcm.length / bytesPerMs,
               c.getPlayedSamples());
           return CtlExit.REFUSED;
         }
         case MARK -> {
           MarkResolved m = event.getMark();
           if (m.getId().equals(END_MARK) && m.getOutcome() == MarkResolved.Outcome.PLAYED) {
-            out.printf("played %d ms%n", pcm.length / BYTES_PER_MS);
+            out.printf("played %d ms%n", pcm.length / bytesPerMs);
             return CtlExit.OK;
           }
           if (m.getId().equals(END_MARK) && !clearing) {

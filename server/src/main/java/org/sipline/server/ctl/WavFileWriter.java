@@ -15,7 +15,7 @@ final class WavFileWriter implements AutoCloseable {
   private static final int HEADER = 44;
 
   private final FileChannel file;
-  private final int sampleRate;
+  private int sampleRate;
   private long dataBytes;
 
   WavFileWriter(Path path, int sampleRate) throws IOException {
@@ -27,6 +27,17 @@ final class WavFileWriter implements AutoCloseable {
             StandardOpenOption.TRUNCATE_EXISTING);
     this.sampleRate = sampleRate;
     writeHeader();
+  }
+
+  /**
+   * Sets the rate the header states: known only once the stream is open (the call's own rate),
+   * after the file was created to prove it can be written. Before the first sample only.
+   */
+  void sampleRate(int rate) {
+    if (dataBytes > 0) {
+      throw new IllegalStateException("the rate of " + samples() + " samples already written");
+    }
+    this.sampleRate = rate;
   }
 
   /** Appends little-endian 16-bit samples. */

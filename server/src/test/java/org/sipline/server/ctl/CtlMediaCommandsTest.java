@@ -118,7 +118,7 @@ class CtlMediaCommandsTest {
     ListenRequest request = (ListenRequest) media.requests.get(0);
     assertThat(request.getCall()).isEqualTo(CallSelector.NEXT);
     assertThat(request.getInboundFormat().getEncoding()).isEqualTo(AudioEncoding.LINEAR16);
-    assertThat(request.getInboundFormat().getSampleRate()).isEqualTo(8000);
+    assertThat(request.getInboundFormat().getSampleRate()).as("the call's own rate").isZero();
     WavAudio written = WavReader.read(Files.readAllBytes(wav));
     assertThat(written.sampleRate()).isEqualTo(8000);
     // The three samples the server dropped for a slow client are silence: the timeline holds.
@@ -154,7 +154,9 @@ class CtlMediaCommandsTest {
     List<ConverseRequest> requests =
         media.requests.stream().map(ConverseRequest.class::cast).toList();
     assertThat(requests.get(0).getOpen().getCall()).isEqualTo(CallSelector.CURRENT);
-    assertThat(requests.get(0).getOpen().getOutboundFormat().getSampleRate()).isEqualTo(8000);
+    assertThat(requests.get(0).getOpen().getOutboundFormat().getSampleRate())
+        .as("the call's own rate")
+        .isZero();
     List<ConverseRequest> chunks =
         requests.stream().filter(r -> r.getKindCase() == ConverseRequest.KindCase.AUDIO).toList();
     assertThat(chunks).hasSize(7);

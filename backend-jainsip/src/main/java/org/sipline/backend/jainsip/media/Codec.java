@@ -163,8 +163,16 @@ public enum Codec {
     default void close() {}
   }
 
-  /** A new encoder for one outgoing stream. */
+  /** A new encoder for one outgoing stream, with Opus's defaults. */
   FrameEncoder newEncoder() {
+    return newEncoder(OpusParameters.DEFAULTS);
+  }
+
+  /**
+   * A new encoder for one outgoing stream; Opus's is set as the peer's fmtp asks ({@code opus}),
+   * the other codecs have nothing to set.
+   */
+  FrameEncoder newEncoder(OpusParameters opus) {
     return switch (this) {
       case PCMU, PCMA ->
           (frame, dst, offset) -> {
@@ -178,7 +186,7 @@ public enum Codec {
           return frame.length / 2;
         };
       }
-      case OPUS -> new OpusFrameEncoder(audioRate);
+      case OPUS -> new OpusFrameEncoder(audioRate, opus);
     };
   }
 
@@ -214,12 +222,26 @@ public enum Codec {
     private final byte[] out = new byte[OpusEncoder.MAX_PACKET_BYTES];
     private boolean closed;
 
-    OpusFrameEncoder(int rate) {
-      this.encoder = new OpusEncoder(rate, rate / 2, false, false);
+    /** Our bit rate unless the peer caps it lower: see the constructor. */
+    static final int BITRATE = 32_000;
+
+    OpusFrameEncoder(int rate, OpusParameters peer) {
+      // No wider than our rate carries, nor than the peer plays (its maxplaybackrate halved).
+      // DTX stays off whatever usedtx says (RFC 7587 §6.1 leaves it to the sender): a stream with
+      // gaps would stop the timeline's packets that marks and playout count on.
+      this.encoder =
+          new OpusEncoder(rate, Math.min(rate / 2, peer.maxBandwidthHz()), peer.inbandFec(), false);
       // What libopus picks by itself for 16 kHz voice (about 20 kbit/s) keeps speech
       // intelligible but not its waveform; a recogniser at the far end, and G.722's 64 kbit/s
       // beside it, argue for more: 32 kbit/s, above RFC 7587 §3.1.1's 16-20 for wideband speech.
-      encoder.bitrate(32_000);
+      // A peer's maxaveragebitrate below that is its limit (RFC 7587 §6.1), honoured.
+      encoder.bitrate(bitrateFor(peer));
+    }
+
+    /** Our bit rate, capped by the peer's {@code maxaveragebitrate} when it gave one. */
+    static int bitrateFor(OpusParameters peer) {
+      int cap = peer.maxAverageBitrate();
+      return cap > 0 ? Math.min(BITRATE, cap) : BITRATE;
     }
 
     @Override

@@ -58,6 +58,10 @@ public final class MediaSession implements AutoCloseable {
   private final int localPort;
   private final long allocatedNanos;
   private State state = State.ALLOCATED;
+
+  /** The far end's Opus fmtp for our encoder; set before start. */
+  private OpusParameters opus = OpusParameters.DEFAULTS;
+
   private String callId;
 
   // The codec the media started with: a later one keeps its rates (guarded by this).
@@ -180,7 +184,8 @@ public final class MediaSession implements AutoCloseable {
               clock,
               callId,
               // Made even without a type: a re-INVITE may negotiate one later.
-              new TelephoneEventSender(telephoneEventPayloadType, codec.rtpClockRate()));
+              new TelephoneEventSender(telephoneEventPayloadType, codec.rtpClockRate()),
+              opus);
       rtcp =
           new RtcpSession(
               rtcpChannel,
@@ -207,6 +212,23 @@ public final class MediaSession implements AutoCloseable {
         codec.encodingName(),
         payloadType,
         srtpText());
+  }
+
+  /**
+   * What the far end's Opus fmtp (RFC 7587 §6.1) asks of the stream we send: its playback rate
+   * bounds the encoder's bandwidth, its maxaveragebitrate our bit rate, useinbandfec turns FEC on.
+   * Set before {@link #start}; without it Opus encodes with RFC 7587's defaults. Other codecs
+   * ignore it.
+   *
+   * @param parameters the peer's parameters, as {@link OpusParameters#parse} read them
+   * @throws IllegalStateException once started or closed
+   */
+  public synchronized void opus(OpusParameters parameters) {
+    Objects.requireNonNull(parameters, "parameters");
+    if (state != State.ALLOCATED) {
+      throw new IllegalStateException("opus parameters in state " + state);
+    }
+    this.opus = parameters;
   }
 
   /**

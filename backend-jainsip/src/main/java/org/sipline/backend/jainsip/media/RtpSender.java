@@ -80,9 +80,10 @@ final class RtpSender implements PacedStream {
   private volatile long tickNanos;
   private volatile long tickTimestamp;
 
-  /**
-   * @param events sends DTMF in this stream, or null when telephone-event was not negotiated
-   */
+  /** The peer's Opus fmtp, for the encoders this sender makes. */
+  private final OpusParameters opus;
+
+  /** A sender whose Opus encoders, if any, run on RFC 7587's defaults. */
   RtpSender(
       DatagramChannel channel,
       AudioSource source,
@@ -92,11 +93,30 @@ final class RtpSender implements PacedStream {
       MediaClock clock,
       String callId,
       TelephoneEventSender events) {
+    this(channel, source, codec, packetizer, peer, clock, callId, events, OpusParameters.DEFAULTS);
+  }
+
+  /**
+   * @param events sends DTMF in this stream, or null when telephone-event was not negotiated
+   * @param opus what the peer's Opus fmtp asks of the stream we send (defaults when it gave none),
+   *     for every Opus encoder this sender makes
+   */
+  RtpSender(
+      DatagramChannel channel,
+      AudioSource source,
+      Codec codec,
+      RtpPacketizer packetizer,
+      RtpPeer peer,
+      MediaClock clock,
+      String callId,
+      TelephoneEventSender events,
+      OpusParameters opus) {
     this.channel = channel;
+    this.opus = opus;
     this.events = events;
     this.source = source;
     this.codec = codec;
-    this.encoder = codec.newEncoder();
+    this.encoder = codec.newEncoder(opus);
     this.frameSamples = codec.frameSamples();
     this.frameTicks = codec.frameTicks();
     this.clockRate = codec.rtpClockRate();
@@ -232,7 +252,7 @@ final class RtpSender implements PacedStream {
   /** As {@link #codec(Codec)}, with the payload type the SDP gave it (Opus's is dynamic). */
   void codec(Codec next, int payloadType) {
     if (next != codec) {
-      encoder = next.newEncoder();
+      encoder = next.newEncoder(opus);
     }
     codec = next;
     packetizer.payloadType(payloadType);
