@@ -71,6 +71,7 @@ struct slpj_port {
      * empty counts at the last read. */
     pjmedia_stream *stream;
     pjmedia_port *stream_port;
+    int stream_channels;        /* 1, or 2 for Opus (RFC 7587's "/2": pjmedia decodes stereo) */
     pj_grp_lock_t *stream_lock;
     int rx_started;
     int rx_next_known;
@@ -210,9 +211,10 @@ static int rx_read(slpj_port *port)
     pjmedia_stream_common *common = (pjmedia_stream_common *)port->stream;
     pjmedia_jb_state state;
     pjmedia_frame frame;
-    short pcm[SLPJ_MAX_FRAME_SAMPLES];
+    short pcm[SLPJ_MAX_FRAME_SAMPLES * 2];
     char type;
-    int first = 0, known = 0, audio;
+    int first = 0, known = 0, audio, i;
+    size_t bytes;
 
     if (!port->stream || !port->stream_port || !common->jb) return -1;
     /* The number of the frame the read starts at. Only a put can come between this look and the
@@ -226,14 +228,21 @@ static int rx_read(slpj_port *port)
     pj_mutex_unlock(common->jb_mutex);
 
     memset(&frame, 0, sizeof(frame));
+    bytes = FRAME_BYTES(port) * (size_t)port->stream_channels;
     frame.buf = pcm;
-    frame.size = FRAME_BYTES(port);
+    frame.size = bytes;
     if (pjmedia_port_get_frame(port->stream_port, &frame) != PJ_SUCCESS) return -1;
     if (pjmedia_stream_get_stat_jbuf(port->stream, &state) != PJ_SUCCESS) return -1;
     /* Received audio: the whole tick decoded from frames that came (nothing concealed, nothing
      * made up while empty). */
-    audio = frame.type == PJMEDIA_FRAME_TYPE_AUDIO && frame.size == FRAME_BYTES(port) &&
+    audio = frame.type == PJMEDIA_FRAME_TYPE_AUDIO && frame.size == bytes &&
             state.lost == port->jb_lost && state.empty == port->jb_empty;
+    if (audio && port->stream_channels == 2) {
+        /* The bot hears one channel: the two, averaged (interleaved L, R). */
+        for (i = 0; i < port->frame_samples; i++) {
+            pcm[i] = (short)(((int)pcm[2 * i] + (int)pcm[2 * i + 1]) / 2);
+        }
+    }
     port->jb_lost = state.lost;
     port->jb_empty = state.empty;
     if (port->rx_since < INT_MAX / 2) port->rx_since += port->frame_samples;
@@ -302,6 +311,7 @@ pj_status_t slpj_port_create(unsigned clock_rate, slpj_port **out)
     port->pool = pool;
     pthread_mutex_init(&port->lock, NULL);
     port->frame_samples = (int)clock_rate / 50;
+    port->stream_channels = 1;
     pjmedia_port_info_init(&port->base.info, &name, SLPJ_PORT_SIGNATURE, clock_rate, 1, 16,
                            (unsigned)port->frame_samples);
     port->base.get_frame = &port_get_frame;
@@ -397,20 +407,29 @@ pj_grp_lock_t *slpj_port_set_stream(slpj_port *port, pjmedia_stream *stream,
     pjmedia_stream_info info;
     pjmedia_port *stream_port = NULL;
     int jb_frame_samples = port->frame_samples;
+    int channels = 1;
     if (stream_lock) pj_grp_lock_add_ref(stream_lock);
     if (stream && pjmedia_stream_get_info(stream, &info) == PJ_SUCCESS && info.param &&
         info.param->info.frm_ptime > 0 && info.param->info.frm_ptime < SLPJ_FRAME_PTIME) {
         /* The jitter buffer holds the codec's frames: G.711's are 10 ms. */
         jb_frame_samples = port->frame_samples * info.param->info.frm_ptime / SLPJ_FRAME_PTIME;
     }
-    if (stream && (pjmedia_stream_get_port(stream, &stream_port) != PJ_SUCCESS ||
-                   PJMEDIA_PIA_SPF(&stream_port->info) != (unsigned)port->frame_samples)) {
-        stream_port = NULL; /* not frames of the port's size: nothing is read */
+    if (stream && pjmedia_stream_get_port(stream, &stream_port) == PJ_SUCCESS) {
+        channels = (int)PJMEDIA_PIA_CCNT(&stream_port->info);
+        if (channels < 1 || channels > 2 ||
+            PJMEDIA_PIA_SRATE(&stream_port->info) != PJMEDIA_PIA_SRATE(&port->base.info) ||
+            PJMEDIA_PIA_SPF(&stream_port->info) != (unsigned)(port->frame_samples * channels)) {
+            stream_port = NULL; /* not 20 ms frames at the port's rate: nothing is read */
+            channels = 1;
+        }
+    } else {
+        stream_port = NULL;
     }
     pthread_mutex_lock(&port->lock);
     old = port->stream_lock;
     port->stream = stream;
     port->stream_port = stream_port;
+    port->stream_channels = channels;
     port->stream_lock = stream_lock;
     port->jb_frame_samples = jb_frame_samples;
     /* A new stream numbers its frames afresh: the next audio starts a timeline that goes on
