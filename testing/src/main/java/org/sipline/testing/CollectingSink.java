@@ -1,4 +1,4 @@
-package org.sipline.backend.jainsip.media;
+package org.sipline.testing;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +8,9 @@ import org.sipline.core.spi.AudioSink;
 public final class CollectingSink implements AudioSink {
   private short[] samples = new short[1024];
   private int size;
+
+  /** An empty sink. */
+  public CollectingSink() {}
 
   @Override
   public synchronized void write(short[] pcm, int offset, int length) {
@@ -19,7 +22,16 @@ public final class CollectingSink implements AudioSink {
     notifyAll();
   }
 
-  /** Waits until at least {@code count} samples came, then returns all of them. */
+  /**
+   * Waits until at least {@code count} samples came, then returns all of them.
+   *
+   * @param count how many samples to wait for
+   * @param timeout how long to wait at most
+   * @param unit the unit of {@code timeout}
+   * @return every sample so far, in order
+   * @throws InterruptedException if interrupted while waiting
+   * @throws AssertionError if fewer than {@code count} samples came in time
+   */
   public synchronized short[] awaitSamples(int count, long timeout, TimeUnit unit)
       throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -34,7 +46,11 @@ public final class CollectingSink implements AudioSink {
     return Arrays.copyOf(samples, size);
   }
 
-  /** Every sample so far, in order. */
+  /**
+   * Every sample so far, in order.
+   *
+   * @return a copy of them
+   */
   public synchronized short[] samples() {
     return Arrays.copyOf(samples, size);
   }

@@ -1,17 +1,22 @@
-package org.sipline.backend.jainsip.media;
+package org.sipline.testing;
 
 import java.util.Arrays;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 
 /**
- * Plays a fixed sample array once in 20 ms frames, then silence; the pacer thread reads it. Public
- * for the hardening tests, which play it as a far end.
+ * Plays a fixed sample array once in frames of whatever size the reader asks (20 ms at the call's
+ * rate), then silence. Backends' tests play it as the bot's audio or as a far end's.
  */
 public final class ScriptedSource implements AudioSource {
   private final short[] audio;
   private volatile int position;
 
+  /**
+   * A source of {@code audio}, copied.
+   *
+   * @param audio the samples to play, at the rate of the frames that will be read
+   */
   public ScriptedSource(short[] audio) {
     this.audio = audio.clone();
   }
@@ -43,6 +48,11 @@ public final class ScriptedSource implements AudioSource {
     return true;
   }
 
+  /**
+   * Whether every sample has been read.
+   *
+   * @return true once the last sample was handed out
+   */
   public boolean finished() {
     return position >= audio.length;
   }

@@ -15,8 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.AccountSpec;
-import org.sipline.core.spi.AudioSink;
-import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.CodecList;
@@ -25,6 +23,8 @@ import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.SrtpMode;
 import org.sipline.testing.AudioCompare;
+import org.sipline.testing.CollectingSink;
+import org.sipline.testing.ScriptedSource;
 import org.sipline.testing.peers.Baresip;
 import org.sipline.testing.peers.BaresipOptions;
 import org.sipline.testing.peers.PcmWav;
@@ -96,9 +96,9 @@ class PjsipBaresipCodecsTest {
                     .withAudioSource(theirWav)
                     .withMediaEncryption(srtp ? mediaEncryption : null))) {
       SipAccount line = register(backend, listener, silentRegistrar);
-      Collecting sink = new Collecting();
+      CollectingSink sink = new CollectingSink();
       // What the core would hand us: audio at the call's rate.
-      Scripted source = new Scripted(WidebandSweep.at(callRate));
+      ScriptedSource source = new ScriptedSource(WidebandSweep.at(callRate));
       SipCall call =
           line.call(
               SipUri.of(phone.user(), "127.0.0.1", phone.port()),
@@ -174,11 +174,11 @@ class PjsipBaresipCodecsTest {
                     .withCodecs("PCMU", "G722")
                     .withAudioSource(theirWav))) {
       var unused = register(backend, listener, silentRegistrar);
-      Collecting sink = new Collecting();
+      CollectingSink sink = new CollectingSink();
       phone.dial("sip:codec-line@127.0.0.1:" + backend.sipPort());
       assertThat(listener.next(WAIT)).startsWith("incomingCall");
       SipCall call = listener.lastIncoming;
-      call.answer(new CallMedia(new Scripted(new short[rate / 50 * 10]), sink));
+      call.answer(new CallMedia(new ScriptedSource(new short[rate / 50 * 10]), sink));
       assertThat(listener.next(WAIT)).isEqualTo("callConnected");
       assertThat(call.audioCodec()).isEqualTo(expected);
       assertThat(call.audioRate()).isEqualTo(rate);
@@ -213,52 +213,5 @@ class PjsipBaresipCodecsTest {
             listener);
     assertThat(listener.next(WAIT)).startsWith("registrationFailed");
     return line;
-  }
-
-  /** Plays a fixed sample array once in 20 ms frames of the call's rate, then silence. */
-  private static final class Scripted implements AudioSource {
-    private final short[] audio;
-    private volatile int position;
-
-    Scripted(short[] audio) {
-      this.audio = audio.clone();
-    }
-
-    @Override
-    public boolean read(short[] frame) {
-      int p = position;
-      if (p >= audio.length) {
-        Arrays.fill(frame, (short) 0);
-        return false;
-      }
-      int n = Math.min(frame.length, audio.length - p);
-      System.arraycopy(audio, p, frame, 0, n);
-      Arrays.fill(frame, n, frame.length, (short) 0);
-      position = p + n;
-      return true;
-    }
-
-    boolean finished() {
-      return position >= audio.length;
-    }
-  }
-
-  /** Keeps every sample written. */
-  private static final class Collecting implements AudioSink {
-    private short[] samples = new short[1024];
-    private int size;
-
-    @Override
-    public synchronized void write(short[] pcm, int offset, int length) {
-      if (size + length > samples.length) {
-        samples = Arrays.copyOf(samples, Math.max(samples.length * 2, size + length));
-      }
-      System.arraycopy(pcm, offset, samples, size, length);
-      size += length;
-    }
-
-    synchronized short[] samples() {
-      return Arrays.copyOf(samples, size);
-    }
   }
 }

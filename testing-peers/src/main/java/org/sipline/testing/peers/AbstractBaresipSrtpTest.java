@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipline.core.audio.WavReader;
 import org.sipline.core.spi.AudioFrames;
-import org.sipline.core.spi.AudioSink;
-import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallEnd;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.IncomingCall;
@@ -29,6 +26,8 @@ import org.sipline.core.spi.SipFailure;
 import org.sipline.core.spi.SipUri;
 import org.sipline.core.spi.SrtpMode;
 import org.sipline.testing.AudioCompare;
+import org.sipline.testing.CollectingSink;
+import org.sipline.testing.ScriptedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,8 +260,8 @@ public abstract class AbstractBaresipSrtpTest {
     System.arraycopy(theirs, 0, file, RATE / 2, theirs.length);
     PcmWav.write(theirWav, RATE, file);
     Events events = new Events();
-    Collecting sink = new Collecting();
-    Scripted source = new Scripted(ours);
+    CollectingSink sink = new CollectingSink();
+    ScriptedSource source = new ScriptedSource(ours);
     List<byte[]> payloads;
     short[] heard;
     try (SrtpLine line = openLine(dir, mode, events);
@@ -333,52 +332,5 @@ public abstract class AbstractBaresipSrtpTest {
 
   private static short[] readWav(Path wav) throws IOException {
     return WavReader.read(Files.readAllBytes(wav)).samples();
-  }
-
-  /** Plays a fixed sample array once in 20 ms frames, then silence. */
-  private static final class Scripted implements AudioSource {
-    private final short[] audio;
-    private volatile int position;
-
-    Scripted(short[] audio) {
-      this.audio = audio.clone();
-    }
-
-    @Override
-    public boolean read(short[] frame) {
-      int p = position;
-      if (p >= audio.length) {
-        Arrays.fill(frame, (short) 0);
-        return false;
-      }
-      int n = Math.min(frame.length, audio.length - p);
-      System.arraycopy(audio, p, frame, 0, n);
-      Arrays.fill(frame, n, frame.length, (short) 0);
-      position = p + n;
-      return true;
-    }
-
-    boolean finished() {
-      return position >= audio.length;
-    }
-  }
-
-  /** Keeps every sample written. */
-  private static final class Collecting implements AudioSink {
-    private short[] samples = new short[1024];
-    private int size;
-
-    @Override
-    public synchronized void write(short[] pcm, int offset, int length) {
-      if (size + length > samples.length) {
-        samples = Arrays.copyOf(samples, Math.max(samples.length * 2, size + length));
-      }
-      System.arraycopy(pcm, offset, samples, size, length);
-      size += length;
-    }
-
-    synchronized short[] samples() {
-      return Arrays.copyOf(samples, size);
-    }
   }
 }

@@ -11,16 +11,16 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.media.Codec;
-import org.sipline.backend.jainsip.media.CollectingSink;
 import org.sipline.backend.jainsip.media.MediaEngine;
 import org.sipline.backend.jainsip.media.MediaEngineOptions;
 import org.sipline.backend.jainsip.media.MediaSession;
 import org.sipline.backend.jainsip.media.MediaStats;
-import org.sipline.backend.jainsip.media.ScriptedSource;
 import org.sipline.core.audio.G711;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.CollectingSink;
+import org.sipline.testing.ScriptedSource;
 
 /**
  * A call's RTP port under a spray of 1,000 packets/s from strangers (another host, 127.0.0.2, and

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.ScriptedSource;
 
 /**
  * DTMF and gaps through real sessions on loopback: what a peer sends (a test socket or a second

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.CollectingSink;
+import org.sipline.testing.ScriptedSource;
 
 /** Two sessions of one engine in a call with each other over loopback UDP. */
 class MediaLoopbackTest {

@@ -19,6 +19,8 @@ import org.sipline.core.audio.G711;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.CollectingSink;
+import org.sipline.testing.ScriptedSource;
 
 /** A session's life, its ports and its remote, on a real engine. */
 class MediaSessionTest {

@@ -12,6 +12,7 @@ import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.ScriptedSource;
 
 /**
  * The engine's pacer on the real clock, sending to a plain UDP socket. It checks what arrives, not

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
 import org.sipline.core.spi.RtpStatistics;
+import org.sipline.testing.CollectingSink;
 
 /**
  * Two sessions of one engine in a call over loopback: each reports on the other's stream by RTCP,

@@ -18,6 +18,8 @@ import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.CollectingSink;
+import org.sipline.testing.ScriptedSource;
 
 /** Incoming RTP over real loopback sockets: a session and test peers sending to it. */
 class RtpReceiverTest {

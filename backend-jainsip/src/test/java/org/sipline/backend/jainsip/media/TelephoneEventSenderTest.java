@@ -22,6 +22,7 @@ import org.sipline.core.audio.G711;
 import org.sipline.core.spi.AudioFrames;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.SipFailureException;
+import org.sipline.testing.ScriptedSource;
 
 /**
  * The packets an {@link RtpSender} makes around a DTMF digit, byte by byte: driven tick by tick

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipline.testing.ScriptedSource;
 
 class WavRecorderTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.testing.CollectingSink;
 
 /**
  * G.722 and Opus through the media path: 16 kHz frames of 320 samples both ways, content above 4
