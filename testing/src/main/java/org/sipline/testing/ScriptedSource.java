@@ -24,6 +24,9 @@ public final class ScriptedSource implements AudioSource {
   /**
    * A recognisable test signal: a rising tone plus a small ramp, so that no two frames are alike
    * and a foreign or misplaced frame shows in a sample-exact comparison.
+   *
+   * @param frames how many 20 ms frames at 8 kHz
+   * @return the signal
    */
   public static short[] sweep(int frames) {
     short[] s = new short[frames * AudioFrames.FRAME_SAMPLES];
