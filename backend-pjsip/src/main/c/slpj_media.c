@@ -271,7 +271,10 @@ static int rx_read(slpj_port *port)
  * when its first read comes late, would overflow the rings on the way). */
 static void rx_tick(slpj_port *port)
 {
-    int frames_per_tick = port->frame_samples / port->jb_frame_samples;
+    /* Before a stream is set the port has no jitter-buffer frame size yet (the bridge ticks the
+     * port from the moment it is added): one frame a tick. */
+    int frames_per_tick =
+        port->jb_frame_samples > 0 ? port->frame_samples / port->jb_frame_samples : 1;
     if (rx_read(port) > CATCH_UP_TICKS * frames_per_tick) rx_read(port);
 }
 
@@ -311,6 +314,7 @@ pj_status_t slpj_port_create(unsigned clock_rate, slpj_port **out)
     port->pool = pool;
     pthread_mutex_init(&port->lock, NULL);
     port->frame_samples = (int)clock_rate / 50;
+    port->jb_frame_samples = port->frame_samples;
     port->stream_channels = 1;
     pjmedia_port_info_init(&port->base.info, &name, SLPJ_PORT_SIGNATURE, clock_rate, 1, 16,
                            (unsigned)port->frame_samples);
