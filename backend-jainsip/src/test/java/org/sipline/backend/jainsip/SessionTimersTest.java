@@ -299,6 +299,8 @@ class SessionTimersTest {
       assertThat(waitedMillis)
           .as("the wait before sending the %s again (RFC 3261 §14.1: 2.1-4 s)", method)
           .isBetween(2100L, 4000L + WAIT_SLACK_MILLIS);
+      System.out.println(
+          "FIGURE SessionTimersTest caller" + method + "WaitAfter491Millis = " + waitedMillis);
     }
   }
 
@@ -354,6 +356,7 @@ class SessionTimersTest {
       assertThat(waitedMillis)
           .as("the callee's wait before sending the INVITE again (RFC 3261 §14.1: 0-2 s)")
           .isBetween(0L, 2000L + WAIT_SLACK_MILLIS);
+      System.out.println("FIGURE SessionTimersTest calleeWaitAfter491Millis = " + waitedMillis);
     }
   }
 
