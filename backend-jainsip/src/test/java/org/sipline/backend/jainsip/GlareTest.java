@@ -3,14 +3,14 @@ package org.sipline.backend.jainsip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.NavigableSet;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * RFC 3261 §14.1's two waits after a 491: the side that chose the Call-ID 2.1–4 s, the other 0–2
- * s, both in steps of 10 ms — the whole of each range is drawn, and nothing outside it.
+ * RFC 3261 §14.1's two waits after a 491: the side that chose the Call-ID 2.1–4 s, the other 0–2 s,
+ * both in steps of 10 ms — the whole of each range is drawn, and nothing outside it.
  */
 class GlareTest {
   private static final int DRAWS = 20_000;

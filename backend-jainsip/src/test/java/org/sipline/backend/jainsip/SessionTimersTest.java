@@ -319,9 +319,9 @@ class SessionTimersTest {
 
   /**
    * The other branch of RFC 3261 §14.1: in a call we answered (the far end chose the Call-ID) and
-   * whose refresher the far end made us, our re-INVITE refresh answered 491 is sent again after
-   * 0–2 s, not the caller's 2.1–4 s, and the call survives to the far end's BYE. SIPp's receive
-   * times of the two re-INVITEs measure the wait, with the same slack as the caller's case ({@link
+   * whose refresher the far end made us, our re-INVITE refresh answered 491 is sent again after 0–2
+   * s, not the caller's 2.1–4 s, and the call survives to the far end's BYE. SIPp's receive times
+   * of the two re-INVITEs measure the wait, with the same slack as the caller's case ({@link
    * GlareTest} pins the range itself).
    */
   @Test

@@ -1,8 +1,7 @@
 package org.sipline.backend.pjsip;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
@@ -135,8 +134,8 @@ class PjsipSippTest {
 
   /**
    * The dialog record a restart would BYE from (issue 17) follows the dialog: read when the call is
-   * confirmed, and again once a request of ours took the next CSeq (a REFER, refused here), with
-   * a dialogChanged that carries it; nothing else in it moves.
+   * confirmed, and again once a request of ours took the next CSeq (a REFER, refused here), with a
+   * dialogChanged that carries it; nothing else in it moves.
    */
   @Test
   void theDialogRecordTakesTheNextCseqOnceARequestOfOursUsedIt() throws Exception {
@@ -166,10 +165,7 @@ class PjsipSippTest {
       }
       assertThat(changed.nextCseq()).isEqualTo(first.nextCseq() + 1);
       assertThat(cseqOf(sipp.messages(), "REFER")).isEqualTo(first.nextCseq());
-      assertThat(changed)
-          .usingRecursiveComparison()
-          .ignoringFields("nextCseq")
-          .isEqualTo(first);
+      assertThat(changed).usingRecursiveComparison().ignoringFields("nextCseq").isEqualTo(first);
       assertThat(call.dialogRecord()).contains(changed);
       call.hangup();
       assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");

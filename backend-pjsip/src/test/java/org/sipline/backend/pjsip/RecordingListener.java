@@ -23,8 +23,8 @@ final class RecordingListener implements SipEventListener {
   final BlockingQueue<String> endDescriptions = new LinkedBlockingQueue<>();
 
   /**
-   * The call's dialog record as each {@code dialogChanged} found it (an empty one when it had none),
-   * apart like the others.
+   * The call's dialog record as each {@code dialogChanged} found it (an empty one when it had
+   * none), apart like the others.
    */
   final BlockingQueue<Optional<DialogRecord>> dialogs = new LinkedBlockingQueue<>();
 

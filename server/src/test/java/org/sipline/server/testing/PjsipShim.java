@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Where backend-pjsip's build put libsiplinepj.so, for a {@code sipline.jar --backend pjsip} child
- * process. The shim is built only where pjproject is found ({@code SIPLINE_PJPROJECT_PREFIX}); where
- * it is not (CI), the tests that need it are skipped, saying so, as backend-pjsip's own are.
+ * process. The shim is built only where pjproject is found ({@code SIPLINE_PJPROJECT_PREFIX});
+ * where it is not (CI), the tests that need it are skipped, saying so, as backend-pjsip's own are.
  */
 public final class PjsipShim {
   private PjsipShim() {}
@@ -18,7 +18,8 @@ public final class PjsipShim {
    * when the shim was not built.
    */
   public static List<String> jvmArgs() {
-    Path dir = Path.of(System.getProperty("sipline.pjsip.native", "../backend-pjsip/target/native"));
+    Path dir =
+        Path.of(System.getProperty("sipline.pjsip.native", "../backend-pjsip/target/native"));
     boolean built = Files.isRegularFile(dir.resolve("libsiplinepj.so"));
     if (!built) {
       System.err.println(
