@@ -1,6 +1,7 @@
 package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -77,6 +78,61 @@ class PjsipTlsTest {
     }
   }
 
+  /**
+   * Kamailio relays a call for the registered line to its {@code ;transport=tls} Contact: the
+   * line's TLS listener, on a connection Kamailio opens itself (the REGISTER's connection came from
+   * another port). That handshake needs the certificate of {@code tls.cert}/{@code tls.key}:
+   * without one the listener has nothing to present and the call never reaches the line.
+   */
+  @Test
+  void aCallRelayedToOurTlsContactReachesTheLineWithOurCertificate() throws Exception {
+    try (Kamailio kamailio = tlsKamailio(certificates.server());
+        PjsipBackend backend = start(certificates.server())) {
+      RecordingListener tina = new RecordingListener();
+      SipUri proxy = SipUri.of("sip", null, "127.0.0.1", kamailio.tlsPort(), ";transport=tls");
+      backend.register(
+          new AccountSpec(
+              SipUri.of("tina", "127.0.0.1", kamailio.tlsPort()), "pw-1", "tina", proxy),
+          tina);
+      assertThat(tina.next(BOUND)).startsWith("registered");
+      kamailio.awaitRegistered("tina", BOUND);
+      try (Sipp caller =
+          Sipp.uac(
+              SippScenario.resource("uac-call-caller-bye.xml"),
+              kamailio.hostPort(),
+              SippOptions.defaults().withService("tina"))) {
+        assertThat(tina.next(BOUND)).startsWith("incomingCall");
+        tina.lastIncoming.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+        assertThat(tina.next(BOUND)).isEqualTo("callConnected");
+        assertThat(tina.next(BOUND)).isEqualTo("callEnded REMOTE_BYE");
+        assertThat(caller.awaitExit(BOUND).succeeded()).as(caller.messages()).isTrue();
+      }
+      assertThat(kamailio.receivedRequests())
+          .filteredOn(r -> r.is("REGISTER"))
+          .allMatch(r -> "tls".equalsIgnoreCase(r.transport()), "REGISTER over TLS");
+    }
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificatesStopsTheStartNamingTheFile() {
+    Map<String, String> options =
+        Map.of(
+            "tls.ca", certificates.ca().toString(),
+            "tls.cert", certificates.server().certificate().toString(),
+            "tls.key", certificates.wrongHost().privateKey().toString());
+    assertThatThrownBy(
+            () ->
+                new PjsipBackendProvider()
+                    .create(
+                        BackendConfig.loopback().transport(Transport.TLS).options(options).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "option 'tls.key': "
+                + certificates.wrongHost().privateKey()
+                + " is not the private key of the certificate in "
+                + certificates.server().certificate());
+  }
+
   @Test
   void expiredCertificateFailsRegistrationSayingSo() throws Exception {
     assertRefused(certificates.expired(), "127.0.0.1", "expired on ");
@@ -128,6 +184,21 @@ class PjsipTlsTest {
                 BackendConfig.loopback()
                     .transport(Transport.TLS)
                     .options(Map.of("tls.ca", certificates.ca().toString()))
+                    .build());
+  }
+
+  /** A backend whose TLS listener presents {@code ours}. */
+  private static PjsipBackend start(TlsIdentity ours) {
+    return (PjsipBackend)
+        new PjsipBackendProvider()
+            .create(
+                BackendConfig.loopback()
+                    .transport(Transport.TLS)
+                    .options(
+                        Map.of(
+                            "tls.ca", certificates.ca().toString(),
+                            "tls.cert", ours.certificate().toString(),
+                            "tls.key", ours.privateKey().toString()))
                     .build());
   }
 }
