@@ -120,12 +120,16 @@ class TlsCertificateTest {
       kamailio.awaitRegistered("tina", WAIT);
       try (Sipp caller =
           Sipp.uac(
-              SippScenario.resource("uac-call-caller-bye.xml"),
+              SippScenario.resource("uac-call-callee-bye.xml"),
               kamailio.hostPort(),
               SippOptions.defaults().withService("tina"))) {
-        events.next(Incoming.class).call().answer(SILENCE);
+        // The line hangs up: a caller's BYE right behind its ACK can overtake the ACK in
+        // Kamailio's parallel workers.
+        SipCall call = events.next(Incoming.class).call();
+        call.answer(SILENCE);
         events.next(Connected.class);
-        assertThat(events.next(Ended.class).cause()).isEqualTo(CallEnd.REMOTE_BYE);
+        call.hangup();
+        assertThat(events.next(Ended.class).cause()).isEqualTo(CallEnd.LOCAL_BYE);
         assertThat(caller.awaitExit(WAIT).succeeded()).as(caller.messages()).isTrue();
       }
     }

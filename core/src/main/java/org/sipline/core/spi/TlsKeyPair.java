@@ -149,7 +149,11 @@ public final class TlsKeyPair {
     return key;
   }
 
-  /** Names the files and the certificate, never the key. */
+  /**
+   * Names the files and the certificate, never the key.
+   *
+   * @return the certificate's subject and both file names
+   */
   @Override
   public String toString() {
     return "TlsKeyPair["
