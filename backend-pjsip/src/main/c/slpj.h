@@ -63,9 +63,11 @@ SLPJ_API const char *slpj_runtime_version(void);
 
 /*
  * SIP over TLS: the PEM file of CAs a peer's certificate must chain to ("" or NULL: none given,
- * pjsip/OpenSSL's defaults). Call before slpj_start with transport 2.
+ * pjsip/OpenSSL's defaults), and our own certificate and its private key (PEM files, "" or NULL:
+ * none; the listener then presents no certificate and peers cannot connect to it). Call before
+ * slpj_start with transport 2.
  */
-SLPJ_API int slpj_tls_config(const char *ca_file);
+SLPJ_API int slpj_tls_config(const char *ca_file, const char *cert_file, const char *key_file);
 /*
  * Why the last TLS handshake whose certificate was refused was refused ("TLS handshake with
  * host:port failed: certificate of CN=x expired on ..."), copied into out (NUL-terminated) and

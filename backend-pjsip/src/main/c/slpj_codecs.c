@@ -105,11 +105,8 @@ int slpj_codecs_config(const char *list, char *err, int err_len)
 unsigned slpj_codecs_clock_rate(void) { return bridge_rate; }
 
 /* Opus mono at SLPJ_OPUS_RATE, 20 ms frames: pjmedia then runs its stream port at that rate and
- * says so in its fmtp (maxplaybackrate, sprop-maxcapturerate). The rest is pjmedia's: its encoder
- * is told OPUS_SIGNAL_VOICE and takes a bit rate only from the far end's maxaveragebitrate
- * (libopus's automatic choice otherwise). On the codec tests' pure sweep that keeps the spectrum
- * but not quite the waveform (correlation 0.81 at baresip, the same with 32 and 64 kbit/s forced
- * through the far end's fmtp): the voice mode, which no pjsua setting reaches, not the rate. */
+ * says so in its fmtp (maxplaybackrate, sprop-maxcapturerate). Its bit rate: see
+ * slpj_on_stream_precreate below. */
 static void configure_opus(void)
 {
 #if defined(PJMEDIA_HAS_OPUS_CODEC) && PJMEDIA_HAS_OPUS_CODEC
@@ -125,6 +122,62 @@ static void configure_opus(void)
     cfg.frm_ptime_denum = 1;
     pjmedia_codec_opus_set_default_param(&cfg, &param);
 #endif
+}
+
+/* Our Opus encoder's bit rate, unless the far end's maxaveragebitrate asks for less.
+ *
+ * pjmedia opens libopus with OPUS_APPLICATION_VOIP and OPUS_SIGNAL_VOICE (no pjsua setting
+ * reaches either) and, unless the far end's fmtp names a maxaveragebitrate below the codec's
+ * max_bps (twice the sample rate: 32000 at our 16 kHz), at libopus's automatic bit rate. Voice
+ * forced, libopus encodes in SILK (linear prediction) up to about 72-76 kbit/s and in CELT
+ * (transform) above: measured with libopus alone, the codec tests' 16 kHz sweep through pjmedia's
+ * settings came back at correlation 0.808 at the automatic rate, 32, 64 and 72 kbit/s (every frame
+ * SILK: it keeps the spectrum, not the waveform), 0.998 at 76 and 80 kbit/s (every frame CELT),
+ * mono and stereo alike — the 0.81 the calls to baresip showed. jainsip's encoder gets 0.93 at 32
+ * kbit/s because it leaves the signal type to libopus's analysis, which takes a sweep for music.
+ * So we ask for 80 kbit/s, the first round rate safely above the switch (the hysteresis moves it
+ * by 4 kbit/s), which is G.711's 64 kbit/s and a little more; a far end's lower maxaveragebitrate
+ * (RFC 7587 §6.1: what it wants to receive at most) is obeyed, and pjmedia then encodes SILK. */
+#define SLPJ_OPUS_BIT_RATE 80000
+
+static pj_str_t STR_OPUS = {"opus", 4};
+static pj_str_t STR_MAX_AVERAGE_BIT_RATE = {"maxaveragebitrate", 17};
+static char opus_bit_rate_text[16];
+
+/* pjsua, before it creates a call's stream. pjsua copies back only a few fields of the stream
+ * info it shows us, but the codec parameters are behind a pointer (si->param) that the stream is
+ * then created from, so the far end's fmtp (enc_fmtp, what our encoder obeys) and max_bps can be
+ * set here: pjmedia's Opus codec_open takes the bit rate from enc_fmtp's maxaveragebitrate when
+ * it is below max_bps, and that is the only way a bit rate reaches its encoder. */
+void slpj_on_stream_precreate(pjsua_call_id call_id, pjsua_on_stream_precreate_param *prm)
+{
+    pjmedia_stream_info *si;
+    pjmedia_codec_fmtp *fmtp;
+    unsigned i;
+    PJ_UNUSED_ARG(call_id);
+    if (!prm || prm->stream_info.type != PJMEDIA_TYPE_AUDIO) return;
+    si = &prm->stream_info.info.aud;
+    if (!si->param || pj_stricmp(&si->fmt.encoding_name, &STR_OPUS) != 0) return;
+    /* codec_open takes a rate only below max_bps: above ours, so that a far end's lower one is
+     * obeyed too (pjmedia would ignore one between 32000 and ours and pick its own). */
+    if (si->param->info.max_bps <= SLPJ_OPUS_BIT_RATE) si->param->info.max_bps = SLPJ_OPUS_BIT_RATE + 1;
+    fmtp = &si->param->setting.enc_fmtp;
+    for (i = 0; i < fmtp->cnt; ++i) {
+        if (pj_stricmp(&fmtp->param[i].name, &STR_MAX_AVERAGE_BIT_RATE) == 0) {
+            unsigned theirs = (unsigned)pj_strtoul(&fmtp->param[i].val);
+            if (theirs < SLPJ_OPUS_BIT_RATE) return; /* theirs is the limit: pjmedia applies it */
+            break;
+        }
+    }
+    if (opus_bit_rate_text[0] == '\0') {
+        snprintf(opus_bit_rate_text, sizeof(opus_bit_rate_text), "%d", SLPJ_OPUS_BIT_RATE);
+    }
+    if (i == fmtp->cnt) {
+        if (fmtp->cnt >= PJMEDIA_CODEC_MAX_FMTP_CNT) return; /* no room: pjmedia's own choice */
+        fmtp->param[i].name = STR_MAX_AVERAGE_BIT_RATE;
+        ++fmtp->cnt;
+    }
+    fmtp->param[i].val = pj_str(opus_bit_rate_text);
 }
 
 void slpj_codecs_apply(void)

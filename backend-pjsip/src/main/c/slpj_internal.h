@@ -279,6 +279,8 @@ void slpj_log_close(void);
 unsigned slpj_codecs_clock_rate(void);
 /* After pjsua_init: the list's priorities (the rest disabled), Opus at 16 kHz mono. */
 void slpj_codecs_apply(void);
+/* pjsua's on_stream_precreate: our Opus encoder's bit rate (see slpj_codecs.c for why). */
+void slpj_on_stream_precreate(pjsua_call_id call_id, pjsua_on_stream_precreate_param *prm);
 /* From on_incoming_call: this dialog's answers take the first of our codecs the offer has. */
 void slpj_codecs_prefer_ours(pjsip_rx_data *rdata);
 /* The rate a call's port runs at for a stream port of stream_rate. */

@@ -88,6 +88,7 @@ int slpj_start(const char *bind_addr, int sip_port, int transport, const char *p
     cfg.cb.on_call_transfer_status = &slpj_on_call_transfer_status;
     cfg.cb.on_call_transfer_request2 = &slpj_on_call_transfer_request2;
     cfg.cb.on_reg_state2 = &slpj_on_reg_state2;
+    cfg.cb.on_stream_precreate = &slpj_on_stream_precreate;
     cfg.cb.on_stream_created2 = &slpj_on_stream_created2;
     cfg.cb.on_stream_destroyed = &slpj_on_stream_destroyed;
     cfg.cb.on_dtmf_event = &slpj_on_dtmf_event;

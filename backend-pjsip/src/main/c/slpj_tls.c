@@ -10,12 +10,16 @@
 #include "slpj_internal.h"
 
 static char tls_ca_file[1024];
+static char tls_cert_file[1024];
+static char tls_key_file[1024];
 static char tls_failure[2048];
 
-int slpj_tls_config(const char *ca_file)
+int slpj_tls_config(const char *ca_file, const char *cert_file, const char *key_file)
 {
     pthread_mutex_lock(&slpj_lock);
     snprintf(tls_ca_file, sizeof(tls_ca_file), "%s", ca_file ? ca_file : "");
+    snprintf(tls_cert_file, sizeof(tls_cert_file), "%s", cert_file ? cert_file : "");
+    snprintf(tls_key_file, sizeof(tls_key_file), "%s", key_file ? key_file : "");
     tls_failure[0] = '\0';
     pthread_mutex_unlock(&slpj_lock);
     return 0;
@@ -26,6 +30,15 @@ void slpj_tls_apply(pjsua_transport_config *tp_cfg)
     pjsip_tls_setting_default(&tp_cfg->tls_setting);
     pthread_mutex_lock(&slpj_lock);
     if (tls_ca_file[0]) tp_cfg->tls_setting.ca_list_file = pj_str(tls_ca_file);
+    /* Our certificate: what the listener presents to a peer that connects to us (an incoming call
+     * relayed by a proxy to our ;transport=tls Contact opens a connection of its own). Without it
+     * OpenSSL has nothing to offer and every such handshake fails. The Java side checked the pair
+     * (core's TlsKeyPair) before the start; the files stay in place while pjsua runs, and the
+     * strings stay here, as pjsua keeps only pointers into them. */
+    if (tls_cert_file[0] && tls_key_file[0]) {
+        tp_cfg->tls_setting.cert_file = pj_str(tls_cert_file);
+        tp_cfg->tls_setting.privkey_file = pj_str(tls_key_file);
+    }
     pthread_mutex_unlock(&slpj_lock);
     /* A registrar or proxy whose certificate fails (dates, CA, host name) is not talked to. */
     tp_cfg->tls_setting.verify_server = PJ_TRUE;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.sipline.core.spi.CodecList;
 import org.sipline.core.spi.SrtpMode;
+import org.sipline.core.spi.TlsKeyPair;
 import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
 import picocli.CommandLine.Help.Visibility;
@@ -161,6 +162,25 @@ final class ServeOptions {
               + "peer's host name is checked too. By default the system's trusted CAs. The "
               + "backend option tls.ca. Env: SIPLINE_SIP_TLS_CA.")
   String sipTlsCa;
+
+  @Option(
+      names = "--sip-tls-cert",
+      paramLabel = "PEM",
+      defaultValue = "${env:SIPLINE_SIP_TLS_CERT}",
+      description =
+          "Our SIP-over-TLS certificate (PEM, leaf first): what the TLS listener presents to a "
+              + "peer that connects to it (an incoming call over TLS). Needs --sip-tls-key. The "
+              + "backend option tls.cert. Env: SIPLINE_SIP_TLS_CERT.")
+  String sipTlsCert;
+
+  @Option(
+      names = "--sip-tls-key",
+      paramLabel = "PEM",
+      defaultValue = "${env:SIPLINE_SIP_TLS_KEY}",
+      description =
+          "The private key of --sip-tls-cert (PEM, unencrypted PKCS#8). The backend option "
+              + "tls.key. Env: SIPLINE_SIP_TLS_KEY.")
+  String sipTlsKey;
 
   @Option(
       names = "--codecs",
@@ -467,7 +487,17 @@ final class ServeOptions {
         .advertisedAddress(advertisedAddress)
         .rtpPorts(rtpPorts.min(), rtpPorts.max())
         .backend(backend)
-        .backendOptions(withCodecs(withSipTlsCa(withDnsServers())))
+        .backendOptions(
+            withCodecs(
+                withFlag(
+                    "--sip-tls-key",
+                    sipTlsKey,
+                    TlsKeyPair.KEY_OPTION,
+                    withFlag(
+                        "--sip-tls-cert",
+                        sipTlsCert,
+                        TlsKeyPair.CERT_OPTION,
+                        withFlag("--sip-tls-ca", sipTlsCa, TlsTrust.OPTION, withDnsServers())))))
         .historyLimit(historyLimit)
         .journal(journal)
         .recordingsDir(recordingsDir)
@@ -493,21 +523,23 @@ final class ServeOptions {
   }
 
   /**
-   * {@code --sip-tls-ca} is the backend option {@value TlsTrust#OPTION} with a flag of its own (it
-   * means the same on every backend); giving both with different values is refused.
+   * {@code --sip-tls-ca}, {@code --sip-tls-cert} and {@code --sip-tls-key} are the backend options
+   * {@value TlsTrust#OPTION}, {@value TlsKeyPair#CERT_OPTION} and {@value TlsKeyPair#KEY_OPTION}
+   * with flags of their own (they mean the same on every backend); giving a flag and its option
+   * with different values is refused. The backend reads and checks the files.
    */
-  private Map<String, String> withSipTlsCa(Map<String, String> options) {
-    if (sipTlsCa == null || sipTlsCa.isBlank()) {
+  private static Map<String, String> withFlag(
+      String flag, String value, String option, Map<String, String> options) {
+    if (value == null || value.isBlank()) {
       return options;
     }
-    String given = options.get(TlsTrust.OPTION);
-    if (given != null && !given.equals(sipTlsCa)) {
+    String given = options.get(option);
+    if (given != null && !given.equals(value)) {
       throw new InvalidConfigException(
-          "--sip-tls-ca",
-          sipTlsCa + " differs from --backend-option " + TlsTrust.OPTION + "=" + given);
+          flag, value + " differs from --backend-option " + option + "=" + given);
     }
     Map<String, String> merged = new LinkedHashMap<>(options);
-    merged.put(TlsTrust.OPTION, sipTlsCa);
+    merged.put(option, value);
     return merged;
   }
 

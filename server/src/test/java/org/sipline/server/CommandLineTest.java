@@ -40,7 +40,7 @@ class CommandLineTest {
           .contains("Env: " + m.group(1));
       checked++;
     }
-    assertThat(checked).isEqualTo(45);
+    assertThat(checked).isEqualTo(47);
   }
 
   @Test
@@ -100,6 +100,26 @@ class CommandLineTest {
     assertThat(err.toString())
         .startsWith(
             "sipline serve: --sip-tls-ca: /a.pem differs from --backend-option tls.ca=/b.pem");
+  }
+
+  @Test
+  void sipTlsCertAndKeyAreTheBackendOptionsTlsCertAndKey() {
+    ServeOptions options = new ServeOptions();
+    new CommandLine(options)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .parseArgs("--sip-tls-cert", "/etc/sip/cert.pem", "--sip-tls-key", "/etc/sip/key.pem");
+    assertThat(options.toConfig().backendOptions())
+        .containsEntry("tls.cert", "/etc/sip/cert.pem")
+        .containsEntry("tls.key", "/etc/sip/key.pem");
+  }
+
+  @Test
+  void sipTlsKeyDifferentFromItsBackendOptionExitsTwoNamingBoth() {
+    assertThat(run("serve", "--sip-tls-key", "/a.pem", "--backend-option", "tls.key=/b.pem"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "sipline serve: --sip-tls-key: /a.pem differs from --backend-option tls.key=/b.pem");
   }
 
   @Test

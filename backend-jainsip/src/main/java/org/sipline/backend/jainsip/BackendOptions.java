@@ -15,6 +15,7 @@ import org.sipline.core.spi.BackendConfig;
 import org.sipline.core.spi.BackendOption;
 import org.sipline.core.spi.BackendOptionCheck;
 import org.sipline.core.spi.CodecList;
+import org.sipline.core.spi.TlsKeyPair;
 import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.Transport;
 import org.sipline.core.spi.TrustedSources;
@@ -32,8 +33,13 @@ import org.sipline.core.spi.TrustedSources;
  *       <td>600</td></tr>
  *   <tr><td>{@value #TLS_PORT}</td><td>the TLS listening port (0: any free port)</td>
  *       <td>the SIP port + 1, or any free port when the SIP port is 0</td></tr>
- *   <tr><td>{@value #TLS_KEY_STORE}</td><td>key store file with our certificate; setting it
- *       turns the TLS listening point on (required when the transport is TLS)</td>
+ *   <tr><td>{@value TlsKeyPair#CERT_OPTION}, {@value TlsKeyPair#KEY_OPTION}</td><td>PEM files
+ *       of our certificate and its private key ({@link TlsKeyPair}, the server's {@code
+ *       --sip-tls-cert}/{@code --sip-tls-key}); setting them turns the TLS listening point on
+ *       (this pair or {@value #TLS_KEY_STORE} is required when the transport is TLS)</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@value #TLS_KEY_STORE}</td><td>key store file with our certificate, instead of
+ *       the PEM pair; setting it turns the TLS listening point on</td>
  *       <td>none</td></tr>
  *   <tr><td>{@value #TLS_KEY_STORE_PASSWORD}</td><td>its password</td><td>""</td></tr>
  *   <tr><td>{@value #TLS_KEY_STORE_TYPE}</td><td>its type</td><td>PKCS12</td></tr>
@@ -96,6 +102,8 @@ record BackendOptions(
               TRUSTED_SOURCES,
               "addresses besides registrars and outbound proxies that may open a dialog"),
           BackendOption.integer(TLS_PORT, 0, 65_535, "the TLS listening port (0: any free port)"),
+          TlsKeyPair.CERT_DECLARATION,
+          TlsKeyPair.KEY_DECLARATION,
           BackendOption.path(TLS_KEY_STORE, "key store with our certificate; turns TLS on"),
           BackendOption.text(TLS_KEY_STORE_PASSWORD, "the key store's password"),
           BackendOption.text(TLS_KEY_STORE_TYPE, "the key store's type"),
@@ -117,11 +125,14 @@ record BackendOptions(
    * The TLS listening point's settings. Passwords stay out of {@link #toString()}.
    *
    * @param port the listening port, 0 for any free port
+   * @param keyPair our certificate and key from PEM files, or null when {@code keyStore} holds them
+   * @param keyStore the key store with our certificate, or null when {@code keyPair} is given
    * @param ca the PEM file of trusted CAs, or null
    * @param trustStore a key store of trusted CAs, or null; with neither, the JDK's trust store
    */
   record Tls(
       int port,
+      TlsKeyPair keyPair,
       Path keyStore,
       String keyStorePassword,
       String keyStoreType,
@@ -133,8 +144,7 @@ record BackendOptions(
     public String toString() {
       return "Tls[port="
           + port
-          + ", keyStore="
-          + keyStore
+          + (keyPair != null ? ", " + keyPair : ", keyStore=" + keyStore)
           + ", ca="
           + ca
           + ", trustStore="
@@ -197,20 +207,53 @@ record BackendOptions(
 
   private static Tls tls(BackendConfig config, Map<String, String> options) {
     String keyStore = options.get(TLS_KEY_STORE);
-    if (keyStore == null) {
+    TlsKeyPair keyPair = TlsKeyPair.fromOptions(options).orElse(null);
+    if (keyPair != null && keyStore != null) {
+      throw new IllegalArgumentException(
+          "options '"
+              + TlsKeyPair.CERT_OPTION
+              + "'/'"
+              + TlsKeyPair.KEY_OPTION
+              + "' and '"
+              + TLS_KEY_STORE
+              + "' both name our certificate: give one");
+    }
+    if (keyPair != null) {
+      for (String name : List.of(TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE)) {
+        if (options.containsKey(name)) {
+          throw new IllegalArgumentException(
+              "option '" + name + "' belongs to '" + TLS_KEY_STORE + "', not to PEM files");
+        }
+      }
+    }
+    if (keyStore == null && keyPair == null) {
       if (config.transport() == Transport.TLS) {
         throw new IllegalArgumentException(
-            "transport TLS needs option '" + TLS_KEY_STORE + "' (our certificate's key store)");
+            "transport TLS needs our certificate: options '"
+                + TlsKeyPair.CERT_OPTION
+                + "' and '"
+                + TlsKeyPair.KEY_OPTION
+                + "' (PEM files), or '"
+                + TLS_KEY_STORE
+                + "'");
       }
       for (String name : options.keySet()) {
         if (name.startsWith("tls.")) {
           throw new IllegalArgumentException(
-              "option '" + name + "' needs '" + TLS_KEY_STORE + "' as well");
+              "option '"
+                  + name
+                  + "' needs our certificate as well: '"
+                  + TlsKeyPair.CERT_OPTION
+                  + "' and '"
+                  + TlsKeyPair.KEY_OPTION
+                  + "', or '"
+                  + TLS_KEY_STORE
+                  + "'");
         }
       }
       return null;
     }
-    Path keyStorePath = readableFile(TLS_KEY_STORE, keyStore);
+    Path keyStorePath = keyStore == null ? null : readableFile(TLS_KEY_STORE, keyStore);
     String keyStorePassword = options.getOrDefault(TLS_KEY_STORE_PASSWORD, "");
     String keyStoreType = options.getOrDefault(TLS_KEY_STORE_TYPE, "PKCS12");
     String trustStore = options.get(TLS_TRUST_STORE);
@@ -224,8 +267,10 @@ record BackendOptions(
     if (caPath != null) {
       TlsTrust.read(caPath); // refuses a file without certificates now, naming the option
     }
-    // The RI only logs a key store it can't open and then fails obscurely: open it here.
-    requireOpens(TLS_KEY_STORE, keyStorePath, keyStoreType, keyStorePassword);
+    if (keyStorePath != null) {
+      // The RI only logs a key store it can't open and then fails obscurely: open it here.
+      requireOpens(TLS_KEY_STORE, keyStorePath, keyStoreType, keyStorePassword);
+    }
     int defaultPort = config.sipPort() == 0 ? 0 : config.sipPort() + 1;
     int port = intOption(options, TLS_PORT, defaultPort, 0, 65535);
     if (port != 0 && port == config.sipPort()) {
@@ -234,6 +279,7 @@ record BackendOptions(
     }
     return new Tls(
         port,
+        keyPair,
         keyStorePath,
         keyStorePassword,
         keyStoreType,

@@ -15,22 +15,39 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.sipline.core.spi.TlsTrust;
 
 /**
- * The {@link SSLContext} of one backend's SIP-over-TLS: our certificate from the key store, peers
- * checked by {@link PeerCertificateCheck} against the CAs of {@code tls.ca} (or {@code
- * tls.trustStore}, or the JDK's own trust store). Built once per backend, never the JVM's default.
+ * The {@link SSLContext} of one backend's SIP-over-TLS: our certificate from the PEM pair ({@code
+ * tls.cert}/{@code tls.key}) or the key store, peers checked by {@link PeerCertificateCheck}
+ * against the CAs of {@code tls.ca} (or {@code tls.trustStore}, or the JDK's own trust store).
+ * Built once per backend, never the JVM's default.
  */
 final class SipTlsContext {
   private SipTlsContext() {}
 
   static SSLContext build(BackendOptions.Tls tls) {
     try {
-      KeyStore keys = KeyStore.getInstance(tls.keyStoreType());
-      try (InputStream in = Files.newInputStream(tls.keyStore())) {
-        keys.load(in, tls.keyStorePassword().toCharArray());
+      KeyStore keys;
+      char[] password;
+      if (tls.keyPair() != null) {
+        // The PEM pair as a key store in memory: what the JDK's key manager takes. Its password
+        // protects nothing (the store never leaves this object) but the JDK requires one.
+        password = new char[0];
+        keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry(
+            "sip",
+            tls.keyPair().key(),
+            password,
+            tls.keyPair().chain().toArray(new X509Certificate[0]));
+      } else {
+        password = tls.keyStorePassword().toCharArray();
+        keys = KeyStore.getInstance(tls.keyStoreType());
+        try (InputStream in = Files.newInputStream(tls.keyStore())) {
+          keys.load(in, password);
+        }
       }
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, tls.keyStorePassword().toCharArray());
+      kmf.init(keys, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), new TrustManager[] {trustManager(tls)}, null);
       return context;

@@ -29,14 +29,16 @@
  * <p>Options ({@link org.sipline.core.spi.BackendConfig#options()}): {@code register.expires}
  * (seconds asked for in REGISTER, default 600); {@code trusted.sources} (IP addresses, comma
  * separated, or {@code *}, whose out-of-dialog INVITEs reach a line besides the accounts'
- * registrars and outbound proxies; default none: strangers get 403); {@code tls.keyStore}, {@code
- * tls.keyStorePassword}, {@code tls.keyStoreType} (default PKCS12), {@code tls.trustStore}, {@code
+ * registrars and outbound proxies; default none: strangers get 403); {@code tls.cert} and {@code
+ * tls.key} (PEM files of our certificate and its key, read and checked by {@link
+ * org.sipline.core.spi.TlsKeyPair}) or instead {@code tls.keyStore}, {@code tls.keyStorePassword},
+ * {@code tls.keyStoreType} (default PKCS12), then {@code tls.ca} or {@code tls.trustStore}, {@code
  * tls.trustStorePassword}, {@code tls.trustStoreType} (default: the key store's) and {@code
  * tls.port} (default the SIP port + 1, or any free port when the SIP port is 0) for the TLS
- * listening point, which exists only when {@code tls.keyStore} is set and is required for transport
- * TLS. The key store is opened at start-up (a wrong password fails the start, naming the option);
- * the TLS side uses the JVM's default cipher suites with TLS 1.2/1.3 and does not ask callers for a
- * client certificate. The provider declares them ({@link
+ * listening point, which exists only when our certificate is given and is required for transport
+ * TLS. The certificate is read at start-up (a bad file or a wrong password fails the start, naming
+ * the option); the TLS side uses the JVM's default cipher suites with TLS 1.2/1.3 and does not ask
+ * callers for a client certificate. The provider declares them ({@link
  * org.sipline.backend.jainsip.JainSipBackendProvider#options()}), and core refuses an unknown name
  * or a malformed value before the backend starts, listing the valid ones.
  *

@@ -72,7 +72,8 @@ class JainSipBackendProviderTest {
         .hasMessageStartingWith(
             "unknown jainsip option 'tls.keystore' (did you mean 'tls.keyStore'?); valid:"
                 + " codecs (text), dns.servers (text), media.realtime (an integer 1..99 or off), register.expires (an integer"
-                + " 1..86400), tls.ca (a path), tls.keyStore (a path), ");
+                + " 1..86400), tls.ca (a path), tls.cert (a path), tls.key (a path), tls.keyStore"
+                + " (a path), ");
   }
 
   @Test
@@ -84,6 +85,8 @@ class JainSipBackendProviderTest {
             "trusted.sources (IP addresses (or *))",
             "tls.port (an integer 0..65535)",
             "tls.ca (a path)",
+            "tls.cert (a path)",
+            "tls.key (a path)",
             "tls.keyStore (a path)",
             "tls.keyStorePassword (text)",
             "tls.keyStoreType (text)",

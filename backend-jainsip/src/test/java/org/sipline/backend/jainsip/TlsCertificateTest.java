@@ -1,6 +1,7 @@
 package org.sipline.backend.jainsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
+import org.sipline.backend.jainsip.RecordingSipEventListener.Incoming;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
 import org.sipline.backend.jainsip.RecordingSipEventListener.RegistrationFailed;
 import org.sipline.core.spi.AccountSpec;
@@ -87,6 +89,87 @@ class TlsCertificateTest {
           .anyMatch(r -> r.is("INVITE") && "tls".equals(r.transport()))
           .anyMatch(r -> r.is("BYE") && "tls".equals(r.transport()));
     }
+  }
+
+  /**
+   * Our certificate from PEM files ({@code tls.cert}/{@code tls.key}, the server's {@code
+   * --sip-tls-cert}/{@code --sip-tls-key}) instead of a key store: Kamailio relays a call for the
+   * registered line to its {@code ;transport=tls} Contact on a connection it opens itself, whose
+   * handshake needs that certificate.
+   */
+  @Test
+  void aCallRelayedToOurTlsContactReachesTheLineWithOurPemCertificate() throws Exception {
+    RecordingSipEventListener events = new RecordingSipEventListener();
+    BackendConfig config =
+        BackendConfig.loopback()
+            .transport(Transport.TLS)
+            .options(
+                Map.of(
+                    "tls.cert", certificates.server().certificate().toString(),
+                    "tls.key", certificates.server().privateKey().toString(),
+                    "tls.ca", certificates.ca().toString()))
+            .build();
+    try (Kamailio kamailio = tlsKamailio(certificates.server());
+        JainSipBackend backend = JainSipBackend.start(config)) {
+      SipUri registrar = SipUri.of("sip", null, "127.0.0.1", kamailio.tlsPort(), ";transport=tls");
+      backend.register(
+          new AccountSpec(
+              SipUri.of("tina", "127.0.0.1", kamailio.tlsPort()), "pw-1", "tina", registrar),
+          events);
+      events.next(Registered.class);
+      kamailio.awaitRegistered("tina", WAIT);
+      try (Sipp caller =
+          Sipp.uac(
+              SippScenario.resource("uac-call-callee-bye.xml"),
+              kamailio.hostPort(),
+              SippOptions.defaults().withService("tina"))) {
+        // The line hangs up: a caller's BYE right behind its ACK can overtake the ACK in
+        // Kamailio's parallel workers.
+        SipCall call = events.next(Incoming.class).call();
+        call.answer(SILENCE);
+        events.next(Connected.class);
+        call.hangup();
+        assertThat(events.next(Ended.class).cause()).isEqualTo(CallEnd.LOCAL_BYE);
+        assertThat(caller.awaitExit(WAIT).succeeded()).as(caller.messages()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aPemPairAndAKeyStoreTogetherAreRefused() {
+    BackendConfig config =
+        BackendConfig.loopback()
+            .transport(Transport.TLS)
+            .options(
+                Map.of(
+                    "tls.cert", certificates.server().certificate().toString(),
+                    "tls.key", certificates.server().privateKey().toString(),
+                    "tls.keyStore",
+                        certificates.keyStore(certificates.server(), STORE_PASSWORD).toString()))
+            .build();
+    assertThatThrownBy(() -> JainSipBackend.start(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "options 'tls.cert'/'tls.key' and 'tls.keyStore' both name our certificate: give one");
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificatesStopsTheStartNamingTheFile() {
+    BackendConfig config =
+        BackendConfig.loopback()
+            .transport(Transport.TLS)
+            .options(
+                Map.of(
+                    "tls.cert", certificates.server().certificate().toString(),
+                    "tls.key", certificates.expired().privateKey().toString()))
+            .build();
+    assertThatThrownBy(() -> JainSipBackend.start(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "option 'tls.key': "
+                + certificates.expired().privateKey()
+                + " is not the private key of the certificate in "
+                + certificates.server().certificate());
   }
 
   @Test

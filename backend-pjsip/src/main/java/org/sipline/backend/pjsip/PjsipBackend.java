@@ -37,6 +37,7 @@ import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipBackend;
 import org.sipline.core.spi.SipEventListener;
 import org.sipline.core.spi.SipUri;
+import org.sipline.core.spi.TlsKeyPair;
 import org.sipline.core.spi.TlsTrust;
 import org.sipline.core.spi.TrustedSources;
 import org.slf4j.Logger;
@@ -86,6 +87,8 @@ final class PjsipBackend implements SipBackend {
               "addresses besides registrars and outbound proxies that may open a dialog"),
           BackendOption.path(OPTION_LOG_FILE, "a file pjsip writes its own log to"),
           TlsTrust.DECLARATION,
+          TlsKeyPair.CERT_DECLARATION,
+          TlsKeyPair.KEY_DECLARATION,
           BackendOption.integer(OPTION_LOG_LEVEL, 0, MAX_LOG_LEVEL, "pjsip's log level"),
           BackendOption.integerOr(
               OPTION_MEDIA_REALTIME,
@@ -175,6 +178,8 @@ final class PjsipBackend implements SipBackend {
     if (ca != null) {
       TlsTrust.read(Path.of(ca)); // refuses a file without certificates now, naming the option
     }
+    // OpenSSL would only log a bad pair when pjsua makes the listener: checked here, by name.
+    Optional<TlsKeyPair> identity = TlsKeyPair.fromOptions(config.options());
     int expires = intOption(config, OPTION_REGISTER_EXPIRES, DEFAULT_EXPIRES);
     int logLevel = intOption(config, OPTION_LOG_LEVEL, DEFAULT_LOG_LEVEL);
     int realtime = mediaRealtime(config.options().get(OPTION_MEDIA_REALTIME));
@@ -189,7 +194,10 @@ final class PjsipBackend implements SipBackend {
               + " process-wide singleton): close it first");
     }
     // Without tls.ca, the system's CAs (Debian's bundle), as jainsip takes the JDK's.
-    shim.slpj_tls_config(ca != null ? ca : systemCas());
+    shim.slpj_tls_config(
+        ca != null ? ca : systemCas(),
+        identity.map(p -> p.certificateFile().toString()).orElse(null),
+        identity.map(p -> p.keyFile().toString()).orElse(null));
     byte[] err = CText.errorBuffer();
     // Every start says it, none included: the shim keeps them for the process.
     if (shim.slpj_set_nameservers(

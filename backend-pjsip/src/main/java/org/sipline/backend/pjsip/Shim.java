@@ -31,7 +31,7 @@ interface Shim extends Library {
 
   int slpj_set_nameservers(String[] hosts, int[] ports, int count, byte[] err, int errLen);
 
-  int slpj_tls_config(String caFile);
+  int slpj_tls_config(String caFile, String certFile, String keyFile);
 
   int slpj_call_dialog(int call, byte[] out, int outLen);
 

@@ -47,6 +47,8 @@ class PjsipBackendProviderTest {
             "trusted.sources (IP addresses (or *))",
             "log.file (a path)",
             "tls.ca (a path)",
+            "tls.cert (a path)",
+            "tls.key (a path)",
             "log.level (an integer 0..6)",
             "media.realtime (an integer 1..99 or off)",
             "dns.servers (text)",
@@ -68,7 +70,8 @@ class PjsipBackendProviderTest {
                 + " (text), log.file"
                 + " (a path), log.level"
                 + " (an integer 0..6), media.realtime (an integer 1..99 or off), register.expires"
-                + " (an integer 1..86400), tls.ca (a path), trusted.sources (IP addresses (or *))");
+                + " (an integer 1..86400), tls.ca (a path), tls.cert (a path), tls.key (a path),"
+                + " trusted.sources (IP addresses (or *))");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.sipline.backend.pjsip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -77,6 +78,64 @@ class PjsipTlsTest {
     }
   }
 
+  /**
+   * Kamailio relays a call to the line's TLS listener ({@code sip:tina@127.0.0.1:<its
+   * port>;transport=tls}) on a connection it opens itself. That handshake needs the certificate of
+   * {@code tls.cert}/{@code tls.key}: without one the listener has nothing to present and the call
+   * never reaches the line (checked: this case fails with the two options left out). A call to the
+   * registered Contact would not show it: pjsua's TLS Contact names the port of the connection it
+   * registered over, which Kamailio reuses.
+   */
+  @Test
+  void aCallKamailioRelaysToOurTlsListenerReachesTheLineWithOurCertificate() throws Exception {
+    try (Kamailio kamailio = tlsKamailio(certificates.server());
+        PjsipBackend backend = start(certificates.server())) {
+      RecordingListener tina = new RecordingListener();
+      SipUri proxy = SipUri.of("sip", null, "127.0.0.1", kamailio.tlsPort(), ";transport=tls");
+      backend.register(
+          new AccountSpec(
+              SipUri.of("tina", "127.0.0.1", kamailio.tlsPort()), "pw-1", "tina", proxy),
+          tina);
+      assertThat(tina.next(BOUND)).startsWith("registered");
+      String listener = "sip:tina@127.0.0.1:" + backend.sipPort() + ";transport=tls";
+      try (Sipp caller =
+          Sipp.uac(
+              SippScenario.resource("uac-call-target-callee-bye.xml"),
+              kamailio.hostPort(),
+              SippOptions.defaults().withKey("target", listener))) {
+        assertThat(tina.next(BOUND)).startsWith("incomingCall");
+        SipCall call = tina.lastIncoming;
+        call.answer(new CallMedia(AudioSource.SILENCE, AudioSink.DISCARD));
+        assertThat(tina.next(BOUND)).isEqualTo("callConnected");
+        call.hangup();
+        assertThat(tina.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+        assertThat(caller.awaitExit(BOUND).succeeded()).as(caller.messages()).isTrue();
+      }
+      assertThat(kamailio.receivedRequests())
+          .anyMatch(r -> r.is("INVITE") && r.requestUri().equals(listener), "INVITE relayed");
+    }
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificatesStopsTheStartNamingTheFile() {
+    Map<String, String> options =
+        Map.of(
+            "tls.ca", certificates.ca().toString(),
+            "tls.cert", certificates.server().certificate().toString(),
+            "tls.key", certificates.wrongHost().privateKey().toString());
+    assertThatThrownBy(
+            () ->
+                new PjsipBackendProvider()
+                    .create(
+                        BackendConfig.loopback().transport(Transport.TLS).options(options).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "option 'tls.key': "
+                + certificates.wrongHost().privateKey()
+                + " is not the private key of the certificate in "
+                + certificates.server().certificate());
+  }
+
   @Test
   void expiredCertificateFailsRegistrationSayingSo() throws Exception {
     assertRefused(certificates.expired(), "127.0.0.1", "expired on ");
@@ -128,6 +187,21 @@ class PjsipTlsTest {
                 BackendConfig.loopback()
                     .transport(Transport.TLS)
                     .options(Map.of("tls.ca", certificates.ca().toString()))
+                    .build());
+  }
+
+  /** A backend whose TLS listener presents {@code ours}. */
+  private static PjsipBackend start(TlsIdentity ours) {
+    return (PjsipBackend)
+        new PjsipBackendProvider()
+            .create(
+                BackendConfig.loopback()
+                    .transport(Transport.TLS)
+                    .options(
+                        Map.of(
+                            "tls.ca", certificates.ca().toString(),
+                            "tls.cert", ours.certificate().toString(),
+                            "tls.key", ours.privateKey().toString()))
                     .build());
   }
 }
