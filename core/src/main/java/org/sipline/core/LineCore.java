@@ -57,6 +57,12 @@ final class LineCore {
   /** Ends what the previous process left; see {@link #sweepLeftovers()}. */
   private final OrphanSweep sweep;
 
+  /**
+   * How long SipStartCall's answer waits for the backend to say it acted on the INVITE ({@link
+   * SipCall#inviteHandled}); past it the line answers anyway (the call goes on either way).
+   */
+  static final Duration INVITE_HAND_OFF_BOUND = Duration.ofSeconds(2);
+
   /** Lines are offered a shared account's INVITEs in the order they were created. */
   private static final AtomicLong RANKS = new AtomicLong();
 
@@ -427,11 +433,20 @@ final class LineCore {
     } catch (RuntimeException e) {
       return done(inviteNotTracked(sip, c, audio, target, headers, e));
     }
-    return done(
+    LineStatus initiated =
         record(
             StatusType.OUTGOING_CALL_INITIATED,
             callFacts(c),
-            "INVITE " + target + " sent, Call-ID " + sip.callId()));
+            "INVITE " + target + " sent, Call-ID " + sip.callId());
+    // Answered once the backend has put the INVITE out (issue 16): an answer before it let the
+    // client's next request (a status poll, say) take the cores the INVITE's send still needed,
+    // which was most of SipStartCall -> INVITE's p99. Bounded, in case a backend never says.
+    return sip.inviteHandled()
+        .copy()
+        .completeOnTimeout(null, INVITE_HAND_OFF_BOUND.toNanos(), TimeUnit.NANOSECONDS)
+        .handleAsync((handled, never) -> initiated, actor)
+        // The actor's pool refused the hop (the runtime is closing): answer from here.
+        .exceptionally(refusedHop -> initiated);
   }
 
   /**

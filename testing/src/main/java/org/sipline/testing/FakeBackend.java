@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -60,6 +61,7 @@ public final class FakeBackend implements SipBackend {
   volatile boolean manualMedia;
   volatile String codec = "PCMU";
   volatile int audioRate = AudioFrames.SAMPLE_RATE;
+  volatile CompletableFuture<Void> inviteHandled = CompletableFuture.completedFuture(null);
   private volatile int registrationExpires = 3600;
   private volatile boolean closed;
 
@@ -152,6 +154,19 @@ public final class FakeBackend implements SipBackend {
    */
   public FakeBackend audioRate(int rate) {
     this.audioRate = AudioFrames.checkRate(rate);
+    return this;
+  }
+
+  /**
+   * Calls made from now on say they acted on their INVITE ({@link FakeCall#inviteHandled()}) only
+   * once {@code handled} completes, as a backend that sends the INVITE from a thread of its own
+   * does; until this is called, at once.
+   *
+   * @param handled completed by the test when the INVITE counts as sent
+   * @return this backend
+   */
+  public FakeBackend inviteHandledWhen(CompletableFuture<Void> handled) {
+    this.inviteHandled = handled;
     return this;
   }
 

@@ -65,6 +65,7 @@ public final class FakeCall implements SipCall {
   private boolean holdDtmf;
   private String failDtmf;
   private volatile RtpStatistics rtp = RtpStatistics.NONE;
+  private final CompletableFuture<Void> inviteHandled;
 
   FakeCall(
       FakeBackend backend,
@@ -81,6 +82,7 @@ public final class FakeCall implements SipCall {
     this.rate = backend.audioRate;
     this.frame = new short[AudioFrames.frameSamples(rate)];
     this.sent = new short[rate];
+    this.inviteHandled = backend.inviteHandled;
   }
 
   // ---- SipCall (the line's side) -----------------------------------------------------------
@@ -93,6 +95,11 @@ public final class FakeCall implements SipCall {
   @Override
   public boolean isIncoming() {
     return incoming;
+  }
+
+  @Override
+  public CompletableFuture<Void> inviteHandled() {
+    return inviteHandled;
   }
 
   @Override

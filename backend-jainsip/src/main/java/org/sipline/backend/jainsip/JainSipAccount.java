@@ -69,8 +69,12 @@ final class JainSipAccount implements SipAccount {
     ctx.calls.add(call);
     ctx.executor.execute(
         () -> {
-          added(call);
-          call.start();
+          try {
+            added(call);
+            call.start();
+          } finally {
+            call.inviteHandled().complete(null);
+          }
         });
     return call;
   }

@@ -3,6 +3,7 @@ package org.sipline.backend.jainsip;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ObjectInUseException;
@@ -60,6 +61,11 @@ final class OutgoingSipCall extends JainSipCall {
 
   private SipExecutor.Timer lookupTimer = SipExecutor.Timer.NONE;
 
+  /**
+   * Completed on the SIP executor once {@link #start} has run: the INVITE out, or the lookup on.
+   */
+  private final CompletableFuture<Void> inviteHandled = new CompletableFuture<>();
+
   OutgoingSipCall(
       SipContext ctx,
       JainSipAccount account,
@@ -77,6 +83,11 @@ final class OutgoingSipCall extends JainSipCall {
   @Override
   public boolean isIncoming() {
     return false;
+  }
+
+  @Override
+  public CompletableFuture<Void> inviteHandled() {
+    return inviteHandled;
   }
 
   @Override

@@ -135,4 +135,18 @@ public interface SipCall {
   default Optional<DialogRecord> dialogRecord() {
     return Optional.empty();
   }
+
+  /**
+   * Completes once the backend has acted on the INVITE this outgoing call was placed with: put it
+   * on the wire, started locating its next hop, or failed the call (the failure reported to the
+   * listener as always). A backend that hands the INVITE to a thread of its own completes it there,
+   * after the send; the core answers SipStartCall only then, so that the client's next request
+   * never competes with the INVITE for the machine's cores. Backends that act within {@link
+   * SipAccount#call} keep the default, a completed future.
+   *
+   * @return a future completed once the INVITE was acted on; it never fails
+   */
+  default CompletableFuture<Void> inviteHandled() {
+    return CompletableFuture.completedFuture(null);
+  }
 }
