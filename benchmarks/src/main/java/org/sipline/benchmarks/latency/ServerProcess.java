@@ -16,14 +16,24 @@ import java.util.concurrent.TimeoutException;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.benchmarks.harness.Await;
 import org.sipline.benchmarks.harness.ChildProcess;
+import org.sipline.benchmarks.harness.PortOwner;
 import org.sipline.benchmarks.harness.SippPeer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sipline server jar as users run it ({@code java -jar sipline.jar serve}), on loopback ports
  * of its own with the jainsip backend, and a plaintext gRPC channel to it.
  */
 public final class ServerProcess implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** As a SIP port: pick a free one. */
+  public static final int PICK = 0;
+
+  /** Port pairs tried before a start gives up on "Address already in use". */
+  private static final int PORT_TRIES = 5;
 
   private final ChildProcess process;
   private final ManagedChannel channel;
@@ -50,7 +60,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, "jainsip", SippPeer.freeUdpPort());
+    return start(dir, jar, jvmFlags, serveFlags, "jainsip", PICK);
   }
 
   /**
@@ -60,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, String backend)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, backend, SippPeer.freeUdpPort());
+    return start(dir, jar, jvmFlags, serveFlags, backend, PICK);
   }
 
   /**
@@ -73,7 +83,11 @@ public final class ServerProcess implements AutoCloseable {
     return start(dir, jar, jvmFlags, serveFlags, "jainsip", sipPort);
   }
 
-  /** The general form: {@code backend} and the SIP port both given. */
+  /**
+   * The general form: {@code backend} and the SIP port both given ({@link #PICK}: a free one). The
+   * gRPC port, and the SIP port when picked here, are picked again when another process took one of
+   * them before the server bound it.
+   */
   public static ServerProcess start(
       Path dir,
       Path jar,
@@ -88,7 +102,31 @@ public final class ServerProcess implements AutoCloseable {
               + jar.toAbsolutePath()
               + " (build it: mvn -pl server -am package -DskipTests)");
     }
-    int grpcPort = freeTcpPort();
+    for (int attempt = 1; ; attempt++) {
+      int sip = sipPort == PICK ? SippPeer.freeUdpPort() : sipPort;
+      ServerProcess started =
+          startOn(
+              dir, jar, jvmFlags, serveFlags, backend, sip, freeTcpPort(), attempt < PORT_TRIES);
+      if (started != null) {
+        return started;
+      }
+    }
+  }
+
+  /**
+   * The server on these ports; null when one was taken before the server bound it and {@code
+   * mayRetry}.
+   */
+  private static ServerProcess startOn(
+      Path dir,
+      Path jar,
+      List<String> jvmFlags,
+      List<String> serveFlags,
+      String backend,
+      int sipPort,
+      int grpcPort,
+      boolean mayRetry)
+      throws IOException, InterruptedException, TimeoutException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
@@ -122,11 +160,20 @@ public final class ServerProcess implements AutoCloseable {
             .build();
     ServerProcess started = new ServerProcess(server, channel, grpcPort, sipPort);
     try {
+      // Our server's own listening socket first: another process on the port may answer too.
       Await.until(
           START_TIMEOUT,
           "the server answering SipGetSipStatus on gRPC port " + grpcPort,
-          () -> !server.isAlive() || answers(channel));
+          () ->
+              !server.isAlive()
+                  || (PortOwner.listensTcp(server.pid(), grpcPort) && answers(channel)));
       if (!server.isAlive()) {
+        if (mayRetry && server.stderr().contains(PortOwner.IN_USE)) {
+          started.close();
+          log.info(
+              "server: gRPC {} or SIP {} was taken before it bound; others", grpcPort, sipPort);
+          return null;
+        }
         throw server.failure("exited before it served");
       }
     } catch (TimeoutException | InterruptedException | RuntimeException e) {
