@@ -96,6 +96,27 @@ public final class ServerProcess implements AutoCloseable {
       String backend,
       int sipPort)
       throws IOException, InterruptedException, TimeoutException {
+    return start(List.of(), dir, jar, jvmFlags, serveFlags, backend, sipPort);
+  }
+
+  /**
+   * As {@link #start(Path, Path, List)} with the server's threads on {@code cpus} only ({@code
+   * taskset -c}, e.g. "0"), so that its share of the machine is told apart from the harness's.
+   */
+  public static ServerProcess startOnCpus(Path dir, Path jar, List<String> jvmFlags, String cpus)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(List.of("taskset", "-c", cpus), dir, jar, jvmFlags, List.of(), "jainsip", PICK);
+  }
+
+  private static ServerProcess start(
+      List<String> launcher,
+      Path dir,
+      Path jar,
+      List<String> jvmFlags,
+      List<String> serveFlags,
+      String backend,
+      int sipPort)
+      throws IOException, InterruptedException, TimeoutException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
           "server jar not found: "
@@ -106,7 +127,15 @@ public final class ServerProcess implements AutoCloseable {
       int sip = sipPort == PICK ? SippPeer.freeUdpPort() : sipPort;
       ServerProcess started =
           startOn(
-              dir, jar, jvmFlags, serveFlags, backend, sip, freeTcpPort(), attempt < PORT_TRIES);
+              launcher,
+              dir,
+              jar,
+              jvmFlags,
+              serveFlags,
+              backend,
+              sip,
+              freeTcpPort(),
+              attempt < PORT_TRIES);
       if (started != null) {
         return started;
       }
@@ -118,6 +147,7 @@ public final class ServerProcess implements AutoCloseable {
    * mayRetry}.
    */
   private static ServerProcess startOn(
+      List<String> launcher,
       Path dir,
       Path jar,
       List<String> jvmFlags,
@@ -127,7 +157,8 @@ public final class ServerProcess implements AutoCloseable {
       int grpcPort,
       boolean mayRetry)
       throws IOException, InterruptedException, TimeoutException {
-    List<String> command = new ArrayList<>();
+    // The launcher (taskset) execs the JVM: the child's PID stays the server's.
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
     command.addAll(
