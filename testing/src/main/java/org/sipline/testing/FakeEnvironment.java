@@ -204,7 +204,9 @@ public final class FakeEnvironment implements ConformanceEnvironment {
             success = true;
           }
           case ANSWERED_THEN_WAIT_FOR_BYE -> {
-            StatusProbe.awaitTrue(() -> call.state() == FakeCall.State.CONNECTED, "answered", t);
+            // The 200 it got, not the CONNECTED state: the line may hang up before this thread
+            // polls, and a state seen only in passing would be missed (a CI failure once).
+            StatusProbe.awaitTrue(() -> call.finalCode() == 200, "answered", t);
             StatusProbe.awaitTrue(
                 () -> call.state() == FakeCall.State.ENDED, "BYE", t.multipliedBy(6));
             success = true;
