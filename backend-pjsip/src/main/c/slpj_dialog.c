@@ -80,7 +80,9 @@ static int snapshot(slpj_call *c, pjsip_dialog *dlg, char *out, int cap)
     pos = put_uri(out, pos, cap, PJSIP_URI_IN_FROMTO_HDR, dlg->remote.info->uri);
     pos = put(out, pos, cap, dlg->remote.info->tag.ptr, (int)dlg->remote.info->tag.slen);
     pos = put_uri(out, pos, cap, PJSIP_URI_IN_REQ_URI, dlg->target);
-    pos = put_int(out, pos, cap, (long long)dlg->local.cseq + 1);
+    /* pjsip_dlg_send_request stamps a request with local.cseq and then increments it: it already
+     * is the CSeq our next request takes (adding 1 skipped one). */
+    pos = put_int(out, pos, cap, (long long)dlg->local.cseq);
     pos = put_int(out, pos, cap, slpj_transport_tcp);
     hop = dlg->route_set.next != &dlg->route_set ? dlg->route_set.next->name_addr.uri
                                                  : dlg->target;

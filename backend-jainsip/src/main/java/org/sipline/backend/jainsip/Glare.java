@@ -1,6 +1,7 @@
 package org.sipline.backend.jainsip;
 
 import java.time.Duration;
+import java.util.random.RandomGenerator;
 
 /**
  * RFC 3261 §14.1: how long to wait before sending again a re-INVITE (or UPDATE) answered 491
@@ -11,8 +12,15 @@ final class Glare {
   private Glare() {}
 
   static Duration wait(JainSipCall call) {
-    int tens =
-        call.isIncoming() ? call.ctx.random.nextInt(201) : 210 + call.ctx.random.nextInt(191);
+    return wait(!call.isIncoming(), call.ctx.random);
+  }
+
+  /**
+   * The wait for the side that chose the Call-ID ({@code weChoseTheCallId}: we placed the call) or
+   * the other, drawn from {@code random}.
+   */
+  static Duration wait(boolean weChoseTheCallId, RandomGenerator random) {
+    int tens = weChoseTheCallId ? 210 + random.nextInt(191) : random.nextInt(201);
     return Duration.ofMillis(tens * 10L);
   }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Connected;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Ended;
+import org.sipline.backend.jainsip.RecordingSipEventListener.Incoming;
 import org.sipline.backend.jainsip.RecordingSipEventListener.Registered;
 import org.sipline.core.spi.AccountSpec;
 import org.sipline.core.spi.AudioSink;
@@ -43,6 +44,7 @@ class SessionTimersTest {
 
   private ScriptedSipPeer registrar;
   private JainSipBackend backend;
+  private String user;
 
   @AfterEach
   void stop() {
@@ -64,7 +66,7 @@ class SessionTimersTest {
                 .transactionTimeout(Duration.ofSeconds(5))
                 .sessionExpires(sessionExpires)
                 .build());
-    String user = "timer" + USERS.incrementAndGet();
+    user = "timer" + USERS.incrementAndGet();
     SipAccount account =
         backend.register(
             new AccountSpec(SipUri.of(user, "127.0.0.1", registrar.port()), "secret", user, null),
@@ -297,6 +299,8 @@ class SessionTimersTest {
       assertThat(waitedMillis)
           .as("the wait before sending the %s again (RFC 3261 §14.1: 2.1-4 s)", method)
           .isBetween(2100L, 4000L + WAIT_SLACK_MILLIS);
+      System.out.println(
+          "FIGURE SessionTimersTest caller" + method + "WaitAfter491Millis = " + waitedMillis);
     }
   }
 
@@ -311,6 +315,49 @@ class SessionTimersTest {
   @Test
   void aReInviteRefreshAnswered491IsSentAgainAfterTheWait() throws Exception {
     refreshAnswered491IsSentAgainAfterTheWait("INVITE, ACK, BYE, CANCEL, OPTIONS", "INVITE");
+  }
+
+  /**
+   * The other branch of RFC 3261 §14.1: in a call we answered (the far end chose the Call-ID) and
+   * whose refresher the far end made us, our re-INVITE refresh answered 491 is sent again after 0–2
+   * s, not the caller's 2.1–4 s, and the call survives to the far end's BYE. SIPp's receive times
+   * of the two re-INVITEs measure the wait, with the same slack as the caller's case ({@link
+   * GlareTest} pins the range itself).
+   */
+  @Test
+  void anIncomingCallsRefreshAnswered491IsSentAgainWithinTheCalleesWait() throws Exception {
+    RecordingSipEventListener events = new RecordingSipEventListener();
+    // 10 s: our refresh at 5 s, the second by 7 s, inside the session either way.
+    int se = 10;
+    start(Duration.ofSeconds(se), events);
+    try (Sipp caller =
+        Sipp.uac(
+            SippScenario.resource("uac-timer-callee-refreshes-491.xml"),
+            "127.0.0.1:" + backend.sipPort(),
+            SippOptions.defaults()
+                .withService(user)
+                .withKey("se", Integer.toString(se))
+                .withTimeout(Duration.ofSeconds(40)))) {
+      Incoming incoming = events.next(Incoming.class, Duration.ofSeconds(15));
+      incoming.call().answer(SILENCE);
+      events.next(Connected.class);
+      Ended ended = events.next(Ended.class, Duration.ofSeconds(30));
+      assertThat(ended.call()).isSameAs(incoming.call());
+      assertThat(ended.cause()).isEqualTo(CallEnd.REMOTE_BYE);
+      assertSucceeded(caller, Duration.ofSeconds(10));
+      String log = caller.messages();
+      String answer = log.substring(log.indexOf("SIP/2.0 200 OK"));
+      assertThat(answer).contains("Session-Expires: " + se + ";refresher=uas");
+      assertThat(log).contains("SIP/2.0 491 Request Pending");
+      // A UAC's log: every INVITE it received is one of our refreshes.
+      List<Long> refreshes = receivedAt(log, "INVITE");
+      assertThat(refreshes).as("INVITE refreshes SIPp received\n%s", log).hasSize(2);
+      long waitedMillis = refreshes.get(1) - refreshes.get(0);
+      assertThat(waitedMillis)
+          .as("the callee's wait before sending the INVITE again (RFC 3261 §14.1: 0-2 s)")
+          .isBetween(0L, 2000L + WAIT_SLACK_MILLIS);
+      System.out.println("FIGURE SessionTimersTest calleeWaitAfter491Millis = " + waitedMillis);
+    }
   }
 
   @Test

@@ -1,15 +1,18 @@
 package org.sipline.backend.pjsip;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.spi.AudioSink;
 import org.sipline.core.spi.AudioSource;
 import org.sipline.core.spi.CallMedia;
+import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
 import org.sipline.core.spi.SipUri;
@@ -127,6 +130,55 @@ class PjsipSippTest {
       assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
       sipp.awaitSuccess(BOUND);
     }
+  }
+
+  /**
+   * The dialog record a restart would BYE from (issue 17) follows the dialog: read when the call is
+   * confirmed, and again once a request of ours took the next CSeq (a REFER, refused here), with a
+   * dialogChanged that carries it; nothing else in it moves.
+   */
+  @Test
+  void theDialogRecordTakesTheNextCseqOnceARequestOfOursUsedIt() throws Exception {
+    try (Sipp sipp = uas("uas-refer-refuse.xml", SippOptions.defaults())) {
+      SipCall call = connect(sipp);
+      DialogRecord first = call.dialogRecord().orElseThrow();
+      assertThat(first.callId()).isEqualTo(call.callId());
+      assertThat(first.incoming()).isFalse();
+      // SIPp's Contact, with its transport parameter.
+      assertThat(first.remoteTarget()).startsWith("sip:sipp@127.0.0.1:" + sipp.port());
+      assertThat(first.farEndPort()).isEqualTo(sipp.port());
+      assertThat(first.localTag()).isNotEmpty();
+      assertThat(first.remoteTag()).isNotEmpty();
+      assertThat(first.routeSet()).isEmpty();
+      // pjsua picks a dialog's first CSeq itself: the INVITE's is read off the wire.
+      long inviteCseq = cseqOf(sipp.messages(), "INVITE");
+      assertThat(first.nextCseq()).isEqualTo(inviteCseq + 1);
+
+      call.transfer(SipUri.of("carol", "127.0.0.1", 5999), Map.of());
+      assertThat(listener.next(BOUND)).startsWith("transferFailed 603");
+
+      DialogRecord changed = null;
+      while (changed == null || changed.nextCseq() == first.nextCseq()) {
+        Optional<DialogRecord> next = listener.dialogs.poll(BOUND.toMillis(), MILLISECONDS);
+        assertThat(next).as("a dialogChanged after the REFER").isNotNull();
+        changed = next.orElseThrow();
+      }
+      assertThat(changed.nextCseq()).isEqualTo(first.nextCseq() + 1);
+      assertThat(cseqOf(sipp.messages(), "REFER")).isEqualTo(first.nextCseq());
+      assertThat(changed).usingRecursiveComparison().ignoringFields("nextCseq").isEqualTo(first);
+      assertThat(call.dialogRecord()).contains(changed);
+      call.hangup();
+      assertThat(listener.next(BOUND)).isEqualTo("callEnded LOCAL_BYE");
+      sipp.awaitSuccess(BOUND);
+    }
+  }
+
+  /** The CSeq number of the first {@code method} request in a SIPp message log. */
+  private static long cseqOf(String log, String method) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("CSeq: (\\d+) " + method + "\\b").matcher(log);
+    assertThat(m.find()).as("a %s in\n%s", method, log).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   @Test

@@ -3,10 +3,12 @@ package org.sipline.backend.pjsip;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.sipline.core.spi.CallEnd;
+import org.sipline.core.spi.DialogRecord;
 import org.sipline.core.spi.IncomingCall;
 import org.sipline.core.spi.SipAccount;
 import org.sipline.core.spi.SipCall;
@@ -19,6 +21,12 @@ final class RecordingListener implements SipEventListener {
 
   /** Each ended call's description, in order: apart, so that sequences above stay exact. */
   final BlockingQueue<String> endDescriptions = new LinkedBlockingQueue<>();
+
+  /**
+   * The call's dialog record as each {@code dialogChanged} found it (an empty one when it had
+   * none), apart like the others.
+   */
+  final BlockingQueue<Optional<DialogRecord>> dialogs = new LinkedBlockingQueue<>();
 
   /** Each hold change as "held: description" or "resumed: description", in order. */
   final BlockingQueue<String> holds = new LinkedBlockingQueue<>();
@@ -81,6 +89,11 @@ final class RecordingListener implements SipEventListener {
   public void callEnded(SipCall call, CallEnd cause, String description) {
     endDescriptions.add(description);
     events.add("callEnded " + cause);
+  }
+
+  @Override
+  public void dialogChanged(SipCall call) {
+    dialogs.add(call.dialogRecord());
   }
 
   @Override

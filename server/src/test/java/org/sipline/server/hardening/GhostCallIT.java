@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Empty;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sipline.api.sip.SipRegisterAccountRequest;
 import org.sipline.api.sip.SipStartCallRequest;
 import org.sipline.api.sip.SipStartSessionRequest;
 import org.sipline.api.sip.SipStatus;
 import org.sipline.api.sip.SipStatus.StatusType;
+import org.sipline.server.testing.PjsipShim;
 import org.sipline.server.testing.SiplineProcess;
 import org.sipline.testing.peers.Baresip;
 import org.sipline.testing.peers.BaresipOptions;
@@ -29,13 +32,21 @@ import org.sipline.testing.peers.SippScenario;
  * No ghost calls after a crash (issue 17): the server is killed with SIGKILL mid-call and started
  * again on the same journal. The far end — a SIPp UAS that waits for the BYE, or baresip — gets a
  * BYE within 5 s of the restarted server serving, the history says so, and Kamailio's location
- * table keeps no contact of the dead process once the account is registered again.
+ * table keeps no contact of the dead process once the account is registered again. Each case runs
+ * on both backends; the pjsip one needs the pjsip shim built (skipped without it, as in CI).
  */
 class GhostCallIT {
   private static final Duration BOUND = Duration.ofSeconds(5);
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   @TempDir Path dir;
+
+  /** {@code sipline.jar serve --backend backend --journal journal}, SIP on {@code sipPort}. */
+  private SiplineProcess start(String backend, int sipPort, Path journal) throws IOException {
+    List<String> jvm = backend.equals("pjsip") ? PjsipShim.jvmArgs() : List.of();
+    return SiplineProcess.start(
+        dir, jvm, sipPort, "--backend", backend, "--journal", journal.toString());
+  }
 
   private static void register(SiplineProcess sipline, String account, String password) {
     assertThat(
@@ -104,8 +115,9 @@ class GhostCallIT {
    * on the dead one's SIP port. So both processes take the same port here, as an operator's on 5060
    * would.
    */
-  @Test
-  void aSippCallKilledMidwayGetsItsByeAfterTheRestart() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"jainsip", "pjsip"})
+  void aSippCallKilledMidwayGetsItsByeAfterTheRestart(String backend) throws Exception {
     Path journal = dir.resolve("history.jsonl");
     try (Kamailio kamailio =
             Kamailio.start(KamailioOptions.defaults().withUser("alice", "alice-pw"));
@@ -115,9 +127,7 @@ class GhostCallIT {
                 SippOptions.defaults().withTimeout(Duration.ofMinutes(2)))) {
       String alice = "alice@" + kamailio.hostPort();
       int sipPort = FreePorts.sipPort();
-      SiplineProcess first =
-          SiplineProcess.start(
-              dir, sipPort, "--backend", "jainsip", "--journal", journal.toString());
+      SiplineProcess first = start(backend, sipPort, journal);
       try {
         register(first, alice, "alice-pw");
         callAndAwaitConnected(first, alice, "sipp@" + far.hostPort());
@@ -128,9 +138,7 @@ class GhostCallIT {
       assertThat(far.isRunning()).as("SIPp still holds the call, waiting for a BYE").isTrue();
 
       Instant launched = Instant.now();
-      try (SiplineProcess second =
-          SiplineProcess.start(
-              dir, sipPort, "--backend", "jainsip", "--journal", journal.toString())) {
+      try (SiplineProcess second = start(backend, sipPort, journal)) {
         Instant serving = Instant.now();
         // uas-answer.xml ends with BYE → 200: it succeeds only once the ghost got its BYE.
         far.awaitSuccess(BOUND);
@@ -142,10 +150,14 @@ class GhostCallIT {
                 " left by the previous process: BYE to " + far.hostPort() + " answered 200 OK");
         assertThat(outcome.getStatusType()).isEqualTo(StatusType.NO_SESSION);
         System.out.println(
-            "FIGURE GhostCallIT sippByeAfterServingMillis = "
+            "FIGURE GhostCallIT "
+                + backend
+                + " sippByeAfterServingMillis = "
                 + Duration.between(serving, byeDone).toMillis());
         System.out.println(
-            "FIGURE GhostCallIT sippByeAfterLaunchMillis = "
+            "FIGURE GhostCallIT "
+                + backend
+                + " sippByeAfterLaunchMillis = "
                 + Duration.between(launched, byeDone).toMillis());
       }
     }
@@ -155,15 +167,16 @@ class GhostCallIT {
    * baresip answers the BYE wherever its Via says, so the restarted process may take any port: its
    * Contact then differs from the dead one's, which Kamailio must not keep.
    */
-  @Test
-  void aBaresipCallKilledMidwayIsHungUpAndKamailioKeepsNoStaleContact() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"jainsip", "pjsip"})
+  void aBaresipCallKilledMidwayIsHungUpAndKamailioKeepsNoStaleContact(String backend)
+      throws Exception {
     Path journal = dir.resolve("baresip.jsonl");
     try (Kamailio kamailio = Kamailio.start(KamailioOptions.defaults().withUser("bot", "bot-pw"));
         Baresip phone = Baresip.start(BaresipOptions.defaults().withUser("billed"))) {
       String bot = "bot@" + kamailio.hostPort();
       List<String> deadContacts;
-      SiplineProcess first =
-          SiplineProcess.start(dir, "--backend", "jainsip", "--journal", journal.toString());
+      SiplineProcess first = start(backend, 0, journal);
       try {
         register(first, bot, "bot-pw");
         deadContacts = kamailio.contacts("bot");
@@ -174,8 +187,7 @@ class GhostCallIT {
         first.close();
       }
       Instant launched = Instant.now();
-      try (SiplineProcess second =
-          SiplineProcess.start(dir, "--backend", "jainsip", "--journal", journal.toString())) {
+      try (SiplineProcess second = start(backend, 0, journal)) {
         Instant serving = Instant.now();
         phone.awaitEvent("CALL_CLOSED", BOUND);
         Instant closed = Instant.now();
@@ -193,10 +205,14 @@ class GhostCallIT {
                         .hasSize(1)
                         .doesNotContainAnyElementsOf(deadContacts));
         System.out.println(
-            "FIGURE GhostCallIT baresipClosedAfterServingMillis = "
+            "FIGURE GhostCallIT "
+                + backend
+                + " baresipClosedAfterServingMillis = "
                 + Duration.between(serving, closed).toMillis());
         System.out.println(
-            "FIGURE GhostCallIT baresipClosedAfterLaunchMillis = "
+            "FIGURE GhostCallIT "
+                + backend
+                + " baresipClosedAfterLaunchMillis = "
                 + Duration.between(launched, closed).toMillis());
       }
     }

@@ -52,13 +52,19 @@ public final class SiplineProcess implements AutoCloseable {
   }
 
   public static List<String> command(String... args) {
+    return command(List.of(), args);
+  }
+
+  /** {@link #command(String...)} with {@code jvmArgs} for the child's JVM (before {@code -jar}). */
+  public static List<String> command(List<String> jvmArgs, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The build passes JaCoCo's agent here, so that what the jar runs counts in the coverage.
-    String jvmArgs = System.getProperty("sipline.child.jvmArgs", "").strip();
-    if (!jvmArgs.isEmpty()) {
-      command.addAll(List.of(jvmArgs.split("\\s+")));
+    String buildJvmArgs = System.getProperty("sipline.child.jvmArgs", "").strip();
+    if (!buildJvmArgs.isEmpty()) {
+      command.addAll(List.of(buildJvmArgs.split("\\s+")));
     }
+    command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
@@ -75,9 +81,19 @@ public final class SiplineProcess implements AutoCloseable {
 
   /** {@link #start(Path, String...)} with SIP on {@code sipPort} (0: any free port). */
   public static SiplineProcess start(Path dir, int sipPort, String... args) throws IOException {
+    return start(dir, List.of(), sipPort, args);
+  }
+
+  /**
+   * {@link #start(Path, int, String...)} with {@code jvmArgs} for the child's JVM (the pjsip shim's
+   * folder, say: {@link PjsipShim#jvmArgs()}).
+   */
+  public static SiplineProcess start(Path dir, List<String> jvmArgs, int sipPort, String... args)
+      throws IOException {
     int grpcPort = FreePorts.tcpPort();
     List<String> command =
         command(
+            jvmArgs,
             "serve",
             "--grpc-address",
             "127.0.0.1",
