@@ -49,8 +49,8 @@ for run in 1 2 3; do
 done
 benchmarks/scripts/media-summary.py "$out"/many-500-play-? > "$out/many-500-play.md"
 # Issue 14: the server's meters on and off in the pacing load, 500 calls, alternating (about
-# 8 minutes a run).
+# 8 minutes a run; 60 s windows, so that four 15 s scrapes fall into each).
 note "metrics start"
 nice -n -5 java -cp "$jar" org.sipline.benchmarks.pacing.PacingMain --calls 500 --runs 3 \
-  --metrics on,off --baresip false --out "$out/metrics-500"
+  --metrics on,off --baresip false --seconds 60 --out "$out/metrics-500"
 note "metrics end"

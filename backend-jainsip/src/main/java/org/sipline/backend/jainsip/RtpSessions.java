@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where calls get their {@link RtpSession}s: the media package's engine, one pacer, receive thread
- * and RTCP timer per backend. Closing it ends every session and the media threads.
+ * Where calls get their {@link RtpSession}s: the media package's engine, its pacers (one per core),
+ * receive thread and RTCP timer per backend. Closing it ends every session and the media threads.
  *
  * <p>With ephemeral RTP ports (the range 0-0, the default) one port pair is kept bound ahead for
  * the next call: binding a pair is two sockets and, when the kernel's even port has its odd

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,10 @@ public final class TsharkCapture implements Capture {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
+
+  /** Between two reads of a capture still being written: dumpcap flushes about this often. */
+  private static final long LIVE_READ_MILLIS = 200;
+
   private static final Pattern DROPPED = Pattern.compile("(\\d+) packets? dropped");
 
   private final Path dir;
@@ -208,6 +213,67 @@ public final class TsharkCapture implements Capture {
       List<String> decodeAs, List<String> preferences, List<String> fields, String occurrence)
       throws IOException {
     stopCapturing();
+    return read(decodeAs, preferences, fields, occurrence, false);
+  }
+
+  /**
+   * Waits until what tshark has written so far, read back as {@link #fields(List, List)} reads it,
+   * satisfies {@code done} (or {@code within} has passed), then stops capturing and returns the
+   * whole file's rows. Stopping tshark the moment the last packet was sent can lose what was still
+   * in the kernel's capture buffer or in dumpcap's, uncounted; dumpcap flushes its file a few times
+   * a second (Wireshark's live view reads it so), so the packets a caller knows were sent show up
+   * in the file before the capture is stopped. When {@code within} passes first, the capture is
+   * stopped all the same and the rows say what is missing.
+   *
+   * @param decodeAs tshark {@code -d} rules, e.g. "udp.port==5062,sip"
+   * @param fields tshark field names
+   * @param done whether the rows written so far hold everything the caller waits for
+   * @param within how long to wait for it
+   * @return every row of the stopped capture
+   */
+  public List<String[]> fieldsOnceWritten(
+      List<String> decodeAs, List<String> fields, Predicate<List<String[]>> done, Duration within)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (dropped < 0
+        && !done.test(fieldsSoFar(decodeAs, fields))
+        && System.nanoTime() - deadline < 0) {
+      Thread.sleep(LIVE_READ_MILLIS);
+    }
+    return fields(decodeAs, fields);
+  }
+
+  /**
+   * What tshark has written so far, read as {@link #fields(List, List)} reads it, without stopping
+   * the capture (once stopped: the whole file). A packet that crossed {@code lo} a moment ago can
+   * still be in the kernel's buffer or in dumpcap's; one that crossed before tshark's capture stood
+   * is not captured at all, and tshark's "Capturing on" line comes before that (datagrams sent
+   * right after it were missed here): a caller that must not miss the first packets sends probes
+   * until one shows up in here.
+   *
+   * @param decodeAs tshark {@code -d} rules
+   * @param fields tshark field names
+   * @return one row per packet written so far, one column per field
+   */
+  public List<String[]> fieldsSoFar(List<String> decodeAs, List<String> fields) throws IOException {
+    return read(decodeAs, List.of(), fields, "f", dropped < 0);
+  }
+
+  /**
+   * Runs tshark over the capture file. {@code live}: the file is still being written, so its last
+   * packet can be cut short, which tshark reports with a failing exit after the rows before it;
+   * those rows are returned.
+   */
+  private List<String[]> read(
+      List<String> decodeAs,
+      List<String> preferences,
+      List<String> fields,
+      String occurrence,
+      boolean live)
+      throws IOException {
+    if (live && !Files.exists(file)) {
+      return List.of();
+    }
     List<String> command = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-n"));
     for (String rule : decodeAs) {
       command.add("-d");
@@ -249,7 +315,7 @@ public final class TsharkCapture implements Capture {
         p.destroyForcibly();
         throw new IOException("tshark reading " + file + " took longer than " + READ_TIMEOUT);
       }
-      if (p.exitValue() != 0) {
+      if (p.exitValue() != 0 && !live) {
         throw new IOException(
             "tshark reading "
                 + file

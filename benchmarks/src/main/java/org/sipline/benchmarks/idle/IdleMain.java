@@ -38,6 +38,9 @@ import org.sipline.benchmarks.media.ServerHeap;
 public final class IdleMain {
   private static final Duration SETTLE = Duration.ofSeconds(10);
 
+  /** How long the capture may take to write what the registrar already answered. */
+  private static final Duration CAPTURE_FLUSH = Duration.ofSeconds(30);
+
   private IdleMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -154,8 +157,7 @@ public final class IdleMain {
         r.put(
             "max_registers_in_any_100ms_as_read",
             Integer.toString(maxInWindow(read, 100_000_000L)));
-        wire.stopCapturing();
-        long[] onWire = firstRegisters(wire, registrar.port());
+        long[] onWire = firstRegisters(wire, registrar.port(), registrar.callIds());
         r.put("first_registers_on_wire", Integer.toString(onWire.length));
         r.put(
             "max_registers_in_any_1s_on_wire",
@@ -217,19 +219,44 @@ public final class IdleMain {
     return at.length < 2 ? "-" : String.format(Locale.ROOT, "%.3f", min / 1e6);
   }
 
-  /** The kernel's capture time (ns since the epoch) of the first REGISTER of each Call-ID. */
-  private static long[] firstRegisters(TsharkCapture wire, int port) throws IOException {
+  /**
+   * The kernel's capture time (ns since the epoch) of the first REGISTER of each Call-ID, read once
+   * the capture file holds a REGISTER of every Call-ID the registrar answered (or {@link
+   * #CAPTURE_FLUSH} has passed: then the count on the wire says what is missing); stopping tshark
+   * sooner loses what it had not yet written.
+   */
+  private static long[] firstRegisters(TsharkCapture wire, int port, Set<String> answered)
+      throws IOException, InterruptedException {
+    List<String> decodeAs = List.of("udp.port==" + port + ",sip");
+    List<String> fields = List.of("frame.time_epoch", "sip.Method", "sip.Call-ID");
     Set<String> seen = new HashSet<>();
     List<Long> times = new ArrayList<>();
     for (String[] row :
-        wire.fields(
-            List.of("udp.port==" + port + ",sip"),
-            List.of("frame.time_epoch", "sip.Method", "sip.Call-ID"))) {
+        wire.fieldsOnceWritten(
+            decodeAs, fields, rows -> registerCallIds(rows).containsAll(answered), CAPTURE_FLUSH)) {
       if (row[1].equals("REGISTER") && seen.add(row[2])) {
         times.add(Math.round(Double.parseDouble(row[0]) * 1e9));
       }
     }
+    if (!seen.containsAll(answered)) {
+      System.err.printf(
+          Locale.ROOT,
+          "%d of the %d REGISTER Call-IDs the registrar answered are not in the capture after %s%n",
+          answered.size() - answered.stream().filter(seen::contains).count(),
+          answered.size(),
+          CAPTURE_FLUSH);
+    }
     return times.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
+  private static Set<String> registerCallIds(List<String[]> rows) {
+    Set<String> ids = new HashSet<>();
+    for (String[] row : rows) {
+      if (row[1].equals("REGISTER")) {
+        ids.add(row[2]);
+      }
+    }
+    return ids;
   }
 
   private static void perLine(

@@ -54,6 +54,11 @@ final class RecordingRegistrar implements AutoCloseable {
     return List.copyOf(arrivals);
   }
 
+  /** The Call-IDs of the registrations seen so far, each line's first REGISTER's. */
+  synchronized Set<String> callIds() {
+    return Set.copyOf(callIds);
+  }
+
   /** Distinct registrations (Call-IDs) seen so far. */
   synchronized int registrations() {
     return callIds.size();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ final class LineLoad implements Load {
   private final List<Double> setupMillis = Collections.synchronizedList(new ArrayList<>());
   private final LineMetrics metrics;
   private final ScheduledExecutorService scraper;
-  private final AtomicLong scrapedChars = new AtomicLong();
+  private final AtomicLong scrapes = new AtomicLong();
 
   private LineLoad(
       SipBackend backend,
@@ -88,10 +89,21 @@ final class LineLoad implements Load {
                 t.setDaemon(true);
                 return t;
               });
-      // Only its size is kept: rendering the exposition is the cost a scrape puts on the process.
+      // Rendering the exposition is the cost a scrape puts on the process; each one is noted on
+      // stdout (load.out) with its time, so a reader sees which scrapes fell into the window.
       var unused =
           scraper.scheduleAtFixedRate(
-              () -> scrapedChars.addAndGet(metrics.scrape().length()),
+              () -> {
+                long t0 = System.nanoTime();
+                int chars = metrics.scrape().length();
+                System.out.printf(
+                    Locale.ROOT,
+                    "metrics scrape %d at %s: %d chars rendered in %.2f ms%n",
+                    scrapes.incrementAndGet(),
+                    Instant.now(),
+                    chars,
+                    (System.nanoTime() - t0) / 1e6);
+              },
               SCRAPE_SECONDS,
               SCRAPE_SECONDS,
               TimeUnit.SECONDS);

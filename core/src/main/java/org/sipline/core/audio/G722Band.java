@@ -1,7 +1,5 @@
 package org.sipline.core.audio;
 
-import java.util.Arrays;
-
 /**
  * The state one G.722 sub-band (lower or higher) keeps between samples: its quantiser scale factor
  * and its adaptive predictor (two poles, six zeros). Encoder and decoder hold identical copies,
@@ -44,16 +42,28 @@ final class G722Band {
 
   private int sz;
 
-  /** Quantised differences d(n)..d(n-6), pole coefficients a1, a2 and zero coefficients b1..b6. */
-  private final int[] d = new int[7];
-
-  private final int[] b = new int[7];
-  private final int[] a = new int[3];
-
-  /** Reconstructed signal r(n)..r(n-2) and partial reconstruction p(n)..p(n-2). */
-  private final int[] r = new int[3];
-
-  private final int[] p = new int[3];
+  // Quantised differences d(n-1)..d(n-6), zero coefficients b1..b6, pole coefficients a1, a2,
+  // reconstructed signal r(n-1), r(n-2) and partial reconstruction p(n-1), p(n-2). Fields, not
+  // arrays: this runs twice per pair of 16 kHz samples on the pacer's thread (one encoder per
+  // G.722 call), and scalars spare the array loads and their bounds checks (BENCHMARKS.md §9).
+  private int d1;
+  private int d2;
+  private int d3;
+  private int d4;
+  private int d5;
+  private int d6;
+  private int b1;
+  private int b2;
+  private int b3;
+  private int b4;
+  private int b5;
+  private int b6;
+  private int a1;
+  private int a2;
+  private int r1;
+  private int r2;
+  private int p1;
+  private int p2;
 
   G722Band(boolean lower) {
     this.lower = lower;
@@ -65,11 +75,11 @@ final class G722Band {
     det = lower ? 32 : 8;
     s = 0;
     sz = 0;
-    Arrays.fill(d, 0);
-    Arrays.fill(b, 0);
-    Arrays.fill(a, 0);
-    Arrays.fill(r, 0);
-    Arrays.fill(p, 0);
+    d1 = d2 = d3 = d4 = d5 = d6 = 0;
+    b1 = b2 = b3 = b4 = b5 = b6 = 0;
+    a1 = a2 = 0;
+    r1 = r2 = 0;
+    p1 = p2 = 0;
   }
 
   /** The current signal estimate, which SUBTRA takes from the input and the decoder adds back. */
@@ -108,53 +118,68 @@ final class G722Band {
 
   private void adaptPredictor(int dq) {
     // RECONS and PARREC: the reconstructed signal and the part without the pole section.
-    d[0] = dq;
-    r[0] = sat(s + dq);
-    p[0] = sat(sz + dq);
+    int r0 = sat(s + dq);
+    int p0 = sat(sz + dq);
 
     // UPPOL2: a2 moves towards agreement of the partial reconstruction's signs over two steps.
-    int sg0 = p[0] >> 15;
-    int sg1 = p[1] >> 15;
-    int sg2 = p[2] >> 15;
-    int wd1 = sat(a[1] << 2);
+    int sg0 = p0 >> 15;
+    int sg1 = p1 >> 15;
+    int sg2 = p2 >> 15;
+    int wd1 = sat(a1 << 2);
     int wd2 = sg0 == sg1 ? -wd1 : wd1;
     wd2 = Math.min(wd2, 32767);
-    int a2 = (wd2 >> 7) + (sg0 == sg2 ? 128 : -128) + ((a[2] * 32512) >> 15);
-    a2 = Math.max(-12288, Math.min(12288, a2));
+    int na2 = (wd2 >> 7) + (sg0 == sg2 ? 128 : -128) + ((a2 * 32512) >> 15);
+    na2 = Math.max(-12288, Math.min(12288, na2));
 
     // UPPOL1: a1 likewise over one step, bounded so that the pole pair stays stable.
-    int a1 = sat((sg0 == sg1 ? 192 : -192) + ((a[1] * 32640) >> 15));
-    int bound = sat(15360 - a2);
-    a1 = Math.max(-bound, Math.min(bound, a1));
+    int na1 = sat((sg0 == sg1 ? 192 : -192) + ((a1 * 32640) >> 15));
+    int bound = sat(15360 - na2);
+    na1 = Math.max(-bound, Math.min(bound, na1));
 
     // UPZERO: each b_i leaks and moves by the sign agreement of d(n) and d(n-i).
     int step = dq == 0 ? 0 : 128;
     int sgd = dq >> 15;
-    // (In place: each new b_i depends only on the old b_i and d(n-i), read before DELAYA.)
-    for (int i = 1; i < 7; i++) {
-      int moved = (d[i] >> 15) == sgd ? step : -step;
-      b[i] = sat(moved + ((b[i] * 32640) >> 15));
-    }
+    b1 = upzero(b1, d1, sgd, step);
+    b2 = upzero(b2, d2, sgd, step);
+    b3 = upzero(b3, d3, sgd, step);
+    b4 = upzero(b4, d4, sgd, step);
+    b5 = upzero(b5, d5, sgd, step);
+    b6 = upzero(b6, d6, sgd, step);
 
     // DELAYA: shift the histories, take the new pole coefficients.
-    for (int i = 6; i > 0; i--) {
-      d[i] = d[i - 1];
-    }
-    r[2] = r[1];
-    r[1] = r[0];
-    p[2] = p[1];
-    p[1] = p[0];
-    a[1] = a1;
-    a[2] = a2;
+    d6 = d5;
+    d5 = d4;
+    d4 = d3;
+    d3 = d2;
+    d2 = d1;
+    d1 = dq;
+    r2 = r1;
+    r1 = r0;
+    p2 = p1;
+    p1 = p0;
+    a1 = na1;
+    a2 = na2;
 
     // FILTEP, FILTEZ, PREDIC: the next estimate from the poles and the zeros.
-    int sp = sat(((a[1] * sat(r[1] + r[1])) >> 15) + ((a[2] * sat(r[2] + r[2])) >> 15));
-    int zeros = 0;
-    for (int i = 6; i > 0; i--) {
-      zeros += (b[i] * sat(d[i] + d[i])) >> 15;
-    }
+    int sp = sat(((a1 * sat(r1 + r1)) >> 15) + ((a2 * sat(r2 + r2)) >> 15));
+    int zeros =
+        ((b6 * sat(d6 + d6)) >> 15)
+            + ((b5 * sat(d5 + d5)) >> 15)
+            + ((b4 * sat(d4 + d4)) >> 15)
+            + ((b3 * sat(d3 + d3)) >> 15)
+            + ((b2 * sat(d2 + d2)) >> 15)
+            + ((b1 * sat(d1 + d1)) >> 15);
     sz = sat(zeros);
     s = sat(sp + sz);
+  }
+
+  /** UPZERO for one zero coefficient {@code b} against the old difference {@code d}. */
+  private static int upzero(int b, int d, int sgd, int step) {
+    // +step when the signs agree, -step when not, without a branch the signal would mispredict:
+    // differ is 0 or -1 (d and every difference fit in 16 bits, so d >> 15 is the sign).
+    int differ = (d >> 15) ^ sgd;
+    int moved = (step ^ differ) - differ;
+    return sat(moved + ((b * 32640) >> 15));
   }
 
   static int sat(int x) {

@@ -68,16 +68,42 @@ public final class G722Encoder {
     int el = G722Band.sat(xl - low.estimate());
     int magnitude = el >= 0 ? el : -(el + 1);
     int det = low.scale();
-    int interval = 1;
-    while (interval < Q6.length && magnitude >= (Q6[interval] * det) >> 12) {
-      interval++;
-    }
+    int interval = interval(magnitude, det);
     int code = el < 0 ? ILN[interval] : ILP[interval];
     // INVQAL: the predictor adapts on the 4-bit truncation, as the decoder can at any rate.
     int code4 = code >> 2;
     int dq = (det * G722Decoder.QM4[code4]) >> 15;
     low.update(code4, dq);
     return code;
+  }
+
+  /**
+   * QUANTL's interval for each level {@code v} of {@link #interval}: 1 + how many of Q6[1..29] are
+   * at most {@code v}; from {@code Q6[29]} on, 30.
+   */
+  private static final byte[] INTERVAL_AT = new byte[Q6[Q6.length - 1] + 1];
+
+  static {
+    int interval = 1;
+    for (int v = 0; v < INTERVAL_AT.length; v++) {
+      while (interval < Q6.length && Q6[interval] <= v) {
+        interval++;
+      }
+      INTERVAL_AT[v] = (byte) interval;
+    }
+  }
+
+  /**
+   * QUANTL's interval: the first {@code i} in 1..29 whose level {@code (Q6[i] · det) >> 12} is
+   * above {@code magnitude}, else 30 — the standard's walk up the table, done as one division and
+   * one table look-up, without the walk's data-dependent branches (this runs per pair of samples of
+   * every G.722 call on the pacer's thread). With {@code v = ((magnitude + 1) · 4096 − 1) / det},
+   * {@code (Q6[i] · det) >> 12 <= magnitude} holds exactly when {@code Q6[i] <= v} (det is
+   * positive), so the interval is 1 + the count of levels at most {@code v}.
+   */
+  static int interval(int magnitude, int det) {
+    int v = (((magnitude + 1) << 12) - 1) / det;
+    return INTERVAL_AT[Math.min(v, INTERVAL_AT.length - 1)];
   }
 
   private int encodeHigh(int xh) {

@@ -3,8 +3,9 @@ package org.sipline.core.spi;
 /**
  * What a backend tells about its own work, for an operator's metrics (the server turns it into
  * Prometheus series; core and the backends know no metrics library). Methods may be called on hot
- * paths, the RTP pacer's thread among them: an implementation returns at once, never blocks and
- * allocates nothing per call. Every method has a no-op default, so a backend reports what it can.
+ * paths, the RTP pacers' threads among them (several at once): an implementation is thread-safe,
+ * returns at once, never blocks and allocates nothing per call. Every method has a no-op default,
+ * so a backend reports what it can.
  */
 public interface BackendObserver {
   /** Reports nothing. */

@@ -21,6 +21,44 @@ class G722Test {
   private static final int QMF_DELAY = 22;
 
   @Test
+  void theQuantisersLookUpFindsTheIntervalOfTheStandardsWalkForEveryScaleAndMagnitude() {
+    // Every scale factor DETL the lower band can reach (SCALEL of every NBL 0..18432) against every
+    // magnitude a 16-bit difference has: the table look-up must pick QUANTL's interval exactly.
+    java.util.Set<Integer> scales = new java.util.TreeSet<>();
+    int[] ilb = {
+      2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774,
+          2834,
+      2896, 2960, 3025, 3091, 3158, 3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008
+    };
+    for (int nb = 0; nb <= 18432; nb++) {
+      int shift = 8 - (nb >> 11);
+      int mantissa = ilb[(nb >> 6) & 31];
+      scales.add((shift < 0 ? mantissa << -shift : mantissa >> shift) << 2);
+    }
+    int[] q6 = {
+      0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714, 786, 858, 940,
+      1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919
+    };
+    int checked = 0;
+    for (int det : scales) {
+      for (int magnitude = 0; magnitude <= 32768; magnitude++) {
+        int walk = 1;
+        while (walk < q6.length && magnitude >= (q6[walk] * det) >> 12) {
+          walk++;
+        }
+        if (G722Encoder.interval(magnitude, det) != walk) {
+          assertThat(G722Encoder.interval(magnitude, det))
+              .as("interval of magnitude %d at scale %d", magnitude, det)
+              .isEqualTo(walk);
+        }
+        checked++;
+      }
+    }
+    assertThat(scales).hasSizeGreaterThan(200); // 246: many NBL share a DETL
+    assertThat(checked).isEqualTo(scales.size() * 32769);
+  }
+
+  @Test
   void sweepFrom100HzTo7kHzRoundTripsWithCorrelationAbove0_95() {
     short[] sweep = sweep(100, 7000, 2 * RATE, 12000);
     short[] decoded = roundTrip(sweep);

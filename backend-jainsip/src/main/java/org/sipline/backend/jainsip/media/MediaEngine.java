@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RTP media path of one backend: the shared {@link Pacer} that sends every call's frames, the
- * one receive thread over every call's RTP and RTCP sockets, the one RTCP timer thread that sends
- * every call's reports, and the calls' ports ({@link RtpPortAllocator}). Started once by the
- * backend with its {@link MediaEngineOptions} and closed by it; {@link #close} ends every session.
+ * The RTP media path of one backend: the shared {@link Pacers} that send every call's frames (one
+ * thread per core, each with its share of the calls), the one receive thread over every call's RTP
+ * and RTCP sockets, the one RTCP timer thread that sends every call's reports, and the calls' ports
+ * ({@link RtpPortAllocator}). Started once by the backend with its {@link MediaEngineOptions} and
+ * closed by it; {@link #close} ends every session.
  */
 public final class MediaEngine implements AutoCloseable {
   /** The pacer real-time priority meaning "off": the pacer runs at normal priority. */
@@ -50,7 +51,7 @@ public final class MediaEngine implements AutoCloseable {
   private final RecordingWriter recordingWriter;
   private final MediaClock clock;
   private final RandomGenerator random;
-  private final Pacer pacer;
+  private final Pacers pacers;
   private final ReceiveLoop receiveLoop;
   private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService rtcpTimer;
@@ -70,7 +71,7 @@ public final class MediaEngine implements AutoCloseable {
     this.clock = clock;
     this.random = random;
     this.receiveLoop = receiveLoop;
-    this.pacer = new Pacer(clock);
+    this.pacers = new Pacers(clock, Pacers.forCores());
     this.ntp = new NtpTime(System.currentTimeMillis(), clock.nanoTime());
     // RFC 7022: a random CNAME per process, so that reports reveal no user or host name.
     byte[] id = new byte[12];
@@ -112,9 +113,9 @@ public final class MediaEngine implements AutoCloseable {
     ReceiveLoop loop = ReceiveLoop.open();
     MediaEngine engine = new MediaEngine(ports, recordingsDir, options.clock(), random, loop);
     try {
-      engine.pacer.start(realtime);
+      engine.pacers.start(realtime);
     } catch (RuntimeException e) {
-      engine.pacer.close();
+      engine.pacers.close();
       loop.close();
       if (engine.recordingWriter != null) {
         engine.recordingWriter.close();
@@ -166,7 +167,7 @@ public final class MediaEngine implements AutoCloseable {
     for (MediaSession s : List.copyOf(sessions)) {
       s.close();
     }
-    pacer.close();
+    pacers.close();
     receiveLoop.close();
     rtcpTimer.shutdownNow();
     if (recordingWriter != null) {
@@ -176,16 +177,20 @@ public final class MediaEngine implements AutoCloseable {
   }
 
   /**
-   * Tells {@code observer} how late (ns) each of the pacer's ticks was served, on the pacer's
-   * thread: it must return at once (metrics).
+   * Tells {@code observer} how late (ns) each of the pacers' ticks was served, on the pacers'
+   * threads (concurrently when there are several): it must be thread-safe and return at once
+   * (metrics).
    */
   public void observePacing(LongConsumer observer) {
-    pacer.observeLag(observer);
+    pacers.observeLag(observer);
   }
 
-  /** How the kernel schedules the pacer thread, as set when the engine started. */
+  /**
+   * How the kernel schedules the pacer threads, as set when the engine started: a pacer's that was
+   * refused real-time scheduling if any was, else the first's.
+   */
   public PacerScheduling pacerScheduling() {
-    return pacer.scheduling();
+    return pacers.scheduling();
   }
 
   /** Sessions allocated and not closed. */
@@ -213,8 +218,8 @@ public final class MediaEngine implements AutoCloseable {
     return cname;
   }
 
-  Pacer pacer() {
-    return pacer;
+  Pacers pacers() {
+    return pacers;
   }
 
   ReceiveLoop receiveLoop() {

@@ -199,7 +199,7 @@ public final class MediaSession implements AutoCloseable {
               callId,
               engine.cname());
       applySrtp();
-      pacing = engine.pacer().add(sender);
+      pacing = engine.pacers().add(sender);
       engine.receiveLoop().register(channel, receiver);
       engine.receiveLoop().register(rtcpChannel, rtcp);
       rtcp.start();

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #add} and {@link Registration#cancel} may be called from any thread. A cancelled stream
  * gets at most one more call (one whose check raced with {@code cancel}; the stream's own closed
  * state covers that) and is dropped from its slot when the pacer next visits it.
+ *
+ * <p>An engine may run several pacers ({@link Pacers}), each with its own thread and its own share
+ * of the streams; a stream stays on the pacer it was added to.
  *
  * <p>The thread first asks for real-time scheduling ({@link RealtimeScheduling}) when told to.
  * Under SCHED_FIFO nothing of normal priority can take its CPU, so it must never hold one for long:
@@ -58,7 +62,12 @@ final class Pacer implements AutoCloseable {
   private final int slotCount;
   private final long slotNanos;
   private final long epoch;
+  private final String threadName;
   private final Queue<Registration> added = new ConcurrentLinkedQueue<>();
+
+  /** Streams added and not cancelled: what {@link Pacers} balances on; any thread. */
+  private final AtomicInteger load = new AtomicInteger();
+
   private final Registration[][] slots;
   private final int[] slotSizes;
   private int active;
@@ -81,13 +90,24 @@ final class Pacer implements AutoCloseable {
    * @param slots how many phases the period is cut into; must divide 20 ms into whole nanoseconds
    */
   Pacer(MediaClock clock, int slots) {
+    this(clock, slots, 0, "sipline-rtp-pacer");
+  }
+
+  /**
+   * @param slots how many phases the period is cut into; must divide 20 ms into whole nanoseconds
+   * @param phaseNanos how far this pacer's ticks lie after the clock's present, so that several
+   *     pacers' ticks fall between each other's instead of together
+   * @param threadName its thread's name
+   */
+  Pacer(MediaClock clock, int slots, long phaseNanos, String threadName) {
     if (slots < 1 || PERIOD_NANOS % slots != 0) {
       throw new IllegalArgumentException("slots must divide " + PERIOD_NANOS + " ns: " + slots);
     }
     this.clock = clock;
     this.slotCount = slots;
     this.slotNanos = PERIOD_NANOS / slots;
-    this.epoch = clock.nanoTime();
+    this.epoch = clock.nanoTime() + phaseNanos;
+    this.threadName = threadName;
     this.slots = new Registration[slots][];
     for (int i = 0; i < slots; i++) {
       this.slots[i] = new Registration[4];
@@ -115,7 +135,7 @@ final class Pacer implements AutoCloseable {
   // SCHED_FIFO (RealtimeScheduling), which is what really keeps it on time.
   @SuppressWarnings("ThreadPriorityCheck")
   void start(RealtimeScheduling realtime) {
-    Thread t = new Thread(() -> run(realtime), "sipline-rtp-pacer");
+    Thread t = new Thread(() -> run(realtime), threadName);
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     thread = t;
@@ -146,10 +166,16 @@ final class Pacer implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("pacer closed");
     }
-    Registration r = new Registration(stream);
+    Registration r = new Registration(this, stream);
+    load.incrementAndGet();
     added.add(r);
     LockSupport.unpark(thread);
     return r;
+  }
+
+  /** Streams added and not cancelled yet. */
+  int load() {
+    return load.get();
   }
 
   /** Stops the thread and waits for it; streams are not called afterwards. */
@@ -364,6 +390,7 @@ final class Pacer implements AutoCloseable {
 
   /** A stream's place on the pacer and its counters (written by the pacer thread only). */
   static final class Registration {
+    private final Pacer pacer;
     private final PacedStream stream;
     private volatile boolean cancelled;
     // Set by the pacer thread when it takes the stream in; read by tests.
@@ -373,17 +400,29 @@ final class Pacer implements AutoCloseable {
     private volatile long late;
     private volatile long skipped;
 
-    private Registration(PacedStream stream) {
+    private Registration(Pacer pacer, PacedStream stream) {
+      this.pacer = pacer;
       this.stream = stream;
     }
 
     /** Stops the stream; safe from any thread, idempotent. */
     void cancel() {
-      cancelled = true;
+      synchronized (this) {
+        if (cancelled) {
+          return;
+        }
+        cancelled = true;
+      }
+      pacer.load.decrementAndGet();
     }
 
     boolean cancelled() {
       return cancelled;
+    }
+
+    /** The pacer that sends the stream. */
+    Pacer pacer() {
+      return pacer;
     }
 
     /** The slot the stream was put in, or -1 before the pacer took it in. */

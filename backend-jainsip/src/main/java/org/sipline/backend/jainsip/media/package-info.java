@@ -2,7 +2,7 @@
  * The jainsip backend's media path: RTP with G.711 in pure Java.
  *
  * <pre>
- *  sending, one frame per 20 ms tick of the one Pacer (one thread for every call of the JVM)
+ *  sending, one frame per 20 ms tick of a Pacer (Pacers: one thread per core, calls spread over them)
  *
  *    AudioSource (core: WAV queue, mute, silence; 20 ms of 8 kHz PCM)
  *      → RtpSender ─ RtpPacketizer (SSRC, sequence number, timestamp, marker)
@@ -25,7 +25,7 @@
  * </pre>
  *
  * <p>The signalling package sees only {@link org.sipline.backend.jainsip.media.MediaEngine} (one
- * per backend: pacer, receive thread, port range), {@link
+ * per backend: pacers, receive thread, port range), {@link
  * org.sipline.backend.jainsip.media.MediaSession} (one per call: allocate for the SDP, start,
  * update on re-INVITE, close), {@link org.sipline.backend.jainsip.media.Codec} and {@link
  * org.sipline.backend.jainsip.media.MediaStats}. Time comes from an injected {@link
