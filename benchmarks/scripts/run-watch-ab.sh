@@ -9,6 +9,10 @@
 # BENCHMARKS_JAR is a built benchmarks.jar; A_JAR / B_JAR are server jars (sipline.jar) of the
 # two versions. PAIRS defaults to 3, STATUSES (timed, after 200 not counted) to 500: about 1.5
 # minutes a run. Needs sipp.
+#
+# SERVER_CPUS=0 HARNESS_CPUS=1 in the environment runs the server on CPU 0 and the harness (its
+# 1000 client streams) on CPU 1 (taskset), so that the clients do not take the server's CPU: on
+# 2 cores, sharing them doubled the server's CPU per delivery (BENCHMARKS.md §8, "Whose tail").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 jar="$1"
@@ -25,12 +29,20 @@ for pair in $(seq 1 "$pairs"); do
     [ "$side" = B ] && server="$b"
     run="$out/watch-$side-$pair"
     echo "$side-$pair start $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/ab-load.txt"
-    nice -n -5 java -cp "$jar" org.sipline.benchmarks.watch.WatchMain --warmup 200 \
-      --statuses "$statuses" --server-jar "$server" --out "$run"
+    pin=()
+    cpus=()
+    if [ -n "${SERVER_CPUS:-}" ]; then
+      cpus=(--server-cpus "$SERVER_CPUS")
+    fi
+    if [ -n "${HARNESS_CPUS:-}" ]; then
+      pin=(taskset -c "$HARNESS_CPUS")
+    fi
+    nice -n -5 "${pin[@]}" java -cp "$jar" org.sipline.benchmarks.watch.WatchMain --warmup 200 \
+      --statuses "$statuses" --server-jar "$server" "${cpus[@]}" --out "$run"
     echo "$side-$pair end $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/ab-load.txt"
   done
 done
-keys="load_start load_end delay_p50_ms delay_p99_ms delay_p999_ms delay_max_ms last_watcher_p50_ms last_watcher_p99_ms server_cpu_share harness_cpu_share missing gaps"
+keys="load_start load_end server_cpus delay_p50_ms delay_p99_ms delay_p999_ms delay_max_ms last_watcher_p50_ms last_watcher_p99_ms server_cpu_share harness_cpu_share server_cpu_us_per_delivery harness_cpu_us_per_delivery missing gaps"
 {
   printf 'run'; for k in $keys; do printf '\t%s' "$k"; done; echo
   for d in "$out"/watch-?-*; do

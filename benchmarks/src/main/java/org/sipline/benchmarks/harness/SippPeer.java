@@ -3,7 +3,6 @@ package org.sipline.benchmarks.harness;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -13,13 +12,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A SIPp UAS on 127.0.0.1 playing one of the harness's scenarios: the registrar (accepts every
  * REGISTER) or the callee (answers every INVITE with RTP to a sink port).
  */
 public final class SippPeer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SippPeer.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Ports tried before a start gives up on "Address already in use". */
+  static final int PORT_TRIES = 5;
 
   private final ChildProcess process;
   private final int port;
@@ -75,12 +80,26 @@ public final class SippPeer implements AutoCloseable {
     return process.pid();
   }
 
+  /** Starts on a port picked free; picked again when another process took it first. */
   private static SippPeer start(Path dir, String name, String scenario)
       throws IOException, InterruptedException, TimeoutException {
     // Absolute: SIPp runs in dir, where a relative path would be taken from there.
     Path file = dir.toAbsolutePath().resolve(name + ".xml");
     Files.writeString(file, scenario, StandardCharsets.ISO_8859_1);
-    int port = freeUdpPort();
+    for (int attempt = 1; ; attempt++) {
+      SippPeer started = startOn(dir, name, file, freeUdpPort(), attempt < PORT_TRIES);
+      if (started != null) {
+        return started;
+      }
+    }
+  }
+
+  /**
+   * SIPp on {@code port}; null when the port was taken between our probe and SIPp's bind and {@code
+   * mayRetry}.
+   */
+  static SippPeer startOn(Path dir, String name, Path file, int port, boolean mayRetry)
+      throws IOException, InterruptedException, TimeoutException {
     ChildProcess sipp =
         ChildProcess.start(
             "sipp-" + name,
@@ -100,11 +119,16 @@ public final class SippPeer implements AutoCloseable {
                 dir.toAbsolutePath().resolve("sipp-" + name + "-errors.log").toString()),
             dir);
     try {
+      // SIPp's own socket, not just "someone holds the port": another process may have it.
       Await.until(
           READY_TIMEOUT,
           "SIPp " + name + " bound to UDP " + port,
-          () -> !sipp.isAlive() || isBound(port));
+          () -> !sipp.isAlive() || PortOwner.holdsUdp(sipp.pid(), port));
       if (!sipp.isAlive()) {
+        if (mayRetry && sipp.stderr().contains(PortOwner.IN_USE)) {
+          log.info("SIPp {}: UDP {} was taken before it bound; another port", name, port);
+          return null;
+        }
         throw sipp.failure("exited before binding UDP port " + port);
       }
     } catch (TimeoutException | InterruptedException | RuntimeException e) {
@@ -114,7 +138,7 @@ public final class SippPeer implements AutoCloseable {
     return new SippPeer(sipp, port);
   }
 
-  private static String scenario(String resource) {
+  static String scenario(String resource) {
     try (InputStream in = SippPeer.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("scenario resource missing from the jar: " + resource);
@@ -128,19 +152,6 @@ public final class SippPeer implements AutoCloseable {
   public static int freeUdpPort() throws SocketException {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       return s.getLocalPort();
-    }
-  }
-
-  /** True when something holds {@code port}: binding it ourselves fails. */
-  // Lint "try": the socket is opened only to see whether binding fails; its body needs nothing.
-  @SuppressWarnings("try")
-  private static boolean isBound(int port) {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
-      return false;
-    } catch (BindException e) {
-      return true;
-    } catch (SocketException e) {
-      throw new UncheckedIOException("probing UDP port " + port, e);
     }
   }
 

@@ -16,14 +16,24 @@ import java.util.concurrent.TimeoutException;
 import org.sipline.api.sip.SipGrpc;
 import org.sipline.benchmarks.harness.Await;
 import org.sipline.benchmarks.harness.ChildProcess;
+import org.sipline.benchmarks.harness.PortOwner;
 import org.sipline.benchmarks.harness.SippPeer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sipline server jar as users run it ({@code java -jar sipline.jar serve}), on loopback ports
  * of its own with the jainsip backend, and a plaintext gRPC channel to it.
  */
 public final class ServerProcess implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** As a SIP port: pick a free one. */
+  public static final int PICK = 0;
+
+  /** Port pairs tried before a start gives up on "Address already in use". */
+  private static final int PORT_TRIES = 5;
 
   private final ChildProcess process;
   private final ManagedChannel channel;
@@ -50,7 +60,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, "jainsip", SippPeer.freeUdpPort());
+    return start(dir, jar, jvmFlags, serveFlags, "jainsip", PICK);
   }
 
   /**
@@ -60,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, String backend)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, backend, SippPeer.freeUdpPort());
+    return start(dir, jar, jvmFlags, serveFlags, backend, PICK);
   }
 
   /**
@@ -73,8 +83,33 @@ public final class ServerProcess implements AutoCloseable {
     return start(dir, jar, jvmFlags, serveFlags, "jainsip", sipPort);
   }
 
-  /** The general form: {@code backend} and the SIP port both given. */
+  /**
+   * The general form: {@code backend} and the SIP port both given ({@link #PICK}: a free one). The
+   * gRPC port, and the SIP port when picked here, are picked again when another process took one of
+   * them before the server bound it.
+   */
   public static ServerProcess start(
+      Path dir,
+      Path jar,
+      List<String> jvmFlags,
+      List<String> serveFlags,
+      String backend,
+      int sipPort)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(List.of(), dir, jar, jvmFlags, serveFlags, backend, sipPort);
+  }
+
+  /**
+   * As {@link #start(Path, Path, List)} with the server's threads on {@code cpus} only ({@code
+   * taskset -c}, e.g. "0"), so that its share of the machine is told apart from the harness's.
+   */
+  public static ServerProcess startOnCpus(Path dir, Path jar, List<String> jvmFlags, String cpus)
+      throws IOException, InterruptedException, TimeoutException {
+    return start(List.of("taskset", "-c", cpus), dir, jar, jvmFlags, List.of(), "jainsip", PICK);
+  }
+
+  private static ServerProcess start(
+      List<String> launcher,
       Path dir,
       Path jar,
       List<String> jvmFlags,
@@ -88,8 +123,42 @@ public final class ServerProcess implements AutoCloseable {
               + jar.toAbsolutePath()
               + " (build it: mvn -pl server -am package -DskipTests)");
     }
-    int grpcPort = freeTcpPort();
-    List<String> command = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      int sip = sipPort == PICK ? SippPeer.freeUdpPort() : sipPort;
+      ServerProcess started =
+          startOn(
+              launcher,
+              dir,
+              jar,
+              jvmFlags,
+              serveFlags,
+              backend,
+              sip,
+              freeTcpPort(),
+              attempt < PORT_TRIES);
+      if (started != null) {
+        return started;
+      }
+    }
+  }
+
+  /**
+   * The server on these ports; null when one was taken before the server bound it and {@code
+   * mayRetry}.
+   */
+  private static ServerProcess startOn(
+      List<String> launcher,
+      Path dir,
+      Path jar,
+      List<String> jvmFlags,
+      List<String> serveFlags,
+      String backend,
+      int sipPort,
+      int grpcPort,
+      boolean mayRetry)
+      throws IOException, InterruptedException, TimeoutException {
+    // The launcher (taskset) execs the JVM: the child's PID stays the server's.
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
     command.addAll(
@@ -122,11 +191,20 @@ public final class ServerProcess implements AutoCloseable {
             .build();
     ServerProcess started = new ServerProcess(server, channel, grpcPort, sipPort);
     try {
+      // Our server's own listening socket first: another process on the port may answer too.
       Await.until(
           START_TIMEOUT,
           "the server answering SipGetSipStatus on gRPC port " + grpcPort,
-          () -> !server.isAlive() || answers(channel));
+          () ->
+              !server.isAlive()
+                  || (PortOwner.listensTcp(server.pid(), grpcPort) && answers(channel)));
       if (!server.isAlive()) {
+        if (mayRetry && server.stderr().contains(PortOwner.IN_USE)) {
+          started.close();
+          log.info(
+              "server: gRPC {} or SIP {} was taken before it bound; others", grpcPort, sipPort);
+          return null;
+        }
         throw server.failure("exited before it served");
       }
     } catch (TimeoutException | InterruptedException | RuntimeException e) {

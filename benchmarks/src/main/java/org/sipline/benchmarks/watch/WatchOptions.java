@@ -15,6 +15,7 @@ import org.sipline.benchmarks.harness.OptionValues;
  * @param pauseMaxMs largest pause between two statuses (each pause is uniform in between)
  * @param serverJar the server's shaded jar
  * @param serverJvm JVM flags of the server process (none: as {@code java -jar} runs it)
+ * @param serverCpus the CPUs the server runs on ({@code taskset -c} list), or "" for all
  * @param out where the run directory and results go
  */
 record WatchOptions(
@@ -26,6 +27,7 @@ record WatchOptions(
     int pauseMaxMs,
     Path serverJar,
     List<String> serverJvm,
+    String serverCpus,
     Path out) {
 
   static String usage() {
@@ -39,6 +41,8 @@ record WatchOptions(
         "  --pause-ms 20-40     pause between two statuses, uniform in the range",
         "  --server-jar PATH    default server/target/sipline.jar",
         "  --server-jvm \"FLAGS\" JVM flags of the server (default none)",
+        "  --server-cpus LIST   run the server on these CPUs only (taskset -c, e.g. 0); start",
+        "                       the harness under taskset on others to tell their shares apart",
         "  --quick              a smoke run: 20 watchers, 20 statuses",
         "  --out DIR            results directory (default target/watch-<time>)");
   }
@@ -52,6 +56,7 @@ record WatchOptions(
     int pauseMax = 40;
     Path jar = Path.of("server", "target", "sipline.jar");
     List<String> jvm = List.of();
+    String cpus = "";
     Path out = OptionValues.timestamped("watch");
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
@@ -79,11 +84,21 @@ record WatchOptions(
         }
         case "--server-jar" -> jar = Path.of(value);
         case "--server-jvm" -> jvm = OptionValues.jvmFlags(value);
+        case "--server-cpus" -> cpus = cpuList(value);
         case "--out" -> out = Path.of(value);
         default -> throw OptionValues.unknown(name, usage());
       }
     }
     return new WatchOptions(
-        watchers, channels, warmup, statuses, pauseMin, pauseMax, jar, jvm, out);
+        watchers, channels, warmup, statuses, pauseMin, pauseMax, jar, jvm, cpus, out);
+  }
+
+  /** A taskset CPU list: numbers, ranges and commas only (it goes on a command line). */
+  static String cpuList(String value) {
+    if (!value.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
+      throw new IllegalArgumentException(
+          "--server-cpus: want a CPU list such as 0 or 0-1 or 0,2, got " + value);
+    }
+    return value;
   }
 }

@@ -56,7 +56,10 @@ final class WatchRun {
     try (UdpSinks sinks = UdpSinks.bind(1);
         SippPeer registrar = SippPeer.registrar(dir);
         SippPeer callee = SippPeer.callee(dir, "callee", sinks.port(0));
-        ServerProcess server = ServerProcess.start(dir, o.serverJar(), o.serverJvm())) {
+        ServerProcess server =
+            o.serverCpus().isEmpty()
+                ? ServerProcess.start(dir, o.serverJar(), o.serverJvm())
+                : ServerProcess.startOnCpus(dir, o.serverJar(), o.serverJvm(), o.serverCpus())) {
       double loadStart = ProcStat.loadAverage();
       SipClient sip = new SipClient(server.channel());
       sip.registerAndStartSession("bench@127.0.0.1:" + registrar.port());
@@ -104,6 +107,7 @@ final class WatchRun {
       int cores = Runtime.getRuntime().availableProcessors();
       r.put("watchers", Integer.toString(o.watchers()));
       r.put("channels", Integer.toString(o.channels()));
+      r.put("server_cpus", o.serverCpus().isEmpty() ? "all" : o.serverCpus());
       r.put("statuses", Long.toString(last - warmedUp));
       r.put("load_start", String.format(Locale.ROOT, "%.2f", loadStart));
       r.put("load_end", String.format(Locale.ROOT, "%.2f", ProcStat.loadAverage()));
@@ -112,6 +116,14 @@ final class WatchRun {
       r.put(
           "harness_cpu_share", String.format(Locale.ROOT, "%.1f %%", 100.0 * self / wall / cores));
       r.put("steal_ms", Long.toString(steal / 1_000_000));
+      // Per delivery, whatever CPUs either side was allowed (the shares above are of the CPUs the
+      // harness may use, one under taskset).
+      double deliveries = (double) (last - warmedUp) * o.watchers();
+      r.put(
+          "server_cpu_us_per_delivery", String.format(Locale.ROOT, "%.2f", cpu / 1e3 / deliveries));
+      r.put(
+          "harness_cpu_us_per_delivery",
+          String.format(Locale.ROOT, "%.2f", self / 1e3 / deliveries));
       delays(r, watchers, warmedUp + 1, last);
       return r;
     } finally {
