@@ -285,17 +285,23 @@ class TelephoneEventSenderTest {
       s.sendFrame();
       drain();
     }
-    CompletableFuture<Void> digit = s.sendDtmf('0', 2000); // queued before the measurement
+    // The least of three windows: an allocation per tick shows in every window (200 ticks make it
+    // 200 bytes at least), while a one-off on this thread does not — a JIT deoptimisation
+    // re-creating objects escape analysis had removed once cost 256 bytes in a CI run.
+    long least = Long.MAX_VALUE;
+    for (int window = 0; window < 3; window++) {
+      CompletableFuture<Void> digit = s.sendDtmf('0', 2000); // queued before the measurement
 
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int i = 0; i < 200; i++) {
-      s.sendFrame();
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int i = 0; i < 200; i++) {
+        s.sendFrame();
+      }
+      least = Math.min(least, threads.getThreadAllocatedBytes(thread) - before);
+
+      assertThat(digit).isCompleted(); // 102 ticks of digit, then audio
     }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
-
-    assertThat(digit).isCompleted(); // 102 ticks of digit, then audio
     assertThat(warmUp).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
-    assertThat(allocated).as("bytes allocated over 200 ticks").isLessThan(200);
+    assertThat(least).as("bytes allocated over 200 ticks, least of 3 windows").isLessThan(200);
   }
 
   private void drain() throws IOException {
