@@ -101,14 +101,11 @@ class TlsCertificateTest {
   void aCallRelayedToOurTlsContactReachesTheLineWithOurPemCertificate() throws Exception {
     RecordingSipEventListener events = new RecordingSipEventListener();
     BackendConfig config =
-        BackendConfig.loopback()
-            .transport(Transport.TLS)
-            .options(
-                Map.of(
-                    "tls.cert", certificates.server().certificate().toString(),
-                    "tls.key", certificates.server().privateKey().toString(),
-                    "tls.ca", certificates.ca().toString()))
-            .build();
+        tlsConfig(
+            Map.of(
+                "tls.cert", certificates.server().certificate().toString(),
+                "tls.key", certificates.server().privateKey().toString(),
+                "tls.ca", certificates.ca().toString()));
     try (Kamailio kamailio = tlsKamailio(certificates.server());
         JainSipBackend backend = JainSipBackend.start(config)) {
       SipUri registrar = SipUri.of("sip", null, "127.0.0.1", kamailio.tlsPort(), ";transport=tls");
@@ -138,15 +135,12 @@ class TlsCertificateTest {
   @Test
   void aPemPairAndAKeyStoreTogetherAreRefused() {
     BackendConfig config =
-        BackendConfig.loopback()
-            .transport(Transport.TLS)
-            .options(
-                Map.of(
-                    "tls.cert", certificates.server().certificate().toString(),
-                    "tls.key", certificates.server().privateKey().toString(),
-                    "tls.keyStore",
-                        certificates.keyStore(certificates.server(), STORE_PASSWORD).toString()))
-            .build();
+        tlsConfig(
+            Map.of(
+                "tls.cert", certificates.server().certificate().toString(),
+                "tls.key", certificates.server().privateKey().toString(),
+                "tls.keyStore",
+                    certificates.keyStore(certificates.server(), STORE_PASSWORD).toString()));
     assertThatThrownBy(() -> JainSipBackend.start(config))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -156,13 +150,10 @@ class TlsCertificateTest {
   @Test
   void aKeyThatIsNotTheCertificatesStopsTheStartNamingTheFile() {
     BackendConfig config =
-        BackendConfig.loopback()
-            .transport(Transport.TLS)
-            .options(
-                Map.of(
-                    "tls.cert", certificates.server().certificate().toString(),
-                    "tls.key", certificates.expired().privateKey().toString()))
-            .build();
+        tlsConfig(
+            Map.of(
+                "tls.cert", certificates.server().certificate().toString(),
+                "tls.key", certificates.expired().privateKey().toString()));
     assertThatThrownBy(() -> JainSipBackend.start(config))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -253,16 +244,18 @@ class TlsCertificateTest {
   }
 
   private static BackendConfig tlsConfig() {
-    return BackendConfig.loopback()
-        .transport(Transport.TLS)
-        .options(
-            Map.of(
-                "tls.keyStore",
-                certificates.keyStore(certificates.server(), STORE_PASSWORD).toString(),
-                "tls.keyStorePassword",
-                STORE_PASSWORD,
-                "tls.ca",
-                certificates.ca().toString()))
-        .build();
+    return tlsConfig(
+        Map.of(
+            "tls.keyStore",
+            certificates.keyStore(certificates.server(), STORE_PASSWORD).toString(),
+            "tls.keyStorePassword",
+            STORE_PASSWORD,
+            "tls.ca",
+            certificates.ca().toString()));
+  }
+
+  /** The loopback backend on TLS with these {@code tls.*} options. */
+  private static BackendConfig tlsConfig(Map<String, String> options) {
+    return BackendConfig.loopback().transport(Transport.TLS).options(options).build();
   }
 }
