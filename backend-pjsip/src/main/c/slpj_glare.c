@@ -21,7 +21,6 @@
  */
 #include "slpj_internal.h"
 #include <pjsua-lib/pjsua_internal.h>
-#include <stdio.h>
 
 #define THIS_FILE "sipline"
 
@@ -30,6 +29,7 @@
  * is left when a refresh is refused. */
 #define SLPJ_GLARE_MAX_RETRIES 5
 
+/* §14.1: the owner of the Call-ID waits 2.1–4 s, the other side 0–2 s, in units of 10 ms. */
 static int slpj_glare_wait_ms(int we_chose_call_id, unsigned random)
 {
     return we_chose_call_id ? 2100 + (int)(random % 191) * 10 : (int)(random % 201) * 10;
