@@ -15,20 +15,18 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty event loops the gRPC server runs on: {@link #THREADS} of them, accepting and serving
- * every connection, over epoll where the platform has it (as gRPC's own default), else NIO.
+ * The Netty event loops the gRPC server runs on: one per core the process may use ({@link
+ * #threads()}), accepting and serving every connection, over epoll where the platform has it (as
+ * gRPC's own default), else NIO.
  *
- * <p>Why not gRPC's default (two loops per core): every rpc runs on its connection's loop and never
- * blocks, and a WatchStatus fan-out puts one status into every watcher's stream at once. With more
- * loops than cores, the loops of one status's connections wake together and take turns on the same
- * cores, each flushing its own connections; one loop writes them all back to back with no hand-off.
- * Measured with 1000 watchers over 8 connections on 2 cores (issue 13, BENCHMARKS.md §8, "Fewer
- * event loops"): the server's CPU per delivery and the slowest watcher's delay fell.
+ * <p>Why not gRPC's default, two loops per core: every rpc runs on its connection's loop and never
+ * blocks, so a loop is busy only while there is work, and more loops than cores only take turns on
+ * them. A WatchStatus fan-out puts one status into every watcher's stream at once, and then the
+ * extra loops wake together and switch in and out of the same cores, each writing and flushing its
+ * own connections. Fewer loops than cores would cap the fan-out at fewer cores. Measured with 1000
+ * watchers over 8 connections (issue 13, BENCHMARKS.md §8, "Fewer event loops, no leak detection").
  */
 final class GrpcEventLoops implements AutoCloseable {
-  /** Event-loop threads of the gRPC server. */
-  static final int THREADS = 1;
-
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> channelType;
 
@@ -37,13 +35,18 @@ final class GrpcEventLoops implements AutoCloseable {
     this.channelType = channelType;
   }
 
+  /** Event-loop threads of the gRPC server: the cores this process may use (taskset, cgroups). */
+  static int threads() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
   /** Starts the loops' group (its threads start with the first connection). */
   static GrpcEventLoops create() {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            THREADS, new DefaultThreadFactory("grpc-loop", /* daemon= */ true), io);
+            threads(), new DefaultThreadFactory("grpc-loop", /* daemon= */ true), io);
     return new GrpcEventLoops(
         group, epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
   }
