@@ -2,8 +2,9 @@
 # SipStartCall → INVITE alone with the server's heap watched (issue 16): two server jars
 # alternating, ROUNDS times, each run `LatencyMain --only start-call --samples 1000 --warmup 1000`
 # with the server's GC log (-Xlog:gc) and one live-heap histogram of the server (jmap -histo:live)
-# 60 s after it started, i.e. ~800-1300 calls in. Per run OUT/<round>-<a|b>/ holds stdout.txt
-# (the percentiles table), gc.log, histo.txt and the load before and after.
+# 30 s after it started (a quiet run of 2000 calls can end before 60 s). Per run
+# OUT/<round>-<a|b>/ holds stdout.txt (the percentiles table), gc.log, histo.txt and the load
+# before and after.
 #
 #   benchmarks/scripts/run-startcall-heap-ab.sh BENCH_JAR JAR_A JAR_B OUT [ROUNDS]
 #
@@ -33,7 +34,7 @@ for r in $(seq 1 "$rounds"); do
       [ -n "$pid" ] && break
       sleep 1
     done
-    sleep 60
+    sleep 30
     [ -n "$pid" ] && jmap -histo:live "$pid" > "$d/histo.txt" 2>&1 || true
     wait "$run"
     uptime > "$d/load-after.txt"
