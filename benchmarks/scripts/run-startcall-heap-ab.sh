@@ -40,7 +40,7 @@ for r in $(seq 1 "$rounds"); do
     uptime > "$d/load-after.txt"
     echo "$d: $(grep '| SipStartCall → INVITE' "$d/stdout.txt")"
     echo "$d: live heap $(tail -1 "$d/histo.txt" | awk '{printf "%.1f MB", $3/1048576}')," \
-      "ended calls $(grep -E 'OutgoingSipCall$' "$d/histo.txt" | awk '{print $2}')," \
-      "caller-audio histories $(grep -E 'InboundHistory$' "$d/histo.txt" | awk '{print $2}')"
+      "ended calls $(grep -E 'OutgoingSipCall$' "$d/histo.txt" | awk '{n=$2} END {print n+0}')," \
+      "caller-audio histories $(grep -E 'InboundHistory$' "$d/histo.txt" | awk '{n=$2} END {print n+0}')"
   done
 done
