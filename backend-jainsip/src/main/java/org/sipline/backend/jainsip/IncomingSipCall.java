@@ -78,6 +78,11 @@ final class IncomingSipCall extends JainSipCall {
     return answerMedia;
   }
 
+  @Override
+  void forgetMedia() {
+    answerMedia = null;
+  }
+
   /** Rings and tells the core. */
   void ring() {
     log.info(

@@ -120,7 +120,7 @@ abstract class JainSipCall implements SipCall {
     if (target == CallState.ENDED) {
       mediaWatch.cancel();
       sessionTimer.stop();
-      closeMedia();
+      releaseMedia();
       // An out-of-dialog request of ours for this Call-ID (a late CANCEL) has nowhere new to go.
       ctx.stack.router().unpin(callId);
       ctx.executor.schedule(LINGER, () -> ctx.calls.remove(this));
@@ -288,8 +288,17 @@ abstract class JainSipCall implements SipCall {
   /** Our address as the peer reaches it (Contact, SDP). */
   abstract String localHost();
 
-  /** Where received audio and digits go: null until the call was answered or placed with it. */
+  /**
+   * Where received audio and digits go: null until the call was answered or placed with it, and
+   * again once it is over.
+   */
   abstract CallMedia callMedia();
+
+  /**
+   * Lets go of the core's media (its playback queue, caller-audio history and buffers) once the
+   * call is over; SIP executor.
+   */
+  abstract void forgetMedia();
 
   /** Soft hangup in the current state (CANCEL, decline or BYE). */
   abstract void onHangup();
@@ -349,7 +358,7 @@ abstract class JainSipCall implements SipCall {
     account.callOver(this);
     mediaWatch.cancel();
     sessionTimer.stop();
-    closeMedia();
+    releaseMedia();
     log.info("Call-ID {} with {} failed: {}", callId, remote, failure.describe());
     account.listener().callFailed(this, failure);
   }
@@ -367,7 +376,7 @@ abstract class JainSipCall implements SipCall {
     account.callOver(this);
     mediaWatch.cancel();
     sessionTimer.stop();
-    closeMedia();
+    releaseMedia();
     if (transfer != null && !transfer.isFinished() && cause != CallEnd.TRANSFERRED) {
       transfer.abandon();
       account
@@ -486,6 +495,18 @@ abstract class JainSipCall implements SipCall {
     if (r != null) {
       r.close();
     }
+  }
+
+  /**
+   * The call is over (SIP executor): its RTP closed and nothing of the media graph kept. The call
+   * itself stays reachable a while after — the registry keeps it {@link #LINGER} for late messages
+   * of its dialog, and the stack keeps its dialog and transactions (whose application data lead
+   * back here) for their own timers — so what it still holds then lives as long, once per call:
+   * only the signalling's small records may.
+   */
+  private void releaseMedia() {
+    closeMedia();
+    forgetMedia();
   }
 
   private void startMediaWatch() {

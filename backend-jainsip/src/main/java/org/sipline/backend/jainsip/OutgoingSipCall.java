@@ -35,7 +35,7 @@ final class OutgoingSipCall extends JainSipCall {
   private static final Logger log = LoggerFactory.getLogger(OutgoingSipCall.class);
 
   private final List<Header> extraHeaders;
-  private final CallMedia media;
+  private CallMedia media;
   private final String fromTag;
   private ClientTransaction invite;
   private String localHost;
@@ -103,6 +103,11 @@ final class OutgoingSipCall extends JainSipCall {
   @Override
   CallMedia callMedia() {
     return media;
+  }
+
+  @Override
+  void forgetMedia() {
+    media = null;
   }
 
   /**

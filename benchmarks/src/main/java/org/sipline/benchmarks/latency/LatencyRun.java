@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class LatencyRun {
   private static final Logger log = LoggerFactory.getLogger(LatencyRun.class);
 
+  /** How long the capture may take to write the INVITEs already sent. */
+  private static final Duration CAPTURE_FLUSH = Duration.ofSeconds(30);
+
   /** Enough for a whole SIP INVITE, so its Call-ID is in the capture. */
   private static final int SNAP_LENGTH = 4096;
 
@@ -95,7 +98,9 @@ final class LatencyRun {
       sip.registerAndStartSession("bench@127.0.0.1:" + registrar.port());
 
       log.info("SipStartCall → INVITE: {} + {} warm-up calls", o.samples(), o.warmup());
-      long[] calls = startCalls(sip, calleeUri, o);
+      // Every Call-ID placed (the status's nlu_session_name is the Call-ID by default).
+      List<String> callIds = new ArrayList<>();
+      long[] calls = startCalls(sip, calleeUri, o, callIds);
       long[][] incoming = {new long[0], new long[0]};
       if (o.incoming()) {
         log.info("incoming INVITE → 180 / 200: {} + {} warm-up calls", o.samples(), o.warmup());
@@ -106,7 +111,7 @@ final class LatencyRun {
       long[] status = new long[0];
       long[] health = new long[0];
       if (!o.startCallOnly()) {
-        sip.startCall(calleeUri);
+        callIds.add(sip.startCall(calleeUri).getNluSessionName());
         sip.awaitStatus(StatusType.OUTGOING_CALL_CONNECTED);
         log.info("SipPlayWavFiles → new audio: {} + {} warm-up prompts", o.samples(), o.warmup());
         plays = plays(sip, prompt, o);
@@ -125,8 +130,9 @@ final class LatencyRun {
         beside.stop();
       }
 
-      capture.stopCapturing();
-      WireEvents wire = WireEvents.read(capture, sinks.port(0), callee.port(), server.grpcPort());
+      WireEvents wire =
+          WireEvents.read(
+              capture, sinks.port(0), callee.port(), server.grpcPort(), callIds, CAPTURE_FLUSH);
       // The same events timed from when each request reached the server: sipline's own share,
       // without the client's gRPC stack (waking its event loop, writing the request).
       long[] callsIn = Matching.arrivals(calls, wire.grpcSegments());
@@ -149,12 +155,13 @@ final class LatencyRun {
     }
   }
 
-  private static long[] startCalls(SipClient sip, String calleeUri, LatencyOptions o)
+  private static long[] startCalls(
+      SipClient sip, String calleeUri, LatencyOptions o, List<String> callIds)
       throws InterruptedException, TimeoutException {
     long[] at = new long[o.samples()];
     for (int i = -o.warmup(); i < o.samples(); i++) {
       long t = now();
-      sip.startCall(calleeUri);
+      callIds.add(sip.startCall(calleeUri).getNluSessionName());
       if (i >= 0) {
         at[i] = t;
       }

@@ -82,6 +82,12 @@ public final class MediaSession implements AutoCloseable {
   private long srtpReplays;
   private long srtpOutOfWindow;
 
+  // The figures at close, kept when the media graph is let go (null before close).
+  private MediaStats closedStats;
+  private RtpStatistics closedStatistics;
+  private SrtpRefusals closedRefusals;
+  private long closedConcealed;
+
   MediaSession(
       MediaEngine engine,
       DatagramChannel channel,
@@ -288,6 +294,9 @@ public final class MediaSession implements AutoCloseable {
    * @return the counts
    */
   public synchronized SrtpRefusals srtpRefusals() {
+    if (closedRefusals != null) {
+      return closedRefusals;
+    }
     SrtpUnprotector u = unprotector;
     return new SrtpRefusals(
         srtpAuthFailures + (u == null ? 0 : u.authFailures()),
@@ -411,11 +420,17 @@ public final class MediaSession implements AutoCloseable {
 
   /** G.722 or Opus payloads that were not one good frame and were concealed (0 before start). */
   synchronized long concealedPayloads() {
+    if (state == State.CLOSED) {
+      return closedConcealed;
+    }
     return receiver == null ? 0 : receiver.concealedPayloads();
   }
 
   /** The counters so far; after {@link #close} the last ones. */
   public synchronized MediaStats stats() {
+    if (closedStats != null) {
+      return closedStats;
+    }
     if (sender == null) {
       return new MediaStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, allocatedNanos);
     }
@@ -444,6 +459,9 @@ public final class MediaSession implements AutoCloseable {
    * RtpStatistics#NONE} before {@link #start}.
    */
   public synchronized RtpStatistics rtpStatistics() {
+    if (closedStatistics != null) {
+      return closedStatistics;
+    }
     if (sender == null) {
       return RtpStatistics.NONE;
     }
@@ -466,28 +484,48 @@ public final class MediaSession implements AutoCloseable {
   /**
    * Stops sending and receiving at once and frees the ports; never waits on the network: a last
    * RTCP report with a BYE (RFC 3550 §6.3.7) is handed to the socket first. Idempotent.
+   *
+   * <p>The figures at this moment are kept and the media graph is let go (sender, receiver and
+   * their jitter buffer, codec state, RTCP, SRTP contexts, and the call's source and sink): the
+   * signalling keeps an ended call for a while to absorb late messages, and whatever a closed
+   * session still referenced would live as long, so the live heap would grow with the call rate. A
+   * frame already under way when this runs is not counted.
    */
   @Override
   public void close() {
     WavRecorder toClose;
     String id;
-    RtpReceiver rx;
     Codec started;
+    boolean secured;
     synchronized (this) {
       if (state == State.CLOSED) {
         return;
       }
-      state = state.moveTo(State.CLOSED, "close");
       if (sender != null) {
         sender.close();
         pacing.cancel();
         receiver.close();
         rtcp.close(true);
       }
+      // Read while the graph is still here; from now on these answer for it.
+      closedRefusals = srtpRefusals();
+      closedStatistics = rtpStatistics();
+      closedStats = stats();
+      closedConcealed = receiver == null ? 0 : receiver.concealedPayloads();
+      state = state.moveTo(State.CLOSED, "close");
       toClose = recorder;
       id = callId;
-      rx = receiver;
       started = startCodec;
+      secured = protector != null;
+      sender = null;
+      receiver = null;
+      rtcp = null;
+      pacing = null;
+      peer = null;
+      protector = null;
+      unprotector = null;
+      sendKeys = null;
+      receiveKeys = null;
     }
     try {
       channel.close();
@@ -501,24 +539,22 @@ public final class MediaSession implements AutoCloseable {
       toClose.close();
     }
     if (id != null) {
-      log.info("RTP stopped for Call-ID {}: {}; {}", id, stats(), rtpStatistics());
-      long concealed = rx == null ? 0 : rx.concealedPayloads();
-      if (concealed > 0) {
+      log.info("RTP stopped for Call-ID {}: {}; {}", id, closedStats, closedStatistics);
+      if (closedConcealed > 0) {
         log.info(
             "RTP of Call-ID {}: {} payload(s) were not one good 20 ms frame of {} and were"
                 + " concealed",
             id,
-            concealed,
+            closedConcealed,
             started.encodingName());
       }
-      if (protector != null || srtpAuthFailures + srtpReplays + srtpOutOfWindow > 0) {
-        SrtpRefusals refused = srtpRefusals();
+      if (secured || srtpAuthFailures + srtpReplays + srtpOutOfWindow > 0) {
         log.info(
             "SRTP of Call-ID {}: {} authentication failures, {} replays, {} behind the window",
             id,
-            refused.authFailures(),
-            refused.replays(),
-            refused.outOfWindow());
+            closedRefusals.authFailures(),
+            closedRefusals.replays(),
+            closedRefusals.outOfWindow());
       }
     }
   }
