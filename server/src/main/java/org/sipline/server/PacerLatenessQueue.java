@@ -9,7 +9,7 @@ import java.util.function.LongConsumer;
  * RTP pacers' threads offer into (several at once) and one drain takes out of, off those threads.
  *
  * <p>Why not record into the timer on the pacer's thread: Micrometer's {@code Timer.record} runs
- * the time-window max's rotation there every 20 s (a wall-clock branch the compiled pacer loop
+ * the time-window max's rotation there once a minute (a wall-clock branch the compiled pacer loop
  * speculates against, so each rotation deoptimises both pacers' loops at once) and that rotation
  * takes the same monitor the scrape's read of the max takes, so a scrape preempted while holding it
  * would hold a real-time pacer up. An offer here is a read, a compare-and-set and two writes into
