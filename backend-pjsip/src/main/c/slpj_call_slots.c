@@ -65,6 +65,10 @@ void slpj_cancel_timers(slpj_call *c)
         pjsip_endpt_cancel_timer(pjsua_get_pjsip_endpt(), &c->invite_timer);
         c->invite_timer_armed = 0;
     }
+    if (c->glare_timer_armed) {
+        pjsip_endpt_cancel_timer(pjsua_get_pjsip_endpt(), &c->glare_timer);
+        c->glare_timer_armed = 0;
+    }
 }
 
 /* Caller holds slpj_lock. */

@@ -153,6 +153,7 @@ static void outgoing_info_done(pjsua_call_id call_id, pjsip_transaction *tsx, pj
 void slpj_on_call_tsx_state(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip_event *e)
 {
     slpj_session_timer_tsx(call_id, tsx, e);
+    slpj_glare_tsx(call_id, tsx, e);
     slpj_dialog_tsx(call_id);
     if (pjsip_method_cmp(&tsx->method, &pjsip_info_method) != 0) return;
     if (tsx->role == PJSIP_ROLE_UAS) {

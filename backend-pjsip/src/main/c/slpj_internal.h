@@ -7,6 +7,7 @@
  *   slpj_call_ops.c       calls Java asks for (arms call_events' timers)
  *   slpj_call_events.c    pjsua's call callbacks    slpj_dtmf.c       DTMF both ways
  *                                                   slpj_session_timer.c  RFC 4028 timers
+ *                                                   slpj_glare.c      491s to our requests
  *                                                   slpj_dialog.c     dialog records, orphans
  *   slpj_call_media.c     a call's audio for Java   slpj_account.c    accounts, REGISTER
  *   slpj_call_slots.c     the call table            slpj_strangers.c  the stranger module
@@ -108,6 +109,12 @@ typedef struct slpj_call {
     /* The confirmed dialog's record as slpj_call_dialog returns it (slpj_dialog.c) */
     char dialog[2048];
     int dialog_len;
+    /* Our re-INVITE or UPDATE answered 491, sent again after RFC 3261 §14.1's wait
+     * (slpj_glare.c): the timer, the 491s in a row so far, and which method it was. */
+    pj_timer_entry glare_timer;
+    int glare_timer_armed;
+    int glare_retries;
+    int glare_update;
     /* RTP figures of the streams that ran before the current one (slpj_rtp_stat.c) */
     long long stat_base[SLPJ_STAT_FIELDS];
 } slpj_call;
@@ -200,6 +207,10 @@ void slpj_session_timer_tsx(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip
 /* Caller holds slpj_lock. 1 (and a description of why, into out) when pjsip ended the call
  * because its session timer expired; else 0. */
 int slpj_session_timer_expired(const slpj_call *c, const pjsua_call_info *ci, char *out, int len);
+
+/* slpj_glare.c: from pjsua's on_call_tsx_state: a 491 to our re-INVITE or UPDATE is answered
+ * by sending it again after RFC 3261 §14.1's wait. */
+void slpj_glare_tsx(pjsua_call_id call_id, pjsip_transaction *tsx, pjsip_event *e);
 
 /* slpj_options.c */
 pj_status_t slpj_options_module_init(void);

@@ -83,6 +83,7 @@ public final class SiplineServer implements AutoCloseable {
   private final LineMediaService media;
   private final CallRecordKeeper records;
   private final Server grpc;
+  private final GrpcEventLoops loops;
   private final SiplineMetrics metrics;
   private final MetricsEndpoint metricsEndpoint;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -99,6 +100,7 @@ public final class SiplineServer implements AutoCloseable {
       LineMediaService media,
       CallRecordKeeper records,
       Server grpc,
+      GrpcEventLoops loops,
       SiplineMetrics metrics,
       MetricsEndpoint metricsEndpoint) {
     this.records = records;
@@ -112,6 +114,7 @@ public final class SiplineServer implements AutoCloseable {
     this.bulk = bulk;
     this.media = media;
     this.grpc = grpc;
+    this.loops = loops;
     this.metrics = metrics;
     this.metricsEndpoint = metricsEndpoint;
   }
@@ -180,6 +183,7 @@ public final class SiplineServer implements AutoCloseable {
     LinesService linesService = null;
     CallRecordKeeper records = null;
     MetricsEndpoint metricsEndpoint = null;
+    GrpcEventLoops loops = null;
     try {
       records = openCallRecords(config);
       if (metrics != null) {
@@ -209,9 +213,20 @@ public final class SiplineServer implements AutoCloseable {
               () -> LineRouting.current().media(),
               metrics == null ? MediaStreamObserver.NONE : metrics.mediaStreams());
       linesService = new LinesService(manager, config.drainTimeout());
+      NettyLeakDetection.offUnlessAsked();
+      loops = GrpcEventLoops.create();
       Server grpc =
           grpcServer(
-              config, lines, healthManager, bulk, media, linesService, records, auth, metrics);
+              config,
+              loops,
+              lines,
+              healthManager,
+              bulk,
+              media,
+              linesService,
+              records,
+              auth,
+              metrics);
       try {
         grpc.start();
       } catch (IOException e) {
@@ -240,6 +255,7 @@ public final class SiplineServer implements AutoCloseable {
               media,
               records,
               grpc,
+              loops,
               metrics,
               metricsEndpoint);
       log.info(
@@ -266,6 +282,7 @@ public final class SiplineServer implements AutoCloseable {
       server.startBootAccounts();
       return server;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(loops);
       closeQuietly(linesService);
       closeQuietly(metricsEndpoint);
       closeQuietly(metrics);
@@ -388,6 +405,11 @@ public final class SiplineServer implements AutoCloseable {
     return grpc.getPort();
   }
 
+  /** The Netty event loops gRPC serves on (tests). */
+  GrpcEventLoops grpcLoops() {
+    return loops;
+  }
+
   /** The gRPC services as bound (tests: which marshaller a method writes with). */
   List<io.grpc.ServerServiceDefinition> services() {
     return grpc.getServices();
@@ -470,6 +492,8 @@ public final class SiplineServer implements AutoCloseable {
       grpc.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    // After gRPC: its transports are closed on these loops.
+    loops.close();
     closeQuietly(metricsEndpoint);
     closeQuietly(metrics);
     bulk.close();
@@ -490,6 +514,7 @@ public final class SiplineServer implements AutoCloseable {
 
   private static Server grpcServer(
       ServerConfig config,
+      GrpcEventLoops loops,
       ServedLines lines,
       HealthStatusManager health,
       BulkCallExecutor bulk,
@@ -499,7 +524,8 @@ public final class SiplineServer implements AutoCloseable {
       BearerTokenInterceptor auth,
       SiplineMetrics metrics) {
     NettyServerBuilder builder =
-        nettyBuilder(config)
+        loops
+            .applyTo(nettyBuilder(config))
             // The service never blocks (it answers from the line's futures), so rpcs run on the
             // event
             // loop that read them; only the bulk ones are handed to a pool (BulkCallExecutor).

@@ -46,11 +46,15 @@ final class StatusWatch {
   /** Wake-ups not yet answered by a drain; the one that takes it from 0 starts the drain. */
   private final AtomicInteger wanted = new AtomicInteger();
 
+  /** One instance for every wake-up: a status wakes every watcher's stream. */
+  private final Runnable drainTask = this::drain;
+
   private final Object lock = new Object();
 
   // Guarded by lock.
   private final ArrayDeque<WatchEvent> queue = new ArrayDeque<>();
   private final List<Cursor> cursors = new ArrayList<>();
+  private int catchingUp;
   private boolean ended;
 
   // Drains only.
@@ -115,6 +119,7 @@ final class StatusWatch {
     Cursor c = new Cursor(name, line, after);
     synchronized (lock) {
       cursors.add(c);
+      catchingUp++;
     }
     hooks.add(line.watch(s -> recorded(c, s)));
   }
@@ -140,6 +145,7 @@ final class StatusWatch {
       if (queue.size() >= capacity) {
         // The client is slow: stop queueing for this line, read its history later instead.
         c.live = false;
+        catchingUp++;
         return;
       }
       queue.addLast(entry(c, s));
@@ -169,7 +175,7 @@ final class StatusWatch {
       return;
     }
     try {
-      pool.execute(this::drain);
+      pool.execute(drainTask);
     } catch (RejectedExecutionException e) {
       wanted.set(0); // the server is stopping: gRPC cancels the call itself
     }
@@ -200,26 +206,39 @@ final class StatusWatch {
     }
   }
 
+  /**
+   * Sends while the client is ready. One lock per event: it takes the event and learns whether the
+   * stream has anything else to do, so the usual drain — one new status, every line live — is one
+   * lock and one {@code onNext}. Whatever a line records after that lock wakes the stream again.
+   */
   private void drainOnce() {
     while (call.isReady()) {
       WatchEvent next;
+      boolean more;
+      boolean allLive;
       synchronized (lock) {
         if (ended) {
           return;
         }
         next = queue.pollFirst();
+        more = !queue.isEmpty();
+        allLive = catchingUp == 0;
       }
       if (next != null) {
         send(next);
+        if (!more && allLive && caughtUpSent) {
+          return;
+        }
         continue;
       }
-      if (!catchUpStep()) {
-        if (!caughtUpSent) {
-          caughtUpSent = true;
-          call.onNext(WatchEvent.newBuilder().setCaughtUp(CaughtUp.getDefaultInstance()).build());
-        }
-        return;
+      if (!allLive && catchUpStep()) {
+        continue;
       }
+      if (!caughtUpSent) {
+        caughtUpSent = true;
+        call.onNext(WatchEvent.newBuilder().setCaughtUp(CaughtUp.getDefaultInstance()).build());
+      }
+      return;
     }
   }
 
@@ -264,6 +283,7 @@ final class StatusWatch {
         // after the history append: nothing falls between the two.
         if (c.line.status().sequence() <= c.last) {
           c.live = true;
+          catchingUp--;
         }
         return true;
       }

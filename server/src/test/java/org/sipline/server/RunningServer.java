@@ -3,6 +3,7 @@ package org.sipline.server;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Empty;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -26,6 +27,12 @@ import org.sipline.testing.FakeCall;
 final class RunningServer implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(10);
 
+  /**
+   * How long the channel may take to connect before the first call: on a CI host at load 34 it took
+   * 4.9 s, which a call's own deadline ({@link #WAIT}) had been paying for.
+   */
+  private static final Duration CONNECT = Duration.ofSeconds(60);
+
   final FakeBackend backend = new FakeBackend();
   final SiplineServer server;
   final ManagedChannel channel;
@@ -43,6 +50,15 @@ final class RunningServer implements AutoCloseable {
             .build();
     server = SiplineServer.start(config, backend);
     channel = Grpc.newChannelBuilder(target(), InsecureChannelCredentials.create()).build();
+    try {
+      await()
+          .atMost(CONNECT)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> channel.getState(true) == ConnectivityState.READY);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   static RunningServer start() throws Exception {

@@ -200,7 +200,7 @@ class PjsipDtmfTest {
 
       CompletableFuture<DtmfMethod> four = call.sendDtmf('4', 100);
       assertThat(four.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(RFC4733);
-      long fourDone = System.nanoTime();
+      int sentWhenFourDone = far.packetsSentSoFar();
       // Asked for together: the second waits until the first is done.
       CompletableFuture<DtmfMethod> hash = call.sendDtmf('#', 200);
       CompletableFuture<DtmfMethod> one = call.sendDtmf('1', 40);
@@ -222,20 +222,22 @@ class PjsipDtmfTest {
       // The same stream: one SSRC, audio and events alike.
       assertThat(packets.stream().map(RtpSocket.Packet::ssrc).distinct()).hasSize(1);
       // The audio's RTP clock kept step with real time across the digits (pjmedia alone would
-      // have moved it 260 ms ahead, see slpj_dtmf.c).
-      RtpSocket.Packet firstAudio = packets.get(0);
-      RtpSocket.Packet lastAudio = packets.get(packets.size() - 1);
-      assertThat(lastAudio.payloadType()).isZero();
-      long rtpMillis = (lastAudio.timestamp() - firstAudio.timestamp()) / 8;
-      long wallMillis = (lastAudio.arrivalNanos() - firstAudio.arrivalNanos()) / 1_000_000;
-      assertThat(rtpMillis).as("RTP clock vs arrival clock").isCloseTo(wallMillis, within(30L));
-      // Done once its third end packet was out (give the socket's reader 5 ms of slack).
-      long lastEndOfFour = byDigit.get(0).get(byDigit.get(0).size() - 1).arrivalNanos();
-      assertThat(fourDone).isGreaterThan(lastEndOfFour - 5_000_000L);
+      // have moved it 260 ms ahead, see slpj_dtmf.c). A packet may be read late (a loaded host)
+      // but never early: the least lateness against the RTP clock before the digits and after
+      // them are both the on-time one.
+      int firstEvent = packets.indexOf(byDigit.get(0).get(0));
+      List<RtpSocket.Packet> lastDigit = byDigit.get(2);
+      int afterLastEvent = packets.indexOf(lastDigit.get(lastDigit.size() - 1)) + 1;
+      assertThat(leastLatenessMillis(packets.subList(afterLastEvent, packets.size())))
+          .as("arrival against the RTP clock after the digits, vs before")
+          .isCloseTo(leastLatenessMillis(packets.subList(0, firstEvent)), within(30L));
+      // Done once its third end packet was out: sent before the future completed.
+      List<RtpSocket.Packet> ofFour = byDigit.get(0);
+      assertThat(packets.indexOf(ofFour.get(ofFour.size() - 1))).isLessThan(sentWhenFourDone);
       // Every frame read was reported sent once, before the next read, one per packet sent.
       assertThat(probe.violations()).isEmpty();
       assertThat(probe.sentNotOnWire()).isZero();
-      assertThat(probe.sentOnWire()).isCloseTo(packets.size(), within(5L));
+      assertSentAsOnTheWire(probe, packets.size());
     }
   }
 
@@ -264,7 +266,7 @@ class PjsipDtmfTest {
       assertThat(eventsByTimestamp(far.packets())).hasSize(1);
       // Every frame is reported once, on the wire or not: as many as RTP packets went out, and
       // as many as were held back.
-      assertThat(probe.sentOnWire()).isCloseTo(far.packets().size(), within(5L));
+      assertSentAsOnTheWire(probe, far.packets().size());
       assertThat(probe.sentNotOnWire()).isBetween(10L, 75L);
     }
   }
@@ -378,6 +380,29 @@ class PjsipDtmfTest {
           .as("duration of '%s'", digit.getKey())
           .isCloseTo(digit.getValue(), within(DURATION_TOLERANCE_MS));
     }
+  }
+
+  /**
+   * As many frames reported sent on the wire as RTP packets went out (give or take 5), counting the
+   * ticks the pump missed: the bridge sent silence for those (reported skipped, not sent), so on a
+   * loaded host packets outnumber the frames reported sent.
+   */
+  private static void assertSentAsOnTheWire(MediaProbe probe, long packets) {
+    assertThat(probe.sentOnWire())
+        .as("frames reported sent on the wire")
+        .isLessThanOrEqualTo(packets + 5);
+    assertThat(probe.sentOnWire() + probe.skipped())
+        .as("frames reported sent on the wire or skipped")
+        .isGreaterThanOrEqualTo(packets - 5);
+  }
+
+  /** The least of the audio packets' arrival time minus their RTP time, in ms. */
+  private static long leastLatenessMillis(List<RtpSocket.Packet> packets) {
+    return packets.stream()
+        .filter(p -> p.payloadType() == 0)
+        .mapToLong(p -> p.arrivalNanos() / 1_000_000 - p.timestamp() / 8)
+        .min()
+        .orElseThrow(() -> new AssertionError("no audio packet in " + packets));
   }
 
   /** RFC 4733 packets grouped by their event's timestamp, in order of arrival. */

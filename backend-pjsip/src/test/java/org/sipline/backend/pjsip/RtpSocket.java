@@ -46,6 +46,9 @@ final class RtpSocket implements AutoCloseable {
   private final Thread reader;
   private final List<Packet> packets = new ArrayList<>();
 
+  /** How many RTP packets had come before each marker ({@link #packetsSentSoFar}), in order. */
+  private final List<Integer> markers = new ArrayList<>();
+
   RtpSocket() throws SocketException {
     socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     reader = new Thread(this::read, "test-rtp-socket");
@@ -61,6 +64,37 @@ final class RtpSocket implements AutoCloseable {
     return List.copyOf(packets);
   }
 
+  /**
+   * How many RTP packets were sent to this socket before this call, whenever its reader gets to
+   * them: a marker datagram sent now queues behind every packet already sent (loopback delivers a
+   * datagram into the receive queue within the sender's send), so the packets read before it are
+   * exactly those. Unlike arrival times, this does not depend on the reader being scheduled
+   * promptly on a loaded host.
+   */
+  int packetsSentSoFar() throws IOException, InterruptedException {
+    int seen;
+    synchronized (this) {
+      seen = markers.size();
+    }
+    try (DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      sender.send(new DatagramPacket(MARKER, MARKER.length, socket.getLocalSocketAddress()));
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    synchronized (this) {
+      while (markers.size() == seen) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("the marker datagram was not read within 10 s");
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+      return markers.get(seen);
+    }
+  }
+
+  /** Not RTP (version 0), so never taken for a packet. */
+  private static final byte[] MARKER = {0, 'm', 'a', 'r', 'k'};
+
   private void read() {
     byte[] buf = new byte[2048];
     DatagramPacket datagram = new DatagramPacket(buf, buf.length);
@@ -72,6 +106,13 @@ final class RtpSocket implements AutoCloseable {
       }
       long now = System.nanoTime();
       int length = datagram.getLength();
+      if (length == MARKER.length && buf[0] == 0 && buf[1] == 'm') {
+        synchronized (this) {
+          markers.add(packets.size());
+          notifyAll();
+        }
+        continue;
+      }
       if (length < 12 || (buf[0] & 0xc0) != 0x80) {
         continue; // not RTP version 2
       }

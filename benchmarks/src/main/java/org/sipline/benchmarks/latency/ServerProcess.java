@@ -60,7 +60,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, "jainsip", PICK);
+    return start(List.of(), dir, jar, jvmFlags, serveFlags, "jainsip", PICK);
   }
 
   /**
@@ -70,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, String backend)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, backend, PICK);
+    return start(List.of(), dir, jar, jvmFlags, serveFlags, backend, PICK);
   }
 
   /**
@@ -80,23 +80,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       Path dir, Path jar, List<String> jvmFlags, List<String> serveFlags, int sipPort)
       throws IOException, InterruptedException, TimeoutException {
-    return start(dir, jar, jvmFlags, serveFlags, "jainsip", sipPort);
-  }
-
-  /**
-   * The general form: {@code backend} and the SIP port both given ({@link #PICK}: a free one). The
-   * gRPC port, and the SIP port when picked here, are picked again when another process took one of
-   * them before the server bound it.
-   */
-  public static ServerProcess start(
-      Path dir,
-      Path jar,
-      List<String> jvmFlags,
-      List<String> serveFlags,
-      String backend,
-      int sipPort)
-      throws IOException, InterruptedException, TimeoutException {
-    return start(List.of(), dir, jar, jvmFlags, serveFlags, backend, sipPort);
+    return start(List.of(), dir, jar, jvmFlags, serveFlags, "jainsip", sipPort);
   }
 
   /**
@@ -108,6 +92,11 @@ public final class ServerProcess implements AutoCloseable {
     return start(List.of("taskset", "-c", cpus), dir, jar, jvmFlags, List.of(), "jainsip", PICK);
   }
 
+  /**
+   * The general form: {@code launcher} (a command that execs the JVM, or none), {@code backend} and
+   * the SIP port all given ({@link #PICK}: a free one). The gRPC port, and the SIP port when picked
+   * here, are picked again when another process took one of them before the server bound it.
+   */
   private static ServerProcess start(
       List<String> launcher,
       Path dir,

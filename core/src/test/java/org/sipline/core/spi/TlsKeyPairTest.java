@@ -13,7 +13,6 @@ import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -190,38 +189,9 @@ class TlsKeyPairTest {
   }
 
   private static Pair make(String name, String algorithm) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Path store = dir.resolve(name + "-" + algorithm + ".p12");
     Path cert = dir.resolve(name + "-" + algorithm + ".pem");
-    run(
-        keytool.toString(),
-        "-genkeypair",
-        "-alias",
-        name,
-        "-keyalg",
-        algorithm,
-        "-dname",
-        "CN=" + name,
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        store.toString(),
-        "-storepass",
-        "password");
-    run(
-        keytool.toString(),
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        name,
-        "-keystore",
-        store.toString(),
-        "-storepass",
-        "password",
-        "-file",
-        cert.toString());
+    Keytool.selfSigned(store, cert, name, "-keyalg", algorithm);
     KeyStore keys = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
       keys.load(in, "password".toCharArray());
@@ -233,15 +203,5 @@ class TlsKeyPairTest {
             "PRIVATE KEY",
             Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded()));
     return new Pair(cert, keyFile);
-  }
-
-  private static void run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("keytool did not finish within 30 s");
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("keytool: %s", output).isZero();
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,50 +63,9 @@ class TlsTrustTest {
 
   /** A self-signed certificate for CN={@code name} as PEM, made by the JDK's keytool. */
   private Path certificate(String name) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Path store = dir.resolve(name + ".p12");
     Path pem = dir.resolve(name + ".pem");
-    run(
-        keytool.toString(),
-        "-genkeypair",
-        "-alias",
-        name,
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=" + name,
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        store.toString(),
-        "-storepass",
-        "password");
-    run(
-        keytool.toString(),
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        name,
-        "-keystore",
-        store.toString(),
-        "-storepass",
-        "password",
-        "-file",
-        pem.toString());
+    Keytool.selfSigned(
+        dir.resolve(name + ".p12"), pem, name, "-keyalg", "EC", "-groupname", "secp256r1");
     return pem;
-  }
-
-  private static void run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("keytool did not finish within 30 s");
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("keytool: %s", output).isZero();
   }
 }

@@ -162,6 +162,7 @@ final class KamailioConfig {
     return TEMPLATE
         .replace("@TLS@", tls)
         .replace("@PORT@", Integer.toString(port))
+        .replace("@CHILDREN@", Integer.toString(options.udpWorkers()))
         .replace("@DOMAIN@", domain)
         .replace("@CTL@", controlSocket(runDir).toString())
         .replace("@DB@", runDir.resolve("db").toString())
@@ -178,7 +179,7 @@ final class KamailioConfig {
       # Generated for one test by org.sipline.testing.peers.Kamailio.
       debug=2
       log_stderror=yes
-      children=2
+      children=@CHILDREN@
       tcp_children=2
       auto_aliases=no
       listen=udp:127.0.0.1:@PORT@

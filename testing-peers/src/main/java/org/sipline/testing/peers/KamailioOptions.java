@@ -37,6 +37,7 @@ public final class KamailioOptions {
   private final Duration startTimeout;
   private final TlsIdentity tls;
   private final int sharedMemoryMb;
+  private final int udpWorkers;
 
   private KamailioOptions(
       Map<String, String> users,
@@ -45,7 +46,8 @@ public final class KamailioOptions {
       int port,
       Duration startTimeout,
       TlsIdentity tls,
-      int sharedMemoryMb) {
+      int sharedMemoryMb,
+      int udpWorkers) {
     this.users = users;
     this.domain = domain;
     this.inviteAuth = inviteAuth;
@@ -53,11 +55,12 @@ public final class KamailioOptions {
     this.startTimeout = startTimeout;
     this.tls = tls;
     this.sharedMemoryMb = sharedMemoryMb;
+    this.udpWorkers = udpWorkers;
   }
 
   public static KamailioOptions defaults() {
     return new KamailioOptions(
-        Map.of(), "127.0.0.1", true, 0, Duration.ofSeconds(10), null, DEFAULT_SHARED_MEMORY_MB);
+        Map.of(), "127.0.0.1", true, 0, Duration.ofSeconds(10), null, DEFAULT_SHARED_MEMORY_MB, 2);
   }
 
   /**
@@ -85,7 +88,8 @@ public final class KamailioOptions {
         port,
         startTimeout,
         tls,
-        sharedMemoryMb);
+        sharedMemoryMb,
+        udpWorkers);
   }
 
   /**
@@ -97,7 +101,8 @@ public final class KamailioOptions {
     if (!DOMAIN.matcher(domain).matches()) {
       throw new IllegalArgumentException("domain must be a host name or IPv4 address: " + domain);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb);
+    return new KamailioOptions(
+        users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb, udpWorkers);
   }
 
   /**
@@ -105,7 +110,8 @@ public final class KamailioOptions {
    * Callers that are not users are never challenged.
    */
   public KamailioOptions withInviteAuth(boolean inviteAuth) {
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb);
+    return new KamailioOptions(
+        users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb, udpWorkers);
   }
 
   /** The UDP+TCP port to listen on; 0 (the default) picks one with {@link FreePorts#sipPort()}. */
@@ -113,7 +119,8 @@ public final class KamailioOptions {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range 0-65535: " + port);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb);
+    return new KamailioOptions(
+        users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb, udpWorkers);
   }
 
   /** How long {@link Kamailio#start} waits for the control socket to answer. */
@@ -121,7 +128,8 @@ public final class KamailioOptions {
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb);
+    return new KamailioOptions(
+        users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb, udpWorkers);
   }
 
   /**
@@ -133,7 +141,7 @@ public final class KamailioOptions {
   public KamailioOptions withTls(TlsIdentity identity) {
     Objects.requireNonNull(identity, "identity");
     return new KamailioOptions(
-        users, domain, inviteAuth, port, startTimeout, identity, sharedMemoryMb);
+        users, domain, inviteAuth, port, startTimeout, identity, sharedMemoryMb, udpWorkers);
   }
 
   /**
@@ -148,7 +156,33 @@ public final class KamailioOptions {
     if (megabytes < 16 || megabytes > 4096) {
       throw new IllegalArgumentException("shared memory out of range 16-4096 MB: " + megabytes);
     }
-    return new KamailioOptions(users, domain, inviteAuth, port, startTimeout, tls, megabytes);
+    return new KamailioOptions(
+        users, domain, inviteAuth, port, startTimeout, tls, megabytes, udpWorkers);
+  }
+
+  /**
+   * Gives Kamailio {@code workers} processes reading SIP over UDP (its {@code children}; 2 by
+   * default). With one, replies a UDP peer sends back to back (a 180 then a 200) are relayed in the
+   * order they came: two workers can each take one and the later can be relayed first.
+   *
+   * @param workers 1 to 16
+   * @return these options with that many UDP workers
+   */
+  public KamailioOptions withUdpWorkers(int workers) {
+    if (workers < 1 || workers > 16) {
+      throw new IllegalArgumentException("UDP workers out of range 1-16: " + workers);
+    }
+    return new KamailioOptions(
+        users, domain, inviteAuth, port, startTimeout, tls, sharedMemoryMb, workers);
+  }
+
+  /**
+   * Kamailio's processes reading SIP over UDP ({@code children}).
+   *
+   * @return how many
+   */
+  public int udpWorkers() {
+    return udpWorkers;
   }
 
   /**
