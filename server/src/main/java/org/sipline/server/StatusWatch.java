@@ -57,6 +57,9 @@ final class StatusWatch {
   private int catchingUp;
   private boolean ended;
 
+  // Set once by start(); read by add() on the thread that creates a line.
+  private volatile boolean started;
+
   // Drains only.
   private boolean caughtUpSent;
   private long sent;
@@ -122,6 +125,11 @@ final class StatusWatch {
       catchingUp++;
     }
     hooks.add(line.watch(s -> recorded(c, s)));
+    if (started) {
+      // A line created while the stream runs: its cursor catches up in a drain, and a drain that
+      // found every line live and nothing queued will not run again until something wakes it.
+      wake();
+    }
   }
 
   /** Keeps {@code hook} until the stream ends (a subscription to lines added later). */
@@ -130,6 +138,7 @@ final class StatusWatch {
   }
 
   void start() {
+    started = true;
     call.setOnReadyHandler(this::wake);
     call.setOnCancelHandler(this::cancelled);
     log.info("WatchStatus {} opened", label);

@@ -273,6 +273,30 @@ class WatchStatusTest {
         .containsExactly(1L);
   }
 
+  @Test
+  void aLineCreatedDuringAQuietWatchOfAllLinesIsDeliveredWithoutAnotherLineRecording()
+      throws Exception {
+    // The line's cursor starts catching up; nothing but the add itself may wake the stream, since
+    // no other line records anything here.
+    RunningServer running = server(b -> b.lines(List.of(LineSpec.named("line-0"))));
+    ManagedChannel channel = channel(running);
+    Watcher all =
+        closeLater(
+            Watcher.start(channel, WatchStatusRequest.newBuilder().setAllLines(true).build()));
+    all.awaitEvent(WatchEvent::hasCaughtUp, "caught up", WAIT);
+    LinesGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .createLine(CreateLineRequest.newBuilder().setName("extra").build());
+    register(channel, "extra", "carol@example.org");
+    all.awaitEvent(
+        e ->
+            e.hasStatus()
+                && e.getStatus().getLine().equals("extra")
+                && e.getStatus().getStatus().getAccountName().equals("carol@example.org"),
+        "extra's REGISTERED entry",
+        WAIT);
+  }
+
   private static void register(ManagedChannel channel, String line, String account) {
     io.grpc.Metadata h = new io.grpc.Metadata();
     h.put(LineRouting.LINE_HEADER, line);
