@@ -1,6 +1,7 @@
 package org.sipline.server;
 
 import io.grpc.Status;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -102,8 +106,18 @@ final class SiplineMetrics implements AutoCloseable {
   private static final Duration[] ROUND_TRIP_BUCKETS =
       millis(1, 5, 10, 25, 50, 100, 150, 300, 500, 1000);
 
-  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /**
+   * Ticks' lateness waiting to be recorded: at most 4 pacers × 1000 ticks a second, so about 2 s of
+   * them, against a drain every {@value #PACER_DRAIN_MILLIS} ms.
+   */
+  private static final int PACER_QUEUE = 8192;
+
+  private static final long PACER_DRAIN_MILLIS = 100;
+
+  final PrometheusMeterRegistry registry;
   private final Timer pacerLateness;
+  private final PacerLatenessQueue pacerQueue = new PacerLatenessQueue(PACER_QUEUE);
+  private final ScheduledExecutorService pacerDrain;
   private final List<AutoCloseable> watches = new ArrayList<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<Line, Instant> connectedAt = new ConcurrentHashMap<>();
@@ -120,6 +134,15 @@ final class SiplineMetrics implements AutoCloseable {
   private final Timer roundTrip;
 
   SiplineMetrics() {
+    this(Clock.SYSTEM);
+  }
+
+  /**
+   * @param clock Micrometer's clock for the meters (tests move it to reach a time window's end)
+   */
+  SiplineMetrics(Clock clock) {
+    registry =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
     // Two of Micrometer's names break Prometheus' conventions (promtool says so): a gauge ending in
     // _count, and CPU time in nanoseconds. Renamed, and CPU time re-made in seconds below.
     registry
@@ -152,6 +175,21 @@ final class SiplineMetrics implements AutoCloseable {
                 "How late the RTP pacer served each 20 ms tick after its deadline (jainsip)")
             .serviceLevelObjectives(PACER_BUCKETS)
             .register(registry);
+    FunctionCounter.builder("sipline.pacer.lateness.unrecorded", pacerQueue, q -> q.dropped())
+        .description(
+            "Pacer ticks left out of sipline_pacer_lateness_seconds because its recording fell"
+                + " behind (jainsip)")
+        .register(registry);
+    pacerDrain =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sipline-metrics-pacer");
+              t.setDaemon(true);
+              return t;
+            });
+    var unused =
+        pacerDrain.scheduleWithFixedDelay(
+            this::drainPacer, PACER_DRAIN_MILLIS, PACER_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
     rtpSent =
         Counter.builder("sipline.rtp.packets.sent")
             .description("RTP packets sent, counted when each call ends")
@@ -229,14 +267,16 @@ final class SiplineMetrics implements AutoCloseable {
   }
 
   /**
-   * What the backend reports into these metrics: the pacer's lateness (recorded on the pacer's
-   * thread: one histogram update, nothing looked up) and refused strangers by method and code.
+   * What the backend reports into these metrics: the pacer's lateness and refused strangers by
+   * method and code. The lateness is only queued on the pacer's thread ({@link PacerLatenessQueue}:
+   * no lock, no allocation); it reaches the timer on the drain's thread, within {@value
+   * #PACER_DRAIN_MILLIS} ms or at the next scrape, whichever comes first.
    */
   BackendObserver backendObserver() {
     return new BackendObserver() {
       @Override
       public void paced(long lagNanos) {
-        pacerLateness.record(lagNanos, TimeUnit.NANOSECONDS);
+        pacerQueue.offer(lagNanos);
       }
 
       @Override
@@ -373,8 +413,14 @@ final class SiplineMetrics implements AutoCloseable {
         .increment();
   }
 
-  /** The exposition in Prometheus' text format. */
+  /** Records the queued ticks' lateness into the timer; never on a pacer's thread. */
+  private void drainPacer() {
+    pacerQueue.drain(lag -> pacerLateness.record(lag, TimeUnit.NANOSECONDS));
+  }
+
+  /** The exposition in Prometheus' text format, with every tick reported so far. */
   String scrape() {
+    drainPacer();
     return registry.scrape();
   }
 
@@ -445,6 +491,7 @@ final class SiplineMetrics implements AutoCloseable {
 
   @Override
   public void close() {
+    pacerDrain.shutdownNow();
     List<AutoCloseable> all = new ArrayList<>(watches);
     all.addAll(lineWatches.values());
     lineWatches.clear();

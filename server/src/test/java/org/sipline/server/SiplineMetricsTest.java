@@ -2,8 +2,15 @@ package org.sipline.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.Timer;
+import java.lang.reflect.Field;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipline.core.LineStatus;
@@ -40,6 +47,60 @@ class SiplineMetricsTest {
         .contains("sipline_pacer_lateness_seconds_bucket{le=\"0.005\"} 2")
         .contains("sipline_pacer_lateness_seconds_bucket{le=\"0.01\"} 3")
         .contains("sipline_pacer_lateness_seconds_count 3");
+  }
+
+  /**
+   * The pacer's report must not wait for a scrape. Micrometer's timer rotates its time-window max
+   * once a minute on the recording thread, under the monitor the scrape takes to read that max; on
+   * the pacer's thread that would let a scrape preempted at the wrong moment hold a real-time pacer
+   * up (issue 14's tail). Here that monitor is held while a tick is reported after the window: the
+   * report returns at once, and the tick is in the next scrape.
+   */
+  @Test
+  void aTickIsReportedWhileAScrapeHoldsTheLatenessMaxsMonitor() throws Exception {
+    MockClock clock = new MockClock();
+    SiplineMetrics timed = new SiplineMetrics(clock);
+    try {
+      BackendObserver observer = timed.backendObserver();
+      observer.paced(1_000_000);
+      assertThat(timed.scrape()).contains("sipline_pacer_lateness_seconds_count 1");
+      clock.add(Duration.ofSeconds(90));
+      Object max = maxOf(timed.registry.get("sipline.pacer.lateness").timer());
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Thread scrape =
+          new Thread(
+              () -> {
+                synchronized (max) {
+                  held.countDown();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              },
+              "holds-the-max");
+      scrape.start();
+      held.await();
+      CompletableFuture<Void> tick = CompletableFuture.runAsync(() -> observer.paced(2_000_000));
+      try {
+        tick.get(5, TimeUnit.SECONDS);
+      } finally {
+        release.countDown();
+        scrape.join();
+      }
+      assertThat(timed.scrape()).contains("sipline_pacer_lateness_seconds_count 2");
+    } finally {
+      timed.close();
+    }
+  }
+
+  /** The timer's time-window max, whose monitor its rotation and the scrape's read both take. */
+  private static Object maxOf(Timer timer) throws ReflectiveOperationException {
+    Field f = timer.getClass().getDeclaredField("max");
+    f.setAccessible(true);
+    return f.get(timer);
   }
 
   private static CallRecord record(RtpStatistics rtp) {

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>With metrics on, the server's own meters ({@link LineMetrics}) are bound as {@code
  * --metrics-port} binds them: the backend reports its pacing into them, every line's statuses and
  * call records are counted, and the registry is scraped every {@value #SCRAPE_SECONDS} s, as a
- * Prometheus server scraping {@code /metrics} would have it render the exposition.
+ * Prometheus server scraping {@code /metrics} would have it render the exposition. Two partial
+ * modes take "on" apart (issue 14's tail): "noscrape" binds and feeds the same meters but never
+ * renders them; "hook" gives the backend only the meters' observer (the pacer's lateness, recorded
+ * on the pacers' threads), with no line watched, no call record counted and no scrape.
  */
 final class LineLoad implements Load {
   private static final Logger log = LoggerFactory.getLogger(LineLoad.class);
@@ -66,6 +69,12 @@ final class LineLoad implements Load {
   private final Path setupTimes;
   private final List<Double> setupMillis = Collections.synchronizedList(new ArrayList<>());
   private final LineMetrics metrics;
+
+  /**
+   * Whether the lines report into {@link #metrics} (not in "hook" mode: the backend alone does).
+   */
+  private final boolean linesFed;
+
   private final ScheduledExecutorService scraper;
   private final AtomicLong scrapes = new AtomicLong();
 
@@ -76,10 +85,13 @@ final class LineLoad implements Load {
       String callee,
       byte[] wav,
       Path setupTimes,
-      LineMetrics metrics) {
+      LineMetrics metrics,
+      boolean linesFed,
+      boolean scraped) {
     this.backend = backend;
     this.metrics = metrics;
-    if (metrics == null) {
+    this.linesFed = linesFed;
+    if (metrics == null || !scraped) {
       this.scraper = null;
     } else {
       this.scraper =
@@ -122,7 +134,8 @@ final class LineLoad implements Load {
    * @param realtime the backend option media.realtime, or "default" to leave it out
    * @param sipPort the backend's SIP port (0: any), which a flood is aimed at
    * @param setupTimes where each call's set-up time goes (milliseconds, one line per call)
-   * @param withMetrics whether the server's meters are bound and fed (see the class comment)
+   * @param metricsMode "off", or how the server's meters are bound and fed: "on", "noscrape" or
+   *     "hook" (see the class comment)
    * @param codec the calls' only codec (the backend's codec list option), or null for the backend's
    *     default list
    * @param srtp "off" or "require": the backend's SRTP mode
@@ -135,7 +148,7 @@ final class LineLoad implements Load {
       String realtime,
       int sipPort,
       Path setupTimes,
-      boolean withMetrics,
+      String metricsMode,
       String codec,
       String srtp) {
     // No refresh REGISTER during a run: the registrar grants what is asked.
@@ -147,15 +160,23 @@ final class LineLoad implements Load {
     if (codec != null) {
       options.put(CodecList.OPTION, codec);
     }
-    LineMetrics metrics = withMetrics ? LineMetrics.create() : null;
+    LineMetrics meters = metricsMode.equals("off") ? null : LineMetrics.create();
     BackendConfig.Builder config =
         BackendConfig.loopback().sipPort(sipPort).options(options).srtp(SrtpMode.parse(srtp));
-    if (metrics != null) {
-      config.observer(metrics.backendObserver());
+    if (meters != null) {
+      config.observer(meters.backendObserver());
     }
     SipBackend backend = Backends.load().select(backendName).create(config.build());
     return new LineLoad(
-        backend, LineRuntime.create(LINE_THREADS), registrar, callee, wav, setupTimes, metrics);
+        backend,
+        LineRuntime.create(LINE_THREADS),
+        registrar,
+        callee,
+        wav,
+        setupTimes,
+        meters,
+        metricsMode.equals("on") || metricsMode.equals("noscrape"),
+        metricsMode.equals("on"));
   }
 
   @Override
@@ -167,12 +188,12 @@ final class LineLoad implements Load {
       Line line =
           Line.open(
               backend,
-              metrics == null
+              !linesFed
                   ? LineConfig.defaults()
                   : LineConfig.builder().callRecords(metrics.callRecords()).build(),
               runtime);
       lines.add(line);
-      if (metrics != null) {
+      if (linesFed) {
         metrics.add("load-" + i, line);
       }
       String account = String.format("load%05d@%s", i, registrar);
@@ -287,8 +308,10 @@ final class LineLoad implements Load {
     }
     runtime.close();
     backend.close();
-    if (metrics != null) {
+    if (scraper != null) {
       scraper.shutdownNow();
+    }
+    if (metrics != null) {
       metrics.close();
     }
   }

@@ -1,6 +1,7 @@
 package org.sipline.benchmarks.pacing;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.sipline.backend.jainsip.media.MediaEngine;
 
 /**
@@ -17,7 +18,8 @@ import org.sipline.backend.jainsip.media.MediaEngine;
  * @param realtime the pacer's media.realtime: "default", "off" or a priority 1..99
  * @param sipPort the line stack's SIP port (0: any free port)
  * @param backend the line stack's backend: "jainsip" or "pjsip"
- * @param metrics whether the line stack binds and feeds the server's meters ({@code LineMetrics})
+ * @param metrics "off", or how the line stack binds and feeds the server's meters ({@code
+ *     LineMetrics}): "on", "noscrape" or "hook" (see {@link LineLoad#start})
  * @param codec the line stack's only codec (the backend's codec list option), or null for the
  *     backend's default list
  * @param srtp the line stack's SRTP mode: "off" or "require"
@@ -34,7 +36,7 @@ record LoadArgs(
     String realtime,
     int sipPort,
     String backend,
-    boolean metrics,
+    String metrics,
     String codec,
     String srtp) {
 
@@ -50,7 +52,7 @@ record LoadArgs(
     String realtime = "default";
     int sipPort = 0;
     String backend = "jainsip";
-    boolean metrics = false;
+    String metrics = "off";
     String codec = null;
     String srtp = "off";
     if (args.length % 2 != 0) {
@@ -77,14 +79,12 @@ record LoadArgs(
         case "--realtime" -> realtime = v;
         case "--sip-port" -> sipPort = Integer.parseInt(v);
         case "--backend" -> backend = v;
-        case "--metrics" ->
-            metrics =
-                switch (v) {
-                  case "on" -> true;
-                  case "off" -> false;
-                  default ->
-                      throw new IllegalArgumentException("--metrics must be on or off: " + v);
-                };
+        case "--metrics" -> {
+          if (!List.of("on", "off", "noscrape", "hook").contains(v)) {
+            throw new IllegalArgumentException("--metrics must be on, off, noscrape or hook: " + v);
+          }
+          metrics = v;
+        }
         case "--codec" -> {
           MediaVariant.rtpClockRate(v); // refuses an unknown codec
           codec = v;
@@ -126,8 +126,9 @@ record LoadArgs(
     if (!backend.equals("jainsip") && !backend.equals("pjsip")) {
       throw new IllegalArgumentException("--backend must be jainsip or pjsip, got " + backend);
     }
-    if (metrics && !"line".equals(stack)) {
-      throw new IllegalArgumentException("--metrics on needs --stack line (lines feed the meters)");
+    if (!metrics.equals("off") && !"line".equals(stack)) {
+      throw new IllegalArgumentException(
+          "--metrics " + metrics + " needs --stack line (lines feed the meters)");
     }
     if ((codec != null || srtp.equals("require")) && !"line".equals(stack)) {
       throw new IllegalArgumentException("--codec and --srtp need --stack line");

@@ -35,7 +35,8 @@ public final class LoadProcess implements AutoCloseable {
    * Starts the load as {@code options} say; returns at once (see {@link #awaitReady}).
    *
    * @param sipPort the line stack's SIP port (0: any free port)
-   * @param metrics "on" to bind the server's meters in the load, "off" or null not to
+   * @param metrics "on", "noscrape" or "hook" to bind the server's meters in the load ({@link
+   *     LineLoad#start}), "off" or null not to
    * @param media the calls' codec and SRTP (the media stack takes only plain PCMU)
    */
   static LoadProcess start(

@@ -87,7 +87,9 @@ record PacingOptions(
         "  --backend jainsip|pjsip  the backend the line stack's lines run on (default jainsip)",
         "  --pjsip-native DIR       where libsiplinepj.so is (default backend-pjsip/target/native)",
         "  --metrics on|off|on,off  the server's Prometheus meters in the load (--stack line);"
-            + " a list measures each call count once per mode, alternating, in that order",
+            + " a list measures each call count once per mode, alternating, in that order;"
+            + " noscrape: bound and fed but never scraped; hook: only the pacer's lateness"
+            + " meter, nothing else bound",
         "  --codec pcmu|pcma|g722|opus   the calls' codec (--stack line; default pcmu); a list"
             + " measures each in turn, alternating within a call count",
         "  --srtp off|require       the calls' SRTP (--stack line; default off); a list measures"
@@ -155,7 +157,7 @@ record PacingOptions(
       throw new IllegalArgumentException(
           "--flood needs sipline calls: --calls 0 has no SIP port" + " to flood");
     }
-    if (metrics.contains("on") && !stack.equals("line")) {
+    if (metrics.stream().anyMatch(m -> !m.equals("off")) && !stack.equals("line")) {
       throw new IllegalArgumentException(
           "--metrics on needs --stack line: the meters count lines, calls and the backend's pacing");
     }
@@ -205,16 +207,20 @@ record PacingOptions(
     return !codecs.equals(List.of("pcmu")) || !srtp.equals(List.of("off"));
   }
 
-  /** "on", "off", or both in a comma-separated order, each once. */
+  /**
+   * "on", "off", "noscrape" or "hook", or several in a comma-separated order, each once. The last
+   * two split "on" to find what its cost is: the meters bound and fed without a scrape, and the
+   * pacer's lateness meter alone (no line watches, no call records, no JVM binders' readers).
+   */
   private static List<String> metricsModes(String value) {
-    return OptionValues.distinctList("--metrics", value, "on", "off");
+    return OptionValues.distinctList("--metrics", value, "on", "off", "noscrape", "hook");
   }
 
   /**
    * The condition a window of this phase is labelled with.
    *
    * @param base what else the window had ("idle", "flood N/s")
-   * @param metricsMode "on", "off", or null when --metrics was not given
+   * @param metricsMode "on", "off", "noscrape", "hook", or null when --metrics was not given
    */
   static String condition(String base, String metricsMode) {
     return condition(base, metricsMode, null);

@@ -44,7 +44,9 @@ class PacingOptionsTest {
     assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--metrics", "on,on"}))
         .hasMessage("--metrics: on given twice: 'on,on'");
     assertThatThrownBy(() -> PacingOptions.parse(new String[] {"--metrics", "yes"}))
-        .hasMessage("--metrics: want one of on, off: 'yes'");
+        .hasMessage("--metrics: want one of on, off, noscrape, hook: 'yes'");
+    assertThat(PacingOptions.parse(new String[] {"--metrics", "hook,noscrape,off"}).metrics())
+        .containsExactly("hook", "noscrape", "off");
     assertThatThrownBy(
             () -> PacingOptions.parse(new String[] {"--metrics", "on", "--stack", "media"}))
         .hasMessageStartingWith("--metrics on needs --stack line");
@@ -142,7 +144,7 @@ class PacingOptionsTest {
       "--metrics",
       "on"
     };
-    assertThat(LoadArgs.parse(line).metrics()).isTrue();
+    assertThat(LoadArgs.parse(line).metrics()).isEqualTo("on");
     String[] media = {
       "--stack",
       "media",
